@@ -1,0 +1,206 @@
+//! The organisation's configuration, published as static JSON (`/api/v1/config.json`).
+//! The contract is documented in `docs/api.md` and `docs/schema/config.schema.json`.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::localized::LocalizedText;
+
+/// The config schema versions this build understands.
+pub const SUPPORTED_SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgConfig {
+    pub schema_version: u32,
+    pub organisation: Organisation,
+    pub categories: Vec<Category>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub name: LocalizedText,
+    #[serde(default)]
+    pub contact: Contact,
+    /// Where the privacy notice lives; linked from the consent question.
+    #[serde(default)]
+    pub privacy_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Category {
+    /// Stable identifier, kept in drafts and sent with the complaint.
+    pub id: String,
+    pub kind: CategoryKind,
+    pub label: LocalizedText,
+    #[serde(default)]
+    pub hint: Option<LocalizedText>,
+}
+
+/// What sort of complaint a category collects; it decides the category's own questions.
+/// An unknown kind is refused when the config is read, so the form never shows questions it cannot handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryKind {
+    DefectiveProduct,
+    GamingAccount,
+    ServiceBilling,
+    Delivery,
+    Other,
+}
+
+/// Why a config could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// Not JSON, or JSON of the wrong shape; `detail` says where, for the organisation's developers.
+    Malformed { detail: String },
+    /// Well-formed, but breaking a rule the form depends on.
+    Invalid(Vec<ConfigProblem>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigProblem {
+    UnsupportedSchema(u32),
+    NoCategories,
+    DuplicateCategory(String),
+    BlankCategoryId,
+    CategoryWithoutLabel(String),
+    OrganisationWithoutName,
+}
+
+impl OrgConfig {
+    pub fn from_json(text: &str) -> Result<OrgConfig, ConfigError> {
+        let config: OrgConfig =
+            serde_json::from_str(text).map_err(|e| ConfigError::Malformed { detail: e.to_string() })?;
+        config.validate().map_err(ConfigError::Invalid)?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), Vec<ConfigProblem>> {
+        let mut problems = Vec::new();
+        if self.schema_version != SUPPORTED_SCHEMA {
+            problems.push(ConfigProblem::UnsupportedSchema(self.schema_version));
+        }
+        if self.organisation.name.is_blank() {
+            problems.push(ConfigProblem::OrganisationWithoutName);
+        }
+        if self.categories.is_empty() {
+            problems.push(ConfigProblem::NoCategories);
+        }
+        let mut seen = BTreeSet::new();
+        for category in &self.categories {
+            if category.id.trim().is_empty() {
+                problems.push(ConfigProblem::BlankCategoryId);
+            } else if !seen.insert(category.id.as_str()) {
+                problems.push(ConfigProblem::DuplicateCategory(category.id.clone()));
+            }
+            if category.label.is_blank() {
+                problems.push(ConfigProblem::CategoryWithoutLabel(category.id.clone()));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Malformed { detail } => write!(f, "config.json is not valid: {detail}"),
+            ConfigError::Invalid(problems) => {
+                write!(f, "config.json breaks {} rule(s):", problems.len())?;
+                for p in problems {
+                    write!(f, " {p};")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigProblem::UnsupportedSchema(v) => {
+                write!(f, "schema_version {v} is not supported (expected {SUPPORTED_SCHEMA})")
+            }
+            ConfigProblem::NoCategories => write!(f, "no categories are listed"),
+            ConfigProblem::DuplicateCategory(id) => write!(f, "category id \"{id}\" is used twice"),
+            ConfigProblem::BlankCategoryId => write!(f, "a category has a blank id"),
+            ConfigProblem::CategoryWithoutLabel(id) => write!(f, "category \"{id}\" has no label in any language"),
+            ConfigProblem::OrganisationWithoutName => write!(f, "the organisation has no name in any language"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    const DEMO: &str = include_str!("../../../public/api/v1/config.json");
+
+    #[test]
+    fn the_shipped_demo_config_is_valid_and_complete_in_every_language() {
+        let config = OrgConfig::from_json(DEMO).unwrap();
+        assert!(config.categories.len() >= 4);
+        for category in &config.categories {
+            assert!(category.label.missing().is_empty(), "{} lacks a label in {:?}", category.id, category.label.missing());
+        }
+        assert!(config.organisation.name.missing().is_empty());
+        assert_eq!(config.category("defective-product").map(|c| c.kind), Some(CategoryKind::DefectiveProduct));
+        assert!(!config.categories[0].label.get(Locale::Pl).is_empty());
+    }
+
+    #[test]
+    fn malformed_json_says_where() {
+        let Err(ConfigError::Malformed { detail }) = OrgConfig::from_json("{\"schema_version\": 1,") else {
+            panic!("expected a malformed error");
+        };
+        assert!(detail.contains("line 1"), "{detail}");
+    }
+
+    #[test]
+    fn an_unknown_category_kind_is_refused_by_name() {
+        let text = DEMO.replacen("\"defective_product\"", "\"time_travel\"", 1);
+        let Err(ConfigError::Malformed { detail }) = OrgConfig::from_json(&text) else {
+            panic!("expected a malformed error");
+        };
+        assert!(detail.contains("time_travel"), "{detail}");
+    }
+
+    #[test]
+    fn rule_breaks_are_all_listed() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        config.schema_version = 9;
+        config.categories[1].id = config.categories[0].id.clone();
+        config.categories[2].label = LocalizedText::default();
+        let problems = config.validate().unwrap_err();
+        assert!(problems.contains(&ConfigProblem::UnsupportedSchema(9)));
+        assert!(problems.contains(&ConfigProblem::DuplicateCategory(config.categories[0].id.clone())));
+        assert!(problems.contains(&ConfigProblem::CategoryWithoutLabel(config.categories[2].id.clone())));
+    }
+
+    #[test]
+    fn no_categories_is_invalid() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        config.categories.clear();
+        assert_eq!(config.validate(), Err(vec![ConfigProblem::NoCategories]));
+    }
+}

@@ -1,0 +1,167 @@
+//! Every user-facing string. One file per language; each is an exhaustive `match`, so a message added here
+//! does not compile until every language has it.
+
+use super::{Locale, PluralCategory};
+
+mod en;
+mod ko;
+mod pl;
+
+macro_rules! keys {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($key:ident),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name { $($key),* }
+
+        impl $name {
+            /// Every key, for completeness checks.
+            pub const ALL: &'static [$name] = &[$($name::$key),*];
+        }
+    };
+}
+
+keys! {
+    /// A plain message. `{name}` marks a placeholder filled by [`super::format`].
+    pub enum Msg {
+        SiteName,
+        SkipToContent,
+        MainNavigation,
+        NavFile,
+        NavTrack,
+        Language,
+        Loading,
+        StepProgress,
+        Back,
+        Continue,
+        ErrorSummaryTitle,
+        ErrorPrefix,
+        CategoryQuestion,
+        CategoryHint,
+        CategoryRequired,
+        CategoryChosen,
+        StepNotReady,
+        LoadFailedTitle,
+        LoadFailedMissing,
+        LoadFailedMalformed,
+        LoadFailedNetwork,
+        LoadFailedServer,
+        LoadFailedAdvice,
+        TryAgain,
+        TechnicalDetails,
+        CrashTitle,
+        CrashBody,
+        CrashReload,
+        NotFoundTitle,
+        NotFoundBody,
+        NotFoundLink,
+        TrackTitle,
+        TrackIntro,
+        ReferenceLabel,
+        ReferenceHint,
+        VerifierLabel,
+        VerifierHint,
+        FindComplaint,
+        ReferenceRequired,
+        VerifierRequired,
+        TrackUnavailable,
+    }
+}
+
+keys! {
+    /// A message whose wording depends on a number; `{n}` marks where the number goes.
+    pub enum Counted {
+        Photos,
+        CharactersLeft,
+    }
+}
+
+/// The forms of a counted message. Languages without a category leave it `None` and fall back to `other`.
+pub(super) struct Forms {
+    pub one: Option<&'static str>,
+    pub few: Option<&'static str>,
+    pub many: Option<&'static str>,
+    pub other: &'static str,
+}
+
+impl Msg {
+    pub fn text(self, locale: Locale) -> &'static str {
+        match locale {
+            Locale::En => en::text(self),
+            Locale::Ko => ko::text(self),
+            Locale::Pl => pl::text(self),
+        }
+    }
+}
+
+impl Counted {
+    pub(super) fn forms(self, locale: Locale) -> Forms {
+        match locale {
+            Locale::En => en::counted(self),
+            Locale::Ko => ko::counted(self),
+            Locale::Pl => pl::counted(self),
+        }
+    }
+
+    /// The form for a plural category, falling back to `other` where the language has no such form.
+    pub fn form(self, locale: Locale, category: PluralCategory) -> &'static str {
+        let forms = self.forms(locale);
+        let chosen = match category {
+            PluralCategory::One => forms.one,
+            PluralCategory::Few => forms.few,
+            PluralCategory::Many => forms.many,
+            PluralCategory::Other => None,
+        };
+        chosen.unwrap_or(forms.other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(text: &str) -> BTreeSet<&str> {
+        text.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name)).collect()
+    }
+
+    #[test]
+    fn every_message_is_non_empty_and_has_the_same_placeholders_in_every_language() {
+        for &msg in Msg::ALL {
+            let english = placeholders(msg.text(Locale::En));
+            for locale in Locale::ALL {
+                let text = msg.text(locale);
+                assert!(!text.trim().is_empty(), "{msg:?} is empty in {locale:?}");
+                assert_eq!(placeholders(text), english, "{msg:?} placeholders differ in {locale:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn counted_messages_have_every_form_their_language_needs() {
+        for &msg in Counted::ALL {
+            for locale in Locale::ALL {
+                let forms = msg.forms(locale);
+                let needed = match locale {
+                    Locale::En => vec![forms.one],
+                    Locale::Ko => vec![],
+                    Locale::Pl => vec![forms.one, forms.few, forms.many],
+                };
+                assert!(needed.iter().all(Option::is_some), "{msg:?} lacks a plural form in {locale:?}");
+                for form in needed.into_iter().flatten().chain([forms.other]) {
+                    assert!(form.contains("{n}"), "{msg:?} in {locale:?}: {form:?} does not show the number");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn translations_are_not_english_left_in_place() {
+        // A translator who copies the English and forgets to translate leaves the same text behind.
+        // Proper names such as the language list are not in the catalogue, so every message should differ.
+        for &msg in Msg::ALL {
+            for locale in [Locale::Ko, Locale::Pl] {
+                assert_ne!(msg.text(locale), msg.text(Locale::En), "{msg:?} untranslated in {locale:?}");
+            }
+        }
+    }
+}

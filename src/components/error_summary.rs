@@ -1,0 +1,77 @@
+use complaint_domain::i18n::Msg;
+use complaint_domain::validation::FieldError;
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::i18n::{tr, use_i18n};
+
+/// The list of problems at the top of a form, focused when it appears so screen readers announce it.
+///
+/// Links move focus to the field by script rather than by `#fragment`, because an embedded form must not
+/// change its host page's address.
+#[component]
+pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if !errors.with(Vec::is_empty) {
+            if let Some(el) = summary.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    let focus_field = |field: &'static str| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            if let Some(el) = document().get_element_by_id(field) {
+                if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                    let _ = el.focus();
+                }
+            }
+        }
+    };
+    view! {
+        <Show when=move || !errors.with(Vec::is_empty)>
+            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary aria-labelledby="error-summary-title">
+                <h2 class="error-summary__title" id="error-summary-title">{tr(Msg::ErrorSummaryTitle)}</h2>
+                <ul class="error-summary__list">
+                    {move || {
+                        errors
+                            .get()
+                            .into_iter()
+                            .map(|e| {
+                                view! {
+                                    <li>
+                                        <a href=format!("#{}", e.field) on:click=focus_field(e.field)>
+                                            {i18n.t(e.message)}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// The message beside a field, with a visually hidden "Error:" so it is not conveyed by colour alone.
+#[component]
+pub fn FieldErrorMessage(#[prop(into)] id: String, #[prop(into)] error: Signal<Option<FieldError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || {
+            error
+                .get()
+                .map(|e| {
+                    view! {
+                        <p class="field-error" id=id.clone()>
+                            <span class="visually-hidden">{i18n.t(Msg::ErrorPrefix)} " "</span>
+                            {i18n.t(e.message)}
+                        </p>
+                    }
+                })
+        }}
+    }
+}

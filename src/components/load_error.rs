@@ -1,0 +1,29 @@
+use complaint_domain::i18n::Msg;
+use leptos::prelude::*;
+
+use crate::i18n::tr;
+use crate::services::api::FetchError;
+
+/// A full-page explanation when the organisation's data cannot be loaded, with a way to try again.
+#[component]
+pub fn LoadError(error: FetchError, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
+    let reason = match &error {
+        FetchError::NotFound => Msg::LoadFailedMissing,
+        FetchError::Malformed(_) => Msg::LoadFailedMalformed,
+        FetchError::Network(_) => Msg::LoadFailedNetwork,
+        FetchError::Status(_) => Msg::LoadFailedServer,
+    };
+    let detail = error.detail();
+    view! {
+        <section class="load-error" role="alert" aria-labelledby="load-error-title">
+            <h2 class="load-error__title" id="load-error-title">{tr(Msg::LoadFailedTitle)}</h2>
+            <p>{tr(reason)}</p>
+            <p>{tr(Msg::LoadFailedAdvice)}</p>
+            <button type="button" class="button" on:click=move |_| on_retry.run(())>{tr(Msg::TryAgain)}</button>
+            <details class="load-error__details">
+                <summary>{tr(Msg::TechnicalDetails)}</summary>
+                <pre>{detail}</pre>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,8 @@
+//! Small pieces shared by pages, each named for what the customer sees.
+
+pub mod error_summary;
+pub mod language_picker;
+pub mod load_error;
+pub mod site_header;
+pub mod step_progress;
+pub mod text_field;

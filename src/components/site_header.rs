@@ -1,0 +1,25 @@
+use complaint_domain::i18n::Msg;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::language_picker::LanguagePicker;
+use crate::i18n::tr;
+
+/// The masthead. Its markup is mirrored in `index.html`'s static shell: change both together, or the
+/// first paint will shift when the app mounts.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a>
+        <header class="masthead">
+            <div class="masthead__inner">
+                <p class="masthead__brand">{tr(Msg::SiteName)}</p>
+                <LanguagePicker />
+            </div>
+            <nav class="masthead__nav" aria-label=tr(Msg::MainNavigation)>
+                <A href="/">{tr(Msg::NavFile)}</A>
+                <A href="/track">{tr(Msg::NavTrack)}</A>
+            </nav>
+        </header>
+    }
+}

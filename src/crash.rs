@@ -1,0 +1,65 @@
+//! The last line of defence: a panic anywhere replaces the page with a calm, localised message instead of
+//! leaving it blank. Drafts live in IndexedDB, so reloading carries on where the customer left off.
+//!
+//! Written with plain DOM calls, not Leptos: after a panic the reactive runtime cannot be trusted.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use complaint_domain::i18n::{Locale, Msg};
+use web_sys::Document;
+
+static LOCALE: AtomicU8 = AtomicU8::new(0);
+
+/// Keeps the crash screen in the language the customer is reading.
+pub fn remember_locale(locale: Locale) {
+    let index = Locale::ALL.iter().position(|l| *l == locale).unwrap_or(0);
+    LOCALE.store(index as u8, Ordering::Relaxed);
+}
+
+fn locale() -> Locale {
+    Locale::ALL.get(LOCALE.load(Ordering::Relaxed) as usize).copied().unwrap_or(Locale::En)
+}
+
+pub fn install_panic_screen() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("complaint desk crashed: {info}").into());
+        show_crash_screen();
+    }));
+}
+
+fn show_crash_screen() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(root) = document.get_element_by_id(crate::ROOT_ID).or_else(|| document.body().map(Into::into)) else {
+        return;
+    };
+    let locale = locale();
+    root.set_inner_html("");
+    let _ = build_screen(&document, &root, locale);
+}
+
+fn build_screen(document: &Document, root: &web_sys::Element, locale: Locale) -> Option<()> {
+    let main = document.create_element("main").ok()?;
+    main.set_class_name("page crash-screen");
+    main.set_attribute("role", "alert").ok()?;
+    let heading = document.create_element("h1").ok()?;
+    heading.set_text_content(Some(Msg::CrashTitle.text(locale)));
+    let body = document.create_element("p").ok()?;
+    body.set_text_content(Some(Msg::CrashBody.text(locale)));
+    // A link to the current address reloads without any script, which a dead Wasm module cannot run.
+    let reload = document.create_element("a").ok()?;
+    reload.set_class_name("button");
+    let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into());
+    reload.set_attribute("href", &here).ok()?;
+    reload.set_text_content(Some(Msg::CrashReload.text(locale)));
+    main.append_with_node_3(&heading, &body, &reload).ok()?;
+    root.append_child(&main).ok()?;
+    Some(())
+}
+
+/// `?crash-test` trips a deliberate panic after the app has mounted, so the end-to-end tests can prove
+/// this screen works in the very build customers get. It only shows this screen; nothing is lost.
+pub fn trip_wire_requested() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|s| s.trim_start_matches('?').split('&').any(|p| p == "crash-test"))
+}

@@ -1,0 +1,18 @@
+use complaint_domain::i18n::Msg;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::use_page_title;
+use crate::i18n::tr;
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    use_page_title(Msg::NotFoundTitle);
+    view! {
+        <h1 class="page-title">{tr(Msg::NotFoundTitle)}</h1>
+        <p>{tr(Msg::NotFoundBody)}</p>
+        <p>
+            <A href="/">{tr(Msg::NotFoundLink)}</A>
+        </p>
+    }
+}

@@ -1,0 +1,56 @@
+//! Which language to start in, and remembering the customer's choice.
+
+use complaint_domain::i18n::Locale;
+
+const STORAGE_KEY: &str = "complaint-desk.locale";
+
+/// A `?lang=` in the address (links from emails), else the customer's earlier choice, else the browser's
+/// preferred languages, else English.
+pub fn initial() -> Locale {
+    from_query().or_else(remembered).unwrap_or_else(|| {
+        let preferred = preferred_languages();
+        Locale::negotiate(preferred.iter().map(String::as_str))
+    })
+}
+
+/// Remembers the choice for the next visit. Blocked storage (private modes) just means we forget.
+pub fn remember(locale: Locale) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(STORAGE_KEY, locale.tag());
+    }
+}
+
+/// Keeps `<html lang>` true to the page, so screen readers pronounce it right (WCAG 3.1.1).
+pub fn apply_to_document(locale: Locale) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", locale.tag());
+    }
+}
+
+fn from_query() -> Option<Locale> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Locale::from_tag)
+}
+
+fn remembered() -> Option<Locale> {
+    local_storage()?.get_item(STORAGE_KEY).ok().flatten().as_deref().and_then(Locale::from_tag)
+}
+
+fn preferred_languages() -> Vec<String> {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return Vec::new();
+    };
+    let mut tags: Vec<String> = navigator.languages().iter().filter_map(|v| v.as_string()).collect();
+    if let Some(primary) = navigator.language() {
+        tags.push(primary);
+    }
+    tags
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}

@@ -1,0 +1,236 @@
+// The app as a customer meets it: the release build, served on loopback, in Chromium at phone size.
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+
+import { startServer } from './support/server.mjs';
+import { DESKTOP, launchBrowser, openPage } from './support/browser.mjs';
+
+let server;
+let browser;
+let session;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  server.override('/api/v1/config.json', null);
+  await session?.context.close();
+  session = undefined;
+});
+
+async function open(path, options) {
+  session = await openPage(browser, options);
+  await session.page.goto(server.origin + path);
+  return session.page;
+}
+
+function assertNoProblems() {
+  assert.deepEqual(session.problems, [], 'the page logged errors');
+}
+
+async function assertAccessible(page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    'axe found WCAG violations',
+  );
+}
+
+describe('filing at phone size', () => {
+  test('the first step is a labelled radio group; Continue without an answer shows a focused error summary', async () => {
+    const page = await open('/');
+    await page.getByRole('heading', { level: 1, name: 'Make a complaint' }).waitFor();
+    const group = page.getByRole('group', { name: 'What is your complaint about?' });
+    await group.waitFor();
+    assert.equal(await page.getByText('Step 1 of 7').count(), 1);
+    assert.equal(await group.getByRole('radio').count(), 5);
+
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    assert.equal(await summary.evaluate((el) => el === document.activeElement), true, 'summary is focused');
+    await summary.getByRole('link', { name: 'Select what your complaint is about' }).click();
+    const firstRadio = page.getByRole('radio', { name: 'A faulty or damaged product' });
+    assert.equal(await firstRadio.evaluate((el) => el === document.activeElement), true, 'link focuses the field');
+
+    await page.getByRole('radio', { name: 'My gaming account' }).check();
+    assert.equal(await summary.count(), 0, 'choosing an answer clears the error');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('Step 2 of 7').waitFor();
+    await page.getByRole('heading', { name: 'You chose: My gaming account' }).waitFor();
+
+    await page.getByRole('button', { name: 'Back' }).click();
+    await group.waitFor();
+    assert.equal(await page.getByRole('radio', { name: 'My gaming account' }).isChecked(), true, 'answer kept');
+    assertNoProblems();
+  });
+
+  test('the page passes axe WCAG 2.2 AA checks with and without errors', async () => {
+    const page = await open('/');
+    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    await assertAccessible(page);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').first().waitFor();
+    await assertAccessible(page);
+    assertNoProblems();
+  });
+
+  test('switching language translates the page, sets <html lang> and is remembered', async () => {
+    const page = await open('/');
+    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    await page.getByLabel('Language').selectOption('pl');
+    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    await page.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
+    await page.getByRole('radio', { name: 'Wadliwy lub uszkodzony produkt' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'pl');
+    assert.match(await page.title(), /Złóż reklamację/);
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    await page.getByLabel('Język').selectOption('ko');
+    await page.getByRole('heading', { level: 1, name: '불만 접수하기' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    assertNoProblems();
+  });
+
+  test("the browser's preferred language is used on a first visit", async () => {
+    const page = await open('/', { locale: 'pl-PL' });
+    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    assertNoProblems();
+  });
+
+  test('the static shell paints before the app and nothing shifts when it mounts', async () => {
+    const page = await open('/');
+    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    const shell = await page.request.get(server.origin + '/');
+    const html = await shell.text();
+    assert.match(html, /<h1 class="page-title">Make a complaint<\/h1>/, 'the shell has the heading');
+    const shift = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          let total = 0;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+          }).observe({ type: 'layout-shift', buffered: true });
+          setTimeout(() => resolve(total), 300);
+        }),
+    );
+    assert.ok(shift < 0.01, `cumulative layout shift ${shift} should be ~0`);
+    assertNoProblems();
+  });
+});
+
+describe('tracking and navigation', () => {
+  test('the Track link opens the lookup form, which asks for both parts', async () => {
+    const page = await open('/');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Track a complaint' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Track your complaint' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/track');
+    await page.getByRole('button', { name: 'Find my complaint' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.getByRole('link', { name: 'Enter your complaint reference' }).waitFor();
+    await summary.getByRole('link', { name: 'Enter the email address or PIN you gave us' }).waitFor();
+    await assertAccessible(page);
+
+    await page.getByLabel('Complaint reference').fill('CMP-7K4Q-2M9X');
+    await page.getByLabel('Email address or PIN').fill('1234');
+    await page.getByRole('button', { name: 'Find my complaint' }).click();
+    await page.getByRole('status').filter({ hasText: 'Online tracking is not open yet' }).waitFor();
+    assert.equal(await summary.count(), 0);
+    assertNoProblems();
+  });
+
+  test('a deep link to /track with ?ref= prefills the reference', async () => {
+    const page = await open('/track?ref=CMP-7K4Q-2M9X');
+    await page.getByRole('heading', { level: 1, name: 'Track your complaint' }).waitFor();
+    assert.equal(await page.getByLabel('Complaint reference').inputValue(), 'CMP-7K4Q-2M9X');
+    assertNoProblems();
+  });
+
+  test('an unknown address shows a not-found page with a way back', async () => {
+    const page = await open('/no/such/page');
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    await page.getByRole('link', { name: 'Go to the complaint form' }).click();
+    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    assertNoProblems();
+  });
+
+  test('at desktop width the form works the same', async () => {
+    const page = await open('/', { viewport: DESKTOP });
+    await page.getByRole('radio', { name: 'A delivery' }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('Step 2 of 7').waitFor();
+    const width = await page.locator('main').evaluate((el) => el.getBoundingClientRect().width);
+    assert.ok(width <= 700, `the reading column stays narrow on a wide screen (${width}px)`);
+    assertNoProblems();
+  });
+});
+
+describe('bad input and failures', () => {
+  test('a malformed config shows a clear, localised error screen, and Try again recovers', async () => {
+    server.override('/api/v1/config.json', { body: '{"schema_version": 1, "categories": [' });
+    const page = await open('/?lang=ko');
+    const alert = page.getByRole('alert');
+    await alert.getByRole('heading', { name: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' }).waitFor();
+    await alert.getByText('이 양식에 필요한 기관 설정을 읽을 수 없습니다.').waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, 'the page keeps its heading');
+
+    server.override('/api/v1/config.json', null);
+    await page.getByRole('button', { name: '다시 시도' }).click();
+    await page.getByRole('group', { name: '어떤 문제로 불만을 접수하시나요?' }).waitFor();
+    assertNoProblems();
+  });
+
+  test('a config with an unknown category kind names the problem in the technical details', async () => {
+    server.override('/api/v1/config.json', {
+      body: JSON.stringify({
+        schema_version: 1,
+        organisation: { name: { en: 'Test' } },
+        categories: [{ id: 'x', kind: 'time_travel', label: { en: 'X' } }],
+      }),
+    });
+    const page = await open('/');
+    await page.getByText('could not be read').waitFor();
+    await page.getByText('Technical details').click();
+    await page.getByText(/time_travel/).waitFor();
+    assertNoProblems();
+  });
+
+  test('a missing config says the settings were not found', async () => {
+    server.override('/api/v1/config.json', { status: 404, body: 'not found', type: 'text/plain' });
+    const page = await open('/');
+    await page.getByRole('alert').getByText("The organisation's settings for this form could not be found.").waitFor();
+    // The browser itself reports the failed fetch on the console; nothing else may appear.
+    assert.deepEqual(session.problems.filter((p) => !p.includes('404')), []);
+  });
+
+  test('a panic shows "something went wrong, your draft is safe" instead of a blank page', async () => {
+    const page = await open('/?crash-test&lang=pl');
+    const alert = page.getByRole('alert');
+    await alert.getByRole('heading', { name: 'Coś poszło nie tak' }).waitFor();
+    await alert.getByText('Twój szkic jest bezpiecznie zapisany na tym urządzeniu.', { exact: false }).waitFor();
+    await alert.getByRole('link', { name: 'Odśwież stronę' }).waitFor();
+    assert.ok(session.problems.some((p) => p.includes('crash test requested')), 'the panic is logged');
+  });
+});
+
+test('the release build is what is served, with the right type for the Wasm module', async () => {
+  const html = await (await fetch(server.origin + '/')).text();
+  const wasm = html.match(/[\w-]+_bg\.wasm/);
+  assert.ok(wasm, 'the shell preloads a Wasm module');
+  const res = await fetch(`${server.origin}/${wasm[0]}`);
+  assert.equal(res.headers.get('content-type'), 'application/wasm');
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'a Wasm module');
+  // A debug build is several megabytes; the size-tuned, wasm-opt'd release build is a fraction of one.
+  assert.ok(bytes.length < 1_000_000, `release-sized module (${bytes.length} bytes)`);
+});

@@ -1,0 +1,74 @@
+// A real HTTP server on 127.0.0.1 for end-to-end tests: serves the release build in dist/, falls back to
+// index.html for app routes (as any static host configured for a single-page app does), and lets a test
+// replace any path's answer to simulate a broken or missing file. It records every request it receives.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DIST = resolve(fileURLToPath(new URL('../../../dist', import.meta.url)));
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export async function startServer({ root = DIST } = {}) {
+  const overrides = new Map();
+  const requests = [];
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    requests.push({ method: req.method, path: url.pathname, headers: req.headers, body: Buffer.concat(chunks) });
+
+    const override = overrides.get(url.pathname);
+    if (override) {
+      res.writeHead(override.status ?? 200, { 'content-type': override.type ?? 'application/json' });
+      res.end(override.body ?? '');
+      return;
+    }
+    const path = normalize(join(root, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(root)) {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path;
+    try {
+      if (!(await stat(file)).isFile()) file = join(path, 'index.html');
+    } catch {
+      // App routes have no extension: serve the shell. A missing asset is a real 404.
+      file = extname(path) === '' ? join(root, 'index.html') : null;
+    }
+    try {
+      if (!file) throw new Error('not found');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    /** Answer `path` with this instead of the file; `null` removes the override. */
+    override(path, answer) {
+      if (answer === null) overrides.delete(path);
+      else overrides.set(path, answer);
+    },
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
