@@ -17,7 +17,10 @@ pub fn remember_locale(locale: Locale) {
 }
 
 fn locale() -> Locale {
-    Locale::ALL.get(LOCALE.load(Ordering::Relaxed) as usize).copied().unwrap_or(Locale::En)
+    Locale::ALL
+        .get(LOCALE.load(Ordering::Relaxed) as usize)
+        .copied()
+        .unwrap_or(Locale::En)
 }
 
 pub fn install_panic_screen() {
@@ -28,8 +31,13 @@ pub fn install_panic_screen() {
 }
 
 fn show_crash_screen() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Some(root) = document.get_element_by_id(crate::ROOT_ID).or_else(|| document.body().map(Into::into)) else {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(root) = document
+        .get_element_by_id(crate::ROOT_ID)
+        .or_else(|| document.body().map(Into::into))
+    else {
         return;
     };
     let locale = locale();
@@ -48,7 +56,9 @@ fn build_screen(document: &Document, root: &web_sys::Element, locale: Locale) ->
     // A link to the current address reloads without any script, which a dead Wasm module cannot run.
     let reload = document.create_element("a").ok()?;
     reload.set_class_name("button");
-    let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into());
+    let here = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".into());
     reload.set_attribute("href", &here).ok()?;
     reload.set_text_content(Some(Msg::CrashReload.text(locale)));
     main.append_with_node_3(&heading, &body, &reload).ok()?;
@@ -61,5 +71,9 @@ fn build_screen(document: &Document, root: &web_sys::Element, locale: Locale) ->
 pub fn trip_wire_requested() -> bool {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|s| s.trim_start_matches('?').split('&').any(|p| p == "crash-test"))
+        .is_some_and(|s| {
+            s.trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "crash-test")
+        })
 }

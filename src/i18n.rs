@@ -10,7 +10,9 @@ pub struct I18n {
 
 impl I18n {
     pub fn provide(initial: Locale) -> I18n {
-        let i18n = I18n { locale: RwSignal::new(initial) };
+        let i18n = I18n {
+            locale: RwSignal::new(initial),
+        };
         provide_context(i18n);
         i18n
     }

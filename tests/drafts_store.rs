@@ -21,7 +21,10 @@ async fn a_saved_draft_reads_back_exactly() {
     let mut draft = Draft::new(device::new_uuid(), device::now_ms());
     draft.step = Step::WhatHappened;
     draft.category = Some("defective-product".into());
-    draft.answers.insert("description".into(), "화면이 깨졌어요 💔 Ekran pękł.\n\"quoted\" <b>not html</b>".into());
+    draft.answers.insert(
+        "description".into(),
+        "화면이 깨졌어요 💔 Ekran pękł.\n\"quoted\" <b>not html</b>".into(),
+    );
     draft.touch(device::now_ms());
 
     store.put(&draft).await.expect("put");
@@ -31,7 +34,10 @@ async fn a_saved_draft_reads_back_exactly() {
     // The data must be on disk, not only in this connection: read it through a second connection.
     store.close();
     let reopened = DraftStore::open(&name).await.expect("reopen");
-    assert_eq!(reopened.get(&draft.id).await.expect("get again"), Some(draft));
+    assert_eq!(
+        reopened.get(&draft.id).await.expect("get again"),
+        Some(draft)
+    );
     reopened.close();
     DraftStore::delete_database(&name).await.expect("delete db");
 }
@@ -50,7 +56,10 @@ async fn saving_again_replaces_and_listing_is_newest_first() {
     let all = store.all().await.expect("all");
     let ids: Vec<&str> = all.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["newer", "older"]);
-    assert_eq!(all[1].answers.get("description").map(String::as_str), Some("edited"));
+    assert_eq!(
+        all[1].answers.get("description").map(String::as_str),
+        Some("edited")
+    );
 
     store.delete("older").await.expect("delete");
     assert_eq!(store.get("older").await.expect("get deleted"), None);

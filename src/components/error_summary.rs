@@ -58,7 +58,10 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
 
 /// The message beside a field, with a visually hidden "Error:" so it is not conveyed by colour alone.
 #[component]
-pub fn FieldErrorMessage(#[prop(into)] id: String, #[prop(into)] error: Signal<Option<FieldError>>) -> impl IntoView {
+pub fn FieldErrorMessage(
+    #[prop(into)] id: String,
+    #[prop(into)] error: Signal<Option<FieldError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         {move || {

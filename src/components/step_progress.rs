@@ -10,7 +10,10 @@ pub fn StepProgress(#[prop(into)] step: Signal<Step>) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || {
         let current = step.get().number().to_string();
-        i18n.format(Msg::StepProgress, &[("current", &current), ("total", &Step::total().to_string())])
+        i18n.format(
+            Msg::StepProgress,
+            &[("current", &current), ("total", &Step::total().to_string())],
+        )
     };
     view! { <p class="step-progress">{text}</p> }
 }

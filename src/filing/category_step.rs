@@ -21,7 +21,8 @@ pub fn CategoryStep(
     let errors = Signal::derive(move || error.get().into_iter().collect::<Vec<_>>());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let result = config.with_value(|c| draft.with(|d| check_category(d.category.as_deref(), c)));
+        let result =
+            config.with_value(|c| draft.with(|d| check_category(d.category.as_deref(), c)));
         match result {
             Ok(()) => on_continue.run(()),
             Err(e) => error.set(Some(e)),

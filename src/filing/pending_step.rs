@@ -15,11 +15,17 @@ pub fn PendingStep(
     let i18n = use_i18n();
     let chosen = move || {
         let label = draft.with(|d| {
-            d.category
-                .as_deref()
-                .and_then(|id| config.with_value(|c| c.category(id).map(|c| c.label.get(i18n.locale()).to_owned())))
+            d.category.as_deref().and_then(|id| {
+                config.with_value(|c| {
+                    c.category(id)
+                        .map(|c| c.label.get(i18n.locale()).to_owned())
+                })
+            })
         });
-        i18n.format(Msg::CategoryChosen, &[("category", &label.unwrap_or_default())])
+        i18n.format(
+            Msg::CategoryChosen,
+            &[("category", &label.unwrap_or_default())],
+        )
     };
     view! {
         <section class="step">

@@ -29,9 +29,15 @@ impl FetchError {
 }
 
 pub async fn get_text(url: &str) -> Result<String, FetchError> {
-    let response = Request::get(url).send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| FetchError::Network(e.to_string()))?;
     match response.status() {
-        200..=299 => response.text().await.map_err(|e| FetchError::Network(e.to_string())),
+        200..=299 => response
+            .text()
+            .await
+            .map_err(|e| FetchError::Network(e.to_string())),
         404 | 410 => Err(FetchError::NotFound),
         code => Err(FetchError::Status(code)),
     }

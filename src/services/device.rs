@@ -19,7 +19,9 @@ pub fn new_uuid() -> String {
         }
     }
     let mut bytes = [0u8; 16];
-    let filled = crypto.map(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok()).unwrap_or(false);
+    let filled = crypto
+        .map(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok())
+        .unwrap_or(false);
     if !filled {
         // No Web Crypto at all: Math.random is weak but still unique enough for a key kept on one device.
         for b in bytes.iter_mut() {
@@ -33,5 +35,12 @@ fn format_uuid_v4(mut b: [u8; 16]) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }

@@ -56,9 +56,19 @@ impl DraftStore {
     /// Saves the draft, replacing any earlier copy with the same id.
     pub async fn put(&self, draft: &Draft) -> Result<(), StoreError> {
         let write = |e: indexed_db_futures::error::Error| StoreError::Write(e.to_string());
-        let tx = self.db.transaction(DRAFTS).with_mode(TransactionMode::Readwrite).build().map_err(write)?;
+        let tx = self
+            .db
+            .transaction(DRAFTS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(write)?;
         let store = tx.object_store(DRAFTS).map_err(write)?;
-        store.put(draft).serde().map_err(write)?.await.map_err(write)?;
+        store
+            .put(draft)
+            .serde()
+            .map_err(write)?
+            .await
+            .map_err(write)?;
         tx.commit().await.map_err(write)
     }
 
@@ -74,7 +84,12 @@ impl DraftStore {
         let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());
         let tx = self.db.transaction(DRAFTS).build().map_err(read)?;
         let store = tx.object_store(DRAFTS).map_err(read)?;
-        let records = store.get_all::<Draft>().serde().map_err(read)?.await.map_err(read)?;
+        let records = store
+            .get_all::<Draft>()
+            .serde()
+            .map_err(read)?
+            .await
+            .map_err(read)?;
         let mut drafts = records.collect::<Result<Vec<Draft>, _>>().map_err(read)?;
         drafts.sort_by(|a, b| b.updated_at_ms.total_cmp(&a.updated_at_ms));
         Ok(drafts)
@@ -82,7 +97,12 @@ impl DraftStore {
 
     pub async fn delete(&self, id: &str) -> Result<(), StoreError> {
         let write = |e: indexed_db_futures::error::Error| StoreError::Write(e.to_string());
-        let tx = self.db.transaction(DRAFTS).with_mode(TransactionMode::Readwrite).build().map_err(write)?;
+        let tx = self
+            .db
+            .transaction(DRAFTS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(write)?;
         let store = tx.object_store(DRAFTS).map_err(write)?;
         store.delete(id).await.map_err(write)?;
         tx.commit().await.map_err(write)
@@ -104,7 +124,9 @@ impl DraftStore {
 /// Brings a database from `old_version` to [`DB_VERSION`], one step at a time.
 fn upgrade(old_version: f64, db: &Database) -> indexed_db_futures::Result<()> {
     if old_version < 1.0 {
-        db.create_object_store(DRAFTS).with_key_path(KeyPath::One("id")).build()?;
+        db.create_object_store(DRAFTS)
+            .with_key_path(KeyPath::One("id"))
+            .build()?;
     }
     Ok(())
 }

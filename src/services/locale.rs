@@ -22,7 +22,10 @@ pub fn remember(locale: Locale) {
 
 /// Keeps `<html lang>` true to the page, so screen readers pronounce it right (WCAG 3.1.1).
 pub fn apply_to_document(locale: Locale) {
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = root.set_attribute("lang", locale.tag());
     }
 }
@@ -37,14 +40,23 @@ fn from_query() -> Option<Locale> {
 }
 
 fn remembered() -> Option<Locale> {
-    local_storage()?.get_item(STORAGE_KEY).ok().flatten().as_deref().and_then(Locale::from_tag)
+    local_storage()?
+        .get_item(STORAGE_KEY)
+        .ok()
+        .flatten()
+        .as_deref()
+        .and_then(Locale::from_tag)
 }
 
 fn preferred_languages() -> Vec<String> {
     let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
         return Vec::new();
     };
-    let mut tags: Vec<String> = navigator.languages().iter().filter_map(|v| v.as_string()).collect();
+    let mut tags: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
     if let Some(primary) = navigator.language() {
         tags.push(primary);
     }

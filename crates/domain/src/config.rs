@@ -79,8 +79,9 @@ pub enum ConfigProblem {
 
 impl OrgConfig {
     pub fn from_json(text: &str) -> Result<OrgConfig, ConfigError> {
-        let config: OrgConfig =
-            serde_json::from_str(text).map_err(|e| ConfigError::Malformed { detail: e.to_string() })?;
+        let config: OrgConfig = serde_json::from_str(text).map_err(|e| ConfigError::Malformed {
+            detail: e.to_string(),
+        })?;
         config.validate().map_err(ConfigError::Invalid)?;
         Ok(config)
     }
@@ -138,13 +139,20 @@ impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigProblem::UnsupportedSchema(v) => {
-                write!(f, "schema_version {v} is not supported (expected {SUPPORTED_SCHEMA})")
+                write!(
+                    f,
+                    "schema_version {v} is not supported (expected {SUPPORTED_SCHEMA})"
+                )
             }
             ConfigProblem::NoCategories => write!(f, "no categories are listed"),
             ConfigProblem::DuplicateCategory(id) => write!(f, "category id \"{id}\" is used twice"),
             ConfigProblem::BlankCategoryId => write!(f, "a category has a blank id"),
-            ConfigProblem::CategoryWithoutLabel(id) => write!(f, "category \"{id}\" has no label in any language"),
-            ConfigProblem::OrganisationWithoutName => write!(f, "the organisation has no name in any language"),
+            ConfigProblem::CategoryWithoutLabel(id) => {
+                write!(f, "category \"{id}\" has no label in any language")
+            }
+            ConfigProblem::OrganisationWithoutName => {
+                write!(f, "the organisation has no name in any language")
+            }
         }
     }
 }
@@ -161,16 +169,26 @@ mod tests {
         let config = OrgConfig::from_json(DEMO).unwrap();
         assert!(config.categories.len() >= 4);
         for category in &config.categories {
-            assert!(category.label.missing().is_empty(), "{} lacks a label in {:?}", category.id, category.label.missing());
+            assert!(
+                category.label.missing().is_empty(),
+                "{} lacks a label in {:?}",
+                category.id,
+                category.label.missing()
+            );
         }
         assert!(config.organisation.name.missing().is_empty());
-        assert_eq!(config.category("defective-product").map(|c| c.kind), Some(CategoryKind::DefectiveProduct));
+        assert_eq!(
+            config.category("defective-product").map(|c| c.kind),
+            Some(CategoryKind::DefectiveProduct)
+        );
         assert!(!config.categories[0].label.get(Locale::Pl).is_empty());
     }
 
     #[test]
     fn malformed_json_says_where() {
-        let Err(ConfigError::Malformed { detail }) = OrgConfig::from_json("{\"schema_version\": 1,") else {
+        let Err(ConfigError::Malformed { detail }) =
+            OrgConfig::from_json("{\"schema_version\": 1,")
+        else {
             panic!("expected a malformed error");
         };
         assert!(detail.contains("line 1"), "{detail}");
@@ -193,8 +211,12 @@ mod tests {
         config.categories[2].label = LocalizedText::default();
         let problems = config.validate().unwrap_err();
         assert!(problems.contains(&ConfigProblem::UnsupportedSchema(9)));
-        assert!(problems.contains(&ConfigProblem::DuplicateCategory(config.categories[0].id.clone())));
-        assert!(problems.contains(&ConfigProblem::CategoryWithoutLabel(config.categories[2].id.clone())));
+        assert!(problems.contains(&ConfigProblem::DuplicateCategory(
+            config.categories[0].id.clone()
+        )));
+        assert!(problems.contains(&ConfigProblem::CategoryWithoutLabel(
+            config.categories[2].id.clone()
+        )));
     }
 
     #[test]

@@ -67,7 +67,10 @@ mod tests {
     #[test]
     fn survives_a_json_round_trip_with_any_text() {
         let mut draft = Draft::new("d2", 0.0);
-        draft.answers.insert("description".into(), "깨졌어요 💔 zepsute \"quoted\"\n".repeat(1000));
+        draft.answers.insert(
+            "description".into(),
+            "깨졌어요 💔 zepsute \"quoted\"\n".repeat(1000),
+        );
         let back: Draft = serde_json::from_str(&serde_json::to_string(&draft).unwrap()).unwrap();
         assert_eq!(back, draft);
     }

@@ -27,7 +27,10 @@ impl LocalizedText {
 
     /// The shipped languages this text has no translation for.
     pub fn missing(&self) -> Vec<Locale> {
-        Locale::ALL.into_iter().filter(|l| self.non_empty(l.tag()).is_none()).collect()
+        Locale::ALL
+            .into_iter()
+            .filter(|l| self.non_empty(l.tag()).is_none())
+            .collect()
     }
 
     fn non_empty(&self, tag: &str) -> Option<&str> {
@@ -37,7 +40,12 @@ impl LocalizedText {
 
 impl<const N: usize> From<[(&str, &str); N]> for LocalizedText {
     fn from(pairs: [(&str, &str); N]) -> Self {
-        LocalizedText(pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
+        LocalizedText(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        )
     }
 }
 
@@ -50,7 +58,10 @@ mod tests {
         let text = LocalizedText::from([("en", "Billing"), ("pl", "Płatności")]);
         assert_eq!(text.get(Locale::Pl), "Płatności");
         assert_eq!(text.get(Locale::Ko), "Billing");
-        assert_eq!(LocalizedText::from([("ko", "배송")]).get(Locale::En), "배송");
+        assert_eq!(
+            LocalizedText::from([("ko", "배송")]).get(Locale::En),
+            "배송"
+        );
         assert_eq!(text.missing(), vec![Locale::Ko]);
     }
 

@@ -35,7 +35,10 @@ impl Step {
 
     /// 1-based position, for "Step 3 of 7".
     pub fn number(self) -> usize {
-        Step::ALL.iter().position(|s| *s == self).map_or(1, |i| i + 1)
+        Step::ALL
+            .iter()
+            .position(|s| *s == self)
+            .map_or(1, |i| i + 1)
     }
 
     pub fn total() -> usize {
@@ -47,7 +50,10 @@ impl Step {
     }
 
     pub fn previous(self) -> Option<Step> {
-        self.number().checked_sub(2).and_then(|i| Step::ALL.get(i)).copied()
+        self.number()
+            .checked_sub(2)
+            .and_then(|i| Step::ALL.get(i))
+            .copied()
     }
 }
 
@@ -57,7 +63,10 @@ pub const CATEGORY_FIELD: &str = "category";
 pub fn check_category(choice: Option<&str>, config: &OrgConfig) -> Result<(), FieldError> {
     match choice {
         Some(id) if config.category(id).is_some() => Ok(()),
-        _ => Err(FieldError { field: CATEGORY_FIELD, message: Msg::CategoryRequired }),
+        _ => Err(FieldError {
+            field: CATEGORY_FIELD,
+            message: Msg::CategoryRequired,
+        }),
     }
 }
 
@@ -79,9 +88,14 @@ mod tests {
 
     #[test]
     fn a_category_must_be_one_the_organisation_offers() {
-        let config = crate::config::OrgConfig::from_json(include_str!("../../../public/api/v1/config.json")).unwrap();
+        let config =
+            crate::config::OrgConfig::from_json(include_str!("../../../public/api/v1/config.json"))
+                .unwrap();
         assert_eq!(check_category(Some("defective-product"), &config), Ok(()));
-        let missing = Err(FieldError { field: CATEGORY_FIELD, message: Msg::CategoryRequired });
+        let missing = Err(FieldError {
+            field: CATEGORY_FIELD,
+            message: Msg::CategoryRequired,
+        });
         assert_eq!(check_category(None, &config), missing);
         assert_eq!(check_category(Some("retired-category"), &config), missing);
     }

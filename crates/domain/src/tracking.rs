@@ -27,8 +27,12 @@ mod tests {
 
     #[test]
     fn both_parts_are_required_and_blank_space_is_not_an_answer() {
-        let fields = |errors: Vec<FieldError>| errors.into_iter().map(|e| e.field).collect::<Vec<_>>();
-        assert_eq!(fields(check_lookup("", " \t")), vec![REFERENCE_FIELD, VERIFIER_FIELD]);
+        let fields =
+            |errors: Vec<FieldError>| errors.into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(
+            fields(check_lookup("", " \t")),
+            vec![REFERENCE_FIELD, VERIFIER_FIELD]
+        );
         assert_eq!(fields(check_lookup("CMP-1", "")), vec![VERIFIER_FIELD]);
         assert!(check_lookup("CMP-1", "1234").is_empty());
     }

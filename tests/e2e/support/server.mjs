@@ -23,6 +23,7 @@ const TYPES = {
 
 export async function startServer({ root = DIST } = {}) {
   const overrides = new Map();
+  const delays = [];
   const requests = [];
 
   const server = createServer(async (req, res) => {
@@ -30,6 +31,9 @@ export async function startServer({ root = DIST } = {}) {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     requests.push({ method: req.method, path: url.pathname, headers: req.headers, body: Buffer.concat(chunks) });
+
+    const delay = delays.find(({ pattern }) => pattern.test(url.pathname));
+    if (delay) await new Promise((ok) => setTimeout(ok, delay.ms));
 
     const override = overrides.get(url.pathname);
     if (override) {
@@ -68,6 +72,15 @@ export async function startServer({ root = DIST } = {}) {
     override(path, answer) {
       if (answer === null) overrides.delete(path);
       else overrides.set(path, answer);
+    },
+    /** Hold answers to paths matching `pattern` for `ms` milliseconds, like a slow mobile network. */
+    slow(pattern, ms) {
+      delays.push({ pattern, ms });
+    },
+    /** Forget every override and delay. */
+    reset() {
+      overrides.clear();
+      delays.length = 0;
     },
     close: () => new Promise((ok) => server.close(ok)),
   };

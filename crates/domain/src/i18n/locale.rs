@@ -34,12 +34,17 @@ impl Locale {
     /// Matches a tag such as `pl-PL` or `KO` by its primary language subtag.
     pub fn from_tag(tag: &str) -> Option<Locale> {
         let primary = tag.split(['-', '_']).next()?.trim();
-        Locale::ALL.into_iter().find(|l| l.tag().eq_ignore_ascii_case(primary))
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.tag().eq_ignore_ascii_case(primary))
     }
 
     /// The first of the reader's preferred languages that we ship, else English.
     pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Locale {
-        preferred.into_iter().find_map(Locale::from_tag).unwrap_or(Locale::En)
+        preferred
+            .into_iter()
+            .find_map(Locale::from_tag)
+            .unwrap_or(Locale::En)
     }
 }
 

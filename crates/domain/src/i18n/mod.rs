@@ -61,7 +61,13 @@ mod tests {
 
     #[test]
     fn fills_named_placeholders_in_any_order() {
-        assert_eq!(fill("Step {current} of {total}", &[("total", "7"), ("current", "3")]), "Step 3 of 7");
+        assert_eq!(
+            fill(
+                "Step {current} of {total}",
+                &[("total", "7"), ("current", "3")]
+            ),
+            "Step 3 of 7"
+        );
     }
 
     #[test]

@@ -28,13 +28,17 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::TryAgain => "Try again",
         Msg::TechnicalDetails => "Technical details",
         Msg::CrashTitle => "Something went wrong",
-        Msg::CrashBody => "Your draft is safe on this device. Reload the page to carry on where you left off.",
+        Msg::CrashBody => {
+            "Your draft is safe on this device. Reload the page to carry on where you left off."
+        }
         Msg::CrashReload => "Reload the page",
         Msg::NotFoundTitle => "Page not found",
         Msg::NotFoundBody => "If you typed the web address, check it is correct.",
         Msg::NotFoundLink => "Go to the complaint form",
         Msg::TrackTitle => "Track your complaint",
-        Msg::TrackIntro => "Enter the reference from your confirmation and the email address or PIN you gave us.",
+        Msg::TrackIntro => {
+            "Enter the reference from your confirmation and the email address or PIN you gave us."
+        }
         Msg::ReferenceLabel => "Complaint reference",
         Msg::ReferenceHint => "For example, CMP-7K4Q-2M9X",
         Msg::VerifierLabel => "Email address or PIN",
@@ -42,13 +46,20 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::FindComplaint => "Find my complaint",
         Msg::ReferenceRequired => "Enter your complaint reference",
         Msg::VerifierRequired => "Enter the email address or PIN you gave us",
-        Msg::TrackUnavailable => "Online tracking is not open yet. Contact us using the details on your confirmation.",
+        Msg::TrackUnavailable => {
+            "Online tracking is not open yet. Contact us using the details on your confirmation."
+        }
     }
 }
 
 pub(super) fn counted(msg: Counted) -> Forms {
     match msg {
-        Counted::Photos => Forms { one: Some("{n} photo"), few: None, many: None, other: "{n} photos" },
+        Counted::Photos => Forms {
+            one: Some("{n} photo"),
+            few: None,
+            many: None,
+            other: "{n} photos",
+        },
         Counted::CharactersLeft => Forms {
             one: Some("You have {n} character remaining"),
             few: None,

@@ -48,7 +48,17 @@ pub(super) fn text(msg: Msg) -> &'static str {
 
 pub(super) fn counted(msg: Counted) -> Forms {
     match msg {
-        Counted::Photos => Forms { one: None, few: None, many: None, other: "사진 {n}장" },
-        Counted::CharactersLeft => Forms { one: None, few: None, many: None, other: "{n}자 남음" },
+        Counted::Photos => Forms {
+            one: None,
+            few: None,
+            many: None,
+            other: "사진 {n}장",
+        },
+        Counted::CharactersLeft => Forms {
+            one: None,
+            few: None,
+            many: None,
+            other: "{n}자 남음",
+        },
     }
 }

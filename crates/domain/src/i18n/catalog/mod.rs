@@ -121,7 +121,10 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn placeholders(text: &str) -> BTreeSet<&str> {
-        text.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name)).collect()
+        text.split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+            .collect()
     }
 
     #[test]
@@ -131,7 +134,11 @@ mod tests {
             for locale in Locale::ALL {
                 let text = msg.text(locale);
                 assert!(!text.trim().is_empty(), "{msg:?} is empty in {locale:?}");
-                assert_eq!(placeholders(text), english, "{msg:?} placeholders differ in {locale:?}");
+                assert_eq!(
+                    placeholders(text),
+                    english,
+                    "{msg:?} placeholders differ in {locale:?}"
+                );
             }
         }
     }
@@ -146,9 +153,15 @@ mod tests {
                     Locale::Ko => vec![],
                     Locale::Pl => vec![forms.one, forms.few, forms.many],
                 };
-                assert!(needed.iter().all(Option::is_some), "{msg:?} lacks a plural form in {locale:?}");
+                assert!(
+                    needed.iter().all(Option::is_some),
+                    "{msg:?} lacks a plural form in {locale:?}"
+                );
                 for form in needed.into_iter().flatten().chain([forms.other]) {
-                    assert!(form.contains("{n}"), "{msg:?} in {locale:?}: {form:?} does not show the number");
+                    assert!(
+                        form.contains("{n}"),
+                        "{msg:?} in {locale:?}: {form:?} does not show the number"
+                    );
                 }
             }
         }
@@ -160,7 +173,11 @@ mod tests {
         // Proper names such as the language list are not in the catalogue, so every message should differ.
         for &msg in Msg::ALL {
             for locale in [Locale::Ko, Locale::Pl] {
-                assert_ne!(msg.text(locale), msg.text(Locale::En), "{msg:?} untranslated in {locale:?}");
+                assert_ne!(
+                    msg.text(locale),
+                    msg.text(Locale::En),
+                    "{msg:?} untranslated in {locale:?}"
+                );
             }
         }
     }
