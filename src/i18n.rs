@@ -1,6 +1,8 @@
 //! The reactive face of the domain's localisation: the current language as a signal in context.
 
 use complaint_domain::i18n::{self, Counted, Locale, Msg};
+use complaint_domain::localized::LocalizedText;
+use complaint_domain::validation::Problem;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -37,6 +39,22 @@ impl I18n {
     pub fn count(&self, msg: Counted, n: u64) -> String {
         i18n::count(self.locale.get(), msg, n)
     }
+
+    /// Organisation-supplied text in the current language.
+    pub fn pick(&self, text: &LocalizedText) -> String {
+        text.get(self.locale.get()).to_owned()
+    }
+
+    /// The words for a field error.
+    pub fn problem(&self, problem: &Problem) -> String {
+        match problem {
+            Problem::Says(msg) => self.t(*msg).to_owned(),
+            Problem::Counts(msg, n) => self.count(*msg, *n),
+            Problem::Unanswered(question) => {
+                self.format(Msg::AnswerRequired, &[("question", &self.pick(question))])
+            }
+        }
+    }
 }
 
 /// The language context; the app provides it at the root, so a missing one is a wiring bug.
@@ -48,4 +66,10 @@ pub fn use_i18n() -> I18n {
 pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
     move || i18n.t(msg)
+}
+
+/// A fixed message as a signal, for components that take any text.
+pub fn msg(msg: Msg) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || i18n.t(msg).to_owned())
 }

@@ -21,10 +21,8 @@ async fn a_saved_draft_reads_back_exactly() {
     let mut draft = Draft::new(device::new_uuid(), device::now_ms());
     draft.step = Step::WhatHappened;
     draft.category = Some("defective-product".into());
-    draft.answers.insert(
-        "description".into(),
-        "화면이 깨졌어요 💔 Ekran pękł.\n\"quoted\" <b>not html</b>".into(),
-    );
+    draft.description = "화면이 깨졌어요 💔 Ekran pękł.\n\"quoted\" <b>not html</b>".into();
+    draft.details.insert("batch".into(), "LOT 42".into());
     draft.touch(device::now_ms());
 
     store.put(&draft).await.expect("put");
@@ -50,16 +48,13 @@ async fn saving_again_replaces_and_listing_is_newest_first() {
     let newer = Draft::new("newer", 2_000.0);
     store.put(&older).await.expect("put older");
     store.put(&newer).await.expect("put newer");
-    older.answers.insert("description".into(), "edited".into());
+    older.description = "edited".into();
     store.put(&older).await.expect("put older again");
 
     let all = store.all().await.expect("all");
     let ids: Vec<&str> = all.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["newer", "older"]);
-    assert_eq!(
-        all[1].answers.get("description").map(String::as_str),
-        Some("edited")
-    );
+    assert_eq!(all[1].description, "edited");
 
     store.delete("older").await.expect("delete");
     assert_eq!(store.get("older").await.expect("get deleted"), None);

@@ -20,16 +20,6 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
             }
         }
     });
-    let focus_field = |field: &'static str| {
-        move |ev: leptos::ev::MouseEvent| {
-            ev.prevent_default();
-            if let Some(el) = document().get_element_by_id(field) {
-                if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                    let _ = el.focus();
-                }
-            }
-        }
-    };
     view! {
         <Show when=move || !errors.with(Vec::is_empty)>
             <div class="error-summary" role="alert" tabindex="-1" node_ref=summary aria-labelledby="error-summary-title">
@@ -40,10 +30,11 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
                             .get()
                             .into_iter()
                             .map(|e| {
+                                let field = e.field.clone();
                                 view! {
                                     <li>
-                                        <a href=format!("#{}", e.field) on:click=focus_field(e.field)>
-                                            {i18n.t(e.message)}
+                                        <a href=format!("#{}", e.field) on:click=move |ev| focus_field(ev, &field)>
+                                            {i18n.problem(&e.problem)}
                                         </a>
                                     </li>
                                 }
@@ -53,6 +44,16 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
                 </ul>
             </div>
         </Show>
+    }
+}
+
+fn focus_field(ev: leptos::ev::MouseEvent, field: &str) {
+    ev.prevent_default();
+    let target = document().get_element_by_id(field);
+    if let Some(el) =
+        target.and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+    {
+        let _ = el.focus();
     }
 }
 
@@ -71,10 +72,26 @@ pub fn FieldErrorMessage(
                     view! {
                         <p class="field-error" id=id.clone()>
                             <span class="visually-hidden">{i18n.t(Msg::ErrorPrefix)} " "</span>
-                            {i18n.t(e.message)}
+                            {i18n.problem(&e.problem)}
                         </p>
                     }
                 })
         }}
+    }
+}
+
+/// The `aria-describedby` list for a field: its hint (if any) and its error (while there is one).
+pub fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    error: Signal<Option<FieldError>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let ids: Vec<String> = hint_id
+            .iter()
+            .cloned()
+            .chain(error.get().map(|_| error_id.clone()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
     }
 }

@@ -3,6 +3,8 @@
 pub mod error_summary;
 pub mod language_picker;
 pub mod load_error;
+pub mod radio;
 pub mod site_header;
 pub mod step_progress;
+pub mod text_area;
 pub mod text_field;

@@ -1,51 +1,41 @@
-use complaint_domain::i18n::Msg;
 use complaint_domain::validation::FieldError;
 use leptos::prelude::*;
 
-use super::error_summary::FieldErrorMessage;
-use crate::i18n::tr;
+use super::error_summary::{described_by, FieldErrorMessage};
 
-/// A labelled text input with an optional hint and its error message, linked for assistive technology.
+/// A labelled single-line input with an optional hint and its error, linked for assistive technology.
+/// The value lives with the caller (usually the draft): this only shows it and reports edits.
 #[component]
 pub fn TextField(
-    id: &'static str,
-    label: Msg,
-    #[prop(optional)] hint: Option<Msg>,
-    value: RwSignal<String>,
+    #[prop(into)] id: String,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional_no_strip)] hint: Option<Signal<String>>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
     #[prop(into)] error: Signal<Option<FieldError>>,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] input_mode: Option<&'static str>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let describe = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), error);
     view! {
         <div class="field" class:field--error=move || error.get().is_some()>
-            <label class="field__label" for=id>{tr(label)}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{tr(h)}</p> })}
+            <label class="field__label" for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
             <FieldErrorMessage id=error_id error=error />
             <input
                 class="input"
-                id=id
+                id=id.clone()
                 name=id
                 type=input_type
+                inputmode=input_mode
                 autocomplete=autocomplete
-                aria-describedby=described_by
+                aria-describedby=describe
                 aria-invalid=move || error.get().is_some().then_some("true")
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                on:input=move |ev| on_input.run(event_target_value(&ev))
             />
         </div>
     }

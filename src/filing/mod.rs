@@ -2,42 +2,70 @@
 //! flow can later run inside a host page as a widget.
 
 mod category_step;
-mod pending_step;
+mod check_answers_step;
+mod common_answers_step;
+mod confirmation;
+mod contact_step;
+mod evidence_step;
+mod flow;
+mod outcome_step;
+mod step_form;
+mod what_happened_step;
 
 use complaint_domain::config::OrgConfig;
-use complaint_domain::draft::Draft;
 use complaint_domain::steps::Step;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::components::step_progress::StepProgress;
-use crate::services::device;
 use category_step::CategoryStep;
-use pending_step::PendingStep;
+use check_answers_step::CheckAnswersStep;
+use common_answers_step::CommonAnswersStep;
+use confirmation::Confirmation;
+use contact_step::ContactStep;
+use evidence_step::EvidenceStep;
+use flow::Flow;
+use outcome_step::OutcomeStep;
+use what_happened_step::WhatHappenedStep;
 
 #[component]
 pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
-    let config = StoredValue::new(config);
-    let draft = RwSignal::new(Draft::new(device::new_uuid(), device::now_ms()));
-    let step = Memo::new(move |_| draft.with(|d| d.step));
-    let go_to = move |next: Option<Step>| {
-        if let Some(next) = next {
-            draft.update(|d| {
-                d.step = next;
-                d.touch(device::now_ms());
-            });
+    let flow = Flow::provide(config);
+    let step = Memo::new(move |_| flow.draft.with(|d| d.step));
+    let done = Memo::new(move |_| flow.accepted.with(Option::is_some));
+    // A new step or the confirmation takes focus to its heading, so screen readers announce it;
+    // the first step keeps the page's natural start.
+    Effect::new(move |previous: Option<(Step, bool)>| {
+        let now = (step.get(), done.get());
+        if previous.is_some_and(|p| p != now) {
+            focus_step_heading();
         }
-    };
+        now
+    });
     view! {
-        <StepProgress step=step />
-        {move || match step.get() {
-            Step::Category => {
-                view! { <CategoryStep config=config draft=draft on_continue=move || go_to(Step::Category.next()) /> }
-                    .into_any()
+        {move || match flow.accepted.get() {
+            Some(accepted) => view! { <Confirmation accepted=accepted /> }.into_any(),
+            None => view! {
+                <StepProgress step=step />
+                {move || match step.get() {
+                    Step::Category => view! { <CategoryStep /> }.into_any(),
+                    Step::CommonAnswers => view! { <CommonAnswersStep /> }.into_any(),
+                    Step::WhatHappened => view! { <WhatHappenedStep /> }.into_any(),
+                    Step::Outcome => view! { <OutcomeStep /> }.into_any(),
+                    Step::Evidence => view! { <EvidenceStep /> }.into_any(),
+                    Step::Contact => view! { <ContactStep /> }.into_any(),
+                    Step::CheckAnswers => view! { <CheckAnswersStep /> }.into_any(),
+                }}
             }
-            current => {
-                view! { <PendingStep config=config draft=draft on_back=move || go_to(current.previous()) /> }
-                    .into_any()
-            }
+            .into_any(),
         }}
+    }
+}
+
+fn focus_step_heading() {
+    let heading = document().get_element_by_id("step-heading");
+    if let Some(el) = heading.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        el.scroll_into_view();
+        let _ = el.focus();
     }
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use super::use_page_title;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::text_field::TextField;
-use crate::i18n::tr;
+use crate::i18n::{msg, tr};
 
 /// `/track`: the lookup form. `?ref=` prefills the reference (links from the confirmation page).
 #[component]
@@ -19,7 +19,7 @@ pub fn TrackPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let searched = RwSignal::new(false);
     let error_for = move |field: &'static str| {
-        Signal::derive(move || errors.with(|all| all.iter().find(|e| e.field == field).copied()))
+        Signal::derive(move || errors.with(|all| all.iter().find(|e| e.field == field).cloned()))
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -34,16 +34,18 @@ pub fn TrackPage() -> impl IntoView {
             <p>{tr(Msg::TrackIntro)}</p>
             <TextField
                 id=REFERENCE_FIELD
-                label=Msg::ReferenceLabel
-                hint=Msg::ReferenceHint
+                label=msg(Msg::ReferenceLabel)
+                hint=Some(msg(Msg::ReferenceHint))
                 value=reference
+                on_input=move |v| reference.set(v)
                 error=error_for(REFERENCE_FIELD)
             />
             <TextField
                 id=VERIFIER_FIELD
-                label=Msg::VerifierLabel
-                hint=Msg::VerifierHint
+                label=msg(Msg::VerifierLabel)
+                hint=Some(msg(Msg::VerifierHint))
                 value=verifier
+                on_input=move |v| verifier.set(v)
                 error=error_for(VERIFIER_FIELD)
                 autocomplete="email"
             />

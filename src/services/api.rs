@@ -1,6 +1,7 @@
 //! The static JSON API client: typed results for every way a fetch can go wrong.
 
 use complaint_domain::config::{ConfigError, OrgConfig};
+use complaint_domain::knowledge::KnowledgeBase;
 use gloo_net::http::Request;
 
 /// Where the organisation's static API lives, relative to the app's origin.
@@ -48,4 +49,10 @@ pub async fn load_config() -> Result<OrgConfig, FetchError> {
     let url = format!("{API_BASE}/config.json");
     let text = get_text(&url).await?;
     OrgConfig::from_json(&text).map_err(|e: ConfigError| FetchError::Malformed(e.to_string()))
+}
+
+/// The common answers. Optional: a failure here only means the step offers none.
+pub async fn load_knowledge_base() -> Result<KnowledgeBase, FetchError> {
+    let text = get_text(&format!("{API_BASE}/knowledge-base.json")).await?;
+    KnowledgeBase::from_json(&text).map_err(FetchError::Malformed)
 }

@@ -1,6 +1,10 @@
 //! Thin, typed wrappers over the browser: each returns typed errors and holds no UI state.
 
 pub mod api;
+pub mod clock;
 pub mod device;
 pub mod drafts;
+pub mod helped;
+pub mod images;
 pub mod locale;
+pub mod submit;

@@ -66,7 +66,12 @@ describe('filing at phone size', () => {
     assert.equal(await summary.count(), 0, 'choosing an answer clears the error');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText('Step 2 of 7').waitFor();
-    await page.getByRole('heading', { name: 'You chose: My gaming account' }).waitFor();
+    await page.getByRole('heading', { name: 'Common answers to problems like yours' }).waitFor();
+    assert.equal(
+      await page.getByRole('heading', { name: 'Common answers to problems like yours' }).evaluate((el) => el === document.activeElement),
+      true,
+      "the new step's heading takes focus",
+    );
 
     await page.getByRole('button', { name: 'Back' }).click();
     await group.waitFor();

@@ -6,7 +6,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Date;
+use crate::evidence::AttachmentLimits;
 use crate::localized::LocalizedText;
+use crate::service_levels::ServiceLevels;
 
 /// The config schema versions this build understands.
 pub const SUPPORTED_SCHEMA: u32 = 1;
@@ -15,7 +18,52 @@ pub const SUPPORTED_SCHEMA: u32 = 1;
 pub struct OrgConfig {
     pub schema_version: u32,
     pub organisation: Organisation,
+    #[serde(default)]
+    pub submission: SubmissionConfig,
+    #[serde(default)]
+    pub limits: Limits,
     pub categories: Vec<Category>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionConfig {
+    /// Where complaints are POSTed (the contract: `docs/submission.md`).
+    #[serde(default = "default_endpoint")]
+    pub endpoint: String,
+}
+
+fn default_endpoint() -> String {
+    "/api/v1/complaints".to_owned()
+}
+
+impl Default for SubmissionConfig {
+    fn default() -> Self {
+        SubmissionConfig {
+            endpoint: default_endpoint(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    /// The longest description, in characters.
+    #[serde(default = "default_description_max")]
+    pub description_max_chars: usize,
+    #[serde(default)]
+    pub attachments: AttachmentLimits,
+}
+
+fn default_description_max() -> usize {
+    5000
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            description_max_chars: default_description_max(),
+            attachments: AttachmentLimits::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +74,16 @@ pub struct Organisation {
     /// Where the privacy notice lives; linked from the consent question.
     #[serde(default)]
     pub privacy_url: Option<String>,
+    /// IANA zone the organisation's deadlines are counted in, e.g. `Europe/Warsaw`.
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
+    /// Public holidays that do not count as business days.
+    #[serde(default)]
+    pub holidays: Vec<Date>,
+}
+
+fn default_time_zone() -> String {
+    "UTC".to_owned()
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -44,7 +102,42 @@ pub struct Category {
     pub label: LocalizedText,
     #[serde(default)]
     pub hint: Option<LocalizedText>,
+    /// The category's own questions, asked on the "what happened" step.
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    /// What evidence helps, shown on the evidence step.
+    #[serde(default)]
+    pub evidence_prompt: Option<LocalizedText>,
+    #[serde(default)]
+    pub service_levels: ServiceLevels,
 }
+
+/// A short-answer question a category adds ("Batch or lot number").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// Unique within the category; the answer is sent under this key.
+    pub id: String,
+    pub label: LocalizedText,
+    #[serde(default)]
+    pub hint: Option<LocalizedText>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub input: QuestionInput,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionInput {
+    #[default]
+    Text,
+    Date,
+    /// An amount of money, typed as the customer writes it.
+    Amount,
+}
+
+/// The longest answer to a category question, in characters.
+pub const QUESTION_MAX_CHARS: usize = 200;
 
 /// What sort of complaint a category collects; it decides the category's own questions.
 /// An unknown kind is refused when the config is read, so the form never shows questions it cannot handle.
@@ -75,6 +168,8 @@ pub enum ConfigProblem {
     BlankCategoryId,
     CategoryWithoutLabel(String),
     OrganisationWithoutName,
+    /// A category question with a blank or repeated id, or no label (category id, question id).
+    BadQuestion(String, String),
 }
 
 impl OrgConfig {
@@ -106,6 +201,16 @@ impl OrgConfig {
             }
             if category.label.is_blank() {
                 problems.push(ConfigProblem::CategoryWithoutLabel(category.id.clone()));
+            }
+            let mut question_ids = BTreeSet::new();
+            for question in &category.questions {
+                let id = question.id.trim();
+                if id.is_empty() || !question_ids.insert(id) || question.label.is_blank() {
+                    problems.push(ConfigProblem::BadQuestion(
+                        category.id.clone(),
+                        question.id.clone(),
+                    ));
+                }
             }
         }
         if problems.is_empty() {
@@ -153,6 +258,10 @@ impl fmt::Display for ConfigProblem {
             ConfigProblem::OrganisationWithoutName => {
                 write!(f, "the organisation has no name in any language")
             }
+            ConfigProblem::BadQuestion(category, question) => write!(
+                f,
+                "category \"{category}\" question \"{question}\" has a blank or repeated id, or no label"
+            ),
         }
     }
 }
@@ -217,6 +326,35 @@ mod tests {
         assert!(problems.contains(&ConfigProblem::CategoryWithoutLabel(
             config.categories[2].id.clone()
         )));
+    }
+
+    #[test]
+    fn category_questions_need_unique_ids_and_labels() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        let category = &mut config.categories[0];
+        let first = category.questions[0].clone();
+        category.questions.push(first.clone());
+        let problems = config.validate().unwrap_err();
+        assert_eq!(
+            problems,
+            vec![ConfigProblem::BadQuestion(
+                config.categories[0].id.clone(),
+                first.id
+            )]
+        );
+    }
+
+    #[test]
+    fn the_demo_covers_the_required_kinds_and_promises() {
+        let config = OrgConfig::from_json(DEMO).unwrap();
+        let product = config.category("defective-product").unwrap();
+        let ids: Vec<&str> = product.questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["product", "batch", "purchased_on"]);
+        assert!(product.service_levels.decide.is_some());
+        let gaming = config.category("gaming-account").unwrap();
+        assert!(gaming.service_levels.acknowledge.is_some());
+        assert_eq!(config.limits.attachments.max_count, 5);
+        assert!(config.organisation.holidays.len() >= 2);
     }
 
     #[test]

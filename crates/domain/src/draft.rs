@@ -5,11 +5,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::evidence::AttachmentMeta;
 use crate::steps::Step;
 
 /// The shape of a stored draft. Raise it when the shape changes, and teach the store to migrate.
 pub const DRAFT_SCHEMA: u32 = 1;
 
+/// Every answer is kept exactly as typed (never trimmed or truncated), so nothing the customer wrote is lost;
+/// the checks in [`crate::checks`] decide whether it can be sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     /// Unique per draft; doubles as the submission's Idempotency-Key, so a resent draft is one complaint.
@@ -18,11 +21,82 @@ pub struct Draft {
     /// Bumped on every save, so a tab holding an older copy can tell it is stale.
     pub revision: u64,
     /// Milliseconds since the Unix epoch (the browser's clock).
+    pub started_at_ms: f64,
     pub updated_at_ms: f64,
     pub step: Step,
     pub category: Option<String>,
-    /// Free-text answers by question id, so a category's own questions need no new field here.
-    pub answers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub description: String,
+    /// `YYYY-MM-DD` as the date input gives it, or whatever was typed where there is no date picker.
+    #[serde(default)]
+    pub happened_on: String,
+    /// Answers to the category's own questions, by question id.
+    #[serde(default)]
+    pub details: BTreeMap<String, String>,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    #[serde(default)]
+    pub outcome_other: String,
+    #[serde(default)]
+    pub contact: ContactAnswers,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentMeta>,
+    /// The knowledge-base answer the customer said solved it, if any.
+    #[serde(default)]
+    pub solved_by: Option<String>,
+    /// A field people never see; bots fill it in. Sent as a flag, never shown.
+    #[serde(default)]
+    pub honeypot: String,
+}
+
+/// What the customer wants done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Refund,
+    Replacement,
+    Repair,
+    Apology,
+    Explanation,
+    Other,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Refund,
+        Outcome::Replacement,
+        Outcome::Repair,
+        Outcome::Apology,
+        Outcome::Explanation,
+        Outcome::Other,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Refund => "refund",
+            Outcome::Replacement => "replacement",
+            Outcome::Repair => "repair",
+            Outcome::Apology => "apology",
+            Outcome::Explanation => "explanation",
+            Outcome::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Phone,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactAnswers {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub preferred: Option<Channel>,
+    pub consent: bool,
 }
 
 impl Draft {
@@ -31,10 +105,19 @@ impl Draft {
             id: id.into(),
             schema: DRAFT_SCHEMA,
             revision: 0,
+            started_at_ms: now_ms,
             updated_at_ms: now_ms,
             step: Step::default(),
             category: None,
-            answers: BTreeMap::new(),
+            description: String::new(),
+            happened_on: String::new(),
+            details: BTreeMap::new(),
+            outcome: None,
+            outcome_other: String::new(),
+            contact: ContactAnswers::default(),
+            attachments: Vec::new(),
+            solved_by: None,
+            honeypot: String::new(),
         }
     }
 
@@ -46,7 +129,16 @@ impl Draft {
 
     /// True until the customer has given any answer; empty drafts are not worth offering back.
     pub fn is_empty(&self) -> bool {
-        self.category.is_none() && self.answers.values().all(|v| v.trim().is_empty())
+        let blank = |s: &String| s.trim().is_empty();
+        self.category.is_none()
+            && blank(&self.description)
+            && blank(&self.happened_on)
+            && self.details.values().all(blank)
+            && self.outcome.is_none()
+            && blank(&self.contact.name)
+            && blank(&self.contact.email)
+            && blank(&self.contact.phone)
+            && self.attachments.is_empty()
     }
 }
 
@@ -65,12 +157,17 @@ mod tests {
     }
 
     #[test]
+    fn any_single_answer_makes_a_draft_worth_keeping() {
+        let mut draft = Draft::new("d", 0.0);
+        draft.contact.phone = "0".into();
+        assert!(!draft.is_empty());
+    }
+
+    #[test]
     fn survives_a_json_round_trip_with_any_text() {
         let mut draft = Draft::new("d2", 0.0);
-        draft.answers.insert(
-            "description".into(),
-            "깨졌어요 💔 zepsute \"quoted\"\n".repeat(1000),
-        );
+        draft.description = "깨졌어요 💔 zepsute \"quoted\"\n".repeat(1000);
+        draft.outcome = Some(Outcome::Other);
         let back: Draft = serde_json::from_str(&serde_json::to_string(&draft).unwrap()).unwrap();
         assert_eq!(back, draft);
     }

@@ -3,10 +3,17 @@
 //! Everything here runs natively (`cargo test -p complaint-domain`) and is shared by the Wasm app and,
 //! later, the intake service, so the same rules hold on both sides of the wire.
 
+pub mod calendar;
+pub mod checks;
 pub mod config;
 pub mod draft;
+pub mod evidence;
 pub mod i18n;
+pub mod knowledge;
 pub mod localized;
+pub mod receipt;
+pub mod service_levels;
 pub mod steps;
+pub mod submission;
 pub mod tracking;
 pub mod validation;

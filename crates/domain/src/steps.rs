@@ -63,10 +63,7 @@ pub const CATEGORY_FIELD: &str = "category";
 pub fn check_category(choice: Option<&str>, config: &OrgConfig) -> Result<(), FieldError> {
     match choice {
         Some(id) if config.category(id).is_some() => Ok(()),
-        _ => Err(FieldError {
-            field: CATEGORY_FIELD,
-            message: Msg::CategoryRequired,
-        }),
+        _ => Err(FieldError::says(CATEGORY_FIELD, Msg::CategoryRequired)),
     }
 }
 
@@ -92,10 +89,7 @@ mod tests {
             crate::config::OrgConfig::from_json(include_str!("../../../public/api/v1/config.json"))
                 .unwrap();
         assert_eq!(check_category(Some("defective-product"), &config), Ok(()));
-        let missing = Err(FieldError {
-            field: CATEGORY_FIELD,
-            message: Msg::CategoryRequired,
-        });
+        let missing = Err(FieldError::says(CATEGORY_FIELD, Msg::CategoryRequired));
         assert_eq!(check_category(None, &config), missing);
         assert_eq!(check_category(Some("retired-category"), &config), missing);
     }

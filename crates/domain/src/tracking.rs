@@ -1,20 +1,13 @@
 //! Looking up a complaint: what the customer must give before the tracker fetches anything.
 
 use crate::i18n::Msg;
-use crate::validation::{collect, FieldError};
+use crate::validation::{collect, required, FieldError};
 
 pub const REFERENCE_FIELD: &str = "reference";
 pub const VERIFIER_FIELD: &str = "verifier";
 
 /// Both parts are required; neither is echoed back in a message, so errors reveal nothing.
 pub fn check_lookup(reference: &str, verifier: &str) -> Vec<FieldError> {
-    let required = |value: &str, field, message| {
-        if value.trim().is_empty() {
-            Err(FieldError { field, message })
-        } else {
-            Ok(())
-        }
-    };
     collect([
         required(reference, REFERENCE_FIELD, Msg::ReferenceRequired),
         required(verifier, VERIFIER_FIELD, Msg::VerifierRequired),

@@ -35,7 +35,8 @@ export async function startServer({ root = DIST } = {}) {
     const delay = delays.find(({ pattern }) => pattern.test(url.pathname));
     if (delay) await new Promise((ok) => setTimeout(ok, delay.ms));
 
-    const override = overrides.get(url.pathname);
+    const found = overrides.get(url.pathname);
+    const override = typeof found === 'function' ? found(requests.at(-1)) : found;
     if (override) {
       res.writeHead(override.status ?? 200, { 'content-type': override.type ?? 'application/json' });
       res.end(override.body ?? '');
@@ -68,7 +69,8 @@ export async function startServer({ root = DIST } = {}) {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    /** Answer `path` with this instead of the file; `null` removes the override. */
+    /** Answer `path` with this (or with what this function returns for the request) instead of the file;
+     *  `null` removes the override. */
     override(path, answer) {
       if (answer === null) overrides.delete(path);
       else overrides.set(path, answer);
@@ -77,10 +79,36 @@ export async function startServer({ root = DIST } = {}) {
     slow(pattern, ms) {
       delays.push({ pattern, ms });
     },
+    /** A minimal stand-in for an intake service: POST /api/v1/complaints answers 201 with a reference,
+     *  the same reference again for a repeated Idempotency-Key. `complaints()` lists what it received. */
+    intake() {
+      const byKey = new Map();
+      this.override('/api/v1/complaints', (req) => {
+        if (req.method !== 'POST') return { status: 405, body: '{}' };
+        const key = req.headers['idempotency-key'];
+        if (!byKey.has(key)) byKey.set(key, `CMP-TEST-${String(byKey.size + 1).padStart(4, '0')}`);
+        return { status: 201, body: JSON.stringify({ reference: byKey.get(key), received_at: '2026-11-22T14:00:00Z' }) };
+      });
+    },
+    /** The POSTed complaints, each parsed: headers, the `complaint` JSON part and the attachment files. */
+    async complaints() {
+      const posts = requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/complaints');
+      return Promise.all(
+        posts.map(async (r) => {
+          const form = await new Response(r.body, { headers: { 'content-type': r.headers['content-type'] } }).formData();
+          const complaint = JSON.parse(await form.get('complaint').text());
+          const files = await Promise.all(
+            form.getAll('attachment').map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+          );
+          return { headers: r.headers, complaint, files };
+        }),
+      );
+    },
     /** Forget every override and delay. */
     reset() {
       overrides.clear();
       delays.length = 0;
+      requests.length = 0;
     },
     close: () => new Promise((ok) => server.close(ok)),
   };

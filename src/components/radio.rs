@@ -1,0 +1,38 @@
+use leptos::prelude::*;
+
+/// One choice in a radio group. The group's `<fieldset>` and `<legend>` belong to the caller.
+#[component]
+pub fn Radio(
+    name: &'static str,
+    #[prop(into)] id: String,
+    #[prop(into)] value: String,
+    #[prop(into)] checked: Signal<bool>,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional_no_strip)] hint: Option<Signal<String>>,
+    #[prop(into)] on_select: Callback<()>,
+    /// Shown under the choice while it is selected (a follow-up question).
+    #[prop(optional)]
+    children: Option<ChildrenFn>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="radio">
+            <input
+                class="radio__input"
+                type="radio"
+                name=name
+                id=id.clone()
+                value=value
+                prop:checked=move || checked.get()
+                aria-describedby=hint.map(|_| hint_id.clone())
+                on:change=move |_| on_select.run(())
+            />
+            <label class="radio__label" for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint radio__hint" id=hint_id>{h}</p> })}
+        </div>
+        {move || {
+            let children = children.clone();
+            checked.get().then(move || children.map(|c| view! { <div class="radio__conditional">{c()}</div> }))
+        }}
+    }
+}

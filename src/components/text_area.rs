@@ -1,0 +1,57 @@
+use complaint_domain::i18n::Counted;
+use complaint_domain::validation::{char_count, FieldError};
+use leptos::prelude::*;
+
+use super::error_summary::{described_by, FieldErrorMessage};
+use crate::i18n::use_i18n;
+
+/// A multi-line answer with a live character count. Text over the limit is kept, never cut: the count
+/// says how much to remove.
+#[component]
+pub fn TextArea(
+    #[prop(into)] id: String,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional_no_strip)] hint: Option<Signal<String>>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(into)] error: Signal<Option<FieldError>>,
+    max_chars: usize,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let count_id = format!("{id}-count");
+    let describe = {
+        let base = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), error);
+        let count_id = count_id.clone();
+        move || Some(base().map_or(count_id.clone(), |ids| format!("{ids} {count_id}")))
+    };
+    let used = Memo::new(move |_| value.with(|v| char_count(v)));
+    let over = move || used.get() > max_chars;
+    let count_text = move || {
+        let used = used.get();
+        if used > max_chars {
+            i18n.count(Counted::CharactersTooMany, (used - max_chars) as u64)
+        } else {
+            i18n.count(Counted::CharactersLeft, (max_chars - used) as u64)
+        }
+    };
+    view! {
+        <div class="field" class:field--error=move || error.get().is_some()>
+            <label class="field__label" for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <FieldErrorMessage id=error_id error=error />
+            <textarea
+                class="textarea"
+                id=id.clone()
+                name=id
+                rows="6"
+                aria-describedby=describe
+                aria-invalid=move || error.get().is_some().then_some("true")
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+            ></textarea>
+            <p class="char-count" class:char-count--over=over id=count_id aria-live="polite">{count_text}</p>
+        </div>
+    }
+}

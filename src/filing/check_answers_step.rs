@@ -1,0 +1,225 @@
+use complaint_domain::draft::Channel;
+use complaint_domain::i18n::Msg;
+use complaint_domain::steps::Step;
+use complaint_domain::submission::Submission;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::flow::{use_flow, Flow};
+use super::outcome_step::outcome_label;
+use super::step_form::{BackLink, StepHeading};
+use crate::i18n::{msg, tr, use_i18n, I18n};
+use crate::services::submit::{self, SendError, Upload};
+use crate::services::{clock, device};
+
+/// Step 7: every answer with a Change link, then Send.
+#[component]
+pub fn CheckAnswersStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let sending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<SendError>);
+    let send = move |_| {
+        // A second tap while the first is on its way does nothing; the Idempotency-Key covers retries.
+        if sending.get_untracked() {
+            return;
+        }
+        let built = flow.config.with_value(|config| {
+            flow.draft.with_untracked(|d| {
+                Submission::from_draft(d, config, i18n.locale(), clock::today(), device::now_ms())
+                    .map(|body| (body, config.submission.endpoint.clone()))
+            })
+        });
+        let (body, endpoint) = match built {
+            Ok(ready) => ready,
+            Err(incomplete) => return flow.show_incomplete(incomplete.step, incomplete.errors),
+        };
+        let uploads = uploads(flow, &body);
+        sending.set(true);
+        failure.set(None);
+        spawn_local(async move {
+            let result = submit::send(&endpoint, &body, &uploads).await;
+            sending.set(false);
+            match result {
+                Ok(accepted) => flow.accepted.set(Some(accepted)),
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <BackLink />
+        <section class="step">
+            <StepHeading text=msg(Msg::CheckTitle) />
+            <AnswerList />
+            <h3 class="send__title">{tr(Msg::SendTitle)}</h3>
+            <p>{tr(Msg::SendBody)}</p>
+            {move || failure.get().map(|e| view! { <SendFailure error=e /> })}
+            <button
+                type="button"
+                class="button"
+                on:click=send
+                disabled=move || sending.get()
+                aria-disabled=move || sending.get().then_some("true")
+            >
+                {move || i18n.t(if sending.get() { Msg::Sending } else { Msg::Send })}
+            </button>
+        </section>
+    }
+}
+
+fn uploads(flow: Flow, body: &Submission) -> Vec<Upload> {
+    flow.files.with_value(|files| {
+        body.attachments
+            .iter()
+            .filter_map(|a| {
+                let blob = files.iter().find(|(id, _)| *id == a.id)?.1.clone();
+                Some(Upload {
+                    name: a.name.clone(),
+                    blob,
+                })
+            })
+            .collect()
+    })
+}
+
+#[component]
+fn SendFailure(error: SendError) -> impl IntoView {
+    let (title, body, detail) = match error {
+        SendError::Rejected { status, message } => (
+            Msg::SendRejectedTitle,
+            Msg::SendRejectedBody,
+            message.unwrap_or_else(|| format!("HTTP {status}")),
+        ),
+        SendError::Unavailable(detail) => (Msg::SendFailedTitle, Msg::SendFailedBody, detail),
+    };
+    view! {
+        <div class="error-summary" role="alert">
+            <h3 class="error-summary__title">{tr(title)}</h3>
+            <p class="send__server-message">{detail}</p>
+            <p>{tr(body)}</p>
+        </div>
+    }
+}
+
+/// One row: what was asked, the answer, and Change (its hidden text names the row for screen readers).
+fn row(
+    i18n: I18n,
+    flow: Flow,
+    key: Signal<String>,
+    value: Signal<String>,
+    step: Step,
+) -> impl IntoView {
+    view! {
+        <div class="summary__row">
+            <dt class="summary__key">{key}</dt>
+            <dd class="summary__value">{value}</dd>
+            <dd class="summary__action">
+                <button type="button" class="link-button" on:click=move |_| flow.change(step)>
+                    {move || i18n.t(Msg::Change)}
+                    <span class="visually-hidden">" " {key}</span>
+                </button>
+            </dd>
+        </div>
+    }
+}
+
+#[component]
+fn AnswerList() -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let category = flow.category();
+    let answer = move |read: fn(&complaint_domain::draft::Draft) -> String| {
+        Signal::derive(move || {
+            let text = flow.draft.with(read);
+            if text.trim().is_empty() {
+                i18n.t(Msg::NotGiven).to_owned()
+            } else {
+                text
+            }
+        })
+    };
+    let category_label = {
+        let category = category.clone();
+        Signal::derive(move || {
+            category
+                .as_ref()
+                .map(|c| i18n.pick(&c.label))
+                .unwrap_or_default()
+        })
+    };
+    let questions = category
+        .map(|c| c.questions)
+        .unwrap_or_default()
+        .into_iter()
+        .map(move |q| {
+            let id = q.id.clone();
+            let label = q.label.clone();
+            let value = Signal::derive(move || {
+                let text = flow
+                    .draft
+                    .with(|d| d.details.get(&id).cloned().unwrap_or_default());
+                if text.trim().is_empty() {
+                    i18n.t(Msg::NotGiven).to_owned()
+                } else {
+                    text
+                }
+            });
+            row(
+                i18n,
+                flow,
+                Signal::derive(move || i18n.pick(&label)),
+                value,
+                Step::WhatHappened,
+            )
+        });
+    let questions = questions.collect_view();
+    let happened_on = Signal::derive(move || {
+        let raw = flow.draft.with(|d| d.happened_on.clone());
+        complaint_domain::calendar::Date::parse_iso(&raw)
+            .map(|d| clock::format_date(d, i18n.locale()))
+            .unwrap_or(raw)
+    });
+    let outcome = Signal::derive(move || {
+        flow.draft.with(|d| match d.outcome {
+            Some(complaint_domain::draft::Outcome::Other) => d.outcome_other.clone(),
+            Some(o) => i18n.t(outcome_label(o)).to_owned(),
+            None => i18n.t(Msg::NotGiven).to_owned(),
+        })
+    });
+    let files = Signal::derive(move || {
+        flow.draft.with(|d| {
+            if d.attachments.is_empty() {
+                i18n.t(Msg::NotGiven).to_owned()
+            } else {
+                d.attachments
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        })
+    });
+    let preferred = Signal::derive(move || {
+        flow.draft
+            .with(|d| match d.contact.preferred {
+                Some(Channel::Email) => i18n.t(Msg::ChannelEmail),
+                Some(Channel::Phone) => i18n.t(Msg::ChannelPhone),
+                None => i18n.t(Msg::NotGiven),
+            })
+            .to_owned()
+    });
+    view! {
+        <dl class="summary">
+            {row(i18n, flow, msg(Msg::RowCategory), category_label, Step::Category)}
+            {row(i18n, flow, msg(Msg::RowDescription), answer(|d| d.description.clone()), Step::WhatHappened)}
+            {row(i18n, flow, msg(Msg::RowHappenedOn), happened_on, Step::WhatHappened)}
+            {questions}
+            {row(i18n, flow, msg(Msg::RowOutcome), outcome, Step::Outcome)}
+            {row(i18n, flow, msg(Msg::RowEvidence), files, Step::Evidence)}
+            {row(i18n, flow, msg(Msg::RowName), answer(|d| d.contact.name.clone()), Step::Contact)}
+            {row(i18n, flow, msg(Msg::RowEmail), answer(|d| d.contact.email.clone()), Step::Contact)}
+            {row(i18n, flow, msg(Msg::RowPhone), answer(|d| d.contact.phone.clone()), Step::Contact)}
+            {row(i18n, flow, msg(Msg::RowPreferred), preferred, Step::Contact)}
+        </dl>
+    }
+}

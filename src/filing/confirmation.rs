@@ -1,0 +1,171 @@
+use std::collections::BTreeSet;
+
+use complaint_domain::i18n::Msg;
+use complaint_domain::receipt::Receipt;
+use complaint_domain::service_levels::{Due, Plan, PlannedStep};
+use complaint_domain::submission::Accepted;
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use super::flow::use_flow;
+use super::step_form::StepHeading;
+use crate::i18n::{msg, tr, use_i18n, I18n};
+use crate::services::{clock, device};
+
+/// After sending: the reference, the dated plan, how to track, who to contact, and a receipt to keep.
+#[component]
+pub fn Confirmation(accepted: Accepted) -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let received_ms = accepted
+        .received_at
+        .as_deref()
+        .map(js_sys::Date::parse)
+        .filter(|ms| ms.is_finite())
+        .unwrap_or_else(device::now_ms);
+    let (time_zone, holidays, organisation) = flow.config.with_value(|c| {
+        let holidays: BTreeSet<_> = c.organisation.holidays.iter().copied().collect();
+        (
+            c.organisation.time_zone.clone(),
+            holidays,
+            c.organisation.clone(),
+        )
+    });
+    let received = clock::local_time_in(&time_zone, received_ms)
+        .or_else(|| clock::local_time_in("UTC", received_ms));
+    let plan = match (flow.category(), received) {
+        (Some(category), Some(received)) => category.service_levels.plan(received, &holidays),
+        _ => Plan::default(),
+    };
+    let reference = accepted.reference.clone();
+    let track_href = format!("/track?ref={}", js_sys::encode_uri_component(&reference));
+    let receipt_text = {
+        let (reference, pin, plan, organisation) = (
+            reference.clone(),
+            accepted.pin.clone(),
+            plan.clone(),
+            organisation.clone(),
+        );
+        move || {
+            let mut rows = vec![(i18n.t(Msg::YourReference).to_owned(), reference.clone())];
+            if let Some(pin) = &pin {
+                rows.push((i18n.t(Msg::YourPin).to_owned(), pin.clone()));
+            }
+            if let Some(at) = received {
+                rows.push((
+                    i18n.t(Msg::Received).to_owned(),
+                    clock::format_date_time(at, i18n.locale()),
+                ));
+            }
+            for line in plan_lines(i18n, &plan) {
+                rows.push((i18n.t(Msg::WhatHappensNext).to_owned(), line));
+            }
+            let contact = [
+                organisation.contact.email.clone(),
+                organisation.contact.phone.clone(),
+            ]
+            .into_iter()
+            .flatten();
+            rows.push((
+                i18n.pick(&organisation.name),
+                contact.collect::<Vec<_>>().join("\n"),
+            ));
+            Receipt {
+                title: i18n.t(Msg::ReceiptTitle).to_owned(),
+                rows,
+            }
+            .to_text()
+        }
+    };
+    let download = {
+        let reference = reference.clone();
+        move |_| download_text(&Receipt::file_name(&reference), &receipt_text())
+    };
+    let start_again = move |_| flow.start_again();
+    let contact = organisation.contact.clone();
+    let org_name = organisation.name.clone();
+    let plan_view = plan.clone();
+    view! {
+        <section class="confirmation">
+            <div class="confirmation__panel">
+                <StepHeading text=msg(Msg::ConfirmationTitle) />
+                <p class="confirmation__label">{tr(Msg::YourReference)}</p>
+                <p class="confirmation__reference">{reference.clone()}</p>
+                {accepted.pin.clone().map(|pin| view! {
+                    <p class="confirmation__label">{tr(Msg::YourPin)}</p>
+                    <p class="confirmation__reference">{pin}</p>
+                })}
+            </div>
+            <h3>{tr(Msg::WhatHappensNext)}</h3>
+            <ul class="plan">{move || plan_lines(i18n, &plan_view).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+            <p>
+                <a href=track_href>{tr(Msg::TrackIt)}</a>
+            </p>
+            <p class="hint">{tr(Msg::TrackHint)}</p>
+            <p>{move || i18n.format(Msg::ContactUs, &[("organisation", &i18n.pick(&org_name))])}</p>
+            <ul class="contact-list">
+                {contact.email.map(|e| view! { <li><a href=format!("mailto:{e}")>{e.clone()}</a></li> })}
+                {contact.phone.map(|p| view! { <li><a href=format!("tel:{}", p.replace(' ', ""))>{p.clone()}</a></li> })}
+            </ul>
+            <div class="button-row no-print">
+                <button type="button" class="button button--secondary" on:click=|_| print_page()>{tr(Msg::PrintReceipt)}</button>
+                <button type="button" class="button button--secondary" on:click=download>{tr(Msg::DownloadReceipt)}</button>
+            </div>
+            <p class="no-print">
+                <button type="button" class="link-button" on:click=start_again>{tr(Msg::FileAnother)}</button>
+            </p>
+        </section>
+    }
+}
+
+fn plan_lines(i18n: I18n, plan: &Plan) -> Vec<String> {
+    let line = |msg: Msg, step: &PlannedStep| {
+        let date = match step.due {
+            Due::At(at) => clock::format_date_time(at, i18n.locale()),
+            Due::EndOf(date) => clock::format_date(date, i18n.locale()),
+        };
+        format!(
+            "{} ({})",
+            i18n.format(msg, &[("date", &date)]),
+            i18n.pick(&step.rule)
+        )
+    };
+    let acknowledge = plan
+        .acknowledge
+        .as_ref()
+        .map(|s| line(Msg::AcknowledgeBy, s));
+    let decide = plan.decide.as_ref().map(|s| line(Msg::DecideBy, s));
+    acknowledge.into_iter().chain(decide).collect()
+}
+
+fn print_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
+/// Saves `text` as a file through a temporary link, without leaving the page.
+fn download_text(file_name: &str, text: &str) {
+    let result = (|| -> Result<(), JsValue> {
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/plain;charset=utf-8");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(
+            &js_sys::Array::of1(&text.into()),
+            &options,
+        )?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or("no document")?;
+        let link: web_sys::HtmlElement =
+            wasm_bindgen::JsCast::dyn_into(document.create_element("a")?)?;
+        link.set_attribute("href", &url)?;
+        link.set_attribute("download", file_name)?;
+        link.click();
+        web_sys::Url::revoke_object_url(&url)?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        web_sys::console::warn_1(&e);
+    }
+}

@@ -1,0 +1,214 @@
+use complaint_domain::checks::field;
+use complaint_domain::evidence::{AttachmentLimits, AttachmentMeta, AttachmentProblem, FileKind};
+use complaint_domain::i18n::{Counted, Msg};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::{Blob, File, HtmlInputElement};
+
+use super::flow::{use_flow, Flow};
+use super::step_form::{StepForm, StepHeading};
+use crate::components::error_summary::FieldErrorMessage;
+use crate::i18n::{msg, tr, use_i18n};
+use crate::services::{device, images};
+
+/// A file that could not be added, and why, kept as data so it reads in any language.
+#[derive(Clone, PartialEq)]
+enum Notice {
+    NotAccepted(String),
+    TooLarge(String),
+    Unreadable(String),
+    TooMany(usize),
+}
+
+/// Step 5: photos from the camera or files, checked by content and size, shrunk before upload.
+#[component]
+pub fn EvidenceStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let limits = flow.config.with_value(|c| c.limits.attachments.clone());
+    let prompt = flow
+        .category()
+        .and_then(|c| c.evidence_prompt)
+        .filter(|p| !p.is_blank());
+    let notices = RwSignal::new(Vec::<Notice>::new());
+    let busy = RwSignal::new(None::<String>);
+    let size_mb = (limits.max_bytes / (1024 * 1024)).max(1).to_string();
+    let limits_text = {
+        let size_mb = size_mb.clone();
+        move || i18n.format(Msg::EvidenceLimits, &[("size", &size_mb)])
+    };
+    let on_files = {
+        let limits = limits.clone();
+        move |ev: leptos::ev::Event| {
+            let input: HtmlInputElement = event_target(&ev);
+            let files: Vec<File> = input
+                .files()
+                .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+                .unwrap_or_default();
+            // Clearing lets the same file be chosen again after removing it.
+            input.set_value("");
+            notices.set(Vec::new());
+            let limits = limits.clone();
+            spawn_local(async move {
+                for file in files {
+                    busy.set(Some(file.name()));
+                    if let Err(notice) = add_file(flow, &limits, file).await {
+                        notices.update(|n| n.push(notice));
+                    }
+                }
+                busy.set(None);
+            });
+        }
+    };
+    let notice_text = move |notice: &Notice| match notice {
+        Notice::NotAccepted(name) => i18n.format(Msg::FileNotAccepted, &[("name", name)]),
+        Notice::TooLarge(name) => {
+            i18n.format(Msg::FileTooLarge, &[("name", name), ("size", &size_mb)])
+        }
+        Notice::Unreadable(name) => i18n.format(Msg::FileUnreadable, &[("name", name)]),
+        Notice::TooMany(max) => i18n.count(Counted::FilesAtMost, *max as u64),
+    };
+    let accept = limits
+        .types
+        .iter()
+        .map(|k| k.mime())
+        .collect::<Vec<_>>()
+        .join(",");
+    view! {
+        <StepForm>
+            <StepHeading text=msg(Msg::EvidenceTitle) />
+            {prompt.map(|p| view! { <p>{move || i18n.pick(&p)}</p> })}
+            <p class="hint" id="evidence-hint">{limits_text}</p>
+            <FieldErrorMessage id="evidence-error" error=flow.error_for(field::EVIDENCE) />
+            <div class="file-notices" role="alert">
+                {move || notices.get().iter().map(|n| view! { <p class="field-error">{notice_text(n)}</p> }).collect_view()}
+            </div>
+            <div class="file-pickers">
+                <label class="button button--secondary file-picker" for=field::EVIDENCE>
+                    {tr(Msg::AddFiles)}
+                </label>
+                <input
+                    class="file-picker__input"
+                    type="file"
+                    id=field::EVIDENCE
+                    multiple
+                    accept=accept.clone()
+                    aria-describedby="evidence-hint"
+                    on:change=on_files.clone()
+                />
+                <label class="button button--secondary file-picker" for="evidence-camera">{tr(Msg::TakePhoto)}</label>
+                <input
+                    class="file-picker__input"
+                    type="file"
+                    id="evidence-camera"
+                    accept="image/*"
+                    capture="environment"
+                    on:change=on_files
+                />
+            </div>
+            <p class="hint" role="status">
+                {move || busy.get().map(|name| i18n.format(Msg::PreparingFile, &[("name", &name)]))}
+            </p>
+            <AttachedFiles />
+        </StepForm>
+    }
+}
+
+async fn add_file(flow: Flow, limits: &AttachmentLimits, file: File) -> Result<(), Notice> {
+    let name = file.name();
+    let head = images::read_head(&file, 16)
+        .await
+        .map_err(|_| Notice::Unreadable(name.clone()))?;
+    let already = flow.draft.with_untracked(|d| d.attachments.len());
+    let kind =
+        limits
+            .admit(&head, file.size() as u64, already)
+            .map_err(|problem| match problem {
+                AttachmentProblem::TooMany => Notice::TooMany(limits.max_count),
+                AttachmentProblem::UnsupportedType => Notice::NotAccepted(name.clone()),
+                AttachmentProblem::TooLarge => Notice::TooLarge(name.clone()),
+            })?;
+    let original: Blob = file.into();
+    let (blob, kind) = if kind.is_downscalable_image() {
+        match images::shrink(&original, limits.downscale_to_px, limits.max_bytes).await {
+            Ok(Some(smaller)) => (smaller, FileKind::Jpeg),
+            Ok(None) => (original, kind),
+            // Not decodable as an image after all: refuse rather than send a file we cannot vouch for.
+            Err(_) => return Err(Notice::NotAccepted(name)),
+        }
+    } else {
+        (original, kind)
+    };
+    let bytes = blob.size() as u64;
+    if bytes > limits.max_bytes {
+        return Err(Notice::TooLarge(name));
+    }
+    let id = device::new_uuid();
+    flow.files
+        .update_value(|files| files.push((id.clone(), blob)));
+    flow.edit(|d| {
+        d.attachments.push(AttachmentMeta {
+            id,
+            name,
+            kind,
+            bytes,
+        })
+    });
+    Ok(())
+}
+
+/// The files added so far, each with a thumbnail (photos) and a Remove button.
+#[component]
+fn AttachedFiles() -> impl IntoView {
+    let flow = use_flow();
+    let attachments = move || flow.draft.with(|d| d.attachments.clone());
+    view! {
+        <Show when=move || flow.draft.with(|d| !d.attachments.is_empty()) fallback=|| view! { <p>{tr(Msg::NoFilesYet)}</p> }>
+            <ul class="attachments">
+                <For each=attachments key=|a| a.id.clone() let:attachment>
+                    <AttachedFile attachment=attachment />
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+#[component]
+fn AttachedFile(attachment: AttachmentMeta) -> impl IntoView {
+    let flow = use_flow();
+    let blob = flow.files.with_value(|files| {
+        files
+            .iter()
+            .find(|(id, _)| *id == attachment.id)
+            .map(|(_, b)| b.clone())
+    });
+    let thumbnail = blob
+        .filter(|_| attachment.kind != FileKind::Pdf)
+        .and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok());
+    if let Some(url) = thumbnail.clone() {
+        // The object URL holds the photo in memory until revoked.
+        on_cleanup(move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        });
+    }
+    let id = attachment.id.clone();
+    let remove = move |_| {
+        flow.files
+            .update_value(|files| files.retain(|(file_id, _)| *file_id != id));
+        flow.edit(|d| d.attachments.retain(|a| a.id != id));
+    };
+    let kb = attachment.bytes.div_ceil(1024);
+    view! {
+        <li class="attachment">
+            {match thumbnail {
+                Some(url) => view! { <img class="attachment__thumb" src=url alt="" width="64" height="64" /> }.into_any(),
+                None => view! { <span class="attachment__thumb attachment__thumb--doc" aria-hidden="true">"PDF"</span> }.into_any(),
+            }}
+            <span class="attachment__name">{attachment.name.clone()} " (" {kb} " KB)"</span>
+            <button type="button" class="link-button" on:click=remove>
+                {tr(Msg::RemoveFile)}
+                <span class="visually-hidden">" " {attachment.name.clone()}</span>
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,125 @@
+//! The state one filing shares across its steps: the draft, the organisation's config, the errors on
+//! show, and whether the customer came from "Check your answers" (so Continue takes them back there).
+
+use complaint_domain::checks::check_step;
+use complaint_domain::config::{Category, OrgConfig};
+use complaint_domain::draft::Draft;
+use complaint_domain::steps::Step;
+use complaint_domain::submission::Accepted;
+use complaint_domain::validation::FieldError;
+use leptos::prelude::*;
+use web_sys::Blob;
+
+use crate::services::{clock, device};
+
+#[derive(Clone, Copy)]
+pub struct Flow {
+    pub draft: RwSignal<Draft>,
+    pub config: StoredValue<OrgConfig>,
+    pub errors: RwSignal<Vec<FieldError>>,
+    returning: RwSignal<bool>,
+    /// The evidence files' bytes, by attachment id (browser objects, so kept off the draft).
+    pub files: StoredValue<Vec<(String, Blob)>, LocalStorage>,
+    /// Set once the organisation has accepted the complaint.
+    pub accepted: RwSignal<Option<Accepted>>,
+}
+
+impl Flow {
+    pub fn provide(config: OrgConfig) -> Flow {
+        let flow = Flow {
+            draft: RwSignal::new(Draft::new(device::new_uuid(), device::now_ms())),
+            config: StoredValue::new(config),
+            errors: RwSignal::new(Vec::new()),
+            returning: RwSignal::new(false),
+            files: StoredValue::new_local(Vec::new()),
+            accepted: RwSignal::new(None),
+        };
+        provide_context(flow);
+        flow
+    }
+
+    pub fn step(self) -> Step {
+        self.draft.with(|d| d.step)
+    }
+
+    /// Applies an edit to the draft and stamps it.
+    pub fn edit(self, change: impl FnOnce(&mut Draft)) {
+        self.draft.update(|d| {
+            change(d);
+            d.touch(device::now_ms());
+        });
+    }
+
+    pub fn go(self, step: Step) {
+        self.errors.set(Vec::new());
+        if step == Step::CheckAnswers {
+            self.returning.set(false);
+        }
+        self.edit(|d| d.step = step);
+    }
+
+    /// Checks the current step; on success moves on (or back to "Check your answers" after a Change).
+    pub fn submit_step(self) {
+        let step = self.step();
+        let errors = self
+            .config
+            .with_value(|c| self.draft.with(|d| check_step(step, d, c, clock::today())));
+        if !errors.is_empty() {
+            self.errors.set(errors);
+            return;
+        }
+        let next = if self.returning.get_untracked() {
+            Some(Step::CheckAnswers)
+        } else {
+            step.next()
+        };
+        if let Some(next) = next {
+            self.go(next);
+        }
+    }
+
+    pub fn back(self) {
+        if self.returning.get_untracked() {
+            self.go(Step::CheckAnswers);
+        } else if let Some(previous) = self.step().previous() {
+            self.go(previous);
+        }
+    }
+
+    /// A Change link: answer again, then come back to "Check your answers".
+    pub fn change(self, step: Step) {
+        self.returning.set(true);
+        self.go(step);
+    }
+
+    /// Sends the customer to the step that still needs answers, with its errors on show.
+    pub fn show_incomplete(self, step: Step, errors: Vec<FieldError>) {
+        self.change(step);
+        self.errors.set(errors);
+    }
+
+    /// After a confirmation: a fresh, empty complaint.
+    pub fn start_again(self) {
+        self.files.update_value(Vec::clear);
+        self.errors.set(Vec::new());
+        self.returning.set(false);
+        self.draft
+            .set(Draft::new(device::new_uuid(), device::now_ms()));
+        self.accepted.set(None);
+    }
+
+    pub fn error_for(self, field: impl Into<String>) -> Signal<Option<FieldError>> {
+        let field = field.into();
+        let errors = self.errors;
+        Signal::derive(move || errors.with(|all| all.iter().find(|e| e.field == field).cloned()))
+    }
+
+    pub fn category(self) -> Option<Category> {
+        let id = self.draft.with(|d| d.category.clone())?;
+        self.config.with_value(|c| c.category(&id).cloned())
+    }
+}
+
+pub fn use_flow() -> Flow {
+    expect_context::<Flow>()
+}

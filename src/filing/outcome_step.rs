@@ -1,0 +1,68 @@
+use complaint_domain::checks::{field, OUTCOME_OTHER_MAX_CHARS};
+use complaint_domain::draft::Outcome;
+use complaint_domain::i18n::Msg;
+use leptos::prelude::*;
+
+use super::flow::use_flow;
+use super::step_form::{StepForm, StepHeading};
+use crate::components::error_summary::FieldErrorMessage;
+use crate::components::radio::Radio;
+use crate::components::text_area::TextArea;
+use crate::i18n::msg;
+
+pub fn outcome_label(outcome: Outcome) -> Msg {
+    match outcome {
+        Outcome::Refund => Msg::OutcomeRefund,
+        Outcome::Replacement => Msg::OutcomeReplacement,
+        Outcome::Repair => Msg::OutcomeRepair,
+        Outcome::Apology => Msg::OutcomeApology,
+        Outcome::Explanation => Msg::OutcomeExplanation,
+        Outcome::Other => Msg::OutcomeOther,
+    }
+}
+
+/// Step 4: what the customer wants done; "Something else" asks for words.
+#[component]
+pub fn OutcomeStep() -> impl IntoView {
+    let flow = use_flow();
+    let error = flow.error_for(field::OUTCOME);
+    let options = Outcome::ALL.into_iter().enumerate().map(move |(i, outcome)| {
+        // The first radio carries the field's id, so the error summary's link lands on the group.
+        let id = if i == 0 { field::OUTCOME.to_owned() } else { format!("{}-{}", field::OUTCOME, outcome.id()) };
+        let checked = Signal::derive(move || flow.draft.with(|d| d.outcome == Some(outcome)));
+        let select = move || flow.edit(|d| d.outcome = Some(outcome));
+        if outcome != Outcome::Other {
+            let radio = view! {
+                <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome_label(outcome)) on_select=select />
+            };
+            return radio.into_any();
+        }
+        view! {
+            <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome_label(outcome)) on_select=select>
+                <TextArea
+                    id=field::OUTCOME_OTHER
+                    label=msg(Msg::OutcomeOtherLabel)
+                    value=Signal::derive(move || flow.draft.with(|d| d.outcome_other.clone()))
+                    on_input=move |v| flow.edit(|d| d.outcome_other = v)
+                    error=flow.error_for(field::OUTCOME_OTHER)
+                    max_chars=OUTCOME_OTHER_MAX_CHARS
+                />
+            </Radio>
+        }
+        .into_any()
+    });
+    let options = options.collect_view();
+    view! {
+        <StepForm>
+            <div class="field" class:field--error=move || error.get().is_some()>
+                <fieldset class="radios" aria-describedby=move || error.get().map(|_| "outcome-error")>
+                    <legend class="question">
+                        <StepHeading text=msg(Msg::OutcomeTitle) />
+                    </legend>
+                    <FieldErrorMessage id="outcome-error" error=error />
+                    {options}
+                </fieldset>
+            </div>
+        </StepForm>
+    }
+}

@@ -1,0 +1,26 @@
+//! Counts, on this device only, how often a common answer solved a problem: the organisation's knowledge
+//! base earns its keep when complaints are avoided. Nothing is sent anywhere.
+
+const PREFIX: &str = "complaint-desk.solved.";
+
+pub fn count_solved(article_id: &str) {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let key = format!("{PREFIX}{article_id}");
+    let count = storage
+        .get_item(&key)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    let _ = storage.set_item(&key, &(count + 1).to_string());
+}
+
+pub fn times_solved(article_id: &str) -> u64 {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(&format!("{PREFIX}{article_id}")).ok().flatten())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}

@@ -1,0 +1,259 @@
+// Filing a complaint end to end: the release build in Chromium at phone size, sending to a real loopback
+// server that records exactly what it receives.
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startServer } from './support/server.mjs';
+import { launchBrowser, openPage } from './support/browser.mjs';
+import { Filing, PNG_1x1, daysAgo } from './support/filing.mjs';
+
+let server;
+let browser;
+let session;
+let filing;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  server.reset();
+  server.intake();
+  session = await openPage(browser);
+  await session.page.goto(server.origin + '/');
+  filing = new Filing(session.page);
+});
+
+afterEach(async () => {
+  await session?.context.close();
+});
+
+function assertNoProblems() {
+  assert.deepEqual(session.problems, [], 'the page logged errors');
+}
+
+/** Files a complete defective-product complaint up to "Check your answers". */
+async function fileDefectiveProduct() {
+  await filing.chooseCategory('A faulty or damaged product');
+  await filing.skipCommonAnswers();
+  await filing.describe({
+    description: 'The kettle stopped heating after a week. 주전자가 고장 났어요 💔',
+    happenedOn: daysAgo(2),
+    details: { 'Which product?': 'Kettle K-200', 'Batch or lot number (optional)': 'LOT 4471', 'When did you buy it?': daysAgo(20) },
+  });
+  await filing.chooseOutcome('Replace it');
+  await filing.addFiles([{ name: 'kettle.png', mimeType: 'image/png', buffer: PNG_1x1 }]);
+  await session.page.getByRole('button', { name: 'Remove kettle.png' }).waitFor();
+  await filing.finishEvidence();
+  await filing.giveContact({ name: 'Anna Kowalska', email: 'anna@example.pl' });
+}
+
+describe('a complete filing', () => {
+  test('a defective product with a photo: the server receives every answer, the file and the key', async () => {
+    const page = session.page;
+    await fileDefectiveProduct();
+    assert.equal(await filing.answer('Which product?'), 'Kettle K-200');
+    assert.equal(await filing.answer('What you want'), 'Replace it');
+    assert.equal(await filing.answer('Files'), 'kettle.png');
+    await filing.send();
+    const reference = await filing.confirmation();
+    assert.equal(reference, 'CMP-TEST-0001');
+
+    const [received, ...more] = await server.complaints();
+    assert.equal(more.length, 0, 'exactly one request');
+    const c = received.complaint;
+    assert.equal(received.headers['idempotency-key'], c.draft_id);
+    assert.match(c.draft_id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(c.category, 'defective-product');
+    assert.equal(c.description, 'The kettle stopped heating after a week. 주전자가 고장 났어요 💔');
+    assert.equal(c.happened_on, daysAgo(2));
+    assert.deepEqual(c.details, { product: 'Kettle K-200', batch: 'LOT 4471', purchased_on: daysAgo(20) });
+    assert.equal(c.outcome, 'replacement');
+    assert.deepEqual(c.contact, { name: 'Anna Kowalska', email: 'anna@example.pl', preferred: 'email', consent: true });
+    assert.equal(c.locale, 'en');
+    assert.equal(c.spam_signals.honeypot_filled, false);
+    assert.equal(c.attachments.length, 1);
+    assert.equal(c.attachments[0].kind, 'image/png');
+    assert.equal(received.files.length, 1);
+    assert.deepEqual([...received.files[0].bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the PNG arrived intact');
+
+    // The dated plan from the category's service levels: acknowledge within 24 hours of 14:00 UTC on
+    // 22 Nov 2026 (London time), and settle within 10 calendar days.
+    await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 14:00.', { exact: false }).waitFor();
+    await page.getByText('We will send you our decision by Wed, 2 Dec 2026.', { exact: false }).waitFor();
+    await page.getByText('Settled within 10 days for defective products', { exact: false }).waitFor();
+    const track = page.getByRole('link', { name: 'Track your complaint' }).last();
+    assert.equal(await track.getAttribute('href'), '/track?ref=CMP-TEST-0001');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download a receipt' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'complaint-CMP-TEST-0001.txt');
+    const receipt = await (await download.createReadStream()).toArray();
+    assert.match(Buffer.concat(receipt).toString('utf8'), /Your reference: CMP-TEST-0001/);
+    assertNoProblems();
+  });
+
+  test('a gaming account complaint in Polish, by phone, with "something else" as the outcome', async () => {
+    const page = session.page;
+    await page.getByLabel('Language').selectOption('pl');
+    await page.getByRole('radio', { name: 'Moje konto gracza' }).check();
+    await page.getByRole('button', { name: 'Dalej' }).click();
+    await page.getByText('Krok 2 z 7').waitFor();
+    await page.getByRole('button', { name: 'Kontynuuj reklamację' }).click();
+    await page.getByLabel('Opisz, co się stało').fill('Wypłata czeka od 9 dni.');
+    await page.getByLabel('Kiedy to się stało?').fill(daysAgo(9));
+    await page.getByLabel('Identyfikator konta lub nazwa użytkownika').fill('gracz-77');
+    await page.getByLabel('Identyfikator wypłaty lub transakcji (opcjonalnie)').fill('WD-552100');
+    await page.getByRole('button', { name: 'Dalej' }).click();
+    await page.getByRole('radio', { name: 'Coś innego' }).check();
+    await page.getByLabel('Napisz, czego oczekujesz').fill('Wypłata środków');
+    await page.getByRole('button', { name: 'Dalej' }).click();
+    await page.getByText('Krok 5 z 7').waitFor();
+    await page.getByRole('button', { name: 'Dalej' }).click();
+    await page.getByLabel('Imię i nazwisko').fill('Jan Nowak');
+    await page.getByLabel('Numer telefonu').fill('+48 600 123 456');
+    await page.getByRole('radio', { name: 'Telefonicznie' }).check();
+    await page.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Dalej' }).click();
+    await page.getByRole('button', { name: 'Wyślij reklamację' }).click();
+    await page.getByRole('heading', { name: 'Reklamacja przyjęta' }).waitFor();
+
+    const [received] = await server.complaints();
+    const c = received.complaint;
+    assert.equal(c.category, 'gaming-account');
+    assert.equal(c.locale, 'pl');
+    assert.deepEqual(c.details, { account_id: 'gracz-77', transaction_id: 'WD-552100' });
+    assert.equal(c.outcome, 'other');
+    assert.equal(c.outcome_other, 'Wypłata środków');
+    assert.deepEqual(c.contact, { name: 'Jan Nowak', phone: '+48 600 123 456', preferred: 'phone', consent: true });
+    assert.deepEqual(c.attachments, []);
+    await page.getByText('8 tygodni, zasady brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
+    assertNoProblems();
+  });
+});
+
+describe('errors and changes', () => {
+  test('an empty step shows a focused error summary linking to each field, and the messages beside them', async () => {
+    const page = session.page;
+    await filing.chooseCategory('A faulty or damaged product');
+    await filing.skipCommonAnswers();
+    await filing.continue();
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    assert.equal(await summary.evaluate((el) => el === document.activeElement), true);
+    const links = await summary.getByRole('link').allTextContents();
+    assert.deepEqual(links, ['Describe what happened', 'Enter the date it happened', 'Answer “Which product?”', 'Answer “When did you buy it?”']);
+    await summary.getByRole('link', { name: 'Answer “Which product?”' }).click();
+    const product = page.getByLabel('Which product?');
+    assert.equal(await product.evaluate((el) => el === document.activeElement), true);
+    assert.equal(await product.getAttribute('aria-invalid'), 'true');
+    assert.match(await product.getAttribute('aria-describedby'), /detail-product-error/);
+    await page.getByText('Error: Answer “Which product?”').waitFor();
+    assertNoProblems();
+  });
+
+  test('a Change link returns to the question and Continue comes straight back to the check page', async () => {
+    const page = session.page;
+    await fileDefectiveProduct();
+    await page.getByRole('button', { name: 'Change What happened' }).click();
+    await filing.atStep(3);
+    const description = page.getByLabel('Describe what happened');
+    assert.match(await description.inputValue(), /The kettle stopped heating/, 'the answer is kept');
+    await description.fill('It trips the fuse every time.');
+    await filing.continue();
+    await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
+    assert.equal(await filing.answer('What happened'), 'It trips the fuse every time.');
+    await page.getByRole('button', { name: 'Change Contact by' }).click();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
+    assertNoProblems();
+  });
+
+  test("a 4xx shows the organisation's message and keeps every answer for a corrected send", async () => {
+    const page = session.page;
+    server.override('/api/v1/complaints', { status: 422, body: JSON.stringify({ message: 'Batch LOT 4471 is not one of ours.' }) });
+    await fileDefectiveProduct();
+    await filing.send();
+    const alert = page.getByRole('alert').filter({ hasText: 'Your complaint was not accepted' });
+    await alert.getByText('Batch LOT 4471 is not one of ours.').waitFor();
+    assert.equal(await filing.answer('Batch or lot number (optional)'), 'LOT 4471');
+    server.intake();
+    await filing.send();
+    assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
+    const sent = await server.complaints();
+    assert.equal(sent.length, 2);
+    assert.equal(sent[0].headers['idempotency-key'], sent[1].headers['idempotency-key'], 'a resend reuses the key');
+    // The browser logs the 422 response itself; nothing else may appear.
+    assert.deepEqual(session.problems.filter((p) => !p.includes('422')), []);
+  });
+
+  test('a double tap on Send sends exactly one request', async () => {
+    const page = session.page;
+    server.slow(/\/api\/v1\/complaints$/, 600);
+    await fileDefectiveProduct();
+    await page.getByRole('button', { name: 'Send complaint' }).evaluate((button) => {
+      button.click();
+      button.click();
+    });
+    await page.getByRole('button', { name: 'Sending…' }).waitFor();
+    await filing.confirmation();
+    assert.equal((await server.complaints()).length, 1);
+    assertNoProblems();
+  });
+
+  test('a server error keeps the complaint and says it has not been sent yet', async () => {
+    const page = session.page;
+    server.override('/api/v1/complaints', { status: 503, body: 'busy' });
+    await fileDefectiveProduct();
+    await filing.send();
+    await page.getByRole('alert').filter({ hasText: 'Your complaint has not been sent yet' }).waitFor();
+    await page.getByRole('button', { name: 'Send complaint' }).waitFor();
+    assert.deepEqual(session.problems.filter((p) => !p.includes('503')), []);
+  });
+});
+
+describe('bad input', () => {
+  test('100,000 pasted characters are kept whole and the count says how many to cut', async () => {
+    const page = session.page;
+    await filing.chooseCategory('Something else');
+    await filing.skipCommonAnswers();
+    const text = '가'.repeat(50_000) + '😀'.repeat(50_000);
+    await page.getByLabel('Describe what happened').fill(text);
+    await page.getByText('You have 95,000 characters too many').or(page.getByText('You have 95000 characters too many')).waitFor();
+    await page.getByLabel('When did it happen?').fill(daysAgo(1));
+    await filing.continue();
+    await page.getByRole('alert').getByRole('link', { name: 'You have 95000 characters too many' }).waitFor();
+    assert.equal((await page.getByLabel('Describe what happened').inputValue()).length, text.length, 'nothing was cut');
+    assertNoProblems();
+  });
+
+  test('a renamed .exe and a 30 MB PDF are refused with a clear message; a real photo is accepted', async () => {
+    const page = session.page;
+    await filing.chooseCategory('A delivery');
+    await filing.skipCommonAnswers();
+    await filing.describe({ description: 'Never arrived.', details: { 'Order number': 'NW-1' } });
+    await filing.chooseOutcome('Give me a refund');
+    const exe = Buffer.concat([Buffer.from('MZ\x90\x00', 'binary'), Buffer.alloc(1000)]);
+    const bigPdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(30 * 1024 * 1024)]);
+    await filing.addFiles([
+      { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: exe },
+      { name: 'statement.pdf', mimeType: 'application/pdf', buffer: bigPdf },
+      { name: 'label.png', mimeType: 'image/png', buffer: PNG_1x1 },
+    ]);
+    await page.getByRole('button', { name: 'Remove label.png' }).waitFor();
+    await page.getByText('“photo.jpg” is not a photo or PDF we can accept').waitFor();
+    await page.getByText('“statement.pdf” is larger than 10 MB').waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Remove / }).count(), 1);
+    await page.getByRole('button', { name: 'Remove label.png' }).click();
+    await page.getByText('No files added yet.').waitFor();
+    assertNoProblems();
+  });
+});
