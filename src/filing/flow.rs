@@ -12,6 +12,36 @@ use web_sys::Blob;
 
 use crate::services::{clock, device};
 
+/// What a filing keeps while the customer moves around the app (to the tracker and back, say): the draft, its
+/// files and the server's acceptance. Provided above the routes, so leaving the form page loses nothing.
+#[derive(Clone, Copy)]
+pub struct FilingSession {
+    pub draft: RwSignal<Draft>,
+    pub files: StoredValue<Vec<(String, Blob)>, LocalStorage>,
+    pub accepted: RwSignal<Option<Accepted>>,
+}
+
+impl FilingSession {
+    pub fn new() -> FilingSession {
+        FilingSession {
+            draft: RwSignal::new(Draft::new(device::new_uuid(), device::now_ms())),
+            files: StoredValue::new_local(Vec::new()),
+            accepted: RwSignal::new(None),
+        }
+    }
+
+    /// The app's session if the shell provided one; otherwise (an embedded form) a new one.
+    pub fn use_or_new() -> FilingSession {
+        use_context::<FilingSession>().unwrap_or_default()
+    }
+}
+
+impl Default for FilingSession {
+    fn default() -> Self {
+        FilingSession::new()
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Flow {
     pub draft: RwSignal<Draft>,
@@ -25,14 +55,14 @@ pub struct Flow {
 }
 
 impl Flow {
-    pub fn provide(config: OrgConfig) -> Flow {
+    pub fn provide(config: OrgConfig, session: FilingSession) -> Flow {
         let flow = Flow {
-            draft: RwSignal::new(Draft::new(device::new_uuid(), device::now_ms())),
+            draft: session.draft,
             config: StoredValue::new(config),
             errors: RwSignal::new(Vec::new()),
             returning: RwSignal::new(false),
-            files: StoredValue::new_local(Vec::new()),
-            accepted: RwSignal::new(None),
+            files: session.files,
+            accepted: session.accepted,
         };
         provide_context(flow);
         flow

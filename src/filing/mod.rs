@@ -24,13 +24,14 @@ use common_answers_step::CommonAnswersStep;
 use confirmation::Confirmation;
 use contact_step::ContactStep;
 use evidence_step::EvidenceStep;
+pub use flow::FilingSession;
 use flow::Flow;
 use outcome_step::OutcomeStep;
 use what_happened_step::WhatHappenedStep;
 
 #[component]
 pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
-    let flow = Flow::provide(config);
+    let flow = Flow::provide(config, FilingSession::use_or_new());
     let step = Memo::new(move |_| flow.draft.with(|d| d.step));
     let done = Memo::new(move |_| flow.accepted.with(Option::is_some));
     // A new step or the confirmation takes focus to its heading, so screen readers announce it;

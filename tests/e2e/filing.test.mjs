@@ -218,6 +218,20 @@ describe('errors and changes', () => {
     await page.getByRole('button', { name: 'Send complaint' }).waitFor();
     assert.deepEqual(session.problems.filter((p) => !p.includes('503')), []);
   });
+
+  test('visiting the tracker mid-complaint and coming back keeps the step and every answer', async () => {
+    const page = session.page;
+    await filing.chooseCategory('A service or a bill');
+    await filing.skipCommonAnswers();
+    await page.getByLabel('Describe what happened').fill('Charged twice.');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Track a complaint' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Track your complaint' }).waitFor();
+    await nav.getByRole('link', { name: 'Make a complaint' }).click();
+    await filing.atStep(3);
+    assert.equal(await page.getByLabel('Describe what happened').inputValue(), 'Charged twice.');
+    assertNoProblems();
+  });
 });
 
 describe('bad input', () => {

@@ -91,6 +91,16 @@ impl Submission {
             return Err(incomplete());
         };
         let non_blank = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        // Only the chosen category's questions: answers left from a category the customer moved away from stay
+        // in the draft (in case they move back) but are not sent.
+        let asked = config
+            .category(&category)
+            .map(|c| c.questions.as_slice())
+            .unwrap_or_default();
+        let details: BTreeMap<String, String> = asked
+            .iter()
+            .filter_map(|q| Some((q.id.clone(), non_blank(draft.details.get(&q.id)?)?)))
+            .collect();
         Ok(Submission {
             schema_version: SUBMISSION_SCHEMA,
             draft_id: draft.id.clone(),
@@ -98,11 +108,7 @@ impl Submission {
             category,
             description: draft.description.trim().to_owned(),
             happened_on,
-            details: draft
-                .details
-                .iter()
-                .filter_map(|(k, v)| Some((k.clone(), non_blank(v)?)))
-                .collect(),
+            details,
             outcome,
             outcome_other: if outcome == Outcome::Other {
                 non_blank(&draft.outcome_other)
@@ -200,6 +206,16 @@ mod tests {
         assert_eq!(json["locale"], "ko");
         assert_eq!(json["outcome"], "refund");
         assert_eq!(json["contact"]["preferred"], "phone");
+    }
+
+    #[test]
+    fn answers_to_another_categorys_questions_are_not_sent() {
+        let mut d = draft();
+        d.details
+            .insert("account_id".into(), "from the gaming category".into());
+        let body = Submission::from_draft(&d, &config(), Locale::En, today(), 0.0).unwrap();
+        assert!(!body.details.contains_key("account_id"));
+        assert!(body.details.contains_key("order_number"));
     }
 
     #[test]
