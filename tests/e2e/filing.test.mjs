@@ -3,6 +3,8 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { assertAccessible } from './support/a11y.mjs';
+import { jpegSize, noisePng } from './support/images.mjs';
 import { startServer } from './support/server.mjs';
 import { launchBrowser, openPage } from './support/browser.mjs';
 import { Filing, PNG_1x1, daysAgo } from './support/filing.mjs';
@@ -61,6 +63,7 @@ describe('a complete filing', () => {
     assert.equal(await filing.answer('Which product?'), 'Kettle K-200');
     assert.equal(await filing.answer('What you want'), 'Replace it');
     assert.equal(await filing.answer('Files'), 'kettle.png');
+    await assertAccessible(page);
     await filing.send();
     const reference = await filing.confirmation();
     assert.equal(reference, 'CMP-TEST-0001');
@@ -88,6 +91,7 @@ describe('a complete filing', () => {
     await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 14:00.', { exact: false }).waitFor();
     await page.getByText('We will send you our decision by Wed, 2 Dec 2026.', { exact: false }).waitFor();
     await page.getByText('Settled within 10 days for defective products', { exact: false }).waitFor();
+    await assertAccessible(page);
     const track = page.getByRole('link', { name: 'Track your complaint' }).last();
     assert.equal(await track.getAttribute('href'), '/track?ref=CMP-TEST-0001');
 
@@ -157,6 +161,7 @@ describe('errors and changes', () => {
     assert.equal(await product.getAttribute('aria-invalid'), 'true');
     assert.match(await product.getAttribute('aria-describedby'), /detail-product-error/);
     await page.getByText('Error: Answer “Which product?”').waitFor();
+    await assertAccessible(page);
     assertNoProblems();
   });
 
@@ -266,8 +271,32 @@ describe('bad input', () => {
     await page.getByText('“photo.jpg” is not a photo or PDF we can accept').waitFor();
     await page.getByText('“statement.pdf” is larger than 10 MB').waitFor();
     assert.equal(await page.getByRole('button', { name: /^Remove / }).count(), 1);
+    await assertAccessible(page);
     await page.getByRole('button', { name: 'Remove label.png' }).click();
     await page.getByText('No files added yet.').waitFor();
+    assertNoProblems();
+  });
+
+  test('a 20 MB, 3000×2500 photo is shrunk on the phone to a JPEG of at most 2000 px before upload', async () => {
+    const page = session.page;
+    const photo = noisePng(3000, 2500);
+    assert.ok(photo.length > 20 * 1024 * 1024, `the test photo is large (${photo.length} bytes)`);
+    await filing.chooseCategory('A faulty or damaged product');
+    await filing.skipCommonAnswers();
+    await filing.describe({ description: 'Cracked lid.', details: { 'Which product?': 'Kettle', 'When did you buy it?': daysAgo(5) } });
+    await filing.chooseOutcome('Repair it');
+    await filing.addFiles([{ name: 'IMG_0001.png', mimeType: 'image/png', buffer: photo }]);
+    await page.getByRole('button', { name: 'Remove IMG_0001.png' }).waitFor({ timeout: 60_000 });
+    await filing.finishEvidence();
+    await filing.giveContact({ name: 'Ola', email: 'ola@example.pl' });
+    await filing.send();
+    await filing.confirmation();
+    const [received] = await server.complaints();
+    const file = received.files[0].bytes;
+    assert.deepEqual([...file.slice(0, 3)], [0xff, 0xd8, 0xff], 'sent as a JPEG');
+    assert.equal(received.complaint.attachments[0].kind, 'image/jpeg');
+    assert.ok(file.length < 10 * 1024 * 1024, `within the 10 MB limit (${file.length} bytes)`);
+    assert.deepEqual(jpegSize(file), { width: 2000, height: 1667 });
     assertNoProblems();
   });
 });

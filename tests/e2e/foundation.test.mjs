@@ -1,8 +1,8 @@
 // The app as a customer meets it: the release build, served on loopback, in Chromium at phone size.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
 
+import { assertAccessible } from './support/a11y.mjs';
 import { startServer } from './support/server.mjs';
 import { DESKTOP, launchBrowser, openPage } from './support/browser.mjs';
 
@@ -34,15 +34,6 @@ async function open(path, options) {
 
 function assertNoProblems() {
   assert.deepEqual(session.problems, [], 'the page logged errors');
-}
-
-async function assertAccessible(page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
-  assert.deepEqual(
-    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    'axe found WCAG violations',
-  );
 }
 
 describe('filing at phone size', () => {
