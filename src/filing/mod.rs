@@ -1,6 +1,7 @@
 //! The filing flow: one question a step. Steps live in component state, never in the URL, so the same
 //! flow can later run inside a host page as a widget.
 
+mod autosave;
 mod category_step;
 mod check_answers_step;
 mod common_answers_step;
@@ -9,6 +10,7 @@ mod contact_step;
 mod evidence_step;
 mod flow;
 mod outcome_step;
+mod resume_offer;
 mod step_form;
 mod what_happened_step;
 
@@ -18,6 +20,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::step_progress::StepProgress;
+pub use autosave::DraftSaver;
 use category_step::CategoryStep;
 use check_answers_step::CheckAnswersStep;
 use common_answers_step::CommonAnswersStep;
@@ -27,11 +30,20 @@ use evidence_step::EvidenceStep;
 pub use flow::FilingSession;
 use flow::Flow;
 use outcome_step::OutcomeStep;
+use resume_offer::{ResumeOffer, StorageNotice};
 use what_happened_step::WhatHappenedStep;
 
 #[component]
 pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
-    let flow = Flow::provide(config, FilingSession::use_or_new());
+    let session = FilingSession::use_or_new();
+    let saver = autosave::use_saver().unwrap_or_else(|| DraftSaver::start(session));
+    let flow = Flow::provide(config, session);
+    // A sent complaint is no longer a draft.
+    Effect::new(move |_| {
+        if flow.accepted.with(Option::is_some) {
+            saver.forget(flow.draft.with_untracked(|d| d.id.clone()));
+        }
+    });
     let step = Memo::new(move |_| flow.draft.with(|d| d.step));
     let done = Memo::new(move |_| flow.accepted.with(Option::is_some));
     // A new step or the confirmation takes focus to its heading, so screen readers announce it;
@@ -44,12 +56,13 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
         now
     });
     view! {
+        <StorageNotice saver=saver />
         {move || match flow.accepted.get() {
             Some(accepted) => view! { <Confirmation accepted=accepted /> }.into_any(),
             None => view! {
                 <StepProgress step=step />
                 {move || match step.get() {
-                    Step::Category => view! { <CategoryStep /> }.into_any(),
+                    Step::Category => view! { <ResumeOffer saver=saver /> <CategoryStep /> }.into_any(),
                     Step::CommonAnswers => view! { <CommonAnswersStep /> }.into_any(),
                     Step::WhatHappened => view! { <WhatHappenedStep /> }.into_any(),
                     Step::Outcome => view! { <OutcomeStep /> }.into_any(),

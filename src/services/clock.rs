@@ -19,6 +19,16 @@ pub fn today() -> Date {
     })
 }
 
+/// The device's calendar date at `epoch_ms`.
+pub fn local_date_of(epoch_ms: f64) -> Option<Date> {
+    let at = js_sys::Date::new(&epoch_ms.into());
+    Date::new(
+        at.get_full_year() as i32,
+        at.get_month() as u8 + 1,
+        at.get_date() as u8,
+    )
+}
+
 /// The wall-clock time in `time_zone` (IANA) at `epoch_ms`; `None` if the browser does not know the zone.
 pub fn local_time_in(time_zone: &str, epoch_ms: f64) -> Option<DateTime> {
     let options = object(&[

@@ -44,3 +44,13 @@ fn format_uuid_v4(mut b: [u8; 16]) -> String {
         &hex[20..32]
     )
 }
+
+/// Resolves after `ms` milliseconds (a `setTimeout` as a future).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _: Result<wasm_bindgen::JsValue, _> = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

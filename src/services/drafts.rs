@@ -24,6 +24,8 @@ const DRAFTS: &str = "drafts";
 pub enum StoreError {
     /// IndexedDB is missing or refused (private modes, blocked storage).
     Unavailable(String),
+    /// `open()` never settled (a known Safari fault).
+    TimedOut,
     Read(String),
     Write(String),
 }
@@ -32,6 +34,7 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::Unavailable(e) => write!(f, "storage unavailable: {e}"),
+            StoreError::TimedOut => write!(f, "storage did not open in time"),
             StoreError::Read(e) => write!(f, "could not read drafts: {e}"),
             StoreError::Write(e) => write!(f, "could not save the draft: {e}"),
         }
@@ -51,6 +54,16 @@ impl DraftStore {
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(DraftStore { db })
+    }
+
+    /// Like [`DraftStore::open`], but gives up after `timeout_ms`, so the form is usable either way.
+    pub async fn open_within(name: &str, timeout_ms: i32) -> Result<DraftStore, StoreError> {
+        let open = std::pin::pin!(DraftStore::open(name));
+        let timeout = std::pin::pin!(crate::services::device::sleep(timeout_ms));
+        match futures::future::select(open, timeout).await {
+            futures::future::Either::Left((result, _)) => result,
+            futures::future::Either::Right(((), _)) => Err(StoreError::TimedOut),
+        }
     }
 
     /// Saves the draft, replacing any earlier copy with the same id.

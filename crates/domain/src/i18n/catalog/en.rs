@@ -139,6 +139,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReceiptTitle => "Complaint receipt",
         Msg::Received => "Received",
         Msg::FileAnother => "Make another complaint",
+        Msg::ResumeTitle => "Continue your complaint?",
+        Msg::ResumeBody => "You started a complaint on this device ({category}, last changed {date}).",
+        Msg::ResumeContinue => "Continue your complaint",
+        Msg::ResumeStartNew => "Start a new complaint",
+        Msg::StorageUnavailable => "This browser is not letting us save your answers on this device. You can still send your complaint, but if you close this page before sending, what you typed will be lost.",
+        Msg::SavedOnDevice => "Your answers are saved on this device as you type.",
     }
 }
 

@@ -133,6 +133,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReceiptTitle => "불만 접수증",
         Msg::Received => "접수 일시",
         Msg::FileAnother => "다른 불만 접수하기",
+        Msg::ResumeTitle => "작성 중인 불만을 이어서 쓰시겠어요?",
+        Msg::ResumeBody => "이 기기에서 작성하던 불만이 있습니다({category}, 마지막 수정 {date}).",
+        Msg::ResumeContinue => "이어서 작성하기",
+        Msg::ResumeStartNew => "새로 작성하기",
+        Msg::StorageUnavailable => "이 브라우저에서는 답변을 기기에 저장할 수 없습니다. 불만은 그대로 보낼 수 있지만, 보내기 전에 페이지를 닫으면 입력한 내용이 사라집니다.",
+        Msg::SavedOnDevice => "입력하는 내용은 이 기기에 자동으로 저장됩니다.",
     }
 }
 

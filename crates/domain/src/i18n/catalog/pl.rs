@@ -133,6 +133,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReceiptTitle => "Potwierdzenie reklamacji",
         Msg::Received => "Data przyjęcia",
         Msg::FileAnother => "Złóż kolejną reklamację",
+        Msg::ResumeTitle => "Kontynuować reklamację?",
+        Msg::ResumeBody => "Na tym urządzeniu jest rozpoczęta reklamacja ({category}, ostatnia zmiana {date}).",
+        Msg::ResumeContinue => "Kontynuuj reklamację",
+        Msg::ResumeStartNew => "Zacznij nową reklamację",
+        Msg::StorageUnavailable => "Ta przeglądarka nie pozwala zapisać odpowiedzi na tym urządzeniu. Nadal możesz wysłać reklamację, ale jeśli zamkniesz stronę przed wysłaniem, wpisany tekst przepadnie.",
+        Msg::SavedOnDevice => "Odpowiedzi zapisują się na tym urządzeniu podczas pisania.",
     }
 }
 

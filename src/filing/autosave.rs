@@ -1,0 +1,154 @@
+//! Keeps the filing session's draft in IndexedDB as the customer types (≤ 400 ms after the last change, and
+//! at once when the page is hidden or closed), and offers the last unfinished draft back on the next visit.
+//! If storage is missing, blocked or never opens, the form works from memory and says so.
+
+use std::rc::Rc;
+
+use complaint_domain::draft::Draft;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::flow::FilingSession;
+use crate::services::drafts::{DraftStore, DEFAULT_DB_NAME};
+
+const DEBOUNCE_MS: i32 = 400;
+/// Past this the form is usable without storage (an `open()` that never settles must not block the customer).
+const OPEN_TIMEOUT_MS: i32 = 1_500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageStatus {
+    Opening,
+    Ready,
+    Unavailable,
+}
+
+#[derive(Clone, Copy)]
+pub struct DraftSaver {
+    store: StoredValue<Option<Rc<DraftStore>>, LocalStorage>,
+    timer: StoredValue<Option<i32>, LocalStorage>,
+    pub status: RwSignal<StorageStatus>,
+    /// An unfinished draft from an earlier visit, until the customer continues it or starts afresh.
+    pub resumable: RwSignal<Option<Draft>>,
+}
+
+impl DraftSaver {
+    /// Opens the store, looks for an unfinished draft, and starts saving `session`'s draft on every change.
+    pub fn start(session: FilingSession) -> DraftSaver {
+        let saver = DraftSaver {
+            store: StoredValue::new_local(None),
+            timer: StoredValue::new_local(None),
+            status: RwSignal::new(StorageStatus::Opening),
+            resumable: RwSignal::new(None),
+        };
+        provide_context(saver);
+        spawn_local(async move {
+            match DraftStore::open_within(DEFAULT_DB_NAME, OPEN_TIMEOUT_MS).await {
+                Ok(store) => {
+                    let latest = store
+                        .all()
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find(|d| !d.is_empty());
+                    saver.store.set_value(Some(Rc::new(store)));
+                    saver.status.set(StorageStatus::Ready);
+                    let current = session
+                        .draft
+                        .with_untracked(|d| (d.is_empty(), d.id.clone()));
+                    if let (Some(draft), (true, current_id)) = (latest, current) {
+                        if draft.id != current_id {
+                            saver.resumable.set(Some(draft));
+                        }
+                    }
+                    // Anything typed while the store was opening is saved now.
+                    saver.save_now(session);
+                }
+                Err(e) => {
+                    web_sys::console::warn_1(
+                        &format!("drafts are kept in memory only: {e}").into(),
+                    );
+                    saver.status.set(StorageStatus::Unavailable);
+                }
+            }
+        });
+        Effect::new(move |_| {
+            session.draft.track();
+            saver.schedule(session);
+        });
+        saver.save_when_hidden(session);
+        saver
+    }
+
+    fn schedule(self, session: FilingSession) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if let Some(previous) = self.timer.get_value() {
+            window.clear_timeout_with_handle(previous);
+        }
+        let save = Closure::once_into_js(move || self.save_now(session));
+        let handle = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            save.unchecked_ref(),
+            DEBOUNCE_MS,
+        );
+        self.timer.set_value(handle.ok());
+    }
+
+    /// Writes the current draft at once (an empty draft is not worth keeping).
+    pub fn save_now(self, session: FilingSession) {
+        let Some(store) = self.store.get_value() else {
+            return;
+        };
+        let draft = session.draft.get_untracked();
+        if draft.is_empty() || session.accepted.with_untracked(Option::is_some) {
+            return;
+        }
+        spawn_local(async move {
+            if let Err(e) = store.put(&draft).await {
+                web_sys::console::warn_1(&format!("the draft could not be saved: {e}").into());
+            }
+        });
+    }
+
+    /// Removes a draft that has been sent.
+    pub fn forget(self, id: String) {
+        let Some(store) = self.store.get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            let _ = store.delete(&id).await;
+        });
+    }
+
+    fn save_when_hidden(self, session: FilingSession) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let on_hide = Closure::<dyn Fn()>::new(move || {
+            let hidden = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
+            if hidden {
+                self.save_now(session);
+            }
+        });
+        let on_pagehide = Closure::<dyn Fn()>::new(move || self.save_now(session));
+        if let Some(document) = window.document() {
+            let _ = document.add_event_listener_with_callback(
+                "visibilitychange",
+                on_hide.as_ref().unchecked_ref(),
+            );
+        }
+        let _ = window
+            .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+        // The listeners live as long as the page.
+        on_hide.forget();
+        on_pagehide.forget();
+    }
+}
+
+pub fn use_saver() -> Option<DraftSaver> {
+    use_context::<DraftSaver>()
+}

@@ -1,0 +1,123 @@
+// Nothing typed is lost: drafts are kept in IndexedDB as the customer types and offered back on the next
+// visit; where storage is refused the form still works and says so.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startServer } from './support/server.mjs';
+import { launchBrowser, launchProfile, openPage } from './support/browser.mjs';
+import { Filing, daysAgo } from './support/filing.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  server.intake();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const TEXT = 'Zamówienie 4471 przyszło bez pokrywki.\n주전자 뚜껑이 없어요 🫖 — "quotes" & <tags>';
+
+test('typed text survives a reload and is offered back at the step it was on', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(server.origin + '/');
+  const filing = new Filing(page);
+  await filing.chooseCategory('A delivery');
+  await filing.skipCommonAnswers();
+  await page.getByLabel('Describe what happened').fill(TEXT);
+  await page.waitForTimeout(700); // past the 400 ms save delay
+  await page.reload();
+
+  await page.getByRole('heading', { name: 'Continue your complaint?' }).waitFor();
+  await page.getByText('You started a complaint on this device (A delivery', { exact: false }).waitFor();
+  await page.getByRole('button', { name: 'Continue your complaint' }).click();
+  await filing.atStep(3);
+  assert.equal(await page.getByLabel('Describe what happened').inputValue(), TEXT);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('text typed just before the page is closed is saved on the way out and restored in a new session', async () => {
+  const profile = await mkdtemp(join(tmpdir(), 'complaint-desk-profile-'));
+  try {
+    const first = await launchProfile(profile);
+    await first.page.goto(server.origin + '/');
+    const filing = new Filing(first.page);
+    await filing.chooseCategory('Something else');
+    await filing.skipCommonAnswers();
+    await first.page.getByLabel('Describe what happened').fill(TEXT);
+    // Closed at once, well inside the save delay: only the page-hide save can keep this text.
+    await first.page.close({ runBeforeUnload: true });
+    await first.context.close();
+
+    const second = await launchProfile(profile);
+    await second.page.goto(server.origin + '/');
+    await second.page.getByRole('button', { name: 'Continue your complaint' }).click();
+    await new Filing(second.page).atStep(3);
+    assert.equal(await second.page.getByLabel('Describe what happened').inputValue(), TEXT, 'character for character');
+    assert.deepEqual(second.problems, []);
+    await second.context.close();
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+});
+
+test('"Start a new complaint" leaves the old draft and starts empty', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.origin + '/');
+  const filing = new Filing(page);
+  await filing.chooseCategory('A service or a bill');
+  await page.waitForTimeout(700);
+  await page.reload();
+  await page.getByRole('button', { name: 'Start a new complaint' }).click();
+  assert.equal(await page.getByRole('heading', { name: 'Continue your complaint?' }).count(), 0);
+  assert.equal(await page.getByRole('radio', { checked: true }).count(), 0);
+  await context.close();
+});
+
+test('a sent complaint is not offered again', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.origin + '/');
+  const filing = new Filing(page);
+  await filing.chooseCategory('Something else');
+  await filing.skipCommonAnswers();
+  await filing.describe({ description: 'Rude staff.', happenedOn: daysAgo(1) });
+  await filing.chooseOutcome('Apologise');
+  await filing.finishEvidence();
+  await filing.giveContact({ name: 'Kim', email: 'kim@example.kr' });
+  await filing.send();
+  await filing.confirmation();
+  await page.waitForTimeout(700);
+  await page.reload();
+  await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Continue your complaint?' }).count(), 0);
+  await context.close();
+});
+
+test('with storage blocked the form says so, and a complete filing still works', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { get: () => undefined });
+  });
+  await page.goto(server.origin + '/');
+  await page.getByText('This browser is not letting us save your answers on this device.', { exact: false }).waitFor();
+  const filing = new Filing(page);
+  await filing.chooseCategory('Something else');
+  await filing.skipCommonAnswers();
+  await filing.describe({ description: 'Storage is blocked here.', happenedOn: daysAgo(1) });
+  await filing.chooseOutcome('Explain what happened');
+  await filing.finishEvidence();
+  await filing.giveContact({ name: 'Piotr', email: 'piotr@example.pl' });
+  await filing.send();
+  await filing.confirmation();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
