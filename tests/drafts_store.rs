@@ -3,9 +3,12 @@
 #![cfg(target_arch = "wasm32")]
 
 use complaint_desk::services::device;
-use complaint_desk::services::drafts::DraftStore;
+use complaint_desk::services::drafts::{DraftStore, StoredFile};
 use complaint_domain::draft::Draft;
+use complaint_domain::evidence::{AttachmentMeta, FileKind};
+use complaint_domain::outbox::OutboxEntry;
 use complaint_domain::steps::Step;
+use complaint_domain::submission::Submission;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -67,6 +70,158 @@ async fn a_missing_draft_is_none_not_an_error() {
     let name = fresh_db_name();
     let store = DraftStore::open(&name).await.expect("open");
     assert_eq!(store.get("never-saved").await.expect("get"), None);
+    store.close();
+    DraftStore::delete_database(&name).await.expect("delete db");
+}
+
+fn blob(bytes: &[u8], mime: &str) -> web_sys::Blob {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).expect("blob")
+}
+
+async fn bytes_of(blob: &web_sys::Blob) -> Vec<u8> {
+    let buffer: wasm_bindgen::JsValue = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+        .await
+        .expect("read blob");
+    js_sys::Uint8Array::new(&buffer).to_vec()
+}
+
+#[wasm_bindgen_test]
+async fn evidence_files_are_kept_as_blobs_and_go_with_their_draft() {
+    let name = fresh_db_name();
+    let store = DraftStore::open(&name).await.expect("open");
+    let photo = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0, 255];
+    let mut draft = Draft::new("with-photo", 1.0);
+    draft.attachments.push(AttachmentMeta {
+        id: "f1".into(),
+        name: "a.jpg".into(),
+        kind: FileKind::Jpeg,
+        bytes: 9,
+    });
+    store.put(&draft).await.expect("put draft");
+    store
+        .put_file(&StoredFile {
+            id: "f1".into(),
+            draft_id: draft.id.clone(),
+            blob: blob(&photo, "image/jpeg"),
+        })
+        .await
+        .expect("put file");
+
+    let back = store
+        .get_file("f1")
+        .await
+        .expect("get file")
+        .expect("file present");
+    assert_eq!(back.type_(), "image/jpeg");
+    assert_eq!(bytes_of(&back).await, photo);
+
+    store.delete(&draft.id).await.expect("delete draft");
+    assert!(
+        store
+            .get_file("f1")
+            .await
+            .expect("get deleted file")
+            .is_none(),
+        "files go with their draft"
+    );
+    store.close();
+    DraftStore::delete_database(&name).await.expect("delete db");
+}
+
+#[wasm_bindgen_test]
+async fn the_outbox_keeps_entries_oldest_first_until_unqueued() {
+    let name = fresh_db_name();
+    let store = DraftStore::open(&name).await.expect("open");
+    let body = |id: &str| -> Submission {
+        serde_json::from_value(serde_json::json!({
+            "schema_version": 1, "draft_id": id, "locale": "ko", "category": "delivery", "description": "늦었어요",
+            "happened_on": "2026-11-20", "details": {"order_number": "NW-1"}, "outcome": "refund",
+            "contact": {"name": "Kim", "email": "kim@example.kr", "preferred": "email", "consent": true},
+            "attachments": [], "spam_signals": {"honeypot_filled": false, "fill_seconds": 30}
+        }))
+        .expect("body")
+    };
+    let later = OutboxEntry::new("/api/v1/complaints".into(), body("later"), 2_000.0);
+    let mut first = OutboxEntry::new("/api/v1/complaints".into(), body("first"), 1_000.0);
+    store.queue(&later).await.expect("queue later");
+    store.queue(&first).await.expect("queue first");
+    first.failed("HTTP 503".into(), 3_000.0);
+    store.queue(&first).await.expect("requeue first");
+
+    let waiting = store.outbox().await.expect("outbox");
+    assert_eq!(
+        waiting.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["first", "later"]
+    );
+    assert_eq!(waiting[0].attempts, 1, "updated in place, not duplicated");
+    store.unqueue("first").await.expect("unqueue");
+    assert_eq!(store.outbox().await.expect("outbox").len(), 1);
+    store.close();
+    DraftStore::delete_database(&name).await.expect("delete db");
+}
+
+#[wasm_bindgen_test]
+async fn a_database_from_the_first_schema_upgrades_with_its_drafts_intact() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+
+    let name = fresh_db_name();
+    // Written exactly as schema 1 did: one "drafts" store keyed by id, a draft that lists an attachment.
+    let mut old = Draft::new("from-v1", 5.0);
+    old.description = "Written before the upgrade".into();
+    old.attachments.push(AttachmentMeta {
+        id: "f9".into(),
+        name: "receipt.pdf".into(),
+        kind: FileKind::Pdf,
+        bytes: 120,
+    });
+    let v1 = Database::open(name.as_str())
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store("drafts")
+                .with_key_path(indexed_db_futures::KeyPath::One("id"))
+                .build()?;
+            Ok(())
+        })
+        .await
+        .expect("open v1");
+    let tx = v1
+        .transaction("drafts")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    tx.object_store("drafts")
+        .expect("store")
+        .put(&old)
+        .serde()
+        .expect("serde")
+        .await
+        .expect("put");
+    tx.commit().await.expect("commit");
+    v1.close();
+
+    let store = DraftStore::open(&name)
+        .await
+        .expect("open upgrades to the current schema");
+    assert_eq!(store.get("from-v1").await.expect("get"), Some(old));
+    // The stores the new schema added work.
+    store
+        .put_file(&StoredFile {
+            id: "f9".into(),
+            draft_id: "from-v1".into(),
+            blob: blob(b"%PDF-1.4", "application/pdf"),
+        })
+        .await
+        .expect("files store exists");
+    assert!(store
+        .outbox()
+        .await
+        .expect("outbox store exists")
+        .is_empty());
     store.close();
     DraftStore::delete_database(&name).await.expect("delete db");
 }

@@ -1,5 +1,5 @@
-//! The drafts store: complaints being written, kept in IndexedDB so a reload, a crash or a closed tab
-//! loses nothing.
+//! The device store: complaints being written (drafts), their evidence files (as Blobs, never base64), and
+//! the outbox of complaints waiting to be sent. IndexedDB, so a reload, a crash or a closed tab loses nothing.
 //!
 //! Every write transaction is committed explicitly (indexed_db_futures rolls back otherwise), and no
 //! non-IndexedDB future is awaited while a transaction is open (the browser would auto-commit it).
@@ -7,18 +7,24 @@
 use std::fmt;
 
 use complaint_domain::draft::Draft;
+use complaint_domain::outbox::OutboxEntry;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyPath;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Blob;
 
 /// The database the app uses; tests open their own, uniquely named, so no test sees another's data.
 pub const DEFAULT_DB_NAME: &str = "complaint-desk";
 
-/// The IndexedDB schema version. Raise it with a new arm in [`upgrade`], never by editing an old arm.
-pub const DB_VERSION: u32 = 1;
+/// The IndexedDB schema version. Raise it with a new step in [`upgrade`], never by editing an old step.
+pub const DB_VERSION: u32 = 2;
 
 const DRAFTS: &str = "drafts";
+const FILES: &str = "files";
+const OUTBOX: &str = "outbox";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
@@ -35,10 +41,25 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::Unavailable(e) => write!(f, "storage unavailable: {e}"),
             StoreError::TimedOut => write!(f, "storage did not open in time"),
-            StoreError::Read(e) => write!(f, "could not read drafts: {e}"),
-            StoreError::Write(e) => write!(f, "could not save the draft: {e}"),
+            StoreError::Read(e) => write!(f, "could not read from the device: {e}"),
+            StoreError::Write(e) => write!(f, "could not save on the device: {e}"),
         }
     }
+}
+
+fn read(e: impl fmt::Display) -> StoreError {
+    StoreError::Read(e.to_string())
+}
+
+fn write(e: impl fmt::Display) -> StoreError {
+    StoreError::Write(e.to_string())
+}
+
+/// An evidence file as stored: its bytes and which draft it belongs to.
+pub struct StoredFile {
+    pub id: String,
+    pub draft_id: String,
+    pub blob: Blob,
 }
 
 pub struct DraftStore {
@@ -66,17 +87,23 @@ impl DraftStore {
         }
     }
 
-    /// Saves the draft, replacing any earlier copy with the same id.
-    pub async fn put(&self, draft: &Draft) -> Result<(), StoreError> {
-        let write = |e: indexed_db_futures::error::Error| StoreError::Write(e.to_string());
-        let tx = self
-            .db
-            .transaction(DRAFTS)
+    fn writing(&self, store: &str) -> Result<Transaction<'_>, StoreError> {
+        self.db
+            .transaction(store)
             .with_mode(TransactionMode::Readwrite)
             .build()
-            .map_err(write)?;
-        let store = tx.object_store(DRAFTS).map_err(write)?;
-        store
+            .map_err(write)
+    }
+
+    fn reading(&self, store: &str) -> Result<Transaction<'_>, StoreError> {
+        self.db.transaction(store).build().map_err(read)
+    }
+
+    /// Saves the draft, replacing any earlier copy with the same id.
+    pub async fn put(&self, draft: &Draft) -> Result<(), StoreError> {
+        let tx = self.writing(DRAFTS)?;
+        tx.object_store(DRAFTS)
+            .map_err(write)?
             .put(draft)
             .serde()
             .map_err(write)?
@@ -86,18 +113,22 @@ impl DraftStore {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Draft>, StoreError> {
-        let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());
-        let tx = self.db.transaction(DRAFTS).build().map_err(read)?;
-        let store = tx.object_store(DRAFTS).map_err(read)?;
-        store.get(id).serde().map_err(read)?.await.map_err(read)
+        let tx = self.reading(DRAFTS)?;
+        tx.object_store(DRAFTS)
+            .map_err(read)?
+            .get(id)
+            .serde()
+            .map_err(read)?
+            .await
+            .map_err(read)
     }
 
     /// Every stored draft, newest first.
     pub async fn all(&self) -> Result<Vec<Draft>, StoreError> {
-        let read = |e: indexed_db_futures::error::Error| StoreError::Read(e.to_string());
-        let tx = self.db.transaction(DRAFTS).build().map_err(read)?;
-        let store = tx.object_store(DRAFTS).map_err(read)?;
-        let records = store
+        let tx = self.reading(DRAFTS)?;
+        let records = tx
+            .object_store(DRAFTS)
+            .map_err(read)?
             .get_all::<Draft>()
             .serde()
             .map_err(read)?
@@ -108,16 +139,113 @@ impl DraftStore {
         Ok(drafts)
     }
 
+    /// Removes a draft and its files.
     pub async fn delete(&self, id: &str) -> Result<(), StoreError> {
-        let write = |e: indexed_db_futures::error::Error| StoreError::Write(e.to_string());
+        let files: Vec<String> = self
+            .get(id)
+            .await?
+            .map(|d| d.attachments.into_iter().map(|a| a.id).collect())
+            .unwrap_or_default();
         let tx = self
             .db
-            .transaction(DRAFTS)
+            .transaction([DRAFTS, FILES])
             .with_mode(TransactionMode::Readwrite)
             .build()
             .map_err(write)?;
-        let store = tx.object_store(DRAFTS).map_err(write)?;
-        store.delete(id).await.map_err(write)?;
+        tx.object_store(DRAFTS)
+            .map_err(write)?
+            .delete(id)
+            .await
+            .map_err(write)?;
+        let file_store = tx.object_store(FILES).map_err(write)?;
+        for file_id in &files {
+            let key: &str = file_id;
+            file_store.delete(key).await.map_err(write)?;
+        }
+        tx.commit().await.map_err(write)
+    }
+
+    /// Keeps an evidence file's bytes as a Blob (IndexedDB stores Blobs natively; no base64).
+    pub async fn put_file(&self, file: &StoredFile) -> Result<(), StoreError> {
+        let record = Object::new();
+        let set =
+            |key: &str, value: &JsValue| Reflect::set(&record, &key.into(), value).map(|_| ());
+        set("id", &file.id.as_str().into())
+            .and_then(|()| set("draft_id", &file.draft_id.as_str().into()))
+            .and_then(|()| set("blob", &file.blob))
+            .map_err(|e| StoreError::Write(format!("{e:?}")))?;
+        let tx = self.writing(FILES)?;
+        tx.object_store(FILES)
+            .map_err(write)?
+            .put(JsValue::from(record))
+            .await
+            .map_err(write)?;
+        tx.commit().await.map_err(write)
+    }
+
+    pub async fn get_file(&self, id: &str) -> Result<Option<Blob>, StoreError> {
+        let tx = self.reading(FILES)?;
+        let record: Option<JsValue> = tx
+            .object_store(FILES)
+            .map_err(read)?
+            .get(id)
+            .primitive()
+            .map_err(read)?
+            .await
+            .map_err(read)?;
+        Ok(record
+            .and_then(|r| Reflect::get(&r, &"blob".into()).ok())
+            .and_then(|b| b.dyn_into::<Blob>().ok()))
+    }
+
+    pub async fn delete_file(&self, id: &str) -> Result<(), StoreError> {
+        let tx = self.writing(FILES)?;
+        tx.object_store(FILES)
+            .map_err(write)?
+            .delete(id)
+            .await
+            .map_err(write)?;
+        tx.commit().await.map_err(write)
+    }
+
+    /// Puts a complaint in the outbox (or updates its attempt count).
+    pub async fn queue(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        let tx = self.writing(OUTBOX)?;
+        tx.object_store(OUTBOX)
+            .map_err(write)?
+            .put(entry)
+            .serde()
+            .map_err(write)?
+            .await
+            .map_err(write)?;
+        tx.commit().await.map_err(write)
+    }
+
+    /// Complaints waiting to be sent, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self.reading(OUTBOX)?;
+        let records = tx
+            .object_store(OUTBOX)
+            .map_err(read)?
+            .get_all::<OutboxEntry>()
+            .serde()
+            .map_err(read)?
+            .await
+            .map_err(read)?;
+        let mut entries = records
+            .collect::<Result<Vec<OutboxEntry>, _>>()
+            .map_err(read)?;
+        entries.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
+        Ok(entries)
+    }
+
+    pub async fn unqueue(&self, id: &str) -> Result<(), StoreError> {
+        let tx = self.writing(OUTBOX)?;
+        tx.object_store(OUTBOX)
+            .map_err(write)?
+            .delete(id)
+            .await
+            .map_err(write)?;
         tx.commit().await.map_err(write)
     }
 
@@ -128,16 +256,25 @@ impl DraftStore {
     /// Removes the whole database ("clear everything stored on this device", and test clean-up).
     pub async fn delete_database(name: &str) -> Result<(), StoreError> {
         Database::delete_by_name(name)
-            .map_err(|e| StoreError::Write(e.to_string()))?
+            .map_err(write)?
             .await
-            .map_err(|e| StoreError::Write(e.to_string()))
+            .map_err(write)
     }
 }
 
-/// Brings a database from `old_version` to [`DB_VERSION`], one step at a time.
+/// Brings a database from `old_version` to [`DB_VERSION`], one step at a time; existing data is kept.
 fn upgrade(old_version: f64, db: &Database) -> indexed_db_futures::Result<()> {
     if old_version < 1.0 {
         db.create_object_store(DRAFTS)
+            .with_key_path(KeyPath::One("id"))
+            .build()?;
+    }
+    if old_version < 2.0 {
+        // v2: evidence files as Blobs beside their drafts, and the outbox.
+        db.create_object_store(FILES)
+            .with_key_path(KeyPath::One("id"))
+            .build()?;
+        db.create_object_store(OUTBOX)
             .with_key_path(KeyPath::One("id"))
             .build()?;
     }
