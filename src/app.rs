@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::site_header::SiteHeader;
-use crate::filing::{DraftSaver, FilingSession};
+use crate::filing::{Courier, DraftSaver, FilingSession};
 use crate::i18n::I18n;
 use crate::pages::{file_complaint::FileComplaintPage, not_found::NotFoundPage, track::TrackPage};
 use crate::{crash, services};
@@ -17,7 +17,8 @@ pub fn App() -> impl IntoView {
     // The draft and its saving live above the routes, so moving between pages loses nothing.
     let session = FilingSession::new();
     provide_context(session);
-    DraftSaver::start(session);
+    let saver = DraftSaver::start(session);
+    Courier::start(saver, session);
     Effect::new(move |_| {
         let locale = i18n.locale();
         services::locale::apply_to_document(locale);

@@ -11,7 +11,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::flow::FilingSession;
-use crate::services::drafts::{DraftStore, DEFAULT_DB_NAME};
+use crate::services::drafts::{DraftStore, StoredFile, DEFAULT_DB_NAME};
+use crate::services::snapshot;
 
 const DEBOUNCE_MS: i32 = 400;
 /// Past this the form is usable without storage (an `open()` that never settles must not block the customer).
@@ -44,8 +45,15 @@ impl DraftSaver {
         };
         provide_context(saver);
         spawn_local(async move {
+            let last_moment = snapshot::take();
             match DraftStore::open_within(DEFAULT_DB_NAME, OPEN_TIMEOUT_MS).await {
                 Ok(store) => {
+                    if let Some(copy) = last_moment {
+                        let stored = store.get(&copy.id).await.ok().flatten();
+                        if stored.is_none_or(|s| s.revision < copy.revision) {
+                            let _ = store.put(&copy).await;
+                        }
+                    }
                     let latest = store
                         .all()
                         .await
@@ -54,14 +62,7 @@ impl DraftSaver {
                         .find(|d| !d.is_empty());
                     saver.store.set_value(Some(Rc::new(store)));
                     saver.status.set(StorageStatus::Ready);
-                    let current = session
-                        .draft
-                        .with_untracked(|d| (d.is_empty(), d.id.clone()));
-                    if let (Some(draft), (true, current_id)) = (latest, current) {
-                        if draft.id != current_id {
-                            saver.resumable.set(Some(draft));
-                        }
-                    }
+                    saver.offer(session, latest);
                     // Anything typed while the store was opening is saved now.
                     saver.save_now(session);
                 }
@@ -70,6 +71,7 @@ impl DraftSaver {
                         &format!("drafts are kept in memory only: {e}").into(),
                     );
                     saver.status.set(StorageStatus::Unavailable);
+                    saver.offer(session, last_moment.filter(|d| !d.is_empty()));
                 }
             }
         });
@@ -79,6 +81,18 @@ impl DraftSaver {
         });
         saver.save_when_hidden(session);
         saver
+    }
+
+    /// Offers `draft` back unless the customer has already started on something else.
+    fn offer(self, session: FilingSession, draft: Option<Draft>) {
+        let current = session
+            .draft
+            .with_untracked(|d| (d.is_empty(), d.id.clone()));
+        if let (Some(draft), (true, current_id)) = (draft, current) {
+            if draft.id != current_id {
+                self.resumable.set(Some(draft));
+            }
+        }
     }
 
     fn schedule(self, session: FilingSession) {
@@ -112,8 +126,58 @@ impl DraftSaver {
         });
     }
 
+    /// The open store, once it is open.
+    pub fn store(self) -> Option<Rc<DraftStore>> {
+        self.store.get_value()
+    }
+
+    /// Keeps an evidence file with its draft.
+    pub fn save_file(self, id: String, draft_id: String, blob: web_sys::Blob) {
+        let Some(store) = self.store() else { return };
+        spawn_local(async move {
+            if let Err(e) = store.put_file(&StoredFile { id, draft_id, blob }).await {
+                web_sys::console::warn_1(&format!("the file could not be saved: {e}").into());
+            }
+        });
+    }
+
+    pub fn delete_file(self, id: String) {
+        let Some(store) = self.store() else { return };
+        spawn_local(async move {
+            let _ = store.delete_file(&id).await;
+        });
+    }
+
+    /// Makes `draft` the session's draft, with whichever of its files the device still has.
+    pub async fn restore(self, session: FilingSession, mut draft: Draft) {
+        let mut files = Vec::new();
+        if let Some(store) = self.store() {
+            for meta in &draft.attachments {
+                if let Ok(Some(blob)) = store.get_file(&meta.id).await {
+                    files.push((meta.id.clone(), blob));
+                }
+            }
+        }
+        draft
+            .attachments
+            .retain(|a| files.iter().any(|(id, _)| *id == a.id));
+        session.files.set_value(files);
+        session.draft.set(draft);
+    }
+
+    /// The page may be about to go: a synchronous copy as well as the usual save.
+    fn save_before_leaving(self, session: FilingSession) {
+        let worth_keeping = session.draft.with_untracked(|d| !d.is_empty())
+            && session.accepted.with_untracked(Option::is_none);
+        if worth_keeping {
+            session.draft.with_untracked(snapshot::keep);
+        }
+        self.save_now(session);
+    }
+
     /// Removes a draft that has been sent.
     pub fn forget(self, id: String) {
+        snapshot::discard(&id);
         let Some(store) = self.store.get_value() else {
             return;
         };
@@ -131,10 +195,10 @@ impl DraftSaver {
                 .and_then(|w| w.document())
                 .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
             if hidden {
-                self.save_now(session);
+                self.save_before_leaving(session);
             }
         });
-        let on_pagehide = Closure::<dyn Fn()>::new(move || self.save_now(session));
+        let on_pagehide = Closure::<dyn Fn()>::new(move || self.save_before_leaving(session));
         if let Some(document) = window.document() {
             let _ = document.add_event_listener_with_callback(
                 "visibilitychange",

@@ -5,6 +5,7 @@ use complaint_domain::submission::Submission;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::courier::use_courier;
 use super::flow::{use_flow, Flow};
 use super::outcome_step::outcome_label;
 use super::step_form::{BackLink, StepHeading};
@@ -17,8 +18,9 @@ use crate::services::{clock, device};
 pub fn CheckAnswersStep() -> impl IntoView {
     let i18n = use_i18n();
     let flow = use_flow();
+    let courier = use_courier();
+    let session = flow.session;
     let sending = RwSignal::new(false);
-    let failure = RwSignal::new(None::<SendError>);
     let send = move |_| {
         // A second tap while the first is on its way does nothing; the Idempotency-Key covers retries.
         if sending.get_untracked() {
@@ -36,33 +38,55 @@ pub fn CheckAnswersStep() -> impl IntoView {
         };
         let uploads = uploads(flow, &body);
         sending.set(true);
-        failure.set(None);
         spawn_local(async move {
-            let result = submit::send(&endpoint, &body, &uploads).await;
-            sending.set(false);
-            match result {
-                Ok(accepted) => flow.accepted.set(Some(accepted)),
-                Err(e) => failure.set(Some(e)),
+            match courier {
+                Some(courier) => courier.send(endpoint, body, uploads).await,
+                None => match submit::send(&endpoint, &body, &uploads).await {
+                    Ok(accepted) => flow.accepted.set(Some(accepted)),
+                    Err(e) => session.problem.set(Some(e)),
+                },
             }
+            sending.set(false);
         });
     };
+    let try_now = move |_| {
+        if let Some(courier) = courier {
+            courier.flush(true);
+        }
+    };
+    let queued = move || session.queued.get();
     view! {
-        <BackLink />
+        <Show when=move || !queued()>
+            <BackLink />
+        </Show>
         <section class="step">
             <StepHeading text=msg(Msg::CheckTitle) />
             <AnswerList />
-            <h3 class="send__title">{tr(Msg::SendTitle)}</h3>
-            <p>{tr(Msg::SendBody)}</p>
-            {move || failure.get().map(|e| view! { <SendFailure error=e /> })}
-            <button
-                type="button"
-                class="button"
-                on:click=send
-                disabled=move || sending.get()
-                aria-disabled=move || sending.get().then_some("true")
+            {move || session.problem.get().map(|e| view! { <SendFailure error=e /> })}
+            <Show
+                when=queued
+                fallback=move || {
+                    view! {
+                        <h3 class="send__title">{tr(Msg::SendTitle)}</h3>
+                        <p>{tr(Msg::SendBody)}</p>
+                        <button
+                            type="button"
+                            class="button"
+                            on:click=send
+                            disabled=move || sending.get()
+                            aria-disabled=move || sending.get().then_some("true")
+                        >
+                            {move || i18n.t(if sending.get() { Msg::Sending } else { Msg::Send })}
+                        </button>
+                    }
+                }
             >
-                {move || i18n.t(if sending.get() { Msg::Sending } else { Msg::Send })}
-            </button>
+                <div class="notice notice--warning" role="status">
+                    <h3 class="send__title">{tr(Msg::QueuedTitle)}</h3>
+                    <p>{tr(Msg::QueuedBody)}</p>
+                </div>
+                <button type="button" class="button" on:click=try_now>{tr(Msg::TryNow)}</button>
+            </Show>
         </section>
     }
 }
@@ -113,12 +137,15 @@ fn row(
         <div class="summary__row">
             <dt class="summary__key">{key}</dt>
             <dd class="summary__value">{value}</dd>
-            <dd class="summary__action">
-                <button type="button" class="link-button" on:click=move |_| flow.change(step)>
-                    {move || i18n.t(Msg::Change)}
-                    <span class="visually-hidden">" " {key}</span>
-                </button>
-            </dd>
+            // A complaint waiting in the outbox is sent as it was queued, so it can no longer be changed.
+            <Show when=move || !flow.session.queued.get()>
+                <dd class="summary__action">
+                    <button type="button" class="link-button" on:click=move |_| flow.change(step)>
+                        {move || i18n.t(Msg::Change)}
+                        <span class="visually-hidden">" " {key}</span>
+                    </button>
+                </dd>
+            </Show>
         </div>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::{Blob, File, HtmlInputElement};
 
+use super::autosave::{use_saver, DraftSaver};
 use super::flow::{use_flow, Flow};
 use super::step_form::{StepForm, StepHeading};
 use crate::components::error_summary::FieldErrorMessage;
@@ -25,6 +26,7 @@ enum Notice {
 pub fn EvidenceStep() -> impl IntoView {
     let i18n = use_i18n();
     let flow = use_flow();
+    let saver = use_saver();
     let limits = flow.config.with_value(|c| c.limits.attachments.clone());
     let prompt = flow
         .category()
@@ -52,7 +54,7 @@ pub fn EvidenceStep() -> impl IntoView {
             spawn_local(async move {
                 for file in files {
                     busy.set(Some(file.name()));
-                    if let Err(notice) = add_file(flow, &limits, file).await {
+                    if let Err(notice) = add_file(flow, saver, &limits, file).await {
                         notices.update(|n| n.push(notice));
                     }
                 }
@@ -114,7 +116,12 @@ pub fn EvidenceStep() -> impl IntoView {
     }
 }
 
-async fn add_file(flow: Flow, limits: &AttachmentLimits, file: File) -> Result<(), Notice> {
+async fn add_file(
+    flow: Flow,
+    saver: Option<DraftSaver>,
+    limits: &AttachmentLimits,
+    file: File,
+) -> Result<(), Notice> {
     let name = file.name();
     let head = images::read_head(&file, 16)
         .await
@@ -144,6 +151,13 @@ async fn add_file(flow: Flow, limits: &AttachmentLimits, file: File) -> Result<(
         return Err(Notice::TooLarge(name));
     }
     let id = device::new_uuid();
+    if let Some(saver) = saver {
+        saver.save_file(
+            id.clone(),
+            flow.draft.with_untracked(|d| d.id.clone()),
+            blob.clone(),
+        );
+    }
     flow.files
         .update_value(|files| files.push((id.clone(), blob)));
     flow.edit(|d| {
@@ -192,9 +206,13 @@ fn AttachedFile(attachment: AttachmentMeta) -> impl IntoView {
         });
     }
     let id = attachment.id.clone();
+    let saver = use_saver();
     let remove = move |_| {
         flow.files
             .update_value(|files| files.retain(|(file_id, _)| *file_id != id));
+        if let Some(saver) = saver {
+            saver.delete_file(id.clone());
+        }
         flow.edit(|d| d.attachments.retain(|a| a.id != id));
     };
     let kb = attachment.bytes.div_ceil(1024);

@@ -10,6 +10,7 @@ use complaint_domain::validation::FieldError;
 use leptos::prelude::*;
 use web_sys::Blob;
 
+use crate::services::submit::SendError;
 use crate::services::{clock, device};
 
 /// What a filing keeps while the customer moves around the app (to the tracker and back, say): the draft, its
@@ -19,6 +20,10 @@ pub struct FilingSession {
     pub draft: RwSignal<Draft>,
     pub files: StoredValue<Vec<(String, Blob)>, LocalStorage>,
     pub accepted: RwSignal<Option<Accepted>>,
+    /// The draft is in the outbox, waiting for a connection.
+    pub queued: RwSignal<bool>,
+    /// Why the last send did not go through, while the customer can act on it.
+    pub problem: RwSignal<Option<SendError>>,
 }
 
 impl FilingSession {
@@ -27,6 +32,8 @@ impl FilingSession {
             draft: RwSignal::new(Draft::new(device::new_uuid(), device::now_ms())),
             files: StoredValue::new_local(Vec::new()),
             accepted: RwSignal::new(None),
+            queued: RwSignal::new(false),
+            problem: RwSignal::new(None),
         }
     }
 
@@ -44,6 +51,7 @@ impl Default for FilingSession {
 
 #[derive(Clone, Copy)]
 pub struct Flow {
+    pub session: FilingSession,
     pub draft: RwSignal<Draft>,
     pub config: StoredValue<OrgConfig>,
     pub errors: RwSignal<Vec<FieldError>>,
@@ -57,6 +65,7 @@ pub struct Flow {
 impl Flow {
     pub fn provide(config: OrgConfig, session: FilingSession) -> Flow {
         let flow = Flow {
+            session,
             draft: session.draft,
             config: StoredValue::new(config),
             errors: RwSignal::new(Vec::new()),

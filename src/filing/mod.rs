@@ -7,6 +7,7 @@ mod check_answers_step;
 mod common_answers_step;
 mod confirmation;
 mod contact_step;
+mod courier;
 mod evidence_step;
 mod flow;
 mod outcome_step;
@@ -26,6 +27,7 @@ use check_answers_step::CheckAnswersStep;
 use common_answers_step::CommonAnswersStep;
 use confirmation::Confirmation;
 use contact_step::ContactStep;
+pub use courier::Courier;
 use evidence_step::EvidenceStep;
 pub use flow::FilingSession;
 use flow::Flow;
@@ -37,6 +39,9 @@ use what_happened_step::WhatHappenedStep;
 pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
     let session = FilingSession::use_or_new();
     let saver = autosave::use_saver().unwrap_or_else(|| DraftSaver::start(session));
+    if courier::use_courier().is_none() {
+        Courier::start(saver, session);
+    }
     let flow = Flow::provide(config, session);
     // A sent complaint is no longer a draft.
     Effect::new(move |_| {

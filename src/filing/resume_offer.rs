@@ -30,11 +30,8 @@ pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
         })
     };
     let resume = move |_| {
-        if let Some(mut draft) = saver.resumable.get_untracked() {
-            // Evidence files are not kept on the device yet, only their names: drop them rather than send
-            // a list that no longer matches any file.
-            draft.attachments.clear();
-            flow.draft.set(draft);
+        if let Some(draft) = saver.resumable.get_untracked() {
+            leptos::task::spawn_local(saver.restore(flow.session, draft));
         }
         saver.resumable.set(None);
     };

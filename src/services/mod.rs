@@ -7,4 +7,5 @@ pub mod drafts;
 pub mod helped;
 pub mod images;
 pub mod locale;
+pub mod snapshot;
 pub mod submit;

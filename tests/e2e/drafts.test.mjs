@@ -47,25 +47,29 @@ test('typed text survives a reload and is offered back at the step it was on', a
 
 test('text typed just before the page is closed is saved on the way out and restored in a new session', async () => {
   const profile = await mkdtemp(join(tmpdir(), 'complaint-desk-profile-'));
+  let first;
+  let second;
   try {
-    const first = await launchProfile(profile);
+    first = await launchProfile(profile);
     await first.page.goto(server.origin + '/');
     const filing = new Filing(first.page);
     await filing.chooseCategory('Something else');
     await filing.skipCommonAnswers();
     await first.page.getByLabel('Describe what happened').fill(TEXT);
-    // Closed at once, well inside the save delay: only the page-hide save can keep this text.
-    await first.page.close({ runBeforeUnload: true });
+    // Closed at once, well inside the save delay: only the save on page hide can keep this text.
+    // page.close() resolves once the tab is gone, after its pagehide handlers have run.
+    await first.page.close();
     await first.context.close();
 
-    const second = await launchProfile(profile);
+    second = await launchProfile(profile);
     await second.page.goto(server.origin + '/');
     await second.page.getByRole('button', { name: 'Continue your complaint' }).click();
     await new Filing(second.page).atStep(3);
     assert.equal(await second.page.getByLabel('Describe what happened').inputValue(), TEXT, 'character for character');
     assert.deepEqual(second.problems, []);
-    await second.context.close();
   } finally {
+    await first?.context.close().catch(() => {});
+    await second?.context.close().catch(() => {});
     await rm(profile, { recursive: true, force: true });
   }
 });

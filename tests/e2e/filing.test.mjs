@@ -214,16 +214,6 @@ describe('errors and changes', () => {
     assertNoProblems();
   });
 
-  test('a server error keeps the complaint and says it has not been sent yet', async () => {
-    const page = session.page;
-    server.override('/api/v1/complaints', { status: 503, body: 'busy' });
-    await fileDefectiveProduct();
-    await filing.send();
-    await page.getByRole('alert').filter({ hasText: 'Your complaint has not been sent yet' }).waitFor();
-    await page.getByRole('button', { name: 'Send complaint' }).waitFor();
-    assert.deepEqual(session.problems.filter((p) => !p.includes('503')), []);
-  });
-
   test('visiting the tracker mid-complaint and coming back keeps the step and every answer', async () => {
     const page = session.page;
     await filing.chooseCategory('A service or a bill');

@@ -69,6 +69,14 @@ export async function startServer({ root = DIST } = {}) {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    /** Resolves once the server has received `n` complaint POSTs. */
+    async posts(n) {
+      const count = () => requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/complaints').length;
+      for (let waited = 0; count() < n; waited += 50) {
+        if (waited > 15_000) throw new Error(`only ${count()} of ${n} complaint POSTs arrived`);
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+    },
     /** Answer `path` with this (or with what this function returns for the request) instead of the file;
      *  `null` removes the override. */
     override(path, answer) {
@@ -80,11 +88,17 @@ export async function startServer({ root = DIST } = {}) {
       delays.push({ pattern, ms });
     },
     /** A minimal stand-in for an intake service: POST /api/v1/complaints answers 201 with a reference,
-     *  the same reference again for a repeated Idempotency-Key. `complaints()` lists what it received. */
-    intake() {
+     *  the same reference again for a repeated Idempotency-Key; the first `failFirst` requests get
+     *  `failStatus` instead. `complaints()` lists what it received. */
+    intake({ failFirst = 0, failStatus = 503 } = {}) {
       const byKey = new Map();
+      let failures = failFirst;
       this.override('/api/v1/complaints', (req) => {
         if (req.method !== 'POST') return { status: 405, body: '{}' };
+        if (failures > 0) {
+          failures -= 1;
+          return { status: failStatus, body: 'busy' };
+        }
         const key = req.headers['idempotency-key'];
         if (!byKey.has(key)) byKey.set(key, `CMP-TEST-${String(byKey.size + 1).padStart(4, '0')}`);
         return { status: 201, body: JSON.stringify({ reference: byKey.get(key), received_at: '2026-11-22T14:00:00Z' }) };
@@ -110,6 +124,11 @@ export async function startServer({ root = DIST } = {}) {
       delays.length = 0;
       requests.length = 0;
     },
-    close: () => new Promise((ok) => server.close(ok)),
+    close: () =>
+      new Promise((ok) => {
+        // Browsers hold keep-alive connections open; without this, close() waits for them.
+        server.closeAllConnections();
+        server.close(ok);
+      }),
   };
 }

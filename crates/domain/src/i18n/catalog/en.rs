@@ -145,6 +145,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ResumeStartNew => "Start a new complaint",
         Msg::StorageUnavailable => "This browser is not letting us save your answers on this device. You can still send your complaint, but if you close this page before sending, what you typed will be lost.",
         Msg::SavedOnDevice => "Your answers are saved on this device as you type.",
+        Msg::QueuedTitle => "Waiting to send",
+        Msg::QueuedBody => "There is no connection to the organisation right now. Your complaint is saved on this device and will be sent by itself as soon as the connection is back, even if you close this page and come back later.",
+        Msg::TryNow => "Try now",
     }
 }
 

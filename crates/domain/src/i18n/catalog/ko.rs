@@ -139,6 +139,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ResumeStartNew => "새로 작성하기",
         Msg::StorageUnavailable => "이 브라우저에서는 답변을 기기에 저장할 수 없습니다. 불만은 그대로 보낼 수 있지만, 보내기 전에 페이지를 닫으면 입력한 내용이 사라집니다.",
         Msg::SavedOnDevice => "입력하는 내용은 이 기기에 자동으로 저장됩니다.",
+        Msg::QueuedTitle => "전송 대기 중",
+        Msg::QueuedBody => "지금은 연결할 수 없습니다. 불만은 이 기기에 저장되어 있으며, 연결이 돌아오면 자동으로 전송됩니다. 페이지를 닫았다가 나중에 다시 와도 됩니다.",
+        Msg::TryNow => "지금 다시 시도",
     }
 }
 

@@ -139,6 +139,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ResumeStartNew => "Zacznij nową reklamację",
         Msg::StorageUnavailable => "Ta przeglądarka nie pozwala zapisać odpowiedzi na tym urządzeniu. Nadal możesz wysłać reklamację, ale jeśli zamkniesz stronę przed wysłaniem, wpisany tekst przepadnie.",
         Msg::SavedOnDevice => "Odpowiedzi zapisują się na tym urządzeniu podczas pisania.",
+        Msg::QueuedTitle => "Czeka na wysłanie",
+        Msg::QueuedBody => "Brak połączenia z organizacją. Reklamacja jest zapisana na tym urządzeniu i zostanie wysłana automatycznie po przywróceniu połączenia, nawet jeśli zamkniesz stronę i wrócisz później.",
+        Msg::TryNow => "Spróbuj teraz",
     }
 }
 

@@ -1,0 +1,241 @@
+//! Delivers complaints: sends now when it can, and otherwise keeps the complaint in the device's outbox and
+//! tries again when the phone is back online, on the next visit, after a growing pause, or on "Try now".
+//! The Idempotency-Key makes every attempt the same complaint, so exactly one reaches the organisation.
+
+use complaint_domain::outbox::OutboxEntry;
+use complaint_domain::submission::{Accepted, Submission};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::autosave::{DraftSaver, StorageStatus};
+use super::flow::FilingSession;
+use crate::services::device;
+use crate::services::submit::{self, SendError, Upload};
+
+#[derive(Clone, Copy)]
+pub struct Courier {
+    saver: DraftSaver,
+    session: FilingSession,
+    /// Ids being sent by this tab right now: an attempt never overlaps another for the same complaint.
+    in_flight: StoredValue<Vec<String>, LocalStorage>,
+    timer: StoredValue<Option<i32>, LocalStorage>,
+}
+
+impl Courier {
+    pub fn start(saver: DraftSaver, session: FilingSession) -> Courier {
+        let courier = Courier {
+            saver,
+            session,
+            in_flight: StoredValue::new_local(Vec::new()),
+            timer: StoredValue::new_local(None),
+        };
+        provide_context(courier);
+        // Once the store is open: bring back a complaint left waiting on an earlier visit, and try it now.
+        Effect::new(move |started: Option<bool>| {
+            let ready = saver.status.get() == StorageStatus::Ready;
+            if ready && started != Some(true) {
+                spawn_local(courier.resume_waiting());
+            }
+            ready || started == Some(true)
+        });
+        let on_online = Closure::<dyn Fn()>::new(move || courier.flush(true));
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        }
+        on_online.forget();
+        courier
+    }
+
+    /// Sends the session's complaint; without an answer it goes to the outbox instead of failing.
+    pub async fn send(self, endpoint: String, body: Submission, uploads: Vec<Upload>) {
+        self.session.problem.set(None);
+        let id = body.draft_id.clone();
+        if !self.claim(&id) {
+            return;
+        }
+        let result = submit::send(&endpoint, &body, &uploads).await;
+        self.release(&id);
+        match result {
+            Ok(accepted) => self.delivered(&id, accepted).await,
+            Err(SendError::Unavailable(detail)) if self.saver.store().is_some() => {
+                let now = device::now_ms();
+                let mut entry = OutboxEntry::new(endpoint, body, now);
+                entry.failed(detail, now);
+                self.keep(entry).await;
+            }
+            Err(error) => self.session.problem.set(Some(error)),
+        }
+    }
+
+    /// Tries every waiting complaint that is due (all of them when `force`).
+    pub fn flush(self, force: bool) {
+        spawn_local(async move {
+            let Some(store) = self.saver.store() else {
+                return;
+            };
+            let now = device::now_ms();
+            for entry in store.outbox().await.unwrap_or_default() {
+                if force || entry.is_due(now) {
+                    self.attempt(entry).await;
+                }
+            }
+            self.schedule().await;
+        });
+    }
+
+    async fn attempt(self, mut entry: OutboxEntry) {
+        if !self.claim(&entry.id) {
+            return;
+        }
+        let uploads = self.uploads_for(&entry).await;
+        let result = submit::send(&entry.endpoint, &entry.submission, &uploads).await;
+        self.release(&entry.id);
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        match result {
+            Ok(accepted) => self.delivered(&entry.id, accepted).await,
+            Err(SendError::Unavailable(detail)) => {
+                entry.failed(detail, device::now_ms());
+                let _ = store.queue(&entry).await;
+            }
+            Err(rejected) => {
+                // Refused as it stands: back to the customer, who can change it and send again.
+                let _ = store.unqueue(&entry.id).await;
+                if self.is_current(&entry.id) {
+                    self.session.queued.set(false);
+                    self.session.problem.set(Some(rejected));
+                }
+            }
+        }
+    }
+
+    async fn keep(self, entry: OutboxEntry) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        // The draft goes to disk with its outbox entry, so a waiting complaint can always be shown again.
+        let draft = self.session.draft.get_untracked();
+        let saved = match store.put(&draft).await {
+            Ok(()) => store.queue(&entry).await,
+            Err(e) => Err(e),
+        };
+        match saved {
+            Ok(()) => {
+                self.session.queued.set(true);
+                self.schedule().await;
+            }
+            Err(e) => self
+                .session
+                .problem
+                .set(Some(SendError::Unavailable(e.to_string()))),
+        }
+    }
+
+    async fn delivered(self, id: &str, accepted: Accepted) {
+        if let Some(store) = self.saver.store() {
+            let _ = store.unqueue(id).await;
+        }
+        self.saver.forget(id.to_owned());
+        if self.is_current(id) {
+            self.session.queued.set(false);
+            self.session.accepted.set(Some(accepted));
+        }
+    }
+
+    /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried.
+    async fn resume_waiting(self) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        let waiting = store.outbox().await.unwrap_or_default();
+        if let Some(entry) = waiting.first() {
+            if self.session.draft.with_untracked(|d| d.is_empty()) {
+                if let Ok(Some(draft)) = store.get(&entry.id).await {
+                    self.saver.resumable.set(None);
+                    self.saver.restore(self.session, draft).await;
+                    self.session.queued.set(true);
+                }
+            }
+        }
+        if !waiting.is_empty() {
+            self.flush(true);
+        }
+    }
+
+    /// Wakes up for the next due attempt.
+    async fn schedule(self) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        let Some(next) = store
+            .outbox()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.next_attempt_ms)
+            .reduce(f64::min)
+        else {
+            return;
+        };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if let Some(previous) = self.timer.get_value() {
+            window.clear_timeout_with_handle(previous);
+        }
+        let wait = (next - device::now_ms()).clamp(0.0, f64::from(i32::MAX)) as i32;
+        let wake = Closure::once_into_js(move || self.flush(false));
+        let handle = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(wake.unchecked_ref(), wait);
+        self.timer.set_value(handle.ok());
+    }
+
+    async fn uploads_for(self, entry: &OutboxEntry) -> Vec<Upload> {
+        let mut uploads = Vec::new();
+        for meta in &entry.submission.attachments {
+            let in_memory = self.session.files.with_value(|f| {
+                f.iter()
+                    .find(|(id, _)| *id == meta.id)
+                    .map(|(_, b)| b.clone())
+            });
+            let blob = match in_memory {
+                Some(blob) => Some(blob),
+                None => match self.saver.store() {
+                    Some(store) => store.get_file(&meta.id).await.ok().flatten(),
+                    None => None,
+                },
+            };
+            if let Some(blob) = blob {
+                uploads.push(Upload {
+                    name: meta.name.clone(),
+                    blob,
+                });
+            }
+        }
+        uploads
+    }
+
+    fn is_current(self, id: &str) -> bool {
+        self.session.draft.with_untracked(|d| d.id == id)
+    }
+
+    fn claim(self, id: &str) -> bool {
+        let taken = self.in_flight.with_value(|ids| ids.iter().any(|i| i == id));
+        if !taken {
+            self.in_flight.update_value(|ids| ids.push(id.to_owned()));
+        }
+        !taken
+    }
+
+    fn release(self, id: &str) {
+        self.in_flight.update_value(|ids| ids.retain(|i| i != id));
+    }
+}
+
+pub fn use_courier() -> Option<Courier> {
+    use_context::<Courier>()
+}

@@ -1,0 +1,105 @@
+// Sending on a bad network: the complaint waits in the device's outbox and reaches the organisation exactly
+// once, however many attempts, reloads or reconnections it takes.
+import { after, afterEach, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startServer } from './support/server.mjs';
+import { launchBrowser, openPage } from './support/browser.mjs';
+import { Filing, daysAgo } from './support/filing.mjs';
+
+let server;
+let browser;
+let session;
+let filing;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  server.reset();
+  server.intake();
+  session = await openPage(browser);
+  await session.page.goto(server.origin + '/');
+  filing = new Filing(session.page);
+});
+
+afterEach(async () => {
+  await session?.context.close();
+});
+
+/** Console noise the browser itself makes for a failed request; anything else is a real problem. */
+function assertOnlyNetworkNoise() {
+  const real = session.problems.filter((p) => !/503|ERR_INTERNET_DISCONNECTED|Failed to fetch|Failed to load resource/.test(p));
+  assert.deepEqual(real, []);
+}
+
+async function readyToSend() {
+  await filing.chooseCategory('Something else');
+  await filing.skipCommonAnswers();
+  await filing.describe({ description: 'Sent from a train with no signal.', happenedOn: daysAgo(1) });
+  await filing.chooseOutcome('Apologise');
+  await filing.finishEvidence();
+  await filing.giveContact({ name: 'Jin Park', email: 'jin@example.kr' });
+}
+
+async function intakeCount() {
+  const posts = await server.complaints();
+  return { requests: posts.length, complaints: new Set(posts.map((p) => p.headers['idempotency-key'])).size };
+}
+
+test('sent while offline, it waits, then goes by itself when the phone is back online: one request', async () => {
+  const { page, context } = session;
+  await readyToSend();
+  await context.setOffline(true);
+  await filing.send();
+  await page.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: /^Change/ }).count(), 0, 'a queued complaint is not changed');
+  assert.equal((await intakeCount()).requests, 0);
+
+  await context.setOffline(false);
+  assert.match(await filing.confirmation(), /^CMP-TEST-/);
+  assert.deepEqual(await intakeCount(), { requests: 1, complaints: 1 });
+  assertOnlyNetworkNoise();
+});
+
+test('three 503s then success: every attempt carries the same key and one complaint is recorded', async () => {
+  const { page } = session;
+  server.intake({ failFirst: 3 });
+  await readyToSend();
+  await filing.send();
+  const waiting = page.getByRole('status').filter({ hasText: 'Waiting to send' });
+  await waiting.waitFor();
+  for (let attempt = 2; attempt <= 3; attempt++) {
+    await page.getByRole('button', { name: 'Try now' }).click();
+    await server.posts(attempt);
+    await waiting.waitFor();
+  }
+  await page.getByRole('button', { name: 'Try now' }).click();
+  assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
+  assert.deepEqual(await intakeCount(), { requests: 4, complaints: 1 });
+  assertOnlyNetworkNoise();
+});
+
+test('a complaint still waiting is shown again on the next visit and sent then', async () => {
+  const { page } = session;
+  server.intake({ failFirst: 1_000 });
+  await readyToSend();
+  await filing.send();
+  await page.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
+
+  server.intake();
+  await page.reload();
+  assert.match(await filing.confirmation(), /^CMP-TEST-/);
+  const posts = await server.complaints();
+  const keys = new Set(posts.map((p) => p.headers['idempotency-key']));
+  assert.equal(keys.size, 1, 'the same complaint');
+  assert.equal(posts.filter((p) => p.complaint.description === 'Sent from a train with no signal.').length, posts.length);
+  assertOnlyNetworkNoise();
+});
