@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::filing::{Courier, DraftSaver, FilingSession};
 use crate::i18n::I18n;
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/track") view=TrackPage />
                 </Routes>
             </main>
+            <SiteFooter />
         </Router>
     }
 }

@@ -4,6 +4,7 @@ pub mod error_summary;
 pub mod language_picker;
 pub mod load_error;
 pub mod radio;
+pub mod site_footer;
 pub mod site_header;
 pub mod step_progress;
 pub mod text_area;

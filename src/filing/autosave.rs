@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use super::flow::FilingSession;
 use crate::services::drafts::{DraftStore, StoredFile, DEFAULT_DB_NAME};
-use crate::services::snapshot;
+use crate::services::{device, snapshot};
 
 const DEBOUNCE_MS: i32 = 400;
 /// Past this the form is usable without storage (an `open()` that never settles must not block the customer).
@@ -30,6 +30,10 @@ pub struct DraftSaver {
     store: StoredValue<Option<Rc<DraftStore>>, LocalStorage>,
     timer: StoredValue<Option<i32>, LocalStorage>,
     pub status: RwSignal<StorageStatus>,
+    /// The organisation's draft lifetime, once its config has said (`drafts.expire_after_days`).
+    expire_after_days: StoredValue<Option<u32>, LocalStorage>,
+    /// Whether persistent storage has been asked for (once, when the first draft gets content).
+    asked_to_persist: StoredValue<bool, LocalStorage>,
     /// An unfinished draft from an earlier visit, until the customer continues it or starts afresh.
     pub resumable: RwSignal<Option<Draft>>,
 }
@@ -40,6 +44,8 @@ impl DraftSaver {
         let saver = DraftSaver {
             store: StoredValue::new_local(None),
             timer: StoredValue::new_local(None),
+            asked_to_persist: StoredValue::new_local(false),
+            expire_after_days: StoredValue::new_local(None),
             status: RwSignal::new(StorageStatus::Opening),
             resumable: RwSignal::new(None),
         };
@@ -110,6 +116,22 @@ impl DraftSaver {
         self.timer.set_value(handle.ok());
     }
 
+    /// Asks the browser not to evict the drafts under storage pressure. Chromium decides silently; others
+    /// may ask the customer, which is why it waits until there is something worth keeping.
+    fn ask_to_persist(self) {
+        if self.asked_to_persist.get_value() {
+            return;
+        }
+        self.asked_to_persist.set_value(true);
+        if let Some(window) = web_sys::window() {
+            if let Ok(promise) = window.navigator().storage().persist() {
+                spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                });
+            }
+        }
+    }
+
     /// Writes the current draft at once (an empty draft is not worth keeping).
     pub fn save_now(self, session: FilingSession) {
         let Some(store) = self.store.get_value() else {
@@ -119,6 +141,7 @@ impl DraftSaver {
         if draft.is_empty() || session.accepted.with_untracked(Option::is_some) {
             return;
         }
+        self.ask_to_persist();
         spawn_local(async move {
             if let Err(e) = store.put(&draft).await {
                 web_sys::console::warn_1(&format!("the draft could not be saved: {e}").into());
@@ -175,6 +198,46 @@ impl DraftSaver {
         self.save_now(session);
     }
 
+    /// Deletes drafts left untouched for longer than `days` (now, or as soon as the store is open).
+    pub fn expire_after(self, days: u32, session: FilingSession) {
+        self.expire_after_days.set_value(Some(days));
+        let Some(store) = self.store() else {
+            return;
+        };
+        spawn_local(async move {
+            prune(
+                &store,
+                days,
+                &session.draft.with_untracked(|d| d.id.clone()),
+            )
+            .await;
+            let expired = self.resumable.with_untracked(|d| {
+                d.as_ref()
+                    .is_some_and(|d| d.is_expired(device::now_ms(), days))
+            });
+            if expired {
+                self.resumable.set(None);
+            }
+        });
+    }
+
+    /// "Clear everything stored on this device": drafts, files, the outbox and settings; the form starts afresh.
+    pub fn clear_everything(self, session: FilingSession) {
+        snapshot::clear_all();
+        self.resumable.set(None);
+        session.start_afresh();
+        let Some(store) = self.store() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Err(e) = store.clear_all().await {
+                web_sys::console::warn_1(
+                    &format!("the device store could not be cleared: {e}").into(),
+                );
+            }
+        });
+    }
+
     /// Removes a draft that has been sent.
     pub fn forget(self, id: String) {
         snapshot::discard(&id);
@@ -215,4 +278,21 @@ impl DraftSaver {
 
 pub fn use_saver() -> Option<DraftSaver> {
     use_context::<DraftSaver>()
+}
+
+/// Removes expired drafts, except the one being written and any waiting in the outbox.
+async fn prune(store: &DraftStore, days: u32, current: &str) {
+    let now = device::now_ms();
+    let waiting: Vec<String> = store
+        .outbox()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    for draft in store.all().await.unwrap_or_default() {
+        if draft.is_expired(now, days) && draft.id != current && !waiting.contains(&draft.id) {
+            let _ = store.delete(&draft.id).await;
+        }
+    }
 }

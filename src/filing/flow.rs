@@ -37,6 +37,16 @@ impl FilingSession {
         }
     }
 
+    /// Forgets everything in memory: a new, empty draft.
+    pub fn start_afresh(self) {
+        self.files.set_value(Vec::new());
+        self.queued.set(false);
+        self.problem.set(None);
+        self.accepted.set(None);
+        self.draft
+            .set(Draft::new(device::new_uuid(), device::now_ms()));
+    }
+
     /// The app's session if the shell provided one; otherwise (an embedded form) a new one.
     pub fn use_or_new() -> FilingSession {
         use_context::<FilingSession>().unwrap_or_default()
@@ -139,12 +149,9 @@ impl Flow {
 
     /// After a confirmation: a fresh, empty complaint.
     pub fn start_again(self) {
-        self.files.update_value(Vec::clear);
         self.errors.set(Vec::new());
         self.returning.set(false);
-        self.draft
-            .set(Draft::new(device::new_uuid(), device::now_ms()));
-        self.accepted.set(None);
+        self.session.start_afresh();
     }
 
     pub fn error_for(self, field: impl Into<String>) -> Signal<Option<FieldError>> {

@@ -42,6 +42,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
     if courier::use_courier().is_none() {
         Courier::start(saver, session);
     }
+    saver.expire_after(config.drafts.expire_after_days, session);
     let flow = Flow::provide(config, session);
     // A sent complaint is no longer a draft.
     Effect::new(move |_| {

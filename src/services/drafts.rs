@@ -249,6 +249,25 @@ impl DraftStore {
         tx.commit().await.map_err(write)
     }
 
+    /// Empties every store: drafts, files and the outbox.
+    pub async fn clear_all(&self) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([DRAFTS, FILES, OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(write)?;
+        for name in [DRAFTS, FILES, OUTBOX] {
+            tx.object_store(name)
+                .map_err(write)?
+                .clear()
+                .map_err(write)?
+                .await
+                .map_err(write)?;
+        }
+        tx.commit().await.map_err(write)
+    }
+
     pub fn close(self) {
         self.db.close();
     }

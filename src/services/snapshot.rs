@@ -37,3 +37,14 @@ pub fn discard(id: &str) {
         let _ = storage.remove_item(KEY);
     }
 }
+
+/// Removes everything this app keeps in `localStorage` (the draft copy, language, "this solved it" counts).
+pub fn clear_all() {
+    let Some(storage) = storage() else { return };
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .collect();
+    for key in keys.iter().filter(|k| k.starts_with("complaint-desk.")) {
+        let _ = storage.remove_item(key);
+    }
+}

@@ -87,6 +87,36 @@ test('"Start a new complaint" leaves the old draft and starts empty', async () =
   await context.close();
 });
 
+test('"Clear everything stored on this device" deletes the draft after a confirmation', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.origin + '/');
+  const filing = new Filing(page);
+  await filing.chooseCategory('A delivery');
+  await filing.skipCommonAnswers();
+  await page.getByLabel('Describe what happened').fill('Private details');
+  await page.waitForTimeout(700);
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Clear everything stored on this device' }).click();
+  await page.getByRole('status').filter({ hasText: 'has been deleted' }).waitFor();
+  await filing.atStep(1);
+  await page.reload();
+  await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByRole('heading', { name: 'Continue your complaint?' }).count(), 0);
+  const left = await page.evaluate(
+    () =>
+      new Promise((ok) => {
+        const open = indexedDB.open('complaint-desk');
+        open.onsuccess = () => {
+          const keys = open.result.transaction('drafts').objectStore('drafts').getAllKeys();
+          keys.onsuccess = () => ok(keys.result.length);
+        };
+      }),
+  );
+  assert.equal(left, 0, 'no draft is left in IndexedDB');
+  await context.close();
+});
+
 test('a sent complaint is not offered again', async () => {
   const { context, page } = await openPage(browser);
   await page.goto(server.origin + '/');

@@ -22,7 +22,28 @@ pub struct OrgConfig {
     pub submission: SubmissionConfig,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub drafts: DraftPolicy,
     pub categories: Vec<Category>,
+}
+
+/// How long a device keeps unsent drafts (they hold personal data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftPolicy {
+    #[serde(default = "default_expire_days")]
+    pub expire_after_days: u32,
+}
+
+fn default_expire_days() -> u32 {
+    30
+}
+
+impl Default for DraftPolicy {
+    fn default() -> Self {
+        DraftPolicy {
+            expire_after_days: default_expire_days(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

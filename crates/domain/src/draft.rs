@@ -127,6 +127,12 @@ impl Draft {
         self.updated_at_ms = now_ms;
     }
 
+    /// Whether the draft has been left untouched for longer than `days` (drafts hold personal data, so
+    /// organisations set how long a device keeps them).
+    pub fn is_expired(&self, now_ms: f64, days: u32) -> bool {
+        now_ms - self.updated_at_ms > f64::from(days) * 86_400_000.0
+    }
+
     /// True until the customer has given any answer; empty drafts are not worth offering back.
     pub fn is_empty(&self) -> bool {
         let blank = |s: &String| s.trim().is_empty();
@@ -154,6 +160,18 @@ mod tests {
         draft.touch(2_000.0);
         assert_eq!((draft.revision, draft.updated_at_ms), (1, 2_000.0));
         assert!(!draft.is_empty());
+    }
+
+    #[test]
+    fn drafts_expire_after_the_configured_days_of_no_change() {
+        let day = 86_400_000.0;
+        let draft = Draft::new("d", 10.0 * day);
+        assert!(
+            !draft.is_expired(40.0 * day, 30),
+            "exactly 30 days is still kept"
+        );
+        assert!(draft.is_expired(40.0 * day + 1.0, 30));
+        assert!(draft.is_expired(11.0 * day + 1.0, 1));
     }
 
     #[test]

@@ -148,6 +148,10 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::QueuedTitle => "Waiting to send",
         Msg::QueuedBody => "There is no connection to the organisation right now. Your complaint is saved on this device and will be sent by itself as soon as the connection is back, even if you close this page and come back later.",
         Msg::TryNow => "Try now",
+        Msg::ClearDevice => "Clear everything stored on this device",
+        Msg::ClearDeviceConfirm => "Delete every unsent draft, every complaint waiting to send and your settings from this device? This cannot be undone.",
+        Msg::ClearedDevice => "Everything this service stored on this device has been deleted.",
+        Msg::FooterPrivacy => "Your answers are kept only on this device until you send them.",
     }
 }
 

@@ -142,6 +142,10 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::QueuedTitle => "전송 대기 중",
         Msg::QueuedBody => "지금은 연결할 수 없습니다. 불만은 이 기기에 저장되어 있으며, 연결이 돌아오면 자동으로 전송됩니다. 페이지를 닫았다가 나중에 다시 와도 됩니다.",
         Msg::TryNow => "지금 다시 시도",
+        Msg::ClearDevice => "이 기기에 저장된 모든 내용 지우기",
+        Msg::ClearDeviceConfirm => "이 기기에서 보내지 않은 초안, 전송 대기 중인 불만, 설정을 모두 삭제할까요? 되돌릴 수 없습니다.",
+        Msg::ClearedDevice => "이 서비스가 기기에 저장한 내용을 모두 삭제했습니다.",
+        Msg::FooterPrivacy => "답변은 보내기 전까지 이 기기에만 보관됩니다.",
     }
 }
 

@@ -142,6 +142,10 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::QueuedTitle => "Czeka na wysłanie",
         Msg::QueuedBody => "Brak połączenia z organizacją. Reklamacja jest zapisana na tym urządzeniu i zostanie wysłana automatycznie po przywróceniu połączenia, nawet jeśli zamkniesz stronę i wrócisz później.",
         Msg::TryNow => "Spróbuj teraz",
+        Msg::ClearDevice => "Usuń wszystko, co zapisano na tym urządzeniu",
+        Msg::ClearDeviceConfirm => "Usunąć z tego urządzenia wszystkie niewysłane szkice, reklamacje czekające na wysłanie i ustawienia? Tej operacji nie można cofnąć.",
+        Msg::ClearedDevice => "Usunięto wszystko, co ta usługa zapisała na tym urządzeniu.",
+        Msg::FooterPrivacy => "Odpowiedzi są przechowywane tylko na tym urządzeniu do czasu wysłania.",
     }
 }
 
