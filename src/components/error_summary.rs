@@ -80,12 +80,15 @@ pub fn FieldErrorMessage(
     }
 }
 
-/// The `aria-describedby` list for a field: its hint (if any) and its error (while there is one).
+/// The `aria-describedby` list for the field `id` as [`LabelledField`] lays it out: its hint (if it has one)
+/// and its error (while there is one).
 pub fn described_by(
-    hint_id: Option<String>,
-    error_id: String,
+    id: &str,
+    has_hint: bool,
     error: Signal<Option<FieldError>>,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    let hint_id = has_hint.then(|| format!("{id}-hint"));
+    let error_id = format!("{id}-error");
     move || {
         let ids: Vec<String> = hint_id
             .iter()
@@ -93,5 +96,27 @@ pub fn described_by(
             .chain(error.get().map(|_| error_id.clone()))
             .collect();
         (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// The frame every labelled control shares: the label, an optional hint, the error, then the control(s).
+/// Ids follow one scheme (`{id}-hint`, `{id}-error`) so [`described_by`] can link them.
+#[component]
+pub fn LabelledField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: Signal<String>,
+    hint: Option<Signal<String>>,
+    #[prop(into)] error: Signal<Option<FieldError>>,
+    children: Children,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field--error=move || error.get().is_some()>
+            <label class="field__label" for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <FieldErrorMessage id=error_id error=error />
+            {children()}
+        </div>
     }
 }

@@ -2,7 +2,7 @@ use complaint_domain::i18n::Counted;
 use complaint_domain::validation::{char_count, FieldError};
 use leptos::prelude::*;
 
-use super::error_summary::{described_by, FieldErrorMessage};
+use super::error_summary::{described_by, LabelledField};
 use crate::i18n::use_i18n;
 
 /// A multi-line answer with a live character count. Text over the limit is kept, never cut: the count
@@ -18,11 +18,9 @@ pub fn TextArea(
     max_chars: usize,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
     let count_id = format!("{id}-count");
     let describe = {
-        let base = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), error);
+        let base = described_by(&id, hint.is_some(), error);
         let count_id = count_id.clone();
         move || Some(base().map_or(count_id.clone(), |ids| format!("{ids} {count_id}")))
     };
@@ -37,10 +35,7 @@ pub fn TextArea(
         }
     };
     view! {
-        <div class="field" class:field--error=move || error.get().is_some()>
-            <label class="field__label" for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            <FieldErrorMessage id=error_id error=error />
+        <LabelledField id=id.clone() label=label hint=hint error=error>
             <textarea
                 class="textarea"
                 id=id.clone()
@@ -52,6 +47,6 @@ pub fn TextArea(
                 on:input=move |ev| on_input.run(event_target_value(&ev))
             ></textarea>
             <p class="char-count" class:char-count--over=over id=count_id aria-live="polite">{count_text}</p>
-        </div>
+        </LabelledField>
     }
 }

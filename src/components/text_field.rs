@@ -1,7 +1,7 @@
 use complaint_domain::validation::FieldError;
 use leptos::prelude::*;
 
-use super::error_summary::{described_by, FieldErrorMessage};
+use super::error_summary::{described_by, LabelledField};
 
 /// A labelled single-line input with an optional hint and its error, linked for assistive technology.
 /// The value lives with the caller (usually the draft): this only shows it and reports edits.
@@ -17,14 +17,9 @@ pub fn TextField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] input_mode: Option<&'static str>,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let describe = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), error);
+    let describe = described_by(&id, hint.is_some(), error);
     view! {
-        <div class="field" class:field--error=move || error.get().is_some()>
-            <label class="field__label" for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            <FieldErrorMessage id=error_id error=error />
+        <LabelledField id=id.clone() label=label hint=hint error=error>
             <input
                 class="input"
                 id=id.clone()
@@ -37,6 +32,6 @@ pub fn TextField(
                 prop:value=move || value.get()
                 on:input=move |ev| on_input.run(event_target_value(&ev))
             />
-        </div>
+        </LabelledField>
     }
 }

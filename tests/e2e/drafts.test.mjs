@@ -1,34 +1,24 @@
 // Nothing typed is lost: drafts are kept in IndexedDB as the customer types and offered back on the next
 // visit; where storage is refused the form still works and says so.
-import { after, before, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startServer } from './support/server.mjs';
-import { launchBrowser, launchProfile, openPage } from './support/browser.mjs';
+import { useServerAndBrowser } from './support/harness.mjs';
+import { launchProfile, openPage } from './support/browser.mjs';
 import { Filing, daysAgo } from './support/filing.mjs';
 
-let server;
-let browser;
 
-before(async () => {
-  server = await startServer();
-  server.intake();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
+beforeEach(() => env.server.intake());
 
 const TEXT = 'Zamówienie 4471 przyszło bez pokrywki.\n주전자 뚜껑이 없어요 🫖 — "quotes" & <tags>';
 
 test('typed text survives a reload and is offered back at the step it was on', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await page.goto(server.origin + '/');
+  const { context, page, problems } = await openPage(env.browser);
+  await page.goto(env.server.origin + '/');
   const filing = new Filing(page);
   await filing.chooseCategory('A delivery');
   await filing.skipCommonAnswers();
@@ -51,7 +41,7 @@ test('text typed just before the page is closed is saved on the way out and rest
   let second;
   try {
     first = await launchProfile(profile);
-    await first.page.goto(server.origin + '/');
+    await first.page.goto(env.server.origin + '/');
     const filing = new Filing(first.page);
     await filing.chooseCategory('Something else');
     await filing.skipCommonAnswers();
@@ -62,7 +52,7 @@ test('text typed just before the page is closed is saved on the way out and rest
     await first.context.close();
 
     second = await launchProfile(profile);
-    await second.page.goto(server.origin + '/');
+    await second.page.goto(env.server.origin + '/');
     await second.page.getByRole('button', { name: 'Continue your complaint' }).click();
     await new Filing(second.page).atStep(3);
     assert.equal(await second.page.getByLabel('Describe what happened').inputValue(), TEXT, 'character for character');
@@ -75,8 +65,8 @@ test('text typed just before the page is closed is saved on the way out and rest
 });
 
 test('"Start a new complaint" leaves the old draft and starts empty', async () => {
-  const { context, page } = await openPage(browser);
-  await page.goto(server.origin + '/');
+  const { context, page } = await openPage(env.browser);
+  await page.goto(env.server.origin + '/');
   const filing = new Filing(page);
   await filing.chooseCategory('A service or a bill');
   await page.waitForTimeout(700);
@@ -88,8 +78,8 @@ test('"Start a new complaint" leaves the old draft and starts empty', async () =
 });
 
 test('"Clear everything stored on this device" deletes the draft after a confirmation', async () => {
-  const { context, page } = await openPage(browser);
-  await page.goto(server.origin + '/');
+  const { context, page } = await openPage(env.browser);
+  await page.goto(env.server.origin + '/');
   const filing = new Filing(page);
   await filing.chooseCategory('A delivery');
   await filing.skipCommonAnswers();
@@ -118,8 +108,8 @@ test('"Clear everything stored on this device" deletes the draft after a confirm
 });
 
 test('a sent complaint is not offered again', async () => {
-  const { context, page } = await openPage(browser);
-  await page.goto(server.origin + '/');
+  const { context, page } = await openPage(env.browser);
+  await page.goto(env.server.origin + '/');
   const filing = new Filing(page);
   await filing.chooseCategory('Something else');
   await filing.skipCommonAnswers();
@@ -137,11 +127,11 @@ test('a sent complaint is not offered again', async () => {
 });
 
 test('with storage blocked the form says so, and a complete filing still works', async () => {
-  const { context, page, problems } = await openPage(browser);
+  const { context, page, problems } = await openPage(env.browser);
   await page.addInitScript(() => {
     Object.defineProperty(window, 'indexedDB', { get: () => undefined });
   });
-  await page.goto(server.origin + '/');
+  await page.goto(env.server.origin + '/');
   await page.getByText('This browser is not letting us save your answers on this device.', { exact: false }).waitFor();
   const filing = new Filing(page);
   await filing.chooseCategory('Something else');

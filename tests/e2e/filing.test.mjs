@@ -1,34 +1,24 @@
 // Filing a complaint end to end: the release build in Chromium at phone size, sending to a real loopback
 // server that records exactly what it receives.
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { jpegSize, noisePng } from './support/images.mjs';
-import { startServer } from './support/server.mjs';
-import { launchBrowser, openPage } from './support/browser.mjs';
+import { useServerAndBrowser } from './support/harness.mjs';
+import { openPage } from './support/browser.mjs';
 import { Filing, PNG_1x1, daysAgo } from './support/filing.mjs';
 
-let server;
-let browser;
 let session;
 let filing;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 beforeEach(async () => {
-  server.reset();
-  server.intake();
-  session = await openPage(browser);
-  await session.page.goto(server.origin + '/');
+  env.server.reset();
+  env.server.intake();
+  session = await openPage(env.browser);
+  await session.page.goto(env.server.origin + '/');
   filing = new Filing(session.page);
 });
 
@@ -68,7 +58,7 @@ describe('a complete filing', () => {
     const reference = await filing.confirmation();
     assert.equal(reference, 'CMP-TEST-0001');
 
-    const [received, ...more] = await server.complaints();
+    const [received, ...more] = await env.server.complaints();
     assert.equal(more.length, 0, 'exactly one request');
     const c = received.complaint;
     assert.equal(received.headers['idempotency-key'], c.draft_id);
@@ -130,7 +120,7 @@ describe('a complete filing', () => {
     await page.getByRole('button', { name: 'Wyślij reklamację' }).click();
     await page.getByRole('heading', { name: 'Reklamacja przyjęta' }).waitFor();
 
-    const [received] = await server.complaints();
+    const [received] = await env.server.complaints();
     const c = received.complaint;
     assert.equal(c.category, 'gaming-account');
     assert.equal(c.locale, 'pl');
@@ -184,16 +174,16 @@ describe('errors and changes', () => {
 
   test("a 4xx shows the organisation's message and keeps every answer for a corrected send", async () => {
     const page = session.page;
-    server.override('/api/v1/complaints', { status: 422, body: JSON.stringify({ message: 'Batch LOT 4471 is not one of ours.' }) });
+    env.server.override('/api/v1/complaints', { status: 422, body: JSON.stringify({ message: 'Batch LOT 4471 is not one of ours.' }) });
     await fileDefectiveProduct();
     await filing.send();
     const alert = page.getByRole('alert').filter({ hasText: 'Your complaint was not accepted' });
     await alert.getByText('Batch LOT 4471 is not one of ours.').waitFor();
     assert.equal(await filing.answer('Batch or lot number (optional)'), 'LOT 4471');
-    server.intake();
+    env.server.intake();
     await filing.send();
     assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
-    const sent = await server.complaints();
+    const sent = await env.server.complaints();
     assert.equal(sent.length, 2);
     assert.equal(sent[0].headers['idempotency-key'], sent[1].headers['idempotency-key'], 'a resend reuses the key');
     // The browser logs the 422 response itself; nothing else may appear.
@@ -202,7 +192,7 @@ describe('errors and changes', () => {
 
   test('a double tap on Send sends exactly one request', async () => {
     const page = session.page;
-    server.slow(/\/api\/v1\/complaints$/, 600);
+    env.server.slow(/\/api\/v1\/complaints$/, 600);
     await fileDefectiveProduct();
     await page.getByRole('button', { name: 'Send complaint' }).evaluate((button) => {
       button.click();
@@ -210,7 +200,7 @@ describe('errors and changes', () => {
     });
     await page.getByRole('button', { name: 'Sending…' }).waitFor();
     await filing.confirmation();
-    assert.equal((await server.complaints()).length, 1);
+    assert.equal((await env.server.complaints()).length, 1);
     assertNoProblems();
   });
 
@@ -281,7 +271,7 @@ describe('bad input', () => {
     await filing.giveContact({ name: 'Ola', email: 'ola@example.pl' });
     await filing.send();
     await filing.confirmation();
-    const [received] = await server.complaints();
+    const [received] = await env.server.complaints();
     const file = received.files[0].bytes;
     assert.deepEqual([...file.slice(0, 3)], [0xff, 0xd8, 0xff], 'sent as a JPEG');
     assert.equal(received.complaint.attachments[0].kind, 'image/jpeg');

@@ -1,34 +1,24 @@
 // The app as a customer meets it: the release build, served on loopback, in Chromium at phone size.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { assertAccessible } from './support/a11y.mjs';
-import { startServer } from './support/server.mjs';
-import { DESKTOP, launchBrowser, openPage } from './support/browser.mjs';
+import { useServerAndBrowser } from './support/harness.mjs';
+import { DESKTOP, openPage } from './support/browser.mjs';
 
-let server;
-let browser;
 let session;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 afterEach(async () => {
-  server.reset();
+  env.server.reset();
   await session?.context.close();
   session = undefined;
 });
 
 async function open(path, options) {
-  session = await openPage(browser, options);
-  await session.page.goto(server.origin + path);
+  session = await openPage(env.browser, options);
+  await session.page.goto(env.server.origin + path);
   return session.page;
 }
 
@@ -104,10 +94,10 @@ describe('filing at phone size', () => {
   });
 
   test('the static shell paints before the Wasm arrives and nothing shifts when the app replaces it', async () => {
-    server.slow(/\.wasm$/, 800);
-    session = await openPage(browser);
+    env.server.slow(/\.wasm$/, 800);
+    session = await openPage(env.browser);
     const { page } = session;
-    await page.goto(server.origin + '/', { waitUntil: 'commit' });
+    await page.goto(env.server.origin + '/', { waitUntil: 'commit' });
     // While the module is still on its way, the shell already shows the page's heading.
     const heading = page.getByRole('heading', { level: 1, name: 'Make a complaint' });
     await heading.waitFor({ timeout: 700 });
@@ -186,21 +176,21 @@ describe('tracking and navigation', () => {
 
 describe('bad input and failures', () => {
   test('a malformed config shows a clear, localised error screen, and Try again recovers', async () => {
-    server.override('/api/v1/config.json', { body: '{"schema_version": 1, "categories": [' });
+    env.server.override('/api/v1/config.json', { body: '{"schema_version": 1, "categories": [' });
     const page = await open('/?lang=ko');
     const alert = page.getByRole('alert');
     await alert.getByRole('heading', { name: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' }).waitFor();
     await alert.getByText('이 양식에 필요한 기관 설정을 읽을 수 없습니다.').waitFor();
     assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, 'the page keeps its heading');
 
-    server.override('/api/v1/config.json', null);
+    env.server.override('/api/v1/config.json', null);
     await page.getByRole('button', { name: '다시 시도' }).click();
     await page.getByRole('group', { name: '어떤 문제로 불만을 접수하시나요?' }).waitFor();
     assertNoProblems();
   });
 
   test('a config with an unknown category kind names the problem in the technical details', async () => {
-    server.override('/api/v1/config.json', {
+    env.server.override('/api/v1/config.json', {
       body: JSON.stringify({
         schema_version: 1,
         organisation: { name: { en: 'Test' } },
@@ -215,7 +205,7 @@ describe('bad input and failures', () => {
   });
 
   test('a missing config says the settings were not found', async () => {
-    server.override('/api/v1/config.json', { status: 404, body: 'not found', type: 'text/plain' });
+    env.server.override('/api/v1/config.json', { status: 404, body: 'not found', type: 'text/plain' });
     const page = await open('/');
     await page.getByRole('alert').getByText("The organisation's settings for this form could not be found.").waitFor();
     // The browser itself reports the failed fetch on the console; nothing else may appear.
@@ -233,10 +223,10 @@ describe('bad input and failures', () => {
 });
 
 test('the release build is what is served, with the right type for the Wasm module', async () => {
-  const html = await (await fetch(server.origin + '/')).text();
+  const html = await (await fetch(env.server.origin + '/')).text();
   const wasm = html.match(/[\w-]+_bg\.wasm/);
   assert.ok(wasm, 'the shell preloads a Wasm module');
-  const res = await fetch(`${server.origin}/${wasm[0]}`);
+  const res = await fetch(`${env.server.origin}/${wasm[0]}`);
   assert.equal(res.headers.get('content-type'), 'application/wasm');
   const bytes = new Uint8Array(await res.arrayBuffer());
   assert.deepEqual([...bytes.slice(0, 4)], [0x00, 0x61, 0x73, 0x6d], 'a Wasm module');

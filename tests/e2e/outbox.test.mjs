@@ -1,32 +1,22 @@
 // Sending on a bad network: the complaint waits in the device's outbox and reaches the organisation exactly
 // once, however many attempts, reloads or reconnections it takes.
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer } from './support/server.mjs';
-import { launchBrowser, openPage } from './support/browser.mjs';
+import { useServerAndBrowser } from './support/harness.mjs';
+import { openPage } from './support/browser.mjs';
 import { Filing, daysAgo } from './support/filing.mjs';
 
-let server;
-let browser;
 let session;
 let filing;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser();
 
 beforeEach(async () => {
-  server.reset();
-  server.intake();
-  session = await openPage(browser);
-  await session.page.goto(server.origin + '/');
+  env.server.reset();
+  env.server.intake();
+  session = await openPage(env.browser);
+  await session.page.goto(env.server.origin + '/');
   filing = new Filing(session.page);
 });
 
@@ -50,7 +40,7 @@ async function readyToSend() {
 }
 
 async function intakeCount() {
-  const posts = await server.complaints();
+  const posts = await env.server.complaints();
   return { requests: posts.length, complaints: new Set(posts.map((p) => p.headers['idempotency-key'])).size };
 }
 
@@ -71,14 +61,14 @@ test('sent while offline, it waits, then goes by itself when the phone is back o
 
 test('three 503s then success: every attempt carries the same key and one complaint is recorded', async () => {
   const { page } = session;
-  server.intake({ failFirst: 3 });
+  env.server.intake({ failFirst: 3 });
   await readyToSend();
   await filing.send();
   const waiting = page.getByRole('status').filter({ hasText: 'Waiting to send' });
   await waiting.waitFor();
   for (let attempt = 2; attempt <= 3; attempt++) {
     await page.getByRole('button', { name: 'Try now' }).click();
-    await server.posts(attempt);
+    await env.server.posts(attempt);
     await waiting.waitFor();
   }
   await page.getByRole('button', { name: 'Try now' }).click();
@@ -89,15 +79,15 @@ test('three 503s then success: every attempt carries the same key and one compla
 
 test('a complaint still waiting is shown again on the next visit and sent then', async () => {
   const { page } = session;
-  server.intake({ failFirst: 1_000 });
+  env.server.intake({ failFirst: 1_000 });
   await readyToSend();
   await filing.send();
   await page.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
 
-  server.intake();
+  env.server.intake();
   await page.reload();
   assert.match(await filing.confirmation(), /^CMP-TEST-/);
-  const posts = await server.complaints();
+  const posts = await env.server.complaints();
   const keys = new Set(posts.map((p) => p.headers['idempotency-key']));
   assert.equal(keys.size, 1, 'the same complaint');
   assert.equal(posts.filter((p) => p.complaint.description === 'Sent from a train with no signal.').length, posts.length);
