@@ -60,13 +60,18 @@ impl DraftSaver {
                             let _ = store.put(&copy).await;
                         }
                     }
-                    let latest = store
-                        .all()
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .find(|d| !d.is_empty());
-                    saver.store.set_value(Some(Rc::new(store)));
+                    // The store is shared first, so an expiry set meanwhile by the form is never missed.
+                    let store = Rc::new(store);
+                    saver.store.set_value(Some(store.clone()));
+                    if let Some(days) = saver.expire_after_days.get_value() {
+                        let current = session.draft.with_untracked(|d| d.id.clone());
+                        prune(&store, days, &current).await;
+                    }
+                    let days = saver.expire_after_days.get_value();
+                    let latest = store.all().await.unwrap_or_default().into_iter().find(|d| {
+                        !d.is_empty()
+                            && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
+                    });
                     saver.status.set(StorageStatus::Ready);
                     saver.offer(session, latest);
                     // Anything typed while the store was opening is saved now.

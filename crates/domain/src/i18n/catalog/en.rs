@@ -152,6 +152,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ClearDeviceConfirm => "Delete every unsent draft, every complaint waiting to send and your settings from this device? This cannot be undone.",
         Msg::ClearedDevice => "Everything this service stored on this device has been deleted.",
         Msg::FooterPrivacy => "Your answers are kept only on this device until you send them.",
+        Msg::StaleTitle => "This complaint was changed in another tab",
+        Msg::StaleBody => "To keep those changes, this tab has stopped saving. Load the latest version to carry on here.",
+        Msg::StaleReload => "Load the latest version",
     }
 }
 

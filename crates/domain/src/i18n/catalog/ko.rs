@@ -146,6 +146,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ClearDeviceConfirm => "이 기기에서 보내지 않은 초안, 전송 대기 중인 불만, 설정을 모두 삭제할까요? 되돌릴 수 없습니다.",
         Msg::ClearedDevice => "이 서비스가 기기에 저장한 내용을 모두 삭제했습니다.",
         Msg::FooterPrivacy => "답변은 보내기 전까지 이 기기에만 보관됩니다.",
+        Msg::StaleTitle => "이 불만은 다른 탭에서 수정되었습니다",
+        Msg::StaleBody => "그 변경 내용을 지키기 위해 이 탭은 저장을 멈췄습니다. 여기서 계속하려면 최신 내용을 불러오세요.",
+        Msg::StaleReload => "최신 내용 불러오기",
     }
 }
 

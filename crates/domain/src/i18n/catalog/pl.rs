@@ -146,6 +146,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ClearDeviceConfirm => "Usunąć z tego urządzenia wszystkie niewysłane szkice, reklamacje czekające na wysłanie i ustawienia? Tej operacji nie można cofnąć.",
         Msg::ClearedDevice => "Usunięto wszystko, co ta usługa zapisała na tym urządzeniu.",
         Msg::FooterPrivacy => "Odpowiedzi są przechowywane tylko na tym urządzeniu do czasu wysłania.",
+        Msg::StaleTitle => "Ta reklamacja została zmieniona w innej karcie",
+        Msg::StaleBody => "Aby nie utracić tamtych zmian, ta karta przestała zapisywać. Wczytaj najnowszą wersję, aby kontynuować tutaj.",
+        Msg::StaleReload => "Wczytaj najnowszą wersję",
     }
 }
 
