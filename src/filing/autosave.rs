@@ -36,6 +36,11 @@ pub struct DraftSaver {
     asked_to_persist: StoredValue<bool, LocalStorage>,
     /// An unfinished draft from an earlier visit, until the customer continues it or starts afresh.
     pub resumable: RwSignal<Option<Draft>>,
+    /// Another tab has saved the draft this tab holds: this tab stops saving rather than overwrite it.
+    pub stale: RwSignal<bool>,
+    /// Tells the app's other tabs which draft this tab has just saved.
+    channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    tab_id: StoredValue<String>,
 }
 
 impl DraftSaver {
@@ -48,8 +53,12 @@ impl DraftSaver {
             expire_after_days: StoredValue::new_local(None),
             status: RwSignal::new(StorageStatus::Opening),
             resumable: RwSignal::new(None),
+            stale: RwSignal::new(false),
+            channel: StoredValue::new_local(None),
+            tab_id: StoredValue::new(device::new_uuid()),
         };
         provide_context(saver);
+        saver.listen_to_other_tabs(session);
         spawn_local(async move {
             let last_moment = snapshot::take();
             match DraftStore::open_within(DEFAULT_DB_NAME, OPEN_TIMEOUT_MS).await {
@@ -143,13 +152,27 @@ impl DraftSaver {
             return;
         };
         let draft = session.draft.get_untracked();
-        if draft.is_empty() || session.accepted.with_untracked(Option::is_some) {
+        if draft.is_empty()
+            || session.accepted.with_untracked(Option::is_some)
+            || self.stale.get_untracked()
+        {
             return;
         }
         self.ask_to_persist();
+        let announce = self
+            .channel
+            .get_value()
+            .map(|c| (c, format!("{}|{}", draft.id, self.tab_id.get_value())));
         spawn_local(async move {
-            if let Err(e) = store.put(&draft).await {
-                web_sys::console::warn_1(&format!("the draft could not be saved: {e}").into());
+            match store.put(&draft).await {
+                Ok(()) => {
+                    if let Some((channel, message)) = announce {
+                        let _ = channel.post_message(&message.into());
+                    }
+                }
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("the draft could not be saved: {e}").into())
+                }
             }
         });
     }
@@ -239,6 +262,42 @@ impl DraftSaver {
                 web_sys::console::warn_1(
                     &format!("the device store could not be cleared: {e}").into(),
                 );
+            }
+        });
+    }
+
+    fn listen_to_other_tabs(self, session: FilingSession) {
+        let Ok(channel) = web_sys::BroadcastChannel::new("complaint-desk.drafts") else {
+            return;
+        };
+        let me = self.tab_id.get_value();
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let Some(message) = event.data().as_string() else {
+                    return;
+                };
+                let Some((draft_id, tab)) = message.split_once('|') else {
+                    return;
+                };
+                if tab != me && session.draft.with_untracked(|d| d.id == draft_id) {
+                    self.stale.set(true);
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        self.channel.set_value(Some(channel));
+    }
+
+    /// Takes the other tab's newer copy of this tab's draft, and resumes saving.
+    pub fn load_latest(self, session: FilingSession) {
+        let Some(store) = self.store() else {
+            return;
+        };
+        let id = session.draft.with_untracked(|d| d.id.clone());
+        spawn_local(async move {
+            if let Ok(Some(latest)) = store.get(&id).await {
+                self.stale.set(false);
+                self.restore(session, latest).await;
             }
         });
     }

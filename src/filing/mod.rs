@@ -32,7 +32,7 @@ use evidence_step::EvidenceStep;
 pub use flow::FilingSession;
 use flow::Flow;
 use outcome_step::OutcomeStep;
-use resume_offer::{ResumeOffer, StorageNotice};
+use resume_offer::{ResumeOffer, StaleNotice, StorageNotice};
 use what_happened_step::WhatHappenedStep;
 
 #[component]
@@ -63,7 +63,11 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
     });
     view! {
         <StorageNotice saver=saver />
-        {move || match flow.accepted.get() {
+        {move || {
+            if saver.stale.get() {
+                return view! { <StaleNotice saver=saver /> }.into_any();
+            }
+            match flow.accepted.get() {
             Some(accepted) => view! { <Confirmation accepted=accepted /> }.into_any(),
             None => view! {
                 <StepProgress step=step />
@@ -78,6 +82,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
                 }}
             }
             .into_any(),
+            }
         }}
     }
 }

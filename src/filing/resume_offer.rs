@@ -60,3 +60,18 @@ pub fn StorageNotice(saver: DraftSaver) -> impl IntoView {
         </Show>
     }
 }
+
+/// Another tab saved this complaint: say so, and offer its newer version instead of overwriting it.
+#[component]
+pub fn StaleNotice(saver: DraftSaver) -> impl IntoView {
+    let flow = use_flow();
+    view! {
+        <section class="notice notice--warning" role="alert" aria-labelledby="stale-title">
+            <h2 class="resume__title" id="stale-title">{tr(Msg::StaleTitle)}</h2>
+            <p>{tr(Msg::StaleBody)}</p>
+            <button type="button" class="button" on:click=move |_| saver.load_latest(flow.session)>
+                {tr(Msg::StaleReload)}
+            </button>
+        </section>
+    }
+}

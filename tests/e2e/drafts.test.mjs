@@ -153,6 +153,35 @@ test('drafts untouched for longer than the configured 30 days are deleted, young
   await context.close();
 });
 
+test('two tabs on one draft never silently overwrite each other', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
+  const tabA = await context.newPage();
+  await tabA.goto(env.server.origin + '/');
+  const a = new Filing(tabA);
+  await a.chooseCategory('A delivery');
+  await a.skipCommonAnswers();
+  await tabA.getByLabel('Describe what happened').fill('Typed in tab A');
+  await tabA.waitForTimeout(700);
+
+  const tabB = await context.newPage();
+  await tabB.goto(env.server.origin + '/');
+  await tabB.getByRole('button', { name: 'Continue your complaint' }).click();
+  const descriptionB = tabB.getByLabel('Describe what happened');
+  await descriptionB.waitFor();
+  assert.equal(await descriptionB.inputValue(), 'Typed in tab A');
+  await tabA.getByRole('alert').getByRole('heading', { name: 'This complaint was changed in another tab' }).waitFor();
+  assert.equal(await tabA.getByLabel('Describe what happened').count(), 0, 'the stale tab offers no form to type into');
+
+  await descriptionB.fill('Rewritten in tab B');
+  await tabB.waitForTimeout(700);
+  await tabA.getByRole('button', { name: 'Load the latest version' }).click();
+  const descriptionA = tabA.getByLabel('Describe what happened');
+  await descriptionA.waitFor();
+  assert.equal(await descriptionA.inputValue(), 'Rewritten in tab B', 'tab A carries on from tab B\'s words');
+  await tabB.getByRole('heading', { name: 'This complaint was changed in another tab' }).waitFor();
+  await context.close();
+});
+
 test('a sent complaint is not offered again', async () => {
   const { context, page } = await openPage(env.browser);
   await page.goto(env.server.origin + '/');
