@@ -177,6 +177,11 @@ impl DraftSaver {
         });
     }
 
+    /// Whether the store is open (reactive).
+    pub fn is_ready(self) -> bool {
+        self.status.get() == StorageStatus::Ready
+    }
+
     /// The open store, once it is open.
     pub fn store(self) -> Option<Rc<DraftStore>> {
         self.store.get_value()

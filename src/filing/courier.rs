@@ -2,6 +2,7 @@
 //! tries again when the phone is back online, on the next visit, after a growing pause, or on "Try now".
 //! The Idempotency-Key makes every attempt the same complaint, so exactly one reaches the organisation.
 
+use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::outbox::OutboxEntry;
 use complaint_domain::submission::{Accepted, Submission};
 use leptos::prelude::*;
@@ -59,7 +60,7 @@ impl Courier {
         let result = submit::send(&endpoint, &body, &uploads).await;
         self.release(&id);
         match result {
-            Ok(accepted) => self.delivered(&id, accepted).await,
+            Ok(accepted) => self.delivered(&body, accepted).await,
             Err(SendError::Unavailable(detail)) if self.saver.store().is_some() => {
                 let now = device::now_ms();
                 let mut entry = OutboxEntry::new(endpoint, body, now);
@@ -97,7 +98,7 @@ impl Courier {
             return;
         };
         match result {
-            Ok(accepted) => self.delivered(&entry.id, accepted).await,
+            Ok(accepted) => self.delivered(&entry.submission, accepted).await,
             Err(SendError::Unavailable(detail)) => {
                 entry.failed(detail, device::now_ms());
                 let _ = store.queue(&entry).await;
@@ -135,9 +136,16 @@ impl Courier {
         }
     }
 
-    async fn delivered(self, id: &str, accepted: Accepted) {
+    async fn delivered(self, body: &Submission, accepted: Accepted) {
+        let id = body.draft_id.as_str();
         if let Some(store) = self.saver.store() {
             let _ = store.unqueue(id).await;
+            let sent = SentComplaint::new(body, &accepted, device::now_ms());
+            if let Err(e) = store.remember_sent(&sent).await {
+                web_sys::console::warn_1(
+                    &format!("the sent complaint could not be listed: {e}").into(),
+                );
+            }
         }
         self.saver.forget(id.to_owned());
         if self.is_current(id) {

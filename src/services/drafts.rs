@@ -7,6 +7,7 @@
 use std::fmt;
 
 use complaint_domain::draft::Draft;
+use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::outbox::OutboxEntry;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -20,11 +21,12 @@ use web_sys::Blob;
 pub const DEFAULT_DB_NAME: &str = "complaint-desk";
 
 /// The IndexedDB schema version. Raise it with a new step in [`upgrade`], never by editing an old step.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 
 const DRAFTS: &str = "drafts";
 const FILES: &str = "files";
 const OUTBOX: &str = "outbox";
+const SENT: &str = "sent";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
@@ -249,15 +251,15 @@ impl DraftStore {
         tx.commit().await.map_err(write)
     }
 
-    /// Empties every store: drafts, files and the outbox.
+    /// Empties every store: drafts, files, the outbox and the sent list.
     pub async fn clear_all(&self) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction([DRAFTS, FILES, OUTBOX])
+            .transaction([DRAFTS, FILES, OUTBOX, SENT])
             .with_mode(TransactionMode::Readwrite)
             .build()
             .map_err(write)?;
-        for name in [DRAFTS, FILES, OUTBOX] {
+        for name in [DRAFTS, FILES, OUTBOX, SENT] {
             tx.object_store(name)
                 .map_err(write)?
                 .clear()
@@ -266,6 +268,37 @@ impl DraftStore {
                 .map_err(write)?;
         }
         tx.commit().await.map_err(write)
+    }
+
+    /// Remembers a complaint the organisation has accepted ("my complaints").
+    pub async fn remember_sent(&self, sent: &SentComplaint) -> Result<(), StoreError> {
+        let tx = self.writing(SENT)?;
+        tx.object_store(SENT)
+            .map_err(write)?
+            .put(sent)
+            .serde()
+            .map_err(write)?
+            .await
+            .map_err(write)?;
+        tx.commit().await.map_err(write)
+    }
+
+    /// Complaints sent from this device, newest first.
+    pub async fn sent(&self) -> Result<Vec<SentComplaint>, StoreError> {
+        let tx = self.reading(SENT)?;
+        let records = tx
+            .object_store(SENT)
+            .map_err(read)?
+            .get_all::<SentComplaint>()
+            .serde()
+            .map_err(read)?
+            .await
+            .map_err(read)?;
+        let mut sent = records
+            .collect::<Result<Vec<SentComplaint>, _>>()
+            .map_err(read)?;
+        sent.sort_by_key(|s| std::cmp::Reverse(s.sent_at_ms));
+        Ok(sent)
     }
 
     pub fn close(self) {
@@ -295,6 +328,12 @@ fn upgrade(old_version: f64, db: &Database) -> indexed_db_futures::Result<()> {
             .build()?;
         db.create_object_store(OUTBOX)
             .with_key_path(KeyPath::One("id"))
+            .build()?;
+    }
+    if old_version < 3.0 {
+        // v3: complaints sent from this device.
+        db.create_object_store(SENT)
+            .with_key_path(KeyPath::One("reference"))
             .build()?;
     }
     Ok(())

@@ -198,6 +198,16 @@ test('a sent complaint is not offered again', async () => {
   await page.reload();
   await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Continue your complaint?' }).count(), 0);
+
+  // It is listed under "my complaints" on the tracker, one tap from a filled-in lookup.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Track a complaint' }).click();
+  const mine = page.getByRole('region', { name: 'Complaints sent from this device' });
+  const item = mine.getByRole('listitem').filter({ hasText: 'CMP-TEST-0001' });
+  await item.waitFor();
+  await item.getByText('Something else').waitFor();
+  await mine.getByRole('button', { name: 'Track this complaint CMP-TEST-0001' }).click();
+  assert.equal(await page.getByLabel('Complaint reference').inputValue(), 'CMP-TEST-0001');
+  assert.equal(await page.getByLabel('Email address or PIN').inputValue(), 'kim@example.kr');
   await context.close();
 });
 

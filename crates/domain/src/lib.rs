@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod i18n;
 pub mod knowledge;
 pub mod localized;
+pub mod my_complaints;
 pub mod outbox;
 pub mod receipt;
 pub mod service_levels;

@@ -155,6 +155,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::StaleTitle => "This complaint was changed in another tab",
         Msg::StaleBody => "To keep those changes, this tab has stopped saving. Load the latest version to carry on here.",
         Msg::StaleReload => "Load the latest version",
+        Msg::MyComplaintsTitle => "Complaints sent from this device",
+        Msg::SentOn => "Sent {date}",
+        Msg::TrackThis => "Track this complaint",
     }
 }
 

@@ -149,6 +149,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::StaleTitle => "이 불만은 다른 탭에서 수정되었습니다",
         Msg::StaleBody => "그 변경 내용을 지키기 위해 이 탭은 저장을 멈췄습니다. 여기서 계속하려면 최신 내용을 불러오세요.",
         Msg::StaleReload => "최신 내용 불러오기",
+        Msg::MyComplaintsTitle => "이 기기에서 보낸 불만",
+        Msg::SentOn => "{date} 보냄",
+        Msg::TrackThis => "이 불만 현황 보기",
     }
 }
 

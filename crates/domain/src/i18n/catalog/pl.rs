@@ -149,6 +149,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::StaleTitle => "Ta reklamacja została zmieniona w innej karcie",
         Msg::StaleBody => "Aby nie utracić tamtych zmian, ta karta przestała zapisywać. Wczytaj najnowszą wersję, aby kontynuować tutaj.",
         Msg::StaleReload => "Wczytaj najnowszą wersję",
+        Msg::MyComplaintsTitle => "Reklamacje wysłane z tego urządzenia",
+        Msg::SentOn => "Wysłano {date}",
+        Msg::TrackThis => "Sprawdź status tej reklamacji",
     }
 }
 
