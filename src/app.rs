@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
     let session = FilingSession::new();
     provide_context(session);
     let saver = DraftSaver::start(session);
+    services::offline::register_service_worker();
     Courier::start(saver, session);
     Effect::new(move |_| {
         let locale = i18n.locale();

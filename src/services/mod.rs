@@ -7,5 +7,6 @@ pub mod drafts;
 pub mod helped;
 pub mod images;
 pub mod locale;
+pub mod offline;
 pub mod snapshot;
 pub mod submit;
