@@ -101,17 +101,52 @@ impl DraftStore {
         self.db.transaction(store).build().map_err(read)
     }
 
-    /// Saves the draft, replacing any earlier copy with the same id.
-    pub async fn put(&self, draft: &Draft) -> Result<(), StoreError> {
-        let tx = self.writing(DRAFTS)?;
-        tx.object_store(DRAFTS)
+    /// Writes one serde record (keyed by its key path), replacing any with the same key.
+    async fn put_record<T: serde::Serialize>(
+        &self,
+        store: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
+        let tx = self.writing(store)?;
+        tx.object_store(store)
             .map_err(write)?
-            .put(draft)
+            .put(value)
             .serde()
             .map_err(write)?
             .await
             .map_err(write)?;
         tx.commit().await.map_err(write)
+    }
+
+    async fn all_records<T: serde::de::DeserializeOwned>(
+        &self,
+        store: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let tx = self.reading(store)?;
+        let records = tx
+            .object_store(store)
+            .map_err(read)?
+            .get_all::<T>()
+            .serde()
+            .map_err(read)?
+            .await
+            .map_err(read)?;
+        records.collect::<Result<Vec<T>, _>>().map_err(read)
+    }
+
+    async fn delete_record(&self, store: &str, key: &str) -> Result<(), StoreError> {
+        let tx = self.writing(store)?;
+        tx.object_store(store)
+            .map_err(write)?
+            .delete(key)
+            .await
+            .map_err(write)?;
+        tx.commit().await.map_err(write)
+    }
+
+    /// Saves the draft, replacing any earlier copy with the same id.
+    pub async fn put(&self, draft: &Draft) -> Result<(), StoreError> {
+        self.put_record(DRAFTS, draft).await
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Draft>, StoreError> {
@@ -127,16 +162,7 @@ impl DraftStore {
 
     /// Every stored draft, newest first.
     pub async fn all(&self) -> Result<Vec<Draft>, StoreError> {
-        let tx = self.reading(DRAFTS)?;
-        let records = tx
-            .object_store(DRAFTS)
-            .map_err(read)?
-            .get_all::<Draft>()
-            .serde()
-            .map_err(read)?
-            .await
-            .map_err(read)?;
-        let mut drafts = records.collect::<Result<Vec<Draft>, _>>().map_err(read)?;
+        let mut drafts: Vec<Draft> = self.all_records(DRAFTS).await?;
         drafts.sort_by(|a, b| b.updated_at_ms.total_cmp(&a.updated_at_ms));
         Ok(drafts)
     }
@@ -201,54 +227,23 @@ impl DraftStore {
     }
 
     pub async fn delete_file(&self, id: &str) -> Result<(), StoreError> {
-        let tx = self.writing(FILES)?;
-        tx.object_store(FILES)
-            .map_err(write)?
-            .delete(id)
-            .await
-            .map_err(write)?;
-        tx.commit().await.map_err(write)
+        self.delete_record(FILES, id).await
     }
 
     /// Puts a complaint in the outbox (or updates its attempt count).
     pub async fn queue(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
-        let tx = self.writing(OUTBOX)?;
-        tx.object_store(OUTBOX)
-            .map_err(write)?
-            .put(entry)
-            .serde()
-            .map_err(write)?
-            .await
-            .map_err(write)?;
-        tx.commit().await.map_err(write)
+        self.put_record(OUTBOX, entry).await
     }
 
     /// Complaints waiting to be sent, oldest first.
     pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
-        let tx = self.reading(OUTBOX)?;
-        let records = tx
-            .object_store(OUTBOX)
-            .map_err(read)?
-            .get_all::<OutboxEntry>()
-            .serde()
-            .map_err(read)?
-            .await
-            .map_err(read)?;
-        let mut entries = records
-            .collect::<Result<Vec<OutboxEntry>, _>>()
-            .map_err(read)?;
+        let mut entries: Vec<OutboxEntry> = self.all_records(OUTBOX).await?;
         entries.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
         Ok(entries)
     }
 
     pub async fn unqueue(&self, id: &str) -> Result<(), StoreError> {
-        let tx = self.writing(OUTBOX)?;
-        tx.object_store(OUTBOX)
-            .map_err(write)?
-            .delete(id)
-            .await
-            .map_err(write)?;
-        tx.commit().await.map_err(write)
+        self.delete_record(OUTBOX, id).await
     }
 
     /// Empties every store: drafts, files, the outbox and the sent list.
@@ -272,31 +267,12 @@ impl DraftStore {
 
     /// Remembers a complaint the organisation has accepted ("my complaints").
     pub async fn remember_sent(&self, sent: &SentComplaint) -> Result<(), StoreError> {
-        let tx = self.writing(SENT)?;
-        tx.object_store(SENT)
-            .map_err(write)?
-            .put(sent)
-            .serde()
-            .map_err(write)?
-            .await
-            .map_err(write)?;
-        tx.commit().await.map_err(write)
+        self.put_record(SENT, sent).await
     }
 
     /// Complaints sent from this device, newest first.
     pub async fn sent(&self) -> Result<Vec<SentComplaint>, StoreError> {
-        let tx = self.reading(SENT)?;
-        let records = tx
-            .object_store(SENT)
-            .map_err(read)?
-            .get_all::<SentComplaint>()
-            .serde()
-            .map_err(read)?
-            .await
-            .map_err(read)?;
-        let mut sent = records
-            .collect::<Result<Vec<SentComplaint>, _>>()
-            .map_err(read)?;
+        let mut sent: Vec<SentComplaint> = self.all_records(SENT).await?;
         sent.sort_by_key(|s| std::cmp::Reverse(s.sent_at_ms));
         Ok(sent)
     }

@@ -16,11 +16,3 @@ pub fn count_solved(article_id: &str) {
         .unwrap_or(0);
     let _ = storage.set_item(&key, &(count + 1).to_string());
 }
-
-pub fn times_solved(article_id: &str) -> u64 {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(&format!("{PREFIX}{article_id}")).ok().flatten())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}

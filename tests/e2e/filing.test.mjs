@@ -1,29 +1,21 @@
 // Filing a complaint end to end: the release build in Chromium at phone size, sending to a real loopback
 // server that records exactly what it receives.
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { jpegSize, noisePng } from './support/images.mjs';
-import { useServerAndBrowser } from './support/harness.mjs';
-import { openPage } from './support/browser.mjs';
-import { Filing, PNG_1x1, daysAgo } from './support/filing.mjs';
+import { useFormPage, useServerAndBrowser } from './support/harness.mjs';
+import { PNG_1x1, daysAgo } from './support/filing.mjs';
 
 let session;
 let filing;
 
 const env = useServerAndBrowser();
 
-beforeEach(async () => {
-  env.server.reset();
-  env.server.intake();
-  session = await openPage(env.browser);
-  await session.page.goto(env.server.origin + '/');
-  filing = new Filing(session.page);
-});
-
-afterEach(async () => {
-  await session?.context.close();
+useFormPage(env, (s, f) => {
+  session = s;
+  filing = f;
 });
 
 function assertNoProblems() {

@@ -1,27 +1,19 @@
 // Sending on a bad network: the complaint waits in the device's outbox and reaches the organisation exactly
 // once, however many attempts, reloads or reconnections it takes.
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { useServerAndBrowser } from './support/harness.mjs';
-import { openPage } from './support/browser.mjs';
-import { Filing, daysAgo } from './support/filing.mjs';
+import { useFormPage, useServerAndBrowser } from './support/harness.mjs';
+import { daysAgo } from './support/filing.mjs';
 
 let session;
 let filing;
 
 const env = useServerAndBrowser();
 
-beforeEach(async () => {
-  env.server.reset();
-  env.server.intake();
-  session = await openPage(env.browser);
-  await session.page.goto(env.server.origin + '/');
-  filing = new Filing(session.page);
-});
-
-afterEach(async () => {
-  await session?.context.close();
+useFormPage(env, (s, f) => {
+  session = s;
+  filing = f;
 });
 
 /** Console noise the browser itself makes for a failed request; anything else is a real problem. */
