@@ -35,7 +35,7 @@ pub struct DraftSaver {
     /// Whether persistent storage has been asked for (once, when the first draft gets content).
     asked_to_persist: StoredValue<bool, LocalStorage>,
     /// An unfinished draft from an earlier visit, until the customer continues it or starts afresh.
-    pub resumable: RwSignal<Option<Draft>>,
+    pub resumable: RwSignal<Vec<Draft>>,
     /// Another tab has saved the draft this tab holds: this tab stops saving rather than overwrite it.
     pub stale: RwSignal<bool>,
     /// Tells the app's other tabs which draft this tab has just saved.
@@ -52,7 +52,7 @@ impl DraftSaver {
             asked_to_persist: StoredValue::new_local(false),
             expire_after_days: StoredValue::new_local(None),
             status: RwSignal::new(StorageStatus::Opening),
-            resumable: RwSignal::new(None),
+            resumable: RwSignal::new(Vec::new()),
             stale: RwSignal::new(false),
             channel: StoredValue::new_local(None),
             tab_id: StoredValue::new(device::new_uuid()),
@@ -77,12 +77,26 @@ impl DraftSaver {
                         prune(&store, days, &current).await;
                     }
                     let days = saver.expire_after_days.get_value();
-                    let latest = store.all().await.unwrap_or_default().into_iter().find(|d| {
-                        !d.is_empty()
-                            && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
-                    });
+                    let waiting: Vec<String> = store
+                        .outbox()
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|e| e.id)
+                        .collect();
+                    let unfinished =
+                        store
+                            .all()
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|d| {
+                                !d.is_empty()
+                                    && !waiting.contains(&d.id)
+                                    && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
+                            });
                     saver.status.set(StorageStatus::Ready);
-                    saver.offer(session, latest);
+                    saver.offer(session, unfinished.collect());
                     // Anything typed while the store was opening is saved now.
                     saver.save_now(session);
                 }
@@ -91,7 +105,10 @@ impl DraftSaver {
                         &format!("drafts are kept in memory only: {e}").into(),
                     );
                     saver.status.set(StorageStatus::Unavailable);
-                    saver.offer(session, last_moment.filter(|d| !d.is_empty()));
+                    saver.offer(
+                        session,
+                        last_moment.into_iter().filter(|d| !d.is_empty()).collect(),
+                    );
                 }
             }
         });
@@ -103,16 +120,22 @@ impl DraftSaver {
         saver
     }
 
-    /// Offers `draft` back unless the customer has already started on something else.
-    fn offer(self, session: FilingSession, draft: Option<Draft>) {
-        let current = session
+    /// Offers unfinished drafts back (newest first) unless the customer has already started on something else.
+    fn offer(self, session: FilingSession, mut drafts: Vec<Draft>) {
+        let (empty, current_id) = session
             .draft
             .with_untracked(|d| (d.is_empty(), d.id.clone()));
-        if let (Some(draft), (true, current_id)) = (draft, current) {
-            if draft.id != current_id {
-                self.resumable.set(Some(draft));
-            }
+        drafts.retain(|d| d.id != current_id);
+        if empty {
+            self.resumable.set(drafts);
         }
+    }
+
+    /// Deletes one offered draft for good.
+    pub fn discard(self, id: String) {
+        self.resumable
+            .update(|drafts| drafts.retain(|d| d.id != id));
+        self.forget(id);
     }
 
     fn schedule(self, session: FilingSession) {
@@ -244,20 +267,15 @@ impl DraftSaver {
                 &session.draft.with_untracked(|d| d.id.clone()),
             )
             .await;
-            let expired = self.resumable.with_untracked(|d| {
-                d.as_ref()
-                    .is_some_and(|d| d.is_expired(device::now_ms(), days))
-            });
-            if expired {
-                self.resumable.set(None);
-            }
+            self.resumable
+                .update(|drafts| drafts.retain(|d| !d.is_expired(device::now_ms(), days)));
         });
     }
 
     /// "Clear everything stored on this device": drafts, files, the outbox and settings; the form starts afresh.
     pub fn clear_everything(self, session: FilingSession) {
         snapshot::clear_all();
-        self.resumable.set(None);
+        self.resumable.set(Vec::new());
         session.start_afresh();
         let Some(store) = self.store() else {
             return;

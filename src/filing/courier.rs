@@ -163,7 +163,9 @@ impl Courier {
         if let Some(entry) = waiting.first() {
             if self.session.draft.with_untracked(|d| d.is_empty()) {
                 if let Ok(Some(draft)) = store.get(&entry.id).await {
-                    self.saver.resumable.set(None);
+                    self.saver
+                        .resumable
+                        .update(|drafts| drafts.retain(|d| d.id != entry.id));
                     self.saver.restore(self.session, draft).await;
                     self.session.queued.set(true);
                 }

@@ -1,3 +1,4 @@
+use complaint_domain::draft::Draft;
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
@@ -6,48 +7,72 @@ use super::flow::use_flow;
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock;
 
-/// "Continue your complaint?" for an unfinished draft from an earlier visit.
+/// "Continue your complaint?": the unfinished drafts from earlier visits, newest first, each with what it is
+/// about, its first words and when it was last changed; continue or delete each, or start afresh.
 #[component]
 pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
-    let i18n = use_i18n();
     let flow = use_flow();
-    let body = move || {
-        saver.resumable.with(|d| {
-            d.as_ref().map(|draft| {
-                let category = draft
-                    .category
-                    .as_deref()
-                    .and_then(|id| {
-                        flow.config
-                            .with_value(|c| c.category(id).map(|c| i18n.pick(&c.label)))
-                    })
-                    .unwrap_or_default();
-                let date = clock::local_date_of(draft.updated_at_ms)
-                    .map(|date| clock::format_date(date, i18n.locale()))
-                    .unwrap_or_default();
-                i18n.format(Msg::ResumeBody, &[("category", &category), ("date", &date)])
-            })
-        })
-    };
-    let resume = move |_| {
-        if let Some(draft) = saver.resumable.get_untracked() {
-            leptos::task::spawn_local(saver.restore(flow.session, draft));
-        }
-        saver.resumable.set(None);
-    };
     view! {
-        <Show when=move || saver.resumable.with(Option::is_some) && flow.draft.with(|d| d.is_empty())>
+        <Show when=move || saver.resumable.with(|d| !d.is_empty()) && flow.draft.with(|d| d.is_empty())>
             <section class="notice resume" aria-labelledby="resume-title">
                 <h2 class="resume__title" id="resume-title">{tr(Msg::ResumeTitle)}</h2>
-                <p>{body}</p>
-                <div class="button-row">
-                    <button type="button" class="button" on:click=resume>{tr(Msg::ResumeContinue)}</button>
-                    <button type="button" class="button button--secondary" on:click=move |_| saver.resumable.set(None)>
-                        {tr(Msg::ResumeStartNew)}
-                    </button>
-                </div>
+                <ul class="resume__list">
+                    <For each=move || saver.resumable.get() key=|d| d.id.clone() let:draft>
+                        <UnfinishedDraft saver=saver draft=draft />
+                    </For>
+                </ul>
+                <button type="button" class="button button--secondary" on:click=move |_| saver.resumable.set(Vec::new())>
+                    {tr(Msg::ResumeStartNew)}
+                </button>
             </section>
         </Show>
+    }
+}
+
+#[component]
+fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let category = draft.category.as_deref().and_then(|id| {
+        flow.config
+            .with_value(|c| c.category(id).map(|c| c.label.clone()))
+    });
+    let summary = {
+        let updated = draft.updated_at_ms;
+        move || {
+            let date = clock::local_date_of(updated)
+                .map(|d| clock::format_date(d, i18n.locale()))
+                .unwrap_or_default();
+            let about = category.as_ref().map(|c| i18n.pick(c)).unwrap_or_default();
+            i18n.format(Msg::ResumeBody, &[("category", &about), ("date", &date)])
+        }
+    };
+    let first_words: String = draft
+        .description
+        .split_whitespace()
+        .take(12)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (id, label) = (draft.id.clone(), first_words.clone());
+    let resume = move |_| {
+        saver.resumable.set(Vec::new());
+        leptos::task::spawn_local(saver.restore(flow.session, draft.clone()));
+    };
+    view! {
+        <li class="resume__item">
+            <p>{summary}</p>
+            {(!first_words.is_empty()).then(|| view! { <p class="resume__words">"“" {first_words} "…”"</p> })}
+            <div class="button-row">
+                <button type="button" class="button" on:click=resume>
+                    {tr(Msg::ResumeContinue)}
+                    <span class="visually-hidden">" " {label.clone()}</span>
+                </button>
+                <button type="button" class="button button--secondary" on:click=move |_| saver.discard(id.clone())>
+                    {tr(Msg::DeleteDraft)}
+                    <span class="visually-hidden">" " {label}</span>
+                </button>
+            </div>
+        </li>
     }
 }
 

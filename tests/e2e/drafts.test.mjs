@@ -94,6 +94,39 @@ test('"Start a new complaint" leaves the old draft and starts empty', async () =
   await context.close();
 });
 
+test('several unfinished drafts are listed with their first words; each can be deleted', async () => {
+  const { context, page } = await openPage(env.browser);
+  await page.goto(env.server.origin + '/');
+  const filing = new Filing(page);
+  await filing.chooseCategory('A delivery');
+  await filing.skipCommonAnswers();
+  await page.getByLabel('Describe what happened').fill('The parcel never came');
+  await page.waitForTimeout(700);
+  await page.reload();
+  await page.getByRole('button', { name: 'Start a new complaint' }).click();
+  await filing.chooseCategory('A service or a bill');
+  await filing.skipCommonAnswers();
+  await page.getByLabel('Describe what happened').fill('Charged twice for one order');
+  await page.waitForTimeout(700);
+  await page.reload();
+
+  const offer = page.getByRole('region', { name: 'Continue your complaint?' });
+  const items = offer.getByRole('listitem');
+  await items.first().waitFor();
+  assert.equal(await items.count(), 2);
+  assert.match(await items.nth(0).textContent(), /A service or a bill.*Charged twice for one order/s, 'newest first');
+  assert.match(await items.nth(1).textContent(), /A delivery.*The parcel never came/s);
+  await offer.getByRole('button', { name: 'Delete The parcel never came' }).click();
+  assert.equal(await items.count(), 1);
+  await page.waitForTimeout(300);
+  await page.reload();
+  await items.first().waitFor();
+  assert.equal(await items.count(), 1, 'deleted for good');
+  await offer.getByRole('button', { name: 'Continue your complaint Charged twice for one order' }).click();
+  assert.equal(await page.getByLabel('Describe what happened').inputValue(), 'Charged twice for one order');
+  await context.close();
+});
+
 test('"Clear everything stored on this device" deletes the draft after a confirmation', async () => {
   const { context, page } = await openPage(env.browser);
   await page.goto(env.server.origin + '/');

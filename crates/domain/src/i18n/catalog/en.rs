@@ -158,6 +158,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MyComplaintsTitle => "Complaints sent from this device",
         Msg::SentOn => "Sent {date}",
         Msg::TrackThis => "Track this complaint",
+        Msg::DeleteDraft => "Delete",
     }
 }
 

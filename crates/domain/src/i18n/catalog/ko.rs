@@ -152,6 +152,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MyComplaintsTitle => "이 기기에서 보낸 불만",
         Msg::SentOn => "{date} 보냄",
         Msg::TrackThis => "이 불만 현황 보기",
+        Msg::DeleteDraft => "삭제",
     }
 }
 

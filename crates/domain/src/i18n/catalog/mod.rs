@@ -62,6 +62,7 @@ keys! {
         ReferenceRequired,
         VerifierRequired,
         TrackUnavailable,
+        DeleteDraft,
         MyComplaintsTitle,
         SentOn,
         TrackThis,

@@ -152,6 +152,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MyComplaintsTitle => "Reklamacje wysłane z tego urządzenia",
         Msg::SentOn => "Wysłano {date}",
         Msg::TrackThis => "Sprawdź status tej reklamacji",
+        Msg::DeleteDraft => "Usuń",
     }
 }
 
