@@ -76,7 +76,6 @@ impl DraftSaver {
                         let current = session.draft.with_untracked(|d| d.id.clone());
                         prune(&store, days, &current).await;
                     }
-                    let days = saver.expire_after_days.get_value();
                     let waiting: Vec<String> = store
                         .outbox()
                         .await
@@ -84,19 +83,10 @@ impl DraftSaver {
                         .into_iter()
                         .map(|e| e.id)
                         .collect();
-                    let unfinished =
-                        store
-                            .all()
-                            .await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter(|d| {
-                                !d.is_empty()
-                                    && !waiting.contains(&d.id)
-                                    && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
-                            });
+                    let mut unfinished = store.all().await.unwrap_or_default();
+                    unfinished.retain(|d| !d.is_empty() && !waiting.contains(&d.id));
                     saver.status.set(StorageStatus::Ready);
-                    saver.offer(session, unfinished.collect());
+                    saver.offer(session, unfinished);
                     // Anything typed while the store was opening is saved now.
                     saver.save_now(session);
                 }
@@ -125,7 +115,11 @@ impl DraftSaver {
         let (empty, current_id) = session
             .draft
             .with_untracked(|d| (d.is_empty(), d.id.clone()));
-        drafts.retain(|d| d.id != current_id);
+        // Read the lifetime now: the form may have set it while the store was being read.
+        let days = self.expire_after_days.get_value();
+        drafts.retain(|d| {
+            d.id != current_id && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
+        });
         if empty {
             self.resumable.set(drafts);
         }
@@ -257,6 +251,9 @@ impl DraftSaver {
     /// Deletes drafts left untouched for longer than `days` (now, or as soon as the store is open).
     pub fn expire_after(self, days: u32, session: FilingSession) {
         self.expire_after_days.set_value(Some(days));
+        // Expired drafts leave the offer at once; the store is pruned in the background.
+        self.resumable
+            .update(|drafts| drafts.retain(|d| !d.is_expired(device::now_ms(), days)));
         let Some(store) = self.store() else {
             return;
         };
@@ -267,8 +264,6 @@ impl DraftSaver {
                 &session.draft.with_untracked(|d| d.id.clone()),
             )
             .await;
-            self.resumable
-                .update(|drafts| drafts.retain(|d| !d.is_expired(device::now_ms(), days)));
         });
     }
 
