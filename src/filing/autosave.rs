@@ -76,15 +76,8 @@ impl DraftSaver {
                         let current = session.draft.with_untracked(|d| d.id.clone());
                         prune(&store, days, &current).await;
                     }
-                    let waiting: Vec<String> = store
-                        .outbox()
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|e| e.id)
-                        .collect();
-                    let mut unfinished = store.all().await.unwrap_or_default();
-                    unfinished.retain(|d| !d.is_empty() && !waiting.contains(&d.id));
+                    let mut unfinished = not_waiting(&store).await;
+                    unfinished.retain(|d| !d.is_empty());
                     saver.status.set(StorageStatus::Ready);
                     saver.offer(session, unfinished);
                     // Anything typed while the store was opening is saved now.
@@ -365,6 +358,15 @@ pub fn use_saver() -> Option<DraftSaver> {
 /// Removes expired drafts, except the one being written and any waiting in the outbox.
 async fn prune(store: &DraftStore, days: u32, current: &str) {
     let now = device::now_ms();
+    for draft in not_waiting(store).await {
+        if draft.is_expired(now, days) && draft.id != current {
+            let _ = store.delete(&draft.id).await;
+        }
+    }
+}
+
+/// Stored drafts, newest first, except those waiting in the outbox (they are complaints being sent, not drafts).
+async fn not_waiting(store: &DraftStore) -> Vec<Draft> {
     let waiting: Vec<String> = store
         .outbox()
         .await
@@ -372,9 +374,7 @@ async fn prune(store: &DraftStore, days: u32, current: &str) {
         .into_iter()
         .map(|e| e.id)
         .collect();
-    for draft in store.all().await.unwrap_or_default() {
-        if draft.is_expired(now, days) && draft.id != current && !waiting.contains(&draft.id) {
-            let _ = store.delete(&draft.id).await;
-        }
-    }
+    let mut drafts = store.all().await.unwrap_or_default();
+    drafts.retain(|d| !waiting.contains(&d.id));
+    drafts
 }
