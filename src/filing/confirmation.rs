@@ -1,6 +1,5 @@
-use std::collections::BTreeSet;
-
 use complaint_domain::i18n::Msg;
+use complaint_domain::instant::{Instant, Zone};
 use complaint_domain::receipt::Receipt;
 use complaint_domain::service_levels::{Due, Plan, PlannedStep};
 use complaint_domain::submission::Accepted;
@@ -10,7 +9,8 @@ use wasm_bindgen::JsValue;
 use super::flow::use_flow;
 use super::step_form::StepHeading;
 use crate::i18n::{msg, tr, use_i18n, I18n};
-use crate::services::{clock, device};
+use crate::services::clock::{self, OrgZone};
+use crate::services::device;
 
 /// After sending: the reference, the dated plan, how to track, who to contact, and a receipt to keep.
 #[component]
@@ -23,19 +23,18 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
         .map(js_sys::Date::parse)
         .filter(|ms| ms.is_finite())
         .unwrap_or_else(device::now_ms);
-    let (time_zone, holidays, organisation) = flow.config.with_value(|c| {
-        let holidays: BTreeSet<_> = c.organisation.holidays.iter().copied().collect();
+    let (zone, holidays, organisation) = flow.config.with_value(|c| {
         (
-            c.organisation.time_zone.clone(),
-            holidays,
+            OrgZone::new(&c.organisation.time_zone),
+            c.organisation.holiday_set(),
             c.organisation.clone(),
         )
     });
-    let received = clock::local_time_in(&time_zone, received_ms)
-        .or_else(|| clock::local_time_in("UTC", received_ms));
-    let plan = match (flow.category(), received) {
-        (Some(category), Some(received)) => category.service_levels.plan(received, &holidays),
-        _ => Plan::default(),
+    let received_at = Instant::from_epoch_ms(received_ms);
+    let received = zone.local(received_at);
+    let plan = match flow.category() {
+        Some(category) => category.service_levels.plan(received_at, &zone, &holidays),
+        None => Plan::default(),
     };
     let reference = accepted.reference.clone();
     let track_href = format!("/track?ref={}", js_sys::encode_uri_component(&reference));
@@ -121,7 +120,7 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
 fn plan_lines(i18n: I18n, plan: &Plan) -> Vec<String> {
     let line = |msg: Msg, step: &PlannedStep| {
         let date = match step.due {
-            Due::At(at) => clock::format_date_time(at, i18n.locale()),
+            Due::At { local, .. } => clock::format_date_time(local, i18n.locale()),
             Due::EndOf(date) => clock::format_date(date, i18n.locale()),
         };
         format!(

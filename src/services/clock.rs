@@ -3,6 +3,7 @@
 
 use complaint_domain::calendar::{Date, DateTime};
 use complaint_domain::i18n::Locale;
+use complaint_domain::instant::{Instant, Zone};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -62,6 +63,28 @@ pub fn local_time_in(time_zone: &str, epoch_ms: f64) -> Option<DateTime> {
         part("day")? as u8,
     )?;
     DateTime::new(date, part("hour")? as u8, part("minute")? as u8)
+}
+
+/// The organisation's time zone, as the browser's zone database knows it; a zone the browser does not know
+/// falls back to UTC rather than to no dates at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgZone {
+    name: String,
+}
+
+impl OrgZone {
+    pub fn new(name: &str) -> OrgZone {
+        let known = local_time_in(name, 0.0).is_some();
+        OrgZone {
+            name: if known { name } else { "UTC" }.to_owned(),
+        }
+    }
+}
+
+impl Zone for OrgZone {
+    fn local(&self, at: Instant) -> Option<DateTime> {
+        local_time_in(&self.name, at.epoch_ms())
+    }
 }
 
 /// "Fri 4 Dec 2026" in the customer's language.

@@ -24,7 +24,29 @@ pub struct OrgConfig {
     pub limits: Limits,
     #[serde(default)]
     pub drafts: DraftPolicy,
+    #[serde(default)]
+    pub tracking: TrackingConfig,
     pub categories: Vec<Category>,
+}
+
+/// Where the tracker finds status files (the scheme: `docs/status.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackingConfig {
+    /// The folder of status files: a path on this site or a full URL (a CDN, say).
+    #[serde(default = "default_status_base")]
+    pub status_base: String,
+}
+
+fn default_status_base() -> String {
+    "/api/v1/status/".to_owned()
+}
+
+impl Default for TrackingConfig {
+    fn default() -> Self {
+        TrackingConfig {
+            status_base: default_status_base(),
+        }
+    }
 }
 
 /// How long a device keeps unsent drafts (they hold personal data).
@@ -101,6 +123,26 @@ pub struct Organisation {
     /// Public holidays that do not count as business days.
     #[serde(default)]
     pub holidays: Vec<Date>,
+    /// Who a customer can turn to when a promised date has passed (an ombudsman, a regulator).
+    #[serde(default)]
+    pub escalation: Option<Escalation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub name: LocalizedText,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+impl Organisation {
+    pub fn holiday_set(&self) -> BTreeSet<Date> {
+        self.holidays.iter().copied().collect()
+    }
 }
 
 fn default_time_zone() -> String {

@@ -6,15 +6,19 @@
 pub mod calendar;
 pub mod checks;
 pub mod config;
+#[cfg(test)]
+mod deadline_properties;
 pub mod draft;
 pub mod evidence;
 pub mod i18n;
+pub mod instant;
 pub mod knowledge;
 pub mod localized;
 pub mod my_complaints;
 pub mod outbox;
 pub mod receipt;
 pub mod service_levels;
+pub mod status;
 pub mod steps;
 pub mod submission;
 pub mod tracking;
