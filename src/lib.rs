@@ -8,6 +8,7 @@ pub mod filing;
 pub mod i18n;
 pub mod pages;
 pub mod services;
+pub mod tracking;
 
 use wasm_bindgen::JsCast;
 

@@ -1,7 +1,7 @@
 use complaint_domain::i18n::Msg;
 use complaint_domain::instant::{Instant, Zone};
 use complaint_domain::receipt::Receipt;
-use complaint_domain::service_levels::{Due, Plan, PlannedStep};
+use complaint_domain::service_levels::{Plan, PlannedStep};
 use complaint_domain::submission::Accepted;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -119,10 +119,7 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
 
 fn plan_lines(i18n: I18n, plan: &Plan) -> Vec<String> {
     let line = |msg: Msg, step: &PlannedStep| {
-        let date = match step.due {
-            Due::At { local, .. } => clock::format_date_time(local, i18n.locale()),
-            Due::EndOf(date) => clock::format_date(date, i18n.locale()),
-        };
+        let date = clock::format_due(step.due, i18n.locale());
         format!(
             "{} ({})",
             i18n.format(msg, &[("date", &date)]),

@@ -4,6 +4,7 @@
 use complaint_domain::calendar::{Date, DateTime};
 use complaint_domain::i18n::Locale;
 use complaint_domain::instant::{Instant, Zone};
+use complaint_domain::service_levels::Due;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -84,6 +85,14 @@ impl OrgZone {
 impl Zone for OrgZone {
     fn local(&self, at: Instant) -> Option<DateTime> {
         local_time_in(&self.name, at.epoch_ms())
+    }
+}
+
+/// A due time as the organisation's clock shows it: a date and time, or just the last day.
+pub fn format_due(due: Due, locale: Locale) -> String {
+    match due {
+        Due::At { local, .. } => format_date_time(local, locale),
+        Due::EndOf(date) => format_date(date, locale),
     }
 }
 

@@ -54,3 +54,13 @@ pub async fn sleep(ms: i32) {
     });
     let _: Result<wasm_bindgen::JsValue, _> = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Aborts `abort` after `ms` milliseconds; clear the returned timer when the request ends first.
+pub fn abort_after(abort: &web_sys::AbortController, ms: i32) -> Option<i32> {
+    use wasm_bindgen::JsCast;
+    let abort = abort.clone();
+    let callback = wasm_bindgen::closure::Closure::once_into_js(move || abort.abort());
+    web_sys::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
+        .ok()
+}

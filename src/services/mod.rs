@@ -9,4 +9,5 @@ pub mod images;
 pub mod locale;
 pub mod offline;
 pub mod snapshot;
+pub mod status;
 pub mod submit;

@@ -3,8 +3,10 @@
 
 use complaint_domain::submission::{Accepted, Rejected, Submission};
 use gloo_net::http::Request;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::{Blob, BlobPropertyBag, FormData};
+
+use super::device;
 
 /// How long to wait for an answer before treating the network as gone.
 const TIMEOUT_MS: i32 = 30_000;
@@ -35,7 +37,7 @@ pub async fn send(
         form_data(submission, uploads).map_err(|e| SendError::Unavailable(format!("{e:?}")))?;
     let abort =
         web_sys::AbortController::new().map_err(|e| SendError::Unavailable(format!("{e:?}")))?;
-    let timer = arm_timeout(&abort);
+    let timer = device::abort_after(&abort, TIMEOUT_MS);
     let result = Request::post(endpoint)
         .header("Idempotency-Key", &submission.draft_id)
         .header("Accept", "application/json")
@@ -76,12 +78,4 @@ fn form_data(submission: &Submission, uploads: &[Upload]) -> Result<FormData, Js
         form.append_with_blob_and_filename("attachment", &upload.blob, &upload.name)?;
     }
     Ok(form)
-}
-
-fn arm_timeout(abort: &web_sys::AbortController) -> Option<i32> {
-    let abort = abort.clone();
-    let callback = wasm_bindgen::closure::Closure::once_into_js(move || abort.abort());
-    web_sys::window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), TIMEOUT_MS)
-        .ok()
 }

@@ -1,0 +1,108 @@
+use complaint_domain::config::OrgConfig;
+use complaint_domain::i18n::Msg;
+use complaint_domain::instant::Instant;
+use complaint_domain::status::Decision;
+use complaint_domain::tracking::Timeline;
+use leptos::prelude::*;
+
+use super::overdue_help::OverdueHelp;
+use super::stage_timeline::StageTimeline;
+use super::{format_instant, stage_name, Shown};
+use crate::i18n::{tr, use_i18n};
+use crate::services::clock::OrgZone;
+use crate::services::device;
+
+/// One complaint's status: where it stands, what happens next, the decision, and the timeline.
+#[component]
+pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
+    let i18n = use_i18n();
+    let zone = OrgZone::new(&config.organisation.time_zone);
+    let record = shown.record;
+    let category = config.category(&record.category).cloned();
+    let timeline = Timeline::build(
+        &record,
+        category.as_ref(),
+        &zone,
+        &config.organisation.holiday_set(),
+        Instant::from_epoch_ms(device::now_ms()),
+    );
+    let overdue = timeline.overdue().is_some();
+    let heading = NodeRef::<leptos::html::H2>::new();
+    // A new result moves focus to its heading, so screen reader and keyboard users land on it.
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
+
+    let reference = record.reference.clone();
+    let title = move || i18n.format(Msg::StatusTitle, &[("reference", &reference)]);
+    let category_id = record.category.clone();
+    let category_label = move || match &category {
+        Some(category) => i18n.pick(&category.label),
+        None => category_id.clone(),
+    };
+    let current = record.current().map(|e| e.stage);
+    let now_line = move || {
+        current
+            .map(|stage| i18n.format(Msg::StatusNow, &[("stage", i18n.t(stage_name(stage)))]))
+            .unwrap_or_default()
+    };
+    let updated = {
+        let zone = zone.clone();
+        let at = record.updated_at;
+        move || {
+            i18n.format(
+                Msg::LastUpdated,
+                &[("time", &format_instant(i18n, &zone, at))],
+            )
+        }
+    };
+    let saved_copy = shown.saved_copy_because.is_some().then(|| {
+        let zone = zone.clone();
+        let fetched = Instant::from_epoch_ms(shown.fetched_at_ms);
+        view! {
+            <p class="notice notice--warning" role="status">
+                {tr(Msg::StatusUnreachable)} " "
+                {move || i18n.format(Msg::ShowingSavedStatus, &[("time", &format_instant(i18n, &zone, fetched))])}
+            </p>
+        }
+    });
+    let next_step = record.next_step.clone().map(|text| {
+        view! {
+            <section class="status__part" aria-labelledby="next-step-title">
+                <h3 class="status__subtitle" id="next-step-title">{tr(Msg::NextStepTitle)}</h3>
+                <p>{text}</p>
+            </section>
+        }
+    });
+    let outcome = record.outcome.clone().map(|outcome| {
+        let decision = match outcome.decision {
+            Decision::Upheld => Msg::DecisionUpheld,
+            Decision::PartlyUpheld => Msg::DecisionPartlyUpheld,
+            Decision::NotUpheld => Msg::DecisionNotUpheld,
+        };
+        view! {
+            <section class="status__part" aria-labelledby="decision-title">
+                <h3 class="status__subtitle" id="decision-title">{tr(Msg::DecisionTitle)}</h3>
+                <p><strong>{tr(decision)}</strong></p>
+                {outcome.summary.map(|summary| view! { <p>{summary}</p> })}
+            </section>
+        }
+    });
+    let organisation = config.organisation.clone();
+
+    view! {
+        <section class="status" aria-labelledby="status-title">
+            <h2 class="status__title" id="status-title" tabindex="-1" node_ref=heading>{title}</h2>
+            {saved_copy}
+            <p class="status__category">{category_label}</p>
+            <p class="status__now">{now_line}</p>
+            <p class="status__updated">{updated}</p>
+            {overdue.then(|| view! { <OverdueHelp organisation=organisation /> })}
+            {next_step}
+            {outcome}
+            <StageTimeline timeline=timeline zone=zone organisation_name=config.organisation.name.clone() />
+        </section>
+    }
+}

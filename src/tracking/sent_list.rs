@@ -1,0 +1,97 @@
+use std::collections::BTreeMap;
+
+use complaint_domain::config::OrgConfig;
+use complaint_domain::i18n::Msg;
+use complaint_domain::my_complaints::SentComplaint;
+use complaint_domain::status::Stage;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::stage_name;
+use crate::filing::DraftSaver;
+use crate::i18n::{tr, use_i18n};
+use crate::services::{clock, status};
+
+/// "Complaints sent from this device", each with its last known status; one tap looks it up, with no
+/// reference or verifier to retype. `on_loaded` hears the list once it is read from the device.
+#[component]
+pub fn SentFromThisDevice(
+    config: OrgConfig,
+    #[prop(into)] on_track: Callback<SentComplaint>,
+    #[prop(into)] on_loaded: Callback<Vec<SentComplaint>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sent = RwSignal::new(Vec::<SentComplaint>::new());
+    let last_known = RwSignal::new(BTreeMap::<String, Stage>::new());
+    if let Some(saver) = use_context::<DraftSaver>() {
+        Effect::new(move |_| {
+            if let (true, Some(store)) = (saver.is_ready(), saver.store()) {
+                spawn_local(async move {
+                    let Ok(list) = store.sent().await else { return };
+                    on_loaded.run(list.clone());
+                    sent.set(list.clone());
+                    for item in list {
+                        let Some(verifier) = item.verifier.as_deref() else {
+                            continue;
+                        };
+                        let Ok(key) = status::status_key(&item.reference, verifier).await else {
+                            continue;
+                        };
+                        if let Some(stage) =
+                            status::saved(&key).and_then(|s| s.record.current().map(|e| e.stage))
+                        {
+                            last_known.update(|known| {
+                                known.insert(item.reference.clone(), stage);
+                            });
+                        }
+                    }
+                });
+            }
+        });
+    }
+    let config = StoredValue::new(config);
+    let category_label = move |id: &str| {
+        config.with_value(|config| {
+            config
+                .category(id)
+                .map(|c| i18n.pick(&c.label))
+                .unwrap_or_else(|| id.to_owned())
+        })
+    };
+    view! {
+        <Show when=move || sent.with(|s| !s.is_empty())>
+            <section class="my-complaints" aria-labelledby="my-complaints-title">
+                <h2 class="my-complaints__title" id="my-complaints-title">{tr(Msg::MyComplaintsTitle)}</h2>
+                <ul class="my-complaints__list">
+                    {move || {
+                        sent.get()
+                            .into_iter()
+                            .map(|item| {
+                                let date = clock::local_date_of(item.sent_at_ms as f64)
+                                    .map(|d| clock::format_date(d, i18n.locale()))
+                                    .unwrap_or_default();
+                                let reference = item.reference.clone();
+                                let known = last_known.with(|k| k.get(&item.reference).copied());
+                                let label = category_label(&item.category);
+                                view! {
+                                    <li class="my-complaints__item">
+                                        <strong>{item.reference.clone()}</strong>
+                                        <span>{label}</span>
+                                        <span>{i18n.format(Msg::SentOn, &[("date", &date)])}</span>
+                                        {known.map(|stage| view! {
+                                            <span>{i18n.format(Msg::LastKnownStatus, &[("stage", i18n.t(stage_name(stage)))])}</span>
+                                        })}
+                                        <button type="button" class="link-button" on:click=move |_| on_track.run(item.clone())>
+                                            {i18n.t(Msg::TrackThis)}
+                                            <span class="visually-hidden">" " {reference}</span>
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,284 @@
+// Tracking a complaint as a customer does: reference and email or PIN, against status files served by a
+// real loopback server (the demo files from public/, or files a test publishes at the documented names).
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { assertAccessible } from './support/a11y.mjs';
+import { openPage } from './support/browser.mjs';
+import { useServerAndBrowser } from './support/harness.mjs';
+import { statusPath, statusRecord } from './support/status.mjs';
+
+const env = useServerAndBrowser();
+let session;
+
+// Before the demo's dates, so what is "ahead" and what is "overdue" does not change with the calendar.
+const TODAY = new Date('2026-11-22T12:00:00Z');
+
+beforeEach(() => env.server.reset());
+
+afterEach(async () => {
+  await session?.context.close();
+  session = undefined;
+});
+
+async function openTracker({ now = TODAY } = {}) {
+  session = await openPage(env.browser);
+  await session.context.clock.setFixedTime(now);
+  await session.page.goto(env.server.origin + '/track');
+  await session.page.getByLabel('Complaint reference').waitFor();
+  return session.page;
+}
+
+async function lookUp(page, reference, verifier) {
+  await page.getByLabel('Complaint reference').fill(reference);
+  await page.getByLabel('Email address or PIN').fill(verifier);
+  await page.getByRole('button', { name: 'Find my complaint' }).click();
+}
+
+/** Publishes `record` (an object, or raw text) where the tracker looks for this reference and verifier. */
+function publish(reference, verifier, record, { type = 'application/json' } = {}) {
+  const body = typeof record === 'string' || Buffer.isBuffer(record) ? record : JSON.stringify(record);
+  env.server.override(statusPath(reference, verifier), { status: 200, type, body });
+}
+
+/** The timeline's steps as the customer reads them, one line each. */
+async function timeline(page) {
+  const list = page.getByRole('region', { name: 'Progress' }).getByRole('listitem');
+  return (await list.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
+/** Console errors other than the browser's own note about a failed request (a 404 is expected here). */
+function pageErrors() {
+  return session.problems.filter((p) => !p.includes('Failed to load resource'));
+}
+
+describe('looking up a complaint', () => {
+  test('the demo complaint shows where it stands, its history and the dated steps ahead', async () => {
+    const page = await openTracker();
+    await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
+    const heading = page.getByRole('heading', { level: 2, name: 'Complaint CMP-DEMO-0001' });
+    await heading.waitFor();
+    assert.equal(await heading.evaluate((el) => el === document.activeElement), true, 'the result takes focus');
+    await page.getByText('Where it stands: Being investigated').waitFor();
+    await page.getByText('A delivery', { exact: true }).waitFor();
+    await page.getByText('Last updated Tue, 17 Nov 2026, 09:30').waitFor();
+    await page.getByRole('region', { name: 'What happens next' }).getByText(/once the courier's trace is complete/).waitFor();
+
+    const steps = await timeline(page);
+    assert.deepEqual(steps.slice(0, 3), [
+      'Done: Received Mon, 16 Nov 2026, 10:12',
+      'Done: Acknowledged Mon, 16 Nov 2026, 15:40 Thank you. We have your complaint about the missing parcel and have asked the courier for its delivery record.',
+      'Current stage: Being investigated Tue, 17 Nov 2026, 09:30 The courier has opened a trace on parcel NW-48213.',
+    ]);
+    assert.deepEqual(steps.slice(3), [
+      // Ten business days from Monday 16 November (London): Monday 30 November.
+      'Still to come: Decision sent Expected by Mon, 30 Nov 2026 (10 business days for delivery problems)',
+      'Still to come: Closed',
+    ]);
+    const current = page.locator('[aria-current="step"]');
+    assert.match(await current.innerText(), /Being investigated/);
+    assert.equal(await page.getByRole('heading', { name: 'This is taking longer than promised' }).count(), 0);
+    await assertAccessible(page);
+    assert.deepEqual(pageErrors(), []);
+  });
+
+  test('the reference and email may be typed in any case and spacing; a PIN works the same way', async () => {
+    const page = await openTracker();
+    await lookUp(page, ' cmp demo-0001 ', '  Demo@Example.COM ');
+    await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0001' }).waitFor();
+
+    await lookUp(page, 'CMP-DEMO-0002', '7kq2 m9x4');
+    await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0002' }).waitFor();
+    await page.getByText('Where it stands: Closed').waitFor();
+    const decision = page.getByRole('region', { name: 'Our decision' });
+    await decision.getByText('Your complaint was upheld.').waitFor();
+    await decision.getByText('Replacement sent.').waitFor();
+    assert.ok(!(await timeline(page)).some((s) => s.startsWith('Still to come')), 'nothing is ahead of a closed complaint');
+  });
+
+  test('an unknown reference and a wrong verifier get the same neutral answer', async () => {
+    const page = await openTracker();
+    await lookUp(page, 'CMP-DEMO-0001', 'someone@else.example');
+    const alert = page.getByRole('alert').filter({ hasText: 'could not find' });
+    await alert.waitFor();
+    const wrongVerifier = await alert.innerText();
+
+    await lookUp(page, 'CMP-NOPE-9999', 'demo@example.com');
+    await page.getByText('Looking up your complaint…').waitFor({ state: 'detached' });
+    const unknownReference = await page.getByRole('alert').filter({ hasText: 'could not find' }).innerText();
+    assert.equal(unknownReference, wrongVerifier, 'nothing tells the two apart');
+    assert.match(wrongVerifier, /Check the reference and the email address or PIN/);
+    assert.equal(await page.getByRole('heading', { level: 2 }).count(), 0);
+    assert.deepEqual(pageErrors(), []);
+  });
+
+  test('both fields are required, and the error summary says so', async () => {
+    const page = await openTracker();
+    await page.getByRole('button', { name: 'Find my complaint' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.getByRole('link', { name: 'Enter your complaint reference' }).waitFor();
+    await summary.getByRole('link', { name: 'Enter the email address or PIN you gave us' }).waitFor();
+    assert.equal(env.server.requests.filter((r) => r.path.startsWith('/api/v1/status/')).length, 0);
+  });
+});
+
+describe('expected dates', () => {
+  test('a passed decision date is flagged calmly, with whom to contact and the ombudsman', async () => {
+    publish('CMP-E2E-0001', 'late@example.com', statusRecord());
+    const page = await openTracker({ now: new Date('2026-12-02T09:00:00Z') });
+    await lookUp(page, 'CMP-E2E-0001', 'late@example.com');
+    const help = page.getByRole('region', { name: 'This is taking longer than promised' });
+    await help.waitFor();
+    await help.getByText(/We are sorry for the wait/).waitFor();
+    await help.getByRole('link', { name: 'complaints@northwind.example' }).waitFor();
+    await help.getByText(/you can also contact The Consumer Ombudsman/).waitFor();
+    assert.equal(await help.getByRole('link', { name: 'https://ombudsman.example/complain' }).getAttribute('href'), 'https://ombudsman.example/complain');
+    const steps = await timeline(page);
+    assert.ok(
+      steps.includes('Still to come: Decision sent Expected by Mon, 30 Nov 2026 (10 business days for delivery problems) This date has passed'),
+      steps.join('\n'),
+    );
+    await assertAccessible(page);
+  });
+
+  test('on the last day a step is "due today"; a date the organisation set replaces the promise', async () => {
+    publish('CMP-E2E-0001', 'today@example.com', statusRecord());
+    let page = await openTracker({ now: new Date('2026-11-30T15:00:00Z') });
+    await lookUp(page, 'CMP-E2E-0001', 'today@example.com');
+    await page.getByRole('heading', { name: 'Complaint CMP-E2E-0001' }).waitFor();
+    assert.ok((await timeline(page)).some((s) => s.endsWith('(10 business days for delivery problems) Due today')));
+    assert.equal(await page.getByRole('region', { name: 'This is taking longer than promised' }).count(), 0);
+    await session.context.close();
+
+    publish(
+      'CMP-E2E-0001',
+      'extended@example.com',
+      statusRecord({ deadlines: [{ step: 'decide', due: '2026-12-11', rule: 'Extended: we are waiting for the courier’s report' }] }),
+    );
+    page = await openTracker({ now: new Date('2026-12-02T09:00:00Z') });
+    await lookUp(page, 'CMP-E2E-0001', 'extended@example.com');
+    await page.getByRole('heading', { name: 'Complaint CMP-E2E-0001' }).waitFor();
+    assert.ok(
+      (await timeline(page)).includes(
+        'Still to come: Decision sent Expected by Fri, 11 Dec 2026 (Extended: we are waiting for the courier’s report)',
+      ),
+    );
+    assert.equal(await page.getByRole('region', { name: 'This is taking longer than promised' }).count(), 0);
+  });
+
+  test('an acknowledgement promised in hours shows its exact time', async () => {
+    publish('CMP-E2E-0001', 'new@example.com', statusRecord({ history: [{ stage: 'received', at: '2026-11-21T18:30:00Z' }] }));
+    const page = await openTracker();
+    await lookUp(page, 'CMP-E2E-0001', 'new@example.com');
+    await page.getByRole('heading', { name: 'Complaint CMP-E2E-0001' }).waitFor();
+    assert.ok(
+      (await timeline(page)).includes(
+        'Still to come: Acknowledged Expected by Sun, 22 Nov 2026, 18:30 (We acknowledge every complaint within 24 hours)',
+      ),
+    );
+  });
+});
+
+describe('bad status files never break the page', () => {
+  const broken = {
+    'malformed JSON': '{"schema_version": 1, "history": [',
+    'wrong types': JSON.stringify(statusRecord({ history: 'received' })),
+    'missing fields': JSON.stringify({ schema_version: 1, history: [] }),
+    'an unknown stage': JSON.stringify(statusRecord({ history: [{ stage: 'received', at: '2026-11-16T10:12:00Z' }, { stage: 'escalated', at: '2026-11-17T10:00:00Z' }] })),
+    'dates out of order': JSON.stringify(statusRecord({ history: [{ stage: 'received', at: '2026-11-16T10:12:00Z' }, { stage: 'acknowledged', at: '2026-11-01T10:00:00Z' }] })),
+    'a 10 MB file': Buffer.alloc(10 * 1024 * 1024, 0x20),
+  };
+  for (const [what, body] of Object.entries(broken)) {
+    test(`${what}: a clear message, no panic`, async () => {
+      publish('CMP-E2E-0001', 'broken@example.com', body);
+      const page = await openTracker();
+      await lookUp(page, 'CMP-E2E-0001', 'broken@example.com');
+      await page.getByRole('alert').filter({ hasText: 'The status of this complaint cannot be shown right now' }).waitFor();
+      assert.equal(await page.getByRole('heading', { level: 2 }).count(), 0);
+      // Still alive: the form answers again.
+      await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
+      await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0001' }).waitFor();
+      assert.deepEqual(pageErrors(), []);
+    });
+  }
+
+  test('a server that does not answer: a message and Try again, which works once it does', async () => {
+    env.server.slow(/^\/api\/v1\/status\//, 12_000);
+    const page = await openTracker();
+    await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
+    await page.getByText('Looking up your complaint…').waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'We could not reach the complaint tracker' });
+    await alert.waitFor({ timeout: 15_000 });
+    env.server.reset();
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0001' }).waitFor();
+  });
+
+  test('a failing server (500) is "could not reach", not "not found"', async () => {
+    env.server.override(statusPath('CMP-DEMO-0001', 'demo@example.com'), { status: 500, body: 'oops' });
+    const page = await openTracker();
+    await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
+    await page.getByRole('alert').filter({ hasText: 'We could not reach the complaint tracker' }).waitFor();
+  });
+
+  test('messages are shown as text: HTML in a status file is never interpreted', async () => {
+    const html = '<img src=x onerror="window.__injected = true"><b>bold</b>';
+    publish('CMP-E2E-0001', 'html@example.com', statusRecord({ next_step: html, history: [{ stage: 'received', at: '2026-11-16T10:12:00Z', message: html }] }));
+    const page = await openTracker();
+    await lookUp(page, 'CMP-E2E-0001', 'html@example.com');
+    await page.getByRole('heading', { name: 'Complaint CMP-E2E-0001' }).waitFor();
+    assert.equal(await page.getByText(html, { exact: true }).count(), 2, 'the markup appears literally, twice');
+    assert.equal(await page.locator('.lookup-result img, .lookup-result b').count(), 0);
+    assert.equal(await page.evaluate(() => window.__injected), undefined);
+  });
+});
+
+describe('offline and from this device', () => {
+  test('offline, the last status fetched on this device is shown "as of" its time', async () => {
+    const page = await openTracker();
+    // Once the service worker controls the page (and has the config), the tracker opens with no network.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
+    await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0001' }).waitFor();
+    await session.context.setOffline(true);
+    await page.reload();
+    await page.getByLabel('Complaint reference').waitFor();
+    await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
+    await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0001' }).waitFor();
+    await page.getByText(/Showing the status saved on this device, as of Sun, 22 Nov 2026, 12:00/).waitFor();
+    await page.getByText('Where it stands: Being investigated').waitFor();
+    // Someone without the verifier gets nothing from the saved copy.
+    await lookUp(page, 'CMP-DEMO-0001', 'guess@example.com');
+    await page.getByRole('alert').filter({ hasText: 'We could not reach the complaint tracker' }).waitFor();
+    assert.equal(await page.getByRole('heading', { level: 2, name: /CMP-DEMO-0001/ }).count(), 0);
+  });
+
+  test('a complaint sent from this device is tracked in one tap from the confirmation, then from "my complaints"', async () => {
+    const { Filing } = await import('./support/filing.mjs');
+    env.server.intake();
+    publish('CMP-TEST-0001', 'mina@example.com', statusRecord({ reference: 'CMP-TEST-0001', category: 'something-else' }));
+    session = await openPage(env.browser);
+    const page = session.page;
+    await page.goto(env.server.origin + '/');
+    const filing = new Filing(page);
+    await filing.chooseCategory('Something else');
+    await filing.skipCommonAnswers();
+    await filing.describe({ description: 'The shop would not give me a receipt.' });
+    await filing.chooseOutcome('Explain what happened');
+    await filing.finishEvidence();
+    await filing.giveContact({ name: 'Mina Seo', email: 'mina@example.com' });
+    await filing.send();
+    assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
+
+    await page.getByRole('link', { name: 'Track your complaint' }).click();
+    await page.getByRole('heading', { name: 'Complaint CMP-TEST-0001' }).waitFor();
+    assert.equal(await page.getByLabel('Email address or PIN').inputValue(), 'mina@example.com', 'no retyping');
+
+    await page.reload();
+    const mine = page.getByRole('region', { name: 'Complaints sent from this device' });
+    await mine.getByText('Last known status: Acknowledged').waitFor();
+    await mine.getByRole('button', { name: 'Track this complaint CMP-TEST-0001' }).click();
+    await page.getByText('Where it stands: Acknowledged').waitFor();
+  });
+});
