@@ -42,8 +42,8 @@ function publish(reference, verifier, record, { type = 'application/json' } = {}
 }
 
 /** The timeline's steps as the customer reads them, one line each. */
-async function timeline(page) {
-  const list = page.getByRole('region', { name: 'Progress' }).getByRole('listitem');
+async function timeline(page, title = 'Progress') {
+  const list = page.getByRole('region', { name: title }).getByRole('listitem');
   return (await list.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
 }
 
@@ -110,6 +110,23 @@ describe('looking up a complaint', () => {
     assert.match(wrongVerifier, /Check the reference and the email address or PIN/);
     assert.equal(await page.getByRole('heading', { level: 2 }).count(), 0);
     assert.deepEqual(pageErrors(), []);
+  });
+
+  test('in Polish and Korean: stages, dates and rules in the language chosen', async () => {
+    const page = await openTracker();
+    await page.getByLabel('Language').selectOption('pl');
+    await page.getByLabel('Numer reklamacji').waitFor();
+    await page.getByLabel('Numer reklamacji').fill('CMP-DEMO-0001');
+    await page.getByLabel('Adres e-mail lub PIN').fill('demo@example.com');
+    await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
+    await page.getByText('Obecny etap: W trakcie wyjaśniania', { exact: true }).waitFor();
+    assert.ok(
+      (await timeline(page, 'Przebieg')).some((s) => s.startsWith('Przed nami: Decyzja wysłana Spodziewany termin: pon., 30 lis 2026')),
+      (await timeline(page, 'Przebieg')).join('\n'),
+    );
+    await page.getByLabel('Język').selectOption('ko');
+    await page.getByText('현재 단계: 조사 중', { exact: true }).waitFor();
+    assert.ok((await timeline(page, '진행 과정')).some((s) => s.includes('영업일 기준 10일')));
   });
 
   test('both fields are required, and the error summary says so', async () => {
