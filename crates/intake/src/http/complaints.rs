@@ -63,14 +63,18 @@ pub(super) async fn receive(
             "This complaint is still being received from an earlier attempt. Please wait a moment and try again.",
         ));
     };
-    let received =
-        match tokio::time::timeout(state.body_timeout, read_parts(multipart, state.body_limit))
+    let reading = async {
+        let permit = state.uploads.acquire().await;
+        read_parts(multipart, state.body_limit)
             .await
-        {
-            Ok(Ok(received)) => received,
-            Ok(Err(response)) => return close(response),
-            Err(_) => return close(slow(state.body_timeout)),
-        };
+            .map(|received| (received, permit))
+    };
+    // The permit is held until the answer is ready: the bytes stay in memory until then.
+    let (received, _permit) = match tokio::time::timeout(state.body_timeout, reading).await {
+        Ok(Ok(read)) => read,
+        Ok(Err(response)) => return close(response),
+        Err(_) => return close(slow(state.body_timeout)),
+    };
     let intake = std::sync::Arc::clone(&state.intake);
     let answer = tokio::task::spawn_blocking(move || intake.receive(claim, received)).await;
     let answer = answer.unwrap_or_else(|_| {

@@ -39,6 +39,10 @@ pub struct ServeOptions {
     pub max_connections: usize,
 }
 
+/// Complaint bodies read at once. Each may hold every file at its size limit in memory, so this, not the
+/// connection bound, caps the memory uploads can take; more wait (within their body timeout).
+const CONCURRENT_UPLOADS: usize = 8;
+
 /// The client's address, for the rate limit only; never logged.
 #[derive(Clone, Copy)]
 struct Peer(IpAddr);
@@ -60,6 +64,7 @@ struct AppState {
     status_prefix: Arc<str>,
     body_limit: u64,
     body_timeout: Duration,
+    uploads: Arc<Semaphore>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -117,6 +122,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
         status_prefix: format!("{}/", status_base.trim_end_matches('/')).into(),
         body_limit: intake.settings().body_limit(),
         body_timeout: options.body_timeout,
+        uploads: Arc::new(Semaphore::new(CONCURRENT_UPLOADS)),
         intake,
     };
     let router = router(state.clone());
