@@ -135,6 +135,16 @@ fn the_same_key_and_body_get_the_first_answer_and_a_different_body_is_refused() 
     assert_eq!(again.status, 201);
     assert_eq!(again.body, first.body, "byte for byte");
 
+    // Days later (keys are kept as long as their complaint), the outbox's retry still gets the first answer.
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    conn.execute(
+        "UPDATE idempotency_keys SET created_at = created_at - 3 * 86400",
+        [],
+    )
+    .unwrap();
+    let later = server.post(Some("key-1"), &body_of(&body, &[]));
+    assert_eq!(later.body, first.body);
+
     let mut changed = body.clone();
     changed["description"] = json!("Something else entirely.");
     let refused = server.post(Some("key-1"), &body_of(&changed, &[]));
