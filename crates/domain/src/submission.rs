@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
-use crate::checks::first_incomplete;
+use crate::checks::{check_step, first_incomplete};
 use crate::config::OrgConfig;
-use crate::draft::{Channel, Draft, Outcome};
-use crate::evidence::AttachmentMeta;
-use crate::i18n::Locale;
+use crate::draft::{Channel, ContactAnswers, Draft, Outcome};
+use crate::evidence::{AttachmentMeta, AttachmentProblem, FileKind};
+use crate::i18n::{self, Locale, Msg};
 use crate::steps::Step;
-use crate::validation::FieldError;
+use crate::validation::{FieldError, Problem};
 
 pub const SUBMISSION_SCHEMA: u32 = 1;
 
@@ -131,6 +131,194 @@ impl Submission {
     }
 }
 
+/// One `attachment` file part as a server received it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReceivedFile<'a> {
+    /// The part's file name, as the client sent it.
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Why a server refuses a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// An answer the app's own checks refuse: the same error the form shows beside the field.
+    Answer(FieldError),
+    /// A file that is not, by its content, a type the organisation accepts (a program renamed `photo.jpg`).
+    FileNotAccepted { name: String },
+    /// A file over `limits.attachments.max_bytes` (photos are shrunk before upload, so no exception here).
+    FileTooLarge { name: String, max_bytes: u64 },
+    /// Something the app never sends: a client bug or a hand-made request. Plain English, for developers.
+    Contract(String),
+}
+
+impl Refusal {
+    /// Words a customer can read, in their language where the catalogue has the message.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            Refusal::Answer(error) => match &error.problem {
+                Problem::Says(msg) => msg.text(locale).to_owned(),
+                Problem::Counts(counted, n) => i18n::count(locale, *counted, *n),
+                Problem::Unanswered(question) => i18n::format(
+                    locale,
+                    Msg::AnswerRequired,
+                    &[("question", question.get(locale))],
+                ),
+            },
+            Refusal::FileNotAccepted { name } => {
+                i18n::format(locale, Msg::FileNotAccepted, &[("name", name)])
+            }
+            Refusal::FileTooLarge { name, max_bytes } => {
+                // Whole megabytes, as the evidence step words its limit.
+                let size = (max_bytes / (1024 * 1024)).max(1).to_string();
+                i18n::format(
+                    locale,
+                    Msg::FileTooLarge,
+                    &[("name", name), ("size", &size)],
+                )
+            }
+            Refusal::Contract(text) => text.clone(),
+        }
+    }
+}
+
+/// The longest attachment name or id a server keeps; file systems stop at 255 bytes too.
+pub const ATTACHMENT_NAME_MAX_CHARS: usize = 255;
+
+impl Submission {
+    /// The draft this body was built from, as far as the body tells: the app's checks run on it unchanged.
+    fn as_draft(&self) -> Draft {
+        let mut draft = Draft::new(self.draft_id.clone(), 0.0);
+        draft.category = Some(self.category.clone());
+        draft.description = self.description.clone();
+        draft.happened_on = self.happened_on.to_string();
+        draft.details = self.details.clone();
+        draft.outcome = Some(self.outcome);
+        draft.outcome_other = self.outcome_other.clone().unwrap_or_default();
+        draft.contact = ContactAnswers {
+            name: self.contact.name.clone(),
+            email: self.contact.email.clone().unwrap_or_default(),
+            phone: self.contact.phone.clone().unwrap_or_default(),
+            preferred: Some(self.contact.preferred),
+            consent: self.contact.consent,
+        };
+        draft.attachments = self.attachments.clone();
+        draft
+    }
+
+    /// A server's check of a received complaint: every rule the app applies before sending (the same
+    /// [`crate::checks`]), the evidence judged again by content and size, and the contract's own rules.
+    /// `today` is the latest date it may be for the customer: they may live east of the organisation.
+    /// On success, the sniffed kind of each file, in order.
+    pub fn check_received(
+        &self,
+        files: &[ReceivedFile<'_>],
+        config: &OrgConfig,
+        today: Date,
+    ) -> Result<Vec<FileKind>, Vec<Refusal>> {
+        let mut refusals: Vec<Refusal> = self.contract_problems(files, config);
+        let draft = self.as_draft();
+        refusals.extend(
+            Step::ALL
+                .into_iter()
+                .flat_map(|step| check_step(step, &draft, config, today))
+                .map(Refusal::Answer),
+        );
+        let limits = &config.limits.attachments;
+        let mut kinds = Vec::with_capacity(files.len());
+        if files.len() <= limits.max_count {
+            for (index, (file, meta)) in files.iter().zip(&self.attachments).enumerate() {
+                let name = meta.name.clone();
+                match limits.admit(file.bytes, file.bytes.len() as u64, index) {
+                    Ok(_) if file.bytes.len() as u64 > limits.max_bytes => {
+                        refusals.push(Refusal::FileTooLarge {
+                            name,
+                            max_bytes: limits.max_bytes,
+                        });
+                    }
+                    Ok(kind) if kind != meta.kind => refusals.push(Refusal::Contract(format!(
+                        "attachment {} is described as {} but its content is {}",
+                        index + 1,
+                        meta.kind.mime(),
+                        kind.mime()
+                    ))),
+                    Ok(kind) => kinds.push(kind),
+                    Err(AttachmentProblem::UnsupportedType) => {
+                        refusals.push(Refusal::FileNotAccepted { name });
+                    }
+                    Err(AttachmentProblem::TooLarge) => refusals.push(Refusal::FileTooLarge {
+                        name,
+                        max_bytes: limits.max_bytes,
+                    }),
+                    // The count was checked above, with the app's own wording.
+                    Err(AttachmentProblem::TooMany) => {}
+                }
+            }
+        }
+        if refusals.is_empty() {
+            Ok(kinds)
+        } else {
+            Err(refusals)
+        }
+    }
+
+    /// Rules of the contract the form cannot break, so its checks do not cover them.
+    fn contract_problems(&self, files: &[ReceivedFile<'_>], config: &OrgConfig) -> Vec<Refusal> {
+        let mut problems = Vec::new();
+        let mut say = |text: String| problems.push(Refusal::Contract(text));
+        if self.schema_version != SUBMISSION_SCHEMA {
+            say(format!(
+                "schema_version {} is not supported (expected {SUBMISSION_SCHEMA})",
+                self.schema_version
+            ));
+        }
+        if self.outcome_other.is_some() && self.outcome != Outcome::Other {
+            say("outcome_other is only sent when outcome is \"other\"".into());
+        }
+        if let Some(category) = config.category(&self.category) {
+            let unknown: Vec<&str> = self
+                .details
+                .keys()
+                .filter(|id| !category.questions.iter().any(|q| &&q.id == id))
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                say(format!(
+                    "details answers questions this category does not ask: {}",
+                    unknown.join(", ")
+                ));
+            }
+        }
+        if files.len() != self.attachments.len() {
+            say(format!(
+                "attachments lists {} file(s) but {} attachment part(s) came",
+                self.attachments.len(),
+                files.len()
+            ));
+        }
+        for (index, meta) in self.attachments.iter().enumerate() {
+            let too_long = |s: &str| s.chars().count() > ATTACHMENT_NAME_MAX_CHARS;
+            if meta.name.trim().is_empty() || too_long(&meta.name) || too_long(&meta.id) {
+                say(format!(
+                    "attachment {} needs a name and an id of at most {ATTACHMENT_NAME_MAX_CHARS} characters",
+                    index + 1
+                ));
+            }
+            if let Some(file) = files.get(index) {
+                if file.bytes.len() as u64 != meta.bytes {
+                    say(format!(
+                        "attachment {} is described as {} bytes but {} came",
+                        index + 1,
+                        meta.bytes,
+                        file.bytes.len()
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
+
 /// A 2xx answer: the complaint is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accepted {
@@ -242,5 +430,153 @@ mod tests {
         assert_eq!(accepted.reference, "CMP-1");
         let rejected: Rejected = serde_json::from_str("{}").unwrap();
         assert_eq!(rejected.message, None);
+    }
+
+    fn received() -> Submission {
+        Submission::from_draft(&draft(), &config(), Locale::Pl, today(), 0.0).unwrap()
+    }
+
+    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+
+    fn with_file(mut body: Submission, name: &str, kind: FileKind, bytes: &[u8]) -> Submission {
+        body.attachments.push(AttachmentMeta {
+            id: format!("id-{name}"),
+            name: name.into(),
+            kind,
+            bytes: bytes.len() as u64,
+        });
+        body
+    }
+
+    #[test]
+    fn what_the_app_sends_the_server_accepts_and_the_files_are_sniffed() {
+        assert_eq!(
+            received().check_received(&[], &config(), today()),
+            Ok(vec![])
+        );
+        let body = with_file(received(), "kettle.jpg", FileKind::Jpeg, JPEG);
+        let files = [ReceivedFile {
+            name: "kettle.jpg",
+            bytes: JPEG,
+        }];
+        assert_eq!(
+            body.check_received(&files, &config(), today()),
+            Ok(vec![FileKind::Jpeg])
+        );
+    }
+
+    #[test]
+    fn the_apps_own_checks_refuse_in_the_customers_language() {
+        let mut body = received();
+        body.contact.name = "  ".into();
+        body.category = "retired-category".into();
+        let refusals = body.check_received(&[], &config(), today()).unwrap_err();
+        let words: Vec<String> = refusals.iter().map(|r| r.message(Locale::En)).collect();
+        assert_eq!(
+            words,
+            [
+                "Select what your complaint is about",
+                "Enter your full name"
+            ]
+        );
+        assert_ne!(refusals[1].message(Locale::Pl), words[1]);
+    }
+
+    #[test]
+    fn a_program_called_photo_jpg_is_refused_by_name() {
+        let exe = b"MZ\x90\0\x03\0\0\0\x04\0";
+        let body = with_file(received(), "photo.jpg", FileKind::Jpeg, exe);
+        let files = [ReceivedFile {
+            name: "photo.jpg",
+            bytes: exe,
+        }];
+        let refusals = body.check_received(&files, &config(), today()).unwrap_err();
+        assert_eq!(
+            refusals,
+            [Refusal::FileNotAccepted {
+                name: "photo.jpg".into()
+            }]
+        );
+        assert!(refusals[0].message(Locale::En).contains("“photo.jpg”"));
+    }
+
+    #[test]
+    fn files_must_match_their_description_and_the_limits() {
+        let config = config();
+        let files = [ReceivedFile {
+            name: "a.jpg",
+            bytes: JPEG,
+        }];
+        let missing_part = with_file(received(), "a.jpg", FileKind::Jpeg, JPEG);
+        assert!(matches!(
+            missing_part
+                .check_received(&[], &config, today())
+                .unwrap_err()[..],
+            [Refusal::Contract(_)]
+        ));
+        let mut wrong_size = with_file(received(), "a.jpg", FileKind::Jpeg, JPEG);
+        wrong_size.attachments[0].bytes += 1;
+        assert!(matches!(
+            wrong_size
+                .check_received(&files, &config, today())
+                .unwrap_err()[..],
+            [Refusal::Contract(_)]
+        ));
+        let claimed_png = with_file(received(), "a.jpg", FileKind::Png, JPEG);
+        assert!(matches!(
+            claimed_png
+                .check_received(&files, &config, today())
+                .unwrap_err()[..],
+            [Refusal::Contract(_)]
+        ));
+        let mut small = config.clone();
+        small.limits.attachments.max_bytes = 4;
+        let refusals = with_file(received(), "a.jpg", FileKind::Jpeg, JPEG)
+            .check_received(&files, &small, today())
+            .unwrap_err();
+        assert_eq!(
+            refusals,
+            [Refusal::FileTooLarge {
+                name: "a.jpg".into(),
+                max_bytes: 4
+            }]
+        );
+        let mut six = received();
+        for i in 0..6 {
+            six = with_file(six, &format!("{i}.jpg"), FileKind::Jpeg, JPEG);
+        }
+        let six_files = [files[0]; 6];
+        let refusals = six
+            .check_received(&six_files, &config, today())
+            .unwrap_err();
+        assert_eq!(
+            refusals
+                .iter()
+                .map(|r| r.message(Locale::En))
+                .collect::<Vec<_>>(),
+            ["You can add up to 5 files"]
+        );
+    }
+
+    #[test]
+    fn the_contract_refuses_what_the_form_never_sends() {
+        let mut body = received();
+        body.schema_version = 2;
+        body.outcome_other = Some("stale".into());
+        body.details.insert("free_text".into(), "x".repeat(10_000));
+        let refusals = body.check_received(&[], &config(), today()).unwrap_err();
+        assert_eq!(refusals.len(), 3, "{refusals:?}");
+        assert!(refusals.iter().all(|r| matches!(r, Refusal::Contract(_))));
+    }
+
+    #[test]
+    fn a_date_after_the_given_today_is_refused() {
+        let mut body = received();
+        body.happened_on = Date::parse_iso("2026-11-23").unwrap();
+        let refusals = body.check_received(&[], &config(), today()).unwrap_err();
+        assert_eq!(
+            refusals[0].message(Locale::En),
+            "The date must be today or in the past"
+        );
     }
 }

@@ -1,0 +1,350 @@
+//! The command line: `serve`, the back-office commands, `list`, `show` and `republish`, sharing
+//! `--config`, `--db` and `--publish`. Hand-rolled: a dozen flags do not justify a parser crate's build time.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use complaint_domain::calendar::Date;
+use complaint_domain::instant::Instant;
+use complaint_domain::status::{DeadlineStep, Decision, Stage};
+
+use crate::store::parse_decision;
+
+pub const USAGE: &str = "\
+complaint-intake: the reference intake service of the complaint desk
+
+USAGE
+  complaint-intake serve [--listen 127.0.0.1:8080] [--site DIR] [--allow-origin ORIGIN]...
+                         [--rate-limit 20] [--header-timeout 10] [--body-timeout 30]
+                         [--min-fill-seconds 3] [--max-connections 256]
+  complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
+  complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
+                           [--message TEXT] [--next-step TEXT]
+  complaint-intake extend REFERENCE --step acknowledge|decide --due YYYY-MM-DD [--rule TEXT]
+  complaint-intake list [--all] [--at 2026-12-01T09:00:00Z]
+  complaint-intake show REFERENCE
+  complaint-intake republish [--all]
+
+EVERY COMMAND
+  --config FILE    the organisation's config.json   (default public/api/v1/config.json)
+  --db FILE        the SQLite database              (default var/intake.sqlite3)
+  --publish DIR    where status files are written   (default var/status)
+
+serve prints its address (http://127.0.0.1:PORT) as the first line on stdout; logs go to stderr.
+See docs/intake.md.";
+
+pub struct Paths {
+    pub config: PathBuf,
+    pub db: PathBuf,
+    pub publish: PathBuf,
+}
+
+pub struct Serve {
+    pub listen: String,
+    pub site: Option<PathBuf>,
+    pub allow_origins: Vec<String>,
+    pub rate_limit_per_minute: u32,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub min_fill_seconds: u64,
+    pub max_connections: usize,
+}
+
+pub enum Command {
+    Help,
+    Serve(Serve),
+    Stage {
+        reference: String,
+        stage: Stage,
+        message: Option<String>,
+        next_step: Option<String>,
+        decision: Option<(Decision, Option<String>)>,
+    },
+    Extend {
+        reference: String,
+        step: DeadlineStep,
+        due: Date,
+        rule: Option<String>,
+    },
+    List {
+        all: bool,
+        at: Option<Instant>,
+    },
+    Show {
+        reference: String,
+    },
+    Republish {
+        all: bool,
+    },
+}
+
+/// Flags and positional words, before each command says which it takes.
+struct Words {
+    flags: Vec<(String, Option<String>)>,
+    positional: Vec<String>,
+}
+
+/// Flags that stand alone; every other flag takes a value.
+const SWITCHES: [&str; 2] = ["--all", "--help"];
+
+fn split(args: &[String]) -> Result<Words, String> {
+    let mut words = Words {
+        flags: Vec::new(),
+        positional: Vec::new(),
+    };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if let Some(flag) = arg.strip_prefix("--").map(|_| arg.as_str()) {
+            if let Some((name, value)) = flag.split_once('=') {
+                words.flags.push((name.to_owned(), Some(value.to_owned())));
+            } else if SWITCHES.contains(&flag) {
+                words.flags.push((flag.to_owned(), None));
+            } else {
+                let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+                words.flags.push((flag.to_owned(), Some(value.clone())));
+            }
+        } else {
+            words.positional.push(arg.clone());
+        }
+    }
+    Ok(words)
+}
+
+impl Words {
+    /// The last value given for a flag, and it is marked as understood.
+    fn take(&mut self, name: &str) -> Option<String> {
+        let mut found = None;
+        self.flags.retain(|(flag, value)| {
+            if flag == name {
+                found = value.clone().or(Some(String::new()));
+                false
+            } else {
+                true
+            }
+        });
+        found
+    }
+
+    fn take_all(&mut self, name: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        self.flags.retain(|(flag, value)| {
+            if flag == name {
+                found.extend(value.clone());
+                false
+            } else {
+                true
+            }
+        });
+        found
+    }
+
+    fn switch(&mut self, name: &str) -> bool {
+        self.take(name).is_some()
+    }
+
+    fn number<T: std::str::FromStr>(&mut self, name: &str, default: T) -> Result<T, String> {
+        match self.take(name) {
+            None => Ok(default),
+            Some(text) => text
+                .parse()
+                .map_err(|_| format!("{name} takes a whole number, not \"{text}\"")),
+        }
+    }
+
+    fn reference(&mut self, command: &str) -> Result<String, String> {
+        if self.positional.len() != 1 {
+            return Err(format!("{command} takes one complaint reference"));
+        }
+        Ok(self.positional.remove(0))
+    }
+
+    /// Anything left was not understood: say so rather than ignore a typo.
+    fn finish(self) -> Result<(), String> {
+        if let Some((flag, _)) = self.flags.first() {
+            return Err(format!("unknown option {flag}"));
+        }
+        if let Some(word) = self.positional.first() {
+            return Err(format!("unexpected \"{word}\""));
+        }
+        Ok(())
+    }
+}
+
+pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok((default_paths(), Command::Help));
+    };
+    let mut words = split(rest)?;
+    let paths = Paths {
+        config: words
+            .take("--config")
+            .map_or_else(|| default_paths().config, PathBuf::from),
+        db: words
+            .take("--db")
+            .map_or_else(|| default_paths().db, PathBuf::from),
+        publish: words
+            .take("--publish")
+            .map_or_else(|| default_paths().publish, PathBuf::from),
+    };
+    if words.switch("--help") {
+        return Ok((paths, Command::Help));
+    }
+    let stage = match command.as_str() {
+        "acknowledge" => Some(Stage::Acknowledged),
+        "assess" => Some(Stage::Assessing),
+        "investigate" => Some(Stage::Investigating),
+        "respond" => Some(Stage::Responded),
+        "close" => Some(Stage::Closed),
+        "reopen" => Some(Stage::Reopened),
+        _ => None,
+    };
+    let parsed = if let Some(stage) = stage {
+        let reference = words.reference(command)?;
+        let decision = if stage == Stage::Responded {
+            let text = words
+                .take("--decision")
+                .ok_or("respond needs --decision upheld, partly_upheld or not_upheld")?;
+            let decision = parse_decision(&text).ok_or_else(|| {
+                format!("--decision is upheld, partly_upheld or not_upheld, not \"{text}\"")
+            })?;
+            Some((decision, words.take("--summary")))
+        } else {
+            None
+        };
+        Command::Stage {
+            reference,
+            stage,
+            message: words.take("--message"),
+            next_step: words.take("--next-step"),
+            decision,
+        }
+    } else {
+        match command.as_str() {
+            "help" | "--help" | "-h" => Command::Help,
+            "serve" => Command::Serve(serve(&mut words)?),
+            "extend" => {
+                let reference = words.reference(command)?;
+                let step = match words.take("--step").as_deref() {
+                    Some("acknowledge") => DeadlineStep::Acknowledge,
+                    Some("decide") => DeadlineStep::Decide,
+                    _ => return Err("extend needs --step acknowledge or --step decide".into()),
+                };
+                let due_text = words.take("--due").ok_or("extend needs --due YYYY-MM-DD")?;
+                let due = Date::parse_iso(&due_text).ok_or_else(|| {
+                    format!("--due takes a date as YYYY-MM-DD, not \"{due_text}\"")
+                })?;
+                Command::Extend {
+                    reference,
+                    step,
+                    due,
+                    rule: words.take("--rule"),
+                }
+            }
+            "list" => Command::List {
+                all: words.switch("--all"),
+                at: match words.take("--at") {
+                    None => None,
+                    Some(text) => Some(Instant::parse_rfc3339(&text).ok_or_else(|| {
+                        format!("--at takes a time like 2026-12-01T09:00:00Z, not \"{text}\"")
+                    })?),
+                },
+            },
+            "show" => Command::Show {
+                reference: words.reference(command)?,
+            },
+            "republish" => Command::Republish {
+                all: words.switch("--all"),
+            },
+            other => return Err(format!("unknown command \"{other}\"")),
+        }
+    };
+    words.finish()?;
+    Ok((paths, parsed))
+}
+
+fn default_paths() -> Paths {
+    Paths {
+        config: PathBuf::from("public/api/v1/config.json"),
+        db: PathBuf::from("var/intake.sqlite3"),
+        publish: PathBuf::from("var/status"),
+    }
+}
+
+fn serve(words: &mut Words) -> Result<Serve, String> {
+    let seconds = |words: &mut Words, name: &str, default: u64| -> Result<Duration, String> {
+        let n: u64 = words.number(name, default)?;
+        if n == 0 {
+            return Err(format!("{name} must be at least 1 second"));
+        }
+        Ok(Duration::from_secs(n))
+    };
+    Ok(Serve {
+        listen: words
+            .take("--listen")
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+        site: words.take("--site").map(PathBuf::from),
+        allow_origins: words.take_all("--allow-origin"),
+        rate_limit_per_minute: words.number("--rate-limit", 20)?,
+        header_timeout: seconds(words, "--header-timeout", 10)?,
+        body_timeout: seconds(words, "--body-timeout", 30)?,
+        min_fill_seconds: words.number("--min-fill-seconds", 3)?,
+        max_connections: words.number("--max-connections", 256)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn serve_takes_repeated_origins_and_shared_paths() {
+        let (paths, command) = parse(&args(
+            "serve --listen 127.0.0.1:0 --db /tmp/x.db --allow-origin https://a.example --allow-origin=https://b.example",
+        ))
+        .unwrap();
+        assert_eq!(paths.db, PathBuf::from("/tmp/x.db"));
+        assert_eq!(paths.publish, PathBuf::from("var/status"));
+        let Command::Serve(serve) = command else {
+            panic!("not serve")
+        };
+        assert_eq!(serve.listen, "127.0.0.1:0");
+        assert_eq!(
+            serve.allow_origins,
+            ["https://a.example", "https://b.example"]
+        );
+        assert_eq!(serve.rate_limit_per_minute, 20);
+    }
+
+    #[test]
+    fn respond_needs_a_known_decision() {
+        assert!(parse(&args("respond CMP-1")).is_err());
+        assert!(parse(&args("respond CMP-1 --decision maybe")).is_err());
+        let (_, command) = parse(&args(
+            "respond CMP-1 --decision partly_upheld --summary Half",
+        ))
+        .unwrap();
+        assert!(matches!(
+            command,
+            Command::Stage {
+                stage: Stage::Responded,
+                decision: Some((Decision::PartlyUpheld, Some(_))),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn typos_are_reported_not_ignored() {
+        assert_eq!(
+            parse(&args("acknowledge CMP-1 --mesage hi")).err().unwrap(),
+            "unknown option --mesage"
+        );
+        assert!(parse(&args("acknowledge")).is_err());
+        assert!(parse(&args("extend CMP-1 --step decide --due 2026-13-01")).is_err());
+        assert!(parse(&args("fly")).is_err());
+    }
+}

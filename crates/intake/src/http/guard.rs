@@ -1,0 +1,127 @@
+//! Who may send: a per-address rate limit on complaints, and CORS only for the origins the operator lists.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Response};
+
+/// At most `per_minute` complaints per client address in any one-minute window.
+pub struct RateLimiter {
+    per_minute: u32,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> RateLimiter {
+        RateLimiter {
+            per_minute,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `Err(seconds)` to wait when the address has used up its window.
+    pub fn allow(&self, address: IpAddr) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget quiet addresses now and then, so a spray of addresses cannot grow the map for ever.
+        if windows.len() > 10_000 {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+        }
+        let (start, count) = windows.entry(address).or_insert((now, 0));
+        if now.duration_since(*start) >= WINDOW {
+            *start = now;
+            *count = 0;
+        }
+        if *count >= self.per_minute {
+            let left = WINDOW.saturating_sub(now.duration_since(*start));
+            return Err(left.as_secs().max(1));
+        }
+        *count += 1;
+        Ok(())
+    }
+}
+
+/// Origins (`https://shop.example`) whose pages may send complaints and read status files.
+#[derive(Debug, Clone, Default)]
+pub struct Cors {
+    allowed: Vec<String>,
+}
+
+impl Cors {
+    pub fn new(allowed: Vec<String>) -> Cors {
+        Cors {
+            allowed: allowed
+                .into_iter()
+                .map(|o| o.trim_end_matches('/').to_owned())
+                .collect(),
+        }
+    }
+
+    pub fn allows(&self, origin: &str) -> bool {
+        self.allowed.iter().any(|a| a == origin)
+    }
+
+    /// Whether a request may act here: no Origin (not a browser), our own origin, or a listed one.
+    pub fn admits(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+            return true;
+        };
+        let own = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|host| {
+                origin
+                    .split_once("://")
+                    .is_some_and(|(_, authority)| authority == host)
+            });
+        own || self.allows(origin)
+    }
+
+    /// Lets a listed origin read the answer; says nothing to any other.
+    pub fn decorate(&self, origin: Option<&HeaderValue>, response: &mut Response<Body>) {
+        let headers = response.headers_mut();
+        headers.append(header::VARY, HeaderValue::from_static("Origin"));
+        if let Some(origin) = origin.filter(|o| o.to_str().is_ok_and(|o| self.allows(o))) {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_gets_its_quota_per_minute_and_others_are_unaffected() {
+        let limiter = RateLimiter::new(2);
+        let one: IpAddr = "127.0.0.1".parse().unwrap();
+        let two: IpAddr = "127.0.0.2".parse().unwrap();
+        assert_eq!(limiter.allow(one), Ok(()));
+        assert_eq!(limiter.allow(one), Ok(()));
+        assert!(matches!(limiter.allow(one), Err(s) if (1..=60).contains(&s)));
+        assert_eq!(limiter.allow(two), Ok(()));
+    }
+
+    #[test]
+    fn only_listed_origins_and_our_own_are_admitted() {
+        let cors = Cors::new(vec!["https://shop.example/".into()]);
+        let headers = |origin: &str, host: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ORIGIN, HeaderValue::from_str(origin).unwrap());
+            h.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+            h
+        };
+        assert!(cors.admits(&headers("https://shop.example", "intake.example")));
+        assert!(cors.admits(&headers("http://127.0.0.1:8080", "127.0.0.1:8080")));
+        assert!(!cors.admits(&headers("https://evil.example", "intake.example")));
+        assert!(cors.admits(&HeaderMap::new()));
+    }
+}

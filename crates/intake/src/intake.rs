@@ -1,0 +1,415 @@
+//! Receiving one complaint, whatever carried it: read the body, check it with the app's own rules, record
+//! it exactly once, publish its status file, and answer. The HTTP layer only reads bytes and writes
+//! answers; everything a complaint goes through is here.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use complaint_domain::evidence::FileKind;
+use complaint_domain::i18n::Locale;
+use complaint_domain::instant::Instant;
+use complaint_domain::service_levels::Due;
+use complaint_domain::submission::{ReceivedFile, Refusal, Submission};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::ids;
+use crate::publish::{self, hex, status_key, Publisher};
+use crate::settings::Settings;
+use crate::store::{NewAttachment, NewComplaint, Recorded, Store};
+use crate::zone::{latest_date_anywhere, now};
+
+/// Set only by the crash test: the process aborts right after the commit, before publishing or answering.
+pub const CRASH_AFTER_COMMIT_ENV: &str = "COMPLAINT_INTAKE_CRASH_AFTER_COMMIT";
+
+/// The parts of the multipart body, as read off the wire.
+pub struct Received {
+    pub complaint: Vec<u8>,
+    /// Each `attachment` part: its file name and bytes, in order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// What the customer's device is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    /// JSON, sent as is.
+    pub body: String,
+    /// For the log line only.
+    pub note: &'static str,
+    pub reference: Option<String>,
+}
+
+impl Answer {
+    /// A 4xx or 5xx with a message a customer can read.
+    pub fn refuse(status: u16, message: &str) -> Answer {
+        #[derive(Serialize)]
+        struct Message<'a> {
+            message: &'a str,
+        }
+        Answer {
+            status,
+            body: serde_json::to_string(&Message { message }).unwrap_or_default(),
+            note: "refused",
+            reference: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AcceptedBody<'a> {
+    reference: &'a str,
+    received_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pin: Option<&'a str>,
+    plan: PlanBody,
+}
+
+/// When each promised step is due: an RFC 3339 instant for hour-based promises, a `YYYY-MM-DD` date
+/// (the end of that day in the organisation's zone) for day-based ones. The app dates its own plan; this
+/// is for other clients and for checking that both agree.
+#[derive(Serialize)]
+struct PlanBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acknowledge_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decide_by: Option<String>,
+}
+
+fn due_text(due: Due) -> String {
+    match due {
+        Due::At { at, .. } => at.to_string(),
+        Due::EndOf(date) => date.to_string(),
+    }
+}
+
+pub struct Options {
+    /// Complaints sent faster than this after the draft was started are treated as automated.
+    pub min_fill_seconds: u64,
+    pub crash_after_commit: bool,
+}
+
+pub struct Intake {
+    settings: Arc<Settings>,
+    store: Mutex<Store>,
+    publisher: Publisher,
+    options: Options,
+    /// Keys whose request is being received right now; a second request with one gets 409.
+    in_flight: Mutex<HashSet<String>>,
+}
+
+/// Holds an Idempotency-Key while its request is handled; dropping it (on any path, including a
+/// connection that goes away mid-upload) frees the key.
+pub struct Claim {
+    intake: Arc<Intake>,
+    key: String,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        lock(&self.intake.in_flight).remove(&self.key);
+    }
+}
+
+/// A poisoned lock only means another request panicked while holding it; the data is still whole
+/// (SQLite rolls back an unfinished transaction), so carry on rather than refuse every later request.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Intake {
+    pub fn new(
+        settings: Arc<Settings>,
+        store: Store,
+        publisher: Publisher,
+        options: Options,
+    ) -> Intake {
+        Intake {
+            settings,
+            store: Mutex::new(store),
+            publisher,
+            options,
+            in_flight: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// `None` while another request with this key is still being received.
+    pub fn claim(self: &Arc<Self>, key: &str) -> Option<Claim> {
+        lock(&self.in_flight).insert(key.to_owned()).then(|| Claim {
+            intake: Arc::clone(self),
+            key: key.to_owned(),
+        })
+    }
+
+    /// Publishes what a crash left unpublished; run at start.
+    pub fn catch_up(&self) -> Result<usize, String> {
+        publish::republish(&lock(&self.store), &self.publisher, false)
+    }
+
+    /// Everything after the body is read. Blocking (SQLite, fsync): run it off the async threads. The
+    /// claim is held until the answer is recorded, so no retry can slip in between.
+    pub fn receive(&self, claim: Claim, received: Received) -> Answer {
+        let key = claim.key.clone();
+        let answer = self.receive_claimed(&key, received);
+        drop(claim);
+        answer
+    }
+
+    fn receive_claimed(&self, key: &str, received: Received) -> Answer {
+        let submission: Submission = match serde_json::from_slice(&received.complaint) {
+            Ok(s) => s,
+            Err(e) if e.is_data() => {
+                return Answer::refuse(
+                    400,
+                    &format!("The complaint has a missing or wrong answer ({e}). Nothing was saved."),
+                )
+            }
+            Err(e) => {
+                return Answer::refuse(
+                    400,
+                    &format!("The complaint could not be read: it is not valid JSON ({e}). Nothing was saved."),
+                )
+            }
+        };
+        if submission.draft_id != key {
+            return Answer::refuse(
+                400,
+                "The Idempotency-Key header must equal the complaint's draft_id. Nothing was saved.",
+            );
+        }
+        let fingerprint = fingerprint(&submission, &received.files);
+        let mut store = lock(&self.store);
+        match store.answer_for(key) {
+            Ok(Some(first)) => return replay(first, &fingerprint),
+            Ok(None) => {}
+            Err(e) => return unavailable(&e.to_string()),
+        }
+        let at = now();
+        let files: Vec<ReceivedFile<'_>> = received
+            .files
+            .iter()
+            .map(|(name, bytes)| ReceivedFile { name, bytes })
+            .collect();
+        let kinds = match submission.check_received(
+            &files,
+            &self.settings.config,
+            latest_date_anywhere(at),
+        ) {
+            Ok(kinds) => kinds,
+            Err(refusals) => return refused(submission.locale, &refusals),
+        };
+        let spam = submission.spam_signals.honeypot_filled
+            || submission.spam_signals.fill_seconds < self.options.min_fill_seconds;
+        if spam {
+            // The same shape as a real answer, so an automated sender learns nothing; nothing is kept.
+            return match self.accepted_body(&submission, at) {
+                Ok((_, _, body)) => Answer {
+                    status: 201,
+                    body,
+                    note: "spam-not-stored",
+                    reference: None,
+                },
+                Err(e) => unavailable(&e),
+            };
+        }
+        self.record(
+            &mut store,
+            key,
+            &fingerprint,
+            &submission,
+            &received,
+            &kinds,
+            at,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        store: &mut Store,
+        key: &str,
+        fingerprint: &str,
+        submission: &Submission,
+        received: &Received,
+        kinds: &[FileKind],
+        at: Instant,
+    ) -> Answer {
+        let hashes: Vec<String> = received
+            .files
+            .iter()
+            .map(|(_, bytes)| hex(&Sha256::digest(bytes)))
+            .collect();
+        let attachments: Vec<NewAttachment<'_>> = submission
+            .attachments
+            .iter()
+            .zip(&received.files)
+            .zip(kinds.iter().zip(&hashes))
+            .map(|((meta, (_, bytes)), (kind, sha256))| NewAttachment {
+                name: &meta.name,
+                kind: kind.mime(),
+                sha256,
+                content: bytes,
+            })
+            .collect();
+        let text = String::from_utf8_lossy(&received.complaint);
+        // A clash of two random 40-bit references is rare; a few fresh draws settle it.
+        for _ in 0..5 {
+            let (reference, pin, body) = match self.accepted_body(submission, at) {
+                Ok(parts) => parts,
+                Err(e) => return unavailable(&e),
+            };
+            let verifier = submission
+                .contact
+                .email
+                .as_deref()
+                .filter(|e| !e.trim().is_empty())
+                .or(pin.as_deref())
+                .unwrap_or_default();
+            let new = NewComplaint {
+                key,
+                fingerprint,
+                reference: &reference,
+                category: &submission.category,
+                locale: submission.locale,
+                received_at: at,
+                submission: &text,
+                pin: pin.as_deref(),
+                status_key: &status_key(&reference, verifier),
+                attachments: attachments.clone(),
+                answer_status: 201,
+                answer_body: &body,
+            };
+            match store.record(&new) {
+                Ok(Recorded::New) => {}
+                Ok(Recorded::KeyTaken(first)) => return replay(first, fingerprint),
+                Ok(Recorded::ReferenceTaken) => continue,
+                Err(e) => return unavailable(&e.to_string()),
+            }
+            if self.options.crash_after_commit {
+                crate::log!("{reference} committed; aborting as {CRASH_AFTER_COMMIT_ENV} asks");
+                std::process::abort();
+            }
+            // The complaint is safe from here on: a failed publish is retried at the next start.
+            let published = store
+                .complaint(&reference)
+                .map_err(|e| e.to_string())
+                .and_then(|c| c.ok_or_else(|| "not found after commit".to_owned()))
+                .and_then(|c| publish::publish_complaint(store, &self.publisher, &c));
+            if let Err(e) = published {
+                crate::log!("{reference} stored but its status file was not written: {e}");
+            }
+            return Answer {
+                status: 201,
+                body,
+                note: "accepted",
+                reference: Some(reference),
+            };
+        }
+        unavailable("no free reference after five draws")
+    }
+
+    /// A fresh reference, a PIN when there is no email address, and the answer's JSON.
+    fn accepted_body(
+        &self,
+        submission: &Submission,
+        at: Instant,
+    ) -> Result<(String, Option<String>, String), String> {
+        let reference = ids::new_reference().map_err(|e| e.to_string())?;
+        let has_email = submission
+            .contact
+            .email
+            .as_deref()
+            .is_some_and(|e| !e.trim().is_empty());
+        let pin = if has_email {
+            None
+        } else {
+            Some(ids::new_pin().map_err(|e| e.to_string())?)
+        };
+        let plan = self
+            .settings
+            .config
+            .category(&submission.category)
+            .map(|c| {
+                c.service_levels
+                    .plan(at, &self.settings.zone, &self.settings.holidays)
+            })
+            .unwrap_or_default();
+        let body = serde_json::to_string(&AcceptedBody {
+            reference: &reference,
+            received_at: at.to_string(),
+            pin: pin.as_deref(),
+            plan: PlanBody {
+                acknowledge_by: plan.acknowledge.map(|s| due_text(s.due)),
+                decide_by: plan.decide.map(|s| due_text(s.due)),
+            },
+        })
+        .map_err(|e| e.to_string())?;
+        Ok((reference, pin, body))
+    }
+}
+
+/// What makes two sends "the same complaint": the parsed answers and each file's name and content. The
+/// multipart boundary and JSON spacing do not count, nor `fill_seconds`, which a resend may recompute.
+fn fingerprint(submission: &Submission, files: &[(String, Vec<u8>)]) -> String {
+    let mut canonical = submission.clone();
+    canonical.spam_signals.fill_seconds = 0;
+    let mut hash = Sha256::new();
+    hash.update(serde_json::to_vec(&canonical).unwrap_or_default());
+    for (name, bytes) in files {
+        hash.update((name.len() as u64).to_le_bytes());
+        hash.update(name.as_bytes());
+        hash.update(Sha256::digest(bytes));
+    }
+    hex(&hash.finalize())
+}
+
+fn replay(first: crate::store::StoredAnswer, fingerprint: &str) -> Answer {
+    if first.fingerprint == fingerprint {
+        let reference = serde_json::from_str::<serde_json::Value>(&first.body)
+            .ok()
+            .and_then(|v| v.get("reference")?.as_str().map(str::to_owned));
+        Answer {
+            status: first.status,
+            body: first.body,
+            note: "replayed",
+            reference,
+        }
+    } else {
+        Answer::refuse(
+            422,
+            "This Idempotency-Key was already used for a different complaint. Start a new complaint to \
+             send different answers.",
+        )
+    }
+}
+
+fn refused(locale: Locale, refusals: &[Refusal]) -> Answer {
+    let sentences: Vec<String> = refusals
+        .iter()
+        .map(|r| {
+            let words = r.message(locale);
+            if words.ends_with(['.', '!', '?', '。']) {
+                words
+            } else {
+                format!("{words}.")
+            }
+        })
+        .collect();
+    let mut answer = Answer::refuse(422, &sentences.join(" "));
+    answer.note = "invalid";
+    answer
+}
+
+fn unavailable(detail: &str) -> Answer {
+    crate::log!("cannot record a complaint: {detail}");
+    Answer::refuse(
+        503,
+        "Your complaint could not be saved just now. It has not been lost: please try again shortly.",
+    )
+}

@@ -1,0 +1,159 @@
+//! The reference intake service: receives complaints over HTTP (`docs/submission.md`), keeps them in
+//! SQLite, publishes the static status files the tracker reads (`docs/status.md`), and moves complaints
+//! through their stages from the command line. How to run it: `docs/intake.md`.
+
+mod backoffice;
+mod cli;
+mod http;
+mod ids;
+mod intake;
+mod log;
+mod publish;
+mod settings;
+mod store;
+mod zone;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use backoffice::{Change, StageChange};
+use cli::{Command, Paths};
+use publish::Publisher;
+use settings::Settings;
+use store::Store;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (paths, command) = match cli::parse(&args) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            eprintln!("complaint-intake: {e}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match run(&paths, command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("complaint-intake: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_store(paths: &Paths) -> Result<Store, String> {
+    Store::open(&paths.db).map_err(|e| e.to_string())
+}
+
+fn run(paths: &Paths, command: Command) -> Result<(), String> {
+    let publisher = Publisher::new(paths.publish.clone());
+    match command {
+        Command::Help => {
+            println!("{}", cli::USAGE);
+            Ok(())
+        }
+        Command::Serve(options) => serve(paths, publisher, options),
+        Command::Stage {
+            reference,
+            stage,
+            message,
+            next_step,
+            decision,
+        } => {
+            let change = Change::Stage(StageChange {
+                stage,
+                message,
+                next_step,
+                decision,
+            });
+            let record = backoffice::apply(
+                &mut open_store(paths)?,
+                &publisher,
+                &reference,
+                change,
+                zone::now(),
+            )?;
+            println!("{} is now \"{}\"", record.reference, stage.as_str());
+            Ok(())
+        }
+        Command::Extend {
+            reference,
+            step,
+            due,
+            rule,
+        } => {
+            let record = backoffice::apply(
+                &mut open_store(paths)?,
+                &publisher,
+                &reference,
+                Change::Deadline { step, due, rule },
+                zone::now(),
+            )?;
+            println!("{}: the date is now {due}", record.reference);
+            Ok(())
+        }
+        Command::List { all, at } => {
+            let settings = Settings::load(&paths.config)?;
+            let table = backoffice::list(
+                &open_store(paths)?,
+                &settings,
+                at.unwrap_or_else(zone::now),
+                all,
+            )?;
+            print!("{table}");
+            Ok(())
+        }
+        Command::Show { reference } => {
+            let store = open_store(paths)?;
+            let complaint = store
+                .complaint(&reference)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no complaint has the reference \"{reference}\""))?;
+            println!("{}", complaint.record.to_json());
+            println!(
+                "status file: {}",
+                publisher.path_for(&complaint.status_key).display()
+            );
+            Ok(())
+        }
+        Command::Republish { all } => {
+            let written = publish::republish(&open_store(paths)?, &publisher, all)?;
+            println!(
+                "{written} status file(s) written to {}",
+                paths.publish.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), String> {
+    let settings = Arc::new(Settings::load(&paths.config)?);
+    let store = open_store(paths)?;
+    let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
+    let intake = Arc::new(intake::Intake::new(
+        settings,
+        store,
+        publisher,
+        intake::Options {
+            min_fill_seconds: options.min_fill_seconds,
+            crash_after_commit,
+        },
+    ));
+    let caught_up = intake.catch_up()?;
+    if caught_up > 0 {
+        log!("published {caught_up} status file(s) left unwritten by an earlier stop");
+    }
+    http::serve(
+        http::ServeOptions {
+            listen: options.listen,
+            site: options.site,
+            publish_dir: paths.publish.clone(),
+            cors: http::Cors::new(options.allow_origins),
+            rate_limit_per_minute: options.rate_limit_per_minute,
+            header_timeout: options.header_timeout,
+            body_timeout: options.body_timeout,
+            max_connections: options.max_connections,
+        },
+        intake,
+    )
+}

@@ -1,0 +1,161 @@
+//! Status files: one static JSON file per complaint, named so only someone holding the reference and the
+//! verifier can find it (`docs/status.md`), written so a reader never sees half of one.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use complaint_domain::status::StatusRecord;
+use complaint_domain::tracking::status_key_input;
+use sha2::{Digest, Sha256};
+
+use crate::store::{Complaint, Store};
+
+/// The file name's stem: lower-case hex SHA-256 of the documented key input.
+pub fn status_key(reference: &str, verifier: &str) -> String {
+    hex(&Sha256::digest(
+        status_key_input(reference, verifier).as_bytes(),
+    ))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `name` is a status file name the service could have written (`<64 hex>.json`); anything else
+/// is never looked up, so no path can wander out of the folder.
+pub fn is_status_file_name(name: &str) -> bool {
+    name.strip_suffix(".json").is_some_and(|key| {
+        key.len() == 64 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    dir: PathBuf,
+}
+
+impl Publisher {
+    pub fn new(dir: PathBuf) -> Publisher {
+        Publisher { dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path_for(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.json"))
+    }
+
+    /// Writes the record to a temporary file in the same folder, flushes it to disk, then renames it over
+    /// the old one: a rename within a folder is atomic, so readers see the old file or the new, never a mix.
+    pub fn publish(&self, key: &str, record: &StatusRecord) -> std::io::Result<PathBuf> {
+        fs::create_dir_all(&self.dir)?;
+        let target = self.path_for(key);
+        // Dot-prefixed and never a valid status name, so a half-written file is never served.
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let temp = self.dir.join(format!(
+            ".{key}.{}-{}.tmp",
+            std::process::id(),
+            WRITES.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = (|| {
+            let mut file = File::create(&temp)?;
+            file.write_all(record.to_json().as_bytes())?;
+            file.sync_all()?;
+            fs::rename(&temp, &target)
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        written?;
+        // The rename itself lives in the folder's entry; flush it too, where the platform allows.
+        if let Ok(dir) = File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(target)
+    }
+}
+
+/// Writes one complaint's file and records that it is current.
+pub fn publish_complaint(
+    store: &Store,
+    publisher: &Publisher,
+    complaint: &Complaint,
+) -> Result<PathBuf, String> {
+    let path = publisher
+        .publish(&complaint.status_key, &complaint.record)
+        .map_err(|e| format!("cannot write {}: {e}", publisher.dir().display()))?;
+    store
+        .mark_published(complaint.id, complaint.revision)
+        .map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+/// Publishes every complaint whose file lags behind the database (after a crash between commit and
+/// publish); `all` rewrites every file, e.g. into a new folder. Returns how many were written.
+pub fn republish(store: &Store, publisher: &Publisher, all: bool) -> Result<usize, String> {
+    let complaints = if all {
+        store.all()
+    } else {
+        store.unpublished()
+    }
+    .map_err(|e| e.to_string())?;
+    for complaint in &complaints {
+        publish_complaint(store, publisher, complaint)?;
+    }
+    Ok(complaints.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_key() {
+        assert_eq!(
+            status_key("CMP-7K4Q-2M9X", " Anna@Example.pl"),
+            "57e2107e66afb667113a5de06a7183f0c453249d7fc4569b5a0d2cf99c81bb77"
+        );
+    }
+
+    #[test]
+    fn only_status_names_are_accepted() {
+        let good = format!("{}.json", "a".repeat(64));
+        assert!(is_status_file_name(&good));
+        for bad in [
+            "../config.json".to_owned(),
+            format!("{}.json", "A".repeat(64)),
+            format!("{}.json", "a".repeat(63)),
+            format!(".{}.json", "a".repeat(63)),
+            "a".repeat(64),
+        ] {
+            assert!(!is_status_file_name(&bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn publishing_replaces_the_file_whole_and_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("intake-publish-{}", std::process::id()));
+        let publisher = Publisher::new(dir.clone());
+        let record = StatusRecord::from_json(include_str!(
+            "../../../public/api/v1/status/94871dade5f2ea0215d70607c12abe53be5ff48f0b4c6e7d7a04d7d822997f27.json"
+        ))
+        .unwrap();
+        let key = status_key(&record.reference, "demo@example.com");
+        let path = publisher.publish(&key, &record).unwrap();
+        let mut changed = record.clone();
+        changed.next_step = Some("Soon.".into());
+        publisher.publish(&key, &changed).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(StatusRecord::from_json(&text), Ok(changed));
+        let names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [format!("{key}.json")]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,639 @@
+//! The durable record: complaints, their evidence, stage history, deadlines set by hand, and the
+//! Idempotency-Keys with the first answer given for each. SQLite in WAL mode with `synchronous=FULL`, so a
+//! committed transaction survives a crash or a power cut; the schema moves forward by `PRAGMA user_version`.
+
+use std::fmt;
+use std::path::Path;
+
+use complaint_domain::calendar::Date;
+use complaint_domain::i18n::Locale;
+use complaint_domain::instant::Instant;
+use complaint_domain::status::{
+    DeadlineStep, DecidedOutcome, Decision, SetDeadline, Stage, StageEntry, StatusRecord,
+    STATUS_SCHEMA,
+};
+use complaint_domain::tracking::normalise_reference;
+use rusqlite::{
+    params, Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior,
+};
+
+/// Each entry moves the schema one version on; never edit one that has shipped, add another.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE complaints (
+    id            INTEGER PRIMARY KEY,
+    reference     TEXT NOT NULL UNIQUE,
+    -- The reference as letters and digits only, upper case: what people type in the back office.
+    lookup        TEXT NOT NULL UNIQUE,
+    category      TEXT NOT NULL,
+    locale        TEXT NOT NULL,
+    received_at   INTEGER NOT NULL,
+    -- The complaint part exactly as received. It holds personal data; the status file never does.
+    submission    TEXT NOT NULL,
+    -- Only for customers who gave no email address: with the reference, it names their status file.
+    pin           TEXT,
+    status_key    TEXT NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    next_step     TEXT,
+    decision      TEXT,
+    summary       TEXT,
+    -- Bumped by every change; the status file is current when published_revision catches up.
+    revision      INTEGER NOT NULL DEFAULT 1,
+    published_revision INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE attachments (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    content       BLOB NOT NULL,
+    PRIMARY KEY (complaint_id, position)
+);
+CREATE TABLE stages (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    stage         TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    message       TEXT,
+    PRIMARY KEY (complaint_id, seq)
+);
+CREATE TABLE deadlines (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    step          TEXT NOT NULL,
+    due           TEXT NOT NULL,
+    rule          TEXT,
+    PRIMARY KEY (complaint_id, seq)
+);
+-- Kept as long as the complaint they created, so a retry days later still gets the first answer.
+CREATE TABLE idempotency_keys (
+    key           TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    status        INTEGER NOT NULL,
+    body          TEXT NOT NULL,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    created_at    INTEGER NOT NULL
+);
+"#];
+
+#[derive(Debug)]
+pub struct StoreError(String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(format!("database: {e}"))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The first answer given for an Idempotency-Key, byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    pub fingerprint: String,
+    pub status: u16,
+    pub body: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct NewAttachment<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub sha256: &'a str,
+    pub content: &'a [u8],
+}
+
+/// Everything one accepted complaint writes, in one transaction.
+pub struct NewComplaint<'a> {
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+    pub reference: &'a str,
+    pub category: &'a str,
+    pub locale: Locale,
+    pub received_at: Instant,
+    pub submission: &'a str,
+    pub pin: Option<&'a str>,
+    pub status_key: &'a str,
+    pub attachments: Vec<NewAttachment<'a>>,
+    pub answer_status: u16,
+    pub answer_body: &'a str,
+}
+
+#[derive(Debug)]
+pub enum Recorded {
+    New,
+    /// Another request with the same key got there first (another process, or a race the in-memory
+    /// claim could not see); its answer stands.
+    KeyTaken(StoredAnswer),
+    /// The random reference is already in use: draw another.
+    ReferenceTaken,
+}
+
+/// A complaint as the back office and the publisher see it.
+#[derive(Debug, Clone)]
+pub struct Complaint {
+    pub id: i64,
+    pub status_key: String,
+    pub locale: Locale,
+    pub record: StatusRecord,
+    pub revision: i64,
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut conn = Connection::open(path)
+            .map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError(format!(
+                "{} cannot use write-ahead logging (journal mode {mode})",
+                path.display()
+            )));
+        }
+        // FULL: a commit is on disk before we tell a customer their complaint is received.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The back-office CLI and the server share the file; a writer waits rather than failing.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Takes the write lock at once: a transaction that reads and then writes could otherwise find another
+    /// process's commit in between and fail instead of waiting.
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    #[cfg(test)]
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    pub fn answer_for(&self, key: &str) -> Result<Option<StoredAnswer>> {
+        answer_for(&self.conn, key)
+    }
+
+    pub fn record(&mut self, new: &NewComplaint<'_>) -> Result<Recorded> {
+        let tx = self.write()?;
+        if let Some(answer) = answer_for(&tx, new.key)? {
+            return Ok(Recorded::KeyTaken(answer));
+        }
+        let at = new.received_at.unix_seconds();
+        let inserted = tx.execute(
+            "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, pin,
+                                     status_key, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5)",
+            params![
+                new.reference,
+                normalise_reference(new.reference),
+                new.category,
+                new.locale.tag(),
+                at,
+                new.submission,
+                new.pin,
+                new.status_key,
+            ],
+        );
+        match inserted {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == ErrorCode::ConstraintViolation =>
+            {
+                return Ok(Recorded::ReferenceTaken)
+            }
+            other => other?,
+        };
+        let id = tx.last_insert_rowid();
+        for (position, file) in new.attachments.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO attachments (complaint_id, position, name, kind, sha256, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    id,
+                    position as i64,
+                    file.name,
+                    file.kind,
+                    file.sha256,
+                    file.content
+                ],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO stages (complaint_id, seq, stage, at) VALUES (?1, 0, ?2, ?3)",
+            params![id, Stage::Received.as_str(), at],
+        )?;
+        tx.execute(
+            "INSERT INTO idempotency_keys (key, fingerprint, status, body, complaint_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![new.key, new.fingerprint, new.answer_status, new.answer_body, id, at],
+        )?;
+        tx.commit()?;
+        Ok(Recorded::New)
+    }
+
+    /// By reference, however it is typed (`cmp-7k4q 2m9x` finds `CMP-7K4Q-2M9X`).
+    pub fn complaint(&self, reference: &str) -> Result<Option<Complaint>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM complaints WHERE lookup = ?1",
+                [normalise_reference(reference)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        id.map(|id| load(&self.conn, id)).transpose()
+    }
+
+    /// Every complaint, oldest first.
+    pub fn all(&self) -> Result<Vec<Complaint>> {
+        self.ids("SELECT id FROM complaints ORDER BY received_at, id")?
+            .into_iter()
+            .map(|id| load(&self.conn, id))
+            .collect()
+    }
+
+    /// Complaints whose status file lags behind the database (a crash between commit and publish).
+    pub fn unpublished(&self) -> Result<Vec<Complaint>> {
+        self.ids("SELECT id FROM complaints WHERE published_revision < revision ORDER BY id")?
+            .into_iter()
+            .map(|id| load(&self.conn, id))
+            .collect()
+    }
+
+    fn ids(&self, sql: &str) -> Result<Vec<i64>> {
+        let mut statement = self.conn.prepare(sql)?;
+        let ids = statement
+            .query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<Vec<i64>, _>>()?;
+        Ok(ids)
+    }
+
+    /// Replaces a complaint's public status with `record` (already checked), and marks it for publishing.
+    /// Refused if someone else changed the complaint since `seen_revision` was read.
+    pub fn save(&mut self, id: i64, seen_revision: i64, record: &StatusRecord) -> Result<i64> {
+        let tx = self.write()?;
+        let revision: i64 =
+            tx.query_row("SELECT revision FROM complaints WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        if revision != seen_revision {
+            return Err(StoreError(
+                "the complaint was changed by someone else meanwhile; run the command again".into(),
+            ));
+        }
+        write_status(&tx, id, record)?;
+        tx.execute(
+            "UPDATE complaints SET revision = revision + 1 WHERE id = ?1",
+            [id],
+        )?;
+        tx.commit()?;
+        Ok(revision + 1)
+    }
+
+    pub fn mark_published(&self, id: i64, revision: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE complaints SET published_revision = MAX(published_revision, ?2) WHERE id = ?1",
+            params![id, revision],
+        )?;
+        Ok(())
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError(format!(
+            "the database is at schema version {version}, newer than this program knows ({known}); \
+             use a newer complaint-intake"
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn answer_for(conn: &Connection, key: &str) -> Result<Option<StoredAnswer>> {
+    Ok(conn
+        .query_row(
+            "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ?1",
+            [key],
+            |r| {
+                Ok(StoredAnswer {
+                    fingerprint: r.get(0)?,
+                    status: r.get(1)?,
+                    body: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError(format!("the database holds an unknown {what} \"{value}\""))
+}
+
+fn step_name(step: DeadlineStep) -> &'static str {
+    match step {
+        DeadlineStep::Acknowledge => "acknowledge",
+        DeadlineStep::Decide => "decide",
+    }
+}
+
+fn parse_step(name: &str) -> Result<DeadlineStep> {
+    match name {
+        "acknowledge" => Ok(DeadlineStep::Acknowledge),
+        "decide" => Ok(DeadlineStep::Decide),
+        other => Err(corrupt("deadline step", other)),
+    }
+}
+
+pub fn decision_name(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Upheld => "upheld",
+        Decision::PartlyUpheld => "partly_upheld",
+        Decision::NotUpheld => "not_upheld",
+    }
+}
+
+pub fn parse_decision(name: &str) -> Option<Decision> {
+    [
+        Decision::Upheld,
+        Decision::PartlyUpheld,
+        Decision::NotUpheld,
+    ]
+    .into_iter()
+    .find(|d| decision_name(*d) == name)
+}
+
+fn load(conn: &Connection, id: i64) -> Result<Complaint> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let (reference, category, locale, status_key, updated_at, next_step, decision, summary, revision): Row =
+        conn.query_row(
+            "SELECT reference, category, locale, status_key, updated_at, next_step, decision, summary, revision
+             FROM complaints WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            },
+        )?;
+    let mut statement =
+        conn.prepare("SELECT stage, at, message FROM stages WHERE complaint_id = ?1 ORDER BY seq")?;
+    let history = statement
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(stage, at, message)| {
+            Ok(StageEntry {
+                stage: Stage::parse(&stage).ok_or_else(|| corrupt("stage", &stage))?,
+                at: Instant::from_unix_seconds(at),
+                message,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut statement =
+        conn.prepare("SELECT step, due, rule FROM deadlines WHERE complaint_id = ?1 ORDER BY seq")?;
+    let deadlines = statement
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(step, due, rule)| {
+            Ok(SetDeadline {
+                step: parse_step(&step)?,
+                due: Date::parse_iso(&due).ok_or_else(|| corrupt("date", &due))?,
+                rule,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let outcome = decision
+        .map(|d| {
+            Ok::<_, StoreError>(DecidedOutcome {
+                decision: parse_decision(&d).ok_or_else(|| corrupt("decision", &d))?,
+                summary,
+            })
+        })
+        .transpose()?;
+    Ok(Complaint {
+        id,
+        status_key,
+        locale: Locale::from_tag(&locale).ok_or_else(|| corrupt("language", &locale))?,
+        revision,
+        record: StatusRecord {
+            schema_version: STATUS_SCHEMA,
+            reference,
+            category,
+            updated_at: Instant::from_unix_seconds(updated_at),
+            history,
+            next_step,
+            deadlines,
+            outcome,
+        },
+    })
+}
+
+fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord) -> Result<()> {
+    tx.execute("DELETE FROM stages WHERE complaint_id = ?1", [id])?;
+    for (seq, entry) in record.history.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO stages (complaint_id, seq, stage, at, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                seq as i64,
+                entry.stage.as_str(),
+                entry.at.unix_seconds(),
+                entry.message
+            ],
+        )?;
+    }
+    tx.execute("DELETE FROM deadlines WHERE complaint_id = ?1", [id])?;
+    for (seq, deadline) in record.deadlines.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO deadlines (complaint_id, seq, step, due, rule) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                seq as i64,
+                step_name(deadline.step),
+                deadline.due.to_string(),
+                deadline.rule
+            ],
+        )?;
+    }
+    tx.execute(
+        "UPDATE complaints SET updated_at = ?2, next_step = ?3, decision = ?4, summary = ?5 WHERE id = ?1",
+        params![
+            id,
+            record.updated_at.unix_seconds(),
+            record.next_step,
+            record.outcome.as_ref().map(|o| decision_name(o.decision)),
+            record.outcome.as_ref().and_then(|o| o.summary.clone()),
+        ],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_db(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "intake-store-{name}-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        dir.join("intake.sqlite3")
+    }
+
+    fn complaint<'a>(key: &'a str, reference: &'a str) -> NewComplaint<'a> {
+        NewComplaint {
+            key,
+            fingerprint: "fp",
+            reference,
+            category: "delivery",
+            locale: Locale::Pl,
+            received_at: Instant::from_unix_seconds(1_795_000_000),
+            submission: "{}",
+            pin: None,
+            status_key: "ab",
+            attachments: vec![NewAttachment {
+                name: "a.pdf",
+                kind: "application/pdf",
+                sha256: "00",
+                content: b"%PDF-1.4",
+            }],
+            answer_status: 201,
+            answer_body: "{\"reference\":\"CMP-AAAA-BBBB\"}",
+        }
+    }
+
+    #[test]
+    fn migrates_a_new_file_and_reopens_it_unchanged() {
+        let path = temp_db("migrate");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        drop(store);
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_rather_than_misread() {
+        let path = temp_db("newer");
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn a_complaint_is_recorded_once_per_key_and_reads_back_as_received() {
+        let mut store = Store::open(&temp_db("record")).unwrap();
+        assert!(matches!(
+            store.record(&complaint("k1", "CMP-AAAA-BBBB")).unwrap(),
+            Recorded::New
+        ));
+        let Recorded::KeyTaken(answer) = store.record(&complaint("k1", "CMP-CCCC-DDDD")).unwrap()
+        else {
+            panic!("the key was free");
+        };
+        assert_eq!(answer.body, "{\"reference\":\"CMP-AAAA-BBBB\"}");
+        assert!(matches!(
+            store.record(&complaint("k2", "CMP-AAAA-BBBB")).unwrap(),
+            Recorded::ReferenceTaken
+        ));
+        let found = store.complaint("cmp aaaa-bbbb").unwrap().unwrap();
+        assert_eq!(found.record.history.len(), 1);
+        assert_eq!(found.record.history[0].stage, Stage::Received);
+        assert_eq!(found.locale, Locale::Pl);
+        assert_eq!(found.record.check(), Ok(()));
+        assert_eq!(store.all().unwrap().len(), 1);
+        assert_eq!(store.unpublished().unwrap().len(), 1);
+        store.mark_published(found.id, found.revision).unwrap();
+        assert!(store.unpublished().unwrap().is_empty());
+    }
+
+    #[test]
+    fn saving_a_status_round_trips_and_a_stale_edit_is_refused() {
+        let mut store = Store::open(&temp_db("save")).unwrap();
+        store.record(&complaint("k1", "CMP-AAAA-BBBB")).unwrap();
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        let mut record = found.record.clone();
+        record.history.push(StageEntry {
+            stage: Stage::Responded,
+            at: record.updated_at.plus_seconds(60),
+            message: Some("Zwrot wysłany.".into()),
+        });
+        record.updated_at = record.updated_at.plus_seconds(60);
+        record.outcome = Some(DecidedOutcome {
+            decision: Decision::PartlyUpheld,
+            summary: None,
+        });
+        record.deadlines.push(SetDeadline {
+            step: DeadlineStep::Decide,
+            due: Date::parse_iso("2027-01-08").unwrap(),
+            rule: Some("Extended".into()),
+        });
+        let revision = store.save(found.id, found.revision, &record).unwrap();
+        let back = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert_eq!(back.record, record);
+        assert_eq!(back.revision, revision);
+        assert!(store.save(found.id, found.revision, &record).is_err());
+    }
+}

@@ -1,0 +1,375 @@
+//! Starts the real binary on 127.0.0.1 with an ephemeral port, a real SQLite file and a publish folder in
+//! a fresh temporary directory, and talks to it over raw HTTP/1.1, so slow and malformed requests can be
+//! sent exactly as an attacker or a weak phone would.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_complaint-intake");
+pub const DEMO_CONFIG: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../public/api/v1/config.json"
+);
+
+/// A temporary folder, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        static COUNT: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "intake-{name}-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).unwrap();
+        let dir = TempDir(path);
+        // The demo organisation with small file limits, so "too large" is cheap to send.
+        let mut config: Value =
+            serde_json::from_str(&fs::read_to_string(DEMO_CONFIG).unwrap()).unwrap();
+        config["limits"]["attachments"]["max_bytes"] = json!(64 * 1024);
+        config["limits"]["attachments"]["max_count"] = json!(2);
+        fs::write(dir.config(), config.to_string()).unwrap();
+        dir
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.0.join("config.json")
+    }
+    pub fn db(&self) -> PathBuf {
+        self.0.join("intake.sqlite3")
+    }
+    pub fn publish(&self) -> PathBuf {
+        self.0.join("status")
+    }
+
+    /// `--config`, `--db`, `--publish` for this folder.
+    pub fn paths(&self) -> Vec<String> {
+        vec![
+            "--config".into(),
+            self.config().display().to_string(),
+            "--db".into(),
+            self.db().display().to_string(),
+            "--publish".into(),
+            self.publish().display().to_string(),
+        ]
+    }
+
+    pub fn published(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(self.publish())
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        let conn = rusqlite::Connection::open(self.db()).unwrap();
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// Runs a back-office command on this folder's database.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .args(self.paths())
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+pub struct Server {
+    child: Child,
+    pub addr: String,
+    log: PathBuf,
+}
+
+impl Server {
+    /// `serve --listen 127.0.0.1:0` plus `extra`; waits for the address line on stdout.
+    pub fn start(dir: &TempDir, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        static COUNT: AtomicU32 = AtomicU32::new(0);
+        let log = dir.0.join(format!(
+            "serve-{}.log",
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(dir.paths())
+            .args(extra)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("http://")
+            .unwrap_or_else(|| panic!("no address printed: {:?}", fs::read_to_string(&log)))
+            .to_owned();
+        Server { child, addr, log }
+    }
+
+    pub fn log(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits for the process to end by itself (after an abort, say).
+    pub fn wait_for_exit(mut self) -> std::process::ExitStatus {
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the server did not exit");
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        send(
+            &self.addr,
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                self.addr
+            )
+            .as_bytes(),
+        )
+    }
+
+    pub fn post(&self, key: Option<&str>, body: &Multipart) -> Reply {
+        send(&self.addr, &post_request(&self.addr, key, body, &[]))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
+    }
+    pub fn message(&self) -> String {
+        self.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+pub fn connect(addr: &str) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream
+}
+
+/// Writes the request, reads until the server closes, and parses the answer.
+pub fn send(addr: &str, request: &[u8]) -> Reply {
+    let mut stream = connect(addr);
+    // The server may answer (413, 409) and close before the whole body is written.
+    let _ = stream.write_all(request);
+    read_reply(&mut stream)
+}
+
+pub fn read_reply(stream: &mut TcpStream) -> Reply {
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    parse_reply(&raw)
+        .unwrap_or_else(|| panic!("no HTTP answer: {:?}", String::from_utf8_lossy(&raw)))
+}
+
+pub fn parse_reply(raw: &[u8]) -> Option<Reply> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[end + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Some(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16)
+            .unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = line_end + 2;
+        out.extend_from_slice(&data[start..(start + size).min(data.len())]);
+        data = &data[(start + size + 2).min(data.len())..];
+    }
+    out
+}
+
+pub struct Multipart {
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+/// The body the app builds: the complaint part, then one part per file.
+pub fn multipart(complaint: &[u8], files: &[(&str, &[u8])]) -> Multipart {
+    static COUNT: AtomicU32 = AtomicU32::new(0);
+    // A fresh boundary each time, as browsers do: the same complaint must still count as the same.
+    let boundary = format!("----intake-test-{}", COUNT.fetch_add(1, Ordering::Relaxed));
+    let mut body = Vec::new();
+    let mut part = |name: &str, file: &str, kind: &str, bytes: &[u8]| {
+        write!(
+            body,
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: {kind}\r\n\r\n"
+        )
+        .unwrap();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    };
+    part("complaint", "complaint.json", "application/json", complaint);
+    for (name, bytes) in files {
+        part("attachment", name, "application/octet-stream", bytes);
+    }
+    write!(body, "--{boundary}--\r\n").unwrap();
+    Multipart {
+        content_type: format!("multipart/form-data; boundary={boundary}"),
+        body,
+    }
+}
+
+pub fn post_request(
+    addr: &str,
+    key: Option<&str>,
+    body: &Multipart,
+    extra: &[(&str, &str)],
+) -> Vec<u8> {
+    let mut head = format!(
+        "POST /api/v1/complaints HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: application/json\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
+        body.content_type,
+        body.body.len()
+    );
+    if let Some(key) = key {
+        head.push_str(&format!("Idempotency-Key: {key}\r\n"));
+    }
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut request = head.into_bytes();
+    request.extend_from_slice(&body.body);
+    request
+}
+
+pub const JPEG_HEAD: [u8; 4] = [0xFF, 0xD8, 0xFF, 0xE0];
+
+/// A file the server sniffs as a JPEG photo.
+pub fn jpeg(len: usize) -> Vec<u8> {
+    let mut bytes = JPEG_HEAD.to_vec();
+    bytes.resize(len, 0x42);
+    bytes
+}
+
+/// A complaint the app would send: a late delivery, filed by Anna with her email address.
+pub fn complaint(key: &str) -> Value {
+    json!({
+        "schema_version": 1,
+        "draft_id": key,
+        "locale": "en",
+        "category": "delivery",
+        "description": "My parcel never arrived. Secret-Description-Words.",
+        "happened_on": "2025-01-06",
+        "details": { "order_number": "NW-1001" },
+        "outcome": "refund",
+        "contact": { "name": "Anna Kowalska", "email": "Anna@Example.PL", "preferred": "email", "consent": true },
+        "attachments": [],
+        "spam_signals": { "honeypot_filled": false, "fill_seconds": 143 }
+    })
+}
+
+/// Adds a file to the complaint's list and returns the part to send with it.
+pub fn attach<'a>(
+    complaint: &mut Value,
+    name: &'a str,
+    kind: &str,
+    bytes: &'a [u8],
+) -> (&'a str, &'a [u8]) {
+    complaint["attachments"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+            "id": format!("id-{name}"), "name": name, "kind": kind, "bytes": bytes.len()
+        }));
+    (name, bytes)
+}
+
+pub fn body_of(complaint: &Value, files: &[(&str, &[u8])]) -> Multipart {
+    multipart(complaint.to_string().as_bytes(), files)
+}
+
+pub fn status_key(reference: &str, verifier: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(complaint_domain::tracking::status_key_input(reference, verifier).as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn read_status(dir: &Path, key: &str) -> complaint_domain::status::StatusRecord {
+    let text = fs::read_to_string(dir.join(format!("{key}.json"))).unwrap();
+    complaint_domain::status::StatusRecord::from_json(&text).unwrap()
+}
