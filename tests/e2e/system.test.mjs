@@ -1,0 +1,63 @@
+// The whole system as the demo runs it: the app served by the reference intake service, a complaint filed
+// in Chromium, moved on by the back office's command line, and read back in the tracker.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launchBrowser, openPage } from './support/browser.mjs';
+import { Filing } from './support/filing.mjs';
+import { startIntake } from './support/intake.mjs';
+
+let intake;
+let browser;
+
+before(async () => {
+  intake = await startIntake();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await intake?.stop();
+});
+
+test('filed in the app, acknowledged by the back office, shown in the tracker with the next date', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(intake.origin + '/');
+  const filing = new Filing(page);
+  await filing.chooseCategory('A delivery');
+  await filing.skipCommonAnswers();
+  await filing.describe({ description: 'The parcel never arrived.', details: { 'Order number': 'NW-48213' } });
+  await filing.chooseOutcome('Give me a refund');
+  await filing.finishEvidence();
+  await filing.giveContact({ name: 'Ola Nowak', email: 'Ola@Example.pl' });
+  await filing.send();
+  await page.getByRole('heading', { name: 'Complaint received' }).waitFor();
+  const reference = (await page.getByText(/^CMP-[0-9A-Z]{4}-[0-9A-Z]{4}$/).textContent()).trim();
+
+  // Received: the tracker finds the file the intake published, from the confirmation's link, no typing.
+  await page.getByRole('link', { name: 'Track your complaint' }).click();
+  await page.getByRole('heading', { name: `Complaint ${reference}` }).waitFor();
+  await page.getByText('Where it stands: Received').waitFor();
+
+  const said = await intake.backOffice('acknowledge', reference, '--message', 'We have asked the courier where your parcel is.');
+  assert.match(said, new RegExp(reference));
+
+  await page.getByRole('button', { name: 'Find my complaint' }).click();
+  await page.getByText('Where it stands: Acknowledged').waitFor();
+  const steps = (await page.getByRole('region', { name: 'Progress' }).getByRole('listitem').allInnerTexts()).map((s) =>
+    s.replace(/\s+/g, ' ').trim(),
+  );
+  assert.match(steps[1], /^Current stage: Acknowledged .* We have asked the courier where your parcel is\.$/);
+  assert.match(steps.find((s) => s.includes('Decision sent')), /^Still to come: Decision sent Expected by \w{3}, \d{1,2} \w{3} \d{4} \(10 business days for delivery problems\)$/);
+
+  // The file is found by the email typed any which way, and not without it.
+  await page.getByLabel('Email address or PIN').fill('  ola@EXAMPLE.pl ');
+  await page.getByRole('button', { name: 'Find my complaint' }).click();
+  await page.getByText('Where it stands: Acknowledged').waitFor();
+  await page.getByLabel('Email address or PIN').fill('someone@else.pl');
+  await page.getByRole('button', { name: 'Find my complaint' }).click();
+  await page.getByRole('alert').filter({ hasText: 'We could not find a complaint with those details' }).waitFor();
+
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
+  await context.close();
+});
