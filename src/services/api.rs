@@ -4,6 +4,8 @@ use complaint_domain::config::{ConfigError, OrgConfig};
 use complaint_domain::knowledge::KnowledgeBase;
 use gloo_net::http::Request;
 
+use super::json::BrowserJson;
+
 /// Where the organisation's static API lives, relative to the app's origin.
 pub const API_BASE: &str = "/api/v1";
 
@@ -48,11 +50,12 @@ pub async fn get_text(url: &str) -> Result<String, FetchError> {
 pub async fn load_config() -> Result<OrgConfig, FetchError> {
     let url = format!("{API_BASE}/config.json");
     let text = get_text(&url).await?;
-    OrgConfig::from_json(&text).map_err(|e: ConfigError| FetchError::Malformed(e.to_string()))
+    OrgConfig::from_json_with(&text, &BrowserJson)
+        .map_err(|e: ConfigError| FetchError::Malformed(e.to_string()))
 }
 
 /// The common answers. Optional: a failure here only means the step offers none.
 pub async fn load_knowledge_base() -> Result<KnowledgeBase, FetchError> {
     let text = get_text(&format!("{API_BASE}/knowledge-base.json")).await?;
-    KnowledgeBase::from_json(&text).map_err(FetchError::Malformed)
+    KnowledgeBase::from_json_with(&text, &BrowserJson).map_err(FetchError::Malformed)
 }

@@ -6,6 +6,7 @@ pub mod device;
 pub mod drafts;
 pub mod helped;
 pub mod images;
+pub mod json;
 pub mod locale;
 pub mod offline;
 pub mod snapshot;

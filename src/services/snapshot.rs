@@ -4,6 +4,8 @@
 
 use complaint_domain::draft::Draft;
 
+use super::json;
+
 const KEY: &str = "complaint-desk.unsaved-draft";
 
 fn storage() -> Option<web_sys::Storage> {
@@ -12,7 +14,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// Keeps a copy now; a full or blocked storage just means this safety net is missing.
 pub fn keep(draft: &Draft) {
-    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(draft)) {
+    if let (Some(storage), Some(json)) = (storage(), json::stringify(draft)) {
         let _ = storage.set_item(KEY, &json);
     }
 }
@@ -22,7 +24,7 @@ pub fn take() -> Option<Draft> {
     let storage = storage()?;
     let json = storage.get_item(KEY).ok().flatten()?;
     let _ = storage.remove_item(KEY);
-    serde_json::from_str(&json).ok()
+    json::parse(&json).ok()
 }
 
 /// Drops the copy if it is of draft `id` (a sent complaint must not come back as a draft).
@@ -32,7 +34,7 @@ pub fn discard(id: &str) {
         .get_item(KEY)
         .ok()
         .flatten()
-        .and_then(|json| serde_json::from_str::<Draft>(&json).ok());
+        .and_then(|json| json::parse::<Draft>(&json).ok());
     if copy.is_some_and(|d| d.id == id) {
         let _ = storage.remove_item(KEY);
     }

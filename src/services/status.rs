@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::device;
+use super::json::{self, BrowserJson};
 
 /// A status host that has not answered by then is treated as unreachable.
 const TIMEOUT_MS: i32 = 10_000;
@@ -67,7 +68,8 @@ pub async fn status_key(reference: &str, verifier: &str) -> Result<String, Statu
 /// Fetches and checks the status file named `key` under `base`; a good answer is saved on the device.
 pub async fn fetch_status(base: &str, key: &str) -> Result<StatusRecord, StatusError> {
     let text = fetch_text(&status_path(base, key)).await?;
-    let record = StatusRecord::from_json(&text).map_err(StatusError::Unreadable)?;
+    let record =
+        StatusRecord::from_json_with(&text, &BrowserJson).map_err(StatusError::Unreadable)?;
     save(key, &text);
     Ok(record)
 }
@@ -138,7 +140,7 @@ fn save(key: &str, text: &str) {
         fetched_at_ms: device::now_ms(),
         text: text.to_owned(),
     };
-    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&entry)) {
+    if let (Some(storage), Some(json)) = (storage(), json::stringify(&entry)) {
         // A full or blocked storage only costs the offline copy.
         let _ = storage.set_item(&format!("{SAVED_PREFIX}{key}"), &json);
     }
@@ -149,9 +151,9 @@ pub fn saved(key: &str) -> Option<SavedStatus> {
     let json = storage()?
         .get_item(&format!("{SAVED_PREFIX}{key}"))
         .ok()??;
-    let entry: SavedEntry = serde_json::from_str(&json).ok()?;
+    let entry: SavedEntry = json::parse(&json).ok()?;
     Some(SavedStatus {
-        record: StatusRecord::from_json(&entry.text).ok()?,
+        record: StatusRecord::from_json_with(&entry.text, &BrowserJson).ok()?,
         fetched_at_ms: entry.fetched_at_ms,
     })
 }

@@ -6,7 +6,7 @@ use gloo_net::http::Request;
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, BlobPropertyBag, FormData};
 
-use super::device;
+use super::{device, json};
 
 /// How long to wait for an answer before treating the network as gone.
 const TIMEOUT_MS: i32 = 30_000;
@@ -53,14 +53,12 @@ pub async fn send(
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     match status {
-        200..=299 => serde_json::from_str::<Accepted>(&text).map_err(|e| {
+        200..=299 => json::parse::<Accepted>(&text).map_err(|e| {
             SendError::Unavailable(format!("the server's answer could not be read: {e}"))
         }),
         400..=499 => Err(SendError::Rejected {
             status,
-            message: serde_json::from_str::<Rejected>(&text)
-                .ok()
-                .and_then(|r| r.message),
+            message: json::parse::<Rejected>(&text).ok().and_then(|r| r.message),
         }),
         _ => Err(SendError::Unavailable(format!("HTTP {status}"))),
     }
@@ -68,7 +66,7 @@ pub async fn send(
 
 fn form_data(submission: &Submission, uploads: &[Upload]) -> Result<FormData, JsValue> {
     let form = FormData::new()?;
-    let json = serde_json::to_string(submission).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let json = json::stringify(submission).ok_or("the complaint could not be written as JSON")?;
     let options = BlobPropertyBag::new();
     options.set_type("application/json");
     let parts = js_sys::Array::of1(&JsValue::from_str(&json));

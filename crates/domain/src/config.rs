@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
 use crate::evidence::AttachmentLimits;
+use crate::json::{JsonParser, SerdeJson};
 use crate::localized::LocalizedText;
 use crate::service_levels::ServiceLevels;
 
@@ -237,7 +238,11 @@ pub enum ConfigProblem {
 
 impl OrgConfig {
     pub fn from_json(text: &str) -> Result<OrgConfig, ConfigError> {
-        let config: OrgConfig = serde_json::from_str(text).map_err(|e| ConfigError::Malformed {
+        OrgConfig::from_json_with(text, &SerdeJson)
+    }
+
+    pub fn from_json_with(text: &str, json: &impl JsonParser) -> Result<OrgConfig, ConfigError> {
+        let config: OrgConfig = json.parse(text).map_err(|e| ConfigError::Malformed {
             detail: e.to_string(),
         })?;
         config.validate().map_err(ConfigError::Invalid)?;

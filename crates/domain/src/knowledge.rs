@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{JsonParser, SerdeJson};
 use crate::localized::LocalizedText;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,7 +24,11 @@ pub struct Article {
 
 impl KnowledgeBase {
     pub fn from_json(text: &str) -> Result<KnowledgeBase, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        KnowledgeBase::from_json_with(text, &SerdeJson)
+    }
+
+    pub fn from_json_with(text: &str, json: &impl JsonParser) -> Result<KnowledgeBase, String> {
+        json.parse(text).map_err(|e| e.to_string())
     }
 
     /// The articles for a category, skipping any with no text at all.

@@ -12,6 +12,7 @@ pub mod draft;
 pub mod evidence;
 pub mod i18n;
 pub mod instant;
+pub mod json;
 pub mod knowledge;
 pub mod localized;
 pub mod my_complaints;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
 use crate::instant::Instant;
+use crate::json::{JsonError, JsonParser, SerdeJson};
 
 pub const STATUS_SCHEMA: u32 = 1;
 
@@ -180,6 +181,12 @@ impl fmt::Display for StatusProblem {
     }
 }
 
+#[derive(Deserialize)]
+struct Versioned {
+    #[serde(default)]
+    schema_version: Option<u64>,
+}
+
 /// The history as published, before its stage names are checked.
 #[derive(Deserialize)]
 struct PublishedEntry {
@@ -205,22 +212,32 @@ struct Published {
 
 impl StatusRecord {
     pub fn from_json(text: &str) -> Result<StatusRecord, StatusProblem> {
+        StatusRecord::from_json_with(text, &SerdeJson)
+    }
+
+    pub fn from_json_with(
+        text: &str,
+        json: &impl JsonParser,
+    ) -> Result<StatusRecord, StatusProblem> {
         if text.len() > MAX_STATUS_BYTES {
             return Err(StatusProblem::TooLarge);
         }
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|_| StatusProblem::NotJson)?;
-        match value.get("schema_version").and_then(|v| v.as_u64()) {
+        let shape = |e: JsonError| match e {
+            JsonError::Syntax(_) => StatusProblem::NotJson,
+            JsonError::Shape(e) => StatusProblem::WrongShape(e),
+        };
+        // The version first: a later schema may have another shape, and deserves its own message.
+        let version: Versioned = json.parse(text).map_err(shape)?;
+        match version.schema_version {
             Some(v) if v == u64::from(STATUS_SCHEMA) => {}
             Some(v) => return Err(StatusProblem::UnsupportedVersion(v)),
             None => {
                 return Err(StatusProblem::WrongShape(
-                    "schema_version is missing or not a number".into(),
+                    "schema_version is missing".into(),
                 ))
             }
         }
-        let published: Published =
-            serde_json::from_value(value).map_err(|e| StatusProblem::WrongShape(e.to_string()))?;
+        let published: Published = json.parse(text).map_err(shape)?;
         let history = published
             .history
             .into_iter()
