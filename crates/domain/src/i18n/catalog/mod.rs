@@ -174,6 +174,9 @@ keys! {
         ReceiptTitle,
         Received,
         FileAnother,
+        FileNoRoom,
+        FileNotKept,
+        DeviceFull,
     }
 }
 
