@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod helped;
 pub mod images;
 pub mod locale;
+pub mod locks;
 pub mod offline;
 pub mod snapshot;
 pub mod submit;
