@@ -157,8 +157,11 @@ async fn the_outbox_keeps_entries_oldest_first_until_unqueued() {
         ["first", "later"]
     );
     assert_eq!(waiting[0].attempts, 1, "updated in place, not duplicated");
+    let one = store.waiting("first").await.expect("waiting");
+    assert_eq!(one.map(|e| e.attempts), Some(1));
     store.unqueue("first").await.expect("unqueue");
     assert_eq!(store.outbox().await.expect("outbox").len(), 1);
+    assert!(store.waiting("first").await.expect("waiting").is_none());
     store.close();
     DraftStore::delete_database(&name).await.expect("delete db");
 }

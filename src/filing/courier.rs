@@ -9,9 +9,8 @@ use complaint_domain::outbox::OutboxEntry;
 use complaint_domain::submission::{Accepted, Submission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::autosave::{DraftSaver, StorageStatus};
 use super::flow::FilingSession;
@@ -19,12 +18,27 @@ use crate::services::submit::{self, SendError, Upload};
 use crate::services::{device, locks};
 
 /// Tells the app's other tabs that a complaint was delivered, so one showing it as waiting shows the receipt.
+/// A message is `[id, reference, received_at, pin]`: a plain array needs no serialiser in the Wasm.
 const CHANNEL: &str = "complaint-desk.outbox";
 
-#[derive(Serialize, Deserialize)]
-struct Delivered {
-    id: String,
-    accepted: Accepted,
+fn delivered_message(id: &str, accepted: &Accepted) -> js_sys::Array {
+    let optional = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+    js_sys::Array::of4(
+        &id.into(),
+        &accepted.reference.as_str().into(),
+        &optional(&accepted.received_at),
+        &optional(&accepted.pin),
+    )
+}
+
+fn read_delivered(message: &JsValue) -> Option<(String, Accepted)> {
+    let fields: &js_sys::Array = message.dyn_ref()?;
+    let accepted = Accepted {
+        reference: fields.get(1).as_string()?,
+        received_at: fields.get(2).as_string(),
+        pin: fields.get(3).as_string(),
+    };
+    Some((fields.get(0).as_string()?, accepted))
 }
 
 /// The Web Lock held while a complaint is being sent.
@@ -183,13 +197,7 @@ impl Courier {
         }
         self.saver.forget(id.to_owned());
         if let Some(channel) = self.channel.get_value() {
-            let news = Delivered {
-                id: id.to_owned(),
-                accepted: accepted.clone(),
-            };
-            if let Ok(message) = serde_json::to_string(&news) {
-                let _ = channel.post_message(&message.into());
-            }
+            let _ = channel.post_message(&delivered_message(id, &accepted));
         }
         self.show_delivered(id, accepted);
     }
@@ -209,13 +217,9 @@ impl Courier {
         };
         let on_message =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let news = event
-                    .data()
-                    .as_string()
-                    .and_then(|m| serde_json::from_str::<Delivered>(&m).ok());
-                if let Some(news) = news {
+                if let Some((id, accepted)) = read_delivered(&event.data()) {
                     if self.session.accepted.with_untracked(Option::is_none) {
-                        self.show_delivered(&news.id, news.accepted);
+                        self.show_delivered(&id, accepted);
                     }
                 }
             });

@@ -253,53 +253,20 @@ impl DraftStore {
         Ok(db)
     }
 
-    fn mark_closed(&self) {
-        self.connection.borrow().closed.set(true);
-    }
-
-    /// Runs `op` on the open connection; if the connection turns out to have been closed under it, once more
-    /// on a fresh one.
-    async fn run<T, F, Fut>(&self, op: F) -> Result<Result<T, Failure>, StoreError>
-    where
-        F: Fn(Database) -> Fut,
-        Fut: Future<Output = Result<T, Failure>>,
-    {
-        match op(self.connection().await?).await {
-            Err(failure) if failure.closed_connection() || failure.unexplained_abort() => {
-                // A forced close aborts the transaction before the `close` event arrives: let it arrive.
-                crate::services::device::sleep(0).await;
-                let closed = self.connection.borrow().closed.get();
-                if closed || failure.closed_connection() {
-                    self.mark_closed();
-                    Ok(op(self.connection().await?).await)
-                } else {
-                    Ok(Err(failure))
-                }
-            }
-            other => Ok(other),
+    /// A failed write, told apart. A connection closed under it is opened afresh by the next call (the autosave
+    /// writes again on the next change, and rewrites the files after a reopen).
+    async fn write_failed(&self, failure: Failure, needed: f64) -> StoreError {
+        if failure.closed_connection() {
+            self.connection.borrow().closed.set(true);
         }
+        write_error(failure, needed).await
     }
 
-    /// A write: `needed` is the size of any Blob it carries, to tell a full device from other failures.
-    async fn write<F, Fut>(&self, needed: f64, op: F) -> Result<(), StoreError>
-    where
-        F: Fn(Database) -> Fut,
-        Fut: Future<Output = Result<(), Failure>>,
-    {
-        match self.run(op).await? {
-            Ok(()) => Ok(()),
-            Err(failure) => Err(write_error(failure, needed).await),
+    fn read_failed(&self, failure: Failure) -> StoreError {
+        if failure.closed_connection() {
+            self.connection.borrow().closed.set(true);
         }
-    }
-
-    async fn read<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
-    where
-        F: Fn(Database) -> Fut,
-        Fut: Future<Output = Result<T, Failure>>,
-    {
-        self.run(op)
-            .await?
-            .map_err(|failure| StoreError::Read(failure.detail))
+        StoreError::Read(failure.detail)
     }
 
     /// Writes one serde record (keyed by its key path), replacing any with the same key.
@@ -308,39 +275,62 @@ impl DraftStore {
         store: &str,
         value: &T,
     ) -> Result<(), StoreError> {
-        self.write(0.0, |db| async move {
+        let db = self.connection().await?;
+        let done = async {
             let tx = db
                 .transaction(store)
                 .with_mode(TransactionMode::Readwrite)
                 .build()?;
             tx.object_store(store)?.put(value).serde()?.await?;
             commit(tx).await
-        })
-        .await
+        };
+        match done.await {
+            Ok(()) => Ok(()),
+            Err(failure) => Err(self.write_failed(failure, 0.0).await),
+        }
     }
 
     async fn all_records<T: serde::de::DeserializeOwned>(
         &self,
         store: &str,
     ) -> Result<Vec<T>, StoreError> {
-        self.read(|db| async move {
+        let db = self.connection().await?;
+        let records = async {
             let tx = db.transaction(store).build()?;
             let records = tx.object_store(store)?.get_all::<T>().serde()?.await?;
-            Ok(records.collect::<Result<Vec<T>, _>>()?)
-        })
-        .await
+            Ok::<_, Failure>(records.collect::<Result<Vec<T>, _>>()?)
+        };
+        records.await.map_err(|f| self.read_failed(f))
     }
 
-    async fn delete_record(&self, store: &str, key: &str) -> Result<(), StoreError> {
-        self.write(0.0, |db| async move {
+    /// Deletes `keys[i]` from `stores[i]`, all in one transaction.
+    async fn delete_records(&self, stores: &[&str], keys: &[&str]) -> Result<(), StoreError> {
+        let db = self.connection().await?;
+        let mut names: Vec<&str> = stores.to_vec();
+        names.dedup();
+        let done = async {
             let tx = db
-                .transaction(store)
+                .transaction(names.as_slice())
                 .with_mode(TransactionMode::Readwrite)
                 .build()?;
-            tx.object_store(store)?.delete(key).await?;
+            for (store, key) in stores.iter().zip(keys) {
+                tx.object_store(store)?.delete(*key).await?;
+            }
             commit(tx).await
-        })
-        .await
+        };
+        match done.await {
+            Ok(()) => Ok(()),
+            Err(failure) => Err(self.write_failed(failure, 0.0).await),
+        }
+    }
+
+    async fn get_record(&self, store: &str, key: &str) -> Result<Option<JsValue>, StoreError> {
+        let db = self.connection().await?;
+        let record = async {
+            let tx = db.transaction(store).build()?;
+            Ok::<_, Failure>(tx.object_store(store)?.get(key).primitive()?.await?)
+        };
+        record.await.map_err(|f| self.read_failed(f))
     }
 
     /// Saves the draft, replacing any earlier copy with the same id.
@@ -349,11 +339,12 @@ impl DraftStore {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Draft>, StoreError> {
-        self.read(|db| async move {
+        let db = self.connection().await?;
+        let draft = async {
             let tx = db.transaction(DRAFTS).build()?;
-            Ok(tx.object_store(DRAFTS)?.get(id).serde()?.await?)
-        })
-        .await
+            Ok::<_, Failure>(tx.object_store(DRAFTS)?.get(id).serde()?.await?)
+        };
+        draft.await.map_err(|f| self.read_failed(f))
     }
 
     /// Every stored draft, newest first.
@@ -370,21 +361,13 @@ impl DraftStore {
             .await?
             .map(|d| d.attachments.into_iter().map(|a| a.id).collect())
             .unwrap_or_default();
-        let files = &files;
-        self.write(0.0, |db| async move {
-            let tx = db
-                .transaction([DRAFTS, FILES])
-                .with_mode(TransactionMode::Readwrite)
-                .build()?;
-            tx.object_store(DRAFTS)?.delete(id).await?;
-            let file_store = tx.object_store(FILES)?;
-            for file_id in files {
-                let key: &str = file_id;
-                file_store.delete(key).await?;
-            }
-            commit(tx).await
-        })
-        .await
+        let mut stores = vec![DRAFTS];
+        let mut keys = vec![id];
+        for file in &files {
+            stores.push(FILES);
+            keys.push(file);
+        }
+        self.delete_records(&stores, &keys).await
     }
 
     /// Keeps an evidence file's bytes as a Blob (IndexedDB stores Blobs natively; no base64).
@@ -396,34 +379,30 @@ impl DraftStore {
             .and_then(|()| set("draft_id", &file.draft_id.as_str().into()))
             .and_then(|()| set("blob", &file.blob))
             .map_err(|e| StoreError::Write(format!("{e:?}")))?;
-        let record = &record;
-        self.write(file.blob.size(), |db| async move {
+        let db = self.connection().await?;
+        let done = async {
             let tx = db
                 .transaction(FILES)
                 .with_mode(TransactionMode::Readwrite)
                 .build()?;
-            tx.object_store(FILES)?
-                .put(JsValue::from(record.clone()))
-                .await?;
+            tx.object_store(FILES)?.put(JsValue::from(record)).await?;
             commit(tx).await
-        })
-        .await
+        };
+        match done.await {
+            Ok(()) => Ok(()),
+            Err(failure) => Err(self.write_failed(failure, file.blob.size()).await),
+        }
     }
 
     pub async fn get_file(&self, id: &str) -> Result<Option<Blob>, StoreError> {
-        let record: Option<JsValue> = self
-            .read(|db| async move {
-                let tx = db.transaction(FILES).build()?;
-                Ok(tx.object_store(FILES)?.get(id).primitive()?.await?)
-            })
-            .await?;
+        let record = self.get_record(FILES, id).await?;
         Ok(record
             .and_then(|r| Reflect::get(&r, &"blob".into()).ok())
             .and_then(|b| b.dyn_into::<Blob>().ok()))
     }
 
     pub async fn delete_file(&self, id: &str) -> Result<(), StoreError> {
-        self.delete_record(FILES, id).await
+        self.delete_records(&[FILES], &[id]).await
     }
 
     /// Puts a complaint in the outbox (or updates its attempt count).
@@ -438,22 +417,20 @@ impl DraftStore {
         Ok(entries)
     }
 
-    /// One waiting complaint, as stored now (another tab may have sent or retried it meanwhile).
+    /// Whether a complaint is still waiting, as stored now (another tab may have sent it meanwhile), and how
+    /// many attempts it has had.
     pub async fn waiting(&self, id: &str) -> Result<Option<OutboxEntry>, StoreError> {
-        self.read(|db| async move {
-            let tx = db.transaction(OUTBOX).build()?;
-            Ok(tx.object_store(OUTBOX)?.get(id).serde()?.await?)
-        })
-        .await
+        Ok(self.outbox().await?.into_iter().find(|e| e.id == id))
     }
 
     pub async fn unqueue(&self, id: &str) -> Result<(), StoreError> {
-        self.delete_record(OUTBOX, id).await
+        self.delete_records(&[OUTBOX], &[id]).await
     }
 
     /// Empties every store: drafts, files, the outbox and the sent list.
     pub async fn clear_all(&self) -> Result<(), StoreError> {
-        self.write(0.0, |db| async move {
+        let db = self.connection().await?;
+        let done = async {
             let tx = db
                 .transaction([DRAFTS, FILES, OUTBOX, SENT])
                 .with_mode(TransactionMode::Readwrite)
@@ -462,8 +439,11 @@ impl DraftStore {
                 tx.object_store(name)?.clear()?.await?;
             }
             commit(tx).await
-        })
-        .await
+        };
+        match done.await {
+            Ok(()) => Ok(()),
+            Err(failure) => Err(self.write_failed(failure, 0.0).await),
+        }
     }
 
     /// Remembers a complaint the organisation has accepted ("my complaints").

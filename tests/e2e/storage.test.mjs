@@ -108,17 +108,22 @@ test('a photo the full device cannot keep is announced, stays attached and remov
   await warning.waitFor();
   await page.getByRole('button', { name: 'Remove parcel.png' }).waitFor();
   assert.equal(await page.getByRole('button', { name: /^Remove / }).count(), 2, 'still attached, in memory');
-  const kept = await stored(page);
-  assert.deepEqual(kept.descriptions, [BEFORE], 'the written answers are kept');
-  assert.equal(kept.files.length, 1, 'only the photo that fitted is on the device');
+  assert.equal((await stored(page)).files.length, 1, 'only the photo that fitted is on the device');
 
   await page.getByRole('button', { name: 'Remove parcel.png' }).click();
   await warning.waitFor({ state: 'detached' });
   assert.equal(await page.getByRole('button', { name: /^Remove / }).count(), 1);
   await page.getByRole('button', { name: 'Remove label.png' }).click();
   await page.getByText('No files added yet.').waitFor();
-  await eventuallyStored(page, (s) => s.files.length === 0, 'removed photos leave the device');
 
+  // Chromium still counts the refused photo's bytes for a while, so the text may have gone to the
+  // localStorage copy rather than to IndexedDB: either way it comes back.
+  await page.reload();
+  await page.getByRole('button', { name: 'Continue your complaint' }).click();
+  await filing.atStep(5);
+  await page.getByText('No files added yet.').waitFor();
+  await backToDescription();
+  assert.equal(await page.getByLabel('Describe what happened').inputValue(), BEFORE);
   await device.restore();
   assert.deepEqual(problems, []);
 });
