@@ -111,8 +111,12 @@ impl DraftSaver {
                     let mut unfinished = not_waiting(&store).await;
                     if let Some(copy) = kept_aside {
                         unfinished.retain(|d| d.id != copy.id);
-                        unfinished.push(copy);
-                        unfinished.sort_by(|a, b| b.updated_at_ms.total_cmp(&a.updated_at_ms));
+                        // Newest first, like the rest of the list.
+                        let at = unfinished
+                            .iter()
+                            .position(|d| d.updated_at_ms < copy.updated_at_ms)
+                            .unwrap_or(unfinished.len());
+                        unfinished.insert(at, copy);
                     }
                     unfinished.retain(|d| !d.is_empty());
                     saver.status.set(StorageStatus::Ready);

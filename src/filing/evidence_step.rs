@@ -199,7 +199,7 @@ fn UnsavedFiles() -> impl IntoView {
         })
     };
     view! {
-        {move || messages().into_iter().map(|text| view! { <p class="storage-warning">{text}</p> }).collect_view()}
+        {move || messages().into_iter().map(|text| view! { <p class="field-error">{text}</p> }).collect_view()}
     }
 }
 
