@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { assertAccessible } from './support/a11y.mjs';
 import { useFormPage, useServerAndBrowser } from './support/harness.mjs';
 import { PNG_1x1, daysAgo } from './support/filing.mjs';
 import { noisePng } from './support/images.mjs';
@@ -109,6 +110,7 @@ test('a photo the full device cannot keep is announced, stays attached and remov
   await page.getByRole('button', { name: 'Remove parcel.png' }).waitFor();
   assert.equal(await page.getByRole('button', { name: /^Remove / }).count(), 2, 'still attached, in memory');
   assert.equal((await stored(page)).files.length, 1, 'only the photo that fitted is on the device');
+  await assertAccessible(page);
 
   await page.getByRole('button', { name: 'Remove parcel.png' }).click();
   await warning.waitFor({ state: 'detached' });
@@ -136,6 +138,7 @@ test('with no room even for the text, it is kept aside, the customer is told, an
   await page.getByLabel('Describe what happened').fill(BEFORE + AFTER);
   await page.getByRole('status').filter({ hasText: 'This device is out of storage space.' }).waitFor();
   assert.deepEqual((await stored(page)).descriptions, [], 'IndexedDB refused the draft');
+  await assertAccessible(page);
 
   await page.reload();
   await page.getByRole('button', { name: 'Continue your complaint' }).click();
