@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use complaint_desk::services::device;
-use complaint_desk::services::drafts::{DraftStore, StoredFile};
+use complaint_desk::services::drafts::{self, DraftStore, StoreError, StoredFile};
 use complaint_domain::draft::Draft;
 use complaint_domain::evidence::{AttachmentMeta, FileKind};
 use complaint_domain::outbox::OutboxEntry;
@@ -157,8 +157,11 @@ async fn the_outbox_keeps_entries_oldest_first_until_unqueued() {
         ["first", "later"]
     );
     assert_eq!(waiting[0].attempts, 1, "updated in place, not duplicated");
+    let one = store.waiting("first").await.expect("waiting");
+    assert_eq!(one.map(|e| e.attempts), Some(1));
     store.unqueue("first").await.expect("unqueue");
     assert_eq!(store.outbox().await.expect("outbox").len(), 1);
+    assert!(store.waiting("first").await.expect("waiting").is_none());
     store.close();
     DraftStore::delete_database(&name).await.expect("delete db");
 }
@@ -225,4 +228,148 @@ async fn a_database_from_the_first_schema_upgrades_with_its_drafts_intact() {
     assert!(store.sent().await.expect("sent store exists").is_empty());
     store.close();
     DraftStore::delete_database(&name).await.expect("delete db");
+}
+
+/// A database at the current version that lacks stores the app expects (written by something else, or
+/// damaged): the store opens, and a write to a missing store is a typed error, not a panic.
+#[wasm_bindgen_test]
+async fn a_write_the_browser_refuses_is_a_typed_error_not_a_panic() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+
+    let name = fresh_db_name();
+    let foreign = Database::open(name.as_str())
+        .with_version(drafts::DB_VERSION)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store("drafts")
+                .with_key_path(indexed_db_futures::KeyPath::One("id"))
+                .build()?;
+            Ok(())
+        })
+        .await
+        .expect("open a database with the drafts store only");
+    foreign.close();
+
+    let store = DraftStore::open(&name).await.expect("open");
+    let refused = store
+        .put_file(&StoredFile {
+            id: "f1".into(),
+            draft_id: "d1".into(),
+            blob: blob(b"%PDF-1.4", "application/pdf"),
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Write(ref detail)) if detail.contains("NotFoundError")),
+        "{refused:?}"
+    );
+    assert!(matches!(store.outbox().await, Err(StoreError::Read(_))));
+    // What the database does hold still works.
+    let draft = Draft::new("d1", 1.0);
+    store
+        .put(&draft)
+        .await
+        .expect("the drafts store still takes writes");
+    assert_eq!(store.get("d1").await.expect("get"), Some(draft));
+    store.close();
+    DraftStore::delete_database(&name).await.expect("delete db");
+}
+
+#[wasm_bindgen_test]
+async fn waiting_on_a_future_that_never_settles_ends_in_a_timeout_within_the_limit() {
+    let started = device::now_ms();
+    let result = drafts::within(futures::future::pending::<Result<(), StoreError>>(), 200).await;
+    let waited = device::now_ms() - started;
+    assert_eq!(result, Err(StoreError::TimedOut));
+    assert!(
+        (190.0..1_000.0).contains(&waited),
+        "gave up after {waited} ms"
+    );
+}
+
+/// An `open()` blocked for good: another connection holds the database at an older version and never lets
+/// go, so the upgrade can neither start nor fail.
+#[wasm_bindgen_test]
+async fn an_open_that_never_settles_gives_up_within_the_limit() {
+    use indexed_db_futures::database::Database;
+
+    let name = fresh_db_name();
+    let stubborn = Database::open(name.as_str())
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, _| Ok(()))
+        .await
+        .expect("open v1");
+    let started = device::now_ms();
+    let result = DraftStore::open_within(&name, 300).await;
+    let waited = device::now_ms() - started;
+    assert!(
+        matches!(result, Err(StoreError::TimedOut)),
+        "{:?}",
+        result.err()
+    );
+    assert!(
+        (290.0..1_500.0).contains(&waited),
+        "gave up after {waited} ms"
+    );
+    stubborn.close();
+    // Not deleted: the abandoned open goes on in the browser and holds the (uniquely named) database.
+}
+
+/// The customer clears the site's data, or another tab deletes the database, while this page has it open.
+#[wasm_bindgen_test]
+async fn the_store_reopens_after_its_database_is_deleted_underneath() {
+    let name = fresh_db_name();
+    let store = DraftStore::open(&name).await.expect("open");
+    let mut draft = Draft::new(device::new_uuid(), 1.0);
+    draft.description = "typed before the clear".into();
+    store.put(&draft).await.expect("put");
+
+    // A deletion waits until every connection closes: the store must let go when asked.
+    drafts::within(DraftStore::delete_database(&name), 2_000)
+        .await
+        .expect("the open store does not block the deletion");
+
+    assert_eq!(store.reopened(), 0);
+    assert_eq!(store.all().await.expect("read after the deletion"), vec![]);
+    assert_eq!(store.reopened(), 1, "opened afresh for the first read");
+    draft.description.push_str(", and after it");
+    store
+        .put(&draft)
+        .await
+        .expect("the in-memory copy is saved again");
+    store
+        .put_file(&StoredFile {
+            id: "f1".into(),
+            draft_id: draft.id.clone(),
+            blob: blob(b"%PDF-1.4", "application/pdf"),
+        })
+        .await
+        .expect("files too");
+
+    let other = DraftStore::open(&name).await.expect("a second connection");
+    assert_eq!(other.get(&draft.id).await.expect("get"), Some(draft));
+    assert!(other.get_file("f1").await.expect("get file").is_some());
+    other.close();
+    store.close();
+    DraftStore::delete_database(&name).await.expect("delete db");
+}
+
+#[wasm_bindgen_test]
+fn a_failed_write_counts_as_a_full_device_only_when_the_quota_has_no_room_for_it() {
+    const MB: f64 = 1024.0 * 1024.0;
+    assert!(
+        drafts::lacks_room(9.9 * MB, 10.0 * MB, 2.0 * MB),
+        "a photo that does not fit"
+    );
+    assert!(
+        drafts::lacks_room(10.5 * MB, 10.0 * MB, 0.0),
+        "already over quota"
+    );
+    assert!(
+        drafts::lacks_room(10.0 * MB - 1_000.0, 10.0 * MB, 0.0),
+        "a draft with no margin left"
+    );
+    assert!(
+        !drafts::lacks_room(1.0 * MB, 10.0 * MB, 2.0 * MB),
+        "room to spare: some other failure"
+    );
 }

@@ -1,6 +1,9 @@
 //! Keeps the filing session's draft in IndexedDB as the customer types (≤ 400 ms after the last change, and
 //! at once when the page is hidden or closed), and offers the last unfinished draft back on the next visit.
-//! If storage is missing, blocked or never opens, the form works from memory and says so.
+//! If storage is missing, blocked or never opens, the form works from memory and says so. If the device runs
+//! out of space, the text goes to a `localStorage` copy and photos that do not fit stay in memory, listed in
+//! `unsaved_files` so the customer is told. If the browser empties the store mid-draft, the store reopens and
+//! what is in memory is written again.
 
 use std::rc::Rc;
 
@@ -11,7 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::flow::FilingSession;
-use crate::services::drafts::{DraftStore, StoredFile, DEFAULT_DB_NAME};
+use crate::services::drafts::{DraftStore, StoreError, StoredFile, DEFAULT_DB_NAME};
 use crate::services::{device, snapshot};
 
 const DEBOUNCE_MS: i32 = 400;
@@ -23,6 +26,14 @@ pub enum StorageStatus {
     Opening,
     Ready,
     Unavailable,
+}
+
+/// An evidence file kept only in memory: the device refused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsavedFile {
+    pub id: String,
+    /// Refused for want of space (rather than for another reason).
+    pub no_room: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -41,6 +52,12 @@ pub struct DraftSaver {
     /// Tells the app's other tabs which draft this tab has just saved.
     channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
     tab_id: StoredValue<String>,
+    /// The device is out of space: the draft's text is kept in the `localStorage` copy instead.
+    pub out_of_space: RwSignal<bool>,
+    /// Evidence files the device would not keep; they are still attached, in memory.
+    pub unsaved_files: RwSignal<Vec<UnsavedFile>>,
+    /// The store's reopen count when files were last written: a change means the browser emptied it.
+    files_written_at_reopen: StoredValue<u32>,
 }
 
 impl DraftSaver {
@@ -56,17 +73,32 @@ impl DraftSaver {
             stale: RwSignal::new(false),
             channel: StoredValue::new_local(None),
             tab_id: StoredValue::new(device::new_uuid()),
+            out_of_space: RwSignal::new(false),
+            unsaved_files: RwSignal::new(Vec::new()),
+            files_written_at_reopen: StoredValue::new(0),
         };
         provide_context(saver);
         saver.listen_to_other_tabs(session);
         spawn_local(async move {
-            let last_moment = snapshot::take();
+            let last_moment = snapshot::peek();
             match DraftStore::open_within(DEFAULT_DB_NAME, OPEN_TIMEOUT_MS).await {
                 Ok(store) => {
+                    let mut kept_aside = None;
                     if let Some(copy) = last_moment {
                         let stored = store.get(&copy.id).await.ok().flatten();
-                        if stored.is_none_or(|s| s.revision < copy.revision) {
-                            let _ = store.put(&copy).await;
+                        let newer = stored.is_none_or(|s| s.revision < copy.revision);
+                        let folded = if newer {
+                            store.put(&copy).await
+                        } else {
+                            Ok(())
+                        };
+                        match folded {
+                            Ok(()) => snapshot::discard(&copy.id),
+                            // Still no room: the copy stays in `localStorage` and is offered from there.
+                            Err(e) => {
+                                saver.out_of_space.set(e == StoreError::Full);
+                                kept_aside = Some(copy);
+                            }
                         }
                     }
                     // The store is shared first, so an expiry set meanwhile by the form is never missed.
@@ -77,11 +109,21 @@ impl DraftSaver {
                         prune(&store, days, &current).await;
                     }
                     let mut unfinished = not_waiting(&store).await;
+                    if let Some(copy) = kept_aside {
+                        unfinished.retain(|d| d.id != copy.id);
+                        // Newest first, like the rest of the list.
+                        let at = unfinished
+                            .iter()
+                            .position(|d| d.updated_at_ms < copy.updated_at_ms)
+                            .unwrap_or(unfinished.len());
+                        unfinished.insert(at, copy);
+                    }
                     unfinished.retain(|d| !d.is_empty());
                     saver.status.set(StorageStatus::Ready);
                     saver.offer(session, unfinished);
-                    // Anything typed while the store was opening is saved now.
+                    // Anything typed or attached while the store was opening is saved now.
                     saver.save_now(session);
+                    saver.write_files(store, session).await;
                 }
                 Err(e) => {
                     web_sys::console::warn_1(
@@ -162,8 +204,10 @@ impl DraftSaver {
             return;
         };
         let draft = session.draft.get_untracked();
+        // A complaint in the outbox is final: saving it again would only make another tab think it changed.
         if draft.is_empty()
             || session.accepted.with_untracked(Option::is_some)
+            || session.queued.get_untracked()
             || self.stale.get_untracked()
         {
             return;
@@ -179,12 +223,32 @@ impl DraftSaver {
                     if let Some((channel, message)) = announce {
                         let _ = channel.post_message(&message.into());
                     }
+                    if self.out_of_space.get_untracked() {
+                        self.out_of_space.set(false);
+                        snapshot::discard(&draft.id);
+                    }
+                    if self.status.get_untracked() != StorageStatus::Ready {
+                        self.status.set(StorageStatus::Ready);
+                    }
+                    if store.reopened() != self.files_written_at_reopen.get_value() {
+                        // The browser emptied the store under us: the files in memory go back in too.
+                        self.write_files(store, session).await;
+                    }
                 }
-                Err(e) => {
-                    web_sys::console::warn_1(&format!("the draft could not be saved: {e}").into())
-                }
+                Err(e) => self.keep_aside(&draft, &e),
             }
         });
+    }
+
+    /// IndexedDB refused the draft: keep its text in the `localStorage` copy, and say which safety net is left.
+    fn keep_aside(self, draft: &Draft, error: &StoreError) {
+        web_sys::console::warn_1(&format!("the draft could not be saved: {error}").into());
+        if snapshot::keep(draft) {
+            self.out_of_space.set(*error == StoreError::Full);
+        } else {
+            // Nothing on the device holds it now: the customer must know it lives only in this page.
+            self.status.set(StorageStatus::Unavailable);
+        }
     }
 
     /// Whether the store is open (reactive).
@@ -197,20 +261,66 @@ impl DraftSaver {
         self.store.get_value()
     }
 
-    /// Keeps an evidence file with its draft.
-    pub fn save_file(self, id: String, draft_id: String, blob: web_sys::Blob) {
-        let Some(store) = self.store() else { return };
-        spawn_local(async move {
-            if let Err(e) = store.put_file(&StoredFile { id, draft_id, blob }).await {
-                web_sys::console::warn_1(&format!("the file could not be saved: {e}").into());
-            }
-        });
+    /// Keeps an evidence file with its draft. One the device refuses stays in memory and is listed in
+    /// `unsaved_files`.
+    pub async fn save_file(self, id: String, draft_id: String, blob: web_sys::Blob) {
+        if let Some(store) = self.store() {
+            self.keep_file(&store, StoredFile { id, draft_id, blob })
+                .await;
+        }
     }
 
-    pub fn delete_file(self, id: String) {
+    async fn keep_file(self, store: &DraftStore, file: StoredFile) {
+        let result = store.put_file(&file).await;
+        if let Err(e) = &result {
+            web_sys::console::warn_1(&format!("the file could not be saved: {e}").into());
+        }
+        let listed = self
+            .unsaved_files
+            .with_untracked(|u| u.iter().any(|f| f.id == file.id));
+        if listed || result.is_err() {
+            self.unsaved_files.update(|unsaved| {
+                unsaved.retain(|f| f.id != file.id);
+                if let Err(e) = &result {
+                    unsaved.push(UnsavedFile {
+                        id: file.id.clone(),
+                        no_room: *e == StoreError::Full,
+                    });
+                }
+            });
+        }
+    }
+
+    /// Writes every evidence file held in memory for the session's draft.
+    async fn write_files(self, store: Rc<DraftStore>, session: FilingSession) {
+        self.files_written_at_reopen.set_value(store.reopened());
+        let draft_id = session.draft.with_untracked(|d| d.id.clone());
+        for (id, blob) in session.files.get_value() {
+            let draft_id = draft_id.clone();
+            self.keep_file(&store, StoredFile { id, draft_id, blob })
+                .await;
+        }
+    }
+
+    /// Removes a file; the room it took may be enough for those the device refused before.
+    pub fn delete_file(self, id: String, session: FilingSession) {
+        self.unsaved_files.update(|u| u.retain(|f| f.id != id));
         let Some(store) = self.store() else { return };
         spawn_local(async move {
-            let _ = store.delete_file(&id).await;
+            if store.delete_file(&id).await.is_err() {
+                return;
+            }
+            let waiting: Vec<String> = self
+                .unsaved_files
+                .with_untracked(|u| u.iter().map(|f| f.id.clone()).collect());
+            let draft_id = session.draft.with_untracked(|d| d.id.clone());
+            for (id, blob) in session.files.get_value() {
+                if waiting.contains(&id) {
+                    let draft_id = draft_id.clone();
+                    self.keep_file(&store, StoredFile { id, draft_id, blob })
+                        .await;
+                }
+            }
         });
     }
 
@@ -264,6 +374,8 @@ impl DraftSaver {
     pub fn clear_everything(self, session: FilingSession) {
         snapshot::clear_all();
         self.resumable.set(Vec::new());
+        self.unsaved_files.set(Vec::new());
+        self.out_of_space.set(false);
         session.start_afresh();
         let Some(store) = self.store() else {
             return;

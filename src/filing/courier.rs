@@ -1,6 +1,8 @@
 //! Delivers complaints: sends now when it can, and otherwise keeps the complaint in the device's outbox and
 //! tries again when the phone is back online, on the next visit, after a growing pause, or on "Try now".
-//! The Idempotency-Key makes every attempt the same complaint, so exactly one reaches the organisation.
+//! The Idempotency-Key makes every attempt the same complaint, so exactly one reaches the organisation; a
+//! Web Lock per complaint keeps two tabs from sending it at the same time, and the tab that delivers it tells
+//! the others.
 
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::outbox::OutboxEntry;
@@ -8,12 +10,41 @@ use complaint_domain::submission::{Accepted, Submission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::autosave::{DraftSaver, StorageStatus};
 use super::flow::FilingSession;
-use crate::services::device;
 use crate::services::submit::{self, SendError, Upload};
+use crate::services::{device, locks};
+
+/// Tells the app's other tabs that a complaint was delivered, so one showing it as waiting shows the receipt.
+/// A message is `[id, reference, received_at, pin]`: a plain array needs no serialiser in the Wasm.
+const CHANNEL: &str = "complaint-desk.outbox";
+
+fn delivered_message(id: &str, accepted: &Accepted) -> js_sys::Array {
+    let optional = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+    js_sys::Array::of4(
+        &id.into(),
+        &accepted.reference.as_str().into(),
+        &optional(&accepted.received_at),
+        &optional(&accepted.pin),
+    )
+}
+
+fn read_delivered(message: &JsValue) -> Option<(String, Accepted)> {
+    let fields: &js_sys::Array = message.dyn_ref()?;
+    let accepted = Accepted {
+        reference: fields.get(1).as_string()?,
+        received_at: fields.get(2).as_string(),
+        pin: fields.get(3).as_string(),
+    };
+    Some((fields.get(0).as_string()?, accepted))
+}
+
+/// The Web Lock held while a complaint is being sent.
+fn lock_name(id: &str) -> String {
+    format!("complaint-desk.send.{id}")
+}
 
 #[derive(Clone, Copy)]
 pub struct Courier {
@@ -22,6 +53,7 @@ pub struct Courier {
     /// Ids being sent by this tab right now: an attempt never overlaps another for the same complaint.
     in_flight: StoredValue<Vec<String>, LocalStorage>,
     timer: StoredValue<Option<i32>, LocalStorage>,
+    channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
 }
 
 impl Courier {
@@ -31,8 +63,10 @@ impl Courier {
             session,
             in_flight: StoredValue::new_local(Vec::new()),
             timer: StoredValue::new_local(None),
+            channel: StoredValue::new_local(None),
         };
         provide_context(courier);
+        courier.listen_to_other_tabs();
         // Once the store is open: bring back a complaint left waiting on an earlier visit, and try it now.
         Effect::new(move |started: Option<bool>| {
             let ready = saver.status.get() == StorageStatus::Ready;
@@ -57,7 +91,8 @@ impl Courier {
         if !self.claim(&id) {
             return;
         }
-        let result = submit::send(&endpoint, &body, &uploads).await;
+        let result =
+            locks::exclusive(&lock_name(&id), submit::send(&endpoint, &body, &uploads)).await;
         self.release(&id);
         match result {
             Ok(accepted) => self.delivered(&body, accepted).await,
@@ -87,16 +122,29 @@ impl Courier {
         });
     }
 
-    async fn attempt(self, mut entry: OutboxEntry) {
-        if !self.claim(&entry.id) {
+    async fn attempt(self, entry: OutboxEntry) {
+        let id = entry.id.clone();
+        if !self.claim(&id) {
             return;
         }
-        let uploads = self.uploads_for(&entry).await;
-        let result = submit::send(&entry.endpoint, &entry.submission, &uploads).await;
-        self.release(&entry.id);
+        locks::exclusive(&lock_name(&id), self.attempt_alone(entry)).await;
+        self.release(&id);
+    }
+
+    /// One attempt, while no other tab is sending this complaint.
+    async fn attempt_alone(self, seen: OutboxEntry) {
         let Some(store) = self.saver.store() else {
             return;
         };
+        // While this tab waited for the lock, another may have delivered the complaint or just tried it.
+        let mut entry = match store.waiting(&seen.id).await {
+            Ok(Some(now)) if now.attempts == seen.attempts || now.is_due(device::now_ms()) => now,
+            Ok(_) => return,
+            // Cannot tell: sending again is harmless, the Idempotency-Key makes it the same complaint.
+            Err(_) => seen,
+        };
+        let uploads = self.uploads_for(&entry).await;
+        let result = submit::send(&entry.endpoint, &entry.submission, &uploads).await;
         match result {
             Ok(accepted) => self.delivered(&entry.submission, accepted).await,
             Err(SendError::Unavailable(detail)) => {
@@ -148,10 +196,36 @@ impl Courier {
             }
         }
         self.saver.forget(id.to_owned());
+        if let Some(channel) = self.channel.get_value() {
+            let _ = channel.post_message(&delivered_message(id, &accepted));
+        }
+        self.show_delivered(id, accepted);
+    }
+
+    fn show_delivered(self, id: &str, accepted: Accepted) {
         if self.is_current(id) {
             self.session.queued.set(false);
+            self.saver.stale.set(false);
             self.session.accepted.set(Some(accepted));
         }
+    }
+
+    /// Another tab delivered a complaint: if this tab shows it waiting, it shows the receipt instead.
+    fn listen_to_other_tabs(self) {
+        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
+            return;
+        };
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                if let Some((id, accepted)) = read_delivered(&event.data()) {
+                    if self.session.accepted.with_untracked(Option::is_none) {
+                        self.show_delivered(&id, accepted);
+                    }
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        self.channel.set_value(Some(channel));
     }
 
     /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried.

@@ -84,6 +84,7 @@ pub fn EvidenceStep() -> impl IntoView {
             <FieldErrorMessage id="evidence-error" error=flow.error_for(field::EVIDENCE) />
             <div class="file-notices" role="alert">
                 {move || notices.get().iter().map(|n| view! { <p class="field-error">{notice_text(n)}</p> }).collect_view()}
+                <UnsavedFiles />
             </div>
             <div class="file-pickers">
                 <label class="button button--secondary file-picker" for=field::EVIDENCE>
@@ -152,11 +153,14 @@ async fn add_file(
     }
     let id = device::new_uuid();
     if let Some(saver) = saver {
-        saver.save_file(
-            id.clone(),
-            flow.draft.with_untracked(|d| d.id.clone()),
-            blob.clone(),
-        );
+        // Awaited, so a file the device refuses is shown with its message as it appears.
+        saver
+            .save_file(
+                id.clone(),
+                flow.draft.with_untracked(|d| d.id.clone()),
+                blob.clone(),
+            )
+            .await;
     }
     flow.files
         .update_value(|files| files.push((id.clone(), blob)));
@@ -169,6 +173,34 @@ async fn add_file(
         })
     });
     Ok(())
+}
+
+/// Says which attached files the device would not keep, and why, for as long as that is so.
+#[component]
+fn UnsavedFiles() -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let saver = use_saver();
+    let messages = move || {
+        let unsaved = saver.map(|s| s.unsaved_files.get()).unwrap_or_default();
+        flow.draft.with(|d| {
+            d.attachments
+                .iter()
+                .filter_map(|a| {
+                    let file = unsaved.iter().find(|f| f.id == a.id)?;
+                    let msg = if file.no_room {
+                        Msg::FileNoRoom
+                    } else {
+                        Msg::FileNotKept
+                    };
+                    Some(i18n.format(msg, &[("name", &a.name)]))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        {move || messages().into_iter().map(|text| view! { <p class="field-error">{text}</p> }).collect_view()}
+    }
 }
 
 /// The files added so far, each with a thumbnail (photos) and a Remove button.
@@ -211,7 +243,7 @@ fn AttachedFile(attachment: AttachmentMeta) -> impl IntoView {
         flow.files
             .update_value(|files| files.retain(|(file_id, _)| *file_id != id));
         if let Some(saver) = saver {
-            saver.delete_file(id.clone());
+            saver.delete_file(id.clone(), flow.session);
         }
         flow.edit(|d| d.attachments.retain(|a| a.id != id));
     };

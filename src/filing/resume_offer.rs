@@ -76,12 +76,16 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
     }
 }
 
-/// Says plainly when answers live only in memory, and reassures when they are being kept.
+/// Says plainly when answers live only in memory, or when the device is out of space.
 #[component]
 pub fn StorageNotice(saver: DraftSaver) -> impl IntoView {
+    let unavailable = move || saver.status.get() == StorageStatus::Unavailable;
     view! {
-        <Show when=move || saver.status.get() == StorageStatus::Unavailable>
+        <Show when=unavailable>
             <p class="notice notice--warning" role="status">{tr(Msg::StorageUnavailable)}</p>
+        </Show>
+        <Show when=move || saver.out_of_space.get() && !unavailable()>
+            <p class="notice notice--warning" role="status">{tr(Msg::DeviceFull)}</p>
         </Show>
     }
 }

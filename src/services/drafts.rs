@@ -4,16 +4,21 @@
 //! Every write transaction is committed explicitly (indexed_db_futures rolls back otherwise), and no
 //! non-IndexedDB future is awaited while a transaction is open (the browser would auto-commit it).
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::future::Future;
 
 use complaint_domain::draft::Draft;
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::outbox::OutboxEntry;
 use indexed_db_futures::database::Database;
+use indexed_db_futures::error::Error as IdbError;
+use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyPath;
 use js_sys::{Object, Reflect};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
@@ -22,6 +27,13 @@ pub const DEFAULT_DB_NAME: &str = "complaint-desk";
 
 /// The IndexedDB schema version. Raise it with a new step in [`upgrade`], never by editing an old step.
 pub const DB_VERSION: u32 = 3;
+
+/// How long a reopen (after the browser closed the connection) may take before the write is given up.
+const REOPEN_TIMEOUT_MS: i32 = 2_000;
+
+/// Room a write is assumed to need besides its Blob, when judging whether a failed write hit the quota.
+/// A draft is a few kilobytes; a device this close to its quota is full for our purposes.
+const ROOM_MARGIN_BYTES: f64 = 256.0 * 1024.0;
 
 const DRAFTS: &str = "drafts";
 const FILES: &str = "files";
@@ -34,6 +46,8 @@ pub enum StoreError {
     Unavailable(String),
     /// `open()` never settled (a known Safari fault).
     TimedOut,
+    /// The device has no room left for this write: the origin's storage quota is used up.
+    Full,
     Read(String),
     Write(String),
 }
@@ -43,18 +57,101 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::Unavailable(e) => write!(f, "storage unavailable: {e}"),
             StoreError::TimedOut => write!(f, "storage did not open in time"),
+            StoreError::Full => write!(f, "no room left on the device"),
             StoreError::Read(e) => write!(f, "could not read from the device: {e}"),
             StoreError::Write(e) => write!(f, "could not save on the device: {e}"),
         }
     }
 }
 
-fn read(e: impl fmt::Display) -> StoreError {
-    StoreError::Read(e.to_string())
+/// A request or transaction that failed, before it is told apart (full device, closed connection, other).
+#[derive(Debug)]
+struct Failure {
+    /// The DOMException's name, or empty when the library reported no exception (an aborted commit).
+    name: String,
+    detail: String,
 }
 
-fn write(e: impl fmt::Display) -> StoreError {
-    StoreError::Write(e.to_string())
+impl From<IdbError> for Failure {
+    fn from(e: IdbError) -> Self {
+        let name = match &e {
+            IdbError::DomException(d) => web_sys::DomException::from(d.clone()).name(),
+            _ => String::new(),
+        };
+        Failure {
+            name,
+            detail: e.to_string(),
+        }
+    }
+}
+
+impl Failure {
+    /// The connection had been closed under the request (deleted database, cleared site data).
+    fn closed_connection(&self) -> bool {
+        self.name == "InvalidStateError"
+    }
+
+    /// Aborted with no stated reason: what Chromium reports for a commit over quota, among others.
+    fn unexplained_abort(&self) -> bool {
+        matches!(self.name.as_str(), "" | "AbortError" | "UnknownError")
+    }
+}
+
+/// Whether a write needing `needed` bytes cannot fit in what the browser allows this origin.
+pub fn lacks_room(usage: f64, quota: f64, needed: f64) -> bool {
+    quota - usage < needed + ROOM_MARGIN_BYTES
+}
+
+/// This origin's usage and quota as the browser counts them (IndexedDB, the service worker's Cache Storage
+/// and the rest share one quota).
+async fn usage_and_quota() -> Option<(f64, f64)> {
+    let promise = web_sys::window()?.navigator().storage().estimate().ok()?;
+    let estimate: JsValue = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let estimate: web_sys::StorageEstimate = estimate.unchecked_into();
+    Some((estimate.get_usage()?, estimate.get_quota()?))
+}
+
+/// Tells a full device apart from other write failures. Chromium may abort a commit over quota without
+/// naming `QuotaExceededError` anywhere we can see, so an unexplained abort is checked against the quota.
+async fn write_error(failure: Failure, needed: f64) -> StoreError {
+    if failure.name == "QuotaExceededError" {
+        return StoreError::Full;
+    }
+    if failure.unexplained_abort() {
+        if let Some((usage, quota)) = usage_and_quota().await {
+            if lacks_room(usage, quota, needed) {
+                return StoreError::Full;
+            }
+        }
+    }
+    StoreError::Write(failure.detail)
+}
+
+/// Commits, keeping the transaction's own error: the library reports an abort without its reason.
+async fn commit(tx: Transaction<'_>) -> Result<(), Failure> {
+    let raw: web_sys::IdbTransaction = (**tx.as_sys()).clone();
+    tx.commit().await.map_err(|e| {
+        let mut failure = Failure::from(e);
+        if let Some(reason) = raw.error() {
+            failure.name = reason.name();
+            failure.detail = format!("{}: {}", reason.name(), reason.message());
+        }
+        failure
+    })
+}
+
+/// Gives up on `future` after `timeout_ms`, so the form is usable either way (an IndexedDB `open()` that
+/// never settles is a known Safari fault).
+pub async fn within<T>(
+    future: impl Future<Output = Result<T, StoreError>>,
+    timeout_ms: i32,
+) -> Result<T, StoreError> {
+    let future = std::pin::pin!(future);
+    let timeout = std::pin::pin!(crate::services::device::sleep(timeout_ms));
+    match futures::future::select(future, timeout).await {
+        futures::future::Either::Left((result, _)) => result,
+        futures::future::Either::Right(((), _)) => Err(StoreError::TimedOut),
+    }
 }
 
 /// An evidence file as stored: its bytes and which draft it belongs to.
@@ -64,41 +161,112 @@ pub struct StoredFile {
     pub blob: Blob,
 }
 
-pub struct DraftStore {
+/// One open connection, and whether the browser has closed it since.
+struct Connection {
     db: Database,
+    closed: std::rc::Rc<Cell<bool>>,
+    _on_versionchange: Closure<dyn FnMut()>,
+    _on_close: Closure<dyn FnMut()>,
 }
 
-impl DraftStore {
-    /// Opens (creating or upgrading) the named database.
-    pub async fn open(name: &str) -> Result<DraftStore, StoreError> {
+impl Connection {
+    async fn open(name: &str) -> Result<Connection, StoreError> {
         let db = Database::open(name)
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(|event, db| upgrade(event.old_version(), &db))
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(DraftStore { db })
+        let raw: web_sys::IdbDatabase = (**db.as_sys()).clone();
+        let closed = std::rc::Rc::new(Cell::new(false));
+        // Another tab's upgrade or a `deleteDatabase` (the customer clearing the site's data) waits until every
+        // connection closes: close at once, and open afresh on the next read or write.
+        let on_versionchange = Closure::<dyn FnMut()>::new({
+            let (raw, closed) = (raw.clone(), closed.clone());
+            move || {
+                raw.close();
+                closed.set(true);
+            }
+        });
+        // The browser closed the connection itself (site data cleared, storage evicted).
+        let on_close = Closure::<dyn FnMut()>::new({
+            let closed = closed.clone();
+            move || closed.set(true)
+        });
+        raw.set_onversionchange(Some(on_versionchange.as_ref().unchecked_ref()));
+        raw.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Connection {
+            db,
+            closed,
+            _on_versionchange: on_versionchange,
+            _on_close: on_close,
+        })
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // The handlers die with this value: detach them before the browser could call them.
+        let raw: &web_sys::IdbDatabase = self.db.as_sys();
+        raw.set_onversionchange(None);
+        raw.set_onclose(None);
+        raw.close();
+    }
+}
+
+pub struct DraftStore {
+    name: String,
+    connection: RefCell<Connection>,
+    reopened: Cell<u32>,
+}
+
+impl DraftStore {
+    /// Opens (creating or upgrading) the named database.
+    pub async fn open(name: &str) -> Result<DraftStore, StoreError> {
+        Ok(DraftStore {
+            name: name.to_owned(),
+            connection: RefCell::new(Connection::open(name).await?),
+            reopened: Cell::new(0),
+        })
     }
 
     /// Like [`DraftStore::open`], but gives up after `timeout_ms`, so the form is usable either way.
     pub async fn open_within(name: &str, timeout_ms: i32) -> Result<DraftStore, StoreError> {
-        let open = std::pin::pin!(DraftStore::open(name));
-        let timeout = std::pin::pin!(crate::services::device::sleep(timeout_ms));
-        match futures::future::select(open, timeout).await {
-            futures::future::Either::Left((result, _)) => result,
-            futures::future::Either::Right(((), _)) => Err(StoreError::TimedOut),
+        within(DraftStore::open(name), timeout_ms).await
+    }
+
+    /// How many times the connection had to be opened afresh because the browser closed it. Each time, the
+    /// database may have been emptied: whatever is kept only in memory should be written again.
+    pub fn reopened(&self) -> u32 {
+        self.reopened.get()
+    }
+
+    /// The open connection, opened afresh if the browser has closed it.
+    async fn connection(&self) -> Result<Database, StoreError> {
+        if !self.connection.borrow().closed.get() {
+            return Ok(self.connection.borrow().db.clone());
         }
+        let fresh = within(Connection::open(&self.name), REOPEN_TIMEOUT_MS).await?;
+        let db = fresh.db.clone();
+        // Dropping the old connection detaches its handlers.
+        *self.connection.borrow_mut() = fresh;
+        self.reopened.set(self.reopened.get() + 1);
+        Ok(db)
     }
 
-    fn writing(&self, store: &str) -> Result<Transaction<'_>, StoreError> {
-        self.db
-            .transaction(store)
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(write)
+    /// A failed write, told apart. A connection closed under it is opened afresh by the next call (the autosave
+    /// writes again on the next change, and rewrites the files after a reopen).
+    async fn write_failed(&self, failure: Failure, needed: f64) -> StoreError {
+        if failure.closed_connection() {
+            self.connection.borrow().closed.set(true);
+        }
+        write_error(failure, needed).await
     }
 
-    fn reading(&self, store: &str) -> Result<Transaction<'_>, StoreError> {
-        self.db.transaction(store).build().map_err(read)
+    fn read_failed(&self, failure: Failure) -> StoreError {
+        if failure.closed_connection() {
+            self.connection.borrow().closed.set(true);
+        }
+        StoreError::Read(failure.detail)
     }
 
     /// Writes one serde record (keyed by its key path), replacing any with the same key.
@@ -107,41 +275,62 @@ impl DraftStore {
         store: &str,
         value: &T,
     ) -> Result<(), StoreError> {
-        let tx = self.writing(store)?;
-        tx.object_store(store)
-            .map_err(write)?
-            .put(value)
-            .serde()
-            .map_err(write)?
-            .await
-            .map_err(write)?;
-        tx.commit().await.map_err(write)
+        let db = self.connection().await?;
+        let done = async {
+            let tx = db
+                .transaction(store)
+                .with_mode(TransactionMode::Readwrite)
+                .build()?;
+            tx.object_store(store)?.put(value).serde()?.await?;
+            commit(tx).await
+        };
+        match done.await {
+            Ok(()) => Ok(()),
+            Err(failure) => Err(self.write_failed(failure, 0.0).await),
+        }
     }
 
     async fn all_records<T: serde::de::DeserializeOwned>(
         &self,
         store: &str,
     ) -> Result<Vec<T>, StoreError> {
-        let tx = self.reading(store)?;
-        let records = tx
-            .object_store(store)
-            .map_err(read)?
-            .get_all::<T>()
-            .serde()
-            .map_err(read)?
-            .await
-            .map_err(read)?;
-        records.collect::<Result<Vec<T>, _>>().map_err(read)
+        let db = self.connection().await?;
+        let records = async {
+            let tx = db.transaction(store).build()?;
+            let records = tx.object_store(store)?.get_all::<T>().serde()?.await?;
+            Ok::<_, Failure>(records.collect::<Result<Vec<T>, _>>()?)
+        };
+        records.await.map_err(|f| self.read_failed(f))
     }
 
-    async fn delete_record(&self, store: &str, key: &str) -> Result<(), StoreError> {
-        let tx = self.writing(store)?;
-        tx.object_store(store)
-            .map_err(write)?
-            .delete(key)
-            .await
-            .map_err(write)?;
-        tx.commit().await.map_err(write)
+    /// Deletes `keys[i]` from `stores[i]`, all in one transaction.
+    async fn delete_records(&self, stores: &[&str], keys: &[&str]) -> Result<(), StoreError> {
+        let db = self.connection().await?;
+        let mut names: Vec<&str> = stores.to_vec();
+        names.dedup();
+        let done = async {
+            let tx = db
+                .transaction(names.as_slice())
+                .with_mode(TransactionMode::Readwrite)
+                .build()?;
+            for (store, key) in stores.iter().zip(keys) {
+                tx.object_store(store)?.delete(*key).await?;
+            }
+            commit(tx).await
+        };
+        match done.await {
+            Ok(()) => Ok(()),
+            Err(failure) => Err(self.write_failed(failure, 0.0).await),
+        }
+    }
+
+    async fn get_record(&self, store: &str, key: &str) -> Result<Option<JsValue>, StoreError> {
+        let db = self.connection().await?;
+        let record = async {
+            let tx = db.transaction(store).build()?;
+            Ok::<_, Failure>(tx.object_store(store)?.get(key).primitive()?.await?)
+        };
+        record.await.map_err(|f| self.read_failed(f))
     }
 
     /// Saves the draft, replacing any earlier copy with the same id.
@@ -150,14 +339,12 @@ impl DraftStore {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Draft>, StoreError> {
-        let tx = self.reading(DRAFTS)?;
-        tx.object_store(DRAFTS)
-            .map_err(read)?
-            .get(id)
-            .serde()
-            .map_err(read)?
-            .await
-            .map_err(read)
+        let db = self.connection().await?;
+        let draft = async {
+            let tx = db.transaction(DRAFTS).build()?;
+            Ok::<_, Failure>(tx.object_store(DRAFTS)?.get(id).serde()?.await?)
+        };
+        draft.await.map_err(|f| self.read_failed(f))
     }
 
     /// Every stored draft, newest first.
@@ -174,23 +361,13 @@ impl DraftStore {
             .await?
             .map(|d| d.attachments.into_iter().map(|a| a.id).collect())
             .unwrap_or_default();
-        let tx = self
-            .db
-            .transaction([DRAFTS, FILES])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(write)?;
-        tx.object_store(DRAFTS)
-            .map_err(write)?
-            .delete(id)
-            .await
-            .map_err(write)?;
-        let file_store = tx.object_store(FILES).map_err(write)?;
-        for file_id in &files {
-            let key: &str = file_id;
-            file_store.delete(key).await.map_err(write)?;
+        let mut stores = vec![DRAFTS];
+        let mut keys = vec![id];
+        for file in &files {
+            stores.push(FILES);
+            keys.push(file);
         }
-        tx.commit().await.map_err(write)
+        self.delete_records(&stores, &keys).await
     }
 
     /// Keeps an evidence file's bytes as a Blob (IndexedDB stores Blobs natively; no base64).
@@ -202,32 +379,30 @@ impl DraftStore {
             .and_then(|()| set("draft_id", &file.draft_id.as_str().into()))
             .and_then(|()| set("blob", &file.blob))
             .map_err(|e| StoreError::Write(format!("{e:?}")))?;
-        let tx = self.writing(FILES)?;
-        tx.object_store(FILES)
-            .map_err(write)?
-            .put(JsValue::from(record))
-            .await
-            .map_err(write)?;
-        tx.commit().await.map_err(write)
+        let db = self.connection().await?;
+        let done = async {
+            let tx = db
+                .transaction(FILES)
+                .with_mode(TransactionMode::Readwrite)
+                .build()?;
+            tx.object_store(FILES)?.put(JsValue::from(record)).await?;
+            commit(tx).await
+        };
+        match done.await {
+            Ok(()) => Ok(()),
+            Err(failure) => Err(self.write_failed(failure, file.blob.size()).await),
+        }
     }
 
     pub async fn get_file(&self, id: &str) -> Result<Option<Blob>, StoreError> {
-        let tx = self.reading(FILES)?;
-        let record: Option<JsValue> = tx
-            .object_store(FILES)
-            .map_err(read)?
-            .get(id)
-            .primitive()
-            .map_err(read)?
-            .await
-            .map_err(read)?;
+        let record = self.get_record(FILES, id).await?;
         Ok(record
             .and_then(|r| Reflect::get(&r, &"blob".into()).ok())
             .and_then(|b| b.dyn_into::<Blob>().ok()))
     }
 
     pub async fn delete_file(&self, id: &str) -> Result<(), StoreError> {
-        self.delete_record(FILES, id).await
+        self.delete_records(&[FILES], &[id]).await
     }
 
     /// Puts a complaint in the outbox (or updates its attempt count).
@@ -242,27 +417,33 @@ impl DraftStore {
         Ok(entries)
     }
 
+    /// Whether a complaint is still waiting, as stored now (another tab may have sent it meanwhile), and how
+    /// many attempts it has had.
+    pub async fn waiting(&self, id: &str) -> Result<Option<OutboxEntry>, StoreError> {
+        Ok(self.outbox().await?.into_iter().find(|e| e.id == id))
+    }
+
     pub async fn unqueue(&self, id: &str) -> Result<(), StoreError> {
-        self.delete_record(OUTBOX, id).await
+        self.delete_records(&[OUTBOX], &[id]).await
     }
 
     /// Empties every store: drafts, files, the outbox and the sent list.
     pub async fn clear_all(&self) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction([DRAFTS, FILES, OUTBOX, SENT])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(write)?;
-        for name in [DRAFTS, FILES, OUTBOX, SENT] {
-            tx.object_store(name)
-                .map_err(write)?
-                .clear()
-                .map_err(write)?
-                .await
-                .map_err(write)?;
+        let db = self.connection().await?;
+        let done = async {
+            let tx = db
+                .transaction([DRAFTS, FILES, OUTBOX, SENT])
+                .with_mode(TransactionMode::Readwrite)
+                .build()?;
+            for name in [DRAFTS, FILES, OUTBOX, SENT] {
+                tx.object_store(name)?.clear()?.await?;
+            }
+            commit(tx).await
+        };
+        match done.await {
+            Ok(()) => Ok(()),
+            Err(failure) => Err(self.write_failed(failure, 0.0).await),
         }
-        tx.commit().await.map_err(write)
     }
 
     /// Remembers a complaint the organisation has accepted ("my complaints").
@@ -277,16 +458,17 @@ impl DraftStore {
         Ok(sent)
     }
 
+    /// Closes the connection (it also closes when the store is dropped).
     pub fn close(self) {
-        self.db.close();
+        drop(self);
     }
 
     /// Removes the whole database ("clear everything stored on this device", and test clean-up).
     pub async fn delete_database(name: &str) -> Result<(), StoreError> {
         Database::delete_by_name(name)
-            .map_err(write)?
+            .map_err(|e| StoreError::Write(e.to_string()))?
             .await
-            .map_err(write)
+            .map_err(|e| StoreError::Write(e.to_string()))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod helped;
 pub mod images;
 pub mod json;
 pub mod locale;
+pub mod locks;
 pub mod offline;
 pub mod snapshot;
 pub mod status;

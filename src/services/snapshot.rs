@@ -1,6 +1,9 @@
 //! A last-moment copy of the draft in `localStorage`, written when the page is hidden or closed.
 //! IndexedDB writes are asynchronous and a closing page may not live to finish them; a `localStorage` write
 //! has finished when the call returns. The next visit folds the copy back into IndexedDB.
+//!
+//! It is also where the text goes when IndexedDB refuses a write (a device out of space): `localStorage` has
+//! its own allowance, and a draft's text is small.
 
 use complaint_domain::draft::Draft;
 
@@ -12,22 +15,22 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Keeps a copy now; a full or blocked storage just means this safety net is missing.
-pub fn keep(draft: &Draft) {
-    if let (Some(storage), Some(json)) = (storage(), json::stringify(draft)) {
-        let _ = storage.set_item(KEY, &json);
+/// Keeps a copy now. `false` if it could not be kept (storage full or blocked): the safety net is missing.
+pub fn keep(draft: &Draft) -> bool {
+    match (storage(), json::stringify(draft)) {
+        (Some(storage), Some(json)) => storage.set_item(KEY, &json).is_ok(),
+        _ => false,
     }
 }
 
-/// Takes the copy, if any (it is removed: it has done its job once it is back in IndexedDB).
-pub fn take() -> Option<Draft> {
-    let storage = storage()?;
-    let json = storage.get_item(KEY).ok().flatten()?;
-    let _ = storage.remove_item(KEY);
+/// The copy, if any. It stays until [`discard`] once it is safely back in IndexedDB: a device still out of
+/// space on the next visit must not lose it.
+pub fn peek() -> Option<Draft> {
+    let json = storage()?.get_item(KEY).ok().flatten()?;
     json::parse(&json).ok()
 }
 
-/// Drops the copy if it is of draft `id` (a sent complaint must not come back as a draft).
+/// Drops the copy if it is of draft `id` (back in IndexedDB, or sent: it must not come back as a draft).
 pub fn discard(id: &str) {
     let Some(storage) = storage() else { return };
     let copy = storage

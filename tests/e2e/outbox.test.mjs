@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { useFormPage, useServerAndBrowser } from './support/harness.mjs';
-import { daysAgo } from './support/filing.mjs';
+import { Filing, daysAgo } from './support/filing.mjs';
 
 let session;
 let filing;
@@ -83,6 +83,34 @@ test('a complaint still waiting is shown again on the next visit and sent then',
   const keys = new Set(posts.map((p) => p.headers['idempotency-key']));
   assert.equal(keys.size, 1, 'the same complaint');
   assert.equal(posts.filter((p) => p.complaint.description === 'Sent from a train with no signal.').length, posts.length);
+  assertOnlyNetworkNoise();
+});
+
+test('two tabs with the same waiting complaint: back online, one request, and both show the receipt', async () => {
+  const { page, context } = session;
+  env.server.intake({ failFirst: 1_000 });
+  await readyToSend();
+  await filing.send();
+  await page.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
+  const second = await context.newPage();
+  const secondProblems = [];
+  second.on('pageerror', (err) => secondProblems.push(`page error: ${err.message}`));
+  await second.goto(env.server.origin + '/');
+  await second.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
+
+  await context.setOffline(true);
+  env.server.reset();
+  env.server.intake();
+  // Each tab's attempt is still on its way when the other tab is ready to make its own.
+  env.server.slow(/^\/api\/v1\/complaints$/, 1_500);
+  await context.setOffline(false);
+
+  const reference = await filing.confirmation();
+  assert.match(reference, /^CMP-TEST-/);
+  assert.equal(await new Filing(second).confirmation(), reference, 'the other tab shows the same receipt');
+  await page.waitForTimeout(2_000); // a second attempt, had one started, would have arrived by now
+  assert.deepEqual(await intakeCount(), { requests: 1, complaints: 1 });
+  assert.deepEqual(secondProblems, []);
   assertOnlyNetworkNoise();
 });
 

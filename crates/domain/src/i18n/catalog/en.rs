@@ -188,6 +188,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SentOn => "Sent {date}",
         Msg::TrackThis => "Track this complaint",
         Msg::DeleteDraft => "Delete",
+        Msg::FileNoRoom => "There is no room left on this device to keep “{name}”. It is still attached and will be sent if you send your complaint before you close this page. Your written answers are kept. To make room, remove photos you do not need.",
+        Msg::FileNotKept => "“{name}” could not be kept on this device. It is still attached and will be sent if you send your complaint before you close this page.",
+        Msg::DeviceFull => "This device is out of storage space. Your written answers are still kept on it, but photos may not be. To make room, remove photos you do not need or free up space on your phone.",
     }
 }
 

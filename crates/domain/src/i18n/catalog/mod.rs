@@ -205,6 +205,9 @@ keys! {
         ReceiptTitle,
         Received,
         FileAnother,
+        FileNoRoom,
+        FileNotKept,
+        DeviceFull,
     }
 }
 

@@ -184,6 +184,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::SentOn => "Wysłano {date}",
         Msg::TrackThis => "Sprawdź status tej reklamacji",
         Msg::DeleteDraft => "Usuń",
+        Msg::FileNoRoom => "Na tym urządzeniu zabrakło miejsca, by zachować plik „{name}”. Plik nadal jest dołączony i zostanie wysłany, jeśli wyślesz reklamację przed zamknięciem tej strony. Wpisane odpowiedzi są zapisane. Aby zwolnić miejsce, usuń niepotrzebne zdjęcia.",
+        Msg::FileNotKept => "Nie udało się zachować pliku „{name}” na tym urządzeniu. Plik nadal jest dołączony i zostanie wysłany, jeśli wyślesz reklamację przed zamknięciem tej strony.",
+        Msg::DeviceFull => "Na tym urządzeniu zabrakło miejsca. Wpisane odpowiedzi są nadal zapisane, ale zdjęcia mogą nie zostać zachowane. Aby zwolnić miejsce, usuń niepotrzebne zdjęcia lub zwolnij miejsce w telefonie.",
     }
 }
 
