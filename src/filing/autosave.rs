@@ -292,7 +292,7 @@ impl DraftSaver {
     }
 
     /// Writes every evidence file held in memory for the session's draft.
-    async fn write_files(self, store: Rc<DraftStore>, session: FilingSession) {
+    pub(crate) async fn write_files(self, store: Rc<DraftStore>, session: FilingSession) {
         self.files_written_at_reopen.set_value(store.reopened());
         let draft_id = session.draft.with_untracked(|d| d.id.clone());
         for (id, blob) in session.files.get_value() {

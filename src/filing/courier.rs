@@ -4,6 +4,8 @@
 //! Web Lock per complaint keeps two tabs from sending it at the same time, and the tab that delivers it tells
 //! the others.
 
+use std::rc::Rc;
+
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::outbox::OutboxEntry;
 use complaint_domain::submission::{Accepted, Submission};
@@ -14,6 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::autosave::{DraftSaver, StorageStatus};
 use super::flow::FilingSession;
+use crate::services::drafts::DraftStore;
 use crate::services::submit::{self, SendError, Upload};
 use crate::services::{device, locks};
 
@@ -54,6 +57,9 @@ pub struct Courier {
     in_flight: StoredValue<Vec<String>, LocalStorage>,
     timer: StoredValue<Option<i32>, LocalStorage>,
     channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    /// The complaint this tab put in the outbox, kept in memory too: if the browser empties the store while it
+    /// waits, it is put back rather than lost.
+    pending: StoredValue<Option<OutboxEntry>, LocalStorage>,
 }
 
 impl Courier {
@@ -64,6 +70,7 @@ impl Courier {
             in_flight: StoredValue::new_local(Vec::new()),
             timer: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
+            pending: StoredValue::new_local(None),
         };
         provide_context(courier);
         courier.listen_to_other_tabs();
@@ -112,6 +119,7 @@ impl Courier {
             let Some(store) = self.saver.store() else {
                 return;
             };
+            self.restore_if_lost(&store).await;
             let now = device::now_ms();
             for entry in store.outbox().await.unwrap_or_default() {
                 if force || entry.is_due(now) {
@@ -153,6 +161,7 @@ impl Courier {
             }
             Err(rejected) => {
                 // Refused as it stands: back to the customer, who can change it and send again.
+                self.forget_pending(&entry.id);
                 let _ = store.unqueue(&entry.id).await;
                 if self.is_current(&entry.id) {
                     self.session.queued.set(false);
@@ -166,6 +175,7 @@ impl Courier {
         let Some(store) = self.saver.store() else {
             return;
         };
+        self.pending.set_value(Some(entry.clone()));
         // The draft goes to disk with its outbox entry, so a waiting complaint can always be shown again.
         let draft = self.session.draft.get_untracked();
         let saved = match store.put(&draft).await {
@@ -186,6 +196,7 @@ impl Courier {
 
     async fn delivered(self, body: &Submission, accepted: Accepted) {
         let id = body.draft_id.as_str();
+        self.forget_pending(id);
         if let Some(store) = self.saver.store() {
             let _ = store.unqueue(id).await;
             let sent = SentComplaint::new(body, &accepted, device::now_ms());
@@ -301,6 +312,32 @@ impl Courier {
             }
         }
         uploads
+    }
+
+    /// The browser emptied the store (site data cleared, storage evicted) while this tab still shows its
+    /// complaint waiting: the entry, its draft and its files go back in from memory before the outbox is read.
+    async fn restore_if_lost(self, store: &Rc<DraftStore>) {
+        let Some(entry) = self.pending.get_value() else {
+            return;
+        };
+        if !self.session.queued.get_untracked() || !self.is_current(&entry.id) {
+            return;
+        }
+        if let Ok(None) = store.waiting(&entry.id).await {
+            let draft = self.session.draft.get_untracked();
+            if store.put(&draft).await.is_ok() && store.queue(&entry).await.is_ok() {
+                self.saver.write_files(store.clone(), self.session).await;
+            }
+        }
+    }
+
+    fn forget_pending(self, id: &str) {
+        if self
+            .pending
+            .with_value(|p| p.as_ref().is_some_and(|e| e.id == id))
+        {
+            self.pending.set_value(None);
+        }
     }
 
     fn is_current(self, id: &str) -> bool {

@@ -210,3 +210,26 @@ test('the database deleted while the page has it open: the deletion is not block
   assert.equal(await page.getByLabel('Describe what happened').inputValue(), BEFORE + AFTER);
   assert.deepEqual(problems, []);
 });
+
+test('site data cleared while a complaint waits to be sent: it is put back and still arrives, once, with its photo', async () => {
+  const { page, context } = session;
+  await atEvidence();
+  await filing.addFiles([{ name: 'label.png', mimeType: 'image/png', buffer: PNG_1x1 }]);
+  await page.getByRole('button', { name: 'Remove label.png' }).waitFor();
+  await filing.finishEvidence();
+  await filing.giveContact({ name: 'Jin Park', email: 'jin@example.kr' });
+  await context.setOffline(true);
+  await filing.send();
+  await page.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
+
+  const { cdp, origin } = await devtools();
+  await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb' });
+  assert.deepEqual(await stored(page), { descriptions: [], files: [] }, 'the browser emptied the store, outbox too');
+
+  await context.setOffline(false);
+  await filing.confirmation();
+  const posts = await env.server.complaints();
+  assert.equal(posts.length, 1, 'exactly one request');
+  assert.equal(posts[0].complaint.description, BEFORE);
+  assert.deepEqual(posts[0].files.map((f) => f.name), ['label.png']);
+});
