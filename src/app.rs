@@ -2,14 +2,13 @@
 //! component state so it can also run as an embedded widget, where the host owns the URL.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::filing::{Courier, DraftSaver, FilingSession};
 use crate::i18n::I18n;
 use crate::pages::{file_complaint::FileComplaintPage, not_found::NotFoundPage, track::TrackPage};
+use crate::router::Location;
 use crate::{crash, services};
 
 #[component]
@@ -30,16 +29,18 @@ pub fn App() -> impl IntoView {
         Effect::new(|_| panic!("crash test requested by ?crash-test"));
     }
 
+    let location = Location::provide();
+    // A memo, so the page is built again only when the path really changes.
+    let path = Memo::new(move |_| location.path());
+    let page = move || match path.get().trim_end_matches('/') {
+        "" | "/index.html" => FileComplaintPage().into_any(),
+        "/track" => TrackPage().into_any(),
+        _ => NotFoundPage().into_any(),
+    };
+
     view! {
-        <Router>
-            <SiteHeader />
-            <main id="main" class="page" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=FileComplaintPage />
-                    <Route path=path!("/track") view=TrackPage />
-                </Routes>
-            </main>
-            <SiteFooter />
-        </Router>
+        <SiteHeader />
+        <main id="main" class="page" tabindex="-1">{page}</main>
+        <SiteFooter />
     }
 }

@@ -7,6 +7,7 @@ pub mod crash;
 pub mod filing;
 pub mod i18n;
 pub mod pages;
+pub mod router;
 pub mod services;
 pub mod tracking;
 

@@ -1,9 +1,9 @@
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::language_picker::LanguagePicker;
 use crate::i18n::tr;
+use crate::router::NavLink;
 
 /// The masthead. Its markup is mirrored in `index.html`'s static shell: change both together, or the
 /// first paint will shift when the app mounts.
@@ -17,8 +17,8 @@ pub fn SiteHeader() -> impl IntoView {
                 <LanguagePicker />
             </div>
             <nav class="masthead__nav" aria-label=tr(Msg::MainNavigation)>
-                <A href="/">{tr(Msg::NavFile)}</A>
-                <A href="/track">{tr(Msg::NavTrack)}</A>
+                <NavLink href="/">{tr(Msg::NavFile)}</NavLink>
+                <NavLink href="/track">{tr(Msg::NavTrack)}</NavLink>
             </nav>
         </header>
     }

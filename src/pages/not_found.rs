@@ -1,6 +1,5 @@
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::use_page_title;
 use crate::i18n::tr;
@@ -12,7 +11,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <h1 class="page-title">{tr(Msg::NotFoundTitle)}</h1>
         <p>{tr(Msg::NotFoundBody)}</p>
         <p>
-            <A href="/">{tr(Msg::NotFoundLink)}</A>
+            <a href="/">{tr(Msg::NotFoundLink)}</a>
         </p>
     }
 }

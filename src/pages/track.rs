@@ -4,11 +4,11 @@ use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 
 use super::use_page_title;
 use crate::components::load_error::LoadError;
 use crate::i18n::tr;
+use crate::router::use_location;
 use crate::services::api;
 use crate::services::status::StatusError;
 use crate::tracking::{look_up, ComplaintStatus, Lookup, LookupForm, SentFromThisDevice};
@@ -33,7 +33,7 @@ pub fn TrackPage() -> impl IntoView {
 /// link) prefills the reference, and looks it up at once when this device sent that complaint.
 #[component]
 fn Tracker(config: OrgConfig) -> impl IntoView {
-    let wanted = use_query_map().with_untracked(|q| q.get("ref").unwrap_or_default());
+    let wanted = use_location().query_untracked("ref").unwrap_or_default();
     let reference = RwSignal::new(wanted.clone());
     let verifier = RwSignal::new(String::new());
     let lookup = RwSignal::new(Lookup::Idle);

@@ -94,13 +94,14 @@ describe('filing at phone size', () => {
   });
 
   test('the static shell paints before the Wasm arrives and nothing shifts when the app replaces it', async () => {
-    env.server.slow(/\.wasm$/, 800);
+    // Long enough that a busy machine still paints the shell well before the module arrives.
+    env.server.slow(/\.wasm$/, 3000);
     session = await openPage(env.browser);
     const { page } = session;
     await page.goto(env.server.origin + '/', { waitUntil: 'commit' });
     // While the module is still on its way, the shell already shows the page's heading.
     const heading = page.getByRole('heading', { level: 1, name: 'Make a complaint' });
-    await heading.waitFor({ timeout: 700 });
+    await heading.waitFor({ timeout: 2500 });
     assert.equal(await page.getByRole('group').count(), 0, 'the app has not mounted yet');
     const boxes = () =>
       page.evaluate(() =>
@@ -109,6 +110,9 @@ describe('filing at phone size', () => {
           return r && { sel, top: Math.round(r.top), height: Math.round(r.height) };
         }),
       );
+    // Measured once the stylesheet applies (on a busy machine the heading can show before it does).
+    await page.waitForFunction(() => [...document.styleSheets].some((sheet) => sheet.href?.includes('/main-')));
+    assert.equal(await page.getByRole('group').count(), 0, 'still the shell');
     const beforeMount = await boxes();
     await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
     // Replaced nodes do not count as layout shifts in the browser's own metric, so compare the boxes.
@@ -129,6 +133,28 @@ describe('filing at phone size', () => {
 });
 
 describe('tracking and navigation', () => {
+  test('links move between pages without reloading; Back and Forward work; the current page is marked', async () => {
+    const page = await open('/');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    await page.getByRole('radio', { name: 'A delivery' }).check();
+    await page.evaluate(() => (window.__samePage = true));
+    assert.equal(await nav.getByRole('link', { name: 'Make a complaint' }).getAttribute('aria-current'), 'page');
+
+    await nav.getByRole('link', { name: 'Track a complaint' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Track your complaint' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Track a complaint' }).getAttribute('aria-current'), 'page');
+    assert.equal(await nav.getByRole('link', { name: 'Make a complaint' }).getAttribute('aria-current'), null);
+
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Make a complaint' }).waitFor();
+    assert.equal(await page.getByRole('radio', { name: 'A delivery' }).isChecked(), true, 'the answer is still there');
+    await page.goForward();
+    await page.getByRole('heading', { level: 1, name: 'Track your complaint' }).waitFor();
+    assert.equal(await page.evaluate(() => window.__samePage), true, 'no page load happened');
+    assertNoProblems();
+  });
+
   test('the Track link opens the lookup form, which asks for both parts', async () => {
     const page = await open('/');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Track a complaint' }).click();

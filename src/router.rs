@@ -1,0 +1,126 @@
+//! The standalone app's own small history router: which page the address names, links that change it
+//! without reloading, and the back button. Smaller than a general router (it is part of every first load),
+//! and only the standalone shell uses it: an embedded form never touches the host page's address.
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// The current address, as signals.
+#[derive(Clone, Copy)]
+pub struct Location {
+    path: RwSignal<String>,
+    search: RwSignal<String>,
+}
+
+impl Location {
+    /// Reads the address, follows the back and forward buttons, and turns clicks on this site's own links
+    /// into in-app navigation.
+    pub fn provide() -> Location {
+        let location = Location {
+            path: RwSignal::new(String::new()),
+            search: RwSignal::new(String::new()),
+        };
+        location.read_address();
+        provide_context(location);
+        if let Some(window) = web_sys::window() {
+            let on_pop = Closure::<dyn Fn()>::new(move || location.read_address());
+            let _ = window
+                .add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+            on_pop.forget();
+            let on_click =
+                Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e| location.follow_link(e));
+            if let Some(document) = window.document() {
+                let _ = document
+                    .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+            }
+            on_click.forget();
+        }
+        location
+    }
+
+    /// The path, e.g. `/track` (reactive).
+    pub fn path(self) -> String {
+        self.path.get()
+    }
+
+    /// A query parameter of the address as it was when the page was shown.
+    pub fn query_untracked(self, name: &str) -> Option<String> {
+        let search = self.search.get_untracked();
+        web_sys::UrlSearchParams::new_with_str(&search)
+            .ok()?
+            .get(name)
+    }
+
+    fn read_address(self) {
+        let Some(location) = web_sys::window().map(|w| w.location()) else {
+            return;
+        };
+        self.path
+            .set(location.pathname().unwrap_or_else(|_| "/".to_owned()));
+        self.search.set(location.search().unwrap_or_default());
+    }
+
+    /// Goes to `href` (on this site) without reloading, as a new history entry.
+    pub fn navigate(self, href: &str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let pushed = window
+            .history()
+            .and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href)));
+        if pushed.is_err() {
+            let _ = window.location().set_href(href);
+            return;
+        }
+        self.read_address();
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    /// A plain left click on a link to a page of this site: handled here. Anything else (new tab, download,
+    /// another site, a `#fragment` such as the skip link) is left to the browser.
+    fn follow_link(self, event: web_sys::MouseEvent) {
+        if event.default_prevented()
+            || event.button() != 0
+            || event.meta_key()
+            || event.ctrl_key()
+            || event.shift_key()
+            || event.alt_key()
+        {
+            return;
+        }
+        let anchor = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+            .and_then(|el| el.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+        let Some(anchor) = anchor else { return };
+        let own_site = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .is_some_and(|origin| anchor.origin() == origin);
+        let path = anchor.pathname();
+        let is_page = !path.contains('.');
+        if !own_site
+            || !is_page
+            || !anchor.target().is_empty()
+            || anchor.has_attribute("download")
+            || (anchor.hash().len() > 1 && path == self.path.get_untracked())
+        {
+            return;
+        }
+        event.prevent_default();
+        self.navigate(&format!("{path}{}", anchor.search()));
+    }
+}
+
+pub fn use_location() -> Location {
+    expect_context::<Location>()
+}
+
+/// A navigation link that says so when it names the page being shown (`aria-current="page"`).
+#[component]
+pub fn NavLink(href: &'static str, children: Children) -> impl IntoView {
+    let location = use_location();
+    let current = move || (location.path() == href).then_some("page");
+    view! { <a href=href aria-current=current>{children()}</a> }
+}
