@@ -186,7 +186,16 @@ impl Intake {
         let fingerprint = fingerprint(&submission, &received.files);
         let mut store = lock(&self.store);
         match store.answer_for(key) {
-            Ok(Some(first)) => return replay(first, &fingerprint),
+            Ok(Some(first)) => {
+                let answer = replay(first, &fingerprint);
+                // A retry of a stored complaint is the moment to publish a status file that failed before.
+                if answer.status < 300 {
+                    if let Err(e) = publish::republish(&store, &self.publisher, false) {
+                        crate::log!("status files still unpublished: {e}");
+                    }
+                }
+                return answer;
+            }
             Ok(None) => {}
             Err(e) => return unavailable(&e.to_string()),
         }
@@ -295,7 +304,8 @@ impl Intake {
                 crate::log!("{reference} committed; aborting as {CRASH_AFTER_COMMIT_ENV} asks");
                 std::process::abort();
             }
-            // The complaint is safe from here on: a failed publish is retried at the next start.
+            // The complaint is safe from here on: a failed publish is retried on the phone's next retry of this
+            // key, at the next start, or by `republish`.
             let published = store
                 .complaint(&reference)
                 .map_err(|e| e.to_string())

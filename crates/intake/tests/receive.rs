@@ -248,6 +248,34 @@ fn a_crash_between_commit_and_answer_loses_nothing_and_files_nothing_twice() {
 }
 
 #[test]
+fn a_status_file_that_could_not_be_written_is_written_on_the_phones_retry() {
+    let dir = TempDir::new("publish-retry");
+    let server = Server::start(&dir, &[], &[]);
+    // The publish folder becomes a plain file: no status file can be written there.
+    let _ = std::fs::remove_dir_all(dir.publish());
+    std::fs::write(dir.publish(), b"not a folder").unwrap();
+    let body = body_of(&complaint("key-publish"), &[]);
+    let first = server.post(Some("key-publish"), &body);
+    assert_eq!(first.status, 201, "stored, so accepted: {}", first.text());
+
+    std::fs::remove_file(dir.publish()).unwrap();
+    std::fs::create_dir(dir.publish()).unwrap();
+    assert!(dir.published().is_empty());
+    let retry = server.post(Some("key-publish"), &body);
+    assert_eq!(retry.status, 201);
+    assert_eq!(retry.json()["reference"], first.json()["reference"]);
+    let reference = first.json()["reference"].as_str().unwrap().to_owned();
+    assert_eq!(
+        dir.published(),
+        [format!(
+            "{}.json",
+            status_key(&reference, "anna@example.pl")
+        )]
+    );
+    assert_eq!(dir.count("complaints"), 1);
+}
+
+#[test]
 fn spam_is_answered_like_a_complaint_but_nothing_is_kept() {
     let dir = TempDir::new("spam");
     let server = Server::start(&dir, &[], &[]);
