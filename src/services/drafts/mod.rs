@@ -5,154 +5,32 @@
 //! non-IndexedDB future is awaited while a transaction is open (the browser would auto-commit it).
 
 use std::cell::{Cell, RefCell};
-use std::fmt;
-use std::future::Future;
 
 use complaint_domain::draft::Draft;
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::outbox::OutboxEntry;
 use indexed_db_futures::database::Database;
-use indexed_db_futures::error::Error as IdbError;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{Transaction, TransactionMode};
-use indexed_db_futures::KeyPath;
+use indexed_db_futures::transaction::TransactionMode;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
+mod failure;
+mod schema;
+
+use failure::{commit, write_error, Failure};
+pub use failure::{lacks_room, within, StoreError};
+pub use schema::DB_VERSION;
+use schema::{upgrade, DRAFTS, FILES, OUTBOX, SENT};
+
 /// The database the app uses; tests open their own, uniquely named, so no test sees another's data.
 pub const DEFAULT_DB_NAME: &str = "complaint-desk";
 
-/// The IndexedDB schema version. Raise it with a new step in [`upgrade`], never by editing an old step.
-pub const DB_VERSION: u32 = 3;
-
 /// How long a reopen (after the browser closed the connection) may take before the write is given up.
 const REOPEN_TIMEOUT_MS: i32 = 2_000;
-
-/// Room a write is assumed to need besides its Blob, when judging whether a failed write hit the quota.
-/// A draft is a few kilobytes; a device this close to its quota is full for our purposes.
-const ROOM_MARGIN_BYTES: f64 = 256.0 * 1024.0;
-
-const DRAFTS: &str = "drafts";
-const FILES: &str = "files";
-const OUTBOX: &str = "outbox";
-const SENT: &str = "sent";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StoreError {
-    /// IndexedDB is missing or refused (private modes, blocked storage).
-    Unavailable(String),
-    /// `open()` never settled (a known Safari fault).
-    TimedOut,
-    /// The device has no room left for this write: the origin's storage quota is used up.
-    Full,
-    Read(String),
-    Write(String),
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::Unavailable(e) => write!(f, "storage unavailable: {e}"),
-            StoreError::TimedOut => write!(f, "storage did not open in time"),
-            StoreError::Full => write!(f, "no room left on the device"),
-            StoreError::Read(e) => write!(f, "could not read from the device: {e}"),
-            StoreError::Write(e) => write!(f, "could not save on the device: {e}"),
-        }
-    }
-}
-
-/// A request or transaction that failed, before it is told apart (full device, closed connection, other).
-#[derive(Debug)]
-struct Failure {
-    /// The DOMException's name, or empty when the library reported no exception (an aborted commit).
-    name: String,
-    detail: String,
-}
-
-impl From<IdbError> for Failure {
-    fn from(e: IdbError) -> Self {
-        let name = match &e {
-            IdbError::DomException(d) => web_sys::DomException::from(d.clone()).name(),
-            _ => String::new(),
-        };
-        Failure {
-            name,
-            detail: e.to_string(),
-        }
-    }
-}
-
-impl Failure {
-    /// The connection had been closed under the request (deleted database, cleared site data).
-    fn closed_connection(&self) -> bool {
-        self.name == "InvalidStateError"
-    }
-
-    /// Aborted with no stated reason: what Chromium reports for a commit over quota, among others.
-    fn unexplained_abort(&self) -> bool {
-        matches!(self.name.as_str(), "" | "AbortError" | "UnknownError")
-    }
-}
-
-/// Whether a write needing `needed` bytes cannot fit in what the browser allows this origin.
-pub fn lacks_room(usage: f64, quota: f64, needed: f64) -> bool {
-    quota - usage < needed + ROOM_MARGIN_BYTES
-}
-
-/// This origin's usage and quota as the browser counts them (IndexedDB, the service worker's Cache Storage
-/// and the rest share one quota).
-async fn usage_and_quota() -> Option<(f64, f64)> {
-    let promise = web_sys::window()?.navigator().storage().estimate().ok()?;
-    let estimate: JsValue = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
-    let estimate: web_sys::StorageEstimate = estimate.unchecked_into();
-    Some((estimate.get_usage()?, estimate.get_quota()?))
-}
-
-/// Tells a full device apart from other write failures. Chromium may abort a commit over quota without
-/// naming `QuotaExceededError` anywhere we can see, so an unexplained abort is checked against the quota.
-async fn write_error(failure: Failure, needed: f64) -> StoreError {
-    if failure.name == "QuotaExceededError" {
-        return StoreError::Full;
-    }
-    if failure.unexplained_abort() {
-        if let Some((usage, quota)) = usage_and_quota().await {
-            if lacks_room(usage, quota, needed) {
-                return StoreError::Full;
-            }
-        }
-    }
-    StoreError::Write(failure.detail)
-}
-
-/// Commits, keeping the transaction's own error: the library reports an abort without its reason.
-async fn commit(tx: Transaction<'_>) -> Result<(), Failure> {
-    let raw: web_sys::IdbTransaction = (**tx.as_sys()).clone();
-    tx.commit().await.map_err(|e| {
-        let mut failure = Failure::from(e);
-        if let Some(reason) = raw.error() {
-            failure.name = reason.name();
-            failure.detail = format!("{}: {}", reason.name(), reason.message());
-        }
-        failure
-    })
-}
-
-/// Gives up on `future` after `timeout_ms`, so the form is usable either way (an IndexedDB `open()` that
-/// never settles is a known Safari fault).
-pub async fn within<T>(
-    future: impl Future<Output = Result<T, StoreError>>,
-    timeout_ms: i32,
-) -> Result<T, StoreError> {
-    let future = std::pin::pin!(future);
-    let timeout = std::pin::pin!(crate::services::device::sleep(timeout_ms));
-    match futures::future::select(future, timeout).await {
-        futures::future::Either::Left((result, _)) => result,
-        futures::future::Either::Right(((), _)) => Err(StoreError::TimedOut),
-    }
-}
 
 /// An evidence file as stored: its bytes and which draft it belongs to.
 pub struct StoredFile {
@@ -470,29 +348,4 @@ impl DraftStore {
             .await
             .map_err(|e| StoreError::Write(e.to_string()))
     }
-}
-
-/// Brings a database from `old_version` to [`DB_VERSION`], one step at a time; existing data is kept.
-fn upgrade(old_version: f64, db: &Database) -> indexed_db_futures::Result<()> {
-    if old_version < 1.0 {
-        db.create_object_store(DRAFTS)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-    }
-    if old_version < 2.0 {
-        // v2: evidence files as Blobs beside their drafts, and the outbox.
-        db.create_object_store(FILES)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-        db.create_object_store(OUTBOX)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-    }
-    if old_version < 3.0 {
-        // v3: complaints sent from this device.
-        db.create_object_store(SENT)
-            .with_key_path(KeyPath::One("reference"))
-            .build()?;
-    }
-    Ok(())
 }

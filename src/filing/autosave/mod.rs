@@ -14,8 +14,13 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::flow::FilingSession;
-use crate::services::drafts::{DraftStore, StoreError, StoredFile, DEFAULT_DB_NAME};
+use crate::services::drafts::{DraftStore, StoreError, DEFAULT_DB_NAME};
 use crate::services::{device, snapshot};
+
+mod files;
+mod other_tabs;
+
+pub use files::UnsavedFile;
 
 const DEBOUNCE_MS: i32 = 400;
 /// Past this the form is usable without storage (an `open()` that never settles must not block the customer).
@@ -26,14 +31,6 @@ pub enum StorageStatus {
     Opening,
     Ready,
     Unavailable,
-}
-
-/// An evidence file kept only in memory: the device refused it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnsavedFile {
-    pub id: String,
-    /// Refused for want of space (rather than for another reason).
-    pub no_room: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -261,69 +258,6 @@ impl DraftSaver {
         self.store.get_value()
     }
 
-    /// Keeps an evidence file with its draft. One the device refuses stays in memory and is listed in
-    /// `unsaved_files`.
-    pub async fn save_file(self, id: String, draft_id: String, blob: web_sys::Blob) {
-        if let Some(store) = self.store() {
-            self.keep_file(&store, StoredFile { id, draft_id, blob })
-                .await;
-        }
-    }
-
-    async fn keep_file(self, store: &DraftStore, file: StoredFile) {
-        let result = store.put_file(&file).await;
-        if let Err(e) = &result {
-            web_sys::console::warn_1(&format!("the file could not be saved: {e}").into());
-        }
-        let listed = self
-            .unsaved_files
-            .with_untracked(|u| u.iter().any(|f| f.id == file.id));
-        if listed || result.is_err() {
-            self.unsaved_files.update(|unsaved| {
-                unsaved.retain(|f| f.id != file.id);
-                if let Err(e) = &result {
-                    unsaved.push(UnsavedFile {
-                        id: file.id.clone(),
-                        no_room: *e == StoreError::Full,
-                    });
-                }
-            });
-        }
-    }
-
-    /// Writes every evidence file held in memory for the session's draft.
-    pub(crate) async fn write_files(self, store: Rc<DraftStore>, session: FilingSession) {
-        self.files_written_at_reopen.set_value(store.reopened());
-        let draft_id = session.draft.with_untracked(|d| d.id.clone());
-        for (id, blob) in session.files.get_value() {
-            let draft_id = draft_id.clone();
-            self.keep_file(&store, StoredFile { id, draft_id, blob })
-                .await;
-        }
-    }
-
-    /// Removes a file; the room it took may be enough for those the device refused before.
-    pub fn delete_file(self, id: String, session: FilingSession) {
-        self.unsaved_files.update(|u| u.retain(|f| f.id != id));
-        let Some(store) = self.store() else { return };
-        spawn_local(async move {
-            if store.delete_file(&id).await.is_err() {
-                return;
-            }
-            let waiting: Vec<String> = self
-                .unsaved_files
-                .with_untracked(|u| u.iter().map(|f| f.id.clone()).collect());
-            let draft_id = session.draft.with_untracked(|d| d.id.clone());
-            for (id, blob) in session.files.get_value() {
-                if waiting.contains(&id) {
-                    let draft_id = draft_id.clone();
-                    self.keep_file(&store, StoredFile { id, draft_id, blob })
-                        .await;
-                }
-            }
-        });
-    }
-
     /// Makes `draft` the session's draft, with whichever of its files the device still has.
     pub async fn restore(self, session: FilingSession, mut draft: Draft) {
         let mut files = Vec::new();
@@ -385,42 +319,6 @@ impl DraftSaver {
                 web_sys::console::warn_1(
                     &format!("the device store could not be cleared: {e}").into(),
                 );
-            }
-        });
-    }
-
-    fn listen_to_other_tabs(self, session: FilingSession) {
-        let Ok(channel) = web_sys::BroadcastChannel::new("complaint-desk.drafts") else {
-            return;
-        };
-        let me = self.tab_id.get_value();
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let Some(message) = event.data().as_string() else {
-                    return;
-                };
-                let Some((draft_id, tab)) = message.split_once('|') else {
-                    return;
-                };
-                if tab != me && session.draft.with_untracked(|d| d.id == draft_id) {
-                    self.stale.set(true);
-                }
-            });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        self.channel.set_value(Some(channel));
-    }
-
-    /// Takes the other tab's newer copy of this tab's draft, and resumes saving.
-    pub fn load_latest(self, session: FilingSession) {
-        let Some(store) = self.store() else {
-            return;
-        };
-        let id = session.draft.with_untracked(|d| d.id.clone());
-        spawn_local(async move {
-            if let Ok(Some(latest)) = store.get(&id).await {
-                self.stale.set(false);
-                self.restore(session, latest).await;
             }
         });
     }

@@ -1,0 +1,48 @@
+//! Two tabs on one draft: each save is announced on a BroadcastChannel, and a tab that hears another save
+//! the draft it holds stops saving (rather than overwrite it) until the customer takes the newer copy.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::DraftSaver;
+use crate::filing::flow::FilingSession;
+
+impl DraftSaver {
+    pub(super) fn listen_to_other_tabs(self, session: FilingSession) {
+        let Ok(channel) = web_sys::BroadcastChannel::new("complaint-desk.drafts") else {
+            return;
+        };
+        let me = self.tab_id.get_value();
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                let Some(message) = event.data().as_string() else {
+                    return;
+                };
+                let Some((draft_id, tab)) = message.split_once('|') else {
+                    return;
+                };
+                if tab != me && session.draft.with_untracked(|d| d.id == draft_id) {
+                    self.stale.set(true);
+                }
+            });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        self.channel.set_value(Some(channel));
+    }
+
+    /// Takes the other tab's newer copy of this tab's draft, and resumes saving.
+    pub fn load_latest(self, session: FilingSession) {
+        let Some(store) = self.store() else {
+            return;
+        };
+        let id = session.draft.with_untracked(|d| d.id.clone());
+        spawn_local(async move {
+            if let Ok(Some(latest)) = store.get(&id).await {
+                self.stale.set(false);
+                self.restore(session, latest).await;
+            }
+        });
+    }
+}
