@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use complaint_domain::config::OrgConfig;
 use complaint_domain::i18n::Msg;
 use complaint_domain::my_complaints::SentComplaint;
-use complaint_domain::status::Stage;
+use complaint_domain::status::{Stage, StatusRecord};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -12,8 +12,8 @@ use crate::filing::DraftSaver;
 use crate::i18n::{tr, use_i18n};
 use crate::services::{clock, status};
 
-/// "Complaints sent from this device", each with its last known status; one tap looks it up, with no
-/// reference or verifier to retype. `on_loaded` hears the list once it is read from the device.
+/// "Complaints sent from this device", each with its last known status (saved on the device, then refreshed
+/// from the host); one tap looks it up, with no reference or verifier to retype. `on_loaded` hears the list once it is read from the device.
 #[component]
 pub fn SentFromThisDevice(
     config: OrgConfig,
@@ -23,9 +23,11 @@ pub fn SentFromThisDevice(
     let i18n = use_i18n();
     let sent = RwSignal::new(Vec::<SentComplaint>::new());
     let last_known = RwSignal::new(BTreeMap::<String, Stage>::new());
+    let base = config.tracking.status_base.clone();
     if let Some(saver) = use_context::<DraftSaver>() {
         Effect::new(move |_| {
             if let (true, Some(store)) = (saver.is_ready(), saver.store()) {
+                let base = base.clone();
                 spawn_local(async move {
                     let Ok(list) = store.sent().await else { return };
                     on_loaded.run(list.clone());
@@ -37,12 +39,19 @@ pub fn SentFromThisDevice(
                         let Ok(key) = status::status_key(&item.reference, verifier).await else {
                             continue;
                         };
-                        if let Some(stage) =
-                            status::saved(&key).and_then(|s| s.record.current().map(|e| e.stage))
-                        {
-                            last_known.update(|known| {
-                                known.insert(item.reference.clone(), stage);
-                            });
+                        let remember = |record: &StatusRecord| {
+                            if let Some(current) = record.current() {
+                                last_known.update(|known| {
+                                    known.insert(item.reference.clone(), current.stage);
+                                });
+                            }
+                        };
+                        // What this device saw last, at once; then the latest, when the host answers.
+                        if let Some(saved) = status::saved(&key) {
+                            remember(&saved.record);
+                        }
+                        if let Ok(latest) = status::fetch_status(&base, &key).await {
+                            remember(&latest);
                         }
                     }
                 });

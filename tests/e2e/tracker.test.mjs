@@ -292,10 +292,15 @@ describe('offline and from this device', () => {
     await page.getByRole('heading', { name: 'Complaint CMP-TEST-0001' }).waitFor();
     assert.equal(await page.getByLabel('Email address or PIN').inputValue(), 'mina@example.com', 'no retyping');
 
-    await page.reload();
+    // The organisation moves it on; the list shows the new stage with no lookup at all.
+    const record = statusRecord({ reference: 'CMP-TEST-0001', category: 'something-else' });
+    record.history.push({ stage: 'investigating', at: '2026-11-17T09:00:00Z' });
+    publish('CMP-TEST-0001', 'mina@example.com', record);
+    await page.goto(env.server.origin + '/track');
     const mine = page.getByRole('region', { name: 'Complaints sent from this device' });
-    await mine.getByText('Last known status: Acknowledged').waitFor();
+    await mine.getByText('Last known status: Being investigated').waitFor();
+    assert.equal(await page.getByRole('heading', { level: 2, name: /CMP-TEST-0001/ }).count(), 0, 'nothing looked up');
     await mine.getByRole('button', { name: 'Track this complaint CMP-TEST-0001' }).click();
-    await page.getByText('Where it stands: Acknowledged').waitFor();
+    await page.getByText('Where it stands: Being investigated').waitFor();
   });
 });
