@@ -33,9 +33,9 @@ pub fn App() -> impl IntoView {
     // A memo, so the page is built again only when the path really changes.
     let path = Memo::new(move |_| location.path());
     let page = move || match path.get().trim_end_matches('/') {
-        "" | "/index.html" => FileComplaintPage().into_any(),
-        "/track" => TrackPage().into_any(),
-        _ => NotFoundPage().into_any(),
+        "" | "/index.html" => view! { <FileComplaintPage /> }.into_any(),
+        "/track" => view! { <TrackPage /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
     };
 
     view! {
