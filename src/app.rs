@@ -7,7 +7,9 @@ use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::filing::{Courier, DraftSaver, FilingSession};
 use crate::i18n::I18n;
-use crate::pages::{file_complaint::FileComplaintPage, not_found::NotFoundPage, track::TrackPage};
+use crate::pages::{
+    file_complaint::FileComplaintPage, not_found::NotFoundPage, track::TrackPage, SharedConfig,
+};
 use crate::router::Location;
 use crate::{crash, services};
 
@@ -29,6 +31,7 @@ pub fn App() -> impl IntoView {
         Effect::new(|_| panic!("crash test requested by ?crash-test"));
     }
 
+    SharedConfig::provide();
     let location = Location::provide();
     // A memo, so the page is built again only when the path really changes.
     let path = Memo::new(move |_| location.path());

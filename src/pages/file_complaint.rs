@@ -1,17 +1,16 @@
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
-use super::use_page_title;
+use super::{use_config, use_page_title};
 use crate::components::load_error::LoadError;
 use crate::filing::FilingFlow;
 use crate::i18n::tr;
-use crate::services::api;
 
 /// `/`: loads the organisation's configuration, then runs the filing flow.
 #[component]
 pub fn FileComplaintPage() -> impl IntoView {
     use_page_title(Msg::NavFile);
-    let config = LocalResource::new(api::load_config);
+    let config = use_config();
     view! {
         <h1 class="page-title">{tr(Msg::NavFile)}</h1>
         {move || match config.get() {

@@ -4,10 +4,31 @@ pub mod file_complaint;
 pub mod not_found;
 pub mod track;
 
+use complaint_domain::config::OrgConfig;
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
+use crate::services::api::{self, FetchError};
+
+/// The organisation's configuration, fetched once for the whole visit and shared by every page, so moving
+/// between the form and the tracker neither waits nor fetches again. Try again refetches it.
+#[derive(Clone, Copy)]
+pub struct SharedConfig(pub LocalResource<Result<OrgConfig, FetchError>>);
+
+impl SharedConfig {
+    pub fn provide() {
+        provide_context(SharedConfig(LocalResource::new(api::load_config)));
+    }
+}
+
+pub fn use_config() -> LocalResource<Result<OrgConfig, FetchError>> {
+    match use_context::<SharedConfig>() {
+        Some(SharedConfig(config)) => config,
+        // A page mounted on its own (a test, a future widget) fetches its own.
+        None => LocalResource::new(api::load_config),
+    }
+}
 
 /// Keeps `<title>` naming the page in the current language (WCAG 2.4.2).
 pub fn use_page_title(page: Msg) {

@@ -5,11 +5,10 @@ use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::use_page_title;
+use super::{use_config, use_page_title};
 use crate::components::load_error::LoadError;
 use crate::i18n::tr;
 use crate::router::use_location;
-use crate::services::api;
 use crate::services::status::StatusError;
 use crate::tracking::{look_up, ComplaintStatus, Lookup, LookupForm, SentFromThisDevice};
 
@@ -18,7 +17,7 @@ use crate::tracking::{look_up, ComplaintStatus, Lookup, LookupForm, SentFromThis
 #[component]
 pub fn TrackPage() -> impl IntoView {
     use_page_title(Msg::TrackTitle);
-    let config = LocalResource::new(api::load_config);
+    let config = use_config();
     view! {
         <h1 class="page-title">{tr(Msg::TrackTitle)}</h1>
         {move || match config.get() {

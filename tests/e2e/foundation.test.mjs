@@ -139,6 +139,9 @@ describe('tracking and navigation', () => {
     await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
     await page.getByRole('radio', { name: 'A delivery' }).check();
     await page.evaluate(() => (window.__samePage = true));
+    const configFetches = () => env.server.requests.filter((r) => r.path === '/api/v1/config.json').length;
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const fetchedBefore = configFetches();
     assert.equal(await nav.getByRole('link', { name: 'Make a complaint' }).getAttribute('aria-current'), 'page');
 
     await nav.getByRole('link', { name: 'Track a complaint' }).click();
@@ -152,6 +155,7 @@ describe('tracking and navigation', () => {
     await page.goForward();
     await page.getByRole('heading', { level: 1, name: 'Track your complaint' }).waitFor();
     assert.equal(await page.evaluate(() => window.__samePage), true, 'no page load happened');
+    assert.equal(configFetches(), fetchedBefore, "the organisation's config is fetched once a visit, not per page");
     assertNoProblems();
   });
 
