@@ -8,7 +8,8 @@ use complaint_domain::config::OrgConfig;
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::components::load_error::LoadError;
+use crate::i18n::{tr, use_i18n};
 use crate::services::api::{self, FetchError};
 
 /// The organisation's configuration, fetched once for the whole visit and shared by every page, so moving
@@ -22,7 +23,20 @@ impl SharedConfig {
     }
 }
 
-pub fn use_config() -> LocalResource<Result<OrgConfig, FetchError>> {
+/// "Loading…", then `render` with the organisation's config, or the load error with Try again.
+#[component]
+pub fn WithConfig(render: fn(OrgConfig) -> AnyView) -> impl IntoView {
+    let config = use_config();
+    move || match config.get() {
+        None => view! { <p class="loading" role="status">{tr(Msg::Loading)}</p> }.into_any(),
+        Some(Ok(config)) => render(config),
+        Some(Err(error)) => {
+            view! { <LoadError error=error on_retry=move || config.refetch() /> }.into_any()
+        }
+    }
+}
+
+fn use_config() -> LocalResource<Result<OrgConfig, FetchError>> {
     match use_context::<SharedConfig>() {
         Some(SharedConfig(config)) => config,
         // A page mounted on its own (a test, a future widget) fetches its own.

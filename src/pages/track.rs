@@ -5,8 +5,7 @@ use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{use_config, use_page_title};
-use crate::components::load_error::LoadError;
+use super::{use_page_title, WithConfig};
 use crate::i18n::tr;
 use crate::router::use_location;
 use crate::services::status::StatusError;
@@ -17,14 +16,9 @@ use crate::tracking::{look_up, ComplaintStatus, Lookup, LookupForm, SentFromThis
 #[component]
 pub fn TrackPage() -> impl IntoView {
     use_page_title(Msg::TrackTitle);
-    let config = use_config();
     view! {
         <h1 class="page-title">{tr(Msg::TrackTitle)}</h1>
-        {move || match config.get() {
-            None => view! { <p class="loading" role="status">{tr(Msg::Loading)}</p> }.into_any(),
-            Some(Ok(config)) => view! { <Tracker config=config /> }.into_any(),
-            Some(Err(error)) => view! { <LoadError error=error on_retry=move || config.refetch() /> }.into_any(),
-        }}
+        <WithConfig render=|config| view! { <Tracker config=config /> }.into_any() />
     }
 }
 

@@ -1,5 +1,10 @@
 //! The device's clock and random identifiers.
 
+/// The origin's `localStorage`, if the browser allows it (private modes and blocked storage may not).
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
 /// Milliseconds since the Unix epoch, by the device's clock.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()

@@ -4,7 +4,7 @@
 const PREFIX: &str = "complaint-desk.solved.";
 
 pub fn count_solved(article_id: &str) {
-    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+    let Some(storage) = super::device::local_storage() else {
         return;
     };
     let key = format!("{PREFIX}{article_id}");

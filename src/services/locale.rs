@@ -2,6 +2,8 @@
 
 use complaint_domain::i18n::Locale;
 
+use super::device::local_storage;
+
 const STORAGE_KEY: &str = "complaint-desk.locale";
 
 /// A `?lang=` in the address (links from emails), else the customer's earlier choice, else the browser's
@@ -61,8 +63,4 @@ fn preferred_languages() -> Vec<String> {
         tags.push(primary);
     }
     tags
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }

@@ -7,17 +7,13 @@
 
 use complaint_domain::draft::Draft;
 
-use super::json;
+use super::{device, json};
 
 const KEY: &str = "complaint-desk.unsaved-draft";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// Keeps a copy now. `false` if it could not be kept (storage full or blocked): the safety net is missing.
 pub fn keep(draft: &Draft) -> bool {
-    match (storage(), json::stringify(draft)) {
+    match (device::local_storage(), json::stringify(draft)) {
         (Some(storage), Some(json)) => storage.set_item(KEY, &json).is_ok(),
         _ => false,
     }
@@ -26,13 +22,15 @@ pub fn keep(draft: &Draft) -> bool {
 /// The copy, if any. It stays until [`discard`] once it is safely back in IndexedDB: a device still out of
 /// space on the next visit must not lose it.
 pub fn peek() -> Option<Draft> {
-    let json = storage()?.get_item(KEY).ok().flatten()?;
+    let json = device::local_storage()?.get_item(KEY).ok().flatten()?;
     json::parse(&json).ok()
 }
 
 /// Drops the copy if it is of draft `id` (back in IndexedDB, or sent: it must not come back as a draft).
 pub fn discard(id: &str) {
-    let Some(storage) = storage() else { return };
+    let Some(storage) = device::local_storage() else {
+        return;
+    };
     let copy = storage
         .get_item(KEY)
         .ok()
@@ -45,7 +43,9 @@ pub fn discard(id: &str) {
 
 /// Removes everything this app keeps in `localStorage` (the draft copy, language, "this solved it" counts).
 pub fn clear_all() {
-    let Some(storage) = storage() else { return };
+    let Some(storage) = device::local_storage() else {
+        return;
+    };
     let keys: Vec<String> = (0..storage.length().unwrap_or(0))
         .filter_map(|i| storage.key(i).ok().flatten())
         .collect();

@@ -131,16 +131,12 @@ struct SavedEntry {
     text: String,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn save(key: &str, text: &str) {
     let entry = SavedEntry {
         fetched_at_ms: device::now_ms(),
         text: text.to_owned(),
     };
-    if let (Some(storage), Some(json)) = (storage(), json::stringify(&entry)) {
+    if let (Some(storage), Some(json)) = (device::local_storage(), json::stringify(&entry)) {
         // A full or blocked storage only costs the offline copy.
         let _ = storage.set_item(&format!("{SAVED_PREFIX}{key}"), &json);
     }
@@ -148,7 +144,7 @@ fn save(key: &str, text: &str) {
 
 /// Checked again on the way out: a saved copy is as untrusted as the network.
 pub fn saved(key: &str) -> Option<SavedStatus> {
-    let json = storage()?
+    let json = device::local_storage()?
         .get_item(&format!("{SAVED_PREFIX}{key}"))
         .ok()??;
     let entry: SavedEntry = json::parse(&json).ok()?;
