@@ -99,6 +99,7 @@ async fn evidence_files_are_kept_as_blobs_and_go_with_their_draft() {
         name: "a.jpg".into(),
         kind: FileKind::Jpeg,
         bytes: 9,
+        sha256: None,
     });
     store.put(&draft).await.expect("put draft");
     store
@@ -181,6 +182,7 @@ async fn a_database_from_the_first_schema_upgrades_with_its_drafts_intact() {
         name: "receipt.pdf".into(),
         kind: FileKind::Pdf,
         bytes: 120,
+        sha256: None,
     });
     let v1 = Database::open(name.as_str())
         .with_version(1u32)

@@ -170,6 +170,7 @@ async fn add_file(
             name,
             kind,
             bytes,
+            sha256: None,
         })
     });
     Ok(())

@@ -74,6 +74,10 @@ pub struct SubmissionConfig {
     /// Where complaints are POSTed (the contract: `docs/submission.md`).
     #[serde(default = "default_endpoint")]
     pub endpoint: String,
+    /// Where evidence files are uploaded ahead of the complaint, resumably, one by one
+    /// (`docs/submission.md`, "Uploads"); without it, the files travel inside the complaint's request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploads: Option<String>,
 }
 
 fn default_endpoint() -> String {
@@ -84,6 +88,7 @@ impl Default for SubmissionConfig {
     fn default() -> Self {
         SubmissionConfig {
             endpoint: default_endpoint(),
+            uploads: None,
         }
     }
 }

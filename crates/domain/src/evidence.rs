@@ -135,6 +135,10 @@ pub struct AttachmentMeta {
     pub name: String,
     pub kind: FileKind,
     pub bytes: u64,
+    /// The content's SHA-256 in lower-case hex, set when the file is uploaded ahead of the complaint: the
+    /// server finds the upload by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 #[cfg(test)]

@@ -444,6 +444,7 @@ mod tests {
             name: name.into(),
             kind,
             bytes: bytes.len() as u64,
+            sha256: None,
         });
         body
     }

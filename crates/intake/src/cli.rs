@@ -15,7 +15,8 @@ complaint-intake: the reference intake service of the complaint desk
 
 USAGE
   complaint-intake serve [--listen 127.0.0.1:8080] [--site DIR] [--allow-origin ORIGIN]...
-                         [--rate-limit 20] [--header-timeout 10] [--body-timeout 30]
+                         [--rate-limit 20] [--header-timeout 10] [--silence-timeout 30]
+                         [--min-rate 2048] [--rate-window 20] [--uploads-max-mb 2048]
                          [--min-fill-seconds 3] [--max-connections 256]
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
@@ -45,7 +46,13 @@ pub struct Serve {
     pub allow_origins: Vec<String>,
     pub rate_limit_per_minute: u32,
     pub header_timeout: Duration,
-    pub body_timeout: Duration,
+    /// A request body that sends nothing for this long is cut.
+    pub silence_timeout: Duration,
+    /// A body slower than this (bytes a second, averaged over `rate_window`) is cut.
+    pub min_rate: u64,
+    pub rate_window: Duration,
+    /// The most the uploads folder may hold, in MiB.
+    pub uploads_max_mb: u64,
     pub min_fill_seconds: u64,
     pub max_connections: usize,
 }
@@ -286,7 +293,21 @@ fn serve(words: &mut Words) -> Result<Serve, String> {
         allow_origins: words.take_all("--allow-origin"),
         rate_limit_per_minute: words.number("--rate-limit", 20)?,
         header_timeout: seconds(words, "--header-timeout", 10)?,
-        body_timeout: seconds(words, "--body-timeout", 30)?,
+        // `--body-timeout` was a total; it is read as the silence allowed, so old scripts keep working.
+        silence_timeout: match words.take("--body-timeout") {
+            Some(text) => match text.parse::<u64>() {
+                Ok(n) if n > 0 => Duration::from_secs(n),
+                _ => {
+                    return Err(format!(
+                        "--body-timeout takes whole seconds, not \"{text}\""
+                    ))
+                }
+            },
+            None => seconds(words, "--silence-timeout", 30)?,
+        },
+        min_rate: words.number("--min-rate", 2048)?,
+        rate_window: seconds(words, "--rate-window", 20)?,
+        uploads_max_mb: words.number("--uploads-max-mb", 2048)?,
         min_fill_seconds: words.number("--min-fill-seconds", 3)?,
         max_connections: words.number("--max-connections", 256)?,
     })

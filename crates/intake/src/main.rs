@@ -11,6 +11,7 @@ mod log;
 mod publish;
 mod settings;
 mod store;
+mod uploads;
 mod zone;
 
 use std::process::ExitCode;
@@ -139,6 +140,18 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             crash_after_commit,
         },
     ));
+    // Files ahead of their complaint, only where the config tells the app to send them so.
+    let uploads = match intake.settings().config.submission.uploads {
+        Some(_) => Some(Arc::new(
+            uploads::Uploads::open(
+                uploads::Uploads::beside(&paths.db),
+                intake.settings().config.limits.attachments.max_bytes,
+                options.uploads_max_mb.saturating_mul(1024 * 1024),
+            )
+            .map_err(|e| format!("cannot open the uploads folder: {e}"))?,
+        )),
+        None => None,
+    };
     let caught_up = intake.catch_up()?;
     if caught_up > 0 {
         log!("published {caught_up} status file(s) left unwritten by an earlier stop");
@@ -151,8 +164,13 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             cors: http::Cors::new(options.allow_origins),
             rate_limit_per_minute: options.rate_limit_per_minute,
             header_timeout: options.header_timeout,
-            body_timeout: options.body_timeout,
+            pace: http::pace::Pace {
+                silence: options.silence_timeout,
+                min_bytes_per_second: options.min_rate,
+                window: options.rate_window,
+            },
             max_connections: options.max_connections,
+            uploads,
         },
         intake,
     )

@@ -140,6 +140,7 @@ fn too_many_files_are_refused() {
         name: "a.jpg".into(),
         kind: FileKind::Jpeg,
         bytes: 1,
+        sha256: None,
     };
     d.attachments = vec![file; 6];
     assert_eq!(

@@ -4,6 +4,8 @@
 mod complaints;
 mod files;
 mod guard;
+pub mod pace;
+mod uploads;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -14,7 +16,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
-use axum::routing::{get, post};
+use axum::routing::{get, head, post};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -34,14 +36,24 @@ pub struct ServeOptions {
     pub rate_limit_per_minute: u32,
     /// From a connection's first byte to the end of a request's headers.
     pub header_timeout: Duration,
-    /// For the whole request body; the app gives up after 30 s, so longer is wasted work.
-    pub body_timeout: Duration,
+    /// How slow a request body may be: silence and a floor on its rate, never a total.
+    pub pace: pace::Pace,
     pub max_connections: usize,
+    /// Evidence sent ahead of its complaint; `None` when the config names no uploads address.
+    pub uploads: Option<Arc<crate::uploads::Uploads>>,
 }
 
 /// Complaint bodies read at once. Each may hold every file at its size limit in memory, so this, not the
 /// connection bound, caps the memory uploads can take; more wait (within their body timeout).
 const CONCURRENT_UPLOADS: usize = 8;
+
+/// Complaint bodies one address may have in that memory at once: a few slow senders from one place
+/// cannot take every permit.
+const UPLOADS_PER_ADDRESS: usize = 2;
+
+/// Upload requests (HEAD, PATCH) per address per minute: a phone resuming over a bad link needs a few
+/// dozen; the complaint limit itself stays as configured.
+const UPLOAD_REQUESTS_PER_MINUTE: u32 = 120;
 
 /// The client's address, for the rate limit only; never logged.
 #[derive(Clone, Copy)]
@@ -63,8 +75,11 @@ struct AppState {
     publish_dir: Arc<PathBuf>,
     status_prefix: Arc<str>,
     body_limit: u64,
-    body_timeout: Duration,
-    uploads: Arc<Semaphore>,
+    pace: pace::Pace,
+    permits: Arc<Semaphore>,
+    per_address: Arc<pace::PerAddress>,
+    uploads_store: Option<Arc<crate::uploads::Uploads>>,
+    upload_limiter: Arc<RateLimiter>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -80,14 +95,29 @@ fn router(state: AppState) -> Router {
     let config = &state.intake.settings().config;
     let endpoint = local_path(&config.submission.endpoint, "/api/v1/complaints");
     let status_route = format!("{}{{file}}", state.status_prefix);
+    let uploads_route = config
+        .submission
+        .uploads
+        .as_deref()
+        .map(|u| local_path(u, "/api/v1/uploads/"))
+        .map(|u| format!("{}/{{hash}}", u.trim_end_matches('/')));
     // Multipart reads stop here; the handler also refuses an announced Content-Length above it up front.
     let limit = usize::try_from(state.body_limit).unwrap_or(usize::MAX);
-    Router::new()
+    let mut router = Router::new()
         .route(
             &endpoint,
             post(complaints::receive).options(complaints::preflight),
         )
-        .route(&status_route, get(files::status))
+        .route(&status_route, get(files::status));
+    if let (Some(route), Some(_)) = (uploads_route, &state.uploads_store) {
+        router = router.route(
+            &route,
+            head(uploads::head)
+                .patch(uploads::patch)
+                .options(uploads::preflight),
+        );
+    }
+    router
         .fallback(files::site)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
@@ -121,11 +151,28 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
         publish_dir: Arc::new(options.publish_dir),
         status_prefix: format!("{}/", status_base.trim_end_matches('/')).into(),
         body_limit: intake.settings().body_limit(),
-        body_timeout: options.body_timeout,
-        uploads: Arc::new(Semaphore::new(CONCURRENT_UPLOADS)),
+        pace: options.pace,
+        permits: Arc::new(Semaphore::new(CONCURRENT_UPLOADS)),
+        per_address: Arc::new(pace::PerAddress::new(UPLOADS_PER_ADDRESS)),
+        uploads_store: options.uploads.clone(),
+        upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
         intake,
     };
     let router = router(state.clone());
+    if let Some(uploads) = options.uploads.clone() {
+        // Unfinished and unclaimed uploads go after their time; hourly is often enough for days.
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                let uploads = Arc::clone(&uploads);
+                let _ = tokio::task::spawn_blocking(move || {
+                    uploads.sweep(std::time::SystemTime::now())
+                })
+                .await;
+            }
+        });
+    }
     println!("http://{address}");
     crate::log!("listening on http://{address}");
     let connections = Arc::new(Semaphore::new(options.max_connections.max(1)));
@@ -235,6 +282,14 @@ fn log_path(path: &str) -> String {
         }
         _ => path.chars().take(200).collect(),
     }
+}
+
+/// `{"message": …, "code": …}`: a refusal with a machine-readable code the app words in its own language.
+fn message_with_code(status: StatusCode, code: &str, text: &str) -> Response<Body> {
+    json(
+        status,
+        serde_json::json!({ "message": text, "code": code }).to_string(),
+    )
 }
 
 /// `{"message": …}` with a status: every refusal the service gives looks like this.

@@ -373,3 +373,55 @@ pub fn read_status(dir: &Path, key: &str) -> complaint_domain::status::StatusRec
     let text = fs::read_to_string(dir.join(format!("{key}.json"))).unwrap();
     complaint_domain::status::StatusRecord::from_json(&text).unwrap()
 }
+
+/// A connection from a chosen loopback address (127.0.0.2, 127.0.0.3, …): one attacker, one customer.
+pub fn connect_from(from: &str, addr: &str) -> TcpStream {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let local: std::net::SocketAddr = format!("{from}:0").parse().unwrap();
+    socket.bind(&local.into()).unwrap();
+    let remote: std::net::SocketAddr = addr.parse().unwrap();
+    socket.connect(&remote.into()).unwrap();
+    let stream: TcpStream = socket.into();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(40)))
+        .unwrap();
+    stream
+}
+
+/// The SHA-256 of bytes in lower-case hex, as uploads are named.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A file the server sniffs as a PDF.
+pub fn pdf(len: usize) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.extend((0..len.saturating_sub(9)).map(|i| (i % 251) as u8));
+    bytes
+}
+
+/// The head of `PATCH /api/v1/uploads/{hash}` sending `len` bytes from `offset` of a file of `total`.
+pub fn patch_head(addr: &str, hash: &str, offset: u64, total: u64, len: usize) -> Vec<u8> {
+    format!(
+        "PATCH /api/v1/uploads/{hash} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: {offset}\r\nUpload-Length: {total}\r\nContent-Length: {len}\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// `HEAD` for an upload: how many of its bytes the server has.
+pub fn upload_offset(addr: &str, hash: &str, total: u64) -> u64 {
+    let reply = send(
+        addr,
+        format!(
+            "HEAD /api/v1/uploads/{hash} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nUpload-Length: {total}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    reply.header("upload-offset").unwrap().parse().unwrap()
+}

@@ -1,0 +1,299 @@
+//! How long a request body may take: not a total (10 MB over a phone's 750 Kbps uplink takes two minutes,
+//! and that is a customer, not an attack), but silence and a minimum rate. A body that sends nothing for
+//! `silence`, or less than `min_bytes_per_second` on average over any `window`, is cut; its clocks start
+//! when the handler first reads it, so time spent queueing for an upload permit never counts.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use http_body::{Frame, SizeHint};
+use tokio::time::{Instant, Sleep};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// No byte at all for this long ends the body.
+    pub silence: Duration,
+    /// The floor, averaged over each `window` (the first window starts at the first read).
+    pub min_bytes_per_second: u64,
+    pub window: Duration,
+}
+
+/// Why a paced body stopped early; kept outside the body so a handler can tell it from a malformed one
+/// even when a parser (multipart) wraps the error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    Silent,
+    TooSlow,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CutFlag(Arc<AtomicU8>);
+
+impl CutFlag {
+    fn set(&self, cut: Cut) {
+        let code = match cut {
+            Cut::Silent => 1,
+            Cut::TooSlow => 2,
+        };
+        self.0.store(code, Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> Option<Cut> {
+        match self.0.load(Ordering::Relaxed) {
+            1 => Some(Cut::Silent),
+            2 => Some(Cut::TooSlow),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct CutError(pub Cut);
+
+impl std::fmt::Display for CutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Cut::Silent => f.write_str("no data arrived for too long"),
+            Cut::TooSlow => f.write_str("the data arrived too slowly"),
+        }
+    }
+}
+
+impl std::error::Error for CutError {}
+
+/// Wraps a body so that it obeys `pace`; `flag` records why it was cut.
+pub fn paced(body: Body, pace: Pace, flag: CutFlag) -> Body {
+    Body::new(Paced {
+        inner: body,
+        pace,
+        flag,
+        silence: None,
+        window_start: None,
+        window_bytes: 0,
+    })
+}
+
+struct Paced {
+    inner: Body,
+    pace: Pace,
+    flag: CutFlag,
+    /// Armed at the first poll and pushed back by every byte.
+    silence: Option<Pin<Box<Sleep>>>,
+    window_start: Option<Instant>,
+    window_bytes: u64,
+}
+
+impl Paced {
+    fn cut(&mut self, cut: Cut) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        self.flag.set(cut);
+        Poll::Ready(Some(Err(axum::Error::new(CutError(cut)))))
+    }
+
+    /// Counts bytes; at the end of each window, checks the floor for that window.
+    fn account(&mut self, bytes: usize) -> Result<(), Cut> {
+        let now = Instant::now();
+        let start = *self.window_start.get_or_insert(now);
+        self.window_bytes = self.window_bytes.saturating_add(bytes as u64);
+        let elapsed = now.duration_since(start);
+        if elapsed >= self.pace.window {
+            let floor = (self.pace.min_bytes_per_second as f64 * elapsed.as_secs_f64()) as u64;
+            if self.window_bytes < floor {
+                return Err(Cut::TooSlow);
+            }
+            self.window_start = Some(now);
+            self.window_bytes = 0;
+        }
+        Ok(())
+    }
+}
+
+impl http_body::Body for Paced {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = &mut *self;
+        if this.window_start.is_none() {
+            this.window_start = Some(Instant::now());
+        }
+        let silence = this.pace.silence;
+        let timer = this
+            .silence
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(silence)));
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                let len = frame.data_ref().map_or(0, Bytes::len);
+                if len > 0 {
+                    timer.as_mut().reset(Instant::now() + silence);
+                }
+                if let Err(cut) = this.account(len) {
+                    return this.cut(cut);
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(other) => Poll::Ready(other),
+            Poll::Pending => {
+                if timer.as_mut().poll(cx).is_ready() {
+                    return this.cut(Cut::Silent);
+                }
+                // A trickle that never fills a frame still has to meet the floor once the window is over.
+                if let Err(cut) = this.account(0) {
+                    return this.cut(cut);
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// How many bodies each address is sending at once, with a cap: taken before a permit is waited for.
+pub struct PerAddress {
+    cap: usize,
+    counts: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+}
+
+/// One body's place; given back when dropped, however the request ends.
+pub struct Place {
+    owner: Arc<PerAddress>,
+    address: std::net::IpAddr,
+}
+
+impl PerAddress {
+    pub fn new(cap: usize) -> PerAddress {
+        PerAddress {
+            cap,
+            counts: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    pub fn take(self: &Arc<Self>, address: std::net::IpAddr) -> Option<Place> {
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let count = counts.entry(address).or_insert(0);
+        if *count >= self.cap {
+            return None;
+        }
+        *count += 1;
+        Some(Place {
+            owner: Arc::clone(self),
+            address,
+        })
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut counts = self.owner.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = counts.get_mut(&self.address) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                counts.remove(&self.address);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    fn pace() -> Pace {
+        Pace {
+            silence: Duration::from_secs(5),
+            min_bytes_per_second: 100,
+            window: Duration::from_secs(10),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_steady_body_is_never_cut_for_its_length() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, axum::Error>>(1);
+        let stream = futures_util_stream(rx);
+        let flag = CutFlag::default();
+        let mut body = paced(stream, pace(), flag.clone());
+        let feeder = tokio::spawn(async move {
+            // 1 KB every 2 s for 10 minutes: far longer than any total limit, well above the floor.
+            for _ in 0..300 {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                if tx
+                    .send(Ok(Frame::data(Bytes::from(vec![0u8; 1024]))))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        let mut total = 0;
+        while let Some(frame) = body.frame().await {
+            total += frame.unwrap().into_data().map_or(0, |d| d.len());
+        }
+        feeder.await.unwrap();
+        assert_eq!(total, 300 * 1024);
+        assert_eq!(flag.get(), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn silence_and_a_trickle_are_cut() {
+        for (gap, bytes, expected) in [(6, 1024, Cut::Silent), (4, 10, Cut::TooSlow)] {
+            let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, axum::Error>>(1);
+            let flag = CutFlag::default();
+            let mut body = paced(futures_util_stream(rx), pace(), flag.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(gap)).await;
+                    if tx
+                        .send(Ok(Frame::data(Bytes::from(vec![0u8; bytes]))))
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+            let mut failed = false;
+            while let Some(frame) = body.frame().await {
+                if frame.is_err() {
+                    failed = true;
+                    break;
+                }
+            }
+            assert!(failed);
+            assert_eq!(flag.get(), Some(expected));
+        }
+    }
+
+    /// A body fed from a channel, as hyper feeds one from a socket.
+    fn futures_util_stream(
+        rx: tokio::sync::mpsc::Receiver<Result<Frame<Bytes>, axum::Error>>,
+    ) -> Body {
+        struct Channel(tokio::sync::mpsc::Receiver<Result<Frame<Bytes>, axum::Error>>);
+        impl http_body::Body for Channel {
+            type Data = Bytes;
+            type Error = axum::Error;
+            fn poll_frame(
+                mut self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+                self.0.poll_recv(cx)
+            }
+        }
+        Body::new(Channel(rx))
+    }
+}

@@ -1,0 +1,260 @@
+//! `HEAD` and `PATCH {submission.uploads}{sha256}` (`docs/submission.md`, "Uploads"): evidence sent ahead
+//! of its complaint, resumable at any byte. HEAD says how much of the file is stored; PATCH appends from
+//! there. What a dropped connection delivered stays, so a weak signal never starts a file again from zero.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Response, StatusCode};
+use axum::Extension;
+use http_body_util::BodyExt;
+
+use super::pace::{paced, CutFlag};
+use super::{message_with_code, AppState, Peer};
+use crate::uploads::{Standing, UploadError, Uploads};
+
+pub const UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
+pub const UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
+
+fn number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn uploads(state: &AppState) -> Option<&Arc<Uploads>> {
+    state.uploads_store.as_ref()
+}
+
+/// `HEAD`: `Upload-Offset` is how many bytes of the file (named by hash and `Upload-Length`) are stored.
+pub(super) async fn head(
+    State(state): State<AppState>,
+    UrlPath(hash): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response<Body> {
+    let Some(store) = uploads(&state) else {
+        return empty(StatusCode::NOT_FOUND);
+    };
+    let Some(length) = number(&headers, &UPLOAD_LENGTH) else {
+        return refuse(&UploadError::BadName, Some("Upload-Length is missing"));
+    };
+    let store = Arc::clone(store);
+    let standing = tokio::task::spawn_blocking(move || store.standing(&hash, length)).await;
+    match standing {
+        Ok(Ok(standing)) => stood(StatusCode::OK, standing, length),
+        Ok(Err(e)) => refuse(&e, None),
+        Err(_) => refuse(&UploadError::Io("the check stopped".into()), None),
+    }
+}
+
+/// `PATCH`: bytes from `Upload-Offset` on. An offset behind what is stored skips the overlap (the bytes
+/// are the same file's, and the hash checks it at the end); one ahead gets 409 with the stored offset.
+pub(super) async fn patch(
+    State(state): State<AppState>,
+    Extension(Peer(peer)): Extension<Peer>,
+    UrlPath(hash): UrlPath<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response<Body> {
+    let Some(store) = uploads(&state) else {
+        return empty(StatusCode::NOT_FOUND);
+    };
+    if !state.cors.admits(&headers) {
+        return super::complaints::close(message_with_code(
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "Files cannot be sent to this address from that website.",
+        ));
+    }
+    if let Err(wait) = state.upload_limiter.allow(peer) {
+        return super::complaints::close(super::complaints::rate_limited(wait));
+    }
+    let (Some(offset), Some(length)) = (
+        number(&headers, &UPLOAD_OFFSET),
+        number(&headers, &UPLOAD_LENGTH),
+    ) else {
+        return super::complaints::close(refuse(
+            &UploadError::BadName,
+            Some("Upload-Offset and Upload-Length are required"),
+        ));
+    };
+    // Already whole (a retry that did not hear the last answer): nothing to write.
+    if let Ok(standing) = store.standing(&hash, length) {
+        if standing.whole {
+            return super::complaints::close(stood(StatusCode::NO_CONTENT, standing, length));
+        }
+    }
+    let mut writer = match store.writer(&hash, length).await {
+        Ok(w) => w,
+        Err(e) => return super::complaints::close(refuse(&e, None)),
+    };
+    if offset > writer.offset {
+        let stored = writer.offset;
+        drop(writer);
+        return super::complaints::close(refuse(&UploadError::Offset { stored }, None));
+    }
+    let mut skip = writer.offset - offset;
+    let flag = CutFlag::default();
+    let mut body = paced(body, state.pace, flag.clone());
+    let stop = Arc::clone(&writer.stop);
+    let mut failed: Option<UploadError> = None;
+    loop {
+        let frame = tokio::select! {
+            frame = body.frame() => frame,
+            () = stop.notified() => break,
+        };
+        let data = match frame {
+            None => break,
+            // Cut for pace, or the client went away: what came is kept either way.
+            Some(Err(_)) => break,
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => data,
+                Err(_) => continue,
+            },
+        };
+        let mut data = &data[..];
+        if skip > 0 {
+            let n = skip.min(data.len() as u64) as usize;
+            data = &data[n..];
+            skip -= n as u64;
+        }
+        if data.is_empty() {
+            continue;
+        }
+        if let Err(e) = writer.append(data) {
+            failed = Some(e);
+            break;
+        }
+    }
+    let finished = tokio::task::spawn_blocking(move || writer.finish()).await;
+    let standing = match (failed, finished) {
+        (Some(e), _) | (None, Ok(Err(e))) => return super::complaints::close(refuse(&e, None)),
+        (None, Err(_)) => {
+            return super::complaints::close(refuse(
+                &UploadError::Io("the write stopped".into()),
+                None,
+            ))
+        }
+        (None, Ok(Ok(standing))) => standing,
+    };
+    if flag.get().is_some() {
+        let mut response = stood(StatusCode::REQUEST_TIMEOUT, standing, length);
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
+    stood(StatusCode::NO_CONTENT, standing, length)
+}
+
+/// The preflight for a listed origin: PATCH and the upload headers are not simple.
+pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or_default();
+    if !state.cors.allows(origin) {
+        return message_with_code(
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "Files cannot be sent to this address from that website.",
+        );
+    }
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    let set = response.headers_mut();
+    set.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("HEAD, PATCH, OPTIONS"),
+    );
+    set.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Upload-Offset, Upload-Length, Content-Type"),
+    );
+    set.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    response
+}
+
+fn stood(status: StatusCode, standing: Standing, length: u64) -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    let set = response.headers_mut();
+    set.insert(UPLOAD_OFFSET, HeaderValue::from(standing.offset));
+    set.insert(UPLOAD_LENGTH, HeaderValue::from(length));
+    set.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    expose(set);
+    response
+}
+
+/// A page on another origin must be able to read the offset and the pause.
+fn expose(headers: &mut HeaderMap) {
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("Upload-Offset, Upload-Length, Retry-After"),
+    );
+}
+
+fn refuse(error: &UploadError, detail: Option<&str>) -> Response<Body> {
+    let (status, code, text) = match error {
+        UploadError::BadName => (
+            StatusCode::BAD_REQUEST,
+            "bad_upload",
+            "The upload must be named by the file's SHA-256 and give Upload-Length (and Upload-Offset to write).",
+        ),
+        UploadError::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "This file is larger than the organisation accepts.",
+        ),
+        UploadError::Full => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "uploads_full",
+            "Files cannot be received just now. Your complaint is kept and will be sent again shortly.",
+        ),
+        UploadError::Offset { .. } => (
+            StatusCode::CONFLICT,
+            "offset_mismatch",
+            "The file continues from another point: ask again where it stands.",
+        ),
+        UploadError::Busy => (
+            StatusCode::CONFLICT,
+            "upload_in_progress",
+            "This file is still being received from an earlier attempt.",
+        ),
+        UploadError::Corrupt => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "upload_corrupt",
+            "The file that arrived does not match its name, so it was not kept. Send it again from the start.",
+        ),
+        UploadError::Io(e) => {
+            crate::log!("an upload could not be written: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The file could not be saved just now. Your complaint is kept and will be sent again shortly.",
+            )
+        }
+    };
+    let text = detail.map_or_else(|| text.to_owned(), |d| format!("{text} ({d})"));
+    let mut response = message_with_code(status, code, &text);
+    let set = response.headers_mut();
+    if let UploadError::Offset { stored } = error {
+        set.insert(UPLOAD_OFFSET, HeaderValue::from(*stored));
+    }
+    if matches!(
+        error,
+        UploadError::Full | UploadError::Io(_) | UploadError::Busy
+    ) {
+        set.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    }
+    expose(set);
+    response
+}
+
+fn empty(status: StatusCode) -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    response
+}
