@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
-use crate::filing::{Courier, DraftSaver, FilingSession};
+use crate::filing::{Courier, DraftSaver, FilingSession, RefusedNotice};
 use crate::i18n::I18n;
 use crate::pages::{
     file_complaint::FileComplaintPage, not_found::NotFoundPage, track::TrackPage, SharedConfig,
@@ -43,7 +43,10 @@ pub fn App() -> impl IntoView {
 
     view! {
         <SiteHeader />
-        <main id="main" class="page" tabindex="-1">{page}</main>
+        <main id="main" class="page" tabindex="-1">
+            <RefusedNotice />
+            {page}
+        </main>
         <SiteFooter />
     }
 }

@@ -29,10 +29,16 @@ pub fn CheckAnswersStep() -> impl IntoView {
         let built = flow.config.with_value(|config| {
             flow.draft.with_untracked(|d| {
                 Submission::from_draft(d, config, i18n.locale(), clock::today(), device::now_ms())
-                    .map(|body| (body, config.submission.endpoint.clone()))
+                    .map(|body| {
+                        let to = (
+                            config.submission.endpoint.clone(),
+                            config.submission.uploads.clone(),
+                        );
+                        (body, to)
+                    })
             })
         });
-        let (body, endpoint) = match built {
+        let (body, (endpoint, uploads_base)) = match built {
             Ok(ready) => ready,
             Err(incomplete) => return flow.show_incomplete(incomplete.step, incomplete.errors),
         };
@@ -40,11 +46,20 @@ pub fn CheckAnswersStep() -> impl IntoView {
         sending.set(true);
         spawn_local(async move {
             match courier {
-                Some(courier) => courier.send(endpoint, body, uploads).await,
-                None => match submit::send(&endpoint, &body, &uploads).await {
-                    Ok(accepted) => flow.accepted.set(Some(accepted)),
-                    Err(e) => session.problem.set(Some(e)),
-                },
+                Some(courier) => courier.send(endpoint, uploads_base, body, uploads).await,
+                None => {
+                    let to = submit::Destination {
+                        endpoint: &endpoint,
+                        uploads: uploads_base.as_deref(),
+                    };
+                    let progress = std::rc::Rc::new(move |p| session.progress.set(Some(p)));
+                    let result = submit::send(to, &body, &uploads, progress).await;
+                    session.progress.set(None);
+                    match result {
+                        Ok(accepted) => flow.accepted.set(Some(accepted)),
+                        Err(e) => session.problem.set(Some(e)),
+                    }
+                }
             }
             sending.set(false);
         });
@@ -55,6 +70,8 @@ pub fn CheckAnswersStep() -> impl IntoView {
         }
     };
     let queued = move || session.queued.get();
+    // While bytes are moving, the customer sees them move; "waiting" is only for when nothing is sent.
+    let moving = move || session.progress.with(Option::is_some);
     view! {
         <Show when=move || !queued()>
             <BackLink />
@@ -78,13 +95,18 @@ pub fn CheckAnswersStep() -> impl IntoView {
                         >
                             {move || i18n.t(if sending.get() { Msg::Sending } else { Msg::Send })}
                         </button>
+                        <SendProgress />
                     }
                 }
             >
-                <div class="notice notice--warning" role="status">
-                    <h3 class="send__title">{tr(Msg::QueuedTitle)}</h3>
-                    <p>{tr(Msg::QueuedBody)}</p>
-                </div>
+                <Show when=moving fallback=|| view! {
+                    <div class="notice notice--warning" role="status">
+                        <h3 class="send__title">{tr(Msg::QueuedTitle)}</h3>
+                        <p>{tr(Msg::QueuedBody)}</p>
+                    </div>
+                }>
+                    <SendProgress />
+                </Show>
                 <button type="button" class="button" on:click=try_now>{tr(Msg::TryNow)}</button>
             </Show>
         </section>
@@ -108,20 +130,80 @@ fn uploads(flow: Flow, body: &Submission) -> Vec<Upload> {
 
 #[component]
 fn SendFailure(error: SendError) -> impl IntoView {
+    // The organisation's own words where it gave them; never a status code or a browser error.
     let (title, body, detail) = match error {
-        SendError::Rejected { status, message } => (
-            Msg::SendRejectedTitle,
-            Msg::SendRejectedBody,
-            message.unwrap_or_else(|| format!("HTTP {status}")),
-        ),
-        SendError::Unavailable(detail) => (Msg::SendFailedTitle, Msg::SendFailedBody, detail),
+        SendError::Rejected { message, .. } => {
+            (Msg::SendRejectedTitle, Msg::SendRejectedBody, message)
+        }
+        SendError::Unavailable { .. } => (Msg::SendFailedTitle, Msg::SendFailedBody, None),
     };
     view! {
         <div class="error-summary" role="alert">
             <h3 class="error-summary__title">{tr(title)}</h3>
-            <p class="send__server-message">{detail}</p>
+            {detail.map(|d| view! { <p class="send__server-message">{d}</p> })}
             <p>{tr(body)}</p>
         </div>
+    }
+}
+
+/// "Sending 2.1 of 6.3 MB", a real progress bar, and a polite word to screen readers at each quarter (not at
+/// every byte) or when the connection turns slow.
+#[component]
+fn SendProgress() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_flow().session;
+    let progress = move || session.progress.get();
+    let megabytes = move |bytes: f64| {
+        let text = format!("{:.1}", bytes / 1_048_576.0);
+        match i18n.locale() {
+            complaint_domain::i18n::Locale::Pl => text.replace('.', ","),
+            _ => text,
+        }
+    };
+    let label = move || {
+        progress().map(|p| {
+            i18n.format(
+                Msg::SendingProgress,
+                &[("sent", &megabytes(p.sent)), ("total", &megabytes(p.total))],
+            )
+        })
+    };
+    let quarter = Memo::new(move |_| {
+        progress().map(|p| {
+            let share = if p.total > 0.0 { p.sent / p.total } else { 1.0 };
+            ((share * 4.0).floor() as u8, p.slow)
+        })
+    });
+    // Re-read only when the quarter or slowness changes, so a screen reader hears four updates, not four
+    // hundred.
+    let announced = Memo::new(move |_| {
+        let (_, slow) = quarter.get()?;
+        Some(if slow {
+            i18n.t(Msg::SendingSlow).to_owned()
+        } else {
+            untrack(label).unwrap_or_default()
+        })
+    });
+    view! {
+        <Show when=move || progress().is_some_and(|p| p.total > 0.0)>
+            <div class="send-progress">
+                <p class="send-progress__label" id="send-progress-label">
+                    {label}
+                </p>
+                <progress
+                    class="send-progress__bar"
+                    aria-labelledby="send-progress-label"
+                    max=move || progress().map_or(1.0, |p| p.total)
+                    value=move || progress().map_or(0.0, |p| p.sent)
+                ></progress>
+                <Show when=move || progress().is_some_and(|p| p.slow)>
+                    <p class="notice notice--warning">{tr(Msg::SendingSlow)}</p>
+                </Show>
+                <p class="visually-hidden" role="status" aria-live="polite">
+                    {move || announced.get()}
+                </p>
+            </div>
+        </Show>
     }
 }
 

@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use complaint_domain::my_complaints::SentComplaint;
-use complaint_domain::outbox::OutboxEntry;
+use complaint_domain::outbox::{OutboxEntry, Refused};
 use complaint_domain::submission::{Accepted, Submission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,7 +17,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::autosave::{DraftSaver, StorageStatus};
 use super::flow::FilingSession;
 use crate::services::drafts::DraftStore;
-use crate::services::submit::{self, SendError, Upload};
+use crate::services::submit::{self, Destination, Progress, SendError, Upload};
 use crate::services::{device, locks};
 
 /// Tells the app's other tabs that a complaint was delivered, so one showing it as waiting shows the receipt.
@@ -92,25 +92,58 @@ impl Courier {
     }
 
     /// Sends the session's complaint; without an answer it goes to the outbox instead of failing.
-    pub async fn send(self, endpoint: String, body: Submission, uploads: Vec<Upload>) {
+    pub async fn send(
+        self,
+        endpoint: String,
+        uploads_base: Option<String>,
+        body: Submission,
+        uploads: Vec<Upload>,
+    ) {
         self.session.problem.set(None);
         let id = body.draft_id.clone();
         if !self.claim(&id) {
             return;
         }
-        let result =
-            locks::exclusive(&lock_name(&id), submit::send(&endpoint, &body, &uploads)).await;
+        let to = Destination {
+            endpoint: &endpoint,
+            uploads: uploads_base.as_deref(),
+        };
+        let result = locks::exclusive(
+            &lock_name(&id),
+            submit::send(to, &body, &uploads, self.progress_for(&id)),
+        )
+        .await;
         self.release(&id);
+        self.session.progress.set(None);
         match result {
             Ok(accepted) => self.delivered(&body, accepted).await,
-            Err(SendError::Unavailable(detail)) if self.saver.store().is_some() => {
+            Err(SendError::Unavailable {
+                detail,
+                pause_ms,
+                progressed,
+            }) if self.saver.store().is_some() => {
                 let now = device::now_ms();
                 let mut entry = OutboxEntry::new(endpoint, body, now);
-                entry.failed(detail, now);
+                entry.uploads = uploads_base;
+                entry.failed_asked(detail, now, pause_ms);
+                if progressed {
+                    entry.made_progress();
+                    entry.next_attempt_ms = entry.next_attempt_ms.min(now + 1_000.0);
+                }
                 self.keep(entry).await;
             }
             Err(error) => self.session.problem.set(Some(error)),
         }
+    }
+
+    /// Where a send's progress goes: the progress bar, while this complaint is the one on screen.
+    fn progress_for(self, id: &str) -> std::rc::Rc<dyn Fn(Progress)> {
+        let id = id.to_owned();
+        std::rc::Rc::new(move |progress| {
+            if self.is_current(&id) {
+                self.session.progress.set(Some(progress));
+            }
+        })
     }
 
     /// Tries every waiting complaint that is due (all of them when `force`).
@@ -152,20 +185,67 @@ impl Courier {
             Err(_) => seen,
         };
         let uploads = self.uploads_for(&entry).await;
-        let result = submit::send(&entry.endpoint, &entry.submission, &uploads).await;
+        let to = Destination {
+            endpoint: &entry.endpoint,
+            uploads: entry.uploads.as_deref(),
+        };
+        let result = submit::send(
+            to,
+            &entry.submission,
+            &uploads,
+            self.progress_for(&entry.id),
+        )
+        .await;
+        if self.is_current(&entry.id) {
+            self.session.progress.set(None);
+        }
         match result {
             Ok(accepted) => self.delivered(&entry.submission, accepted).await,
-            Err(SendError::Unavailable(detail)) => {
-                entry.failed(detail, device::now_ms());
-                let _ = store.queue(&entry).await;
+            Err(SendError::Unavailable {
+                detail,
+                pause_ms,
+                progressed,
+            }) => {
+                let now = device::now_ms();
+                entry.failed_asked(detail, now, pause_ms);
+                if progressed {
+                    // Bytes got through: try again soon rather than after a growing pause.
+                    entry.made_progress();
+                    entry.next_attempt_ms = entry.next_attempt_ms.min(now + 1_000.0);
+                }
+                if let Err(e) = store.queue(&entry).await {
+                    log_failure("the waiting complaint could not be updated", &e);
+                }
             }
-            Err(rejected) => {
-                // Refused as it stands: back to the customer, who can change it and send again.
+            Err(SendError::Rejected {
+                status,
+                message,
+                code,
+            }) => {
+                // Refused as it stands: back to the customer, who can change it and send again. If it is
+                // not on screen, it stays in the outbox marked refused until they have seen why.
                 self.forget_pending(&entry.id);
-                let _ = store.unqueue(&entry.id).await;
+                let rejected = SendError::Rejected {
+                    status,
+                    message: message.clone(),
+                    code: code.clone(),
+                };
                 if self.is_current(&entry.id) {
+                    if let Err(e) = store.unqueue(&entry.id).await {
+                        log_failure("the refused complaint could not leave the outbox", &e);
+                    }
                     self.session.queued.set(false);
                     self.session.problem.set(Some(rejected));
+                } else {
+                    entry.refused = Some(Refused {
+                        status,
+                        message,
+                        code,
+                    });
+                    if let Err(e) = store.queue(&entry).await {
+                        log_failure("the refused complaint could not be marked", &e);
+                    }
+                    self.session.refused_elsewhere.set(true);
                 }
             }
         }
@@ -187,10 +267,11 @@ impl Courier {
                 self.session.queued.set(true);
                 self.schedule().await;
             }
-            Err(e) => self
-                .session
-                .problem
-                .set(Some(SendError::Unavailable(e.to_string()))),
+            Err(e) => self.session.problem.set(Some(SendError::Unavailable {
+                detail: e.to_string(),
+                pause_ms: None,
+                progressed: false,
+            })),
         }
     }
 
@@ -239,13 +320,29 @@ impl Courier {
         self.channel.set_value(Some(channel));
     }
 
-    /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried.
+    /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried;
+    /// one the organisation refused while it waited is brought back with the reason, wherever the customer
+    /// is, so it is never dropped unseen.
     async fn resume_waiting(self) {
         let Some(store) = self.saver.store() else {
             return;
         };
-        let waiting = store.outbox().await.unwrap_or_default();
-        if let Some(entry) = waiting.first() {
+        let waiting = match store.outbox().await {
+            Ok(waiting) => waiting,
+            Err(e) => {
+                log_failure("the outbox could not be read", &e);
+                return;
+            }
+        };
+        let (refused, waiting): (Vec<OutboxEntry>, Vec<OutboxEntry>) =
+            waiting.into_iter().partition(|e| e.refused.is_some());
+        if let Some(entry) = refused.into_iter().next() {
+            if self.session.draft.with_untracked(|d| d.is_empty()) {
+                self.open_refused(entry).await;
+            } else {
+                self.session.refused_elsewhere.set(true);
+            }
+        } else if let Some(entry) = waiting.first() {
             if self.session.draft.with_untracked(|d| d.is_empty()) {
                 if let Ok(Some(draft)) = store.get(&entry.id).await {
                     self.saver
@@ -258,6 +355,55 @@ impl Courier {
         }
         if !waiting.is_empty() {
             self.flush(true);
+        }
+    }
+
+    /// "Open it": the refused complaint on screen at Check your answers, with the organisation's reason. The
+    /// draft being written meanwhile stays saved on the device and is offered again later.
+    pub fn show_refused(self) {
+        spawn_local(async move {
+            let Some(store) = self.saver.store() else {
+                return;
+            };
+            let refused = store
+                .outbox()
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .find(|e| e.refused.is_some());
+            match refused {
+                Some(entry) => self.open_refused(entry).await,
+                None => self.session.refused_elsewhere.set(false),
+            }
+        });
+    }
+
+    async fn open_refused(self, entry: OutboxEntry) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        let Some(refused) = entry.refused.clone() else {
+            return;
+        };
+        match store.get(&entry.id).await {
+            Ok(Some(draft)) => {
+                self.saver
+                    .resumable
+                    .update(|drafts| drafts.retain(|d| d.id != entry.id));
+                self.saver.restore(self.session, draft).await;
+                self.session.queued.set(false);
+                self.session.problem.set(Some(SendError::Rejected {
+                    status: refused.status,
+                    message: refused.message,
+                    code: refused.code,
+                }));
+                if let Err(e) = store.unqueue(&entry.id).await {
+                    log_failure("the refused complaint could not leave the outbox", &e);
+                }
+                self.session.refused_elsewhere.set(false);
+            }
+            Ok(None) => log_failure("a refused complaint has no draft", &entry.id),
+            Err(e) => log_failure("the refused complaint could not be read", &e),
         }
     }
 
@@ -355,6 +501,10 @@ impl Courier {
     fn release(self, id: &str) {
         self.in_flight.update_value(|ids| ids.retain(|i| i != id));
     }
+}
+
+fn log_failure(what: &str, error: &dyn std::fmt::Display) {
+    web_sys::console::warn_1(&format!("{what}: {error}").into());
 }
 
 pub fn use_courier() -> Option<Courier> {

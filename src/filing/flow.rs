@@ -10,7 +10,7 @@ use complaint_domain::validation::FieldError;
 use leptos::prelude::*;
 use web_sys::Blob;
 
-use crate::services::submit::SendError;
+use crate::services::submit::{Progress, SendError};
 use crate::services::{clock, device};
 
 /// What a filing keeps while the customer moves around the app (to the tracker and back, say): the draft, its
@@ -24,6 +24,11 @@ pub struct FilingSession {
     pub queued: RwSignal<bool>,
     /// Why the last send did not go through, while the customer can act on it.
     pub problem: RwSignal<Option<SendError>>,
+    /// How far the send under way has got; `None` when nothing is being sent.
+    pub progress: RwSignal<Option<Progress>>,
+    /// A complaint sent earlier was refused while the customer was busy with another: they are told, and
+    /// can open it.
+    pub refused_elsewhere: RwSignal<bool>,
 }
 
 impl FilingSession {
@@ -34,6 +39,8 @@ impl FilingSession {
             accepted: RwSignal::new(None),
             queued: RwSignal::new(false),
             problem: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            refused_elsewhere: RwSignal::new(false),
         }
     }
 
@@ -42,6 +49,7 @@ impl FilingSession {
         self.files.set_value(Vec::new());
         self.queued.set(false);
         self.problem.set(None);
+        self.progress.set(None);
         self.accepted.set(None);
         self.draft
             .set(Draft::new(device::new_uuid(), device::now_ms()));

@@ -11,6 +11,7 @@ mod courier;
 mod evidence_step;
 mod flow;
 mod outcome_step;
+mod refused_notice;
 mod resume_offer;
 mod step_form;
 mod what_happened_step;
@@ -32,6 +33,7 @@ use evidence_step::EvidenceStep;
 pub use flow::FilingSession;
 use flow::Flow;
 use outcome_step::OutcomeStep;
+pub use refused_notice::RefusedNotice;
 use resume_offer::{ResumeOffer, StaleNotice, StorageNotice};
 use what_happened_step::WhatHappenedStep;
 

@@ -13,3 +13,4 @@ pub mod offline;
 pub mod snapshot;
 pub mod status;
 pub mod submit;
+pub mod transfer;

@@ -18,6 +18,48 @@ pub struct OutboxEntry {
     pub next_attempt_ms: f64,
     #[serde(default)]
     pub last_error: Option<String>,
+    /// Where its files are uploaded ahead of it, if the organisation takes them so.
+    #[serde(default)]
+    pub uploads: Option<String>,
+    /// The organisation refused it as it stands (a definitive 4xx met while it waited): kept, not
+    /// retried, until the customer has seen why and can change it.
+    #[serde(default)]
+    pub refused: Option<Refused>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    pub status: u16,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// What an answer's status means for a complaint being sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Accepted,
+    /// Refused as it stands: the body itself is wrong or too large. Only this leaves the outbox.
+    Refused,
+    /// Anything else — a timeout (408), the same key still in progress (409), too early (425), too many
+    /// (429), a server or proxy fault (5xx), or a status we do not know — is worth trying again unchanged.
+    Later,
+}
+
+pub fn verdict(status: u16) -> Verdict {
+    match status {
+        200..=299 => Verdict::Accepted,
+        400 | 413 | 415 | 422 => Verdict::Refused,
+        _ => Verdict::Later,
+    }
+}
+
+/// The pause a server asked for with `Retry-After` in seconds (an HTTP date is left to our own pauses),
+/// kept between one second and one hour so a wrong header can neither hammer nor park a complaint.
+pub fn asked_pause_ms(retry_after: Option<&str>) -> Option<f64> {
+    let seconds: u32 = retry_after?.trim().parse().ok()?;
+    Some((f64::from(seconds) * 1000.0).clamp(1_000.0, 3_600_000.0))
 }
 
 /// Pauses between automatic attempts: 5 s, 15 s, 45 s, … capped at 15 minutes.
@@ -37,6 +79,8 @@ impl OutboxEntry {
             queued_at_ms: now_ms,
             next_attempt_ms: now_ms,
             last_error: None,
+            uploads: None,
+            refused: None,
         }
     }
 
@@ -47,8 +91,22 @@ impl OutboxEntry {
         self.next_attempt_ms = now_ms + retry_delay_ms(self.attempts);
     }
 
+    /// A failed attempt after which the server asked for a pause: that pause, not ours.
+    pub fn failed_asked(&mut self, error: String, now_ms: f64, asked_ms: Option<f64>) {
+        self.failed(error, now_ms);
+        if let Some(asked) = asked_ms {
+            self.next_attempt_ms = now_ms + asked;
+        }
+    }
+
+    /// An attempt that moved bytes before it failed was no failure of the link as such: the pauses
+    /// start again from the shortest, so a signal that drops every minute still gets there soon.
+    pub fn made_progress(&mut self) {
+        self.attempts = 0;
+    }
+
     pub fn is_due(&self, now_ms: f64) -> bool {
-        now_ms >= self.next_attempt_ms
+        self.refused.is_none() && now_ms >= self.next_attempt_ms
     }
 }
 
@@ -82,5 +140,30 @@ mod tests {
         assert!(!entry.is_due(6_999.0));
         assert!(entry.is_due(7_000.0));
         assert_eq!(entry.attempts, 1);
+        entry.failed_asked("HTTP 429".into(), 2_000.0, asked_pause_ms(Some("120")));
+        assert!(!entry.is_due(121_999.0));
+        assert!(entry.is_due(122_000.0));
+        entry.refused = Some(Refused {
+            status: 422,
+            message: None,
+            code: None,
+        });
+        assert!(!entry.is_due(f64::MAX));
+    }
+
+    #[test]
+    fn only_a_refusal_of_the_body_itself_is_final() {
+        for status in [400, 413, 415, 422] {
+            assert_eq!(verdict(status), Verdict::Refused, "{status}");
+        }
+        for status in [408, 409, 425, 429, 500, 502, 503, 504, 404, 401, 0] {
+            assert_eq!(verdict(status), Verdict::Later, "{status}");
+        }
+        assert_eq!(verdict(201), Verdict::Accepted);
+        assert_eq!(asked_pause_ms(Some(" 30 ")), Some(30_000.0));
+        assert_eq!(asked_pause_ms(Some("0")), Some(1_000.0));
+        assert_eq!(asked_pause_ms(Some("999999")), Some(3_600_000.0));
+        assert_eq!(asked_pause_ms(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(asked_pause_ms(None), None);
     }
 }

@@ -337,6 +337,9 @@ pub struct Accepted {
 pub struct Rejected {
     #[serde(default)]
     pub message: Option<String>,
+    /// A machine-readable reason (`docs/submission.md`), for the app to word in the customer's language.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[cfg(test)]

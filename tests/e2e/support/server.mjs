@@ -21,10 +21,31 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The uploads side of the submission contract (docs/submission.md, "Uploads"), in memory: HEAD says how
+ *  many bytes of `{sha256}` (of `Upload-Length`) are held, PATCH appends from `Upload-Offset`. */
+function uploadAnswer(uploads, req, hash) {
+  const length = Number(req.headers['upload-length']);
+  const key = `${hash}-${length}`;
+  const held = uploads.get(key) ?? Buffer.alloc(0);
+  const answer = (status, offset) => ({
+    status,
+    headers: { 'upload-offset': String(offset), 'upload-length': String(length) },
+    body: '',
+  });
+  if (req.method === 'HEAD') return answer(200, held.length);
+  if (req.method !== 'PATCH') return { status: 405, body: '{}' };
+  const offset = Number(req.headers['upload-offset']);
+  if (offset > held.length) return answer(409, held.length);
+  const next = Buffer.concat([held, req.body.subarray(held.length - offset)]).subarray(0, length);
+  uploads.set(key, next);
+  return answer(204, next.length);
+}
+
 export async function startServer({ root = DIST } = {}) {
   const overrides = new Map();
   const delays = [];
   const requests = [];
+  const uploads = new Map();
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -36,9 +57,11 @@ export async function startServer({ root = DIST } = {}) {
     if (delay) await new Promise((ok) => setTimeout(ok, delay.ms));
 
     const found = overrides.get(url.pathname);
-    const override = typeof found === 'function' ? found(requests.at(-1)) : found;
+    const upload = url.pathname.match(/^\/api\/v1\/uploads\/([0-9a-f]{64})$/);
+    const override =
+      typeof found === 'function' ? found(requests.at(-1)) : (found ?? (upload && uploadAnswer(uploads, requests.at(-1), upload[1])));
     if (override) {
-      res.writeHead(override.status ?? 200, { 'content-type': override.type ?? 'application/json' });
+      res.writeHead(override.status ?? 200, { 'content-type': override.type ?? 'application/json', ...override.headers });
       res.end(override.body ?? '');
       return;
     }
@@ -104,25 +127,36 @@ export async function startServer({ root = DIST } = {}) {
         return { status: 201, body: JSON.stringify({ reference: byKey.get(key), received_at: '2026-11-22T14:00:00Z' }) };
       });
     },
-    /** The POSTed complaints, each parsed: headers, the `complaint` JSON part and the attachment files. */
+    /** The POSTed complaints, each parsed: headers, the `complaint` JSON part and the attachment files
+     *  (sent inside the request, or uploaded ahead of it and named by their SHA-256). */
     async complaints() {
       const posts = requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/complaints');
       return Promise.all(
         posts.map(async (r) => {
           const form = await new Response(r.body, { headers: { 'content-type': r.headers['content-type'] } }).formData();
           const complaint = JSON.parse(await form.get('complaint').text());
-          const files = await Promise.all(
+          let files = await Promise.all(
             form.getAll('attachment').map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
           );
+          if (files.length === 0) {
+            files = complaint.attachments
+              .filter((a) => a.sha256)
+              .map((a) => ({ name: a.name, bytes: new Uint8Array(uploads.get(`${a.sha256}-${a.bytes}`) ?? []) }));
+          }
           return { headers: r.headers, complaint, files };
         }),
       );
+    },
+    /** Every upload request (HEAD and PATCH). */
+    uploadRequests() {
+      return requests.filter((r) => r.path.startsWith('/api/v1/uploads/'));
     },
     /** Forget every override and delay. */
     reset() {
       overrides.clear();
       delays.length = 0;
       requests.length = 0;
+      uploads.clear();
     },
     close: () =>
       new Promise((ok) => {
