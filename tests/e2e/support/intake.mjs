@@ -13,14 +13,14 @@ import { promisify } from 'node:util';
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const BINARY = join(ROOT, 'target', 'debug', 'complaint-intake');
 
-export async function startIntake() {
+export async function startIntake({ args = [] } = {}) {
   if (!existsSync(BINARY)) {
     await promisify(execFile)('cargo', ['build', '--locked', '-p', 'complaint-intake'], { cwd: ROOT });
   }
   const dir = await mkdtemp(join(tmpdir(), 'intake-e2e-'));
   const common = ['--config', join(ROOT, 'public/api/v1/config.json'), '--db', join(dir, 'intake.sqlite3'), '--publish', join(dir, 'status')];
   // A test files faster than a person; the spam filter's minimum fill time would take it for a bot.
-  const child = spawn(BINARY, ['serve', '--listen', '127.0.0.1:0', '--site', join(ROOT, 'dist'), '--min-fill-seconds', '0', ...common], {
+  const child = spawn(BINARY, ['serve', '--listen', '127.0.0.1:0', '--site', join(ROOT, 'dist'), '--min-fill-seconds', '0', ...args, ...common], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,6 +34,12 @@ export async function startIntake() {
     async backOffice(...args) {
       const { stdout } = await promisify(execFile)(BINARY, [...args, ...common], { cwd: ROOT });
       return stdout;
+    },
+    /** Rows from the service's SQLite file (read with Python's sqlite3, which every test machine has). */
+    async rows(query) {
+      const script = 'import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+      const { stdout } = await promisify(execFile)('python3', ['-c', script, join(dir, 'intake.sqlite3'), query]);
+      return JSON.parse(stdout);
     },
     async stop() {
       child.kill('SIGTERM');

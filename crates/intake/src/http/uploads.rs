@@ -40,7 +40,9 @@ pub(super) async fn head(
     let store = Arc::clone(store);
     let standing = tokio::task::spawn_blocking(move || store.standing(&hash, length)).await;
     match standing {
-        Ok(Ok(standing)) => stood(StatusCode::OK, standing, length),
+        // The PATCH that follows goes on a connection of its own: a browser resends a request whose reused
+        // connection broke from its first byte, which would send again what the server already has.
+        Ok(Ok(standing)) => super::complaints::close(stood(StatusCode::OK, standing, length)),
         Ok(Err(e)) => refuse(&e, None),
         Err(_) => refuse(&UploadError::Io("the check stopped".into()), None),
     }
