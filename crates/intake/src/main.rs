@@ -8,6 +8,7 @@ mod http;
 mod ids;
 mod intake;
 mod log;
+mod private_files;
 mod publish;
 mod settings;
 mod store;

@@ -125,7 +125,11 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
         uploads: Arc::new(Semaphore::new(CONCURRENT_UPLOADS)),
         intake,
     };
-    let router = router(state.clone());
+    let front = Arc::new(Front {
+        router: router(state.clone()),
+        cors: Arc::clone(&state.cors),
+        status_prefix: Arc::clone(&state.status_prefix),
+    });
     println!("http://{address}");
     crate::log!("listening on http://{address}");
     let connections = Arc::new(Semaphore::new(options.max_connections.max(1)));
@@ -149,13 +153,12 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
             },
             () = &mut shutdown => break,
         };
-        let router = router.clone();
-        let state = state.clone();
+        let front = Arc::clone(&front);
         let header_timeout = options.header_timeout;
         tokio::spawn(async move {
             let _permit = permit;
             let service = hyper::service::service_fn(move |request| {
-                handle(router.clone(), Arc::clone(&state.cors), peer, request)
+                handle(Arc::clone(&front), peer, request)
             });
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -192,9 +195,15 @@ async fn shutdown_signal() {
     }
 }
 
-async fn handle(
+/// What every request passes through, before and after the router.
+struct Front {
     router: Router,
     cors: Arc<Cors>,
+    status_prefix: Arc<str>,
+}
+
+async fn handle(
+    front: Arc<Front>,
     peer: SocketAddr,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
@@ -204,11 +213,11 @@ async fn handle(
     let origin = request.headers().get(header::ORIGIN).cloned();
     let mut request = request.map(Body::new);
     request.extensions_mut().insert(Peer(peer.ip()));
-    let mut response = match router.oneshot(request).await {
+    let mut response = match front.router.clone().oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
-    cors.decorate(origin.as_ref(), &mut response);
+    front.cors.decorate(origin.as_ref(), &mut response);
     response.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -216,7 +225,7 @@ async fn handle(
     let note = response.extensions().get::<LogNote>().cloned();
     crate::log!(
         "{method} {} {} {}ms{}{}",
-        log_path(&path),
+        log_path(&path, &front.status_prefix),
         response.status().as_u16(),
         started.elapsed().as_millis(),
         note.as_ref()
@@ -227,14 +236,63 @@ async fn handle(
     Ok(response)
 }
 
-/// Status file names are derived from a customer's email address: they stay out of the log.
-fn log_path(path: &str) -> String {
-    match path.rsplit_once('/') {
-        Some((folder, name)) if crate::publish::is_status_file_name(name) => {
-            format!("{folder}/…")
+/// Status file names are derived from a customer's email address: no form of one reaches the log. The
+/// path is judged as a server or a proxy might read it (escapes decoded again and again, any case, slashes
+/// doubled): anything under the status folder is logged as the folder, and elsewhere a segment with a long
+/// run of hex digits (a key, or part of one, in the wrong place) is blanked. The query is never logged.
+fn log_path(path: &str, status_prefix: &str) -> String {
+    let folder = status_prefix.trim_end_matches('/').to_ascii_lowercase();
+    let plain = fully_decoded(path).to_ascii_lowercase();
+    let mut squeezed = String::with_capacity(plain.len());
+    for c in plain.chars() {
+        if !(c == '/' && squeezed.ends_with('/')) {
+            squeezed.push(c);
         }
-        _ => path.chars().take(200).collect(),
     }
+    if squeezed
+        .strip_prefix(&folder)
+        .is_some_and(|rest| rest.starts_with(['/', '?', '#', ';', '.']) && rest.len() > 1)
+    {
+        return format!("{}/…", status_prefix.trim_end_matches('/'));
+    }
+    let logged: Vec<String> = path
+        .split('/')
+        .map(|segment| {
+            if longest_hex_run(&fully_decoded(segment)) >= KEY_LIKE_HEX_RUN {
+                "…".to_owned()
+            } else {
+                segment.to_owned()
+            }
+        })
+        .collect();
+    logged.join("/").chars().take(200).collect()
+}
+
+/// Trunk's file hashes are 16 hex digits; a run this long is more likely a status key.
+const KEY_LIKE_HEX_RUN: usize = 20;
+
+/// Escapes decoded until nothing changes (`%2561` is `%61` is `a`), with a bound so a long chain stops.
+fn fully_decoded(text: &str) -> String {
+    let mut current = text.to_owned();
+    for _ in 0..8 {
+        let next = percent_encoding::percent_decode_str(&current)
+            .decode_utf8_lossy()
+            .into_owned();
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+fn longest_hex_run(text: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for c in text.chars() {
+        run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
 }
 
 /// `{"message": …}` with a status: every refusal the service gives looks like this.
@@ -253,4 +311,45 @@ fn json(status: StatusCode, body: String) -> Response<Body> {
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_form_of_a_status_key_is_logged() {
+        let key = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let encoded: String = key.bytes().map(|b| format!("%{b:02X}")).collect();
+        for path in [
+            format!("/api/v1/status/{key}.json"),
+            format!("/api/v1/status/{key}.json/"),
+            format!("/api/v1/status/{}.json", key.to_uppercase()),
+            format!("/api/v1/status/{encoded}.json"),
+            format!("/api/v1/status%2F{key}.json"),
+            format!("//api//v1/status/{key}.json"),
+            format!("/API/V1/Status/{key}"),
+            format!("/api/v1/status/%25{}", &encoded[1..]),
+            format!("/elsewhere/{key}.json"),
+        ] {
+            let logged = log_path(&path, "/api/v1/status/");
+            assert!(
+                !fully_decoded(&logged)
+                    .to_ascii_lowercase()
+                    .contains(&key[..KEY_LIKE_HEX_RUN]),
+                "{path} logged as {logged}"
+            );
+        }
+        assert_eq!(
+            log_path("/api/v1/status/", "/api/v1/status/"),
+            "/api/v1/status/"
+        );
+        assert_eq!(
+            log_path(
+                "/complaint-desk-905e0077a27c1ab6_bg.wasm",
+                "/api/v1/status/"
+            ),
+            "/complaint-desk-905e0077a27c1ab6_bg.wasm"
+        );
+    }
 }

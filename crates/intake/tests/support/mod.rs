@@ -10,7 +10,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -138,6 +138,45 @@ impl Server {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Polls the log until `done` holds for it (a state the service reports), failing after `limit`.
+    pub fn wait_for_log(&self, limit: Duration, done: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let log = self.log();
+            if done(&log) {
+                return log;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "the log never showed it within {limit:?}: {log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The service's resident memory, from /proc.
+    pub fn rss_kib(&self) -> u64 {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmRSS in {status}"))
+    }
+
+    /// `GET path` from another loopback address; `None` when the service closed without an answer.
+    pub fn get_from(&self, source: &str, path: &str) -> Option<Reply> {
+        let mut stream = connect_from(source, &self.addr, None);
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        let _ = stream.write_all(request.as_bytes());
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        parse_reply(&raw)
+    }
+
     /// Waits for the process to end by itself (after an abort, say).
     pub fn wait_for_exit(mut self) -> std::process::ExitStatus {
         for _ in 0..100 {
@@ -198,6 +237,27 @@ impl Reply {
             .unwrap_or_default()
             .to_owned()
     }
+}
+
+/// A connection from `source` (any 127.x.y.z works on Linux loopback, so tests can be "other customers"),
+/// optionally with a small receive buffer so a reply that is not read stalls the sender quickly.
+pub fn connect_from(source: &str, addr: &str, receive_buffer: Option<usize>) -> TcpStream {
+    use socket2::{Domain, Socket, Type};
+    let target: std::net::SocketAddr = addr.parse().unwrap();
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    if let Some(size) = receive_buffer {
+        socket.set_recv_buffer_size(size).unwrap();
+    }
+    let local: std::net::SocketAddr = format!("{source}:0").parse().unwrap();
+    socket.bind(&local.into()).unwrap();
+    socket
+        .connect_timeout(&target.into(), Duration::from_secs(5))
+        .unwrap();
+    let stream: TcpStream = socket.into();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream
 }
 
 pub fn connect(addr: &str) -> TcpStream {
