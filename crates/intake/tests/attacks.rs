@@ -5,10 +5,28 @@
 mod support;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::{Path, PathBuf};
 
 use support::*;
+
+/// What Trunk 0.21 writes into `dist/index.html` to boot the Wasm: one inline module script.
+const BOOT_SCRIPT: &str = "\nimport init, * as bindings from '/complaint-desk-905e0077a27c1ab6.js';\nconst wasm = await init({ module_or_path: '/complaint-desk-905e0077a27c1ab6_bg.wasm' });\n\nwindow.wasmBindings = bindings;\ndispatchEvent(new CustomEvent(\"TrunkApplicationStarted\", {detail: {wasm}}));\n";
+
+/// A site folder shaped like Trunk's `dist/`: the page with its boot script, the config, and a large file
+/// (`big.bin`, `big_bytes` long) for downloads that are never read.
+fn site(dir: &TempDir, big_bytes: usize) -> PathBuf {
+    let site = dir.0.join("dist");
+    fs::create_dir_all(site.join("api/v1")).unwrap();
+    fs::write(
+        site.join("index.html"),
+        format!("<!doctype html><html><head><title>app</title><script type=\"module\">{BOOT_SCRIPT}</script></head><body></body></html>"),
+    )
+    .unwrap();
+    fs::copy(dir.config(), site.join("api/v1/config.json")).unwrap();
+    fs::write(site.join("big.bin"), vec![b'x'; big_bytes]).unwrap();
+    site
+}
 
 /// Undoes percent-escapes again and again, as a reader of the log could.
 fn decoded(text: &str) -> String {
@@ -96,4 +114,133 @@ fn the_database_and_the_folder_made_for_it_are_private() {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
     drop(server);
+}
+
+#[test]
+fn symlinks_never_lead_out_of_the_site_or_the_publish_folder() {
+    let dir = TempDir::new("symlinks");
+    let site = site(&dir, 10);
+    let secret = dir.0.join("secret.txt");
+    fs::write(&secret, "outside the site").unwrap();
+    fs::write(site.join("real.txt"), "inside the site").unwrap();
+    symlink(&secret, site.join("leak.txt")).unwrap();
+    symlink("/etc/passwd", site.join("passwd.txt")).unwrap();
+    symlink(&dir.0, site.join("up")).unwrap();
+    symlink(site.join("real.txt"), site.join("alias.txt")).unwrap();
+    let published = "1".repeat(64);
+    fs::create_dir_all(dir.publish()).unwrap();
+    symlink(&secret, dir.publish().join(format!("{published}.json"))).unwrap();
+    let demo = "2".repeat(64);
+    fs::create_dir_all(site.join("api/v1/status")).unwrap();
+    symlink(&secret, site.join(format!("api/v1/status/{demo}.json"))).unwrap();
+    let server = Server::start(&dir, &["--site", site.to_str().unwrap()], &[]);
+
+    for path in [
+        "/leak.txt".to_owned(),
+        "/passwd.txt".to_owned(),
+        "/up/secret.txt".to_owned(),
+        format!("/api/v1/status/{published}.json"),
+        format!("/api/v1/status/{demo}.json"),
+    ] {
+        let reply = server.get(&path);
+        assert_eq!(reply.status, 404, "{path}: {}", reply.text());
+        assert!(
+            !reply.text().contains("outside") && !reply.text().contains("root:"),
+            "{path}"
+        );
+    }
+    // A link that stays inside the folder is just another name for a file of the site.
+    let alias = server.get("/alias.txt");
+    assert_eq!(
+        (alias.status, alias.text().as_str()),
+        (200, "inside the site")
+    );
+}
+
+#[test]
+fn pages_get_a_policy_that_lets_the_app_boot_and_little_else() {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+
+    let dir = TempDir::new("policy");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.config()).unwrap()).unwrap();
+    config["tracking"]["status_base"] = serde_json::json!("https://status.example/v1/status/");
+    fs::write(dir.config(), config.to_string()).unwrap();
+    let site = site(&dir, 10);
+    fs::create_dir_all(site.join("embed")).unwrap();
+    fs::write(site.join("embed/widget.js"), "export {};").unwrap();
+    let server = Server::start(
+        &dir,
+        &[
+            "--site",
+            site.to_str().unwrap(),
+            "--allow-origin",
+            "https://shop.example",
+        ],
+        &[],
+    );
+    let boot = format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BOOT_SCRIPT.as_bytes()))
+    );
+
+    for path in ["/", "/track", "/index.html"] {
+        let page = server.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        let csp = page.header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "default-src 'self'",
+            &format!("script-src 'self' 'wasm-unsafe-eval' {boot}"),
+            "style-src 'self'",
+            "img-src 'self' blob:",
+            "connect-src 'self' https://status.example;",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {directive} not in {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+        let permissions = page.header("permissions-policy").unwrap_or_default();
+        for feature in ["camera", "microphone", "geolocation", "payment", "usb"] {
+            assert!(
+                permissions.contains(&format!("{feature}=()")),
+                "{feature}: {permissions}"
+            );
+        }
+        assert_eq!(page.header("cross-origin-resource-policy"), None);
+    }
+    // The API's answers are never framed either.
+    let config = server.get("/api/v1/config.json");
+    assert!(config
+        .header("content-security-policy")
+        .is_some_and(|csp| csp.contains("frame-ancestors 'none'")));
+
+    // The future widget: another origin's page may frame it and load its module script.
+    let widget = send(
+        &server.addr,
+        format!(
+            "GET /embed/widget.js HTTP/1.1\r\nHost: {}\r\nOrigin: https://shop.example\r\nConnection: close\r\n\r\n",
+            server.addr
+        )
+        .as_bytes(),
+    );
+    assert_eq!(widget.status, 200);
+    let csp = widget.header("content-security-policy").unwrap_or_default();
+    assert!(!csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'self' https://shop.example"),
+        "{csp}"
+    );
+    assert_eq!(
+        widget.header("cross-origin-resource-policy"),
+        Some("cross-origin")
+    );
+    assert_eq!(
+        widget.header("access-control-allow-origin"),
+        Some("https://shop.example")
+    );
 }

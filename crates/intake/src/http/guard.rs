@@ -65,6 +65,10 @@ impl Cors {
         }
     }
 
+    pub fn origins(&self) -> &[String] {
+        &self.allowed
+    }
+
     pub fn allows(&self, origin: &str) -> bool {
         self.allowed.iter().any(|a| a == origin)
     }

@@ -4,6 +4,7 @@
 mod complaints;
 mod files;
 mod guard;
+mod policy;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -129,6 +130,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
         router: router(state.clone()),
         cors: Arc::clone(&state.cors),
         status_prefix: Arc::clone(&state.status_prefix),
+        policy: policy::Policy::new(&state.intake.settings().config, state.cors.origins()),
     });
     println!("http://{address}");
     crate::log!("listening on http://{address}");
@@ -200,6 +202,7 @@ struct Front {
     router: Router,
     cors: Arc<Cors>,
     status_prefix: Arc<str>,
+    policy: policy::Policy,
 }
 
 async fn handle(
@@ -222,6 +225,13 @@ async fn handle(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    let scripts = response
+        .extensions()
+        .get::<policy::InlineScripts>()
+        .cloned();
+    front
+        .policy
+        .apply(&path, scripts.as_ref(), response.headers_mut());
     let note = response.extensions().get::<LogNote>().cloned();
     crate::log!(
         "{method} {} {} {}ms{}{}",
