@@ -17,6 +17,8 @@ USAGE
   complaint-intake serve [--listen 127.0.0.1:8080] [--site DIR] [--allow-origin ORIGIN]...
                          [--rate-limit 20] [--header-timeout 10] [--body-timeout 30]
                          [--min-fill-seconds 3] [--max-connections 256]
+                         [--max-connections-per-address 32] [--idle-timeout 20]
+                         [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
                            [--message TEXT] [--next-step TEXT]
@@ -48,6 +50,10 @@ pub struct Serve {
     pub body_timeout: Duration,
     pub min_fill_seconds: u64,
     pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    pub idle_timeout: Duration,
+    pub connection_lifetime: Duration,
+    pub trusted_proxies: Vec<crate::http::Network>,
 }
 
 pub enum Command {
@@ -289,6 +295,14 @@ fn serve(words: &mut Words) -> Result<Serve, String> {
         body_timeout: seconds(words, "--body-timeout", 30)?,
         min_fill_seconds: words.number("--min-fill-seconds", 3)?,
         max_connections: words.number("--max-connections", 256)?,
+        max_connections_per_address: words.number("--max-connections-per-address", 32)?,
+        idle_timeout: seconds(words, "--idle-timeout", 20)?,
+        connection_lifetime: seconds(words, "--connection-lifetime", 300)?,
+        trusted_proxies: words
+            .take_all("--trusted-proxy")
+            .iter()
+            .map(|text| text.parse().map_err(|e| format!("--trusted-proxy: {e}")))
+            .collect::<Result<_, String>>()?,
     })
 }
 
@@ -317,6 +331,25 @@ mod tests {
             ["https://a.example", "https://b.example"]
         );
         assert_eq!(serve.rate_limit_per_minute, 20);
+        assert_eq!(serve.max_connections_per_address, 32);
+        assert!(serve.trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let (_, command) = parse(&args(
+            "serve --trusted-proxy 127.0.0.1 --trusted-proxy 10.0.0.0/8 --trusted-proxy fd00::/8",
+        ))
+        .unwrap();
+        let Command::Serve(serve) = command else {
+            panic!("not serve")
+        };
+        assert_eq!(serve.trusted_proxies.len(), 3);
+        let err = parse(&args("serve --trusted-proxy proxy.example"))
+            .err()
+            .unwrap();
+        assert!(err.contains("proxy.example"), "{err}");
+        assert!(parse(&args("serve --idle-timeout 0")).is_err());
     }
 
     #[test]

@@ -5,8 +5,11 @@
 mod support;
 
 use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use support::*;
 
@@ -26,6 +29,22 @@ fn site(dir: &TempDir, big_bytes: usize) -> PathBuf {
     fs::copy(dir.config(), site.join("api/v1/config.json")).unwrap();
     fs::write(site.join("big.bin"), vec![b'x'; big_bytes]).unwrap();
     site
+}
+
+const MIB: usize = 1024 * 1024;
+
+/// A client that asks for the big file and never reads the answer: with a 4 KiB receive buffer the
+/// service's writes stall after a few kilobytes.
+fn stalled_download(server: &Server, source: &str) -> TcpStream {
+    let mut stream = connect_from(source, &server.addr, Some(4096));
+    // Over its share the service may close before the request is written: that is a refusal too.
+    let _ = stream
+        .write_all(format!("GET /big.bin HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).as_bytes());
+    stream
+}
+
+fn downloads_begun(log: &str) -> usize {
+    log.matches("GET /big.bin 200").count()
 }
 
 /// Undoes percent-escapes again and again, as a reader of the log could.
@@ -243,4 +262,208 @@ fn pages_get_a_policy_that_lets_the_app_boot_and_little_else() {
         widget.header("access-control-allow-origin"),
         Some("https://shop.example")
     );
+}
+
+#[test]
+fn one_address_that_never_reads_cannot_starve_other_customers() {
+    let dir = TempDir::new("starve");
+    let site = site(&dir, 8 * MIB);
+    let server = Server::start(
+        &dir,
+        &[
+            "--site",
+            site.to_str().unwrap(),
+            "--max-connections",
+            "64",
+            "--max-connections-per-address",
+            "16",
+        ],
+        &[],
+    );
+    // More connections than the service takes in all, every one stuck writing a download.
+    let _attack: Vec<TcpStream> = (0..80)
+        .map(|_| stalled_download(&server, "127.0.0.2"))
+        .collect();
+    server.wait_for_log(Duration::from_secs(10), |log| downloads_begun(log) >= 16);
+
+    let started = Instant::now();
+    let reply = server.get_from("127.0.0.3", "/api/v1/config.json", Duration::from_secs(1));
+    assert_eq!(
+        reply.map(|r| r.status),
+        Some(200),
+        "another customer waited {:?}",
+        started.elapsed()
+    );
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(
+        downloads_begun(&server.log()),
+        16,
+        "the rest of the attack was turned away"
+    );
+}
+
+#[test]
+fn stalled_downloads_hold_a_buffer_each_not_the_whole_file() {
+    let dir = TempDir::new("memory");
+    let site = site(&dir, 8 * MIB);
+    let server = Server::start(&dir, &["--site", site.to_str().unwrap()], &[]);
+    let whole = server.get("/big.bin");
+    assert_eq!((whole.status, whole.body.len()), (200, 8 * MIB));
+    let before = server.rss_kib();
+
+    let _attack: Vec<TcpStream> = (0..16)
+        .map(|_| stalled_download(&server, "127.0.0.2"))
+        .collect();
+    // Each download has begun (its answer is logged once the file is open) and then stalled.
+    server.wait_for_log(Duration::from_secs(10), |log| downloads_begun(log) >= 17);
+    let customer = server.get_from("127.0.0.3", "/api/v1/config.json", Duration::from_secs(1));
+    assert_eq!(customer.map(|r| r.status), Some(200));
+    let grown_mib = server.rss_kib().saturating_sub(before) / 1024;
+    // Read whole, the 16 files would be 128 MiB.
+    assert!(grown_mib < 40, "memory grew by {grown_mib} MiB");
+}
+
+#[test]
+fn a_client_that_stops_reading_is_dropped_after_the_idle_timeout() {
+    let dir = TempDir::new("idle");
+    let site = site(&dir, 8 * MIB);
+    let server = Server::start(
+        &dir,
+        &["--site", site.to_str().unwrap(), "--idle-timeout", "1"],
+        &[],
+    );
+    let mut stalled = stalled_download(&server, "127.0.0.2");
+    server.wait_for_log(Duration::from_secs(10), |log| {
+        log.contains("closed a connection: nothing could be written to it for 1s")
+    });
+    let mut received = Vec::new();
+    let _ = stalled.read_to_end(&mut received);
+    assert!(received.len() < 8 * MIB, "the whole file arrived after all");
+}
+
+#[test]
+fn a_client_that_reads_just_fast_enough_is_dropped_at_the_connection_lifetime() {
+    let dir = TempDir::new("lifetime");
+    let site = site(&dir, 64 * MIB);
+    let server = Server::start(
+        &dir,
+        &[
+            "--site",
+            site.to_str().unwrap(),
+            "--idle-timeout",
+            "3",
+            "--connection-lifetime",
+            "1",
+        ],
+        &[],
+    );
+    let mut trickle = connect_from("127.0.0.2", &server.addr, Some(64 * 1024));
+    trickle
+        .write_all(format!("GET /big.bin HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).as_bytes())
+        .unwrap();
+    // The pace of a slow client, not a wait: 64 KiB every 50 ms keeps the service's writes moving well
+    // within the idle timeout, and 64 MiB would take 50 s.
+    let reader = std::thread::spawn(move || {
+        let mut total = 0;
+        let mut chunk = vec![0u8; 64 * 1024];
+        while let Ok(n @ 1..) = trickle.read(&mut chunk) {
+            total += n;
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        total
+    });
+    server.wait_for_log(Duration::from_secs(15), |log| {
+        log.contains("closed a connection at its lifetime of 1s")
+    });
+    let total = reader.join().unwrap();
+    assert!(total < 64 * MIB, "read {total} bytes");
+    assert!(
+        !server.log().contains("nothing could be written"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn the_connection_cap_counts_customers_not_the_trusted_proxy() {
+    let dir = TempDir::new("cap");
+    let site = site(&dir, 10);
+    let server = Server::start(
+        &dir,
+        &[
+            "--site",
+            site.to_str().unwrap(),
+            "--max-connections-per-address",
+            "2",
+            "--trusted-proxy",
+            "127.0.0.2",
+        ],
+        &[],
+    );
+    let limit = Duration::from_secs(5);
+    // Idle connections (within the header timeout) hold their place.
+    let _customer: Vec<TcpStream> = (0..2)
+        .map(|_| connect_from("127.0.0.4", &server.addr, None))
+        .collect();
+    assert!(
+        server
+            .get_from("127.0.0.4", "/api/v1/config.json", limit)
+            .is_none(),
+        "a third connection from one address is closed unanswered"
+    );
+    let _proxy: Vec<TcpStream> = (0..3)
+        .map(|_| connect_from("127.0.0.2", &server.addr, None))
+        .collect();
+    assert_eq!(
+        server
+            .get_from("127.0.0.2", "/api/v1/config.json", limit)
+            .map(|r| r.status),
+        Some(200),
+        "the proxy carries many customers"
+    );
+}
+
+fn post_via(server: &Server, key: &str, forwarded_for: Option<&str>) -> u16 {
+    let body = body_of(&complaint(key), &[]);
+    let extra: Vec<(&str, &str)> = forwarded_for
+        .map(|f| vec![("X-Forwarded-For", f)])
+        .unwrap_or_default();
+    send(
+        &server.addr,
+        &post_request(&server.addr, Some(key), &body, &extra),
+    )
+    .status
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_customer_has_their_own_rate_limit() {
+    let dir = TempDir::new("proxy-rate");
+    let server = Server::start(
+        &dir,
+        &["--rate-limit", "1", "--trusted-proxy", "127.0.0.1"],
+        &[],
+    );
+    assert_eq!(post_via(&server, "p-1", Some("203.0.113.1")), 201);
+    assert_eq!(post_via(&server, "p-2", Some("203.0.113.2")), 201);
+    assert_eq!(post_via(&server, "p-3", Some("203.0.113.1")), 429);
+    // What a client writes itself is left of what the proxy appends, and is not believed.
+    assert_eq!(
+        post_via(&server, "p-4", Some("198.51.100.9, 203.0.113.2")),
+        429
+    );
+    // IPv6 customers are counted by their /64.
+    assert_eq!(post_via(&server, "p-5", Some("2001:db8:1:2::1")), 201);
+    assert_eq!(post_via(&server, "p-6", Some("2001:db8:1:2:ffff::9")), 429);
+    assert_eq!(post_via(&server, "p-7", Some("2001:db8:1:3::1")), 201);
+    // The proxy's own requests (no header) count as the proxy.
+    assert_eq!(post_via(&server, "p-8", None), 201);
+    assert_eq!(post_via(&server, "p-9", None), 429);
+}
+
+#[test]
+fn without_a_trusted_proxy_forwarded_for_is_ignored() {
+    let dir = TempDir::new("no-proxy");
+    let server = Server::start(&dir, &["--rate-limit", "1"], &[]);
+    assert_eq!(post_via(&server, "n-1", Some("203.0.113.1")), 201);
+    assert_eq!(post_via(&server, "n-2", Some("203.0.113.2")), 429);
 }

@@ -1,10 +1,14 @@
-//! The HTTP side: one accept loop over hyper, with header and body timeouts (slowloris), a bound on open
-//! connections, CORS, and a log line per request. Routes hand over to [`complaints`] and [`files`].
+//! The HTTP side: one accept loop over hyper, with header and body timeouts (slowloris), bounds on open
+//! connections overall and per client ([`conn`]), the client's address behind trusted proxies ([`proxy`]),
+//! CORS, the pages' security headers ([`policy`]), and a log line per request. Routes hand over to
+//! [`complaints`] and [`files`].
 
 mod complaints;
+mod conn;
 mod files;
 mod guard;
 mod policy;
+mod proxy;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -26,6 +30,7 @@ use tower::ServiceExt;
 
 use crate::intake::Intake;
 pub use guard::{Cors, RateLimiter};
+pub use proxy::{Network, TrustedProxies};
 
 pub struct ServeOptions {
     pub listen: String,
@@ -38,13 +43,21 @@ pub struct ServeOptions {
     /// For the whole request body; the app gives up after 30 s, so longer is wasted work.
     pub body_timeout: Duration,
     pub max_connections: usize,
+    /// Open at once from one client address (IPv6: one /64); a trusted proxy is not held to it.
+    pub max_connections_per_address: usize,
+    /// A response that cannot write a byte for this long is dropped with its connection.
+    pub idle_timeout: Duration,
+    /// After this, a connection takes no new request and is closed once the current answer is out.
+    pub connection_lifetime: Duration,
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Complaint bodies read at once. Each may hold every file at its size limit in memory, so this, not the
 /// connection bound, caps the memory uploads can take; more wait (within their body timeout).
 const CONCURRENT_UPLOADS: usize = 8;
 
-/// The client's address, for the rate limit only; never logged.
+/// The client's key ([`proxy::client_key`] of its address, behind a trusted proxy the forwarded one), for
+/// the rate limit only; never logged.
 #[derive(Clone, Copy)]
 struct Peer(IpAddr);
 
@@ -131,13 +144,17 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
         cors: Arc::clone(&state.cors),
         status_prefix: Arc::clone(&state.status_prefix),
         policy: policy::Policy::new(&state.intake.settings().config, state.cors.origins()),
+        proxies: options.trusted_proxies.clone(),
     });
     println!("http://{address}");
     crate::log!("listening on http://{address}");
     let connections = Arc::new(Semaphore::new(options.max_connections.max(1)));
+    let slots = conn::Slots::new(options.max_connections_per_address);
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
+        // The overall bound waits here; no single address can get it to (see `slots`), so this wait is
+        // only ever for many clients at once.
         let permit = tokio::select! {
             permit = Arc::clone(&connections).acquire_owned() => permit,
             () = &mut shutdown => break,
@@ -155,23 +172,78 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
             },
             () = &mut shutdown => break,
         };
+        // Everyone behind a trusted proxy arrives from its address; the proxy keeps its own limits.
+        let slot = if front.proxies.trusts(peer.ip()) {
+            None
+        } else {
+            match slots.take(proxy::client_key(peer.ip())) {
+                Some(slot) => Some(slot),
+                // Over its share: closed at once, and the loop goes straight back to accepting.
+                None => continue,
+            }
+        };
         let front = Arc::clone(&front);
-        let header_timeout = options.header_timeout;
+        let limits = ConnectionLimits {
+            header_timeout: options.header_timeout,
+            idle_timeout: options.idle_timeout,
+            lifetime: options.connection_lifetime,
+        };
         tokio::spawn(async move {
-            let _permit = permit;
-            let service = hyper::service::service_fn(move |request| {
-                handle(Arc::clone(&front), peer, request)
-            });
-            let connection = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service);
-            // Timeouts and clients that hang up end here; they are the client's business, not an error.
-            let _ = connection.await;
+            let _held = (permit, slot);
+            serve_connection(stream, peer, front, limits).await;
         });
     }
     crate::log!("stopping");
     Ok(())
+}
+
+#[derive(Clone, Copy)]
+struct ConnectionLimits {
+    header_timeout: Duration,
+    idle_timeout: Duration,
+    lifetime: Duration,
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    front: Arc<Front>,
+    limits: ConnectionLimits,
+) {
+    let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let io = conn::IdleWrites::new(stream, limits.idle_timeout, Arc::clone(&stalled));
+    let service =
+        hyper::service::service_fn(move |request| handle(Arc::clone(&front), peer, request));
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(TokioIo::new(io), service);
+    tokio::pin!(connection);
+    // Timeouts and clients that hang up end here; they are the client's business, not an error.
+    let finished = tokio::select! {
+        _ = connection.as_mut() => true,
+        () = tokio::time::sleep(limits.lifetime) => false,
+    };
+    if !finished {
+        // No new request on this connection; the answer being written may finish, as long as it keeps
+        // moving (the idle timeout still holds), for at most one more idle period.
+        connection.as_mut().graceful_shutdown();
+        if tokio::time::timeout(limits.idle_timeout, connection.as_mut())
+            .await
+            .is_err()
+        {
+            crate::log!(
+                "closed a connection at its lifetime of {}s",
+                limits.lifetime.as_secs()
+            );
+        }
+    }
+    if stalled.load(std::sync::atomic::Ordering::Relaxed) {
+        crate::log!(
+            "closed a connection: nothing could be written to it for {}s",
+            limits.idle_timeout.as_secs()
+        );
+    }
 }
 
 async fn shutdown_signal() {
@@ -203,6 +275,7 @@ struct Front {
     cors: Arc<Cors>,
     status_prefix: Arc<str>,
     policy: policy::Policy,
+    proxies: TrustedProxies,
 }
 
 async fn handle(
@@ -215,7 +288,10 @@ async fn handle(
     let path = request.uri().path().to_owned();
     let origin = request.headers().get(header::ORIGIN).cloned();
     let mut request = request.map(Body::new);
-    request.extensions_mut().insert(Peer(peer.ip()));
+    let client = front.proxies.client(peer.ip(), request.headers());
+    request
+        .extensions_mut()
+        .insert(Peer(proxy::client_key(client)));
     let mut response = match front.router.clone().oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},

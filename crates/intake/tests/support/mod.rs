@@ -164,9 +164,11 @@ impl Server {
             .unwrap_or_else(|| panic!("no VmRSS in {status}"))
     }
 
-    /// `GET path` from another loopback address; `None` when the service closed without an answer.
-    pub fn get_from(&self, source: &str, path: &str) -> Option<Reply> {
+    /// `GET path` from another loopback address, waiting at most `limit` for the answer; `None` when the
+    /// service closed without one, or gave none in time.
+    pub fn get_from(&self, source: &str, path: &str, limit: Duration) -> Option<Reply> {
         let mut stream = connect_from(source, &self.addr, None);
+        stream.set_read_timeout(Some(limit)).unwrap();
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
             self.addr
