@@ -187,6 +187,12 @@ fn pages_get_a_policy_that_lets_the_app_boot_and_little_else() {
     config["tracking"]["status_base"] = serde_json::json!("https://status.example/v1/status/");
     fs::write(dir.config(), config.to_string()).unwrap();
     let site = site(&dir, 10);
+    let style = "\n  body { font-family: system-ui, sans-serif; }\n";
+    fs::write(
+        site.join("privacy.html"),
+        format!("<!doctype html><title>privacy</title><style>{style}</style><p>Notice.</p>"),
+    )
+    .unwrap();
     fs::create_dir_all(site.join("embed")).unwrap();
     fs::write(site.join("embed/widget.js"), "export {};").unwrap();
     let server = Server::start(
@@ -199,10 +205,13 @@ fn pages_get_a_policy_that_lets_the_app_boot_and_little_else() {
         ],
         &[],
     );
-    let boot = format!(
-        "'sha256-{}'",
-        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BOOT_SCRIPT.as_bytes()))
-    );
+    let sha = |text: &str| {
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+        )
+    };
+    let boot = sha(BOOT_SCRIPT);
 
     for path in ["/", "/track", "/index.html"] {
         let page = server.get(path);
@@ -232,6 +241,20 @@ fn pages_get_a_policy_that_lets_the_app_boot_and_little_else() {
         }
         assert_eq!(page.header("cross-origin-resource-policy"), None);
     }
+    // A page's own style block is allowed by its hash, and nothing inline beyond it.
+    let privacy = server.get("/privacy.html");
+    let csp = privacy
+        .header("content-security-policy")
+        .unwrap_or_default();
+    assert!(
+        csp.contains(&format!("style-src 'self' {};", sha(style))),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+
     // The API's answers are never framed either.
     let config = server.get("/api/v1/config.json");
     assert!(config

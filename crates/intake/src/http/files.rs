@@ -13,7 +13,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use tower_http::services::ServeFile;
 
-use super::policy::InlineScripts;
+use super::policy::InlineSources;
 use super::{message, AppState};
 use crate::publish::is_status_file_name;
 
@@ -171,7 +171,7 @@ async fn stream(
 /// `no-cache`: the browser revalidates every time, so customers see a new release at once; the service
 /// worker keeps the app usable offline. The page's inline scripts go with it, for its policy.
 fn page_response(bytes: Vec<u8>) -> Response<Body> {
-    let scripts = InlineScripts::of(&bytes);
+    let scripts = InlineSources::of(&bytes);
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
     headers.insert(

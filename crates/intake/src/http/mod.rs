@@ -303,7 +303,7 @@ async fn handle(
     );
     let scripts = response
         .extensions()
-        .get::<policy::InlineScripts>()
+        .get::<policy::InlineSources>()
         .cloned();
     front
         .policy

@@ -3,8 +3,9 @@
 //! compile it), the one inline module script Trunk writes into `index.html` to boot the Wasm (allowed by
 //! its SHA-256, computed from the page as served, so a rebuild needs no change here), `blob:` images for
 //! the photo previews, and `fetch` to this origin and to wherever the config sends complaints and reads
-//! status files. No inline styles (Leptos sets styles through the CSSOM), no fonts or frames from
-//! elsewhere, no plugins, no `<base>`.
+//! status files. Styles are the site's own files, plus a page's own `<style>` block by its hash (the
+//! privacy page has one); no `'unsafe-inline'` (the app sets no style attributes in markup). No fonts or
+//! frames from elsewhere, no plugins, no `<base>`.
 //!
 //! Files under `/embed/` (the widget other sites will include) may be framed by the `--allow-origin`
 //! sites and loaded by them (`Cross-Origin-Resource-Policy: cross-origin`); everything else refuses to be
@@ -25,71 +26,82 @@ const PERMISSIONS: &str = "accelerometer=(), autoplay=(), camera=(), display-cap
 gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), \
 screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
 
-/// The CSP sources (`'sha256-…'`) of a page's inline scripts, found when the page is served.
+/// The CSP sources (`'sha256-…'`) of a page's inline scripts and style sheets, found when it is served.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(super) struct InlineScripts(Vec<String>);
+pub(super) struct InlineSources {
+    scripts: Vec<String>,
+    styles: Vec<String>,
+}
 
-impl InlineScripts {
-    /// Every `<script>` without `src`, hashed over its text exactly as written (what browsers hash).
-    /// HTML comments are skipped, so a commented-out script is not allowed by accident.
-    pub(super) fn of(page: &[u8]) -> InlineScripts {
+impl InlineSources {
+    /// Every `<script>` without `src` and every `<style>` (the demo's privacy page has one), hashed over
+    /// its text exactly as written, which is what browsers hash. HTML comments are skipped, so a
+    /// commented-out script is not allowed by accident.
+    pub(super) fn of(page: &[u8]) -> InlineSources {
         let text = String::from_utf8_lossy(page);
-        let lower = text.to_ascii_lowercase();
-        let mut sources = Vec::new();
-        let mut at = 0;
-        while let Some(found) = next_tag(&lower, at) {
-            match found {
-                Tag::Comment(start) => match lower[start..].find("-->") {
-                    Some(end) => at = start + end + 3,
-                    None => break,
-                },
-                Tag::Script(start) => {
-                    let Some(open_end) = lower[start..].find('>').map(|e| start + e + 1) else {
-                        break;
-                    };
-                    let Some(close) = lower[open_end..].find("</script").map(|c| open_end + c)
-                    else {
-                        break;
-                    };
-                    let opening = &lower[start..open_end];
-                    let external = opening
-                        .split(|c: char| c.is_ascii_whitespace())
-                        .any(|attribute| attribute.starts_with("src=") || attribute == "src");
-                    if !external {
-                        let digest = Sha256::digest(text[open_end..close].as_bytes());
-                        sources.push(format!(
-                            "'sha256-{}'",
-                            base64::engine::general_purpose::STANDARD.encode(digest)
-                        ));
-                    }
-                    at = close;
+        InlineSources {
+            scripts: hashes(&text, "script"),
+            styles: hashes(&text, "style"),
+        }
+    }
+}
+
+fn hashes(text: &str, element: &str) -> Vec<String> {
+    let lower = text.to_ascii_lowercase();
+    let open = format!("<{element}");
+    let close = format!("</{element}");
+    let mut sources = Vec::new();
+    let mut at = 0;
+    while let Some(found) = next_tag(&lower, &open, at) {
+        match found {
+            Tag::Comment(start) => match lower[start..].find("-->") {
+                Some(end) => at = start + end + 3,
+                None => break,
+            },
+            Tag::Element(start) => {
+                let Some(content) = lower[start..].find('>').map(|e| start + e + 1) else {
+                    break;
+                };
+                let Some(end) = lower[content..].find(&close).map(|c| content + c) else {
+                    break;
+                };
+                let external = lower[start..content]
+                    .split(|c: char| c.is_ascii_whitespace())
+                    .any(|attribute| attribute.starts_with("src=") || attribute == "src");
+                if !external {
+                    let digest = Sha256::digest(&text.as_bytes()[content..end]);
+                    sources.push(format!(
+                        "'sha256-{}'",
+                        base64::engine::general_purpose::STANDARD.encode(digest)
+                    ));
                 }
+                at = end;
             }
         }
-        InlineScripts(sources)
     }
+    sources
 }
 
 enum Tag {
     Comment(usize),
-    Script(usize),
+    Element(usize),
 }
 
-fn next_tag(lower: &str, from: usize) -> Option<Tag> {
+fn next_tag(lower: &str, open: &str, from: usize) -> Option<Tag> {
     let comment = lower[from..].find("<!--").map(|i| from + i);
-    let script = lower[from..]
-        .match_indices("<script")
+    let element = lower[from..]
+        .match_indices(open)
         .map(|(i, _)| from + i)
-        // `<scripts>` or `<script-x>` are other elements.
+        // `<scripts>` or `<style-x>` are other elements.
         .find(|&i| {
-            lower[i + 7..]
+            lower[i + open.len()..]
                 .chars()
                 .next()
                 .is_some_and(|c| c == '>' || c.is_ascii_whitespace() || c == '/')
         });
-    match (comment, script) {
-        (Some(c), Some(s)) if c < s => Some(Tag::Comment(c)),
-        (_, Some(s)) => Some(Tag::Script(s)),
+    match (comment, element) {
+        (Some(c), Some(e)) if c < e => Some(Tag::Comment(c)),
+        (_, Some(e)) => Some(Tag::Element(e)),
         (Some(c), None) => Some(Tag::Comment(c)),
         (None, None) => None,
     }
@@ -125,14 +137,20 @@ impl Policy {
     pub(super) fn apply(
         &self,
         path: &str,
-        scripts: Option<&InlineScripts>,
+        scripts: Option<&InlineSources>,
         headers: &mut HeaderMap,
     ) {
         let embed = path.starts_with(EMBED_PREFIX);
+        let inline = scripts.cloned().unwrap_or_default();
         let mut script_src = "'self' 'wasm-unsafe-eval'".to_owned();
-        for source in scripts.map(|s| s.0.as_slice()).unwrap_or_default() {
+        for source in &inline.scripts {
             script_src.push(' ');
             script_src.push_str(source);
+        }
+        let mut style_src = "'self'".to_owned();
+        for source in &inline.styles {
+            style_src.push(' ');
+            style_src.push_str(source);
         }
         let ancestors = if embed {
             self.embedders.as_str()
@@ -140,7 +158,7 @@ impl Policy {
             "'none'"
         };
         let csp = format!(
-            "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' blob:; \
+            "default-src 'self'; script-src {script_src}; style-src {style_src}; img-src 'self' blob:; \
              connect-src {}; object-src 'none'; base-uri 'none'; form-action 'self'; \
              frame-ancestors {ancestors}",
             self.connect
@@ -200,10 +218,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inline_scripts_are_hashed_as_written_and_external_or_commented_ones_are_not() {
+    fn inline_scripts_and_styles_are_hashed_as_written_and_external_or_commented_ones_are_not() {
         let page = b"<html><head><!-- <script>old()</script> -->\
 <script type=\"module\">\nimport init from '/app.js';\nawait init();\n</script>\
-<script src=\"/other.js\"></script><SCRIPT>x()</SCRIPT></head></html>";
+<script src=\"/other.js\"></script><SCRIPT>x()</SCRIPT><style>p { color: red }</style></head></html>";
         let sha = |text: &str| {
             format!(
                 "'sha256-{}'",
@@ -211,11 +229,14 @@ mod tests {
             )
         };
         assert_eq!(
-            InlineScripts::of(page),
-            InlineScripts(vec![
-                sha("\nimport init from '/app.js';\nawait init();\n"),
-                sha("x()")
-            ])
+            InlineSources::of(page),
+            InlineSources {
+                scripts: vec![
+                    sha("\nimport init from '/app.js';\nawait init();\n"),
+                    sha("x()")
+                ],
+                styles: vec![sha("p { color: red }")],
+            }
         );
     }
 
