@@ -276,11 +276,20 @@ fn default_paths() -> Paths {
     }
 }
 
+/// The longest any timeout or lifetime may be.
+const MAX_SECONDS: u64 = 86_400;
+
 fn serve(words: &mut Words) -> Result<Serve, String> {
     let seconds = |words: &mut Words, name: &str, default: u64| -> Result<Duration, String> {
         let n: u64 = words.number(name, default)?;
         if n == 0 {
             return Err(format!("{name} must be at least 1 second"));
+        }
+        // Deadlines are "now + this": an absurd value would overflow the clock rather than mean "never".
+        if n > MAX_SECONDS {
+            return Err(format!(
+                "{name} must be at most {MAX_SECONDS} seconds (a day)"
+            ));
         }
         Ok(Duration::from_secs(n))
     };
@@ -350,6 +359,7 @@ mod tests {
             .unwrap();
         assert!(err.contains("proxy.example"), "{err}");
         assert!(parse(&args("serve --idle-timeout 0")).is_err());
+        assert!(parse(&args("serve --idle-timeout 18446744073709551615")).is_err());
     }
 
     #[test]
