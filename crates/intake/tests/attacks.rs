@@ -365,6 +365,8 @@ fn a_client_that_reads_just_fast_enough_is_dropped_at_the_connection_lifetime() 
             site.to_str().unwrap(),
             "--idle-timeout",
             "3",
+            "--body-timeout",
+            "1",
             "--connection-lifetime",
             "1",
         ],

@@ -150,6 +150,13 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
     crate::log!("listening on http://{address}");
     let connections = Arc::new(Semaphore::new(options.max_connections.max(1)));
     let slots = conn::Slots::new(options.max_connections_per_address);
+    let limits = ConnectionLimits {
+        header_timeout: options.header_timeout,
+        idle_timeout: options.idle_timeout,
+        lifetime: options.connection_lifetime,
+        // A complaint being received when the lifetime ends may still arrive within its body timeout.
+        grace: options.idle_timeout.max(options.body_timeout),
+    };
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
@@ -183,11 +190,6 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
             }
         };
         let front = Arc::clone(&front);
-        let limits = ConnectionLimits {
-            header_timeout: options.header_timeout,
-            idle_timeout: options.idle_timeout,
-            lifetime: options.connection_lifetime,
-        };
         tokio::spawn(async move {
             let _held = (permit, slot);
             serve_connection(stream, peer, front, limits).await;
@@ -202,6 +204,8 @@ struct ConnectionLimits {
     header_timeout: Duration,
     idle_timeout: Duration,
     lifetime: Duration,
+    /// After the lifetime, how long the answer in progress may still take.
+    grace: Duration,
 }
 
 async fn serve_connection(
@@ -225,10 +229,10 @@ async fn serve_connection(
         () = tokio::time::sleep(limits.lifetime) => false,
     };
     if !finished {
-        // No new request on this connection; the answer being written may finish, as long as it keeps
-        // moving (the idle timeout still holds), for at most one more idle period.
+        // No new request on this connection; the request in progress may finish, as long as it keeps
+        // moving (the idle timeout still holds), within the grace period.
         connection.as_mut().graceful_shutdown();
-        if tokio::time::timeout(limits.idle_timeout, connection.as_mut())
+        if tokio::time::timeout(limits.grace, connection.as_mut())
             .await
             .is_err()
         {
