@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { launchBrowser, openPage } from './support/browser.mjs';
-import { Filing } from './support/filing.mjs';
+import { Filing, PNG_1x1 } from './support/filing.mjs';
 import { startIntake } from './support/intake.mjs';
 
 let intake;
@@ -58,6 +58,31 @@ test('filed in the app, acknowledged by the back office, shown in the tracker wi
   await page.getByRole('button', { name: 'Find my complaint' }).click();
   await page.getByRole('alert').filter({ hasText: 'We could not find a complaint with those details' }).waitFor();
 
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
+  await context.close();
+});
+
+test("the app boots and shows a photo preview under the intake's Content-Security-Policy", async () => {
+  const { context, page, problems } = await openPage(browser);
+  // Every violation is reported to the page, whether or not the browser also logs it.
+  await page.addInitScript(() => {
+    window.__violations = [];
+    addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const response = await page.goto(intake.origin + '/');
+  assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  const filing = new Filing(page);
+  await filing.chooseCategory('A delivery');
+  await filing.skipCommonAnswers();
+  await filing.describe({ description: 'The parcel arrived crushed.', details: { 'Order number': 'NW-48214' } });
+  await filing.chooseOutcome('Give me a refund');
+  await filing.addFiles([{ name: 'parcel.png', mimeType: 'image/png', buffer: PNG_1x1 }]);
+  const thumb = page.locator('img.attachment__thumb');
+  await thumb.waitFor();
+  // A blob: preview that img-src refused would never load.
+  await page.waitForFunction(() => document.querySelector('img.attachment__thumb')?.complete);
+  assert.ok((await thumb.evaluate((img) => img.naturalWidth)) > 0, 'the preview loaded');
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
   await context.close();
 });

@@ -18,6 +18,8 @@ USAGE
                          [--rate-limit 20] [--header-timeout 10] [--silence-timeout 30]
                          [--min-rate 2048] [--rate-window 20] [--uploads-max-mb 2048]
                          [--min-fill-seconds 3] [--max-connections 256]
+                         [--max-connections-per-address 32] [--idle-timeout 20]
+                         [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
                            [--message TEXT] [--next-step TEXT]
@@ -55,6 +57,10 @@ pub struct Serve {
     pub uploads_max_mb: u64,
     pub min_fill_seconds: u64,
     pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    pub idle_timeout: Duration,
+    pub connection_lifetime: Duration,
+    pub trusted_proxies: Vec<crate::http::Network>,
 }
 
 pub enum Command {
@@ -277,11 +283,20 @@ fn default_paths() -> Paths {
     }
 }
 
+/// The longest any timeout or lifetime may be.
+const MAX_SECONDS: u64 = 86_400;
+
 fn serve(words: &mut Words) -> Result<Serve, String> {
     let seconds = |words: &mut Words, name: &str, default: u64| -> Result<Duration, String> {
         let n: u64 = words.number(name, default)?;
         if n == 0 {
             return Err(format!("{name} must be at least 1 second"));
+        }
+        // Deadlines are "now + this": an absurd value would overflow the clock rather than mean "never".
+        if n > MAX_SECONDS {
+            return Err(format!(
+                "{name} must be at most {MAX_SECONDS} seconds (a day)"
+            ));
         }
         Ok(Duration::from_secs(n))
     };
@@ -310,6 +325,14 @@ fn serve(words: &mut Words) -> Result<Serve, String> {
         uploads_max_mb: words.number("--uploads-max-mb", 2048)?,
         min_fill_seconds: words.number("--min-fill-seconds", 3)?,
         max_connections: words.number("--max-connections", 256)?,
+        max_connections_per_address: words.number("--max-connections-per-address", 32)?,
+        idle_timeout: seconds(words, "--idle-timeout", 20)?,
+        connection_lifetime: seconds(words, "--connection-lifetime", 300)?,
+        trusted_proxies: words
+            .take_all("--trusted-proxy")
+            .iter()
+            .map(|text| text.parse().map_err(|e| format!("--trusted-proxy: {e}")))
+            .collect::<Result<_, String>>()?,
     })
 }
 
@@ -338,6 +361,26 @@ mod tests {
             ["https://a.example", "https://b.example"]
         );
         assert_eq!(serve.rate_limit_per_minute, 20);
+        assert_eq!(serve.max_connections_per_address, 32);
+        assert!(serve.trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let (_, command) = parse(&args(
+            "serve --trusted-proxy 127.0.0.1 --trusted-proxy 10.0.0.0/8 --trusted-proxy fd00::/8",
+        ))
+        .unwrap();
+        let Command::Serve(serve) = command else {
+            panic!("not serve")
+        };
+        assert_eq!(serve.trusted_proxies.len(), 3);
+        let err = parse(&args("serve --trusted-proxy proxy.example"))
+            .err()
+            .unwrap();
+        assert!(err.contains("proxy.example"), "{err}");
+        assert!(parse(&args("serve --idle-timeout 0")).is_err());
+        assert!(parse(&args("serve --idle-timeout 18446744073709551615")).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod http;
 mod ids;
 mod intake;
 mod log;
+mod private_files;
 mod publish;
 mod settings;
 mod store;
@@ -171,6 +172,10 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             },
             max_connections: options.max_connections,
             uploads,
+            max_connections_per_address: options.max_connections_per_address,
+            idle_timeout: options.idle_timeout,
+            connection_lifetime: options.connection_lifetime,
+            trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
         },
         intake,
     )

@@ -152,9 +152,11 @@ pub struct Store {
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+            crate::private_files::create_dir(dir)
                 .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
         }
+        crate::private_files::create_file(path)
+            .map_err(|e| StoreError(format!("cannot create {}: {e}", path.display())))?;
         let mut conn = Connection::open(path)
             .map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
         let mode: String =

@@ -225,7 +225,7 @@ fn slow_senders_from_one_address_cannot_hold_the_way_in_for_a_customer_elsewhere
             &body_of(&complaint(&key), &[("x.jpg", &jpeg(60_000))]),
             &[],
         );
-        let mut stream = connect_from("127.0.0.2", &server.addr);
+        let mut stream = connect_from("127.0.0.2", &server.addr, None);
         stream
             .write_all(&request[..request.len() - 60_000])
             .unwrap();
@@ -249,7 +249,7 @@ fn slow_senders_from_one_address_cannot_hold_the_way_in_for_a_customer_elsewhere
     let mut body = complaint("k-customer");
     let part = attach(&mut body, "photo.jpg", "image/jpeg", &photo);
     let started = Instant::now();
-    let mut customer = connect_from("127.0.0.3", &server.addr);
+    let mut customer = connect_from("127.0.0.3", &server.addr, None);
     customer
         .write_all(&post_request(
             &server.addr,

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Response};
 
-/// At most `per_minute` complaints per client address in any one-minute window.
+/// At most `per_minute` complaints per client in any one-minute window; a client is an IPv4 address or
+/// an IPv6 /64 ([`super::proxy::client_key`]).
 pub struct RateLimiter {
     per_minute: u32,
     windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
@@ -26,6 +27,7 @@ impl RateLimiter {
 
     /// `Err(seconds)` to wait when the address has used up its window.
     pub fn allow(&self, address: IpAddr) -> Result<(), u64> {
+        let address = super::proxy::client_key(address);
         let now = Instant::now();
         let mut windows = self
             .windows
@@ -63,6 +65,10 @@ impl Cors {
                 .map(|o| o.trim_end_matches('/').to_owned())
                 .collect(),
         }
+    }
+
+    pub fn origins(&self) -> &[String] {
+        &self.allowed
     }
 
     pub fn allows(&self, origin: &str) -> bool {
@@ -108,6 +114,14 @@ mod tests {
         assert_eq!(limiter.allow(one), Ok(()));
         assert!(matches!(limiter.allow(one), Err(s) if (1..=60).contains(&s)));
         assert_eq!(limiter.allow(two), Ok(()));
+        let v6 = |text: &str| text.parse::<IpAddr>().unwrap();
+        assert_eq!(limiter.allow(v6("2001:db8:0:1::1")), Ok(()));
+        assert_eq!(limiter.allow(v6("2001:db8:0:1::2")), Ok(()));
+        assert!(
+            limiter.allow(v6("2001:db8:0:1:ffff::3")).is_err(),
+            "the same /64"
+        );
+        assert_eq!(limiter.allow(v6("2001:db8:0:2::1")), Ok(()));
     }
 
     #[test]

@@ -1,10 +1,15 @@
-//! The HTTP side: one accept loop over hyper, with header and body timeouts (slowloris), a bound on open
-//! connections, CORS, and a log line per request. Routes hand over to [`complaints`] and [`files`].
+//! The HTTP side: one accept loop over hyper, with header and body timeouts (slowloris), bounds on open
+//! connections overall and per client ([`conn`]), the client's address behind trusted proxies ([`proxy`]),
+//! CORS, the pages' security headers ([`policy`]), and a log line per request. Routes hand over to
+//! [`complaints`] and [`files`].
 
 mod complaints;
+mod conn;
 mod files;
 mod guard;
 pub mod pace;
+mod policy;
+mod proxy;
 mod uploads;
 
 use std::convert::Infallible;
@@ -27,6 +32,7 @@ use tower::ServiceExt;
 
 use crate::intake::Intake;
 pub use guard::{Cors, RateLimiter};
+pub use proxy::{Network, TrustedProxies};
 
 pub struct ServeOptions {
     pub listen: String,
@@ -41,6 +47,13 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// Evidence sent ahead of its complaint; `None` when the config names no uploads address.
     pub uploads: Option<Arc<crate::uploads::Uploads>>,
+    /// Open at once from one client address (IPv6: one /64); a trusted proxy is not held to it.
+    pub max_connections_per_address: usize,
+    /// A response that cannot write a byte for this long is dropped with its connection.
+    pub idle_timeout: Duration,
+    /// After this, a connection takes no new request and is closed once the current answer is out.
+    pub connection_lifetime: Duration,
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Complaint bodies read at once. Each may hold every file at its size limit in memory, so this, not the
@@ -55,7 +68,8 @@ const UPLOADS_PER_ADDRESS: usize = 2;
 /// dozen; the complaint limit itself stays as configured.
 const UPLOAD_REQUESTS_PER_MINUTE: u32 = 120;
 
-/// The client's address, for the rate limit only; never logged.
+/// The client's key ([`proxy::client_key`] of its address, behind a trusted proxy the forwarded one), for
+/// the rate limit only; never logged.
 #[derive(Clone, Copy)]
 struct Peer(IpAddr);
 
@@ -158,7 +172,6 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
         intake,
     };
-    let router = router(state.clone());
     if let Some(uploads) = options.uploads.clone() {
         // Unfinished and unclaimed uploads go after their time; hourly is often enough for days.
         tokio::spawn(async move {
@@ -173,12 +186,32 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
             }
         });
     }
+    let front = Arc::new(Front {
+        router: router(state.clone()),
+        cors: Arc::clone(&state.cors),
+        status_prefix: Arc::clone(&state.status_prefix),
+        policy: policy::Policy::new(&state.intake.settings().config, state.cors.origins()),
+        proxies: options.trusted_proxies.clone(),
+    });
     println!("http://{address}");
     crate::log!("listening on http://{address}");
     let connections = Arc::new(Semaphore::new(options.max_connections.max(1)));
+    let slots = conn::Slots::new(options.max_connections_per_address);
+    let limits = ConnectionLimits {
+        header_timeout: options.header_timeout,
+        idle_timeout: options.idle_timeout,
+        lifetime: options.connection_lifetime,
+        // A request under way when the lifetime ends may go on while it keeps moving, for twice the silence
+        // allowed; an upload cut then loses nothing (it resumes from the byte the service has).
+        grace: options
+            .idle_timeout
+            .max(options.pace.silence.saturating_mul(2)),
+    };
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
+        // The overall bound waits here; no single address can get it to (see `slots`), so this wait is
+        // only ever for many clients at once.
         let permit = tokio::select! {
             permit = Arc::clone(&connections).acquire_owned() => permit,
             () = &mut shutdown => break,
@@ -196,24 +229,75 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
             },
             () = &mut shutdown => break,
         };
-        let router = router.clone();
-        let state = state.clone();
-        let header_timeout = options.header_timeout;
+        // Everyone behind a trusted proxy arrives from its address; the proxy keeps its own limits.
+        let slot = if front.proxies.trusts(peer.ip()) {
+            None
+        } else {
+            match slots.take(proxy::client_key(peer.ip())) {
+                Some(slot) => Some(slot),
+                // Over its share: closed at once, and the loop goes straight back to accepting.
+                None => continue,
+            }
+        };
+        let front = Arc::clone(&front);
         tokio::spawn(async move {
-            let _permit = permit;
-            let service = hyper::service::service_fn(move |request| {
-                handle(router.clone(), Arc::clone(&state.cors), peer, request)
-            });
-            let connection = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service);
-            // Timeouts and clients that hang up end here; they are the client's business, not an error.
-            let _ = connection.await;
+            let _held = (permit, slot);
+            serve_connection(stream, peer, front, limits).await;
         });
     }
     crate::log!("stopping");
     Ok(())
+}
+
+#[derive(Clone, Copy)]
+struct ConnectionLimits {
+    header_timeout: Duration,
+    idle_timeout: Duration,
+    lifetime: Duration,
+    /// After the lifetime, how long the answer in progress may still take.
+    grace: Duration,
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    front: Arc<Front>,
+    limits: ConnectionLimits,
+) {
+    let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let io = conn::IdleWrites::new(stream, limits.idle_timeout, Arc::clone(&stalled));
+    let service =
+        hyper::service::service_fn(move |request| handle(Arc::clone(&front), peer, request));
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(TokioIo::new(io), service);
+    tokio::pin!(connection);
+    // Timeouts and clients that hang up end here; they are the client's business, not an error.
+    let finished = tokio::select! {
+        _ = connection.as_mut() => true,
+        () = tokio::time::sleep(limits.lifetime) => false,
+    };
+    if !finished {
+        // No new request on this connection; the request in progress may finish, as long as it keeps
+        // moving (the idle timeout still holds), within the grace period.
+        connection.as_mut().graceful_shutdown();
+        if tokio::time::timeout(limits.grace, connection.as_mut())
+            .await
+            .is_err()
+        {
+            crate::log!(
+                "closed a connection at its lifetime of {}s",
+                limits.lifetime.as_secs()
+            );
+        }
+    }
+    if stalled.load(std::sync::atomic::Ordering::Relaxed) {
+        crate::log!(
+            "closed a connection: nothing could be written to it for {}s",
+            limits.idle_timeout.as_secs()
+        );
+    }
 }
 
 async fn shutdown_signal() {
@@ -239,9 +323,17 @@ async fn shutdown_signal() {
     }
 }
 
-async fn handle(
+/// What every request passes through, before and after the router.
+struct Front {
     router: Router,
     cors: Arc<Cors>,
+    status_prefix: Arc<str>,
+    policy: policy::Policy,
+    proxies: TrustedProxies,
+}
+
+async fn handle(
+    front: Arc<Front>,
     peer: SocketAddr,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
@@ -250,20 +342,30 @@ async fn handle(
     let path = request.uri().path().to_owned();
     let origin = request.headers().get(header::ORIGIN).cloned();
     let mut request = request.map(Body::new);
-    request.extensions_mut().insert(Peer(peer.ip()));
-    let mut response = match router.oneshot(request).await {
+    let client = front.proxies.client(peer.ip(), request.headers());
+    request
+        .extensions_mut()
+        .insert(Peer(proxy::client_key(client)));
+    let mut response = match front.router.clone().oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
-    cors.decorate(origin.as_ref(), &mut response);
+    front.cors.decorate(origin.as_ref(), &mut response);
     response.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    let scripts = response
+        .extensions()
+        .get::<policy::InlineSources>()
+        .cloned();
+    front
+        .policy
+        .apply(&path, scripts.as_ref(), response.headers_mut());
     let note = response.extensions().get::<LogNote>().cloned();
     crate::log!(
         "{method} {} {} {}ms{}{}",
-        log_path(&path),
+        log_path(&path, &front.status_prefix),
         response.status().as_u16(),
         started.elapsed().as_millis(),
         note.as_ref()
@@ -274,14 +376,63 @@ async fn handle(
     Ok(response)
 }
 
-/// Status file names are derived from a customer's email address: they stay out of the log.
-fn log_path(path: &str) -> String {
-    match path.rsplit_once('/') {
-        Some((folder, name)) if crate::publish::is_status_file_name(name) => {
-            format!("{folder}/…")
+/// Status file names are derived from a customer's email address: no form of one reaches the log. The
+/// path is judged as a server or a proxy might read it (escapes decoded again and again, any case, slashes
+/// doubled): anything under the status folder is logged as the folder, and elsewhere a segment with a long
+/// run of hex digits (a key, or part of one, in the wrong place) is blanked. The query is never logged.
+fn log_path(path: &str, status_prefix: &str) -> String {
+    let folder = status_prefix.trim_end_matches('/').to_ascii_lowercase();
+    let plain = fully_decoded(path).to_ascii_lowercase();
+    let mut squeezed = String::with_capacity(plain.len());
+    for c in plain.chars() {
+        if !(c == '/' && squeezed.ends_with('/')) {
+            squeezed.push(c);
         }
-        _ => path.chars().take(200).collect(),
     }
+    if squeezed
+        .strip_prefix(&folder)
+        .is_some_and(|rest| rest.starts_with(['/', '?', '#', ';', '.']) && rest.len() > 1)
+    {
+        return format!("{}/…", status_prefix.trim_end_matches('/'));
+    }
+    let logged: Vec<String> = path
+        .split('/')
+        .map(|segment| {
+            if longest_hex_run(&fully_decoded(segment)) >= KEY_LIKE_HEX_RUN {
+                "…".to_owned()
+            } else {
+                segment.to_owned()
+            }
+        })
+        .collect();
+    logged.join("/").chars().take(200).collect()
+}
+
+/// Trunk's file hashes are 16 hex digits; a run this long is more likely a status key.
+const KEY_LIKE_HEX_RUN: usize = 20;
+
+/// Escapes decoded until nothing changes (`%2561` is `%61` is `a`), with a bound so a long chain stops.
+fn fully_decoded(text: &str) -> String {
+    let mut current = text.to_owned();
+    for _ in 0..8 {
+        let next = percent_encoding::percent_decode_str(&current)
+            .decode_utf8_lossy()
+            .into_owned();
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+fn longest_hex_run(text: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for c in text.chars() {
+        run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
 }
 
 /// `{"message": …, "code": …}`: a refusal with a machine-readable code the app words in its own language.
@@ -308,4 +459,45 @@ fn json(status: StatusCode, body: String) -> Response<Body> {
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_form_of_a_status_key_is_logged() {
+        let key = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let encoded: String = key.bytes().map(|b| format!("%{b:02X}")).collect();
+        for path in [
+            format!("/api/v1/status/{key}.json"),
+            format!("/api/v1/status/{key}.json/"),
+            format!("/api/v1/status/{}.json", key.to_uppercase()),
+            format!("/api/v1/status/{encoded}.json"),
+            format!("/api/v1/status%2F{key}.json"),
+            format!("//api//v1/status/{key}.json"),
+            format!("/API/V1/Status/{key}"),
+            format!("/api/v1/status/%25{}", &encoded[1..]),
+            format!("/elsewhere/{key}.json"),
+        ] {
+            let logged = log_path(&path, "/api/v1/status/");
+            assert!(
+                !fully_decoded(&logged)
+                    .to_ascii_lowercase()
+                    .contains(&key[..KEY_LIKE_HEX_RUN]),
+                "{path} logged as {logged}"
+            );
+        }
+        assert_eq!(
+            log_path("/api/v1/status/", "/api/v1/status/"),
+            "/api/v1/status/"
+        );
+        assert_eq!(
+            log_path(
+                "/complaint-desk-905e0077a27c1ab6_bg.wasm",
+                "/api/v1/status/"
+            ),
+            "/complaint-desk-905e0077a27c1ab6_bg.wasm"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -138,6 +138,47 @@ impl Server {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Polls the log until `done` holds for it (a state the service reports), failing after `limit`.
+    pub fn wait_for_log(&self, limit: Duration, done: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let log = self.log();
+            if done(&log) {
+                return log;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "the log never showed it within {limit:?}: {log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The service's resident memory, from /proc.
+    pub fn rss_kib(&self) -> u64 {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmRSS in {status}"))
+    }
+
+    /// `GET path` from another loopback address, waiting at most `limit` for the answer; `None` when the
+    /// service closed without one, or gave none in time.
+    pub fn get_from(&self, source: &str, path: &str, limit: Duration) -> Option<Reply> {
+        let mut stream = connect_from(source, &self.addr, None);
+        stream.set_read_timeout(Some(limit)).unwrap();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        );
+        let _ = stream.write_all(request.as_bytes());
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        parse_reply(&raw)
+    }
+
     /// Waits for the process to end by itself (after an abort, say).
     pub fn wait_for_exit(mut self) -> std::process::ExitStatus {
         for _ in 0..100 {
@@ -198,6 +239,27 @@ impl Reply {
             .unwrap_or_default()
             .to_owned()
     }
+}
+
+/// A connection from `source` (any 127.x.y.z works on Linux loopback, so tests can be "other customers"),
+/// optionally with a small receive buffer so a reply that is not read stalls the sender quickly.
+pub fn connect_from(source: &str, addr: &str, receive_buffer: Option<usize>) -> TcpStream {
+    use socket2::{Domain, Socket, Type};
+    let target: std::net::SocketAddr = addr.parse().unwrap();
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    if let Some(size) = receive_buffer {
+        socket.set_recv_buffer_size(size).unwrap();
+    }
+    let local: std::net::SocketAddr = format!("{source}:0").parse().unwrap();
+    socket.bind(&local.into()).unwrap();
+    socket
+        .connect_timeout(&target.into(), Duration::from_secs(5))
+        .unwrap();
+    let stream: TcpStream = socket.into();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream
 }
 
 pub fn connect(addr: &str) -> TcpStream {
@@ -372,21 +434,6 @@ pub fn status_key(reference: &str, verifier: &str) -> String {
 pub fn read_status(dir: &Path, key: &str) -> complaint_domain::status::StatusRecord {
     let text = fs::read_to_string(dir.join(format!("{key}.json"))).unwrap();
     complaint_domain::status::StatusRecord::from_json(&text).unwrap()
-}
-
-/// A connection from a chosen loopback address (127.0.0.2, 127.0.0.3, …): one attacker, one customer.
-pub fn connect_from(from: &str, addr: &str) -> TcpStream {
-    use socket2::{Domain, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    let local: std::net::SocketAddr = format!("{from}:0").parse().unwrap();
-    socket.bind(&local.into()).unwrap();
-    let remote: std::net::SocketAddr = addr.parse().unwrap();
-    socket.connect(&remote.into()).unwrap();
-    let stream: TcpStream = socket.into();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(40)))
-        .unwrap();
-    stream
 }
 
 /// The SHA-256 of bytes in lower-case hex, as uploads are named.
