@@ -2,6 +2,7 @@
 //! The intake service deserialises the same types, so both sides agree by construction.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ use crate::checks::{check_step, first_incomplete};
 use crate::config::OrgConfig;
 use crate::draft::{Channel, ContactAnswers, Draft, Outcome};
 use crate::evidence::{AttachmentMeta, AttachmentProblem, FileKind};
-use crate::i18n::{self, Locale, Msg};
+use crate::i18n::{self, Counted, Locale, Msg};
 use crate::steps::Step;
 use crate::validation::{FieldError, Problem};
 
@@ -185,6 +186,116 @@ impl Refusal {
 /// The longest attachment name or id a server keeps; file systems stop at 255 bytes too.
 pub const ATTACHMENT_NAME_MAX_CHARS: usize = 255;
 
+/// The largest `complaint` part a server reads. Its answers are text with their own limits (files travel in
+/// their own parts); the longest complaint the form can build is a few tens of KB, so anything near this is
+/// not from the app, and storing it would let one request fill the organisation's disk.
+pub const MAX_SUBMISSION_BYTES: usize = 256 * 1024;
+
+/// The most problems one refusal lists: enough to fix a form, too few to make the answer itself large.
+pub const MAX_REFUSALS: usize = 10;
+
+/// The most field names one problem lists before "and N more".
+const MAX_NAMES: usize = 10;
+
+/// Why a received `complaint` part cannot be read as a [`Submission`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Over [`MAX_SUBMISSION_BYTES`].
+    TooLarge,
+    /// Not JSON: serde's words, for developers.
+    NotJson(String),
+    /// JSON of the wrong shape: a missing field or a wrong type (serde's words).
+    WrongShape(String),
+    /// Fields the contract does not have, by path (`padding`, `contact.fax`), at most ten of them named.
+    UnknownFields { named: Vec<String>, more: usize },
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unreadable::TooLarge => write!(f, "larger than {MAX_SUBMISSION_BYTES} bytes"),
+            Unreadable::NotJson(e) | Unreadable::WrongShape(e) => f.write_str(e),
+            Unreadable::UnknownFields { named, more } => {
+                write!(f, "fields the contract does not have: {}", named.join(", "))?;
+                if *more > 0 {
+                    write!(f, " and {more} more")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Paths in `received` that the canonical form does not have. A `null` the canonical form leaves out
+/// (`"email": null`) is the same answer, not an unknown field.
+fn unknown_fields(
+    received: &serde_json::Value,
+    canonical: &serde_json::Value,
+    path: &str,
+    found: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    match (received, canonical) {
+        (Value::Object(got), Value::Object(known)) => {
+            for (key, value) in got {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match known.get(key) {
+                    Some(expected) => unknown_fields(value, expected, &here, found),
+                    None if value.is_null() => {}
+                    None => found.push(here),
+                }
+            }
+        }
+        (Value::Array(got), Value::Array(known)) => {
+            for (index, (value, expected)) in got.iter().zip(known).enumerate() {
+                unknown_fields(value, expected, &format!("{path}[{index}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Submission {
+    /// A server's reading of the `complaint` part: at most [`MAX_SUBMISSION_BYTES`], JSON of exactly the
+    /// contract's shape. A field the contract does not have is refused, not kept: nothing a client adds
+    /// reaches storage, and a client with a typo hears of it. (The app's own copies in the outbox are read
+    /// leniently with serde, so a tab running an older version still reads what a newer one wrote.)
+    pub fn from_received_json(bytes: &[u8]) -> Result<Submission, Unreadable> {
+        if bytes.len() > MAX_SUBMISSION_BYTES {
+            return Err(Unreadable::TooLarge);
+        }
+        let received: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| Unreadable::NotJson(e.to_string()))?;
+        let submission = Submission::deserialize(&received)
+            .map_err(|e| Unreadable::WrongShape(e.to_string()))?;
+        let canonical =
+            serde_json::to_value(&submission).map_err(|e| Unreadable::WrongShape(e.to_string()))?;
+        let mut unknown = Vec::new();
+        unknown_fields(&received, &canonical, "", &mut unknown);
+        if unknown.is_empty() {
+            Ok(submission)
+        } else {
+            let more = unknown.len().saturating_sub(MAX_NAMES);
+            unknown.truncate(MAX_NAMES);
+            Err(Unreadable::UnknownFields {
+                named: unknown,
+                more,
+            })
+        }
+    }
+
+    /// The JSON a server stores: re-serialised from the parsed answers, so it holds exactly the contract's
+    /// fields whatever spacing or order came over the wire.
+    pub fn to_canonical_json(&self) -> String {
+        // Plain data (strings, numbers, maps with string keys) always serialises.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
 impl Submission {
     /// The draft this body was built from, as far as the body tells: the app's checks run on it unchanged.
     fn as_draft(&self) -> Draft {
@@ -216,6 +327,15 @@ impl Submission {
         config: &OrgConfig,
         today: Date,
     ) -> Result<Vec<FileKind>, Vec<Refusal>> {
+        let limits = &config.limits.attachments;
+        // A list longer than the limit is refused for its length alone, before any entry is looked at: a
+        // hand-made request with half a million entries gets one sentence, not one per entry.
+        if self.attachments.len() > limits.max_count || files.len() > limits.max_count {
+            return Err(vec![Refusal::Answer(FieldError {
+                field: crate::checks::field::EVIDENCE.into(),
+                problem: Problem::Counts(Counted::FilesAtMost, limits.max_count as u64),
+            })]);
+        }
         let mut refusals: Vec<Refusal> = self.contract_problems(files, config);
         let draft = self.as_draft();
         refusals.extend(
@@ -224,37 +344,35 @@ impl Submission {
                 .flat_map(|step| check_step(step, &draft, config, today))
                 .map(Refusal::Answer),
         );
-        let limits = &config.limits.attachments;
         let mut kinds = Vec::with_capacity(files.len());
-        if files.len() <= limits.max_count {
-            for (index, (file, meta)) in files.iter().zip(&self.attachments).enumerate() {
-                let name = meta.name.clone();
-                match limits.admit(file.bytes, file.bytes.len() as u64, index) {
-                    Ok(_) if file.bytes.len() as u64 > limits.max_bytes => {
-                        refusals.push(Refusal::FileTooLarge {
-                            name,
-                            max_bytes: limits.max_bytes,
-                        });
-                    }
-                    Ok(kind) if kind != meta.kind => refusals.push(Refusal::Contract(format!(
-                        "attachment {} is described as {} but its content is {}",
-                        index + 1,
-                        meta.kind.mime(),
-                        kind.mime()
-                    ))),
-                    Ok(kind) => kinds.push(kind),
-                    Err(AttachmentProblem::UnsupportedType) => {
-                        refusals.push(Refusal::FileNotAccepted { name });
-                    }
-                    Err(AttachmentProblem::TooLarge) => refusals.push(Refusal::FileTooLarge {
+        for (index, (file, meta)) in files.iter().zip(&self.attachments).enumerate() {
+            let name = meta.name.clone();
+            match limits.admit(file.bytes, file.bytes.len() as u64, index) {
+                Ok(_) if file.bytes.len() as u64 > limits.max_bytes => {
+                    refusals.push(Refusal::FileTooLarge {
                         name,
                         max_bytes: limits.max_bytes,
-                    }),
-                    // The count was checked above, with the app's own wording.
-                    Err(AttachmentProblem::TooMany) => {}
+                    });
                 }
+                Ok(kind) if kind != meta.kind => refusals.push(Refusal::Contract(format!(
+                    "attachment {} is described as {} but its content is {}",
+                    index + 1,
+                    meta.kind.mime(),
+                    kind.mime()
+                ))),
+                Ok(kind) => kinds.push(kind),
+                Err(AttachmentProblem::UnsupportedType) => {
+                    refusals.push(Refusal::FileNotAccepted { name });
+                }
+                Err(AttachmentProblem::TooLarge) => refusals.push(Refusal::FileTooLarge {
+                    name,
+                    max_bytes: limits.max_bytes,
+                }),
+                // The count was checked above, with the app's own wording.
+                Err(AttachmentProblem::TooMany) => {}
             }
         }
+        refusals.truncate(MAX_REFUSALS);
         if refusals.is_empty() {
             Ok(kinds)
         } else {
@@ -276,16 +394,26 @@ impl Submission {
             say("outcome_other is only sent when outcome is \"other\"".into());
         }
         if let Some(category) = config.category(&self.category) {
-            let unknown: Vec<&str> = self
+            let mut unknown = self
                 .details
                 .keys()
                 .filter(|id| !category.questions.iter().any(|q| &&q.id == id))
-                .map(String::as_str)
-                .collect();
-            if !unknown.is_empty() {
+                .map(|id| {
+                    id.chars()
+                        .take(ATTACHMENT_NAME_MAX_CHARS)
+                        .collect::<String>()
+                });
+            let named: Vec<String> = unknown.by_ref().take(MAX_NAMES).collect();
+            let more = unknown.count();
+            if !named.is_empty() {
                 say(format!(
-                    "details answers questions this category does not ask: {}",
-                    unknown.join(", ")
+                    "details answers questions this category does not ask: {}{}",
+                    named.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 ));
             }
         }
@@ -319,17 +447,32 @@ impl Submission {
     }
 }
 
-/// A 2xx answer: the complaint is recorded.
+/// A 2xx answer: the complaint is recorded. The intake service writes this type and the app reads it, so
+/// both agree on its shape; fields absent from the wire are left out when written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accepted {
     /// Shown to the customer and used to track the complaint.
     pub reference: String,
     /// RFC 3339 instant the organisation recorded it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
     /// A tracking PIN, for customers who gave no email address.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
+    /// The server's own dating of the plan; the app dates its own and ignores this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<AcceptedPlan>,
+}
+
+/// When each promised step is due: an RFC 3339 instant for hour-based promises, a `YYYY-MM-DD` date (the
+/// end of that day in the organisation's zone) for day-based ones. For other clients, and for checking
+/// that server and app agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptedPlan {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledge_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decide_by: Option<String>,
 }
 
 /// A 4xx answer's body. Every field is optional: a proxy's bare 4xx must still give a clear message.
@@ -337,6 +480,10 @@ pub struct Accepted {
 pub struct Rejected {
     #[serde(default)]
     pub message: Option<String>,
+    /// A stable snake_case reason for programs (`too_large`, `invalid`, `key_reused`, …; the list is in
+    /// `docs/submission.md`). A string, not an enum: another server's new code must still parse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! committed transaction survives a crash or a power cut; the schema moves forward by `PRAGMA user_version`.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
@@ -76,18 +76,81 @@ CREATE TABLE idempotency_keys (
 );
 "#];
 
+/// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
+/// (read again and retry); the others are failures of the file or its contents.
 #[derive(Debug)]
-pub struct StoreError(String);
+pub enum StoreError {
+    /// Someone else changed the complaint between reading it and saving it.
+    Conflict,
+    CreateFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    /// A file system without shared memory (some network mounts): WAL, which the crash promise needs, is off.
+    NoWriteAheadLog {
+        path: PathBuf,
+        mode: String,
+    },
+    /// The database was written by a newer program; reading it with this one could misread it.
+    NewerSchema {
+        found: i64,
+        known: i64,
+    },
+    /// A value this program never writes (a hand edit, or a newer program's value).
+    Corrupt {
+        what: &'static str,
+        value: String,
+    },
+    Sqlite(rusqlite::Error),
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::Conflict => f.write_str(
+                "the complaint was changed by someone else meanwhile; run the command again",
+            ),
+            StoreError::CreateFolder { path, source } => {
+                write!(f, "cannot create {}: {source}", path.display())
+            }
+            StoreError::Open { path, source } => {
+                write!(f, "cannot open {}: {source}", path.display())
+            }
+            StoreError::NoWriteAheadLog { path, mode } => write!(
+                f,
+                "{} cannot use write-ahead logging (journal mode {mode})",
+                path.display()
+            ),
+            StoreError::NewerSchema { found, known } => write!(
+                f,
+                "the database is at schema version {found}, newer than this program knows ({known}); \
+                 use a newer complaint-intake"
+            ),
+            StoreError::Corrupt { what, value } => {
+                write!(f, "the database holds an unknown {what} \"{value}\"")
+            }
+            StoreError::Sqlite(e) => write!(f, "database: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::CreateFolder { source, .. } => Some(source),
+            StoreError::Open { source, .. } | StoreError::Sqlite(source) => Some(source),
+            _ => None,
+        }
     }
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError(format!("database: {e}"))
+        StoreError::Sqlite(e)
     }
 }
 
@@ -152,18 +215,22 @@ pub struct Store {
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateFolder {
+                path: dir.to_owned(),
+                source,
+            })?;
         }
-        let mut conn = Connection::open(path)
-            .map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
+        let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError(format!(
-                "{} cannot use write-ahead logging (journal mode {mode})",
-                path.display()
-            )));
+            return Err(StoreError::NoWriteAheadLog {
+                path: path.to_owned(),
+                mode,
+            });
         }
         // FULL: a commit is on disk before we tell a customer their complaint is received.
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -296,9 +363,7 @@ impl Store {
                 r.get(0)
             })?;
         if revision != seen_revision {
-            return Err(StoreError(
-                "the complaint was changed by someone else meanwhile; run the command again".into(),
-            ));
+            return Err(StoreError::Conflict);
         }
         write_status(&tx, id, record)?;
         tx.execute(
@@ -322,10 +387,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if version > known {
-        return Err(StoreError(format!(
-            "the database is at schema version {version}, newer than this program knows ({known}); \
-             use a newer complaint-intake"
-        )));
+        return Err(StoreError::NewerSchema {
+            found: version,
+            known,
+        });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
@@ -352,8 +417,11 @@ fn answer_for(conn: &Connection, key: &str) -> Result<Option<StoredAnswer>> {
         .optional()?)
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError(format!("the database holds an unknown {what} \"{value}\""))
+fn corrupt(what: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        value: value.to_owned(),
+    }
 }
 
 fn step_name(step: DeadlineStep) -> &'static str {
@@ -579,7 +647,10 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);
         let err = Store::open(&path).err().unwrap();
-        assert!(err.to_string().contains("newer"), "{err}");
+        assert!(
+            matches!(err, StoreError::NewerSchema { found: 99, .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -634,6 +705,9 @@ mod tests {
         let back = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
         assert_eq!(back.record, record);
         assert_eq!(back.revision, revision);
-        assert!(store.save(found.id, found.revision, &record).is_err());
+        assert!(matches!(
+            store.save(found.id, found.revision, &record),
+            Err(StoreError::Conflict)
+        ));
     }
 }

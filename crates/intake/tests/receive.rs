@@ -154,6 +154,7 @@ fn the_same_key_and_body_get_the_first_answer_and_a_different_body_is_refused() 
         "{}",
         refused.message()
     );
+    assert_eq!(refused.code(), "key_reused");
     assert_eq!(dir.count("complaints"), 1);
     assert_eq!(dir.count("idempotency_keys"), 1);
     assert_eq!(dir.published().len(), 1);
@@ -173,6 +174,7 @@ fn a_key_still_being_received_gets_409_and_the_first_request_completes() {
     let second = server.post(Some("key-slow"), &body);
     assert_eq!(second.status, 409, "{}", second.text());
     assert!(second.message().contains("still being received"));
+    assert_eq!(second.code(), "key_in_progress");
 
     first.write_all(&request[split..]).unwrap();
     let done = read_reply(&mut first);
@@ -307,6 +309,7 @@ fn bad_input_gets_a_clear_4xx_and_nothing_is_written() {
     let missing_key = server.post(None, &body_of(&good, &[]));
     assert_eq!(missing_key.status, 400);
     assert!(missing_key.message().contains("Idempotency-Key"));
+    assert_eq!(missing_key.code(), "key_invalid");
 
     let malformed = server.post(Some("k"), &multipart(b"{\"schema_version\": 1,", &[]));
     assert_eq!(malformed.status, 400);
@@ -315,6 +318,7 @@ fn bad_input_gets_a_clear_4xx_and_nothing_is_written() {
         "{}",
         malformed.message()
     );
+    assert_eq!(malformed.code(), "not_json");
 
     let mut wrong_type = good.clone();
     wrong_type["happened_on"] = json!(20250106);
@@ -325,6 +329,7 @@ fn bad_input_gets_a_clear_4xx_and_nothing_is_written() {
         "{}",
         reply.message()
     );
+    assert_eq!(reply.code(), "wrong_shape");
 
     let mut no_contact = good.clone();
     no_contact["contact"]
@@ -345,6 +350,13 @@ fn bad_input_gets_a_clear_4xx_and_nothing_is_written() {
         reply.message(),
         "Wybierz, czego dotyczy reklamacja.",
         "in the customer's language"
+    );
+    assert_eq!(reply.code(), "invalid");
+    assert_eq!(
+        reply.json().as_object().map(|o| o.len()),
+        Some(2),
+        "message and code, nothing else: {}",
+        reply.text()
     );
 
     let mut forged = good.clone();
@@ -378,6 +390,12 @@ fn bad_input_gets_a_clear_4xx_and_nothing_is_written() {
         .as_bytes(),
     );
     assert_eq!(not_multipart.status, 415);
+    assert_eq!(not_multipart.code(), "not_multipart");
+
+    let mut other_key = good.clone();
+    other_key["draft_id"] = json!("another");
+    let reply = server.post(Some("k"), &body_of(&other_key, &[]));
+    assert_eq!((reply.status, reply.code().as_str()), (400, "key_mismatch"));
 
     assert_eq!(dir.count("complaints"), 0);
     assert!(dir.published().is_empty());
@@ -401,6 +419,7 @@ fn a_huge_body_is_refused_before_it_is_read() {
         "{}",
         reply.message()
     );
+    assert_eq!(reply.code(), "too_large");
 
     // Without a length up front (chunked), the limit stops the read part-way.
     let mut stream = connect(&server.addr);
@@ -446,6 +465,7 @@ fn slow_bodies_and_slow_headers_time_out_and_the_service_stays_up() {
     let started = std::time::Instant::now();
     let reply = read_reply(&mut slow_body);
     assert_eq!(reply.status, 408, "{}", reply.text());
+    assert_eq!(reply.code(), "too_slow");
     assert!(
         reply.message().contains("longer than 1 seconds"),
         "{}",
@@ -488,6 +508,7 @@ fn too_many_complaints_from_one_address_are_slowed_down() {
     let reply = server.post(Some("rate-4"), &body_of(&complaint("rate-4"), &[]));
     assert_eq!(reply.status, 429);
     assert!(reply.header("retry-after").is_some());
+    assert_eq!(reply.code(), "rate_limited");
     assert_eq!(dir.count("complaints"), 3);
 }
 
@@ -531,6 +552,7 @@ fn cors_is_open_only_to_listed_origins() {
     };
     let foreign = from("https://evil.example", "cors-1");
     assert_eq!(foreign.status, 403);
+    assert_eq!(foreign.code(), "origin_not_allowed");
     let listed = from("https://shop.example", "cors-1");
     assert_eq!(listed.status, 201, "{}", listed.text());
     assert_eq!(
@@ -592,6 +614,7 @@ fn the_site_is_served_with_app_routes_and_status_files_but_never_a_listing() {
         unknown.message(),
         "We could not find a complaint with those details."
     );
+    assert_eq!(unknown.code(), "not_found");
 
     // What the service publishes is found first.
     let reply = server.post(Some("site-1"), &body_of(&complaint("site-1"), &[]));

@@ -9,8 +9,11 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
 use axum::Extension;
 
-use super::{json, message, AppState, LogNote, Peer};
-use crate::intake::{Answer, Received};
+use axum::response::IntoResponse;
+
+use super::{json, AppState, LogNote, Peer};
+use crate::error::IntakeError;
+use crate::intake::Received;
 
 /// Long enough for a UUID and for other clients' own key formats; a longer header is not a key.
 const KEY_MAX_CHARS: usize = 200;
@@ -22,24 +25,16 @@ pub(super) async fn receive(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response<Body> {
     if let Err(wait) = state.limiter.allow(peer) {
-        let mut response = message(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many complaints were sent from your connection just now. Please try again in a minute.",
-        );
-        if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return close(response);
+        return close(IntakeError::RateLimited {
+            retry_after_seconds: wait,
+        });
     }
     if !state.cors.admits(&headers) {
-        return close(message(
-            StatusCode::FORBIDDEN,
-            "Complaints cannot be sent to this address from that website.",
-        ));
+        return close(IntakeError::OriginNotAllowed);
     }
     let key = match idempotency_key(&headers) {
         Ok(key) => key,
-        Err(text) => return close(message(StatusCode::BAD_REQUEST, text)),
+        Err(text) => return close(IntakeError::KeyInvalid(text)),
     };
     let announced = headers
         .get(header::CONTENT_LENGTH)
@@ -50,18 +45,10 @@ pub(super) async fn receive(
     }
     let multipart = match multipart {
         Ok(m) => m,
-        Err(_) => {
-            return close(message(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "A complaint must be sent as multipart/form-data with a \"complaint\" part.",
-            ))
-        }
+        Err(_) => return close(IntakeError::NotMultipart),
     };
     let Some(claim) = state.intake.claim(&key) else {
-        return close(message(
-            StatusCode::CONFLICT,
-            "This complaint is still being received from an earlier attempt. Please wait a moment and try again.",
-        ));
+        return close(IntakeError::KeyInProgress);
     };
     let reading = async {
         let permit = state.uploads.acquire().await;
@@ -76,13 +63,21 @@ pub(super) async fn receive(
         Err(_) => return close(slow(state.body_timeout)),
     };
     let intake = std::sync::Arc::clone(&state.intake);
-    let answer = tokio::task::spawn_blocking(move || intake.receive(claim, received)).await;
-    let answer = answer.unwrap_or_else(|_| {
-        Answer::refuse(
-            500,
-            "Something went wrong while saving your complaint. Please try again.",
-        )
-    });
+    let answer = tokio::task::spawn_blocking(move || intake.receive(claim, received))
+        .await
+        .unwrap_or(Err(IntakeError::Internal));
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(refusal) => {
+            let note = refusal.code();
+            let mut response = refusal.into_response();
+            response.extensions_mut().insert(LogNote {
+                note,
+                reference: None,
+            });
+            return response;
+        }
+    };
     let mut response = json(
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         answer.body,
@@ -101,10 +96,7 @@ pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap)
         .and_then(|o| o.to_str().ok())
         .unwrap_or_default();
     if !state.cors.allows(origin) {
-        return message(
-            StatusCode::FORBIDDEN,
-            "Complaints cannot be sent to this address from that website.",
-        );
+        return IntakeError::OriginNotAllowed.into_response();
     }
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
@@ -158,18 +150,15 @@ async fn read_parts(mut multipart: Multipart, limit: u64) -> Result<Received, Re
                 files.push((name, bytes.to_vec()));
             }
             _ => {
-                return Err(message(
-                    StatusCode::BAD_REQUEST,
-                    "The request must hold one \"complaint\" part followed by \"attachment\" parts, and nothing else.",
-                ))
+                return Err(IntakeError::Malformed(
+                    "The request must hold one \"complaint\" part followed by \"attachment\" parts, and nothing else.".into(),
+                )
+                .into_response())
             }
         }
     }
     let complaint = complaint.ok_or_else(|| {
-        message(
-            StatusCode::BAD_REQUEST,
-            "The request has no \"complaint\" part.",
-        )
+        IntakeError::Malformed("The request has no \"complaint\" part.".into()).into_response()
     })?;
     Ok(Received { complaint, files })
 }
@@ -178,34 +167,23 @@ fn unreadable(error: &MultipartError, limit: u64) -> Response<Body> {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
         return too_large(limit);
     }
-    message(
-        StatusCode::BAD_REQUEST,
-        &format!("The request could not be read as multipart/form-data ({error})."),
-    )
+    IntakeError::Malformed(format!(
+        "The request could not be read as multipart/form-data ({error})."
+    ))
+    .into_response()
 }
 
 fn too_large(limit: u64) -> Response<Body> {
-    message(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &format!(
-            "The complaint and its files are larger than the {} MB this service accepts. Remove a file or choose smaller ones.",
-            limit.div_ceil(1024 * 1024)
-        ),
-    )
+    IntakeError::TooLarge { limit_bytes: limit }.into_response()
 }
 
 fn slow(limit: Duration) -> Response<Body> {
-    message(
-        StatusCode::REQUEST_TIMEOUT,
-        &format!(
-            "The complaint took longer than {} seconds to arrive, so it was not received. Please try again when your connection is better.",
-            limit.as_secs()
-        ),
-    )
+    IntakeError::TooSlow { limit }.into_response()
 }
 
 /// The connection cannot be trusted to carry another request: its body may be unread or half read.
-fn close(mut response: Response<Body>) -> Response<Body> {
+fn close(response: impl IntoResponse) -> Response<Body> {
+    let mut response = response.into_response();
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
