@@ -726,4 +726,74 @@ mod tests {
             "The date must be today or in the past"
         );
     }
+
+    #[test]
+    fn a_received_part_is_read_strictly_and_stored_canonically() {
+        let mut value = serde_json::to_value(received()).unwrap();
+        let exact = serde_json::to_vec(&value).unwrap();
+        assert_eq!(Submission::from_received_json(&exact), Ok(received()));
+        value["contact"]["email"] = serde_json::Value::Null;
+        assert_eq!(
+            Submission::from_received_json(&serde_json::to_vec(&value).unwrap()),
+            Ok(received()),
+            "a null the contract leaves out is the same answer"
+        );
+        value["spam_signals"]["typing_speed"] = 9.into();
+        value["attachments"] = serde_json::json!([{"id": "a", "name": "a.jpg", "kind": "image/jpeg",
+                                                   "bytes": 1, "exif": {}}]);
+        assert_eq!(
+            Submission::from_received_json(&serde_json::to_vec(&value).unwrap()),
+            Err(Unreadable::UnknownFields {
+                named: vec![
+                    "attachments[0].exif".into(),
+                    "spam_signals.typing_speed".into()
+                ],
+                more: 0
+            })
+        );
+        assert_eq!(
+            Submission::from_received_json(&vec![b' '; MAX_SUBMISSION_BYTES + 1]),
+            Err(Unreadable::TooLarge)
+        );
+        assert!(matches!(
+            Submission::from_received_json(b"{"),
+            Err(Unreadable::NotJson(_))
+        ));
+        assert!(matches!(
+            Submission::from_received_json(b"{}"),
+            Err(Unreadable::WrongShape(_))
+        ));
+        let canonical = received().to_canonical_json();
+        assert_eq!(
+            Submission::from_received_json(canonical.as_bytes()),
+            Ok(received())
+        );
+    }
+
+    #[test]
+    fn a_list_over_the_limit_gets_one_refusal_and_refusals_are_capped() {
+        let mut long = received();
+        for _ in 0..10_000 {
+            long.attachments.push(AttachmentMeta {
+                id: String::new(),
+                name: String::new(),
+                kind: FileKind::Jpeg,
+                bytes: 0,
+            });
+        }
+        let refusals = long.check_received(&[], &config(), today()).unwrap_err();
+        assert_eq!(refusals.len(), 1);
+        assert_eq!(refusals[0].message(Locale::En), "You can add up to 5 files");
+
+        let mut nosy = received();
+        for i in 0..100 {
+            nosy.details.insert(format!("q{i:03}"), "x".into());
+        }
+        nosy.description = "x".repeat(100_000);
+        nosy.contact.email = Some("not an address".into());
+        let refusals = nosy.check_received(&[], &config(), today()).unwrap_err();
+        assert!(refusals.len() <= MAX_REFUSALS);
+        let words = refusals[0].message(Locale::En);
+        assert!(words.ends_with("q009 and 90 more"), "{words}");
+    }
 }

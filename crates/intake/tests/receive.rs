@@ -628,3 +628,90 @@ fn the_site_is_served_with_app_routes_and_status_files_but_never_a_listing() {
     );
     assert_eq!(server.get("/api/v1/complaints").status, 405);
 }
+
+#[test]
+fn a_complaint_part_over_256_kib_is_refused_with_413_and_nothing_is_stored() {
+    let dir = TempDir::new("padding");
+    let server = Server::start(&dir, &[], &[]);
+    let mut padded = complaint("key-padded");
+    padded["padding"] = json!("x".repeat(300 * 1024));
+    let reply = server.post(Some("key-padded"), &body_of(&padded, &[]));
+    assert_eq!(reply.status, 413, "{}", reply.text());
+    assert_eq!(reply.code(), "too_large");
+    assert!(reply.message().contains("256 KB"), "{}", reply.message());
+    assert_eq!(dir.count("complaints"), 0);
+    still_answers(&server, "after-padding");
+}
+
+#[test]
+fn unknown_fields_are_refused_and_the_stored_complaint_is_the_canonical_json() {
+    let dir = TempDir::new("canonical");
+    let server = Server::start(&dir, &[], &[]);
+    let mut extra = complaint("key-extra");
+    extra["padding"] = json!("x".repeat(1000));
+    extra["contact"]["fax"] = json!("+44 20 0000 0000");
+    let reply = server.post(Some("key-extra"), &body_of(&extra, &[]));
+    assert_eq!(reply.status, 400, "{}", reply.text());
+    assert_eq!(reply.code(), "wrong_shape");
+    assert!(
+        reply.message().contains("contact.fax") && reply.message().contains("padding"),
+        "{}",
+        reply.message()
+    );
+    assert_eq!(dir.count("complaints"), 0);
+
+    // Spaced out, with a null the contract leaves out: accepted, and stored as the parsed answers.
+    let mut good = complaint("key-canonical");
+    good["contact"]["phone"] = json!(null);
+    let spaced = serde_json::to_string_pretty(&good).unwrap();
+    let reply = server.post(Some("key-canonical"), &multipart(spaced.as_bytes(), &[]));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let stored: String = conn
+        .query_row("SELECT submission FROM complaints", [], |r| r.get(0))
+        .unwrap();
+    let parsed: complaint_domain::submission::Submission = serde_json::from_str(&spaced).unwrap();
+    assert_eq!(stored, serde_json::to_string(&parsed).unwrap());
+    assert!(
+        !stored.contains('\n') && !stored.contains("phone"),
+        "{stored}"
+    );
+}
+
+#[test]
+fn a_long_attachment_list_is_refused_for_its_length_in_one_sentence() {
+    let dir = TempDir::new("many-entries");
+    let server = Server::start(&dir, &["--rate-limit", "100"], &[]);
+    let mut many = complaint("key-many");
+    many["attachments"] = json!(vec![
+        json!({"id": "", "name": "", "kind": "image/jpeg", "bytes": 1});
+        2000
+    ]);
+    let reply = server.post(Some("key-many"), &body_of(&many, &[]));
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert_eq!(reply.code(), "invalid");
+    assert_eq!(reply.message(), "You can add up to 2 files.");
+
+    // Half a million empty entries are over the part's cap before anything is parsed.
+    let entries = format!("[{}{{}}]", "{},".repeat(499_999));
+    let text = complaint("key-empty")
+        .to_string()
+        .replace("\"attachments\":[]", &format!("\"attachments\":{entries}"));
+    let reply = server.post(Some("key-empty"), &multipart(text.as_bytes(), &[]));
+    assert_eq!(reply.status, 413, "{}", reply.text());
+    assert!(reply.body.len() < 1024, "{} bytes", reply.body.len());
+
+    // Thousands of answers to questions nobody asked: the refusal names ten.
+    let mut nosy = complaint("key-nosy");
+    for i in 0..5000 {
+        nosy["details"][format!("q{i:05}")] = json!("x");
+    }
+    let reply = server.post(Some("key-nosy"), &body_of(&nosy, &[]));
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert!(
+        reply.message().contains("and 4990 more") && reply.message().len() < 1000,
+        "{}",
+        reply.message()
+    );
+    assert_eq!(dir.count("complaints"), 0);
+}
