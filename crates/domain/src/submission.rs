@@ -60,6 +60,42 @@ pub struct SpamSignals {
     pub fill_seconds: u64,
 }
 
+/// Why a server holds a complaint back as possibly automated. Never a refusal, and never a loss: a
+/// browser's autofill can fill the hidden field, and a phone's clock can jump, so a flagged complaint is kept
+/// for a person to look at and release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpamFlag {
+    HoneypotFilled,
+    TooFast { seconds: u64, minimum: u64 },
+}
+
+impl fmt::Display for SpamFlag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpamFlag::HoneypotFilled => f.write_str("the hidden field was filled in"),
+            SpamFlag::TooFast { seconds, minimum } => {
+                write!(f, "sent {seconds} s after starting (under {minimum} s)")
+            }
+        }
+    }
+}
+
+impl SpamSignals {
+    /// The first reason to hold the complaint back, if any.
+    pub fn flag(&self, min_fill_seconds: u64) -> Option<SpamFlag> {
+        if self.honeypot_filled {
+            Some(SpamFlag::HoneypotFilled)
+        } else if self.fill_seconds < min_fill_seconds {
+            Some(SpamFlag::TooFast {
+                seconds: self.fill_seconds,
+                minimum: min_fill_seconds,
+            })
+        } else {
+            None
+        }
+    }
+}
+
 /// Why a draft cannot be sent yet: the step to return to and what is wrong there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incomplete {
@@ -126,7 +162,7 @@ impl Submission {
             attachments: draft.attachments.clone(),
             spam_signals: SpamSignals {
                 honeypot_filled: !draft.honeypot.is_empty(),
-                fill_seconds: ((now_ms - draft.started_at_ms).max(0.0) / 1000.0) as u64,
+                fill_seconds: draft.fill_seconds(now_ms),
             },
         })
     }
@@ -795,5 +831,40 @@ mod tests {
         assert!(refusals.len() <= MAX_REFUSALS);
         let words = refusals[0].message(Locale::En);
         assert!(words.ends_with("q009 and 90 more"), "{words}");
+    }
+
+    #[test]
+    fn fill_time_comes_from_the_monotonic_sum_and_a_clock_change_cannot_zero_it() {
+        let mut d = draft();
+        // The phone's clock moved back an hour after the draft was started: the old way gave 0.
+        let clock_moved_back = d.started_at_ms - 3_600_000.0;
+        assert_eq!(d.fill_seconds(clock_moved_back), 0, "no measurement yet");
+        d.add_active_ms(40_000.0);
+        d.add_active_ms(-5_000.0);
+        d.add_active_ms(f64::NAN);
+        d.add_active_ms(25_000.0);
+        let body =
+            Submission::from_draft(&d, &config(), Locale::En, today(), clock_moved_back).unwrap();
+        assert_eq!(body.spam_signals.fill_seconds, 65);
+        // A laptop asleep overnight with the form open adds half an hour, and the total stops at a day.
+        d.add_active_ms(10.0 * 3_600_000.0);
+        assert_eq!(d.fill_seconds(0.0), 65 + 30 * 60);
+        let mut old = draft();
+        old.started_at_ms = 0.0;
+        assert_eq!(old.fill_seconds(1e15), crate::draft::MAX_FILL_SECONDS);
+    }
+
+    #[test]
+    fn spam_signals_name_why_a_complaint_is_held() {
+        let signals = |honeypot_filled, fill_seconds| SpamSignals {
+            honeypot_filled,
+            fill_seconds,
+        };
+        assert_eq!(signals(false, 3).flag(3), None);
+        assert_eq!(signals(true, 300).flag(3), Some(SpamFlag::HoneypotFilled));
+        assert_eq!(
+            signals(false, 0).flag(3).map(|f| f.to_string()),
+            Some("sent 0 s after starting (under 3 s)".into())
+        );
     }
 }

@@ -27,6 +27,15 @@ pub enum BackofficeError {
         reference: String,
         refused: ChangeRefused,
     },
+    /// Held in quarantine: released (or deleted) first, so nothing is published for a complaint that may
+    /// be a bot's.
+    Quarantined {
+        reference: String,
+    },
+    /// `release` or `delete` on a complaint that is not held.
+    NotQuarantined {
+        reference: String,
+    },
     Store(StoreError),
     /// Saved, but its status file is not current yet.
     NotPublished(PublishError),
@@ -43,6 +52,14 @@ impl fmt::Display for BackofficeError {
                 refused: refused @ ChangeRefused::DecisionMissing,
             } => write!(f, "{reference}: {refused} (--decision)"),
             BackofficeError::Refused { reference, refused } => write!(f, "{reference} {refused}"),
+            BackofficeError::Quarantined { reference } => write!(
+                f,
+                "{reference} is in quarantine: `release` it first (or `delete` it if it is a bot's)"
+            ),
+            BackofficeError::NotQuarantined { reference } => write!(
+                f,
+                "{reference} is not in quarantine (`list --quarantine` shows the ones that are)"
+            ),
             BackofficeError::Store(e) => e.fmt(f),
             BackofficeError::NotPublished(e) => {
                 write!(
@@ -74,6 +91,11 @@ pub fn apply(
         reference: reference.to_owned(),
     };
     let complaint = store.complaint(reference)?.ok_or_else(not_found)?;
+    if complaint.quarantine.is_some() {
+        return Err(BackofficeError::Quarantined {
+            reference: complaint.record.reference,
+        });
+    }
     let record =
         complaint
             .record
@@ -86,6 +108,79 @@ pub fn apply(
     let saved = store.complaint(reference)?.ok_or_else(not_found)?;
     publish_complaint(store, publisher, &saved).map_err(BackofficeError::NotPublished)?;
     Ok(saved.record)
+}
+
+/// Lets a held complaint out of quarantine and publishes its status file, so the reference the customer
+/// was given (a real one all along) now tracks.
+pub fn release(
+    store: &mut Store,
+    publisher: &Publisher,
+    reference: &str,
+) -> Result<StatusRecord, BackofficeError> {
+    let complaint = held(store, reference)?;
+    if !store.release(complaint.id)? {
+        return Err(BackofficeError::NotQuarantined {
+            reference: complaint.record.reference,
+        });
+    }
+    publish_complaint(store, publisher, &complaint).map_err(BackofficeError::NotPublished)?;
+    Ok(complaint.record)
+}
+
+/// Deletes a held complaint (a bot's) with its files and key. Returns its reference.
+pub fn delete(store: &mut Store, reference: &str) -> Result<String, BackofficeError> {
+    let complaint = held(store, reference)?;
+    if !store.delete_quarantined(complaint.id)? {
+        return Err(BackofficeError::NotQuarantined {
+            reference: complaint.record.reference,
+        });
+    }
+    Ok(complaint.record.reference)
+}
+
+fn held(store: &Store, reference: &str) -> Result<crate::store::Complaint, BackofficeError> {
+    let complaint = store
+        .complaint(reference)?
+        .ok_or_else(|| BackofficeError::NotFound {
+            reference: reference.to_owned(),
+        })?;
+    if complaint.quarantine.is_none() {
+        return Err(BackofficeError::NotQuarantined {
+            reference: complaint.record.reference,
+        });
+    }
+    Ok(complaint)
+}
+
+/// The complaints held in quarantine, oldest first, with why each was held.
+pub fn list_quarantine(store: &Store) -> Result<String, StoreError> {
+    let held = store.quarantined()?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<15} {:<20} {:<20} {:<4} REASON",
+        "REFERENCE", "RECEIVED", "CATEGORY", "LANG"
+    );
+    for complaint in &held {
+        let record = &complaint.record;
+        let _ = writeln!(
+            out,
+            "{:<15} {:<20} {:<20} {:<4} {}",
+            record.reference,
+            record
+                .received_at()
+                .map_or_else(|| "-".to_owned(), |at| at.to_string()),
+            record.category,
+            complaint.locale.tag(),
+            complaint.quarantine.as_deref().unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} complaint(s) in quarantine; `show` one to read it, then `release` or `delete` it",
+        held.len()
+    );
+    Ok(out)
 }
 
 struct Row {

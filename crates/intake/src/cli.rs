@@ -22,6 +22,9 @@ USAGE
                            [--message TEXT] [--next-step TEXT]
   complaint-intake extend REFERENCE --step acknowledge|decide --due YYYY-MM-DD [--rule TEXT]
   complaint-intake list [--all] [--at 2026-12-01T09:00:00Z]
+  complaint-intake list --quarantine
+  complaint-intake release REFERENCE
+  complaint-intake delete REFERENCE
   complaint-intake show REFERENCE
   complaint-intake republish [--all]
 
@@ -70,6 +73,16 @@ pub enum Command {
         all: bool,
         at: Option<Instant>,
     },
+    /// Complaints held as possibly automated.
+    ListQuarantine,
+    /// Out of quarantine, and published.
+    Release {
+        reference: String,
+    },
+    /// A held complaint, deleted with its files and key.
+    Delete {
+        reference: String,
+    },
     Show {
         reference: String,
     },
@@ -85,7 +98,7 @@ struct Words {
 }
 
 /// Flags that stand alone; every other flag takes a value.
-const SWITCHES: [&str; 2] = ["--all", "--help"];
+const SWITCHES: [&str; 3] = ["--all", "--help", "--quarantine"];
 
 fn split(args: &[String]) -> Result<Words, String> {
     let mut words = Words {
@@ -240,6 +253,7 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
                     rule: words.take("--rule"),
                 }
             }
+            "list" if words.switch("--quarantine") => Command::ListQuarantine,
             "list" => Command::List {
                 all: words.switch("--all"),
                 at: match words.take("--at") {
@@ -250,6 +264,12 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
                 },
             },
             "show" => Command::Show {
+                reference: words.reference(command)?,
+            },
+            "release" => Command::Release {
+                reference: words.reference(command)?,
+            },
+            "delete" => Command::Delete {
                 reference: words.reference(command)?,
             },
             "republish" => Command::Republish {

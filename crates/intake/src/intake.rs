@@ -157,18 +157,13 @@ impl Intake {
         let kinds = submission
             .check_received(&files, &self.settings.config, latest_date_anywhere(at))
             .map_err(|refusals| refused(submission.locale, &refusals))?;
-        let spam = submission.spam_signals.honeypot_filled
-            || submission.spam_signals.fill_seconds < self.options.min_fill_seconds;
-        if spam {
-            // The same shape as a real answer, so an automated sender learns nothing; nothing is kept.
-            let (_, _, body) = self.accepted_body(&submission, at)?;
-            return Ok(Answer {
-                status: 201,
-                body,
-                note: "spam-not-stored",
-                reference: None,
-            });
-        }
+        // Flagged complaints are kept, not dropped: a browser's autofill can fill the hidden field and a
+        // phone's clock can jump, and a real customer must never be silently lost. They are answered exactly
+        // like the others (so a bot learns nothing) but held without a status file until released.
+        let flag = submission
+            .spam_signals
+            .flag(self.options.min_fill_seconds)
+            .map(|f| f.to_string());
         self.record(
             &mut store,
             key,
@@ -177,6 +172,7 @@ impl Intake {
             &received,
             &kinds,
             at,
+            flag.as_deref(),
         )
     }
 
@@ -190,6 +186,7 @@ impl Intake {
         received: &Received,
         kinds: &[FileKind],
         at: Instant,
+        quarantine: Option<&str>,
     ) -> Result<Answer, IntakeError> {
         let hashes: Vec<String> = received
             .files
@@ -233,6 +230,7 @@ impl Intake {
                 attachments: attachments.clone(),
                 answer_status: 201,
                 answer_body: &body,
+                quarantine,
             };
             match store.record(&new)? {
                 Recorded::New => {}
@@ -242,6 +240,14 @@ impl Intake {
             if self.options.crash_after_commit {
                 crate::log!("{reference} committed; aborting as {CRASH_AFTER_COMMIT_ENV} asks");
                 std::process::abort();
+            }
+            if quarantine.is_some() {
+                return Ok(Answer {
+                    status: 201,
+                    body,
+                    note: "quarantined",
+                    reference: Some(reference),
+                });
             }
             // The complaint is safe from here on: a failed publish is retried on the phone's next retry of this
             // key, at the next start, or by `republish`.

@@ -150,12 +150,32 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             print!("{table}");
             Ok(())
         }
+        Command::ListQuarantine => {
+            print!("{}", backoffice::list_quarantine(&open_store(paths)?)?);
+            Ok(())
+        }
+        Command::Release { reference } => {
+            let record = backoffice::release(&mut open_store(paths)?, &publisher, &reference)?;
+            println!(
+                "{} is released: its status file is published and the reference now tracks",
+                record.reference
+            );
+            Ok(())
+        }
+        Command::Delete { reference } => {
+            let reference = backoffice::delete(&mut open_store(paths)?, &reference)?;
+            println!("{reference} is deleted, with its files and key");
+            Ok(())
+        }
         Command::Show { reference } => {
             let store = open_store(paths)?;
             let complaint = store
                 .complaint(&reference)?
                 .ok_or(Failure::NotFound { reference })?;
             println!("{}", complaint.record.to_json());
+            if let Some(reason) = &complaint.quarantine {
+                println!("in quarantine: {reason}");
+            }
             println!(
                 "status file: {}",
                 publisher.path_for(&complaint.status_key).display()

@@ -18,7 +18,8 @@ use rusqlite::{
 };
 
 /// Each entry moves the schema one version on; never edit one that has shipped, add another.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE complaints (
     id            INTEGER PRIMARY KEY,
     reference     TEXT NOT NULL UNIQUE,
@@ -74,7 +75,14 @@ CREATE TABLE idempotency_keys (
     complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
     created_at    INTEGER NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Why a complaint that looked automated (the hidden field filled, sent implausibly fast) is held back; NULL for
+-- every other. A held complaint is kept whole, with its key and first answer, but has no status file until the
+-- back office releases it: a real customer is never silently lost, and a bot learns nothing.
+ALTER TABLE complaints ADD COLUMN quarantine TEXT;
+"#,
+];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
 /// (read again and retry); the others are failures of the file or its contents.
@@ -186,6 +194,8 @@ pub struct NewComplaint<'a> {
     pub attachments: Vec<NewAttachment<'a>>,
     pub answer_status: u16,
     pub answer_body: &'a str,
+    /// Held back, and why (`docs/intake.md`, quarantine).
+    pub quarantine: Option<&'a str>,
 }
 
 #[derive(Debug)]
@@ -206,6 +216,8 @@ pub struct Complaint {
     pub locale: Locale,
     pub record: StatusRecord,
     pub revision: i64,
+    /// Why it is held back from publishing, while it is.
+    pub quarantine: Option<String>,
 }
 
 pub struct Store {
@@ -268,8 +280,8 @@ impl Store {
         let at = new.received_at.unix_seconds();
         let inserted = tx.execute(
             "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, pin,
-                                     status_key, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5)",
+                                     status_key, updated_at, quarantine)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5, ?9)",
             params![
                 new.reference,
                 normalise_reference(new.reference),
@@ -279,6 +291,7 @@ impl Store {
                 new.submission,
                 new.pin,
                 new.status_key,
+                new.quarantine,
             ],
         );
         match inserted {
@@ -330,20 +343,51 @@ impl Store {
         id.map(|id| load(&self.conn, id)).transpose()
     }
 
-    /// Every complaint, oldest first.
+    /// Every complaint not held in quarantine, oldest first.
     pub fn all(&self) -> Result<Vec<Complaint>> {
-        self.ids("SELECT id FROM complaints ORDER BY received_at, id")?
+        self.ids("SELECT id FROM complaints WHERE quarantine IS NULL ORDER BY received_at, id")?
             .into_iter()
             .map(|id| load(&self.conn, id))
             .collect()
     }
 
-    /// Complaints whose status file lags behind the database (a crash between commit and publish).
-    pub fn unpublished(&self) -> Result<Vec<Complaint>> {
-        self.ids("SELECT id FROM complaints WHERE published_revision < revision ORDER BY id")?
+    /// Complaints held in quarantine, oldest first.
+    pub fn quarantined(&self) -> Result<Vec<Complaint>> {
+        self.ids("SELECT id FROM complaints WHERE quarantine IS NOT NULL ORDER BY received_at, id")?
             .into_iter()
             .map(|id| load(&self.conn, id))
             .collect()
+    }
+
+    /// Complaints whose status file lags behind the database (a crash between commit and publish). Held
+    /// ones never have a file, so they are never behind.
+    pub fn unpublished(&self) -> Result<Vec<Complaint>> {
+        self.ids(
+            "SELECT id FROM complaints WHERE published_revision < revision AND quarantine IS NULL
+             ORDER BY id",
+        )?
+        .into_iter()
+        .map(|id| load(&self.conn, id))
+        .collect()
+    }
+
+    /// Lets a held complaint out of quarantine; `false` if it was not held. Its status file is then due.
+    pub fn release(&mut self, id: i64) -> Result<bool> {
+        let changed = self.conn.execute(
+            "UPDATE complaints SET quarantine = NULL WHERE id = ?1 AND quarantine IS NOT NULL",
+            [id],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Deletes a held complaint with its files, stages and key; `false` if it was not held. Only held ones:
+    /// deleting a customer's complaint is a retention decision, not a back-office slip.
+    pub fn delete_quarantined(&mut self, id: i64) -> Result<bool> {
+        let deleted = self.conn.execute(
+            "DELETE FROM complaints WHERE id = ?1 AND quarantine IS NOT NULL",
+            [id],
+        )?;
+        Ok(deleted == 1)
     }
 
     fn ids(&self, sql: &str) -> Result<Vec<i64>> {
@@ -468,10 +512,12 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
         Option<String>,
         Option<String>,
         i64,
+        Option<String>,
     );
-    let (reference, category, locale, status_key, updated_at, next_step, decision, summary, revision): Row =
+    let (reference, category, locale, status_key, updated_at, next_step, decision, summary, revision, quarantine): Row =
         conn.query_row(
-            "SELECT reference, category, locale, status_key, updated_at, next_step, decision, summary, revision
+            "SELECT reference, category, locale, status_key, updated_at, next_step, decision, summary, revision,
+                    quarantine
              FROM complaints WHERE id = ?1",
             [id],
             |r| {
@@ -485,6 +531,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
                     r.get(6)?,
                     r.get(7)?,
                     r.get(8)?,
+                    r.get(9)?,
                 ))
             },
         )?;
@@ -541,6 +588,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
         status_key,
         locale: Locale::from_tag(&locale).ok_or_else(|| corrupt("language", &locale))?,
         revision,
+        quarantine,
         record: StatusRecord {
             schema_version: STATUS_SCHEMA,
             reference,
@@ -626,6 +674,7 @@ mod tests {
             }],
             answer_status: 201,
             answer_body: "{\"reference\":\"CMP-AAAA-BBBB\"}",
+            quarantine: None,
         }
     }
 
@@ -709,5 +758,41 @@ mod tests {
             store.save(found.id, found.revision, &record),
             Err(StoreError::Conflict)
         ));
+    }
+
+    #[test]
+    fn a_held_complaint_is_kept_but_never_listed_or_published_until_released() {
+        let mut store = Store::open(&temp_db("quarantine")).unwrap();
+        let mut held = complaint("k1", "CMP-AAAA-BBBB");
+        held.quarantine = Some("the hidden field was filled in");
+        store.record(&held).unwrap();
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert_eq!(
+            found.quarantine.as_deref(),
+            Some("the hidden field was filled in")
+        );
+        assert!(store.all().unwrap().is_empty());
+        assert!(store.unpublished().unwrap().is_empty());
+        assert_eq!(store.quarantined().unwrap().len(), 1);
+        assert!(store.answer_for("k1").unwrap().is_some(), "its key is kept");
+
+        assert!(store.release(found.id).unwrap());
+        assert!(!store.release(found.id).unwrap(), "released once");
+        assert_eq!(store.unpublished().unwrap().len(), 1);
+        assert!(
+            !store.delete_quarantined(found.id).unwrap(),
+            "a released complaint is not deleted here"
+        );
+
+        let mut bot = complaint("k2", "CMP-CCCC-DDDD");
+        bot.quarantine = Some("sent 0 s after starting");
+        store.record(&bot).unwrap();
+        let id = store.complaint("CMP-CCCC-DDDD").unwrap().unwrap().id;
+        assert!(store.delete_quarantined(id).unwrap());
+        assert!(store.complaint("CMP-CCCC-DDDD").unwrap().is_none());
+        assert!(
+            store.answer_for("k2").unwrap().is_none(),
+            "its key goes with it"
+        );
     }
 }

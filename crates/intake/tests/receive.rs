@@ -278,20 +278,82 @@ fn a_status_file_that_could_not_be_written_is_written_on_the_phones_retry() {
 }
 
 #[test]
-fn spam_is_answered_like_a_complaint_but_nothing_is_kept() {
+fn flagged_complaints_are_held_in_quarantine_answered_alike_and_released_by_the_back_office() {
     let dir = TempDir::new("spam");
     let server = Server::start(&dir, &[], &[]);
-    let mut honeypot = complaint("key-bot-1");
-    honeypot["spam_signals"]["honeypot_filled"] = json!(true);
-    let mut hasty = complaint("key-bot-2");
-    hasty["spam_signals"]["fill_seconds"] = json!(1);
-    for (key, body) in [("key-bot-1", honeypot), ("key-bot-2", hasty)] {
-        let reply = server.post(Some(key), &body_of(&body, &[]));
-        assert_eq!(reply.status, 201, "{}", reply.text());
-        assert!(is_reference(reply.json()["reference"].as_str().unwrap()));
+    // A browser's autofill filled the hidden field; a phone whose clock moved back sent fill_seconds 0.
+    let mut autofilled = complaint("key-autofill");
+    autofilled["spam_signals"]["honeypot_filled"] = json!(true);
+    let mut clock_moved = complaint("key-clock");
+    clock_moved["spam_signals"]["fill_seconds"] = json!(0);
+    let mut references = Vec::new();
+    for (key, body) in [("key-autofill", &autofilled), ("key-clock", &clock_moved)] {
+        let first = server.post(Some(key), &body_of(body, &[]));
+        assert_eq!(first.status, 201, "{}", first.text());
+        let reference = first.json()["reference"].as_str().unwrap().to_owned();
+        assert!(is_reference(&reference));
+        assert!(
+            server.log().contains(&format!("quarantined {reference}")),
+            "{}",
+            server.log()
+        );
+        // The phone's retry gets the first answer byte for byte: nothing tells a bot it was flagged.
+        let again = server.post(Some(key), &body_of(body, &[]));
+        assert_eq!(again.status, 201);
+        assert_eq!(again.body, first.body);
+        references.push(reference);
     }
-    assert_eq!(dir.count("complaints"), 0);
-    assert!(dir.published().is_empty());
+    assert_eq!(dir.count("complaints"), 2, "kept, not lost");
+    assert_eq!(dir.count("idempotency_keys"), 2);
+    assert!(dir.published().is_empty(), "nothing tracks while held");
+
+    let held = dir.cli(&["list", "--quarantine"]);
+    assert!(held.status.success());
+    let text = String::from_utf8_lossy(&held.stdout).into_owned();
+    assert!(
+        text.contains(&references[0]) && text.contains("the hidden field was filled in"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&references[1]) && text.contains("sent 0 s after starting (under 3 s)"),
+        "{text}"
+    );
+    let open = String::from_utf8_lossy(&dir.cli(&["list"]).stdout).into_owned();
+    assert!(
+        !open.contains(&references[0]),
+        "held ones are not in the open list: {open}"
+    );
+    let refused = dir.cli(&["acknowledge", &references[0], "--message", "Hi"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("in quarantine"));
+
+    // Released: the reference the customer was given tracks from now on.
+    let released = dir.cli(&["release", &references[0]]);
+    assert!(
+        released.status.success(),
+        "{}",
+        String::from_utf8_lossy(&released.stderr)
+    );
+    let key = status_key(&references[0], "anna@example.pl");
+    assert_eq!(dir.published(), [format!("{key}.json")]);
+    assert_eq!(
+        server.get(&format!("/api/v1/status/{key}.json")).status,
+        200
+    );
+    assert_eq!(read_status(&dir.publish(), &key).reference, references[0]);
+    assert_eq!(dir.cli(&["release", &references[0]]).status.code(), Some(1));
+
+    // The other was a bot's after all: deleted, with its key.
+    let deleted = dir.cli(&["delete", &references[1]]);
+    assert!(deleted.status.success());
+    assert_eq!(dir.count("complaints"), 1);
+    assert_eq!(dir.count("idempotency_keys"), 1);
+    assert_eq!(
+        dir.cli(&["delete", &references[0]]).status.code(),
+        Some(1),
+        "only a held complaint is deleted this way"
+    );
+    assert_eq!(dir.published().len(), 1);
 }
 
 /// The service still files a good complaint after whatever came before.
