@@ -367,4 +367,22 @@ mod tests {
         assert!(parse(&args("extend CMP-1 --step decide --due 2026-13-01")).is_err());
         assert!(parse(&args("fly")).is_err());
     }
+
+    #[test]
+    fn quarantine_commands_take_one_reference() {
+        assert!(matches!(
+            parse(&args("list --quarantine")).unwrap().1,
+            Command::ListQuarantine
+        ));
+        assert!(matches!(
+            parse(&args("release CMP-1")).unwrap().1,
+            Command::Release { reference } if reference == "CMP-1"
+        ));
+        assert!(matches!(
+            parse(&args("delete CMP-1")).unwrap().1,
+            Command::Delete { reference } if reference == "CMP-1"
+        ));
+        assert!(parse(&args("release")).is_err());
+        assert!(parse(&args("delete CMP-1 CMP-2")).is_err());
+    }
 }

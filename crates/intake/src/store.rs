@@ -79,7 +79,8 @@ CREATE TABLE idempotency_keys (
     r#"
 -- Why a complaint that looked automated (the hidden field filled, sent implausibly fast) is held back; NULL for
 -- every other. A held complaint is kept whole, with its key and first answer, but has no status file until the
--- back office releases it: a real customer is never silently lost, and a bot learns nothing.
+-- back office releases it: a real customer is never silently lost, and a bot learns nothing. (From this version
+-- on, `submission` holds the complaint as parsed and serialised again, not the bytes as sent.)
 ALTER TABLE complaints ADD COLUMN quarantine TEXT;
 "#,
 ];
@@ -794,5 +795,32 @@ mod tests {
             store.answer_for("k2").unwrap().is_none(),
             "its key goes with it"
         );
+    }
+
+    #[test]
+    fn a_version_1_database_moves_to_version_2_and_its_complaints_are_not_held() {
+        let path = temp_db("v1");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, status_key,
+                                     updated_at)
+             VALUES ('CMP-AAAA-BBBB', 'CMPAAAABBBB', 'delivery', 'en', 0, '{}', 'ab', 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO stages (complaint_id, seq, stage, at) VALUES (1, 0, 'received', 0)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert_eq!(found.quarantine, None);
+        assert_eq!(store.all().unwrap().len(), 1);
     }
 }
