@@ -48,7 +48,6 @@ mod tests {
     #[test]
     fn the_pin_is_the_verifier_when_given_else_the_email() {
         let accepted = |pin: Option<&str>| Accepted {
-            plan: None,
             reference: "CMP-1".into(),
             received_at: None,
             pin: pin.map(Into::into),

@@ -495,9 +495,16 @@ pub struct Accepted {
     /// A tracking PIN, for customers who gave no email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
-    /// The server's own dating of the plan; the app dates its own and ignores this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan: Option<AcceptedPlan>,
+}
+
+/// The whole 2xx body a server sends: [`Accepted`] and the server's own dating of the plan. Its own type so
+/// that the app's `Accepted` (built from other tabs' messages too) carries nothing it ignores; on the wire the
+/// plan simply follows the accepted fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptedAnswer {
+    #[serde(flatten)]
+    pub accepted: Accepted,
+    pub plan: AcceptedPlan,
 }
 
 /// When each promised step is due: an RFC 3339 instant for hour-based promises, a `YYYY-MM-DD` date (the
@@ -865,6 +872,36 @@ mod tests {
         assert_eq!(
             signals(false, 0).flag(3).map(|f| f.to_string()),
             Some("sent 0 s after starting (under 3 s)".into())
+        );
+    }
+
+    #[test]
+    fn a_servers_answer_is_accepted_then_its_plan_and_reads_as_accepted() {
+        let answer = AcceptedAnswer {
+            accepted: Accepted {
+                reference: "CMP-Z3DT-220A".into(),
+                received_at: Some("2026-11-22T18:42:49Z".into()),
+                pin: None,
+            },
+            plan: AcceptedPlan {
+                acknowledge_by: Some("2026-11-23T18:42:49Z".into()),
+                decide_by: None,
+            },
+        };
+        let wire = serde_json::to_string(&answer).unwrap();
+        assert_eq!(
+            wire,
+            r#"{"reference":"CMP-Z3DT-220A","received_at":"2026-11-22T18:42:49Z","plan":{"acknowledge_by":"2026-11-23T18:42:49Z"}}"#
+        );
+        let read: Accepted = serde_json::from_str(&wire).unwrap();
+        assert_eq!(read, answer.accepted);
+        let rejected = Rejected {
+            message: Some("No.".into()),
+            code: Some("invalid".into()),
+        };
+        assert_eq!(
+            serde_json::to_string(&rejected).unwrap(),
+            r#"{"message":"No.","code":"invalid"}"#
         );
     }
 }

@@ -10,7 +10,7 @@ use complaint_domain::i18n::Locale;
 use complaint_domain::instant::Instant;
 use complaint_domain::service_levels::Due;
 use complaint_domain::submission::{
-    Accepted, AcceptedPlan, ReceivedFile, Refusal, Submission, Unreadable,
+    Accepted, AcceptedAnswer, AcceptedPlan, ReceivedFile, Refusal, Submission, Unreadable,
 };
 use sha2::{Digest, Sha256};
 
@@ -296,14 +296,16 @@ impl Intake {
                     .plan(at, &self.settings.zone, &self.settings.holidays)
             })
             .unwrap_or_default();
-        let accepted = Accepted {
-            reference: reference.clone(),
-            received_at: Some(at.to_string()),
-            pin: pin.clone(),
-            plan: Some(AcceptedPlan {
+        let accepted = AcceptedAnswer {
+            accepted: Accepted {
+                reference: reference.clone(),
+                received_at: Some(at.to_string()),
+                pin: pin.clone(),
+            },
+            plan: AcceptedPlan {
                 acknowledge_by: plan.acknowledge.map(|s| due_text(s.due)),
                 decide_by: plan.decide.map(|s| due_text(s.due)),
-            }),
+            },
         };
         // Strings and options of strings always serialise.
         let body = serde_json::to_string(&accepted).unwrap_or_default();
