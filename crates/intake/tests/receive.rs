@@ -777,3 +777,25 @@ fn a_long_attachment_list_is_refused_for_its_length_in_one_sentence() {
     );
     assert_eq!(dir.count("complaints"), 0);
 }
+
+#[test]
+fn an_oversized_complaint_part_is_refused_as_soon_as_it_passes_the_cap() {
+    let dir = TempDir::new("padding-early");
+    // A long body timeout: only an answer before the body ends can come in time.
+    let server = Server::start(&dir, &["--body-timeout", "60"], &[]);
+    let mut stream = connect(&server.addr);
+    stream
+        .write_all(
+            b"POST /api/v1/complaints HTTP/1.1\r\nHost: x\r\nIdempotency-Key: k\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1100000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"complaint\"; filename=\"c.json\"\r\n\r\n{\"padding\": \"",
+        )
+        .unwrap();
+    // 600 KiB of a body within the limit (1.1 MB with the tests' file limits), then nothing: the rest never
+    // comes, so only a server that stops at the part's cap answers before the timeout.
+    let _ = stream.write_all(&vec![b'x'; 600 * 1024]);
+    let reply = read_reply(&mut stream);
+    assert_eq!(reply.status, 413, "{}", reply.text());
+    assert_eq!(reply.code(), "too_large");
+    assert!(reply.message().contains("256 KB"), "{}", reply.message());
+    assert_eq!(reply.header("connection"), Some("close"));
+    still_answers(&server, "after-early");
+}

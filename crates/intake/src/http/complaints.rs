@@ -7,9 +7,9 @@ use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
-use axum::Extension;
-
 use axum::response::IntoResponse;
+use axum::Extension;
+use complaint_domain::submission::MAX_SUBMISSION_BYTES;
 
 use super::{json, AppState, LogNote, Peer};
 use crate::error::IntakeError;
@@ -141,8 +141,16 @@ async fn read_parts(mut multipart: Multipart, limit: u64) -> Result<Received, Re
     {
         match (field.name(), &complaint) {
             (Some("complaint"), None) => {
-                let bytes = field.bytes().await.map_err(|e| unreadable(&e, limit))?;
-                complaint = Some(bytes.to_vec());
+                // Chunk by chunk, so an oversized part is refused at the cap, not after the whole body.
+                let mut field = field;
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e, limit))? {
+                    if bytes.len() + chunk.len() > MAX_SUBMISSION_BYTES {
+                        return Err(IntakeError::ComplaintTooLarge.into_response());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                complaint = Some(bytes);
             }
             (Some("attachment"), Some(_)) => {
                 let name = field.file_name().unwrap_or_default().to_owned();
