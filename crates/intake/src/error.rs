@@ -190,7 +190,12 @@ impl IntoResponse for IntakeError {
         if self.status().is_server_error() {
             crate::log!("cannot record a complaint: {self}");
         }
-        let mut response = super::http::json(self.status(), self.body());
+        let mut response = crate::http::json(self.status(), self.body());
+        // Every refusal's log line names its code, whichever guard refused it.
+        response.extensions_mut().insert(crate::http::LogNote {
+            note: self.code(),
+            reference: None,
+        });
         if let IntakeError::RateLimited {
             retry_after_seconds,
         } = self

@@ -571,6 +571,11 @@ fn too_many_complaints_from_one_address_are_slowed_down() {
     assert_eq!(reply.status, 429);
     assert!(reply.header("retry-after").is_some());
     assert_eq!(reply.code(), "rate_limited");
+    assert!(
+        server.log().contains("429 ") && server.log().contains("ms rate_limited"),
+        "the log names the code: {}",
+        server.log()
+    );
     assert_eq!(dir.count("complaints"), 3);
 }
 

@@ -68,15 +68,7 @@ pub(super) async fn receive(
         .unwrap_or(Err(IntakeError::Internal));
     let answer = match answer {
         Ok(answer) => answer,
-        Err(refusal) => {
-            let note = refusal.code();
-            let mut response = refusal.into_response();
-            response.extensions_mut().insert(LogNote {
-                note,
-                reference: None,
-            });
-            return response;
-        }
+        Err(refusal) => return refusal.into_response(),
     };
     let mut response = json(
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),

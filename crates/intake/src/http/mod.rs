@@ -49,9 +49,9 @@ struct Peer(IpAddr);
 
 /// What the request's log line says besides method, path, status and time.
 #[derive(Clone)]
-struct LogNote {
-    note: &'static str,
-    reference: Option<String>,
+pub(crate) struct LogNote {
+    pub note: &'static str,
+    pub reference: Option<String>,
 }
 
 #[derive(Clone)]
