@@ -129,12 +129,20 @@ impl Intake {
     }
 
     fn receive_claimed(&self, key: &str, received: Received) -> Result<Answer, IntakeError> {
-        let submission =
-            Submission::from_received_json(&received.complaint).map_err(|e| match e {
-                Unreadable::TooLarge => IntakeError::ComplaintTooLarge,
-                Unreadable::NotJson(detail) => IntakeError::NotJson(detail),
-                other => IntakeError::WrongShape(other.to_string()),
-            })?;
+        let submission = match Submission::from_received_json(&received.complaint) {
+            Ok(submission) => submission,
+            Err(Unreadable::TooLarge) => return Err(IntakeError::ComplaintTooLarge),
+            Err(Unreadable::NotJson(detail)) => return Err(IntakeError::NotJson(detail)),
+            Err(unknown @ Unreadable::UnknownFields { .. }) => {
+                // A retry of a complaint stored before unknown fields were refused is still the same
+                // complaint (the fingerprint never counted them): it gets its first answer, not a 400.
+                if let Some(answer) = self.replay_ignoring_unknown_fields(key, &received)? {
+                    return Ok(answer);
+                }
+                return Err(IntakeError::WrongShape(unknown.to_string()));
+            }
+            Err(shape) => return Err(IntakeError::WrongShape(shape.to_string())),
+        };
         if submission.draft_id != key {
             return Err(IntakeError::KeyMismatch);
         }
@@ -174,6 +182,26 @@ impl Intake {
             at,
             flag.as_deref(),
         )
+    }
+
+    fn replay_ignoring_unknown_fields(
+        &self,
+        key: &str,
+        received: &Received,
+    ) -> Result<Option<Answer>, IntakeError> {
+        let Ok(lenient) = serde_json::from_slice::<Submission>(&received.complaint) else {
+            return Ok(None);
+        };
+        if lenient.draft_id != key {
+            return Ok(None);
+        }
+        let fingerprint = fingerprint(&lenient, &received.files);
+        match lock(&self.store).answer_for(key)? {
+            Some(first) if first.fingerprint == fingerprint => {
+                replay(first, &fingerprint).map(Some)
+            }
+            _ => Ok(None),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -727,6 +727,21 @@ fn unknown_fields_are_refused_and_the_stored_complaint_is_the_canonical_json() {
     );
     assert_eq!(dir.count("complaints"), 0);
 
+    // A complaint stored before unknown fields were refused, retried with them by its client: still the
+    // same complaint, so the first answer, not a 400.
+    let plain = complaint("key-before");
+    let first = server.post(Some("key-before"), &body_of(&plain, &[]));
+    assert_eq!(first.status, 201, "{}", first.text());
+    let mut retried = plain.clone();
+    retried["client_version"] = json!("3.1");
+    let again = server.post(Some("key-before"), &body_of(&retried, &[]));
+    assert_eq!(
+        (again.status, &again.body),
+        (201, &first.body),
+        "{}",
+        again.text()
+    );
+
     // Spaced out, with a null the contract leaves out: accepted, and stored as the parsed answers.
     let mut good = complaint("key-canonical");
     good["contact"]["phone"] = json!(null);
@@ -735,7 +750,12 @@ fn unknown_fields_are_refused_and_the_stored_complaint_is_the_canonical_json() {
     assert_eq!(reply.status, 201, "{}", reply.text());
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
     let stored: String = conn
-        .query_row("SELECT submission FROM complaints", [], |r| r.get(0))
+        .query_row(
+            "SELECT submission FROM complaints JOIN idempotency_keys ON complaint_id = id
+             WHERE key = 'key-canonical'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let parsed: complaint_domain::submission::Submission = serde_json::from_str(&spaced).unwrap();
     assert_eq!(stored, serde_json::to_string(&parsed).unwrap());
