@@ -165,11 +165,22 @@ fn a_key_still_being_received_gets_409_and_the_first_request_completes() {
     let dir = TempDir::new("in-progress");
     let server = Server::start(&dir, &[], &[]);
     let body = body_of(&complaint("key-slow"), &[]);
-    let request = post_request(&server.addr, Some("key-slow"), &body, &[]);
-    let split = request.len() - 40;
+    let request = post_request(
+        &server.addr,
+        Some("key-slow"),
+        &body,
+        &[("Expect", "100-continue")],
+    );
+    let head_end = request.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
     let mut first = connect(&server.addr);
-    first.write_all(&request[..split]).unwrap();
-    thread::sleep(Duration::from_millis(300));
+    first.write_all(&request[..head_end]).unwrap();
+    // The server asks for the body only once the handler reads it, after the key is claimed: a state to wait
+    // for, not a pause to guess.
+    let mut interim = [0u8; 25];
+    std::io::Read::read_exact(&mut first, &mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    let split = request.len() - 40;
+    first.write_all(&request[head_end..split]).unwrap();
 
     let second = server.post(Some("key-slow"), &body);
     assert_eq!(second.status, 409, "{}", second.text());
