@@ -101,15 +101,20 @@ pub fn ContactStep() -> impl IntoView {
                     <p class="hint"><a href=url target="_blank" rel="noopener">{tr(Msg::PrivacyLink)}</a></p>
                 })}
             </div>
-            // People never see or reach this field; form-filling bots do. Its content is sent only as a flag.
+            // People never see or reach this field; form-filling bots do. Its content is sent only as a flag,
+            // and a flagged complaint is held for a person to release, not dropped. The name matches none of
+            // the words browsers and password managers autofill (website, url, email, name, phone, address),
+            // and they are asked to leave it alone, so a customer's own autofill does not flag them.
             <div class="honeypot" aria-hidden="true">
-                <label for="website">{tr(Msg::HoneypotLabel)}</label>
+                <label for="leave-blank">{tr(Msg::HoneypotLabel)}</label>
                 <input
                     type="text"
-                    id="website"
-                    name="website"
+                    id="leave-blank"
+                    name="leave-blank"
                     tabindex="-1"
                     autocomplete="off"
+                    data-lpignore="true"
+                    data-form-type="other"
                     prop:value=move || flow.draft.with(|d| d.honeypot.clone())
                     on:input=move |ev| flow.edit(|d| d.honeypot = event_target_value(&ev))
                 />

@@ -47,7 +47,19 @@ pub struct Draft {
     /// A field people never see; bots fill it in. Sent as a flag, never shown.
     #[serde(default)]
     pub honeypot: String,
+    /// Milliseconds the form was in front of the customer while writing this draft, summed across visits
+    /// and measured with a monotonic clock (`performance.now()`), so moving the device's clock cannot make
+    /// it zero or huge. 0 for drafts from before it was measured: [`Draft::fill_seconds`] falls back then.
+    #[serde(default)]
+    pub active_ms: f64,
 }
+
+/// The most one stretch of filling in may add to [`Draft::active_ms`]: a tab left open overnight, or a laptop
+/// asleep with the form on screen, counts as half an hour, not as the night.
+pub const MAX_ACTIVE_STRETCH_MS: f64 = 30.0 * 60_000.0;
+
+/// The most `fill_seconds` a submission reports: a day. Beyond it nothing more is learned about who typed.
+pub const MAX_FILL_SECONDS: u64 = 86_400;
 
 /// What the customer wants done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +130,31 @@ impl Draft {
             attachments: Vec::new(),
             solved_by: None,
             honeypot: String::new(),
+            active_ms: 0.0,
+        }
+    }
+
+    /// Adds one stretch of time with the form in front of the customer: `elapsed_ms` is the difference of
+    /// two monotonic readings (`performance.now()` when the form was shown, and when it was hidden, left or
+    /// saved). A negative, non-finite or overlong stretch cannot come from a person typing: it is clamped.
+    pub fn add_active_ms(&mut self, elapsed_ms: f64) {
+        if elapsed_ms.is_finite() {
+            self.active_ms += elapsed_ms.clamp(0.0, MAX_ACTIVE_STRETCH_MS);
+        }
+    }
+
+    /// Seconds spent filling in, for the server's spam signal: the monotonic sum when the app measured one,
+    /// else (an older draft) the wall-clock time since it was started, clamped at 0 and a day.
+    pub fn fill_seconds(&self, now_ms: f64) -> u64 {
+        let ms = if self.active_ms > 0.0 {
+            self.active_ms
+        } else {
+            now_ms - self.started_at_ms
+        };
+        if ms.is_finite() {
+            ((ms.max(0.0) / 1000.0) as u64).min(MAX_FILL_SECONDS)
+        } else {
+            0
         }
     }
 

@@ -4,6 +4,8 @@
 //! later, the intake service, so the same rules hold on both sides of the wire.
 
 pub mod calendar;
+#[cfg(test)]
+mod calendar_oracle;
 pub mod checks;
 pub mod config;
 #[cfg(test)]

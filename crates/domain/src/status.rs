@@ -54,11 +54,24 @@ impl Stage {
         }
     }
 
+    /// Every stage, in [`Stage::PATH`] order with reopening last.
+    pub const ALL: [Stage; 7] = [
+        Stage::Received,
+        Stage::Acknowledged,
+        Stage::Assessing,
+        Stage::Investigating,
+        Stage::Responded,
+        Stage::Closed,
+        Stage::Reopened,
+    ];
+
     pub fn parse(name: &str) -> Option<Stage> {
-        Stage::PATH
-            .into_iter()
-            .chain([Stage::Reopened])
-            .find(|s| s.as_str() == name)
+        Stage::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// The stages a complaint in this stage may move to, in order: what an operator is offered.
+    pub fn successors(self) -> impl Iterator<Item = Stage> {
+        Stage::ALL.into_iter().filter(move |s| self.may_precede(*s))
     }
 
     /// Where this stage sits on [`Stage::PATH`]; reopening sits just before assessment.
@@ -179,6 +192,74 @@ impl fmt::Display for StatusProblem {
             }
         }
     }
+}
+
+/// A change the organisation makes to a complaint's public status: the one rulebook for the back office,
+/// the tracker and, later, the customer's own replies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusChange {
+    /// Moves to `stage` with a public message. `next_step` replaces the previous one, and `None` clears it, so
+    /// an old promise never lingers into a new stage. `decision` goes with `responded` and only with it.
+    Stage {
+        stage: Stage,
+        message: Option<String>,
+        next_step: Option<String>,
+        decision: Option<DecidedOutcome>,
+    },
+    /// A date set by hand for a step, replacing the service level's and any earlier one for that step.
+    Deadline {
+        step: DeadlineStep,
+        due: Date,
+        rule: Option<String>,
+    },
+}
+
+/// Why a [`StatusChange`] cannot be made. Nothing is changed when one is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeRefused {
+    /// `responded` records the decision reached, so it cannot come without one.
+    DecisionMissing,
+    /// A decision belongs to `responded`; on another stage it would be published without a response.
+    DecisionWithoutResponse { stage: Stage },
+    /// The stage cannot follow the current one (reopening an open complaint, anything after closing).
+    ImpossibleStep { from: Stage, to: Stage },
+    /// A closed complaint has no next step to date: it is reopened first.
+    Closed,
+    /// The record itself breaks the rules (a damaged copy): it is not changed further.
+    Broken(StatusProblem),
+}
+
+impl fmt::Display for ChangeRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChangeRefused::DecisionMissing => f.write_str("a response needs a decision"),
+            ChangeRefused::DecisionWithoutResponse { stage } => write!(
+                f,
+                "a decision goes with \"responded\", not with \"{}\"",
+                stage.as_str()
+            ),
+            ChangeRefused::ImpossibleStep { from, to } => {
+                write!(
+                    f,
+                    "is \"{}\" and cannot move to \"{}\"",
+                    from.as_str(),
+                    to.as_str()
+                )?;
+                let next: Vec<&str> = from.successors().map(Stage::as_str).collect();
+                if next.is_empty() {
+                    Ok(())
+                } else {
+                    write!(f, " (it may move to: {})", next.join(", "))
+                }
+            }
+            ChangeRefused::Closed => f.write_str("is closed: reopen it before setting a date"),
+            ChangeRefused::Broken(problem) => write!(f, "has a broken status record ({problem})"),
+        }
+    }
+}
+
+fn blank_to_none(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 #[derive(Deserialize)]
@@ -306,6 +387,72 @@ impl StatusRecord {
         self.deadlines.iter().rev().find(|d| d.step == step)
     }
 
+    /// The record after `change`, made at `at`, or why it cannot be made. The lifecycle rules live here:
+    /// stages follow [`Stage::may_precede`]; `responded` needs a decision and records it; reopening starts a
+    /// new round, so the old decision and any date set for it no longer apply.
+    pub fn changed(
+        &self,
+        change: StatusChange,
+        at: Instant,
+    ) -> Result<StatusRecord, ChangeRefused> {
+        self.check().map_err(ChangeRefused::Broken)?;
+        let mut next = self.clone();
+        // A clock set back must not make the history run backwards.
+        let at = self.history.last().map_or(at, |last| at.max(last.at));
+        next.updated_at = at;
+        match change {
+            StatusChange::Stage {
+                stage,
+                message,
+                next_step,
+                decision,
+            } => {
+                if let Some(from) = self.current().map(|e| e.stage) {
+                    if !from.may_precede(stage) {
+                        return Err(ChangeRefused::ImpossibleStep { from, to: stage });
+                    }
+                }
+                match (stage, decision) {
+                    (Stage::Responded, None) => return Err(ChangeRefused::DecisionMissing),
+                    (Stage::Responded, Some(decision)) => {
+                        next.outcome = Some(DecidedOutcome {
+                            decision: decision.decision,
+                            summary: blank_to_none(decision.summary),
+                        });
+                    }
+                    (stage, Some(_)) => {
+                        return Err(ChangeRefused::DecisionWithoutResponse { stage })
+                    }
+                    (Stage::Reopened, None) => {
+                        next.outcome = None;
+                        next.deadlines.retain(|d| d.step != DeadlineStep::Decide);
+                    }
+                    (_, None) => {}
+                }
+                next.history.push(StageEntry {
+                    stage,
+                    at,
+                    message: blank_to_none(message),
+                });
+                next.next_step = blank_to_none(next_step);
+            }
+            StatusChange::Deadline { step, due, rule } => {
+                if self.current().is_some_and(|e| e.stage == Stage::Closed) {
+                    return Err(ChangeRefused::Closed);
+                }
+                next.deadlines.retain(|d| d.step != step);
+                next.deadlines.push(SetDeadline {
+                    step,
+                    due,
+                    rule: blank_to_none(rule),
+                });
+            }
+        }
+        // The same rules a reader applies: a change never publishes a file the tracker would refuse.
+        next.check().map_err(ChangeRefused::Broken)?;
+        Ok(next)
+    }
+
     pub fn to_json(&self) -> String {
         // Serialising plain data into a String cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
@@ -420,5 +567,201 @@ mod tests {
             record.history[2].message, None,
             "blank messages are dropped"
         );
+    }
+
+    fn received() -> StatusRecord {
+        StatusRecord::from_json(
+            r#"{"schema_version": 1, "reference": "CMP-AAAA-BBBB", "category": "delivery",
+                "updated_at": "2026-11-23T10:00:00Z",
+                "history": [{"stage": "received", "at": "2026-11-23T10:00:00Z"}]}"#,
+        )
+        .unwrap()
+    }
+
+    fn at(text: &str) -> Instant {
+        Instant::parse_rfc3339(text).unwrap()
+    }
+
+    fn to(stage: Stage, message: &str) -> StatusChange {
+        StatusChange::Stage {
+            stage,
+            message: Some(message.into()),
+            next_step: None,
+            decision: None,
+        }
+    }
+
+    fn respond(decision: Decision, summary: &str) -> StatusChange {
+        StatusChange::Stage {
+            stage: Stage::Responded,
+            message: None,
+            next_step: None,
+            decision: Some(DecidedOutcome {
+                decision,
+                summary: Some(summary.into()),
+            }),
+        }
+    }
+
+    #[test]
+    fn stages_move_forward_with_their_messages_and_the_next_step_is_replaced() {
+        let mut change = to(Stage::Acknowledged, " We have it. ");
+        if let StatusChange::Stage { next_step, .. } = &mut change {
+            *next_step = Some("We will call.".into());
+        }
+        let acknowledged = received()
+            .changed(change, at("2026-11-23T11:00:00Z"))
+            .unwrap();
+        let current = acknowledged.current().unwrap();
+        assert_eq!(current.stage, Stage::Acknowledged);
+        assert_eq!(current.message.as_deref(), Some("We have it."));
+        assert_eq!(acknowledged.next_step.as_deref(), Some("We will call."));
+        assert_eq!(acknowledged.updated_at, at("2026-11-23T11:00:00Z"));
+        let assessing = acknowledged
+            .changed(to(Stage::Assessing, ""), at("2026-11-23T12:00:00Z"))
+            .unwrap();
+        assert_eq!(assessing.next_step, None, "an old promise never lingers");
+        assert_eq!(assessing.current().unwrap().message, None);
+    }
+
+    #[test]
+    fn an_impossible_step_is_refused_with_the_stages_it_may_take() {
+        let refused = received()
+            .changed(to(Stage::Reopened, ""), at("2026-11-23T11:00:00Z"))
+            .unwrap_err();
+        assert_eq!(
+            refused,
+            ChangeRefused::ImpossibleStep {
+                from: Stage::Received,
+                to: Stage::Reopened
+            }
+        );
+        assert_eq!(
+            refused.to_string(),
+            "is \"received\" and cannot move to \"reopened\" (it may move to: acknowledged, assessing, \
+             investigating, responded, closed)"
+        );
+        assert!(received()
+            .changed(to(Stage::Received, ""), at("2026-11-23T11:00:00Z"))
+            .is_err());
+    }
+
+    #[test]
+    fn a_response_needs_a_decision_and_only_a_response_takes_one() {
+        assert_eq!(
+            received().changed(to(Stage::Responded, "Done"), at("2026-11-24T00:00:00Z")),
+            Err(ChangeRefused::DecisionMissing)
+        );
+        let mut closing_with_a_decision = respond(Decision::Upheld, "x");
+        if let StatusChange::Stage { stage, .. } = &mut closing_with_a_decision {
+            *stage = Stage::Closed;
+        }
+        assert_eq!(
+            received().changed(closing_with_a_decision, at("2026-11-24T00:00:00Z")),
+            Err(ChangeRefused::DecisionWithoutResponse {
+                stage: Stage::Closed
+            })
+        );
+    }
+
+    #[test]
+    fn reopening_clears_the_decision_and_the_date_set_for_it() {
+        let responded = received()
+            .changed(
+                StatusChange::Deadline {
+                    step: DeadlineStep::Decide,
+                    due: Date::parse_iso("2026-12-10").unwrap(),
+                    rule: None,
+                },
+                at("2026-11-23T12:00:00Z"),
+            )
+            .and_then(|r| {
+                r.changed(
+                    respond(Decision::Upheld, " Refunded. "),
+                    at("2026-11-24T00:00:00Z"),
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            responded.outcome,
+            Some(DecidedOutcome {
+                decision: Decision::Upheld,
+                summary: Some("Refunded.".into())
+            })
+        );
+        let closed = responded
+            .changed(to(Stage::Closed, ""), at("2026-11-25T00:00:00Z"))
+            .unwrap();
+        assert!(closed.outcome.is_some(), "closing keeps the decision");
+        assert_eq!(
+            closed.changed(
+                StatusChange::Deadline {
+                    step: DeadlineStep::Acknowledge,
+                    due: Date::parse_iso("2026-12-01").unwrap(),
+                    rule: None
+                },
+                at("2026-11-25T01:00:00Z")
+            ),
+            Err(ChangeRefused::Closed)
+        );
+        let reopened = closed
+            .changed(to(Stage::Reopened, "Again"), at("2026-11-26T00:00:00Z"))
+            .unwrap();
+        assert_eq!(reopened.outcome, None);
+        assert!(reopened.deadlines.is_empty());
+        assert_eq!(reopened.check(), Ok(()));
+    }
+
+    #[test]
+    fn a_clock_set_back_never_dates_a_step_before_the_last() {
+        let record = received()
+            .changed(to(Stage::Assessing, ""), at("2026-11-01T00:00:00Z"))
+            .unwrap();
+        assert_eq!(record.current().unwrap().at, at("2026-11-23T10:00:00Z"));
+    }
+
+    #[test]
+    fn a_date_set_by_hand_replaces_the_one_before_it() {
+        let due = |text: &str| Date::parse_iso(text).unwrap();
+        let set = |record: &StatusRecord, on: &str, rule: Option<&str>| {
+            record.changed(
+                StatusChange::Deadline {
+                    step: DeadlineStep::Decide,
+                    due: due(on),
+                    rule: rule.map(str::to_owned),
+                },
+                at("2026-11-24T00:00:00Z"),
+            )
+        };
+        let once = set(&received(), "2026-12-10", Some("Courier")).unwrap();
+        let twice = set(&once, "2026-12-20", Some("  ")).unwrap();
+        assert_eq!(
+            twice.deadlines,
+            [SetDeadline {
+                step: DeadlineStep::Decide,
+                due: due("2026-12-20"),
+                rule: None
+            }]
+        );
+    }
+
+    #[test]
+    fn every_stage_names_what_may_follow_it() {
+        assert_eq!(
+            Stage::Closed.successors().collect::<Vec<_>>(),
+            [Stage::Reopened]
+        );
+        assert_eq!(
+            Stage::Reopened.successors().collect::<Vec<_>>(),
+            [
+                Stage::Assessing,
+                Stage::Investigating,
+                Stage::Responded,
+                Stage::Closed
+            ]
+        );
+        for stage in Stage::ALL {
+            assert!(stage.successors().all(|next| stage.may_precede(next)));
+        }
     }
 }

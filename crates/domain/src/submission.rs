@@ -2,6 +2,7 @@
 //! The intake service deserialises the same types, so both sides agree by construction.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ use crate::checks::{check_step, first_incomplete};
 use crate::config::OrgConfig;
 use crate::draft::{Channel, ContactAnswers, Draft, Outcome};
 use crate::evidence::{AttachmentMeta, AttachmentProblem, FileKind};
-use crate::i18n::{self, Locale, Msg};
+use crate::i18n::{self, Counted, Locale, Msg};
 use crate::steps::Step;
 use crate::validation::{FieldError, Problem};
 
@@ -57,6 +58,42 @@ pub struct SpamSignals {
     pub honeypot_filled: bool,
     /// Seconds from the first answer to sending; people rarely file a complaint in under a few seconds.
     pub fill_seconds: u64,
+}
+
+/// Why a server holds a complaint back as possibly automated. Never a refusal, and never a loss: a
+/// browser's autofill can fill the hidden field, and a phone's clock can jump, so a flagged complaint is kept
+/// for a person to look at and release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpamFlag {
+    HoneypotFilled,
+    TooFast { seconds: u64, minimum: u64 },
+}
+
+impl fmt::Display for SpamFlag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpamFlag::HoneypotFilled => f.write_str("the hidden field was filled in"),
+            SpamFlag::TooFast { seconds, minimum } => {
+                write!(f, "sent {seconds} s after starting (under {minimum} s)")
+            }
+        }
+    }
+}
+
+impl SpamSignals {
+    /// The first reason to hold the complaint back, if any.
+    pub fn flag(&self, min_fill_seconds: u64) -> Option<SpamFlag> {
+        if self.honeypot_filled {
+            Some(SpamFlag::HoneypotFilled)
+        } else if self.fill_seconds < min_fill_seconds {
+            Some(SpamFlag::TooFast {
+                seconds: self.fill_seconds,
+                minimum: min_fill_seconds,
+            })
+        } else {
+            None
+        }
+    }
 }
 
 /// Why a draft cannot be sent yet: the step to return to and what is wrong there.
@@ -125,7 +162,7 @@ impl Submission {
             attachments: draft.attachments.clone(),
             spam_signals: SpamSignals {
                 honeypot_filled: !draft.honeypot.is_empty(),
-                fill_seconds: ((now_ms - draft.started_at_ms).max(0.0) / 1000.0) as u64,
+                fill_seconds: draft.fill_seconds(now_ms),
             },
         })
     }
@@ -185,6 +222,116 @@ impl Refusal {
 /// The longest attachment name or id a server keeps; file systems stop at 255 bytes too.
 pub const ATTACHMENT_NAME_MAX_CHARS: usize = 255;
 
+/// The largest `complaint` part a server reads. Its answers are text with their own limits (files travel in
+/// their own parts); the longest complaint the form can build is a few tens of KB, so anything near this is
+/// not from the app, and storing it would let one request fill the organisation's disk.
+pub const MAX_SUBMISSION_BYTES: usize = 256 * 1024;
+
+/// The most problems one refusal lists: enough to fix a form, too few to make the answer itself large.
+pub const MAX_REFUSALS: usize = 10;
+
+/// The most field names one problem lists before "and N more".
+const MAX_NAMES: usize = 10;
+
+/// Why a received `complaint` part cannot be read as a [`Submission`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Over [`MAX_SUBMISSION_BYTES`].
+    TooLarge,
+    /// Not JSON: serde's words, for developers.
+    NotJson(String),
+    /// JSON of the wrong shape: a missing field or a wrong type (serde's words).
+    WrongShape(String),
+    /// Fields the contract does not have, by path (`padding`, `contact.fax`), at most ten of them named.
+    UnknownFields { named: Vec<String>, more: usize },
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unreadable::TooLarge => write!(f, "larger than {MAX_SUBMISSION_BYTES} bytes"),
+            Unreadable::NotJson(e) | Unreadable::WrongShape(e) => f.write_str(e),
+            Unreadable::UnknownFields { named, more } => {
+                write!(f, "fields the contract does not have: {}", named.join(", "))?;
+                if *more > 0 {
+                    write!(f, " and {more} more")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Paths in `received` that the canonical form does not have. A `null` the canonical form leaves out
+/// (`"email": null`) is the same answer, not an unknown field.
+fn unknown_fields(
+    received: &serde_json::Value,
+    canonical: &serde_json::Value,
+    path: &str,
+    found: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    match (received, canonical) {
+        (Value::Object(got), Value::Object(known)) => {
+            for (key, value) in got {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match known.get(key) {
+                    Some(expected) => unknown_fields(value, expected, &here, found),
+                    None if value.is_null() => {}
+                    None => found.push(here),
+                }
+            }
+        }
+        (Value::Array(got), Value::Array(known)) => {
+            for (index, (value, expected)) in got.iter().zip(known).enumerate() {
+                unknown_fields(value, expected, &format!("{path}[{index}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Submission {
+    /// A server's reading of the `complaint` part: at most [`MAX_SUBMISSION_BYTES`], JSON of exactly the
+    /// contract's shape. A field the contract does not have is refused, not kept: nothing a client adds
+    /// reaches storage, and a client with a typo hears of it. (The app's own copies in the outbox are read
+    /// leniently with serde, so a tab running an older version still reads what a newer one wrote.)
+    pub fn from_received_json(bytes: &[u8]) -> Result<Submission, Unreadable> {
+        if bytes.len() > MAX_SUBMISSION_BYTES {
+            return Err(Unreadable::TooLarge);
+        }
+        let received: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| Unreadable::NotJson(e.to_string()))?;
+        let submission = Submission::deserialize(&received)
+            .map_err(|e| Unreadable::WrongShape(e.to_string()))?;
+        let canonical =
+            serde_json::to_value(&submission).map_err(|e| Unreadable::WrongShape(e.to_string()))?;
+        let mut unknown = Vec::new();
+        unknown_fields(&received, &canonical, "", &mut unknown);
+        if unknown.is_empty() {
+            Ok(submission)
+        } else {
+            let more = unknown.len().saturating_sub(MAX_NAMES);
+            unknown.truncate(MAX_NAMES);
+            Err(Unreadable::UnknownFields {
+                named: unknown,
+                more,
+            })
+        }
+    }
+
+    /// The JSON a server stores: re-serialised from the parsed answers, so it holds exactly the contract's
+    /// fields whatever spacing or order came over the wire.
+    pub fn to_canonical_json(&self) -> String {
+        // Plain data (strings, numbers, maps with string keys) always serialises.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
 impl Submission {
     /// The draft this body was built from, as far as the body tells: the app's checks run on it unchanged.
     fn as_draft(&self) -> Draft {
@@ -216,6 +363,15 @@ impl Submission {
         config: &OrgConfig,
         today: Date,
     ) -> Result<Vec<FileKind>, Vec<Refusal>> {
+        let limits = &config.limits.attachments;
+        // A list longer than the limit is refused for its length alone, before any entry is looked at: a
+        // hand-made request with half a million entries gets one sentence, not one per entry.
+        if self.attachments.len() > limits.max_count || files.len() > limits.max_count {
+            return Err(vec![Refusal::Answer(FieldError {
+                field: crate::checks::field::EVIDENCE.into(),
+                problem: Problem::Counts(Counted::FilesAtMost, limits.max_count as u64),
+            })]);
+        }
         let mut refusals: Vec<Refusal> = self.contract_problems(files, config);
         let draft = self.as_draft();
         refusals.extend(
@@ -224,37 +380,35 @@ impl Submission {
                 .flat_map(|step| check_step(step, &draft, config, today))
                 .map(Refusal::Answer),
         );
-        let limits = &config.limits.attachments;
         let mut kinds = Vec::with_capacity(files.len());
-        if files.len() <= limits.max_count {
-            for (index, (file, meta)) in files.iter().zip(&self.attachments).enumerate() {
-                let name = meta.name.clone();
-                match limits.admit(file.bytes, file.bytes.len() as u64, index) {
-                    Ok(_) if file.bytes.len() as u64 > limits.max_bytes => {
-                        refusals.push(Refusal::FileTooLarge {
-                            name,
-                            max_bytes: limits.max_bytes,
-                        });
-                    }
-                    Ok(kind) if kind != meta.kind => refusals.push(Refusal::Contract(format!(
-                        "attachment {} is described as {} but its content is {}",
-                        index + 1,
-                        meta.kind.mime(),
-                        kind.mime()
-                    ))),
-                    Ok(kind) => kinds.push(kind),
-                    Err(AttachmentProblem::UnsupportedType) => {
-                        refusals.push(Refusal::FileNotAccepted { name });
-                    }
-                    Err(AttachmentProblem::TooLarge) => refusals.push(Refusal::FileTooLarge {
+        for (index, (file, meta)) in files.iter().zip(&self.attachments).enumerate() {
+            let name = meta.name.clone();
+            match limits.admit(file.bytes, file.bytes.len() as u64, index) {
+                Ok(_) if file.bytes.len() as u64 > limits.max_bytes => {
+                    refusals.push(Refusal::FileTooLarge {
                         name,
                         max_bytes: limits.max_bytes,
-                    }),
-                    // The count was checked above, with the app's own wording.
-                    Err(AttachmentProblem::TooMany) => {}
+                    });
                 }
+                Ok(kind) if kind != meta.kind => refusals.push(Refusal::Contract(format!(
+                    "attachment {} is described as {} but its content is {}",
+                    index + 1,
+                    meta.kind.mime(),
+                    kind.mime()
+                ))),
+                Ok(kind) => kinds.push(kind),
+                Err(AttachmentProblem::UnsupportedType) => {
+                    refusals.push(Refusal::FileNotAccepted { name });
+                }
+                Err(AttachmentProblem::TooLarge) => refusals.push(Refusal::FileTooLarge {
+                    name,
+                    max_bytes: limits.max_bytes,
+                }),
+                // The count was checked above, with the app's own wording.
+                Err(AttachmentProblem::TooMany) => {}
             }
         }
+        refusals.truncate(MAX_REFUSALS);
         if refusals.is_empty() {
             Ok(kinds)
         } else {
@@ -276,16 +430,26 @@ impl Submission {
             say("outcome_other is only sent when outcome is \"other\"".into());
         }
         if let Some(category) = config.category(&self.category) {
-            let unknown: Vec<&str> = self
+            let mut unknown = self
                 .details
                 .keys()
                 .filter(|id| !category.questions.iter().any(|q| &&q.id == id))
-                .map(String::as_str)
-                .collect();
-            if !unknown.is_empty() {
+                .map(|id| {
+                    id.chars()
+                        .take(ATTACHMENT_NAME_MAX_CHARS)
+                        .collect::<String>()
+                });
+            let named: Vec<String> = unknown.by_ref().take(MAX_NAMES).collect();
+            let more = unknown.count();
+            if !named.is_empty() {
                 say(format!(
-                    "details answers questions this category does not ask: {}",
-                    unknown.join(", ")
+                    "details answers questions this category does not ask: {}{}",
+                    named.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 ));
             }
         }
@@ -319,17 +483,39 @@ impl Submission {
     }
 }
 
-/// A 2xx answer: the complaint is recorded.
+/// A 2xx answer: the complaint is recorded. The intake service writes this type and the app reads it, so
+/// both agree on its shape; fields absent from the wire are left out when written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accepted {
     /// Shown to the customer and used to track the complaint.
     pub reference: String,
     /// RFC 3339 instant the organisation recorded it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
     /// A tracking PIN, for customers who gave no email address.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
+}
+
+/// The whole 2xx body a server sends: [`Accepted`] and the server's own dating of the plan. Its own type so
+/// that the app's `Accepted` (built from other tabs' messages too) carries nothing it ignores; on the wire the
+/// plan simply follows the accepted fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptedAnswer {
+    #[serde(flatten)]
+    pub accepted: Accepted,
+    pub plan: AcceptedPlan,
+}
+
+/// When each promised step is due: an RFC 3339 instant for hour-based promises, a `YYYY-MM-DD` date (the
+/// end of that day in the organisation's zone) for day-based ones. For other clients, and for checking
+/// that server and app agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptedPlan {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledge_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decide_by: Option<String>,
 }
 
 /// A 4xx answer's body. Every field is optional: a proxy's bare 4xx must still give a clear message.
@@ -337,8 +523,9 @@ pub struct Accepted {
 pub struct Rejected {
     #[serde(default)]
     pub message: Option<String>,
-    /// A machine-readable reason (`docs/submission.md`), for the app to word in the customer's language.
-    #[serde(default)]
+    /// A stable snake_case reason for programs (`too_large`, `invalid`, `key_reused`, …; the list is in
+    /// `docs/submission.md`). A string, not an enum: another server's new code must still parse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
@@ -581,6 +768,142 @@ mod tests {
         assert_eq!(
             refusals[0].message(Locale::En),
             "The date must be today or in the past"
+        );
+    }
+
+    #[test]
+    fn a_received_part_is_read_strictly_and_stored_canonically() {
+        let mut value = serde_json::to_value(received()).unwrap();
+        let exact = serde_json::to_vec(&value).unwrap();
+        assert_eq!(Submission::from_received_json(&exact), Ok(received()));
+        value["contact"]["email"] = serde_json::Value::Null;
+        assert_eq!(
+            Submission::from_received_json(&serde_json::to_vec(&value).unwrap()),
+            Ok(received()),
+            "a null the contract leaves out is the same answer"
+        );
+        value["spam_signals"]["typing_speed"] = 9.into();
+        value["attachments"] = serde_json::json!([{"id": "a", "name": "a.jpg", "kind": "image/jpeg",
+                                                   "bytes": 1, "exif": {}}]);
+        assert_eq!(
+            Submission::from_received_json(&serde_json::to_vec(&value).unwrap()),
+            Err(Unreadable::UnknownFields {
+                named: vec![
+                    "attachments[0].exif".into(),
+                    "spam_signals.typing_speed".into()
+                ],
+                more: 0
+            })
+        );
+        assert_eq!(
+            Submission::from_received_json(&vec![b' '; MAX_SUBMISSION_BYTES + 1]),
+            Err(Unreadable::TooLarge)
+        );
+        assert!(matches!(
+            Submission::from_received_json(b"{"),
+            Err(Unreadable::NotJson(_))
+        ));
+        assert!(matches!(
+            Submission::from_received_json(b"{}"),
+            Err(Unreadable::WrongShape(_))
+        ));
+        let canonical = received().to_canonical_json();
+        assert_eq!(
+            Submission::from_received_json(canonical.as_bytes()),
+            Ok(received())
+        );
+    }
+
+    #[test]
+    fn a_list_over_the_limit_gets_one_refusal_and_refusals_are_capped() {
+        let mut long = received();
+        for _ in 0..10_000 {
+            long.attachments.push(AttachmentMeta {
+                id: String::new(),
+                name: String::new(),
+                kind: FileKind::Jpeg,
+                bytes: 0,
+                sha256: None,
+            });
+        }
+        let refusals = long.check_received(&[], &config(), today()).unwrap_err();
+        assert_eq!(refusals.len(), 1);
+        assert_eq!(refusals[0].message(Locale::En), "You can add up to 5 files");
+
+        let mut nosy = received();
+        for i in 0..100 {
+            nosy.details.insert(format!("q{i:03}"), "x".into());
+        }
+        nosy.description = "x".repeat(100_000);
+        nosy.contact.email = Some("not an address".into());
+        let refusals = nosy.check_received(&[], &config(), today()).unwrap_err();
+        assert!(refusals.len() <= MAX_REFUSALS);
+        let words = refusals[0].message(Locale::En);
+        assert!(words.ends_with("q009 and 90 more"), "{words}");
+    }
+
+    #[test]
+    fn fill_time_comes_from_the_monotonic_sum_and_a_clock_change_cannot_zero_it() {
+        let mut d = draft();
+        // The phone's clock moved back an hour after the draft was started: the old way gave 0.
+        let clock_moved_back = d.started_at_ms - 3_600_000.0;
+        assert_eq!(d.fill_seconds(clock_moved_back), 0, "no measurement yet");
+        d.add_active_ms(40_000.0);
+        d.add_active_ms(-5_000.0);
+        d.add_active_ms(f64::NAN);
+        d.add_active_ms(25_000.0);
+        let body =
+            Submission::from_draft(&d, &config(), Locale::En, today(), clock_moved_back).unwrap();
+        assert_eq!(body.spam_signals.fill_seconds, 65);
+        // A laptop asleep overnight with the form open adds half an hour, and the total stops at a day.
+        d.add_active_ms(10.0 * 3_600_000.0);
+        assert_eq!(d.fill_seconds(0.0), 65 + 30 * 60);
+        let mut old = draft();
+        old.started_at_ms = 0.0;
+        assert_eq!(old.fill_seconds(1e15), crate::draft::MAX_FILL_SECONDS);
+    }
+
+    #[test]
+    fn spam_signals_name_why_a_complaint_is_held() {
+        let signals = |honeypot_filled, fill_seconds| SpamSignals {
+            honeypot_filled,
+            fill_seconds,
+        };
+        assert_eq!(signals(false, 3).flag(3), None);
+        assert_eq!(signals(true, 300).flag(3), Some(SpamFlag::HoneypotFilled));
+        assert_eq!(
+            signals(false, 0).flag(3).map(|f| f.to_string()),
+            Some("sent 0 s after starting (under 3 s)".into())
+        );
+    }
+
+    #[test]
+    fn a_servers_answer_is_accepted_then_its_plan_and_reads_as_accepted() {
+        let answer = AcceptedAnswer {
+            accepted: Accepted {
+                reference: "CMP-Z3DT-220A".into(),
+                received_at: Some("2026-11-22T18:42:49Z".into()),
+                pin: None,
+            },
+            plan: AcceptedPlan {
+                acknowledge_by: Some("2026-11-23T18:42:49Z".into()),
+                decide_by: None,
+            },
+        };
+        let wire = serde_json::to_string(&answer).unwrap();
+        assert_eq!(
+            wire,
+            r#"{"reference":"CMP-Z3DT-220A","received_at":"2026-11-22T18:42:49Z","plan":{"acknowledge_by":"2026-11-23T18:42:49Z"}}"#
+        );
+        let read: Accepted = serde_json::from_str(&wire).unwrap();
+        assert_eq!(read, answer.accepted);
+        let rejected = Rejected {
+            message: Some("No.".into()),
+            code: Some("invalid".into()),
+        };
+        assert_eq!(
+            serde_json::to_string(&rejected).unwrap(),
+            r#"{"message":"No.","code":"invalid"}"#
         );
     }
 }

@@ -1,131 +1,186 @@
 //! The back office: moving a complaint through the ISO 10002 stages with a public message, setting a
-//! date by hand, and listing open complaints with their next deadline. Every change is checked with the
-//! same rules the tracker applies to a status file, saved, then republished.
+//! date by hand, and listing open complaints with their next deadline. Every change is made by the
+//! domain's lifecycle rules (`StatusRecord::changed`, the ones the tracker reads by), saved, then
+//! republished.
 
 use std::cmp::Ordering;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use complaint_domain::calendar::Date;
 use complaint_domain::instant::Instant;
 use complaint_domain::service_levels::{Due, Timeliness};
-use complaint_domain::status::{
-    DeadlineStep, DecidedOutcome, Decision, SetDeadline, Stage, StageEntry, StatusRecord,
-};
+use complaint_domain::status::{ChangeRefused, Stage, StatusChange, StatusRecord};
 use complaint_domain::tracking::Timeline;
 
-use crate::publish::{publish_complaint, Publisher};
+use crate::publish::{publish_complaint, PublishError, Publisher};
 use crate::settings::Settings;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
-/// A stage change as the operator asked for it.
-pub struct StageChange {
-    pub stage: Stage,
-    /// Shown to the customer on the tracker, in their language.
-    pub message: Option<String>,
-    /// What happens next; cleared on a stage change unless given, so an old promise never lingers.
-    pub next_step: Option<String>,
-    /// With `responded` only.
-    pub decision: Option<(Decision, Option<String>)>,
-}
-
-pub enum Change {
-    Stage(StageChange),
-    /// A date set by hand for a step, replacing the service level's.
-    Deadline {
-        step: DeadlineStep,
-        due: Date,
-        rule: Option<String>,
+/// Why a back-office command changed nothing, or only part of what it was asked.
+#[derive(Debug)]
+pub enum BackofficeError {
+    NotFound {
+        reference: String,
     },
+    /// The domain's lifecycle rules refuse the change; nothing was saved.
+    Refused {
+        reference: String,
+        refused: ChangeRefused,
+    },
+    /// Held in quarantine: released (or deleted) first, so nothing is published for a complaint that may
+    /// be a bot's.
+    Quarantined {
+        reference: String,
+    },
+    /// `release` or `delete` on a complaint that is not held.
+    NotQuarantined {
+        reference: String,
+    },
+    Store(StoreError),
+    /// Saved, but its status file is not current yet.
+    NotPublished(PublishError),
 }
 
-fn blank_to_none(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
-/// The record after `change`, or why the change is impossible.
-pub fn changed(record: &StatusRecord, change: Change, at: Instant) -> Result<StatusRecord, String> {
-    let mut next = record.clone();
-    // A clock set back must not make the history run backwards.
-    let at = record.history.last().map_or(at, |last| at.max(last.at));
-    next.updated_at = at;
-    match change {
-        Change::Stage(change) => {
-            let from = record.current().map(|e| e.stage);
-            next.history.push(StageEntry {
-                stage: change.stage,
-                at,
-                message: blank_to_none(change.message),
-            });
-            next.next_step = blank_to_none(change.next_step);
-            match change.stage {
-                Stage::Responded => {
-                    let (decision, summary) = change
-                        .decision
-                        .ok_or("a response needs a decision (--decision)")?;
-                    next.outcome = Some(DecidedOutcome {
-                        decision,
-                        summary: blank_to_none(summary),
-                    });
-                }
-                // A new round: the old decision and any date set for it no longer apply.
-                Stage::Reopened => {
-                    next.outcome = None;
-                    next.deadlines.retain(|d| d.step != DeadlineStep::Decide);
-                }
-                _ => {}
+impl fmt::Display for BackofficeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BackofficeError::NotFound { reference } => {
+                write!(f, "no complaint has the reference \"{reference}\"")
             }
-            next.check().map_err(|problem| match from {
-                Some(from) => format!(
-                    "{} is \"{}\" and cannot move to \"{}\" ({problem})",
-                    record.reference,
-                    from.as_str(),
-                    change.stage.as_str()
-                ),
-                None => format!("{}: {problem}", record.reference),
-            })?;
-        }
-        Change::Deadline { step, due, rule } => {
-            if record.current().is_some_and(|e| e.stage == Stage::Closed) {
-                return Err(format!(
-                    "{} is closed: reopen it before setting a date",
-                    record.reference
-                ));
+            BackofficeError::Refused {
+                reference,
+                refused: refused @ ChangeRefused::DecisionMissing,
+            } => write!(f, "{reference}: {refused} (--decision)"),
+            BackofficeError::Refused { reference, refused } => write!(f, "{reference} {refused}"),
+            BackofficeError::Quarantined { reference } => write!(
+                f,
+                "{reference} is in quarantine: `release` it first (or `delete` it if it is a bot's)"
+            ),
+            BackofficeError::NotQuarantined { reference } => write!(
+                f,
+                "{reference} is not in quarantine (`list --quarantine` shows the ones that are)"
+            ),
+            BackofficeError::Store(e) => e.fmt(f),
+            BackofficeError::NotPublished(e) => {
+                write!(
+                    f,
+                    "saved, but the status file was not written ({e}); run `republish`"
+                )
             }
-            next.deadlines.retain(|d| d.step != step);
-            next.deadlines.push(SetDeadline {
-                step,
-                due,
-                rule: blank_to_none(rule),
-            });
         }
     }
-    Ok(next)
 }
 
-/// Applies a change to the stored complaint and republishes its status file.
+impl std::error::Error for BackofficeError {}
+
+impl From<StoreError> for BackofficeError {
+    fn from(e: StoreError) -> Self {
+        BackofficeError::Store(e)
+    }
+}
+
+/// Applies a change to the stored complaint, by the domain's rules, and republishes its status file.
 pub fn apply(
     store: &mut Store,
     publisher: &Publisher,
     reference: &str,
-    change: Change,
+    change: StatusChange,
     at: Instant,
-) -> Result<StatusRecord, String> {
-    let complaint = store
-        .complaint(reference)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no complaint has the reference \"{reference}\""))?;
-    let record = changed(&complaint.record, change, at)?;
-    store
-        .save(complaint.id, complaint.revision, &record)
-        .map_err(|e| e.to_string())?;
-    let saved = store
-        .complaint(reference)
-        .map_err(|e| e.to_string())?
-        .ok_or("the complaint vanished while it was saved")?;
-    publish_complaint(store, publisher, &saved).map_err(|e| {
-        format!("saved, but the status file was not written ({e}); run `republish`")
-    })?;
+) -> Result<StatusRecord, BackofficeError> {
+    let not_found = || BackofficeError::NotFound {
+        reference: reference.to_owned(),
+    };
+    let complaint = store.complaint(reference)?.ok_or_else(not_found)?;
+    if complaint.quarantine.is_some() {
+        return Err(BackofficeError::Quarantined {
+            reference: complaint.record.reference,
+        });
+    }
+    let record =
+        complaint
+            .record
+            .changed(change, at)
+            .map_err(|refused| BackofficeError::Refused {
+                reference: complaint.record.reference.clone(),
+                refused,
+            })?;
+    store.save(complaint.id, complaint.revision, &record)?;
+    let saved = store.complaint(reference)?.ok_or_else(not_found)?;
+    publish_complaint(store, publisher, &saved).map_err(BackofficeError::NotPublished)?;
     Ok(saved.record)
+}
+
+/// Lets a held complaint out of quarantine and publishes its status file, so the reference the customer
+/// was given (a real one all along) now tracks.
+pub fn release(
+    store: &mut Store,
+    publisher: &Publisher,
+    reference: &str,
+) -> Result<StatusRecord, BackofficeError> {
+    let complaint = held(store, reference)?;
+    if !store.release(complaint.id)? {
+        return Err(BackofficeError::NotQuarantined {
+            reference: complaint.record.reference,
+        });
+    }
+    publish_complaint(store, publisher, &complaint).map_err(BackofficeError::NotPublished)?;
+    Ok(complaint.record)
+}
+
+/// Deletes a held complaint (a bot's) with its files and key. Returns its reference.
+pub fn delete(store: &mut Store, reference: &str) -> Result<String, BackofficeError> {
+    let complaint = held(store, reference)?;
+    if !store.delete_quarantined(complaint.id)? {
+        return Err(BackofficeError::NotQuarantined {
+            reference: complaint.record.reference,
+        });
+    }
+    Ok(complaint.record.reference)
+}
+
+fn held(store: &Store, reference: &str) -> Result<crate::store::Complaint, BackofficeError> {
+    let complaint = store
+        .complaint(reference)?
+        .ok_or_else(|| BackofficeError::NotFound {
+            reference: reference.to_owned(),
+        })?;
+    if complaint.quarantine.is_none() {
+        return Err(BackofficeError::NotQuarantined {
+            reference: complaint.record.reference,
+        });
+    }
+    Ok(complaint)
+}
+
+/// The complaints held in quarantine, oldest first, with why each was held.
+pub fn list_quarantine(store: &Store) -> Result<String, StoreError> {
+    let held = store.quarantined()?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<15} {:<20} {:<20} {:<4} REASON",
+        "REFERENCE", "RECEIVED", "CATEGORY", "LANG"
+    );
+    for complaint in &held {
+        let record = &complaint.record;
+        let _ = writeln!(
+            out,
+            "{:<15} {:<20} {:<20} {:<4} {}",
+            record.reference,
+            record
+                .received_at()
+                .map_or_else(|| "-".to_owned(), |at| at.to_string()),
+            record.category,
+            complaint.locale.tag(),
+            complaint.quarantine.as_deref().unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} complaint(s) in quarantine; `show` one to read it, then `release` or `delete` it",
+        held.len()
+    );
+    Ok(out)
 }
 
 struct Row {
@@ -173,9 +228,9 @@ pub fn list(
     settings: &Settings,
     now: Instant,
     include_closed: bool,
-) -> Result<String, String> {
+) -> Result<String, StoreError> {
     let mut rows: Vec<Row> = Vec::new();
-    for complaint in store.all().map_err(|e| e.to_string())? {
+    for complaint in store.all()? {
         let record = &complaint.record;
         let stage = record.current().map_or(Stage::Received, |e| e.stage);
         if stage == Stage::Closed && !include_closed {
@@ -246,144 +301,4 @@ pub fn list(
         settings.zone.name()
     );
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn received() -> StatusRecord {
-        StatusRecord::from_json(
-            r#"{"schema_version": 1, "reference": "CMP-AAAA-BBBB", "category": "delivery",
-                "updated_at": "2026-11-23T10:00:00Z",
-                "history": [{"stage": "received", "at": "2026-11-23T10:00:00Z"}]}"#,
-        )
-        .unwrap()
-    }
-
-    fn at(text: &str) -> Instant {
-        Instant::parse_rfc3339(text).unwrap()
-    }
-
-    fn stage(stage: Stage, message: &str) -> Change {
-        Change::Stage(StageChange {
-            stage,
-            message: Some(message.into()),
-            next_step: None,
-            decision: None,
-        })
-    }
-
-    #[test]
-    fn stages_move_forward_with_their_messages() {
-        let record = changed(
-            &received(),
-            stage(Stage::Acknowledged, "We have it."),
-            at("2026-11-23T11:00:00Z"),
-        )
-        .unwrap();
-        assert_eq!(record.current().unwrap().stage, Stage::Acknowledged);
-        assert_eq!(
-            record.current().unwrap().message.as_deref(),
-            Some("We have it.")
-        );
-        assert_eq!(record.updated_at, at("2026-11-23T11:00:00Z"));
-    }
-
-    #[test]
-    fn an_impossible_step_is_refused_with_a_reason() {
-        let err = changed(
-            &received(),
-            stage(Stage::Reopened, ""),
-            at("2026-11-23T11:00:00Z"),
-        )
-        .unwrap_err();
-        assert!(
-            err.contains("\"received\" and cannot move to \"reopened\""),
-            "{err}"
-        );
-        let err = changed(
-            &received(),
-            stage(Stage::Received, ""),
-            at("2026-11-23T11:00:00Z"),
-        )
-        .unwrap_err();
-        assert!(err.contains("cannot move"), "{err}");
-    }
-
-    #[test]
-    fn a_response_needs_a_decision_and_reopening_clears_it() {
-        assert!(changed(
-            &received(),
-            stage(Stage::Responded, "Done"),
-            at("2026-11-24T00:00:00Z")
-        )
-        .is_err());
-        let responded = changed(
-            &received(),
-            Change::Stage(StageChange {
-                stage: Stage::Responded,
-                message: None,
-                next_step: None,
-                decision: Some((Decision::Upheld, Some("Refunded.".into()))),
-            }),
-            at("2026-11-24T00:00:00Z"),
-        )
-        .unwrap();
-        assert_eq!(
-            responded.outcome.as_ref().unwrap().decision,
-            Decision::Upheld
-        );
-        let closed = changed(
-            &responded,
-            stage(Stage::Closed, ""),
-            at("2026-11-25T00:00:00Z"),
-        )
-        .unwrap();
-        let reopened = changed(
-            &closed,
-            stage(Stage::Reopened, "Again"),
-            at("2026-11-26T00:00:00Z"),
-        )
-        .unwrap();
-        assert_eq!(reopened.outcome, None);
-    }
-
-    #[test]
-    fn a_clock_set_back_never_dates_a_step_before_the_last() {
-        let record = changed(
-            &received(),
-            stage(Stage::Assessing, ""),
-            at("2026-11-01T00:00:00Z"),
-        )
-        .unwrap();
-        assert_eq!(record.current().unwrap().at, at("2026-11-23T10:00:00Z"));
-    }
-
-    #[test]
-    fn a_date_set_by_hand_replaces_the_one_before_it() {
-        let due = |text: &str| Date::parse_iso(text).unwrap();
-        let once = changed(
-            &received(),
-            Change::Deadline {
-                step: DeadlineStep::Decide,
-                due: due("2026-12-10"),
-                rule: Some("Courier".into()),
-            },
-            at("2026-11-24T00:00:00Z"),
-        )
-        .unwrap();
-        let twice = changed(
-            &once,
-            Change::Deadline {
-                step: DeadlineStep::Decide,
-                due: due("2026-12-20"),
-                rule: None,
-            },
-            at("2026-11-25T00:00:00Z"),
-        )
-        .unwrap();
-        assert_eq!(twice.deadlines.len(), 1);
-        assert_eq!(twice.deadlines[0].due, due("2026-12-20"));
-    }
 }

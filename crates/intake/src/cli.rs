@@ -25,6 +25,9 @@ USAGE
                            [--message TEXT] [--next-step TEXT]
   complaint-intake extend REFERENCE --step acknowledge|decide --due YYYY-MM-DD [--rule TEXT]
   complaint-intake list [--all] [--at 2026-12-01T09:00:00Z]
+  complaint-intake list --quarantine
+  complaint-intake release REFERENCE
+  complaint-intake delete REFERENCE
   complaint-intake show REFERENCE
   complaint-intake republish [--all]
 
@@ -83,6 +86,16 @@ pub enum Command {
         all: bool,
         at: Option<Instant>,
     },
+    /// Complaints held as possibly automated.
+    ListQuarantine,
+    /// Out of quarantine, and published.
+    Release {
+        reference: String,
+    },
+    /// A held complaint, deleted with its files and key.
+    Delete {
+        reference: String,
+    },
     Show {
         reference: String,
     },
@@ -98,7 +111,7 @@ struct Words {
 }
 
 /// Flags that stand alone; every other flag takes a value.
-const SWITCHES: [&str; 2] = ["--all", "--help"];
+const SWITCHES: [&str; 3] = ["--all", "--help", "--quarantine"];
 
 fn split(args: &[String]) -> Result<Words, String> {
     let mut words = Words {
@@ -253,6 +266,7 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
                     rule: words.take("--rule"),
                 }
             }
+            "list" if words.switch("--quarantine") => Command::ListQuarantine,
             "list" => Command::List {
                 all: words.switch("--all"),
                 at: match words.take("--at") {
@@ -263,6 +277,12 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
                 },
             },
             "show" => Command::Show {
+                reference: words.reference(command)?,
+            },
+            "release" => Command::Release {
+                reference: words.reference(command)?,
+            },
+            "delete" => Command::Delete {
                 reference: words.reference(command)?,
             },
             "republish" => Command::Republish {
@@ -410,5 +430,23 @@ mod tests {
         assert!(parse(&args("acknowledge")).is_err());
         assert!(parse(&args("extend CMP-1 --step decide --due 2026-13-01")).is_err());
         assert!(parse(&args("fly")).is_err());
+    }
+
+    #[test]
+    fn quarantine_commands_take_one_reference() {
+        assert!(matches!(
+            parse(&args("list --quarantine")).unwrap().1,
+            Command::ListQuarantine
+        ));
+        assert!(matches!(
+            parse(&args("release CMP-1")).unwrap().1,
+            Command::Release { reference } if reference == "CMP-1"
+        ));
+        assert!(matches!(
+            parse(&args("delete CMP-1")).unwrap().1,
+            Command::Delete { reference } if reference == "CMP-1"
+        ));
+        assert!(parse(&args("release")).is_err());
+        assert!(parse(&args("delete CMP-1 CMP-2")).is_err());
     }
 }

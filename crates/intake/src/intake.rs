@@ -9,12 +9,15 @@ use complaint_domain::evidence::FileKind;
 use complaint_domain::i18n::Locale;
 use complaint_domain::instant::Instant;
 use complaint_domain::service_levels::Due;
-use complaint_domain::submission::{ReceivedFile, Refusal, Submission};
-use serde::Serialize;
+use complaint_domain::submission::{
+    Accepted, AcceptedAnswer, AcceptedPlan, ReceivedFile, Refusal, Submission, Unreadable,
+};
 use sha2::{Digest, Sha256};
 
+use crate::error::IntakeError;
+
 use crate::ids;
-use crate::publish::{self, hex, status_key, Publisher};
+use crate::publish::{self, hex, status_key, PublishError, Publisher};
 use crate::settings::Settings;
 use crate::store::{NewAttachment, NewComplaint, Recorded, Store};
 use crate::zone::{latest_date_anywhere, now};
@@ -29,7 +32,7 @@ pub struct Received {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-/// What the customer's device is told.
+/// What an accepted complaint's device is told: the first answer for its key, kept byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     pub status: u16,
@@ -38,42 +41,6 @@ pub struct Answer {
     /// For the log line only.
     pub note: &'static str,
     pub reference: Option<String>,
-}
-
-impl Answer {
-    /// A 4xx or 5xx with a message a customer can read.
-    pub fn refuse(status: u16, message: &str) -> Answer {
-        #[derive(Serialize)]
-        struct Message<'a> {
-            message: &'a str,
-        }
-        Answer {
-            status,
-            body: serde_json::to_string(&Message { message }).unwrap_or_default(),
-            note: "refused",
-            reference: None,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct AcceptedBody<'a> {
-    reference: &'a str,
-    received_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pin: Option<&'a str>,
-    plan: PlanBody,
-}
-
-/// When each promised step is due: an RFC 3339 instant for hour-based promises, a `YYYY-MM-DD` date
-/// (the end of that day in the organisation's zone) for day-based ones. The app dates its own plan; this
-/// is for other clients and for checking that both agree.
-#[derive(Serialize)]
-struct PlanBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    acknowledge_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    decide_by: Option<String>,
 }
 
 fn due_text(due: Due) -> String {
@@ -148,56 +115,46 @@ impl Intake {
     }
 
     /// Publishes what a crash left unpublished; run at start.
-    pub fn catch_up(&self) -> Result<usize, String> {
+    pub fn catch_up(&self) -> Result<usize, PublishError> {
         publish::republish(&lock(&self.store), &self.publisher, false)
     }
 
     /// Everything after the body is read. Blocking (SQLite, fsync): run it off the async threads. The
     /// claim is held until the answer is recorded, so no retry can slip in between.
-    pub fn receive(&self, claim: Claim, received: Received) -> Answer {
+    pub fn receive(&self, claim: Claim, received: Received) -> Result<Answer, IntakeError> {
         let key = claim.key.clone();
         let answer = self.receive_claimed(&key, received);
         drop(claim);
         answer
     }
 
-    fn receive_claimed(&self, key: &str, received: Received) -> Answer {
-        let submission: Submission = match serde_json::from_slice(&received.complaint) {
-            Ok(s) => s,
-            Err(e) if e.is_data() => {
-                return Answer::refuse(
-                    400,
-                    &format!("The complaint has a missing or wrong answer ({e}). Nothing was saved."),
-                )
+    fn receive_claimed(&self, key: &str, received: Received) -> Result<Answer, IntakeError> {
+        let submission = match Submission::from_received_json(&received.complaint) {
+            Ok(submission) => submission,
+            Err(Unreadable::TooLarge) => return Err(IntakeError::ComplaintTooLarge),
+            Err(Unreadable::NotJson(detail)) => return Err(IntakeError::NotJson(detail)),
+            Err(unknown @ Unreadable::UnknownFields { .. }) => {
+                // A retry of a complaint stored before unknown fields were refused is still the same
+                // complaint (the fingerprint never counted them): it gets its first answer, not a 400.
+                if let Some(answer) = self.replay_ignoring_unknown_fields(key, &received)? {
+                    return Ok(answer);
+                }
+                return Err(IntakeError::WrongShape(unknown.to_string()));
             }
-            Err(e) => {
-                return Answer::refuse(
-                    400,
-                    &format!("The complaint could not be read: it is not valid JSON ({e}). Nothing was saved."),
-                )
-            }
+            Err(shape) => return Err(IntakeError::WrongShape(shape.to_string())),
         };
         if submission.draft_id != key {
-            return Answer::refuse(
-                400,
-                "The Idempotency-Key header must equal the complaint's draft_id. Nothing was saved.",
-            );
+            return Err(IntakeError::KeyMismatch);
         }
         let fingerprint = fingerprint(&submission, &received.files);
         let mut store = lock(&self.store);
-        match store.answer_for(key) {
-            Ok(Some(first)) => {
-                let answer = replay(first, &fingerprint);
-                // A retry of a stored complaint is the moment to publish a status file that failed before.
-                if answer.status < 300 {
-                    if let Err(e) = publish::republish(&store, &self.publisher, false) {
-                        crate::log!("status files still unpublished: {e}");
-                    }
-                }
-                return answer;
+        if let Some(first) = store.answer_for(key)? {
+            let answer = replay(first, &fingerprint)?;
+            // A retry of a stored complaint is the moment to publish a status file that failed before.
+            if let Err(e) = publish::republish(&store, &self.publisher, false) {
+                crate::log!("status files still unpublished: {e}");
             }
-            Ok(None) => {}
-            Err(e) => return unavailable(&e.to_string()),
+            return Ok(answer);
         }
         let at = now();
         let files: Vec<ReceivedFile<'_>> = received
@@ -205,28 +162,16 @@ impl Intake {
             .iter()
             .map(|(name, bytes)| ReceivedFile { name, bytes })
             .collect();
-        let kinds = match submission.check_received(
-            &files,
-            &self.settings.config,
-            latest_date_anywhere(at),
-        ) {
-            Ok(kinds) => kinds,
-            Err(refusals) => return refused(submission.locale, &refusals),
-        };
-        let spam = submission.spam_signals.honeypot_filled
-            || submission.spam_signals.fill_seconds < self.options.min_fill_seconds;
-        if spam {
-            // The same shape as a real answer, so an automated sender learns nothing; nothing is kept.
-            return match self.accepted_body(&submission, at) {
-                Ok((_, _, body)) => Answer {
-                    status: 201,
-                    body,
-                    note: "spam-not-stored",
-                    reference: None,
-                },
-                Err(e) => unavailable(&e),
-            };
-        }
+        let kinds = submission
+            .check_received(&files, &self.settings.config, latest_date_anywhere(at))
+            .map_err(|refusals| refused(submission.locale, &refusals))?;
+        // Flagged complaints are kept, not dropped: a browser's autofill can fill the hidden field and a
+        // phone's clock can jump, and a real customer must never be silently lost. They are answered exactly
+        // like the others (so a bot learns nothing) but held without a status file until released.
+        let flag = submission
+            .spam_signals
+            .flag(self.options.min_fill_seconds)
+            .map(|f| f.to_string());
         self.record(
             &mut store,
             key,
@@ -235,7 +180,28 @@ impl Intake {
             &received,
             &kinds,
             at,
+            flag.as_deref(),
         )
+    }
+
+    fn replay_ignoring_unknown_fields(
+        &self,
+        key: &str,
+        received: &Received,
+    ) -> Result<Option<Answer>, IntakeError> {
+        let Ok(lenient) = serde_json::from_slice::<Submission>(&received.complaint) else {
+            return Ok(None);
+        };
+        if lenient.draft_id != key {
+            return Ok(None);
+        }
+        let fingerprint = fingerprint(&lenient, &received.files);
+        match lock(&self.store).answer_for(key)? {
+            Some(first) if first.fingerprint == fingerprint => {
+                replay(first, &fingerprint).map(Some)
+            }
+            _ => Ok(None),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -248,7 +214,8 @@ impl Intake {
         received: &Received,
         kinds: &[FileKind],
         at: Instant,
-    ) -> Answer {
+        quarantine: Option<&str>,
+    ) -> Result<Answer, IntakeError> {
         let hashes: Vec<String> = received
             .files
             .iter()
@@ -266,13 +233,11 @@ impl Intake {
                 content: bytes,
             })
             .collect();
-        let text = String::from_utf8_lossy(&received.complaint);
+        // The answers as parsed, not the bytes as sent: only the contract's fields are ever stored.
+        let text = submission.to_canonical_json();
         // A clash of two random 40-bit references is rare; a few fresh draws settle it.
         for _ in 0..5 {
-            let (reference, pin, body) = match self.accepted_body(submission, at) {
-                Ok(parts) => parts,
-                Err(e) => return unavailable(&e),
-            };
+            let (reference, pin, body) = self.accepted_body(submission, at)?;
             let verifier = submission
                 .contact
                 .email
@@ -293,35 +258,44 @@ impl Intake {
                 attachments: attachments.clone(),
                 answer_status: 201,
                 answer_body: &body,
+                quarantine,
             };
-            match store.record(&new) {
-                Ok(Recorded::New) => {}
-                Ok(Recorded::KeyTaken(first)) => return replay(first, fingerprint),
-                Ok(Recorded::ReferenceTaken) => continue,
-                Err(e) => return unavailable(&e.to_string()),
+            match store.record(&new)? {
+                Recorded::New => {}
+                Recorded::KeyTaken(first) => return replay(first, fingerprint),
+                Recorded::ReferenceTaken => continue,
             }
             if self.options.crash_after_commit {
                 crate::log!("{reference} committed; aborting as {CRASH_AFTER_COMMIT_ENV} asks");
                 std::process::abort();
             }
+            if quarantine.is_some() {
+                return Ok(Answer {
+                    status: 201,
+                    body,
+                    note: "quarantined",
+                    reference: Some(reference),
+                });
+            }
             // The complaint is safe from here on: a failed publish is retried on the phone's next retry of this
             // key, at the next start, or by `republish`.
-            let published = store
-                .complaint(&reference)
-                .map_err(|e| e.to_string())
-                .and_then(|c| c.ok_or_else(|| "not found after commit".to_owned()))
-                .and_then(|c| publish::publish_complaint(store, &self.publisher, &c));
-            if let Err(e) = published {
-                crate::log!("{reference} stored but its status file was not written: {e}");
+            match store.complaint(&reference) {
+                Ok(Some(complaint)) => {
+                    if let Err(e) = publish::publish_complaint(store, &self.publisher, &complaint) {
+                        crate::log!("{reference} stored but its status file was not written: {e}");
+                    }
+                }
+                Ok(None) => crate::log!("{reference} stored but not found to publish"),
+                Err(e) => crate::log!("{reference} stored but not read back to publish: {e}"),
             }
-            return Answer {
+            return Ok(Answer {
                 status: 201,
                 body,
                 note: "accepted",
                 reference: Some(reference),
-            };
+            });
         }
-        unavailable("no free reference after five draws")
+        Err(IntakeError::NoFreeReference)
     }
 
     /// A fresh reference, a PIN when there is no email address, and the answer's JSON.
@@ -329,8 +303,8 @@ impl Intake {
         &self,
         submission: &Submission,
         at: Instant,
-    ) -> Result<(String, Option<String>, String), String> {
-        let reference = ids::new_reference().map_err(|e| e.to_string())?;
+    ) -> Result<(String, Option<String>, String), IntakeError> {
+        let reference = ids::new_reference()?;
         let has_email = submission
             .contact
             .email
@@ -339,7 +313,7 @@ impl Intake {
         let pin = if has_email {
             None
         } else {
-            Some(ids::new_pin().map_err(|e| e.to_string())?)
+            Some(ids::new_pin()?)
         };
         let plan = self
             .settings
@@ -350,16 +324,19 @@ impl Intake {
                     .plan(at, &self.settings.zone, &self.settings.holidays)
             })
             .unwrap_or_default();
-        let body = serde_json::to_string(&AcceptedBody {
-            reference: &reference,
-            received_at: at.to_string(),
-            pin: pin.as_deref(),
-            plan: PlanBody {
+        let accepted = AcceptedAnswer {
+            accepted: Accepted {
+                reference: reference.clone(),
+                received_at: Some(at.to_string()),
+                pin: pin.clone(),
+            },
+            plan: AcceptedPlan {
                 acknowledge_by: plan.acknowledge.map(|s| due_text(s.due)),
                 decide_by: plan.decide.map(|s| due_text(s.due)),
             },
-        })
-        .map_err(|e| e.to_string())?;
+        };
+        // Strings and options of strings always serialise.
+        let body = serde_json::to_string(&accepted).unwrap_or_default();
         Ok((reference, pin, body))
     }
 }
@@ -379,27 +356,22 @@ fn fingerprint(submission: &Submission, files: &[(String, Vec<u8>)]) -> String {
     hex(&hash.finalize())
 }
 
-fn replay(first: crate::store::StoredAnswer, fingerprint: &str) -> Answer {
-    if first.fingerprint == fingerprint {
-        let reference = serde_json::from_str::<serde_json::Value>(&first.body)
-            .ok()
-            .and_then(|v| v.get("reference")?.as_str().map(str::to_owned));
-        Answer {
-            status: first.status,
-            body: first.body,
-            note: "replayed",
-            reference,
-        }
-    } else {
-        Answer::refuse(
-            422,
-            "This Idempotency-Key was already used for a different complaint. Start a new complaint to \
-             send different answers.",
-        )
+fn replay(first: crate::store::StoredAnswer, fingerprint: &str) -> Result<Answer, IntakeError> {
+    if first.fingerprint != fingerprint {
+        return Err(IntakeError::KeyReused);
     }
+    let reference = serde_json::from_str::<Accepted>(&first.body)
+        .ok()
+        .map(|a| a.reference);
+    Ok(Answer {
+        status: first.status,
+        body: first.body,
+        note: "replayed",
+        reference,
+    })
 }
 
-fn refused(locale: Locale, refusals: &[Refusal]) -> Answer {
+fn refused(locale: Locale, refusals: &[Refusal]) -> IntakeError {
     let sentences: Vec<String> = refusals
         .iter()
         .map(|r| {
@@ -411,15 +383,5 @@ fn refused(locale: Locale, refusals: &[Refusal]) -> Answer {
             }
         })
         .collect();
-    let mut answer = Answer::refuse(422, &sentences.join(" "));
-    answer.note = "invalid";
-    answer
-}
-
-fn unavailable(detail: &str) -> Answer {
-    crate::log!("cannot record a complaint: {detail}");
-    Answer::refuse(
-        503,
-        "Your complaint could not be saved just now. It has not been lost: please try again shortly.",
-    )
+    IntakeError::Invalid(sentences.join(" "))
 }

@@ -4,6 +4,7 @@
 
 mod backoffice;
 mod cli;
+mod error;
 mod http;
 mod ids;
 mod intake;
@@ -18,11 +19,61 @@ mod zone;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use backoffice::{Change, StageChange};
+use std::fmt;
+
+use backoffice::BackofficeError;
 use cli::{Command, Paths};
-use publish::Publisher;
-use settings::Settings;
-use store::Store;
+use complaint_domain::status::{DecidedOutcome, StatusChange};
+use publish::{PublishError, Publisher};
+use settings::{Settings, SettingsError};
+use store::{Store, StoreError};
+
+/// Why a command failed, by the part that failed; printed once, with exit status 1.
+#[derive(Debug)]
+enum Failure {
+    Settings(SettingsError),
+    Store(StoreError),
+    Backoffice(BackofficeError),
+    Publish(PublishError),
+    Serve(http::ServeError),
+    Uploads(uploads::UploadError),
+    NotFound { reference: String },
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Settings(e) => e.fmt(f),
+            Failure::Store(e) => e.fmt(f),
+            Failure::Backoffice(e) => e.fmt(f),
+            Failure::Publish(e) => e.fmt(f),
+            Failure::Serve(e) => e.fmt(f),
+            Failure::Uploads(e) => write!(f, "cannot open the uploads folder: {e}"),
+            Failure::NotFound { reference } => {
+                write!(f, "no complaint has the reference \"{reference}\"")
+            }
+        }
+    }
+}
+
+macro_rules! failure_from {
+    ($($variant:ident($error:ty)),*) => {$(
+        impl From<$error> for Failure {
+            fn from(e: $error) -> Self {
+                Failure::$variant(e)
+            }
+        }
+    )*};
+}
+
+failure_from!(
+    Settings(SettingsError),
+    Store(StoreError),
+    Backoffice(BackofficeError),
+    Publish(PublishError),
+    Serve(http::ServeError),
+    Uploads(uploads::UploadError)
+);
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,11 +93,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn open_store(paths: &Paths) -> Result<Store, String> {
-    Store::open(&paths.db).map_err(|e| e.to_string())
+fn open_store(paths: &Paths) -> Result<Store, StoreError> {
+    Store::open(&paths.db)
 }
 
-fn run(paths: &Paths, command: Command) -> Result<(), String> {
+fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
     let publisher = Publisher::new(paths.publish.clone());
     match command {
         Command::Help => {
@@ -61,12 +112,12 @@ fn run(paths: &Paths, command: Command) -> Result<(), String> {
             next_step,
             decision,
         } => {
-            let change = Change::Stage(StageChange {
+            let change = StatusChange::Stage {
                 stage,
                 message,
                 next_step,
-                decision,
-            });
+                decision: decision.map(|(decision, summary)| DecidedOutcome { decision, summary }),
+            };
             let record = backoffice::apply(
                 &mut open_store(paths)?,
                 &publisher,
@@ -87,7 +138,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), String> {
                 &mut open_store(paths)?,
                 &publisher,
                 &reference,
-                Change::Deadline { step, due, rule },
+                StatusChange::Deadline { step, due, rule },
                 zone::now(),
             )?;
             println!("{}: the date is now {due}", record.reference);
@@ -104,13 +155,32 @@ fn run(paths: &Paths, command: Command) -> Result<(), String> {
             print!("{table}");
             Ok(())
         }
+        Command::ListQuarantine => {
+            print!("{}", backoffice::list_quarantine(&open_store(paths)?)?);
+            Ok(())
+        }
+        Command::Release { reference } => {
+            let record = backoffice::release(&mut open_store(paths)?, &publisher, &reference)?;
+            println!(
+                "{} is released: its status file is published and the reference now tracks",
+                record.reference
+            );
+            Ok(())
+        }
+        Command::Delete { reference } => {
+            let reference = backoffice::delete(&mut open_store(paths)?, &reference)?;
+            println!("{reference} is deleted, with its files and key");
+            Ok(())
+        }
         Command::Show { reference } => {
             let store = open_store(paths)?;
             let complaint = store
-                .complaint(&reference)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no complaint has the reference \"{reference}\""))?;
+                .complaint(&reference)?
+                .ok_or(Failure::NotFound { reference })?;
             println!("{}", complaint.record.to_json());
+            if let Some(reason) = &complaint.quarantine {
+                println!("in quarantine: {reason}");
+            }
             println!(
                 "status file: {}",
                 publisher.path_for(&complaint.status_key).display()
@@ -128,7 +198,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), String> {
     }
 }
 
-fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), String> {
+fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
     let store = open_store(paths)?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
@@ -143,21 +213,18 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
     let uploads = match intake.settings().config.submission.uploads {
-        Some(_) => Some(Arc::new(
-            uploads::Uploads::open(
-                uploads::Uploads::beside(&paths.db),
-                intake.settings().config.limits.attachments.max_bytes,
-                options.uploads_max_mb.saturating_mul(1024 * 1024),
-            )
-            .map_err(|e| format!("cannot open the uploads folder: {e}"))?,
-        )),
+        Some(_) => Some(Arc::new(uploads::Uploads::open(
+            uploads::Uploads::beside(&paths.db),
+            intake.settings().config.limits.attachments.max_bytes,
+            options.uploads_max_mb.saturating_mul(1024 * 1024),
+        )?)),
         None => None,
     };
     let caught_up = intake.catch_up()?;
     if caught_up > 0 {
         log!("published {caught_up} status file(s) left unwritten by an earlier stop");
     }
-    http::serve(
+    Ok(http::serve(
         http::ServeOptions {
             listen: options.listen,
             site: options.site,
@@ -178,5 +245,5 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
         },
         intake,
-    )
+    )?)
 }

@@ -10,7 +10,7 @@ use complaint_domain::status::StatusRecord;
 use complaint_domain::tracking::status_key_input;
 use sha2::{Digest, Sha256};
 
-use crate::store::{Complaint, Store};
+use crate::store::{Complaint, Store, StoreError};
 
 /// The file name's stem: lower-case hex SHA-256 of the documented key input.
 pub fn status_key(reference: &str, verifier: &str) -> String {
@@ -79,30 +79,68 @@ impl Publisher {
     }
 }
 
+/// Why a status file is not current. The complaint itself is safe in the database either way: the file
+/// is written again on the phone's retry, at the next start, or by `republish`.
+#[derive(Debug)]
+pub enum PublishError {
+    Write {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    /// Written, but the database could not record it, so it will be written again.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for PublishError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PublishError::Write { dir, source } => {
+                write!(f, "cannot write {}: {source}", dir.display())
+            }
+            PublishError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PublishError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PublishError::Write { source, .. } => Some(source),
+            PublishError::Store(e) => Some(e),
+        }
+    }
+}
+
+impl From<StoreError> for PublishError {
+    fn from(e: StoreError) -> Self {
+        PublishError::Store(e)
+    }
+}
+
 /// Writes one complaint's file and records that it is current.
 pub fn publish_complaint(
     store: &Store,
     publisher: &Publisher,
     complaint: &Complaint,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf, PublishError> {
     let path = publisher
         .publish(&complaint.status_key, &complaint.record)
-        .map_err(|e| format!("cannot write {}: {e}", publisher.dir().display()))?;
-    store
-        .mark_published(complaint.id, complaint.revision)
-        .map_err(|e| e.to_string())?;
+        .map_err(|source| PublishError::Write {
+            dir: publisher.dir().to_owned(),
+            source,
+        })?;
+    store.mark_published(complaint.id, complaint.revision)?;
     Ok(path)
 }
 
 /// Publishes every complaint whose file lags behind the database (after a crash between commit and
 /// publish); `all` rewrites every file, e.g. into a new folder. Returns how many were written.
-pub fn republish(store: &Store, publisher: &Publisher, all: bool) -> Result<usize, String> {
+pub fn republish(store: &Store, publisher: &Publisher, all: bool) -> Result<usize, PublishError> {
     let complaints = if all {
         store.all()
     } else {
         store.unpublished()
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     for complaint in &complaints {
         publish_complaint(store, publisher, complaint)?;
     }

@@ -2,10 +2,10 @@
 //! limits, categories, service levels, time zone and holidays are one source of truth.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use complaint_domain::calendar::Date;
-use complaint_domain::config::OrgConfig;
+use complaint_domain::config::{ConfigError, OrgConfig};
 
 use crate::zone::OrgZone;
 
@@ -15,14 +15,43 @@ pub struct Settings {
     pub holidays: BTreeSet<Date>,
 }
 
+/// Why the config cannot be used; the service does not start without one.
+#[derive(Debug)]
+pub enum SettingsError {
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The same refusal the app gives a broken config.
+    Config { path: PathBuf, problem: ConfigError },
+}
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SettingsError::Read { path, source } => {
+                write!(f, "cannot read {}: {source}", path.display())
+            }
+            SettingsError::Config { path, problem } => write!(f, "{}: {problem}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
 /// Room for the complaint JSON and the multipart framing around the files.
 const FRAMING_BYTES: u64 = 1024 * 1024;
 
 impl Settings {
-    pub fn load(path: &Path) -> Result<Settings, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let config = OrgConfig::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Settings, SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let config = OrgConfig::from_json(&text).map_err(|problem| SettingsError::Config {
+            path: path.to_owned(),
+            problem,
+        })?;
         Ok(Settings::from_config(config))
     }
 
@@ -71,6 +100,10 @@ mod tests {
         let err = Settings::load(Path::new("/nonexistent/config.json"))
             .err()
             .unwrap();
-        assert!(err.contains("/nonexistent/config.json"), "{err}");
+        assert!(matches!(err, SettingsError::Read { .. }), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent/config.json"),
+            "{err}"
+        );
     }
 }

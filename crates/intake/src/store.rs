@@ -3,7 +3,7 @@
 //! committed transaction survives a crash or a power cut; the schema moves forward by `PRAGMA user_version`.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
@@ -18,7 +18,8 @@ use rusqlite::{
 };
 
 /// Each entry moves the schema one version on; never edit one that has shipped, add another.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE complaints (
     id            INTEGER PRIMARY KEY,
     reference     TEXT NOT NULL UNIQUE,
@@ -74,20 +75,91 @@ CREATE TABLE idempotency_keys (
     complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
     created_at    INTEGER NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Why a complaint that looked automated (the hidden field filled, sent implausibly fast) is held back; NULL for
+-- every other. A held complaint is kept whole, with its key and first answer, but has no status file until the
+-- back office releases it: a real customer is never silently lost, and a bot learns nothing. (From this version
+-- on, `submission` holds the complaint as parsed and serialised again, not the bytes as sent.)
+ALTER TABLE complaints ADD COLUMN quarantine TEXT;
+"#,
+];
 
+/// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
+/// (read again and retry); the others are failures of the file or its contents.
 #[derive(Debug)]
-pub struct StoreError(String);
+pub enum StoreError {
+    /// Someone else changed the complaint between reading it and saving it.
+    Conflict,
+    CreateFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    /// A file system without shared memory (some network mounts): WAL, which the crash promise needs, is off.
+    NoWriteAheadLog {
+        path: PathBuf,
+        mode: String,
+    },
+    /// The database was written by a newer program; reading it with this one could misread it.
+    NewerSchema {
+        found: i64,
+        known: i64,
+    },
+    /// A value this program never writes (a hand edit, or a newer program's value).
+    Corrupt {
+        what: &'static str,
+        value: String,
+    },
+    Sqlite(rusqlite::Error),
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::Conflict => f.write_str(
+                "the complaint was changed by someone else meanwhile; run the command again",
+            ),
+            StoreError::CreateFolder { path, source } => {
+                write!(f, "cannot create {}: {source}", path.display())
+            }
+            StoreError::Open { path, source } => {
+                write!(f, "cannot open {}: {source}", path.display())
+            }
+            StoreError::NoWriteAheadLog { path, mode } => write!(
+                f,
+                "{} cannot use write-ahead logging (journal mode {mode})",
+                path.display()
+            ),
+            StoreError::NewerSchema { found, known } => write!(
+                f,
+                "the database is at schema version {found}, newer than this program knows ({known}); \
+                 use a newer complaint-intake"
+            ),
+            StoreError::Corrupt { what, value } => {
+                write!(f, "the database holds an unknown {what} \"{value}\"")
+            }
+            StoreError::Sqlite(e) => write!(f, "database: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::CreateFolder { source, .. } => Some(source),
+            StoreError::Open { source, .. } | StoreError::Sqlite(source) => Some(source),
+            _ => None,
+        }
     }
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError(format!("database: {e}"))
+        StoreError::Sqlite(e)
     }
 }
 
@@ -123,6 +195,8 @@ pub struct NewComplaint<'a> {
     pub attachments: Vec<NewAttachment<'a>>,
     pub answer_status: u16,
     pub answer_body: &'a str,
+    /// Held back, and why (`docs/intake.md`, quarantine).
+    pub quarantine: Option<&'a str>,
 }
 
 #[derive(Debug)]
@@ -143,6 +217,8 @@ pub struct Complaint {
     pub locale: Locale,
     pub record: StatusRecord,
     pub revision: i64,
+    /// Why it is held back from publishing, while it is.
+    pub quarantine: Option<String>,
 }
 
 pub struct Store {
@@ -152,20 +228,27 @@ pub struct Store {
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::private_files::create_dir(dir)
-                .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+            crate::private_files::create_dir(dir).map_err(|source| StoreError::CreateFolder {
+                path: dir.to_owned(),
+                source,
+            })?;
         }
-        crate::private_files::create_file(path)
-            .map_err(|e| StoreError(format!("cannot create {}: {e}", path.display())))?;
-        let mut conn = Connection::open(path)
-            .map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
+        // Created private before SQLite opens it (its -wal and -shm files follow its mode).
+        crate::private_files::create_file(path).map_err(|source| StoreError::CreateFolder {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError(format!(
-                "{} cannot use write-ahead logging (journal mode {mode})",
-                path.display()
-            )));
+            return Err(StoreError::NoWriteAheadLog {
+                path: path.to_owned(),
+                mode,
+            });
         }
         // FULL: a commit is on disk before we tell a customer their complaint is received.
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -203,8 +286,8 @@ impl Store {
         let at = new.received_at.unix_seconds();
         let inserted = tx.execute(
             "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, pin,
-                                     status_key, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5)",
+                                     status_key, updated_at, quarantine)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5, ?9)",
             params![
                 new.reference,
                 normalise_reference(new.reference),
@@ -214,6 +297,7 @@ impl Store {
                 new.submission,
                 new.pin,
                 new.status_key,
+                new.quarantine,
             ],
         );
         match inserted {
@@ -265,20 +349,51 @@ impl Store {
         id.map(|id| load(&self.conn, id)).transpose()
     }
 
-    /// Every complaint, oldest first.
+    /// Every complaint not held in quarantine, oldest first.
     pub fn all(&self) -> Result<Vec<Complaint>> {
-        self.ids("SELECT id FROM complaints ORDER BY received_at, id")?
+        self.ids("SELECT id FROM complaints WHERE quarantine IS NULL ORDER BY received_at, id")?
             .into_iter()
             .map(|id| load(&self.conn, id))
             .collect()
     }
 
-    /// Complaints whose status file lags behind the database (a crash between commit and publish).
-    pub fn unpublished(&self) -> Result<Vec<Complaint>> {
-        self.ids("SELECT id FROM complaints WHERE published_revision < revision ORDER BY id")?
+    /// Complaints held in quarantine, oldest first.
+    pub fn quarantined(&self) -> Result<Vec<Complaint>> {
+        self.ids("SELECT id FROM complaints WHERE quarantine IS NOT NULL ORDER BY received_at, id")?
             .into_iter()
             .map(|id| load(&self.conn, id))
             .collect()
+    }
+
+    /// Complaints whose status file lags behind the database (a crash between commit and publish). Held
+    /// ones never have a file, so they are never behind.
+    pub fn unpublished(&self) -> Result<Vec<Complaint>> {
+        self.ids(
+            "SELECT id FROM complaints WHERE published_revision < revision AND quarantine IS NULL
+             ORDER BY id",
+        )?
+        .into_iter()
+        .map(|id| load(&self.conn, id))
+        .collect()
+    }
+
+    /// Lets a held complaint out of quarantine; `false` if it was not held. Its status file is then due.
+    pub fn release(&mut self, id: i64) -> Result<bool> {
+        let changed = self.conn.execute(
+            "UPDATE complaints SET quarantine = NULL WHERE id = ?1 AND quarantine IS NOT NULL",
+            [id],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Deletes a held complaint with its files, stages and key; `false` if it was not held. Only held ones:
+    /// deleting a customer's complaint is a retention decision, not a back-office slip.
+    pub fn delete_quarantined(&mut self, id: i64) -> Result<bool> {
+        let deleted = self.conn.execute(
+            "DELETE FROM complaints WHERE id = ?1 AND quarantine IS NOT NULL",
+            [id],
+        )?;
+        Ok(deleted == 1)
     }
 
     fn ids(&self, sql: &str) -> Result<Vec<i64>> {
@@ -298,9 +413,7 @@ impl Store {
                 r.get(0)
             })?;
         if revision != seen_revision {
-            return Err(StoreError(
-                "the complaint was changed by someone else meanwhile; run the command again".into(),
-            ));
+            return Err(StoreError::Conflict);
         }
         write_status(&tx, id, record)?;
         tx.execute(
@@ -324,10 +437,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if version > known {
-        return Err(StoreError(format!(
-            "the database is at schema version {version}, newer than this program knows ({known}); \
-             use a newer complaint-intake"
-        )));
+        return Err(StoreError::NewerSchema {
+            found: version,
+            known,
+        });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
@@ -354,8 +467,11 @@ fn answer_for(conn: &Connection, key: &str) -> Result<Option<StoredAnswer>> {
         .optional()?)
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError(format!("the database holds an unknown {what} \"{value}\""))
+fn corrupt(what: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        value: value.to_owned(),
+    }
 }
 
 fn step_name(step: DeadlineStep) -> &'static str {
@@ -402,10 +518,12 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
         Option<String>,
         Option<String>,
         i64,
+        Option<String>,
     );
-    let (reference, category, locale, status_key, updated_at, next_step, decision, summary, revision): Row =
+    let (reference, category, locale, status_key, updated_at, next_step, decision, summary, revision, quarantine): Row =
         conn.query_row(
-            "SELECT reference, category, locale, status_key, updated_at, next_step, decision, summary, revision
+            "SELECT reference, category, locale, status_key, updated_at, next_step, decision, summary, revision,
+                    quarantine
              FROM complaints WHERE id = ?1",
             [id],
             |r| {
@@ -419,6 +537,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
                     r.get(6)?,
                     r.get(7)?,
                     r.get(8)?,
+                    r.get(9)?,
                 ))
             },
         )?;
@@ -475,6 +594,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
         status_key,
         locale: Locale::from_tag(&locale).ok_or_else(|| corrupt("language", &locale))?,
         revision,
+        quarantine,
         record: StatusRecord {
             schema_version: STATUS_SCHEMA,
             reference,
@@ -560,6 +680,7 @@ mod tests {
             }],
             answer_status: 201,
             answer_body: "{\"reference\":\"CMP-AAAA-BBBB\"}",
+            quarantine: None,
         }
     }
 
@@ -581,7 +702,10 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);
         let err = Store::open(&path).err().unwrap();
-        assert!(err.to_string().contains("newer"), "{err}");
+        assert!(
+            matches!(err, StoreError::NewerSchema { found: 99, .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -636,6 +760,72 @@ mod tests {
         let back = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
         assert_eq!(back.record, record);
         assert_eq!(back.revision, revision);
-        assert!(store.save(found.id, found.revision, &record).is_err());
+        assert!(matches!(
+            store.save(found.id, found.revision, &record),
+            Err(StoreError::Conflict)
+        ));
+    }
+
+    #[test]
+    fn a_held_complaint_is_kept_but_never_listed_or_published_until_released() {
+        let mut store = Store::open(&temp_db("quarantine")).unwrap();
+        let mut held = complaint("k1", "CMP-AAAA-BBBB");
+        held.quarantine = Some("the hidden field was filled in");
+        store.record(&held).unwrap();
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert_eq!(
+            found.quarantine.as_deref(),
+            Some("the hidden field was filled in")
+        );
+        assert!(store.all().unwrap().is_empty());
+        assert!(store.unpublished().unwrap().is_empty());
+        assert_eq!(store.quarantined().unwrap().len(), 1);
+        assert!(store.answer_for("k1").unwrap().is_some(), "its key is kept");
+
+        assert!(store.release(found.id).unwrap());
+        assert!(!store.release(found.id).unwrap(), "released once");
+        assert_eq!(store.unpublished().unwrap().len(), 1);
+        assert!(
+            !store.delete_quarantined(found.id).unwrap(),
+            "a released complaint is not deleted here"
+        );
+
+        let mut bot = complaint("k2", "CMP-CCCC-DDDD");
+        bot.quarantine = Some("sent 0 s after starting");
+        store.record(&bot).unwrap();
+        let id = store.complaint("CMP-CCCC-DDDD").unwrap().unwrap().id;
+        assert!(store.delete_quarantined(id).unwrap());
+        assert!(store.complaint("CMP-CCCC-DDDD").unwrap().is_none());
+        assert!(
+            store.answer_for("k2").unwrap().is_none(),
+            "its key goes with it"
+        );
+    }
+
+    #[test]
+    fn a_version_1_database_moves_to_version_2_and_its_complaints_are_not_held() {
+        let path = temp_db("v1");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, status_key,
+                                     updated_at)
+             VALUES ('CMP-AAAA-BBBB', 'CMPAAAABBBB', 'delivery', 'en', 0, '{}', 'ab', 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO stages (complaint_id, seq, stage, at) VALUES (1, 0, 'received', 0)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert_eq!(found.quarantine, None);
+        assert_eq!(store.all().unwrap().len(), 1);
     }
 }

@@ -6,30 +6,20 @@ use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
+use axum::response::IntoResponse;
 use axum::Extension;
+use complaint_domain::submission::MAX_SUBMISSION_BYTES;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::pace::{paced, Cut, CutFlag};
-use super::{json, message, message_with_code, AppState, LogNote, Peer};
-use crate::intake::{Answer, Received};
+use super::{json, AppState, LogNote, Peer};
+use crate::error::IntakeError;
+use crate::intake::Received;
 use crate::publish::hex;
 
 /// Long enough for a UUID and for other clients' own key formats; a longer header is not a key.
 const KEY_MAX_CHARS: usize = 200;
-
-/// 429 with `Retry-After`: the app keeps the complaint and tries again after that pause.
-pub(super) fn rate_limited(wait: u64) -> Response<Body> {
-    let mut response = message_with_code(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
-        "Too many complaints were sent from your connection just now. Please try again in a minute.",
-    );
-    if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    response
-}
 
 pub(super) async fn receive(
     State(state): State<AppState>,
@@ -38,17 +28,16 @@ pub(super) async fn receive(
 ) -> Response<Body> {
     let headers = request.headers().clone();
     if let Err(wait) = state.limiter.allow(peer) {
-        return close(rate_limited(wait));
+        return close(IntakeError::RateLimited {
+            retry_after_seconds: wait,
+        });
     }
     if !state.cors.admits(&headers) {
-        return close(message(
-            StatusCode::FORBIDDEN,
-            "Complaints cannot be sent to this address from that website.",
-        ));
+        return close(IntakeError::OriginNotAllowed);
     }
     let key = match idempotency_key(&headers) {
         Ok(key) => key,
-        Err(text) => return close(message(StatusCode::BAD_REQUEST, text)),
+        Err(text) => return close(IntakeError::KeyInvalid(text)),
     };
     let announced = headers
         .get(header::CONTENT_LENGTH)
@@ -62,54 +51,42 @@ pub(super) async fn receive(
     let request = Request::from_parts(parts, paced(body, state.pace, flag.clone()));
     let multipart = match Multipart::from_request(request, &state).await {
         Ok(m) => m,
-        Err(_) => {
-            return close(message(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "A complaint must be sent as multipart/form-data with a \"complaint\" part.",
-            ))
-        }
+        Err(_) => return close(IntakeError::NotMultipart),
     };
     let Some(claim) = state.intake.claim(&key) else {
-        return close(message(
-            StatusCode::CONFLICT,
-            "This complaint is still being received from an earlier attempt. Please wait a moment and try again.",
-        ));
+        return close(IntakeError::KeyInProgress);
     };
     // A place for this address first, so that a few slow senders from one address cannot hold every
     // permit; then the permit, held until the answer is ready (the bytes stay in memory until then). The
-    // body's pace is counted only from here.
+    // body's pace is counted only from here, so waiting for a permit never counts against it.
     let Some(_place) = state.per_address.take(peer) else {
-        let mut response = message_with_code(
-            StatusCode::TOO_MANY_REQUESTS,
-            "uploads_busy",
-            "Another complaint from your connection is still arriving. This one will be sent again shortly.",
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
-        return close(response);
+        return close(IntakeError::UploadsBusy);
     };
     let Ok(_permit) = state.permits.acquire().await else {
-        return close(message(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Your complaint could not be received just now. It has not been lost: please try again shortly.",
-        ));
+        return close(IntakeError::Internal);
     };
     let mut received = match read_parts(multipart, state.body_limit).await {
         Ok(read) => read,
-        Err(response) => return close(flag.get().map_or(response, slow)),
+        Err(response) => {
+            return close(flag.get().map_or(response, |cut| {
+                IntakeError::TooSlow {
+                    silent: cut == Cut::Silent,
+                }
+                .into_response()
+            }))
+        }
     };
-    if let Err(response) = with_uploads(&state, &mut received).await {
-        return close(response);
+    if let Err(refusal) = with_uploads(&state, &mut received).await {
+        return close(refusal);
     }
     let intake = std::sync::Arc::clone(&state.intake);
-    let answer = tokio::task::spawn_blocking(move || intake.receive(claim, received)).await;
-    let answer = answer.unwrap_or_else(|_| {
-        Answer::refuse(
-            500,
-            "Something went wrong while saving your complaint. Please try again.",
-        )
-    });
+    let answer = tokio::task::spawn_blocking(move || intake.receive(claim, received))
+        .await
+        .unwrap_or(Err(IntakeError::Internal));
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(refusal) => return refusal.into_response(),
+    };
     let mut response = json(
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         answer.body,
@@ -128,10 +105,7 @@ pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap)
         .and_then(|o| o.to_str().ok())
         .unwrap_or_default();
     if !state.cors.allows(origin) {
-        return message(
-            StatusCode::FORBIDDEN,
-            "Complaints cannot be sent to this address from that website.",
-        );
+        return IntakeError::OriginNotAllowed.into_response();
     }
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
@@ -176,8 +150,16 @@ async fn read_parts(mut multipart: Multipart, limit: u64) -> Result<Received, Re
     {
         match (field.name(), &complaint) {
             (Some("complaint"), None) => {
-                let bytes = field.bytes().await.map_err(|e| unreadable(&e, limit))?;
-                complaint = Some(bytes.to_vec());
+                // Chunk by chunk, so an oversized part is refused at the cap, not after the whole body.
+                let mut field = field;
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e, limit))? {
+                    if bytes.len() + chunk.len() > MAX_SUBMISSION_BYTES {
+                        return Err(IntakeError::ComplaintTooLarge.into_response());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                complaint = Some(bytes);
             }
             (Some("attachment"), Some(_)) => {
                 let name = field.file_name().unwrap_or_default().to_owned();
@@ -185,18 +167,15 @@ async fn read_parts(mut multipart: Multipart, limit: u64) -> Result<Received, Re
                 files.push((name, bytes.to_vec()));
             }
             _ => {
-                return Err(message(
-                    StatusCode::BAD_REQUEST,
-                    "The request must hold one \"complaint\" part followed by \"attachment\" parts, and nothing else.",
-                ))
+                return Err(IntakeError::Malformed(
+                    "The request must hold one \"complaint\" part followed by \"attachment\" parts, and nothing else.".into(),
+                )
+                .into_response())
             }
         }
     }
     let complaint = complaint.ok_or_else(|| {
-        message(
-            StatusCode::BAD_REQUEST,
-            "The request has no \"complaint\" part.",
-        )
+        IntakeError::Malformed("The request has no \"complaint\" part.".into()).into_response()
     })?;
     Ok(Received { complaint, files })
 }
@@ -205,28 +184,14 @@ fn unreadable(error: &MultipartError, limit: u64) -> Response<Body> {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
         return too_large(limit);
     }
-    message(
-        StatusCode::BAD_REQUEST,
-        &format!("The request could not be read as multipart/form-data ({error})."),
-    )
+    IntakeError::Malformed(format!(
+        "The request could not be read as multipart/form-data ({error})."
+    ))
+    .into_response()
 }
 
 fn too_large(limit: u64) -> Response<Body> {
-    message(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &format!(
-            "The complaint and its files are larger than the {} MB this service accepts. Remove a file or choose smaller ones.",
-            limit.div_ceil(1024 * 1024)
-        ),
-    )
-}
-
-fn slow(cut: Cut) -> Response<Body> {
-    let text = match cut {
-        Cut::Silent => "Nothing arrived for a while, so the complaint was not received. It will be sent again when your connection is better.",
-        Cut::TooSlow => "The complaint arrived too slowly to be received. It will be sent again when your connection is better.",
-    };
-    message_with_code(StatusCode::REQUEST_TIMEOUT, "too_slow", text)
+    IntakeError::TooLarge { limit_bytes: limit }.into_response()
 }
 
 /// What the `complaint` part says of its files, read before the whole is parsed: enough to find the
@@ -250,24 +215,21 @@ struct NamedFile {
 /// A complaint whose files came ahead of it carries no file parts: each is read from the uploads by its
 /// hash and length, so the checks that follow see exactly what a one-request complaint gives them. A file
 /// sent as a part that names a hash must match it.
-async fn with_uploads(state: &AppState, received: &mut Received) -> Result<(), Response<Body>> {
+async fn with_uploads(state: &AppState, received: &mut Received) -> Result<(), IntakeError> {
     let Ok(named) = serde_json::from_slice::<Named>(&received.complaint) else {
         // Not this step's business: the intake refuses it with its own words.
         return Ok(());
     };
     if !received.files.is_empty() {
         for (file, (_, bytes)) in named.attachments.iter().zip(&received.files) {
-            if let Some(hash) = &file.sha256 {
-                if hex(&Sha256::digest(bytes)) != *hash {
-                    return Err(message_with_code(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "upload_corrupt",
-                        &format!(
-                            "The file \"{}\" that arrived does not match its SHA-256. It will be sent again.",
-                            file.name
-                        ),
-                    ));
-                }
+            if file
+                .sha256
+                .as_ref()
+                .is_some_and(|hash| hex(&Sha256::digest(bytes)) != *hash)
+            {
+                return Err(IntakeError::UploadMismatch {
+                    name: file.name.clone(),
+                });
             }
         }
         return Ok(());
@@ -277,12 +239,9 @@ async fn with_uploads(state: &AppState, received: &mut Received) -> Result<(), R
         .iter()
         .filter_map(|f| Some((f.sha256.clone()?, f.bytes, f.name.clone())))
         .collect();
-    if refs.is_empty() || refs.len() != named.attachments.len() {
-        // No files, or parts expected: the intake's checks say what is missing.
-        return Ok(());
-    }
     let limit = state.intake.settings().config.limits.attachments.max_count;
-    if refs.len() > limit {
+    // No files, parts expected, or too many: the intake's own checks say what is wrong.
+    if refs.is_empty() || refs.len() != named.attachments.len() || refs.len() > limit {
         return Ok(());
     }
     let Some(store) = state.uploads_store.clone() else {
@@ -295,28 +254,23 @@ async fn with_uploads(state: &AppState, received: &mut Received) -> Result<(), R
     })
     .await
     .ok()
-    .flatten();
-    match files {
-        Some(files) => {
-            received.files = files;
-            Ok(())
-        }
-        None => {
-            let mut response = message_with_code(
-                StatusCode::CONFLICT,
-                "upload_missing",
-                "A file of this complaint has not fully arrived yet. It will be sent again.",
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            Err(response)
-        }
+    .flatten()
+    .ok_or(IntakeError::UploadMissing)?;
+    received.files = files;
+    Ok(())
+}
+
+/// 429 with `Retry-After`, for the uploads' own limit.
+pub(super) fn rate_limited(wait: u64) -> Response<Body> {
+    IntakeError::RateLimited {
+        retry_after_seconds: wait,
     }
+    .into_response()
 }
 
 /// The connection cannot be trusted to carry another request: its body may be unread or half read.
-pub(super) fn close(mut response: Response<Body>) -> Response<Body> {
+pub(super) fn close(response: impl IntoResponse) -> Response<Body> {
+    let mut response = response.into_response();
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -75,9 +75,9 @@ struct Peer(IpAddr);
 
 /// What the request's log line says besides method, path, status and time.
 #[derive(Clone)]
-struct LogNote {
-    note: &'static str,
-    reference: Option<String>,
+pub(crate) struct LogNote {
+    pub note: &'static str,
+    pub reference: Option<String>,
 }
 
 #[derive(Clone)]
@@ -139,21 +139,44 @@ fn router(state: AppState) -> Router {
 
 /// Binds, prints the address (the first line on stdout, for scripts and tests that start the service on
 /// port 0), and serves until SIGINT or SIGTERM.
-pub fn serve(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
+pub fn serve(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(|source| ServeError {
+            doing: "start the runtime".into(),
+            source,
+        })?;
     runtime.block_on(run(options, intake))
 }
 
-async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), String> {
+/// Why the service could not start serving; once it serves, failures are per request.
+#[derive(Debug)]
+pub struct ServeError {
+    /// What it was trying to do ("listen on 127.0.0.1:8080").
+    pub doing: String,
+    pub source: std::io::Error,
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot {}: {}", self.doing, self.source)
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeError> {
     let listener = TcpListener::bind(&options.listen)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
-    let address = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+        .map_err(|source| ServeError {
+            doing: format!("listen on {}", options.listen),
+            source,
+        })?;
+    let address = listener.local_addr().map_err(|source| ServeError {
+        doing: "read the bound address".into(),
+        source,
+    })?;
     let status_base = local_path(
         &intake.settings().config.tracking.status_base,
         "/api/v1/status/",
@@ -437,21 +460,20 @@ fn longest_hex_run(text: &str) -> usize {
 
 /// `{"message": …, "code": …}`: a refusal with a machine-readable code the app words in its own language.
 fn message_with_code(status: StatusCode, code: &str, text: &str) -> Response<Body> {
-    json(
-        status,
-        serde_json::json!({ "message": text, "code": code }).to_string(),
-    )
+    json(status, crate::error::rejected_body(text, code))
 }
 
-/// `{"message": …}` with a status: every refusal the service gives looks like this.
+/// `{"message": …, "code": …}` for the file routes' refusals, shaped like [`crate::error::IntakeError`]'s.
 fn message(status: StatusCode, text: &str) -> Response<Body> {
-    json(
-        status,
-        crate::intake::Answer::refuse(status.as_u16(), text).body,
-    )
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        _ => "refused",
+    };
+    json(status, crate::error::rejected_body(text, code))
 }
 
-fn json(status: StatusCode, body: String) -> Response<Body> {
+pub(crate) fn json(status: StatusCode, body: String) -> Response<Body> {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(

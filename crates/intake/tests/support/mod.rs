@@ -233,6 +233,10 @@ impl Reply {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
     }
+    /// The refusal's machine-readable `code` (`docs/submission.md`).
+    pub fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or_default().to_owned()
+    }
     pub fn message(&self) -> String {
         self.json()["message"]
             .as_str()
