@@ -28,7 +28,7 @@ pub fn App() -> impl IntoView {
         crash::remember_locale(locale);
     });
     if crash::trip_wire_requested() {
-        Effect::new(|_| panic!("crash test requested by ?crash-test"));
+        Effect::new(|_| panic!("crash test requested on this device"));
     }
 
     SharedConfig::provide();

@@ -56,24 +56,29 @@ fn build_screen(document: &Document, root: &web_sys::Element, locale: Locale) ->
     // A link to the current address reloads without any script, which a dead Wasm module cannot run.
     let reload = document.create_element("a").ok()?;
     reload.set_class_name("button");
-    let here = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_else(|| "/".into());
-    reload.set_attribute("href", &here).ok()?;
+    reload.set_attribute("href", &reload_target()).ok()?;
     reload.set_text_content(Some(Msg::CrashReload.text(locale)));
     main.append_with_node_3(&heading, &body, &reload).ok()?;
     root.append_child(&main).ok()?;
     Some(())
 }
 
-/// `?crash-test` trips a deliberate panic after the app has mounted, so the end-to-end tests can prove
-/// this screen works in the very build customers get. It only shows this screen; nothing is lost.
+/// This page's path as a same-site link: `//evil.example/x` is a path to the server but a link to another
+/// site in `href`, so leading slashes fold into one. No query, no fragment.
+fn reload_target() -> String {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    complaint_domain::links::same_site_path(&path)
+}
+
+/// The key that trips a deliberate panic after the app has mounted, so the end-to-end tests can prove this
+/// screen works in the very build customers get. Device storage, not the address: a link someone sends
+/// cannot make the page crash.
+const TRIP_WIRE_KEY: &str = "complaint-desk.crash-test";
+
 pub fn trip_wire_requested() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|s| {
-            s.trim_start_matches('?')
-                .split('&')
-                .any(|p| p == "crash-test")
-        })
+    crate::services::device::local_storage()
+        .and_then(|s| s.get_item(TRIP_WIRE_KEY).ok().flatten())
+        .is_some_and(|v| v == "1")
 }

@@ -21,10 +21,15 @@ pub fn CheckAnswersStep() -> impl IntoView {
     let courier = use_courier();
     let session = flow.session;
     let sending = RwSignal::new(false);
+    let active = super::active_time::use_active();
     let send = move |_| {
         // A second tap while the first is on its way does nothing; the Idempotency-Key covers retries.
         if sending.get_untracked() {
             return;
+        }
+        // The stretch up to this tap counts: the spam signal is the time the form was in front of them.
+        if let Some(active) = active {
+            active.flush();
         }
         let built = flow.config.with_value(|config| {
             flow.draft.with_untracked(|d| {

@@ -1,6 +1,7 @@
 //! The filing flow: one question a step. Steps live in component state, never in the URL, so the same
 //! flow can later run inside a host page as a widget.
 
+mod active_time;
 mod autosave;
 mod category_step;
 mod check_answers_step;
@@ -45,6 +46,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
         Courier::start(saver, session);
     }
     saver.expire_after(config.drafts.expire_after_days, session);
+    active_time::use_active_time(session);
     let flow = Flow::provide(config, session);
     // A sent complaint is no longer a draft.
     Effect::new(move |_| {

@@ -244,12 +244,27 @@ describe('bad input and failures', () => {
   });
 
   test('a panic shows "something went wrong, your draft is safe" instead of a blank page', async () => {
-    const page = await open('/?crash-test&lang=pl');
+    session = await openPage(env.browser);
+    await session.context.addInitScript(() => localStorage.setItem('complaint-desk.crash-test', '1'));
+    await session.page.goto(env.server.origin + '/?lang=pl');
+    const page = session.page;
     const alert = page.getByRole('alert');
     await alert.getByRole('heading', { name: 'Coś poszło nie tak' }).waitFor();
     await alert.getByText('Twój szkic jest bezpiecznie zapisany na tym urządzeniu.', { exact: false }).waitFor();
     await alert.getByRole('link', { name: 'Odśwież stronę' }).waitFor();
     assert.ok(session.problems.some((p) => p.includes('crash test requested')), 'the panic is logged');
+  });
+
+  test('an address cannot make the page crash, and the reload link stays on this site', async () => {
+    const page = await open('/?crash-test');
+    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Something went wrong' }).count(), 0);
+    session = await openPage(env.browser);
+    await session.context.addInitScript(() => localStorage.setItem('complaint-desk.crash-test', '1'));
+    await session.page.goto(env.server.origin + '//evil.example/x');
+    const reload = session.page.getByRole('link', { name: 'Reload the page' });
+    await reload.waitFor();
+    assert.equal(await reload.getAttribute('href'), '/evil.example/x');
   });
 });
 

@@ -239,6 +239,8 @@ pub enum ConfigProblem {
     OrganisationWithoutName,
     /// A category question with a blank or repeated id, or no label (category id, question id).
     BadQuestion(String, String),
+    /// A link that is not `https:`, `http:`, `mailto:`, `tel:` or a path on this site (the field's name).
+    UnsafeLink(&'static str),
 }
 
 impl OrgConfig {
@@ -264,6 +266,24 @@ impl OrgConfig {
         }
         if self.categories.is_empty() {
             problems.push(ConfigProblem::NoCategories);
+        }
+        let links = [
+            (
+                "organisation.privacy_url",
+                self.organisation.privacy_url.as_deref(),
+            ),
+            (
+                "organisation.escalation.url",
+                self.organisation
+                    .escalation
+                    .as_ref()
+                    .and_then(|e| e.url.as_deref()),
+            ),
+        ];
+        for (field, url) in links {
+            if url.is_some_and(|u| !crate::links::is_safe_href(u)) {
+                problems.push(ConfigProblem::UnsafeLink(field));
+            }
         }
         let mut seen = BTreeSet::new();
         for category in &self.categories {
@@ -323,6 +343,10 @@ impl fmt::Display for ConfigProblem {
                 )
             }
             ConfigProblem::NoCategories => write!(f, "no categories are listed"),
+            ConfigProblem::UnsafeLink(field) => write!(
+                f,
+                "{field} must be an https, http, mailto or tel link, or a path on this site"
+            ),
             ConfigProblem::DuplicateCategory(id) => write!(f, "category id \"{id}\" is used twice"),
             ConfigProblem::BlankCategoryId => write!(f, "a category has a blank id"),
             ConfigProblem::CategoryWithoutLabel(id) => {
@@ -399,6 +423,24 @@ mod tests {
         assert!(problems.contains(&ConfigProblem::CategoryWithoutLabel(
             config.categories[2].id.clone()
         )));
+    }
+
+    #[test]
+    fn links_a_customer_may_follow_are_checked() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        assert!(config.validate().is_ok());
+        config.organisation.privacy_url = Some("javascript:alert(document.cookie)".into());
+        if let Some(escalation) = config.organisation.escalation.as_mut() {
+            escalation.url = Some("//evil.example".into());
+        }
+        let problems = config.validate().unwrap_err();
+        assert_eq!(
+            problems,
+            vec![
+                ConfigProblem::UnsafeLink("organisation.privacy_url"),
+                ConfigProblem::UnsafeLink("organisation.escalation.url")
+            ]
+        );
     }
 
     #[test]

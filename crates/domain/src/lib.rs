@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod instant;
 pub mod json;
 pub mod knowledge;
+pub mod links;
 pub mod localized;
 pub mod my_complaints;
 pub mod outbox;

@@ -17,6 +17,16 @@ const ARGS = [
   '--disable-sync',
 ];
 
+/** Every page reports a Content-Security-Policy violation as a console error, so a test that checks its
+ *  problems also proves the page runs clean under the policy the intake sends. */
+async function reportPolicyViolations(context) {
+  await context.addInitScript(() => {
+    addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+}
+
 export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
@@ -31,6 +41,7 @@ export async function launchProfile(userDataDir, { viewport = PHONE } = {}) {
     locale: 'en-GB',
     hasTouch: true,
   });
+  await reportPolicyViolations(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   page.on('console', (msg) => {
@@ -43,6 +54,7 @@ export async function launchProfile(userDataDir, { viewport = PHONE } = {}) {
 /** A fresh context and page; `problems` fills with console errors and page errors as they happen. */
 export async function openPage(browser, { viewport = PHONE, locale = 'en-GB' } = {}) {
   const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport === PHONE });
+  await reportPolicyViolations(context);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {

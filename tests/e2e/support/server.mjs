@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 for end-to-end tests: serves the release build in dist/, falls back to
 // index.html for app routes (as any static host configured for a single-page app does), and lets a test
 // replace any path's answer to simulate a broken or missing file. It records every request it receives.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -39,6 +40,26 @@ function uploadAnswer(uploads, req, hash) {
   const next = Buffer.concat([held, req.body.subarray(held.length - offset)]).subarray(0, length);
   uploads.set(key, next);
   return answer(204, next.length);
+}
+
+/** The policy the reference intake sends with its pages (crates/intake/src/http/policy.rs), so every page
+ *  in the suite runs under it: inline scripts and styles are allowed by their hashes only. */
+export function contentSecurityPolicy(html) {
+  const hashes = (element) =>
+    [...html.matchAll(new RegExp(`<${element}(\\s[^>]*)?>([\\s\\S]*?)</${element}>`, 'gi'))]
+      .filter(([, attributes = '']) => !/\bsrc\s*=/i.test(attributes))
+      .map(([, , body]) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`);
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval' ${hashes('script').join(' ')}`.trim(),
+    `style-src 'self' ${hashes('style').join(' ')}`.trim(),
+    "img-src 'self' blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 export async function startServer({ root = DIST } = {}) {
@@ -80,7 +101,9 @@ export async function startServer({ root = DIST } = {}) {
     try {
       if (!file) throw new Error('not found');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      if (extname(file) === '.html') headers['content-security-policy'] = contentSecurityPolicy(body.toString('utf8'));
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -111,13 +134,16 @@ export async function startServer({ root = DIST } = {}) {
       delays.push({ pattern, ms });
     },
     /** A minimal stand-in for an intake service: POST /api/v1/complaints answers 201 with a reference,
-     *  the same reference again for a repeated Idempotency-Key; the first `failFirst` requests get
-     *  `failStatus` instead. `complaints()` lists what it received. */
-    intake({ failFirst = 0, failStatus = 503 } = {}) {
+     *  the same reference again for a repeated Idempotency-Key; the answers in `failWith` come first, then
+     *  the first `failFirst` requests get `failStatus`. `complaints()` lists what it received. */
+    intake({ failFirst = 0, failStatus = 503, failWith = [] } = {}) {
       const byKey = new Map();
       let failures = failFirst;
+      // `failWith`: answers given first, in order, each `{ status, body, headers }`.
+      const scripted = [...failWith];
       this.override('/api/v1/complaints', (req) => {
         if (req.method !== 'POST') return { status: 405, body: '{}' };
+        if (scripted.length > 0) return scripted.shift();
         if (failures > 0) {
           failures -= 1;
           return { status: failStatus, body: 'busy' };
