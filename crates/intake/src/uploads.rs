@@ -102,7 +102,8 @@ pub struct Standing {
 
 impl Uploads {
     pub fn open(dir: PathBuf, max_file_bytes: u64, ceiling: u64) -> Result<Uploads, UploadError> {
-        std::fs::create_dir_all(&dir).map_err(io)?;
+        // Customers' evidence: for the service's own user only, like the database.
+        crate::private_files::create_dir(&dir).map_err(io)?;
         let uploads = Uploads {
             dir,
             max_file_bytes,
@@ -184,11 +185,14 @@ impl Uploads {
             slot.stop = Some(Arc::clone(&stop));
         }
         let path = self.part(hash, length);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(io)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(&path).map_err(io)?;
         let offset = file.metadata().map_err(io)?.len();
         if offset > length {
             // Longer than declared can only be damage: start again.
@@ -383,6 +387,25 @@ mod tests {
         let second = uploads.writer(&hash, 10).await;
         assert!(second.is_ok());
         holder.await.unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn evidence_is_kept_for_the_service_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = folder("modes");
+        let uploads = Arc::new(Uploads::open(dir.clone(), 100, DEFAULT_CEILING).unwrap());
+        let content = b"%PDF-1.7 private".to_vec();
+        let mut w = uploads
+            .writer(&hash_of(&content), content.len() as u64)
+            .await
+            .unwrap();
+        w.append(&content).unwrap();
+        assert!(w.finish().unwrap().whole);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join(hash_of(&content))), 0o600);
         let _ = std::fs::remove_dir_all(dir);
     }
 
