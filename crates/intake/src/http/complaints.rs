@@ -100,29 +100,12 @@ pub(super) async fn receive(
 
 /// The CORS preflight for a listed origin: the app sends `Idempotency-Key`, which is not a simple header.
 pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .unwrap_or_default();
-    if !state.cors.allows(origin) {
-        return IntakeError::OriginNotAllowed.into_response();
-    }
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    let set = response.headers_mut();
-    set.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("POST, OPTIONS"),
-    );
-    set.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("Idempotency-Key, Content-Type, Accept"),
-    );
-    set.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
-    );
-    response
+    super::preflight(
+        &state.cors,
+        &headers,
+        "POST, OPTIONS",
+        "Idempotency-Key, Content-Type, Accept",
+    )
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, &'static str> {

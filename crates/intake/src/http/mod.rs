@@ -91,7 +91,7 @@ struct AppState {
     body_limit: u64,
     pace: pace::Pace,
     permits: Arc<Semaphore>,
-    per_address: Arc<pace::PerAddress>,
+    per_address: Arc<conn::Slots>,
     uploads_store: Option<Arc<crate::uploads::Uploads>>,
     upload_limiter: Arc<RateLimiter>,
 }
@@ -190,7 +190,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         body_limit: intake.settings().body_limit(),
         pace: options.pace,
         permits: Arc::new(Semaphore::new(CONCURRENT_UPLOADS)),
-        per_address: Arc::new(pace::PerAddress::new(UPLOADS_PER_ADDRESS)),
+        per_address: conn::Slots::new(UPLOADS_PER_ADDRESS),
         uploads_store: options.uploads.clone(),
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
         intake,
@@ -456,6 +456,40 @@ fn longest_hex_run(text: &str) -> usize {
         longest = longest.max(run);
     }
     longest
+}
+
+/// The CORS preflight for a listed origin: the methods and the request headers that are not simple.
+fn preflight(
+    cors: &Cors,
+    headers: &axum::http::HeaderMap,
+    methods: &'static str,
+    allow: &'static str,
+) -> Response<Body> {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or_default();
+    if !cors.allows(origin) {
+        return axum::response::IntoResponse::into_response(
+            crate::error::IntakeError::OriginNotAllowed,
+        );
+    }
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    let set = response.headers_mut();
+    set.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(methods),
+    );
+    set.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static(allow),
+    );
+    set.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    response
 }
 
 /// `{"message": …, "code": …}`: a refusal with a machine-readable code the app words in its own language.

@@ -162,52 +162,6 @@ impl http_body::Body for Paced {
     }
 }
 
-/// How many bodies each address is sending at once, with a cap: taken before a permit is waited for.
-pub struct PerAddress {
-    cap: usize,
-    counts: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
-}
-
-/// One body's place; given back when dropped, however the request ends.
-pub struct Place {
-    owner: Arc<PerAddress>,
-    address: std::net::IpAddr,
-}
-
-impl PerAddress {
-    pub fn new(cap: usize) -> PerAddress {
-        PerAddress {
-            cap,
-            counts: std::sync::Mutex::new(std::collections::HashMap::new()),
-        }
-    }
-
-    pub fn take(self: &Arc<Self>, address: std::net::IpAddr) -> Option<Place> {
-        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        let count = counts.entry(address).or_insert(0);
-        if *count >= self.cap {
-            return None;
-        }
-        *count += 1;
-        Some(Place {
-            owner: Arc::clone(self),
-            address,
-        })
-    }
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let mut counts = self.owner.counts.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = counts.get_mut(&self.address) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                counts.remove(&self.address);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,33 +150,12 @@ pub(super) async fn patch(
 
 /// The preflight for a listed origin: PATCH and the upload headers are not simple.
 pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .unwrap_or_default();
-    if !state.cors.allows(origin) {
-        return message_with_code(
-            StatusCode::FORBIDDEN,
-            "origin_not_allowed",
-            "Files cannot be sent to this address from that website.",
-        );
-    }
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    let set = response.headers_mut();
-    set.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("HEAD, PATCH, OPTIONS"),
-    );
-    set.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("Upload-Offset, Upload-Length, Content-Type"),
-    );
-    set.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
-    );
-    response
+    super::preflight(
+        &state.cors,
+        &headers,
+        "HEAD, PATCH, OPTIONS",
+        "Upload-Offset, Upload-Length, Content-Type",
+    )
 }
 
 fn stood(status: StatusCode, standing: Standing, length: u64) -> Response<Body> {
