@@ -76,7 +76,7 @@ pub fn CheckAnswersStep() -> impl IntoView {
     };
     let queued = move || session.queued.get();
     // While bytes are moving, the customer sees them move; "waiting" is only for when nothing is sent.
-    let moving = move || session.progress.with(Option::is_some);
+    let moving = move || session.progress.with(|p| p.is_some_and(|p| p.total > 0.0));
     view! {
         <Show when=move || !queued()>
             <BackLink />
