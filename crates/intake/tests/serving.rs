@@ -355,3 +355,47 @@ fn a_copy_that_leads_out_of_the_site_or_is_older_than_its_file_is_never_sent() {
     assert_eq!(page.text(), "gzip of index.html");
     assert_eq!(page.header("content-encoding"), Some("gzip"));
 }
+
+#[test]
+fn files_vary_by_origin_only_when_some_origin_may_be_let_in() {
+    let dir = TempDir::new("vary-origin");
+    let site = site(&dir);
+    let own = serve(&dir, &site);
+    let origin = format!("http://{}", own.addr);
+    for path in [format!("/{JS}"), format!("/{WASM}"), "/".to_owned()] {
+        // What a module script or a fetch from the app's own page sends.
+        let reply = get(
+            &own,
+            &path,
+            &[("Origin", &origin), ("Accept-Encoding", "br")],
+        );
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(vary(&reply), ["accept-encoding"], "{path}");
+    }
+    drop(own);
+
+    let embedding = Server::start(
+        &dir,
+        &[
+            "--site",
+            site.to_str().unwrap(),
+            "--allow-origin",
+            "https://shop.example",
+        ],
+        &[],
+    );
+    let reply = get(
+        &embedding,
+        &format!("/{JS}"),
+        &[("Origin", "https://shop.example")],
+    );
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("https://shop.example")
+    );
+    assert!(
+        vary(&reply).contains(&"origin".to_owned()),
+        "{:?}",
+        reply.headers
+    );
+}
