@@ -4,8 +4,9 @@
 // test: it fails only when a page does not work at all.
 //
 // What is measured, each from the navigation's start, on every load:
-// - usable: the first animation frame in which the first category's radio is on screen and enabled (the
-//   app's radios have their handlers from the frame they appear in). The run counts only if a tap on it
+// - usable: the first animation frame, after the first contentful paint, in which the first category's
+//   radio is laid out, visible and enabled (the app's radios have their handlers from the frame they
+//   appear in). The run counts only if a tap on it
 //   then checks it (its `change` event) and Continue, tapped the same way, leads to step 2;
 // - next step: "Step 2 of 7" on screen after that tap and Continue (for the plain form, its next page's
 //   first paint: one more round trip, as a plain form costs);
@@ -63,7 +64,9 @@ async function tapWhenThere(page, kind, label) {
       const candidates = kind === 'radio' ? document.querySelectorAll('input[type=radio]') : document.querySelectorAll('button');
       const text = (element) => (kind === 'radio' ? element.labels?.[0]?.textContent : element.textContent)?.trim();
       const target = [...candidates].find((e) => text(e) === label && !e.disabled && e.checkVisibility());
-      if (!target) return false;
+      // In the document is not yet on screen: nothing is painted before the style sheet is in.
+      const painted = performance.getEntriesByName('first-contentful-paint').length > 0;
+      if (!target || !painted) return false;
       // A styled radio may be drawn by its label; the label takes the tap for it.
       let box = target.getBoundingClientRect();
       if (box.width * box.height === 0 && target.labels?.[0]) box = target.labels[0].getBoundingClientRect();
