@@ -11,16 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const BINARY = join(ROOT, 'target', 'debug', 'complaint-intake');
+// INTAKE_BINARY: another build of the service (the benchmark compares releases with it).
+const BINARY = process.env.INTAKE_BINARY ?? join(ROOT, 'target', 'debug', 'complaint-intake');
 
-export async function startIntake({ args = [] } = {}) {
+export async function startIntake({ args = [], site = join(ROOT, 'dist') } = {}) {
   if (!existsSync(BINARY)) {
     await promisify(execFile)('cargo', ['build', '--locked', '-p', 'complaint-intake'], { cwd: ROOT });
   }
   const dir = await mkdtemp(join(tmpdir(), 'intake-e2e-'));
   const common = ['--config', join(ROOT, 'public/api/v1/config.json'), '--db', join(dir, 'intake.sqlite3'), '--publish', join(dir, 'status')];
   // A test files faster than a person; the spam filter's minimum fill time would take it for a bot.
-  const child = spawn(BINARY, ['serve', '--listen', '127.0.0.1:0', '--site', join(ROOT, 'dist'), '--min-fill-seconds', '0', ...args, ...common], {
+  const child = spawn(BINARY, ['serve', '--listen', '127.0.0.1:0', '--site', site, '--min-fill-seconds', '0', ...args, ...common], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

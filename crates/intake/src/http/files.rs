@@ -2,17 +2,26 @@
 //! data, so the demo is one origin. Never a directory listing; nothing outside the folders, not even through
 //! a symlink; unknown app routes get `index.html` so client-side routes (`/track`) survive a reload.
 //!
-//! Files are streamed by tower-http's `ServeFile` (a chunk at a time, with `Range` and `HEAD`), so a client
-//! that stops reading holds a buffer, not the whole file. Pages are the exception: they are small, and read
-//! whole so their inline scripts can be named in the Content-Security-Policy ([`super::policy`]).
+//! Served as a CDN would ([`super::negotiate`]): the brotli or gzip copy the build wrote beside a file
+//! (`app.wasm.br`) when the client takes it, with `Vary: Accept-Encoding`; content-hashed names kept for a
+//! year, everything else revalidated with its `ETag` (a `304` costs a few hundred bytes instead of the
+//! file). A precompressed copy passes the same guard as the file itself, and one older than its original
+//! (left over from an earlier build) is never sent.
+//!
+//! Files are streamed by tower-http's `ServeFile` (a chunk at a time, with `Range`, `HEAD`, `ETag` from
+//! size and time, and the conditional requests), so a client that stops reading holds a buffer, not the
+//! whole file. Pages are also read whole so their inline scripts can be named in the
+//! Content-Security-Policy ([`super::policy`]); status files are read whole for a tag from their content.
 
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use tower_http::services::ServeFile;
 
+use super::negotiate::{self, Coding};
 use super::policy::InlineSources;
 use super::{message, AppState};
 use crate::publish::is_status_file_name;
@@ -21,6 +30,9 @@ const NOT_FOUND: &str = "We could not find a complaint with those details.";
 
 /// A page larger than this is not ours; it is streamed like any file, and its inline scripts stay blocked.
 const PAGE_MAX_BYTES: u64 = 1024 * 1024;
+
+/// Status files are a few kilobytes; one larger than this is streamed, without a tag.
+const STATUS_MAX_BYTES: u64 = 256 * 1024;
 
 /// `GET {status_base}{key}.json`: what this service published first, then the site's own (demo) files.
 pub(super) async fn status(
@@ -37,20 +49,54 @@ pub(super) async fn status(
         let folder = state.status_prefix.trim_start_matches('/');
         places.push((site.to_path_buf(), Path::new(folder).join(&file)));
     }
+    let codings = negotiate::accepted_codings(&headers);
     for (root, relative) in places {
         let Some(real) = inside(&root, &relative).await else {
             continue;
         };
-        // Only Range is honoured: a status file can be replaced twice within the second that
-        // Last-Modified counts in, so a date-based "not modified" could hide the newer stage.
-        let request = forwarded(&method, &headers, &[header::RANGE]);
-        if let Some(mut response) = stream(&real, "application/json; charset=utf-8", request).await
-        {
-            response.headers_mut().remove(header::LAST_MODIFIED);
+        let chosen = representation(&root, &relative, &real, &codings).await;
+        if let Some(response) = status_file(&chosen, &method, &headers).await {
             return response;
         }
     }
     message(StatusCode::NOT_FOUND, NOT_FOUND)
+}
+
+/// A status file, tagged by its content. No `Last-Modified`: a status file can be replaced twice within
+/// the second that a date counts in, so a date-based "not modified" could hide the newer stage.
+async fn status_file(
+    chosen: &Representation,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Option<Response<Body>> {
+    const JSON: &str = "application/json; charset=utf-8";
+    let small = tokio::fs::metadata(&chosen.path)
+        .await
+        .is_ok_and(|m| m.len() <= STATUS_MAX_BYTES);
+    if !small {
+        let request = forwarded(method, headers, &[header::RANGE]);
+        let mut response = stream(chosen, JSON, request).await?;
+        response.headers_mut().remove(header::LAST_MODIFIED);
+        response.headers_mut().remove(header::ETAG);
+        finish(&mut response, chosen, negotiate::revalidate());
+        return Some(response);
+    }
+    let bytes = tokio::fs::read(&chosen.path).await.ok()?;
+    let tag = negotiate::content_tag(&bytes);
+    let mut response = if negotiate::none_match_hits(headers, &tag) {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        response
+    } else {
+        let mut response = Response::new(Body::from(bytes));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+        response
+    };
+    response.headers_mut().insert(header::ETAG, tag);
+    finish(&mut response, chosen, negotiate::revalidate());
+    Some(response)
 }
 
 /// Everything else: a file of the site, or its `index.html` for an app route.
@@ -77,9 +123,11 @@ pub(super) async fn site(
     let Some(relative) = safe_relative(path) else {
         return message(StatusCode::NOT_FOUND, "Nothing is served here.");
     };
+    let codings = negotiate::accepted_codings(&headers);
     if !relative.as_os_str().is_empty() {
         if let Some(real) = inside(site, &relative).await {
-            if let Some(response) = site_file(&real, &method, &headers).await {
+            let chosen = representation(site, &relative, &real, &codings).await;
+            if let Some(response) = site_file(&real, &chosen, &relative, &method, &headers).await {
                 return response;
             }
         }
@@ -89,25 +137,34 @@ pub(super) async fn site(
     if path.starts_with("/api/") || last.contains('.') {
         return message(StatusCode::NOT_FOUND, "Nothing is served here.");
     }
-    if let Some(index) = inside(site, Path::new("index.html")).await {
-        if let Some(response) = site_file(&index, &method, &headers).await {
+    let index = Path::new("index.html");
+    if let Some(real) = inside(site, index).await {
+        let chosen = representation(site, index, &real, &codings).await;
+        if let Some(response) = site_file(&real, &chosen, index, &method, &headers).await {
             return response;
         }
     }
     message(StatusCode::NOT_FOUND, "Nothing is served here.")
 }
 
-/// A file of the app: pages read whole (for their script hashes), the rest streamed with conditional
-/// requests (the browser revalidates with `no-cache`, and a `304` saves sending the Wasm again).
-async fn site_file(real: &Path, method: &Method, headers: &HeaderMap) -> Option<Response<Body>> {
+/// A file of the app, from the copy [`representation`] chose. A page's inline scripts are read from the
+/// original (the copy may be compressed), and go with the answer for its policy.
+async fn site_file(
+    real: &Path,
+    chosen: &Representation,
+    relative: &Path,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Option<Response<Body>> {
     let kind = content_type(real);
+    let mut scripts = None;
     if kind.starts_with("text/html") {
         let small = tokio::fs::metadata(real)
             .await
             .is_ok_and(|m| m.len() <= PAGE_MAX_BYTES);
         if small {
-            let bytes = tokio::fs::read(real).await.ok()?;
-            return Some(page_response(bytes));
+            let page = tokio::fs::read(real).await.ok()?;
+            scripts = Some(InlineSources::of(&page));
         }
     }
     let request = forwarded(
@@ -116,11 +173,107 @@ async fn site_file(real: &Path, method: &Method, headers: &HeaderMap) -> Option<
         &[
             header::RANGE,
             header::IF_RANGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::IF_MODIFIED_SINCE,
             header::IF_UNMODIFIED_SINCE,
         ],
     );
-    stream(real, kind, request).await
+    let mut response = stream(chosen, kind, request).await?;
+    // By the name asked for: a link `app.js` to a hashed file is not itself hashed.
+    let name = relative
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    finish(&mut response, chosen, negotiate::cache_control(name));
+    if let Some(scripts) = scripts {
+        response.extensions_mut().insert(scripts);
+    }
+    Some(response)
+}
+
+/// The file to send: the best precompressed copy the client takes, or the file itself.
+struct Representation {
+    /// Resolved and inside the folder.
+    path: PathBuf,
+    /// `None` for the file itself.
+    coding: Option<Coding>,
+    /// Whether a copy might have been chosen, so caches must key on `Accept-Encoding`.
+    varies: bool,
+}
+
+/// Looks for `relative` + `.br` / `.gz` (in the client's order), each through the same guard as any file
+/// (a copy that is a link out of the folder is not there), and skips a copy older than the original: it
+/// was left by an earlier build and would send the old content (for a page, with inline scripts its
+/// policy no longer allows).
+async fn representation(
+    root: &Path,
+    relative: &Path,
+    real: &Path,
+    codings: &[Coding],
+) -> Representation {
+    let varies = compressible(real);
+    let original = Representation {
+        path: real.to_path_buf(),
+        coding: None,
+        varies,
+    };
+    if !varies {
+        return original;
+    }
+    let Some(written) = modified(real).await else {
+        return original;
+    };
+    for &coding in codings {
+        let mut name = relative.as_os_str().to_os_string();
+        name.push(coding.suffix());
+        let Some(copy) = inside(root, Path::new(&name)).await else {
+            continue;
+        };
+        if modified(&copy).await.is_some_and(|t| t >= written) {
+            return Representation {
+                path: copy,
+                coding: Some(coding),
+                varies,
+            };
+        }
+    }
+    original
+}
+
+async fn modified(path: &Path) -> Option<SystemTime> {
+    tokio::fs::metadata(path).await.ok()?.modified().ok()
+}
+
+/// Types the build writes compressed copies of (`scripts/compress-dist`); images and fonts are
+/// compressed already.
+fn compressible(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(
+        extension.as_str(),
+        "html" | "js" | "mjs" | "css" | "json" | "wasm" | "svg" | "txt" | "webmanifest"
+    )
+}
+
+/// The headers every file answer carries, `304`s included: how to cache it, what it varies by, and on a
+/// body from a compressed copy its coding.
+fn finish(response: &mut Response<Body>, chosen: &Representation, cache: HeaderValue) {
+    let success = response.status().is_success();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, cache);
+    if chosen.varies {
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    if let (Some(coding), true) = (chosen.coding, success) {
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(coding.token()),
+        );
+    }
 }
 
 /// `real` with symlinks resolved, if it is a regular file inside `root` (itself resolved, so a site folder
@@ -147,14 +300,14 @@ fn forwarded(method: &Method, headers: &HeaderMap, names: &[header::HeaderName])
     request
 }
 
-/// Streams an already checked file. Precompressed variants are never looked for: `ServeFile` would open
-/// `x.br` beside `x` without our guard.
+/// Streams an already checked file (`ServeFile` is given the resolved path, and no precompression of its
+/// own: it would open `x.br` beside `x` without our guard), typed as the original.
 async fn stream(
-    real: &Path,
+    chosen: &Representation,
     content_type: &'static str,
     request: Request<()>,
 ) -> Option<Response<Body>> {
-    let response = ServeFile::new(real).try_call(request).await.ok()?;
+    let response = ServeFile::new(&chosen.path).try_call(request).await.ok()?;
     // Gone between the check and the open: as if it had never been there.
     if response.status() == StatusCode::NOT_FOUND {
         return None;
@@ -164,23 +317,7 @@ async fn stream(
     if headers.contains_key(header::CONTENT_TYPE) {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Some(response)
-}
-
-/// `no-cache`: the browser revalidates every time, so customers see a new release at once; the service
-/// worker keeps the app usable offline. The page's inline scripts go with it, for its policy.
-fn page_response(bytes: Vec<u8>) -> Response<Body> {
-    let scripts = InlineSources::of(&bytes);
-    let mut response = Response::new(Body::from(bytes));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response.extensions_mut().insert(scripts);
-    response
 }
 
 /// The URL path as a path inside the site, or `None` if it tries to leave it or reach hidden files.

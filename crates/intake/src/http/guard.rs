@@ -94,7 +94,13 @@ impl Cors {
     /// Lets a listed origin read the answer; says nothing to any other.
     pub fn decorate(&self, origin: Option<&HeaderValue>, response: &mut Response<Body>) {
         let headers = response.headers_mut();
-        headers.append(header::VARY, HeaderValue::from_static("Origin"));
+        // The answer depends on the Origin only when some origin may be let in. Without a list it is the
+        // same for everyone, and `Vary: Origin` would only cost cache hits: Chromium sends an Origin with
+        // module scripts and `fetch`es but not with the service worker's own requests for the same files,
+        // so the HTTP cache revalidates an immutable Wasm and the worker's cache never matches it.
+        if !self.allowed.is_empty() {
+            headers.append(header::VARY, HeaderValue::from_static("Origin"));
+        }
         if let Some(origin) = origin.filter(|o| o.to_str().is_ok_and(|o| self.allows(o))) {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         }

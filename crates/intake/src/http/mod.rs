@@ -7,6 +7,7 @@ mod complaints;
 mod conn;
 mod files;
 mod guard;
+mod negotiate;
 pub mod pace;
 mod policy;
 mod proxy;

@@ -1,0 +1,401 @@
+//! The site served as a CDN would, over real HTTP on loopback: the precompressed copy the client takes
+//! (brotli before gzip, `q=0` refused) with `Vary: Accept-Encoding` and the original's type; content-hashed
+//! files kept for a year, everything else revalidated with its tag and answered `304` when unchanged; and
+//! a copy that leads out of the site, or was left by an earlier build, never sent.
+
+mod support;
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use support::*;
+
+const WASM: &str = "complaint-desk-905e0077a27c1ab6_bg.wasm";
+const JS: &str = "complaint-desk-905e0077a27c1ab6.js";
+const BOOT_SCRIPT: &str =
+    "\nimport init from '/complaint-desk-905e0077a27c1ab6.js';\nawait init();\n";
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// A site shaped like `dist/` after the build: each file with a `.br` and a `.gz` copy. The copies are
+/// not real compressions but marked bytes, so a test can tell which one was sent.
+fn site(dir: &TempDir) -> PathBuf {
+    let site = dir.0.join("dist");
+    fs::create_dir_all(site.join("api/v1")).unwrap();
+    let page =
+        format!("<!doctype html><title>app</title><script type=\"module\">{BOOT_SCRIPT}</script>");
+    let files: Vec<(String, Vec<u8>)> = vec![
+        ("index.html".into(), page.into_bytes()),
+        (WASM.into(), b"\0asm the module itself".to_vec()),
+        (
+            JS.into(),
+            b"export default async function init() {}".to_vec(),
+        ),
+        (
+            "main-0123456789abcdef.css".into(),
+            b"body { margin: 0 }".to_vec(),
+        ),
+        (
+            "sw.js".into(),
+            b"self.addEventListener('fetch', () => {});".to_vec(),
+        ),
+        ("api/v1/config.json".into(), fs::read(dir.config()).unwrap()),
+    ];
+    for (name, bytes) in files {
+        fs::write(site.join(&name), &bytes).unwrap();
+        fs::write(site.join(format!("{name}.br")), format!("brotli of {name}")).unwrap();
+        fs::write(site.join(format!("{name}.gz")), format!("gzip of {name}")).unwrap();
+    }
+    site
+}
+
+fn request(server: &Server, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+        server.addr
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    send(&server.addr, head.as_bytes())
+}
+
+fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> Reply {
+    request(server, "GET", path, headers)
+}
+
+/// Every `Vary` value of the answer, one token each.
+fn vary(reply: &Reply) -> Vec<String> {
+    reply
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("vary"))
+        .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_ascii_lowercase()))
+        .collect()
+}
+
+fn serve(dir: &TempDir, site: &std::path::Path) -> Server {
+    Server::start(dir, &["--site", site.to_str().unwrap()], &[])
+}
+
+#[test]
+fn the_precompressed_copy_is_chosen_by_accept_encoding_with_the_originals_type() {
+    let dir = TempDir::new("encodings");
+    let site = site(&dir);
+    let server = serve(&dir, &site);
+    let path = format!("/{WASM}");
+
+    for (accept, body, coding) in [
+        (Some("gzip, deflate, br, zstd"), "brotli of ", Some("br")),
+        (Some("br"), "brotli of ", Some("br")),
+        (Some("gzip"), "gzip of ", Some("gzip")),
+        (Some("gzip, br;q=0"), "gzip of ", Some("gzip")),
+        (Some("br;q=0.5, gzip;q=0.8"), "gzip of ", Some("gzip")),
+        (Some("*"), "brotli of ", Some("br")),
+        (Some("identity"), "\0asm", None),
+        (Some("br;q=0, gzip;q=0"), "\0asm", None),
+        (Some("zstd"), "\0asm", None),
+        (None, "\0asm", None),
+    ] {
+        let headers: Vec<(&str, &str)> =
+            accept.map(|a| ("Accept-Encoding", a)).into_iter().collect();
+        let reply = get(&server, &path, &headers);
+        assert_eq!(reply.status, 200, "{accept:?}");
+        assert!(
+            reply.text().starts_with(body),
+            "{accept:?}: {}",
+            reply.text()
+        );
+        assert_eq!(reply.header("content-encoding"), coding, "{accept:?}");
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/wasm"),
+            "{accept:?}"
+        );
+        assert_eq!(
+            reply.header("content-length"),
+            Some(reply.body.len().to_string().as_str()),
+            "{accept:?}: the length of what is sent"
+        );
+        assert!(
+            vary(&reply).contains(&"accept-encoding".to_owned()),
+            "{accept:?}: {:?}",
+            reply.headers
+        );
+    }
+
+    // HEAD tells the length of the copy it would send.
+    let head = request(&server, "HEAD", &path, &[("Accept-Encoding", "br")]);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-encoding"), Some("br"));
+    let copy = fs::metadata(site.join(format!("{WASM}.br"))).unwrap().len();
+    assert_eq!(
+        head.header("content-length"),
+        Some(copy.to_string().as_str())
+    );
+
+    // Pages too, and an app route's page: sent compressed, its policy still names the original's script.
+    for page in ["/", "/index.html", "/track"] {
+        let reply = get(&server, page, &[("Accept-Encoding", "br, gzip")]);
+        assert_eq!(reply.status, 200, "{page}");
+        assert_eq!(reply.text(), "brotli of index.html", "{page}");
+        assert_eq!(reply.header("content-encoding"), Some("br"));
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
+        let csp = reply.header("content-security-policy").unwrap_or_default();
+        let boot = {
+            use base64::Engine;
+            use sha2::{Digest, Sha256};
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BOOT_SCRIPT.as_bytes()))
+        };
+        assert!(csp.contains(&format!("'sha256-{boot}'")), "{page}: {csp}");
+    }
+    let config = get(
+        &server,
+        "/api/v1/config.json",
+        &[("Accept-Encoding", "gzip")],
+    );
+    assert_eq!(config.text(), "gzip of api/v1/config.json");
+    assert_eq!(
+        config.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+
+    // Nothing compressible, nothing to vary by.
+    fs::write(site.join("photo.png"), b"\x89PNG").unwrap();
+    let png = get(&server, "/photo.png", &[("Accept-Encoding", "br")]);
+    assert_eq!(png.header("content-encoding"), None);
+    assert!(!vary(&png).contains(&"accept-encoding".to_owned()));
+}
+
+#[test]
+fn only_content_hashed_files_are_immutable_and_the_rest_is_revalidated() {
+    let dir = TempDir::new("cache-control");
+    let site = site(&dir);
+    symlink(site.join(JS), site.join("app.js")).unwrap();
+    let server = serve(&dir, &site);
+
+    for hashed in [WASM, JS, "main-0123456789abcdef.css"] {
+        for accept in ["br", "identity"] {
+            let reply = get(
+                &server,
+                &format!("/{hashed}"),
+                &[("Accept-Encoding", accept)],
+            );
+            assert_eq!(reply.status, 200, "{hashed}");
+            assert_eq!(
+                reply.header("cache-control"),
+                Some(IMMUTABLE),
+                "{hashed} {accept}"
+            );
+        }
+    }
+    // The page, the worker, the config, a status file, and a plain name for a hashed file.
+    let demo = "2".repeat(64);
+    fs::create_dir_all(site.join("api/v1/status")).unwrap();
+    fs::write(site.join(format!("api/v1/status/{demo}.json")), "{}").unwrap();
+    for plain in [
+        "/".to_owned(),
+        "/index.html".to_owned(),
+        "/track".to_owned(),
+        "/sw.js".to_owned(),
+        "/api/v1/config.json".to_owned(),
+        format!("/api/v1/status/{demo}.json"),
+        "/app.js".to_owned(),
+    ] {
+        let reply = get(&server, &plain, &[("Accept-Encoding", "br")]);
+        assert_eq!(reply.status, 200, "{plain}");
+        assert_eq!(reply.header("cache-control"), Some("no-cache"), "{plain}");
+        assert!(
+            reply.header("etag").is_some(),
+            "{plain}: {:?}",
+            reply.headers
+        );
+    }
+}
+
+#[test]
+fn an_unchanged_file_is_answered_304_for_its_tag_or_its_date() {
+    let dir = TempDir::new("not-modified");
+    let site = site(&dir);
+    let server = serve(&dir, &site);
+
+    for path in [
+        "/sw.js",
+        "/",
+        "/api/v1/config.json",
+        format!("/{WASM}").as_str(),
+    ] {
+        for accept in ["br", "gzip", "identity"] {
+            let first = get(&server, path, &[("Accept-Encoding", accept)]);
+            assert_eq!(first.status, 200, "{path}");
+            let tag = first
+                .header("etag")
+                .unwrap_or_else(|| panic!("{path}: no ETag"))
+                .to_owned();
+            assert!(!tag.starts_with("W/"), "{path}: a strong tag, {tag}");
+            let again = get(
+                &server,
+                path,
+                &[("Accept-Encoding", accept), ("If-None-Match", &tag)],
+            );
+            assert_eq!(again.status, 304, "{path} {accept}");
+            assert!(again.body.is_empty());
+            assert_eq!(again.header("etag"), Some(tag.as_str()));
+            assert_eq!(again.header("cache-control"), first.header("cache-control"));
+            assert!(
+                vary(&again).contains(&"accept-encoding".to_owned()),
+                "{path}"
+            );
+            let other = get(
+                &server,
+                path,
+                &[("Accept-Encoding", accept), ("If-None-Match", "\"stale\"")],
+            );
+            assert_eq!(other.status, 200, "{path}");
+
+            let date = first
+                .header("last-modified")
+                .unwrap_or_else(|| panic!("{path}: no date"))
+                .to_owned();
+            let dated = get(
+                &server,
+                path,
+                &[("Accept-Encoding", accept), ("If-Modified-Since", &date)],
+            );
+            assert_eq!(dated.status, 304, "{path} {accept} {date}");
+        }
+        // Each copy is its own representation, with its own tag.
+        let br = get(&server, path, &[("Accept-Encoding", "br")]);
+        let plain = get(&server, path, &[]);
+        assert_ne!(br.header("etag"), plain.header("etag"), "{path}");
+        let crossed = get(
+            &server,
+            path,
+            &[("If-None-Match", br.header("etag").unwrap())],
+        );
+        assert_eq!(
+            crossed.status, 200,
+            "{path}: the brotli copy's tag is not the file's"
+        );
+    }
+
+    // A status file is tagged by its content: the next stage gets a new tag at once.
+    let key = "3".repeat(64);
+    fs::create_dir_all(dir.publish()).unwrap();
+    let file = dir.publish().join(format!("{key}.json"));
+    fs::write(&file, r#"{"stage":"received"}"#).unwrap();
+    let path = format!("/api/v1/status/{key}.json");
+    let first = get(&server, &path, &[]);
+    assert_eq!(first.status, 200);
+    assert_eq!(first.header("cache-control"), Some("no-cache"));
+    assert_eq!(
+        first.header("last-modified"),
+        None,
+        "a date could hide a stage changed within its second"
+    );
+    let tag = first.header("etag").unwrap().to_owned();
+    assert_eq!(get(&server, &path, &[("If-None-Match", &tag)]).status, 304);
+    fs::write(&file, r#"{"stage":"acknowledged"}"#).unwrap();
+    let changed = get(&server, &path, &[("If-None-Match", &tag)]);
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.text(), r#"{"stage":"acknowledged"}"#);
+    assert_ne!(changed.header("etag"), Some(tag.as_str()));
+}
+
+#[test]
+fn a_copy_that_leads_out_of_the_site_or_is_older_than_its_file_is_never_sent() {
+    let dir = TempDir::new("copies");
+    let site = site(&dir);
+    let secret = dir.0.join("secret.br");
+    fs::write(&secret, "outside the site").unwrap();
+    for copy in ["sw.js.br", "sw.js.gz"] {
+        fs::remove_file(site.join(copy)).unwrap();
+    }
+    symlink(&secret, site.join("sw.js.br")).unwrap();
+    symlink("/etc/passwd", site.join("sw.js.gz")).unwrap();
+    // A copy from an earlier build: older than the page it was made from.
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(site.join("index.html.br"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let demo = "2".repeat(64);
+    fs::create_dir_all(site.join("api/v1/status")).unwrap();
+    fs::write(site.join(format!("api/v1/status/{demo}.json")), "{}").unwrap();
+    symlink(&secret, site.join(format!("api/v1/status/{demo}.json.br"))).unwrap();
+    let server = serve(&dir, &site);
+
+    for accept in ["br", "gzip", "br, gzip"] {
+        let reply = get(&server, "/sw.js", &[("Accept-Encoding", accept)]);
+        assert_eq!(reply.status, 200, "{accept}");
+        assert_eq!(
+            reply.text(),
+            "self.addEventListener('fetch', () => {});",
+            "{accept}"
+        );
+        assert_eq!(reply.header("content-encoding"), None, "{accept}");
+    }
+    let status = get(
+        &server,
+        &format!("/api/v1/status/{demo}.json"),
+        &[("Accept-Encoding", "br")],
+    );
+    assert_eq!((status.status, status.text().as_str()), (200, "{}"));
+    assert_eq!(status.header("content-encoding"), None);
+
+    // The stale brotli copy is passed over for the fresh gzip one.
+    let page = get(&server, "/", &[("Accept-Encoding", "br, gzip")]);
+    assert_eq!(page.text(), "gzip of index.html");
+    assert_eq!(page.header("content-encoding"), Some("gzip"));
+}
+
+#[test]
+fn files_vary_by_origin_only_when_some_origin_may_be_let_in() {
+    let dir = TempDir::new("vary-origin");
+    let site = site(&dir);
+    let own = serve(&dir, &site);
+    let origin = format!("http://{}", own.addr);
+    for path in [format!("/{JS}"), format!("/{WASM}"), "/".to_owned()] {
+        // What a module script or a fetch from the app's own page sends.
+        let reply = get(
+            &own,
+            &path,
+            &[("Origin", &origin), ("Accept-Encoding", "br")],
+        );
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(vary(&reply), ["accept-encoding"], "{path}");
+    }
+    drop(own);
+
+    let embedding = Server::start(
+        &dir,
+        &[
+            "--site",
+            site.to_str().unwrap(),
+            "--allow-origin",
+            "https://shop.example",
+        ],
+        &[],
+    );
+    let reply = get(
+        &embedding,
+        &format!("/{JS}"),
+        &[("Origin", "https://shop.example")],
+    );
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("https://shop.example")
+    );
+    assert!(
+        vary(&reply).contains(&"origin".to_owned()),
+        "{:?}",
+        reply.headers
+    );
+}
