@@ -24,6 +24,10 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// A cached copy is the same file whatever the request's Origin or Accept-Encoding: the intake varies its
+// answers on both (Origin when it lets other sites embed the widget), which would make every lookup miss.
+const MATCH = { ignoreVary: true };
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   // Complaints (POST) are never cached or replayed here: the app's outbox owns sending.
@@ -44,9 +48,9 @@ self.addEventListener('fetch', (event) => {
           }
           return response;
         })
-        .catch(() => caches.match(request)),
+        .catch(() => caches.match(request, MATCH)),
     );
     return;
   }
-  event.respondWith(caches.match(request).then((hit) => hit ?? fetch(request)));
+  event.respondWith(caches.match(request, MATCH).then((hit) => hit ?? fetch(request)));
 });
