@@ -8,6 +8,9 @@ use complaint_domain::calendar::Date;
 use complaint_domain::instant::Instant;
 use complaint_domain::status::{DeadlineStep, Decision, Stage};
 
+use complaint_domain::i18n::Locale;
+
+use crate::dossier::ExportFormat;
 use crate::store::parse_decision;
 
 pub const USAGE: &str = "\
@@ -28,7 +31,10 @@ USAGE
   complaint-intake list --quarantine
   complaint-intake release REFERENCE
   complaint-intake delete REFERENCE
-  complaint-intake show REFERENCE
+  complaint-intake show REFERENCE [--lang en|ko|pl]
+  complaint-intake attachment REFERENCE N --out FILE [--force]
+  complaint-intake attachment REFERENCE --all --out DIR [--force]
+  complaint-intake export --since YYYY-MM-DD --format json|csv [--lang en|ko|pl]
   complaint-intake republish [--all]
 
 EVERY COMMAND
@@ -96,12 +102,31 @@ pub enum Command {
     Delete {
         reference: String,
     },
+    /// The whole complaint, labelled in `lang` (the organisation's language).
     Show {
         reference: String,
+        lang: Locale,
+    },
+    /// One file (`number`, 1-based) to a file, or all of them into a folder.
+    Attachment {
+        reference: String,
+        which: Which,
+        out: PathBuf,
+        force: bool,
+    },
+    Export {
+        since: Date,
+        format: ExportFormat,
+        lang: Locale,
     },
     Republish {
         all: bool,
     },
+}
+
+pub enum Which {
+    One(i64),
+    All,
 }
 
 /// Flags and positional words, before each command says which it takes.
@@ -111,7 +136,7 @@ struct Words {
 }
 
 /// Flags that stand alone; every other flag takes a value.
-const SWITCHES: [&str; 3] = ["--all", "--help", "--quarantine"];
+const SWITCHES: [&str; 4] = ["--all", "--force", "--help", "--quarantine"];
 
 fn split(args: &[String]) -> Result<Words, String> {
     let mut words = Words {
@@ -174,6 +199,15 @@ impl Words {
             Some(text) => text
                 .parse()
                 .map_err(|_| format!("{name} takes a whole number, not \"{text}\"")),
+        }
+    }
+
+    /// The organisation's language for labels, `en` unless `--lang` says otherwise.
+    fn lang(&mut self) -> Result<Locale, String> {
+        match self.take("--lang") {
+            None => Ok(Locale::En),
+            Some(tag) => Locale::from_tag(&tag)
+                .ok_or_else(|| format!("--lang is en, ko or pl, not \"{tag}\"")),
         }
     }
 
@@ -277,8 +311,60 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
                 },
             },
             "show" => Command::Show {
+                lang: words.lang()?,
                 reference: words.reference(command)?,
             },
+            "attachment" => {
+                let all = words.switch("--all");
+                let force = words.switch("--force");
+                let out = words
+                    .take("--out")
+                    .map(PathBuf::from)
+                    .ok_or("attachment needs --out FILE (or --all --out DIR)")?;
+                let (reference, which) = match (all, words.positional.len()) {
+                    (true, 1) => (words.positional.remove(0), Which::All),
+                    (false, 2) => {
+                        let number = words.positional.remove(1);
+                        let number =
+                            number
+                                .parse::<i64>()
+                                .ok()
+                                .filter(|n| *n >= 1)
+                                .ok_or_else(|| {
+                                    format!("the file number is 1, 2, …, not \"{number}\"")
+                                })?;
+                        (words.positional.remove(0), Which::One(number))
+                    }
+                    _ => return Err(
+                        "attachment takes a reference and a file number, or a reference and --all"
+                            .into(),
+                    ),
+                };
+                Command::Attachment {
+                    reference,
+                    which,
+                    out,
+                    force,
+                }
+            }
+            "export" => {
+                let since_text = words
+                    .take("--since")
+                    .ok_or("export needs --since YYYY-MM-DD")?;
+                let since = Date::parse_iso(&since_text).ok_or_else(|| {
+                    format!("--since takes a date as YYYY-MM-DD, not \"{since_text}\"")
+                })?;
+                let format = match words.take("--format").as_deref() {
+                    Some("json") => ExportFormat::Json,
+                    Some("csv") => ExportFormat::Csv,
+                    _ => return Err("export needs --format json or --format csv".into()),
+                };
+                Command::Export {
+                    since,
+                    format,
+                    lang: words.lang()?,
+                }
+            }
             "release" => Command::Release {
                 reference: words.reference(command)?,
             },
@@ -430,6 +516,43 @@ mod tests {
         assert!(parse(&args("acknowledge")).is_err());
         assert!(parse(&args("extend CMP-1 --step decide --due 2026-13-01")).is_err());
         assert!(parse(&args("fly")).is_err());
+    }
+
+    #[test]
+    fn attachment_and_export_take_what_they_need() {
+        assert!(matches!(
+            parse(&args("attachment CMP-1 2 --out x.jpg")).unwrap().1,
+            Command::Attachment {
+                which: Which::One(2),
+                force: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse(&args("attachment CMP-1 --all --out dir --force"))
+                .unwrap()
+                .1,
+            Command::Attachment {
+                which: Which::All,
+                force: true,
+                ..
+            }
+        ));
+        assert!(parse(&args("attachment CMP-1 0 --out x")).is_err());
+        assert!(parse(&args("attachment CMP-1 1")).is_err());
+        assert!(parse(&args("attachment CMP-1 --out x")).is_err());
+        assert!(matches!(
+            parse(&args("export --since 2026-11-01 --format csv --lang pl"))
+                .unwrap()
+                .1,
+            Command::Export {
+                format: ExportFormat::Csv,
+                lang: Locale::Pl,
+                ..
+            }
+        ));
+        assert!(parse(&args("export --since 2026-11-01 --format xml")).is_err());
+        assert!(parse(&args("show CMP-1 --lang de")).is_err());
     }
 
     #[test]

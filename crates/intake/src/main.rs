@@ -4,6 +4,7 @@
 
 mod backoffice;
 mod cli;
+mod dossier;
 mod error;
 mod http;
 mod ids;
@@ -37,7 +38,7 @@ enum Failure {
     Publish(PublishError),
     Serve(http::ServeError),
     Uploads(uploads::UploadError),
-    NotFound { reference: String },
+    Dossier(dossier::DossierError),
 }
 
 impl fmt::Display for Failure {
@@ -49,9 +50,7 @@ impl fmt::Display for Failure {
             Failure::Publish(e) => e.fmt(f),
             Failure::Serve(e) => e.fmt(f),
             Failure::Uploads(e) => write!(f, "cannot open the uploads folder: {e}"),
-            Failure::NotFound { reference } => {
-                write!(f, "no complaint has the reference \"{reference}\"")
-            }
+            Failure::Dossier(e) => e.fmt(f),
         }
     }
 }
@@ -72,7 +71,8 @@ failure_from!(
     Backoffice(BackofficeError),
     Publish(PublishError),
     Serve(http::ServeError),
-    Uploads(uploads::UploadError)
+    Uploads(uploads::UploadError),
+    Dossier(dossier::DossierError)
 );
 
 fn main() -> ExitCode {
@@ -172,19 +172,44 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             println!("{reference} is deleted, with its files and key");
             Ok(())
         }
-        Command::Show { reference } => {
+        Command::Show { reference, lang } => {
+            let settings = Settings::load(&paths.config)?;
             let store = open_store(paths)?;
-            let complaint = store
-                .complaint(&reference)?
-                .ok_or(Failure::NotFound { reference })?;
-            println!("{}", complaint.record.to_json());
-            if let Some(reason) = &complaint.quarantine {
-                println!("in quarantine: {reason}");
+            let dossier = dossier::Dossier::load(&store, &reference)?;
+            let status_file = publisher.path_for(&dossier.complaint.status_key);
+            print!("{}", dossier.show(&settings, lang, &status_file));
+            Ok(())
+        }
+        Command::Attachment {
+            reference,
+            which,
+            out,
+            force,
+        } => {
+            let store = open_store(paths)?;
+            match which {
+                cli::Which::One(number) => {
+                    let bytes = dossier::export_file(&store, &reference, number, &out, force)?;
+                    println!("{bytes} bytes written to {}", out.display());
+                }
+                cli::Which::All => {
+                    let written = dossier::export_files(&store, &reference, &out, force)?;
+                    for path in &written {
+                        println!("{}", path.display());
+                    }
+                    println!("{} file(s) written to {}", written.len(), out.display());
+                }
             }
-            println!(
-                "status file: {}",
-                publisher.path_for(&complaint.status_key).display()
-            );
+            Ok(())
+        }
+        Command::Export {
+            since,
+            format,
+            lang,
+        } => {
+            let settings = Settings::load(&paths.config)?;
+            let text = dossier::export(&open_store(paths)?, &settings, since, format, lang)?;
+            print!("{text}");
             Ok(())
         }
         Command::Republish { all } => {

@@ -221,6 +221,27 @@ pub struct Complaint {
     pub quarantine: Option<String>,
 }
 
+/// One stored file, without its bytes (those are read one at a time when exported).
+#[derive(Debug, Clone)]
+pub struct FiledFile {
+    /// 1-based, in the order the customer attached them: what `attachment REF N` takes.
+    pub number: i64,
+    pub name: String,
+    pub kind: String,
+    pub sha256: String,
+    pub bytes: i64,
+}
+
+/// What the customer sent, as the back office reads it: personal data, never published.
+#[derive(Debug, Clone)]
+pub struct Filed {
+    /// The complaint part as parsed and serialised again (`Submission::to_canonical_json`).
+    pub submission: String,
+    pub pin: Option<String>,
+    pub received_at: Instant,
+    pub files: Vec<FiledFile>,
+}
+
 pub struct Store {
     conn: Connection,
 }
@@ -347,6 +368,48 @@ impl Store {
             )
             .optional()?;
         id.map(|id| load(&self.conn, id)).transpose()
+    }
+
+    /// What the customer sent with complaint `id`: the answers, the PIN, and the files' descriptions.
+    pub fn filed(&self, id: i64) -> Result<Filed> {
+        let (submission, pin, received_at): (String, Option<String>, i64) = self.conn.query_row(
+            "SELECT submission, pin, received_at FROM complaints WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let mut statement = self.conn.prepare(
+            "SELECT position, name, kind, sha256, length(content) FROM attachments
+             WHERE complaint_id = ?1 ORDER BY position",
+        )?;
+        let files = statement
+            .query_map([id], |r| {
+                Ok(FiledFile {
+                    number: r.get::<_, i64>(0)? + 1,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    sha256: r.get(3)?,
+                    bytes: r.get(4)?,
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(Filed {
+            submission,
+            pin,
+            received_at: Instant::from_unix_seconds(received_at),
+            files,
+        })
+    }
+
+    /// The bytes of file `number` (1-based) of complaint `id`, if it has one by that number.
+    pub fn file_content(&self, id: i64, number: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
+                params![id, number - 1],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Every complaint not held in quarantine, oldest first.
