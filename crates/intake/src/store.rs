@@ -667,6 +667,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             next_step,
             deadlines,
             outcome,
+            replies: Vec::new(),
         },
     })
 }
