@@ -14,12 +14,12 @@ use complaint_domain::calendar::Date;
 use complaint_domain::draft::{Channel, Outcome};
 use complaint_domain::i18n::{Locale, Msg};
 use complaint_domain::instant::{Instant, Zone};
-use complaint_domain::status::Stage;
+use complaint_domain::status::{ReplyKind, Stage};
 use complaint_domain::submission::Submission;
 use serde_json::{json, Value};
 
 use crate::settings::Settings;
-use crate::store::{decision_name, Complaint, Filed, Store, StoreError};
+use crate::store::{decision_name, Complaint, FileSource, Filed, Store, StoreError, StoredReply};
 
 /// Why a complaint or its files could not be shown or written out.
 #[derive(Debug)]
@@ -184,6 +184,17 @@ pub struct Dossier {
     pub complaint: Complaint,
     pub filed: Filed,
     pub submission: Submission,
+    /// The customer's replies, oldest first.
+    pub replies: Vec<StoredReply>,
+}
+
+fn reply_words(kind: ReplyKind, stars: Option<u8>) -> String {
+    match kind {
+        ReplyKind::Information => "added information".into(),
+        ReplyKind::Resolved => "confirmed: this resolves it".into(),
+        ReplyKind::NotSatisfied => "not satisfied (reopened)".into(),
+        ReplyKind::Rating => format!("rated {}/5", stars.unwrap_or(0)),
+    }
 }
 
 impl Dossier {
@@ -205,10 +216,12 @@ impl Dossier {
                     problem: problem.to_string(),
                 }
             })?;
+        let replies = store.replies(complaint.id)?;
         Ok(Dossier {
             complaint,
             filed,
             submission,
+            replies,
         })
     }
 
@@ -320,12 +333,17 @@ impl Dossier {
         for file in &self.filed.files {
             let _ = writeln!(
                 out,
-                "  {:>2}  {}  {}  {} bytes  sha256 {}",
+                "  {:>2}  {}  {}  {} bytes  sha256 {}{}",
                 file.number,
                 one_line(&file.name),
                 one_line(&file.kind),
                 file.bytes,
-                one_line(&file.sha256)
+                one_line(&file.sha256),
+                if matches!(file.source, FileSource::Reply { .. }) {
+                    "  (added in a reply)"
+                } else {
+                    ""
+                }
             );
         }
         let _ = writeln!(out);
@@ -355,6 +373,36 @@ impl Dossier {
                     .map(|r| format!(" ({})", one_line(r)))
                     .unwrap_or_default()
             );
+        }
+        if !self.replies.is_empty() {
+            let unread = self.replies.iter().filter(|r| r.unread).count();
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "Conversation ({} from the customer, {unread} new)",
+                self.replies.len()
+            );
+            for reply in &self.replies {
+                let _ = writeln!(
+                    out,
+                    "  {}  {}{}",
+                    reply.at,
+                    reply_words(reply.kind, reply.stars),
+                    if reply.unread { "  NEW" } else { "" }
+                );
+                for line in reply
+                    .text
+                    .as_deref()
+                    .map(terminal_safe)
+                    .unwrap_or_default()
+                    .lines()
+                {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
+        }
+        if let Some(stars) = record.rating() {
+            let _ = writeln!(out, "Rating: {stars}/5");
         }
         if let Some(outcome) = &record.outcome {
             let _ = writeln!(
@@ -396,6 +444,14 @@ impl Dossier {
                 }))
                 .collect::<Vec<_>>(),
             "history": record.history,
+            "replies": self
+                .replies
+                .iter()
+                .map(|r| json!({
+                    "kind": r.kind.as_str(), "at": r.at.to_string(), "text": r.text, "stars": r.stars
+                }))
+                .collect::<Vec<_>>(),
+            "rating": record.rating(),
         })
     }
 
@@ -602,12 +658,13 @@ pub fn export_file(
         number,
         count: dossier.filed.files.len(),
     };
-    if number < 1 {
-        return Err(no_such());
-    }
-    let bytes = store
-        .file_content(dossier.complaint.id, number)?
+    let file = dossier
+        .filed
+        .files
+        .iter()
+        .find(|f| f.number == number)
         .ok_or_else(no_such)?;
+    let bytes = store.file_bytes(file.source)?.ok_or_else(no_such)?;
     write_private(out, &bytes, force)?;
     Ok(bytes.len() as i64)
 }
@@ -625,11 +682,11 @@ pub fn export_files(
         path: dir.to_owned(),
         source,
     })?;
-    let targets: Vec<(i64, PathBuf)> = dossier
+    let targets: Vec<(FileSource, PathBuf)> = dossier
         .filed
         .files
         .iter()
-        .map(|f| (f.number, dir.join(safe_file_name(&f.name, f.number))))
+        .map(|f| (f.source, dir.join(safe_file_name(&f.name, f.number))))
         .collect();
     if !force {
         if let Some((_, taken)) = targets
@@ -642,10 +699,8 @@ pub fn export_files(
         }
     }
     let mut written = Vec::new();
-    for (number, path) in targets {
-        let bytes = store
-            .file_content(dossier.complaint.id, number)?
-            .unwrap_or_default();
+    for (source, path) in targets {
+        let bytes = store.file_bytes(source)?.unwrap_or_default();
         write_private(&path, &bytes, force)?;
         written.push(path);
     }

@@ -106,6 +106,15 @@ impl Intake {
         &self.settings
     }
 
+    /// The one connection, for the replies' handling (`crate::replies`), which follows the same rules.
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    pub(crate) fn publisher(&self) -> &Publisher {
+        &self.publisher
+    }
+
     /// `None` while another request with this key is still being received.
     pub fn claim(self: &Arc<Self>, key: &str) -> Option<Claim> {
         lock(&self.in_flight).insert(key.to_owned()).then(|| Claim {

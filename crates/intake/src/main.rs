@@ -12,6 +12,7 @@ mod intake;
 mod log;
 mod private_files;
 mod publish;
+mod replies;
 mod settings;
 mod store;
 mod uploads;
@@ -178,6 +179,8 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             let dossier = dossier::Dossier::load(&store, &reference)?;
             let status_file = publisher.path_for(&dossier.complaint.status_key);
             print!("{}", dossier.show(&settings, lang, &status_file));
+            // Shown is read: `list` puts complaints with replies nobody has seen first.
+            store.mark_replies_read(dossier.complaint.id, zone::now())?;
             Ok(())
         }
         Command::Attachment {

@@ -9,8 +9,8 @@ use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
 use complaint_domain::instant::Instant;
 use complaint_domain::status::{
-    DeadlineStep, DecidedOutcome, Decision, SetDeadline, Stage, StageEntry, StatusRecord,
-    STATUS_SCHEMA,
+    DeadlineStep, DecidedOutcome, Decision, ReplyEntry, ReplyKind, SetDeadline, Stage, StageEntry,
+    StatusRecord, STATUS_SCHEMA,
 };
 use complaint_domain::tracking::normalise_reference;
 use rusqlite::{
@@ -82,6 +82,39 @@ CREATE TABLE idempotency_keys (
 -- back office releases it: a real customer is never silently lost, and a bot learns nothing. (From this version
 -- on, `submission` holds the complaint as parsed and serialised again, not the bytes as sent.)
 ALTER TABLE complaints ADD COLUMN quarantine TEXT;
+"#,
+    r#"
+-- What customers sent on their filed complaints (docs/replies.md): information, "resolves it", "not
+-- satisfied" with a reason, a rating. Their words and files are personal data and stay here; the status file
+-- shows only that they replied. read_at is NULL until `show` has shown the reply to the back office.
+CREATE TABLE replies (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    text          TEXT,
+    stars         INTEGER,
+    read_at       INTEGER
+);
+CREATE INDEX replies_by_complaint ON replies (complaint_id, id);
+CREATE TABLE reply_files (
+    reply_id      INTEGER NOT NULL REFERENCES replies(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    content       BLOB NOT NULL,
+    PRIMARY KEY (reply_id, position)
+);
+-- A reply's Idempotency-Key with its first answer, kept as long as the complaint, as for filing.
+CREATE TABLE reply_keys (
+    key           TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    status        INTEGER NOT NULL,
+    body          TEXT NOT NULL,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    created_at    INTEGER NOT NULL
+);
 "#,
 ];
 
@@ -221,11 +254,20 @@ pub struct Complaint {
     pub quarantine: Option<String>,
 }
 
+/// Where a stored file's bytes are: with the complaint, or with one of the customer's replies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileSource {
+    Complaint { complaint_id: i64, position: i64 },
+    Reply { reply_id: i64, position: i64 },
+}
+
 /// One stored file, without its bytes (those are read one at a time when exported).
 #[derive(Debug, Clone)]
 pub struct FiledFile {
-    /// 1-based, in the order the customer attached them: what `attachment REF N` takes.
+    /// 1-based: the complaint's files in the order attached, then those of each reply in turn. What
+    /// `attachment REF N` takes.
     pub number: i64,
+    pub source: FileSource,
     pub name: String,
     pub kind: String,
     pub sha256: String,
@@ -240,6 +282,42 @@ pub struct Filed {
     pub pin: Option<String>,
     pub received_at: Instant,
     pub files: Vec<FiledFile>,
+}
+
+/// One reply as the back office reads it.
+#[derive(Debug, Clone)]
+pub struct StoredReply {
+    pub kind: ReplyKind,
+    pub at: Instant,
+    /// The information, the reason for not being satisfied, or the rating's comment.
+    pub text: Option<String>,
+    pub stars: Option<u8>,
+    /// Not yet shown by `show`.
+    pub unread: bool,
+}
+
+/// Everything one accepted reply writes, in one transaction.
+pub struct NewReply<'a> {
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+    pub complaint_id: i64,
+    pub seen_revision: i64,
+    /// The status after the reply, by the domain's rules.
+    pub record: &'a StatusRecord,
+    pub kind: ReplyKind,
+    pub at: Instant,
+    pub text: Option<&'a str>,
+    pub stars: Option<u8>,
+    pub files: Vec<NewAttachment<'a>>,
+    pub answer_status: u16,
+    pub answer_body: &'a str,
+}
+
+#[derive(Debug)]
+pub enum Replied {
+    New,
+    /// The key was recorded meanwhile (another process); its answer stands.
+    KeyTaken(StoredAnswer),
 }
 
 pub struct Store {
@@ -383,8 +461,13 @@ impl Store {
         )?;
         let files = statement
             .query_map([id], |r| {
+                let position: i64 = r.get(0)?;
                 Ok(FiledFile {
-                    number: r.get::<_, i64>(0)? + 1,
+                    number: position + 1,
+                    source: FileSource::Complaint {
+                        complaint_id: id,
+                        position,
+                    },
                     name: r.get(1)?,
                     kind: r.get(2)?,
                     sha256: r.get(3)?,
@@ -392,6 +475,31 @@ impl Store {
                 })
             })?
             .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut files = files;
+        let mut statement = self.conn.prepare(
+            "SELECT f.reply_id, f.position, f.name, f.kind, f.sha256, length(f.content)
+             FROM reply_files f JOIN replies r ON r.id = f.reply_id
+             WHERE r.complaint_id = ?1 ORDER BY r.id, f.position",
+        )?;
+        let from_replies = statement
+            .query_map([id], |r| {
+                Ok(FiledFile {
+                    number: 0,
+                    source: FileSource::Reply {
+                        reply_id: r.get(0)?,
+                        position: r.get(1)?,
+                    },
+                    name: r.get(2)?,
+                    kind: r.get(3)?,
+                    sha256: r.get(4)?,
+                    bytes: r.get(5)?,
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        for mut file in from_replies {
+            file.number = files.len() as i64 + 1;
+            files.push(file);
+        }
         Ok(Filed {
             submission,
             pin,
@@ -400,16 +508,160 @@ impl Store {
         })
     }
 
-    /// The bytes of file `number` (1-based) of complaint `id`, if it has one by that number.
-    pub fn file_content(&self, id: i64, number: i64) -> Result<Option<Vec<u8>>> {
+    /// The bytes of one stored file.
+    pub fn file_bytes(&self, source: FileSource) -> Result<Option<Vec<u8>>> {
+        let found = match source {
+            FileSource::Complaint {
+                complaint_id,
+                position,
+            } => self.conn.query_row(
+                "SELECT content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
+                params![complaint_id, position],
+                |r| r.get(0),
+            ),
+            FileSource::Reply { reply_id, position } => self.conn.query_row(
+                "SELECT content FROM reply_files WHERE reply_id = ?1 AND position = ?2",
+                params![reply_id, position],
+                |r| r.get(0),
+            ),
+        };
+        Ok(found.optional()?)
+    }
+
+    /// The customer's replies to complaint `id`, oldest first.
+    pub fn replies(&self, id: i64) -> Result<Vec<StoredReply>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, kind, at, text, stars, read_at FROM replies WHERE complaint_id = ?1 ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<u8>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(_, kind, at, text, stars, read_at)| {
+                Ok(StoredReply {
+                    kind: ReplyKind::parse(&kind).ok_or_else(|| corrupt("reply kind", &kind))?,
+                    at: Instant::from_unix_seconds(at),
+                    text,
+                    stars,
+                    unread: read_at.is_none(),
+                })
+            })
+            .collect()
+    }
+
+    /// Marks the replies to complaint `id` as read by the back office.
+    pub fn mark_replies_read(&self, id: i64, at: Instant) -> Result<()> {
+        self.conn.execute(
+            "UPDATE replies SET read_at = ?2 WHERE complaint_id = ?1 AND read_at IS NULL",
+            params![id, at.unix_seconds()],
+        )?;
+        Ok(())
+    }
+
+    /// How many replies to each complaint the back office has not seen yet.
+    pub fn unread_replies(&self) -> Result<std::collections::HashMap<i64, i64>> {
+        let mut statement = self.conn.prepare(
+            "SELECT complaint_id, COUNT(*) FROM replies WHERE read_at IS NULL GROUP BY complaint_id",
+        )?;
+        let counts = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(counts)
+    }
+
+    pub fn reply_answer_for(&self, key: &str) -> Result<Option<StoredAnswer>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
-                params![id, number - 1],
-                |r| r.get(0),
+                "SELECT fingerprint, status, body FROM reply_keys WHERE key = ?1",
+                [key],
+                |r| {
+                    Ok(StoredAnswer {
+                        fingerprint: r.get(0)?,
+                        status: r.get(1)?,
+                        body: r.get(2)?,
+                    })
+                },
             )
             .optional()?)
+    }
+
+    /// Records a reply with its key and first answer and the status it leads to, in one transaction;
+    /// refused ([`StoreError::Conflict`]) if the complaint changed since `seen_revision` was read.
+    pub fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied> {
+        let tx = self.write()?;
+        if let Some(answer) = tx
+            .query_row(
+                "SELECT fingerprint, status, body FROM reply_keys WHERE key = ?1",
+                [new.key],
+                |r| {
+                    Ok(StoredAnswer {
+                        fingerprint: r.get(0)?,
+                        status: r.get(1)?,
+                        body: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?
+        {
+            return Ok(Replied::KeyTaken(answer));
+        }
+        let revision: i64 = tx.query_row(
+            "SELECT revision FROM complaints WHERE id = ?1",
+            [new.complaint_id],
+            |r| r.get(0),
+        )?;
+        if revision != new.seen_revision {
+            return Err(StoreError::Conflict);
+        }
+        write_status(&tx, new.complaint_id, new.record)?;
+        let at = new.at.unix_seconds();
+        tx.execute(
+            "INSERT INTO replies (complaint_id, kind, at, text, stars) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![new.complaint_id, new.kind.as_str(), at, new.text, new.stars],
+        )?;
+        let reply_id = tx.last_insert_rowid();
+        for (position, file) in new.files.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO reply_files (reply_id, position, name, kind, sha256, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    reply_id,
+                    position as i64,
+                    file.name,
+                    file.kind,
+                    file.sha256,
+                    file.content
+                ],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO reply_keys (key, fingerprint, status, body, complaint_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                new.key,
+                new.fingerprint,
+                new.answer_status,
+                new.answer_body,
+                new.complaint_id,
+                at
+            ],
+        )?;
+        tx.execute(
+            "UPDATE complaints SET revision = revision + 1 WHERE id = ?1",
+            [new.complaint_id],
+        )?;
+        tx.commit()?;
+        Ok(Replied::New)
     }
 
     /// Every complaint not held in quarantine, oldest first.
@@ -644,6 +896,26 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let mut statement =
+        conn.prepare("SELECT kind, at, stars FROM replies WHERE complaint_id = ?1 ORDER BY id")?;
+    let replies = statement
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<u8>>(2)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(kind, at, stars)| {
+            Ok(ReplyEntry {
+                kind: ReplyKind::parse(&kind).ok_or_else(|| corrupt("reply kind", &kind))?,
+                at: Instant::from_unix_seconds(at),
+                stars,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let outcome = decision
         .map(|d| {
             Ok::<_, StoreError>(DecidedOutcome {
@@ -667,7 +939,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             next_step,
             deadlines,
             outcome,
-            replies: Vec::new(),
+            replies,
         },
     })
 }
@@ -887,7 +1159,7 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
         assert_eq!(found.quarantine, None);
         assert_eq!(store.all().unwrap().len(), 1);

@@ -10,6 +10,7 @@ mod guard;
 pub mod pace;
 mod policy;
 mod proxy;
+mod replies;
 mod uploads;
 
 use std::convert::Infallible;
@@ -94,6 +95,9 @@ struct AppState {
     per_address: Arc<conn::Slots>,
     uploads_store: Option<Arc<crate::uploads::Uploads>>,
     upload_limiter: Arc<RateLimiter>,
+    /// Replies per client per minute (`--rate-limit`, counted apart from complaints): every reply, a wrong
+    /// proof too, so guessing proofs costs the same minute as sending.
+    reply_limiter: Arc<RateLimiter>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -122,7 +126,14 @@ fn router(state: AppState) -> Router {
             &endpoint,
             post(complaints::receive).options(complaints::preflight),
         )
-        .route(&status_route, get(files::status));
+        .route(&status_route, get(files::status))
+        .route(
+            &format!(
+                "{}/{{reference}}/{{action}}",
+                endpoint.trim_end_matches('/')
+            ),
+            post(replies::receive).options(replies::preflight),
+        );
     if let (Some(route), Some(_)) = (uploads_route, &state.uploads_store) {
         router = router.route(
             &route,
@@ -193,6 +204,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         per_address: conn::Slots::new(UPLOADS_PER_ADDRESS),
         uploads_store: options.uploads.clone(),
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
+        reply_limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
         intake,
     };
     if let Some(uploads) = options.uploads.clone() {
