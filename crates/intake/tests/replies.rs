@@ -145,8 +145,9 @@ fn a_wrong_proof_the_status_file_name_or_an_unknown_reference_get_one_neutral_an
 fn information_with_a_file_is_kept_shown_to_the_back_office_and_published_without_its_words() {
     let dir = TempDir::new("replies-info");
     let server = Server::start(&dir, &["--rate-limit", "100"], &[]);
+    // Filed first, so its acknowledgement falls due first: only an unread reply puts the other above it.
+    let other = file(&server, "info-0");
     let reference = file(&server, "info-1");
-    let other = file(&server, "info-2");
     let photo = jpeg(3000);
     let hash = sha256_hex(&photo);
     let mut upload = patch_head(&server.addr, &hash, 0, photo.len() as u64, photo.len());
@@ -234,6 +235,28 @@ fn information_with_a_file_is_kept_shown_to_the_back_office_and_published_withou
         "{list}"
     );
     assert!(rows[1].starts_with(&other), "{list}");
+    // Overdue still comes first: a promise already broken.
+    cli_ok(
+        &dir,
+        &[
+            "extend",
+            &other,
+            "--step",
+            "acknowledge",
+            "--due",
+            "2020-01-01",
+        ],
+    );
+    let list = cli_ok(&dir, &["list"]);
+    let rows: Vec<&str> = list.lines().filter(|l| l.starts_with("CMP-")).collect();
+    assert!(
+        rows[0].starts_with(&other) && rows[0].contains("OVERDUE"),
+        "{list}"
+    );
+    assert!(
+        rows[1].starts_with(&reference) && rows[1].contains("1 new"),
+        "{list}"
+    );
     let shown = cli_ok(&dir, &["show", &reference]);
     for expected in [
         "Conversation (1 from the customer, 1 new)",
