@@ -317,7 +317,7 @@ impl fmt::Display for StatusProblem {
 }
 
 /// A change the organisation makes to a complaint's public status: the one rulebook for the back office,
-/// the tracker and, later, the customer's own replies.
+/// the tracker and the customer's own replies ([`StatusRecord::replied`] reopens through it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusChange {
     /// Moves to `stage` with a public message. `next_step` replaces the previous one, and `None` clears it, so
