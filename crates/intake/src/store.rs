@@ -1139,6 +1139,94 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_is_recorded_once_per_key_and_refused_on_a_stale_revision() {
+        let mut store = Store::open(&temp_db("reply")).unwrap();
+        store.record(&complaint("k1", "CMP-AAAA-BBBB")).unwrap();
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        let at = found.record.updated_at.plus_seconds(60);
+        let record = found
+            .record
+            .replied(complaint_domain::status::CustomerReply::Information, at, 14)
+            .unwrap();
+        let reply = |key: &'static str, seen: i64| NewReply {
+            key,
+            fingerprint: "fp",
+            complaint_id: found.id,
+            seen_revision: seen,
+            record: &record,
+            kind: ReplyKind::Information,
+            at,
+            text: Some("More."),
+            stars: None,
+            files: vec![NewAttachment {
+                name: "b.pdf",
+                kind: "application/pdf",
+                sha256: "01",
+                content: b"%PDF-1.7",
+            }],
+            answer_status: 201,
+            answer_body: "{}",
+        };
+        assert!(matches!(
+            store.reply(&reply("r1", found.revision)).unwrap(),
+            Replied::New
+        ));
+        assert!(matches!(
+            store.reply(&reply("r1", found.revision)).unwrap(),
+            Replied::KeyTaken(_)
+        ));
+        assert!(matches!(
+            store.reply(&reply("r2", found.revision)),
+            Err(StoreError::Conflict)
+        ));
+        let back = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert_eq!(back.record.replies, record.replies);
+        assert_eq!(store.unread_replies().unwrap().get(&found.id), Some(&1));
+        let filed = store.filed(found.id).unwrap();
+        assert_eq!(
+            filed.files.len(),
+            2,
+            "the complaint's file, then the reply's"
+        );
+        assert_eq!(filed.files[1].number, 2);
+        assert_eq!(
+            store.file_bytes(filed.files[1].source).unwrap().as_deref(),
+            Some(&b"%PDF-1.7"[..])
+        );
+        store.mark_replies_read(found.id, at).unwrap();
+        assert!(store.unread_replies().unwrap().is_empty());
+        assert!(!store.replies(found.id).unwrap()[0].unread);
+    }
+
+    #[test]
+    fn a_version_2_database_moves_to_version_3_with_no_replies() {
+        let path = temp_db("v2");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, status_key,
+                                     updated_at)
+             VALUES ('CMP-AAAA-BBBB', 'CMPAAAABBBB', 'delivery', 'en', 0, '{}', 'ab', 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO stages (complaint_id, seq, stage, at) VALUES (1, 0, 'received', 0)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 3);
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert!(found.record.replies.is_empty());
+        assert!(store.replies(found.id).unwrap().is_empty());
+    }
+
+    #[test]
     fn a_version_1_database_moves_to_version_2_and_its_complaints_are_not_held() {
         let path = temp_db("v1");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -465,6 +465,16 @@ fn replies_follow_the_stage_rules_and_the_status_shows_them_without_the_customer
         "rating_final",
     );
 
+    // The CRM export carries the conversation with its words; the status file never does.
+    let exported: Value = serde_json::from_str(&cli_ok(
+        &dir,
+        &["export", "--since", "2020-01-01", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(exported[0]["rating"], json!(5));
+    assert_eq!(exported[0]["replies"][0]["kind"], json!("not_satisfied"));
+    assert_eq!(exported[0]["replies"][0]["text"], json!(reason));
+
     let shown = cli_ok(&dir, &["show", &reference]);
     for expected in [
         "not satisfied (reopened)",
