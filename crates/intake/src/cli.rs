@@ -11,6 +11,7 @@ use complaint_domain::status::{DeadlineStep, Decision, Stage};
 use complaint_domain::i18n::Locale;
 
 use crate::dossier::ExportFormat;
+use crate::mail::MailSettings;
 use crate::store::parse_decision;
 
 pub const USAGE: &str = "\
@@ -41,6 +42,9 @@ EVERY COMMAND
   --config FILE    the organisation's config.json   (default public/api/v1/config.json)
   --db FILE        the SQLite database              (default var/intake.sqlite3)
   --publish DIR    where status files are written   (default var/status)
+  --smtp-relay HOST:PORT --mail-from ADDRESS [--org-inbox ADDRESS] [--org-lang en|ko|pl]
+  [--public-url URL]  mail customers on stage changes and the organisation on new complaints and
+                   replies (queued by any command, sent by serve); no mail without --smtp-relay
 
 serve prints its address (http://127.0.0.1:PORT) as the first line on stdout; logs go to stderr.
 See docs/intake.md.";
@@ -49,6 +53,8 @@ pub struct Paths {
     pub config: PathBuf,
     pub db: PathBuf,
     pub publish: PathBuf,
+    /// Mail through a relay; `None` without `--smtp-relay`, and then nothing is mailed.
+    pub mail: Option<MailSettings>,
 }
 
 pub struct Serve {
@@ -204,10 +210,14 @@ impl Words {
 
     /// The organisation's language for labels, `en` unless `--lang` says otherwise.
     fn lang(&mut self) -> Result<Locale, String> {
-        match self.take("--lang") {
+        self.lang_named("--lang")
+    }
+
+    fn lang_named(&mut self, flag: &str) -> Result<Locale, String> {
+        match self.take(flag) {
             None => Ok(Locale::En),
             Some(tag) => Locale::from_tag(&tag)
-                .ok_or_else(|| format!("--lang is en, ko or pl, not \"{tag}\"")),
+                .ok_or_else(|| format!("{flag} is en, ko or pl, not \"{tag}\"")),
         }
     }
 
@@ -245,6 +255,7 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
         publish: words
             .take("--publish")
             .map_or_else(|| default_paths().publish, PathBuf::from),
+        mail: mail_settings(&mut words)?,
     };
     if words.switch("--help") {
         return Ok((paths, Command::Help));
@@ -386,7 +397,33 @@ fn default_paths() -> Paths {
         config: PathBuf::from("public/api/v1/config.json"),
         db: PathBuf::from("var/intake.sqlite3"),
         publish: PathBuf::from("var/status"),
+        mail: None,
     }
+}
+
+/// The mail flags every command takes (the back office queues mail, `serve` sends it).
+fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
+    let relay = words.take("--smtp-relay");
+    let from = words.take("--mail-from");
+    let org_inbox = words.take("--org-inbox");
+    let org_lang = words.lang_named("--org-lang")?;
+    let public_url = words.take("--public-url");
+    let Some(relay) = relay else {
+        return Ok(None);
+    };
+    let (host, port) = relay
+        .rsplit_once(':')
+        .and_then(|(host, port)| Some((host.to_owned(), port.parse::<u16>().ok()?)))
+        .filter(|(host, _)| !host.is_empty())
+        .ok_or_else(|| format!("--smtp-relay takes HOST:PORT, not \"{relay}\""))?;
+    Ok(Some(MailSettings {
+        relay_host: host,
+        relay_port: port,
+        from: from.ok_or("--smtp-relay needs --mail-from ADDRESS")?,
+        org_inbox,
+        org_lang,
+        public_url: public_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
+    }))
 }
 
 /// The longest any timeout or lifetime may be.
@@ -553,6 +590,23 @@ mod tests {
         ));
         assert!(parse(&args("export --since 2026-11-01 --format xml")).is_err());
         assert!(parse(&args("show CMP-1 --lang de")).is_err());
+    }
+
+    #[test]
+    fn mail_is_off_without_a_relay_and_a_relay_needs_a_sender() {
+        assert!(parse(&args("list")).unwrap().0.mail.is_none());
+        let (paths, _) = parse(&args(
+            "list --smtp-relay 127.0.0.1:2525 --mail-from desk@example.com --org-inbox in@example.com",
+        ))
+        .unwrap();
+        let mail = paths.mail.unwrap();
+        assert_eq!(
+            (mail.relay_host.as_str(), mail.relay_port),
+            ("127.0.0.1", 2525)
+        );
+        assert_eq!(mail.org_inbox.as_deref(), Some("in@example.com"));
+        assert!(parse(&args("list --smtp-relay 127.0.0.1:2525")).is_err());
+        assert!(parse(&args("list --smtp-relay nowhere --mail-from a@b.c")).is_err());
     }
 
     #[test]

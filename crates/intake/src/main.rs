@@ -10,6 +10,7 @@ mod http;
 mod ids;
 mod intake;
 mod log;
+mod mail;
 mod private_files;
 mod publish;
 mod replies;
@@ -119,14 +120,13 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 next_step,
                 decision: decision.map(|(decision, summary)| DecidedOutcome { decision, summary }),
             };
-            let record = backoffice::apply(
-                &mut open_store(paths)?,
-                &publisher,
-                &reference,
-                change,
-                zone::now(),
-            )?;
+            let mut store = open_store(paths)?;
+            let record =
+                backoffice::apply(&mut store, &publisher, &reference, change, zone::now())?;
             println!("{} is now \"{}\"", record.reference, stage.as_str());
+            if let Some(mail) = &paths.mail {
+                tell_customer(paths, mail, &store, &record.reference);
+            }
             Ok(())
         }
         Command::Extend {
@@ -226,6 +226,31 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
     }
 }
 
+/// Queues the customer's mail about the change just saved; never fails the command (the change is saved
+/// and published), only says why nothing was queued.
+fn tell_customer(paths: &Paths, mail: &mail::MailSettings, store: &Store, reference: &str) {
+    let queued = (|| -> Result<(), Failure> {
+        let settings = Settings::load(&paths.config)?;
+        let dossier = dossier::Dossier::load(store, reference)?;
+        let email = dossier.submission.contact.email.clone();
+        mail::enqueue(
+            store,
+            dossier.complaint.id,
+            mail::customer_update(
+                &settings,
+                mail,
+                &dossier.complaint,
+                email.as_deref(),
+                zone::now(),
+            ),
+        );
+        Ok(())
+    })();
+    if let Err(e) = queued {
+        eprintln!("complaint-intake: {reference}: the customer's mail was not queued: {e}");
+    }
+}
+
 fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
     let store = open_store(paths)?;
@@ -237,6 +262,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         intake::Options {
             min_fill_seconds: options.min_fill_seconds,
             crash_after_commit,
+            mail: paths.mail.clone(),
         },
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
@@ -271,6 +297,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             idle_timeout: options.idle_timeout,
             connection_lifetime: options.connection_lifetime,
             trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
+            mail: paths.mail.clone(),
         },
         intake,
     )?)

@@ -389,6 +389,13 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
             if let Err(e) = publish::publish_complaint(&store, intake.publisher(), &saved) {
                 crate::log!("{reference}: reply stored but its status file was not written: {e}");
             }
+            let what = match kind {
+                ReplyKind::Information => "The customer added information",
+                ReplyKind::Resolved => "The customer confirmed the response resolves it",
+                ReplyKind::NotSatisfied => "The customer is not satisfied (reopened)",
+                ReplyKind::Rating => "The customer rated it",
+            };
+            intake.mail_organisation(&store, &saved, what);
         }
         Ok(None) => crate::log!("{reference}: reply stored but not found to publish"),
         Err(e) => crate::log!("{reference}: reply stored but not read back to publish: {e}"),

@@ -116,6 +116,23 @@ CREATE TABLE reply_keys (
     created_at    INTEGER NOT NULL
 );
 "#,
+    r#"
+-- Mail waiting for the relay (docs/intake.md, Mail): added by whoever has news, sent by `serve` in the
+-- background, tried again after next_at until sent_at is set. Kept after sending, with the complaint.
+CREATE TABLE mail_outbox (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    to_addr       TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_at       INTEGER NOT NULL,
+    sent_at       INTEGER,
+    last_error    TEXT
+);
+CREATE INDEX mail_due ON mail_outbox (next_at) WHERE sent_at IS NULL;
+"#,
 ];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
@@ -318,6 +335,14 @@ pub enum Replied {
     New,
     /// The key was recorded meanwhile (another process); its answer stands.
     KeyTaken(StoredAnswer),
+}
+
+/// A mail in the outbox, due to be sent.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub attempts: i64,
+    pub outgoing: crate::mail::Outgoing,
 }
 
 pub struct Store {
@@ -662,6 +687,64 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(Replied::New)
+    }
+
+    pub fn enqueue_mail(
+        &self,
+        complaint_id: i64,
+        mail: &crate::mail::Outgoing,
+        now: Instant,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO mail_outbox (complaint_id, to_addr, subject, body, created_at, next_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![
+                complaint_id,
+                mail.to,
+                mail.subject,
+                mail.body,
+                now.unix_seconds()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Unsent mail whose time has come, oldest first, at most `limit`.
+    pub fn due_mail(&self, now: Instant, max_attempts: i64, limit: i64) -> Result<Vec<QueuedMail>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, attempts, to_addr, subject, body FROM mail_outbox
+             WHERE sent_at IS NULL AND next_at <= ?1 AND attempts < ?2 ORDER BY id LIMIT ?3",
+        )?;
+        let due = statement
+            .query_map(params![now.unix_seconds(), max_attempts, limit], |r| {
+                Ok(QueuedMail {
+                    id: r.get(0)?,
+                    attempts: r.get(1)?,
+                    outgoing: crate::mail::Outgoing {
+                        to: r.get(2)?,
+                        subject: r.get(3)?,
+                        body: r.get(4)?,
+                    },
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(due)
+    }
+
+    pub fn mail_sent(&self, id: i64, now: Instant) -> Result<()> {
+        self.conn.execute(
+            "UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
+            params![id, now.unix_seconds()],
+        )?;
+        Ok(())
+    }
+
+    pub fn mail_failed(&self, id: i64, attempts: i64, next_at: Instant, error: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE mail_outbox SET attempts = ?2, next_at = ?3, last_error = ?4 WHERE id = ?1",
+            params![id, attempts, next_at.unix_seconds(), error],
+        )?;
+        Ok(())
     }
 
     /// Every complaint not held in quarantine, oldest first.
@@ -1220,7 +1303,7 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
         assert!(found.record.replies.is_empty());
         assert!(store.replies(found.id).unwrap().is_empty());

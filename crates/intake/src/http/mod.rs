@@ -55,6 +55,8 @@ pub struct ServeOptions {
     /// After this, a connection takes no new request and is closed once the current answer is out.
     pub connection_lifetime: Duration,
     pub trusted_proxies: TrustedProxies,
+    /// The relay the mail outbox is sent through; `None` sends nothing.
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 /// Complaint bodies read at once. Each may hold every file at its size limit in memory, so this, not the
@@ -220,6 +222,9 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
                 .await;
             }
         });
+    }
+    if let Some(mail) = options.mail.clone() {
+        tokio::spawn(crate::mail::run_outbox(Arc::clone(&state.intake), mail));
     }
     let front = Arc::new(Front {
         router: router(state.clone()),
