@@ -534,3 +534,32 @@ fn ten_thousand_replies_from_one_address_are_held_to_the_rate_limit_and_others_s
     assert_eq!(right.status, 201, "{}", right.text());
     assert_eq!(dir.count("replies"), 1);
 }
+
+#[test]
+fn files_on_a_service_without_uploads_are_refused_for_good_not_waited_on() {
+    let dir = TempDir::new("replies-no-uploads");
+    let mut config: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.config()).unwrap()).unwrap();
+    config["submission"]
+        .as_object_mut()
+        .unwrap()
+        .remove("uploads");
+    std::fs::write(dir.config(), config.to_string()).unwrap();
+    let server = Server::start(&dir, &["--rate-limit", "100"], &[]);
+    let reference = file(&server, "noup-1");
+    let refused = reply(
+        &server,
+        &reference,
+        "information",
+        Some(&proof(&reference, EMAIL)),
+        "noup-r",
+        &json!({ "attachments": [{ "name": "a.jpg", "kind": "image/jpeg", "bytes": 10,
+                                   "sha256": sha256_hex(b"a") }] }),
+    );
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (422, "invalid"),
+        "{}",
+        refused.text()
+    );
+}

@@ -118,10 +118,10 @@ async fn uploaded(state: &AppState, body: &ReplyBody) -> Result<Vec<Vec<u8>>, In
     if named.len() > state.intake.settings().config.limits.attachments.max_count {
         return Ok(Vec::new());
     }
-    let store = state
-        .uploads_store
-        .clone()
-        .ok_or(IntakeError::UploadMissing)?;
+    // Without an uploads address a retry could never succeed: a definitive refusal, not a 409 to wait on.
+    let store = state.uploads_store.clone().ok_or_else(|| {
+        IntakeError::Invalid("This service takes no uploads, so a reply cannot carry files.".into())
+    })?;
     tokio::task::spawn_blocking(move || {
         named
             .into_iter()
