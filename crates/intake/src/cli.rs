@@ -43,7 +43,7 @@ EVERY COMMAND
   --db FILE        the SQLite database              (default var/intake.sqlite3)
   --publish DIR    where status files are written   (default var/status)
   --smtp-relay HOST:PORT --mail-from ADDRESS [--org-inbox ADDRESS] [--org-lang en|ko|pl]
-  [--public-url URL]  mail customers on stage changes and the organisation on new complaints and
+  [--public-url URL] [--smtp-timeout 10]  mail customers on stage changes and the organisation on new complaints and
                    replies (queued by any command, sent by serve); no mail without --smtp-relay
 
 serve prints its address (http://127.0.0.1:PORT) as the first line on stdout; logs go to stderr.
@@ -408,6 +408,10 @@ fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
     let org_inbox = words.take("--org-inbox");
     let org_lang = words.lang_named("--org-lang")?;
     let public_url = words.take("--public-url");
+    let timeout: u64 = words.number("--smtp-timeout", 10)?;
+    if !(1..=MAX_SECONDS).contains(&timeout) {
+        return Err(format!("--smtp-timeout is 1 to {MAX_SECONDS} seconds"));
+    }
     let Some(relay) = relay else {
         return Ok(None);
     };
@@ -423,6 +427,7 @@ fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
         org_inbox,
         org_lang,
         public_url: public_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
+        timeout: Duration::from_secs(timeout),
     }))
 }
 

@@ -37,6 +37,8 @@ pub struct MailSettings {
     pub org_lang: Locale,
     /// The site the customer's link opens (`https://complaints.example`).
     pub public_url: String,
+    /// How long the relay may take for one mail before it counts as down (`--smtp-timeout`).
+    pub timeout: Duration,
 }
 
 /// One mail to send.
@@ -214,9 +216,6 @@ fn backoff(attempts: i64) -> i64 {
 /// After this many attempts a mail is left in the outbox, marked, for the operator to look at.
 pub const MAX_ATTEMPTS: i64 = 20;
 
-/// How long the relay may take for one mail before it counts as down.
-const RELAY_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// How often the outbox is looked at. The back office is another process, so a row it adds is found by
 /// looking, not by being told.
 const POLL: Duration = Duration::from_millis(500);
@@ -226,7 +225,7 @@ pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
     let transport: AsyncSmtpTransport<Tokio1Executor> =
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(mail.relay_host.as_str())
             .port(mail.relay_port)
-            .timeout(Some(RELAY_TIMEOUT))
+            .timeout(Some(mail.timeout))
             .build();
     let mut tick = tokio::time::interval(POLL);
     loop {
@@ -246,13 +245,20 @@ pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
         };
         for queued in due {
             let result = match message(&mail.from, &queued.outgoing) {
-                Ok(message) => transport.send(message).await.map(|_| ()).map_err(|e| {
-                    if e.is_permanent() {
-                        SendError::Permanent(e.to_string())
-                    } else {
-                        SendError::Later(e.to_string())
+                // lettre's own timeout covers the connection and each command, not a relay that accepts
+                // and then never greets; the whole exchange is bounded here, so one silent relay cannot
+                // stop the outbox.
+                Ok(message) => {
+                    match tokio::time::timeout(mail.timeout, transport.send(message)).await {
+                        Ok(Ok(_)) => Ok(()),
+                        Ok(Err(e)) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
+                        Ok(Err(e)) => Err(SendError::Later(e.to_string())),
+                        Err(_) => Err(SendError::Later(format!(
+                            "the relay did not finish within {} s",
+                            mail.timeout.as_secs()
+                        ))),
                     }
-                }),
+                }
                 Err(e) => Err(e),
             };
             let now = crate::zone::now();
