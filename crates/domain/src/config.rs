@@ -27,7 +27,29 @@ pub struct OrgConfig {
     pub drafts: DraftPolicy,
     #[serde(default)]
     pub tracking: TrackingConfig,
+    /// What a customer may do on a filed complaint (`docs/replies.md`).
+    #[serde(default)]
+    pub replies: ReplyPolicy,
     pub categories: Vec<Category>,
+}
+
+/// How long a customer may change the rating they gave a closed complaint, counted from their first rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyPolicy {
+    #[serde(default = "default_rating_change_days")]
+    pub rating_change_days: u32,
+}
+
+fn default_rating_change_days() -> u32 {
+    14
+}
+
+impl Default for ReplyPolicy {
+    fn default() -> Self {
+        ReplyPolicy {
+            rating_change_days: default_rating_change_days(),
+        }
+    }
 }
 
 /// Where the tracker finds status files (the scheme: `docs/status.md`).

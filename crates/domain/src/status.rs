@@ -83,11 +83,13 @@ impl Stage {
     }
 
     /// Whether a record may go from `self` to `next`: forwards along the path (steps may be skipped),
-    /// reopening only after closing, and nothing after closing but reopening.
+    /// reopening only after a response or a closing (a customer not satisfied with the response reopens it
+    /// before anyone closes it), and nothing after closing but reopening.
     pub fn may_precede(self, next: Stage) -> bool {
         match (self, next) {
             (_, Stage::Received) => false,
             (Stage::Closed, next) => next == Stage::Reopened,
+            (Stage::Responded, Stage::Reopened) => true,
             (_, Stage::Reopened) => false,
             (current, next) => next.position() > current.position(),
         }
@@ -137,6 +139,122 @@ pub struct DecidedOutcome {
     pub summary: Option<String>,
 }
 
+/// What the customer did on their complaint, as the status file shows it ("You added information", "You
+/// rated 4/5"): never their words, which stay with the organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    /// More text or files.
+    Information,
+    /// "Yes, this resolves my complaint."
+    Resolved,
+    /// "No, I am not satisfied" (with a reason the organisation reads); the complaint is reopened.
+    NotSatisfied,
+    /// Stars from 1 to 5 after it closed; the latest counts.
+    Rating,
+}
+
+impl ReplyKind {
+    pub const ALL: [ReplyKind; 4] = [
+        ReplyKind::Information,
+        ReplyKind::Resolved,
+        ReplyKind::NotSatisfied,
+        ReplyKind::Rating,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyKind::Information => "information",
+            ReplyKind::Resolved => "resolved",
+            ReplyKind::NotSatisfied => "not_satisfied",
+            ReplyKind::Rating => "rating",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ReplyKind> {
+        ReplyKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// One of the customer's own entries in the status file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyEntry {
+    pub kind: ReplyKind,
+    pub at: Instant,
+    /// 1 to 5, for a rating only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stars: Option<u8>,
+}
+
+/// What a customer asks to do on their complaint (their words travel beside it, to the organisation only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerReply {
+    Information,
+    Resolved,
+    NotSatisfied,
+    Rating { stars: u8 },
+}
+
+/// Why a [`CustomerReply`] cannot be made now. Nothing is changed when one is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyRefused {
+    /// Information goes to a complaint still being handled; a closed one is reopened first ("not satisfied").
+    Closed,
+    /// "Resolves it" answers a response: only while the complaint is `responded`; "not satisfied" also
+    /// after it closed.
+    NotResponded { stage: Stage },
+    /// This response was already answered ("resolves it" twice).
+    AlreadyAnswered,
+    /// A rating is for a closed complaint.
+    NotClosed { stage: Stage },
+    /// The rating was given more than the organisation's days ago and can no longer be changed.
+    RatingFinal { days: u32 },
+    /// Stars outside 1 to 5.
+    Stars(u8),
+    /// The record itself breaks the rules (a damaged copy): it is not changed further.
+    Broken(StatusProblem),
+}
+
+impl ReplyRefused {
+    /// Stable across releases and languages (`docs/replies.md`): clients branch on this.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReplyRefused::Closed => "complaint_closed",
+            ReplyRefused::NotResponded { .. } => "not_responded",
+            ReplyRefused::AlreadyAnswered => "already_answered",
+            ReplyRefused::NotClosed { .. } => "not_closed",
+            ReplyRefused::RatingFinal { .. } => "rating_final",
+            ReplyRefused::Stars(_) => "invalid",
+            ReplyRefused::Broken(_) => "unavailable",
+        }
+    }
+}
+
+impl fmt::Display for ReplyRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplyRefused::Closed => f.write_str("This complaint is closed. If you are not satisfied, say so, and it will be reopened."),
+            ReplyRefused::NotResponded { stage } => write!(
+                f,
+                "This can be said once the organisation has responded; the complaint is \"{}\".",
+                stage.as_str()
+            ),
+            ReplyRefused::AlreadyAnswered => f.write_str("You have already answered this response."),
+            ReplyRefused::NotClosed { stage } => write!(
+                f,
+                "A complaint can be rated once it is closed; this one is \"{}\".",
+                stage.as_str()
+            ),
+            ReplyRefused::RatingFinal { days } => write!(
+                f,
+                "A rating can be changed within {days} days of giving it, and that time has passed."
+            ),
+            ReplyRefused::Stars(n) => write!(f, "A rating is 1 to 5 stars, not {n}."),
+            ReplyRefused::Broken(problem) => write!(f, "The complaint's status is damaged ({problem})."),
+        }
+    }
+}
+
 /// A complaint's public status. It holds no personal data: no name, no contact details, no description.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusRecord {
@@ -154,6 +272,10 @@ pub struct StatusRecord {
     pub deadlines: Vec<SetDeadline>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<DecidedOutcome>,
+    /// The customer's own entries, oldest first, without their words. Optional in the file, so a status
+    /// file from before replies reads unchanged, and a reader that does not know this field ignores it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<ReplyEntry>,
 }
 
 /// Why a status file cannot be shown.
@@ -195,7 +317,7 @@ impl fmt::Display for StatusProblem {
 }
 
 /// A change the organisation makes to a complaint's public status: the one rulebook for the back office,
-/// the tracker and, later, the customer's own replies.
+/// the tracker and the customer's own replies ([`StatusRecord::replied`] reopens through it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatusChange {
     /// Moves to `stage` with a public message. `next_step` replaces the previous one, and `None` clears it, so
@@ -289,6 +411,17 @@ struct Published {
     deadlines: Vec<SetDeadline>,
     #[serde(default)]
     outcome: Option<DecidedOutcome>,
+    #[serde(default)]
+    replies: Vec<PublishedReply>,
+}
+
+/// A customer's entry as published, before its kind is checked.
+#[derive(Deserialize)]
+struct PublishedReply {
+    kind: String,
+    at: Instant,
+    #[serde(default)]
+    stars: Option<u8>,
 }
 
 impl StatusRecord {
@@ -340,6 +473,24 @@ impl StatusRecord {
             next_step: published.next_step.filter(|m| !m.trim().is_empty()),
             deadlines: published.deadlines,
             outcome: published.outcome,
+            // A kind this build does not know (a later version's) is left out rather than failing the
+            // whole file: the stages are what the tracker must show.
+            replies: published
+                .replies
+                .into_iter()
+                .filter_map(|r| {
+                    let kind = ReplyKind::parse(&r.kind)?;
+                    let stars = match kind {
+                        ReplyKind::Rating => Some(r.stars.filter(|s| (1..=5).contains(s))?),
+                        _ => None,
+                    };
+                    Some(ReplyEntry {
+                        kind,
+                        at: r.at,
+                        stars,
+                    })
+                })
+                .collect(),
         };
         record.check()?;
         Ok(record)
@@ -453,6 +604,116 @@ impl StatusRecord {
         Ok(next)
     }
 
+    fn stage(&self) -> Stage {
+        self.current().map_or(Stage::Received, |e| e.stage)
+    }
+
+    /// The rating that counts (the latest), if the customer gave one.
+    pub fn rating(&self) -> Option<u8> {
+        self.replies
+            .iter()
+            .rev()
+            .find(|r| r.kind == ReplyKind::Rating)
+            .and_then(|r| r.stars)
+    }
+
+    /// The record after the customer's `reply`, made at `at`, or why it cannot be made now. The rules:
+    /// information while the complaint is not closed; "resolves it" once per response, while `responded`;
+    /// "not satisfied" on a `responded` or `closed` complaint reopens it (a new round: the decision and its
+    /// date no longer apply, as when the back office reopens); a rating (1 to 5) only when `closed`, changeable
+    /// within `rating_change_days` of the first one, then final.
+    pub fn replied(
+        &self,
+        reply: CustomerReply,
+        at: Instant,
+        rating_change_days: u32,
+    ) -> Result<StatusRecord, ReplyRefused> {
+        self.check().map_err(ReplyRefused::Broken)?;
+        let stage = self.stage();
+        // A clock set back must not date an entry before the last one.
+        let latest = self
+            .history
+            .iter()
+            .map(|e| e.at)
+            .chain(self.replies.iter().map(|r| r.at))
+            .max();
+        let at = latest.map_or(at, |last| at.max(last));
+        let mut next = match reply {
+            CustomerReply::Information => {
+                if stage == Stage::Closed {
+                    return Err(ReplyRefused::Closed);
+                }
+                self.clone()
+            }
+            CustomerReply::Resolved => {
+                if stage != Stage::Responded {
+                    return Err(ReplyRefused::NotResponded { stage });
+                }
+                let responded_at = self.current().map(|e| e.at);
+                if self
+                    .replies
+                    .iter()
+                    .any(|r| r.kind == ReplyKind::Resolved && Some(r.at) >= responded_at)
+                {
+                    return Err(ReplyRefused::AlreadyAnswered);
+                }
+                self.clone()
+            }
+            CustomerReply::NotSatisfied => {
+                if !matches!(stage, Stage::Responded | Stage::Closed) {
+                    return Err(ReplyRefused::NotResponded { stage });
+                }
+                // The reason is the customer's: it is kept by the organisation, never published as the
+                // stage's message.
+                self.changed(
+                    StatusChange::Stage {
+                        stage: Stage::Reopened,
+                        message: None,
+                        next_step: None,
+                        decision: None,
+                    },
+                    at,
+                )
+                .map_err(|refused| match refused {
+                    ChangeRefused::Broken(problem) => ReplyRefused::Broken(problem),
+                    _ => ReplyRefused::NotResponded { stage },
+                })?
+            }
+            CustomerReply::Rating { stars } => {
+                if stage != Stage::Closed {
+                    return Err(ReplyRefused::NotClosed { stage });
+                }
+                if !(1..=5).contains(&stars) {
+                    return Err(ReplyRefused::Stars(stars));
+                }
+                if let Some(first) = self.replies.iter().find(|r| r.kind == ReplyKind::Rating) {
+                    let window = i64::from(rating_change_days) * 86_400;
+                    if at.unix_seconds() - first.at.unix_seconds() > window {
+                        return Err(ReplyRefused::RatingFinal {
+                            days: rating_change_days,
+                        });
+                    }
+                }
+                self.clone()
+            }
+        };
+        next.updated_at = at;
+        next.replies.push(ReplyEntry {
+            kind: match reply {
+                CustomerReply::Information => ReplyKind::Information,
+                CustomerReply::Resolved => ReplyKind::Resolved,
+                CustomerReply::NotSatisfied => ReplyKind::NotSatisfied,
+                CustomerReply::Rating { .. } => ReplyKind::Rating,
+            },
+            at,
+            stars: match reply {
+                CustomerReply::Rating { stars } => Some(stars),
+                _ => None,
+            },
+        });
+        Ok(next)
+    }
+
     pub fn to_json(&self) -> String {
         // Serialising plain data into a String cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
@@ -544,6 +805,11 @@ mod tests {
         assert!(Reopened.may_precede(Assessing));
         assert!(Reopened.may_precede(Closed));
         assert!(!Acknowledged.may_precede(Reopened));
+        assert!(
+            Responded.may_precede(Reopened),
+            "a customer not satisfied with the response"
+        );
+        assert!(!Investigating.may_precede(Reopened));
         for stage in Stage::PATH.into_iter().chain([Reopened]) {
             assert_eq!(Stage::parse(stage.as_str()), Some(stage));
         }
@@ -743,6 +1009,159 @@ mod tests {
                 rule: None
             }]
         );
+    }
+
+    fn walked(stages: &[Stage]) -> StatusRecord {
+        let mut record = received();
+        let mut when = at("2026-11-23T11:00:00Z");
+        for stage in stages {
+            let change = if *stage == Stage::Responded {
+                respond(Decision::Upheld, "Refunded.")
+            } else {
+                to(*stage, "Public words.")
+            };
+            record = record.changed(change, when).unwrap();
+            when = when.plus_seconds(3600);
+        }
+        record
+    }
+
+    #[test]
+    fn information_is_added_until_the_complaint_closes() {
+        let record = walked(&[Stage::Acknowledged]);
+        let added = record
+            .replied(CustomerReply::Information, at("2026-11-24T09:00:00Z"), 14)
+            .unwrap();
+        assert_eq!(added.replies.len(), 1);
+        assert_eq!(added.replies[0].kind, ReplyKind::Information);
+        assert_eq!(added.history, record.history, "the stage does not move");
+        assert_eq!(added.updated_at, at("2026-11-24T09:00:00Z"));
+        let closed = walked(&[Stage::Responded, Stage::Closed]);
+        assert_eq!(
+            closed.replied(CustomerReply::Information, at("2026-11-30T09:00:00Z"), 14),
+            Err(ReplyRefused::Closed)
+        );
+    }
+
+    #[test]
+    fn resolves_it_answers_a_response_once() {
+        let open = walked(&[Stage::Investigating]);
+        assert_eq!(
+            open.replied(CustomerReply::Resolved, at("2026-11-30T09:00:00Z"), 14),
+            Err(ReplyRefused::NotResponded {
+                stage: Stage::Investigating
+            })
+        );
+        let responded = walked(&[Stage::Responded]);
+        let accepted = responded
+            .replied(CustomerReply::Resolved, at("2026-11-30T09:00:00Z"), 14)
+            .unwrap();
+        assert_eq!(accepted.stage(), Stage::Responded);
+        assert!(accepted.outcome.is_some(), "the decision stands");
+        assert_eq!(
+            accepted.replied(CustomerReply::Resolved, at("2026-11-30T10:00:00Z"), 14),
+            Err(ReplyRefused::AlreadyAnswered)
+        );
+        // The organisation may close it after.
+        assert!(accepted
+            .changed(to(Stage::Closed, "Closed."), at("2026-12-01T09:00:00Z"))
+            .is_ok());
+    }
+
+    #[test]
+    fn not_satisfied_reopens_a_responded_or_closed_complaint_without_publishing_the_reason() {
+        for stages in [
+            &[Stage::Responded][..],
+            &[Stage::Responded, Stage::Closed][..],
+        ] {
+            let record = walked(stages);
+            let reopened = record
+                .replied(CustomerReply::NotSatisfied, at("2026-12-01T09:00:00Z"), 14)
+                .unwrap();
+            let last = reopened.current().unwrap();
+            assert_eq!(last.stage, Stage::Reopened);
+            assert_eq!(last.message, None);
+            assert_eq!(reopened.outcome, None, "a new round: the decision is gone");
+            assert_eq!(reopened.replies[0].kind, ReplyKind::NotSatisfied);
+            assert_eq!(reopened.check(), Ok(()));
+            // And it reads back as a file the tracker accepts.
+            assert_eq!(StatusRecord::from_json(&reopened.to_json()), Ok(reopened));
+        }
+        let open = walked(&[Stage::Acknowledged]);
+        assert!(matches!(
+            open.replied(CustomerReply::NotSatisfied, at("2026-12-01T09:00:00Z"), 14),
+            Err(ReplyRefused::NotResponded { .. })
+        ));
+    }
+
+    #[test]
+    fn a_rating_comes_after_closing_and_is_final_after_the_window() {
+        let open = walked(&[Stage::Responded]);
+        assert_eq!(
+            open.replied(
+                CustomerReply::Rating { stars: 4 },
+                at("2026-12-01T09:00:00Z"),
+                14
+            ),
+            Err(ReplyRefused::NotClosed {
+                stage: Stage::Responded
+            })
+        );
+        let closed = walked(&[Stage::Responded, Stage::Closed]);
+        for stars in [0, 6] {
+            assert_eq!(
+                closed.replied(
+                    CustomerReply::Rating { stars },
+                    at("2026-12-01T09:00:00Z"),
+                    14
+                ),
+                Err(ReplyRefused::Stars(stars))
+            );
+        }
+        let rated = closed
+            .replied(
+                CustomerReply::Rating { stars: 2 },
+                at("2026-12-01T09:00:00Z"),
+                14,
+            )
+            .unwrap();
+        assert_eq!(rated.rating(), Some(2));
+        let changed = rated
+            .replied(
+                CustomerReply::Rating { stars: 4 },
+                at("2026-12-15T09:00:00Z"),
+                14,
+            )
+            .unwrap();
+        assert_eq!(changed.rating(), Some(4), "within 14 days of the first");
+        assert_eq!(
+            changed.replied(
+                CustomerReply::Rating { stars: 5 },
+                at("2026-12-15T09:00:01Z"),
+                14
+            ),
+            Err(ReplyRefused::RatingFinal { days: 14 })
+        );
+    }
+
+    #[test]
+    fn a_status_file_without_replies_reads_as_before_and_unknown_reply_kinds_are_left_out() {
+        let old = StatusRecord::from_json(DEMO).unwrap();
+        assert!(old.replies.is_empty());
+        assert!(
+            !old.to_json().contains("replies"),
+            "an empty list is not written"
+        );
+        let newer = StatusRecord::from_json(&with(|v| {
+            v["replies"] = serde_json::json!([
+                {"kind": "information", "at": "2026-11-17T10:00:00Z"},
+                {"kind": "video_call", "at": "2026-11-17T11:00:00Z"},
+                {"kind": "rating", "at": "2026-11-17T12:00:00Z", "stars": 9}
+            ])
+        }))
+        .unwrap();
+        assert_eq!(newer.replies.len(), 1);
+        assert_eq!(newer.replies[0].kind, ReplyKind::Information);
     }
 
     #[test]

@@ -56,6 +56,19 @@ pub fn status_key_input(reference: &str, verifier: &str) -> String {
     )
 }
 
+const PROOF_SCHEME: &str = "complaint-desk/reply/v1";
+
+/// The text whose SHA-256 (lower-case hex) proves, on a reply to a complaint, that the sender holds the
+/// reference and the verifier (`docs/replies.md`). Its own label, so the status file's name, which travels in
+/// URLs, logs and CDN caches, is never enough to act on a complaint: a different label gives an unrelated hash.
+pub fn reply_proof_input(reference: &str, verifier: &str) -> String {
+    format!(
+        "{PROOF_SCHEME}\n{}\n{}",
+        normalise_reference(reference),
+        normalise_verifier(verifier)
+    )
+}
+
 /// `{base}/{key}.json`, whatever the base's trailing slash.
 pub fn status_path(base: &str, key_hex: &str) -> String {
     format!("{}/{key_hex}.json", base.trim_end_matches('/'))
@@ -403,6 +416,8 @@ mod key_vectors {
     use super::*;
     use sha2::{Digest, Sha256};
 
+    const PROOF_EXAMPLE: &str = "9a574d4400da8e5d0e532362e01223a14f1d4adf611b5ca96ae18bc13e560732";
+
     fn key(reference: &str, verifier: &str) -> String {
         Sha256::digest(status_key_input(reference, verifier).as_bytes())
             .iter()
@@ -417,6 +432,22 @@ mod key_vectors {
             key("CMP-7K4Q-2M9X", " Anna@Example.pl"),
             "57e2107e66afb667113a5de06a7183f0c453249d7fc4569b5a0d2cf99c81bb77"
         );
+    }
+
+    /// The example in docs/replies.md; the status file's name for the same pair is a different hash.
+    #[test]
+    fn the_documented_example_proof_is_not_the_status_file_name() {
+        let proof: String =
+            Sha256::digest(reply_proof_input("CMP-7K4Q-2M9X", " Anna@Example.pl").as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+        assert_eq!(
+            reply_proof_input("cmp-7k4q 2m9x", "anna@example.pl"),
+            "complaint-desk/reply/v1\nCMP7K4Q2M9X\nanna@example.pl"
+        );
+        assert_eq!(proof, PROOF_EXAMPLE);
+        assert_ne!(proof, key("CMP-7K4Q-2M9X", " Anna@Example.pl"));
     }
 
     #[test]

@@ -189,15 +189,20 @@ struct Row {
     category: String,
     locale: &'static str,
     next: Option<(Stage, Due, Timeliness, bool)>,
+    /// Customer replies `show` has not shown yet.
+    unread: i64,
 }
 
 impl Row {
+    /// Overdue first (a promise already broken), then those with customer replies nobody has read (the
+    /// customer is waiting on us), then due today, then the rest.
     fn urgency(&self) -> u8 {
         match self.next {
             Some((_, _, Timeliness::Overdue, _)) => 0,
-            Some((_, _, Timeliness::DueToday, _)) => 1,
-            Some((_, _, Timeliness::Ahead, _)) => 2,
-            None => 3,
+            _ if self.unread > 0 => 1,
+            Some((_, _, Timeliness::DueToday, _)) => 2,
+            Some((_, _, Timeliness::Ahead, _)) => 3,
+            None => 4,
         }
     }
 
@@ -230,6 +235,7 @@ pub fn list(
     include_closed: bool,
 ) -> Result<String, StoreError> {
     let mut rows: Vec<Row> = Vec::new();
+    let unread = store.unread_replies()?;
     for complaint in store.all()? {
         let record = &complaint.record;
         let stage = record.current().map_or(Stage::Received, |e| e.stage);
@@ -253,6 +259,7 @@ pub fn list(
             category: record.category.clone(),
             locale: complaint.locale.tag(),
             next,
+            unread: unread.get(&complaint.id).copied().unwrap_or(0),
         });
     }
     rows.sort_by(|a, b| {
@@ -267,8 +274,8 @@ pub fn list(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<15} {:<14} {:<20} {:<4} {:<14} {:<17} STATE",
-        "REFERENCE", "STAGE", "CATEGORY", "LANG", "NEXT", "DUE"
+        "{:<15} {:<14} {:<20} {:<4} {:<14} {:<17} {:<8} STATE",
+        "REFERENCE", "STAGE", "CATEGORY", "LANG", "NEXT", "DUE", "REPLIES"
     );
     for row in &rows {
         let (next, due, state) = match row.next {
@@ -283,15 +290,21 @@ pub fn list(
             ),
             None => ("-", "-".to_owned(), ""),
         };
+        let replies = if row.unread > 0 {
+            format!("{} new", row.unread)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "{:<15} {:<14} {:<20} {:<4} {:<14} {:<17} {state}",
+            "{:<15} {:<14} {:<20} {:<4} {:<14} {:<17} {:<8} {state}",
             row.reference,
             row.stage.as_str(),
             row.category,
             row.locale,
             next,
-            due
+            due,
+            replies
         );
     }
     let _ = writeln!(

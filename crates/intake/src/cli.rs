@@ -8,6 +8,10 @@ use complaint_domain::calendar::Date;
 use complaint_domain::instant::Instant;
 use complaint_domain::status::{DeadlineStep, Decision, Stage};
 
+use complaint_domain::i18n::Locale;
+
+use crate::dossier::ExportFormat;
+use crate::mail::MailSettings;
 use crate::store::parse_decision;
 
 pub const USAGE: &str = "\
@@ -28,13 +32,19 @@ USAGE
   complaint-intake list --quarantine
   complaint-intake release REFERENCE
   complaint-intake delete REFERENCE
-  complaint-intake show REFERENCE
+  complaint-intake show REFERENCE [--lang en|ko|pl]
+  complaint-intake attachment REFERENCE N --out FILE [--force]
+  complaint-intake attachment REFERENCE --all --out DIR [--force]
+  complaint-intake export --since YYYY-MM-DD --format json|csv [--lang en|ko|pl]
   complaint-intake republish [--all]
 
 EVERY COMMAND
   --config FILE    the organisation's config.json   (default public/api/v1/config.json)
   --db FILE        the SQLite database              (default var/intake.sqlite3)
   --publish DIR    where status files are written   (default var/status)
+  --smtp-relay HOST:PORT --mail-from ADDRESS [--org-inbox ADDRESS] [--org-lang en|ko|pl]
+  [--public-url URL] [--smtp-timeout 10]  mail customers on stage changes and the organisation on new complaints and
+                   replies (queued by any command, sent by serve); no mail without --smtp-relay
 
 serve prints its address (http://127.0.0.1:PORT) as the first line on stdout; logs go to stderr.
 See docs/intake.md.";
@@ -43,6 +53,8 @@ pub struct Paths {
     pub config: PathBuf,
     pub db: PathBuf,
     pub publish: PathBuf,
+    /// Mail through a relay; `None` without `--smtp-relay`, and then nothing is mailed.
+    pub mail: Option<MailSettings>,
 }
 
 pub struct Serve {
@@ -96,12 +108,31 @@ pub enum Command {
     Delete {
         reference: String,
     },
+    /// The whole complaint, labelled in `lang` (the organisation's language).
     Show {
         reference: String,
+        lang: Locale,
+    },
+    /// One file (`number`, 1-based) to a file, or all of them into a folder.
+    Attachment {
+        reference: String,
+        which: Which,
+        out: PathBuf,
+        force: bool,
+    },
+    Export {
+        since: Date,
+        format: ExportFormat,
+        lang: Locale,
     },
     Republish {
         all: bool,
     },
+}
+
+pub enum Which {
+    One(i64),
+    All,
 }
 
 /// Flags and positional words, before each command says which it takes.
@@ -111,7 +142,7 @@ struct Words {
 }
 
 /// Flags that stand alone; every other flag takes a value.
-const SWITCHES: [&str; 3] = ["--all", "--help", "--quarantine"];
+const SWITCHES: [&str; 4] = ["--all", "--force", "--help", "--quarantine"];
 
 fn split(args: &[String]) -> Result<Words, String> {
     let mut words = Words {
@@ -177,6 +208,19 @@ impl Words {
         }
     }
 
+    /// The organisation's language for labels, `en` unless `--lang` says otherwise.
+    fn lang(&mut self) -> Result<Locale, String> {
+        self.lang_named("--lang")
+    }
+
+    fn lang_named(&mut self, flag: &str) -> Result<Locale, String> {
+        match self.take(flag) {
+            None => Ok(Locale::En),
+            Some(tag) => Locale::from_tag(&tag)
+                .ok_or_else(|| format!("{flag} is en, ko or pl, not \"{tag}\"")),
+        }
+    }
+
     fn reference(&mut self, command: &str) -> Result<String, String> {
         if self.positional.len() != 1 {
             return Err(format!("{command} takes one complaint reference"));
@@ -211,6 +255,7 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
         publish: words
             .take("--publish")
             .map_or_else(|| default_paths().publish, PathBuf::from),
+        mail: mail_settings(&mut words)?,
     };
     if words.switch("--help") {
         return Ok((paths, Command::Help));
@@ -277,8 +322,60 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
                 },
             },
             "show" => Command::Show {
+                lang: words.lang()?,
                 reference: words.reference(command)?,
             },
+            "attachment" => {
+                let all = words.switch("--all");
+                let force = words.switch("--force");
+                let out = words
+                    .take("--out")
+                    .map(PathBuf::from)
+                    .ok_or("attachment needs --out FILE (or --all --out DIR)")?;
+                let (reference, which) = match (all, words.positional.len()) {
+                    (true, 1) => (words.positional.remove(0), Which::All),
+                    (false, 2) => {
+                        let number = words.positional.remove(1);
+                        let number =
+                            number
+                                .parse::<i64>()
+                                .ok()
+                                .filter(|n| *n >= 1)
+                                .ok_or_else(|| {
+                                    format!("the file number is 1, 2, …, not \"{number}\"")
+                                })?;
+                        (words.positional.remove(0), Which::One(number))
+                    }
+                    _ => return Err(
+                        "attachment takes a reference and a file number, or a reference and --all"
+                            .into(),
+                    ),
+                };
+                Command::Attachment {
+                    reference,
+                    which,
+                    out,
+                    force,
+                }
+            }
+            "export" => {
+                let since_text = words
+                    .take("--since")
+                    .ok_or("export needs --since YYYY-MM-DD")?;
+                let since = Date::parse_iso(&since_text).ok_or_else(|| {
+                    format!("--since takes a date as YYYY-MM-DD, not \"{since_text}\"")
+                })?;
+                let format = match words.take("--format").as_deref() {
+                    Some("json") => ExportFormat::Json,
+                    Some("csv") => ExportFormat::Csv,
+                    _ => return Err("export needs --format json or --format csv".into()),
+                };
+                Command::Export {
+                    since,
+                    format,
+                    lang: words.lang()?,
+                }
+            }
             "release" => Command::Release {
                 reference: words.reference(command)?,
             },
@@ -300,7 +397,38 @@ fn default_paths() -> Paths {
         config: PathBuf::from("public/api/v1/config.json"),
         db: PathBuf::from("var/intake.sqlite3"),
         publish: PathBuf::from("var/status"),
+        mail: None,
     }
+}
+
+/// The mail flags every command takes (the back office queues mail, `serve` sends it).
+fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
+    let relay = words.take("--smtp-relay");
+    let from = words.take("--mail-from");
+    let org_inbox = words.take("--org-inbox");
+    let org_lang = words.lang_named("--org-lang")?;
+    let public_url = words.take("--public-url");
+    let timeout: u64 = words.number("--smtp-timeout", 10)?;
+    if !(1..=MAX_SECONDS).contains(&timeout) {
+        return Err(format!("--smtp-timeout is 1 to {MAX_SECONDS} seconds"));
+    }
+    let Some(relay) = relay else {
+        return Ok(None);
+    };
+    let (host, port) = relay
+        .rsplit_once(':')
+        .and_then(|(host, port)| Some((host.to_owned(), port.parse::<u16>().ok()?)))
+        .filter(|(host, _)| !host.is_empty())
+        .ok_or_else(|| format!("--smtp-relay takes HOST:PORT, not \"{relay}\""))?;
+    Ok(Some(MailSettings {
+        relay_host: host,
+        relay_port: port,
+        from: from.ok_or("--smtp-relay needs --mail-from ADDRESS")?,
+        org_inbox,
+        org_lang,
+        public_url: public_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
+        timeout: Duration::from_secs(timeout),
+    }))
 }
 
 /// The longest any timeout or lifetime may be.
@@ -430,6 +558,60 @@ mod tests {
         assert!(parse(&args("acknowledge")).is_err());
         assert!(parse(&args("extend CMP-1 --step decide --due 2026-13-01")).is_err());
         assert!(parse(&args("fly")).is_err());
+    }
+
+    #[test]
+    fn attachment_and_export_take_what_they_need() {
+        assert!(matches!(
+            parse(&args("attachment CMP-1 2 --out x.jpg")).unwrap().1,
+            Command::Attachment {
+                which: Which::One(2),
+                force: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse(&args("attachment CMP-1 --all --out dir --force"))
+                .unwrap()
+                .1,
+            Command::Attachment {
+                which: Which::All,
+                force: true,
+                ..
+            }
+        ));
+        assert!(parse(&args("attachment CMP-1 0 --out x")).is_err());
+        assert!(parse(&args("attachment CMP-1 1")).is_err());
+        assert!(parse(&args("attachment CMP-1 --out x")).is_err());
+        assert!(matches!(
+            parse(&args("export --since 2026-11-01 --format csv --lang pl"))
+                .unwrap()
+                .1,
+            Command::Export {
+                format: ExportFormat::Csv,
+                lang: Locale::Pl,
+                ..
+            }
+        ));
+        assert!(parse(&args("export --since 2026-11-01 --format xml")).is_err());
+        assert!(parse(&args("show CMP-1 --lang de")).is_err());
+    }
+
+    #[test]
+    fn mail_is_off_without_a_relay_and_a_relay_needs_a_sender() {
+        assert!(parse(&args("list")).unwrap().0.mail.is_none());
+        let (paths, _) = parse(&args(
+            "list --smtp-relay 127.0.0.1:2525 --mail-from desk@example.com --org-inbox in@example.com",
+        ))
+        .unwrap();
+        let mail = paths.mail.unwrap();
+        assert_eq!(
+            (mail.relay_host.as_str(), mail.relay_port),
+            ("127.0.0.1", 2525)
+        );
+        assert_eq!(mail.org_inbox.as_deref(), Some("in@example.com"));
+        assert!(parse(&args("list --smtp-relay 127.0.0.1:2525")).is_err());
+        assert!(parse(&args("list --smtp-relay nowhere --mail-from a@b.c")).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Response, StatusCode};
 use axum::response::IntoResponse;
+use complaint_domain::status::ReplyRefused;
 use complaint_domain::submission::{Rejected, MAX_SUBMISSION_BYTES};
 
 use crate::ids::NoRandomness;
@@ -51,8 +52,13 @@ pub enum IntakeError {
     KeyMismatch,
     /// The app's own checks refuse it: sentences in the customer's language.
     Invalid(String),
-    /// The key was used before for a different complaint.
+    /// The key was used before for a different complaint (or reply).
     KeyReused,
+    /// (Replies) no complaint with that reference and proof: unknown, held, or the proof is wrong or
+    /// missing. One neutral answer for all, so it never says which part was wrong.
+    NotFound,
+    /// (Replies) the domain's rules refuse the reply now (a rating on an open complaint, say).
+    ReplyRefused(ReplyRefused),
     /// The database failed: nothing was saved, and a retry may succeed.
     Store(StoreError),
     /// No randomness for a reference or PIN.
@@ -83,6 +89,9 @@ impl IntakeError {
             IntakeError::UploadMissing => StatusCode::CONFLICT,
             IntakeError::UploadMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             IntakeError::Invalid(_) | IntakeError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            IntakeError::NotFound => StatusCode::NOT_FOUND,
+            IntakeError::ReplyRefused(ReplyRefused::Broken(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            IntakeError::ReplyRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             IntakeError::Store(_) | IntakeError::NoRandomness(_) | IntakeError::NoFreeReference => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -109,6 +118,8 @@ impl IntakeError {
             IntakeError::KeyMismatch => "key_mismatch",
             IntakeError::Invalid(_) => "invalid",
             IntakeError::KeyReused => "key_reused",
+            IntakeError::NotFound => "not_found",
+            IntakeError::ReplyRefused(refused) => refused.code(),
             IntakeError::Store(_) | IntakeError::NoRandomness(_) | IntakeError::NoFreeReference => {
                 "unavailable"
             }
@@ -149,6 +160,8 @@ impl IntakeError {
             IntakeError::KeyMismatch => "The Idempotency-Key header must equal the complaint's draft_id. Nothing was saved.".into(),
             IntakeError::Invalid(sentences) => sentences.clone(),
             IntakeError::KeyReused => "This Idempotency-Key was already used for a different complaint. Start a new complaint to send different answers.".into(),
+            IntakeError::NotFound => "We could not find a complaint with those details.".into(),
+            IntakeError::ReplyRefused(refused) => refused.to_string(),
             IntakeError::Store(_) | IntakeError::NoRandomness(_) | IntakeError::NoFreeReference => {
                 "Your complaint could not be saved just now. It has not been lost: please try again shortly.".into()
             }

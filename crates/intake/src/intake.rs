@@ -54,6 +54,8 @@ pub struct Options {
     /// Complaints sent faster than this after the draft was started are treated as automated.
     pub min_fill_seconds: u64,
     pub crash_after_commit: bool,
+    /// New complaints are mailed to the organisation's inbox when this names one.
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 pub struct Intake {
@@ -104,6 +106,44 @@ impl Intake {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The one connection, for the replies' handling (`crate::replies`), which follows the same rules.
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    pub(crate) fn publisher(&self) -> &Publisher {
+        &self.publisher
+    }
+
+    /// Queues the whole complaint, as `show` prints it, for the organisation's inbox (when one is
+    /// configured): many teams work from a mailbox.
+    pub(crate) fn mail_organisation(
+        &self,
+        store: &Store,
+        complaint: &crate::store::Complaint,
+        what: &str,
+    ) {
+        let Some(mail) = self.options.mail.as_ref().filter(|m| m.org_inbox.is_some()) else {
+            return;
+        };
+        let reference = &complaint.record.reference;
+        let text = crate::dossier::Dossier::load(store, reference).map(|dossier| {
+            dossier.show(
+                &self.settings,
+                mail.org_lang,
+                &self.publisher.path_for(&complaint.status_key),
+            )
+        });
+        match text {
+            Ok(text) => crate::mail::enqueue(
+                store,
+                complaint.id,
+                crate::mail::to_organisation(mail, &format!("{what}: {reference}"), text),
+            ),
+            Err(e) => crate::log!("{reference}: not mailed to the organisation: {e}"),
+        }
     }
 
     /// `None` while another request with this key is still being received.
@@ -284,6 +324,7 @@ impl Intake {
                     if let Err(e) = publish::publish_complaint(store, &self.publisher, &complaint) {
                         crate::log!("{reference} stored but its status file was not written: {e}");
                     }
+                    self.mail_organisation(store, &complaint, "New complaint");
                 }
                 Ok(None) => crate::log!("{reference} stored but not found to publish"),
                 Err(e) => crate::log!("{reference} stored but not read back to publish: {e}"),

@@ -4,13 +4,16 @@
 
 mod backoffice;
 mod cli;
+mod dossier;
 mod error;
 mod http;
 mod ids;
 mod intake;
 mod log;
+mod mail;
 mod private_files;
 mod publish;
+mod replies;
 mod settings;
 mod store;
 mod uploads;
@@ -37,7 +40,7 @@ enum Failure {
     Publish(PublishError),
     Serve(http::ServeError),
     Uploads(uploads::UploadError),
-    NotFound { reference: String },
+    Dossier(dossier::DossierError),
 }
 
 impl fmt::Display for Failure {
@@ -49,9 +52,7 @@ impl fmt::Display for Failure {
             Failure::Publish(e) => e.fmt(f),
             Failure::Serve(e) => e.fmt(f),
             Failure::Uploads(e) => write!(f, "cannot open the uploads folder: {e}"),
-            Failure::NotFound { reference } => {
-                write!(f, "no complaint has the reference \"{reference}\"")
-            }
+            Failure::Dossier(e) => e.fmt(f),
         }
     }
 }
@@ -72,7 +73,8 @@ failure_from!(
     Backoffice(BackofficeError),
     Publish(PublishError),
     Serve(http::ServeError),
-    Uploads(uploads::UploadError)
+    Uploads(uploads::UploadError),
+    Dossier(dossier::DossierError)
 );
 
 fn main() -> ExitCode {
@@ -118,14 +120,13 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 next_step,
                 decision: decision.map(|(decision, summary)| DecidedOutcome { decision, summary }),
             };
-            let record = backoffice::apply(
-                &mut open_store(paths)?,
-                &publisher,
-                &reference,
-                change,
-                zone::now(),
-            )?;
+            let mut store = open_store(paths)?;
+            let record =
+                backoffice::apply(&mut store, &publisher, &reference, change, zone::now())?;
             println!("{} is now \"{}\"", record.reference, stage.as_str());
+            if let Some(mail) = &paths.mail {
+                tell_customer(paths, mail, &store, &record.reference);
+            }
             Ok(())
         }
         Command::Extend {
@@ -172,19 +173,46 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             println!("{reference} is deleted, with its files and key");
             Ok(())
         }
-        Command::Show { reference } => {
+        Command::Show { reference, lang } => {
+            let settings = Settings::load(&paths.config)?;
             let store = open_store(paths)?;
-            let complaint = store
-                .complaint(&reference)?
-                .ok_or(Failure::NotFound { reference })?;
-            println!("{}", complaint.record.to_json());
-            if let Some(reason) = &complaint.quarantine {
-                println!("in quarantine: {reason}");
+            let dossier = dossier::Dossier::load(&store, &reference)?;
+            let status_file = publisher.path_for(&dossier.complaint.status_key);
+            print!("{}", dossier.show(&settings, lang, &status_file));
+            // Shown is read: `list` puts complaints with replies nobody has seen first.
+            store.mark_replies_read(dossier.complaint.id, zone::now())?;
+            Ok(())
+        }
+        Command::Attachment {
+            reference,
+            which,
+            out,
+            force,
+        } => {
+            let store = open_store(paths)?;
+            match which {
+                cli::Which::One(number) => {
+                    let bytes = dossier::export_file(&store, &reference, number, &out, force)?;
+                    println!("{bytes} bytes written to {}", out.display());
+                }
+                cli::Which::All => {
+                    let written = dossier::export_files(&store, &reference, &out, force)?;
+                    for path in &written {
+                        println!("{}", path.display());
+                    }
+                    println!("{} file(s) written to {}", written.len(), out.display());
+                }
             }
-            println!(
-                "status file: {}",
-                publisher.path_for(&complaint.status_key).display()
-            );
+            Ok(())
+        }
+        Command::Export {
+            since,
+            format,
+            lang,
+        } => {
+            let settings = Settings::load(&paths.config)?;
+            let text = dossier::export(&open_store(paths)?, &settings, since, format, lang)?;
+            print!("{text}");
             Ok(())
         }
         Command::Republish { all } => {
@@ -195,6 +223,31 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
+    }
+}
+
+/// Queues the customer's mail about the change just saved; never fails the command (the change is saved
+/// and published), only says why nothing was queued.
+fn tell_customer(paths: &Paths, mail: &mail::MailSettings, store: &Store, reference: &str) {
+    let queued = (|| -> Result<(), Failure> {
+        let settings = Settings::load(&paths.config)?;
+        let dossier = dossier::Dossier::load(store, reference)?;
+        let email = dossier.submission.contact.email.clone();
+        mail::enqueue(
+            store,
+            dossier.complaint.id,
+            mail::customer_update(
+                &settings,
+                mail,
+                &dossier.complaint,
+                email.as_deref(),
+                zone::now(),
+            ),
+        );
+        Ok(())
+    })();
+    if let Err(e) = queued {
+        eprintln!("complaint-intake: {reference}: the customer's mail was not queued: {e}");
     }
 }
 
@@ -209,6 +262,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         intake::Options {
             min_fill_seconds: options.min_fill_seconds,
             crash_after_commit,
+            mail: paths.mail.clone(),
         },
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
@@ -243,6 +297,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             idle_timeout: options.idle_timeout,
             connection_lifetime: options.connection_lifetime,
             trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
+            mail: paths.mail.clone(),
         },
         intake,
     )?)

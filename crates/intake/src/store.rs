@@ -9,8 +9,8 @@ use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
 use complaint_domain::instant::Instant;
 use complaint_domain::status::{
-    DeadlineStep, DecidedOutcome, Decision, SetDeadline, Stage, StageEntry, StatusRecord,
-    STATUS_SCHEMA,
+    DeadlineStep, DecidedOutcome, Decision, ReplyEntry, ReplyKind, SetDeadline, Stage, StageEntry,
+    StatusRecord, STATUS_SCHEMA,
 };
 use complaint_domain::tracking::normalise_reference;
 use rusqlite::{
@@ -82,6 +82,56 @@ CREATE TABLE idempotency_keys (
 -- back office releases it: a real customer is never silently lost, and a bot learns nothing. (From this version
 -- on, `submission` holds the complaint as parsed and serialised again, not the bytes as sent.)
 ALTER TABLE complaints ADD COLUMN quarantine TEXT;
+"#,
+    r#"
+-- What customers sent on their filed complaints (docs/replies.md): information, "resolves it", "not
+-- satisfied" with a reason, a rating. Their words and files are personal data and stay here; the status file
+-- shows only that they replied. read_at is NULL until `show` has shown the reply to the back office.
+CREATE TABLE replies (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    text          TEXT,
+    stars         INTEGER,
+    read_at       INTEGER
+);
+CREATE INDEX replies_by_complaint ON replies (complaint_id, id);
+CREATE TABLE reply_files (
+    reply_id      INTEGER NOT NULL REFERENCES replies(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    content       BLOB NOT NULL,
+    PRIMARY KEY (reply_id, position)
+);
+-- A reply's Idempotency-Key with its first answer, kept as long as the complaint, as for filing.
+CREATE TABLE reply_keys (
+    key           TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    status        INTEGER NOT NULL,
+    body          TEXT NOT NULL,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    created_at    INTEGER NOT NULL
+);
+"#,
+    r#"
+-- Mail waiting for the relay (docs/intake.md, Mail): added by whoever has news, sent by `serve` in the
+-- background, tried again after next_at until sent_at is set. Kept after sending, with the complaint.
+CREATE TABLE mail_outbox (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    to_addr       TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_at       INTEGER NOT NULL,
+    sent_at       INTEGER,
+    last_error    TEXT
+);
+CREATE INDEX mail_due ON mail_outbox (next_at) WHERE sent_at IS NULL;
 "#,
 ];
 
@@ -221,6 +271,80 @@ pub struct Complaint {
     pub quarantine: Option<String>,
 }
 
+/// Where a stored file's bytes are: with the complaint, or with one of the customer's replies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileSource {
+    Complaint { complaint_id: i64, position: i64 },
+    Reply { reply_id: i64, position: i64 },
+}
+
+/// One stored file, without its bytes (those are read one at a time when exported).
+#[derive(Debug, Clone)]
+pub struct FiledFile {
+    /// 1-based: the complaint's files in the order attached, then those of each reply in turn. What
+    /// `attachment REF N` takes.
+    pub number: i64,
+    pub source: FileSource,
+    pub name: String,
+    pub kind: String,
+    pub sha256: String,
+    pub bytes: i64,
+}
+
+/// What the customer sent, as the back office reads it: personal data, never published.
+#[derive(Debug, Clone)]
+pub struct Filed {
+    /// The complaint part as parsed and serialised again (`Submission::to_canonical_json`).
+    pub submission: String,
+    pub pin: Option<String>,
+    pub received_at: Instant,
+    pub files: Vec<FiledFile>,
+}
+
+/// One reply as the back office reads it.
+#[derive(Debug, Clone)]
+pub struct StoredReply {
+    pub kind: ReplyKind,
+    pub at: Instant,
+    /// The information, the reason for not being satisfied, or the rating's comment.
+    pub text: Option<String>,
+    pub stars: Option<u8>,
+    /// Not yet shown by `show`.
+    pub unread: bool,
+}
+
+/// Everything one accepted reply writes, in one transaction.
+pub struct NewReply<'a> {
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+    pub complaint_id: i64,
+    pub seen_revision: i64,
+    /// The status after the reply, by the domain's rules.
+    pub record: &'a StatusRecord,
+    pub kind: ReplyKind,
+    pub at: Instant,
+    pub text: Option<&'a str>,
+    pub stars: Option<u8>,
+    pub files: Vec<NewAttachment<'a>>,
+    pub answer_status: u16,
+    pub answer_body: &'a str,
+}
+
+#[derive(Debug)]
+pub enum Replied {
+    New,
+    /// The key was recorded meanwhile (another process); its answer stands.
+    KeyTaken(StoredAnswer),
+}
+
+/// A mail in the outbox, due to be sent.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub attempts: i64,
+    pub outgoing: crate::mail::Outgoing,
+}
+
 pub struct Store {
     conn: Connection,
 }
@@ -347,6 +471,280 @@ impl Store {
             )
             .optional()?;
         id.map(|id| load(&self.conn, id)).transpose()
+    }
+
+    /// What the customer sent with complaint `id`: the answers, the PIN, and the files' descriptions.
+    pub fn filed(&self, id: i64) -> Result<Filed> {
+        let (submission, pin, received_at): (String, Option<String>, i64) = self.conn.query_row(
+            "SELECT submission, pin, received_at FROM complaints WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let mut statement = self.conn.prepare(
+            "SELECT position, name, kind, sha256, length(content) FROM attachments
+             WHERE complaint_id = ?1 ORDER BY position",
+        )?;
+        let files = statement
+            .query_map([id], |r| {
+                let position: i64 = r.get(0)?;
+                Ok(FiledFile {
+                    number: position + 1,
+                    source: FileSource::Complaint {
+                        complaint_id: id,
+                        position,
+                    },
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    sha256: r.get(3)?,
+                    bytes: r.get(4)?,
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut files = files;
+        let mut statement = self.conn.prepare(
+            "SELECT f.reply_id, f.position, f.name, f.kind, f.sha256, length(f.content)
+             FROM reply_files f JOIN replies r ON r.id = f.reply_id
+             WHERE r.complaint_id = ?1 ORDER BY r.id, f.position",
+        )?;
+        let from_replies = statement
+            .query_map([id], |r| {
+                Ok(FiledFile {
+                    number: 0,
+                    source: FileSource::Reply {
+                        reply_id: r.get(0)?,
+                        position: r.get(1)?,
+                    },
+                    name: r.get(2)?,
+                    kind: r.get(3)?,
+                    sha256: r.get(4)?,
+                    bytes: r.get(5)?,
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        for mut file in from_replies {
+            file.number = files.len() as i64 + 1;
+            files.push(file);
+        }
+        Ok(Filed {
+            submission,
+            pin,
+            received_at: Instant::from_unix_seconds(received_at),
+            files,
+        })
+    }
+
+    /// The bytes of one stored file.
+    pub fn file_bytes(&self, source: FileSource) -> Result<Option<Vec<u8>>> {
+        let found = match source {
+            FileSource::Complaint {
+                complaint_id,
+                position,
+            } => self.conn.query_row(
+                "SELECT content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
+                params![complaint_id, position],
+                |r| r.get(0),
+            ),
+            FileSource::Reply { reply_id, position } => self.conn.query_row(
+                "SELECT content FROM reply_files WHERE reply_id = ?1 AND position = ?2",
+                params![reply_id, position],
+                |r| r.get(0),
+            ),
+        };
+        Ok(found.optional()?)
+    }
+
+    /// The customer's replies to complaint `id`, oldest first.
+    pub fn replies(&self, id: i64) -> Result<Vec<StoredReply>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, kind, at, text, stars, read_at FROM replies WHERE complaint_id = ?1 ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<u8>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(_, kind, at, text, stars, read_at)| {
+                Ok(StoredReply {
+                    kind: ReplyKind::parse(&kind).ok_or_else(|| corrupt("reply kind", &kind))?,
+                    at: Instant::from_unix_seconds(at),
+                    text,
+                    stars,
+                    unread: read_at.is_none(),
+                })
+            })
+            .collect()
+    }
+
+    /// Marks the replies to complaint `id` as read by the back office.
+    pub fn mark_replies_read(&self, id: i64, at: Instant) -> Result<()> {
+        self.conn.execute(
+            "UPDATE replies SET read_at = ?2 WHERE complaint_id = ?1 AND read_at IS NULL",
+            params![id, at.unix_seconds()],
+        )?;
+        Ok(())
+    }
+
+    /// How many replies to each complaint the back office has not seen yet.
+    pub fn unread_replies(&self) -> Result<std::collections::HashMap<i64, i64>> {
+        let mut statement = self.conn.prepare(
+            "SELECT complaint_id, COUNT(*) FROM replies WHERE read_at IS NULL GROUP BY complaint_id",
+        )?;
+        let counts = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(counts)
+    }
+
+    pub fn reply_answer_for(&self, key: &str) -> Result<Option<StoredAnswer>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT fingerprint, status, body FROM reply_keys WHERE key = ?1",
+                [key],
+                |r| {
+                    Ok(StoredAnswer {
+                        fingerprint: r.get(0)?,
+                        status: r.get(1)?,
+                        body: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records a reply with its key and first answer and the status it leads to, in one transaction;
+    /// refused ([`StoreError::Conflict`]) if the complaint changed since `seen_revision` was read.
+    pub fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied> {
+        let tx = self.write()?;
+        if let Some(answer) = tx
+            .query_row(
+                "SELECT fingerprint, status, body FROM reply_keys WHERE key = ?1",
+                [new.key],
+                |r| {
+                    Ok(StoredAnswer {
+                        fingerprint: r.get(0)?,
+                        status: r.get(1)?,
+                        body: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?
+        {
+            return Ok(Replied::KeyTaken(answer));
+        }
+        let revision: i64 = tx.query_row(
+            "SELECT revision FROM complaints WHERE id = ?1",
+            [new.complaint_id],
+            |r| r.get(0),
+        )?;
+        if revision != new.seen_revision {
+            return Err(StoreError::Conflict);
+        }
+        write_status(&tx, new.complaint_id, new.record)?;
+        let at = new.at.unix_seconds();
+        tx.execute(
+            "INSERT INTO replies (complaint_id, kind, at, text, stars) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![new.complaint_id, new.kind.as_str(), at, new.text, new.stars],
+        )?;
+        let reply_id = tx.last_insert_rowid();
+        for (position, file) in new.files.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO reply_files (reply_id, position, name, kind, sha256, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    reply_id,
+                    position as i64,
+                    file.name,
+                    file.kind,
+                    file.sha256,
+                    file.content
+                ],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO reply_keys (key, fingerprint, status, body, complaint_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                new.key,
+                new.fingerprint,
+                new.answer_status,
+                new.answer_body,
+                new.complaint_id,
+                at
+            ],
+        )?;
+        tx.execute(
+            "UPDATE complaints SET revision = revision + 1 WHERE id = ?1",
+            [new.complaint_id],
+        )?;
+        tx.commit()?;
+        Ok(Replied::New)
+    }
+
+    pub fn enqueue_mail(
+        &self,
+        complaint_id: i64,
+        mail: &crate::mail::Outgoing,
+        now: Instant,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO mail_outbox (complaint_id, to_addr, subject, body, created_at, next_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![
+                complaint_id,
+                mail.to,
+                mail.subject,
+                mail.body,
+                now.unix_seconds()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Unsent mail whose time has come, oldest first, at most `limit`.
+    pub fn due_mail(&self, now: Instant, max_attempts: i64, limit: i64) -> Result<Vec<QueuedMail>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, attempts, to_addr, subject, body FROM mail_outbox
+             WHERE sent_at IS NULL AND next_at <= ?1 AND attempts < ?2 ORDER BY id LIMIT ?3",
+        )?;
+        let due = statement
+            .query_map(params![now.unix_seconds(), max_attempts, limit], |r| {
+                Ok(QueuedMail {
+                    id: r.get(0)?,
+                    attempts: r.get(1)?,
+                    outgoing: crate::mail::Outgoing {
+                        to: r.get(2)?,
+                        subject: r.get(3)?,
+                        body: r.get(4)?,
+                    },
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(due)
+    }
+
+    pub fn mail_sent(&self, id: i64, now: Instant) -> Result<()> {
+        self.conn.execute(
+            "UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
+            params![id, now.unix_seconds()],
+        )?;
+        Ok(())
+    }
+
+    pub fn mail_failed(&self, id: i64, attempts: i64, next_at: Instant, error: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE mail_outbox SET attempts = ?2, next_at = ?3, last_error = ?4 WHERE id = ?1",
+            params![id, attempts, next_at.unix_seconds(), error],
+        )?;
+        Ok(())
     }
 
     /// Every complaint not held in quarantine, oldest first.
@@ -581,6 +979,26 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let mut statement =
+        conn.prepare("SELECT kind, at, stars FROM replies WHERE complaint_id = ?1 ORDER BY id")?;
+    let replies = statement
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<u8>>(2)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(kind, at, stars)| {
+            Ok(ReplyEntry {
+                kind: ReplyKind::parse(&kind).ok_or_else(|| corrupt("reply kind", &kind))?,
+                at: Instant::from_unix_seconds(at),
+                stars,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let outcome = decision
         .map(|d| {
             Ok::<_, StoreError>(DecidedOutcome {
@@ -604,6 +1022,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             next_step,
             deadlines,
             outcome,
+            replies,
         },
     })
 }
@@ -803,6 +1222,94 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_is_recorded_once_per_key_and_refused_on_a_stale_revision() {
+        let mut store = Store::open(&temp_db("reply")).unwrap();
+        store.record(&complaint("k1", "CMP-AAAA-BBBB")).unwrap();
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        let at = found.record.updated_at.plus_seconds(60);
+        let record = found
+            .record
+            .replied(complaint_domain::status::CustomerReply::Information, at, 14)
+            .unwrap();
+        let reply = |key: &'static str, seen: i64| NewReply {
+            key,
+            fingerprint: "fp",
+            complaint_id: found.id,
+            seen_revision: seen,
+            record: &record,
+            kind: ReplyKind::Information,
+            at,
+            text: Some("More."),
+            stars: None,
+            files: vec![NewAttachment {
+                name: "b.pdf",
+                kind: "application/pdf",
+                sha256: "01",
+                content: b"%PDF-1.7",
+            }],
+            answer_status: 201,
+            answer_body: "{}",
+        };
+        assert!(matches!(
+            store.reply(&reply("r1", found.revision)).unwrap(),
+            Replied::New
+        ));
+        assert!(matches!(
+            store.reply(&reply("r1", found.revision)).unwrap(),
+            Replied::KeyTaken(_)
+        ));
+        assert!(matches!(
+            store.reply(&reply("r2", found.revision)),
+            Err(StoreError::Conflict)
+        ));
+        let back = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert_eq!(back.record.replies, record.replies);
+        assert_eq!(store.unread_replies().unwrap().get(&found.id), Some(&1));
+        let filed = store.filed(found.id).unwrap();
+        assert_eq!(
+            filed.files.len(),
+            2,
+            "the complaint's file, then the reply's"
+        );
+        assert_eq!(filed.files[1].number, 2);
+        assert_eq!(
+            store.file_bytes(filed.files[1].source).unwrap().as_deref(),
+            Some(&b"%PDF-1.7"[..])
+        );
+        store.mark_replies_read(found.id, at).unwrap();
+        assert!(store.unread_replies().unwrap().is_empty());
+        assert!(!store.replies(found.id).unwrap()[0].unread);
+    }
+
+    #[test]
+    fn a_version_2_database_moves_to_version_3_with_no_replies() {
+        let path = temp_db("v2");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, status_key,
+                                     updated_at)
+             VALUES ('CMP-AAAA-BBBB', 'CMPAAAABBBB', 'delivery', 'en', 0, '{}', 'ab', 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO stages (complaint_id, seq, stage, at) VALUES (1, 0, 'received', 0)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        assert!(found.record.replies.is_empty());
+        assert!(store.replies(found.id).unwrap().is_empty());
+    }
+
+    #[test]
     fn a_version_1_database_moves_to_version_2_and_its_complaints_are_not_held() {
         let path = temp_db("v1");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -823,7 +1330,7 @@ mod tests {
         .unwrap();
         drop(conn);
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
         assert_eq!(found.quarantine, None);
         assert_eq!(store.all().unwrap().len(), 1);

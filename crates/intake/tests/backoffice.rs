@@ -232,8 +232,245 @@ fn republish_rewrites_every_status_file_from_the_database() {
     assert_eq!(dir.published(), expected);
 
     let shown = dir.cli(&["show", &filed[0].0]);
-    assert!(stdout(&shown).contains(&filed[0].1));
-    let record: serde_json::Value =
-        serde_json::from_str(stdout(&shown).split("\nstatus file:").next().unwrap()).unwrap();
-    assert_eq!(record["history"][0]["stage"], json!("received"));
+    assert!(
+        stdout(&shown).contains(&filed[0].1),
+        "the status file's path"
+    );
+}
+
+/// Files one complaint with hostile text in it and two files, and returns its reference.
+fn file_hostile(dir: &TempDir) -> String {
+    let server = Server::start(dir, &[], &[]);
+    let mut sent = complaint("show-1");
+    sent["contact"]["name"] = json!("Anna\u{1b}[31mKowalska\nStage     closed");
+    sent["contact"]["phone"] = json!("+48 600 100 200");
+    sent["description"] =
+        json!("It never came.\u{1b}]0;pwned\u{7}\nSecond line \u{202e}gpj.exe\u{9b}2J end");
+    sent["details"]["order_number"] = json!("=HYPERLINK(\"http://evil.example\")");
+    let photo = jpeg(2000);
+    let scan = pdf(3000);
+    let files = [
+        attach(&mut sent, "../../.bashrc", "image/jpeg", &photo),
+        attach(&mut sent, "scan.pdf", "application/pdf", &scan),
+    ];
+    let reply = server.post(Some("show-1"), &body_of(&sent, &files));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    reply.json()["reference"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn show_prints_the_whole_complaint_with_terminal_controls_shown_not_obeyed() {
+    let dir = TempDir::new("show");
+    let reference = file_hostile(&dir);
+    let out = dir.cli(&["show", &reference]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        reference.as_str(),
+        "A delivery",
+        "Order number",
+        "It never came.<U+001B>]0;pwned<U+0007>",
+        "    Second line <U+202E>gpj.exe<U+009B>2J end",
+        "Give me a refund",
+        "Anna<U+001B>[31mKowalska<U+000A>Stage     closed",
+        "Anna@Example.PL",
+        "+48 600 100 200",
+        "By email",
+        "2025-01-06",
+        "Files (2)",
+        "../../.bashrc  image/jpeg  2000 bytes",
+        "scan.pdf  application/pdf  3000 bytes",
+        "received",
+    ] {
+        assert!(text.contains(expected), "no {expected:?} in:\n{text}");
+    }
+    for raw in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\r'] {
+        assert!(!text.contains(raw), "{raw:?} reached the terminal:\n{text}");
+    }
+    assert!(
+        !text.lines().any(|l| l.starts_with("Stage     closed")),
+        "a line feed in a name printed a line of its own:\n{text}"
+    );
+
+    let polish = stdout(&dir.cli(&["show", &reference, "--lang", "pl"]));
+    assert!(polish.contains("Numer zamówienia"), "{polish}");
+    assert!(polish.contains("Dostawa"), "{polish}");
+
+    // Quarantine state shows, and an unknown reference is an error.
+    let unknown = dir.cli(&["show", "CMP-0000-0000"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("no complaint has the reference"));
+}
+
+#[test]
+fn show_says_when_a_complaint_is_held_in_quarantine() {
+    let dir = TempDir::new("show-held");
+    let server = Server::start(&dir, &["--min-fill-seconds", "1000"], &[]);
+    let reply = server.post(Some("held-1"), &body_of(&complaint("held-1"), &[]));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let reference = reply.json()["reference"].as_str().unwrap().to_owned();
+    let text = stdout(&dir.cli(&["show", &reference]));
+    assert!(text.contains("IN QUARANTINE"), "{text}");
+    assert!(text.contains("under 1000 s"), "{text}");
+}
+
+#[test]
+fn attachments_are_written_out_under_safe_names_and_never_overwritten_without_force() {
+    let dir = TempDir::new("attachment");
+    let reference = file_hostile(&dir);
+    let one = dir.0.join("photo.jpg");
+    let out = dir.cli(&[
+        "attachment",
+        &reference,
+        "1",
+        "--out",
+        one.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&one).unwrap(), jpeg(2000));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&one).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "personal data, for this user only");
+    }
+
+    std::fs::write(&one, b"the operator's own notes").unwrap();
+    let again = dir.cli(&[
+        "attachment",
+        &reference,
+        "2",
+        "--out",
+        one.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("exists already"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read(&one).unwrap(), b"the operator's own notes");
+    let forced = dir.cli(&[
+        "attachment",
+        &reference,
+        "2",
+        "--out",
+        one.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert_eq!(std::fs::read(&one).unwrap(), pdf(3000));
+
+    let missing = dir.cli(&["attachment", &reference, "3", "--out", "/nonexistent/x"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("has 2 file(s)"),
+        "{}",
+        stderr(&missing)
+    );
+
+    // All of them into a folder: the customer's "../../.bashrc" lands inside it, visible, numbered.
+    let folder = dir.0.join("files");
+    let all = dir.cli(&[
+        "attachment",
+        &reference,
+        "--all",
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(all.status.success(), "{}", stderr(&all));
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["1-_.._.bashrc", "2-scan.pdf"]);
+    assert!(!dir.0.join(".bashrc").exists() && !folder.join("..").join(".bashrc").exists());
+    assert_eq!(std::fs::read(folder.join("2-scan.pdf")).unwrap(), pdf(3000));
+
+    std::fs::write(folder.join("2-scan.pdf"), b"kept").unwrap();
+    std::fs::remove_file(folder.join("1-_.._.bashrc")).unwrap();
+    let again = dir.cli(&[
+        "attachment",
+        &reference,
+        "--all",
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        !folder.join("1-_.._.bashrc").exists(),
+        "nothing is written when one name is taken"
+    );
+    assert_eq!(std::fs::read(folder.join("2-scan.pdf")).unwrap(), b"kept");
+    let forced = dir.cli(&[
+        "attachment",
+        &reference,
+        "--all",
+        "--out",
+        folder.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert_eq!(std::fs::read(folder.join("2-scan.pdf")).unwrap(), pdf(3000));
+}
+
+#[test]
+fn export_hands_complaints_to_a_crm_as_json_or_csv_without_formulas() {
+    let dir = TempDir::new("export");
+    let reference = file_hostile(&dir);
+
+    let out = dir.cli(&["export", "--since", "2020-01-01", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        !text.contains('\u{9b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
+    let all: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    let one = &all[0];
+    assert_eq!(one["reference"], json!(reference));
+    assert_eq!(one["stage"], json!("received"));
+    assert_eq!(
+        one["complaint"]["contact"]["email"],
+        json!("Anna@Example.PL")
+    );
+    assert_eq!(
+        one["complaint"]["description"],
+        json!("It never came.\u{1b}]0;pwned\u{7}\nSecond line \u{202e}gpj.exe\u{9b}2J end"),
+        "JSON keeps the text exactly, escaped"
+    );
+    assert_eq!(
+        one["details_labelled"][0]["question"],
+        json!("Order number")
+    );
+    assert_eq!(one["files"][1]["bytes"], json!(3000));
+    assert_eq!(one["files"][1]["kind"], json!("application/pdf"));
+
+    let out = dir.cli(&["export", "--since", "2020-01-01", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = stdout(&out);
+    assert!(csv.starts_with("\"reference\",\"received_at\""), "{csv}");
+    assert!(
+        csv.contains("\"Order number: =HYPERLINK(\"\"http://evil.example\"\")\""),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\"'+48 600 100 200\""),
+        "a phone number is not a formula: {csv}"
+    );
+    assert!(!csv.contains('\u{1b}'), "{csv}");
+    assert!(
+        csv.contains("\n2. scan.pdf (application/pdf, 3000 bytes)\""),
+        "{csv}"
+    );
+    assert_eq!(
+        csv.matches("\r\n").count(),
+        2,
+        "a header and one row: {csv}"
+    );
+
+    let later = stdout(&dir.cli(&["export", "--since", "2999-01-01", "--format", "json"]));
+    assert_eq!(later.trim(), "[]");
 }

@@ -108,7 +108,7 @@ pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap)
     )
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String, &'static str> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<String, &'static str> {
     let value = headers
         .get("idempotency-key")
         .ok_or("The Idempotency-Key header is missing: every complaint needs one, so a retry is never filed twice.")?;

@@ -11,6 +11,7 @@ mod negotiate;
 pub mod pace;
 mod policy;
 mod proxy;
+mod replies;
 mod uploads;
 
 use std::convert::Infallible;
@@ -55,6 +56,8 @@ pub struct ServeOptions {
     /// After this, a connection takes no new request and is closed once the current answer is out.
     pub connection_lifetime: Duration,
     pub trusted_proxies: TrustedProxies,
+    /// The relay the mail outbox is sent through; `None` sends nothing.
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 /// Complaint bodies read at once. Each may hold every file at its size limit in memory, so this, not the
@@ -95,6 +98,9 @@ struct AppState {
     per_address: Arc<conn::Slots>,
     uploads_store: Option<Arc<crate::uploads::Uploads>>,
     upload_limiter: Arc<RateLimiter>,
+    /// Replies per client per minute (`--rate-limit`, counted apart from complaints): every reply, a wrong
+    /// proof too, so guessing proofs costs the same minute as sending.
+    reply_limiter: Arc<RateLimiter>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -123,7 +129,14 @@ fn router(state: AppState) -> Router {
             &endpoint,
             post(complaints::receive).options(complaints::preflight),
         )
-        .route(&status_route, get(files::status));
+        .route(&status_route, get(files::status))
+        .route(
+            &format!(
+                "{}/{{reference}}/{{action}}",
+                endpoint.trim_end_matches('/')
+            ),
+            post(replies::receive).options(replies::preflight),
+        );
     if let (Some(route), Some(_)) = (uploads_route, &state.uploads_store) {
         router = router.route(
             &route,
@@ -194,6 +207,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         per_address: conn::Slots::new(UPLOADS_PER_ADDRESS),
         uploads_store: options.uploads.clone(),
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
+        reply_limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
         intake,
     };
     if let Some(uploads) = options.uploads.clone() {
@@ -209,6 +223,9 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
                 .await;
             }
         });
+    }
+    if let Some(mail) = options.mail.clone() {
+        tokio::spawn(crate::mail::run_outbox(Arc::clone(&state.intake), mail));
     }
     let front = Arc::new(Front {
         router: router(state.clone()),

@@ -1,0 +1,145 @@
+//! `POST {endpoint}/{reference}/{information|resolution|rating}` (`docs/replies.md`): the guards that need no
+//! body (rate, origin, key, size), the JSON body at its pace, the files it names from the uploads, then
+//! [`crate::replies`] off the async threads.
+
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::Extension;
+
+use super::complaints::close;
+use super::pace::{paced, Cut, CutFlag};
+use super::{json, AppState, LogNote, Peer};
+use crate::error::IntakeError;
+use crate::replies::{Action, ReplyBody, ReplyRequest, MAX_REPLY_BYTES};
+
+/// The proof travels in a header, never in the URL: URLs end up in logs, histories and caches.
+const PROOF_HEADER: &str = "reply-proof";
+
+pub(super) async fn receive(
+    State(state): State<AppState>,
+    Extension(Peer(peer)): Extension<Peer>,
+    Path((reference, action)): Path<(String, String)>,
+    request: Request,
+) -> Response<Body> {
+    // First, before anything is looked up: a wrong proof costs the same minute as a right one.
+    if let Err(wait) = state.reply_limiter.allow(peer) {
+        return close(IntakeError::RateLimited {
+            retry_after_seconds: wait,
+        });
+    }
+    let Some(action) = Action::parse(&action) else {
+        return close(IntakeError::NotFound);
+    };
+    let headers = request.headers().clone();
+    if !state.cors.admits(&headers) {
+        return close(IntakeError::OriginNotAllowed);
+    }
+    let key = match super::complaints::idempotency_key(&headers) {
+        Ok(key) => key,
+        Err(text) => return close(IntakeError::KeyInvalid(text)),
+    };
+    let proof = headers
+        .get(PROOF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_REPLY_BYTES as u64) {
+        return close(IntakeError::TooLarge {
+            limit_bytes: MAX_REPLY_BYTES as u64,
+        });
+    }
+    let flag = CutFlag::default();
+    let body = paced(request.into_body(), state.pace, flag.clone());
+    let bytes = match axum::body::to_bytes(body, MAX_REPLY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return close(match flag.get() {
+                Some(cut) => IntakeError::TooSlow {
+                    silent: cut == Cut::Silent,
+                },
+                None => IntakeError::TooLarge {
+                    limit_bytes: MAX_REPLY_BYTES as u64,
+                },
+            })
+        }
+    };
+    let body = match ReplyBody::parse(action, &bytes) {
+        Ok(body) => body,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let files = match uploaded(&state, &body).await {
+        Ok(files) => files,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let intake = std::sync::Arc::clone(&state.intake);
+    let request = ReplyRequest {
+        reference,
+        proof,
+        key,
+        body,
+        files,
+    };
+    let answer = tokio::task::spawn_blocking(move || crate::replies::handle(&intake, request))
+        .await
+        .unwrap_or(Err(IntakeError::Internal));
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let mut response = json(
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        answer.body,
+    );
+    response.extensions_mut().insert(LogNote {
+        note: answer.note,
+        reference: answer.reference,
+    });
+    response
+}
+
+/// The files a reply names, read whole from the uploads by hash and length; one not there yet is `409
+/// upload_missing`, and the client uploads it, then retries, as for filing.
+async fn uploaded(state: &AppState, body: &ReplyBody) -> Result<Vec<Vec<u8>>, IntakeError> {
+    let named: Vec<(String, u64)> = body
+        .files()
+        .iter()
+        .map(|f| (f.sha256.clone(), f.bytes))
+        .collect();
+    if named.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Too many is the checks' to word; no need to read any of them.
+    if named.len() > state.intake.settings().config.limits.attachments.max_count {
+        return Ok(Vec::new());
+    }
+    // Without an uploads address a retry could never succeed: a definitive refusal, not a 409 to wait on.
+    let store = state.uploads_store.clone().ok_or_else(|| {
+        IntakeError::Invalid("This service takes no uploads, so a reply cannot carry files.".into())
+    })?;
+    tokio::task::spawn_blocking(move || {
+        named
+            .into_iter()
+            .map(|(hash, length)| store.read(&hash, length))
+            .collect::<Option<Vec<_>>>()
+    })
+    .await
+    .ok()
+    .flatten()
+    .ok_or(IntakeError::UploadMissing)
+}
+
+/// The CORS preflight: the proof and the key are not simple headers.
+pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
+    super::preflight(
+        &state.cors,
+        &headers,
+        "POST, OPTIONS",
+        "Idempotency-Key, Reply-Proof, Content-Type, Accept",
+    )
+}

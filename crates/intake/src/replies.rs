@@ -1,0 +1,458 @@
+//! A customer's reply to a filed complaint (`docs/replies.md`): more information (text and files uploaded
+//! ahead by SHA-256), "this resolves it" or "not satisfied" with a reason, and a rating after it closed.
+//!
+//! Who may: only someone holding the reference and the verifier, shown by the proof
+//! (`complaint_domain::tracking::reply_proof_input`), compared in constant time. An unknown reference, a
+//! held complaint, a missing or wrong proof all get the same neutral 404, so the answer never says which part
+//! was wrong. Exactly once as for filing: the first answer is stored with its key in the reply's transaction.
+
+use complaint_domain::evidence::{AttachmentProblem, FileKind};
+use complaint_domain::status::{CustomerReply, ReplyKind};
+use complaint_domain::submission::{Submission, ATTACHMENT_NAME_MAX_CHARS};
+use complaint_domain::tracking::{normalise_reference, normalise_verifier, reply_proof_input};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::error::IntakeError;
+use crate::intake::{Answer, Intake};
+use crate::publish::{self, hex};
+use crate::store::{NewAttachment, NewReply, Replied, StoreError, StoredAnswer};
+use crate::zone::now;
+
+/// The three things a customer may do, by the last segment of the route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Information,
+    Resolution,
+    Rating,
+}
+
+impl Action {
+    pub fn parse(segment: &str) -> Option<Action> {
+        match segment {
+            "information" => Some(Action::Information),
+            "resolution" => Some(Action::Resolution),
+            "rating" => Some(Action::Rating),
+            _ => None,
+        }
+    }
+}
+
+/// A file of an information reply, uploaded ahead (`docs/submission.md`, Uploads) and named by its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyFile {
+    pub name: String,
+    pub kind: FileKind,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InformationBody {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    attachments: Vec<ReplyFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResolutionBody {
+    resolved: bool,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatingBody {
+    stars: u8,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+/// A reply's body, read by its action's shape (a field the contract does not have is refused).
+#[derive(Debug, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ReplyBody {
+    Information {
+        text: Option<String>,
+        attachments: Vec<ReplyFile>,
+    },
+    Resolution {
+        resolved: bool,
+        reason: Option<String>,
+    },
+    Rating {
+        stars: u8,
+        comment: Option<String>,
+    },
+}
+
+/// The largest reply body read: text only (files come ahead), with its own limit far below this.
+pub const MAX_REPLY_BYTES: usize = 256 * 1024;
+
+fn trimmed(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+impl ReplyBody {
+    pub fn parse(action: Action, bytes: &[u8]) -> Result<ReplyBody, IntakeError> {
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| IntakeError::NotJson(e.to_string()))?;
+        let shape = |e: serde_json::Error| IntakeError::WrongShape(e.to_string());
+        Ok(match action {
+            Action::Information => {
+                let body: InformationBody = serde_json::from_value(value).map_err(shape)?;
+                ReplyBody::Information {
+                    text: trimmed(body.text),
+                    attachments: body.attachments,
+                }
+            }
+            Action::Resolution => {
+                let body: ResolutionBody = serde_json::from_value(value).map_err(shape)?;
+                ReplyBody::Resolution {
+                    resolved: body.resolved,
+                    reason: trimmed(body.reason),
+                }
+            }
+            Action::Rating => {
+                let body: RatingBody = serde_json::from_value(value).map_err(shape)?;
+                ReplyBody::Rating {
+                    stars: body.stars,
+                    comment: trimmed(body.comment),
+                }
+            }
+        })
+    }
+
+    /// The files to fetch from the uploads before the reply is handled.
+    pub fn files(&self) -> &[ReplyFile] {
+        match self {
+            ReplyBody::Information { attachments, .. } => attachments,
+            _ => &[],
+        }
+    }
+
+    fn reply(&self) -> CustomerReply {
+        match self {
+            ReplyBody::Information { .. } => CustomerReply::Information,
+            ReplyBody::Resolution { resolved: true, .. } => CustomerReply::Resolved,
+            ReplyBody::Resolution {
+                resolved: false, ..
+            } => CustomerReply::NotSatisfied,
+            ReplyBody::Rating { stars, .. } => CustomerReply::Rating { stars: *stars },
+        }
+    }
+
+    fn text(&self) -> Option<&str> {
+        match self {
+            ReplyBody::Information { text, .. } => text.as_deref(),
+            ReplyBody::Resolution { reason, .. } => reason.as_deref(),
+            ReplyBody::Rating { comment, .. } => comment.as_deref(),
+        }
+    }
+}
+
+/// One reply as the HTTP side read it: the route's reference, the `Reply-Proof` header, the key, the body
+/// and the bytes of the files it names, in order.
+pub struct ReplyRequest {
+    pub reference: String,
+    pub proof: String,
+    pub key: String,
+    pub body: ReplyBody,
+    pub files: Vec<Vec<u8>>,
+}
+
+/// Equal in time independent of where they differ, so the answer's timing says nothing about how much of a
+/// guessed proof was right.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn proof_for(reference: &str, verifier: &str) -> String {
+    hex(&Sha256::digest(
+        reply_proof_input(reference, verifier).as_bytes(),
+    ))
+}
+
+/// What makes two replies "the same reply" for an Idempotency-Key: the complaint, the parsed body and the
+/// files' content; not the JSON's spacing.
+fn fingerprint(reference: &str, body: &ReplyBody, files: &[Vec<u8>]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(normalise_reference(reference).as_bytes());
+    hash.update(b"\n");
+    hash.update(serde_json::to_string(body).unwrap_or_default().as_bytes());
+    for file in files {
+        hash.update(b"\n");
+        hash.update(Sha256::digest(file));
+    }
+    hex(&hash.finalize())
+}
+
+fn replay(first: StoredAnswer, fingerprint: &str) -> Result<Answer, IntakeError> {
+    if first.fingerprint != fingerprint {
+        return Err(IntakeError::KeyReused);
+    }
+    Ok(Answer {
+        status: first.status,
+        body: first.body,
+        note: "replayed",
+        reference: None,
+    })
+}
+
+/// The checks filing makes of text and files, applied to a reply.
+fn check(intake: &Intake, request: &ReplyRequest) -> Result<(), IntakeError> {
+    let limits = &intake.settings().config.limits;
+    let max_chars = limits.description_max_chars;
+    let mut problems = Vec::new();
+    if request
+        .body
+        .text()
+        .is_some_and(|t| t.chars().count() > max_chars)
+    {
+        problems.push(format!("The text is longer than {max_chars} characters."));
+    }
+    match &request.body {
+        ReplyBody::Information { text, attachments }
+            if text.is_none() && attachments.is_empty() =>
+        {
+            problems.push("Add some text or a file.".into());
+        }
+        ReplyBody::Resolution {
+            resolved: false,
+            reason: None,
+        } => problems.push("Say why you are not satisfied.".into()),
+        _ => {}
+    }
+    let files = request.body.files();
+    if files.len() > limits.attachments.max_count {
+        problems.push(format!(
+            "At most {} files can be added at once.",
+            limits.attachments.max_count
+        ));
+    } else {
+        for (index, (meta, bytes)) in files.iter().zip(&request.files).enumerate() {
+            let name = &meta.name;
+            if name.trim().is_empty() || name.chars().count() > ATTACHMENT_NAME_MAX_CHARS {
+                problems.push(format!(
+                    "File {} needs a name of at most {ATTACHMENT_NAME_MAX_CHARS} characters.",
+                    index + 1
+                ));
+                continue;
+            }
+            match limits.attachments.admit(bytes, bytes.len() as u64, 0) {
+                Ok(_) if bytes.len() as u64 > limits.attachments.max_bytes => {
+                    problems.push(format!(
+                        "\u{201c}{name}\u{201d} is larger than {} MB.",
+                        (limits.attachments.max_bytes / (1024 * 1024)).max(1)
+                    ))
+                }
+                Ok(kind) if kind != meta.kind => problems.push(format!(
+                    "\u{201c}{name}\u{201d} is described as {} but its content is {}.",
+                    meta.kind.mime(),
+                    kind.mime()
+                )),
+                Ok(_) => {}
+                Err(AttachmentProblem::UnsupportedType) => problems.push(format!(
+                    "\u{201c}{name}\u{201d} is not a photo or PDF we can accept."
+                )),
+                Err(AttachmentProblem::TooLarge | AttachmentProblem::TooMany) => {
+                    problems.push(format!("\u{201c}{name}\u{201d} cannot be accepted."))
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(IntakeError::Invalid(problems.join(" ")))
+    }
+}
+
+/// How often a reply is tried again when the back office changed the complaint between reading and saving.
+const CONFLICT_RETRIES: usize = 3;
+
+/// Handles one reply: proof, key, checks, the domain's rules, one transaction, the status file, the answer.
+pub fn handle(intake: &Intake, request: ReplyRequest) -> Result<Answer, IntakeError> {
+    let print = fingerprint(&request.reference, &request.body, &request.files);
+    for _ in 0..CONFLICT_RETRIES {
+        match attempt(intake, &request, &print) {
+            Err(IntakeError::Store(StoreError::Conflict)) => continue,
+            other => return other,
+        }
+    }
+    Err(IntakeError::Store(StoreError::Conflict))
+}
+
+fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answer, IntakeError> {
+    let mut store = intake.store();
+    let complaint = store
+        .complaint(&request.reference)?
+        .filter(|c| c.quarantine.is_none());
+    // Every path hashes and compares once, found or not, so an unknown reference costs what a wrong proof
+    // does.
+    let expected = match &complaint {
+        Some(complaint) => {
+            let filed = store.filed(complaint.id)?;
+            let verifier = Submission::from_received_json(filed.submission.as_bytes())
+                .ok()
+                .and_then(|s| s.contact.email)
+                .filter(|e| !e.trim().is_empty())
+                .or(filed.pin)
+                .unwrap_or_default();
+            proof_for(&complaint.record.reference, &normalise_verifier(&verifier))
+        }
+        None => proof_for("-", "-"),
+    };
+    let given = request.proof.trim().to_ascii_lowercase();
+    let matches = same_bytes(given.as_bytes(), expected.as_bytes());
+    let Some(complaint) = complaint.filter(|_| matches) else {
+        return Err(IntakeError::NotFound);
+    };
+    if let Some(first) = store.reply_answer_for(&request.key)? {
+        return replay(first, print);
+    }
+    check(intake, request)?;
+    let at = now();
+    let record = complaint
+        .record
+        .replied(
+            request.body.reply(),
+            at,
+            intake.settings().config.replies.rating_change_days,
+        )
+        .map_err(IntakeError::ReplyRefused)?;
+    let entry = record.replies.last().cloned();
+    let kind = entry.as_ref().map_or(ReplyKind::Information, |e| e.kind);
+    let at = entry.map_or(at, |e| e.at);
+    let stage = record
+        .current()
+        .map(|e| e.stage.as_str())
+        .unwrap_or_default();
+    let body = json!({
+        "reference": record.reference,
+        "reply": kind.as_str(),
+        "at": at.to_string(),
+        "stage": stage,
+    })
+    .to_string();
+    let kinds: Vec<String> = request
+        .body
+        .files()
+        .iter()
+        .map(|f| f.kind.mime().to_owned())
+        .collect();
+    let files = request
+        .body
+        .files()
+        .iter()
+        .zip(&request.files)
+        .zip(&kinds)
+        .map(|((meta, bytes), kind)| NewAttachment {
+            name: &meta.name,
+            kind,
+            sha256: &meta.sha256,
+            content: bytes,
+        })
+        .collect();
+    let recorded = store.reply(&NewReply {
+        key: &request.key,
+        fingerprint: print,
+        complaint_id: complaint.id,
+        seen_revision: complaint.revision,
+        record: &record,
+        kind,
+        at,
+        text: request.body.text(),
+        stars: record.replies.last().and_then(|r| r.stars),
+        files,
+        answer_status: 201,
+        answer_body: &body,
+    })?;
+    if let Replied::KeyTaken(first) = recorded {
+        return replay(first, print);
+    }
+    let reference = record.reference.clone();
+    // The reply is safe from here on; a status file not written now is written by `republish` or the next
+    // start, as for filing.
+    match store.complaint(&reference) {
+        Ok(Some(saved)) => {
+            if let Err(e) = publish::publish_complaint(&store, intake.publisher(), &saved) {
+                crate::log!("{reference}: reply stored but its status file was not written: {e}");
+            }
+            let what = match kind {
+                ReplyKind::Information => "The customer added information",
+                ReplyKind::Resolved => "The customer confirmed the response resolves it",
+                ReplyKind::NotSatisfied => "The customer is not satisfied (reopened)",
+                ReplyKind::Rating => "The customer rated it",
+            };
+            intake.mail_organisation(&store, &saved, what);
+        }
+        Ok(None) => crate::log!("{reference}: reply stored but not found to publish"),
+        Err(e) => crate::log!("{reference}: reply stored but not read back to publish: {e}"),
+    }
+    Ok(Answer {
+        status: 201,
+        body,
+        note: "replied",
+        reference: Some(reference),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proofs_compare_whole() {
+        let proof = proof_for("CMP-7K4Q-2M9X", "anna@example.pl");
+        assert!(same_bytes(proof.as_bytes(), proof.as_bytes()));
+        let mut wrong = proof.clone().into_bytes();
+        wrong[63] ^= 1;
+        assert!(!same_bytes(&wrong, proof.as_bytes()));
+        assert!(!same_bytes(&proof.as_bytes()[..63], proof.as_bytes()));
+    }
+
+    #[test]
+    fn bodies_are_read_by_their_action_and_unknown_fields_refused() {
+        assert!(matches!(
+            ReplyBody::parse(Action::Rating, br#"{"stars": 4, "comment": "  "}"#),
+            Ok(ReplyBody::Rating {
+                stars: 4,
+                comment: None
+            })
+        ));
+        assert!(matches!(
+            ReplyBody::parse(Action::Rating, br#"{"stars": 4, "padding": 1}"#),
+            Err(IntakeError::WrongShape(_))
+        ));
+        assert!(matches!(
+            ReplyBody::parse(Action::Resolution, b"not json"),
+            Err(IntakeError::NotJson(_))
+        ));
+        let one = ReplyBody::parse(
+            Action::Resolution,
+            br#"{"resolved": false, "reason": "No"}"#,
+        )
+        .unwrap();
+        let two = ReplyBody::parse(
+            Action::Resolution,
+            br#"{ "reason" : "No", "resolved":false }"#,
+        )
+        .unwrap();
+        assert_eq!(
+            fingerprint("CMP-1", &one, &[]),
+            fingerprint("cmp 1", &two, &[]),
+            "spacing and order do not make another reply"
+        );
+    }
+}
