@@ -6,9 +6,11 @@ pub mod components;
 pub mod crash;
 pub mod filing;
 pub mod i18n;
+pub mod mount_scope;
 pub mod pages;
 pub mod router;
 pub mod services;
+pub mod task;
 pub mod tracking;
 
 use wasm_bindgen::JsCast;
