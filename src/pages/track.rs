@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::{use_page_title, WithConfig};
 use crate::i18n::tr;
 use crate::router::use_location;
-use crate::task::spawn_while_mounted;
 use crate::services::status::StatusError;
+use crate::task::spawn_while_mounted;
 use crate::tracking::{look_up, ComplaintStatus, Lookup, LookupForm, SentFromThisDevice};
 
 /// `/track`: loads the organisation's configuration (its status folder, categories, service levels), then
