@@ -79,6 +79,11 @@ before(async () => {
         { css: '/hostile.css' },
       ),
       '/hostile.css': '* { all: unset !important } div { display: none } button { font-size: 4px } :root { --complaint-accent: red }',
+      // Bad input: a category the organisation does not offer, and an API folder that does not exist.
+      '/odd.html': page(
+        `<section><complaint-desk id="odd-category" api="{{DESK}}/api/v1/" lang="pl" category="no-such-thing"></complaint-desk></section>
+         <section><complaint-desk id="odd-api" api="{{DESK}}/nowhere/" lang="ko"></complaint-desk></section>`,
+      ),
       '/empty.html': page('<h1>Single-page app</h1><p id="thanks" hidden></p>'),
     },
   });
@@ -136,6 +141,11 @@ test('a complaint with a photo is filed inside the widget under the host CSP; th
   await page.getByRole('heading', { name: 'Complaint received' }).waitFor();
   const reference = (await page.getByText(/^CMP-[0-9A-Z]{4}-[0-9A-Z]{4}$/).textContent()).trim();
 
+  // Tracking opens inside the widget, not at an address of the host's, and finds what the intake published.
+  await page.getByRole('button', { name: 'Track your complaint' }).click();
+  await page.getByRole('heading', { name: `Complaint ${reference}` }).waitFor();
+  await page.getByText('Where it stands: Received').waitFor();
+
   // The host's own script (shop.js) heard the reference.
   await page.locator('#thanks', { hasText: reference }).waitFor();
   const seen = await host(page);
@@ -182,6 +192,26 @@ test("a hostile host stylesheet leaves the widget usable; only the documented cu
   await new Filing(page).atStep(2);
   assert.deepEqual((await host(page)).violations, []);
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
+  await context.close();
+});
+
+test("bad attributes get a clear message in the widget's own language, inside its box, and nothing thrown at the host", async () => {
+  const { context, page } = await openShop('/odd.html');
+  const odd = page.locator('#odd-category');
+  await odd.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
+  await odd.getByText('Strona, z której przychodzisz, wskazała rodzaj reklamacji, którego nie mamy na liście.', { exact: false }).waitFor();
+  assert.equal(await odd.getByRole('radio', { checked: true }).count(), 0, 'nothing chosen for the customer');
+  const wrongApi = page.locator('#odd-api');
+  await wrongApi.getByRole('heading', { name: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' }).waitFor();
+  const seen = await host(page);
+  assert.deepEqual(
+    seen.events.filter((e) => e.type === 'complaint:error').map((e) => e.detail),
+    [{ code: 'config_unavailable' }],
+  );
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', "the host's <html lang> is its own");
+  assert.equal(await odd.locator('.desk-widget__body').getAttribute('lang'), 'pl');
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(seen.violations, []);
   await context.close();
 });
 
