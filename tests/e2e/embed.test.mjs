@@ -18,7 +18,7 @@ let browser;
 // What the host page sees, recorded from before any of its scripts run: CSP violations, the widget's events,
 // uncaught errors, and (wrapped) the BroadcastChannels open and the timeouts pending on the page.
 function instrumentHost() {
-  const host = { violations: [], events: [], errors: [], channels: 0, timers: new Set() };
+  const host = { violations: [], events: [], errors: [], channels: 0, timers: new Map() };
   window.__host = host;
   document.addEventListener('securitypolicyviolation', (e) => host.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   for (const type of ['complaint:ready', 'complaint:step', 'complaint:submitted', 'complaint:queued', 'complaint:error']) {
@@ -45,7 +45,7 @@ function instrumentHost() {
       host.timers.delete(id);
       if (typeof callback === 'function') callback(...args);
     }, ms, ...rest);
-    host.timers.add(id);
+    host.timers.set(id, ms);
     return id;
   };
   window.clearTimeout = function (id) {
@@ -215,6 +215,32 @@ test("bad attributes get a clear message in the widget's own language, inside it
   await context.close();
 });
 
+test('a widget removed while an answer waits to be saved keeps it, and offers it back when mounted again', async () => {
+  const { context, page, problems } = await openShop('/empty.html');
+  await page.waitForFunction(() => customElements.get('complaint-desk'));
+  const mount = (api) =>
+    page.evaluate((api) => {
+      const desk = document.createElement('complaint-desk');
+      desk.setAttribute('api', api);
+      desk.setAttribute('lang', 'en');
+      document.body.append(desk);
+    }, api);
+  await mount(intake.origin + '/api/v1/');
+  await page.getByRole('radio', { name: 'A delivery' }).check();
+  // Removed within the 400 ms the save waits for a pause in typing.
+  await page.waitForFunction(() => [...window.__host.timers.values()].includes(400));
+  await page.evaluate(() => document.querySelector('complaint-desk').remove());
+  const copy = await page.evaluate(() => JSON.parse(localStorage.getItem('complaint-desk.unsaved-draft') ?? 'null'));
+  assert.equal(copy?.category, 'delivery', 'the waiting answer went to the synchronous copy');
+  await mount(intake.origin + '/api/v1/');
+  await page.getByRole('heading', { name: 'Continue your complaint?' }).waitFor();
+  await page.getByRole('button', { name: 'Continue your complaint' }).click();
+  await page.getByRole('radio', { name: 'A delivery', checked: true }).waitFor();
+  assert.deepEqual((await host(page)).errors, []);
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
+  await context.close();
+});
+
 test('100 mounts and unmounts by a single-page host leave listeners, BroadcastChannels and timers as they were', async () => {
   const { context, page, problems } = await openShop('/empty.html');
   await page.waitForFunction(() => customElements.get('complaint-desk'));
@@ -225,12 +251,15 @@ test('100 mounts and unmounts by a single-page host leave listeners, BroadcastCh
     return found.length;
   };
   const counts = async () => ({ window: await listeners('window'), document: await listeners('document'), channels: (await host(page)).channels });
-  // One cycle: mounted, config loaded, the form on screen, one answer given (its save is still waiting for
-  // the pause in typing), then removed.
+  // One cycle: mounted, config loaded, the form on screen, one answer given (its save waits 400 ms for the
+  // pause in typing), then removed while that save is still waiting. Returns, per cycle, whether the save was
+  // waiting before the removal and whether it still was after.
   const cycles = (n, api) =>
     page.evaluate(
       async ({ n, api }) => {
         const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        const debouncing = () => [...window.__host.timers.values()].filter((ms) => ms === 400).length;
+        const seen = [];
         for (let i = 0; i < n; i++) {
           const desk = document.createElement('complaint-desk');
           desk.setAttribute('api', api);
@@ -241,8 +270,12 @@ test('100 mounts and unmounts by a single-page host leave listeners, BroadcastCh
           let radio;
           while (!(radio = desk.shadowRoot.querySelector('input[type=radio]'))) await frame();
           radio.click();
+          while (!debouncing()) await frame();
+          const waiting = debouncing();
           desk.remove();
+          seen.push([waiting, debouncing()]);
         }
+        return seen;
       },
       { n, api },
     );
@@ -252,7 +285,8 @@ test('100 mounts and unmounts by a single-page host leave listeners, BroadcastCh
   await page.waitForFunction(() => window.__host.timers.size === 0);
   const start = await counts();
   assert.equal(start.channels, 0, 'an unmounted widget holds no channel');
-  await cycles(100, api);
+  const saves = await cycles(100, api);
+  assert.deepEqual(saves, Array(100).fill([1, 0]), 'each waiting save is cancelled with its widget');
   // Timers still pending from the last cycles (a store open's time limit) run out; a leaked one would not.
   await page.waitForFunction(() => window.__host.timers.size === 0, null, { timeout: 10_000 });
   assert.deepEqual(await counts(), start);
