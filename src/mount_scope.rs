@@ -15,6 +15,11 @@ impl MountScope {
         scope
     }
 
+    /// Whether this root is a widget on someone else's page.
+    pub fn is_embedded(self) -> bool {
+        self.0.try_with_value(Option::is_some).unwrap_or(false)
+    }
+
     /// The element with `id` inside this root.
     pub fn element(self, id: &str) -> Option<web_sys::HtmlElement> {
         let found = match self.0.try_get_value().flatten() {
