@@ -97,6 +97,7 @@ fn warn(text: &str) {
 /// runs every cleanup its root registered.
 #[wasm_bindgen]
 pub struct MountedWidget {
+    /// Leptos's unmount handle (its type names the whole view; only dropping it matters).
     root: Option<Box<dyn Any>>,
     container: web_sys::HtmlElement,
 }
@@ -196,7 +197,7 @@ fn Widget(
     let is_form = move || matches!(shown.get(), Shown::File);
     view! {
         <div class="desk-widget__body" lang=move || i18n.locale().tag()>
-            <nav class="desk-widget__nav" aria-label=move || i18n.t(Msg::NavTrack)>
+            <nav class="desk-widget__nav" aria-label=move || i18n.t(Msg::SiteName)>
                 <button type="button" class="link-button" aria-pressed=move || is_form().to_string()
                     on:click=move |_| shown.set(Shown::File)>{tr(Msg::NavFile)}</button>
                 <button type="button" class="link-button" aria-pressed=move || (!is_form()).to_string()
