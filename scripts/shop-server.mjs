@@ -20,13 +20,16 @@ export function hostPolicy(desk) {
   );
 }
 
-/** Starts the shop; `desk` (the widget's origin) may be set later, before the first page is asked for. */
+/** Starts the shop; `desk` (the widget's origin) may be set later, before the first page is asked for.
+ * `extra` maps paths to page text, or to `{ body, policy(desk) }` for a page under another policy. */
 export async function startShop({ host = '127.0.0.1', port = 0, desk = '', extra = {} } = {}) {
   const shop = { desk, extra, origin: '' };
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, 'http://shop').pathname;
     const name = path === '/' ? '/index.html' : path;
     let body = shop.extra[name];
+    let policy = hostPolicy;
+    if (body !== undefined && typeof body === 'object') ({ body, policy } = body);
     if (body === undefined) {
       const file = normalize(join(SITE, name));
       body = file.startsWith(SITE) ? await readFile(file, 'utf8').catch(() => undefined) : undefined;
@@ -37,7 +40,7 @@ export async function startShop({ host = '127.0.0.1', port = 0, desk = '', extra
     }
     res.writeHead(200, {
       'content-type': TYPES[extname(name)] ?? 'application/octet-stream',
-      'content-security-policy': hostPolicy(shop.desk),
+      'content-security-policy': policy(shop.desk),
       'cache-control': 'no-store',
     });
     res.end(body.replaceAll('{{DESK}}', shop.desk));

@@ -85,6 +85,12 @@ before(async () => {
          <section><complaint-desk id="odd-api" api="{{DESK}}/nowhere/" lang="ko"></complaint-desk></section>`,
       ),
       '/empty.html': page('<h1>Single-page app</h1><p id="thanks" hidden></p>'),
+      // A host whose style-src does not list the desk.
+      '/own-styles.html': {
+        body: page('<h1>Our styles only</h1>'),
+        policy: (desk) =>
+          `default-src 'self'; script-src 'self' ${desk} 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ${desk}; img-src 'self' blob: data:`,
+      },
     },
   });
   intake = await startIntake({ args: ['--allow-origin', shop.origin] });
@@ -297,8 +303,10 @@ test('100 mounts and unmounts by a single-page host leave listeners, BroadcastCh
   await context.close();
 });
 
-test('measured under the host CSP: a constructed sheet and a <link> to the desk both style a shadow root; an inline <style> is blocked', async () => {
-  const { context, page } = await openShop('/empty.html');
+// Styles a shadow root three ways on a shop page and reports what applied: a constructed sheet from the
+// fetched CSS file, a <link> to it, and an inline <style>.
+async function measureStyles(path) {
+  const { context, page } = await openShop(path);
   const embedDir = fileURLToPath(new URL('../../dist/embed/v1/', import.meta.url));
   const css = readdirSync(embedDir).find((f) => /^main-.*\.css$/.test(f));
   const href = `${intake.origin}/embed/v1/${css}`;
@@ -335,10 +343,23 @@ test('measured under the host CSP: a constructed sheet and a <link> to the desk 
       inline: [await violated, applied(inline)],
     };
   }, href);
+  await context.close();
+  return result;
+}
+
+test('measured under the host CSP: a constructed sheet and a <link> to the desk both style a shadow root; an inline <style> is blocked', async () => {
+  const result = await measureStyles('/empty.html');
   console.log('stylesheet in a shadow root under the host CSP:', JSON.stringify(result));
   assert.equal(result.adopted, 'rgb(0, 112, 60)', 'the constructed sheet applies');
   assert.deepEqual(result.link, ['load', 'rgb(0, 112, 60)'], 'the <link> applies (style-src lists the desk)');
   assert.equal(result.inline[0], 'style-src-elem', 'an inline <style> is refused');
   assert.notEqual(result.inline[1], 'rgb(1, 2, 3)');
-  await context.close();
+});
+
+test("measured under a host whose style-src lists only itself: the constructed sheet still applies, the <link> is refused", async () => {
+  const result = await measureStyles('/own-styles.html');
+  console.log("stylesheet in a shadow root under style-src 'self':", JSON.stringify(result));
+  assert.equal(result.adopted, 'rgb(0, 112, 60)', 'the constructed sheet applies');
+  assert.equal(result.link[0], 'error', 'the <link> to the desk is refused');
+  assert.notEqual(result.link[1], 'rgb(0, 112, 60)');
 });
