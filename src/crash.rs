@@ -3,6 +3,7 @@
 //!
 //! Written with plain DOM calls, not Leptos: after a panic the reactive runtime cannot be trusted.
 
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use complaint_domain::i18n::{Locale, Msg};
@@ -81,4 +82,50 @@ pub fn trip_wire_requested() -> bool {
     crate::services::device::local_storage()
         .and_then(|s| s.get_item(TRIP_WIRE_KEY).ok().flatten())
         .is_some_and(|v| v == "1")
+}
+
+thread_local! {
+    /// The widgets' containers on this page, each with its language: a panic writes the notice there only,
+    /// never over the host's page.
+    static CONTAINERS: RefCell<Vec<(web_sys::HtmlElement, Locale)>> = const { RefCell::new(Vec::new()) };
+    static WIDGET_NOTICE: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn remember_container(container: &web_sys::HtmlElement, locale: Locale) {
+    CONTAINERS.with_borrow_mut(|all| all.push((container.clone(), locale)));
+}
+
+pub fn forget_container(container: &web_sys::HtmlElement) {
+    CONTAINERS.with_borrow_mut(|all| all.retain(|(c, _)| c != container));
+}
+
+/// The widget's panic hook (once per page): the calm message inside each widget's box.
+pub fn install_widget_notice() {
+    if WIDGET_NOTICE.replace(true) {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("complaint desk crashed: {info}").into());
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let containers = CONTAINERS.try_with(|all| all.try_borrow().map(|a| a.clone()).ok());
+        for (container, locale) in containers.ok().flatten().unwrap_or_default() {
+            container.set_inner_html("");
+            let _ = build_notice(&document, &container, locale);
+        }
+    }));
+}
+
+fn build_notice(document: &Document, root: &web_sys::Element, locale: Locale) -> Option<()> {
+    let box_ = document.create_element("div").ok()?;
+    box_.set_class_name("crash-screen");
+    box_.set_attribute("role", "alert").ok()?;
+    let heading = document.create_element("h2").ok()?;
+    heading.set_text_content(Some(Msg::CrashTitle.text(locale)));
+    let body = document.create_element("p").ok()?;
+    body.set_text_content(Some(Msg::CrashBody.text(locale)));
+    box_.append_with_node_2(&heading, &body).ok()?;
+    root.append_child(&box_).ok()?;
+    Some(())
 }

@@ -4,6 +4,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::i18n::{tr, use_i18n};
+use crate::mount_scope::{use_mount_scope, MountScope};
 
 /// The list of problems at the top of a form, focused when it appears so screen readers announce it.
 ///
@@ -12,6 +13,7 @@ use crate::i18n::{tr, use_i18n};
 #[component]
 pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
     let i18n = use_i18n();
+    let scope = use_mount_scope();
     let summary = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         if !errors.with(Vec::is_empty) {
@@ -33,7 +35,7 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
                                 let field = e.field.clone();
                                 view! {
                                     <li>
-                                        <a href=format!("#{}", e.field) on:click=move |ev| focus_field(ev, &field)>
+                                        <a href=format!("#{}", e.field) on:click=move |ev| focus_field(ev, scope, &field)>
                                             {i18n.problem(&e.problem)}
                                         </a>
                                     </li>
@@ -47,12 +49,9 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
     }
 }
 
-fn focus_field(ev: leptos::ev::MouseEvent, field: &str) {
+fn focus_field(ev: leptos::ev::MouseEvent, scope: MountScope, field: &str) {
     ev.prevent_default();
-    let target = document().get_element_by_id(field);
-    if let Some(el) =
-        target.and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
-    {
+    if let Some(el) = scope.element(field) {
         let _ = el.focus();
     }
 }

@@ -30,8 +30,10 @@ pub fn CategoryStep() -> impl IntoView {
             let chosen = {
                 let value = value.clone();
                 move || {
-                    flow.draft
-                        .with(|d| d.category.as_deref() == Some(value.as_str()))
+                    flow.draft.with(|d| match &d.category {
+                        Some(chosen) => *chosen == value,
+                        None => flow.suggested.with_value(|s| s.as_ref() == Some(&value)),
+                    })
                 }
             };
             let select = {
@@ -66,6 +68,9 @@ pub fn CategoryStep() -> impl IntoView {
                         <StepHeading text=msg(Msg::CategoryQuestion) />
                     </legend>
                     <p class="hint" id="category-hint">{tr(Msg::CategoryHint)}</p>
+                    {flow.suggestion_not_offered.then(|| view! {
+                        <p class="notice" role="status">{tr(Msg::CategoryNotOffered)}</p>
+                    })}
                     <FieldErrorMessage id="category-error" error=error />
                     {options}
                 </fieldset>

@@ -1,9 +1,9 @@
+use crate::task::spawn_while_mounted;
 use complaint_domain::draft::Channel;
 use complaint_domain::i18n::Msg;
 use complaint_domain::steps::Step;
 use complaint_domain::submission::Submission;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::courier::use_courier;
 use super::flow::{use_flow, Flow};
@@ -49,7 +49,8 @@ pub fn CheckAnswersStep() -> impl IntoView {
         };
         let uploads = uploads(flow, &body);
         sending.set(true);
-        spawn_local(async move {
+        // Tied to the session, not this step: the confirmation replaces the step when the send succeeds.
+        spawn_while_mounted(session.draft, async move {
             match courier {
                 Some(courier) => courier.send(endpoint, uploads_base, body, uploads).await,
                 None => {

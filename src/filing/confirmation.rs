@@ -6,7 +6,7 @@ use complaint_domain::submission::Accepted;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use super::flow::use_flow;
+use super::flow::{use_flow, TrackInPlace};
 use super::step_form::StepHeading;
 use crate::i18n::{msg, tr, use_i18n, I18n};
 use crate::services::clock::{self, OrgZone};
@@ -37,7 +37,22 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
         None => Plan::default(),
     };
     let reference = accepted.reference.clone();
-    let track_href = format!("/track?ref={}", js_sys::encode_uri_component(&reference));
+    let in_place = use_context::<TrackInPlace>();
+    let track = match in_place {
+        Some(TrackInPlace(open)) => {
+            let reference = reference.clone();
+            view! {
+                <button type="button" class="link-button" on:click=move |_| open.run(reference.clone())>
+                    {tr(Msg::TrackIt)}
+                </button>
+            }
+            .into_any()
+        }
+        None => {
+            let href = format!("/track?ref={}", js_sys::encode_uri_component(&reference));
+            view! { <a href=href>{tr(Msg::TrackIt)}</a> }.into_any()
+        }
+    };
     let receipt_text = {
         let (reference, pin, plan, organisation) = (
             reference.clone(),
@@ -97,9 +112,7 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
             </div>
             <h3>{tr(Msg::WhatHappensNext)}</h3>
             <ul class="plan">{move || plan_lines(i18n, &plan_view).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
-            <p>
-                <a href=track_href>{tr(Msg::TrackIt)}</a>
-            </p>
+            <p>{track}</p>
             <p class="hint">{tr(Msg::TrackHint)}</p>
             <p>{move || i18n.format(Msg::ContactUs, &[("organisation", &i18n.pick(&org_name))])}</p>
             <ul class="contact-list">
@@ -107,7 +120,9 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
                 {contact.phone.map(|p| view! { <li><a href=format!("tel:{}", p.replace(' ', ""))>{p.clone()}</a></li> })}
             </ul>
             <div class="button-row no-print">
-                <button type="button" class="button button--secondary" on:click=|_| print_page()>{tr(Msg::PrintReceipt)}</button>
+                {in_place.is_none().then(|| view! {
+                    <button type="button" class="button button--secondary" on:click=|_| print_page()>{tr(Msg::PrintReceipt)}</button>
+                })}
                 <button type="button" class="button button--secondary" on:click=download>{tr(Msg::DownloadReceipt)}</button>
             </div>
             <p class="no-print">

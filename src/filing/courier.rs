@@ -5,12 +5,12 @@
 //! the others.
 
 use std::rc::Rc;
+use std::time::Duration;
 
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::outbox::{OutboxEntry, Refused};
 use complaint_domain::submission::{Accepted, Submission};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -55,7 +55,8 @@ pub struct Courier {
     session: FilingSession,
     /// Ids being sent by this tab right now: an attempt never overlaps another for the same complaint.
     in_flight: StoredValue<Vec<String>, LocalStorage>,
-    timer: StoredValue<Option<i32>, LocalStorage>,
+    /// The wake-up for the next due attempt; cleared when the root unmounts.
+    timer: StoredValue<Option<TimeoutHandle>>,
     channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
     /// The complaint this tab put in the outbox, kept in memory too: if the browser empties the store while it
     /// waits, it is put back rather than lost.
@@ -68,7 +69,7 @@ impl Courier {
             saver,
             session,
             in_flight: StoredValue::new_local(Vec::new()),
-            timer: StoredValue::new_local(None),
+            timer: StoredValue::new(None),
             channel: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
         };
@@ -78,16 +79,18 @@ impl Courier {
         Effect::new(move |started: Option<bool>| {
             let ready = saver.status.get() == StorageStatus::Ready;
             if ready && started != Some(true) {
-                spawn_local(courier.resume_waiting());
+                saver.spawn(courier.resume_waiting());
             }
             ready || started == Some(true)
         });
-        let on_online = Closure::<dyn Fn()>::new(move || courier.flush(true));
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-        }
-        on_online.forget();
+        let on_online = window_event_listener(leptos::ev::online, move |_| courier.flush(true));
+        // Unmounted: no more wake-ups, and the page's `online` no longer reaches this root.
+        on_cleanup(move || {
+            on_online.remove();
+            if let Some(Some(timer)) = courier.timer.try_update_value(Option::take) {
+                timer.clear();
+            }
+        });
         courier
     }
 
@@ -148,7 +151,7 @@ impl Courier {
 
     /// Tries every waiting complaint that is due (all of them when `force`).
     pub fn flush(self, force: bool) {
-        spawn_local(async move {
+        self.saver.spawn(async move {
             let Some(store) = self.saver.store() else {
                 return;
             };
@@ -316,8 +319,16 @@ impl Courier {
                 }
             });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
+        let on_message = StoredValue::new_local(Some(on_message));
         self.channel.set_value(Some(channel));
+        // Unmounted: the channel closes and its handler goes with it.
+        on_cleanup(move || {
+            if let Some(Some(channel)) = self.channel.try_update_value(Option::take) {
+                channel.set_onmessage(None);
+                channel.close();
+            }
+            on_message.try_update_value(Option::take);
+        });
     }
 
     /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried;
@@ -361,7 +372,7 @@ impl Courier {
     /// "Open it": the refused complaint on screen at Check your answers, with the organisation's reason. The
     /// draft being written meanwhile stays saved on the device and is offered again later.
     pub fn show_refused(self) {
-        spawn_local(async move {
+        self.saver.spawn(async move {
             let Some(store) = self.saver.store() else {
                 return;
             };
@@ -422,17 +433,16 @@ impl Courier {
         else {
             return;
         };
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        if let Some(previous) = self.timer.get_value() {
-            window.clear_timeout_with_handle(previous);
+        if let Some(Some(previous)) = self.timer.try_update_value(Option::take) {
+            previous.clear();
         }
-        let wait = (next - device::now_ms()).clamp(0.0, f64::from(i32::MAX)) as i32;
-        let wake = Closure::once_into_js(move || self.flush(false));
-        let handle = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(wake.unchecked_ref(), wait);
-        self.timer.set_value(handle.ok());
+        let wait = (next - device::now_ms()).clamp(0.0, f64::from(i32::MAX));
+        let wake = move || {
+            self.timer.set_value(None);
+            self.flush(false);
+        };
+        self.timer
+            .set_value(set_timeout_with_handle(wake, Duration::from_millis(wait as u64)).ok());
     }
 
     async fn uploads_for(self, entry: &OutboxEntry) -> Vec<Upload> {

@@ -2,7 +2,6 @@ use complaint_domain::checks::field;
 use complaint_domain::evidence::{AttachmentLimits, AttachmentMeta, AttachmentProblem, FileKind};
 use complaint_domain::i18n::{Counted, Msg};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web_sys::{Blob, File, HtmlInputElement};
 
 use super::autosave::{use_saver, DraftSaver};
@@ -11,6 +10,7 @@ use super::step_form::{StepForm, StepHeading};
 use crate::components::error_summary::FieldErrorMessage;
 use crate::i18n::{msg, tr, use_i18n};
 use crate::services::{device, images};
+use crate::task::spawn_while_mounted;
 
 /// A file that could not be added, and why, kept as data so it reads in any language.
 #[derive(Clone, PartialEq)]
@@ -51,7 +51,7 @@ pub fn EvidenceStep() -> impl IntoView {
             input.set_value("");
             notices.set(Vec::new());
             let limits = limits.clone();
-            spawn_local(async move {
+            spawn_while_mounted(flow.session.draft, async move {
                 for file in files {
                     busy.set(Some(file.name()));
                     if let Err(notice) = add_file(flow, saver, &limits, file).await {

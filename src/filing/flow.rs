@@ -67,6 +67,17 @@ impl Default for FilingSession {
     }
 }
 
+/// A category the embedding page asked for (the widget's `category`): shown chosen on the first step until
+/// the customer picks another, without making the empty draft a draft.
+#[derive(Clone, Debug)]
+pub struct SuggestedCategory(pub String);
+
+/// Provided by a widget: "Track your complaint" opens its tracker in place, with the reference, instead of
+/// following a link (the host page's address is not the widget's to change), and printing is left to the
+/// receipt download (printing would print the host's page).
+#[derive(Clone, Copy)]
+pub struct TrackInPlace(pub Callback<String>);
+
 #[derive(Clone, Copy)]
 pub struct Flow {
     pub session: FilingSession,
@@ -78,11 +89,21 @@ pub struct Flow {
     pub files: StoredValue<Vec<(String, Blob)>, LocalStorage>,
     /// Set once the organisation has accepted the complaint.
     pub accepted: RwSignal<Option<Accepted>>,
+    /// The suggested category, if the organisation offers it.
+    pub suggested: StoredValue<Option<String>>,
+    /// A category was suggested that the organisation does not offer: the customer is told, and chooses.
+    pub suggestion_not_offered: bool,
 }
 
 impl Flow {
     pub fn provide(config: OrgConfig, session: FilingSession) -> Flow {
+        let wanted = use_context::<SuggestedCategory>().map(|s| s.0);
+        let offered = wanted
+            .as_deref()
+            .is_some_and(|id| config.category(id).is_some());
         let flow = Flow {
+            suggested: StoredValue::new(wanted.clone().filter(|_| offered)),
+            suggestion_not_offered: wanted.is_some() && !offered,
             session,
             draft: session.draft,
             config: StoredValue::new(config),
@@ -118,6 +139,11 @@ impl Flow {
     /// Checks the current step; on success moves on (or back to "Check your answers" after a Change).
     pub fn submit_step(self) {
         let step = self.step();
+        if step == Step::Category && self.draft.with_untracked(|d| d.category.is_none()) {
+            if let Some(id) = self.suggested.get_value() {
+                self.edit(|d| d.category = Some(id));
+            }
+        }
         let errors = self
             .config
             .with_value(|c| self.draft.with(|d| check_step(step, d, c, clock::today())));

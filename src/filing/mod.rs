@@ -20,9 +20,9 @@ mod what_happened_step;
 use complaint_domain::config::OrgConfig;
 use complaint_domain::steps::Step;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::components::step_progress::StepProgress;
+use crate::mount_scope::{use_mount_scope, MountScope};
 pub use autosave::DraftSaver;
 use category_step::CategoryStep;
 use check_answers_step::CheckAnswersStep;
@@ -31,8 +31,8 @@ use confirmation::Confirmation;
 use contact_step::ContactStep;
 pub use courier::Courier;
 use evidence_step::EvidenceStep;
-pub use flow::FilingSession;
 use flow::Flow;
+pub use flow::{FilingSession, SuggestedCategory, TrackInPlace};
 use outcome_step::OutcomeStep;
 pub use refused_notice::RefusedNotice;
 use resume_offer::{ResumeOffer, StaleNotice, StorageNotice};
@@ -55,13 +55,14 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
         }
     });
     let step = Memo::new(move |_| flow.draft.with(|d| d.step));
+    let scope = use_mount_scope();
     let done = Memo::new(move |_| flow.accepted.with(Option::is_some));
     // A new step or the confirmation takes focus to its heading, so screen readers announce it;
     // the first step keeps the page's natural start.
     Effect::new(move |previous: Option<(Step, bool)>| {
         let now = (step.get(), done.get());
         if previous.is_some_and(|p| p != now) {
-            focus_step_heading();
+            focus_step_heading(scope);
         }
         now
     });
@@ -91,9 +92,9 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
     }
 }
 
-fn focus_step_heading() {
-    let heading = document().get_element_by_id("step-heading");
-    if let Some(el) = heading.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+/// Scrolls the root's own heading into view (a widget scrolls the host page only as far as that) and focuses it.
+fn focus_step_heading(scope: MountScope) {
+    if let Some(el) = scope.element("step-heading") {
         el.scroll_into_view();
         let _ = el.focus();
     }

@@ -56,7 +56,7 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
     let (id, label) = (draft.id.clone(), first_words.clone());
     let resume = move |_| {
         saver.resumable.set(Vec::new());
-        leptos::task::spawn_local(saver.restore(flow.session, draft.clone()));
+        saver.spawn(saver.restore(flow.session, draft.clone()));
     };
     view! {
         <li class="resume__item">

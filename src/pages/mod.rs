@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::components::load_error::LoadError;
 use crate::i18n::{tr, use_i18n};
-use crate::services::api::{self, FetchError};
+use crate::services::api::{self, ApiBase, FetchError};
 
 /// The organisation's configuration, fetched once for the whole visit and shared by every page, so moving
 /// between the form and the tracker neither waits nor fetches again. Try again refetches it.
@@ -18,9 +18,18 @@ use crate::services::api::{self, FetchError};
 pub struct SharedConfig(pub LocalResource<Result<OrgConfig, FetchError>>);
 
 impl SharedConfig {
+    /// Fetches the config from the API folder in context (the standalone app's own when none is given).
     pub fn provide() {
-        provide_context(SharedConfig(LocalResource::new(api::load_config)));
+        let base = use_api_base();
+        provide_context(SharedConfig(LocalResource::new(move || {
+            api::load_config(base.clone())
+        })));
     }
+}
+
+/// The API folder this root was mounted with; the standalone app's `/api/v1/` when none was given.
+pub fn use_api_base() -> ApiBase {
+    use_context::<ApiBase>().unwrap_or_default()
 }
 
 /// "Loading…", then `render` with the organisation's config, or the load error with Try again.
@@ -40,7 +49,10 @@ fn use_config() -> LocalResource<Result<OrgConfig, FetchError>> {
     match use_context::<SharedConfig>() {
         Some(SharedConfig(config)) => config,
         // A page mounted on its own (a test, a future widget) fetches its own.
-        None => LocalResource::new(api::load_config),
+        None => {
+            let base = use_api_base();
+            LocalResource::new(move || api::load_config(base.clone()))
+        }
     }
 }
 

@@ -3,12 +3,12 @@ use complaint_domain::i18n::Msg;
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::{use_page_title, WithConfig};
 use crate::i18n::tr;
 use crate::router::use_location;
 use crate::services::status::StatusError;
+use crate::task::spawn_while_mounted;
 use crate::tracking::{look_up, ComplaintStatus, Lookup, LookupForm, SentFromThisDevice};
 
 /// `/track`: loads the organisation's configuration (its status folder, categories, service levels), then
@@ -18,15 +18,18 @@ pub fn TrackPage() -> impl IntoView {
     use_page_title(Msg::TrackTitle);
     view! {
         <h1 class="page-title">{tr(Msg::TrackTitle)}</h1>
-        <WithConfig render=|config| view! { <Tracker config=config /> }.into_any() />
+        <WithConfig render=|config| {
+            let wanted = use_location().query_untracked("ref").unwrap_or_default();
+            view! { <Tracker config=config wanted=wanted /> }.into_any()
+        } />
     }
 }
 
-/// The lookup form, the result, and the complaints sent from this device. `?ref=` (the confirmation page's
-/// link) prefills the reference, and looks it up at once when this device sent that complaint.
+/// The lookup form, the result, and the complaints sent from this device. `wanted` (the standalone app's
+/// `?ref=`, or the widget's confirmation) prefills the reference, and looks it up at once when this device
+/// sent that complaint.
 #[component]
-fn Tracker(config: OrgConfig) -> impl IntoView {
-    let wanted = use_location().query_untracked("ref").unwrap_or_default();
+pub fn Tracker(config: OrgConfig, #[prop(optional)] wanted: String) -> impl IntoView {
     let reference = RwSignal::new(wanted.clone());
     let verifier = RwSignal::new(String::new());
     let lookup = RwSignal::new(Lookup::Idle);
@@ -39,7 +42,7 @@ fn Tracker(config: OrgConfig) -> impl IntoView {
         let this = latest.get_value().wrapping_add(1);
         latest.set_value(this);
         lookup.set(Lookup::Searching);
-        spawn_local(async move {
+        spawn_while_mounted(lookup, async move {
             let result = look_up(&base, &reference, &verifier).await;
             if latest.get_value() == this {
                 lookup.set(result);

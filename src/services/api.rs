@@ -9,6 +9,45 @@ use super::json::BrowserJson;
 /// Where the organisation's static API lives, relative to the app's origin.
 pub const API_BASE: &str = "/api/v1";
 
+/// The folder of the organisation's static API, as an absolute URL ending in `/`: the standalone app's own
+/// `/api/v1/`, or the widget's `api` attribute. The addresses in its config (where complaints go, status
+/// files, the privacy page) are read relative to it, so a widget on another site still reaches them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiBase(String);
+
+impl ApiBase {
+    /// `url` (relative to the page, as a host writes it) as a folder; `None` when it is no URL at all.
+    pub fn parse(url: &str) -> Option<ApiBase> {
+        let page = web_sys::window()?.location().href().ok()?;
+        let mut absolute = web_sys::Url::new_with_base(url.trim(), &page).ok()?.href();
+        if !absolute.starts_with("http") {
+            return None;
+        }
+        if !absolute.ends_with('/') {
+            absolute.push('/');
+        }
+        Some(ApiBase(absolute))
+    }
+
+    /// A file in the folder, or an address the config gives (absolute, or relative to the folder).
+    pub fn resolve(&self, url: &str) -> String {
+        web_sys::Url::new_with_base(url, &self.0)
+            .map(|u| u.href())
+            .unwrap_or_else(|_| url.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for ApiBase {
+    /// The standalone app's: `/api/v1/` on the page's own origin.
+    fn default() -> Self {
+        ApiBase::parse(&format!("{API_BASE}/")).unwrap_or_else(|| ApiBase(format!("{API_BASE}/")))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchError {
     /// No answer: offline, DNS, CORS or a dropped connection.
@@ -46,16 +85,21 @@ pub async fn get_text(url: &str) -> Result<String, FetchError> {
     }
 }
 
-/// The organisation's configuration, read and checked against the rules the form depends on.
-pub async fn load_config() -> Result<OrgConfig, FetchError> {
-    let url = format!("{API_BASE}/config.json");
-    let text = get_text(&url).await?;
-    OrgConfig::from_json_with(&text, &BrowserJson)
-        .map_err(|e: ConfigError| FetchError::Malformed(e.to_string()))
+/// The organisation's configuration, read and checked against the rules the form depends on; the
+/// addresses in it made absolute against `base`.
+pub async fn load_config(base: ApiBase) -> Result<OrgConfig, FetchError> {
+    let text = get_text(&base.resolve("config.json")).await?;
+    let mut config = OrgConfig::from_json_with(&text, &BrowserJson)
+        .map_err(|e: ConfigError| FetchError::Malformed(e.to_string()))?;
+    config.submission.endpoint = base.resolve(&config.submission.endpoint);
+    config.submission.uploads = config.submission.uploads.map(|u| base.resolve(&u));
+    config.tracking.status_base = base.resolve(&config.tracking.status_base);
+    config.organisation.privacy_url = config.organisation.privacy_url.map(|u| base.resolve(&u));
+    Ok(config)
 }
 
 /// The common answers. Optional: a failure here only means the step offers none.
-pub async fn load_knowledge_base() -> Result<KnowledgeBase, FetchError> {
-    let text = get_text(&format!("{API_BASE}/knowledge-base.json")).await?;
+pub async fn load_knowledge_base(base: ApiBase) -> Result<KnowledgeBase, FetchError> {
+    let text = get_text(&base.resolve("knowledge-base.json")).await?;
     KnowledgeBase::from_json_with(&text, &BrowserJson).map_err(FetchError::Malformed)
 }

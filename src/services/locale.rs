@@ -9,10 +9,15 @@ const STORAGE_KEY: &str = "complaint-desk.locale";
 /// A `?lang=` in the address (links from emails), else the customer's earlier choice, else the browser's
 /// preferred languages, else English.
 pub fn initial() -> Locale {
-    from_query().or_else(remembered).unwrap_or_else(|| {
-        let preferred = preferred_languages();
-        Locale::negotiate(preferred.iter().map(String::as_str))
-    })
+    from_query()
+        .or_else(remembered)
+        .unwrap_or_else(from_browser)
+}
+
+/// The first of the browser's preferred languages that we ship, else English (a widget without `lang`).
+pub fn from_browser() -> Locale {
+    let preferred = preferred_languages();
+    Locale::negotiate(preferred.iter().map(String::as_str))
 }
 
 /// Remembers the choice for the next visit. Blocked storage (private modes) just means we forget.

@@ -3,6 +3,7 @@ use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
 use crate::i18n::{tr, use_i18n};
+use crate::mount_scope::use_mount_scope;
 
 /// Said calmly when a promised date has passed: an apology, who to ask, and where to escalate.
 #[component]
@@ -33,9 +34,11 @@ fn ContactLinks(
     phone: Option<String>,
 ) -> impl IntoView {
     let tel = |phone: &str| format!("tel:{}", phone.replace(' ', ""));
+    // Inside a widget the page is the host's: the escalation site opens beside it, not in its place.
+    let beside = use_mount_scope().is_embedded().then_some("_blank");
     view! {
         <ul class="contact-links">
-            {url.map(|url| view! { <li><a href=url.clone()>{url.clone()}</a></li> })}
+            {url.map(|url| view! { <li><a href=url.clone() target=beside rel=beside.map(|_| "noopener")>{url.clone()}</a></li> })}
             {email.map(|email| view! { <li><a href=format!("mailto:{email}")>{email.clone()}</a></li> })}
             {phone.map(|phone| view! { <li><a href=tel(&phone)>{phone.clone()}</a></li> })}
         </ul>

@@ -5,12 +5,12 @@ use complaint_domain::i18n::Msg;
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::status::{Stage, StatusRecord};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::stage_name;
 use crate::filing::DraftSaver;
 use crate::i18n::{tr, use_i18n};
 use crate::services::{clock, status};
+use crate::task::spawn_while_mounted;
 
 /// "Complaints sent from this device", each with its last known status (saved on the device, then refreshed
 /// from the host); one tap looks it up, with no reference or verifier to retype. `on_loaded` hears the list once it is read from the device.
@@ -28,7 +28,7 @@ pub fn SentFromThisDevice(
         Effect::new(move |_| {
             if let (true, Some(store)) = (saver.is_ready(), saver.store()) {
                 let base = base.clone();
-                spawn_local(async move {
+                spawn_while_mounted(sent, async move {
                     let Ok(list) = store.sent().await else { return };
                     on_loaded.run(list.clone());
                     sent.set(list.clone());

@@ -41,6 +41,19 @@ impl Step {
             .map_or(1, |i| i + 1)
     }
 
+    /// The step's stable id, as serialised (`what_happened`): safe to tell a host page, it holds no answers.
+    pub fn id(self) -> &'static str {
+        match self {
+            Step::Category => "category",
+            Step::CommonAnswers => "common_answers",
+            Step::WhatHappened => "what_happened",
+            Step::Outcome => "outcome",
+            Step::Evidence => "evidence",
+            Step::Contact => "contact",
+            Step::CheckAnswers => "check_answers",
+        }
+    }
+
     pub fn total() -> usize {
         Step::ALL.len()
     }
@@ -70,6 +83,14 @@ pub fn check_category(choice: Option<&str>, config: &OrgConfig) -> Result<(), Fi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_step_id_is_its_serialised_name() {
+        for step in Step::ALL {
+            let json = serde_json::to_string(&step).unwrap();
+            assert_eq!(json, format!("\"{}\"", step.id()));
+        }
+    }
 
     #[test]
     fn steps_count_from_one_and_link_both_ways() {

@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::DraftSaver;
 use crate::filing::flow::FilingSession;
@@ -65,7 +64,7 @@ impl DraftSaver {
     pub fn delete_file(self, id: String, session: FilingSession) {
         self.unsaved_files.update(|u| u.retain(|f| f.id != id));
         let Some(store) = self.store() else { return };
-        spawn_local(async move {
+        self.spawn(async move {
             if store.delete_file(&id).await.is_err() {
                 return;
             }

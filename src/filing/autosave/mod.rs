@@ -5,7 +5,9 @@
 //! `unsaved_files` so the customer is told. If the browser empties the store mid-draft, the store reopens and
 //! what is in memory is written again.
 
+use std::future::Future;
 use std::rc::Rc;
+use std::time::Duration;
 
 use complaint_domain::draft::Draft;
 use leptos::prelude::*;
@@ -22,7 +24,7 @@ mod other_tabs;
 
 pub use files::UnsavedFile;
 
-const DEBOUNCE_MS: i32 = 400;
+const DEBOUNCE: Duration = Duration::from_millis(400);
 /// Past this the form is usable without storage (an `open()` that never settles must not block the customer).
 const OPEN_TIMEOUT_MS: i32 = 1_500;
 
@@ -36,7 +38,8 @@ pub enum StorageStatus {
 #[derive(Clone, Copy)]
 pub struct DraftSaver {
     store: StoredValue<Option<Rc<DraftStore>>, LocalStorage>,
-    timer: StoredValue<Option<i32>, LocalStorage>,
+    /// The save waiting for typing to pause; cleared when the root unmounts.
+    timer: StoredValue<Option<TimeoutHandle>>,
     pub status: RwSignal<StorageStatus>,
     /// The organisation's draft lifetime, once its config has said (`drafts.expire_after_days`).
     expire_after_days: StoredValue<Option<u32>, LocalStorage>,
@@ -62,7 +65,7 @@ impl DraftSaver {
     pub fn start(session: FilingSession) -> DraftSaver {
         let saver = DraftSaver {
             store: StoredValue::new_local(None),
-            timer: StoredValue::new_local(None),
+            timer: StoredValue::new(None),
             asked_to_persist: StoredValue::new_local(false),
             expire_after_days: StoredValue::new_local(None),
             status: RwSignal::new(StorageStatus::Opening),
@@ -76,7 +79,15 @@ impl DraftSaver {
         };
         provide_context(saver);
         saver.listen_to_other_tabs(session);
-        spawn_local(async move {
+        // Unmounted (a widget removed by its host): a save still waiting for typing to pause is written to
+        // the synchronous copy now, and the next mount folds it into the store.
+        on_cleanup(move || {
+            if let Some(Some(pending)) = saver.timer.try_update_value(Option::take) {
+                pending.clear();
+                saver.save_before_leaving(session);
+            }
+        });
+        saver.spawn(async move {
             let last_moment = snapshot::peek();
             match DraftStore::open_within(DEFAULT_DB_NAME, OPEN_TIMEOUT_MS).await {
                 Ok(store) => {
@@ -164,19 +175,21 @@ impl DraftSaver {
         self.forget(id);
     }
 
+    /// Runs `task` while this saver's root is mounted (see [`crate::task::spawn_while_mounted`]).
+    pub fn spawn(self, task: impl Future<Output = ()> + 'static) {
+        crate::task::spawn_while_mounted(self.status, task);
+    }
+
     fn schedule(self, session: FilingSession) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        if let Some(previous) = self.timer.get_value() {
-            window.clear_timeout_with_handle(previous);
+        if let Some(Some(previous)) = self.timer.try_update_value(Option::take) {
+            previous.clear();
         }
-        let save = Closure::once_into_js(move || self.save_now(session));
-        let handle = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            save.unchecked_ref(),
-            DEBOUNCE_MS,
-        );
-        self.timer.set_value(handle.ok());
+        let save = move || {
+            self.timer.set_value(None);
+            self.save_now(session);
+        };
+        self.timer
+            .set_value(set_timeout_with_handle(save, DEBOUNCE).ok());
     }
 
     /// Asks the browser not to evict the drafts under storage pressure. Chromium decides silently; others
@@ -214,7 +227,7 @@ impl DraftSaver {
             .channel
             .get_value()
             .map(|c| (c, format!("{}|{}", draft.id, self.tab_id.get_value())));
-        spawn_local(async move {
+        self.spawn(async move {
             match store.put(&draft).await {
                 Ok(()) => {
                     if let Some((channel, message)) = announce {
@@ -294,14 +307,8 @@ impl DraftSaver {
         let Some(store) = self.store() else {
             return;
         };
-        spawn_local(async move {
-            prune(
-                &store,
-                days,
-                &session.draft.with_untracked(|d| d.id.clone()),
-            )
-            .await;
-        });
+        let current = session.draft.with_untracked(|d| d.id.clone());
+        spawn_local(async move { prune(&store, days, &current).await });
     }
 
     /// "Clear everything stored on this device": drafts, files, the outbox and settings; the form starts afresh.
@@ -334,30 +341,28 @@ impl DraftSaver {
         });
     }
 
+    /// Saves when the page is hidden or goes; both listeners are removed when the root unmounts.
     fn save_when_hidden(self, session: FilingSession) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
+        let on_pagehide = window_event_listener(leptos::ev::pagehide, move |_| {
+            self.save_before_leaving(session)
+        });
         let on_hide = Closure::<dyn Fn()>::new(move || {
-            let hidden = web_sys::window()
-                .and_then(|w| w.document())
-                .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
-            if hidden {
+            if document().visibility_state() == web_sys::VisibilityState::Hidden {
                 self.save_before_leaving(session);
             }
         });
-        let on_pagehide = Closure::<dyn Fn()>::new(move || self.save_before_leaving(session));
-        if let Some(document) = window.document() {
-            let _ = document.add_event_listener_with_callback(
-                "visibilitychange",
-                on_hide.as_ref().unchecked_ref(),
-            );
-        }
-        let _ = window
-            .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
-        // The listeners live as long as the page.
-        on_hide.forget();
-        on_pagehide.forget();
+        let _ = document()
+            .add_event_listener_with_callback("visibilitychange", on_hide.as_ref().unchecked_ref());
+        let on_hide = StoredValue::new_local(Some(on_hide));
+        on_cleanup(move || {
+            on_pagehide.remove();
+            if let Some(Some(listener)) = on_hide.try_update_value(Option::take) {
+                let _ = document().remove_event_listener_with_callback(
+                    "visibilitychange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        });
     }
 }
 

@@ -2,7 +2,6 @@
 //! the draft it holds stops saving (rather than overwrite it) until the customer takes the newer copy.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -28,8 +27,16 @@ impl DraftSaver {
                 }
             });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
+        let on_message = StoredValue::new_local(Some(on_message));
         self.channel.set_value(Some(channel));
+        // Unmounted: the channel closes and its handler goes with it.
+        on_cleanup(move || {
+            if let Some(Some(channel)) = self.channel.try_update_value(Option::take) {
+                channel.set_onmessage(None);
+                channel.close();
+            }
+            on_message.try_update_value(Option::take);
+        });
     }
 
     /// Takes the other tab's newer copy of this tab's draft, and resumes saving.
@@ -38,7 +45,7 @@ impl DraftSaver {
             return;
         };
         let id = session.draft.with_untracked(|d| d.id.clone());
-        spawn_local(async move {
+        self.spawn(async move {
             if let Ok(Some(latest)) = store.get(&id).await {
                 self.stale.set(false);
                 self.restore(session, latest).await;

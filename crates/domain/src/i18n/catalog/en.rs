@@ -16,6 +16,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ErrorPrefix => "Error:",
         Msg::CategoryQuestion => "What is your complaint about?",
         Msg::CategoryHint => "Choose the option that fits best. You can change it before you send.",
+        Msg::CategoryNotOffered => "The page you came from asked for a kind of complaint we do not list. Please choose the one that fits best.",
         Msg::CategoryRequired => "Select what your complaint is about",
         Msg::LoadFailedTitle => "Sorry, the complaint form cannot open right now",
         Msg::LoadFailedMissing => "The organisation's settings for this form could not be found.",

@@ -16,6 +16,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ErrorPrefix => "오류:",
         Msg::CategoryQuestion => "어떤 문제로 불만을 접수하시나요?",
         Msg::CategoryHint => "가장 잘 맞는 항목을 선택하세요. 보내기 전에 바꿀 수 있습니다.",
+        Msg::CategoryNotOffered => "이전 페이지에서 요청한 불만 유형은 저희 목록에 없습니다. 가장 잘 맞는 항목을 선택해 주세요.",
         Msg::CategoryRequired => "불만 유형을 선택하세요",
         Msg::LoadFailedTitle => "죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다",
         Msg::LoadFailedMissing => "이 양식에 필요한 기관 설정을 찾을 수 없습니다.",

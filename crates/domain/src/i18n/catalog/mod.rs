@@ -37,6 +37,7 @@ keys! {
         ErrorPrefix,
         CategoryQuestion,
         CategoryHint,
+        CategoryNotOffered,
         CategoryRequired,
         LoadFailedTitle,
         LoadFailedMissing,

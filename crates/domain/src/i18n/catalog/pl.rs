@@ -16,6 +16,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ErrorPrefix => "Błąd:",
         Msg::CategoryQuestion => "Czego dotyczy Twoja reklamacja?",
         Msg::CategoryHint => "Wybierz najlepiej pasującą opcję. Możesz ją zmienić przed wysłaniem.",
+        Msg::CategoryNotOffered => "Strona, z której przychodzisz, wskazała rodzaj reklamacji, którego nie mamy na liście. Wybierz ten, który pasuje najlepiej.",
         Msg::CategoryRequired => "Wybierz, czego dotyczy reklamacja",
         Msg::LoadFailedTitle => "Przepraszamy, formularz reklamacji nie może się teraz otworzyć",
         Msg::LoadFailedMissing => "Nie znaleziono ustawień organizacji dla tego formularza.",

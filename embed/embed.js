@@ -1,0 +1,147 @@
+// The complaint desk's embed entry, served at the stable address /embed/v1/embed.js. A host page includes it
+// as a module script and places <complaint-desk> elements (docs/embed.md). This file is a template:
+// scripts/stamp-embed (a Trunk post-build hook) writes each release's content-hashed file names into
+// RELEASE and puts those files beside it, so a host's snippet never changes between releases.
+//
+// Nothing heavy happens on the host's load: the element paints a small box with a button; the Wasm is fetched
+// only when the box comes near the viewport or the button is pressed. No inline script or style anywhere:
+// the stylesheet is fetched and adopted as a constructed sheet (see docs/embed.md for the measurement).
+
+const HERE = new URL('./', import.meta.url);
+const RELEASE = { glue: '__GLUE__', wasm: '__WASM__', style: '__STYLE__' };
+
+// The box's words before the Wasm (and its catalogue) arrive: the catalogue's NavFile, NavTrack, Loading and
+// LoadFailedTitle, in the same three languages (crates/domain/src/i18n/catalog/).
+const WORDS = {
+  en: { file: 'Make a complaint', track: 'Track a complaint', loading: 'Loading…', failed: 'Sorry, the complaint form cannot open right now' },
+  ko: { file: '불만 접수하기', track: '처리 현황 확인', loading: '불러오는 중…', failed: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' },
+  pl: { file: 'Złóż reklamację', track: 'Sprawdź status', loading: 'Wczytywanie…', failed: 'Przepraszamy, formularz reklamacji nie może się teraz otworzyć' },
+};
+
+let sheet; // Promise<CSSStyleSheet>, shared by every widget on the page
+let app; // Promise<the wasm-bindgen module, initialised>
+
+function styleSheet() {
+  sheet ??= fetch(new URL(RELEASE.style, HERE), { credentials: 'omit' })
+    .then((response) => (response.ok ? response.text() : Promise.reject(new Error(`stylesheet: HTTP ${response.status}`))))
+    .then((css) => {
+      const constructed = new CSSStyleSheet();
+      constructed.replaceSync(css);
+      return constructed;
+    });
+  sheet.catch(() => (sheet = undefined));
+  return sheet;
+}
+
+function wasm() {
+  // The glue and its .wasm sit beside this file (the glue's own default is the unhashed name Trunk renames,
+  // so the hashed one is passed). Its `main` finds no standalone shell on a host's page and does nothing;
+  // `mountWidget` is the widget's entry.
+  app ??= import(new URL(RELEASE.glue, HERE).href).then(async (glue) => {
+    await glue.default({ module_or_path: new URL(RELEASE.wasm, HERE) });
+    return glue;
+  });
+  app.catch(() => (app = undefined));
+  return app;
+}
+
+function language(tag) {
+  const wanted = [tag, ...(navigator.languages ?? [])].filter(Boolean).map((t) => t.toLowerCase().split(/[-_]/)[0]);
+  return wanted.find((t) => t in WORDS) ?? 'en';
+}
+
+class ComplaintDesk extends HTMLElement {
+  #shadow;
+  #mounted = null;
+  #observer = null;
+  // Each connection gets a number; work started for an earlier one is dropped when it finishes.
+  #connection = 0;
+
+  connectedCallback() {
+    this.#shadow ??= this.attachShadow({ mode: 'open' });
+    const connection = ++this.#connection;
+    this.#placeholder(connection);
+    styleSheet().then(
+      (constructed) => connection === this.#connection && (this.#shadow.adoptedStyleSheets = [constructed]),
+      () => {},
+    );
+    // Near the viewport (or pressed): fetch the Wasm. 200px ahead, so it is usually ready on arrival.
+    this.#observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && this.#start(connection), {
+      rootMargin: '200px',
+    });
+    this.#observer.observe(this);
+  }
+
+  disconnectedCallback() {
+    this.#connection += 1;
+    this.#observer?.disconnect();
+    this.#observer = null;
+    if (this.#mounted) {
+      this.#mounted.unmount();
+      this.#mounted.free();
+      this.#mounted = null;
+    }
+    this.#shadow.replaceChildren();
+  }
+
+  #words() {
+    return WORDS[language(this.getAttribute('lang'))];
+  }
+
+  #placeholder(connection) {
+    const words = this.#words();
+    const box = document.createElement('div');
+    box.className = 'desk-widget desk-widget__placeholder';
+    box.lang = language(this.getAttribute('lang'));
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button';
+    button.textContent = this.getAttribute('mode') === 'track' ? words.track : words.file;
+    button.addEventListener('click', () => this.#start(connection));
+    box.append(button);
+    this.#shadow.replaceChildren(box);
+  }
+
+  #options() {
+    const given = this.getAttribute('api');
+    let api;
+    try {
+      api = new URL(given ?? new URL('../../api/v1/', HERE), document.baseURI).href;
+    } catch {
+      api = given; // not a URL: the widget says so in the console and uses its own site's API
+    }
+    return { api, lang: this.getAttribute('lang'), category: this.getAttribute('category'), mode: this.getAttribute('mode') };
+  }
+
+  async #start(connection) {
+    if (connection !== this.#connection || this.#mounted || this.#observer === null) return;
+    this.#observer.disconnect();
+    this.#observer = null;
+    const words = this.#words();
+    const status = document.createElement('p');
+    status.className = 'loading';
+    status.setAttribute('role', 'status');
+    status.textContent = words.loading;
+    this.#shadow.firstChild?.replaceChildren(status);
+    try {
+      const [glue, constructed] = await Promise.all([wasm(), styleSheet()]);
+      if (connection !== this.#connection) return;
+      this.#shadow.adoptedStyleSheets = [constructed];
+      const box = document.createElement('div');
+      box.className = 'desk-widget';
+      this.#shadow.replaceChildren(box);
+      this.#mounted = glue.mountWidget(this, box, this.#options());
+    } catch (error) {
+      if (connection !== this.#connection) return;
+      // Blocked by the host's CSP, no CORS for this origin, offline: said in the box, never thrown at the host.
+      console.warn('complaint-desk: the widget could not load', error);
+      const failed = document.createElement('p');
+      failed.setAttribute('role', 'alert');
+      failed.textContent = words.failed;
+      this.#shadow.replaceChildren(failed);
+      this.dispatchEvent(new CustomEvent('complaint:error', { bubbles: true, composed: true, detail: { code: 'load_failed' } }));
+    }
+  }
+}
+
+if (!customElements.get('complaint-desk')) customElements.define('complaint-desk', ComplaintDesk);

@@ -1,0 +1,250 @@
+//! The embedded widget: the filing flow and the tracker mounted inside a host page's `<complaint-desk>`
+//! element (see `embed/embed.js` and docs/embed.md). The same Wasm module serves the standalone app; this is
+//! its second entry, `mountWidget`, called by embed.js into a container in the element's shadow root.
+//!
+//! The widget is a guest: its language comes from its `lang` attribute (never `<html lang>`), its
+//! organisation from `api`, and it never touches the host's address, history, title or focus outside itself.
+//! Everything it starts (listeners, channels, timers) is released when the host removes the element.
+
+mod events;
+
+use std::any::Any;
+
+use complaint_domain::i18n::{Locale, Msg};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::components::load_error::LoadError;
+use crate::filing::{
+    Courier, DraftSaver, FilingFlow, FilingSession, RefusedNotice, SuggestedCategory, TrackInPlace,
+};
+use crate::i18n::{tr, I18n};
+use crate::mount_scope::MountScope;
+use crate::pages::track::Tracker;
+use crate::pages::SharedConfig;
+use crate::services::api::ApiBase;
+use crate::services::locale;
+use crate::services::submit::SendError;
+pub use events::{HostElement, HostEvent};
+
+/// What the widget shows: the form, or the tracker (with a reference to look up, from the confirmation).
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    File,
+    Track(String),
+}
+
+/// The attributes embed.js read from the element, checked.
+struct Options {
+    api: ApiBase,
+    locale: Locale,
+    category: Option<String>,
+    shown: Shown,
+}
+
+impl Options {
+    /// Reads `{ api, lang, category, mode }`; anything missing or unknown falls back, with a console note
+    /// for the host's developer (the customer is told only what concerns them: an unknown category).
+    fn read(options: &JsValue) -> Options {
+        let text = |key: &str| {
+            js_sys::Reflect::get(options, &key.into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let api = text("api").and_then(|url| {
+            let base = ApiBase::parse(&url);
+            if base.is_none() {
+                warn(&format!(
+                    "complaint-desk: api=\"{url}\" is not a URL; using this site's /api/v1/"
+                ));
+            }
+            base
+        });
+        let locale = match text("lang") {
+            Some(tag) => Locale::from_tag(&tag).unwrap_or_else(|| {
+                warn(&format!("complaint-desk: lang=\"{tag}\" is not offered (en, ko, pl); using the browser's"));
+                locale::from_browser()
+            }),
+            None => locale::from_browser(),
+        };
+        let shown = match text("mode").as_deref() {
+            None | Some("file") => Shown::File,
+            Some("track") => Shown::Track(String::new()),
+            Some(other) => {
+                warn(&format!(
+                    "complaint-desk: mode=\"{other}\" is not file or track; showing the form"
+                ));
+                Shown::File
+            }
+        };
+        Options {
+            api: api.unwrap_or_default(),
+            locale,
+            category: text("category"),
+            shown,
+        }
+    }
+}
+
+fn warn(text: &str) {
+    web_sys::console::warn_1(&text.into());
+}
+
+/// A mounted widget; `unmount()` (embed.js calls it when the element leaves the page) removes its view and
+/// runs every cleanup its root registered.
+#[wasm_bindgen]
+pub struct MountedWidget {
+    /// Leptos's unmount handle (its type names the whole view; only dropping it matters).
+    root: Option<Box<dyn Any>>,
+    container: web_sys::HtmlElement,
+}
+
+#[wasm_bindgen]
+impl MountedWidget {
+    pub fn unmount(&mut self) {
+        if self.root.take().is_some() {
+            crate::crash::forget_container(&self.container);
+        }
+    }
+}
+
+/// Mounts the widget into `container` (an element in `host`'s shadow root); `options` is
+/// `{ api, lang, category, mode }` as strings.
+#[wasm_bindgen(js_name = mountWidget)]
+pub fn mount_widget(
+    host: web_sys::HtmlElement,
+    container: web_sys::HtmlElement,
+    options: JsValue,
+) -> MountedWidget {
+    crate::crash::install_widget_notice();
+    let options = Options::read(&options);
+    let shadow = container
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok();
+    crate::crash::remember_container(&container, options.locale);
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        view! { <Widget host=host shadow=shadow options=options /> }
+    });
+    MountedWidget {
+        root: Some(Box::new(handle)),
+        container,
+    }
+}
+
+#[component]
+fn Widget(
+    host: web_sys::HtmlElement,
+    shadow: Option<web_sys::ShadowRoot>,
+    options: Options,
+) -> impl IntoView {
+    let i18n = I18n::provide(options.locale);
+    MountScope::provide(shadow);
+    provide_context(options.api);
+    if let Some(category) = options.category {
+        provide_context(SuggestedCategory(category));
+    }
+    let host = HostElement::new(host);
+    // The widget's own device store, saver and courier, owned by this root and released with it.
+    let session = FilingSession::new();
+    provide_context(session);
+    let saver = DraftSaver::start(session);
+    Courier::start(saver, session);
+    SharedConfig::provide();
+    let shown = RwSignal::new(options.shown);
+    provide_context(TrackInPlace(Callback::new(move |reference: String| {
+        shown.set(Shown::Track(reference))
+    })));
+    tell_host(host, session);
+
+    let config = expect_context::<SharedConfig>().0;
+    Effect::new(move |told: Option<bool>| {
+        let loaded = config.with(|c| c.as_ref().map(Result::is_ok));
+        match loaded {
+            Some(true) if told != Some(true) => host.tell(HostEvent::Ready),
+            Some(false) => host.tell(HostEvent::Error("config_unavailable")),
+            _ => {}
+        }
+        told == Some(true) || loaded == Some(true)
+    });
+    let body = move || {
+        let content = match config.get() {
+            None => {
+                return view! { <p class="loading" role="status">{tr(Msg::Loading)}</p> }.into_any()
+            }
+            Some(Err(error)) => {
+                return view! { <LoadError error=error on_retry=move || config.refetch() /> }
+                    .into_any()
+            }
+            Some(Ok(config)) => config,
+        };
+        match shown.get() {
+            Shown::File => view! {
+                <h2 class="page-title">{tr(Msg::NavFile)}</h2>
+                <FilingFlow config=content />
+            }
+            .into_any(),
+            Shown::Track(wanted) => view! {
+                <h2 class="page-title">{tr(Msg::TrackTitle)}</h2>
+                <Tracker config=content wanted=wanted />
+            }
+            .into_any(),
+        }
+    };
+    let is_form = move || matches!(shown.get(), Shown::File);
+    view! {
+        <div class="desk-widget__body" lang=move || i18n.locale().tag()>
+            <nav class="desk-widget__nav" aria-label=move || i18n.t(Msg::SiteName)>
+                <button type="button" class="link-button" aria-pressed=move || is_form().to_string()
+                    on:click=move |_| shown.set(Shown::File)>{tr(Msg::NavFile)}</button>
+                <button type="button" class="link-button" aria-pressed=move || (!is_form()).to_string()
+                    on:click=move |_| shown.set(Shown::Track(String::new()))>{tr(Msg::NavTrack)}</button>
+            </nav>
+            <RefusedNotice />
+            {body}
+        </div>
+    }
+}
+
+/// Steps, deliveries, the outbox and refusals, as host events.
+fn tell_host(host: HostElement, session: FilingSession) {
+    let step = Memo::new(move |_| session.draft.with(|d| d.step));
+    Effect::new(move |previous: Option<_>| {
+        let now = step.get();
+        if previous.is_some_and(|p| p != now) {
+            host.tell(HostEvent::Step(now));
+        }
+        now
+    });
+    Effect::new(move |told: Option<Option<String>>| {
+        let reference = session
+            .accepted
+            .with(|a| a.as_ref().map(|a| a.reference.clone()));
+        if reference.is_some() && told.as_ref() != Some(&reference) {
+            if let Some(reference) = &reference {
+                host.tell(HostEvent::Submitted(reference.clone()));
+            }
+        }
+        reference
+    });
+    Effect::new(move |was: Option<bool>| {
+        let queued = session.queued.get();
+        if queued && was == Some(false) {
+            host.tell(HostEvent::Queued);
+        }
+        queued
+    });
+    Effect::new(move |_| {
+        let code = session.problem.with(|p| match p {
+            Some(SendError::Rejected { .. }) => Some("rejected"),
+            Some(SendError::Unavailable { .. }) => Some("unavailable"),
+            None => None,
+        });
+        if let Some(code) = code {
+            host.tell(HostEvent::Error(code));
+        }
+    });
+}
