@@ -157,7 +157,15 @@ impl Courier {
             };
             self.restore_if_lost(&store).await;
             let now = device::now_ms();
-            for entry in store.outbox().await.unwrap_or_default() {
+            let waiting = match store.outbox().await {
+                Ok(waiting) => waiting,
+                // Nothing is lost: the entries stay on the device and the next wake-up reads them again.
+                Err(e) => {
+                    log_failure("the outbox could not be read", &e);
+                    Vec::new()
+                }
+            };
+            for entry in waiting {
                 if force || entry.is_due(now) {
                     self.attempt(entry).await;
                 }
@@ -282,7 +290,11 @@ impl Courier {
         let id = body.draft_id.as_str();
         self.forget_pending(id);
         if let Some(store) = self.saver.store() {
-            let _ = store.unqueue(id).await;
+            // Delivered whatever this says: a left-over entry is sent again with the same key and answered
+            // with the same reference.
+            if let Err(e) = store.unqueue(id).await {
+                log_failure("the delivered complaint could not leave the outbox", &e);
+            }
             let sent = SentComplaint::new(body, &accepted, device::now_ms());
             if let Err(e) = store.remember_sent(&sent).await {
                 web_sys::console::warn_1(
@@ -376,12 +388,13 @@ impl Courier {
             let Some(store) = self.saver.store() else {
                 return;
             };
-            let refused = store
-                .outbox()
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .find(|e| e.refused.is_some());
+            let refused = match store.outbox().await {
+                Ok(waiting) => waiting.into_iter().find(|e| e.refused.is_some()),
+                Err(e) => {
+                    log_failure("the outbox could not be read", &e);
+                    return;
+                }
+            };
             match refused {
                 Some(entry) => self.open_refused(entry).await,
                 None => self.session.refused_elsewhere.set(false),
@@ -423,14 +436,11 @@ impl Courier {
         let Some(store) = self.saver.store() else {
             return;
         };
-        let Some(next) = store
-            .outbox()
-            .await
-            .unwrap_or_default()
-            .iter()
-            .map(|e| e.next_attempt_ms)
-            .reduce(f64::min)
-        else {
+        let waiting = match store.outbox().await {
+            Ok(waiting) => waiting,
+            Err(e) => return log_failure("the outbox could not be read to plan a retry", &e),
+        };
+        let Some(next) = waiting.iter().map(|e| e.next_attempt_ms).reduce(f64::min) else {
             return;
         };
         if let Some(Some(previous)) = self.timer.try_update_value(Option::take) {

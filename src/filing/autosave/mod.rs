@@ -116,7 +116,8 @@ impl DraftSaver {
                         let current = session.draft.with_untracked(|d| d.id.clone());
                         prune(&store, days, &current).await;
                     }
-                    let mut unfinished = not_waiting(&store).await;
+                    // Unreadable now: no offer this visit, and nothing is removed (not_waiting logs it).
+                    let mut unfinished = not_waiting(&store).await.unwrap_or_default();
                     if let Some(copy) = kept_aside {
                         unfinished.retain(|d| d.id != copy.id);
                         // Newest first, like the rest of the list.
@@ -337,7 +338,9 @@ impl DraftSaver {
             return;
         };
         spawn_local(async move {
-            let _ = store.delete(&id).await;
+            if let Err(e) = store.delete(&id).await {
+                web_sys::console::warn_1(&format!("a sent draft could not be removed: {e}").into());
+            }
         });
     }
 
@@ -373,23 +376,35 @@ pub fn use_saver() -> Option<DraftSaver> {
 /// Removes expired drafts, except the one being written and any waiting in the outbox.
 async fn prune(store: &DraftStore, days: u32, current: &str) {
     let now = device::now_ms();
-    for draft in not_waiting(store).await {
+    // Without the outbox, a waiting complaint cannot be told from an old draft: nothing is removed then.
+    let Some(drafts) = not_waiting(store).await else {
+        return;
+    };
+    for draft in drafts {
         if draft.is_expired(now, days) && draft.id != current {
-            let _ = store.delete(&draft.id).await;
+            if let Err(e) = store.delete(&draft.id).await {
+                web_sys::console::warn_1(
+                    &format!("an expired draft could not be removed: {e}").into(),
+                );
+            }
         }
     }
 }
 
-/// Stored drafts, newest first, except those waiting in the outbox (they are complaints being sent, not drafts).
-async fn not_waiting(store: &DraftStore) -> Vec<Draft> {
-    let waiting: Vec<String> = store
-        .outbox()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| e.id)
-        .collect();
-    let mut drafts = store.all().await.unwrap_or_default();
-    drafts.retain(|d| !waiting.contains(&d.id));
-    drafts
+/// Stored drafts, newest first, except those waiting in the outbox (they are complaints being sent, not
+/// drafts); `None` when the store cannot say (the failure is logged).
+async fn not_waiting(store: &DraftStore) -> Option<Vec<Draft>> {
+    let read = async {
+        Ok::<_, crate::services::drafts::StoreError>((store.outbox().await?, store.all().await?))
+    };
+    match read.await {
+        Ok((waiting, mut drafts)) => {
+            drafts.retain(|d| !waiting.iter().any(|e| e.id == d.id));
+            Some(drafts)
+        }
+        Err(e) => {
+            web_sys::console::warn_1(&format!("the saved drafts could not be read: {e}").into());
+            None
+        }
+    }
 }
