@@ -20,16 +20,49 @@ pub fn TrackPage() -> impl IntoView {
         <h1 class="page-title">{tr(Msg::TrackTitle)}</h1>
         <WithConfig render=|config| {
             let wanted = use_location().query_untracked("ref").unwrap_or_default();
-            view! { <Tracker config=config wanted=wanted /> }.into_any()
+            let linked = take_linked_lookup();
+            view! { <Tracker config=config wanted=wanted linked=linked /> }.into_any()
         } />
     }
+}
+
+/// A link from the organisation's mail: `/track#reference=…&verifier=…`. The pair travels in the fragment,
+/// which browsers never send to a server, and leaves the address bar (and so the history, bookmarks and a
+/// shared screen) as soon as it is read.
+fn take_linked_lookup() -> Option<(String, String)> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let hash = location.hash().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(hash.strip_prefix('#')?).ok()?;
+    let (reference, verifier) = (params.get("reference")?, params.get("verifier")?);
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        if let Err(e) =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&here))
+        {
+            web_sys::console::warn_1(
+                &format!("the link could not leave the address bar: {e:?}").into(),
+            );
+        }
+    }
+    Some((reference, verifier)).filter(|(r, v)| !r.trim().is_empty() && !v.trim().is_empty())
 }
 
 /// The lookup form, the result, and the complaints sent from this device. `wanted` (the standalone app's
 /// `?ref=`, or the widget's confirmation) prefills the reference, and looks it up at once when this device
 /// sent that complaint.
 #[component]
-pub fn Tracker(config: OrgConfig, #[prop(optional)] wanted: String) -> impl IntoView {
+pub fn Tracker(
+    config: OrgConfig,
+    #[prop(optional)] wanted: String,
+    /// A reference and verifier from the organisation's mail link: looked up at once.
+    #[prop(default = None)]
+    linked: Option<(String, String)>,
+) -> impl IntoView {
     let reference = RwSignal::new(wanted.clone());
     let verifier = RwSignal::new(String::new());
     let lookup = RwSignal::new(Lookup::Idle);
@@ -91,6 +124,11 @@ pub fn Tracker(config: OrgConfig, #[prop(optional)] wanted: String) -> impl Into
             .into_any()
         }
     };
+    if let Some((linked_reference, linked_verifier)) = linked {
+        reference.set(linked_reference);
+        verifier.set(linked_verifier);
+        run();
+    }
     view! {
         <LookupForm reference=reference verifier=verifier on_look_up=move |_| run() />
         <div class="lookup-result">{result}</div>

@@ -53,6 +53,19 @@ function pageErrors() {
 }
 
 describe('looking up a complaint', () => {
+  test("the mail's link opens the status at once and leaves no reference or address in the address bar", async () => {
+    session = await openPage(env.browser);
+    await session.context.clock.setFixedTime(TODAY);
+    const page = session.page;
+    await page.goto(`${env.server.origin}/track#reference=CMP-DEMO-0001&verifier=demo%40example.com`);
+    await page.getByRole('heading', { level: 2, name: 'Complaint CMP-DEMO-0001' }).waitFor();
+    assert.equal(new URL(page.url()).hash, '');
+    assert.equal(await page.evaluate(() => location.href.includes('demo')), false);
+    // Nothing of it reached a server: the fragment is never sent.
+    assert.ok(env.server.requests.every((r) => !r.path.includes('CMP-DEMO') && !r.path.includes('demo%40')));
+    assert.deepEqual(pageErrors(), []);
+  });
+
   test('the demo complaint shows where it stands, its history and the dated steps ahead', async () => {
     const page = await openTracker();
     await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
