@@ -1,7 +1,7 @@
 use complaint_domain::config::OrgConfig;
 use complaint_domain::i18n::Msg;
 use complaint_domain::instant::Instant;
-use complaint_domain::status::Decision;
+use complaint_domain::status::{Decision, ReplyKind};
 use complaint_domain::tracking::Timeline;
 use leptos::prelude::*;
 
@@ -90,6 +90,34 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             </section>
         }
     });
+    let replies = (!record.replies.is_empty()).then(|| {
+        let zone = zone.clone();
+        let lines: Vec<_> = record
+            .replies
+            .iter()
+            .map(|reply| {
+                let time = format_instant(i18n, &zone, reply.at);
+                let stars = reply.stars.unwrap_or_default().to_string();
+                let (msg, args): (Msg, Vec<(&str, String)>) = match reply.kind {
+                    ReplyKind::Information => (Msg::ReplyInformation, vec![("time", time)]),
+                    ReplyKind::Resolved => (Msg::ReplyResolved, vec![("time", time)]),
+                    ReplyKind::NotSatisfied => (Msg::ReplyNotSatisfied, vec![("time", time)]),
+                    ReplyKind::Rating => (Msg::ReplyRating, vec![("time", time), ("stars", stars)]),
+                };
+                move || {
+                    let args: Vec<(&str, &str)> =
+                        args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    view! { <li>{i18n.format(msg, &args)}</li> }
+                }
+            })
+            .collect();
+        view! {
+            <section class="status__part" aria-labelledby="replies-title">
+                <h3 class="status__subtitle" id="replies-title">{tr(Msg::RepliesTitle)}</h3>
+                <ul class="status__replies">{lines}</ul>
+            </section>
+        }
+    });
     let organisation = config.organisation.clone();
 
     view! {
@@ -102,6 +130,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             {overdue.then(|| view! { <OverdueHelp organisation=organisation /> })}
             {next_step}
             {outcome}
+            {replies}
             <StageTimeline timeline=timeline zone=zone organisation_name=config.organisation.name.clone() />
         </section>
     }

@@ -53,6 +53,29 @@ function pageErrors() {
 }
 
 describe('looking up a complaint', () => {
+  test('what the customer told us is listed with its date, and none of their words', async () => {
+    publish(
+      'CMP-E2E-0001',
+      'told@example.com',
+      statusRecord({
+        replies: [
+          { kind: 'information', at: '2026-11-17T10:05:00Z' },
+          { kind: 'rating', at: '2026-11-18T09:00:00Z', stars: 4 },
+          { kind: 'a-kind-from-a-newer-server', at: '2026-11-18T09:30:00Z' },
+        ],
+      }),
+    );
+    const page = await openTracker();
+    await lookUp(page, 'CMP-E2E-0001', 'told@example.com');
+    const told = page.getByRole('region', { name: 'What you have told us' });
+    await told.waitFor();
+    const lines = (await told.getByRole('listitem').allInnerTexts()).map((t) => t.trim());
+    assert.equal(lines.length, 2, lines.join(' | '));
+    assert.match(lines[0], /^You added information on .*17.*Nov.*2026/);
+    assert.match(lines[1], /^You rated how your complaint was handled 4 out of 5 on /);
+    assert.deepEqual(pageErrors(), []);
+  });
+
   test("the mail's link opens the status at once and leaves no reference or address in the address bar", async () => {
     session = await openPage(env.browser);
     await session.context.clock.setFixedTime(TODAY);
