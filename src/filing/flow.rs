@@ -87,7 +87,7 @@ pub struct Flow {
     pub errors: RwSignal<Vec<FieldError>>,
     returning: RwSignal<bool>,
     /// The last change of step came from the customer's own controls (Continue, Back, Change), not from the
-    /// app (a restored draft, the address): the standalone app gives such a step a history entry.
+    /// app (a restored draft, the address): in the standalone app only the customer's moves add history entries.
     moved_by_customer: StoredValue<bool>,
     /// The evidence files' bytes, by attachment id (browser objects, so kept off the draft).
     pub files: StoredValue<Vec<(String, Blob)>, LocalStorage>,
