@@ -1,5 +1,6 @@
 //! The standalone app's shell: language, header, routes. The filing flow itself keeps its steps in
-//! component state so it can also run as an embedded widget, where the host owns the URL.
+//! component state so it can also run as an embedded widget, where the host owns the URL; under this shell
+//! (which provides the `Location`) it mirrors the step into the address, one history entry a step.
 
 use leptos::prelude::*;
 

@@ -11,6 +11,16 @@ use wasm_bindgen::JsCast;
 pub struct Location {
     path: RwSignal<String>,
     search: RwSignal<String>,
+    /// Counts the customer's moves through history (Back, Forward), not the app's own writes, so a page
+    /// can tell "the customer went back" from "I just wrote the address".
+    history_moves: RwSignal<u64>,
+}
+
+/// Whether an address write adds a history entry or rewrites the current one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Push,
+    Replace,
 }
 
 impl Location {
@@ -20,21 +30,44 @@ impl Location {
         let location = Location {
             path: RwSignal::new(String::new()),
             search: RwSignal::new(String::new()),
+            history_moves: RwSignal::new(0),
         };
         location.read_address();
         provide_context(location);
         if let Some(window) = web_sys::window() {
-            let on_pop = Closure::<dyn Fn()>::new(move || location.read_address());
+            let on_pop = Closure::<dyn Fn()>::new(move || {
+                location.read_address();
+                location.history_moves.update(|n| *n += 1);
+            });
             let _ = window
                 .add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
-            on_pop.forget();
             let on_click =
                 Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e| location.follow_link(e));
             if let Some(document) = window.document() {
                 let _ = document
                     .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
             }
-            on_click.forget();
+            // Released with the shell (the closures live until then, and no longer).
+            let listeners = StoredValue::new_local(Some((on_pop, on_click)));
+            on_cleanup(move || {
+                let Some(Some((on_pop, on_click))) = listeners.try_update_value(Option::take)
+                else {
+                    return;
+                };
+                let Some(window) = web_sys::window() else {
+                    return;
+                };
+                let _ = window.remove_event_listener_with_callback(
+                    "popstate",
+                    on_pop.as_ref().unchecked_ref(),
+                );
+                if let Some(document) = window.document() {
+                    let _ = document.remove_event_listener_with_callback(
+                        "click",
+                        on_click.as_ref().unchecked_ref(),
+                    );
+                }
+            });
         }
         location
     }
@@ -44,12 +77,69 @@ impl Location {
         self.path.get()
     }
 
+    /// The path, without tracking it.
+    pub fn path_untracked(self) -> String {
+        self.path.get_untracked()
+    }
+
     /// A query parameter of the address as it was when the page was shown.
     pub fn query_untracked(self, name: &str) -> Option<String> {
         let search = self.search.get_untracked();
         web_sys::UrlSearchParams::new_with_str(&search)
             .ok()?
             .get(name)
+    }
+
+    /// A query parameter of the current address (reactive).
+    pub fn query(self, name: &str) -> Option<String> {
+        self.search.track();
+        self.query_untracked(name)
+    }
+
+    /// How many times the customer has moved through history with Back or Forward (reactive).
+    pub fn history_moves(self) -> u64 {
+        self.history_moves.get()
+    }
+
+    /// What the app stored with the current history entry (`history.state`); `None` if nothing or not a string.
+    pub fn entry_state_untracked(self) -> Option<String> {
+        web_sys::window()?.history().ok()?.state().ok()?.as_string()
+    }
+
+    /// Sets (or, with `None`, removes) one query parameter of this page's address, keeping the path and the
+    /// other parameters, as a new history entry or in place of the current one, with `state` kept beside it.
+    /// Nothing scrolls and nothing reloads; the back button's listeners are not told (it was not the customer).
+    pub fn set_query(self, name: &str, value: Option<&str>, entry: Entry, state: &str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str(&self.search.get_untracked())
+        else {
+            return;
+        };
+        match value {
+            Some(value) => params.set(name, value),
+            None => params.delete(name),
+        }
+        let query = String::from(params.to_string());
+        let path = self.path.get_untracked();
+        let hash = window.location().hash().unwrap_or_default();
+        let href = if query.is_empty() {
+            format!("{path}{hash}")
+        } else {
+            format!("{path}?{query}{hash}")
+        };
+        let Ok(history) = window.history() else {
+            return;
+        };
+        let state = wasm_bindgen::JsValue::from_str(state);
+        let written = match entry {
+            Entry::Push => history.push_state_with_url(&state, "", Some(&href)),
+            Entry::Replace => history.replace_state_with_url(&state, "", Some(&href)),
+        };
+        if written.is_ok() {
+            self.read_address();
+        }
     }
 
     fn read_address(self) {
@@ -115,6 +205,11 @@ impl Location {
 
 pub fn use_location() -> Location {
     expect_context::<Location>()
+}
+
+/// The standalone shell's address, if this is the standalone app (an embedded widget has none).
+pub fn use_location_if_standalone() -> Option<Location> {
+    use_context::<Location>()
 }
 
 /// A navigation link that says so when it names the page being shown (`aria-current="page"`).

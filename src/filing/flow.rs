@@ -1,5 +1,6 @@
 //! The state one filing shares across its steps: the draft, the organisation's config, the errors on
-//! show, and whether the customer came from "Check your answers" (so Continue takes them back there).
+//! show, whether the customer came from "Check your answers" (so Continue takes them back there), and whether
+//! the last change of step was the customer's own.
 
 use complaint_domain::checks::check_step;
 use complaint_domain::config::{Category, OrgConfig};
@@ -85,6 +86,9 @@ pub struct Flow {
     pub config: StoredValue<OrgConfig>,
     pub errors: RwSignal<Vec<FieldError>>,
     returning: RwSignal<bool>,
+    /// The last change of step came from the customer's own controls (Continue, Back, Change), not from the
+    /// app (a restored draft, the address): in the standalone app only the customer's moves add history entries.
+    moved_by_customer: StoredValue<bool>,
     /// The evidence files' bytes, by attachment id (browser objects, so kept off the draft).
     pub files: StoredValue<Vec<(String, Blob)>, LocalStorage>,
     /// Set once the organisation has accepted the complaint.
@@ -109,6 +113,7 @@ impl Flow {
             config: StoredValue::new(config),
             errors: RwSignal::new(Vec::new()),
             returning: RwSignal::new(false),
+            moved_by_customer: StoredValue::new(false),
             files: session.files,
             accepted: session.accepted,
         };
@@ -128,12 +133,28 @@ impl Flow {
         });
     }
 
+    /// The customer moves to `step` with the flow's own controls.
     pub fn go(self, step: Step) {
+        if step != self.draft.with_untracked(|d| d.step) {
+            self.moved_by_customer.set_value(true);
+        }
+        self.show(step);
+    }
+
+    /// Shows `step` without it counting as the customer's move (the address asked for it).
+    pub fn show(self, step: Step) {
         self.errors.set(Vec::new());
         if step == Step::CheckAnswers {
             self.returning.set(false);
         }
         self.edit(|d| d.step = step);
+    }
+
+    /// Whether the step change just made was the customer's own (and forgets it).
+    pub fn take_customer_move(self) -> bool {
+        self.moved_by_customer
+            .try_update_value(std::mem::take)
+            .unwrap_or(false)
     }
 
     /// Checks the current step; on success moves on (or back to "Check your answers" after a Change).
@@ -185,6 +206,7 @@ impl Flow {
     pub fn start_again(self) {
         self.errors.set(Vec::new());
         self.returning.set(false);
+        self.moved_by_customer.set_value(false);
         self.session.start_afresh();
     }
 

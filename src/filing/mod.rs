@@ -1,5 +1,5 @@
-//! The filing flow: one question a step. Steps live in component state, never in the URL, so the same
-//! flow can later run inside a host page as a widget.
+//! The filing flow: one question a step. Steps live in component state, so the same flow runs inside a host
+//! page as a widget; only the standalone app mirrors the step into its address (`step_address`).
 
 mod active_time;
 mod autosave;
@@ -14,6 +14,7 @@ mod flow;
 mod outcome_step;
 mod refused_notice;
 mod resume_offer;
+mod step_address;
 mod step_form;
 mod what_happened_step;
 
@@ -48,6 +49,10 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
     saver.expire_after(config.drafts.expire_after_days, session);
     active_time::use_active_time(session);
     let flow = Flow::provide(config, session);
+    // Each step a history entry, in the standalone app only: a widget's host owns its address and history.
+    if let Some(location) = crate::router::use_location_if_standalone() {
+        step_address::follow_the_address(location, flow, saver);
+    }
     // A sent complaint is no longer a draft.
     Effect::new(move |_| {
         if flow.accepted.with(Option::is_some) {

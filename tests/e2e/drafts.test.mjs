@@ -33,7 +33,7 @@ function draftIds(page) {
 
 const TEXT = 'Zamówienie 4471 przyszło bez pokrywki.\n주전자 뚜껑이 없어요 🫖 — "quotes" & <tags>';
 
-test('typed text survives a reload and is offered back at the step it was on', async () => {
+test('typed text survives a reload (which keeps the step) and the next visit offers it back at that step', async () => {
   const { context, page, problems } = await openPage(env.browser);
   await page.goto(env.server.origin + '/');
   const filing = new Filing(page);
@@ -42,6 +42,10 @@ test('typed text survives a reload and is offered back at the step it was on', a
   await page.getByLabel('Describe what happened').fill(TEXT);
   await page.waitForTimeout(700); // past the 400 ms save delay
   await page.reload();
+  await filing.atStep(3); // a reload keeps the step and the draft
+  assert.equal(await page.getByLabel('Describe what happened').inputValue(), TEXT);
+  assert.equal(await page.getByRole('heading', { name: 'Continue your complaint?' }).count(), 0);
+  await page.goto(env.server.origin + '/'); // the next visit offers it back
 
   await page.getByRole('heading', { name: 'Continue your complaint?' }).waitFor();
   await page.getByText('You started a complaint on this device (A delivery', { exact: false }).waitFor();
@@ -87,7 +91,7 @@ test('"Start a new complaint" leaves the old draft and starts empty', async () =
   const filing = new Filing(page);
   await filing.chooseCategory('A service or a bill');
   await page.waitForTimeout(700);
-  await page.reload();
+  await page.goto(env.server.origin + '/'); // a new visit (a reload keeps the step instead)
   await page.getByRole('button', { name: 'Start a new complaint' }).click();
   assert.equal(await page.getByRole('heading', { name: 'Continue your complaint?' }).count(), 0);
   assert.equal(await page.getByRole('radio', { checked: true }).count(), 0);
@@ -102,13 +106,13 @@ test('several unfinished drafts are listed with their first words; each can be d
   await filing.skipCommonAnswers();
   await page.getByLabel('Describe what happened').fill('The parcel never came');
   await page.waitForTimeout(700);
-  await page.reload();
+  await page.goto(env.server.origin + '/'); // a new visit (a reload keeps the step instead)
   await page.getByRole('button', { name: 'Start a new complaint' }).click();
   await filing.chooseCategory('A service or a bill');
   await filing.skipCommonAnswers();
   await page.getByLabel('Describe what happened').fill('Charged twice for one order');
   await page.waitForTimeout(700);
-  await page.reload();
+  await page.goto(env.server.origin + '/'); // a new visit (a reload keeps the step instead)
 
   const offer = page.getByRole('region', { name: 'Continue your complaint?' });
   const items = offer.getByRole('listitem');
@@ -119,7 +123,7 @@ test('several unfinished drafts are listed with their first words; each can be d
   await offer.getByRole('button', { name: 'Delete The parcel never came' }).click();
   assert.equal(await items.count(), 1);
   await page.waitForTimeout(300);
-  await page.reload();
+  await page.goto(env.server.origin + '/'); // a new visit (a reload keeps the step instead)
   await items.first().waitFor();
   assert.equal(await items.count(), 1, 'deleted for good');
   await offer.getByRole('button', { name: 'Continue your complaint Charged twice for one order' }).click();

@@ -211,6 +211,91 @@ describe('errors and changes', () => {
   });
 });
 
+describe('history in the standalone app', () => {
+  /** The step the address names (`null` on the form's own address). */
+  const stepInAddress = () => new URL(session.page.url()).searchParams.get('step');
+  const headingFocused = () =>
+    session.page.waitForFunction(() => document.activeElement?.id === 'step-heading');
+
+  test('Back from step 3 returns to step 2 and Forward to step 3, with the answers kept and the heading focused', async () => {
+    const page = session.page;
+    await filing.chooseCategory('A service or a bill');
+    await filing.skipCommonAnswers();
+    assert.equal(stepInAddress(), 'what_happened');
+    await page.getByLabel('Describe what happened').fill('Charged twice.');
+    await page.goBack();
+    await filing.atStep(2);
+    await page.getByRole('heading', { name: 'Common answers to problems like yours' }).waitFor();
+    await headingFocused();
+    assert.equal(stepInAddress(), 'common_answers');
+    await page.goForward();
+    await filing.atStep(3);
+    await headingFocused();
+    assert.equal(await page.getByLabel('Describe what happened').inputValue(), 'Charged twice.');
+    await page.goBack();
+    await page.goBack();
+    await filing.atStep(1);
+    assert.equal(stepInAddress(), null);
+    assert.equal(await page.getByRole('radio', { name: 'A service or a bill' }).isChecked(), true);
+    assertNoProblems();
+  });
+
+  test('a reload on step 4 stays on step 4, and Back still reaches step 3 with its answers', async () => {
+    const page = session.page;
+    await filing.chooseCategory('Something else');
+    await filing.skipCommonAnswers();
+    await filing.describe({ description: 'Rude staff at the counter.' });
+    await page.reload();
+    await filing.atStep(4);
+    assert.equal(stepInAddress(), 'outcome');
+    assert.equal(await page.getByRole('heading', { name: 'Continue your complaint?' }).count(), 0);
+    await page.goBack();
+    await filing.atStep(3);
+    assert.equal(await page.getByLabel('Describe what happened').inputValue(), 'Rude staff at the counter.');
+    assertNoProblems();
+  });
+
+  test('an address naming a later step than the draft allows lands on the first unanswered step', async () => {
+    const page = session.page;
+    // A link from elsewhere, on a fresh draft: the first step, and the address says so.
+    await page.goto(env.server.origin + '/?step=contact');
+    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    await filing.atStep(1);
+    await page.waitForURL((url) => !url.searchParams.has('step'));
+    // This tab's own draft, answered up to step 3, reloaded at an address naming step 6: step 3.
+    await filing.chooseCategory('A service or a bill');
+    await filing.skipCommonAnswers();
+    await page.getByLabel('Describe what happened').fill('Charged twice.');
+    await page.evaluate(() => history.replaceState(history.state, '', '/?step=contact'));
+    await page.reload();
+    await filing.atStep(3);
+    await page.waitForURL((url) => url.searchParams.get('step') === 'what_happened');
+    assert.equal(await page.getByLabel('Describe what happened').inputValue(), 'Charged twice.');
+    assertNoProblems();
+  });
+
+  test('Back from the confirmation starts a new complaint: nothing is sent again and Send is not shown', async () => {
+    const page = session.page;
+    await fileDefectiveProduct();
+    await filing.send();
+    await filing.confirmation();
+    assert.equal(stepInAddress(), null);
+    await page.goBack();
+    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    await filing.atStep(1);
+    assert.equal(await page.getByRole('radio', { checked: true }).count(), 0, 'a new, empty complaint');
+    assert.equal(await page.getByRole('button', { name: 'Send complaint' }).count(), 0);
+    await page.waitForURL((url) => !url.searchParams.has('step'));
+    // Further back: the sent complaint's earlier steps are not reachable either.
+    await page.goBack();
+    await page.waitForURL((url) => !url.searchParams.has('step'));
+    await filing.atStep(1);
+    assert.equal(await page.getByRole('button', { name: 'Send complaint' }).count(), 0);
+    assert.equal((await env.server.complaints()).length, 1, 'sent once');
+    assertNoProblems();
+  });
+});
+
 describe('bad input', () => {
   test('100,000 pasted characters are kept whole and the count says how many to cut', async () => {
     const page = session.page;

@@ -120,8 +120,7 @@ test('a photo the full device cannot keep is announced, stays attached and remov
 
   // Chromium still counts the refused photo's bytes for a while, so the text may have gone to the
   // localStorage copy rather than to IndexedDB: either way it comes back.
-  await page.reload();
-  await page.getByRole('button', { name: 'Continue your complaint' }).click();
+  await page.reload(); // this tab's draft comes back at its step (a new visit would offer it)
   await filing.atStep(5);
   await page.getByText('No files added yet.').waitFor();
   await backToDescription();
@@ -140,8 +139,7 @@ test('with no room even for the text, it is kept aside, the customer is told, an
   assert.deepEqual((await stored(page)).descriptions, [], 'IndexedDB refused the draft');
   await assertAccessible(page);
 
-  await page.reload();
-  await page.getByRole('button', { name: 'Continue your complaint' }).click();
+  await page.reload(); // this tab's draft comes back at its step (a new visit would offer it)
   await filing.atStep(3);
   assert.equal(await page.getByLabel('Describe what happened').inputValue(), BEFORE + AFTER);
   await page.getByRole('status').filter({ hasText: 'This device is out of storage space.' }).waitFor();
@@ -172,8 +170,7 @@ test('site data cleared by the browser mid-draft: the store reopens and the draf
     'the text and the photo in memory are written again',
   );
 
-  await page.reload();
-  await page.getByRole('button', { name: 'Continue your complaint' }).click();
+  await page.reload(); // this tab's draft comes back at its step (a new visit would offer it)
   await filing.atStep(3);
   assert.equal(await page.getByLabel('Describe what happened').inputValue(), BEFORE + AFTER);
   await filing.continue();
@@ -205,8 +202,8 @@ test('the database deleted while the page has it open: the deletion is not block
 
   await page.getByLabel('Describe what happened').fill(BEFORE + AFTER);
   await eventuallyStored(page, (s) => s.descriptions[0] === BEFORE + AFTER, 'saved again after the deletion');
-  await page.reload();
-  await page.getByRole('button', { name: 'Continue your complaint' }).click();
+  await page.reload(); // this tab's draft comes back at its step (a new visit would offer it)
+  await filing.atStep(3);
   assert.equal(await page.getByLabel('Describe what happened').inputValue(), BEFORE + AFTER);
   assert.deepEqual(problems, []);
 });

@@ -1,7 +1,7 @@
 //! The filing flow: one question a step, in a fixed order.
 //!
-//! The current step lives in component state (never in the URL) so the same flow can run inside a host
-//! page as a widget without touching the host's address bar.
+//! The current step lives in component state so the same flow can run inside a host page as a widget
+//! without touching the host's address bar; the standalone app mirrors it into its address (`?step=`).
 
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +54,12 @@ impl Step {
         }
     }
 
+    /// The step an id names (`what_happened`; `what-happened` too, as an address may spell it).
+    pub fn from_id(id: &str) -> Option<Step> {
+        let id = id.replace('-', "_");
+        Step::ALL.into_iter().find(|s| s.id() == id)
+    }
+
     pub fn total() -> usize {
         Step::ALL.len()
     }
@@ -90,6 +96,16 @@ mod tests {
             let json = serde_json::to_string(&step).unwrap();
             assert_eq!(json, format!("\"{}\"", step.id()));
         }
+    }
+
+    #[test]
+    fn an_id_names_its_step_and_nothing_else_does() {
+        for step in Step::ALL {
+            assert_eq!(Step::from_id(step.id()), Some(step));
+        }
+        assert_eq!(Step::from_id("what-happened"), Some(Step::WhatHappened));
+        assert_eq!(Step::from_id("sent"), None);
+        assert_eq!(Step::from_id(""), None);
     }
 
     #[test]
