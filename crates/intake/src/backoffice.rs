@@ -215,7 +215,8 @@ impl Row {
     }
 }
 
-fn due_text(due: Due) -> String {
+/// A due date as the back office and its mail print it: `2026-12-04 17:00`, or the day alone.
+pub(crate) fn due_text(due: Due) -> String {
     match due {
         Due::At { local, .. } => format!(
             "{} {:02}:{:02}",

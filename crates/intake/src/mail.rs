@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use complaint_domain::i18n::{self, Locale, Msg};
 use complaint_domain::instant::Instant;
-use complaint_domain::service_levels::Due;
 use complaint_domain::status::Stage;
 use complaint_domain::tracking::{normalise_verifier, Timeline};
 use lettre::message::{header::ContentType, Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
+use crate::backoffice::due_text;
 use crate::dossier::one_line;
 use crate::intake::Intake;
 use crate::settings::Settings;
@@ -84,18 +84,6 @@ pub fn status_link(public_url: &str, reference: &str, verifier: &str) -> String 
         encoded(reference),
         encoded(&normalise_verifier(verifier))
     )
-}
-
-fn due_text(due: Due) -> String {
-    match due {
-        Due::At { local, .. } => format!(
-            "{} {:02}:{:02}",
-            local.date,
-            local.hour(),
-            local.minute_of_hour()
-        ),
-        Due::EndOf(date) => date.to_string(),
-    }
 }
 
 /// The customer's mail after the back office moved their complaint: what changed, the message, the next
