@@ -7,7 +7,6 @@ use leptos::prelude::*;
 
 use super::courier::use_courier;
 use super::flow::{use_flow, Flow};
-use super::outcome_step::outcome_label;
 use super::step_form::{BackLink, StepHeading};
 use crate::i18n::{msg, tr, use_i18n, I18n};
 use crate::services::submit::{self, SendError, Upload};
@@ -297,7 +296,7 @@ fn AnswerList() -> impl IntoView {
     let outcome = Signal::derive(move || {
         flow.draft.with(|d| match d.outcome {
             Some(complaint_domain::draft::Outcome::Other) => d.outcome_other.clone(),
-            Some(o) => i18n.t(outcome_label(o)).to_owned(),
+            Some(o) => i18n.t(o.label()).to_owned(),
             None => i18n.t(Msg::NotGiven).to_owned(),
         })
     });

@@ -10,17 +10,6 @@ use crate::components::radio::Radio;
 use crate::components::text_area::TextArea;
 use crate::i18n::msg;
 
-pub fn outcome_label(outcome: Outcome) -> Msg {
-    match outcome {
-        Outcome::Refund => Msg::OutcomeRefund,
-        Outcome::Replacement => Msg::OutcomeReplacement,
-        Outcome::Repair => Msg::OutcomeRepair,
-        Outcome::Apology => Msg::OutcomeApology,
-        Outcome::Explanation => Msg::OutcomeExplanation,
-        Outcome::Other => Msg::OutcomeOther,
-    }
-}
-
 /// Step 4: what the customer wants done; "Something else" asks for words.
 #[component]
 pub fn OutcomeStep() -> impl IntoView {
@@ -33,12 +22,12 @@ pub fn OutcomeStep() -> impl IntoView {
         let select = move || flow.edit(|d| d.outcome = Some(outcome));
         if outcome != Outcome::Other {
             let radio = view! {
-                <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome_label(outcome)) on_select=select />
+                <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome.label()) on_select=select />
             };
             return radio.into_any();
         }
         view! {
-            <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome_label(outcome)) on_select=select>
+            <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome.label()) on_select=select>
                 <TextArea
                     id=field::OUTCOME_OTHER
                     label=msg(Msg::OutcomeOtherLabel)

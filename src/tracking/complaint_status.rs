@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::overdue_help::OverdueHelp;
 use super::stage_timeline::StageTimeline;
-use super::{format_instant, stage_name, Shown};
+use super::{format_instant, Shown};
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock::OrgZone;
 use crate::services::device;
@@ -45,7 +45,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
     let current = record.current().map(|e| e.stage);
     let now_line = move || {
         current
-            .map(|stage| i18n.format(Msg::StatusNow, &[("stage", i18n.t(stage_name(stage)))]))
+            .map(|stage| i18n.format(Msg::StatusNow, &[("stage", i18n.t(stage.label()))]))
             .unwrap_or_default()
     };
     let updated = {

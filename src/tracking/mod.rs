@@ -11,9 +11,8 @@ pub use complaint_status::ComplaintStatus;
 pub use lookup_form::LookupForm;
 pub use sent_list::SentFromThisDevice;
 
-use complaint_domain::i18n::Msg;
 use complaint_domain::instant::{Instant, Zone};
-use complaint_domain::status::{Stage, StatusRecord};
+use complaint_domain::status::StatusRecord;
 
 use crate::i18n::I18n;
 use crate::services::clock::{self, OrgZone};
@@ -64,18 +63,6 @@ pub async fn look_up(status_base: &str, reference: &str, verifier: &str) -> Look
             }
             Lookup::Failed(error)
         }
-    }
-}
-
-pub fn stage_name(stage: Stage) -> Msg {
-    match stage {
-        Stage::Received => Msg::StageReceived,
-        Stage::Acknowledged => Msg::StageAcknowledged,
-        Stage::Assessing => Msg::StageAssessing,
-        Stage::Investigating => Msg::StageInvestigating,
-        Stage::Responded => Msg::StageResponded,
-        Stage::Closed => Msg::StageClosed,
-        Stage::Reopened => Msg::StageReopened,
     }
 }
 

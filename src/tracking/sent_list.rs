@@ -6,7 +6,6 @@ use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::status::{Stage, StatusRecord};
 use leptos::prelude::*;
 
-use super::stage_name;
 use crate::filing::DraftSaver;
 use crate::i18n::{tr, use_i18n};
 use crate::services::{clock, status};
@@ -88,7 +87,7 @@ pub fn SentFromThisDevice(
                                         <span>{label}</span>
                                         <span>{i18n.format(Msg::SentOn, &[("date", &date)])}</span>
                                         {known.map(|stage| view! {
-                                            <span>{i18n.format(Msg::LastKnownStatus, &[("stage", i18n.t(stage_name(stage)))])}</span>
+                                            <span>{i18n.format(Msg::LastKnownStatus, &[("stage", i18n.t(stage.label()))])}</span>
                                         })}
                                         <button type="button" class="link-button" on:click=move |_| on_track.run(item.clone())>
                                             {i18n.t(Msg::TrackThis)}

@@ -4,7 +4,7 @@ use complaint_domain::service_levels::Timeliness;
 use complaint_domain::tracking::{Expected, Rule, Timeline, TimelineStep};
 use leptos::prelude::*;
 
-use super::{format_instant, stage_name};
+use super::format_instant;
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock::{self, OrgZone};
 
@@ -35,7 +35,7 @@ pub fn StageTimeline(
                 view! {
                     <li class=class aria-current=current.then_some("step")>
                         <span class="visually-hidden">{tr(state)} " "</span>
-                        <span class="timeline__stage">{tr(stage_name(stage))}</span>
+                        <span class="timeline__stage">{tr(stage.label())}</span>
                         <span class="timeline__when">{move || format_instant(i18n, &zone, at)}</span>
                         {message.map(|text| view! { <p class="timeline__message">{text}</p> })}
                     </li>
@@ -55,7 +55,7 @@ pub fn StageTimeline(
                 view! {
                     <li class=class>
                         <span class="visually-hidden">{tr(Msg::StepUpcoming)} " "</span>
-                        <span class="timeline__stage">{tr(stage_name(stage))}</span>
+                        <span class="timeline__stage">{tr(stage.label())}</span>
                         {expected.map(|expected| view! { <ExpectedDate expected=expected organisation_name=organisation_name /> })}
                     </li>
                 }

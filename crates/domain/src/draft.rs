@@ -74,6 +74,19 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome as the form offers it and the back office prints it.
+    pub fn label(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Outcome::Refund => Msg::OutcomeRefund,
+            Outcome::Replacement => Msg::OutcomeReplacement,
+            Outcome::Repair => Msg::OutcomeRepair,
+            Outcome::Apology => Msg::OutcomeApology,
+            Outcome::Explanation => Msg::OutcomeExplanation,
+            Outcome::Other => Msg::OutcomeOther,
+        }
+    }
+
     pub const ALL: [Outcome; 6] = [
         Outcome::Refund,
         Outcome::Replacement,

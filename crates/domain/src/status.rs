@@ -32,6 +32,20 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The stage's name as the customer reads it (the tracker, the mail).
+    pub fn label(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Stage::Received => Msg::StageReceived,
+            Stage::Acknowledged => Msg::StageAcknowledged,
+            Stage::Assessing => Msg::StageAssessing,
+            Stage::Investigating => Msg::StageInvestigating,
+            Stage::Responded => Msg::StageResponded,
+            Stage::Closed => Msg::StageClosed,
+            Stage::Reopened => Msg::StageReopened,
+        }
+    }
+
     /// The stages every complaint passes or may pass, in order (reopening restarts from assessment).
     pub const PATH: [Stage; 6] = [
         Stage::Received,

@@ -11,7 +11,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use complaint_domain::calendar::Date;
-use complaint_domain::draft::{Channel, Outcome};
+use complaint_domain::draft::Channel;
 use complaint_domain::i18n::{Locale, Msg};
 use complaint_domain::instant::{Instant, Zone};
 use complaint_domain::status::{ReplyKind, Stage};
@@ -161,17 +161,6 @@ pub fn safe_file_name(name: &str, number: i64) -> String {
     }
 }
 
-fn outcome_msg(outcome: Outcome) -> Msg {
-    match outcome {
-        Outcome::Refund => Msg::OutcomeRefund,
-        Outcome::Replacement => Msg::OutcomeReplacement,
-        Outcome::Repair => Msg::OutcomeRepair,
-        Outcome::Apology => Msg::OutcomeApology,
-        Outcome::Explanation => Msg::OutcomeExplanation,
-        Outcome::Other => Msg::OutcomeOther,
-    }
-}
-
 fn channel_msg(channel: Channel) -> Msg {
     match channel {
         Channel::Email => Msg::ChannelEmail,
@@ -296,10 +285,7 @@ impl Dossier {
         for (label, answer) in self.details(settings, lang) {
             row(&label, &answer);
         }
-        row(
-            Msg::RowOutcome.text(lang),
-            outcome_msg(s.outcome).text(lang),
-        );
+        row(Msg::RowOutcome.text(lang), s.outcome.label().text(lang));
         if let Some(other) = &s.outcome_other {
             row("", other);
         }

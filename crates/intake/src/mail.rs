@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use complaint_domain::i18n::{self, Locale, Msg};
 use complaint_domain::instant::Instant;
-use complaint_domain::status::Stage;
 use complaint_domain::tracking::{normalise_verifier, Timeline};
 use lettre::message::{header::ContentType, Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -47,18 +46,6 @@ pub struct Outgoing {
     pub to: String,
     pub subject: String,
     pub body: String,
-}
-
-fn stage_msg(stage: Stage) -> Msg {
-    match stage {
-        Stage::Received => Msg::StageReceived,
-        Stage::Acknowledged => Msg::StageAcknowledged,
-        Stage::Assessing => Msg::StageAssessing,
-        Stage::Investigating => Msg::StageInvestigating,
-        Stage::Responded => Msg::StageResponded,
-        Stage::Closed => Msg::StageClosed,
-        Stage::Reopened => Msg::StageReopened,
-    }
 }
 
 /// Unreserved characters as they are, everything else `%XX` (RFC 3986), for the link's fragment.
@@ -99,7 +86,7 @@ pub fn customer_update(
     let lang = complaint.locale;
     let record = &complaint.record;
     let current = record.current()?;
-    let stage = stage_msg(current.stage).text(lang);
+    let stage = current.stage.label().text(lang);
     let reference = record.reference.as_str();
     let mut body = i18n::format(
         lang,
@@ -125,7 +112,7 @@ pub fn customer_update(
             lang,
             Msg::MailNext,
             &[
-                ("stage", stage_msg(next).text(lang)),
+                ("stage", next.label().text(lang)),
                 ("date", &due_text(expected.due)),
             ],
         ));
