@@ -13,7 +13,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::pace::{paced, Cut, CutFlag};
-use super::{json, AppState, LogNote, Peer};
+use super::{AppState, Peer};
 use crate::error::IntakeError;
 use crate::intake::Received;
 use crate::publish::hex;
@@ -80,22 +80,7 @@ pub(super) async fn receive(
         return close(refusal);
     }
     let intake = std::sync::Arc::clone(&state.intake);
-    let answer = tokio::task::spawn_blocking(move || intake.receive(claim, received))
-        .await
-        .unwrap_or(Err(IntakeError::Internal));
-    let answer = match answer {
-        Ok(answer) => answer,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let mut response = json(
-        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        answer.body,
-    );
-    response.extensions_mut().insert(LogNote {
-        note: answer.note,
-        reference: answer.reference,
-    });
-    response
+    super::answer_blocking(move || intake.receive(claim, received)).await
 }
 
 /// The CORS preflight for a listed origin: the app sends `Idempotency-Key`, which is not a simple header.

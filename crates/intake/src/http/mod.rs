@@ -476,6 +476,29 @@ fn longest_hex_run(text: &str) -> usize {
     longest
 }
 
+/// Runs the blocking part of a request (SQLite, fsync) off the async threads and turns its answer into the
+/// response, with the log line's note; a task that panicked is an internal error.
+async fn answer_blocking(
+    work: impl FnOnce() -> Result<crate::intake::Answer, crate::error::IntakeError> + Send + 'static,
+) -> Response<Body> {
+    let answer = tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or(Err(crate::error::IntakeError::Internal));
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(refusal) => return axum::response::IntoResponse::into_response(refusal),
+    };
+    let mut response = json(
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        answer.body,
+    );
+    response.extensions_mut().insert(LogNote {
+        note: answer.note,
+        reference: answer.reference,
+    });
+    response
+}
+
 /// The CORS preflight for a listed origin: the methods and the request headers that are not simple.
 fn preflight(
     cors: &Cors,

@@ -4,13 +4,13 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderMap, Response, StatusCode};
+use axum::http::{header, HeaderMap, Response};
 use axum::response::IntoResponse;
 use axum::Extension;
 
 use super::complaints::close;
 use super::pace::{paced, Cut, CutFlag};
-use super::{json, AppState, LogNote, Peer};
+use super::{AppState, Peer};
 use crate::error::IntakeError;
 use crate::replies::{Action, ReplyBody, ReplyRequest, MAX_REPLY_BYTES};
 
@@ -85,22 +85,7 @@ pub(super) async fn receive(
         body,
         files,
     };
-    let answer = tokio::task::spawn_blocking(move || crate::replies::handle(&intake, request))
-        .await
-        .unwrap_or(Err(IntakeError::Internal));
-    let answer = match answer {
-        Ok(answer) => answer,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let mut response = json(
-        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        answer.body,
-    );
-    response.extensions_mut().insert(LogNote {
-        note: answer.note,
-        reference: answer.reference,
-    });
-    response
+    super::answer_blocking(move || crate::replies::handle(&intake, request)).await
 }
 
 /// The files a reply names, read whole from the uploads by hash and length; one not there yet is `409
