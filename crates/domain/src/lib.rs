@@ -21,6 +21,7 @@ pub mod localized;
 pub mod my_complaints;
 pub mod outbox;
 pub mod receipt;
+pub mod replies;
 pub mod service_levels;
 pub mod status;
 pub mod steps;

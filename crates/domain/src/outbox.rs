@@ -110,6 +110,59 @@ impl OutboxEntry {
     }
 }
 
+/// A customer's reply waiting to be sent (`replies::ReplyDraft::outbox`): the same pauses as a complaint,
+/// and the same key on every attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyOutbox {
+    /// `config.submission.endpoint`, and `submission.uploads` when the organisation takes files ahead.
+    pub endpoint: String,
+    #[serde(default)]
+    pub uploads: Option<String>,
+    pub attempts: u32,
+    pub queued_at_ms: f64,
+    pub next_attempt_ms: f64,
+    /// The status of the last answer that said "later" (429: too many just now), for the customer's notice.
+    #[serde(default)]
+    pub last_status: Option<u16>,
+    /// Refused as it stands while it waited: kept, not retried, until the customer has seen why.
+    #[serde(default)]
+    pub refused: Option<Refused>,
+}
+
+impl ReplyOutbox {
+    pub fn new(endpoint: String, uploads: Option<String>, now_ms: f64) -> ReplyOutbox {
+        ReplyOutbox {
+            endpoint,
+            uploads,
+            attempts: 0,
+            queued_at_ms: now_ms,
+            next_attempt_ms: now_ms,
+            last_status: None,
+            refused: None,
+        }
+    }
+
+    /// A failed attempt: our growing pause, or the one the server asked for.
+    pub fn failed(&mut self, status: Option<u16>, now_ms: f64, asked_ms: Option<f64>) {
+        self.attempts += 1;
+        self.last_status = status;
+        self.next_attempt_ms = now_ms + asked_ms.unwrap_or_else(|| retry_delay_ms(self.attempts));
+    }
+
+    pub fn is_due(&self, now_ms: f64) -> bool {
+        self.refused.is_none() && now_ms >= self.next_attempt_ms
+    }
+}
+
+/// What an answer to a reply means. Unlike a complaint, a reply's 404 is final: it is the neutral answer
+/// to a wrong proof or an unknown reference, and sending it again would only count against the rate limit.
+pub fn reply_verdict(status: u16) -> Verdict {
+    match status {
+        404 => Verdict::Refused,
+        other => verdict(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +218,23 @@ mod tests {
         assert_eq!(asked_pause_ms(Some("999999")), Some(3_600_000.0));
         assert_eq!(asked_pause_ms(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
         assert_eq!(asked_pause_ms(None), None);
+    }
+
+    #[test]
+    fn a_waiting_reply_pauses_as_asked_and_a_neutral_404_ends_it() {
+        let mut reply = ReplyOutbox::new("/api/v1/complaints".into(), None, 1_000.0);
+        assert!(reply.is_due(1_000.0));
+        reply.failed(None, 2_000.0, None);
+        assert!(!reply.is_due(6_999.0) && reply.is_due(7_000.0));
+        reply.failed(Some(429), 2_000.0, asked_pause_ms(Some("60")));
+        assert_eq!(
+            (reply.next_attempt_ms, reply.last_status),
+            (62_000.0, Some(429))
+        );
+        assert_eq!(reply_verdict(404), Verdict::Refused);
+        assert_eq!(reply_verdict(422), Verdict::Refused);
+        assert_eq!(reply_verdict(429), Verdict::Later);
+        assert_eq!(reply_verdict(409), Verdict::Later);
+        assert_eq!(reply_verdict(201), Verdict::Accepted);
     }
 }
