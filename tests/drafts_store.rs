@@ -228,6 +228,11 @@ async fn a_database_from_the_first_schema_upgrades_with_its_drafts_intact() {
         .expect("outbox store exists")
         .is_empty());
     assert!(store.sent().await.expect("sent store exists").is_empty());
+    assert!(store
+        .replies()
+        .await
+        .expect("replies store exists")
+        .is_empty());
     store.close();
     DraftStore::delete_database(&name).await.expect("delete db");
 }

@@ -1,15 +1,15 @@
 use complaint_domain::checks::field;
-use complaint_domain::evidence::{AttachmentLimits, AttachmentMeta, AttachmentProblem, FileKind};
+use complaint_domain::evidence::{AttachmentLimits, AttachmentMeta, FileKind};
 use complaint_domain::i18n::{Counted, Msg};
 use leptos::prelude::*;
-use web_sys::{Blob, File, HtmlInputElement};
+use web_sys::{File, HtmlInputElement};
 
 use super::autosave::{use_saver, DraftSaver};
 use super::flow::{use_flow, Flow};
 use super::step_form::{StepForm, StepHeading};
 use crate::components::error_summary::FieldErrorMessage;
 use crate::i18n::{msg, tr, use_i18n};
-use crate::services::{device, images};
+use crate::services::evidence::{self, FileRefusal};
 use crate::task::spawn_while_mounted;
 
 /// A file that could not be added, and why, kept as data so it reads in any language.
@@ -19,6 +19,17 @@ enum Notice {
     TooLarge(String),
     Unreadable(String),
     TooMany(usize),
+}
+
+impl Notice {
+    fn of(refusal: FileRefusal, name: String, max_count: usize) -> Notice {
+        match refusal {
+            FileRefusal::NotAccepted => Notice::NotAccepted(name),
+            FileRefusal::TooLarge => Notice::TooLarge(name),
+            FileRefusal::Unreadable => Notice::Unreadable(name),
+            FileRefusal::TooMany => Notice::TooMany(max_count),
+        }
+    }
 }
 
 /// Step 5: photos from the camera or files, checked by content and size, shrunk before upload.
@@ -124,55 +135,23 @@ async fn add_file(
     file: File,
 ) -> Result<(), Notice> {
     let name = file.name();
-    let head = images::read_head(&file, 16)
-        .await
-        .map_err(|_| Notice::Unreadable(name.clone()))?;
     let already = flow.draft.with_untracked(|d| d.attachments.len());
-    let kind =
-        limits
-            .admit(&head, file.size() as u64, already)
-            .map_err(|problem| match problem {
-                AttachmentProblem::TooMany => Notice::TooMany(limits.max_count),
-                AttachmentProblem::UnsupportedType => Notice::NotAccepted(name.clone()),
-                AttachmentProblem::TooLarge => Notice::TooLarge(name.clone()),
-            })?;
-    let original: Blob = file.into();
-    let (blob, kind) = if kind.is_downscalable_image() {
-        match images::shrink(&original, limits.downscale_to_px, limits.max_bytes).await {
-            Ok(Some(smaller)) => (smaller, FileKind::Jpeg),
-            Ok(None) => (original, kind),
-            // Not decodable as an image after all: refuse rather than send a file we cannot vouch for.
-            Err(_) => return Err(Notice::NotAccepted(name)),
-        }
-    } else {
-        (original, kind)
-    };
-    let bytes = blob.size() as u64;
-    if bytes > limits.max_bytes {
-        return Err(Notice::TooLarge(name));
-    }
-    let id = device::new_uuid();
+    let (blob, meta) = evidence::prepare(limits, file, already)
+        .await
+        .map_err(|refusal| Notice::of(refusal, name, limits.max_count))?;
     if let Some(saver) = saver {
         // Awaited, so a file the device refuses is shown with its message as it appears.
         saver
             .save_file(
-                id.clone(),
+                meta.id.clone(),
                 flow.draft.with_untracked(|d| d.id.clone()),
                 blob.clone(),
             )
             .await;
     }
     flow.files
-        .update_value(|files| files.push((id.clone(), blob)));
-    flow.edit(|d| {
-        d.attachments.push(AttachmentMeta {
-            id,
-            name,
-            kind,
-            bytes,
-            sha256: None,
-        })
-    });
+        .update_value(|files| files.push((meta.id.clone(), blob)));
+    flow.edit(|d| d.attachments.push(meta));
     Ok(())
 }
 

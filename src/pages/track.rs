@@ -5,11 +5,14 @@ use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
 
 use super::{use_page_title, WithConfig};
+use crate::filing::DraftSaver;
 use crate::i18n::tr;
 use crate::router::use_location;
 use crate::services::status::StatusError;
 use crate::task::spawn_while_mounted;
-use crate::tracking::{look_up, ComplaintStatus, Lookup, LookupForm, SentFromThisDevice};
+use crate::tracking::{
+    look_up, ComplaintStatus, Lookup, LookupForm, ReplyCourier, SentFromThisDevice,
+};
 
 /// `/track`: loads the organisation's configuration (its status folder, categories, service levels), then
 /// the tracker.
@@ -124,6 +127,18 @@ pub fn Tracker(
             .into_any()
         }
     };
+    // The customer's replies are kept and sent while the tracker is open; one delivered (or refused because
+    // the complaint moved on) brings the status up to date.
+    let courier = ReplyCourier::start(use_context::<DraftSaver>());
+    Effect::new(move |seen: Option<u32>| {
+        let now = courier.refresh.get();
+        if seen.is_some_and(|seen| seen != now)
+            && lookup.with_untracked(|l| matches!(l, Lookup::Found(_)))
+        {
+            run();
+        }
+        now
+    });
     if let Some((linked_reference, linked_verifier)) = linked {
         reference.set(linked_reference);
         verifier.set(linked_verifier);

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use complaint_domain::status::{StatusProblem, StatusRecord, MAX_STATUS_BYTES};
-use complaint_domain::tracking::{status_key_input, status_path};
+use complaint_domain::tracking::{reply_proof_input, status_key_input, status_path};
 use gloo_net::http::Request;
 use js_sys::{JsString, Uint8Array};
 use serde::{Deserialize, Serialize};
@@ -47,11 +47,20 @@ impl fmt::Display for StatusError {
 
 /// The lower-case hex name of a complaint's status file (`docs/status.md`).
 pub async fn status_key(reference: &str, verifier: &str) -> Result<String, StatusError> {
+    sha256_hex(&status_key_input(reference, verifier)).await
+}
+
+/// The proof a reply carries in its `Reply-Proof` header (`docs/replies.md`): the same pair under its own
+/// label, so the status file's name is never enough to act on a complaint.
+pub async fn reply_proof(reference: &str, verifier: &str) -> Result<String, StatusError> {
+    sha256_hex(&reply_proof_input(reference, verifier)).await
+}
+
+async fn sha256_hex(input: &str) -> Result<String, StatusError> {
     let subtle = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.subtle())
         .ok_or(StatusError::NoCrypto)?;
-    let input = status_key_input(reference, verifier);
     let promise = subtle
         .digest_with_str_and_u8_array("SHA-256", input.as_bytes())
         .map_err(|_| StatusError::NoCrypto)?;

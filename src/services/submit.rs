@@ -113,6 +113,32 @@ pub async fn send(
     }
 }
 
+/// Files uploaded ahead of what will name them (a customer's reply, `docs/replies.md`), each resumed from
+/// the server's offset as for a complaint; their SHA-256s, in order.
+pub async fn upload_ahead(
+    base: &str,
+    uploads: &[Upload],
+    on_progress: Rc<dyn Fn(Progress)>,
+) -> Result<Vec<String>, SendError> {
+    let report = Rc::new(Reporter {
+        total: uploads.iter().map(|u| u.blob.size()).sum(),
+        done: std::cell::Cell::new(0.0),
+        on_progress,
+    });
+    report.moved(0.0);
+    let mut hashes = Vec::with_capacity(uploads.len());
+    for upload in uploads {
+        let hash = sha256_hex(&upload.blob).await?;
+        let url = format!("{}/{hash}", base.trim_end_matches('/'));
+        let result = upload_file(&url, &upload.blob, &report).await;
+        if let Err(error) = result {
+            return Err(with_progress(error, report.done.get() > 0.0));
+        }
+        hashes.push(hash);
+    }
+    Ok(hashes)
+}
+
 fn with_progress(error: SendError, progressed: bool) -> SendError {
     match error {
         SendError::Unavailable {
@@ -293,7 +319,7 @@ fn code_of(reply: &Reply) -> Option<String> {
         .and_then(|r| r.code)
 }
 
-fn rejected(reply: &Reply) -> SendError {
+pub(crate) fn rejected(reply: &Reply) -> SendError {
     let answer = json::parse::<Rejected>(&reply.text).unwrap_or_default();
     SendError::Rejected {
         status: reply.status,
@@ -302,7 +328,7 @@ fn rejected(reply: &Reply) -> SendError {
     }
 }
 
-fn later(reply: &Reply) -> SendError {
+pub(crate) fn later(reply: &Reply) -> SendError {
     SendError::Unavailable {
         detail: format!("HTTP {}", reply.status),
         pause_ms: asked_pause_ms(reply.header("Retry-After").as_deref()),

@@ -1,11 +1,13 @@
 use complaint_domain::config::OrgConfig;
 use complaint_domain::i18n::Msg;
 use complaint_domain::instant::Instant;
+use complaint_domain::status::Stage;
 use complaint_domain::status::{Decision, ReplyKind};
-use complaint_domain::tracking::Timeline;
+use complaint_domain::tracking::{Timeline, TimelineStep};
 use leptos::prelude::*;
 
 use super::overdue_help::OverdueHelp;
+use super::reply_panel::{awaiting_new_decision, EscalationRoute, ReplyPanel};
 use super::stage_timeline::StageTimeline;
 use super::{format_instant, Shown};
 use crate::i18n::{tr, use_i18n};
@@ -27,6 +29,18 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
         Instant::from_epoch_ms(device::now_ms()),
     );
     let overdue = timeline.overdue().is_some();
+    // After "not satisfied": the new decision's date (the service levels count again from the reopening).
+    let escalation = awaiting_new_decision(&record).then(|| {
+        let due = timeline.steps.iter().find_map(|step| match step {
+            TimelineStep::Upcoming {
+                stage: Stage::Responded,
+                expected: Some(expected),
+            } => Some(expected.due),
+            _ => None,
+        });
+        view! { <EscalationRoute organisation=config.organisation.clone() due=due /> }
+    });
+    let reply_panel = view! { <ReplyPanel record=record.clone() verifier=shown.verifier.clone() config=config.clone() /> };
     let heading = NodeRef::<leptos::html::H2>::new();
     // A new result moves focus to its heading, so screen reader and keyboard users land on it.
     Effect::new(move |_| {
@@ -130,7 +144,9 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             {overdue.then(|| view! { <OverdueHelp organisation=organisation /> })}
             {next_step}
             {outcome}
+            {escalation}
             {replies}
+            {reply_panel}
             <StageTimeline timeline=timeline zone=zone organisation_name=config.organisation.name.clone() />
         </section>
     }

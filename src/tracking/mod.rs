@@ -1,14 +1,19 @@
 //! Tracking a complaint: the lookup form, the fetch (with the device's saved copy when offline), and what
-//! the customer sees of the status file: where it stands, the timeline with expected dates, overdue help.
+//! the customer sees of the status file: where it stands, the timeline with expected dates, overdue help,
+//! and what the customer can answer back (replies, kept and sent by the reply courier).
 
 mod complaint_status;
 mod lookup_form;
 mod overdue_help;
+mod reply_courier;
+mod reply_forms;
+mod reply_panel;
 mod sent_list;
 mod stage_timeline;
 
 pub use complaint_status::ComplaintStatus;
 pub use lookup_form::LookupForm;
+pub use reply_courier::ReplyCourier;
 pub use sent_list::SentFromThisDevice;
 
 use complaint_domain::instant::{Instant, Zone};
@@ -34,6 +39,8 @@ pub struct Shown {
     pub record: StatusRecord,
     pub fetched_at_ms: f64,
     pub saved_copy_because: Option<StatusError>,
+    /// The email address or PIN it was looked up with: a reply's proof is made from it.
+    pub verifier: String,
 }
 
 /// Looks a complaint up; an unreachable host falls back to the last copy fetched on this device.
@@ -47,12 +54,14 @@ pub async fn look_up(status_base: &str, reference: &str, verifier: &str) -> Look
             record,
             fetched_at_ms: device::now_ms(),
             saved_copy_because: None,
+            verifier: verifier.to_owned(),
         }),
         Err(error @ StatusError::Unreachable(_)) => match status::saved(&key) {
             Some(saved) => Lookup::Found(Shown {
                 record: saved.record,
                 fetched_at_ms: saved.fetched_at_ms,
                 saved_copy_because: Some(error),
+                verifier: verifier.to_owned(),
             }),
             None => Lookup::Failed(error),
         },

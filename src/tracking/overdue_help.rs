@@ -28,7 +28,7 @@ pub fn OverdueHelp(organisation: Organisation) -> impl IntoView {
 }
 
 #[component]
-fn ContactLinks(
+pub(super) fn ContactLinks(
     url: Option<String>,
     email: Option<String>,
     phone: Option<String>,

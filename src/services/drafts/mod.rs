@@ -19,12 +19,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
 mod failure;
+mod replies;
 mod schema;
 
 use failure::{commit, write_error, Failure};
 pub use failure::{lacks_room, within, StoreError};
 pub use schema::DB_VERSION;
-use schema::{upgrade, DRAFTS, FILES, OUTBOX, SENT};
+use schema::{upgrade, DRAFTS, FILES, OUTBOX, REPLIES, SENT};
 
 /// The database the app uses; tests open their own, uniquely named, so no test sees another's data.
 pub const DEFAULT_DB_NAME: &str = "complaint-desk";
@@ -305,15 +306,15 @@ impl DraftStore {
         self.delete_records(&[OUTBOX], &[id]).await
     }
 
-    /// Empties every store: drafts, files, the outbox and the sent list.
+    /// Empties every store: drafts, files, the outbox, the sent list and the replies.
     pub async fn clear_all(&self) -> Result<(), StoreError> {
         let db = self.connection().await?;
         let done = async {
             let tx = db
-                .transaction([DRAFTS, FILES, OUTBOX, SENT])
+                .transaction([DRAFTS, FILES, OUTBOX, SENT, REPLIES])
                 .with_mode(TransactionMode::Readwrite)
                 .build()?;
-            for name in [DRAFTS, FILES, OUTBOX, SENT] {
+            for name in [DRAFTS, FILES, OUTBOX, SENT, REPLIES] {
                 tx.object_store(name)?.clear()?.await?;
             }
             commit(tx).await

@@ -5,12 +5,13 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::KeyPath;
 
 /// The IndexedDB schema version. Raise it with a new step in [`upgrade`], never by editing an old step.
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 
 pub(super) const DRAFTS: &str = "drafts";
 pub(super) const FILES: &str = "files";
 pub(super) const OUTBOX: &str = "outbox";
 pub(super) const SENT: &str = "sent";
+pub(super) const REPLIES: &str = "replies";
 
 /// Brings a database from `old_version` to [`DB_VERSION`], one step at a time; existing data is kept.
 pub(super) fn upgrade(old_version: f64, db: &Database) -> indexed_db_futures::Result<()> {
@@ -32,6 +33,12 @@ pub(super) fn upgrade(old_version: f64, db: &Database) -> indexed_db_futures::Re
         // v3: complaints sent from this device.
         db.create_object_store(SENT)
             .with_key_path(KeyPath::One("reference"))
+            .build()?;
+    }
+    if old_version < 4.0 {
+        // v4: the customer's replies on filed complaints, being written or waiting to be sent.
+        db.create_object_store(REPLIES)
+            .with_key_path(KeyPath::One("id"))
             .build()?;
     }
     Ok(())
