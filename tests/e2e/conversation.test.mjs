@@ -168,7 +168,7 @@ test('information with a photo added offline is sent once when back online; the 
   await actions(page).getByRole('button', { name: 'Add information' }).click();
   await page.getByLabel('What would you like to add?').fill('The courier left a card: depot 7.');
   await page.locator('#reply-files').setInputFiles([{ name: 'card.png', mimeType: 'image/png', buffer: PNG_1x1 }]);
-  await actions(page).getByText('card.png').waitFor();
+  await actions(page).getByText(/^card\.png \(\d+ KB\)$/).waitFor();
   await actions(page).getByRole('button', { name: 'Send information' }).click();
   await actions(page).getByText(/^Waiting to send\. There is no connection right now/).waitFor();
   assert.deepEqual(answered, []);
@@ -230,7 +230,7 @@ test("refusals in the customer's language: wrong proof and the status file's nam
   await intake.backOffice('close', reference, ...mail);
   await panel.getByRole('button', { name: 'Wyślij informacje' }).click();
   await panel.getByRole('alert').filter({ hasText: 'To zgłoszenie jest zamknięte, więc nie można już dodać informacji.' }).waitFor();
-  await page.getByText('Obecny etap: Zamknięta').waitFor();
+  await page.getByText('Obecny etap: Zamknięta', { exact: true }).waitFor();
   assert.deepEqual(codes, [404, 422]);
 
   // A rating begun on the closed complaint, sent after it was reopened: refused, shown, refreshed.
@@ -240,7 +240,7 @@ test("refusals in the customer's language: wrong proof and the status file's nam
   await intake.backOffice('reopen', reference, ...mail);
   await panel.getByRole('button', { name: 'Wyślij ocenę' }).click();
   await panel.getByRole('alert').filter({ hasText: 'Od wyświetlenia tej strony sprawa posunęła się naprzód.' }).waitFor();
-  await page.getByText('Obecny etap: Wznowiona').waitFor();
+  await page.getByText('Obecny etap: Wznowiona', { exact: true }).waitFor();
 
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource') && !p.includes('404') && !p.includes('422')), []);
   await context.close();

@@ -143,6 +143,10 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 zone::now(),
             )?;
             println!("{}: the date is now {due}", record.reference);
+            if let Some(mail) = &paths.mail {
+                // A new date is news too: the customer's mail names it as what comes next.
+                tell_customer(paths, mail, &open_store(paths)?, &record.reference);
+            }
             Ok(())
         }
         Command::List { all, at } => {
@@ -161,11 +165,16 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Release { reference } => {
-            let record = backoffice::release(&mut open_store(paths)?, &publisher, &reference)?;
+            let mut store = open_store(paths)?;
+            let record = backoffice::release(&mut store, &publisher, &reference)?;
             println!(
                 "{} is released: its status file is published and the reference now tracks",
                 record.reference
             );
+            if let Some(mail) = &paths.mail {
+                // Held complaints were not mailed on arrival: the inbox hears of it now, as of a new one.
+                tell_organisation(paths, mail, &store, &publisher, &record.reference);
+            }
             Ok(())
         }
         Command::Delete { reference } => {
@@ -248,6 +257,36 @@ fn tell_customer(paths: &Paths, mail: &mail::MailSettings, store: &Store, refere
     })();
     if let Err(e) = queued {
         eprintln!("complaint-intake: {reference}: the customer's mail was not queued: {e}");
+    }
+}
+
+/// Queues the organisation's copy of a complaint released from quarantine (when an inbox is configured);
+/// never fails the command.
+fn tell_organisation(
+    paths: &Paths,
+    mail: &mail::MailSettings,
+    store: &Store,
+    publisher: &Publisher,
+    reference: &str,
+) {
+    if mail.org_inbox.is_none() {
+        return;
+    }
+    let queued = (|| -> Result<(), Failure> {
+        let settings = Settings::load(&paths.config)?;
+        let dossier = dossier::Dossier::load(store, reference)?;
+        let status_file = publisher.path_for(&dossier.complaint.status_key);
+        let text = dossier.show(&settings, mail.org_lang, &status_file);
+        let subject = format!("New complaint: {}", dossier.complaint.record.reference);
+        mail::enqueue(
+            store,
+            dossier.complaint.id,
+            mail::to_organisation(mail, &subject, text),
+        );
+        Ok(())
+    })();
+    if let Err(e) = queued {
+        eprintln!("complaint-intake: {reference}: the organisation's mail was not queued: {e}");
     }
 }
 

@@ -238,6 +238,49 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
     let subject = mails[4]["subject"].as_str().unwrap();
     assert_eq!(subject, format!("Twoja reklamacja {other}: {ASSESSING_PL}"));
     assert!(mails[4]["body"].as_str().unwrap().contains("Sprawdzamy."));
+
+    // A new date is news too: the customer hears it as what comes next.
+    assert!(cli(
+        &dir,
+        &[
+            "extend",
+            &reference,
+            "--step",
+            "decide",
+            "--due",
+            "2099-03-02"
+        ],
+        recorder.port
+    )
+    .status
+    .success());
+    let mails = recorder.wait_for(6, LIMIT);
+    assert_eq!(mails[5]["rcpt_tos"], json!(["Anna@Example.PL"]));
+    let body = mails[5]["body"].as_str().unwrap();
+    assert!(
+        body.contains("What comes next: Decision sent, by "),
+        "{body}"
+    );
+    assert!(body.contains("2099"), "{body}");
+
+    // A held complaint reaches the inbox only once it is released.
+    let mut flagged = complaint("mail-3");
+    flagged["spam_signals"]["honeypot_filled"] = json!(true);
+    let held = file(&server, &flagged, "mail-3");
+    assert!(cli(&dir, &["release", &held], recorder.port)
+        .status
+        .success());
+    let mails = recorder.wait_for(7, LIMIT);
+    assert_eq!(
+        mails[6]["rcpt_tos"],
+        json!(["complaints@northwind.example"])
+    );
+    assert_eq!(mails[6]["subject"], json!(format!("New complaint: {held}")));
+    assert_eq!(
+        recorded(&recorder.folder).len(),
+        7,
+        "the held one was not mailed on arrival"
+    );
 }
 
 #[test]
