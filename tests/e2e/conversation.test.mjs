@@ -18,6 +18,8 @@ import { Filing, PNG_1x1 } from './support/filing.mjs';
 import { startIntake } from './support/intake.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+// Lighthouse's slow 4G, as tests/e2e/weak-signal.test.mjs uses it.
+const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 };
 
 let smtp;
 let intake;
@@ -152,7 +154,7 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   await context.close();
 });
 
-test('information with a photo added offline is sent once when back online; the same key twice stores one reply', async () => {
+test('information with a photo added offline is sent once when back online, on slow 4G; the same key twice stores one reply', async () => {
   const { context, page, problems } = await openPage(browser);
   const reference = await fileComplaint(page, 'kai@example.com');
   await intake.backOffice('acknowledge', reference, ...mail);
@@ -164,7 +166,10 @@ test('information with a photo added offline is sent once when back online; the 
   page.on('response', (r) => {
     if (r.request().method() === 'POST' && r.url().endsWith('/information')) answered.push(r.status());
   });
-  await context.setOffline(true);
+  // Offline, then back on Chromium's slow-4G profile with a phone's CPU four times slower.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { ...SLOW_4G, offline: true });
   await actions(page).getByRole('button', { name: 'Add information' }).click();
   await page.getByLabel('What would you like to add?').fill('The courier left a card: depot 7.');
   await page.locator('#reply-files').setInputFiles([{ name: 'card.png', mimeType: 'image/png', buffer: PNG_1x1 }]);
@@ -173,7 +178,8 @@ test('information with a photo added offline is sent once when back online; the 
   await actions(page).getByText(/^Waiting to send\. There is no connection right now/).waitFor();
   assert.deepEqual(answered, []);
 
-  await context.setOffline(false);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
   await told(page).getByText(/^You added information on /).waitFor();
   await actions(page).getByText('Sent. Northwind Goods has it now.').waitFor();
   assert.deepEqual(answered, [201]);
