@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { assertAccessible } from './support/a11y.mjs';
 import { launchBrowser, openPage } from './support/browser.mjs';
 import { Filing, PNG_1x1 } from './support/filing.mjs';
 import { startIntake } from './support/intake.mjs';
@@ -111,6 +112,7 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   await actions(page).getByRole('button', { name: 'Confirm: reopen my complaint' }).click();
   await page.getByRole('alert').filter({ hasText: 'Tell us why you are not satisfied' }).waitFor();
   await page.getByLabel('Why are you not satisfied?').fill('Nobody left it at my door.');
+  await assertAccessible(page);
   await page.reload();
   await lookUp(page, reference, 'ola@example.pl');
   const reason = page.getByLabel('Why are you not satisfied?');
@@ -144,6 +146,7 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   await page.getByText('Where it stands: Closed').waitFor();
   await actions(page).getByRole('button', { name: 'Rate how we handled your complaint' }).click();
   await actions(page).getByRole('radio', { name: '4 out of 5' }).check();
+  await assertAccessible(page);
   await page.getByLabel('Anything else you would like to tell us? (optional)').fill('Slow, but fair.');
   await actions(page).getByRole('button', { name: 'Send rating' }).click();
   await told(page).getByText(/^You rated how your complaint was handled 4 out of 5 on /).waitFor();
