@@ -380,3 +380,51 @@ fn a_failed_write_counts_as_a_full_device_only_when_the_quota_has_no_room_for_it
         "room to spare: some other failure"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_reply_and_its_file_are_kept_updated_and_removed_together() {
+    use complaint_domain::outbox::ReplyOutbox;
+    use complaint_domain::replies::{ReplyAction, ReplyDraft};
+
+    let name = fresh_db_name();
+    let store = DraftStore::open(&name).await.expect("open");
+    let mut reply = ReplyDraft::new(
+        "reply-1".into(),
+        "CMP-7K4Q-2M9X".into(),
+        "anna@example.pl".into(),
+        ReplyAction::Information,
+        1.0,
+    );
+    reply.text = "The courier left a card.".into();
+    reply.attachments.push(AttachmentMeta {
+        id: "reply-file-1".into(),
+        name: "card.png".into(),
+        kind: FileKind::Png,
+        bytes: 8,
+        sha256: None,
+    });
+    store
+        .put_file(&StoredFile {
+            id: "reply-file-1".into(),
+            draft_id: "reply-1".into(),
+            blob: blob(b"\x89PNG\r\n\x1a\n", "image/png"),
+        })
+        .await
+        .expect("the reply's file");
+    store.put_reply(&reply).await.expect("put reply");
+    reply.outbox = Some(ReplyOutbox::new("/api/v1/complaints".into(), None, 2.0));
+    store.put_reply(&reply).await.expect("queue reply");
+    assert_eq!(store.replies().await.expect("replies"), vec![reply.clone()]);
+    // Replies live beside complaints' drafts, never among them.
+    assert!(store.all().await.expect("drafts").is_empty());
+
+    store.delete_reply(&reply).await.expect("delete reply");
+    assert!(store.replies().await.expect("replies").is_empty());
+    assert!(store
+        .get_file("reply-file-1")
+        .await
+        .expect("read file")
+        .is_none());
+    store.close();
+    DraftStore::delete_database(&name).await.expect("delete db");
+}
