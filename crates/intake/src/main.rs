@@ -8,6 +8,7 @@ mod dossier;
 mod error;
 mod http;
 mod ids;
+mod insights;
 mod intake;
 mod log;
 mod mail;
@@ -41,6 +42,9 @@ enum Failure {
     Serve(http::ServeError),
     Uploads(uploads::UploadError),
     Dossier(dossier::DossierError),
+    Insights(insights::InsightsFailure),
+    /// A command's own arguments, refused before anything changed.
+    Usage(String),
 }
 
 impl fmt::Display for Failure {
@@ -53,6 +57,8 @@ impl fmt::Display for Failure {
             Failure::Serve(e) => e.fmt(f),
             Failure::Uploads(e) => write!(f, "cannot open the uploads folder: {e}"),
             Failure::Dossier(e) => e.fmt(f),
+            Failure::Insights(e) => e.fmt(f),
+            Failure::Usage(e) => f.write_str(e),
         }
     }
 }
@@ -74,7 +80,8 @@ failure_from!(
     Publish(PublishError),
     Serve(http::ServeError),
     Uploads(uploads::UploadError),
-    Dossier(dossier::DossierError)
+    Dossier(dossier::DossierError),
+    Insights(insights::InsightsFailure)
 );
 
 fn main() -> ExitCode {
@@ -113,7 +120,15 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             message,
             next_step,
             decision,
+            causes,
         } => {
+            // Checked before anything changes: an unknown cause is a typo, not a new cause.
+            let causes = if causes.is_empty() {
+                Vec::new()
+            } else {
+                insights::check_causes(&Settings::load(&paths.config)?, &causes)
+                    .map_err(Failure::Usage)?
+            };
             let change = StatusChange::Stage {
                 stage,
                 message,
@@ -123,7 +138,14 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             let mut store = open_store(paths)?;
             let record =
                 backoffice::apply(&mut store, &publisher, &reference, change, zone::now())?;
+            if !causes.is_empty() {
+                if let Some(saved) = store.complaint(&record.reference)? {
+                    let at = saved.record.updated_at;
+                    store.set_causes(saved.id, &causes, at)?;
+                }
+            }
             println!("{} is now \"{}\"", record.reference, stage.as_str());
+            schedule_insights(paths);
             if let Some(mail) = &paths.mail {
                 tell_customer(paths, mail, &store, &record.reference);
             }
@@ -143,6 +165,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 zone::now(),
             )?;
             println!("{}: the date is now {due}", record.reference);
+            schedule_insights(paths);
             Ok(())
         }
         Command::List { all, at } => {
@@ -215,6 +238,26 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             print!("{text}");
             Ok(())
         }
+        Command::Insights { wait } => {
+            if let Some(seconds) = wait {
+                if !insights_still_wanted(paths, seconds) {
+                    return Ok(());
+                }
+            }
+            let settings = Settings::load(&paths.config)?;
+            let mut store = open_store(paths)?;
+            let bytes = insights::publish(&mut store, &settings, &paths.insights, zone::now())?;
+            let _ = std::fs::remove_file(pending_path(paths));
+            println!("{bytes} bytes of insights written to {}", paths.insights.display());
+            Ok(())
+        }
+        Command::Report { from, to, format } => {
+            let settings = Settings::load(&paths.config)?;
+            let report =
+                insights::report(&mut open_store(paths)?, &settings, from, to, zone::now())?;
+            print!("{}", report.render(format));
+            Ok(())
+        }
         Command::Republish { all } => {
             let written = publish::republish(&open_store(paths)?, &publisher, all)?;
             println!(
@@ -224,6 +267,62 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// How long a stage change waits before the figures are published, so a burst of changes publishes once.
+const INSIGHTS_DEBOUNCE_SECONDS: u64 = 2;
+
+/// The marker a debounced run leaves: the latest run to write it is the one that publishes.
+fn pending_path(paths: &Paths) -> std::path::PathBuf {
+    let mut name = paths.insights.as_os_str().to_owned();
+    name.push(".pending");
+    std::path::PathBuf::from(name)
+}
+
+/// Starts `insights --wait` in the background and returns at once: the command that changed a stage
+/// never waits for the figures, and a burst of changes publishes once, after the last.
+fn schedule_insights(paths: &Paths) {
+    let started = (|| -> std::io::Result<()> {
+        let exe = std::env::current_exe()?;
+        let mut command = std::process::Command::new(exe);
+        command
+            .arg("insights")
+            .arg("--wait")
+            .arg(INSIGHTS_DEBOUNCE_SECONDS.to_string())
+            .arg("--config")
+            .arg(&paths.config)
+            .arg("--db")
+            .arg(&paths.db)
+            .arg("--publish")
+            .arg(&paths.publish)
+            .arg("--insights")
+            .arg(&paths.insights)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null());
+        // Not waited for: it outlives this command and is then the init process's to reap.
+        command.spawn().map(drop)
+    })();
+    if let Err(e) = started {
+        eprintln!("complaint-intake: insights were not scheduled ({e}); run `insights`");
+    }
+}
+
+/// Marks this run as the latest, waits, and says whether it still is (no later change came meanwhile).
+fn insights_still_wanted(paths: &Paths, seconds: u64) -> bool {
+    let token = format!(
+        "{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    );
+    let marker = pending_path(paths);
+    if let Some(dir) = marker.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if std::fs::write(&marker, &token).is_err() {
+        return true;
+    }
+    std::thread::sleep(std::time::Duration::from_secs(seconds));
+    std::fs::read_to_string(&marker).map_or(true, |latest| latest == token)
 }
 
 /// Queues the customer's mail about the change just saved; never fails the command (the change is saved
