@@ -62,9 +62,7 @@ impl Figure {
         match base {
             0 => None,
             b if b < SUPPRESS_BELOW => Some(Figure::Suppressed(Suppressed::FewerThan5)),
-            b => Some(Figure::Value(round1(
-                100.0 * part.min(b) as f64 / b as f64,
-            ))),
+            b => Some(Figure::Value(round1(100.0 * part.min(b) as f64 / b as f64))),
         }
     }
 
@@ -257,7 +255,8 @@ impl Insights {
             .into_iter()
             .skip(total_rows.saturating_sub(MAX_ROWS_READ))
             .filter(|row| {
-                let ok = is_week_name(&row.week) && known_category(&row.category) && row.is_possible();
+                let ok =
+                    is_week_name(&row.week) && known_category(&row.category) && row.is_possible();
                 dropped += usize::from(!ok);
                 ok
             })
@@ -310,7 +309,8 @@ impl Insights {
 impl WeekFigures {
     /// Counts are whole and not negative, shares within 0–100 %, days not negative, ratings 1–5.
     pub fn is_possible(&self) -> bool {
-        let count = |f: Figure| f.within(0.0, f64::MAX) && f.value().is_none_or(|v| v.fract() == 0.0);
+        let count =
+            |f: Figure| f.within(0.0, f64::MAX) && f.value().is_none_or(|v| v.fract() == 0.0);
         let share = |f: Option<Figure>| f.is_none_or(|f| f.within(0.0, 100.0));
         let days = |f: Option<Figure>| f.is_none_or(|f| f.within(0.0, 36_500.0));
         count(self.received)

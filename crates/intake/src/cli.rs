@@ -412,17 +412,18 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
             "republish" => Command::Republish {
                 all: words.switch("--all"),
             },
-            "insights" => Command::Insights {
-                wait: match words.take("--wait") {
-                    None => None,
-                    Some(text) => Some(
-                        text.parse::<u64>()
-                            .ok()
-                            .filter(|n| *n <= 600)
-                            .ok_or_else(|| format!("--wait takes 0 to 600 seconds, not \"{text}\""))?,
-                    ),
-                },
-            },
+            "insights" => {
+                Command::Insights {
+                    wait: match words.take("--wait") {
+                        None => None,
+                        Some(text) => {
+                            Some(text.parse::<u64>().ok().filter(|n| *n <= 600).ok_or_else(
+                                || format!("--wait takes 0 to 600 seconds, not \"{text}\""),
+                            )?)
+                        }
+                    },
+                }
+            }
             "report" => {
                 let date = |words: &mut Words, flag: &str| -> Result<Date, String> {
                     let text = words
@@ -620,16 +621,24 @@ mod tests {
         ));
         assert!(parse(&args("close CMP-1 --cause courier-delay")).is_err());
         assert!(matches!(
-            parse(&args("report --from 2026-01-01 --to 2026-06-30 --format csv"))
-                .unwrap()
-                .1,
+            parse(&args(
+                "report --from 2026-01-01 --to 2026-06-30 --format csv"
+            ))
+            .unwrap()
+            .1,
             Command::Report {
                 format: crate::insights::ReportFormat::Csv,
                 ..
             }
         ));
-        assert!(parse(&args("report --from 2026-06-30 --to 2026-01-01 --format csv")).is_err());
-        assert!(parse(&args("report --from 2026-01-01 --to 2026-06-30 --format xls")).is_err());
+        assert!(parse(&args(
+            "report --from 2026-06-30 --to 2026-01-01 --format csv"
+        ))
+        .is_err());
+        assert!(parse(&args(
+            "report --from 2026-01-01 --to 2026-06-30 --format xls"
+        ))
+        .is_err());
         assert!(parse(&args("insights --wait 9999")).is_err());
     }
 

@@ -210,10 +210,9 @@ struct Days {
 
 /// The start of the ISO week `weeks_back` weeks before the one `now` falls in, in the organisation's zone.
 fn week_start(now: Instant, weeks_back: i64, zone: &impl Zone) -> i64 {
-    let today = zone.local(now).map_or_else(
-        || now.utc_wall_clock().date,
-        |d| d.date,
-    );
+    let today = zone
+        .local(now)
+        .map_or_else(|| now.utc_wall_clock().date, |d| d.date);
     let monday = today.add_days(-(today.weekday() as i64));
     local_midnight(monday.add_days(-7 * weeks_back), zone)
 }
@@ -249,7 +248,10 @@ pub fn compute(
                 Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
             };
             Ok((
-                (r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get::<_, String>(1)?),
+                (
+                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    r.get::<_, String>(1)?,
+                ),
                 Counts {
                     received: n(2)?,
                     ack_base: n(3)?,
@@ -320,8 +322,11 @@ pub fn compute(
         weeks.push(counts.figures(week, None, days_by_week.get(&(week.clone(), String::new()))));
     }
     weeks.sort_by(|a, b| {
-        (a.week.as_str(), a.category.is_none(), a.category.as_deref())
-            .cmp(&(b.week.as_str(), b.category.is_none(), b.category.as_deref()))
+        (a.week.as_str(), a.category.is_none(), a.category.as_deref()).cmp(&(
+            b.week.as_str(),
+            b.category.is_none(),
+            b.category.as_deref(),
+        ))
     });
 
     let (t4, t8, t13) = (
@@ -339,7 +344,11 @@ pub fn compute(
             let last: i64 = r.get(1)?;
             let all: i64 = r.get(2)?;
             let previous: i64 = r.get(3)?;
-            let (last, all, previous) = (last.max(0) as u64, all.max(0) as u64, previous.max(0) as u64);
+            let (last, all, previous) = (
+                last.max(0) as u64,
+                all.max(0) as u64,
+                previous.max(0) as u64,
+            );
             Ok(CauseFigures {
                 cause: r.get(0)?,
                 last_4_weeks: Figure::count(last),
@@ -483,7 +492,10 @@ pub fn report(
 ) -> Result<Report, StoreError> {
     refresh_facts(store, settings, now)?;
     let zone = &settings.zone;
-    let (start, end) = (local_midnight(from, zone), local_midnight(to.add_days(1), zone));
+    let (start, end) = (
+        local_midnight(from, zone),
+        local_midnight(to.add_days(1), zone),
+    );
     let conn = store.connection();
     let mut lines: BTreeMap<String, ReportLine> = BTreeMap::new();
     let blank = |category: &str| ReportLine {
@@ -503,7 +515,10 @@ pub fn report(
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (category, opened) = row?;
-        lines.entry(category.clone()).or_insert_with(|| blank(&category)).opened = opened as u64;
+        lines
+            .entry(category.clone())
+            .or_insert_with(|| blank(&category))
+            .opened = opened as u64;
     }
     let mut closed_counts: BTreeMap<String, [u64; 5]> = BTreeMap::new();
     let mut statement = conn.prepare(
@@ -521,7 +536,9 @@ pub fn report(
     })? {
         let (category, counts) = row?;
         closed_counts.insert(category.clone(), counts);
-        lines.entry(category.clone()).or_insert_with(|| blank(&category));
+        lines
+            .entry(category.clone())
+            .or_insert_with(|| blank(&category));
     }
     let mut total = [0u64; 6];
     let mut out: Vec<ReportLine> = Vec::new();
@@ -572,11 +589,7 @@ impl Report {
                     "upheld_pct",
                     "partly_upheld_pct",
                 ];
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    header.map(csv_cell).join(",")
-                );
+                let _ = writeln!(out, "{}", header.map(csv_cell).join(","));
                 let number = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_default();
                 for line in &self.lines {
                     let cells = [
@@ -593,7 +606,11 @@ impl Report {
                     let _ = writeln!(
                         out,
                         "{}",
-                        cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",")
+                        cells
+                            .iter()
+                            .map(|c| csv_cell(c))
+                            .collect::<Vec<_>>()
+                            .join(",")
                     );
                 }
                 out
@@ -610,11 +627,19 @@ pub fn check_causes(settings: &Settings, causes: &[String]) -> Result<Vec<String
             continue;
         }
         if settings.config.cause(cause).is_none() {
-            let known: Vec<&str> = settings.config.causes.iter().map(|c| c.id.as_str()).collect();
+            let known: Vec<&str> = settings
+                .config
+                .causes
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect();
             return Err(if known.is_empty() {
                 format!("--cause \"{cause}\": the config lists no causes")
             } else {
-                format!("--cause \"{cause}\" is not in the config; known: {}", known.join(", "))
+                format!(
+                    "--cause \"{cause}\" is not in the config; known: {}",
+                    known.join(", ")
+                )
             });
         }
         if !checked.iter().any(|c| c == cause) {
@@ -744,8 +769,14 @@ mod tests {
             "24 hours passed unacknowledged"
         );
         assert_eq!(billing.decided_on_time, None, "nothing decided or due yet");
-        assert_eq!(row(&insights, "2026-W48", None).received, Figure::Value(10.0));
-        assert!(!insights.to_json().contains("CMP-"), "no references published");
+        assert_eq!(
+            row(&insights, "2026-W48", None).received,
+            Figure::Value(10.0)
+        );
+        assert!(
+            !insights.to_json().contains("CMP-"),
+            "no references published"
+        );
     }
 
     #[test]

@@ -248,7 +248,10 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             let mut store = open_store(paths)?;
             let bytes = insights::publish(&mut store, &settings, &paths.insights, zone::now())?;
             let _ = std::fs::remove_file(pending_path(paths));
-            println!("{bytes} bytes of insights written to {}", paths.insights.display());
+            println!(
+                "{bytes} bytes of insights written to {}",
+                paths.insights.display()
+            );
             Ok(())
         }
         Command::Report { from, to, format } => {
@@ -309,11 +312,7 @@ fn schedule_insights(paths: &Paths) {
 
 /// Marks this run as the latest, waits, and says whether it still is (no later change came meanwhile).
 fn insights_still_wanted(paths: &Paths, seconds: u64) -> bool {
-    let token = format!(
-        "{}-{:?}",
-        std::process::id(),
-        std::time::SystemTime::now()
-    );
+    let token = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
     let marker = pending_path(paths);
     if let Some(dir) = marker.parent().filter(|d| !d.as_os_str().is_empty()) {
         let _ = std::fs::create_dir_all(dir);
@@ -382,6 +381,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             listen: options.listen,
             site: options.site,
             publish_dir: paths.publish.clone(),
+            insights_file: paths.insights.clone(),
             cors: http::Cors::new(options.allow_origins),
             rate_limit_per_minute: options.rate_limit_per_minute,
             header_timeout: options.header_timeout,
