@@ -240,14 +240,14 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
         }
         Command::Insights { wait } => {
             if let Some(seconds) = wait {
-                if !insights_still_wanted(paths, seconds) {
+                // A debounced run never creates a database (its folder may be gone by now, a test's say).
+                if !insights_still_wanted(paths, seconds) || !paths.db.exists() {
                     return Ok(());
                 }
             }
             let settings = Settings::load(&paths.config)?;
             let mut store = open_store(paths)?;
             let bytes = insights::publish(&mut store, &settings, &paths.insights, zone::now())?;
-            let _ = std::fs::remove_file(pending_path(paths));
             println!(
                 "{bytes} bytes of insights written to {}",
                 paths.insights.display()
@@ -301,7 +301,10 @@ fn schedule_insights(paths: &Paths) {
             .arg("--insights")
             .arg(&paths.insights)
             .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null());
+            .stdout(std::process::Stdio::null())
+            // Not even the error stream is shared: a caller reading this command's output to its end (a
+            // script, a test) would otherwise wait for the background run too. `insights` by hand reports.
+            .stderr(std::process::Stdio::null());
         // Not waited for: it outlives this command and is then the init process's to reap.
         command.spawn().map(drop)
     })();
@@ -318,10 +321,12 @@ fn insights_still_wanted(paths: &Paths, seconds: u64) -> bool {
         let _ = std::fs::create_dir_all(dir);
     }
     if std::fs::write(&marker, &token).is_err() {
+        // No marker can be left (a read-only folder): publish without debouncing.
         return true;
     }
     std::thread::sleep(std::time::Duration::from_secs(seconds));
-    std::fs::read_to_string(&marker).map_or(true, |latest| latest == token)
+    // Gone (the folder removed meanwhile) means nothing is waiting for this run either.
+    std::fs::read_to_string(&marker).is_ok_and(|latest| latest == token)
 }
 
 /// Queues the customer's mail about the change just saved; never fails the command (the change is saved
