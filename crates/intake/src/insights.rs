@@ -449,6 +449,60 @@ impl std::fmt::Display for InsightsFailure {
 
 impl std::error::Error for InsightsFailure {}
 
+/// How the figures are brought up to date after a change, without holding up whoever made it: one
+/// `complaint-intake insights` run in the background, `delay` after the last of a burst of changes.
+/// `serve` keeps one for the customers' replies and new complaints: a single worker thread, so a flood of
+/// replies starts one publish at a time, never one process each.
+pub struct Debouncer {
+    pending: std::sync::Mutex<bool>,
+    woken: std::sync::Condvar,
+}
+
+impl Debouncer {
+    /// Starts the worker; `command` is the publish to run (a fresh process reads the database itself).
+    pub fn start(
+        delay: std::time::Duration,
+        mut command: impl FnMut() -> std::process::Command + Send + 'static,
+    ) -> std::sync::Arc<Debouncer> {
+        let debouncer = std::sync::Arc::new(Debouncer {
+            pending: std::sync::Mutex::new(false),
+            woken: std::sync::Condvar::new(),
+        });
+        let worker = std::sync::Arc::clone(&debouncer);
+        std::thread::spawn(move || loop {
+            {
+                let Ok(mut pending) = worker.pending.lock() else { return };
+                while !*pending {
+                    let Ok(next) = worker.woken.wait(pending) else { return };
+                    pending = next;
+                }
+            }
+            // Changes keep coming during a burst: wait until none came for `delay`.
+            loop {
+                std::thread::sleep(delay);
+                let Ok(mut pending) = worker.pending.lock() else { return };
+                if !std::mem::replace(&mut *pending, false) {
+                    break;
+                }
+            }
+            match command().status() {
+                Ok(status) if status.success() => {}
+                Ok(status) => crate::log!("insights were not published ({status}); run `insights`"),
+                Err(e) => crate::log!("insights were not published ({e}); run `insights`"),
+            }
+        });
+        debouncer
+    }
+
+    /// A change was made: publish once the changes stop.
+    pub fn poke(&self) {
+        if let Ok(mut pending) = self.pending.lock() {
+            *pending = true;
+            self.woken.notify_one();
+        }
+    }
+}
+
 /// The format `report` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {

@@ -282,6 +282,21 @@ fn pending_path(paths: &Paths) -> std::path::PathBuf {
     std::path::PathBuf::from(name)
 }
 
+/// The paths a background `insights` run needs, as arguments.
+fn publish_args(paths: &Paths) -> Vec<std::ffi::OsString> {
+    let mut args = Vec::new();
+    for (flag, path) in [
+        ("--config", &paths.config),
+        ("--db", &paths.db),
+        ("--publish", &paths.publish),
+        ("--insights", &paths.insights),
+    ] {
+        args.push(flag.into());
+        args.push(path.clone().into_os_string());
+    }
+    args
+}
+
 /// Starts `insights --wait` in the background and returns at once: the command that changed a stage
 /// never waits for the figures, and a burst of changes publishes once, after the last.
 fn schedule_insights(paths: &Paths) {
@@ -292,14 +307,7 @@ fn schedule_insights(paths: &Paths) {
             .arg("insights")
             .arg("--wait")
             .arg(INSIGHTS_DEBOUNCE_SECONDS.to_string())
-            .arg("--config")
-            .arg(&paths.config)
-            .arg("--db")
-            .arg(&paths.db)
-            .arg("--publish")
-            .arg(&paths.publish)
-            .arg("--insights")
-            .arg(&paths.insights)
+            .args(publish_args(paths))
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             // Not even the error stream is shared: a caller reading this command's output to its end (a
@@ -366,6 +374,23 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             min_fill_seconds: options.min_fill_seconds,
             crash_after_commit,
             mail: paths.mail.clone(),
+            insights: Some(insights::Debouncer::start(
+                std::time::Duration::from_secs(INSIGHTS_DEBOUNCE_SECONDS),
+                {
+                    let args = publish_args(paths);
+                    move || {
+                        let mut command = std::process::Command::new(
+                            std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
+                        );
+                        command
+                            .arg("insights")
+                            .args(&args)
+                            .stdin(std::process::Stdio::null())
+                            .stdout(std::process::Stdio::null());
+                        command
+                    }
+                },
+            )),
         },
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
