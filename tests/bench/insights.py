@@ -51,14 +51,15 @@ def main():
                 None if closed is None else int(closed - received < 3 * DAY),
                 None if closed is None else int(closed - received < 56 * DAY),
                 int(rng.random() < 0.03), rating, next_due,
+                None if decided is None else decided - received,
             )
 
     db.executemany(
         """INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, status_key,
                updated_at, decision, received_week, ack_due_at, acknowledged_at, decide_due_at, decided_at,
                closed_at, closed_in_3_days, closed_in_8_weeks, reopened, rating, next_due_at,
-               revision, published_revision, facts_revision)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 1)""",
+               decision_seconds, revision, published_revision, facts_revision)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 1)""",
         rows(),
     )
     db.execute(

@@ -18,7 +18,7 @@ use complaint_domain::instant::{Instant, Zone};
 use complaint_domain::service_levels::{Due, Period};
 use complaint_domain::status::{DeadlineStep, ReplyKind, Stage, StatusRecord};
 use complaint_domain::tracking::Timeline;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use crate::dossier::csv_cell;
 use crate::settings::Settings;
@@ -95,6 +95,7 @@ pub fn facts(record: &StatusRecord, settings: &Settings, now: Instant) -> Facts 
         Some(closed_at? < late)
     };
     let timeline = Timeline::build(record, category, zone, holidays, now);
+    let decided_at = first(&|s| s == Stage::Responded);
     Facts {
         received_week: zone
             .local(received)
@@ -103,7 +104,8 @@ pub fn facts(record: &StatusRecord, settings: &Settings, now: Instant) -> Facts 
         ack_due_at: promised(DeadlineStep::Acknowledge),
         acknowledged_at: first(&|s| s != Stage::Received && s != Stage::Reopened),
         decide_due_at: promised(DeadlineStep::Decide),
-        decided_at: first(&|s| s == Stage::Responded),
+        decided_at,
+        decision_seconds: decided_at.map(|d| d - received.unix_seconds()),
         closed_at,
         closed_in_3_days: within(Period::BusinessDays(3)),
         closed_in_8_weeks: within(Period::Weeks(8)),
@@ -132,9 +134,16 @@ pub fn refresh_facts(
         if stale.is_empty() {
             return Ok(filled);
         }
+        // A held complaint counts nowhere until it is released (which marks its facts stale).
         let batch: Vec<(i64, i64, Facts)> = stale
             .iter()
-            .map(|c| (c.id, c.revision, facts(&c.record, settings, now)))
+            .map(|c| {
+                let f = match c.quarantine {
+                    Some(_) => Facts::default(),
+                    None => facts(&c.record, settings, now),
+                };
+                (c.id, c.revision, f)
+            })
             .collect();
         store.set_facts(&batch)?;
         filled += batch.len();
@@ -153,6 +162,8 @@ struct Counts {
     decide_base: u64,
     decide_kept: u64,
     decided: u64,
+    /// With a first decision (its days are counted), whatever the decision is now.
+    decided_once: u64,
     upheld: u64,
     partly: u64,
     not_upheld: u64,
@@ -169,6 +180,7 @@ impl Counts {
         self.decide_base += o.decide_base;
         self.decide_kept += o.decide_kept;
         self.decided += o.decided;
+        self.decided_once += o.decided_once;
         self.upheld += o.upheld;
         self.partly += o.partly;
         self.not_upheld += o.not_upheld;
@@ -217,6 +229,14 @@ fn week_start(now: Instant, weeks_back: i64, zone: &impl Zone) -> i64 {
     local_midnight(monday.add_days(-7 * weeks_back), zone)
 }
 
+/// The ISO week `weeks_back` weeks before the one `now` falls in, in the organisation's zone.
+fn week_name(now: Instant, weeks_back: i64, zone: &impl Zone) -> String {
+    let today = zone
+        .local(now)
+        .map_or_else(|| now.utc_wall_clock().date, |d| d.date);
+    today.add_days(-7 * weeks_back).iso_week_name()
+}
+
 /// Computes the figures in SQL over the facts' indexes (filling stale facts first).
 pub fn compute(
     store: &mut Store,
@@ -225,7 +245,7 @@ pub fn compute(
 ) -> Result<Insights, StoreError> {
     refresh_facts(store, settings, now)?;
     let zone = &settings.zone;
-    let since = week_start(now, PUBLISHED_WEEKS - 1, zone);
+    let first_week = week_name(now, PUBLISHED_WEEKS - 1, zone);
     let conn = store.connection();
     let t = now.unix_seconds();
 
@@ -238,12 +258,13 @@ pub fn compute(
                     SUM(decide_due_at IS NOT NULL AND (decided_at IS NOT NULL OR decide_due_at <= ?2)),
                     SUM(decided_at IS NOT NULL AND decided_at < decide_due_at),
                     SUM(decision IS NOT NULL), SUM(decision = 'upheld'), SUM(decision = 'partly_upheld'),
-                    SUM(decision = 'not_upheld'), SUM(reopened), COUNT(rating), TOTAL(rating)
+                    SUM(decision = 'not_upheld'), SUM(reopened), COUNT(rating), TOTAL(rating),
+                    SUM(decided_at IS NOT NULL)
              FROM complaints INDEXED BY insights_by_week
-             WHERE quarantine IS NULL AND received_at >= ?1 AND received_at <= ?2
+             WHERE received_week >= ?1
              GROUP BY received_week, category",
         )?;
-        let rows = statement.query_map(params![since, t], |r| {
+        let rows = statement.query_map(params![first_week, t], |r| {
             let n = |i: usize| -> rusqlite::Result<u64> {
                 Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
             };
@@ -265,6 +286,7 @@ pub fn compute(
                     reopened: n(11)?,
                     rated: n(12)?,
                     stars: r.get::<_, f64>(13)?.max(0.0) as u64,
+                    decided_once: n(14)?,
                 },
             ))
         })?;
@@ -273,53 +295,54 @@ pub fn compute(
             per_cell.insert(key, counts);
         }
     }
-    let days = |by_category: bool| -> Result<BTreeMap<(String, String), Days>, StoreError> {
-        let sql = format!(
-            "WITH decided AS (
-                 SELECT received_week AS w, {category} AS c, decided_at - received_at AS s
-                 FROM complaints INDEXED BY insights_by_week
-                 WHERE quarantine IS NULL AND received_at >= ?1 AND received_at <= ?2
-                       AND decided_at IS NOT NULL),
-             ranked AS (
-                 SELECT w, c, s, ROW_NUMBER() OVER (PARTITION BY w, c ORDER BY s) AS n,
-                        COUNT(*) OVER (PARTITION BY w, c) AS total
-                 FROM decided)
-             SELECT w, c, MAX(total), MAX(CASE WHEN n = (total + 1) / 2 THEN s END),
-                    MAX(CASE WHEN n = (9 * total + 9) / 10 THEN s END)
-             FROM ranked GROUP BY w, c",
-            category = if by_category { "category" } else { "''" },
-        );
-        let mut statement = conn.prepare(&sql)?;
-        let rows = statement.query_map(params![since, t], |r| {
-            Ok((
-                (
-                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                    r.get::<_, String>(1)?,
-                ),
-                Days {
-                    count: r.get::<_, i64>(2)?.max(0) as u64,
-                    median: r.get::<_, Option<i64>>(3)?.map(|s| s as f64 / DAY as f64),
-                    p90: r.get::<_, Option<i64>>(4)?.map(|s| s as f64 / DAY as f64),
-                },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    // Nearest-rank percentiles: the k-th shortest time of the group, read in index order (a seek and k
+    // steps along `decisions_by_week`), so nothing is sorted.
+    let mut nth_in_cell = conn.prepare_cached(
+        "SELECT decision_seconds FROM complaints INDEXED BY decisions_by_week
+         WHERE received_week = ?1 AND category = ?2 AND decision_seconds IS NOT NULL
+         ORDER BY decision_seconds LIMIT 1 OFFSET ?3",
+    )?;
+    let mut nth_in_week = conn.prepare_cached(
+        "SELECT decision_seconds FROM complaints INDEXED BY decisions_by_week_all
+         WHERE received_week = ?1 AND decision_seconds IS NOT NULL
+         ORDER BY decision_seconds LIMIT 1 OFFSET ?2",
+    )?;
+    let mut days = |week: &str, category: Option<&str>, count: u64| -> Result<Days, StoreError> {
+        let mut nth = |rank: u64| -> Result<Option<f64>, StoreError> {
+            let offset = rank.saturating_sub(1) as i64;
+            let seconds: Option<i64> = match category {
+                Some(c) => nth_in_cell
+                    .query_row(params![week, c, offset], |r| r.get(0))
+                    .optional()?,
+                None => nth_in_week
+                    .query_row(params![week, offset], |r| r.get(0))
+                    .optional()?,
+            };
+            Ok(seconds.map(|s| s as f64 / DAY as f64))
+        };
+        if count < complaint_domain::insights::SUPPRESS_BELOW {
+            return Ok(Days {
+                count,
+                median: None,
+                p90: None,
+            });
+        }
+        Ok(Days {
+            count,
+            median: nth(count.div_ceil(2))?,
+            p90: nth((9 * count).div_ceil(10))?,
+        })
     };
-    let days_by_cell = days(true)?;
-    let days_by_week = days(false)?;
-
     let mut per_week: BTreeMap<String, Counts> = BTreeMap::new();
     let mut weeks = Vec::new();
     for ((week, category), counts) in &per_cell {
         per_week.entry(week.clone()).or_default().add(counts);
-        weeks.push(counts.figures(
-            week,
-            Some(category),
-            days_by_cell.get(&(week.clone(), category.clone())),
-        ));
+        let d = days(week, Some(category), counts.decided_once)?;
+        weeks.push(counts.figures(week, Some(category), Some(&d)));
     }
     for (week, counts) in &per_week {
-        weeks.push(counts.figures(week, None, days_by_week.get(&(week.clone(), String::new()))));
+        let d = days(week, None, counts.decided_once)?;
+        weeks.push(counts.figures(week, None, Some(&d)));
     }
     weeks.sort_by(|a, b| {
         (a.week.as_str(), a.category.is_none(), a.category.as_deref()).cmp(&(
@@ -362,7 +385,7 @@ pub fn compute(
     let overdue_now = {
         let mut statement = conn.prepare_cached(
             "SELECT category, COUNT(*) FROM complaints INDEXED BY overdue_by_due
-             WHERE quarantine IS NULL AND next_due_at IS NOT NULL AND next_due_at <= ?1
+             WHERE next_due_at IS NOT NULL AND next_due_at <= ?1
              GROUP BY category ORDER BY category",
         )?;
         let rows = statement.query_map([t], |r| {
@@ -471,16 +494,22 @@ impl Debouncer {
         let worker = std::sync::Arc::clone(&debouncer);
         std::thread::spawn(move || loop {
             {
-                let Ok(mut pending) = worker.pending.lock() else { return };
+                let Ok(mut pending) = worker.pending.lock() else {
+                    return;
+                };
                 while !*pending {
-                    let Ok(next) = worker.woken.wait(pending) else { return };
+                    let Ok(next) = worker.woken.wait(pending) else {
+                        return;
+                    };
                     pending = next;
                 }
             }
             // Changes keep coming during a burst: wait until none came for `delay`.
             loop {
                 std::thread::sleep(delay);
-                let Ok(mut pending) = worker.pending.lock() else { return };
+                let Ok(mut pending) = worker.pending.lock() else {
+                    return;
+                };
                 if !std::mem::replace(&mut *pending, false) {
                     break;
                 }
@@ -562,8 +591,8 @@ pub fn report(
         partly_upheld_pct: None,
     };
     let mut statement = conn.prepare(
-        "SELECT category, COUNT(*) FROM complaints INDEXED BY insights_by_week
-         WHERE quarantine IS NULL AND received_at >= ?1 AND received_at < ?2 GROUP BY category",
+        "SELECT category, COUNT(*) FROM complaints INDEXED BY opened_by_time
+         WHERE received_at >= ?1 AND received_at < ?2 AND received_week IS NOT NULL GROUP BY category",
     )?;
     for row in statement.query_map(params![start, end], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
@@ -579,7 +608,7 @@ pub fn report(
         "SELECT category, COUNT(*), SUM(closed_in_3_days), SUM(closed_in_8_weeks),
                 SUM(decision = 'upheld'), SUM(decision = 'partly_upheld')
          FROM complaints INDEXED BY closed_by_time
-         WHERE closed_at IS NOT NULL AND closed_at >= ?1 AND closed_at < ?2 AND quarantine IS NULL
+         WHERE closed_at IS NOT NULL AND closed_at >= ?1 AND closed_at < ?2
          GROUP BY category",
     )?;
     for row in statement.query_map(params![start, end], |r| {
