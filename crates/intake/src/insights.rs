@@ -863,6 +863,34 @@ mod tests {
     }
 
     #[test]
+    fn a_held_complaint_counts_only_once_released() {
+        let mut db = Seeded::new("held");
+        let mut ids = Vec::new();
+        for _ in 0..6 {
+            ids.push(db.add("delivery", at("2026-11-24T10:00:00Z"), &[]));
+        }
+        db.store
+            .connection()
+            .execute(
+                "UPDATE complaints SET quarantine = 'the hidden field was filled in' WHERE id = ?1",
+                [ids[0]],
+            )
+            .unwrap();
+        let now = at("2026-12-01T12:00:00Z");
+        let before = db.compute(now);
+        assert_eq!(
+            row(&before, "2026-W48", Some("delivery")).received,
+            Figure::Value(5.0)
+        );
+        assert!(db.store.release(ids[0]).unwrap());
+        let after = db.compute(now);
+        assert_eq!(
+            row(&after, "2026-W48", Some("delivery")).received,
+            Figure::Value(6.0)
+        );
+    }
+
+    #[test]
     fn weeks_across_a_year_end_are_iso_weeks_in_the_organisations_zone() {
         let mut db = Seeded::new("year-end");
         // London: 2027-01-03T23:30Z is still Sunday of 2026-W53; 2027-01-04 is 2027-W01.
