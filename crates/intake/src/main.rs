@@ -240,8 +240,12 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
         }
         Command::Insights { wait } => {
             if let Some(seconds) = wait {
-                // A debounced run never creates a database (its folder may be gone by now, a test's say).
-                if !insights_still_wanted(paths, seconds) || !paths.db.exists() {
+                // A background run never creates a database or a folder (they may be gone by now, a test's
+                // say): nothing to publish then.
+                if !paths.db.exists()
+                    || !insights_still_wanted(paths, seconds)
+                    || !paths.db.exists()
+                {
                     return Ok(());
                 }
             }
@@ -325,9 +329,6 @@ fn schedule_insights(paths: &Paths) {
 fn insights_still_wanted(paths: &Paths, seconds: u64) -> bool {
     let token = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
     let marker = pending_path(paths);
-    if let Some(dir) = marker.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::create_dir_all(dir);
-    }
     if std::fs::write(&marker, &token).is_err() {
         // No marker can be left (a read-only folder): publish without debouncing.
         return true;
@@ -382,8 +383,12 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
                         let mut command = std::process::Command::new(
                             std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
                         );
+                        // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
+                        // down), and like any background run never creates a database.
                         command
                             .arg("insights")
+                            .arg("--wait")
+                            .arg("0")
                             .args(&args)
                             .stdin(std::process::Stdio::null())
                             .stdout(std::process::Stdio::null());
