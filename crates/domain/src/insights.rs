@@ -269,7 +269,7 @@ impl Insights {
         rows.retain(|r| r.week >= first);
         let mut seen = BTreeSet::new();
         let causes_in = self.causes.len();
-        let causes: Vec<CauseFigures> = self
+        let mut causes: Vec<CauseFigures> = self
             .causes
             .into_iter()
             .filter(|c| {
@@ -279,9 +279,9 @@ impl Insights {
                         .all(|f| f.within(0.0, f64::MAX))
                     && seen.insert(c.cause.clone())
             })
-            .take(MAX_CAUSES_SHOWN)
             .collect();
-        dropped += causes_in.saturating_sub(causes.len()).min(causes_in);
+        dropped += causes_in - causes.len();
+        causes.truncate(MAX_CAUSES_SHOWN);
         let overdue_in = self.overdue_now.len();
         let mut seen = BTreeSet::new();
         let overdue_now: Vec<CategoryCount> = self
