@@ -9,7 +9,8 @@ use crate::components::site_header::SiteHeader;
 use crate::filing::{Courier, DraftSaver, FilingSession, RefusedNotice};
 use crate::i18n::I18n;
 use crate::pages::{
-    file_complaint::FileComplaintPage, not_found::NotFoundPage, track::TrackPage, SharedConfig,
+    file_complaint::FileComplaintPage, insights::InsightsPage, not_found::NotFoundPage,
+    track::TrackPage, SharedConfig,
 };
 use crate::router::Location;
 use crate::{crash, services};
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
     let page = move || match path.get().trim_end_matches('/') {
         "" | "/index.html" => view! { <FileComplaintPage /> }.into_any(),
         "/track" => view! { <TrackPage /> }.into_any(),
+        "/insights" => view! { <InsightsPage /> }.into_any(),
         _ => view! { <NotFoundPage /> }.into_any(),
     };
 

@@ -6,6 +6,7 @@ pub mod components;
 pub mod crash;
 pub mod filing;
 pub mod i18n;
+pub mod insights;
 pub mod mount_scope;
 pub mod pages;
 pub mod router;

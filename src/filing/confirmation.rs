@@ -113,6 +113,9 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
             <h3>{tr(Msg::WhatHappensNext)}</h3>
             <ul class="plan">{move || plan_lines(i18n, &plan_view).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
             <p>{track}</p>
+            {crate::router::use_location_if_standalone().map(|_| view! {
+                <p><a href="/insights">{tr(Msg::InsightsLink)}</a></p>
+            })}
             <p class="hint">{tr(Msg::TrackHint)}</p>
             <p>{move || i18n.format(Msg::ContactUs, &[("organisation", &i18n.pick(&org_name))])}</p>
             <ul class="contact-list">

@@ -1,6 +1,7 @@
 //! The standalone app's pages, one per route.
 
 pub mod file_complaint;
+pub mod insights;
 pub mod not_found;
 pub mod track;
 

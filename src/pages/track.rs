@@ -26,6 +26,7 @@ pub fn TrackPage() -> impl IntoView {
             let linked = take_linked_lookup();
             view! { <Tracker config=config wanted=wanted linked=linked /> }.into_any()
         } />
+        <p class="insights-link"><a href="/insights">{tr(Msg::InsightsLink)}</a></p>
     }
 }
 

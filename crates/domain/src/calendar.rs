@@ -120,6 +120,23 @@ impl Date {
         ORDER[self.days_since_epoch().rem_euclid(7) as usize]
     }
 
+    /// The ISO 8601 week this date falls in, as (week-numbering year, week 1..=53): weeks start on Monday,
+    /// and week 1 is the one with the year's first Thursday, so 2026-12-31 is in 2026-W53 and 2027-01-01 too.
+    pub fn iso_week(self) -> (i32, u8) {
+        let from_monday = self.weekday() as i64;
+        let thursday = self.add_days(3 - from_monday);
+        let year = thursday.year();
+        let first = Date::new(year, 1, 1).map_or(0, Date::days_since_epoch);
+        let week = (thursday.days_since_epoch() - first) / 7 + 1;
+        (year, week as u8)
+    }
+
+    /// The ISO week as text: `2026-W53`.
+    pub fn iso_week_name(self) -> String {
+        let (year, week) = self.iso_week();
+        format!("{year:04}-W{week:02}")
+    }
+
     pub fn is_business_day(self, holidays: &BTreeSet<Date>) -> bool {
         !matches!(self.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&self)
     }

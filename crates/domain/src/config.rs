@@ -31,6 +31,17 @@ pub struct OrgConfig {
     #[serde(default)]
     pub replies: ReplyPolicy,
     pub categories: Vec<Category>,
+    /// The root causes the organisation tags complaints with when it responds (`respond --cause`), for the
+    /// published insights (`docs/insights.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<Cause>,
+}
+
+/// A root cause a complaint can be tagged with (`courier-delay`), labelled in each language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cause {
+    pub id: String,
+    pub label: LocalizedText,
 }
 
 /// How long a customer may change the rating they gave a closed complaint, counted from their first rating.
@@ -263,6 +274,8 @@ pub enum ConfigProblem {
     BadQuestion(String, String),
     /// A link that is not `https:`, `http:`, `mailto:`, `tel:` or a path on this site (the field's name).
     UnsafeLink(&'static str),
+    /// A cause with a blank or repeated id, an id that is not lower-case letters, digits and hyphens, or no label.
+    BadCause(String),
 }
 
 impl OrgConfig {
@@ -328,6 +341,17 @@ impl OrgConfig {
                 }
             }
         }
+        let mut cause_ids = BTreeSet::new();
+        for cause in &self.causes {
+            let id_ok = !cause.id.is_empty()
+                && cause
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !id_ok || !cause_ids.insert(cause.id.as_str()) || cause.label.is_blank() {
+                problems.push(ConfigProblem::BadCause(cause.id.clone()));
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -337,6 +361,10 @@ impl OrgConfig {
 
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn cause(&self, id: &str) -> Option<&Cause> {
+        self.causes.iter().find(|c| c.id == id)
     }
 }
 
@@ -377,6 +405,10 @@ impl fmt::Display for ConfigProblem {
             ConfigProblem::OrganisationWithoutName => {
                 write!(f, "the organisation has no name in any language")
             }
+            ConfigProblem::BadCause(id) => write!(
+                f,
+                "cause \"{id}\" has a blank or repeated id (lower-case letters, digits and hyphens), or no label"
+            ),
             ConfigProblem::BadQuestion(category, question) => write!(
                 f,
                 "category \"{category}\" question \"{question}\" has a blank or repeated id, or no label"
@@ -492,6 +524,26 @@ mod tests {
         assert!(gaming.service_levels.acknowledge.is_some());
         assert_eq!(config.limits.attachments.max_count, 5);
         assert!(config.organisation.holidays.len() >= 2);
+    }
+
+    #[test]
+    fn causes_need_unique_plain_ids_and_labels() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        assert!(config.causes.len() >= 4);
+        assert!(config.causes.iter().all(|c| c.label.missing().is_empty()));
+        let first = config.causes[0].clone();
+        config.causes.push(first.clone());
+        config.causes.push(Cause {
+            id: "Courier Delay".into(),
+            label: first.label.clone(),
+        });
+        assert_eq!(
+            config.validate(),
+            Err(vec![
+                ConfigProblem::BadCause(first.id),
+                ConfigProblem::BadCause("Courier Delay".into())
+            ])
+        );
     }
 
     #[test]

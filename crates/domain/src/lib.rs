@@ -13,6 +13,7 @@ mod deadline_properties;
 pub mod draft;
 pub mod evidence;
 pub mod i18n;
+pub mod insights;
 pub mod instant;
 pub mod json;
 pub mod knowledge;

@@ -26,7 +26,7 @@ USAGE
                          [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
-                           [--message TEXT] [--next-step TEXT]
+                           [--cause ID]... [--message TEXT] [--next-step TEXT]
   complaint-intake extend REFERENCE --step acknowledge|decide --due YYYY-MM-DD [--rule TEXT]
   complaint-intake list [--all] [--at 2026-12-01T09:00:00Z]
   complaint-intake list --quarantine
@@ -37,11 +37,14 @@ USAGE
   complaint-intake attachment REFERENCE --all --out DIR [--force]
   complaint-intake export --since YYYY-MM-DD --format json|csv [--lang en|ko|pl]
   complaint-intake republish [--all]
+  complaint-intake insights [--wait SECONDS]
+  complaint-intake report --from YYYY-MM-DD --to YYYY-MM-DD --format csv|json
 
 EVERY COMMAND
   --config FILE    the organisation's config.json   (default public/api/v1/config.json)
   --db FILE        the SQLite database              (default var/intake.sqlite3)
   --publish DIR    where status files are written   (default var/status)
+  --insights FILE  where insights.json is written   (default var/insights.json; after every stage change)
   --smtp-relay HOST:PORT --mail-from ADDRESS [--org-inbox ADDRESS] [--org-lang en|ko|pl]
   [--public-url URL] [--smtp-timeout 10]  mail customers on stage changes and the organisation on new complaints and
                    replies (queued by any command, sent by serve); no mail without --smtp-relay
@@ -53,6 +56,8 @@ pub struct Paths {
     pub config: PathBuf,
     pub db: PathBuf,
     pub publish: PathBuf,
+    /// The published figures (`docs/insights.md`).
+    pub insights: PathBuf,
     /// Mail through a relay; `None` without `--smtp-relay`, and then nothing is mailed.
     pub mail: Option<MailSettings>,
 }
@@ -87,6 +92,8 @@ pub enum Command {
         message: Option<String>,
         next_step: Option<String>,
         decision: Option<(Decision, Option<String>)>,
+        /// Root causes found (respond only), checked against the config.
+        causes: Vec<String>,
     },
     Extend {
         reference: String,
@@ -127,6 +134,17 @@ pub enum Command {
     },
     Republish {
         all: bool,
+    },
+    /// Computes and publishes insights.json; with `wait`, only if no later change asked for it meanwhile
+    /// (the debounced run every stage change starts).
+    Insights {
+        wait: Option<u64>,
+    },
+    /// The regulator's return for a period.
+    Report {
+        from: Date,
+        to: Date,
+        format: crate::insights::ReportFormat,
     },
 }
 
@@ -255,6 +273,9 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
         publish: words
             .take("--publish")
             .map_or_else(|| default_paths().publish, PathBuf::from),
+        insights: words
+            .take("--insights")
+            .map_or_else(|| default_paths().insights, PathBuf::from),
         mail: mail_settings(&mut words)?,
     };
     if words.switch("--help") {
@@ -282,12 +303,18 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
         } else {
             None
         };
+        let causes = if stage == Stage::Responded {
+            words.take_all("--cause")
+        } else {
+            Vec::new()
+        };
         Command::Stage {
             reference,
             stage,
             message: words.take("--message"),
             next_step: words.take("--next-step"),
             decision,
+            causes,
         }
     } else {
         match command.as_str() {
@@ -385,6 +412,38 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
             "republish" => Command::Republish {
                 all: words.switch("--all"),
             },
+            "insights" => {
+                Command::Insights {
+                    wait: match words.take("--wait") {
+                        None => None,
+                        Some(text) => {
+                            Some(text.parse::<u64>().ok().filter(|n| *n <= 600).ok_or_else(
+                                || format!("--wait takes 0 to 600 seconds, not \"{text}\""),
+                            )?)
+                        }
+                    },
+                }
+            }
+            "report" => {
+                let date = |words: &mut Words, flag: &str| -> Result<Date, String> {
+                    let text = words
+                        .take(flag)
+                        .ok_or_else(|| format!("report needs {flag} YYYY-MM-DD"))?;
+                    Date::parse_iso(&text)
+                        .ok_or_else(|| format!("{flag} takes a date as YYYY-MM-DD, not \"{text}\""))
+                };
+                let from = date(&mut words, "--from")?;
+                let to = date(&mut words, "--to")?;
+                if to < from {
+                    return Err("report: --to is before --from".into());
+                }
+                let format = match words.take("--format").as_deref() {
+                    Some("json") => crate::insights::ReportFormat::Json,
+                    Some("csv") => crate::insights::ReportFormat::Csv,
+                    _ => return Err("report needs --format csv or --format json".into()),
+                };
+                Command::Report { from, to, format }
+            }
             other => return Err(format!("unknown command \"{other}\"")),
         }
     };
@@ -397,6 +456,7 @@ fn default_paths() -> Paths {
         config: PathBuf::from("public/api/v1/config.json"),
         db: PathBuf::from("var/intake.sqlite3"),
         publish: PathBuf::from("var/status"),
+        insights: PathBuf::from("var/insights.json"),
         mail: None,
     }
 }
@@ -547,6 +607,39 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn respond_takes_causes_and_report_takes_a_period() {
+        let (_, command) = parse(&args(
+            "respond CMP-1 --decision upheld --cause courier-delay --cause billing-error",
+        ))
+        .unwrap();
+        assert!(matches!(
+            command,
+            Command::Stage { causes, .. } if causes == ["courier-delay", "billing-error"]
+        ));
+        assert!(parse(&args("close CMP-1 --cause courier-delay")).is_err());
+        assert!(matches!(
+            parse(&args(
+                "report --from 2026-01-01 --to 2026-06-30 --format csv"
+            ))
+            .unwrap()
+            .1,
+            Command::Report {
+                format: crate::insights::ReportFormat::Csv,
+                ..
+            }
+        ));
+        assert!(parse(&args(
+            "report --from 2026-06-30 --to 2026-01-01 --format csv"
+        ))
+        .is_err());
+        assert!(parse(&args(
+            "report --from 2026-01-01 --to 2026-06-30 --format xls"
+        ))
+        .is_err());
+        assert!(parse(&args("insights --wait 9999")).is_err());
     }
 
     #[test]

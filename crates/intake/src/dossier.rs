@@ -175,6 +175,8 @@ pub struct Dossier {
     pub submission: Submission,
     /// The customer's replies, oldest first.
     pub replies: Vec<StoredReply>,
+    /// The root causes found when responding (`respond --cause`).
+    pub causes: Vec<String>,
 }
 
 fn reply_words(kind: ReplyKind, stars: Option<u8>) -> String {
@@ -206,11 +208,13 @@ impl Dossier {
                 }
             })?;
         let replies = store.replies(complaint.id)?;
+        let causes = store.causes(complaint.id)?;
         Ok(Dossier {
             complaint,
             filed,
             submission,
             replies,
+            causes,
         })
     }
 
@@ -401,6 +405,9 @@ impl Dossier {
                     .map(|s| format!(" ({})", one_line(s)))
                     .unwrap_or_default()
             );
+        }
+        if !self.causes.is_empty() {
+            let _ = writeln!(out, "Causes: {}", self.causes.join(", "));
         }
         out
     }

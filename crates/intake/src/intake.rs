@@ -56,6 +56,8 @@ pub struct Options {
     pub crash_after_commit: bool,
     /// New complaints are mailed to the organisation's inbox when this names one.
     pub mail: Option<crate::mail::MailSettings>,
+    /// Publishes the figures after new complaints and replies (`docs/insights.md`).
+    pub insights: Option<Arc<crate::insights::Debouncer>>,
 }
 
 pub struct Intake {
@@ -111,6 +113,13 @@ impl Intake {
     /// The one connection, for the replies' handling (`crate::replies`), which follows the same rules.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    /// A complaint changed: the published figures follow, debounced.
+    pub(crate) fn figures_changed(&self) {
+        if let Some(insights) = &self.options.insights {
+            insights.poke();
+        }
     }
 
     pub(crate) fn publisher(&self) -> &Publisher {
@@ -325,6 +334,7 @@ impl Intake {
                         crate::log!("{reference} stored but its status file was not written: {e}");
                     }
                     self.mail_organisation(store, &complaint, "New complaint");
+                    self.figures_changed();
                 }
                 Ok(None) => crate::log!("{reference} stored but not found to publish"),
                 Err(e) => crate::log!("{reference} stored but not read back to publish: {e}"),

@@ -8,6 +8,7 @@ mod dossier;
 mod error;
 mod http;
 mod ids;
+mod insights;
 mod intake;
 mod log;
 mod mail;
@@ -41,6 +42,9 @@ enum Failure {
     Serve(http::ServeError),
     Uploads(uploads::UploadError),
     Dossier(dossier::DossierError),
+    Insights(insights::InsightsFailure),
+    /// A command's own arguments, refused before anything changed.
+    Usage(String),
 }
 
 impl fmt::Display for Failure {
@@ -53,6 +57,8 @@ impl fmt::Display for Failure {
             Failure::Serve(e) => e.fmt(f),
             Failure::Uploads(e) => write!(f, "cannot open the uploads folder: {e}"),
             Failure::Dossier(e) => e.fmt(f),
+            Failure::Insights(e) => e.fmt(f),
+            Failure::Usage(e) => f.write_str(e),
         }
     }
 }
@@ -74,7 +80,8 @@ failure_from!(
     Publish(PublishError),
     Serve(http::ServeError),
     Uploads(uploads::UploadError),
-    Dossier(dossier::DossierError)
+    Dossier(dossier::DossierError),
+    Insights(insights::InsightsFailure)
 );
 
 fn main() -> ExitCode {
@@ -113,7 +120,15 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             message,
             next_step,
             decision,
+            causes,
         } => {
+            // Checked before anything changes: an unknown cause is a typo, not a new cause.
+            let causes = if causes.is_empty() {
+                Vec::new()
+            } else {
+                insights::check_causes(&Settings::load(&paths.config)?, &causes)
+                    .map_err(Failure::Usage)?
+            };
             let change = StatusChange::Stage {
                 stage,
                 message,
@@ -123,7 +138,14 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             let mut store = open_store(paths)?;
             let record =
                 backoffice::apply(&mut store, &publisher, &reference, change, zone::now())?;
+            if !causes.is_empty() {
+                if let Some(saved) = store.complaint(&record.reference)? {
+                    let at = saved.record.updated_at;
+                    store.set_causes(saved.id, &causes, at)?;
+                }
+            }
             println!("{} is now \"{}\"", record.reference, stage.as_str());
+            schedule_insights(paths);
             if let Some(mail) = &paths.mail {
                 tell_customer(paths, mail, &store, &record.reference);
             }
@@ -147,6 +169,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 // A new date is news too: the customer's mail names it as what comes next.
                 tell_customer(paths, mail, &open_store(paths)?, &record.reference);
             }
+            schedule_insights(paths);
             Ok(())
         }
         Command::List { all, at } => {
@@ -224,6 +247,33 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             print!("{text}");
             Ok(())
         }
+        Command::Insights { wait } => {
+            if let Some(seconds) = wait {
+                // A background run never creates a database or a folder (they may be gone by now, a test's
+                // say): nothing to publish then.
+                if !paths.db.exists()
+                    || !insights_still_wanted(paths, seconds)
+                    || !paths.db.exists()
+                {
+                    return Ok(());
+                }
+            }
+            let settings = Settings::load(&paths.config)?;
+            let mut store = open_store(paths)?;
+            let bytes = insights::publish(&mut store, &settings, &paths.insights, zone::now())?;
+            println!(
+                "{bytes} bytes of insights written to {}",
+                paths.insights.display()
+            );
+            Ok(())
+        }
+        Command::Report { from, to, format } => {
+            let settings = Settings::load(&paths.config)?;
+            let report =
+                insights::report(&mut open_store(paths)?, &settings, from, to, zone::now())?;
+            print!("{}", report.render(format));
+            Ok(())
+        }
         Command::Republish { all } => {
             let written = publish::republish(&open_store(paths)?, &publisher, all)?;
             println!(
@@ -233,6 +283,68 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// How long a stage change waits before the figures are published, so a burst of changes publishes once.
+const INSIGHTS_DEBOUNCE_SECONDS: u64 = 2;
+
+/// The marker a debounced run leaves: the latest run to write it is the one that publishes.
+fn pending_path(paths: &Paths) -> std::path::PathBuf {
+    let mut name = paths.insights.as_os_str().to_owned();
+    name.push(".pending");
+    std::path::PathBuf::from(name)
+}
+
+/// The paths a background `insights` run needs, as arguments.
+fn publish_args(paths: &Paths) -> Vec<std::ffi::OsString> {
+    let mut args = Vec::new();
+    for (flag, path) in [
+        ("--config", &paths.config),
+        ("--db", &paths.db),
+        ("--publish", &paths.publish),
+        ("--insights", &paths.insights),
+    ] {
+        args.push(flag.into());
+        args.push(path.clone().into_os_string());
+    }
+    args
+}
+
+/// Starts `insights --wait` in the background and returns at once: the command that changed a stage
+/// never waits for the figures, and a burst of changes publishes once, after the last.
+fn schedule_insights(paths: &Paths) {
+    let started = (|| -> std::io::Result<()> {
+        let exe = std::env::current_exe()?;
+        let mut command = std::process::Command::new(exe);
+        command
+            .arg("insights")
+            .arg("--wait")
+            .arg(INSIGHTS_DEBOUNCE_SECONDS.to_string())
+            .args(publish_args(paths))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            // Not even the error stream is shared: a caller reading this command's output to its end (a
+            // script, a test) would otherwise wait for the background run too. `insights` by hand reports.
+            .stderr(std::process::Stdio::null());
+        // Not waited for: it outlives this command and is then the init process's to reap.
+        command.spawn().map(drop)
+    })();
+    if let Err(e) = started {
+        eprintln!("complaint-intake: insights were not scheduled ({e}); run `insights`");
+    }
+}
+
+/// Marks this run as the latest, waits, and says whether it still is (no later change came meanwhile).
+fn insights_still_wanted(paths: &Paths, seconds: u64) -> bool {
+    let token = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
+    let marker = pending_path(paths);
+    if std::fs::write(&marker, &token).is_err() {
+        // No marker can be left (a read-only folder): publish without debouncing.
+        return true;
+    }
+    std::thread::sleep(std::time::Duration::from_secs(seconds));
+    // Gone (the folder removed meanwhile) means nothing is waiting for this run either.
+    std::fs::read_to_string(&marker).is_ok_and(|latest| latest == token)
 }
 
 /// Queues the customer's mail about the change just saved; never fails the command (the change is saved
@@ -302,6 +414,27 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             min_fill_seconds: options.min_fill_seconds,
             crash_after_commit,
             mail: paths.mail.clone(),
+            insights: Some(insights::Debouncer::start(
+                std::time::Duration::from_secs(INSIGHTS_DEBOUNCE_SECONDS),
+                {
+                    let args = publish_args(paths);
+                    move || {
+                        let mut command = std::process::Command::new(
+                            std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
+                        );
+                        // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
+                        // down), and like any background run never creates a database.
+                        command
+                            .arg("insights")
+                            .arg("--wait")
+                            .arg("0")
+                            .args(&args)
+                            .stdin(std::process::Stdio::null())
+                            .stdout(std::process::Stdio::null());
+                        command
+                    }
+                },
+            )),
         },
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
@@ -322,6 +455,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             listen: options.listen,
             site: options.site,
             publish_dir: paths.publish.clone(),
+            insights_file: paths.insights.clone(),
             cors: http::Cors::new(options.allow_origins),
             rate_limit_per_minute: options.rate_limit_per_minute,
             header_timeout: options.header_timeout,

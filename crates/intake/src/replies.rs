@@ -389,6 +389,7 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
             if let Err(e) = publish::publish_complaint(&store, intake.publisher(), &saved) {
                 crate::log!("{reference}: reply stored but its status file was not written: {e}");
             }
+            intake.figures_changed();
             let what = match kind {
                 ReplyKind::Information => "The customer added information",
                 ReplyKind::Resolved => "The customer confirmed the response resolves it",

@@ -133,6 +133,43 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_due ON mail_outbox (next_at) WHERE sent_at IS NULL;
 "#,
+    r#"
+-- What the published insights count (docs/insights.md), one column per fact, filled from the complaint's
+-- status by the domain's rules whenever it changed (facts_revision catches up with revision), so the figures
+-- are computed in SQL over the indexes below and never by loading every complaint. Times are Unix seconds;
+-- a *_due_at is the first second that is late (promises counted in the organisation's zone and business days).
+ALTER TABLE complaints ADD COLUMN received_week TEXT;
+ALTER TABLE complaints ADD COLUMN ack_due_at INTEGER;
+ALTER TABLE complaints ADD COLUMN acknowledged_at INTEGER;
+ALTER TABLE complaints ADD COLUMN decide_due_at INTEGER;
+ALTER TABLE complaints ADD COLUMN decided_at INTEGER;
+ALTER TABLE complaints ADD COLUMN decision_seconds INTEGER;
+ALTER TABLE complaints ADD COLUMN closed_at INTEGER;
+ALTER TABLE complaints ADD COLUMN closed_in_3_days INTEGER;
+ALTER TABLE complaints ADD COLUMN closed_in_8_weeks INTEGER;
+ALTER TABLE complaints ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN rating INTEGER;
+ALTER TABLE complaints ADD COLUMN next_due_at INTEGER;
+ALTER TABLE complaints ADD COLUMN facts_revision INTEGER NOT NULL DEFAULT 0;
+-- A held complaint (quarantine) has no facts at all, so none of these counts it; releasing one marks its facts
+-- stale. Every index covers its query, so no table row is read for the figures.
+CREATE INDEX facts_stale ON complaints (id) WHERE facts_revision < revision;
+CREATE INDEX insights_by_week ON complaints (received_week, category, ack_due_at, acknowledged_at,
+    decide_due_at, decided_at, decision, reopened, rating);
+CREATE INDEX decisions_by_week ON complaints (received_week, category, decision_seconds);
+CREATE INDEX decisions_by_week_all ON complaints (received_week, decision_seconds);
+CREATE INDEX overdue_by_due ON complaints (next_due_at, category);
+CREATE INDEX opened_by_time ON complaints (received_at, category, received_week);
+CREATE INDEX closed_by_time ON complaints (closed_at, category, closed_in_3_days, closed_in_8_weeks, decision);
+-- The root causes the organisation found (respond --cause), from the config's list; at is the response.
+CREATE TABLE complaint_causes (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    cause         TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    PRIMARY KEY (complaint_id, cause)
+);
+CREATE INDEX causes_by_time ON complaint_causes (at, cause);
+"#,
 ];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
@@ -335,6 +372,24 @@ pub enum Replied {
     New,
     /// The key was recorded meanwhile (another process); its answer stands.
     KeyTaken(StoredAnswer),
+}
+
+/// What the published insights count about one complaint (`crate::insights::facts`), as Unix seconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub received_week: String,
+    pub ack_due_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub decide_due_at: Option<i64>,
+    pub decided_at: Option<i64>,
+    /// From receipt to the first decision.
+    pub decision_seconds: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub closed_in_3_days: Option<bool>,
+    pub closed_in_8_weeks: Option<bool>,
+    pub reopened: bool,
+    pub rating: Option<u8>,
+    pub next_due_at: Option<i64>,
 }
 
 /// A mail in the outbox, due to be sent.
@@ -778,7 +833,8 @@ impl Store {
     /// Lets a held complaint out of quarantine; `false` if it was not held. Its status file is then due.
     pub fn release(&mut self, id: i64) -> Result<bool> {
         let changed = self.conn.execute(
-            "UPDATE complaints SET quarantine = NULL WHERE id = ?1 AND quarantine IS NOT NULL",
+            "UPDATE complaints SET quarantine = NULL, facts_revision = 0
+             WHERE id = ?1 AND quarantine IS NOT NULL",
             [id],
         )?;
         Ok(changed == 1)
@@ -820,6 +876,83 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(revision + 1)
+    }
+
+    /// Complaints whose insight facts lag behind their status (changed since, or never filled), at most
+    /// `limit`, by id.
+    pub fn stale_facts(&self, limit: i64) -> Result<Vec<Complaint>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id FROM complaints WHERE facts_revision < revision ORDER BY id LIMIT ?1",
+        )?;
+        let ids = statement
+            .query_map([limit], |r| r.get(0))?
+            .collect::<std::result::Result<Vec<i64>, _>>()?;
+        ids.into_iter().map(|id| load(&self.conn, id)).collect()
+    }
+
+    /// Records the facts of each complaint as of `revision`, in one transaction; a complaint changed
+    /// meanwhile keeps lagging and is filled again next time.
+    pub fn set_facts(&mut self, facts: &[(i64, i64, Facts)]) -> Result<()> {
+        let tx = self.write()?;
+        {
+            let mut statement = tx.prepare(
+                "UPDATE complaints SET received_week = ?3, ack_due_at = ?4, acknowledged_at = ?5,
+                        decide_due_at = ?6, decided_at = ?7, closed_at = ?8, closed_in_3_days = ?9,
+                        closed_in_8_weeks = ?10, reopened = ?11, rating = ?12, next_due_at = ?13,
+                        decision_seconds = ?14, facts_revision = ?2
+                 WHERE id = ?1 AND revision = ?2",
+            )?;
+            for (id, revision, f) in facts {
+                statement.execute(params![
+                    id,
+                    revision,
+                    (!f.received_week.is_empty()).then_some(&f.received_week),
+                    f.ack_due_at,
+                    f.acknowledged_at,
+                    f.decide_due_at,
+                    f.decided_at,
+                    f.closed_at,
+                    f.closed_in_3_days,
+                    f.closed_in_8_weeks,
+                    f.reopened,
+                    f.rating,
+                    f.next_due_at,
+                    f.decision_seconds,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces the causes complaint `id` is tagged with.
+    pub fn set_causes(&mut self, id: i64, causes: &[String], at: Instant) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute("DELETE FROM complaint_causes WHERE complaint_id = ?1", [id])?;
+        for cause in causes {
+            tx.execute(
+                "INSERT OR IGNORE INTO complaint_causes (complaint_id, cause, at) VALUES (?1, ?2, ?3)",
+                params![id, cause, at.unix_seconds()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The causes complaint `id` is tagged with, by name.
+    pub fn causes(&self, id: i64) -> Result<Vec<String>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT cause FROM complaint_causes WHERE complaint_id = ?1 ORDER BY cause")?;
+        let causes = statement
+            .query_map([id], |r| r.get(0))?
+            .collect::<std::result::Result<Vec<String>, _>>()?;
+        Ok(causes)
+    }
+
+    /// Read-only access for the insights' own queries.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
     }
 
     pub fn mark_published(&self, id: i64, revision: i64) -> Result<()> {

@@ -474,3 +474,99 @@ fn export_hands_complaints_to_a_crm_as_json_or_csv_without_formulas() {
     let later = stdout(&dir.cli(&["export", "--since", "2999-01-01", "--format", "json"]));
     assert_eq!(later.trim(), "[]");
 }
+
+#[test]
+fn causes_are_checked_and_the_figures_follow_each_change_without_holding_up_the_command() {
+    let dir = TempDir::new("insights");
+    let filed = file(&dir, &["ins-1", "ins-2", "ins-3", "ins-4", "ins-5"]);
+
+    let typo = dir.cli(&[
+        "respond",
+        &filed[0].0,
+        "--decision",
+        "upheld",
+        "--cause",
+        "courier-dealy",
+        "--message",
+        "Refunded.",
+    ]);
+    assert_eq!(typo.status.code(), Some(1), "{}", stdout(&typo));
+    assert!(stderr(&typo).contains("courier-dealy"), "{}", stderr(&typo));
+    assert_eq!(
+        read_status(&dir.publish(), &filed[0].1)
+            .current()
+            .unwrap()
+            .stage,
+        Stage::Received,
+        "nothing changed"
+    );
+    assert!(!dir.insights().exists());
+
+    for (n, (reference, _)) in filed.iter().enumerate() {
+        let out = dir.cli(&[
+            "respond",
+            reference,
+            "--decision",
+            "upheld",
+            "--cause",
+            "courier-delay,billing-error",
+            "--message",
+            "Refunded.",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        if n == 0 {
+            // Checked at once: the publish waits 2 s after the last change, the command does not.
+            assert!(
+                !dir.insights().exists(),
+                "the command returned before the debounced publish"
+            );
+        }
+    }
+    let shown = dir.cli(&["show", &filed[0].0]);
+    assert!(
+        stdout(&shown).contains("Causes: billing-error, courier-delay"),
+        "{}",
+        stdout(&shown)
+    );
+
+    // Published once the burst is over: wait for the file, not for a fixed time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !dir.insights().exists() {
+        assert!(std::time::Instant::now() < deadline, "never published");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let published: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.insights()).unwrap()).unwrap();
+    let all = published["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w.get("category").is_none())
+        .unwrap();
+    assert_eq!(all["received"], json!(5.0));
+    assert_eq!(all["upheld"], json!(100.0));
+    assert_eq!(published["causes"][0]["last_4_weeks"], json!(5.0));
+    let text = published.to_string();
+    assert!(!text.contains("CMP-") && !text.contains("anna@"), "{text}");
+
+    let report = dir.cli(&[
+        "report",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-01-01",
+        "--format",
+        "json",
+    ]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(
+        report["lines"].as_array().unwrap().last().unwrap()["opened"],
+        json!(5)
+    );
+
+    let server = Server::start(&dir, &[], &[]);
+    let served = server.get("/api/v1/insights.json");
+    assert_eq!(served.status, 200);
+    assert_eq!(served.json()["schema_version"], json!(1));
+}

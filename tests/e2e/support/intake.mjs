@@ -19,7 +19,7 @@ export async function startIntake({ args = [], site = join(ROOT, 'dist') } = {})
     await promisify(execFile)('cargo', ['build', '--locked', '-p', 'complaint-intake'], { cwd: ROOT });
   }
   const dir = await mkdtemp(join(tmpdir(), 'intake-e2e-'));
-  const common = ['--config', join(ROOT, 'public/api/v1/config.json'), '--db', join(dir, 'intake.sqlite3'), '--publish', join(dir, 'status')];
+  const common = ['--config', join(ROOT, 'public/api/v1/config.json'), '--db', join(dir, 'intake.sqlite3'), '--publish', join(dir, 'status'), '--insights', join(dir, 'insights.json')];
   // A test files faster than a person; the spam filter's minimum fill time would take it for a bot.
   const child = spawn(BINARY, ['serve', '--listen', '127.0.0.1:0', '--site', site, '--min-fill-seconds', '0', ...args, ...common], {
     cwd: ROOT,

@@ -62,6 +62,41 @@ pub(super) async fn status(
     message(StatusCode::NOT_FOUND, NOT_FOUND)
 }
 
+/// `GET /api/v1/insights.json` (`docs/insights.md`): the figures this service published, else the site's own
+/// (the demo's), served as a status file is (tagged by content, no date: it is replaced in place).
+pub(super) async fn insights(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response<Body> {
+    let mut places = Vec::new();
+    if let (Some(dir), Some(name)) = (
+        state.insights_file.parent(),
+        state.insights_file.file_name(),
+    ) {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        places.push((dir.to_path_buf(), PathBuf::from(name)));
+    }
+    if let Some(site) = &state.site {
+        places.push((site.to_path_buf(), PathBuf::from("api/v1/insights.json")));
+    }
+    let codings = negotiate::accepted_codings(&headers);
+    for (root, relative) in places {
+        let Some(real) = inside(&root, &relative).await else {
+            continue;
+        };
+        let chosen = representation(&root, &relative, &real, &codings).await;
+        if let Some(response) = status_file(&chosen, &method, &headers).await {
+            return response;
+        }
+    }
+    message(StatusCode::NOT_FOUND, NOT_FOUND)
+}
+
 /// A status file, tagged by its content. No `Last-Modified`: a status file can be replaced twice within
 /// the second that a date counts in, so a date-based "not modified" could hide the newer stage.
 async fn status_file(

@@ -40,6 +40,8 @@ pub struct ServeOptions {
     pub listen: String,
     pub site: Option<PathBuf>,
     pub publish_dir: PathBuf,
+    /// Where `insights` writes the published figures (`docs/insights.md`).
+    pub insights_file: PathBuf,
     pub cors: Cors,
     pub rate_limit_per_minute: u32,
     /// From a connection's first byte to the end of a request's headers.
@@ -91,6 +93,7 @@ struct AppState {
     cors: Arc<Cors>,
     site: Option<Arc<PathBuf>>,
     publish_dir: Arc<PathBuf>,
+    insights_file: Arc<PathBuf>,
     status_prefix: Arc<str>,
     body_limit: u64,
     pace: pace::Pace,
@@ -130,6 +133,7 @@ fn router(state: AppState) -> Router {
             post(complaints::receive).options(complaints::preflight),
         )
         .route(&status_route, get(files::status))
+        .route("/api/v1/insights.json", get(files::insights))
         .route(
             &format!(
                 "{}/{{reference}}/{{action}}",
@@ -200,6 +204,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         cors: Arc::new(options.cors),
         site: options.site.map(Arc::new),
         publish_dir: Arc::new(options.publish_dir),
+        insights_file: Arc::new(options.insights_file),
         status_prefix: format!("{}/", status_base.trim_end_matches('/')).into(),
         body_limit: intake.settings().body_limit(),
         pace: options.pace,

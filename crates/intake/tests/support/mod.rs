@@ -52,6 +52,9 @@ impl TempDir {
     pub fn publish(&self) -> PathBuf {
         self.0.join("status")
     }
+    pub fn insights(&self) -> PathBuf {
+        self.0.join("insights.json")
+    }
 
     /// `--config`, `--db`, `--publish` for this folder.
     pub fn paths(&self) -> Vec<String> {
@@ -62,6 +65,8 @@ impl TempDir {
             self.db().display().to_string(),
             "--publish".into(),
             self.publish().display().to_string(),
+            "--insights".into(),
+            self.insights().display().to_string(),
         ]
     }
 
