@@ -67,16 +67,21 @@ self.addEventListener('fetch', (event) => {
 });
 
 /** A page from this release's cache: the file itself (`/privacy.html`), or for an app route (a path
- *  without an extension, `/track`) its own page (`/track.html`) when the build has one, else the app's
- *  `/`, as the servers answer (docs/hosting.md). Anything else (the widget's folder) from the network. */
+ *  without an extension, `/track`) its own page (`/track.html` or `/track/index.html`) when the build has
+ *  one, else the app's `/`, as the servers answer (docs/hosting.md). Anything else from the network. */
 async function page(url, request) {
   const cache = await caches.open(CACHE);
   const path = url.pathname === '/index.html' ? '/' : url.pathname;
-  const route = !path.split('/').pop().includes('.');
-  const hit =
-    (await cache.match(path, MATCH)) ??
-    (route ? ((await cache.match(`${path.replace(/\/+$/, '')}.html`, MATCH)) ?? (await cache.match('/', MATCH))) : undefined);
-  return hit ?? fetch(request);
+  const candidates = [path];
+  if (!path.split('/').pop().includes('.')) {
+    const bare = path.replace(/\/+$/, '');
+    candidates.push(`${bare}.html`, `${bare}/index.html`, '/');
+  }
+  for (const candidate of candidates) {
+    const hit = await cache.match(candidate, MATCH);
+    if (hit) return hit;
+  }
+  return fetch(request);
 }
 
 /** The organisation's data: the network's answer when it comes in time (and a copy kept), else the copy;

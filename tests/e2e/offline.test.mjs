@@ -184,29 +184,40 @@ describe('when the app cannot open', () => {
     await context.close();
   });
 
-  test('a page naming files that are gone (a new release while the tab was open): in Polish too, and Try again opens the new one', async () => {
+  test('a page naming files that are gone (a new release while the tab was open): Try again opens the new one, and the draft is there', async () => {
     server.reset();
-    server.override('/', await olderShell());
-    const { context, page, problems } = await openPage(browser, { locale: 'pl-PL' });
+    server.intake();
+    // Without a worker: with one, the page and its files come from its cache and cannot go missing.
+    const { context, page, problems } = await openPage(browser, { serviceWorkers: 'block' });
     await page.goto(server.origin + '/');
-    const retry = await cannotOpen(page, 'pl');
+    const filing = new Filing(page);
+    await filing.chooseCategory('A delivery');
+    await filing.skipCommonAnswers();
+    await page.getByLabel('Describe what happened').fill('The box came open.');
+    server.override('/', await olderShell());
+    // Leaving the page saves the draft at once; the next page is the older release's.
+    await page.goto(server.origin + '/');
+    const retry = await cannotOpen(page);
     server.override('/', null);
     await retry.click();
-    await page.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
+    await page.getByRole('button', { name: 'Continue your complaint' }).click();
+    await filing.atStep(3);
+    assert.equal(await page.getByLabel('Describe what happened').inputValue(), 'The box came open.');
     assert.deepEqual(real(problems), []);
     await context.close();
   });
 
-  test('a Wasm that does not compile: "cannot open right now", and Try again opens the form once it is whole', async () => {
+
+  test('a Wasm that does not compile: "cannot open right now" in the customer\'s language, and Try again opens the form once it is whole', async () => {
     server.reset();
     const wasm = (await readdir(DIST)).find((name) => name.endsWith('_bg.wasm'));
     server.override(`/${wasm}`, { type: 'application/wasm', body: 'not a module' });
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(browser, { locale: 'pl-PL' });
     await page.goto(server.origin + '/');
-    const retry = await cannotOpen(page);
+    const retry = await cannotOpen(page, 'pl');
     server.override(`/${wasm}`, null);
     await retry.click();
-    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    await page.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
     assert.deepEqual(real(problems), []);
     await context.close();
   });
