@@ -86,16 +86,26 @@ async function page(url, request) {
 
 /** The organisation's data: the network's answer when it comes in time (and a copy kept), else the copy;
  *  with no copy, the network's answer or failure whenever it comes. */
-async function data(event) {
+function data(event) {
   const request = event.request;
-  const cache = await caches.open(CACHE);
-  const network = fetch(request).then((response) => {
-    if (response.ok) event.waitUntil(cache.put(request, response.clone()).catch(() => undefined));
-    return response;
-  });
+  const network = fetch(request);
+  // Kept while the worker lives on, even when the copy answered first; cloned before the page reads it.
+  event.waitUntil(
+    network
+      .then((response) => {
+        if (!response.ok) return undefined;
+        const copy = response.clone();
+        return caches.open(CACHE).then((cache) => cache.put(request, copy));
+      })
+      .catch(() => undefined),
+  );
+  return fresh(request, network);
+}
+
+async function fresh(request, network) {
   const slow = new Promise((resolve) => setTimeout(resolve, DATA_PATIENCE_MS, 'slow'));
   const first = await Promise.race([network.catch(() => 'failed'), slow]);
   // A server error is no better than no answer when there is a copy.
   if (first instanceof Response && first.status < 500) return first;
-  return (await cache.match(request, MATCH)) ?? network;
+  return (await caches.match(request, MATCH)) ?? network;
 }

@@ -75,10 +75,23 @@ impl FetchError {
 /// customer never watches "Loading…" with no end. Offline with a copy, the service worker answers first.
 const TIMEOUT_MS: i32 = 6_000;
 
-/// GETs `url` as text; no answer (body included) within [`TIMEOUT_MS`] is a network failure.
+/// GETs `url` as text; no answer (body included) within [`TIMEOUT_MS`] is a network failure. A failure
+/// that came sooner is tried once more at once: a browser that refused the page's preload of the same
+/// address (the config is preloaded in `index.html`) hands that failure to the first fetch that asks.
 pub async fn get_text(url: &str) -> Result<String, FetchError> {
+    match get_text_once(url).await {
+        (Err(FetchError::Network(_)), false) => get_text_once(url).await.0,
+        (result, _) => result,
+    }
+}
+
+/// One GET, and whether it ran out of time.
+async fn get_text_once(url: &str) -> (Result<String, FetchError>, bool) {
     let network = |e: &dyn std::fmt::Display| FetchError::Network(e.to_string());
-    let abort = web_sys::AbortController::new().map_err(|e| network(&format!("{e:?}")))?;
+    let abort = match web_sys::AbortController::new() {
+        Ok(abort) => abort,
+        Err(e) => return (Err(network(&format!("{e:?}"))), false),
+    };
     let timer = super::device::abort_after(&abort, TIMEOUT_MS);
     let result = async {
         let response = Request::get(url)
@@ -96,7 +109,7 @@ pub async fn get_text(url: &str) -> Result<String, FetchError> {
     if let (Some(window), Some(timer)) = (web_sys::window(), timer) {
         window.clear_timeout_with_handle(timer);
     }
-    result
+    (result, abort.signal().aborted())
 }
 
 /// The organisation's configuration, read and checked against the rules the form depends on; the

@@ -222,12 +222,12 @@ describe('when the app cannot open', () => {
     await context.close();
   });
 
-  test('a browser that refuses the preload of the glue and of the Wasm still opens the app', async () => {
+  test('a browser that refuses the preloads of the glue, the Wasm and the config still opens the app', async () => {
     server.reset();
     const { context, page, problems } = await openPage(browser);
     const refused = [];
-    // The first request for each is the preload's (Trunk's modulepreload and preload in the head).
-    await page.route(/\/complaint-desk-[0-9a-f]{16}(_bg\.wasm|\.js)$/, (route) => {
+    // The first request for each is the preload's (Trunk's modulepreload and preload, ours of the config).
+    await page.route(/\/complaint-desk-[0-9a-f]{16}(_bg\.wasm|\.js)$|\/api\/v1\/config\.json$/, (route) => {
       const path = new URL(route.request().url()).pathname;
       if (refused.includes(path)) return route.continue();
       refused.push(path);
@@ -235,7 +235,7 @@ describe('when the app cannot open', () => {
     });
     await page.goto(server.origin + '/');
     await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
-    assert.equal(refused.length, 2, `${refused}`);
+    assert.equal(refused.length, 3, `${refused}`);
     assert.deepEqual(real(problems), []);
     await context.close();
   });
