@@ -70,19 +70,46 @@ impl FetchError {
     }
 }
 
+/// How long a file of the API may take before the page says it cannot open: long enough for a few KB on a
+/// weak signal (the config is ~3 KB, and the page asked for it before the Wasm arrived), short enough that a
+/// customer never watches "Loading…" with no end. Offline with a copy, the service worker answers first.
+const TIMEOUT_MS: i32 = 6_000;
+
+/// GETs `url` as text; no answer (body included) within [`TIMEOUT_MS`] is a network failure. A failure
+/// that came sooner is tried once more at once: a browser that refused the page's preload of the same
+/// address (the config is preloaded in `index.html`) hands that failure to the first fetch that asks.
 pub async fn get_text(url: &str) -> Result<String, FetchError> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| FetchError::Network(e.to_string()))?;
-    match response.status() {
-        200..=299 => response
-            .text()
-            .await
-            .map_err(|e| FetchError::Network(e.to_string())),
-        404 | 410 => Err(FetchError::NotFound),
-        code => Err(FetchError::Status(code)),
+    match get_text_once(url).await {
+        (Err(FetchError::Network(_)), false) => get_text_once(url).await.0,
+        (result, _) => result,
     }
+}
+
+/// One GET, and whether it ran out of time.
+async fn get_text_once(url: &str) -> (Result<String, FetchError>, bool) {
+    let network = |e: &dyn std::fmt::Display| FetchError::Network(e.to_string());
+    let abort = match web_sys::AbortController::new() {
+        Ok(abort) => abort,
+        Err(e) => return (Err(network(&format!("{e:?}"))), false),
+    };
+    let timer = super::device::abort_after(&abort, TIMEOUT_MS);
+    let result = async {
+        let response = Request::get(url)
+            .abort_signal(Some(&abort.signal()))
+            .send()
+            .await
+            .map_err(|e| network(&e))?;
+        match response.status() {
+            200..=299 => response.text().await.map_err(|e| network(&e)),
+            404 | 410 => Err(FetchError::NotFound),
+            code => Err(FetchError::Status(code)),
+        }
+    }
+    .await;
+    if let (Some(window), Some(timer)) = (web_sys::window(), timer) {
+        window.clear_timeout_with_handle(timer);
+    }
+    (result, abort.signal().aborted())
 }
 
 /// The organisation's configuration, read and checked against the rules the form depends on; the

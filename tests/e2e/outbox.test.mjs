@@ -168,21 +168,3 @@ test('two tabs with the same waiting complaint: back online, one request, and bo
   assertOnlyNetworkNoise();
 });
 
-test('after one visit the app opens with no network at all, form included', async () => {
-  const { page, context } = session;
-  await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  // The first visit's config request went out before the worker controlled the page: fetch it once more
-  // through the worker, as any later visit does.
-  await page.reload();
-  await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
-  await context.setOffline(true);
-  await page.reload();
-  await page.getByRole('heading', { level: 1, name: 'Make a complaint' }).waitFor();
-  await page.getByRole('radio', { name: 'A faulty or damaged product' }).check();
-  await filing.continue();
-  await filing.atStep(2);
-  await context.setOffline(false);
-  assertOnlyNetworkNoise();
-});
-

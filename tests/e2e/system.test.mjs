@@ -70,7 +70,8 @@ test("the app boots and shows a photo preview under the intake's Content-Securit
     addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   const response = await page.goto(intake.origin + '/');
-  assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  // The page boots from a file of the site (public/boot.js): no inline script to allow, by hash or at all.
+  assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval';/);
   const filing = new Filing(page);
   await filing.chooseCategory('A delivery');
   await filing.skipCommonAnswers();
@@ -112,36 +113,6 @@ test('served by the intake as a CDN would: brotli copies, hashed files immutable
   }
   // The config is asked for with the page, in the mode the app's fetch uses (or it would come twice).
   assert.equal(await page.locator('link[rel=preload][as=fetch][crossorigin][href="/api/v1/config.json"]').count(), 1);
-  assert.deepEqual(problems, []);
-  await context.close();
-});
-
-test("through the intake, the service worker's copies are used: after two visits the app opens with no network", async () => {
-  // Two visits: the organisation's config is cached only by a page the worker controls (issue #12 asks for
-  // one). What this checks is the intake's answers: with a `Vary: Origin` on them the worker's cache never
-  // matched the JS and the Wasm (the page's requests carry an Origin, the worker's own did not), so offline
-  // only the HTTP cache could help, and only for what it still held.
-  const { context, page, problems } = await openPage(browser);
-  for (let visit = 0; visit < 2; visit += 1) {
-    await page.goto(intake.origin + '/');
-    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-  }
-  // As a phone low on space does: the HTTP cache is gone, the worker's copies stay.
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.clearBrowserCache');
-  await context.setOffline(true);
-  const offline = await context.newPage();
-  const failed = [];
-  offline.on('requestfailed', (r) => failed.push(`${new URL(r.url()).pathname} ${r.failure()?.errorText}`));
-  await offline.goto(intake.origin + '/');
-  const opened = await offline
-    .getByRole('group', { name: 'What is your complaint about?' })
-    .waitFor({ timeout: 15_000 })
-    .then(() => true, () => false);
-  // The requests that found no copy say more than "it never opened".
-  assert.deepEqual(failed, []);
-  assert.ok(opened, 'the app opened offline');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -98,6 +98,13 @@ fn the_precompressed_copy_is_chosen_by_accept_encoding_with_the_originals_type()
         (Some("br;q=0, gzip;q=0"), "\0asm", None),
         (Some("zstd"), "\0asm", None),
         (None, "\0asm", None),
+        // Odd values: unknown or broken items are passed over, never guessed at or refused.
+        (Some(""), "\0asm", None),
+        (Some(" , ;q=1, ,"), "\0asm", None),
+        (Some("br;q=high, gzip"), "gzip of ", Some("gzip")),
+        (Some("BR;Q=1"), "brotli of ", Some("br")),
+        (Some("gzip;q=0.001, identity;q=0"), "gzip of ", Some("gzip")),
+        (Some("compress, deflate, sdch"), "\0asm", None),
     ] {
         let headers: Vec<(&str, &str)> =
             accept.map(|a| ("Accept-Encoding", a)).into_iter().collect();
@@ -357,7 +364,7 @@ fn a_copy_that_leads_out_of_the_site_or_is_older_than_its_file_is_never_sent() {
 }
 
 #[test]
-fn files_vary_by_origin_only_when_some_origin_may_be_let_in() {
+fn files_vary_by_origin_only_where_another_site_may_read_them() {
     let dir = TempDir::new("vary-origin");
     let site = site(&dir);
     let own = serve(&dir, &site);
@@ -384,18 +391,41 @@ fn files_vary_by_origin_only_when_some_origin_may_be_let_in() {
         ],
         &[],
     );
-    let reply = get(
-        &embedding,
-        &format!("/{JS}"),
-        &[("Origin", "https://shop.example")],
-    );
-    assert_eq!(
-        reply.header("access-control-allow-origin"),
-        Some("https://shop.example")
-    );
-    assert!(
-        vary(&reply).contains(&"origin".to_owned()),
-        "{:?}",
-        reply.headers
-    );
+    // Another site reads the data and the widget's copies, so those answer it and vary by it.
+    fs::create_dir_all(site.join("embed/v1")).unwrap();
+    fs::write(site.join(format!("embed/v1/{JS}")), "export {};").unwrap();
+    for path in ["/api/v1/config.json".to_owned(), format!("/embed/v1/{JS}")] {
+        let reply = get(&embedding, &path, &[("Origin", "https://shop.example")]);
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some("https://shop.example"),
+            "{path}"
+        );
+        assert!(
+            vary(&reply).contains(&"origin".to_owned()),
+            "{path}: {:?}",
+            reply.headers
+        );
+    }
+    // The app's own pages and top-level files are read by its own pages only: no CORS, and no
+    // `Vary: Origin`, which would make the service worker's requests (sent without an Origin) miss what
+    // the page's (sent with one) put in the HTTP cache.
+    let own_origin = format!("http://{}", embedding.addr);
+    for path in [
+        format!("/{JS}"),
+        format!("/{WASM}"),
+        "/".to_owned(),
+        "/track".to_owned(),
+    ] {
+        for origin in ["https://shop.example", own_origin.as_str()] {
+            let reply = get(
+                &embedding,
+                &path,
+                &[("Origin", origin), ("Accept-Encoding", "br")],
+            );
+            assert_eq!(reply.status, 200, "{path}");
+            assert_eq!(reply.header("access-control-allow-origin"), None, "{path}");
+            assert_eq!(vary(&reply), ["accept-encoding"], "{path} from {origin}");
+        }
+    }
 }

@@ -51,9 +51,10 @@ export async function launchProfile(userDataDir, { viewport = PHONE } = {}) {
   return { context, page, problems };
 }
 
-/** A fresh context and page; `problems` fills with console errors and page errors as they happen. */
-export async function openPage(browser, { viewport = PHONE, locale = 'en-GB' } = {}) {
-  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport === PHONE });
+/** A fresh context and page; `problems` fills with console errors and page errors as they happen.
+ *  `serviceWorkers: 'block'` for a page that must always ask the server (as before any worker). */
+export async function openPage(browser, { viewport = PHONE, locale = 'en-GB', serviceWorkers = 'allow' } = {}) {
+  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport === PHONE, serviceWorkers });
   await reportPolicyViolations(context);
   const page = await context.newPage();
   const problems = [];

@@ -18,6 +18,7 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
 };
@@ -65,6 +66,8 @@ export function contentSecurityPolicy(html) {
 export async function startServer({ root = DIST } = {}) {
   const overrides = new Map();
   const delays = [];
+  const holds = [];
+  const waiting = [];
   const requests = [];
   const uploads = new Map();
 
@@ -76,6 +79,7 @@ export async function startServer({ root = DIST } = {}) {
 
     const delay = delays.find(({ pattern }) => pattern.test(url.pathname));
     if (delay) await new Promise((ok) => setTimeout(ok, delay.ms));
+    if (holds.some((pattern) => pattern.test(url.pathname))) await new Promise((ok) => waiting.push(ok));
 
     const found = overrides.get(url.pathname);
     const upload = url.pathname.match(/^\/api\/v1\/uploads\/([0-9a-f]{64})$/);
@@ -177,8 +181,18 @@ export async function startServer({ root = DIST } = {}) {
     uploadRequests() {
       return requests.filter((r) => r.path.startsWith('/api/v1/uploads/'));
     },
-    /** Forget every override and delay. */
+    /** Answer nothing to paths matching `pattern` (a server that never replies) until `release()`. */
+    hold(pattern) {
+      holds.push(pattern);
+    },
+    /** Lets every held request, and those to come, be answered. */
+    release() {
+      holds.length = 0;
+      waiting.splice(0).forEach((ok) => ok());
+    },
+    /** Forget every override, delay and hold. */
     reset() {
+      this.release();
       overrides.clear();
       delays.length = 0;
       requests.length = 0;
@@ -186,6 +200,7 @@ export async function startServer({ root = DIST } = {}) {
     },
     close: () =>
       new Promise((ok) => {
+        waiting.splice(0).forEach((release) => release());
         // Browsers hold keep-alive connections open; without this, close() waits for them.
         server.closeAllConnections();
         server.close(ok);

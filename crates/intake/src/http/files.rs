@@ -134,6 +134,15 @@ async fn status_file(
     Some(response)
 }
 
+/// Marks an answer that only this site's own pages read: the app's pages and the files at the top of the
+/// site (its glue, Wasm, style sheet, worker, manifest, icons). Other sites load the widget's copies under
+/// `/embed/` and read the data under `/api/`, so these answer no CORS and, above all, carry no
+/// `Vary: Origin`: Chromium sends an `Origin` with the page's module scripts and fetches but not with the
+/// service worker's own requests, so a `Vary: Origin` here would make the worker's install fetch the Wasm
+/// again past the HTTP cache, and a cache that honours `Vary` miss.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct OwnPagesOnly;
+
 /// Everything else: a file of the site, or its `index.html` for an app route.
 pub(super) async fn site(
     State(state): State<AppState>,
@@ -162,7 +171,12 @@ pub(super) async fn site(
     if !relative.as_os_str().is_empty() {
         if let Some(real) = inside(site, &relative).await {
             let chosen = representation(site, &relative, &real, &codings).await;
-            if let Some(response) = site_file(&real, &chosen, &relative, &method, &headers).await {
+            if let Some(mut response) =
+                site_file(&real, &chosen, &relative, &method, &headers).await
+            {
+                if relative.components().count() == 1 {
+                    response.extensions_mut().insert(OwnPagesOnly);
+                }
                 return response;
             }
         }
@@ -175,7 +189,8 @@ pub(super) async fn site(
     let index = Path::new("index.html");
     if let Some(real) = inside(site, index).await {
         let chosen = representation(site, index, &real, &codings).await;
-        if let Some(response) = site_file(&real, &chosen, index, &method, &headers).await {
+        if let Some(mut response) = site_file(&real, &chosen, index, &method, &headers).await {
+            response.extensions_mut().insert(OwnPagesOnly);
             return response;
         }
     }

@@ -97,7 +97,8 @@ impl Cors {
         // The answer depends on the Origin only when some origin may be let in. Without a list it is the
         // same for everyone, and `Vary: Origin` would only cost cache hits: Chromium sends an Origin with
         // module scripts and `fetch`es but not with the service worker's own requests for the same files,
-        // so the HTTP cache revalidates an immutable Wasm and the worker's cache never matches it.
+        // so the HTTP cache revalidates an immutable Wasm and a cache that honours `Vary` never matches
+        // it. (The app's own top-level files are never decorated at all: `files::OwnPagesOnly`.)
         if !self.allowed.is_empty() {
             headers.append(header::VARY, HeaderValue::from_static("Origin"));
         }

@@ -396,7 +396,9 @@ async fn handle(
         Ok(response) => response,
         Err(never) => match never {},
     };
-    front.cors.decorate(origin.as_ref(), &mut response);
+    if response.extensions().get::<files::OwnPagesOnly>().is_none() {
+        front.cors.decorate(origin.as_ref(), &mut response);
+    }
     response.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

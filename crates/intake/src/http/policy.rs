@@ -1,7 +1,8 @@
 //! The headers a public service sends with what it serves: a Content-Security-Policy, a Referrer-Policy
 //! and a Permissions-Policy. The app needs little: its own scripts and Wasm (`'wasm-unsafe-eval'` to
-//! compile it), the one inline module script Trunk writes into `index.html` to boot the Wasm (allowed by
-//! its SHA-256, computed from the page as served, so a rebuild needs no change here), `blob:` images for
+//! compile it; its pages boot from `/boot.js`, a file of the site, with no inline script, but any inline
+//! script a page carries is allowed by its SHA-256, computed from the page as served, so a rebuild needs
+//! no change here), the web app manifest (`default-src 'self'` covers `manifest-src`), `blob:` images for
 //! the photo previews, and `fetch` to this origin and to wherever the config sends complaints and reads
 //! status files. Styles are the site's own files, plus a page's own `<style>` block by its hash (the
 //! privacy page has one); no `'unsafe-inline'` (the app sets no style attributes in markup). No fonts or
