@@ -61,13 +61,13 @@ pub fn CategoryStep() -> impl IntoView {
                 <fieldset
                     class="radios"
                     aria-describedby=move || {
-                        if error.get().is_some() { "category-hint category-error" } else { "category-hint" }
+                        if error.get().is_some() { "category-question-hint category-error" } else { "category-question-hint" }
                     }
                 >
                     <legend class="question">
                         <StepHeading text=msg(Msg::CategoryQuestion) />
                     </legend>
-                    <p class="hint" id="category-hint">{tr(Msg::CategoryHint)}</p>
+                    <p class="hint" id="category-question-hint">{tr(Msg::CategoryHint)}</p>
                     {flow.suggestion_not_offered.then(|| view! {
                         <p class="notice" role="status">{tr(Msg::CategoryNotOffered)}</p>
                     })}

@@ -205,7 +205,7 @@ test("bad attributes get a clear message in the widget's own language, inside it
   const { context, page } = await openShop('/odd.html');
   const odd = page.locator('#odd-category');
   await odd.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
-  await odd.getByText('Strona, z której przychodzisz, wskazała rodzaj reklamacji, którego nie mamy na liście.', { exact: false }).waitFor();
+  await odd.getByText('Strona, z której przychodzisz, wskazała rodzaj zgłoszenia, którego nie mamy na liście.', { exact: false }).waitFor();
   assert.equal(await odd.getByRole('radio', { checked: true }).count(), 0, 'nothing chosen for the customer');
   const wrongApi = page.locator('#odd-api');
   await wrongApi.getByRole('heading', { name: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' }).waitFor();

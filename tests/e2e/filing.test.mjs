@@ -110,7 +110,7 @@ describe('a complete filing', () => {
     await page.getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Dalej' }).click();
     await page.getByRole('button', { name: 'Wyślij reklamację' }).click();
-    await page.getByRole('heading', { name: 'Reklamacja przyjęta' }).waitFor();
+    await page.getByRole('heading', { name: 'Otrzymaliśmy Twoją reklamację' }).waitFor();
 
     const [received] = await env.server.complaints();
     const c = received.complaint;
@@ -150,7 +150,7 @@ describe('errors and changes', () => {
   test('a Change link returns to the question and Continue comes straight back to the check page', async () => {
     const page = session.page;
     await fileDefectiveProduct();
-    await page.getByRole('button', { name: 'Change What happened' }).click();
+    await page.getByRole('button', { name: 'Change what happened', exact: true }).click();
     await filing.atStep(3);
     const description = page.getByLabel('Describe what happened');
     assert.match(await description.inputValue(), /The kettle stopped heating/, 'the answer is kept');
@@ -158,28 +158,40 @@ describe('errors and changes', () => {
     await filing.continue();
     await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
     assert.equal(await filing.answer('What happened'), 'It trips the fuse every time.');
-    await page.getByRole('button', { name: 'Change Contact by' }).click();
+    await page.getByRole('button', { name: 'Change how we contact you', exact: true }).click();
     await page.getByRole('button', { name: 'Back' }).click();
     await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
     assertNoProblems();
   });
 
-  test("a 4xx shows the organisation's message and keeps every answer for a corrected send", async () => {
+  test("a 4xx is worded by its code, shows the checks' own sentences only, and keeps every answer", async () => {
     const page = session.page;
-    env.server.override('/api/v1/complaints', { status: 422, body: JSON.stringify({ message: 'Batch LOT 4471 is not one of ours.' }) });
+    // A technical refusal: the server's English never reaches the customer, the catalogue's words do.
+    env.server.override('/api/v1/complaints', {
+      status: 400,
+      body: JSON.stringify({ message: 'The complaint has a missing or wrong answer (unknown field `x`).', code: 'wrong_shape' }),
+    });
     await fileDefectiveProduct();
     await filing.send();
-    const alert = page.getByRole('alert').filter({ hasText: 'Your complaint was not accepted' });
+    const alert = page.getByRole('alert').filter({ hasText: 'Your complaint cannot be sent as it is' });
+    await alert.getByText('because of a problem on our side', { exact: false }).waitFor();
+    assert.equal(await page.getByText('unknown field', { exact: false }).count(), 0, 'no raw server text');
+    env.server.override('/api/v1/complaints', {
+      status: 422,
+      body: JSON.stringify({ message: 'Batch LOT 4471 is not one of ours.', code: 'invalid' }),
+    });
+    await filing.send();
+    await alert.getByText('One of your answers was not accepted:').waitFor();
     await alert.getByText('Batch LOT 4471 is not one of ours.').waitFor();
     assert.equal(await filing.answer('Batch or lot number (optional)'), 'LOT 4471');
     env.server.intake();
     await filing.send();
     assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
     const sent = await env.server.complaints();
-    assert.equal(sent.length, 2);
-    assert.equal(sent[0].headers['idempotency-key'], sent[1].headers['idempotency-key'], 'a resend reuses the key');
-    // The browser logs the 422 response itself; nothing else may appear.
-    assert.deepEqual(session.problems.filter((p) => !p.includes('422')), []);
+    assert.equal(sent.length, 3);
+    assert.equal(sent[0].headers['idempotency-key'], sent[2].headers['idempotency-key'], 'a resend reuses the key');
+    // The browser logs the 400 and 422 responses itself; nothing else may appear.
+    assert.deepEqual(session.problems.filter((p) => !p.includes('422') && !p.includes('400')), []);
   });
 
   test('a double tap on Send sends exactly one request', async () => {
