@@ -69,10 +69,10 @@ describe('a complete filing', () => {
     assert.deepEqual([...received.files[0].bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the PNG arrived intact');
 
     // The dated plan from the category's service levels: acknowledge within 24 hours of 14:00 UTC on
-    // 22 Nov 2026 (London time), and settle within 10 calendar days.
+    // 22 Nov 2026 (London time), and settle within 14 calendar days.
     await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 14:00.', { exact: false }).waitFor();
-    await page.getByText('We will send you our decision by Wed, 2 Dec 2026.', { exact: false }).waitFor();
-    await page.getByText('Settled within 10 days for defective products', { exact: false }).waitFor();
+    await page.getByText('We will send you our decision by Sun, 6 Dec 2026.', { exact: false }).waitFor();
+    await page.getByText('Within 14 days for faulty goods', { exact: false }).waitFor();
     await assertAccessible(page);
     const track = page.getByRole('link', { name: 'Track your complaint' }).last();
     assert.equal(await track.getAttribute('href'), '/track?ref=CMP-TEST-0001');

@@ -184,7 +184,7 @@ describe('expected dates', () => {
     await help.waitFor();
     await help.getByText(/We are sorry for the wait/).waitFor();
     await help.getByRole('link', { name: 'complaints@northwind.example' }).waitFor();
-    await help.getByText(/you can also contact The Consumer Ombudsman/).waitFor();
+    await help.getByText(/you can also contact The Consumer Ombudsman \(UK\)/).waitFor();
     assert.equal(await help.getByRole('link', { name: 'https://ombudsman.example/complain' }).getAttribute('href'), 'https://ombudsman.example/complain');
     const steps = await timeline(page);
     assert.ok(
