@@ -49,22 +49,15 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             .unwrap_or_default()
     };
     let updated = {
-        let zone = zone.clone();
         let at = record.updated_at;
-        move || {
-            i18n.format(
-                Msg::LastUpdated,
-                &[("time", &format_instant(i18n, &zone, at))],
-            )
-        }
+        move || i18n.format(Msg::LastUpdated, &[("time", &format_instant(i18n, at))])
     };
     let saved_copy = shown.saved_copy_because.is_some().then(|| {
-        let zone = zone.clone();
         let fetched = Instant::from_epoch_ms(shown.fetched_at_ms);
         view! {
             <p class="notice notice--warning" role="status">
                 {tr(Msg::StatusUnreachable)} " "
-                {move || i18n.format(Msg::ShowingSavedStatus, &[("time", &format_instant(i18n, &zone, fetched))])}
+                {move || i18n.format(Msg::ShowingSavedStatus, &[("time", &format_instant(i18n, fetched))])}
             </p>
         }
     });
@@ -91,12 +84,11 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
         }
     });
     let replies = (!record.replies.is_empty()).then(|| {
-        let zone = zone.clone();
         let lines: Vec<_> = record
             .replies
             .iter()
             .map(|reply| {
-                let time = format_instant(i18n, &zone, reply.at);
+                let time = format_instant(i18n, reply.at);
                 let stars = reply.stars.unwrap_or_default().to_string();
                 let (msg, args): (Msg, Vec<(&str, String)>) = match reply.kind {
                     ReplyKind::Information => (Msg::ReplyInformation, vec![("time", time)]),

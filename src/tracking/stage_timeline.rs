@@ -26,7 +26,6 @@ pub fn StageTimeline(
                 message,
                 current,
             } => {
-                let zone = zone.clone();
                 let (class, state) = if current {
                     ("timeline__step timeline__step--current", Msg::StepCurrent)
                 } else {
@@ -36,7 +35,7 @@ pub fn StageTimeline(
                     <li class=class aria-current=current.then_some("step")>
                         <span class="visually-hidden">{tr(state)} " "</span>
                         <span class="timeline__stage">{tr(stage.label())}</span>
-                        <span class="timeline__when">{move || format_instant(i18n, &zone, at)}</span>
+                        <span class="timeline__when">{move || format_instant(i18n, at)}</span>
                         {message.map(|text| view! { <p class="timeline__message">{text}</p> })}
                     </li>
                 }
@@ -56,7 +55,7 @@ pub fn StageTimeline(
                     <li class=class>
                         <span class="visually-hidden">{tr(Msg::StepUpcoming)} " "</span>
                         <span class="timeline__stage">{tr(stage.label())}</span>
-                        {expected.map(|expected| view! { <ExpectedDate expected=expected organisation_name=organisation_name /> })}
+                        {expected.map(|expected| view! { <ExpectedDate expected=expected organisation_name=organisation_name zone=zone.clone() /> })}
                     </li>
                 }
                 .into_any()
@@ -73,14 +72,18 @@ pub fn StageTimeline(
 
 /// "Expected by Fri 4 Dec 2026 (10 business days for delivery problems)", and whether it is due or past.
 #[component]
-fn ExpectedDate(expected: Expected, organisation_name: LocalizedText) -> impl IntoView {
+fn ExpectedDate(
+    expected: Expected,
+    organisation_name: LocalizedText,
+    zone: OrgZone,
+) -> impl IntoView {
     let i18n = use_i18n();
     let Expected {
         due,
         rule,
         timeliness,
     } = expected;
-    let date = move || clock::format_due(due, i18n.locale());
+    let date = move || clock::format_due(due, i18n.locale(), &zone);
     let rule = move || match &rule {
         Rule::Promise(text) => i18n.pick(text),
         Rule::Set(Some(reason)) => reason.clone(),

@@ -74,7 +74,7 @@ describe('filing at phone size', () => {
     await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
     await page.getByLabel('Language').selectOption('pl');
     await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
-    await page.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
+    await page.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.getByRole('radio', { name: 'Wadliwy lub uszkodzony produkt' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'pl');
     assert.match(await page.title(), /Złóż reklamację/);
@@ -84,6 +84,18 @@ describe('filing at phone size', () => {
     await page.getByLabel('Język').selectOption('ko');
     await page.getByRole('heading', { level: 1, name: '불만 접수하기' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    // An explicit choice outranks a link's ?lang=.
+    await page.goto(env.server.origin + '/?lang=pl');
+    await page.getByRole('heading', { level: 1, name: '불만 접수하기' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    assertNoProblems();
+  });
+
+  test('a ?lang= we do not offer falls back to the browser\'s language and says so', async () => {
+    const page = await open('/?lang=de', { locale: 'pl-PL' });
+    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    await page.getByText('Ta strona nie jest dostępna w języku wskazanym w linku.').waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'pl');
     assertNoProblems();
   });
 

@@ -157,7 +157,7 @@ describe('looking up a complaint', () => {
     await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
     await page.getByText('Obecny etap: W trakcie wyjaśniania', { exact: true }).waitFor();
     assert.ok(
-      (await timeline(page, 'Przebieg')).some((s) => s.startsWith('Przed nami: Decyzja wysłana Spodziewany termin: pon., 30 lis 2026')),
+      (await timeline(page, 'Przebieg')).some((s) => s.startsWith('Kolejny etap: Decyzja wysłana Przewidywany termin: 30 listopada 2026 r.')),
       (await timeline(page, 'Przebieg')).join('\n'),
     );
     await page.getByLabel('Język').selectOption('ko');
