@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { jpegSize, noisePng } from './support/images.mjs';
+import { openPage } from './support/browser.mjs';
 import { useFormPage, useServerAndBrowser } from './support/harness.mjs';
-import { PNG_1x1, daysAgo } from './support/filing.mjs';
+import { Filing, PNG_1x1, daysAgo } from './support/filing.mjs';
 
 let session;
 let filing;
@@ -84,6 +85,43 @@ describe('a complete filing', () => {
     assert.equal(download.suggestedFilename(), 'complaint-CMP-TEST-0001.txt');
     const receipt = await (await download.createReadStream()).toArray();
     assert.match(Buffer.concat(receipt).toString('utf8'), /Your reference: CMP-TEST-0001/);
+    assertNoProblems();
+  });
+
+  test('on a phone in Seoul, hour-precise times are Seoul time and a day counted in London says so', async () => {
+    await session.context.close();
+    session = await openPage(env.browser, { timezoneId: 'Asia/Seoul' });
+    filing = new Filing(session.page);
+    const page = session.page;
+    await page.goto(env.server.origin + '/');
+    await fileDefectiveProduct();
+    await filing.send();
+    await filing.confirmation();
+    // Received 14:00 UTC on 22 Nov (23:00 in Seoul); acknowledged within 24 hours; decided within 14 days,
+    // the last day counted in London.
+    await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 23:00.', { exact: false }).waitFor();
+    await page.getByText('We will send you our decision by Sun, 6 Dec 2026 (United Kingdom Time).', { exact: false }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download a receipt' }).click(),
+    ]);
+    const receipt = Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8');
+    assert.match(receipt, /Received: Sun, 22 Nov 2026, 23:00/);
+    assert.match(receipt, /by Sun, 6 Dec 2026 \(United Kingdom Time\)/);
+
+    // The tracker, on the demo's file: stage times on the customer's clock, the due day named as London's.
+    await page.goto(env.server.origin + '/track');
+    await page.getByLabel('Complaint reference').fill('CMP-DEMO-0001');
+    await page.getByLabel('Email address or PIN').fill('demo@example.com');
+    await page.getByRole('button', { name: 'Find my complaint' }).click();
+    const steps = page.getByRole('region', { name: 'Progress' }).getByRole('listitem');
+    await steps.first().waitFor();
+    const lines = (await steps.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+    assert.ok(lines.includes('Done: Received Mon, 16 Nov 2026, 19:12'), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('Still to come: Decision sent Expected by Mon, 30 Nov 2026 (United Kingdom Time)')),
+      lines.join('\n'),
+    );
     assertNoProblems();
   });
 

@@ -52,8 +52,14 @@ export async function launchProfile(userDataDir, { viewport = PHONE } = {}) {
 }
 
 /** A fresh context and page; `problems` fills with console errors and page errors as they happen. */
-export async function openPage(browser, { viewport = PHONE, locale = 'en-GB' } = {}) {
-  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport === PHONE });
+export async function openPage(browser, { viewport = PHONE, locale = 'en-GB', timezoneId } = {}) {
+  const context = await browser.newContext({
+    viewport,
+    locale,
+    deviceScaleFactor: 1,
+    hasTouch: viewport === PHONE,
+    ...(timezoneId ? { timezoneId } : {}),
+  });
   await reportPolicyViolations(context);
   const page = await context.newPage();
   const problems = [];
