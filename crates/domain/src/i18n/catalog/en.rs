@@ -226,6 +226,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::RefusedTechnical => "Your complaint could not be sent because of a problem on our side. Your answers are kept. If it happens again, please contact us by email or phone.",
         Msg::InOrgZone => "{date} ({zone})",
         Msg::LanguageNotOffered => "This page is not available in the language the link asked for.",
+        Msg::FileSize => "({size} KB)",
+        Msg::RemoveNamed => "Remove {name}",
     }
 }
 

@@ -222,6 +222,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::RefusedTechnical => "저희 쪽 문제로 불만을 보내지 못했습니다. 입력하신 내용은 그대로 남아 있습니다. 같은 문제가 계속되면 이메일이나 전화로 문의해 주세요.",
         Msg::InOrgZone => "{date}({zone})",
         Msg::LanguageNotOffered => "링크에서 요청한 언어로는 이 페이지를 제공하지 않습니다.",
+        Msg::FileSize => "({size}KB)",
+        Msg::RemoveNamed => "{name} 삭제",
     }
 }
 

@@ -243,6 +243,8 @@ keys! {
         RefusedTechnical,
         InOrgZone,
         LanguageNotOffered,
+        FileSize,
+        RemoveNamed,
     }
 }
 

@@ -222,6 +222,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::RefusedTechnical => "Nie udało się wysłać reklamacji z powodu problemu po naszej stronie. Twoje odpowiedzi są zachowane. Jeśli problem się powtórzy, skontaktuj się z nami e-mailem lub telefonicznie.",
         Msg::InOrgZone => "{date} ({zone})",
         Msg::LanguageNotOffered => "Ta strona nie jest dostępna w języku wskazanym w linku.",
+        Msg::FileSize => "({size} kB)",
+        Msg::RemoveNamed => "Usuń plik {name}",
     }
 }
 
