@@ -5,6 +5,7 @@ use complaint_domain::status::{Decision, ReplyKind};
 use complaint_domain::tracking::Timeline;
 use leptos::prelude::*;
 
+use super::org_words::OrgWords;
 use super::overdue_help::OverdueHelp;
 use super::stage_timeline::StageTimeline;
 use super::{format_instant, Shown};
@@ -65,7 +66,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
         view! {
             <section class="status__part" aria-labelledby="next-step-title">
                 <h3 class="status__subtitle" id="next-step-title">{tr(Msg::NextStepTitle)}</h3>
-                <p>{text}</p>
+                <p><OrgWords text=text /></p>
             </section>
         }
     });
@@ -79,7 +80,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             <section class="status__part" aria-labelledby="decision-title">
                 <h3 class="status__subtitle" id="decision-title">{tr(Msg::DecisionTitle)}</h3>
                 <p><strong>{tr(decision)}</strong></p>
-                {outcome.summary.map(|summary| view! { <p>{summary}</p> })}
+                {outcome.summary.map(|summary| view! { <p><OrgWords text=summary /></p> })}
             </section>
         }
     });

@@ -3,6 +3,7 @@
 
 mod complaint_status;
 mod lookup_form;
+mod org_words;
 mod overdue_help;
 mod sent_list;
 mod stage_timeline;

@@ -5,6 +5,7 @@ use complaint_domain::tracking::{Expected, Rule, Timeline, TimelineStep};
 use leptos::prelude::*;
 
 use super::format_instant;
+use super::org_words::OrgWords;
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock::{self, OrgZone};
 
@@ -36,7 +37,7 @@ pub fn StageTimeline(
                         <span class="visually-hidden">{tr(state)} " "</span>
                         <span class="timeline__stage">{tr(stage.label())}</span>
                         <span class="timeline__when">{move || format_instant(i18n, at)}</span>
-                        {message.map(|text| view! { <p class="timeline__message">{text}</p> })}
+                        {message.map(|text| view! { <p class="timeline__message"><OrgWords text=text /></p> })}
                     </li>
                 }
                 .into_any()
@@ -84,13 +85,15 @@ fn ExpectedDate(
         timeliness,
     } = expected;
     let date = move || clock::format_due(due, i18n.locale(), &zone);
-    let rule = move || match &rule {
-        Rule::Promise(text) => i18n.pick(text),
-        Rule::Set(Some(reason)) => reason.clone(),
-        Rule::Set(None) => i18n.format(
-            Msg::DateSetByUs,
-            &[("organisation", &i18n.pick(&organisation_name))],
-        ),
+    let rule = match rule {
+        Rule::Promise(text) => view! { <span>{move || i18n.pick(&text)}</span> }.into_any(),
+        Rule::Set(Some(reason)) => view! { <OrgWords text=reason /> }.into_any(),
+        Rule::Set(None) => view! {
+            <span>
+                {move || i18n.format(Msg::DateSetByUs, &[("organisation", &i18n.pick(&organisation_name))])}
+            </span>
+        }
+        .into_any(),
     };
     let flag = match timeliness {
         Timeliness::Ahead => None,

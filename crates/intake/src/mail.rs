@@ -97,7 +97,7 @@ pub fn customer_update(
     if let Some(message) = &current.message {
         body.push_str(Msg::MailMessage.text(lang));
         body.push('\n');
-        body.push_str(message);
+        body.push_str(message.show(lang).text);
         body.push_str("\n\n");
     }
     let timeline = Timeline::build(

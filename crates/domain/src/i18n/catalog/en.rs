@@ -228,6 +228,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LanguageNotOffered => "This page is not available in the language the link asked for.",
         Msg::FileSize => "({size} KB)",
         Msg::RemoveNamed => "Remove {name}",
+        Msg::ShownInEnglish => "(shown in English)",
+        Msg::ShownInKorean => "(shown in Korean)",
+        Msg::ShownInPolish => "(shown in Polish)",
     }
 }
 

@@ -224,6 +224,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LanguageNotOffered => "링크에서 요청한 언어로는 이 페이지를 제공하지 않습니다.",
         Msg::FileSize => "({size}KB)",
         Msg::RemoveNamed => "{name} 삭제",
+        Msg::ShownInEnglish => "(영어 원문)",
+        Msg::ShownInKorean => "(한국어 원문)",
+        Msg::ShownInPolish => "(폴란드어 원문)",
     }
 }
 

@@ -245,6 +245,9 @@ keys! {
         LanguageNotOffered,
         FileSize,
         RemoveNamed,
+        ShownInEnglish,
+        ShownInKorean,
+        ShownInPolish,
     }
 }
 

@@ -224,6 +224,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LanguageNotOffered => "Ta strona nie jest dostępna w języku wskazanym w linku.",
         Msg::FileSize => "({size} kB)",
         Msg::RemoveNamed => "Usuń plik {name}",
+        Msg::ShownInEnglish => "(wyświetlono po angielsku)",
+        Msg::ShownInKorean => "(wyświetlono po koreańsku)",
+        Msg::ShownInPolish => "(wyświetlono po polsku)",
     }
 }
 
