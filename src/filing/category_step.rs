@@ -41,6 +41,7 @@ pub fn CategoryStep() -> impl IntoView {
                 move || flow.edit(|d| d.category = Some(value.clone()))
             };
             let label = category.label.clone();
+            let label_lang = category.label.clone();
             let hint = category.hint.clone().filter(|h| !h.is_blank());
             view! {
                 <Radio
@@ -49,6 +50,7 @@ pub fn CategoryStep() -> impl IntoView {
                     value=value
                     checked=Signal::derive(chosen)
                     label=Signal::derive(move || i18n.pick(&label))
+                    lang=Signal::derive(move || i18n.pick_lang(&label_lang))
                     hint=hint.map(|h| Signal::derive(move || i18n.pick(&h)))
                     on_select=select
                 />

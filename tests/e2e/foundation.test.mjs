@@ -1,6 +1,7 @@
 // The app as a customer meets it: the release build, served on loopback, in Chromium at phone size.
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { useServerAndBrowser } from './support/harness.mjs';
@@ -251,6 +252,20 @@ describe('bad input and failures', () => {
     await page.getByText('could not be read').waitFor();
     await warned;
     assert.equal(await page.getByText(/time_travel/).count(), 0, 'no raw technical text on screen');
+    assertNoProblems();
+  });
+
+  test('a category the organisation has not translated shows its English label, marked as English', async () => {
+    const config = JSON.parse(readFileSync(new URL('../../public/api/v1/config.json', import.meta.url), 'utf8'));
+    delete config.categories[0].label.ko;
+    delete config.categories[0].hint.ko;
+    env.server.override('/api/v1/config.json', { body: JSON.stringify(config) });
+    const page = await open('/?lang=ko');
+    const radio = page.getByRole('radio', { name: 'A faulty or damaged product' });
+    await radio.waitFor();
+    assert.equal(await page.locator('label[lang="en"]', { hasText: 'A faulty or damaged product' }).count(), 1);
+    // The translated ones carry no lang of their own: they are in the page's language.
+    assert.equal(await page.locator('label', { hasText: '배송' }).getAttribute('lang'), null);
     assertNoProblems();
   });
 

@@ -20,6 +20,21 @@ impl LocalizedText {
             .unwrap_or("")
     }
 
+    /// The language [`LocalizedText::get`] falls back to when `locale` has no text: `None` when it has, so a
+    /// page can mark the fallback (`lang="en"`) for screen readers and say it is another language.
+    pub fn fallback_language(&self, locale: Locale) -> Option<Locale> {
+        if self.non_empty(locale.tag()).is_some() {
+            return None;
+        }
+        if self.non_empty(Locale::En.tag()).is_some() {
+            return Some(Locale::En);
+        }
+        self.0
+            .iter()
+            .find(|(_, text)| !text.trim().is_empty())
+            .and_then(|(tag, _)| Locale::from_tag(tag))
+    }
+
     /// True when no language has any text.
     pub fn is_blank(&self) -> bool {
         self.0.values().all(|s| s.trim().is_empty())
@@ -63,6 +78,12 @@ mod tests {
             "배송"
         );
         assert_eq!(text.missing(), vec![Locale::Ko]);
+        assert_eq!(text.fallback_language(Locale::Ko), Some(Locale::En));
+        assert_eq!(text.fallback_language(Locale::Pl), None);
+        assert_eq!(
+            LocalizedText::from([("ko", "배송")]).fallback_language(Locale::Pl),
+            Some(Locale::Ko)
+        );
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::DateSetByUs => "{organisation}: termin wyznaczony indywidualnie",
         Msg::OverdueTitle => "To trwa dłużej, niż obiecaliśmy",
         Msg::OverdueBody => "Przepraszamy za zwłokę. Skontaktuj się z nami, a sprawdzimy, co się dzieje.",
-        Msg::OverdueEscalate => "Jeśli nasza odpowiedź Cię nie zadowoli, możesz złożyć skargę tutaj: {escalation}.",
+        Msg::OverdueEscalate => "Jeśli nasza odpowiedź Cię nie zadowoli, możesz też złożyć skargę do instytucji: {escalation}.",
         Msg::DecisionTitle => "Nasza decyzja",
         Msg::DecisionUpheld => "Reklamacja została uznana.",
         Msg::DecisionPartlyUpheld => "Reklamacja została uznana częściowo.",
