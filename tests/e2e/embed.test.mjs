@@ -204,7 +204,7 @@ test("a hostile host stylesheet leaves the widget usable; only the documented cu
 test("bad attributes get a clear message in the widget's own language, inside its box, and nothing thrown at the host", async () => {
   const { context, page } = await openShop('/odd.html');
   const odd = page.locator('#odd-category');
-  await odd.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
+  await odd.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
   await odd.getByText('Strona, z której przychodzisz, wskazała rodzaj zgłoszenia, którego nie mamy na liście.', { exact: false }).waitFor();
   assert.equal(await odd.getByRole('radio', { checked: true }).count(), 0, 'nothing chosen for the customer');
   const wrongApi = page.locator('#odd-api');
