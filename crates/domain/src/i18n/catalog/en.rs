@@ -231,6 +231,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ShownInEnglish => "(shown in English)",
         Msg::ShownInKorean => "(shown in Korean)",
         Msg::ShownInPolish => "(shown in Polish)",
+        Msg::WidgetLanguageNotOffered => "This form is not available in the language this page asked for.",
     }
 }
 

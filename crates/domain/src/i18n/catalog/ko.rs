@@ -227,6 +227,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ShownInEnglish => "(영어 원문)",
         Msg::ShownInKorean => "(한국어 원문)",
         Msg::ShownInPolish => "(폴란드어 원문)",
+        Msg::WidgetLanguageNotOffered => "이 페이지에서 요청한 언어로는 이 양식을 제공하지 않습니다.",
     }
 }
 

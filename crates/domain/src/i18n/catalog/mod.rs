@@ -248,6 +248,7 @@ keys! {
         ShownInEnglish,
         ShownInKorean,
         ShownInPolish,
+        WidgetLanguageNotOffered,
     }
 }
 

@@ -227,6 +227,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ShownInEnglish => "(wyświetlono po angielsku)",
         Msg::ShownInKorean => "(wyświetlono po koreańsku)",
         Msg::ShownInPolish => "(wyświetlono po polsku)",
+        Msg::WidgetLanguageNotOffered => "Ten formularz nie jest dostępny w języku wskazanym przez tę stronę.",
     }
 }
 
