@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::language_picker::LanguageNotOffered;
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::filing::{Courier, DraftSaver, FilingSession, RefusedNotice};
@@ -17,7 +18,8 @@ use crate::{crash, services};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let i18n = I18n::provide(services::locale::initial());
+    let start = services::locale::initial();
+    let i18n = I18n::provide(start.locale);
     // The draft and its saving live above the routes, so moving between pages loses nothing.
     let session = FilingSession::new();
     provide_context(session);
@@ -48,6 +50,7 @@ pub fn App() -> impl IntoView {
         <SiteHeader />
         <main id="main" class="page" tabindex="-1">
             <RefusedNotice />
+            {start.asked_unknown.then(|| view! { <LanguageNotOffered /> })}
             {page}
         </main>
         <SiteFooter />

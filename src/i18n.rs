@@ -45,6 +45,12 @@ impl I18n {
         text.get(self.locale.get()).to_owned()
     }
 
+    /// The `lang` of organisation-supplied text shown in another language than the page's (a category the
+    /// organisation has not translated): `None` when it is in the page's language.
+    pub fn pick_lang(&self, text: &LocalizedText) -> Option<&'static str> {
+        text.fallback_language(self.locale.get()).map(Locale::tag)
+    }
+
     /// The words for a field error.
     pub fn problem(&self, problem: &Problem) -> String {
         match problem {

@@ -32,3 +32,9 @@ pub fn LanguagePicker() -> impl IntoView {
         </div>
     }
 }
+
+/// Said when a link asked for a language we do not offer, in the language the page fell back to.
+#[component]
+pub fn LanguageNotOffered() -> impl IntoView {
+    view! { <p class="notice" role="status">{tr(Msg::LanguageNotOffered)}</p> }
+}

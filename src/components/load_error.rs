@@ -13,17 +13,20 @@ pub fn LoadError(error: FetchError, #[prop(into)] on_retry: Callback<()>) -> imp
         FetchError::Network(_) => Msg::LoadFailedNetwork,
         FetchError::Status(_) => Msg::LoadFailedServer,
     };
-    let detail = error.detail();
+    // The cause is for whoever publishes the settings (the console), never raw text on the customer's screen.
+    web_sys::console::warn_1(
+        &format!(
+            "the organisation's settings could not be loaded: {}",
+            error.detail()
+        )
+        .into(),
+    );
     view! {
         <section class="load-error" role="alert" aria-labelledby="load-error-title">
             <h2 class="load-error__title" id="load-error-title">{tr(Msg::LoadFailedTitle)}</h2>
             <p>{tr(reason)}</p>
             <p>{tr(Msg::LoadFailedAdvice)}</p>
             <button type="button" class="button" on:click=move |_| on_retry.run(())>{tr(Msg::TryAgain)}</button>
-            <details class="load-error__details">
-                <summary>{tr(Msg::TechnicalDetails)}</summary>
-                <pre>{detail}</pre>
-            </details>
         </section>
     }
 }

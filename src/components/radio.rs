@@ -9,6 +9,9 @@ pub fn Radio(
     #[prop(into)] checked: Signal<bool>,
     #[prop(into)] label: Signal<String>,
     #[prop(optional_no_strip)] hint: Option<Signal<String>>,
+    /// The label's language when it is not the page's (an untranslated category), for screen readers.
+    #[prop(optional, into)]
+    lang: Signal<Option<&'static str>>,
     #[prop(into)] on_select: Callback<()>,
     /// Shown under the choice while it is selected (a follow-up question).
     #[prop(optional)]
@@ -27,8 +30,8 @@ pub fn Radio(
                 aria-describedby=hint.map(|_| hint_id.clone())
                 on:change=move |_| on_select.run(())
             />
-            <label class="radio__label" for=id>{label}</label>
-            {hint.map(|h| view! { <p class="hint radio__hint" id=hint_id>{h}</p> })}
+            <label class="radio__label" for=id lang=move || lang.get()>{label}</label>
+            {hint.map(|h| view! { <p class="hint radio__hint" id=hint_id lang=move || lang.get()>{h}</p> })}
         </div>
         {move || {
             let children = children.clone();

@@ -41,6 +41,7 @@ pub fn CategoryStep() -> impl IntoView {
                 move || flow.edit(|d| d.category = Some(value.clone()))
             };
             let label = category.label.clone();
+            let label_lang = category.label.clone();
             let hint = category.hint.clone().filter(|h| !h.is_blank());
             view! {
                 <Radio
@@ -49,6 +50,7 @@ pub fn CategoryStep() -> impl IntoView {
                     value=value
                     checked=Signal::derive(chosen)
                     label=Signal::derive(move || i18n.pick(&label))
+                    lang=Signal::derive(move || i18n.pick_lang(&label_lang))
                     hint=hint.map(|h| Signal::derive(move || i18n.pick(&h)))
                     on_select=select
                 />
@@ -61,13 +63,13 @@ pub fn CategoryStep() -> impl IntoView {
                 <fieldset
                     class="radios"
                     aria-describedby=move || {
-                        if error.get().is_some() { "category-hint category-error" } else { "category-hint" }
+                        if error.get().is_some() { "category-question-hint category-error" } else { "category-question-hint" }
                     }
                 >
                     <legend class="question">
                         <StepHeading text=msg(Msg::CategoryQuestion) />
                     </legend>
-                    <p class="hint" id="category-hint">{tr(Msg::CategoryHint)}</p>
+                    <p class="hint" id="category-question-hint">{tr(Msg::CategoryHint)}</p>
                     {flow.suggestion_not_offered.then(|| view! {
                         <p class="notice" role="status">{tr(Msg::CategoryNotOffered)}</p>
                     })}

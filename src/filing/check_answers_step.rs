@@ -2,13 +2,13 @@ use crate::task::spawn_while_mounted;
 use complaint_domain::draft::Channel;
 use complaint_domain::i18n::Msg;
 use complaint_domain::steps::Step;
-use complaint_domain::submission::Submission;
+use complaint_domain::submission::{Rejected, Submission};
 use leptos::prelude::*;
 
 use super::courier::use_courier;
 use super::flow::{use_flow, Flow};
 use super::step_form::{BackLink, StepHeading};
-use crate::i18n::{msg, tr, use_i18n, I18n};
+use crate::i18n::{msg, tr, use_i18n};
 use crate::services::submit::{self, SendError, Upload};
 use crate::services::{clock, device};
 
@@ -135,18 +135,25 @@ fn uploads(flow: Flow, body: &Submission) -> Vec<Upload> {
 
 #[component]
 fn SendFailure(error: SendError) -> impl IntoView {
-    // The organisation's own words where it gave them; never a status code or a browser error.
-    let (title, body, detail) = match error {
-        SendError::Rejected { message, .. } => {
-            (Msg::SendRejectedTitle, Msg::SendRejectedBody, message)
+    // Worded by the catalogue from the refusal's code: never a status code, a browser error or the server's
+    // English. Only the checks' own sentences (`invalid`, already in the customer's language) go with it.
+    let (title, reason, detail, body) = match error {
+        SendError::Rejected { message, code, .. } => {
+            let words = Rejected::words(code.as_deref());
+            let detail = message.filter(|_| words.with_server_sentences);
+            let body = words.with_server_sentences.then_some(Msg::SendRejectedBody);
+            (Msg::SendRejectedTitle, Some(words.msg), detail, body)
         }
-        SendError::Unavailable { .. } => (Msg::SendFailedTitle, Msg::SendFailedBody, None),
+        SendError::Unavailable { .. } => {
+            (Msg::SendFailedTitle, None, None, Some(Msg::SendFailedBody))
+        }
     };
     view! {
         <div class="error-summary" role="alert">
             <h3 class="error-summary__title">{tr(title)}</h3>
+            {reason.map(|m| view! { <p>{tr(m)}</p> })}
             {detail.map(|d| view! { <p class="send__server-message">{d}</p> })}
-            <p>{tr(body)}</p>
+            {body.map(|m| view! { <p>{tr(m)}</p> })}
         </div>
     }
 }
@@ -212,14 +219,16 @@ fn SendProgress() -> impl IntoView {
     }
 }
 
-/// One row: what was asked, the answer, and Change (its hidden text names the row for screen readers).
+/// One row: what was asked, the answer, and Change, whose accessible name is one phrase in the customer's
+/// language ("Change type of complaint", "불만 유형 변경") and starts or ends with the visible word.
 fn row(
-    i18n: I18n,
     flow: Flow,
     key: Signal<String>,
     value: Signal<String>,
+    change: Signal<String>,
     step: Step,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="summary__row">
             <dt class="summary__key">{key}</dt>
@@ -227,9 +236,13 @@ fn row(
             // A complaint waiting in the outbox is sent as it was queued, so it can no longer be changed.
             <Show when=move || !flow.session.queued.get()>
                 <dd class="summary__action">
-                    <button type="button" class="link-button" on:click=move |_| flow.change(step)>
+                    <button
+                        type="button"
+                        class="link-button"
+                        aria-label=change
+                        on:click=move |_| flow.change(step)
+                    >
                         {move || i18n.t(Msg::Change)}
-                        <span class="visually-hidden">" " {key}</span>
                     </button>
                 </dd>
             </Show>
@@ -268,21 +281,31 @@ fn AnswerList() -> impl IntoView {
         .map(move |q| {
             let id = q.id.clone();
             let label = q.label.clone();
+            let is_date = q.input == complaint_domain::config::QuestionInput::Date;
             let value = Signal::derive(move || {
                 let text = flow
                     .draft
                     .with(|d| d.details.get(&id).cloned().unwrap_or_default());
                 if text.trim().is_empty() {
                     i18n.t(Msg::NotGiven).to_owned()
+                } else if is_date {
+                    // A date answer reads as a date in the customer's language, never as ISO.
+                    complaint_domain::calendar::Date::parse_iso(text.trim())
+                        .map(|d| clock::format_date(d, i18n.locale()))
+                        .unwrap_or(text)
                 } else {
                     text
                 }
             });
+            let question = label.clone();
+            let change = Signal::derive(move || {
+                i18n.format(Msg::ChangeQuestion, &[("question", &i18n.pick(&question))])
+            });
             row(
-                i18n,
                 flow,
                 Signal::derive(move || i18n.pick(&label)),
                 value,
+                change,
                 Step::WhatHappened,
             )
         });
@@ -324,16 +347,16 @@ fn AnswerList() -> impl IntoView {
     });
     view! {
         <dl class="summary">
-            {row(i18n, flow, msg(Msg::RowCategory), category_label, Step::Category)}
-            {row(i18n, flow, msg(Msg::RowDescription), answer(|d| d.description.clone()), Step::WhatHappened)}
-            {row(i18n, flow, msg(Msg::RowHappenedOn), happened_on, Step::WhatHappened)}
+            {row(flow, msg(Msg::RowCategory), category_label, msg(Msg::ChangeCategory), Step::Category)}
+            {row(flow, msg(Msg::RowDescription), answer(|d| d.description.clone()), msg(Msg::ChangeDescription), Step::WhatHappened)}
+            {row(flow, msg(Msg::RowHappenedOn), happened_on, msg(Msg::ChangeHappenedOn), Step::WhatHappened)}
             {questions}
-            {row(i18n, flow, msg(Msg::RowOutcome), outcome, Step::Outcome)}
-            {row(i18n, flow, msg(Msg::RowEvidence), files, Step::Evidence)}
-            {row(i18n, flow, msg(Msg::RowName), answer(|d| d.contact.name.clone()), Step::Contact)}
-            {row(i18n, flow, msg(Msg::RowEmail), answer(|d| d.contact.email.clone()), Step::Contact)}
-            {row(i18n, flow, msg(Msg::RowPhone), answer(|d| d.contact.phone.clone()), Step::Contact)}
-            {row(i18n, flow, msg(Msg::RowPreferred), preferred, Step::Contact)}
+            {row(flow, msg(Msg::RowOutcome), outcome, msg(Msg::ChangeOutcome), Step::Outcome)}
+            {row(flow, msg(Msg::RowEvidence), files, msg(Msg::ChangeEvidence), Step::Evidence)}
+            {row(flow, msg(Msg::RowName), answer(|d| d.contact.name.clone()), msg(Msg::ChangeName), Step::Contact)}
+            {row(flow, msg(Msg::RowEmail), answer(|d| d.contact.email.clone()), msg(Msg::ChangeEmail), Step::Contact)}
+            {row(flow, msg(Msg::RowPhone), answer(|d| d.contact.phone.clone()), msg(Msg::ChangePhone), Step::Contact)}
+            {row(flow, msg(Msg::RowPreferred), preferred, msg(Msg::ChangePreferred), Step::Contact)}
         </dl>
     }
 }

@@ -1,5 +1,5 @@
 use complaint_domain::i18n::Msg;
-use complaint_domain::instant::{Instant, Zone};
+use complaint_domain::instant::Instant;
 use complaint_domain::receipt::Receipt;
 use complaint_domain::service_levels::{Plan, PlannedStep};
 use complaint_domain::submission::Accepted;
@@ -31,7 +31,6 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
         )
     });
     let received_at = Instant::from_epoch_ms(received_ms);
-    let received = zone.local(received_at);
     let plan = match flow.category() {
         Some(category) => category.service_levels.plan(received_at, &zone, &holidays),
         None => Plan::default(),
@@ -54,24 +53,23 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
         }
     };
     let receipt_text = {
-        let (reference, pin, plan, organisation) = (
+        let (reference, pin, plan, organisation, zone) = (
             reference.clone(),
             accepted.pin.clone(),
             plan.clone(),
             organisation.clone(),
+            zone.clone(),
         );
         move || {
             let mut rows = vec![(i18n.t(Msg::YourReference).to_owned(), reference.clone())];
             if let Some(pin) = &pin {
                 rows.push((i18n.t(Msg::YourPin).to_owned(), pin.clone()));
             }
-            if let Some(at) = received {
-                rows.push((
-                    i18n.t(Msg::Received).to_owned(),
-                    clock::format_date_time(at, i18n.locale()),
-                ));
-            }
-            for line in plan_lines(i18n, &plan) {
+            rows.push((
+                i18n.t(Msg::Received).to_owned(),
+                clock::format_instant(received_at, i18n.locale()),
+            ));
+            for line in plan_lines(i18n, &plan, &zone) {
                 rows.push((i18n.t(Msg::WhatHappensNext).to_owned(), line));
             }
             let contact = [
@@ -111,7 +109,7 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
                 })}
             </div>
             <h3>{tr(Msg::WhatHappensNext)}</h3>
-            <ul class="plan">{move || plan_lines(i18n, &plan_view).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+            <ul class="plan">{move || plan_lines(i18n, &plan_view, &zone).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
             <p>{track}</p>
             {crate::router::use_location_if_standalone().map(|_| view! {
                 <p><a href="/insights">{tr(Msg::InsightsLink)}</a></p>
@@ -135,9 +133,9 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
     }
 }
 
-fn plan_lines(i18n: I18n, plan: &Plan) -> Vec<String> {
+fn plan_lines(i18n: I18n, plan: &Plan, zone: &OrgZone) -> Vec<String> {
     let line = |msg: Msg, step: &PlannedStep| {
-        let date = clock::format_due(step.due, i18n.locale());
+        let date = clock::format_due(step.due, i18n.locale(), zone);
         format!(
             "{} ({})",
             i18n.format(msg, &[("date", &date)]),

@@ -228,16 +228,21 @@ fn AttachedFile(attachment: AttachmentMeta) -> impl IntoView {
         flow.edit(|d| d.attachments.retain(|a| a.id != id));
     };
     let kb = attachment.bytes.div_ceil(1024);
+    let name = attachment.name.clone();
+    let i18n = use_i18n();
     view! {
         <li class="attachment">
             {match thumbnail {
                 Some(url) => view! { <img class="attachment__thumb" src=url alt="" width="64" height="64" /> }.into_any(),
                 None => view! { <span class="attachment__thumb attachment__thumb--doc" aria-hidden="true">"PDF"</span> }.into_any(),
             }}
-            <span class="attachment__name">{attachment.name.clone()} " (" {kb} " KB)"</span>
-            <button type="button" class="link-button" on:click=remove>
+            <span class="attachment__name">
+                {attachment.name.clone()} " "
+                {move || i18n.format(Msg::FileSize, &[("size", &kb.to_string())])}
+            </span>
+            // One phrase for screen readers in every language ("Remove kettle.png", "kettle.png 삭제").
+            <button type="button" class="link-button" on:click=remove aria-label=move || i18n.format(Msg::RemoveNamed, &[("name", &name)])>
                 {tr(Msg::RemoveFile)}
-                <span class="visually-hidden">" " {attachment.name.clone()}</span>
             </button>
         </li>
     }

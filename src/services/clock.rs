@@ -80,6 +80,59 @@ impl OrgZone {
             name: if known { name } else { "UTC" }.to_owned(),
         }
     }
+
+    /// Whether the customer's clock reads otherwise than the organisation's (another zone, another offset):
+    /// then a date counted in the organisation's zone is named as such.
+    pub fn differs_from_device(&self) -> bool {
+        let now = js_sys::Date::now();
+        match device_zone() {
+            Some(here) if here == self.name => false,
+            Some(here) => local_time_in(&here, now) != local_time_in(&self.name, now),
+            None => true,
+        }
+    }
+
+    /// The zone's name in the customer's language ("United Kingdom Time", "영국 시간", "czas: Wielka
+    /// Brytania"), from the browser's own data; the IANA name if it has none.
+    pub fn label(&self, locale: Locale) -> String {
+        let options = object(&[
+            ("timeZone", self.name.as_str().into()),
+            ("timeZoneName", "shortGeneric".into()),
+        ]);
+        options
+            .and_then(|options| new_date_time_format(intl_tag(locale), &options))
+            .and_then(|f| {
+                f.format_to_parts(&js_sys::Date::new_0())
+                    .iter()
+                    .find_map(|p| {
+                        let kind = Reflect::get(&p, &"type".into()).ok()?.as_string()?;
+                        (kind == "timeZoneName")
+                            .then(|| Reflect::get(&p, &"value".into()).ok()?.as_string())
+                            .flatten()
+                    })
+            })
+            .unwrap_or_else(|| self.name.clone())
+    }
+}
+
+/// The device's own IANA zone, as the browser reports it.
+fn device_zone() -> Option<String> {
+    let format = new_date_time_format("en-GB", &Object::new())?;
+    let options = format.resolved_options();
+    Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+}
+
+/// An instant on the customer's own clock ("Wed 2 Dec 2026, 13:45" on a phone in Seoul), in their language.
+pub fn format_instant(at: Instant, locale: Locale) -> String {
+    let here = js_sys::Date::new(&at.epoch_ms().into());
+    Date::new(
+        here.get_full_year() as i32,
+        here.get_month() as u8 + 1,
+        here.get_date() as u8,
+    )
+    .and_then(|date| DateTime::new(date, here.get_hours() as u8, here.get_minutes() as u8))
+    .map(|local| format_date_time(local, locale))
+    .unwrap_or_else(|| at.to_string())
 }
 
 impl Zone for OrgZone {
@@ -88,11 +141,27 @@ impl Zone for OrgZone {
     }
 }
 
-/// A due time as the organisation's clock shows it: a date and time, or just the last day.
-pub fn format_due(due: Due, locale: Locale) -> String {
+/// A due time as the customer reads it: an hour-precise one on their own clock; a last day as the
+/// organisation counts it, naming the organisation's zone when the customer's differs ("Fri 11 Dec 2026
+/// (United Kingdom Time)").
+pub fn format_due(due: Due, locale: Locale, zone: &OrgZone) -> String {
     match due {
-        Due::At { local, .. } => format_date_time(local, locale),
-        Due::EndOf(date) => format_date(date, locale),
+        Due::At { at, .. } => format_instant(at, locale),
+        Due::EndOf(date) => format_day_in(date, locale, zone),
+    }
+}
+
+/// A day counted in the organisation's zone, named when the customer's differs.
+pub fn format_day_in(date: Date, locale: Locale, zone: &OrgZone) -> String {
+    let text = format_date(date, locale);
+    if zone.differs_from_device() {
+        complaint_domain::i18n::format(
+            locale,
+            complaint_domain::i18n::Msg::InOrgZone,
+            &[("date", &text), ("zone", &zone.label(locale))],
+        )
+    } else {
+        text
     }
 }
 
@@ -112,13 +181,34 @@ fn format_civil(date: Date, time: Option<(u8, u8)>, locale: Locale) -> String {
     let utc = js_sys::Date::utc(f64::from(date.year()), f64::from(date.month()) - 1.0)
         + (f64::from(date.day()) - 1.0) * 86_400_000.0
         + (f64::from(hour) * 60.0 + f64::from(minute)) * 60_000.0;
+    let polish = locale == Locale::Pl;
+    // Polish running text takes the long genitive month and "r." ("do 4 grudnia 2026 r."), not "pt., 4 gru".
     let mut fields: Vec<(&str, JsValue)> = vec![
         ("timeZone", "UTC".into()),
-        ("weekday", "short".into()),
         ("day", "numeric".into()),
-        ("month", "short".into()),
+        ("month", if polish { "long" } else { "short" }.into()),
         ("year", "numeric".into()),
     ];
+    if !polish {
+        fields.push(("weekday", "short".into()));
+    }
+    let format = |fields: &[(&str, JsValue)]| {
+        object(fields)
+            .and_then(|options| new_date_time_format(intl_tag(locale), &options))
+            .and_then(|f| {
+                f.format()
+                    .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
+                    .ok()
+            })
+            .and_then(|s| s.as_string())
+    };
+    if polish {
+        let day = format(&fields).unwrap_or_else(|| date.to_string());
+        return match time {
+            Some((hour, minute)) => format!("{day} r., {hour:02}:{minute:02}"),
+            None => format!("{day} r."),
+        };
+    }
     if time.is_some() {
         fields.extend([
             ("hour", "2-digit".into()),
@@ -126,19 +216,14 @@ fn format_civil(date: Date, time: Option<(u8, u8)>, locale: Locale) -> String {
             ("hourCycle", "h23".into()),
         ]);
     }
-    let tag = match locale {
+    format(&fields).unwrap_or_else(|| date.to_string())
+}
+
+fn intl_tag(locale: Locale) -> &'static str {
+    match locale {
         Locale::En => "en-GB",
         other => other.tag(),
-    };
-    object(&fields)
-        .and_then(|options| new_date_time_format(tag, &options))
-        .and_then(|f| {
-            f.format()
-                .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
-                .ok()
-        })
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| date.to_string())
+    }
 }
 
 fn object(fields: &[(&str, JsValue)]) -> Option<Object> {

@@ -6,12 +6,28 @@ use super::device::local_storage;
 
 const STORAGE_KEY: &str = "complaint-desk.locale";
 
-/// A `?lang=` in the address (links from emails), else the customer's earlier choice, else the browser's
-/// preferred languages, else English.
-pub fn initial() -> Locale {
-    from_query()
-        .or_else(remembered)
-        .unwrap_or_else(from_browser)
+/// The language to start in, and whether the address asked for one we do not offer (the page says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Start {
+    pub locale: Locale,
+    pub asked_unknown: bool,
+}
+
+/// The customer's own earlier choice (the picker), else a `?lang=` in the address (links from emails), else
+/// the browser's preferred languages, else English.
+pub fn initial() -> Start {
+    let asked = query_lang();
+    let from_query = asked.as_deref().and_then(Locale::from_tag);
+    match remembered() {
+        Some(locale) => Start {
+            locale,
+            asked_unknown: false,
+        },
+        None => Start {
+            locale: from_query.unwrap_or_else(from_browser),
+            asked_unknown: asked.is_some() && from_query.is_none(),
+        },
+    }
 }
 
 /// The first of the browser's preferred languages that we ship, else English (a widget without `lang`).
@@ -37,13 +53,14 @@ pub fn apply_to_document(locale: Locale) {
     }
 }
 
-fn from_query() -> Option<Locale> {
+/// The raw `?lang=` value, if the address has one.
+fn query_lang() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     search
         .trim_start_matches('?')
         .split('&')
         .find_map(|pair| pair.strip_prefix("lang="))
-        .and_then(Locale::from_tag)
+        .map(str::to_owned)
 }
 
 fn remembered() -> Option<Locale> {

@@ -6,6 +6,7 @@ use complaint_domain::status::{Decision, ReplyKind};
 use complaint_domain::tracking::{Timeline, TimelineStep};
 use leptos::prelude::*;
 
+use super::org_words::OrgWords;
 use super::overdue_help::OverdueHelp;
 use super::reply_panel::{awaiting_new_decision, EscalationRoute, ReplyPanel};
 use super::stage_timeline::StageTimeline;
@@ -63,22 +64,15 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             .unwrap_or_default()
     };
     let updated = {
-        let zone = zone.clone();
         let at = record.updated_at;
-        move || {
-            i18n.format(
-                Msg::LastUpdated,
-                &[("time", &format_instant(i18n, &zone, at))],
-            )
-        }
+        move || i18n.format(Msg::LastUpdated, &[("time", &format_instant(i18n, at))])
     };
     let saved_copy = shown.saved_copy_because.is_some().then(|| {
-        let zone = zone.clone();
         let fetched = Instant::from_epoch_ms(shown.fetched_at_ms);
         view! {
             <p class="notice notice--warning" role="status">
                 {tr(Msg::StatusUnreachable)} " "
-                {move || i18n.format(Msg::ShowingSavedStatus, &[("time", &format_instant(i18n, &zone, fetched))])}
+                {move || i18n.format(Msg::ShowingSavedStatus, &[("time", &format_instant(i18n, fetched))])}
             </p>
         }
     });
@@ -86,7 +80,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
         view! {
             <section class="status__part" aria-labelledby="next-step-title">
                 <h3 class="status__subtitle" id="next-step-title">{tr(Msg::NextStepTitle)}</h3>
-                <p>{text}</p>
+                <p><OrgWords text=text /></p>
             </section>
         }
     });
@@ -100,17 +94,16 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             <section class="status__part" aria-labelledby="decision-title">
                 <h3 class="status__subtitle" id="decision-title">{tr(Msg::DecisionTitle)}</h3>
                 <p><strong>{tr(decision)}</strong></p>
-                {outcome.summary.map(|summary| view! { <p>{summary}</p> })}
+                {outcome.summary.map(|summary| view! { <p><OrgWords text=summary /></p> })}
             </section>
         }
     });
     let replies = (!record.replies.is_empty()).then(|| {
-        let zone = zone.clone();
         let lines: Vec<_> = record
             .replies
             .iter()
             .map(|reply| {
-                let time = format_instant(i18n, &zone, reply.at);
+                let time = format_instant(i18n, reply.at);
                 let stars = reply.stars.unwrap_or_default().to_string();
                 let (msg, args): (Msg, Vec<(&str, String)>) = match reply.kind {
                     ReplyKind::Information => (Msg::ReplyInformation, vec![("time", time)]),

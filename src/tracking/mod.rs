@@ -4,6 +4,7 @@
 
 mod complaint_status;
 mod lookup_form;
+mod org_words;
 mod overdue_help;
 mod reply_courier;
 mod reply_forms;
@@ -16,11 +17,11 @@ pub use lookup_form::LookupForm;
 pub use reply_courier::ReplyCourier;
 pub use sent_list::SentFromThisDevice;
 
-use complaint_domain::instant::{Instant, Zone};
+use complaint_domain::instant::Instant;
 use complaint_domain::status::StatusRecord;
 
 use crate::i18n::I18n;
-use crate::services::clock::{self, OrgZone};
+use crate::services::clock;
 use crate::services::device;
 use crate::services::status::{self, StatusError};
 
@@ -75,9 +76,8 @@ pub async fn look_up(status_base: &str, reference: &str, verifier: &str) -> Look
     }
 }
 
-/// An instant as the organisation's clock shows it, in the customer's language.
-pub fn format_instant(i18n: I18n, zone: &OrgZone, at: Instant) -> String {
-    zone.local(at)
-        .map(|local| clock::format_date_time(local, i18n.locale()))
-        .unwrap_or_else(|| at.to_string())
+/// An instant on the customer's own clock, in their language (hour-precise times are never the
+/// organisation's wall clock, which a customer elsewhere would read as theirs).
+pub fn format_instant(i18n: I18n, at: Instant) -> String {
+    clock::format_instant(at, i18n.locale())
 }

@@ -199,13 +199,18 @@ pub fn InformationForm(id: String, config: OrgConfig) -> impl IntoView {
                         let file_id = attachment.id.clone();
                         let kb = attachment.bytes.div_ceil(1024);
                         let doc = attachment.kind == FileKind::Pdf;
+                        let name = attachment.name.clone();
                         view! {
                             <li class="attachment">
                                 <span class="attachment__thumb attachment__thumb--doc" aria-hidden="true">{if doc { "PDF" } else { "IMG" }}</span>
-                                <span class="attachment__name">{attachment.name.clone()} " (" {kb} " KB)"</span>
-                                <button type="button" class="link-button" on:click=move |_| form.courier.remove_file(&form.id.get_value(), &file_id)>
+                                <span class="attachment__name">
+                                    {attachment.name.clone()} " "
+                                    {move || i18n.format(Msg::FileSize, &[("size", &kb.to_string())])}
+                                </span>
+                                // One phrase for screen readers, as in the filing form ("Remove kettle.png").
+                                <button type="button" class="link-button" on:click=move |_| form.courier.remove_file(&form.id.get_value(), &file_id)
+                                    aria-label=move || i18n.format(Msg::RemoveNamed, &[("name", &name)])>
                                     {tr(Msg::RemoveFile)}
-                                    <span class="visually-hidden">" " {attachment.name.clone()}</span>
                                 </button>
                             </li>
                         }

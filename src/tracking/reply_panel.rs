@@ -41,7 +41,6 @@ pub fn ReplyPanel(record: StatusRecord, verifier: String, config: OrgConfig) -> 
     let verifier = StoredValue::new(verifier);
     let organisation = config.organisation.name.clone();
     let config = StoredValue::new(config.clone());
-    let zone = OrgZone::new(&config.with_value(|c| c.organisation.time_zone.clone()));
 
     // Only which reply is open re-renders the form; its text is read inside it, so typing keeps focus.
     let open = Memo::new(move |_| {
@@ -104,16 +103,15 @@ pub fn ReplyPanel(record: StatusRecord, verifier: String, config: OrgConfig) -> 
             }),
     );
     let change_until = change_until.filter(|_| rating).map(|until| {
-        let zone = zone.clone();
         move || {
             i18n.format(
                 Msg::RatingChangeUntil,
-                &[("date", &format_instant(i18n, &zone, until))],
+                &[("date", &format_instant(i18n, until))],
             )
         }
     });
     let menu = move || {
-        let change_until = change_until.clone();
+        let change_until = change_until;
         view! {
             {information.then(|| view! {
                 <button type="button" class="button button--secondary" on:click=move |_| begin(ReplyAction::Information)>
@@ -184,6 +182,7 @@ pub fn ReplyPanel(record: StatusRecord, verifier: String, config: OrgConfig) -> 
 #[component]
 pub fn EscalationRoute(organisation: Organisation, due: Option<Due>) -> impl IntoView {
     let i18n = use_i18n();
+    let zone = OrgZone::new(&organisation.time_zone);
     let escalation = organisation.escalation.clone().map(|escalation| {
         let name = escalation.name.clone();
         view! {
@@ -197,7 +196,7 @@ pub fn EscalationRoute(organisation: Organisation, due: Option<Due>) -> impl Int
         <section class="notice status__escalation" aria-labelledby="escalation-title">
             <h3 class="status__subtitle" id="escalation-title">{tr(Msg::EscalationTitle)}</h3>
             {due.map(|due| view! {
-                <p>{move || i18n.format(Msg::EscalationNewDecision, &[("date", &clock::format_due(due, i18n.locale()))])}</p>
+                <p>{move || i18n.format(Msg::EscalationNewDecision, &[("date", &clock::format_due(due, i18n.locale(), &zone))])}</p>
             })}
             {escalation}
             <p>{move || i18n.format(Msg::EscalationContact, &[("organisation", &i18n.pick(&name))])}</p>

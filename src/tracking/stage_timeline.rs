@@ -5,6 +5,7 @@ use complaint_domain::tracking::{Expected, Rule, Timeline, TimelineStep};
 use leptos::prelude::*;
 
 use super::format_instant;
+use super::org_words::OrgWords;
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock::{self, OrgZone};
 
@@ -26,7 +27,6 @@ pub fn StageTimeline(
                 message,
                 current,
             } => {
-                let zone = zone.clone();
                 let (class, state) = if current {
                     ("timeline__step timeline__step--current", Msg::StepCurrent)
                 } else {
@@ -36,8 +36,8 @@ pub fn StageTimeline(
                     <li class=class aria-current=current.then_some("step")>
                         <span class="visually-hidden">{tr(state)} " "</span>
                         <span class="timeline__stage">{tr(stage.label())}</span>
-                        <span class="timeline__when">{move || format_instant(i18n, &zone, at)}</span>
-                        {message.map(|text| view! { <p class="timeline__message">{text}</p> })}
+                        <span class="timeline__when">{move || format_instant(i18n, at)}</span>
+                        {message.map(|text| view! { <p class="timeline__message"><OrgWords text=text /></p> })}
                     </li>
                 }
                 .into_any()
@@ -56,7 +56,7 @@ pub fn StageTimeline(
                     <li class=class>
                         <span class="visually-hidden">{tr(Msg::StepUpcoming)} " "</span>
                         <span class="timeline__stage">{tr(stage.label())}</span>
-                        {expected.map(|expected| view! { <ExpectedDate expected=expected organisation_name=organisation_name /> })}
+                        {expected.map(|expected| view! { <ExpectedDate expected=expected organisation_name=organisation_name zone=zone.clone() /> })}
                     </li>
                 }
                 .into_any()
@@ -73,21 +73,27 @@ pub fn StageTimeline(
 
 /// "Expected by Fri 4 Dec 2026 (10 business days for delivery problems)", and whether it is due or past.
 #[component]
-fn ExpectedDate(expected: Expected, organisation_name: LocalizedText) -> impl IntoView {
+fn ExpectedDate(
+    expected: Expected,
+    organisation_name: LocalizedText,
+    zone: OrgZone,
+) -> impl IntoView {
     let i18n = use_i18n();
     let Expected {
         due,
         rule,
         timeliness,
     } = expected;
-    let date = move || clock::format_due(due, i18n.locale());
-    let rule = move || match &rule {
-        Rule::Promise(text) => i18n.pick(text),
-        Rule::Set(Some(reason)) => reason.clone(),
-        Rule::Set(None) => i18n.format(
-            Msg::DateSetByUs,
-            &[("organisation", &i18n.pick(&organisation_name))],
-        ),
+    let date = move || clock::format_due(due, i18n.locale(), &zone);
+    let rule = match rule {
+        Rule::Promise(text) => view! { <span>{move || i18n.pick(&text)}</span> }.into_any(),
+        Rule::Set(Some(reason)) => view! { <OrgWords text=reason /> }.into_any(),
+        Rule::Set(None) => view! {
+            <span>
+                {move || i18n.format(Msg::DateSetByUs, &[("organisation", &i18n.pick(&organisation_name))])}
+            </span>
+        }
+        .into_any(),
     };
     let flag = match timeliness {
         Timeliness::Ahead => None,

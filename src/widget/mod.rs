@@ -39,6 +39,8 @@ enum Shown {
 struct Options {
     api: ApiBase,
     locale: Locale,
+    /// `lang` named a language we do not offer: the widget falls back and says so.
+    lang_not_offered: bool,
     category: Option<String>,
     shown: Shown,
 }
@@ -63,13 +65,15 @@ impl Options {
             }
             base
         });
-        let locale = match text("lang") {
-            Some(tag) => Locale::from_tag(&tag).unwrap_or_else(|| {
-                warn(&format!("complaint-desk: lang=\"{tag}\" is not offered (en, ko, pl); using the browser's"));
-                locale::from_browser()
-            }),
-            None => locale::from_browser(),
-        };
+        let asked = text("lang");
+        let offered = asked.as_deref().and_then(Locale::from_tag);
+        if let (Some(tag), None) = (&asked, offered) {
+            warn(&format!(
+                "complaint-desk: lang=\"{tag}\" is not offered (en, ko, pl); using the browser's"
+            ));
+        }
+        let locale = offered.unwrap_or_else(locale::from_browser);
+        let lang_not_offered = asked.is_some() && offered.is_none();
         let shown = match text("mode").as_deref() {
             None | Some("file") => Shown::File,
             Some("track") => Shown::Track(String::new()),
@@ -83,6 +87,7 @@ impl Options {
         Options {
             api: api.unwrap_or_default(),
             locale,
+            lang_not_offered,
             category: text("category"),
             shown,
         }
@@ -142,6 +147,7 @@ fn Widget(
     options: Options,
 ) -> impl IntoView {
     let i18n = I18n::provide(options.locale);
+    let lang_not_offered = options.lang_not_offered;
     MountScope::provide(shadow);
     provide_context(options.api);
     if let Some(category) = options.category {
@@ -204,6 +210,7 @@ fn Widget(
                     on:click=move |_| shown.set(Shown::Track(String::new()))>{tr(Msg::NavTrack)}</button>
             </nav>
             <RefusedNotice />
+            {lang_not_offered.then(|| view! { <p class="notice" role="status">{tr(Msg::WidgetLanguageNotOffered)}</p> })}
             {body}
         </div>
     }

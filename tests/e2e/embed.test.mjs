@@ -82,7 +82,8 @@ before(async () => {
       // Bad input: a category the organisation does not offer, and an API folder that does not exist.
       '/odd.html': page(
         `<section><complaint-desk id="odd-category" api="{{DESK}}/api/v1/" lang="pl" category="no-such-thing"></complaint-desk></section>
-         <section><complaint-desk id="odd-api" api="{{DESK}}/nowhere/" lang="ko"></complaint-desk></section>`,
+         <section><complaint-desk id="odd-api" api="{{DESK}}/nowhere/" lang="ko"></complaint-desk></section>
+         <section><complaint-desk id="odd-lang" api="{{DESK}}/api/v1/" lang="tlh"></complaint-desk></section>`,
       ),
       '/empty.html': page('<h1>Single-page app</h1><p id="thanks" hidden></p>'),
       // A host whose style-src does not list the desk.
@@ -204,8 +205,8 @@ test("a hostile host stylesheet leaves the widget usable; only the documented cu
 test("bad attributes get a clear message in the widget's own language, inside its box, and nothing thrown at the host", async () => {
   const { context, page } = await openShop('/odd.html');
   const odd = page.locator('#odd-category');
-  await odd.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
-  await odd.getByText('Strona, z której przychodzisz, wskazała rodzaj reklamacji, którego nie mamy na liście.', { exact: false }).waitFor();
+  await odd.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
+  await odd.getByText('Strona, z której przychodzisz, wskazała rodzaj zgłoszenia, którego nie mamy na liście.', { exact: false }).waitFor();
   assert.equal(await odd.getByRole('radio', { checked: true }).count(), 0, 'nothing chosen for the customer');
   const wrongApi = page.locator('#odd-api');
   await wrongApi.getByRole('heading', { name: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' }).waitFor();
@@ -216,6 +217,11 @@ test("bad attributes get a clear message in the widget's own language, inside it
   );
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', "the host's <html lang> is its own");
   assert.equal(await odd.locator('.desk-widget__body').getAttribute('lang'), 'pl');
+  // A language we do not offer: the browser's (English here), said so inside the widget.
+  const oddLang = page.locator('#odd-lang');
+  await oddLang.getByText('This form is not available in the language this page asked for.').waitFor();
+  await oddLang.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+  assert.equal(await oddLang.locator('.desk-widget__body').getAttribute('lang'), 'en');
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(seen.violations, []);
   await context.close();

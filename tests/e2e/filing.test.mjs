@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { jpegSize, noisePng } from './support/images.mjs';
+import { openPage } from './support/browser.mjs';
 import { useFormPage, useServerAndBrowser } from './support/harness.mjs';
-import { PNG_1x1, daysAgo } from './support/filing.mjs';
+import { Filing, PNG_1x1, daysAgo } from './support/filing.mjs';
 
 let session;
 let filing;
@@ -43,6 +44,10 @@ describe('a complete filing', () => {
     const page = session.page;
     await fileDefectiveProduct();
     assert.equal(await filing.answer('Which product?'), 'Kettle K-200');
+    // A date answer reads as a date, never as ISO.
+    assert.match(await filing.answer('When did you buy it?'), /^\w{3}, \d{1,2} \w{3} \d{4}$/);
+    assert.match(await filing.answer('When it happened'), /^\w{3}, \d{1,2} \w{3} \d{4}$/);
+    await session.page.getByRole('button', { name: 'Change type of complaint', exact: true }).waitFor();
     assert.equal(await filing.answer('What you want'), 'Replace it');
     assert.equal(await filing.answer('Files'), 'kettle.png');
     await assertAccessible(page);
@@ -69,10 +74,10 @@ describe('a complete filing', () => {
     assert.deepEqual([...received.files[0].bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the PNG arrived intact');
 
     // The dated plan from the category's service levels: acknowledge within 24 hours of 14:00 UTC on
-    // 22 Nov 2026 (London time), and settle within 10 calendar days.
+    // 22 Nov 2026 (London time), and settle within 14 calendar days.
     await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 14:00.', { exact: false }).waitFor();
-    await page.getByText('We will send you our decision by Wed, 2 Dec 2026.', { exact: false }).waitFor();
-    await page.getByText('Settled within 10 days for defective products', { exact: false }).waitFor();
+    await page.getByText('We will send you our decision by Sun, 6 Dec 2026.', { exact: false }).waitFor();
+    await page.getByText('Within 14 days for faulty goods', { exact: false }).waitFor();
     await assertAccessible(page);
     const track = page.getByRole('link', { name: 'Track your complaint' }).last();
     assert.equal(await track.getAttribute('href'), '/track?ref=CMP-TEST-0001');
@@ -85,6 +90,45 @@ describe('a complete filing', () => {
     const receipt = await (await download.createReadStream()).toArray();
     assert.match(Buffer.concat(receipt).toString('utf8'), /Your reference: CMP-TEST-0001/);
     assertNoProblems();
+  });
+
+  test('on a phone in Seoul, hour-precise times are Seoul time and a day counted in London says so', async () => {
+    await session.context.close();
+    session = await openPage(env.browser, { timezoneId: 'Asia/Seoul' });
+    filing = new Filing(session.page);
+    const page = session.page;
+    await page.goto(env.server.origin + '/');
+    await fileDefectiveProduct();
+    await filing.send();
+    await filing.confirmation();
+    // Received 14:00 UTC on 22 Nov (23:00 in Seoul); acknowledged within 24 hours; decided within 14 days,
+    // the last day counted in London.
+    await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 23:00.', { exact: false }).waitFor();
+    await page.getByText('We will send you our decision by Sun, 6 Dec 2026 (United Kingdom Time).', { exact: false }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download a receipt' }).click(),
+    ]);
+    const receipt = Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8');
+    assert.match(receipt, /Received: Sun, 22 Nov 2026, 23:00/);
+    assert.match(receipt, /by Sun, 6 Dec 2026 \(United Kingdom Time\)/);
+
+    // The tracker, on the demo's file: stage times on the customer's clock, the due day named as London's.
+    await page.goto(env.server.origin + '/track');
+    await page.getByLabel('Complaint reference').fill('CMP-DEMO-0001');
+    await page.getByLabel('Email address or PIN').fill('demo@example.com');
+    await page.getByRole('button', { name: 'Find my complaint' }).click();
+    const steps = page.getByRole('region', { name: 'Progress' }).getByRole('listitem');
+    await steps.first().waitFor();
+    const lines = (await steps.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+    assert.ok(lines.includes('Done: Received Mon, 16 Nov 2026, 19:12'), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('Still to come: Decision sent Expected by Mon, 30 Nov 2026 (United Kingdom Time)')),
+      lines.join('\n'),
+    );
+    // The tracker also looks up the complaint just sent from this device, which the stand-in server does not
+    // publish: the browser logs that 404 itself.
+    assert.deepEqual(session.problems.filter((p) => !p.includes('Failed to load resource')), []);
   });
 
   test('a gaming account complaint in Polish, by phone, with "something else" as the outcome', async () => {
@@ -110,7 +154,7 @@ describe('a complete filing', () => {
     await page.getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Dalej' }).click();
     await page.getByRole('button', { name: 'Wyślij reklamację' }).click();
-    await page.getByRole('heading', { name: 'Reklamacja przyjęta' }).waitFor();
+    await page.getByRole('heading', { name: 'Otrzymaliśmy Twoją reklamację' }).waitFor();
 
     const [received] = await env.server.complaints();
     const c = received.complaint;
@@ -121,7 +165,9 @@ describe('a complete filing', () => {
     assert.equal(c.outcome_other, 'Wypłata środków');
     assert.deepEqual(c.contact, { name: 'Jan Nowak', phone: '+48 600 123 456', preferred: 'phone', consent: true });
     assert.deepEqual(c.attachments, []);
-    await page.getByText('8 tygodni, zasady brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
+    await page.getByText('8 tygodni, zgodnie z zasadami rozpatrywania reklamacji brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
+    // Polish running text: the long genitive month and "r.".
+    await page.getByText('Potwierdzimy otrzymanie reklamacji do 23 listopada 2026 r., 14:00.', { exact: false }).waitFor();
     assertNoProblems();
   });
 });
@@ -150,7 +196,7 @@ describe('errors and changes', () => {
   test('a Change link returns to the question and Continue comes straight back to the check page', async () => {
     const page = session.page;
     await fileDefectiveProduct();
-    await page.getByRole('button', { name: 'Change What happened' }).click();
+    await page.getByRole('button', { name: 'Change what happened', exact: true }).click();
     await filing.atStep(3);
     const description = page.getByLabel('Describe what happened');
     assert.match(await description.inputValue(), /The kettle stopped heating/, 'the answer is kept');
@@ -158,28 +204,40 @@ describe('errors and changes', () => {
     await filing.continue();
     await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
     assert.equal(await filing.answer('What happened'), 'It trips the fuse every time.');
-    await page.getByRole('button', { name: 'Change Contact by' }).click();
+    await page.getByRole('button', { name: 'Change how we contact you', exact: true }).click();
     await page.getByRole('button', { name: 'Back' }).click();
     await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
     assertNoProblems();
   });
 
-  test("a 4xx shows the organisation's message and keeps every answer for a corrected send", async () => {
+  test("a 4xx is worded by its code, shows the checks' own sentences only, and keeps every answer", async () => {
     const page = session.page;
-    env.server.override('/api/v1/complaints', { status: 422, body: JSON.stringify({ message: 'Batch LOT 4471 is not one of ours.' }) });
+    // A technical refusal: the server's English never reaches the customer, the catalogue's words do.
+    env.server.override('/api/v1/complaints', {
+      status: 400,
+      body: JSON.stringify({ message: 'The complaint has a missing or wrong answer (unknown field `x`).', code: 'wrong_shape' }),
+    });
     await fileDefectiveProduct();
     await filing.send();
-    const alert = page.getByRole('alert').filter({ hasText: 'Your complaint was not accepted' });
+    const alert = page.getByRole('alert').filter({ hasText: 'Your complaint cannot be sent as it is' });
+    await alert.getByText('because of a problem on our side', { exact: false }).waitFor();
+    assert.equal(await page.getByText('unknown field', { exact: false }).count(), 0, 'no raw server text');
+    env.server.override('/api/v1/complaints', {
+      status: 422,
+      body: JSON.stringify({ message: 'Batch LOT 4471 is not one of ours.', code: 'invalid' }),
+    });
+    await filing.send();
+    await alert.getByText('One of your answers was not accepted:').waitFor();
     await alert.getByText('Batch LOT 4471 is not one of ours.').waitFor();
     assert.equal(await filing.answer('Batch or lot number (optional)'), 'LOT 4471');
     env.server.intake();
     await filing.send();
     assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
     const sent = await env.server.complaints();
-    assert.equal(sent.length, 2);
-    assert.equal(sent[0].headers['idempotency-key'], sent[1].headers['idempotency-key'], 'a resend reuses the key');
-    // The browser logs the 422 response itself; nothing else may appear.
-    assert.deepEqual(session.problems.filter((p) => !p.includes('422')), []);
+    assert.equal(sent.length, 3);
+    assert.equal(sent[0].headers['idempotency-key'], sent[2].headers['idempotency-key'], 'a resend reuses the key');
+    // The browser logs the 400 and 422 responses itself; nothing else may appear.
+    assert.deepEqual(session.problems.filter((p) => !p.includes('422') && !p.includes('400')), []);
   });
 
   test('a double tap on Send sends exactly one request', async () => {

@@ -1,6 +1,7 @@
 // The app as a customer meets it: the release build, served on loopback, in Chromium at phone size.
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { useServerAndBrowser } from './support/harness.mjs';
@@ -74,7 +75,7 @@ describe('filing at phone size', () => {
     await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
     await page.getByLabel('Language').selectOption('pl');
     await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
-    await page.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
+    await page.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.getByRole('radio', { name: 'Wadliwy lub uszkodzony produkt' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'pl');
     assert.match(await page.title(), /Złóż reklamację/);
@@ -84,6 +85,18 @@ describe('filing at phone size', () => {
     await page.getByLabel('Język').selectOption('ko');
     await page.getByRole('heading', { level: 1, name: '불만 접수하기' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    // An explicit choice outranks a link's ?lang=.
+    await page.goto(env.server.origin + '/?lang=pl');
+    await page.getByRole('heading', { level: 1, name: '불만 접수하기' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    assertNoProblems();
+  });
+
+  test('a ?lang= we do not offer falls back to the browser\'s language and says so', async () => {
+    const page = await open('/?lang=de', { locale: 'pl-PL' });
+    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    await page.getByText('Ta strona nie jest dostępna w języku wskazanym w linku.').waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'pl');
     assertNoProblems();
   });
 
@@ -211,7 +224,7 @@ describe('bad input and failures', () => {
     const page = await open('/?lang=ko');
     const alert = page.getByRole('alert');
     await alert.getByRole('heading', { name: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' }).waitFor();
-    await alert.getByText('이 양식에 필요한 기관 설정을 읽을 수 없습니다.').waitFor();
+    await alert.getByText('불만 접수 양식의 설정 정보를 읽을 수 없습니다.').waitFor();
     assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, 'the page keeps its heading');
 
     env.server.override('/api/v1/config.json', null);
@@ -220,7 +233,7 @@ describe('bad input and failures', () => {
     assertNoProblems();
   });
 
-  test('a config with an unknown category kind names the problem in the technical details', async () => {
+  test('a config with an unknown category kind names the problem on the console, never on the screen', async () => {
     env.server.override('/api/v1/config.json', {
       body: JSON.stringify({
         schema_version: 1,
@@ -228,10 +241,31 @@ describe('bad input and failures', () => {
         categories: [{ id: 'x', kind: 'time_travel', label: { en: 'X' } }],
       }),
     });
-    const page = await open('/');
+    session = await openPage(env.browser);
+    const page = session.page;
+    const warned = new Promise((resolve) => {
+      page.on('console', (msg) => {
+        if (msg.type() === 'warning' && msg.text().includes('time_travel')) resolve(msg.text());
+      });
+    });
+    await page.goto(env.server.origin + '/');
     await page.getByText('could not be read').waitFor();
-    await page.getByText('Technical details').click();
-    await page.getByText(/time_travel/).waitFor();
+    await warned;
+    assert.equal(await page.getByText(/time_travel/).count(), 0, 'no raw technical text on screen');
+    assertNoProblems();
+  });
+
+  test('a category the organisation has not translated shows its English label, marked as English', async () => {
+    const config = JSON.parse(readFileSync(new URL('../../public/api/v1/config.json', import.meta.url), 'utf8'));
+    delete config.categories[0].label.ko;
+    delete config.categories[0].hint.ko;
+    env.server.override('/api/v1/config.json', { body: JSON.stringify(config) });
+    const page = await open('/?lang=ko');
+    const radio = page.getByRole('radio', { name: 'A faulty or damaged product' });
+    await radio.waitFor();
+    assert.equal(await page.locator('label[lang="en"]', { hasText: 'A faulty or damaged product' }).count(), 1);
+    // The translated ones carry no lang of their own: they are in the page's language.
+    assert.equal(await page.locator('label', { hasText: '배송' }).getAttribute('lang'), null);
     assertNoProblems();
   });
 

@@ -91,7 +91,7 @@ test('429 (with Retry-After) and 409 keep the complaint waiting; it is delivered
   await waiting.waitFor();
   await page.getByRole('button', { name: 'Try now' }).click();
   assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
-  assert.equal(await page.getByText('Your complaint was not accepted').count(), 0);
+  assert.equal(await page.getByText('Your complaint cannot be sent as it is').count(), 0);
   assert.deepEqual(await intakeCount(), { requests: 3, complaints: 1 });
   assertOnlyNetworkNoise();
 });
@@ -111,7 +111,7 @@ test('a refusal met while the complaint waited is told on whatever page the cust
   // Back online: the outbox tries again, on the tracker page, and meets a definitive refusal.
   await context.setOffline(true);
   await context.setOffline(false);
-  const notice = page.getByRole('alert').filter({ hasText: 'A complaint you sent was not accepted' });
+  const notice = page.getByRole('alert').filter({ hasText: 'A complaint you sent needs a change' });
   await notice.waitFor();
   await notice.getByRole('button', { name: 'Open that complaint' }).click();
   await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();

@@ -76,6 +76,40 @@ describe('looking up a complaint', () => {
     assert.deepEqual(pageErrors(), []);
   });
 
+  test("the organisation's words in the page's language, else in the one the file has, said so", async () => {
+    publish(
+      'CMP-E2E-0001',
+      'langs@example.com',
+      statusRecord({
+        history: [
+          { stage: 'received', at: '2026-11-16T10:12:00Z' },
+          { stage: 'acknowledged', at: '2026-11-16T15:40:00Z', message: { ko: '접수했습니다.', en: 'We have your complaint.' } },
+          { stage: 'investigating', at: '2026-11-17T09:30:00Z', message: { ko: '택배사에 확인하고 있습니다.' } },
+        ],
+        next_step: { pl: 'Odezwiemy się po raporcie kuriera.', en: "We will write once the courier's report is in." },
+        deadlines: [{ step: 'decide', due: '2026-12-11', rule: { ko: '택배사 보고서를 기다리고 있습니다' } }],
+      }),
+    );
+    const page = await openTracker();
+    await page.getByLabel('Language').selectOption('pl');
+    await page.getByLabel('Numer reklamacji').fill('CMP-E2E-0001');
+    await page.getByLabel('Adres e-mail lub PIN').fill('langs@example.com');
+    await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
+    await page.getByText('Odezwiemy się po raporcie kuriera.', { exact: true }).waitFor();
+    const steps = await timeline(page, 'Przebieg');
+    assert.ok(steps.some((s) => s.endsWith('접수했습니다. (wyświetlono po koreańsku)')), steps.join('\n'));
+    assert.ok(steps.some((s) => s.endsWith('택배사에 확인하고 있습니다. (wyświetlono po koreańsku)')), steps.join('\n'));
+    assert.ok(steps.some((s) => s.includes('(택배사 보고서를 기다리고 있습니다 (wyświetlono po koreańsku))')), steps.join('\n'));
+    assert.equal(await page.locator('[lang="ko"]', { hasText: '택배사에 확인하고 있습니다.' }).count(), 1, 'read out in Korean');
+    // In English, the English where the file has it; the Korean only where it has nothing else.
+    await page.getByLabel('Język').selectOption('en');
+    await page.getByText("We will write once the courier's report is in.", { exact: true }).waitFor();
+    const english = await timeline(page);
+    assert.ok(english.some((s) => s.endsWith('We have your complaint.')), english.join('\n'));
+    assert.ok(english.some((s) => s.endsWith('택배사에 확인하고 있습니다. (shown in Korean)')), english.join('\n'));
+    assert.deepEqual(pageErrors(), []);
+  });
+
   test("the mail's link opens the status at once and leaves no reference or address in the address bar", async () => {
     session = await openPage(env.browser);
     await session.context.clock.setFixedTime(TODAY);
@@ -157,7 +191,7 @@ describe('looking up a complaint', () => {
     await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
     await page.getByText('Obecny etap: W trakcie wyjaśniania', { exact: true }).waitFor();
     assert.ok(
-      (await timeline(page, 'Przebieg')).some((s) => s.startsWith('Przed nami: Decyzja wysłana Spodziewany termin: pon., 30 lis 2026')),
+      (await timeline(page, 'Przebieg')).some((s) => s.startsWith('Kolejny etap: Decyzja wysłana Przewidywany termin: 30 listopada 2026 r.')),
       (await timeline(page, 'Przebieg')).join('\n'),
     );
     await page.getByLabel('Język').selectOption('ko');
@@ -184,7 +218,7 @@ describe('expected dates', () => {
     await help.waitFor();
     await help.getByText(/We are sorry for the wait/).waitFor();
     await help.getByRole('link', { name: 'complaints@northwind.example' }).waitFor();
-    await help.getByText(/you can also contact The Consumer Ombudsman/).waitFor();
+    await help.getByText(/you can also contact The Consumer Ombudsman \(UK\)/).waitFor();
     assert.equal(await help.getByRole('link', { name: 'https://ombudsman.example/complain' }).getAttribute('href'), 'https://ombudsman.example/complain');
     const steps = await timeline(page);
     assert.ok(

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Date;
 use crate::instant::Instant;
 use crate::json::{JsonError, JsonParser, SerdeJson};
+use crate::localized::OrgText;
 
 pub const STATUS_SCHEMA: u32 = 1;
 
@@ -116,7 +117,7 @@ pub struct StageEntry {
     pub stage: Stage,
     pub at: Instant,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<OrgText>,
 }
 
 /// The promises a tracker dates.
@@ -135,7 +136,7 @@ pub struct SetDeadline {
     pub due: Date,
     /// Why, in the customer's language ("Extended: we are waiting for the courier's report").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<OrgText>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,7 +151,7 @@ pub enum Decision {
 pub struct DecidedOutcome {
     pub decision: Decision,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
+    pub summary: Option<OrgText>,
 }
 
 /// What the customer did on their complaint, as the status file shows it ("You added information", "You
@@ -281,7 +282,7 @@ pub struct StatusRecord {
     pub history: Vec<StageEntry>,
     /// What happens next, in the customer's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_step: Option<String>,
+    pub next_step: Option<OrgText>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deadlines: Vec<SetDeadline>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -338,16 +339,45 @@ pub enum StatusChange {
     /// an old promise never lingers into a new stage. `decision` goes with `responded` and only with it.
     Stage {
         stage: Stage,
-        message: Option<String>,
-        next_step: Option<String>,
+        message: Option<OrgText>,
+        next_step: Option<OrgText>,
         decision: Option<DecidedOutcome>,
     },
     /// A date set by hand for a step, replacing the service level's and any earlier one for that step.
     Deadline {
         step: DeadlineStep,
         due: Date,
-        rule: Option<String>,
+        rule: Option<OrgText>,
     },
+}
+
+impl StatusChange {
+    /// The same change with every text's `locale` version first: how the intake publishes for a customer
+    /// who filed in that language.
+    pub fn first_in(self, locale: crate::i18n::Locale) -> StatusChange {
+        let first = |text: Option<OrgText>| text.map(|t| t.first_in(locale));
+        match self {
+            StatusChange::Stage {
+                stage,
+                message,
+                next_step,
+                decision,
+            } => StatusChange::Stage {
+                stage,
+                message: first(message),
+                next_step: first(next_step),
+                decision: decision.map(|d| DecidedOutcome {
+                    decision: d.decision,
+                    summary: first(d.summary),
+                }),
+            },
+            StatusChange::Deadline { step, due, rule } => StatusChange::Deadline {
+                step,
+                due,
+                rule: first(rule),
+            },
+        }
+    }
 }
 
 /// Why a [`StatusChange`] cannot be made. Nothing is changed when one is refused.
@@ -394,8 +424,8 @@ impl fmt::Display for ChangeRefused {
     }
 }
 
-fn blank_to_none(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+fn blank_to_none(text: Option<OrgText>) -> Option<OrgText> {
+    text.and_then(OrgText::cleaned)
 }
 
 #[derive(Deserialize)]
@@ -410,7 +440,7 @@ struct PublishedEntry {
     stage: String,
     at: Instant,
     #[serde(default)]
-    message: Option<String>,
+    message: Option<OrgText>,
 }
 
 #[derive(Deserialize)]
@@ -420,7 +450,7 @@ struct Published {
     updated_at: Instant,
     history: Vec<PublishedEntry>,
     #[serde(default)]
-    next_step: Option<String>,
+    next_step: Option<OrgText>,
     #[serde(default)]
     deadlines: Vec<SetDeadline>,
     #[serde(default)]
@@ -474,7 +504,7 @@ impl StatusRecord {
                     stage: Stage::parse(&entry.stage)
                         .ok_or(StatusProblem::UnknownStage(entry.stage))?,
                     at: entry.at,
-                    message: entry.message.filter(|m| !m.trim().is_empty()),
+                    message: entry.message.and_then(OrgText::cleaned),
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -484,7 +514,7 @@ impl StatusRecord {
             category: published.category,
             updated_at: published.updated_at,
             history,
-            next_step: published.next_step.filter(|m| !m.trim().is_empty()),
+            next_step: published.next_step.and_then(OrgText::cleaned),
             deadlines: published.deadlines,
             outcome: published.outcome,
             // A kind this build does not know (a later version's) is left out rather than failing the
@@ -894,8 +924,8 @@ mod tests {
             .unwrap();
         let current = acknowledged.current().unwrap();
         assert_eq!(current.stage, Stage::Acknowledged);
-        assert_eq!(current.message.as_deref(), Some("We have it."));
-        assert_eq!(acknowledged.next_step.as_deref(), Some("We will call."));
+        assert_eq!(current.message, Some("We have it.".into()));
+        assert_eq!(acknowledged.next_step, Some("We will call.".into()));
         assert_eq!(acknowledged.updated_at, at("2026-11-23T11:00:00Z"));
         let assessing = acknowledged
             .changed(to(Stage::Assessing, ""), at("2026-11-23T12:00:00Z"))
@@ -1008,7 +1038,7 @@ mod tests {
                 StatusChange::Deadline {
                     step: DeadlineStep::Decide,
                     due: due(on),
-                    rule: rule.map(str::to_owned),
+                    rule: rule.map(OrgText::from),
                 },
                 at("2026-11-24T00:00:00Z"),
             )

@@ -529,6 +529,37 @@ pub struct Rejected {
     pub code: Option<String>,
 }
 
+/// How the app words a definitive refusal: never the server's text, but the catalogue's message for its
+/// `code` (`docs/submission.md`, "Refusal codes"). Only `invalid` carries sentences worth showing beside it:
+/// the domain's own checks, worded by the same catalogue in the submission's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefusalWords {
+    pub msg: Msg,
+    /// Whether the server's `message` (the checks' sentences) goes under `msg`.
+    pub with_server_sentences: bool,
+}
+
+impl Rejected {
+    pub fn words(code: Option<&str>) -> RefusalWords {
+        let only = |msg| RefusalWords {
+            msg,
+            with_server_sentences: false,
+        };
+        match code {
+            Some("invalid") => RefusalWords {
+                msg: Msg::RefusedInvalid,
+                with_server_sentences: true,
+            },
+            Some("too_large" | "file_too_large") => only(Msg::RefusedTooLarge),
+            Some("key_reused") => only(Msg::RefusedKeyReused),
+            Some("origin_not_allowed") => only(Msg::RefusedOrigin),
+            // Framing, shape, keys, a corrupt file, a proxy's bare 4xx, a code from a later server: the
+            // customer can do nothing about these but wait or get in touch.
+            _ => only(Msg::RefusedTechnical),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -905,5 +936,31 @@ mod tests {
             serde_json::to_string(&rejected).unwrap(),
             r#"{"message":"No.","code":"invalid"}"#
         );
+    }
+
+    #[test]
+    fn refusals_are_worded_by_their_code_and_only_the_checks_sentences_are_shown() {
+        assert_eq!(
+            Rejected::words(Some("invalid")),
+            RefusalWords {
+                msg: Msg::RefusedInvalid,
+                with_server_sentences: true
+            }
+        );
+        assert_eq!(Rejected::words(Some("too_large")).msg, Msg::RefusedTooLarge);
+        assert_eq!(
+            Rejected::words(Some("key_reused")).msg,
+            Msg::RefusedKeyReused
+        );
+        for code in [
+            None,
+            Some("malformed"),
+            Some("wrong_shape"),
+            Some("from_the_future"),
+        ] {
+            let words = Rejected::words(code);
+            assert_eq!(words.msg, Msg::RefusedTechnical, "{code:?}");
+            assert!(!words.with_server_sentences, "{code:?}");
+        }
     }
 }

@@ -80,7 +80,7 @@ pub enum Rule {
     /// The category's service level in the config ("10 business days for defective products").
     Promise(LocalizedText),
     /// A date the organisation set for this complaint, with its reason if it gave one.
-    Set(Option<String>),
+    Set(Option<crate::localized::OrgText>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +95,7 @@ pub enum TimelineStep {
     Done {
         stage: Stage,
         at: Instant,
-        message: Option<String>,
+        message: Option<crate::localized::OrgText>,
         current: bool,
     },
     Upcoming {

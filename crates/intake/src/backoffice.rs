@@ -96,14 +96,13 @@ pub fn apply(
             reference: complaint.record.reference,
         });
     }
-    let record =
-        complaint
-            .record
-            .changed(change, at)
-            .map_err(|refused| BackofficeError::Refused {
-                reference: complaint.record.reference.clone(),
-                refused,
-            })?;
+    let record = complaint
+        .record
+        .changed(change.first_in(complaint.locale), at)
+        .map_err(|refused| BackofficeError::Refused {
+            reference: complaint.record.reference.clone(),
+            refused,
+        })?;
     store.save(complaint.id, complaint.revision, &record)?;
     let saved = store.complaint(reference)?.ok_or_else(not_found)?;
     publish_complaint(store, publisher, &saved).map_err(BackofficeError::NotPublished)?;

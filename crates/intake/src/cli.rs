@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use complaint_domain::calendar::Date;
 use complaint_domain::instant::Instant;
+use complaint_domain::localized::OrgText;
 use complaint_domain::status::{DeadlineStep, Decision, Stage};
 
 use complaint_domain::i18n::Locale;
@@ -49,6 +50,10 @@ EVERY COMMAND
   [--public-url URL] [--smtp-timeout 10]  mail customers on stage changes and the organisation on new complaints and
                    replies (queued by any command, sent by serve); no mail without --smtp-relay
 
+TEXT for the customer (--message, --next-step, --summary, --rule) is plain text once, published as it is, or
+LANG:TEXT once per language (--message ko:접수했습니다. --message en:We have it.): the customer's own language is
+published first, and the tracker shows the page's language, else that one, marked as another language.
+
 serve prints its address (http://127.0.0.1:PORT) as the first line on stdout; logs go to stderr.
 See docs/intake.md.";
 
@@ -89,9 +94,9 @@ pub enum Command {
     Stage {
         reference: String,
         stage: Stage,
-        message: Option<String>,
-        next_step: Option<String>,
-        decision: Option<(Decision, Option<String>)>,
+        message: Option<OrgText>,
+        next_step: Option<OrgText>,
+        decision: Option<(Decision, Option<OrgText>)>,
         /// Root causes found (respond only), checked against the config.
         causes: Vec<String>,
     },
@@ -99,7 +104,7 @@ pub enum Command {
         reference: String,
         step: DeadlineStep,
         due: Date,
-        rule: Option<String>,
+        rule: Option<OrgText>,
     },
     List {
         all: bool,
@@ -183,6 +188,35 @@ fn split(args: &[String]) -> Result<Words, String> {
         }
     }
     Ok(words)
+}
+
+/// A text for the customer: `--message TEXT` once, as before (published as it is), or once per language as
+/// `LANG:TEXT` (`--message ko:접수했습니다. --message en:We have it.`); the customer's language is published
+/// first, and the tracker shows the page's language, else that first one, marked as another language.
+fn org_text(words: &mut Words, flag: &str) -> Result<Option<OrgText>, String> {
+    let values = words.take_all(flag);
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let mut tagged = Vec::new();
+    let mut plain = Vec::new();
+    for value in values {
+        let language = value
+            .split_once(':')
+            .filter(|(tag, _)| !tag.contains(char::is_whitespace))
+            .and_then(|(tag, text)| Some((Locale::from_tag(tag)?, text)));
+        match language {
+            Some((locale, text)) => tagged.push((locale.tag().to_owned(), text.trim().to_owned())),
+            None => plain.push(value),
+        }
+    }
+    match (plain.pop(), tagged.is_empty()) {
+        (None, false) => Ok(Some(OrgText::ByLanguage(tagged))),
+        (Some(text), true) if plain.is_empty() => Ok(Some(OrgText::Plain(text))),
+        _ => Err(format!(
+            "{flag} is plain text given once, or LANG:TEXT once per language (en:, ko:, pl:), not both"
+        )),
+    }
 }
 
 impl Words {
@@ -299,7 +333,7 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
             let decision = parse_decision(&text).ok_or_else(|| {
                 format!("--decision is upheld, partly_upheld or not_upheld, not \"{text}\"")
             })?;
-            Some((decision, words.take("--summary")))
+            Some((decision, org_text(&mut words, "--summary")?))
         } else {
             None
         };
@@ -311,8 +345,8 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
         Command::Stage {
             reference,
             stage,
-            message: words.take("--message"),
-            next_step: words.take("--next-step"),
+            message: org_text(&mut words, "--message")?,
+            next_step: org_text(&mut words, "--next-step")?,
             decision,
             causes,
         }
@@ -335,7 +369,7 @@ pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
                     reference,
                     step,
                     due,
-                    rule: words.take("--rule"),
+                    rule: org_text(&mut words, "--rule")?,
                 }
             }
             "list" if words.switch("--quarantine") => Command::ListQuarantine,
@@ -723,5 +757,44 @@ mod tests {
         ));
         assert!(parse(&args("release")).is_err());
         assert!(parse(&args("delete CMP-1 CMP-2")).is_err());
+    }
+
+    #[test]
+    fn a_text_is_plain_once_or_one_per_language() {
+        let parse = |line: &[&str]| {
+            let args: Vec<String> = line.iter().map(|s| (*s).to_owned()).collect();
+            match parse(&args) {
+                Ok((_, Command::Stage { message, .. })) => Ok(message),
+                Ok(_) => Err("not a stage change".to_owned()),
+                Err(e) => Err(e),
+            }
+        };
+        assert_eq!(
+            parse(&["acknowledge", "CMP-1", "--message", "Note: we have it."]),
+            Ok(Some(OrgText::from("Note: we have it.")))
+        );
+        assert_eq!(
+            parse(&[
+                "acknowledge",
+                "CMP-1",
+                "--message",
+                "ko:접수했습니다.",
+                "--message",
+                "EN: We have it."
+            ]),
+            Ok(Some(OrgText::ByLanguage(vec![
+                ("ko".into(), "접수했습니다.".into()),
+                ("en".into(), "We have it.".into())
+            ])))
+        );
+        assert!(parse(&[
+            "acknowledge",
+            "CMP-1",
+            "--message",
+            "Hi",
+            "--message",
+            "ko:안녕"
+        ])
+        .is_err());
     }
 }

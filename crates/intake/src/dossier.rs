@@ -341,12 +341,12 @@ impl Dossier {
         for entry in &record.history {
             let _ = write!(out, "  {}  {:<14}", entry.at, entry.stage.as_str());
             if let Some(message) = &entry.message {
-                let _ = write!(out, " {}", one_line(message));
+                let _ = write!(out, " {}", one_line(&message.to_string()));
             }
             let _ = writeln!(out);
         }
         if let Some(next) = &record.next_step {
-            let _ = writeln!(out, "Next step: {}", one_line(next));
+            let _ = writeln!(out, "Next step: {}", one_line(&next.to_string()));
         }
         for deadline in &record.deadlines {
             let _ = writeln!(
@@ -359,8 +359,8 @@ impl Dossier {
                 deadline.due,
                 deadline
                     .rule
-                    .as_deref()
-                    .map(|r| format!(" ({})", one_line(r)))
+                    .as_ref()
+                    .map(|r| format!(" ({})", one_line(&r.to_string())))
                     .unwrap_or_default()
             );
         }
@@ -401,8 +401,8 @@ impl Dossier {
                 decision_name(outcome.decision),
                 outcome
                     .summary
-                    .as_deref()
-                    .map(|s| format!(" ({})", one_line(s)))
+                    .as_ref()
+                    .map(|s| format!(" ({})", one_line(&s.to_string())))
                     .unwrap_or_default()
             );
         }

@@ -16,11 +16,11 @@ use complaint_domain::tracking::{normalise_verifier, Timeline};
 use lettre::message::{header::ContentType, Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use crate::backoffice::due_text;
 use crate::dossier::one_line;
 use crate::intake::Intake;
 use crate::settings::Settings;
 use crate::store::{Complaint, Store, StoreError};
+use complaint_domain::service_levels::Due;
 
 /// Where mail goes, from the command line; `None` (no `--smtp-relay`) turns mail off.
 #[derive(Debug, Clone)]
@@ -97,7 +97,7 @@ pub fn customer_update(
     if let Some(message) = &current.message {
         body.push_str(Msg::MailMessage.text(lang));
         body.push('\n');
-        body.push_str(message);
+        body.push_str(message.show(lang).text);
         body.push_str("\n\n");
     }
     let timeline = Timeline::build(
@@ -113,7 +113,10 @@ pub fn customer_update(
             Msg::MailNext,
             &[
                 ("stage", next.label().text(lang)),
-                ("date", &due_text(expected.due)),
+                (
+                    "date",
+                    &mail_due_text(expected.due, lang, settings.zone.name()),
+                ),
             ],
         ));
         body.push_str("\n\n");
@@ -133,6 +136,16 @@ pub fn customer_update(
         ),
         body,
     })
+}
+
+/// A due date in the customer's words. The mail cannot know the customer's time zone, so the
+/// organisation's is always named: "Mon, 30 Nov 2026 (Europe/London)".
+fn mail_due_text(due: Due, lang: Locale, zone: &str) -> String {
+    let when = match due {
+        Due::At { local, .. } => i18n::dates::date_time_text(local, lang),
+        Due::EndOf(date) => i18n::dates::date_text(date, lang),
+    };
+    i18n::format(lang, Msg::InOrgZone, &[("date", &when), ("zone", zone)])
 }
 
 /// A mail to the organisation's inbox, if one is configured. The subject is ours; `body` may hold the

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
 use complaint_domain::instant::Instant;
+use complaint_domain::localized::OrgText;
 use complaint_domain::status::{
     DeadlineStep, DecidedOutcome, Decision, ReplyEntry, ReplyKind, SetDeadline, Stage, StageEntry,
     StatusRecord, STATUS_SCHEMA,
@@ -1088,7 +1089,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             Ok(StageEntry {
                 stage: Stage::parse(&stage).ok_or_else(|| corrupt("stage", &stage))?,
                 at: Instant::from_unix_seconds(at),
-                message,
+                message: message.map(OrgText::from_stored),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -1108,7 +1109,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             Ok(SetDeadline {
                 step: parse_step(&step)?,
                 due: Date::parse_iso(&due).ok_or_else(|| corrupt("date", &due))?,
-                rule,
+                rule: rule.map(OrgText::from_stored),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -1136,7 +1137,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
         .map(|d| {
             Ok::<_, StoreError>(DecidedOutcome {
                 decision: parse_decision(&d).ok_or_else(|| corrupt("decision", &d))?,
-                summary,
+                summary: summary.clone().map(OrgText::from_stored),
             })
         })
         .transpose()?;
@@ -1152,7 +1153,7 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             category,
             updated_at: Instant::from_unix_seconds(updated_at),
             history,
-            next_step,
+            next_step: next_step.map(OrgText::from_stored),
             deadlines,
             outcome,
             replies,
@@ -1170,7 +1171,7 @@ fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord) -> Result<
                 seq as i64,
                 entry.stage.as_str(),
                 entry.at.unix_seconds(),
-                entry.message
+                entry.message.as_ref().map(OrgText::to_stored)
             ],
         )?;
     }
@@ -1183,7 +1184,7 @@ fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord) -> Result<
                 seq as i64,
                 step_name(deadline.step),
                 deadline.due.to_string(),
-                deadline.rule
+                deadline.rule.as_ref().map(OrgText::to_stored)
             ],
         )?;
     }
@@ -1192,9 +1193,9 @@ fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord) -> Result<
         params![
             id,
             record.updated_at.unix_seconds(),
-            record.next_step,
+            record.next_step.as_ref().map(OrgText::to_stored),
             record.outcome.as_ref().map(|o| decision_name(o.decision)),
-            record.outcome.as_ref().and_then(|o| o.summary.clone()),
+            record.outcome.as_ref().and_then(|o| o.summary.as_ref().map(OrgText::to_stored)),
         ],
     )?;
     Ok(())

@@ -48,27 +48,43 @@ fn a_complaint_moves_through_its_stages_and_each_change_is_published() {
     let record = read_status(&dir.publish(), key);
     assert_eq!(record.current().unwrap().stage, Stage::Acknowledged);
     assert_eq!(
-        record.current().unwrap().message.as_deref(),
-        Some("Thank you. We have your complaint.")
+        record.current().unwrap().message,
+        Some("Thank you. We have your complaint.".into())
     );
 
-    for (command, stage) in [
-        ("assess", Stage::Assessing),
-        ("investigate", Stage::Investigating),
-    ] {
-        let out = dir.cli(&[
-            command,
-            reference,
-            "--message",
-            "Working on it.",
-            "--next-step",
-            "We will call you.",
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        let record = read_status(&dir.publish(), key);
-        assert_eq!(record.current().unwrap().stage, stage);
-        assert_eq!(record.next_step.as_deref(), Some("We will call you."));
-    }
+    let out = dir.cli(&[
+        "assess",
+        reference,
+        "--message",
+        "Working on it.",
+        "--next-step",
+        "We will call you.",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let record = read_status(&dir.publish(), key);
+    assert_eq!(record.current().unwrap().stage, Stage::Assessing);
+    assert_eq!(record.next_step, Some("We will call you.".into()));
+    // One text per language, as LANG:TEXT: published with the customer's language (English here) first.
+    let out = dir.cli(&[
+        "investigate",
+        reference,
+        "--message",
+        "ko:택배사에 확인하고 있습니다.",
+        "--message",
+        "en:We are asking the courier.",
+        "--next-step",
+        "We will call you.",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let record = read_status(&dir.publish(), key);
+    assert_eq!(record.current().unwrap().stage, Stage::Investigating);
+    assert_eq!(
+        record.current().unwrap().message,
+        Some(complaint_domain::localized::OrgText::ByLanguage(vec![
+            ("en".into(), "We are asking the courier.".into()),
+            ("ko".into(), "택배사에 확인하고 있습니다.".into()),
+        ]))
+    );
 
     let out = dir.cli(&[
         "extend",

@@ -190,7 +190,9 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
         "{body}"
     );
     assert!(
-        body.contains("What comes next: Decision sent, by 20"),
+        body.contains("What comes next: Decision sent, by ")
+            && body.contains(" 20")
+            && body.contains("(Europe/London)."),
         "{body}"
     );
     assert!(

@@ -421,7 +421,7 @@ fn bad_input_gets_a_clear_4xx_and_nothing_is_written() {
     assert_eq!(reply.status, 422);
     assert_eq!(
         reply.message(),
-        "Wybierz, czego dotyczy reklamacja.",
+        "Wybierz, czego dotyczy zgłoszenie.",
         "in the customer's language"
     );
     assert_eq!(reply.code(), "invalid");

@@ -53,8 +53,15 @@ export async function launchProfile(userDataDir, { viewport = PHONE } = {}) {
 
 /** A fresh context and page; `problems` fills with console errors and page errors as they happen.
  *  `serviceWorkers: 'block'` for a page that must always ask the server (as before any worker). */
-export async function openPage(browser, { viewport = PHONE, locale = 'en-GB', serviceWorkers = 'allow' } = {}) {
-  const context = await browser.newContext({ viewport, locale, deviceScaleFactor: 1, hasTouch: viewport === PHONE, serviceWorkers });
+export async function openPage(browser, { viewport = PHONE, locale = 'en-GB', timezoneId, serviceWorkers = 'allow' } = {}) {
+  const context = await browser.newContext({
+    viewport,
+    locale,
+    deviceScaleFactor: 1,
+    hasTouch: viewport === PHONE,
+    serviceWorkers,
+    ...(timezoneId ? { timezoneId } : {}),
+  });
   await reportPolicyViolations(context);
   const page = await context.newPage();
   const problems = [];

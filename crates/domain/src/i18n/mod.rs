@@ -5,6 +5,7 @@
 //! the Wasm carries nothing but the strings themselves. See the README's "Localisation" section.
 
 mod catalog;
+pub mod dates;
 mod locale;
 mod plural;
 

@@ -1,0 +1,95 @@
+//! Dates in words where there is no browser to ask (the intake's mail): the same shapes the app's `Intl`
+//! gives, so a customer reads one style everywhere. Polish running text takes the long genitive month and
+//! "r." ("do 4 grudnia 2026 r."); Korean the year-month-day order with the weekday in brackets.
+
+use super::Locale;
+use crate::calendar::{Date, DateTime, Weekday};
+
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+/// Genitive: "4 grudnia", never the nominative "grudzień".
+const PL_MONTHS: [&str; 12] = [
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+];
+
+fn weekday(day: Weekday, locale: Locale) -> &'static str {
+    let (en, ko) = match day {
+        Weekday::Mon => ("Mon", "월"),
+        Weekday::Tue => ("Tue", "화"),
+        Weekday::Wed => ("Wed", "수"),
+        Weekday::Thu => ("Thu", "목"),
+        Weekday::Fri => ("Fri", "금"),
+        Weekday::Sat => ("Sat", "토"),
+        Weekday::Sun => ("Sun", "일"),
+    };
+    match locale {
+        Locale::Ko => ko,
+        _ => en,
+    }
+}
+
+/// "Fri, 4 Dec 2026", "2026년 12월 4일(금)", "4 grudnia 2026 r.".
+pub fn date_text(date: Date, locale: Locale) -> String {
+    let month = usize::from(date.month().clamp(1, 12)) - 1;
+    match locale {
+        Locale::En => format!(
+            "{}, {} {} {}",
+            weekday(date.weekday(), locale),
+            date.day(),
+            EN_MONTHS[month],
+            date.year()
+        ),
+        Locale::Ko => format!(
+            "{}년 {}월 {}일({})",
+            date.year(),
+            date.month(),
+            date.day(),
+            weekday(date.weekday(), locale)
+        ),
+        Locale::Pl => format!("{} {} {} r.", date.day(), PL_MONTHS[month], date.year()),
+    }
+}
+
+/// The date with a 24-hour time: "Mon, 23 Nov 2026, 14:00", "2026년 11월 23일(월) 14:00",
+/// "23 listopada 2026 r., 14:00".
+pub fn date_time_text(at: DateTime, locale: Locale) -> String {
+    let separator = if locale == Locale::Ko { " " } else { ", " };
+    format!(
+        "{}{separator}{:02}:{:02}",
+        date_text(at.date, locale),
+        at.hour(),
+        at.minute_of_hour()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_language_writes_dates_its_own_way() {
+        let date = Date::new(2026, 12, 4).unwrap();
+        assert_eq!(date_text(date, Locale::En), "Fri, 4 Dec 2026");
+        assert_eq!(date_text(date, Locale::Ko), "2026년 12월 4일(금)");
+        assert_eq!(date_text(date, Locale::Pl), "4 grudnia 2026 r.");
+        let at = DateTime::new(Date::new(2026, 11, 23).unwrap(), 14, 5).unwrap();
+        assert_eq!(date_time_text(at, Locale::En), "Mon, 23 Nov 2026, 14:05");
+        assert_eq!(date_time_text(at, Locale::Ko), "2026년 11월 23일(월) 14:05");
+        assert_eq!(
+            date_time_text(at, Locale::Pl),
+            "23 listopada 2026 r., 14:05"
+        );
+    }
+}

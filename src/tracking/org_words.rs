@@ -1,0 +1,34 @@
+//! The organisation's words about one complaint (a stage's message, the next step, the decision's summary, a
+//! date's reason), in the page's language when the status file has it, else in the one it has, said so.
+
+use complaint_domain::i18n::{Locale, Msg};
+use complaint_domain::localized::OrgText;
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+/// "(shown in English)" after a text in another language than the page's.
+fn shown_in(language: Locale) -> Msg {
+    match language {
+        Locale::En => Msg::ShownInEnglish,
+        Locale::Ko => Msg::ShownInKorean,
+        Locale::Pl => Msg::ShownInPolish,
+    }
+}
+
+/// The text as a `<span>` with its own `lang` (so a screen reader reads it in that language) and, when it is
+/// not the page's language, a note saying which it is.
+#[component]
+pub fn OrgWords(text: OrgText) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let shown = text.show(i18n.locale());
+        let note = shown
+            .other_language
+            .map(|language| view! { " " <span class="org-words__language">{i18n.t(shown_in(language))}</span> });
+        view! {
+            <span lang=shown.lang.map(str::to_owned)>{shown.text.to_owned()}</span>
+            {note}
+        }
+    }
+}
