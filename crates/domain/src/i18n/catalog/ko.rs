@@ -205,7 +205,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::RepliesActionsTitle => "지금 하실 수 있는 일",
         Msg::AddInformation => "내용 추가하기",
         Msg::InformationLabel => "어떤 내용을 추가하시겠어요?",
-        Msg::InformationHint => "불만을 보내신 뒤 새로 생긴 일을 적어 주세요. 사진이나 문서도 추가할 수 있습니다.",
+        Msg::InformationHint => "불만을 접수하신 뒤 새로 생긴 일을 적어 주세요. 사진이나 문서도 추가할 수 있습니다.",
         Msg::SendInformation => "내용 보내기",
         Msg::ResolvedQuestion => "저희 답변으로 불만이 해결되었나요?",
         Msg::ResolvedYes => "네, 불만이 해결되었습니다",

@@ -281,7 +281,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::InsightsAcknowledge => "Potwierdzenie",
         Msg::InsightsDecide => "Rozpatrzenie",
         Msg::InsightsDaysMedian => "Mediana dni do rozstrzygnięcia",
-        Msg::InsightsDaysP90 => "Liczba dni, w których rozstrzygnięto 9 na 10 zgłoszeń",
+        Msg::InsightsDaysP90 => "Dni, w ciągu których rozstrzygnięto 9 na 10 zgłoszeń",
         // words
         Msg::ChangeCategory => "Zmień rodzaj reklamacji",
         Msg::ChangeDescription => "Zmień opis zdarzenia",
