@@ -20,16 +20,16 @@ const MESSAGES = {
   },
   ko: {
     title: "죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다",
-    offline: "서버에 연결할 수 없습니다. 인터넷 연결을 확인하세요.",
-    failed: "서버가 응답하는 중에 문제가 생겼습니다.",
-    advice: "입력하신 내용은 사라지지 않았습니다. 잠시 후 다시 시도하세요.",
+    offline: "서버에 연결할 수 없습니다. 인터넷 연결을 확인해 주세요.",
+    failed: "서버에서 응답하는 중에 문제가 생겼습니다.",
+    advice: "입력하신 내용은 그대로 남아 있습니다. 잠시 후 다시 시도해 주세요.",
     retry: "다시 시도",
   },
   pl: {
-    title: "Przepraszamy, formularz reklamacji nie może się teraz otworzyć",
+    title: "Przepraszamy, nie możemy teraz otworzyć formularza",
     offline: "Nie udało się połączyć z serwerem. Sprawdź połączenie z internetem.",
-    failed: "Serwer napotkał problem podczas odpowiedzi.",
-    advice: "Nic, co wpisano, nie zostało utracone. Spróbuj ponownie za kilka minut.",
+    failed: "Wystąpił błąd po stronie serwera.",
+    advice: "Wpisane dane nie przepadły. Spróbuj ponownie za kilka minut.",
     retry: "Spróbuj ponownie",
   },
 };
