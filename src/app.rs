@@ -6,12 +6,14 @@ use leptos::prelude::*;
 
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
+use crate::device_store::DeviceStore;
 use crate::filing::{Courier, DraftSaver, FilingSession, RefusedNotice};
 use crate::i18n::I18n;
 use crate::pages::{
     file_complaint::FileComplaintPage, not_found::NotFoundPage, track::TrackPage, SharedConfig,
 };
 use crate::router::Location;
+use crate::services::store_scope::StoreScope;
 use crate::{crash, services};
 
 #[component]
@@ -20,6 +22,7 @@ pub fn App() -> impl IntoView {
     // The draft and its saving live above the routes, so moving between pages loses nothing.
     let session = FilingSession::new();
     provide_context(session);
+    DeviceStore::provide(StoreScope::app());
     let saver = DraftSaver::start(session);
     services::offline::register_service_worker();
     Courier::start(saver, session);

@@ -14,15 +14,16 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::autosave::{DraftSaver, StorageStatus};
+use super::autosave::{log_failure, DraftSaver, StorageStatus};
 use super::flow::FilingSession;
 use crate::services::drafts::DraftStore;
 use crate::services::submit::{self, Destination, Progress, SendError, Upload};
 use crate::services::{device, locks};
 
-/// Tells the app's other tabs that a complaint was delivered, so one showing it as waiting shows the receipt.
-/// A message is `[id, reference, received_at, pin]`: a plain array needs no serialiser in the Wasm.
-const CHANNEL: &str = "complaint-desk.outbox";
+/// Tells the app's other tabs (on the store's channel `….outbox`) that a complaint was delivered, so one
+/// showing it as waiting shows the receipt. A message is `[id, reference, received_at, pin]`: a plain array
+/// needs no serialiser in the Wasm.
+const CHANNEL: &str = "outbox";
 
 fn delivered_message(id: &str, accepted: &Accepted) -> js_sys::Array {
     let optional = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
@@ -139,12 +140,14 @@ impl Courier {
         }
     }
 
-    /// Where a send's progress goes: the progress bar, while this complaint is the one on screen.
+    /// Where a send's progress goes: the progress bar, while this complaint is the one on screen. The
+    /// browser calls it straight from the upload's progress events, so it may come after the root is gone
+    /// (a widget removed mid-send): then it does nothing.
     fn progress_for(self, id: &str) -> std::rc::Rc<dyn Fn(Progress)> {
         let id = id.to_owned();
         std::rc::Rc::new(move |progress| {
             if self.is_current(&id) {
-                self.session.progress.set(Some(progress));
+                self.session.progress.try_set(Some(progress));
             }
         })
     }
@@ -193,7 +196,10 @@ impl Courier {
             Ok(Some(now)) if now.attempts == seen.attempts || now.is_due(device::now_ms()) => now,
             Ok(_) => return,
             // Cannot tell: sending again is harmless, the Idempotency-Key makes it the same complaint.
-            Err(_) => seen,
+            Err(e) => {
+                log_failure("the waiting complaint could not be read again", &e);
+                seen
+            }
         };
         let uploads = self.uploads_for(&entry).await;
         let to = Destination {
@@ -319,7 +325,7 @@ impl Courier {
 
     /// Another tab delivered a complaint: if this tab shows it waiting, it shows the receipt instead.
     fn listen_to_other_tabs(self) {
-        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
+        let Ok(channel) = web_sys::BroadcastChannel::new(&self.saver.scope().name(CHANNEL)) else {
             return;
         };
         let on_message =
@@ -365,14 +371,21 @@ impl Courier {
             } else {
                 self.session.refused_elsewhere.set(true);
             }
-        } else if let Some(entry) = waiting.first() {
+        } else if let Some(entry) = waiting
+            .iter()
+            .find(|e| !self.saver.device().held_elsewhere(&e.id))
+        {
             if self.session.draft.with_untracked(|d| d.is_empty()) {
-                if let Ok(Some(draft)) = store.get(&entry.id).await {
-                    self.saver
-                        .resumable
-                        .update(|drafts| drafts.retain(|d| d.id != entry.id));
-                    self.saver.restore(self.session, draft).await;
-                    self.session.queued.set(true);
+                match store.get(&entry.id).await {
+                    Ok(Some(draft)) => {
+                        self.saver
+                            .resumable
+                            .update(|drafts| drafts.retain(|d| d.id != entry.id));
+                        self.saver.restore(self.session, draft).await;
+                        self.session.queued.set(true);
+                    }
+                    Ok(None) => log_failure("a waiting complaint has no draft", &entry.id),
+                    Err(e) => log_failure("a waiting complaint could not be read", &e),
                 }
             }
         }
@@ -466,7 +479,10 @@ impl Courier {
             let blob = match in_memory {
                 Some(blob) => Some(blob),
                 None => match self.saver.store() {
-                    Some(store) => store.get_file(&meta.id).await.ok().flatten(),
+                    Some(store) => store.get_file(&meta.id).await.unwrap_or_else(|e| {
+                        log_failure("an evidence file could not be read to send", &e);
+                        None
+                    }),
                     None => None,
                 },
             };
@@ -489,11 +505,20 @@ impl Courier {
         if !self.session.queued.get_untracked() || !self.is_current(&entry.id) {
             return;
         }
-        if let Ok(None) = store.waiting(&entry.id).await {
-            let draft = self.session.draft.get_untracked();
-            if store.put(&draft).await.is_ok() && store.queue(&entry).await.is_ok() {
-                self.saver.write_files(store.clone(), self.session).await;
+        match store.waiting(&entry.id).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                let draft = self.session.draft.get_untracked();
+                let put_back = match store.put(&draft).await {
+                    Ok(()) => store.queue(&entry).await,
+                    Err(e) => Err(e),
+                };
+                match put_back {
+                    Ok(()) => self.saver.write_files(store.clone(), self.session).await,
+                    Err(e) => log_failure("the waiting complaint could not be put back", &e),
+                }
             }
+            Err(e) => log_failure("the outbox could not be read", &e),
         }
     }
 
@@ -506,8 +531,12 @@ impl Courier {
         }
     }
 
+    /// Whether complaint `id` is the one on screen (never, once the root is gone).
     fn is_current(self, id: &str) -> bool {
-        self.session.draft.with_untracked(|d| d.id == id)
+        self.session
+            .draft
+            .try_with_untracked(|d| d.id == id)
+            .unwrap_or(false)
     }
 
     fn claim(self, id: &str) -> bool {
@@ -521,10 +550,6 @@ impl Courier {
     fn release(self, id: &str) {
         self.in_flight.update_value(|ids| ids.retain(|i| i != id));
     }
-}
-
-fn log_failure(what: &str, error: &dyn std::fmt::Display) {
-    web_sys::console::warn_1(&format!("{what}: {error}").into());
 }
 
 pub fn use_courier() -> Option<Courier> {

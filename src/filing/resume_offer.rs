@@ -55,6 +55,13 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
         .join(" ");
     let (id, label) = (draft.id.clone(), first_words.clone());
     let resume = move |_| {
+        // Another widget of the page, on the same store, has just taken it up: it stays there.
+        if saver.device().held_elsewhere(&draft.id) {
+            saver
+                .resumable
+                .update(|drafts| drafts.retain(|d| d.id != draft.id));
+            return;
+        }
         saver.resumable.set(Vec::new());
         saver.spawn(saver.restore(flow.session, draft.clone()));
     };

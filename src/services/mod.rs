@@ -12,5 +12,6 @@ pub mod locks;
 pub mod offline;
 pub mod snapshot;
 pub mod status;
+pub mod store_scope;
 pub mod submit;
 pub mod transfer;

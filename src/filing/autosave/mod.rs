@@ -16,7 +16,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::flow::FilingSession;
-use crate::services::drafts::{DraftStore, StoreError, DEFAULT_DB_NAME};
+use crate::device_store::DeviceStore;
+pub use crate::device_store::StorageStatus;
+use crate::services::drafts::{DraftStore, StoreError};
 use crate::services::{device, snapshot};
 
 mod files;
@@ -28,16 +30,10 @@ const DEBOUNCE: Duration = Duration::from_millis(400);
 /// Past this the form is usable without storage (an `open()` that never settles must not block the customer).
 const OPEN_TIMEOUT_MS: i32 = 1_500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StorageStatus {
-    Opening,
-    Ready,
-    Unavailable,
-}
-
 #[derive(Clone, Copy)]
 pub struct DraftSaver {
-    store: StoredValue<Option<Rc<DraftStore>>, LocalStorage>,
+    /// The root's device store (this saver opens it).
+    device: DeviceStore,
     /// The save waiting for typing to pause; cleared when the root unmounts.
     timer: StoredValue<Option<TimeoutHandle>>,
     pub status: RwSignal<StorageStatus>,
@@ -63,12 +59,14 @@ pub struct DraftSaver {
 impl DraftSaver {
     /// Opens the store, looks for an unfinished draft, and starts saving `session`'s draft on every change.
     pub fn start(session: FilingSession) -> DraftSaver {
+        let device = DeviceStore::use_or_app();
+        let scope = device.scope();
         let saver = DraftSaver {
-            store: StoredValue::new_local(None),
+            device,
             timer: StoredValue::new(None),
             asked_to_persist: StoredValue::new_local(false),
             expire_after_days: StoredValue::new_local(None),
-            status: RwSignal::new(StorageStatus::Opening),
+            status: device.status,
             resumable: RwSignal::new(Vec::new()),
             stale: RwSignal::new(false),
             channel: StoredValue::new_local(None),
@@ -88,12 +86,16 @@ impl DraftSaver {
             }
         });
         saver.spawn(async move {
-            let last_moment = snapshot::peek();
-            match DraftStore::open_within(DEFAULT_DB_NAME, OPEN_TIMEOUT_MS).await {
+            let last_moment = snapshot::peek(&scope);
+            match DraftStore::open_within(&scope.database(), OPEN_TIMEOUT_MS).await {
                 Ok(store) => {
                     let mut kept_aside = None;
                     if let Some(copy) = last_moment {
-                        let stored = store.get(&copy.id).await.ok().flatten();
+                        // Unreadable: the copy is written over it (it is the customer's latest).
+                        let stored = store.get(&copy.id).await.unwrap_or_else(|e| {
+                            log_failure("the stored draft could not be read", &e);
+                            None
+                        });
                         let newer = stored.is_none_or(|s| s.revision < copy.revision);
                         let folded = if newer {
                             store.put(&copy).await
@@ -101,7 +103,7 @@ impl DraftSaver {
                             Ok(())
                         };
                         match folded {
-                            Ok(()) => snapshot::discard(&copy.id),
+                            Ok(()) => snapshot::discard(&scope, &copy.id),
                             // Still no room: the copy stays in `localStorage` and is offered from there.
                             Err(e) => {
                                 saver.out_of_space.set(e == StoreError::Full);
@@ -111,7 +113,7 @@ impl DraftSaver {
                     }
                     // The store is shared first, so an expiry set meanwhile by the form is never missed.
                     let store = Rc::new(store);
-                    saver.store.set_value(Some(store.clone()));
+                    saver.device.opened(store.clone());
                     if let Some(days) = saver.expire_after_days.get_value() {
                         let current = session.draft.with_untracked(|d| d.id.clone());
                         prune(&store, days, &current).await;
@@ -150,6 +152,8 @@ impl DraftSaver {
             session.draft.track();
             saver.schedule(session);
         });
+        // The draft on screen is this root's: another widget of the page sharing the store does not offer it.
+        Effect::new(move |_| session.draft.with(|d| device.hold(&d.id)));
         saver.save_when_hidden(session);
         saver
     }
@@ -162,7 +166,9 @@ impl DraftSaver {
         // Read the lifetime now: the form may have set it while the store was being read.
         let days = self.expire_after_days.get_value();
         drafts.retain(|d| {
-            d.id != current_id && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
+            d.id != current_id
+                && !self.device.held_elsewhere(&d.id)
+                && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
         });
         if empty {
             self.resumable.set(drafts);
@@ -211,7 +217,7 @@ impl DraftSaver {
 
     /// Writes the current draft at once (an empty draft is not worth keeping).
     pub fn save_now(self, session: FilingSession) {
-        let Some(store) = self.store.get_value() else {
+        let Some(store) = self.store() else {
             return;
         };
         let draft = session.draft.get_untracked();
@@ -236,7 +242,7 @@ impl DraftSaver {
                     }
                     if self.out_of_space.get_untracked() {
                         self.out_of_space.set(false);
-                        snapshot::discard(&draft.id);
+                        snapshot::discard(&self.device.scope(), &draft.id);
                     }
                     if self.status.get_untracked() != StorageStatus::Ready {
                         self.status.set(StorageStatus::Ready);
@@ -254,7 +260,7 @@ impl DraftSaver {
     /// IndexedDB refused the draft: keep its text in the `localStorage` copy, and say which safety net is left.
     fn keep_aside(self, draft: &Draft, error: &StoreError) {
         web_sys::console::warn_1(&format!("the draft could not be saved: {error}").into());
-        if snapshot::keep(draft) {
+        if snapshot::keep(&self.device.scope(), draft) {
             self.out_of_space.set(*error == StoreError::Full);
         } else {
             // Nothing on the device holds it now: the customer must know it lives only in this page.
@@ -264,12 +270,22 @@ impl DraftSaver {
 
     /// Whether the store is open (reactive).
     pub fn is_ready(self) -> bool {
-        self.status.get() == StorageStatus::Ready
+        self.device.is_ready()
     }
 
     /// The open store, once it is open.
     pub fn store(self) -> Option<Rc<DraftStore>> {
-        self.store.get_value()
+        self.device.get()
+    }
+
+    /// The root's device store.
+    pub fn device(self) -> DeviceStore {
+        self.device
+    }
+
+    /// The scope of the root's store (its channels' names).
+    pub fn scope(self) -> crate::services::store_scope::StoreScope {
+        self.device.scope()
     }
 
     /// Makes `draft` the session's draft, with whichever of its files the device still has.
@@ -277,8 +293,11 @@ impl DraftSaver {
         let mut files = Vec::new();
         if let Some(store) = self.store() {
             for meta in &draft.attachments {
-                if let Ok(Some(blob)) = store.get_file(&meta.id).await {
-                    files.push((meta.id.clone(), blob));
+                match store.get_file(&meta.id).await {
+                    Ok(Some(blob)) => files.push((meta.id.clone(), blob)),
+                    Ok(None) => {}
+                    // The file leaves the draft (the customer sees it is not attached, and can add it again).
+                    Err(e) => log_failure("an evidence file could not be read", &e),
                 }
             }
         }
@@ -294,7 +313,8 @@ impl DraftSaver {
         let worth_keeping = session.draft.with_untracked(|d| !d.is_empty())
             && session.accepted.with_untracked(Option::is_none);
         if worth_keeping {
-            session.draft.with_untracked(snapshot::keep);
+            let scope = self.device.scope();
+            session.draft.with_untracked(|d| snapshot::keep(&scope, d));
         }
         self.save_now(session);
     }
@@ -333,8 +353,8 @@ impl DraftSaver {
 
     /// Removes a draft that has been sent.
     pub fn forget(self, id: String) {
-        snapshot::discard(&id);
-        let Some(store) = self.store.get_value() else {
+        snapshot::discard(&self.device.scope(), &id);
+        let Some(store) = self.store() else {
             return;
         };
         spawn_local(async move {
@@ -367,6 +387,11 @@ impl DraftSaver {
             }
         });
     }
+}
+
+/// A store failure, for whoever reads the console: what could not be done, and why.
+pub(crate) fn log_failure(what: &str, error: &dyn std::fmt::Display) {
+    web_sys::console::warn_1(&format!("{what}: {error}").into());
 }
 
 pub fn use_saver() -> Option<DraftSaver> {

@@ -10,7 +10,8 @@ use crate::filing::flow::FilingSession;
 
 impl DraftSaver {
     pub(super) fn listen_to_other_tabs(self, session: FilingSession) {
-        let Ok(channel) = web_sys::BroadcastChannel::new("complaint-desk.drafts") else {
+        let Ok(channel) = web_sys::BroadcastChannel::new(&self.device.scope().name("drafts"))
+        else {
             return;
         };
         let me = self.tab_id.get_value();
@@ -46,9 +47,14 @@ impl DraftSaver {
         };
         let id = session.draft.with_untracked(|d| d.id.clone());
         self.spawn(async move {
-            if let Ok(Some(latest)) = store.get(&id).await {
-                self.stale.set(false);
-                self.restore(session, latest).await;
+            match store.get(&id).await {
+                Ok(Some(latest)) => {
+                    self.stale.set(false);
+                    self.restore(session, latest).await;
+                }
+                // Gone (sent or discarded by the other tab): this tab stays stopped, nothing is overwritten.
+                Ok(None) => super::log_failure("the newer draft is no longer stored", &id),
+                Err(e) => super::log_failure("the newer draft could not be read", &e),
             }
         });
     }
