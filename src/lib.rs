@@ -11,6 +11,7 @@ pub mod mount_scope;
 pub mod pages;
 pub mod router;
 pub mod services;
+pub mod tab_channel;
 pub mod task;
 pub mod tracking;
 pub mod widget;

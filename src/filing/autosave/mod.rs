@@ -20,6 +20,7 @@ use crate::device_store::DeviceStore;
 pub use crate::device_store::StorageStatus;
 use crate::services::drafts::{DraftStore, StoreError};
 use crate::services::{device, snapshot};
+use crate::tab_channel::TabChannel;
 
 mod files;
 mod other_tabs;
@@ -46,7 +47,7 @@ pub struct DraftSaver {
     /// Another tab has saved the draft this tab holds: this tab stops saving rather than overwrite it.
     pub stale: RwSignal<bool>,
     /// Tells the app's other tabs which draft this tab has just saved.
-    channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    channel: StoredValue<Option<TabChannel>>,
     tab_id: StoredValue<String>,
     /// The device is out of space: the draft's text is kept in the `localStorage` copy instead.
     pub out_of_space: RwSignal<bool>,
@@ -69,7 +70,7 @@ impl DraftSaver {
             status: device.status,
             resumable: RwSignal::new(Vec::new()),
             stale: RwSignal::new(false),
-            channel: StoredValue::new_local(None),
+            channel: StoredValue::new(None),
             tab_id: StoredValue::new(device::new_uuid()),
             out_of_space: RwSignal::new(false),
             unsaved_files: RwSignal::new(Vec::new()),
@@ -230,15 +231,13 @@ impl DraftSaver {
             return;
         }
         self.ask_to_persist();
-        let announce = self
-            .channel
-            .get_value()
-            .map(|c| (c, format!("{}|{}", draft.id, self.tab_id.get_value())));
+        let announce = self.channel.get_value();
+        let tab = self.tab_id.get_value();
         self.spawn(async move {
             match store.put(&draft).await {
                 Ok(()) => {
-                    if let Some((channel, message)) = announce {
-                        let _ = channel.post_message(&message.into());
+                    if let Some(channel) = announce {
+                        channel.post(&[Some(draft.id.as_str()), Some(tab.as_str())]);
                     }
                     if self.out_of_space.get_untracked() {
                         self.out_of_space.set(false);

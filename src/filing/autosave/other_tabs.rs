@@ -2,42 +2,24 @@
 //! the draft it holds stops saving (rather than overwrite it) until the customer takes the newer copy.
 
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use super::DraftSaver;
 use crate::filing::flow::FilingSession;
+use crate::tab_channel::use_tab_channel;
 
 impl DraftSaver {
+    /// Each save is announced on the store's channel `….drafts` as `[draft id, tab id]`.
     pub(super) fn listen_to_other_tabs(self, session: FilingSession) {
-        let Ok(channel) = web_sys::BroadcastChannel::new(&self.device.scope().name("drafts"))
-        else {
-            return;
-        };
         let me = self.tab_id.get_value();
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let Some(message) = event.data().as_string() else {
-                    return;
-                };
-                let Some((draft_id, tab)) = message.split_once('|') else {
-                    return;
-                };
-                if tab != me && session.draft.with_untracked(|d| d.id == draft_id) {
-                    self.stale.set(true);
-                }
-            });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        let on_message = StoredValue::new_local(Some(on_message));
-        self.channel.set_value(Some(channel));
-        // Unmounted: the channel closes and its handler goes with it.
-        on_cleanup(move || {
-            if let Some(Some(channel)) = self.channel.try_update_value(Option::take) {
-                channel.set_onmessage(None);
-                channel.close();
+        let channel = use_tab_channel(&self.device.scope().name("drafts"), move |fields| {
+            let [Some(draft_id), Some(tab)] = fields.as_slice() else {
+                return;
+            };
+            if *tab != me && session.draft.with_untracked(|d| d.id == *draft_id) {
+                self.stale.set(true);
             }
-            on_message.try_update_value(Option::take);
         });
+        self.channel.set_value(Some(channel));
     }
 
     /// Takes the other tab's newer copy of this tab's draft, and resumes saving.

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 
 use super::autosave::{DraftSaver, StorageStatus};
 use super::flow::FilingSession;
+use crate::tab_channel::TabChannel;
 
 /// The Web Lock held while a complaint is being sent.
 fn lock_name(id: &str) -> String {
@@ -28,7 +29,8 @@ pub struct Courier {
     in_flight: StoredValue<Vec<String>, LocalStorage>,
     /// The wake-up for the next due attempt; cleared when the root unmounts.
     timer: StoredValue<Option<TimeoutHandle>>,
-    channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    /// Tells the other tabs what this one delivered.
+    channel: StoredValue<Option<TabChannel>>,
     /// The complaint this tab put in the outbox, kept in memory too: if the browser empties the store while it
     /// waits, it is put back rather than lost.
     pending: StoredValue<Option<OutboxEntry>, LocalStorage>,
@@ -41,7 +43,7 @@ impl Courier {
             session,
             in_flight: StoredValue::new_local(Vec::new()),
             timer: StoredValue::new(None),
-            channel: StoredValue::new_local(None),
+            channel: StoredValue::new(None),
             pending: StoredValue::new_local(None),
         };
         provide_context(courier);

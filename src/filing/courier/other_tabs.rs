@@ -2,60 +2,43 @@
 
 use complaint_domain::submission::Accepted;
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::Courier;
+use crate::tab_channel::use_tab_channel;
 
 /// Tells the app's other tabs (on the store's channel `….outbox`) that a complaint was delivered, so one
-/// showing it as waiting shows the receipt. A message is `[id, reference, received_at, pin]`: a plain array
-/// needs no serialiser in the Wasm.
+/// showing it as waiting shows the receipt. A message is `[id, reference, received_at, pin]`.
 const CHANNEL: &str = "outbox";
 
-pub(super) fn delivered_message(id: &str, accepted: &Accepted) -> js_sys::Array {
-    let optional = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
-    js_sys::Array::of4(
-        &id.into(),
-        &accepted.reference.as_str().into(),
-        &optional(&accepted.received_at),
-        &optional(&accepted.pin),
-    )
+pub(super) fn delivered_message<'a>(id: &'a str, accepted: &'a Accepted) -> [Option<&'a str>; 4] {
+    [
+        Some(id),
+        Some(accepted.reference.as_str()),
+        accepted.received_at.as_deref(),
+        accepted.pin.as_deref(),
+    ]
 }
 
-fn read_delivered(message: &JsValue) -> Option<(String, Accepted)> {
-    let fields: &js_sys::Array = message.dyn_ref()?;
+fn read_delivered(fields: &[Option<String>]) -> Option<(String, Accepted)> {
+    let field = |i: usize| fields.get(i).cloned().flatten();
     let accepted = Accepted {
-        reference: fields.get(1).as_string()?,
-        received_at: fields.get(2).as_string(),
-        pin: fields.get(3).as_string(),
+        reference: field(1)?,
+        received_at: field(2),
+        pin: field(3),
     };
-    Some((fields.get(0).as_string()?, accepted))
+    Some((field(0)?, accepted))
 }
 
 impl Courier {
     /// Another tab delivered a complaint: if this tab shows it waiting, it shows the receipt instead.
     pub(super) fn listen_to_other_tabs(self) {
-        let Ok(channel) = web_sys::BroadcastChannel::new(&self.saver.scope().name(CHANNEL)) else {
-            return;
-        };
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                if let Some((id, accepted)) = read_delivered(&event.data()) {
-                    if self.session.accepted.with_untracked(Option::is_none) {
-                        self.show_delivered(&id, accepted);
-                    }
+        let channel = use_tab_channel(&self.saver.scope().name(CHANNEL), move |fields| {
+            if let Some((id, accepted)) = read_delivered(&fields) {
+                if self.session.accepted.with_untracked(Option::is_none) {
+                    self.show_delivered(&id, accepted);
                 }
-            });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        let on_message = StoredValue::new_local(Some(on_message));
-        self.channel.set_value(Some(channel));
-        // Unmounted: the channel closes and its handler goes with it.
-        on_cleanup(move || {
-            if let Some(Some(channel)) = self.channel.try_update_value(Option::take) {
-                channel.set_onmessage(None);
-                channel.close();
             }
-            on_message.try_update_value(Option::take);
         });
+        self.channel.set_value(Some(channel));
     }
 }

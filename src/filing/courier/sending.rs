@@ -203,7 +203,7 @@ impl Courier {
         }
         self.saver.forget(id.to_owned());
         if let Some(channel) = self.channel.get_value() {
-            let _ = channel.post_message(&delivered_message(id, &accepted));
+            channel.post(&delivered_message(id, &accepted));
         }
         self.show_delivered(id, accepted);
     }
