@@ -20,12 +20,12 @@ use crate::device_store::DeviceStore;
 pub use crate::device_store::StorageStatus;
 use crate::services::drafts::{DraftStore, StoreError};
 use crate::services::{device, snapshot};
-use crate::tab_channel::TabChannel;
 
 mod files;
 mod other_tabs;
 
-pub use files::UnsavedFile;
+pub use files::EvidenceFiles;
+pub use other_tabs::OtherTabs;
 
 const DEBOUNCE: Duration = Duration::from_millis(400);
 /// Past this the form is usable without storage (an `open()` that never settles must not block the customer).
@@ -44,17 +44,12 @@ pub struct DraftSaver {
     asked_to_persist: StoredValue<bool, LocalStorage>,
     /// An unfinished draft from an earlier visit, until the customer continues it or starts afresh.
     pub resumable: RwSignal<Vec<Draft>>,
-    /// Another tab has saved the draft this tab holds: this tab stops saving rather than overwrite it.
-    pub stale: RwSignal<bool>,
-    /// Tells the app's other tabs which draft this tab has just saved.
-    channel: StoredValue<Option<TabChannel>>,
-    tab_id: StoredValue<String>,
     /// The device is out of space: the draft's text is kept in the `localStorage` copy instead.
     pub out_of_space: RwSignal<bool>,
-    /// Evidence files the device would not keep; they are still attached, in memory.
-    pub unsaved_files: RwSignal<Vec<UnsavedFile>>,
-    /// The store's reopen count when files were last written: a change means the browser emptied it.
-    files_written_at_reopen: StoredValue<u32>,
+    /// The other-tab watch: whether another tab has saved this draft since.
+    pub other_tabs: OtherTabs,
+    /// The draft's evidence files on the device.
+    pub files: EvidenceFiles,
 }
 
 impl DraftSaver {
@@ -69,15 +64,11 @@ impl DraftSaver {
             expire_after_days: StoredValue::new_local(None),
             status: device.status,
             resumable: RwSignal::new(Vec::new()),
-            stale: RwSignal::new(false),
-            channel: StoredValue::new(None),
-            tab_id: StoredValue::new(device::new_uuid()),
             out_of_space: RwSignal::new(false),
-            unsaved_files: RwSignal::new(Vec::new()),
-            files_written_at_reopen: StoredValue::new(0),
+            other_tabs: OtherTabs::watch(device, session),
+            files: EvidenceFiles::new(device),
         };
         provide_context(saver);
-        saver.listen_to_other_tabs(session);
         // Unmounted (a widget removed by its host): a save still waiting for typing to pause is written to
         // the synchronous copy now, and the next mount folds it into the store.
         on_cleanup(move || {
@@ -135,7 +126,7 @@ impl DraftSaver {
                     saver.offer(session, unfinished);
                     // Anything typed or attached while the store was opening is saved now.
                     saver.save_now(session);
-                    saver.write_files(store, session).await;
+                    saver.files.write_all(store, session).await;
                 }
                 Err(e) => {
                     web_sys::console::warn_1(
@@ -226,19 +217,16 @@ impl DraftSaver {
         if draft.is_empty()
             || session.accepted.with_untracked(Option::is_some)
             || session.queued.get_untracked()
-            || self.stale.get_untracked()
+            || self.other_tabs.stale.get_untracked()
         {
             return;
         }
         self.ask_to_persist();
-        let announce = self.channel.get_value();
-        let tab = self.tab_id.get_value();
+        let other_tabs = self.other_tabs;
         self.spawn(async move {
             match store.put(&draft).await {
                 Ok(()) => {
-                    if let Some(channel) = announce {
-                        channel.post(&[Some(draft.id.as_str()), Some(tab.as_str())]);
-                    }
+                    other_tabs.announce(&draft.id);
                     if self.out_of_space.get_untracked() {
                         self.out_of_space.set(false);
                         snapshot::discard(&self.device.scope(), &draft.id);
@@ -246,9 +234,9 @@ impl DraftSaver {
                     if self.status.get_untracked() != StorageStatus::Ready {
                         self.status.set(StorageStatus::Ready);
                     }
-                    if store.reopened() != self.files_written_at_reopen.get_value() {
+                    if self.files.store_was_emptied(&store) {
                         // The browser emptied the store under us: the files in memory go back in too.
-                        self.write_files(store, session).await;
+                        self.files.write_all(store, session).await;
                     }
                 }
                 Err(e) => self.keep_aside(&draft, &e),
@@ -335,7 +323,7 @@ impl DraftSaver {
     pub fn clear_everything(self, session: FilingSession) {
         snapshot::clear_all();
         self.resumable.set(Vec::new());
-        self.unsaved_files.set(Vec::new());
+        self.files.unsaved.set(Vec::new());
         self.out_of_space.set(false);
         session.start_afresh();
         let Some(store) = self.store() else {

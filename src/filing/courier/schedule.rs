@@ -177,7 +177,12 @@ impl Courier {
                     Err(e) => Err(e),
                 };
                 match put_back {
-                    Ok(()) => self.saver.write_files(store.clone(), self.session).await,
+                    Ok(()) => {
+                        self.saver
+                            .files
+                            .write_all(store.clone(), self.session)
+                            .await
+                    }
                     Err(e) => log_failure("the waiting complaint could not be put back", &e),
                 }
             }

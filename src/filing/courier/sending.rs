@@ -211,7 +211,7 @@ impl Courier {
     pub(super) fn show_delivered(self, id: &str, accepted: Accepted) {
         if self.is_current(id) {
             self.session.queued.set(false);
-            self.saver.stale.set(false);
+            self.saver.other_tabs.stale.set(false);
             self.session.accepted.set(Some(accepted));
         }
     }
