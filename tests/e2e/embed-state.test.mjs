@@ -68,6 +68,11 @@ before(async () => {
         policy: (origin) => hostPolicy(origin).replace('connect-src', `connect-src ${third}`),
       },
       '/empty.html': page('<h1>Single-page app</h1>'),
+      // Two filing widgets the host gave one store.
+      '/shared.html': page(
+        `${desk('id="desk-a" name="orders" api="{{DESK}}/api/v1/" lang="en" category="delivery"')}
+         ${desk('id="desk-b" name="orders" api="{{DESK}}/api/v1/" lang="en" category="delivery"')}`,
+      ),
     },
   });
   intake = await startIntake({ args: ['--allow-origin', shop.origin] });
@@ -202,6 +207,42 @@ test('widgets on one page keep separate stores; offline the complaint is queued 
   assert.deepEqual(after['complaint-desk.widget.file.defective-product'].sent, []);
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(seen.violations, []);
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test('two filing widgets sharing a name share the store but never the draft: one taken up is not continued in the other', async () => {
+  const { context, page, problems } = await openShop('/shared.html');
+  const [a, b] = [page.locator('#desk-a'), page.locator('#desk-b')];
+  await b.getByRole('button', { name: 'Make a complaint' }).dispatchEvent('click');
+  const filing = new Filing(a);
+  await a.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+  await filing.continue();
+  await filing.atStep(2);
+  await filing.skipCommonAnswers();
+  await a.getByLabel('Describe what happened').fill('Two boxes of three arrived.');
+  await page.waitForFunction(async () => {
+    const db = await new Promise((resolve) => {
+      const open = indexedDB.open('complaint-desk.widget.orders');
+      open.onsuccess = () => resolve(open.result);
+    });
+    const drafts = await new Promise((resolve) => {
+      const request = db.transaction('drafts').objectStore('drafts').getAll();
+      request.onsuccess = () => resolve(request.result);
+    });
+    db.close();
+    return drafts.some((d) => d.description === 'Two boxes of three arrived.');
+  });
+  await page.reload();
+  // Both offer it (one store); once A has taken it up, B's offer only goes away.
+  await a.getByRole('button', { name: 'Continue your complaint' }).click();
+  await filing.atStep(3);
+  await b.getByRole('button', { name: 'Continue your complaint' }).click();
+  await b.getByRole('heading', { name: 'Continue your complaint?' }).waitFor({ state: 'detached' });
+  await b.getByText('Step 1 of 7').waitFor();
+  assert.equal(await a.locator('textarea').inputValue(), 'Two boxes of three arrived.');
+  assert.equal(await b.locator('textarea').count(), 0, 'B is not on the draft');
+  assert.deepEqual((await host(page)).errors, []);
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });
