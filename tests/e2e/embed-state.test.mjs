@@ -328,6 +328,27 @@ test('the host removes the widget mid-send: nothing thrown, nothing lost; mounte
   await context.close();
 });
 
+test("the tracker's status fetch is aborted when the host removes the widget", async () => {
+  const { context, page, problems } = await openShop('/empty.html');
+  await page.waitForFunction(() => customElements.get('complaint-desk'));
+  await mountOn(page, { id: 'desk', api: intake.origin + '/api/v1/', lang: 'en', mode: 'track' });
+  const widget = page.locator('#desk');
+  // The status file's answer never comes; only the page can end the request.
+  let seen;
+  const arrived = new Promise((resolve) => (seen = resolve));
+  await page.route('**/status/**', (route) => seen(route));
+  await widget.getByLabel('Complaint reference').fill('CMP-DEMO-0001');
+  await widget.getByLabel('Email address or PIN').fill('demo@example.com');
+  await widget.getByRole('button', { name: 'Find my complaint' }).click();
+  const route = await arrived;
+  const aborted = page.waitForEvent('requestfailed', (r) => r === route.request());
+  await page.evaluate(() => document.getElementById('desk').remove());
+  assert.match((await aborted).failure().errorText, /ABORTED/);
+  assert.deepEqual((await host(page)).errors, []);
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
 test('attributes changed after mount: lang and mode apply in place, category suggests, api starts afresh with the draft offered back', async () => {
   const { context, page, problems } = await openShop('/empty.html');
   await page.waitForFunction(() => customElements.get('complaint-desk'));
