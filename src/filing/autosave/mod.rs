@@ -24,6 +24,7 @@ use crate::services::{device, snapshot};
 mod files;
 mod other_tabs;
 
+use super::resume_offer::UnfinishedDrafts;
 pub use files::EvidenceFiles;
 pub use other_tabs::OtherTabs;
 
@@ -43,7 +44,7 @@ pub struct DraftSaver {
     /// Whether persistent storage has been asked for (once, when the first draft gets content).
     asked_to_persist: StoredValue<bool, LocalStorage>,
     /// An unfinished draft from an earlier visit, until the customer continues it or starts afresh.
-    pub resumable: RwSignal<Vec<Draft>>,
+    pub unfinished: UnfinishedDrafts,
     /// The device is out of space: the draft's text is kept in the `localStorage` copy instead.
     pub out_of_space: RwSignal<bool>,
     /// The other-tab watch: whether another tab has saved this draft since.
@@ -63,7 +64,7 @@ impl DraftSaver {
             asked_to_persist: StoredValue::new_local(false),
             expire_after_days: StoredValue::new_local(None),
             status: device.status,
-            resumable: RwSignal::new(Vec::new()),
+            unfinished: UnfinishedDrafts::new(),
             out_of_space: RwSignal::new(false),
             other_tabs: OtherTabs::watch(device, session),
             files: EvidenceFiles::new(device),
@@ -163,14 +164,13 @@ impl DraftSaver {
                 && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
         });
         if empty {
-            self.resumable.set(drafts);
+            self.unfinished.offer(drafts);
         }
     }
 
     /// Deletes one offered draft for good.
     pub fn discard(self, id: String) {
-        self.resumable
-            .update(|drafts| drafts.retain(|d| d.id != id));
+        self.unfinished.withdraw(&id);
         self.forget(id);
     }
 
@@ -310,8 +310,8 @@ impl DraftSaver {
     pub fn expire_after(self, days: u32, session: FilingSession) {
         self.expire_after_days.set_value(Some(days));
         // Expired drafts leave the offer at once; the store is pruned in the background.
-        self.resumable
-            .update(|drafts| drafts.retain(|d| !d.is_expired(device::now_ms(), days)));
+        self.unfinished
+            .retain(|d| !d.is_expired(device::now_ms(), days));
         let Some(store) = self.store() else {
             return;
         };
@@ -322,7 +322,7 @@ impl DraftSaver {
     /// "Clear everything stored on this device": drafts, files, the outbox and settings; the form starts afresh.
     pub fn clear_everything(self, session: FilingSession) {
         snapshot::clear_all();
-        self.resumable.set(Vec::new());
+        self.unfinished.clear();
         self.files.unsaved.set(Vec::new());
         self.out_of_space.set(false);
         session.start_afresh();

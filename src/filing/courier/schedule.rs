@@ -93,9 +93,7 @@ impl Courier {
             if self.session.draft.with_untracked(|d| d.is_empty()) {
                 match store.get(&entry.id).await {
                     Ok(Some(draft)) => {
-                        self.saver
-                            .resumable
-                            .update(|drafts| drafts.retain(|d| d.id != entry.id));
+                        self.saver.unfinished.withdraw(&entry.id);
                         self.saver.restore(self.session, draft).await;
                         self.session.queued.set(true);
                     }
@@ -139,9 +137,7 @@ impl Courier {
         };
         match store.get(&entry.id).await {
             Ok(Some(draft)) => {
-                self.saver
-                    .resumable
-                    .update(|drafts| drafts.retain(|d| d.id != entry.id));
+                self.saver.unfinished.withdraw(&entry.id);
                 self.saver.restore(self.session, draft).await;
                 self.session.queued.set(false);
                 self.session.problem.set(Some(SendError::Rejected {
