@@ -50,15 +50,30 @@ function language(tag) {
   return wanted.find((t) => t in WORDS) ?? 'en';
 }
 
+// The device store a widget uses (its drafts, outbox and sent list): its `name`, else its mode and category,
+// as the element first connects; fixed for the element's life, so a later change of attributes never moves
+// a draft to another store. Same markup, same store on the next visit (docs/embed.md).
+function storeKey(element) {
+  const name = element.getAttribute('name')?.trim();
+  if (name) return name;
+  const mode = element.getAttribute('mode')?.trim() === 'track' ? 'track' : 'file';
+  const category = element.getAttribute('category')?.trim();
+  return category ? `${mode}.${category}` : mode;
+}
+
 class ComplaintDesk extends HTMLElement {
+  // Changed after mount: lang, mode and category apply in place; api starts the widget again (docs/embed.md).
+  static observedAttributes = ['lang', 'mode', 'category', 'api'];
   #shadow;
   #mounted = null;
   #observer = null;
+  #store;
   // Each connection gets a number; work started for an earlier one is dropped when it finishes.
   #connection = 0;
 
   connectedCallback() {
     this.#shadow ??= this.attachShadow({ mode: 'open' });
+    this.#store ??= storeKey(this);
     const connection = ++this.#connection;
     this.#placeholder(connection);
     styleSheet().then(
@@ -77,11 +92,39 @@ class ComplaintDesk extends HTMLElement {
     this.#observer?.disconnect();
     this.#observer = null;
     if (this.#mounted) {
-      this.#mounted.unmount();
-      this.#mounted.free();
+      const mounted = this.#mounted;
       this.#mounted = null;
+      // A widget that crashed may throw here too; the host never hears it.
+      try {
+        mounted.unmount();
+        mounted.free();
+      } catch (error) {
+        console.warn('complaint-desk: the widget could not be removed cleanly', error);
+      }
     }
     this.#shadow.replaceChildren();
+  }
+
+  attributeChangedCallback(name, before, now) {
+    if (before === now || !this.isConnected || !this.#shadow) return;
+    if (this.#observer !== null) {
+      // Not started yet: the box's button follows the new language or mode.
+      this.#placeholder(this.#connection);
+      return;
+    }
+    let applied = false;
+    try {
+      applied = this.#mounted?.change(name, now) ?? false;
+    } catch (error) {
+      console.warn('complaint-desk: the change could not be applied', error);
+    }
+    if (!applied && this.#mounted && name === 'api') {
+      // Another organisation: the widget starts again. What was typed is on the device and offered back.
+      this.disconnectedCallback();
+      this.connectedCallback();
+      this.#start(this.#connection);
+    }
+    // Still loading: the new attributes are read when it mounts.
   }
 
   #words() {
@@ -110,7 +153,13 @@ class ComplaintDesk extends HTMLElement {
     } catch {
       api = given; // not a URL: the widget says so in the console and uses its own site's API
     }
-    return { api, lang: this.getAttribute('lang'), category: this.getAttribute('category'), mode: this.getAttribute('mode') };
+    return {
+      api,
+      lang: this.getAttribute('lang'),
+      category: this.getAttribute('category'),
+      mode: this.getAttribute('mode'),
+      store: this.#store,
+    };
   }
 
   async #start(connection) {
@@ -133,6 +182,8 @@ class ComplaintDesk extends HTMLElement {
       this.#mounted = glue.mountWidget(this, box, this.#options());
     } catch (error) {
       if (connection !== this.#connection) return;
+      // The widget started and then stopped: its own message is already in the box.
+      if (this.#shadow.querySelector('.crash-screen')) return;
       // Blocked by the host's CSP, no CORS for this origin, offline: said in the box, never thrown at the host.
       console.warn('complaint-desk: the widget could not load', error);
       const failed = document.createElement('p');

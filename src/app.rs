@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::components::language_picker::LanguageNotOffered;
 use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
+use crate::device_store::DeviceStore;
 use crate::filing::{Courier, DraftSaver, FilingSession, RefusedNotice};
 use crate::i18n::I18n;
 use crate::pages::{
@@ -14,6 +15,7 @@ use crate::pages::{
     track::TrackPage, SharedConfig,
 };
 use crate::router::Location;
+use crate::services::store_scope::StoreScope;
 use crate::{crash, services};
 
 #[component]
@@ -23,6 +25,7 @@ pub fn App() -> impl IntoView {
     // The draft and its saving live above the routes, so moving between pages loses nothing.
     let session = FilingSession::new();
     provide_context(session);
+    DeviceStore::provide(StoreScope::app());
     let saver = DraftSaver::start(session);
     services::offline::register_service_worker();
     Courier::start(saver, session);

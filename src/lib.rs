@@ -4,6 +4,7 @@
 pub mod app;
 pub mod components;
 pub mod crash;
+pub mod device_store;
 pub mod filing;
 pub mod i18n;
 pub mod insights;
@@ -11,6 +12,7 @@ pub mod mount_scope;
 pub mod pages;
 pub mod router;
 pub mod services;
+pub mod tab_channel;
 pub mod task;
 pub mod tracking;
 pub mod widget;

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::task::Poll;
 
-use leptos::prelude::IsDisposed;
+use leptos::prelude::{IsDisposed, UpdateValue};
 
 /// Runs `task` while `anchor` (any signal or stored value of the root) lives; once the root is gone the task
 /// is dropped at its next wake-up, before it touches anything of the root again.
@@ -20,4 +20,18 @@ pub fn spawn_while_mounted(
             task.as_mut().poll(cx)
         }
     }));
+}
+
+/// A signal that aborts when the current root (or component) is cleaned up: pass it to its fetches, so a
+/// removed widget leaves no request running. `None` only where the browser has no `AbortController`.
+pub fn abort_on_cleanup() -> Option<web_sys::AbortSignal> {
+    let controller = web_sys::AbortController::new().ok()?;
+    let signal = controller.signal();
+    let controller = leptos::prelude::StoredValue::new_local(Some(controller));
+    leptos::prelude::on_cleanup(move || {
+        if let Some(Some(controller)) = controller.try_update_value(Option::take) {
+            controller.abort();
+        }
+    });
+    Some(signal)
 }

@@ -32,11 +32,11 @@ async fn a_missing_file_is_not_found_and_a_dead_host_is_unreachable() {
         .unwrap_or_default();
     // The test runner's own server has no status files.
     assert_eq!(
-        fetch_status("/api/v1/status/", &key).await,
+        fetch_status("/api/v1/status/", &key, None).await,
         Err(StatusError::NotFound)
     );
     assert!(matches!(
-        fetch_status("http://127.0.0.1:9/status/", &key).await,
+        fetch_status("http://127.0.0.1:9/status/", &key, None).await,
         Err(StatusError::Unreachable(_))
     ));
     assert_eq!(saved(&key), None, "failures leave nothing saved");

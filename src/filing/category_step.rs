@@ -32,7 +32,7 @@ pub fn CategoryStep() -> impl IntoView {
                 move || {
                     flow.draft.with(|d| match &d.category {
                         Some(chosen) => *chosen == value,
-                        None => flow.suggested.with_value(|s| s.as_ref() == Some(&value)),
+                        None => flow.suggested.with(|s| s.as_ref() == Some(&value)),
                     })
                 }
             };
@@ -70,7 +70,7 @@ pub fn CategoryStep() -> impl IntoView {
                         <StepHeading text=msg(Msg::CategoryQuestion) />
                     </legend>
                     <p class="hint" id="category-question-hint">{tr(Msg::CategoryHint)}</p>
-                    {flow.suggestion_not_offered.then(|| view! {
+                    {move || flow.suggestion_not_offered.get().then(|| view! {
                         <p class="notice" role="status">{tr(Msg::CategoryNotOffered)}</p>
                     })}
                     <FieldErrorMessage id="category-error" error=error />

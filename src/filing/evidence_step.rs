@@ -142,6 +142,7 @@ async fn add_file(
     if let Some(saver) = saver {
         // Awaited, so a file the device refuses is shown with its message as it appears.
         saver
+            .files
             .save_file(
                 meta.id.clone(),
                 flow.draft.with_untracked(|d| d.id.clone()),
@@ -162,7 +163,7 @@ fn UnsavedFiles() -> impl IntoView {
     let flow = use_flow();
     let saver = use_saver();
     let messages = move || {
-        let unsaved = saver.map(|s| s.unsaved_files.get()).unwrap_or_default();
+        let unsaved = saver.map(|s| s.files.unsaved.get()).unwrap_or_default();
         flow.draft.with(|d| {
             d.attachments
                 .iter()
@@ -223,7 +224,7 @@ fn AttachedFile(attachment: AttachmentMeta) -> impl IntoView {
         flow.files
             .update_value(|files| files.retain(|(file_id, _)| *file_id != id));
         if let Some(saver) = saver {
-            saver.delete_file(id.clone(), flow.session);
+            saver.files.delete_file(id.clone(), flow.session);
         }
         flow.edit(|d| d.attachments.retain(|a| a.id != id));
     };

@@ -68,10 +68,11 @@ impl Default for FilingSession {
     }
 }
 
-/// A category the embedding page asked for (the widget's `category`): shown chosen on the first step until
-/// the customer picks another, without making the empty draft a draft.
-#[derive(Clone, Debug)]
-pub struct SuggestedCategory(pub String);
+/// A category the embedding page asked for (the widget's `category`, which the host may change while the
+/// widget is on screen): shown chosen on the first step until the customer picks one, without making the
+/// empty draft a draft.
+#[derive(Clone, Copy)]
+pub struct SuggestedCategory(pub RwSignal<Option<String>>);
 
 /// Provided by a widget: "Track your complaint" opens its tracker in place, with the reference, instead of
 /// following a link (the host page's address is not the widget's to change), and printing is left to the
@@ -94,23 +95,24 @@ pub struct Flow {
     /// Set once the organisation has accepted the complaint.
     pub accepted: RwSignal<Option<Accepted>>,
     /// The suggested category, if the organisation offers it.
-    pub suggested: StoredValue<Option<String>>,
+    pub suggested: Memo<Option<String>>,
     /// A category was suggested that the organisation does not offer: the customer is told, and chooses.
-    pub suggestion_not_offered: bool,
+    pub suggestion_not_offered: Memo<bool>,
 }
 
 impl Flow {
     pub fn provide(config: OrgConfig, session: FilingSession) -> Flow {
         let wanted = use_context::<SuggestedCategory>().map(|s| s.0);
-        let offered = wanted
-            .as_deref()
-            .is_some_and(|id| config.category(id).is_some());
+        let config = StoredValue::new(config);
+        let offered = move |id: &str| config.with_value(|c| c.category(id).is_some());
         let flow = Flow {
-            suggested: StoredValue::new(wanted.clone().filter(|_| offered)),
-            suggestion_not_offered: wanted.is_some() && !offered,
+            suggested: Memo::new(move |_| wanted.and_then(|w| w.get()).filter(|id| offered(id))),
+            suggestion_not_offered: Memo::new(move |_| {
+                wanted.and_then(|w| w.get()).is_some_and(|id| !offered(&id))
+            }),
             session,
             draft: session.draft,
-            config: StoredValue::new(config),
+            config,
             errors: RwSignal::new(Vec::new()),
             returning: RwSignal::new(false),
             moved_by_customer: StoredValue::new(false),
@@ -161,7 +163,7 @@ impl Flow {
     pub fn submit_step(self) {
         let step = self.step();
         if step == Step::Category && self.draft.with_untracked(|d| d.category.is_none()) {
-            if let Some(id) = self.suggested.get_value() {
+            if let Some(id) = self.suggested.get_untracked() {
                 self.edit(|d| d.category = Some(id));
             }
         }

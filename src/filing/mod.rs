@@ -74,7 +74,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
     view! {
         <StorageNotice saver=saver />
         {move || {
-            if saver.stale.get() {
+            if saver.other_tabs.stale.get() {
                 return view! { <StaleNotice saver=saver /> }.into_any();
             }
             match flow.accepted.get() {

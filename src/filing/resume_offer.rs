@@ -7,21 +7,75 @@ use super::flow::use_flow;
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock;
 
+/// The resume offer's state: unfinished drafts from earlier visits (newest first), until the customer
+/// continues one, deletes it or starts afresh. The autosave fills it once the store is open; the courier
+/// withdraws a draft it brings back itself (a complaint waiting to be sent, or refused).
+#[derive(Clone, Copy)]
+pub struct UnfinishedDrafts(RwSignal<Vec<Draft>>);
+
+impl UnfinishedDrafts {
+    pub fn new() -> UnfinishedDrafts {
+        UnfinishedDrafts(RwSignal::new(Vec::new()))
+    }
+
+    /// Offers `drafts`, in place of anything offered before.
+    pub fn offer(self, drafts: Vec<Draft>) {
+        self.0.set(drafts);
+    }
+
+    /// Draft `id` is no longer offered.
+    pub fn withdraw(self, id: &str) {
+        self.0.update(|drafts| drafts.retain(|d| d.id != id));
+    }
+
+    /// Only the drafts `keep` says are offered still.
+    pub fn retain(self, keep: impl Fn(&Draft) -> bool) {
+        self.0.update(|drafts| drafts.retain(|d| keep(d)));
+    }
+
+    /// Nothing is offered any more.
+    pub fn clear(self) {
+        self.0.set(Vec::new());
+    }
+
+    /// The offered draft `id`, if it is offered.
+    pub fn find(self, id: &str) -> Option<Draft> {
+        self.0
+            .with_untracked(|drafts| drafts.iter().find(|d| d.id == id).cloned())
+    }
+
+    /// Whether anything is offered (reactive).
+    pub fn any(self) -> bool {
+        self.0.with(|d| !d.is_empty())
+    }
+
+    /// The offered drafts (reactive).
+    pub fn list(self) -> Vec<Draft> {
+        self.0.get()
+    }
+}
+
+impl Default for UnfinishedDrafts {
+    fn default() -> Self {
+        UnfinishedDrafts::new()
+    }
+}
+
 /// "Continue your complaint?": the unfinished drafts from earlier visits, newest first, each with what it is
 /// about, its first words and when it was last changed; continue or delete each, or start afresh.
 #[component]
 pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
     let flow = use_flow();
     view! {
-        <Show when=move || saver.resumable.with(|d| !d.is_empty()) && flow.draft.with(|d| d.is_empty())>
+        <Show when=move || saver.unfinished.any() && flow.draft.with(|d| d.is_empty())>
             <section class="notice resume" aria-labelledby="resume-title">
                 <h2 class="resume__title" id="resume-title">{tr(Msg::ResumeTitle)}</h2>
                 <ul class="resume__list">
-                    <For each=move || saver.resumable.get() key=|d| d.id.clone() let:draft>
+                    <For each=move || saver.unfinished.list() key=|d| d.id.clone() let:draft>
                         <UnfinishedDraft saver=saver draft=draft />
                     </For>
                 </ul>
-                <button type="button" class="button button--secondary" on:click=move |_| saver.resumable.set(Vec::new())>
+                <button type="button" class="button button--secondary" on:click=move |_| saver.unfinished.clear()>
                     {tr(Msg::ResumeStartNew)}
                 </button>
             </section>
@@ -55,7 +109,12 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
         .join(" ");
     let (id, label) = (draft.id.clone(), first_words.clone());
     let resume = move |_| {
-        saver.resumable.set(Vec::new());
+        // Another widget of the page, on the same store, has just taken it up: it stays there.
+        if saver.device().held_elsewhere(&draft.id) {
+            saver.unfinished.withdraw(&draft.id);
+            return;
+        }
+        saver.unfinished.clear();
         saver.spawn(saver.restore(flow.session, draft.clone()));
     };
     view! {

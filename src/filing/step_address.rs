@@ -126,14 +126,12 @@ fn arrive(location: Location, flow: Flow, saver: DraftSaver, settled: RwSignal<b
         if settled.get_untracked() || saver.status.get() == StorageStatus::Opening {
             return;
         }
-        let found = saver
-            .resumable
-            .with_untracked(|drafts| drafts.iter().find(|d| d.id == id).cloned());
+        let found = saver.unfinished.find(&id);
         let Some(draft) = found else {
             settle(flow, asked, settled);
             return;
         };
-        saver.resumable.set(Vec::new());
+        saver.unfinished.clear();
         saver.spawn(async move {
             saver.restore(flow.session, draft).await;
             settle(flow, asked, settled);

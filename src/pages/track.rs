@@ -9,7 +9,7 @@ use crate::filing::DraftSaver;
 use crate::i18n::tr;
 use crate::router::use_location;
 use crate::services::status::StatusError;
-use crate::task::spawn_while_mounted;
+use crate::task::{abort_on_cleanup, spawn_while_mounted};
 use crate::tracking::{
     look_up, ComplaintStatus, Lookup, LookupForm, ReplyCourier, SentFromThisDevice,
 };
@@ -73,14 +73,17 @@ pub fn Tracker(
     // Only the latest lookup may show its answer: an earlier, slower one must not overwrite it.
     let latest = StoredValue::new(0_u32);
     let config = StoredValue::new(config);
+    // The tracker's fetches stop when it unmounts (a widget removed, another page).
+    let cancel = StoredValue::new_local(abort_on_cleanup());
     let run = move || {
         let (reference, verifier) = (reference.get_untracked(), verifier.get_untracked());
         let base = config.with_value(|c| c.tracking.status_base.clone());
         let this = latest.get_value().wrapping_add(1);
         latest.set_value(this);
         lookup.set(Lookup::Searching);
+        let cancel = cancel.get_value();
         spawn_while_mounted(lookup, async move {
-            let result = look_up(&base, &reference, &verifier).await;
+            let result = look_up(&base, &reference, &verifier, cancel.as_ref()).await;
             if latest.get_value() == this {
                 lookup.set(result);
             }

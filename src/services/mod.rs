@@ -14,5 +14,6 @@ pub mod offline;
 pub mod replies;
 pub mod snapshot;
 pub mod status;
+pub mod store_scope;
 pub mod submit;
 pub mod transfer;

@@ -74,19 +74,28 @@ async fn sha256_hex(input: &str) -> Result<String, StatusError> {
         .collect())
 }
 
-/// Fetches and checks the status file named `key` under `base`; a good answer is saved on the device.
-pub async fn fetch_status(base: &str, key: &str) -> Result<StatusRecord, StatusError> {
-    let text = fetch_text(&status_path(base, key)).await?;
+/// Fetches and checks the status file named `key` under `base`; a good answer is saved on the device. The
+/// request stops when `cancel` aborts.
+pub async fn fetch_status(
+    base: &str,
+    key: &str,
+    cancel: Option<&web_sys::AbortSignal>,
+) -> Result<StatusRecord, StatusError> {
+    let text = fetch_text(&status_path(base, key), cancel).await?;
     let record =
         StatusRecord::from_json_with(&text, &BrowserJson).map_err(StatusError::Unreadable)?;
     save(key, &text);
     Ok(record)
 }
 
-async fn fetch_text(url: &str) -> Result<String, StatusError> {
+async fn fetch_text(
+    url: &str,
+    cancel: Option<&web_sys::AbortSignal>,
+) -> Result<String, StatusError> {
     let unreachable = |e: &dyn fmt::Display| StatusError::Unreachable(e.to_string());
     let abort = web_sys::AbortController::new().map_err(|e| unreachable(&format!("{e:?}")))?;
     let timer = device::abort_after(&abort, TIMEOUT_MS);
+    let _follow = cancel.map(|cancel| Follow::new(cancel, &abort));
     let result = async {
         let response = Request::get(url)
             .header("Accept", "application/json")
@@ -125,6 +134,37 @@ async fn fetch_text(url: &str) -> Result<String, StatusError> {
         window.clear_timeout_with_handle(timer);
     }
     result
+}
+
+/// Aborts a request's own controller when `cancel` aborts; the listener goes when this is dropped.
+struct Follow {
+    cancel: web_sys::AbortSignal,
+    on_abort: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl Follow {
+    fn new(cancel: &web_sys::AbortSignal, abort: &web_sys::AbortController) -> Follow {
+        if cancel.aborted() {
+            abort.abort();
+        }
+        let on_abort = wasm_bindgen::closure::Closure::<dyn FnMut()>::new({
+            let abort = abort.clone();
+            move || abort.abort()
+        });
+        let _ = cancel.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        Follow {
+            cancel: cancel.clone(),
+            on_abort,
+        }
+    }
+}
+
+impl Drop for Follow {
+    fn drop(&mut self) {
+        let _ = self
+            .cancel
+            .remove_event_listener_with_callback("abort", self.on_abort.as_ref().unchecked_ref());
+    }
 }
 
 /// The last good status fetched for `key` on this device, with when it was fetched.

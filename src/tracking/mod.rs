@@ -44,13 +44,19 @@ pub struct Shown {
     pub verifier: String,
 }
 
-/// Looks a complaint up; an unreachable host falls back to the last copy fetched on this device.
-pub async fn look_up(status_base: &str, reference: &str, verifier: &str) -> Lookup {
+/// Looks a complaint up; an unreachable host falls back to the last copy fetched on this device. The fetch
+/// stops when `cancel` aborts (the tracker unmounted).
+pub async fn look_up(
+    status_base: &str,
+    reference: &str,
+    verifier: &str,
+    cancel: Option<&web_sys::AbortSignal>,
+) -> Lookup {
     let key = match status::status_key(reference, verifier).await {
         Ok(key) => key,
         Err(e) => return Lookup::Failed(e),
     };
-    match status::fetch_status(status_base, &key).await {
+    match status::fetch_status(status_base, &key, cancel).await {
         Ok(record) => Lookup::Found(Shown {
             record,
             fetched_at_ms: device::now_ms(),

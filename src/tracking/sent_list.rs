@@ -6,10 +6,10 @@ use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::status::{Stage, StatusRecord};
 use leptos::prelude::*;
 
-use crate::filing::DraftSaver;
+use crate::device_store::use_device_store;
 use crate::i18n::{tr, use_i18n};
 use crate::services::{clock, status};
-use crate::task::spawn_while_mounted;
+use crate::task::{abort_on_cleanup, spawn_while_mounted};
 
 /// "Complaints sent from this device", each with its last known status (saved on the device, then refreshed
 /// from the host); one tap looks it up, with no reference or verifier to retype. `on_loaded` hears the list once it is read from the device.
@@ -23,12 +23,26 @@ pub fn SentFromThisDevice(
     let sent = RwSignal::new(Vec::<SentComplaint>::new());
     let last_known = RwSignal::new(BTreeMap::<String, Stage>::new());
     let base = config.tracking.status_base.clone();
-    if let Some(saver) = use_context::<DraftSaver>() {
+    let cancel = abort_on_cleanup();
+    if let Some(device) = use_device_store() {
         Effect::new(move |_| {
-            if let (true, Some(store)) = (saver.is_ready(), saver.store()) {
+            if let (true, Some(store)) = (device.is_ready(), device.get()) {
                 let base = base.clone();
+                let cancel = cancel.clone();
                 spawn_while_mounted(sent, async move {
-                    let Ok(list) = store.sent().await else { return };
+                    let list = match store.sent().await {
+                        Ok(list) => list,
+                        Err(e) => {
+                            // The lookup form still works; only the one-tap list is missing.
+                            web_sys::console::warn_1(
+                                &format!(
+                                    "the complaints sent from this device could not be read: {e}"
+                                )
+                                .into(),
+                            );
+                            return;
+                        }
+                    };
                     on_loaded.run(list.clone());
                     sent.set(list.clone());
                     for item in list {
@@ -49,7 +63,8 @@ pub fn SentFromThisDevice(
                         if let Some(saved) = status::saved(&key) {
                             remember(&saved.record);
                         }
-                        if let Ok(latest) = status::fetch_status(&base, &key).await {
+                        if let Ok(latest) = status::fetch_status(&base, &key, cancel.as_ref()).await
+                        {
                             remember(&latest);
                         }
                     }

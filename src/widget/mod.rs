@@ -9,6 +9,8 @@
 mod events;
 
 use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use complaint_domain::i18n::{Locale, Msg};
 use leptos::prelude::*;
@@ -16,6 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::load_error::LoadError;
+use crate::device_store::DeviceStore;
 use crate::filing::{
     Courier, DraftSaver, FilingFlow, FilingSession, RefusedNotice, SuggestedCategory, TrackInPlace,
 };
@@ -25,6 +28,7 @@ use crate::pages::track::Tracker;
 use crate::pages::SharedConfig;
 use crate::services::api::ApiBase;
 use crate::services::locale;
+use crate::services::store_scope::StoreScope;
 use crate::services::submit::SendError;
 pub use events::{HostElement, HostEvent};
 
@@ -43,18 +47,51 @@ struct Options {
     lang_not_offered: bool,
     category: Option<String>,
     shown: Shown,
+    store: StoreScope,
+}
+
+/// An attribute's value as given: trimmed, and `None` when missing or blank.
+fn text_of(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// `lang` as a language we offer; an unknown one falls back to the browser's, with a console note.
+fn locale_of(tag: Option<String>) -> Locale {
+    match text_of(tag) {
+        Some(tag) => Locale::from_tag(&tag).unwrap_or_else(|| {
+            warn(&format!(
+                "complaint-desk: lang=\"{tag}\" is not offered (en, ko, pl); using the browser's"
+            ));
+            locale::from_browser()
+        }),
+        None => locale::from_browser(),
+    }
+}
+
+/// `mode` as what to show; an unknown one shows the form, with a console note.
+fn shown_of(mode: Option<String>) -> Shown {
+    match text_of(mode).as_deref() {
+        None | Some("file") => Shown::File,
+        Some("track") => Shown::Track(String::new()),
+        Some(other) => {
+            warn(&format!(
+                "complaint-desk: mode=\"{other}\" is not file or track; showing the form"
+            ));
+            Shown::File
+        }
+    }
 }
 
 impl Options {
-    /// Reads `{ api, lang, category, mode }`; anything missing or unknown falls back, with a console note
-    /// for the host's developer (the customer is told only what concerns them: an unknown category).
+    /// Reads `{ api, lang, category, mode, store }`; anything missing or unknown falls back, with a console
+    /// note for the host's developer (the customer is told only what concerns them: an unknown category).
     fn read(options: &JsValue) -> Options {
         let text = |key: &str| {
-            js_sys::Reflect::get(options, &key.into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
+            text_of(
+                js_sys::Reflect::get(options, &key.into())
+                    .ok()
+                    .and_then(|v| v.as_string()),
+            )
         };
         let api = text("api").and_then(|url| {
             let base = ApiBase::parse(&url);
@@ -66,36 +103,32 @@ impl Options {
             base
         });
         let asked = text("lang");
-        let offered = asked.as_deref().and_then(Locale::from_tag);
-        if let (Some(tag), None) = (&asked, offered) {
-            warn(&format!(
-                "complaint-desk: lang=\"{tag}\" is not offered (en, ko, pl); using the browser's"
-            ));
-        }
-        let locale = offered.unwrap_or_else(locale::from_browser);
-        let lang_not_offered = asked.is_some() && offered.is_none();
-        let shown = match text("mode").as_deref() {
-            None | Some("file") => Shown::File,
-            Some("track") => Shown::Track(String::new()),
-            Some(other) => {
-                warn(&format!(
-                    "complaint-desk: mode=\"{other}\" is not file or track; showing the form"
-                ));
-                Shown::File
-            }
-        };
+        // The customer is told inside the box too, not only the host's developer on the console.
+        let lang_not_offered = asked
+            .as_deref()
+            .is_some_and(|tag| Locale::from_tag(tag).is_none());
         Options {
             api: api.unwrap_or_default(),
-            locale,
+            locale: locale_of(asked),
             lang_not_offered,
             category: text("category"),
-            shown,
+            shown: shown_of(text("mode")),
+            // embed.js names the store when the element first connects (docs/embed.md).
+            store: StoreScope::widget(&text("store").unwrap_or_else(|| "file".to_owned())),
         }
     }
 }
 
 fn warn(text: &str) {
     web_sys::console::warn_1(&text.into());
+}
+
+/// What the host may change on a mounted widget: its language, what it shows, the suggested category.
+#[derive(Clone, Copy)]
+struct Controls {
+    i18n: I18n,
+    shown: RwSignal<Shown>,
+    category: RwSignal<Option<String>>,
 }
 
 /// A mounted widget; `unmount()` (embed.js calls it when the element leaves the page) removes its view and
@@ -105,6 +138,7 @@ pub struct MountedWidget {
     /// Leptos's unmount handle (its type names the whole view; only dropping it matters).
     root: Option<Box<dyn Any>>,
     container: web_sys::HtmlElement,
+    controls: Option<Controls>,
 }
 
 #[wasm_bindgen]
@@ -113,6 +147,38 @@ impl MountedWidget {
         if self.root.take().is_some() {
             crate::crash::forget_container(&self.container);
         }
+        self.controls = None;
+    }
+
+    /// The host changed `lang`, `mode` or `category` (embed.js's `attributeChangedCallback`): applied in
+    /// place, nothing typed is lost. `false` for an attribute the widget cannot change in place (`api`:
+    /// embed.js starts it again).
+    pub fn change(&mut self, name: &str, value: Option<String>) -> bool {
+        let Some(controls) = self.controls else {
+            return false;
+        };
+        match name {
+            "lang" => {
+                let locale = locale_of(value);
+                controls.i18n.set_locale(locale);
+                crate::crash::forget_container(&self.container);
+                crate::crash::remember_container(&self.container, locale);
+            }
+            "mode" => {
+                let wanted = shown_of(value);
+                let same = controls.shown.try_with_untracked(|now| {
+                    std::mem::discriminant(now) == std::mem::discriminant(&wanted)
+                });
+                if same == Some(false) {
+                    controls.shown.try_set(wanted);
+                }
+            }
+            "category" => {
+                controls.category.try_set(text_of(value));
+            }
+            _ => return false,
+        }
+        true
     }
 }
 
@@ -131,12 +197,16 @@ pub fn mount_widget(
         .dyn_into::<web_sys::ShadowRoot>()
         .ok();
     crate::crash::remember_container(&container, options.locale);
-    let handle = leptos::mount::mount_to(container.clone(), move || {
-        view! { <Widget host=host shadow=shadow options=options /> }
+    let controls = Rc::new(RefCell::new(None));
+    let handle = leptos::mount::mount_to(container.clone(), {
+        let controls = controls.clone();
+        move || view! { <Widget host=host shadow=shadow options=options controls=controls /> }
     });
+    let controls = *controls.borrow();
     MountedWidget {
         root: Some(Box::new(handle)),
         container,
+        controls,
     }
 }
 
@@ -145,26 +215,36 @@ fn Widget(
     host: web_sys::HtmlElement,
     shadow: Option<web_sys::ShadowRoot>,
     options: Options,
+    controls: Rc<RefCell<Option<Controls>>>,
 ) -> impl IntoView {
     let i18n = I18n::provide(options.locale);
     let lang_not_offered = options.lang_not_offered;
     MountScope::provide(shadow);
     provide_context(options.api);
-    if let Some(category) = options.category {
-        provide_context(SuggestedCategory(category));
-    }
+    let category = RwSignal::new(options.category);
+    provide_context(SuggestedCategory(category));
     let host = HostElement::new(host);
-    // The widget's own device store, saver and courier, owned by this root and released with it.
+    // The widget's own device store (its scope's), saver and courier, owned by this root and released with it.
+    DeviceStore::provide(options.store);
     let session = FilingSession::new();
     provide_context(session);
     let saver = DraftSaver::start(session);
     Courier::start(saver, session);
     SharedConfig::provide();
     let shown = RwSignal::new(options.shown);
+    *controls.borrow_mut() = Some(Controls {
+        i18n,
+        shown,
+        category,
+    });
     provide_context(TrackInPlace(Callback::new(move |reference: String| {
         shown.set(Shown::Track(reference))
     })));
     tell_host(host, session);
+    if crate::crash::trip_wire_requested() {
+        // The end-to-end tests' proof that a panic stays inside the box (see crash.rs).
+        Effect::new(|_| panic!("crash test requested on this device"));
+    }
 
     let config = expect_context::<SharedConfig>().0;
     Effect::new(move |told: Option<bool>| {

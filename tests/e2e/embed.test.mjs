@@ -242,7 +242,7 @@ test('a widget removed while an answer waits to be saved keeps it, and offers it
   // Removed within the 400 ms the save waits for a pause in typing.
   await page.waitForFunction(() => [...window.__host.timers.values()].includes(400));
   await page.evaluate(() => document.querySelector('complaint-desk').remove());
-  const copy = await page.evaluate(() => JSON.parse(localStorage.getItem('complaint-desk.unsaved-draft') ?? 'null'));
+  const copy = await page.evaluate(() => JSON.parse(localStorage.getItem('complaint-desk.widget.file.unsaved-draft') ?? 'null'));
   assert.equal(copy?.category, 'delivery', 'the waiting answer went to the synchronous copy');
   await mount(intake.origin + '/api/v1/');
   await page.getByRole('heading', { name: 'Continue your complaint?' }).waitFor();

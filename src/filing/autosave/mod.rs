@@ -16,28 +16,26 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::flow::FilingSession;
-use crate::services::drafts::{DraftStore, StoreError, DEFAULT_DB_NAME};
+use crate::device_store::DeviceStore;
+pub use crate::device_store::StorageStatus;
+use crate::services::drafts::{DraftStore, StoreError};
 use crate::services::{device, snapshot};
 
 mod files;
 mod other_tabs;
 
-pub use files::UnsavedFile;
+use super::resume_offer::UnfinishedDrafts;
+pub use files::EvidenceFiles;
+pub use other_tabs::OtherTabs;
 
 const DEBOUNCE: Duration = Duration::from_millis(400);
 /// Past this the form is usable without storage (an `open()` that never settles must not block the customer).
 const OPEN_TIMEOUT_MS: i32 = 1_500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StorageStatus {
-    Opening,
-    Ready,
-    Unavailable,
-}
-
 #[derive(Clone, Copy)]
 pub struct DraftSaver {
-    store: StoredValue<Option<Rc<DraftStore>>, LocalStorage>,
+    /// The root's device store (this saver opens it).
+    device: DeviceStore,
     /// The save waiting for typing to pause; cleared when the root unmounts.
     timer: StoredValue<Option<TimeoutHandle>>,
     pub status: RwSignal<StorageStatus>,
@@ -46,39 +44,32 @@ pub struct DraftSaver {
     /// Whether persistent storage has been asked for (once, when the first draft gets content).
     asked_to_persist: StoredValue<bool, LocalStorage>,
     /// An unfinished draft from an earlier visit, until the customer continues it or starts afresh.
-    pub resumable: RwSignal<Vec<Draft>>,
-    /// Another tab has saved the draft this tab holds: this tab stops saving rather than overwrite it.
-    pub stale: RwSignal<bool>,
-    /// Tells the app's other tabs which draft this tab has just saved.
-    channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
-    tab_id: StoredValue<String>,
+    pub unfinished: UnfinishedDrafts,
     /// The device is out of space: the draft's text is kept in the `localStorage` copy instead.
     pub out_of_space: RwSignal<bool>,
-    /// Evidence files the device would not keep; they are still attached, in memory.
-    pub unsaved_files: RwSignal<Vec<UnsavedFile>>,
-    /// The store's reopen count when files were last written: a change means the browser emptied it.
-    files_written_at_reopen: StoredValue<u32>,
+    /// The other-tab watch: whether another tab has saved this draft since.
+    pub other_tabs: OtherTabs,
+    /// The draft's evidence files on the device.
+    pub files: EvidenceFiles,
 }
 
 impl DraftSaver {
     /// Opens the store, looks for an unfinished draft, and starts saving `session`'s draft on every change.
     pub fn start(session: FilingSession) -> DraftSaver {
+        let device = DeviceStore::use_or_app();
+        let scope = device.scope();
         let saver = DraftSaver {
-            store: StoredValue::new_local(None),
+            device,
             timer: StoredValue::new(None),
             asked_to_persist: StoredValue::new_local(false),
             expire_after_days: StoredValue::new_local(None),
-            status: RwSignal::new(StorageStatus::Opening),
-            resumable: RwSignal::new(Vec::new()),
-            stale: RwSignal::new(false),
-            channel: StoredValue::new_local(None),
-            tab_id: StoredValue::new(device::new_uuid()),
+            status: device.status,
+            unfinished: UnfinishedDrafts::new(),
             out_of_space: RwSignal::new(false),
-            unsaved_files: RwSignal::new(Vec::new()),
-            files_written_at_reopen: StoredValue::new(0),
+            other_tabs: OtherTabs::watch(device, session),
+            files: EvidenceFiles::new(device),
         };
         provide_context(saver);
-        saver.listen_to_other_tabs(session);
         // Unmounted (a widget removed by its host): a save still waiting for typing to pause is written to
         // the synchronous copy now, and the next mount folds it into the store.
         on_cleanup(move || {
@@ -88,12 +79,16 @@ impl DraftSaver {
             }
         });
         saver.spawn(async move {
-            let last_moment = snapshot::peek();
-            match DraftStore::open_within(DEFAULT_DB_NAME, OPEN_TIMEOUT_MS).await {
+            let last_moment = snapshot::peek(&scope);
+            match DraftStore::open_within(&scope.database(), OPEN_TIMEOUT_MS).await {
                 Ok(store) => {
                     let mut kept_aside = None;
                     if let Some(copy) = last_moment {
-                        let stored = store.get(&copy.id).await.ok().flatten();
+                        // Unreadable: the copy is written over it (it is the customer's latest).
+                        let stored = store.get(&copy.id).await.unwrap_or_else(|e| {
+                            log_failure("the stored draft could not be read", &e);
+                            None
+                        });
                         let newer = stored.is_none_or(|s| s.revision < copy.revision);
                         let folded = if newer {
                             store.put(&copy).await
@@ -101,7 +96,7 @@ impl DraftSaver {
                             Ok(())
                         };
                         match folded {
-                            Ok(()) => snapshot::discard(&copy.id),
+                            Ok(()) => snapshot::discard(&scope, &copy.id),
                             // Still no room: the copy stays in `localStorage` and is offered from there.
                             Err(e) => {
                                 saver.out_of_space.set(e == StoreError::Full);
@@ -111,7 +106,7 @@ impl DraftSaver {
                     }
                     // The store is shared first, so an expiry set meanwhile by the form is never missed.
                     let store = Rc::new(store);
-                    saver.store.set_value(Some(store.clone()));
+                    saver.device.opened(store.clone());
                     if let Some(days) = saver.expire_after_days.get_value() {
                         let current = session.draft.with_untracked(|d| d.id.clone());
                         prune(&store, days, &current).await;
@@ -132,7 +127,7 @@ impl DraftSaver {
                     saver.offer(session, unfinished);
                     // Anything typed or attached while the store was opening is saved now.
                     saver.save_now(session);
-                    saver.write_files(store, session).await;
+                    saver.files.write_all(store, session).await;
                 }
                 Err(e) => {
                     web_sys::console::warn_1(
@@ -150,6 +145,8 @@ impl DraftSaver {
             session.draft.track();
             saver.schedule(session);
         });
+        // The draft on screen is this root's: another widget of the page sharing the store does not offer it.
+        Effect::new(move |_| session.draft.with(|d| device.hold(&d.id)));
         saver.save_when_hidden(session);
         saver
     }
@@ -162,17 +159,18 @@ impl DraftSaver {
         // Read the lifetime now: the form may have set it while the store was being read.
         let days = self.expire_after_days.get_value();
         drafts.retain(|d| {
-            d.id != current_id && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
+            d.id != current_id
+                && !self.device.held_elsewhere(&d.id)
+                && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
         });
         if empty {
-            self.resumable.set(drafts);
+            self.unfinished.offer(drafts);
         }
     }
 
     /// Deletes one offered draft for good.
     pub fn discard(self, id: String) {
-        self.resumable
-            .update(|drafts| drafts.retain(|d| d.id != id));
+        self.unfinished.withdraw(&id);
         self.forget(id);
     }
 
@@ -211,7 +209,7 @@ impl DraftSaver {
 
     /// Writes the current draft at once (an empty draft is not worth keeping).
     pub fn save_now(self, session: FilingSession) {
-        let Some(store) = self.store.get_value() else {
+        let Some(store) = self.store() else {
             return;
         };
         let draft = session.draft.get_untracked();
@@ -219,31 +217,26 @@ impl DraftSaver {
         if draft.is_empty()
             || session.accepted.with_untracked(Option::is_some)
             || session.queued.get_untracked()
-            || self.stale.get_untracked()
+            || self.other_tabs.stale.get_untracked()
         {
             return;
         }
         self.ask_to_persist();
-        let announce = self
-            .channel
-            .get_value()
-            .map(|c| (c, format!("{}|{}", draft.id, self.tab_id.get_value())));
+        let other_tabs = self.other_tabs;
         self.spawn(async move {
             match store.put(&draft).await {
                 Ok(()) => {
-                    if let Some((channel, message)) = announce {
-                        let _ = channel.post_message(&message.into());
-                    }
+                    other_tabs.announce(&draft.id);
                     if self.out_of_space.get_untracked() {
                         self.out_of_space.set(false);
-                        snapshot::discard(&draft.id);
+                        snapshot::discard(&self.device.scope(), &draft.id);
                     }
                     if self.status.get_untracked() != StorageStatus::Ready {
                         self.status.set(StorageStatus::Ready);
                     }
-                    if store.reopened() != self.files_written_at_reopen.get_value() {
+                    if self.files.store_was_emptied(&store) {
                         // The browser emptied the store under us: the files in memory go back in too.
-                        self.write_files(store, session).await;
+                        self.files.write_all(store, session).await;
                     }
                 }
                 Err(e) => self.keep_aside(&draft, &e),
@@ -254,7 +247,7 @@ impl DraftSaver {
     /// IndexedDB refused the draft: keep its text in the `localStorage` copy, and say which safety net is left.
     fn keep_aside(self, draft: &Draft, error: &StoreError) {
         web_sys::console::warn_1(&format!("the draft could not be saved: {error}").into());
-        if snapshot::keep(draft) {
+        if snapshot::keep(&self.device.scope(), draft) {
             self.out_of_space.set(*error == StoreError::Full);
         } else {
             // Nothing on the device holds it now: the customer must know it lives only in this page.
@@ -264,12 +257,22 @@ impl DraftSaver {
 
     /// Whether the store is open (reactive).
     pub fn is_ready(self) -> bool {
-        self.status.get() == StorageStatus::Ready
+        self.device.is_ready()
     }
 
     /// The open store, once it is open.
     pub fn store(self) -> Option<Rc<DraftStore>> {
-        self.store.get_value()
+        self.device.get()
+    }
+
+    /// The root's device store.
+    pub fn device(self) -> DeviceStore {
+        self.device
+    }
+
+    /// The scope of the root's store (its channels' names).
+    pub fn scope(self) -> crate::services::store_scope::StoreScope {
+        self.device.scope()
     }
 
     /// Makes `draft` the session's draft, with whichever of its files the device still has.
@@ -277,8 +280,11 @@ impl DraftSaver {
         let mut files = Vec::new();
         if let Some(store) = self.store() {
             for meta in &draft.attachments {
-                if let Ok(Some(blob)) = store.get_file(&meta.id).await {
-                    files.push((meta.id.clone(), blob));
+                match store.get_file(&meta.id).await {
+                    Ok(Some(blob)) => files.push((meta.id.clone(), blob)),
+                    Ok(None) => {}
+                    // The file leaves the draft (the customer sees it is not attached, and can add it again).
+                    Err(e) => log_failure("an evidence file could not be read", &e),
                 }
             }
         }
@@ -294,7 +300,8 @@ impl DraftSaver {
         let worth_keeping = session.draft.with_untracked(|d| !d.is_empty())
             && session.accepted.with_untracked(Option::is_none);
         if worth_keeping {
-            session.draft.with_untracked(snapshot::keep);
+            let scope = self.device.scope();
+            session.draft.with_untracked(|d| snapshot::keep(&scope, d));
         }
         self.save_now(session);
     }
@@ -303,8 +310,8 @@ impl DraftSaver {
     pub fn expire_after(self, days: u32, session: FilingSession) {
         self.expire_after_days.set_value(Some(days));
         // Expired drafts leave the offer at once; the store is pruned in the background.
-        self.resumable
-            .update(|drafts| drafts.retain(|d| !d.is_expired(device::now_ms(), days)));
+        self.unfinished
+            .retain(|d| !d.is_expired(device::now_ms(), days));
         let Some(store) = self.store() else {
             return;
         };
@@ -315,8 +322,8 @@ impl DraftSaver {
     /// "Clear everything stored on this device": drafts, files, the outbox and settings; the form starts afresh.
     pub fn clear_everything(self, session: FilingSession) {
         snapshot::clear_all();
-        self.resumable.set(Vec::new());
-        self.unsaved_files.set(Vec::new());
+        self.unfinished.clear();
+        self.files.unsaved.set(Vec::new());
         self.out_of_space.set(false);
         session.start_afresh();
         let Some(store) = self.store() else {
@@ -333,8 +340,8 @@ impl DraftSaver {
 
     /// Removes a draft that has been sent.
     pub fn forget(self, id: String) {
-        snapshot::discard(&id);
-        let Some(store) = self.store.get_value() else {
+        snapshot::discard(&self.device.scope(), &id);
+        let Some(store) = self.store() else {
             return;
         };
         spawn_local(async move {
@@ -367,6 +374,11 @@ impl DraftSaver {
             }
         });
     }
+}
+
+/// A store failure, for whoever reads the console: what could not be done, and why.
+pub(crate) fn log_failure(what: &str, error: &dyn std::fmt::Display) {
+    web_sys::console::warn_1(&format!("{what}: {error}").into());
 }
 
 pub fn use_saver() -> Option<DraftSaver> {

@@ -1,44 +1,56 @@
-//! Two tabs on one draft: each save is announced on a BroadcastChannel, and a tab that hears another save
+//! Two tabs on one draft: each save is announced on the store's channel, and a tab that hears another save
 //! the draft it holds stops saving (rather than overwrite it) until the customer takes the newer copy.
 
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use super::DraftSaver;
+use crate::device_store::DeviceStore;
 use crate::filing::flow::FilingSession;
+use crate::services::device;
+use crate::tab_channel::{use_tab_channel, TabChannel};
 
-impl DraftSaver {
-    pub(super) fn listen_to_other_tabs(self, session: FilingSession) {
-        let Ok(channel) = web_sys::BroadcastChannel::new("complaint-desk.drafts") else {
-            return;
-        };
-        let me = self.tab_id.get_value();
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let Some(message) = event.data().as_string() else {
+/// The other-tab watch of one root.
+#[derive(Clone, Copy)]
+pub struct OtherTabs {
+    /// Another tab has saved the draft this tab holds: this tab stops saving rather than overwrite it.
+    pub stale: RwSignal<bool>,
+    /// The store's channel `….drafts`; a message is `[draft id, tab id]`.
+    channel: TabChannel,
+    tab_id: StoredValue<String>,
+}
+
+impl OtherTabs {
+    /// Listens, for as long as the root is mounted, for other tabs saving `session`'s draft.
+    pub fn watch(device: DeviceStore, session: FilingSession) -> OtherTabs {
+        let stale = RwSignal::new(false);
+        let me = device::new_uuid();
+        let channel = use_tab_channel(&device.scope().name("drafts"), {
+            let me = me.clone();
+            move |fields| {
+                let [Some(draft_id), Some(tab)] = fields.as_slice() else {
                     return;
                 };
-                let Some((draft_id, tab)) = message.split_once('|') else {
-                    return;
-                };
-                if tab != me && session.draft.with_untracked(|d| d.id == draft_id) {
-                    self.stale.set(true);
+                if *tab != me && session.draft.with_untracked(|d| d.id == *draft_id) {
+                    stale.set(true);
                 }
-            });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        let on_message = StoredValue::new_local(Some(on_message));
-        self.channel.set_value(Some(channel));
-        // Unmounted: the channel closes and its handler goes with it.
-        on_cleanup(move || {
-            if let Some(Some(channel)) = self.channel.try_update_value(Option::take) {
-                channel.set_onmessage(None);
-                channel.close();
             }
-            on_message.try_update_value(Option::take);
         });
+        OtherTabs {
+            stale,
+            channel,
+            tab_id: StoredValue::new(me),
+        }
     }
 
+    /// Tells the other tabs this one has just saved draft `id`.
+    pub fn announce(self, id: &str) {
+        if let Some(tab) = self.tab_id.try_get_value() {
+            self.channel.post(&[Some(id), Some(tab.as_str())]);
+        }
+    }
+}
+
+impl DraftSaver {
     /// Takes the other tab's newer copy of this tab's draft, and resumes saving.
     pub fn load_latest(self, session: FilingSession) {
         let Some(store) = self.store() else {
@@ -46,9 +58,14 @@ impl DraftSaver {
         };
         let id = session.draft.with_untracked(|d| d.id.clone());
         self.spawn(async move {
-            if let Ok(Some(latest)) = store.get(&id).await {
-                self.stale.set(false);
-                self.restore(session, latest).await;
+            match store.get(&id).await {
+                Ok(Some(latest)) => {
+                    self.other_tabs.stale.set(false);
+                    self.restore(session, latest).await;
+                }
+                // Gone (sent or discarded by the other tab): this tab stays stopped, nothing is overwritten.
+                Ok(None) => super::log_failure("the newer draft is no longer stored", &id),
+                Err(e) => super::log_failure("the newer draft could not be read", &e),
             }
         });
     }

@@ -1,0 +1,102 @@
+//! Delivers complaints: sends now when it can, and otherwise keeps the complaint in the device's outbox and
+//! tries again when the phone is back online, on the next visit, after a growing pause, or on "Try now".
+//! The Idempotency-Key makes every attempt the same complaint, so exactly one reaches the organisation; a
+//! Web Lock per complaint keeps two tabs from sending it at the same time, and the tab that delivers it tells
+//! the others. Sending one complaint is `sending.rs`; when the outbox is tried and what a new visit brings
+//! back, `schedule.rs`; the other tabs, `other_tabs.rs`.
+
+mod other_tabs;
+mod schedule;
+mod sending;
+
+use complaint_domain::outbox::OutboxEntry;
+use leptos::prelude::*;
+
+use super::autosave::{DraftSaver, StorageStatus};
+use super::flow::FilingSession;
+use crate::tab_channel::TabChannel;
+
+/// The Web Lock held while a complaint is being sent.
+fn lock_name(id: &str) -> String {
+    format!("complaint-desk.send.{id}")
+}
+
+#[derive(Clone, Copy)]
+pub struct Courier {
+    saver: DraftSaver,
+    session: FilingSession,
+    /// Ids being sent by this tab right now: an attempt never overlaps another for the same complaint.
+    in_flight: StoredValue<Vec<String>, LocalStorage>,
+    /// The wake-up for the next due attempt; cleared when the root unmounts.
+    timer: StoredValue<Option<TimeoutHandle>>,
+    /// Tells the other tabs what this one delivered.
+    channel: StoredValue<Option<TabChannel>>,
+    /// The complaint this tab put in the outbox, kept in memory too: if the browser empties the store while it
+    /// waits, it is put back rather than lost.
+    pending: StoredValue<Option<OutboxEntry>, LocalStorage>,
+}
+
+impl Courier {
+    pub fn start(saver: DraftSaver, session: FilingSession) -> Courier {
+        let courier = Courier {
+            saver,
+            session,
+            in_flight: StoredValue::new_local(Vec::new()),
+            timer: StoredValue::new(None),
+            channel: StoredValue::new(None),
+            pending: StoredValue::new_local(None),
+        };
+        provide_context(courier);
+        courier.listen_to_other_tabs();
+        // Once the store is open: bring back a complaint left waiting on an earlier visit, and try it now.
+        Effect::new(move |started: Option<bool>| {
+            let ready = saver.status.get() == StorageStatus::Ready;
+            if ready && started != Some(true) {
+                saver.spawn(courier.resume_waiting());
+            }
+            ready || started == Some(true)
+        });
+        let on_online = window_event_listener(leptos::ev::online, move |_| courier.flush(true));
+        // Unmounted: no more wake-ups, and the page's `online` no longer reaches this root.
+        on_cleanup(move || {
+            on_online.remove();
+            if let Some(Some(timer)) = courier.timer.try_update_value(Option::take) {
+                timer.clear();
+            }
+        });
+        courier
+    }
+
+    fn forget_pending(self, id: &str) {
+        if self
+            .pending
+            .with_value(|p| p.as_ref().is_some_and(|e| e.id == id))
+        {
+            self.pending.set_value(None);
+        }
+    }
+
+    /// Whether complaint `id` is the one on screen (never, once the root is gone).
+    fn is_current(self, id: &str) -> bool {
+        self.session
+            .draft
+            .try_with_untracked(|d| d.id == id)
+            .unwrap_or(false)
+    }
+
+    fn claim(self, id: &str) -> bool {
+        let taken = self.in_flight.with_value(|ids| ids.iter().any(|i| i == id));
+        if !taken {
+            self.in_flight.update_value(|ids| ids.push(id.to_owned()));
+        }
+        !taken
+    }
+
+    fn release(self, id: &str) {
+        self.in_flight.update_value(|ids| ids.retain(|i| i != id));
+    }
+}
+
+pub fn use_courier() -> Option<Courier> {
+    use_context::<Courier>()
+}

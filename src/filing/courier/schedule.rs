@@ -1,0 +1,188 @@
+//! The outbox's schedule: which waiting complaints are tried and when (online again, the next due attempt,
+//! "Try now"), what a new visit brings back (a waiting complaint, one refused while it waited), and putting
+//! an entry back if the browser emptied the store.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use complaint_domain::outbox::OutboxEntry;
+use leptos::prelude::*;
+
+use super::Courier;
+use crate::filing::autosave::log_failure;
+use crate::services::device;
+use crate::services::drafts::DraftStore;
+use crate::services::submit::SendError;
+
+impl Courier {
+    /// Tries every waiting complaint that is due (all of them when `force`).
+    pub fn flush(self, force: bool) {
+        self.saver.spawn(async move {
+            let Some(store) = self.saver.store() else {
+                return;
+            };
+            self.restore_if_lost(&store).await;
+            let now = device::now_ms();
+            let waiting = match store.outbox().await {
+                Ok(waiting) => waiting,
+                // Nothing is lost: the entries stay on the device and the next wake-up reads them again.
+                Err(e) => {
+                    log_failure("the outbox could not be read", &e);
+                    Vec::new()
+                }
+            };
+            for entry in waiting {
+                if force || entry.is_due(now) {
+                    self.attempt(entry).await;
+                }
+            }
+            self.schedule().await;
+        });
+    }
+
+    /// Wakes up for the next due attempt.
+    pub(super) async fn schedule(self) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        let waiting = match store.outbox().await {
+            Ok(waiting) => waiting,
+            Err(e) => return log_failure("the outbox could not be read to plan a retry", &e),
+        };
+        let Some(next) = waiting.iter().map(|e| e.next_attempt_ms).reduce(f64::min) else {
+            return;
+        };
+        if let Some(Some(previous)) = self.timer.try_update_value(Option::take) {
+            previous.clear();
+        }
+        let wait = (next - device::now_ms()).clamp(0.0, f64::from(i32::MAX));
+        let wake = move || {
+            self.timer.set_value(None);
+            self.flush(false);
+        };
+        self.timer
+            .set_value(set_timeout_with_handle(wake, Duration::from_millis(wait as u64)).ok());
+    }
+
+    /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried;
+    /// one the organisation refused while it waited is brought back with the reason, wherever the customer
+    /// is, so it is never dropped unseen.
+    pub(super) async fn resume_waiting(self) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        let waiting = match store.outbox().await {
+            Ok(waiting) => waiting,
+            Err(e) => {
+                log_failure("the outbox could not be read", &e);
+                return;
+            }
+        };
+        let (refused, waiting): (Vec<OutboxEntry>, Vec<OutboxEntry>) =
+            waiting.into_iter().partition(|e| e.refused.is_some());
+        if let Some(entry) = refused.into_iter().next() {
+            if self.session.draft.with_untracked(|d| d.is_empty()) {
+                self.open_refused(entry).await;
+            } else {
+                self.session.refused_elsewhere.set(true);
+            }
+        } else if let Some(entry) = waiting
+            .iter()
+            .find(|e| !self.saver.device().held_elsewhere(&e.id))
+        {
+            if self.session.draft.with_untracked(|d| d.is_empty()) {
+                match store.get(&entry.id).await {
+                    Ok(Some(draft)) => {
+                        self.saver.unfinished.withdraw(&entry.id);
+                        self.saver.restore(self.session, draft).await;
+                        self.session.queued.set(true);
+                    }
+                    Ok(None) => log_failure("a waiting complaint has no draft", &entry.id),
+                    Err(e) => log_failure("a waiting complaint could not be read", &e),
+                }
+            }
+        }
+        if !waiting.is_empty() {
+            self.flush(true);
+        }
+    }
+
+    /// "Open it": the refused complaint on screen at Check your answers, with the organisation's reason. The
+    /// draft being written meanwhile stays saved on the device and is offered again later.
+    pub fn show_refused(self) {
+        self.saver.spawn(async move {
+            let Some(store) = self.saver.store() else {
+                return;
+            };
+            let refused = match store.outbox().await {
+                Ok(waiting) => waiting.into_iter().find(|e| e.refused.is_some()),
+                Err(e) => {
+                    log_failure("the outbox could not be read", &e);
+                    return;
+                }
+            };
+            match refused {
+                Some(entry) => self.open_refused(entry).await,
+                None => self.session.refused_elsewhere.set(false),
+            }
+        });
+    }
+
+    pub(super) async fn open_refused(self, entry: OutboxEntry) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        let Some(refused) = entry.refused.clone() else {
+            return;
+        };
+        match store.get(&entry.id).await {
+            Ok(Some(draft)) => {
+                self.saver.unfinished.withdraw(&entry.id);
+                self.saver.restore(self.session, draft).await;
+                self.session.queued.set(false);
+                self.session.problem.set(Some(SendError::Rejected {
+                    status: refused.status,
+                    message: refused.message,
+                    code: refused.code,
+                }));
+                if let Err(e) = store.unqueue(&entry.id).await {
+                    log_failure("the refused complaint could not leave the outbox", &e);
+                }
+                self.session.refused_elsewhere.set(false);
+            }
+            Ok(None) => log_failure("a refused complaint has no draft", &entry.id),
+            Err(e) => log_failure("the refused complaint could not be read", &e),
+        }
+    }
+
+    /// The browser emptied the store (site data cleared, storage evicted) while this tab still shows its
+    /// complaint waiting: the entry, its draft and its files go back in from memory before the outbox is read.
+    pub(super) async fn restore_if_lost(self, store: &Rc<DraftStore>) {
+        let Some(entry) = self.pending.get_value() else {
+            return;
+        };
+        if !self.session.queued.get_untracked() || !self.is_current(&entry.id) {
+            return;
+        }
+        match store.waiting(&entry.id).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                let draft = self.session.draft.get_untracked();
+                let put_back = match store.put(&draft).await {
+                    Ok(()) => store.queue(&entry).await,
+                    Err(e) => Err(e),
+                };
+                match put_back {
+                    Ok(()) => {
+                        self.saver
+                            .files
+                            .write_all(store.clone(), self.session)
+                            .await
+                    }
+                    Err(e) => log_failure("the waiting complaint could not be put back", &e),
+                }
+            }
+            Err(e) => log_failure("the outbox could not be read", &e),
+        }
+    }
+}

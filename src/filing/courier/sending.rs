@@ -1,0 +1,246 @@
+//! Sending one complaint: now, or into the outbox when there is no answer; delivered, it leaves the outbox
+//! and the other tabs are told.
+
+use complaint_domain::my_complaints::SentComplaint;
+use complaint_domain::outbox::{OutboxEntry, Refused};
+use complaint_domain::submission::{Accepted, Submission};
+use leptos::prelude::*;
+
+use super::other_tabs::delivered_message;
+use super::{lock_name, Courier};
+use crate::filing::autosave::log_failure;
+use crate::services::submit::{self, Destination, Progress, SendError, Upload};
+use crate::services::{device, locks};
+
+impl Courier {
+    /// Sends the session's complaint; without an answer it goes to the outbox instead of failing.
+    pub async fn send(
+        self,
+        endpoint: String,
+        uploads_base: Option<String>,
+        body: Submission,
+        uploads: Vec<Upload>,
+    ) {
+        self.session.problem.set(None);
+        let id = body.draft_id.clone();
+        if !self.claim(&id) {
+            return;
+        }
+        let to = Destination {
+            endpoint: &endpoint,
+            uploads: uploads_base.as_deref(),
+        };
+        let result = locks::exclusive(
+            &lock_name(&id),
+            submit::send(to, &body, &uploads, self.progress_for(&id)),
+        )
+        .await;
+        self.release(&id);
+        self.session.progress.set(None);
+        match result {
+            Ok(accepted) => self.delivered(&body, accepted).await,
+            Err(SendError::Unavailable {
+                detail,
+                pause_ms,
+                progressed,
+            }) if self.saver.store().is_some() => {
+                let now = device::now_ms();
+                let mut entry = OutboxEntry::new(endpoint, body, now);
+                entry.uploads = uploads_base;
+                entry.failed_asked(detail, now, pause_ms);
+                if progressed {
+                    entry.made_progress();
+                    entry.next_attempt_ms = entry.next_attempt_ms.min(now + 1_000.0);
+                }
+                self.keep(entry).await;
+            }
+            Err(error) => self.session.problem.set(Some(error)),
+        }
+    }
+
+    /// Where a send's progress goes: the progress bar, while this complaint is the one on screen. The
+    /// browser calls it straight from the upload's progress events, so it may come after the root is gone
+    /// (a widget removed mid-send): then it does nothing.
+    pub(super) fn progress_for(self, id: &str) -> std::rc::Rc<dyn Fn(Progress)> {
+        let id = id.to_owned();
+        std::rc::Rc::new(move |progress| {
+            if self.is_current(&id) {
+                self.session.progress.try_set(Some(progress));
+            }
+        })
+    }
+
+    pub(super) async fn attempt(self, entry: OutboxEntry) {
+        let id = entry.id.clone();
+        if !self.claim(&id) {
+            return;
+        }
+        locks::exclusive(&lock_name(&id), self.attempt_alone(entry)).await;
+        self.release(&id);
+    }
+
+    /// One attempt, while no other tab is sending this complaint.
+    pub(super) async fn attempt_alone(self, seen: OutboxEntry) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        // While this tab waited for the lock, another may have delivered the complaint or just tried it.
+        let mut entry = match store.waiting(&seen.id).await {
+            Ok(Some(now)) if now.attempts == seen.attempts || now.is_due(device::now_ms()) => now,
+            Ok(_) => return,
+            // Cannot tell: sending again is harmless, the Idempotency-Key makes it the same complaint.
+            Err(e) => {
+                log_failure("the waiting complaint could not be read again", &e);
+                seen
+            }
+        };
+        let uploads = self.uploads_for(&entry).await;
+        let to = Destination {
+            endpoint: &entry.endpoint,
+            uploads: entry.uploads.as_deref(),
+        };
+        let result = submit::send(
+            to,
+            &entry.submission,
+            &uploads,
+            self.progress_for(&entry.id),
+        )
+        .await;
+        if self.is_current(&entry.id) {
+            self.session.progress.set(None);
+        }
+        match result {
+            Ok(accepted) => self.delivered(&entry.submission, accepted).await,
+            Err(SendError::Unavailable {
+                detail,
+                pause_ms,
+                progressed,
+            }) => {
+                let now = device::now_ms();
+                entry.failed_asked(detail, now, pause_ms);
+                if progressed {
+                    // Bytes got through: try again soon rather than after a growing pause.
+                    entry.made_progress();
+                    entry.next_attempt_ms = entry.next_attempt_ms.min(now + 1_000.0);
+                }
+                if let Err(e) = store.queue(&entry).await {
+                    log_failure("the waiting complaint could not be updated", &e);
+                }
+            }
+            Err(SendError::Rejected {
+                status,
+                message,
+                code,
+            }) => {
+                // Refused as it stands: back to the customer, who can change it and send again. If it is
+                // not on screen, it stays in the outbox marked refused until they have seen why.
+                self.forget_pending(&entry.id);
+                let rejected = SendError::Rejected {
+                    status,
+                    message: message.clone(),
+                    code: code.clone(),
+                };
+                if self.is_current(&entry.id) {
+                    if let Err(e) = store.unqueue(&entry.id).await {
+                        log_failure("the refused complaint could not leave the outbox", &e);
+                    }
+                    self.session.queued.set(false);
+                    self.session.problem.set(Some(rejected));
+                } else {
+                    entry.refused = Some(Refused {
+                        status,
+                        message,
+                        code,
+                    });
+                    if let Err(e) = store.queue(&entry).await {
+                        log_failure("the refused complaint could not be marked", &e);
+                    }
+                    self.session.refused_elsewhere.set(true);
+                }
+            }
+        }
+    }
+
+    pub(super) async fn keep(self, entry: OutboxEntry) {
+        let Some(store) = self.saver.store() else {
+            return;
+        };
+        self.pending.set_value(Some(entry.clone()));
+        // The draft goes to disk with its outbox entry, so a waiting complaint can always be shown again.
+        let draft = self.session.draft.get_untracked();
+        let saved = match store.put(&draft).await {
+            Ok(()) => store.queue(&entry).await,
+            Err(e) => Err(e),
+        };
+        match saved {
+            Ok(()) => {
+                self.session.queued.set(true);
+                self.schedule().await;
+            }
+            Err(e) => self.session.problem.set(Some(SendError::Unavailable {
+                detail: e.to_string(),
+                pause_ms: None,
+                progressed: false,
+            })),
+        }
+    }
+
+    pub(super) async fn delivered(self, body: &Submission, accepted: Accepted) {
+        let id = body.draft_id.as_str();
+        self.forget_pending(id);
+        if let Some(store) = self.saver.store() {
+            // Delivered whatever this says: a left-over entry is sent again with the same key and answered
+            // with the same reference.
+            if let Err(e) = store.unqueue(id).await {
+                log_failure("the delivered complaint could not leave the outbox", &e);
+            }
+            let sent = SentComplaint::new(body, &accepted, device::now_ms());
+            if let Err(e) = store.remember_sent(&sent).await {
+                web_sys::console::warn_1(
+                    &format!("the sent complaint could not be listed: {e}").into(),
+                );
+            }
+        }
+        self.saver.forget(id.to_owned());
+        if let Some(channel) = self.channel.get_value() {
+            channel.post(&delivered_message(id, &accepted));
+        }
+        self.show_delivered(id, accepted);
+    }
+
+    pub(super) fn show_delivered(self, id: &str, accepted: Accepted) {
+        if self.is_current(id) {
+            self.session.queued.set(false);
+            self.saver.other_tabs.stale.set(false);
+            self.session.accepted.set(Some(accepted));
+        }
+    }
+
+    pub(super) async fn uploads_for(self, entry: &OutboxEntry) -> Vec<Upload> {
+        let mut uploads = Vec::new();
+        for meta in &entry.submission.attachments {
+            let in_memory = self.session.files.with_value(|f| {
+                f.iter()
+                    .find(|(id, _)| *id == meta.id)
+                    .map(|(_, b)| b.clone())
+            });
+            let blob = match in_memory {
+                Some(blob) => Some(blob),
+                None => match self.saver.store() {
+                    Some(store) => store.get_file(&meta.id).await.unwrap_or_else(|e| {
+                        log_failure("an evidence file could not be read to send", &e);
+                        None
+                    }),
+                    None => None,
+                },
+            };
+            if let Some(blob) = blob {
+                uploads.push(Upload {
+                    name: meta.name.clone(),
+                    blob,
+                });
+            }
+        }
+        uploads
+    }
+}
