@@ -208,6 +208,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::FileNoRoom => "There is no room left on this device to keep “{name}”. It is still attached and will be sent if you send your complaint before you close this page. Your written answers are kept. To make room, remove photos you do not need.",
         Msg::FileNotKept => "“{name}” could not be kept on this device. It is still attached and will be sent if you send your complaint before you close this page.",
         Msg::DeviceFull => "This device is out of storage space. Your written answers are still kept on it, but photos may not be. To make room, remove photos you do not need or free up space on your phone.",
+        // speed: the static shell (a first step before the Wasm, other ways to complain)
+        Msg::ShellWaiting => "One moment: the next step is opening. Your answer is kept.",
+        Msg::OtherWays => "You can also complain by email or phone:",
+        Msg::NoScript => "This form needs JavaScript, which is turned off in this browser. You can complain by email or phone instead:",
+        Msg::ContactEmail => "Email",
+        Msg::ContactPhone => "Phone",
     }
 }
 

@@ -204,6 +204,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::FileNoRoom => "이 기기에 “{name}”을(를) 저장할 공간이 없습니다. 파일은 그대로 첨부되어 있으며, 이 페이지를 닫기 전에 불만을 보내면 함께 전송됩니다. 입력한 답변은 저장되어 있습니다. 공간을 만들려면 필요 없는 사진을 삭제하세요.",
         Msg::FileNotKept => "“{name}”을(를) 이 기기에 저장할 수 없었습니다. 파일은 그대로 첨부되어 있으며, 이 페이지를 닫기 전에 불만을 보내면 함께 전송됩니다.",
         Msg::DeviceFull => "이 기기의 저장 공간이 가득 찼습니다. 입력한 답변은 계속 저장되지만 사진은 저장되지 않을 수 있습니다. 공간을 만들려면 필요 없는 사진을 삭제하거나 휴대폰의 저장 공간을 비우세요.",
+        // speed: the static shell (a first step before the Wasm, other ways to complain)
+        Msg::ShellWaiting => "잠시만 기다려 주세요. 다음 단계를 여는 중이며 선택한 답변은 그대로 저장됩니다.",
+        Msg::OtherWays => "이메일이나 전화로도 불만을 접수할 수 있습니다.",
+        Msg::NoScript => "이 양식을 사용하려면 JavaScript가 필요하지만 이 브라우저에서는 꺼져 있습니다. 대신 이메일이나 전화로 불만을 접수해 주세요.",
+        Msg::ContactEmail => "이메일",
+        Msg::ContactPhone => "전화",
     }
 }
 

@@ -225,6 +225,12 @@ keys! {
         FileNoRoom,
         FileNotKept,
         DeviceFull,
+        // speed: the static shell (a first step before the Wasm, other ways to complain)
+        ShellWaiting,
+        OtherWays,
+        NoScript,
+        ContactEmail,
+        ContactPhone,
     }
 }
 

@@ -204,6 +204,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::FileNoRoom => "Na tym urządzeniu zabrakło miejsca, by zachować plik „{name}”. Plik nadal jest dołączony i zostanie wysłany, jeśli wyślesz reklamację przed zamknięciem tej strony. Wpisane odpowiedzi są zapisane. Aby zwolnić miejsce, usuń niepotrzebne zdjęcia.",
         Msg::FileNotKept => "Nie udało się zachować pliku „{name}” na tym urządzeniu. Plik nadal jest dołączony i zostanie wysłany, jeśli wyślesz reklamację przed zamknięciem tej strony.",
         Msg::DeviceFull => "Na tym urządzeniu zabrakło miejsca. Wpisane odpowiedzi są nadal zapisane, ale zdjęcia mogą nie zostać zachowane. Aby zwolnić miejsce, usuń niepotrzebne zdjęcia lub zwolnij miejsce w telefonie.",
+        // speed: the static shell (a first step before the Wasm, other ways to complain)
+        Msg::ShellWaiting => "Chwileczkę, otwieramy następny krok. Twoja odpowiedź jest zachowana.",
+        Msg::OtherWays => "Reklamację możesz złożyć także e-mailem lub telefonicznie:",
+        Msg::NoScript => "Ten formularz wymaga JavaScriptu, który jest wyłączony w tej przeglądarce. Reklamację możesz złożyć e-mailem lub telefonicznie:",
+        Msg::ContactEmail => "E-mail",
+        Msg::ContactPhone => "Telefon",
     }
 }
 
