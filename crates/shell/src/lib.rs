@@ -53,6 +53,61 @@ pub fn file_name(page: Page, locale: Locale) -> String {
     }
 }
 
+/// The site files a page needs, as its HTML names them (`href`/`src` and the boot script's quoted paths):
+/// the module, its Wasm, the style sheet, the icon, the preloaded config. Every page of a build shares one
+/// template, so they need the same files; `pages.json` says so for the service worker's stamping step.
+pub fn needed_files(template: &str) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for quote in ["href=\"", "src=\"", "'"] {
+        let mut rest = template;
+        while let Some(at) = rest.find(quote) {
+            rest = &rest[at + quote.len()..];
+            let end = rest.find(['"', '\'']).unwrap_or(rest.len());
+            let value = &rest[..end];
+            let site_file = value.starts_with('/')
+                && !value.starts_with("//")
+                && value
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|name| name.contains('.'));
+            if site_file && !files.iter().any(|f| f == value) {
+                files.push(value.to_owned());
+            }
+        }
+    }
+    files
+}
+
+/// `pages.json`: for each page its address, its shell in each language and the files it needs, for the
+/// steps after this one (the service worker's precache list).
+pub fn pages_manifest(template: &str) -> String {
+    let files = needed_files(template)
+        .iter()
+        .map(|f| format!("\"{}\"", json_escape(f)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let pages = Page::ALL
+        .into_iter()
+        .map(|page| {
+            let shells = Locale::ALL
+                .into_iter()
+                .map(|l| format!("\"{}\": \"/{}\"", l.tag(), file_name(page, l)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "    {{ \"path\": \"{}\", \"shells\": {{ {shells} }}, \"files\": [{files}] }}",
+                page.href()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",\n");
+    format!("{{\n  \"pages\": [\n{pages}\n  ]\n}}\n")
+}
+
+fn json_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
 /// Why a template cannot take a shell.
 #[derive(Debug, PartialEq, Eq)]
 pub enum TemplateError {
@@ -361,6 +416,25 @@ mod tests {
             ),
             Err(TemplateError::NoShell)
         );
+    }
+
+    #[test]
+    fn the_manifest_lists_each_pages_shells_and_the_files_its_html_names() {
+        let template = "<link rel=\"preload\" href=\"/api/v1/config.json\"><link href=\"/main-1.css\">\
+            <a href=\"/track\"></a><a href=\"https://x.example/a.js\"></a>\
+            <script type=\"module\">import init from '/app-1.js'; init({ module_or_path: '/app-1_bg.wasm' });</script>";
+        assert_eq!(
+            needed_files(template),
+            [
+                "/api/v1/config.json",
+                "/main-1.css",
+                "/app-1.js",
+                "/app-1_bg.wasm"
+            ]
+        );
+        let manifest = pages_manifest(template);
+        assert!(manifest.contains("\"path\": \"/track\", \"shells\": { \"en\": \"/track.html\", \"ko\": \"/track.ko.html\""));
+        assert!(manifest.contains("\"files\": [\"/api/v1/config.json\", \"/main-1.css\", \"/app-1.js\", \"/app-1_bg.wasm\"]"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `complaint-shell DIST`: writes each page's static shells into the build folder, from the build's own
 //! `index.html` (Trunk's, with the module and preloads) and the organisation's `api/v1/config.json`.
+//! Also `pages.json`: each page's shells and the files it needs, for the service worker's stamping step.
 //! Run by `scripts/post-build` before the service worker is stamped and the files are compressed.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +8,7 @@ use std::process::ExitCode;
 
 use complaint_domain::config::OrgConfig;
 use complaint_domain::i18n::Locale;
-use complaint_shell::{file_name, write_page, Page};
+use complaint_shell::{file_name, pages_manifest, write_page, Page};
 
 fn main() -> ExitCode {
     let Some(dist) = std::env::args_os().nth(1).map(PathBuf::from) else {
@@ -44,5 +45,8 @@ fn run(dist: &Path) -> Result<Vec<String>, String> {
             written.push(name);
         }
     }
+    std::fs::write(dist.join("pages.json"), pages_manifest(&template))
+        .map_err(|e| format!("cannot write pages.json: {e}"))?;
+    written.push("pages.json".to_owned());
     Ok(written)
 }
