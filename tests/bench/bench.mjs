@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { launchBrowser } from '../e2e/support/browser.mjs';
 import { startBenchSite } from './site.mjs';
 
-const PARTS = ['bytes', 'load', 'typing', 'saving'];
+const PARTS = ['bytes', 'load', 'typing', 'saving', 'photos', 'device'];
 
 const wanted = process.argv.slice(2);
 const names = wanted.length ? PARTS.filter((p) => wanted.includes(p)) : PARTS;
@@ -37,7 +37,7 @@ try {
 report.loadAfter = load();
 
 const over = report.rows.filter((r) => r.budget !== undefined && r.value > r.budget);
-const DIGITS = { KB: 1, '×': 2, '': 3 };
+const DIGITS = { KB: 1, MB: 2, '×': 2, '': 3 };
 const shown = (v, unit) => (typeof v === 'number' ? `${v.toFixed(DIGITS[unit] ?? 0)} ${unit}`.trim() : String(v));
 const lines = report.rows.map((r) => [
   r.part,

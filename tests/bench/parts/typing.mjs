@@ -10,12 +10,12 @@ const TOTAL = 10_000;
 export const CPU_SLOWDOWN = 4;
 
 /** A fresh phone-sized page on the description step of a new complaint. */
-export async function onDescription(browser, origin) {
+export async function onDescription(browser, origin, category = 'A delivery') {
   const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB', hasTouch: true });
   const page = await context.newPage();
   await page.goto(origin + '/');
   const filing = new Filing(page);
-  await filing.chooseCategory('A delivery');
+  await filing.chooseCategory(category);
   await filing.skipCommonAnswers();
   const field = page.getByLabel('Describe what happened');
   await field.waitFor();
