@@ -4,19 +4,24 @@
 // Nothing else fails it: a benchmark, never a test (and not part of ./scripts/test).
 //
 // Adding a part: a module in parts/ whose default export is
-//   { name: 'insights', async run({ origin, site, browser, dist }) { return [row, …] } }
+//   { name: 'insights', async run({ origin, site, shop, browser, dist }) { return [row, …] } }
+// (origin: the intake serving the build; site: its folder; shop: the demo shop's origin)
 // with each row { what, value, unit, budget?, note? } (value and budget in the same unit; lower is better),
 // and its name in PARTS below. `node tests/bench/bench.mjs typing saving` runs only the parts named.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { launchBrowser } from '../e2e/support/browser.mjs';
+import { startShop } from '../../scripts/shop-server.mjs';
 import { startBenchSite } from './site.mjs';
 
-const PARTS = ['bytes', 'load', 'typing', 'saving', 'photos', 'device'];
+const PARTS = ['bytes', 'load', 'widget', 'typing', 'saving', 'photos', 'device'];
 
 const wanted = process.argv.slice(2);
 const names = wanted.length ? PARTS.filter((p) => wanted.includes(p)) : PARTS;
-const site = await startBenchSite({ dist: process.env.DIST });
+// The demo shop (demo/shop/) embeds the widget from the intake, which must let its origin in.
+const shop = await startShop();
+const site = await startBenchSite({ dist: process.env.DIST, args: ['--allow-origin', shop.origin] });
+shop.desk = site.origin;
 const browser = await launchBrowser();
 const load = () => loadavg()[0].toFixed(1);
 const report = { date: new Date().toISOString(), loadBefore: load(), cores: cpus().length, rows: [] };
@@ -25,7 +30,7 @@ try {
     const part = (await import(`./parts/${name}.mjs`)).default;
     const started = Date.now();
     process.stderr.write(`bench: ${name}…\n`);
-    for (const row of await part.run({ origin: site.origin, site: site.site, browser, dist: process.env.DIST })) {
+    for (const row of await part.run({ origin: site.origin, site: site.site, shop: shop.origin, browser, dist: process.env.DIST })) {
       report.rows.push({ part: name, ...row });
     }
     process.stderr.write(`bench: ${name} took ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -33,6 +38,7 @@ try {
 } finally {
   await browser.close();
   await site.stop();
+  await shop.close();
 }
 report.loadAfter = load();
 

@@ -21,9 +21,9 @@ import { PHONE } from '../../e2e/support/browser.mjs';
 
 // Lighthouse's mobile profile (its "slow 4G" and a mid-range phone): 150 ms round trip, 1.6 Mbit/s down,
 // 750 kbit/s up, CPU 4× slower. Chromium applies the network part per request (DevTools throttling).
-const NETWORK = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
-const CPU_SLOWDOWN = 4;
-const RUNS = Number(process.env.RUNS ?? 5);
+export const NETWORK = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+export const CPU_SLOWDOWN = 4;
+export const RUNS = Number(process.env.RUNS ?? 5);
 const FIRST_ANSWER = 'A faulty or damaged product';
 const QUIET = { timeout: 60_000 };
 
