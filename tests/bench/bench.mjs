@@ -1,7 +1,8 @@
 // ./scripts/bench: one table of what a customer's phone pays for the desk, written also as JSON
 // (target/bench.json) for comparing runs. Each part measures one thing (tests/bench/parts/) and returns
-// rows; a row with a budget that its value exceeds makes the run exit non-zero, so it can guard releases.
-// Nothing else fails it: a benchmark, never a test (and not part of ./scripts/test).
+// rows; a row with a budget that its value exceeds makes the run exit non-zero, so it can guard releases,
+// and so does a part that could not finish (the page did not work). Nothing else fails it: a benchmark,
+// never a test (and not part of ./scripts/test).
 //
 // Adding a part: a module in parts/ whose default export is
 //   { name: 'insights', async run({ origin, site, shop, browser, dist }) { return [row, …] } }
@@ -30,8 +31,13 @@ try {
     const part = (await import(`./parts/${name}.mjs`)).default;
     const started = Date.now();
     process.stderr.write(`bench: ${name}…\n`);
-    for (const row of await part.run({ origin: site.origin, site: site.site, shop: shop.origin, browser, dist: process.env.DIST })) {
-      report.rows.push({ part: name, ...row });
+    try {
+      for (const row of await part.run({ origin: site.origin, site: site.site, shop: shop.origin, browser, dist: process.env.DIST })) {
+        report.rows.push({ part: name, ...row });
+      }
+    } catch (error) {
+      // A part that cannot measure (the page did not work) fails the run like a budget would.
+      report.rows.push({ part: name, what: 'did not finish', value: String(error.message).split('\n')[0], unit: '', failed: true });
     }
     process.stderr.write(`bench: ${name} took ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
@@ -42,7 +48,7 @@ try {
 }
 report.loadAfter = load();
 
-const over = report.rows.filter((r) => r.budget !== undefined && r.value > r.budget);
+const over = report.rows.filter((r) => r.failed || (r.budget !== undefined && r.value > r.budget));
 const DIGITS = { KB: 1, MB: 2, '×': 2, '': 3 };
 const shown = (v, unit) => (typeof v === 'number' ? `${v.toFixed(DIGITS[unit] ?? 0)} ${unit}`.trim() : String(v));
 const lines = report.rows.map((r) => [

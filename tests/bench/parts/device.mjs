@@ -3,6 +3,7 @@
 // "Continue your complaint?" list and the tracker's "Complaints sent from this device" drawn in full.
 // Each from the moment the app replaced the static shell (so the page's own start is not counted) to the
 // first frame with every item on screen; the budget is 50 ms.
+import { committedAt } from './saving.mjs';
 import { onDescription, CPU_SLOWDOWN } from './typing.mjs';
 
 const COUNT = 200;
@@ -60,21 +61,7 @@ export default {
     try {
       await field.fill('The parcel never came, though the tracking says it was delivered.');
       // The draft the app saves a moment after the last change is the one copied.
-      await page.waitForFunction(
-        () =>
-          new Promise((done) => {
-            const open = indexedDB.open('complaint-desk');
-            open.onsuccess = () => {
-              const all = open.result.transaction('drafts').objectStore('drafts').getAll();
-              all.onsuccess = () => {
-                open.result.close();
-                done(all.result.some((d) => d.description?.startsWith('The parcel')));
-              };
-            };
-          }),
-        null,
-        { polling: 100, timeout: 30_000 },
-      );
+      await page.evaluate(committedAt, await field.evaluate((el) => el.value.length));
       await page.evaluate(fill, COUNT);
       const cdp = await context.newCDPSession(page);
       const drafts = await listed(page, cdp, origin, '/', '.resume__item', COUNT);

@@ -7,7 +7,7 @@ import { onDescription } from './typing.mjs';
 const RUNS = 5;
 
 /** In the page: resolves with the time the stored draft's description first has `length` characters. */
-function committedAt(length) {
+export function committedAt(length) {
   return new Promise((done) => {
     const open = indexedDB.open('complaint-desk');
     open.onsuccess = () => {
