@@ -95,17 +95,19 @@ function twiggyTop(dist) {
   const wasm = file ? join(named, file) : join(dist, readdirSync(dist).find((f) => f.endsWith('_bg.wasm')));
   let out;
   try {
-    out = execFileSync('twiggy', ['top', '-n', '15', '-f', 'json', wasm], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    out = execFileSync('twiggy', ['top', '-n', '40', '-f', 'json', wasm], { encoding: 'utf8', maxBuffer: 64 << 20 });
   } catch {
     return [{ what: 'Wasm top 15 (twiggy)', value: 'twiggy missing: run ./scripts/setup', unit: '' }];
   }
   return JSON.parse(out)
-    .filter((item) => item.shallow_size !== undefined)
+    // Code and data only: the names and producers sections are gone once wasm-opt has run.
+    .filter((item) => item.shallow_size !== undefined && !/subsection|custom section|^"/.test(item.name))
+    .slice(0, 15)
     .map((item) => ({
       what: `Wasm item: ${item.name.slice(0, 70)}`,
       value: item.shallow_size / 1024,
       unit: 'KB',
-      note: `${item.shallow_size_percent.toFixed(1)} % of the module before wasm-opt`,
+      note: "shallow size, before wasm-opt (which keeps the code, drops the names)",
     }));
 }
 
