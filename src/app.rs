@@ -39,6 +39,9 @@ pub fn App() -> impl IntoView {
     }
 
     SharedConfig::provide();
+    if let Some(config) = use_context::<SharedConfig>() {
+        crate::static_shell::replace_when_ready(config);
+    }
     let location = Location::provide();
     // A memo, so the page is built again only when the path really changes.
     let path = Memo::new(move |_| location.path());

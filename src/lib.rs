@@ -12,6 +12,7 @@ pub mod mount_scope;
 pub mod pages;
 pub mod router;
 pub mod services;
+pub mod static_shell;
 pub mod tab_channel;
 pub mod task;
 pub mod tracking;
@@ -35,9 +36,19 @@ pub fn standalone_shell() -> Option<web_sys::HtmlElement> {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
 }
 
-/// Replaces the static shell in `#app` with the running app, for the life of the page.
-pub fn mount_standalone(root: web_sys::HtmlElement) {
-    // The shell's markup mirrors the app's first frame, so swapping it causes no layout shift.
-    root.set_inner_html("");
-    leptos::mount::mount_to(root, app::App).forget();
+/// Builds the app off screen and lets it replace the static shell in `#app` once its first page is drawn
+/// ([`static_shell`]), for the life of the page. The shell's markup is the app's first frame, so the swap
+/// shifts nothing.
+pub fn mount_standalone(shell: web_sys::HtmlElement) {
+    let Some(root) = static_shell::detached_root(&shell) else {
+        shell.set_inner_html("");
+        leptos::mount::mount_to(shell, app::App).forget();
+        return;
+    };
+    let handed = root.clone();
+    leptos::mount::mount_to(root, move || {
+        static_shell::provide(shell, handed);
+        app::App()
+    })
+    .forget();
 }

@@ -37,11 +37,33 @@ pub fn from_browser() -> Locale {
 }
 
 /// Remembers the choice for the next visit. Blocked storage (private modes) just means we forget.
+/// Only the standalone app calls this (its language picker): a widget has its own language and must set
+/// nothing on its host's site.
 pub fn remember(locale: Locale) {
     if let Some(storage) = local_storage() {
         let _ = storage.set_item(STORAGE_KEY, locale.tag());
     }
+    remember_for_the_server(locale);
 }
+
+/// The same choice as a cookie, so the server can send the next visit's static shell in this language
+/// before any script runs (the intake reads it; docs/hosting.md). A preference, nothing else: no id.
+fn remember_for_the_server(locale: Locale) {
+    use wasm_bindgen::JsCast;
+    if let Some(document) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    {
+        let cookie = format!(
+            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            locale.tag()
+        );
+        let _ = document.set_cookie(&cookie);
+    }
+}
+
+/// The cookie's name; the intake reads the same one (`crates/intake/src/http/shells.rs`).
+pub const COOKIE: &str = "complaint-desk.locale";
 
 /// Keeps `<html lang>` true to the page, so screen readers pronounce it right (WCAG 3.1.1).
 pub fn apply_to_document(locale: Locale) {

@@ -29,12 +29,13 @@ function built(dist, pattern) {
 
 /**
  * Starts the intake over a copy of `dist` with the fixtures. `precompressed: false` removes every .br/.gz
- * copy, which is how the intake served the app before it sent precompressed files.
+ * copy, which is how the intake served the app before it sent precompressed files; `args` go to the intake
+ * (`--allow-origin` for the demo shop that embeds the widget).
  */
-export async function startBenchSite({ dist = DIST, precompressed = true } = {}) {
+export async function startBenchSite({ dist = DIST, precompressed = true, args = [] } = {}) {
   const site = mkdtempSync(join(tmpdir(), 'bench-site-'));
   cpSync(dist, site, { recursive: true, preserveTimestamps: true });
-  const names = { __CSS__: built(dist, /^main-[0-9a-f]{16}\.css$/), __ICON__: built(dist, /^favicon-[0-9a-f]{16}\.svg$/) };
+  const names = { __CSS__: built(dist, /^main-[0-9a-f]{12,16}\.css$/), __ICON__: built(dist, /^favicon-[0-9a-f]{12,16}\.svg$/) };
   mkdirSync(join(site, 'bench'));
   for (const fixture of ['plain-form.html', 'plain-next.html']) {
     let text = readFileSync(join(ROOT, 'tests/bench', fixture), 'utf8');
@@ -46,7 +47,7 @@ export async function startBenchSite({ dist = DIST, precompressed = true } = {})
   } else {
     for (const path of walk(site)) if (/\.(br|gz)$/.test(path)) unlinkSync(path);
   }
-  const intake = await startIntake({ site });
+  const intake = await startIntake({ site, args });
   return {
     origin: intake.origin,
     site,

@@ -106,30 +106,57 @@ describe('filing at phone size', () => {
     assertNoProblems();
   });
 
-  test('the static shell paints before the Wasm arrives and nothing shifts when the app replaces it', async () => {
+  test('the static shell is the first step, identical to the app\'s first frame, and nothing shifts when the app replaces it', async () => {
     // Long enough that a busy machine still paints the shell well before the module arrives.
     env.server.slow(/\.wasm$/, 3000);
     session = await openPage(env.browser);
     const { page } = session;
     await page.goto(env.server.origin + '/', { waitUntil: 'commit' });
-    // While the module is still on its way, the shell already shows the page's heading.
-    const heading = page.getByRole('heading', { level: 1, name: 'Make a complaint' });
-    await heading.waitFor({ timeout: 2500 });
-    assert.equal(await page.getByRole('group').count(), 0, 'the app has not mounted yet');
+    // While the module is still on its way, the shell already asks the first question.
+    const group = page.getByRole('group', { name: 'What is your complaint about?' });
+    await group.waitFor({ timeout: 2500 });
+    const inShell = () => page.evaluate(() => document.querySelector('[data-complaint-desk-shell]') !== null);
+    assert.equal(await inShell(), true, 'the app has not mounted yet');
+    assert.equal(await group.getByRole('radio').count(), 5);
+    assert.equal(await page.getByText('Step 1 of 7').count(), 1);
+    const footer = page.getByRole('contentinfo');
+    assert.equal(await footer.getByRole('link', { name: 'complaints@northwind.example' }).getAttribute('href'), 'mailto:complaints@northwind.example');
+    assert.equal(await footer.getByRole('link', { name: '+44 20 7946 0000' }).getAttribute('href'), 'tel:+442079460000');
     const boxes = () =>
       page.evaluate(() =>
-        ['header', 'h1', 'nav'].map((sel) => {
+        ['header', 'h1', 'nav', '.step-progress', 'fieldset', 'legend', '.radio:last-of-type', 'form .button', 'footer'].map((sel) => {
           const r = document.querySelector(sel)?.getBoundingClientRect();
-          return r && { sel, top: Math.round(r.top), height: Math.round(r.height) };
+          // The footer grows below its first lines when the app adds its button: its top must stay.
+          return r && { sel, top: Math.round(r.top), height: sel === 'footer' ? null : Math.round(r.height) };
         }),
       );
+    // The app's markup without its placeholder comments; the shell's differs only where it must: its
+    // language picker waits for the app, its form carries the waiting text, its footer has no button yet.
+    const markup = () =>
+      page.evaluate(() => {
+        const copy = document.getElementById('app').cloneNode(true);
+        const strip = (node) => {
+          for (const child of [...node.childNodes]) {
+            if (child.nodeType === Node.COMMENT_NODE) child.remove();
+            else if (child.nodeType === Node.TEXT_NODE && !child.data.trim()) child.remove();
+            else strip(child);
+          }
+        };
+        strip(copy);
+        copy.querySelector('#language')?.removeAttribute('disabled');
+        copy.querySelector('form')?.removeAttribute('data-waiting');
+        copy.querySelectorAll('noscript, footer button, footer [role=status]').forEach((n) => n.remove());
+        return copy.innerHTML;
+      });
     // Measured once the stylesheet applies (on a busy machine the heading can show before it does).
     await page.waitForFunction(() => [...document.styleSheets].some((sheet) => sheet.href?.includes('/main-')));
-    assert.equal(await page.getByRole('group').count(), 0, 'still the shell');
+    assert.equal(await inShell(), true, 'still the shell');
     const beforeMount = await boxes();
-    await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+    const shellMarkup = await markup();
+    await page.waitForFunction(() => document.querySelector('[data-complaint-desk-shell]') === null);
+    assert.equal(await markup(), shellMarkup, "the shell's markup is the app's first frame");
     // Replaced nodes do not count as layout shifts in the browser's own metric, so compare the boxes.
-    assert.deepEqual(await boxes(), beforeMount, 'the masthead and heading stay where the shell put them');
+    assert.deepEqual(await boxes(), beforeMount, 'the page stays where the shell put it');
     const shift = await page.evaluate(
       () =>
         new Promise((resolve) => {
@@ -141,6 +168,37 @@ describe('filing at phone size', () => {
         }),
     );
     assert.ok(shift < 0.01, `cumulative layout shift ${shift} should be ~0`);
+    assertNoProblems();
+  });
+
+  test('an answer and a Continue given in the shell before the Wasm arrives wait visibly and are kept', async () => {
+    env.server.slow(/\.wasm$/, 3000);
+    session = await openPage(env.browser);
+    const { page } = session;
+    await page.goto(env.server.origin + '/', { waitUntil: 'commit' });
+    await page.getByRole('radio', { name: 'A delivery' }).check({ timeout: 2500 });
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // The tap is held and said so, in the shell, while the module is still on its way.
+    await page.getByRole('status').filter({ hasText: 'One moment: the next step is opening.' }).waitFor();
+    assert.equal(await page.evaluate(() => document.querySelector('[data-complaint-desk-shell]') !== null), true, 'still the shell');
+    assert.equal(await page.getByRole('button', { name: 'Continue' }).getAttribute('aria-disabled'), 'true');
+    // The app takes the answer and the tap: the next step, the choice kept behind Back.
+    await page.getByText('Step 2 of 7').waitFor();
+    await page.getByRole('heading', { name: 'Common answers to problems like yours' }).waitFor();
+    await page.getByRole('button', { name: 'Back' }).click();
+    assert.equal(await page.getByRole('radio', { name: 'A delivery' }).isChecked(), true, 'the answer is kept');
+    assertNoProblems();
+  });
+
+  test('a Continue in the shell with nothing chosen shows the app\'s error once it runs', async () => {
+    env.server.slow(/\.wasm$/, 1500);
+    session = await openPage(env.browser);
+    const { page } = session;
+    await page.goto(env.server.origin + '/', { waitUntil: 'commit' });
+    await page.getByRole('button', { name: 'Continue' }).click({ timeout: 2500 });
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    assert.equal(await page.getByText('Step 1 of 7').count(), 1);
     assertNoProblems();
   });
 });

@@ -196,6 +196,17 @@ pub struct Contact {
     pub phone: Option<String>,
 }
 
+/// A phone number as a `tel:` link dials it: its digits, and a leading `+`.
+pub fn dialable(phone: &str) -> String {
+    phone
+        .trim()
+        .chars()
+        .enumerate()
+        .filter(|&(i, c)| c.is_ascii_digit() || (i == 0 && c == '+'))
+        .map(|(_, c)| c)
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Category {
     /// Stable identifier, kept in drafts and sent with the complaint.

@@ -377,7 +377,13 @@ fn files_vary_by_origin_only_where_another_site_may_read_them() {
             &[("Origin", &origin), ("Accept-Encoding", "br")],
         );
         assert_eq!(reply.status, 200, "{path}");
-        assert_eq!(vary(&reply), ["accept-encoding"], "{path}");
+        // An app route's shell also varies by the customer's language (shells.rs); never by origin.
+        let expected: &[&str] = if path == "/" {
+            &["accept-encoding", "accept-language", "cookie"]
+        } else {
+            &["accept-encoding"]
+        };
+        assert_eq!(vary(&reply), expected, "{path}");
     }
     drop(own);
 
@@ -428,4 +434,67 @@ fn files_vary_by_origin_only_where_another_site_may_read_them() {
             assert_eq!(vary(&reply), ["accept-encoding"], "{path} from {origin}");
         }
     }
+}
+
+#[test]
+fn an_app_route_gets_its_pages_shell_in_the_customers_language() {
+    let dir = TempDir::new("serving-shells");
+    let site = site(&dir);
+    for (name, text) in [
+        ("index.pl.html", "filing in Polish"),
+        ("index.ko.html", "filing in Korean"),
+        ("track.html", "tracker in English"),
+        ("track.pl.html", "tracker in Polish"),
+    ] {
+        fs::write(
+            site.join(name),
+            format!("<!doctype html><title>{text}</title>"),
+        )
+        .unwrap();
+    }
+    let server = serve(&dir, &site);
+    let title = |reply: &Reply| {
+        let body = String::from_utf8_lossy(&reply.body).to_string();
+        let start = body.find("<title>").map_or(0, |i| i + 7);
+        body[start..body[start..].find('<').map_or(body.len(), |i| start + i)].to_owned()
+    };
+    let polish_browser = [("Accept-Language", "pl-PL,pl;q=0.9,en;q=0.5")];
+    assert_eq!(
+        title(&get(&server, "/", &polish_browser)),
+        "filing in Polish"
+    );
+    assert_eq!(
+        title(&get(&server, "/track", &polish_browser)),
+        "tracker in Polish"
+    );
+    // The address wins over the browser, the remembered choice over the browser.
+    assert_eq!(
+        title(&get(&server, "/?lang=ko", &polish_browser)),
+        "filing in Korean"
+    );
+    let remembered = [
+        ("Accept-Language", "pl"),
+        ("Cookie", "complaint-desk.locale=ko"),
+    ];
+    assert_eq!(title(&get(&server, "/", &remembered)), "filing in Korean");
+    // No tracker shell in Korean: the tracker's English one, not the filing page's.
+    assert_eq!(
+        title(&get(&server, "/track", &remembered)),
+        "tracker in English"
+    );
+    // No language asked, or one we do not ship: English, the plain index.
+    assert_eq!(title(&get(&server, "/", &[])), "app");
+    assert_eq!(
+        title(&get(&server, "/", &[("Accept-Language", "de, *;q=0.1")])),
+        "app"
+    );
+    let reply = get(&server, "/", &polish_browser);
+    let vary = vary(&reply);
+    for token in ["accept-language", "cookie"] {
+        assert!(
+            vary.iter().any(|t| t == token),
+            "Vary names {token}: {vary:?}"
+        );
+    }
+    assert_eq!(reply.header("cache-control"), Some("no-cache"));
 }

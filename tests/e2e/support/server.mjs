@@ -99,8 +99,10 @@ export async function startServer({ root = DIST } = {}) {
     try {
       if (!(await stat(file)).isFile()) file = join(path, 'index.html');
     } catch {
-      // App routes have no extension: serve the shell. A missing asset is a real 404.
-      file = extname(path) === '' ? join(root, 'index.html') : null;
+      // App routes have no extension: serve their page's static shell (English; the intake also picks the
+      // customer's language). A missing asset is a real 404.
+      const shell = url.pathname.replace(/\/$/, '') === '/track' ? 'track.html' : 'index.html';
+      file = extname(path) === '' ? join(root, shell) : null;
     }
     try {
       if (!file) throw new Error('not found');

@@ -1,6 +1,7 @@
 //! Static files: the status files the service publishes, and (with `--site`) the built app with its demo
 //! data, so the demo is one origin. Never a directory listing; nothing outside the folders, not even through
-//! a symlink; unknown app routes get `index.html` so client-side routes (`/track`) survive a reload.
+//! a symlink; unknown app routes get their page's static shell (`index.html`, `track.pl.html`: [`super::shells`])
+//! so client-side routes (`/track`) survive a reload.
 //!
 //! Served as a CDN would ([`super::negotiate`]): the brotli or gzip copy the build wrote beside a file
 //! (`app.wasm.br`) when the client takes it, with `Vary: Accept-Encoding`; content-hashed names kept for a
@@ -23,6 +24,7 @@ use tower_http::services::ServeFile;
 
 use super::negotiate::{self, Coding};
 use super::policy::InlineSources;
+use super::shells;
 use super::{message, AppState};
 use crate::publish::is_status_file_name;
 
@@ -186,10 +188,16 @@ pub(super) async fn site(
     if path.starts_with("/api/") || last.contains('.') {
         return message(StatusCode::NOT_FOUND, "Nothing is served here.");
     }
-    let index = Path::new("index.html");
-    if let Some(real) = inside(site, index).await {
-        let chosen = representation(site, index, &real, &codings).await;
-        if let Some(mut response) = site_file(&real, &chosen, index, &method, &headers).await {
+    // The page's own shell in the customer's language, when the build wrote one (super::shells).
+    for shell in shells::candidates(path, uri.query(), &headers) {
+        let Some(real) = inside(site, &shell).await else {
+            continue;
+        };
+        let chosen = representation(site, &shell, &real, &codings).await;
+        if let Some(mut response) = site_file(&real, &chosen, &shell, &method, &headers).await {
+            response
+                .headers_mut()
+                .append(header::VARY, HeaderValue::from_static(shells::VARY));
             response.extensions_mut().insert(OwnPagesOnly);
             return response;
         }

@@ -12,6 +12,7 @@ pub mod pace;
 mod policy;
 mod proxy;
 mod replies;
+mod shells;
 mod uploads;
 
 use std::convert::Infallible;

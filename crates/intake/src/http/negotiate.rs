@@ -91,20 +91,23 @@ fn weight<'a>(parameters: impl Iterator<Item = &'a str>) -> Option<u16> {
 }
 
 /// Whether a file name carries its content's hash the way Trunk writes it (`complaint-desk-
-/// 905e0077a27c1ab6_bg.wasm`, `main-0123456789abcdef.css`): a dash, exactly 16 hex digits, then the
-/// extension or wasm-bindgen's `_bg`. Such a file never changes under its name, so it may be kept for a
-/// year without asking; any other file (the page, `sw.js`, the config) must be revalidated, or a new
-/// release would not reach customers.
+/// 905e0077a27c1ab6_bg.wasm`, `main-0123456789abcdef.css`): a dash, the hash in lowercase hex, then the
+/// extension or wasm-bindgen's `_bg`. Trunk prints its 64-bit hash without leading zeros, so one build in
+/// sixteen has 15 digits (`complaint-desk-296c2da4d638108_bg.wasm`); 12 to 16 are taken (fewer happens
+/// once in 65,536 builds, and is then merely revalidated). Such a file never changes under its name, so it
+/// may be kept for a year without asking; any other file (the page, `sw.js`, the config) must be
+/// revalidated, or a new release would not reach customers.
 pub(super) fn is_fingerprinted(name: &str) -> bool {
     let bytes = name.as_bytes();
     bytes.iter().enumerate().any(|(dash, &b)| {
-        let hash = dash + 1..dash + 17;
+        let digits = bytes[dash + 1..]
+            .iter()
+            .take_while(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+            .count();
         b == b'-'
             && dash > 0
-            && bytes
-                .get(hash.clone())
-                .is_some_and(|h| h.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
-            && matches!(bytes.get(hash.end), Some(b'.' | b'_'))
+            && (12..=16).contains(&digits)
+            && matches!(bytes.get(dash + 1 + digits), Some(b'.' | b'_'))
     })
 }
 
@@ -185,6 +188,9 @@ mod tests {
             "complaint-desk-905e0077a27c1ab6.js",
             "main-0123456789abcdef.css",
             "favicon-fedcba9876543210.svg",
+            // Trunk drops a hash's leading zeros.
+            "complaint-desk-296c2da4d638108_bg.wasm",
+            "app-0123456789abcde.js",
         ] {
             assert!(is_fingerprinted(hashed), "{hashed}");
         }
@@ -194,7 +200,7 @@ mod tests {
             "config.json",
             "privacy.html",
             "-0123456789abcdef.js",
-            "app-0123456789abcde.js",
+            "app-0123456789a.js",
             "app-0123456789abcdef0.js",
             "app-0123456789ABCDEF.js",
             "app-0123456789abcdef",

@@ -310,6 +310,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ShownInKorean => "(shown in Korean)",
         Msg::ShownInPolish => "(shown in Polish)",
         Msg::WidgetLanguageNotOffered => "This form is not available in the language this page asked for.",
+        // speed: the static shell (a first step before the Wasm, other ways to complain)
+        Msg::ShellWaiting => "One moment: the next step is opening. Your answer is kept.",
+        Msg::OtherWays => "You can also complain by email or phone:",
+        Msg::NoScript => "This form needs JavaScript, which is turned off in this browser. You can complain by email or phone instead:",
+        Msg::ContactEmail => "Email",
+        Msg::ContactPhone => "Phone",
     }
 }
 

@@ -306,6 +306,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ShownInKorean => "(한국어 원문)",
         Msg::ShownInPolish => "(폴란드어 원문)",
         Msg::WidgetLanguageNotOffered => "이 페이지에서 요청한 언어로는 이 양식을 제공하지 않습니다.",
+        // speed: the static shell (a first step before the Wasm, other ways to complain)
+        Msg::ShellWaiting => "잠시만 기다려 주세요. 다음 단계를 여는 중이며 선택한 답변은 그대로 저장됩니다.",
+        Msg::OtherWays => "이메일이나 전화로도 불만을 접수할 수 있습니다.",
+        Msg::NoScript => "이 양식을 사용하려면 JavaScript가 필요하지만 이 브라우저에서는 꺼져 있습니다. 대신 이메일이나 전화로 불만을 접수해 주세요.",
+        Msg::ContactEmail => "이메일",
+        Msg::ContactPhone => "전화",
     }
 }
 

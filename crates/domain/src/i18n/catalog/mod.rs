@@ -327,6 +327,12 @@ keys! {
         ShownInKorean,
         ShownInPolish,
         WidgetLanguageNotOffered,
+        // speed: the static shell (a first step before the Wasm, other ways to complain)
+        ShellWaiting,
+        OtherWays,
+        NoScript,
+        ContactEmail,
+        ContactPhone,
     }
 }
 

@@ -306,6 +306,12 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ShownInKorean => "(wyświetlono po koreańsku)",
         Msg::ShownInPolish => "(wyświetlono po polsku)",
         Msg::WidgetLanguageNotOffered => "Ten formularz nie jest dostępny w języku wskazanym przez tę stronę.",
+        // speed: the static shell (a first step before the Wasm, other ways to complain)
+        Msg::ShellWaiting => "Chwileczkę, otwieramy następny krok. Twoja odpowiedź jest zachowana.",
+        Msg::OtherWays => "Reklamację możesz złożyć także e-mailem lub telefonicznie:",
+        Msg::NoScript => "Ten formularz wymaga JavaScriptu, który jest wyłączony w tej przeglądarce. Reklamację możesz złożyć e-mailem lub telefonicznie:",
+        Msg::ContactEmail => "E-mail",
+        Msg::ContactPhone => "Telefon",
     }
 }
 
