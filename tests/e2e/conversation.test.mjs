@@ -124,7 +124,7 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   await told(page).getByText(/^You told us on .* that you are not satisfied, and the complaint was reopened$/).waitFor();
   const route = page.getByRole('region', { name: 'If you are still not satisfied' });
   await route.getByText(/^We will look at your complaint again and send you a new decision by \w{3}, \d{1,2} \w{3} \d{4}\.$/).waitFor();
-  await route.getByText('If you are still not satisfied after that, you can take your complaint to The Consumer Ombudsman:').waitFor();
+  await route.getByText('If you are still not satisfied after that, you can take your complaint to The Consumer Ombudsman (UK):').waitFor();
   await route.getByRole('link', { name: 'https://ombudsman.example/complain' }).waitFor();
 
   // The back office sees it: the list puts the unread reply first, show prints the reason.

@@ -256,7 +256,7 @@ test("bad input stays in the widget's box, in its language: no api, an API witho
   const { context, page } = await openShop('/bad.html');
   // No api: the desk's own, beside embed.js.
   await page.locator('#no-api').getByRole('group', { name: 'What is your complaint about?' }).waitFor();
-  await page.locator('#no-cors').getByRole('heading', { name: 'Przepraszamy, formularz reklamacji nie może się teraz otworzyć' }).waitFor();
+  await page.locator('#no-cors').getByRole('heading', { name: 'Przepraszamy, nie możemy teraz otworzyć formularza' }).waitFor();
   await page.locator('#broken').getByRole('heading', { name: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' }).waitFor();
   // An unknown language falls back to the browser's (en-GB), an unknown mode to the form.
   const odd = page.locator('#odd-lang');

@@ -150,7 +150,7 @@ describe('when the app cannot open', () => {
     await server?.close();
   });
 
-  const TITLE = { en: 'Sorry, the complaint form cannot open right now', pl: 'Przepraszamy, formularz reklamacji nie może się teraz otworzyć' };
+  const TITLE = { en: 'Sorry, the complaint form cannot open right now', pl: 'Przepraszamy, nie możemy teraz otworzyć formularza' };
   const RETRY = { en: 'Try again', pl: 'Spróbuj ponownie' };
   /** Console noise of the failures these tests make on purpose; anything else is a real problem. */
   const real = (problems) =>
@@ -217,7 +217,7 @@ describe('when the app cannot open', () => {
     const retry = await cannotOpen(page, 'pl');
     server.override(`/${wasm}`, null);
     await retry.click();
-    await page.getByRole('group', { name: 'Czego dotyczy Twoja reklamacja?' }).waitFor();
+    await page.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     assert.deepEqual(real(problems), []);
     await context.close();
   });

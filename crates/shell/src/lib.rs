@@ -247,14 +247,14 @@ fn category_step(html: &mut String, locale: Locale, config: &OrgConfig) {
     ));
     html.push_str("<div class=\"field\">");
     html.push_str(&format!(
-        "<fieldset class=\"radios\" aria-describedby=\"{CATEGORY_FIELD}-hint\">"
+        "<fieldset class=\"radios\" aria-describedby=\"{CATEGORY_FIELD}-question-hint\">"
     ));
     html.push_str(&format!(
         "<legend class=\"question\"><h2 class=\"question__text\" id=\"step-heading\" tabindex=\"-1\">{}</h2></legend>",
         escape(t(locale, Msg::CategoryQuestion))
     ));
     html.push_str(&format!(
-        "<p class=\"hint\" id=\"{CATEGORY_FIELD}-hint\">{}</p>",
+        "<p class=\"hint\" id=\"{CATEGORY_FIELD}-question-hint\">{}</p>",
         escape(t(locale, Msg::CategoryHint))
     ));
     for (i, category) in config.categories.iter().enumerate() {
