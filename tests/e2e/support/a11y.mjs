@@ -2,11 +2,14 @@
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Each violation as `rule: node, node`, so a failure names what to fix. */
+export async function axeViolations(page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 export async function assertAccessible(page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
-  assert.deepEqual(
-    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    'axe found WCAG violations',
-  );
+  assert.deepEqual(await axeViolations(page), [], 'axe found WCAG violations');
 }
