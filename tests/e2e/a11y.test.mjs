@@ -231,3 +231,155 @@ for (const { tag, locale, step } of LANGUAGES) {
     await context.close();
   });
 }
+
+/** Presses Tab (or Shift-Tab) until `selector` has focus, checking at each stop that the focus is visible
+ *  (2.4.7) and not hidden behind other content (2.4.11: the element at the centre of the focused box is the
+ *  focused element, or its label or content). Returns the stops on the way. */
+async function tabTo(page, selector, { back = false, most = 40 } = {}) {
+  const stops = [];
+  for (let i = 0; i < most; i += 1) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const stop = await page.evaluate((wanted) => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return { at: 'body' };
+      // A file input is invisible: its label, just before it, shows the focus.
+      const shown = el.matches('.file-picker__input') ? el.previousElementSibling : el;
+      const style = getComputedStyle(shown);
+      // Inside a date field (its segments, its calendar button) the focus is on the browser's own parts, which
+      // the browser highlights itself; the field shows our ring when focus arrives from outside.
+      const segment = el.matches('input[type=date]') && !el.matches(':focus-visible');
+      const ring = segment || ((el.matches(':focus-visible') || shown !== el) && ((style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none'));
+      const box = shown.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      const covered = !(hit && (hit === shown || shown.contains(hit) || hit.contains(shown) || (el.labels && [...el.labels].includes(hit))));
+      const label = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} “${(el.textContent || el.value || '').trim().slice(0, 30)}”`;
+      return { at: label, matches: el.matches(wanted), visible: ring, covered };
+    }, selector);
+    stops.push(stop.at);
+    if (stop.at !== 'body') {
+      assert.ok(stop.visible, `focus is visible on ${stop.at}`);
+      assert.ok(!stop.covered, `focus is not hidden behind other content on ${stop.at}`);
+    }
+    if (stop.matches) return stops;
+  }
+  throw new Error(`never reached ${selector} by ${back ? 'Shift-Tab' : 'Tab'}: ${stops.join(' → ')}`);
+}
+
+/** The focused element's id, and the heading's description when it is the step heading. */
+const focused = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    const described = el?.getAttribute('aria-describedby');
+    return { id: el?.id, text: el?.textContent.trim(), description: described && document.getElementById(described)?.textContent.trim() };
+  });
+
+test('a complete filing and a status lookup with the keyboard alone', async () => {
+  env.server.reset();
+  env.server.intake();
+  const { context, page, problems } = await openPage(env.browser, { locale: 'en-GB' });
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto(env.server.origin + '/');
+  await page.locator('#category').waitFor();
+  // Nothing moves when less motion is asked for.
+  assert.deepEqual(
+    await page.evaluate(() =>
+      [...document.querySelectorAll('*')]
+        .map((el) => getComputedStyle(el))
+        .filter((s) => s.animationName !== 'none' || !s.transitionDuration.split(',').every((d) => parseFloat(d) === 0))
+        .map((s) => s.animationName),
+    ),
+    [],
+  );
+  const nextStep = async (n, question) => {
+    await page.getByText(`Step ${n} of 7`, { exact: true }).waitFor();
+    const now = await focused(page);
+    assert.equal(now.id, 'step-heading', `step ${n}: its heading has focus`);
+    assert.equal(now.text, question);
+    assert.equal(now.description, `Step ${n} of 7`, 'the progress is read with the heading');
+  };
+
+  // Step 1: into the radio group, arrows move the choice; Enter on Continue.
+  await tabTo(page, '#category');
+  for (let i = 0; i < 4; i += 1) await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('#category-something-else').isChecked(), true, 'arrows choose in a radio group');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.locator('#category-delivery').isChecked(), true);
+  await page.keyboard.press('ArrowDown');
+  await tabTo(page, 'form.step button[type=submit]');
+  await page.keyboard.press('Enter');
+  await nextStep(2, 'Common answers to problems like yours');
+
+  // Step 2: Space on "Continue with my complaint".
+  await tabTo(page, '.answers ~ .button');
+  await page.keyboard.press('Space');
+  await nextStep(3, 'What happened?');
+
+  // Step 3: typed answers, the date typed into its segments; Shift-Tab goes back a field.
+  await tabTo(page, '#description');
+  await page.keyboard.type('The counter staff were rude to me.');
+  // The date field's segments follow the browser's own language (month first in an en-US Chromium, day
+  // first elsewhere): typed in one order, and again in the other if the field read it the other way.
+  const [y, m, d] = daysAgo(1).split('-');
+  for (const order of [`${m}${d}${y}`, `${d}${m}${y}`]) {
+    await tabTo(page, '#happened-on');
+    await page.keyboard.type(order);
+    if ((await page.locator('#happened-on').inputValue()) === daysAgo(1)) break;
+    await tabTo(page, '#description', { back: true });
+  }
+  assert.equal(await page.locator('#happened-on').inputValue(), daysAgo(1));
+  await tabTo(page, 'form.step button[type=submit]');
+  await tabTo(page, '#happened-on', { back: true });
+  await tabTo(page, 'form.step button[type=submit]');
+  await page.keyboard.press('Enter');
+  await nextStep(4, 'What would you like us to do?');
+
+  // Step 4: Space chooses the focused radio.
+  await tabTo(page, 'input[name=outcome]');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('input[name=outcome]:checked').count(), 1);
+  await tabTo(page, 'form.step button[type=submit]');
+  await page.keyboard.press('Enter');
+  await page.getByText('Step 5 of 7', { exact: true }).waitFor();
+
+  // Step 5: past the file pickers (each shows its focus on its visible label).
+  await tabTo(page, 'form.step button[type=submit]');
+  await page.keyboard.press('Enter');
+  await page.getByText('Step 6 of 7', { exact: true }).waitFor();
+
+  // Step 6: contact details, a radio and the consent box by Space.
+  await tabTo(page, '#name');
+  await page.keyboard.type('Jin Park');
+  await tabTo(page, '#email');
+  await page.keyboard.type('jin@example.kr');
+  await tabTo(page, 'input[name=preferred]');
+  await page.keyboard.press('Space');
+  await tabTo(page, '#consent');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#consent').isChecked(), true);
+  await tabTo(page, 'form.step button[type=submit]');
+  await page.keyboard.press('Enter');
+  await nextStep(7, 'Check your answers before sending');
+
+  // Step 7: Enter on Send.
+  await tabTo(page, '.send__title ~ .button');
+  await page.keyboard.press('Enter');
+  await page.locator('.confirmation__reference').waitFor();
+  assert.equal((await focused(page)).id, 'step-heading', 'the confirmation heading has focus');
+  assert.equal(await page.locator('.confirmation__reference').textContent(), 'CMP-TEST-0001');
+
+  // Back up to the masthead by Shift-Tab, then the tracker by Enter: a lookup by keyboard.
+  await tabTo(page, '.masthead__nav a[href="/track"]', { back: true, most: 80 });
+  await page.keyboard.press('Enter');
+  await page.locator('#reference').waitFor();
+  await tabTo(page, '#reference');
+  await page.keyboard.type('CMP-DEMO-0001');
+  await tabTo(page, '#verifier');
+  await page.keyboard.type('demo@example.com');
+  await page.keyboard.press('Enter');
+  await page.locator('.timeline').waitFor();
+  assert.match(await page.locator('.status__title').textContent(), /CMP-DEMO-0001/);
+  // The tracker also looks up the complaint just sent, which the stand-in server does not publish: the
+  // browser logs that 404 itself.
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), [], 'the page logged errors');
+  await context.close();
+});
