@@ -45,9 +45,37 @@ async function ownMeasurements(page) {
   });
 }
 
+/** 3.3.1 and 1.4.1 on a screen with errors: a summary whose every link reaches a field marked `aria-invalid`
+ *  that names its message (`aria-describedby`, its own or its group's), each message saying "Error:" in words. */
+async function errorWiring(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const links = [...document.querySelectorAll('.error-summary a[href^="#"]')];
+    if (links.length === 0) problems.push('3.3.1 no error summary with links');
+    for (const link of links) {
+      const field = document.getElementById(link.getAttribute('href').slice(1));
+      if (!field) {
+        problems.push(`3.3.1 the summary's link “${link.textContent}” leads nowhere`);
+        continue;
+      }
+      if (field.getAttribute('aria-invalid') !== 'true') problems.push(`3.3.1 #${field.id} is not aria-invalid`);
+      const ids = [field, field.closest('fieldset')].flatMap((el) => (el?.getAttribute('aria-describedby') ?? '').split(/\s+/)).filter(Boolean);
+      const messages = ids.map((id) => document.getElementById(id)).filter((el) => el?.matches('.field-error'));
+      if (!messages.some((m) => m.textContent.includes(link.textContent.trim())))
+        problems.push(`3.3.1 #${field.id} is not described by its message “${link.textContent}”`);
+      for (const m of messages)
+        if (!m.querySelector('.visually-hidden')?.textContent.trim()) problems.push(`1.4.1 #${m.id} has no “Error:” in words`);
+    }
+    return problems;
+  });
+}
+
 /** 1.4.10 at 320 CSS px, and 1.4.12 with the WCAG text-spacing overrides, injected through the CSSOM (our
  *  policy forbids inline style). */
 async function reflowAndSpacing(page) {
+  // A 1280×800 window at 200 % zoom lays out as 640×400 CSS px.
+  await page.setViewportSize({ width: 640, height: 400 });
+  const zoomed = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   await page.setViewportSize({ width: 320, height: 640 });
   const found = await page.evaluate(async () => {
     const problems = [];
@@ -73,6 +101,7 @@ async function reflowAndSpacing(page) {
     document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
     return problems;
   });
+  if (zoomed > 0) found.push(`1.4.10 scrolls sideways at 200 % zoom by ${zoomed} px`);
   return found;
 }
 
@@ -82,6 +111,7 @@ function screenChecker(page, lang, problems) {
   mkdirSync(`${SCREENS}${lang}`, { recursive: true });
   return async function screen(name) {
     n += 1;
+    if (name.endsWith('-errors')) for (const p of await errorWiring(page)) problems.push(`${lang} ${name}: ${p}`);
     const shot = `${SCREENS}${lang}/${String(n).padStart(2, '0')}-${name}`;
     for (const [viewport, colorScheme] of [
       [PHONE, 'light'],
@@ -122,7 +152,7 @@ for (const { tag, locale, step } of LANGUAGES) {
     await screen('category');
     await primary(page).click();
     await page.locator('.error-summary').waitFor();
-    await screen('category-error');
+    await screen('category-errors');
     await page.locator('#category-something-else').check();
     await primary(page).click();
     await atStep(2);
@@ -145,6 +175,9 @@ for (const { tag, locale, step } of LANGUAGES) {
     await primary(page).click();
     await atStep(6);
     await screen('contact');
+    await primary(page).click();
+    await page.locator('.error-summary').waitFor();
+    await screen('contact-errors');
     await page.locator('#name').fill('Jin Park');
     await page.locator('#email').fill('jin@example.kr');
     await page.locator('input[name=preferred]').first().check();
