@@ -13,6 +13,10 @@ pub fn Radio(
     #[prop(optional, into)]
     lang: Signal<Option<&'static str>>,
     #[prop(into)] on_select: Callback<()>,
+    /// The group has an error on show: each radio says so (`aria-invalid`); the group's fieldset names the
+    /// message (`aria-describedby`).
+    #[prop(optional, into)]
+    invalid: Signal<bool>,
     /// Shown under the choice while it is selected (a follow-up question).
     #[prop(optional)]
     children: Option<ChildrenFn>,
@@ -28,6 +32,7 @@ pub fn Radio(
                 value=value
                 prop:checked=move || checked.get()
                 aria-describedby=hint.map(|_| hint_id.clone())
+                aria-invalid=move || invalid.get().then_some("true")
                 on:change=move |_| on_select.run(())
             />
             <label class="radio__label" for=id lang=move || lang.get()>{label}</label>

@@ -4,7 +4,11 @@ use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
 
-/// "Step 3 of 7", above each question.
+/// The id of the "Step 3 of 7" line, which each step's heading names as its description.
+pub const STEP_PROGRESS_ID: &str = "step-progress";
+
+/// "Step 3 of 7", above each question. Each step's heading names it as its description (`aria-describedby`),
+/// so the progress is read out when focus moves to a new step's heading.
 #[component]
 pub fn StepProgress(#[prop(into)] step: Signal<Step>) -> impl IntoView {
     let i18n = use_i18n();
@@ -15,5 +19,5 @@ pub fn StepProgress(#[prop(into)] step: Signal<Step>) -> impl IntoView {
             &[("current", &current), ("total", &Step::total().to_string())],
         )
     };
-    view! { <p class="step-progress">{text}</p> }
+    view! { <p class="step-progress" id=STEP_PROGRESS_ID>{text}</p> }
 }

@@ -53,6 +53,7 @@ pub fn CategoryStep() -> impl IntoView {
                     lang=Signal::derive(move || i18n.pick_lang(&label_lang))
                     hint=hint.map(|h| Signal::derive(move || i18n.pick(&h)))
                     on_select=select
+                    invalid=Signal::derive(move || error.get().is_some())
                 />
             }
         });

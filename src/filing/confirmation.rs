@@ -100,7 +100,7 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
     view! {
         <section class="confirmation">
             <div class="confirmation__panel">
-                <StepHeading text=msg(Msg::ConfirmationTitle) />
+                <StepHeading text=msg(Msg::ConfirmationTitle) with_progress=false />
                 <p class="confirmation__label">{tr(Msg::YourReference)}</p>
                 <p class="confirmation__reference">{reference.clone()}</p>
                 {accepted.pin.clone().map(|pin| view! {

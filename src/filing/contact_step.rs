@@ -41,6 +41,7 @@ pub fn ContactStep() -> impl IntoView {
                 checked=Signal::derive(move || flow.draft.with(|d| d.contact.preferred == Some(channel)))
                 label=msg(label)
                 on_select=move || flow.edit(|d| d.contact.preferred = Some(channel))
+                invalid=Signal::derive(move || preferred_error.get().is_some())
             />
         }
     };
@@ -93,6 +94,7 @@ pub fn ContactStep() -> impl IntoView {
                         name=field::CONSENT
                         prop:checked=move || flow.draft.with(|d| d.contact.consent)
                         aria-describedby=move || consent_error.get().map(|_| "consent-error")
+                        aria-invalid=move || consent_error.get().is_some().then_some("true")
                         on:change=move |ev| flow.edit(|d| d.contact.consent = event_target_checked(&ev))
                     />
                     <label class="checkbox__label" for=field::CONSENT>{consent_text}</label>

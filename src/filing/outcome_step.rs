@@ -15,6 +15,7 @@ use crate::i18n::msg;
 pub fn OutcomeStep() -> impl IntoView {
     let flow = use_flow();
     let error = flow.error_for(field::OUTCOME);
+    let invalid = Signal::derive(move || error.get().is_some());
     let options = Outcome::ALL.into_iter().enumerate().map(move |(i, outcome)| {
         // The first radio carries the field's id, so the error summary's link lands on the group.
         let id = if i == 0 { field::OUTCOME.to_owned() } else { format!("{}-{}", field::OUTCOME, outcome.id()) };
@@ -22,12 +23,12 @@ pub fn OutcomeStep() -> impl IntoView {
         let select = move || flow.edit(|d| d.outcome = Some(outcome));
         if outcome != Outcome::Other {
             let radio = view! {
-                <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome.label()) on_select=select />
+                <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome.label()) on_select=select invalid=invalid />
             };
             return radio.into_any();
         }
         view! {
-            <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome.label()) on_select=select>
+            <Radio name=field::OUTCOME id=id value=outcome.id() checked=checked label=msg(outcome.label()) on_select=select invalid=invalid>
                 <TextArea
                     id=field::OUTCOME_OTHER
                     label=msg(Msg::OutcomeOtherLabel)

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::flow::use_flow;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::step_progress::STEP_PROGRESS_ID;
 use crate::i18n::tr;
 
 /// The frame every question step shares: Back, the error summary, the step's fields, Continue.
@@ -33,8 +34,13 @@ pub fn BackLink() -> impl IntoView {
     }
 }
 
-/// The step's question or title; focused when the step appears, so screen readers announce it.
+/// The step's question or title; focused when the step appears, so screen readers announce it, with the
+/// progress ("Step 3 of 7") as its description. The confirmation has no progress line to point at.
 #[component]
-pub fn StepHeading(#[prop(into)] text: Signal<String>) -> impl IntoView {
-    view! { <h2 class="question__text" id="step-heading" tabindex="-1">{text}</h2> }
+pub fn StepHeading(
+    #[prop(into)] text: Signal<String>,
+    #[prop(default = true)] with_progress: bool,
+) -> impl IntoView {
+    let progress = with_progress.then_some(STEP_PROGRESS_ID);
+    view! { <h2 class="question__text" id="step-heading" tabindex="-1" aria-describedby=progress>{text}</h2> }
 }

@@ -237,7 +237,7 @@ fn category_step(html: &mut String, locale: Locale, config: &OrgConfig) {
         ],
     );
     html.push_str(&format!(
-        "<p class=\"step-progress\">{}</p>",
+        "<p class=\"step-progress\" id=\"step-progress\">{}</p>",
         escape(&progress)
     ));
     // The waiting text travels with the form, for the inline script to show on an early Continue.
@@ -250,7 +250,7 @@ fn category_step(html: &mut String, locale: Locale, config: &OrgConfig) {
         "<fieldset class=\"radios\" aria-describedby=\"{CATEGORY_FIELD}-question-hint\">"
     ));
     html.push_str(&format!(
-        "<legend class=\"question\"><h2 class=\"question__text\" id=\"step-heading\" tabindex=\"-1\">{}</h2></legend>",
+        "<legend class=\"question\"><h2 class=\"question__text\" id=\"step-heading\" tabindex=\"-1\" aria-describedby=\"step-progress\">{}</h2></legend>",
         escape(t(locale, Msg::CategoryQuestion))
     ));
     html.push_str(&format!(

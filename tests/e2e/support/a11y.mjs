@@ -4,13 +4,17 @@
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 
-export async function assertAccessible(page, { include } = {}) {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']);
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Each violation as `rule: node, node`, so a failure names what to fix; `include` narrows the check to one
+ *  element (a widget, shadow root included). */
+export async function axeViolations(page, { include } = {}) {
+  let builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
   if (include) builder = builder.include(include);
   const { violations } = await builder.analyze();
-  assert.deepEqual(
-    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    'axe found WCAG violations',
-  );
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export async function assertAccessible(page, options = {}) {
+  assert.deepEqual(await axeViolations(page, options), [], 'axe found WCAG violations');
 }
