@@ -51,13 +51,23 @@ pub(super) async fn status(
         let folder = state.status_prefix.trim_start_matches('/');
         places.push((site.to_path_buf(), Path::new(folder).join(&file)));
     }
-    let codings = negotiate::accepted_codings(&headers);
+    first_status_file(places, &method, &headers).await
+}
+
+/// The first of `places` (a root and a path inside it, kept inside by [`inside`]) that is there, served as a
+/// status file in the client's encoding; else the neutral 404.
+async fn first_status_file(
+    places: Vec<(PathBuf, PathBuf)>,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Response<Body> {
+    let codings = negotiate::accepted_codings(headers);
     for (root, relative) in places {
         let Some(real) = inside(&root, &relative).await else {
             continue;
         };
         let chosen = representation(&root, &relative, &real, &codings).await;
-        if let Some(response) = status_file(&chosen, &method, &headers).await {
+        if let Some(response) = status_file(&chosen, method, headers).await {
             return response;
         }
     }
@@ -86,17 +96,7 @@ pub(super) async fn insights(
     if let Some(site) = &state.site {
         places.push((site.to_path_buf(), PathBuf::from("api/v1/insights.json")));
     }
-    let codings = negotiate::accepted_codings(&headers);
-    for (root, relative) in places {
-        let Some(real) = inside(&root, &relative).await else {
-            continue;
-        };
-        let chosen = representation(&root, &relative, &real, &codings).await;
-        if let Some(response) = status_file(&chosen, &method, &headers).await {
-            return response;
-        }
-    }
-    message(StatusCode::NOT_FOUND, NOT_FOUND)
+    first_status_file(places, &method, &headers).await
 }
 
 /// A status file, tagged by its content. No `Last-Modified`: a status file can be replaced twice within
