@@ -253,7 +253,7 @@ test('a widget removed while an answer waits to be saved keeps it, and offers it
   await context.close();
 });
 
-test('100 mounts and unmounts by a single-page host leave listeners, BroadcastChannels and timers as they were', async () => {
+test('100 mounts and unmounts by a single-page host leave listeners, BroadcastChannels, timers and memory as they were', async () => {
   const { context, page, problems } = await openShop('/empty.html');
   await page.waitForFunction(() => customElements.get('complaint-desk'));
   const cdp = await context.newCDPSession(page);
@@ -297,11 +297,27 @@ test('100 mounts and unmounts by a single-page host leave listeners, BroadcastCh
   await page.waitForFunction(() => window.__host.timers.size === 0);
   const start = await counts();
   assert.equal(start.channels, 0, 'an unmounted widget holds no channel');
-  const saves = await cycles(100, api);
+  // Memory after a garbage collection: DOM nodes (a widget's shadow tree kept alive by a leaked listener or
+  // closure counts here) and the JS heap. Measured after 50 cycles and again after 50 more, so that one-time
+  // growth (module caches, the first store) is behind us and only growth per cycle would show.
+  const memory = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { nodes } = await cdp.send('Memory.getDOMCounters');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return { nodes, heap: usedSize };
+  };
+  const saves = [...(await cycles(50, api))];
+  await page.waitForFunction(() => window.__host.timers.size === 0, null, { timeout: 10_000 });
+  const half = await memory();
+  saves.push(...(await cycles(50, api)));
   assert.deepEqual(saves, Array(100).fill([1, 0]), 'each waiting save is cancelled with its widget');
   // Timers still pending from the last cycles (a store open's time limit) run out; a leaked one would not.
   await page.waitForFunction(() => window.__host.timers.size === 0, null, { timeout: 10_000 });
   assert.deepEqual(await counts(), start);
+  const end = await memory();
+  // One widget's tree is a few hundred nodes: fifty kept alive would be thousands.
+  assert.ok(end.nodes - half.nodes < 200, `DOM nodes grew from ${half.nodes} to ${end.nodes} over 50 cycles`);
+  assert.ok(end.heap - half.heap < 1024 * 1024, `JS heap grew by ${end.heap - half.heap} bytes over 50 cycles`);
   const seen = await host(page);
   assert.equal(seen.events.filter((e) => e.type === 'complaint:ready').length, 101);
   assert.deepEqual(seen.errors, []);
