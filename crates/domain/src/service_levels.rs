@@ -124,6 +124,14 @@ impl ServiceLevel {
 }
 
 impl ServiceLevels {
+    /// The promise for one step, if the category makes one.
+    pub fn for_step(&self, step: crate::status::DeadlineStep) -> Option<&ServiceLevel> {
+        match step {
+            crate::status::DeadlineStep::Acknowledge => self.acknowledge.as_ref(),
+            crate::status::DeadlineStep::Decide => self.decide.as_ref(),
+        }
+    }
+
     pub fn plan(&self, received: Instant, zone: &impl Zone, holidays: &BTreeSet<Date>) -> Plan {
         let step =
             |level: &Option<ServiceLevel>| level.as_ref()?.plan_from(received, zone, holidays);

@@ -140,11 +140,7 @@ impl Timeline {
             let (due, rule) = match record.set_deadline(step) {
                 Some(set) => (Due::EndOf(set.due), Rule::Set(set.rule.clone())),
                 None => {
-                    let levels = &category?.service_levels;
-                    let level = match step {
-                        DeadlineStep::Acknowledge => levels.acknowledge.as_ref(),
-                        DeadlineStep::Decide => levels.decide.as_ref(),
-                    }?;
+                    let level = category?.service_levels.for_step(step)?;
                     (
                         level.within.due_from(from?, zone, holidays)?,
                         Rule::Promise(level.rule.clone()),

@@ -69,11 +69,7 @@ pub fn facts(record: &StatusRecord, settings: &Settings, now: Instant) -> Facts 
         let due = match record.set_deadline(step) {
             Some(set) => Due::EndOf(set.due),
             None => {
-                let levels = &category?.service_levels;
-                let level = match step {
-                    DeadlineStep::Acknowledge => levels.acknowledge.as_ref(),
-                    DeadlineStep::Decide => levels.decide.as_ref(),
-                }?;
+                let level = category?.service_levels.for_step(step)?;
                 level.within.due_from(received, zone, holidays)?
             }
         };
