@@ -6,8 +6,8 @@ use complaint_domain::insights::CheckedInsights;
 use leptos::prelude::*;
 
 use super::chart_card::ChartCard;
-use super::figures::{short_week, text};
-use super::weekly_bars::{BOTTOM, HEIGHT, LEFT, TOP, WIDTH};
+use super::figures::text;
+use super::weekly_bars::{week_labels, BOTTOM, HEIGHT, LEFT, TOP, WIDTH};
 use crate::i18n::{tr, use_i18n};
 
 #[component]
@@ -34,16 +34,7 @@ pub fn OnTimeLine(checked: StoredValue<CheckedInsights>) -> impl IntoView {
             .iter()
             .map(|(x, y)| view! { <circle class="chart-dot" cx=format!("{x:.1}") cy=format!("{y:.1}") r="2.5" /> })
             .collect();
-        let every = weeks.len().div_ceil(6).max(1);
-        let labels: Vec<_> = weeks
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % every == 0 || *i + 1 == weeks.len())
-            .map(|(i, w)| {
-                let x = LEFT + i as f64 * slot + slot / 2.0;
-                view! { <text class="chart-axis" x=format!("{x:.1}") y=format!("{:.1}", HEIGHT - 6.0) text-anchor="middle">{short_week(w)}</text> }
-            })
-            .collect();
+        let labels = week_labels(&weeks, slot);
         let promise_y = format!("{:.1}", y_of(100.0));
         let half_y = format!("{:.1}", y_of(50.0));
         view! {

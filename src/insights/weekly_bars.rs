@@ -82,16 +82,7 @@ pub fn WeeklyBars(
                 });
             }
         }
-        let every = weeks.len().div_ceil(6).max(1);
-        let labels: Vec<_> = weeks
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % every == 0 || *i + 1 == weeks.len())
-            .map(|(i, w)| {
-                let x = LEFT + i as f64 * slot + slot / 2.0;
-                view! { <text class="chart-axis" x=format!("{x:.1}") y=format!("{:.1}", HEIGHT - 6.0) text-anchor="middle">{short_week(w)}</text> }
-            })
-            .collect();
+        let labels = week_labels(&weeks, slot);
         let top_label = format!("{top:.0}");
         let legend: Vec<_> = categories
             .iter()
@@ -156,4 +147,18 @@ pub fn WeeklyBars(
         .into_any()
     };
     view! { <ChartCard id="received" title=Msg::InsightsReceivedTitle chart=ViewFn::from(chart) table=ViewFn::from(table) /> }
+}
+
+/// The week labels under a chart whose weeks each take `slot` across: about six, the last always shown.
+pub fn week_labels(weeks: &[String], slot: f64) -> Vec<impl IntoView> {
+    let every = weeks.len().div_ceil(6).max(1);
+    weeks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % every == 0 || *i + 1 == weeks.len())
+        .map(|(i, w)| {
+            let x = LEFT + i as f64 * slot + slot / 2.0;
+            view! { <text class="chart-axis" x=format!("{x:.1}") y=format!("{:.1}", HEIGHT - 6.0) text-anchor="middle">{short_week(w)}</text> }
+        })
+        .collect()
 }
