@@ -47,8 +47,9 @@ EVERY COMMAND
   --publish DIR    where status files are written   (default var/status)
   --insights FILE  where insights.json is written   (default var/insights.json; after every stage change)
   --smtp-relay HOST:PORT --mail-from ADDRESS [--org-inbox ADDRESS] [--org-lang en|ko|pl]
-  [--public-url URL] [--smtp-timeout 10]  mail customers on stage changes and the organisation on new complaints and
-                   replies (queued by any command, sent by serve); no mail without --smtp-relay
+  [--public-url URL] [--smtp-timeout 10] [--mail-max-mb 10]  mail customers on stage changes and the organisation
+                   on new complaints and replies, with their files up to the size (queued by any command, sent by
+                   serve); no mail without --smtp-relay
 
 TEXT for the customer (--message, --next-step, --summary, --rule) is plain text once, published as it is, or
 LANG:TEXT once per language (--message ko:접수했습니다. --message en:We have it.): the customer's own language is
@@ -506,6 +507,10 @@ fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
     if !(1..=MAX_SECONDS).contains(&timeout) {
         return Err(format!("--smtp-timeout is 1 to {MAX_SECONDS} seconds"));
     }
+    let max_mb: u64 = words.number("--mail-max-mb", crate::mail::DEFAULT_MAX_MB)?;
+    if !(1..=MAX_MAIL_MB).contains(&max_mb) {
+        return Err(format!("--mail-max-mb is 1 to {MAX_MAIL_MB}"));
+    }
     let Some(relay) = relay else {
         return Ok(None);
     };
@@ -522,8 +527,12 @@ fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
         org_lang,
         public_url: public_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
         timeout: Duration::from_secs(timeout),
+        max_bytes: max_mb * 1024 * 1024,
     }))
 }
+
+/// No relay takes a mail larger than this; a cap above it would only mean mail refused for good.
+const MAX_MAIL_MB: u64 = 100;
 
 /// The longest any timeout or lifetime may be.
 const MAX_SECONDS: u64 = 86_400;
@@ -737,6 +746,18 @@ mod tests {
             ("127.0.0.1", 2525)
         );
         assert_eq!(mail.org_inbox.as_deref(), Some("in@example.com"));
+        assert_eq!(mail.max_bytes, 10 * 1024 * 1024, "10 MB unless told");
+        let (paths, _) = parse(&args(
+            "list --smtp-relay 127.0.0.1:2525 --mail-from desk@example.com --mail-max-mb 25",
+        ))
+        .unwrap();
+        assert_eq!(paths.mail.unwrap().max_bytes, 25 * 1024 * 1024);
+        for bad in ["0", "101", "ten"] {
+            assert!(parse(&args(&format!(
+                "list --smtp-relay 127.0.0.1:2525 --mail-from a@b.c --mail-max-mb {bad}"
+            )))
+            .is_err());
+        }
         assert!(parse(&args("list --smtp-relay 127.0.0.1:2525")).is_err());
         assert!(parse(&args("list --smtp-relay nowhere --mail-from a@b.c")).is_err());
     }

@@ -126,32 +126,29 @@ impl Intake {
         &self.publisher
     }
 
-    /// Queues the whole complaint, as `show` prints it, for the organisation's inbox (when one is
-    /// configured): many teams work from a mailbox.
+    /// Queues the whole complaint, as `show` prints it, with `files`, for the organisation's inbox (when
+    /// one is configured): many teams work from a mailbox.
     pub(crate) fn mail_organisation(
         &self,
         store: &Store,
         complaint: &crate::store::Complaint,
         what: &str,
+        files: crate::mail::FilesOf,
     ) {
-        let Some(mail) = self.options.mail.as_ref().filter(|m| m.org_inbox.is_some()) else {
+        let Some(mail) = self.options.mail.as_ref() else {
             return;
         };
         let reference = &complaint.record.reference;
-        let text = crate::dossier::Dossier::load(store, reference).map(|dossier| {
-            dossier.show(
-                &self.settings,
-                mail.org_lang,
-                &self.publisher.path_for(&complaint.status_key),
-            )
-        });
-        match text {
-            Ok(text) => crate::mail::enqueue(
-                store,
-                complaint.id,
-                crate::mail::to_organisation(mail, &format!("{what}: {reference}"), text),
-            ),
-            Err(e) => crate::log!("{reference}: not mailed to the organisation: {e}"),
+        if let Err(e) = crate::mail::queue_for_organisation(
+            store,
+            &self.settings,
+            mail,
+            &self.publisher,
+            reference,
+            &format!("{what}: {reference}"),
+            files,
+        ) {
+            crate::log!("{reference}: not mailed to the organisation: {e}");
         }
     }
 
@@ -333,7 +330,12 @@ impl Intake {
                     if let Err(e) = publish::publish_complaint(store, &self.publisher, &complaint) {
                         crate::log!("{reference} stored but its status file was not written: {e}");
                     }
-                    self.mail_organisation(store, &complaint, "New complaint");
+                    self.mail_organisation(
+                        store,
+                        &complaint,
+                        "New complaint",
+                        crate::mail::FilesOf::Complaint,
+                    );
                     self.figures_changed();
                 }
                 Ok(None) => crate::log!("{reference} stored but not found to publish"),

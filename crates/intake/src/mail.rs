@@ -5,7 +5,10 @@
 //!
 //! Mail is plain text, so nothing in it is interpreted as HTML, and every header is built by `lettre` from
 //! text we chose (the reference and a stage name, never customer text), so nothing a customer wrote can add
-//! a header.
+//! a header. The organisation's copy carries the customer's files as attachments: the outbox names them
+//! (`mail_files`) and their bytes are read as the mail goes, each part with the type sniffed at intake and the
+//! name `attachment --all` would write (no controls, no path), encoded by `lettre` (RFC 2231), in base64 so
+//! the bytes arrive exactly as sent; what would take the mail over `--mail-max-mb` is listed instead.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,13 +16,15 @@ use std::time::Duration;
 use complaint_domain::i18n::{self, Locale, Msg};
 use complaint_domain::instant::Instant;
 use complaint_domain::tracking::{normalise_verifier, Timeline};
-use lettre::message::{header::ContentType, Mailbox, Message};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Attachment, Body, Mailbox, Message, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use crate::dossier::one_line;
+use crate::dossier::{one_line, safe_file_name, Dossier, DossierError};
 use crate::intake::Intake;
+use crate::publish::Publisher;
 use crate::settings::Settings;
-use crate::store::{Complaint, Store, StoreError};
+use crate::store::{Complaint, FileSource, FiledFile, Store, StoreError, StoredFile};
 use complaint_domain::service_levels::Due;
 
 /// Where mail goes, from the command line; `None` (no `--smtp-relay`) turns mail off.
@@ -38,7 +43,12 @@ pub struct MailSettings {
     pub public_url: String,
     /// How long the relay may take for one mail before it counts as down (`--smtp-timeout`).
     pub timeout: Duration,
+    /// The most one organisation's mail may weigh as it travels, files encoded (`--mail-max-mb`).
+    pub max_bytes: u64,
 }
+
+/// `--mail-max-mb` when not given: what most relays and mailboxes take.
+pub const DEFAULT_MAX_MB: u64 = 10;
 
 /// One mail to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +56,33 @@ pub struct Outgoing {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// Stored files to attach, read when the mail is sent.
+    pub files: Vec<MailFile>,
+}
+
+/// A stored file a mail carries: its number in `show`'s list, and where its bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailFile {
+    pub number: i64,
+    pub source: FileSource,
+}
+
+/// Which files the organisation's copy carries: a new complaint's own, or those of the reply it tells of
+/// (the complaint's were in the first mail already).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilesOf {
+    Complaint,
+    Reply(i64),
+}
+
+impl FilesOf {
+    fn includes(self, source: FileSource) -> bool {
+        match (self, source) {
+            (FilesOf::Complaint, FileSource::Complaint { .. }) => true,
+            (FilesOf::Reply(id), FileSource::Reply { reply_id, .. }) => id == reply_id,
+            _ => false,
+        }
+    }
 }
 
 /// Unreserved characters as they are, everything else `%XX` (RFC 3986), for the link's fragment.
@@ -135,6 +172,7 @@ pub fn customer_update(
             &[("reference", reference), ("stage", stage)],
         ),
         body,
+        files: Vec::new(),
     })
 }
 
@@ -148,14 +186,128 @@ fn mail_due_text(due: Due, lang: Locale, zone: &str) -> String {
     i18n::format(lang, Msg::InOrgZone, &[("date", &when), ("zone", zone)])
 }
 
-/// A mail to the organisation's inbox, if one is configured. The subject is ours; `body` may hold the
-/// customer's text (plain text, never interpreted).
-pub fn to_organisation(mail: &MailSettings, subject: &str, body: String) -> Option<Outgoing> {
+/// What a mail's own headers and the list of files left out may add to its body, counted against the cap.
+const MAIL_HEADROOM: u64 = 4096;
+
+/// What one attached file's part headers take (type, disposition with a long RFC 2231 name, boundary).
+const PART_HEADERS: u64 = 512;
+
+/// What a file of `bytes` adds to a mail as it travels: base64 (four characters for three bytes, in lines of
+/// 76 with a line break) and its part's headers.
+pub fn encoded_bytes(bytes: u64) -> u64 {
+    let chars = bytes.div_ceil(3) * 4;
+    chars + chars.div_ceil(76) * 2 + PART_HEADERS
+}
+
+/// The organisation's copy of a complaint, if an inbox is configured: the whole complaint as `show` prints
+/// it (in the organisation's language; the customer's text is plain text, never interpreted) and `files`, as
+/// many as fit within the cap in their order; the rest are listed with their sizes and the command that
+/// saves them. The subject is ours.
+pub fn to_organisation(
+    settings: &Settings,
+    mail: &MailSettings,
+    dossier: &Dossier,
+    status_file: &std::path::Path,
+    subject: &str,
+    files: FilesOf,
+) -> Option<Outgoing> {
+    let to = mail.org_inbox.clone()?;
+    let lang = mail.org_lang;
+    let mut body = dossier.show(settings, lang, status_file);
+    let mut room = mail
+        .max_bytes
+        .saturating_sub(body.len() as u64 + MAIL_HEADROOM);
+    let mut carried = Vec::new();
+    let mut left: Vec<&FiledFile> = Vec::new();
+    for file in dossier
+        .filed
+        .files
+        .iter()
+        .filter(|f| files.includes(f.source))
+    {
+        let weight = encoded_bytes(u64::try_from(file.bytes).unwrap_or(u64::MAX));
+        if weight <= room {
+            room -= weight;
+            carried.push(MailFile {
+                number: file.number,
+                source: file.source,
+            });
+        } else {
+            left.push(file);
+        }
+    }
+    if !left.is_empty() {
+        let reference = &dossier.complaint.record.reference;
+        body.push('\n');
+        body.push_str(&i18n::format(
+            lang,
+            Msg::MailFilesLeftOut,
+            &[("limit", &megabytes(mail.max_bytes, lang))],
+        ));
+        body.push('\n');
+        for file in &left {
+            body.push_str(&format!(
+                "  {:>2}  {}  {} MB\n",
+                file.number,
+                one_line(&file.name),
+                megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
+            ));
+        }
+        body.push_str(&i18n::format(
+            lang,
+            Msg::MailFilesSave,
+            &[(
+                "command",
+                &format!("complaint-intake attachment {reference} N --out FILE"),
+            )],
+        ));
+        body.push('\n');
+    }
     Some(Outgoing {
-        to: mail.org_inbox.clone()?,
+        to,
         subject: one_line(subject),
         body,
+        files: carried,
     })
+}
+
+/// Megabytes (of 1,048,576 bytes, as `--mail-max-mb` counts them) with one decimal, never shown as 0; a
+/// decimal comma in Polish.
+fn megabytes(bytes: u64, lang: Locale) -> String {
+    let tenths = (bytes.saturating_mul(10)).div_ceil(1024 * 1024).max(1);
+    let text = if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    };
+    match lang {
+        Locale::Pl => text.replace('.', ","),
+        _ => text,
+    }
+}
+
+/// Queues the organisation's copy of complaint `reference` (`subject`, carrying `files`), when an inbox is
+/// configured: the intake after a new complaint or a reply, `release` after letting one in.
+pub fn queue_for_organisation(
+    store: &Store,
+    settings: &Settings,
+    mail: &MailSettings,
+    publisher: &Publisher,
+    reference: &str,
+    subject: &str,
+    files: FilesOf,
+) -> Result<(), DossierError> {
+    if mail.org_inbox.is_none() {
+        return Ok(());
+    }
+    let dossier = Dossier::load(store, reference)?;
+    let status_file = publisher.path_for(&dossier.complaint.status_key);
+    enqueue(
+        store,
+        dossier.complaint.id,
+        to_organisation(settings, mail, &dossier, &status_file, subject, files),
+    );
+    Ok(())
 }
 
 /// Adds a mail to the outbox; a failure is logged, never passed on: what it tells of is saved already.
@@ -177,7 +329,13 @@ enum SendError {
     Later(String),
 }
 
-fn message(from: &str, outgoing: &Outgoing) -> Result<Message, SendError> {
+/// The mail as it goes: plain text alone, or plain text then each file, in base64 so its bytes arrive
+/// exactly as stored.
+fn message(
+    from: &str,
+    outgoing: &Outgoing,
+    files: Vec<(MailFile, StoredFile)>,
+) -> Result<Message, SendError> {
     let from: Mailbox = from
         .parse()
         .map_err(|e| SendError::Permanent(format!("from address: {e}")))?;
@@ -185,14 +343,57 @@ fn message(from: &str, outgoing: &Outgoing) -> Result<Message, SendError> {
         .to
         .parse()
         .map_err(|e| SendError::Permanent(format!("to address: {e}")))?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(outgoing.subject.clone())
-        .header(ContentType::TEXT_PLAIN)
-        .body(outgoing.body.clone())
+        .subject(outgoing.subject.clone());
+    if files.is_empty() {
+        return builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(outgoing.body.clone())
+            .map_err(|e| SendError::Permanent(e.to_string()));
+    }
+    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(outgoing.body.clone()));
+    for (file, stored) in files {
+        parts = parts.singlepart(attachment(file.number, stored)?);
+    }
+    builder
+        .multipart(parts)
         .map_err(|e| SendError::Permanent(e.to_string()))
 }
+
+/// One file as a part: the type sniffed when it was received (never one the customer claimed), and the
+/// name `attachment --all` writes (numbered, no controls or path), which `lettre` quotes or encodes.
+fn attachment(number: i64, stored: StoredFile) -> Result<SinglePart, SendError> {
+    let kind = ContentType::parse(&stored.kind)
+        .or_else(|_| ContentType::parse("application/octet-stream"))
+        .map_err(|e| SendError::Permanent(format!("file {number}'s type: {e}")))?;
+    let body = Body::new_with_encoding(stored.content, ContentTransferEncoding::Base64)
+        .map_err(|_| SendError::Permanent(format!("file {number} could not be encoded")))?;
+    Ok(Attachment::new(safe_file_name(&stored.name, number)).body(body, kind))
+}
+
+/// The bytes of the files a mail names, read now; one gone since (which the database's cascades should
+/// never allow) is logged and the mail goes without it.
+fn stored_files(
+    store: &Store,
+    id: i64,
+    files: &[MailFile],
+) -> Result<Vec<(MailFile, StoredFile)>, StoreError> {
+    let mut found = Vec::with_capacity(files.len());
+    for &file in files {
+        match store.stored_file(file.source)? {
+            Some(stored) => found.push((file, stored)),
+            None => crate::log!("mail {id}: file {} is gone; sent without it", file.number),
+        }
+    }
+    Ok(found)
+}
+
+/// The slowest a relay may take a large mail before the attempt counts as failed: beyond `--smtp-timeout`,
+/// this many bytes a second (a few megabytes over a slow link still go; a relay that stalls does not hold
+/// the outbox for long).
+const MIN_RELAY_BYTES_PER_SECOND: u64 = 64 * 1024;
 
 /// The pause after `attempts` failed attempts: 5 s, 10 s, 20 s … at most an hour.
 fn backoff(attempts: i64) -> i64 {
@@ -232,18 +433,33 @@ pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
             Err(_) => continue,
         };
         for queued in due {
-            let result = match message(&mail.from, &queued.outgoing) {
+            // The files are read and encoded one mail at a time, off the async threads.
+            let reader = Arc::clone(&intake);
+            let from = mail.from.clone();
+            let outgoing = queued.outgoing.clone();
+            let id = queued.id;
+            let built = tokio::task::spawn_blocking(move || {
+                let files = stored_files(&reader.store(), id, &outgoing.files)
+                    .map_err(|e| SendError::Later(format!("its files could not be read: {e}")))?;
+                let bytes: u64 = files.iter().map(|(_, f)| f.content.len() as u64).sum();
+                message(&from, &outgoing, files).map(|m| (m, encoded_bytes(bytes)))
+            })
+            .await
+            .unwrap_or_else(|_| Err(SendError::Later("it could not be built".into())));
+            let result = match built {
                 // lettre's own timeout covers the connection and each command, not a relay that accepts
                 // and then never greets; the whole exchange is bounded here, so one silent relay cannot
                 // stop the outbox.
-                Ok(message) => {
-                    match tokio::time::timeout(mail.timeout, transport.send(message)).await {
+                Ok((message, bytes)) => {
+                    let limit =
+                        mail.timeout + Duration::from_secs(bytes / MIN_RELAY_BYTES_PER_SECOND);
+                    match tokio::time::timeout(limit, transport.send(message)).await {
                         Ok(Ok(_)) => Ok(()),
                         Ok(Err(e)) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
                         Ok(Err(e)) => Err(SendError::Later(e.to_string())),
                         Err(_) => Err(SendError::Later(format!(
                             "the relay did not finish within {} s",
-                            mail.timeout.as_secs()
+                            limit.as_secs()
                         ))),
                     }
                 }
@@ -311,10 +527,57 @@ mod tests {
             to: "anna@example.pl\r\nBcc: eve@example.com".into(),
             subject: "s".into(),
             body: "b".into(),
+            files: Vec::new(),
         };
         assert!(matches!(
-            message("desk@example.com", &outgoing),
+            message("desk@example.com", &outgoing, Vec::new()),
             Err(SendError::Permanent(_))
         ));
+    }
+
+    #[test]
+    fn a_files_name_and_type_cannot_add_a_header() {
+        let outgoing = Outgoing {
+            to: "in@example.com".into(),
+            subject: "New complaint: CMP-1".into(),
+            body: "b".into(),
+            files: Vec::new(),
+        };
+        let file = MailFile {
+            number: 1,
+            source: FileSource::Complaint {
+                complaint_id: 1,
+                position: 0,
+            },
+        };
+        let stored = StoredFile {
+            name: "a\"; x=\"\r\nBcc: eve@example.com\r\n\r\n../..\\evil.jpg".into(),
+            kind: "image/jpeg\r\nBcc: eve@example.com".into(),
+            content: vec![0xFF, 0xD8, 0xFF, 0xE0, b'\r', b'\n', b'.', b'\r', b'\n'],
+        };
+        let sent = message("desk@example.com", &outgoing, vec![(file, stored)]).unwrap();
+        let text = String::from_utf8(sent.formatted()).unwrap();
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            "{text}"
+        );
+        assert!(
+            text.contains("Content-Type: application/octet-stream"),
+            "{text}"
+        );
+        assert!(text.contains("Content-Transfer-Encoding: base64"), "{text}");
+        assert!(!text.contains("../"), "{text}");
+    }
+
+    #[test]
+    fn sizes_are_in_megabytes_with_one_decimal() {
+        assert_eq!(megabytes(10 * 1024 * 1024, Locale::En), "10");
+        assert_eq!(megabytes(600_000, Locale::En), "0.6");
+        assert_eq!(megabytes(600_000, Locale::Pl), "0,6");
+        assert_eq!(megabytes(1, Locale::Ko), "0.1");
+        assert_eq!(encoded_bytes(3), 4 + 2 + PART_HEADERS);
+        assert_eq!(encoded_bytes(57 * 2), 152 + 4 + PART_HEADERS);
     }
 }

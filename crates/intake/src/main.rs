@@ -387,14 +387,16 @@ fn tell_organisation(
     let queued = (|| -> Result<(), Failure> {
         let settings = Settings::load(&paths.config)?;
         let dossier = dossier::Dossier::load(store, reference)?;
-        let status_file = publisher.path_for(&dossier.complaint.status_key);
-        let text = dossier.show(&settings, mail.org_lang, &status_file);
-        let subject = format!("New complaint: {}", dossier.complaint.record.reference);
-        mail::enqueue(
+        let reference = &dossier.complaint.record.reference;
+        mail::queue_for_organisation(
             store,
-            dossier.complaint.id,
-            mail::to_organisation(mail, &subject, text),
-        );
+            &settings,
+            mail,
+            publisher,
+            reference,
+            &format!("New complaint: {reference}"),
+            mail::FilesOf::Complaint,
+        )?;
         Ok(())
     })();
     if let Err(e) = queued {

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::IntakeError;
 use crate::intake::{Answer, Intake};
+use crate::mail::FilesOf;
 use crate::publish::{self, hex};
 use crate::store::{NewAttachment, NewReply, Replied, StoreError, StoredAnswer};
 use crate::zone::now;
@@ -378,9 +379,10 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
         answer_status: 201,
         answer_body: &body,
     })?;
-    if let Replied::KeyTaken(first) = recorded {
-        return replay(first, print);
-    }
+    let reply_id = match recorded {
+        Replied::New { reply_id } => reply_id,
+        Replied::KeyTaken(first) => return replay(first, print),
+    };
     let reference = record.reference.clone();
     // The reply is safe from here on; a status file not written now is written by `republish` or the next
     // start, as for filing.
@@ -396,7 +398,7 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
                 ReplyKind::NotSatisfied => "The customer is not satisfied (reopened)",
                 ReplyKind::Rating => "The customer rated it",
             };
-            intake.mail_organisation(&store, &saved, what);
+            intake.mail_organisation(&store, &saved, what, FilesOf::Reply(reply_id));
         }
         Ok(None) => crate::log!("{reference}: reply stored but not found to publish"),
         Err(e) => crate::log!("{reference}: reply stored but not read back to publish: {e}"),

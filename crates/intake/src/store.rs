@@ -171,6 +171,20 @@ CREATE TABLE complaint_causes (
 );
 CREATE INDEX causes_by_time ON complaint_causes (at, cause);
 "#,
+    r#"
+-- The files an organisation's mail carries (docs/intake.md, Mail), named here, never copied: their bytes are
+-- read from attachments or reply_files as the mail is sent, so the outbox stays small however large they are.
+CREATE TABLE mail_files (
+    mail_id       INTEGER NOT NULL REFERENCES mail_outbox(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    -- N of `attachment REF N` (as `show` numbers the files), which starts the file's name in the mail.
+    number        INTEGER NOT NULL,
+    -- NULL for one of the mail's complaint's own files (attachments), else the reply it came with (reply_files).
+    reply_id      INTEGER REFERENCES replies(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    PRIMARY KEY (mail_id, seq)
+);
+"#,
 ];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
@@ -370,7 +384,8 @@ pub struct NewReply<'a> {
 
 #[derive(Debug)]
 pub enum Replied {
-    New,
+    /// Recorded as this reply (its files are `FileSource::Reply` with this id).
+    New { reply_id: i64 },
     /// The key was recorded meanwhile (another process); its answer stands.
     KeyTaken(StoredAnswer),
 }
@@ -399,6 +414,15 @@ pub struct QueuedMail {
     pub id: i64,
     pub attempts: i64,
     pub outgoing: crate::mail::Outgoing,
+}
+
+/// One stored file with its bytes, as a mail attaches it.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    pub name: String,
+    /// The type sniffed from its content when it was received.
+    pub kind: String,
+    pub content: Vec<u8>,
 }
 
 pub struct Store {
@@ -742,16 +766,20 @@ impl Store {
             [new.complaint_id],
         )?;
         tx.commit()?;
-        Ok(Replied::New)
+        Ok(Replied::New { reply_id })
     }
 
+    /// Adds a mail and the files it names (not their bytes) to the outbox, in one transaction.
     pub fn enqueue_mail(
         &self,
         complaint_id: i64,
         mail: &crate::mail::Outgoing,
         now: Instant,
     ) -> Result<()> {
-        self.conn.execute(
+        // `&self` like every other outbox call (a command holds the store shared); nothing else runs on this
+        // connection meanwhile, which is what the unchecked transaction needs.
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
             "INSERT INTO mail_outbox (complaint_id, to_addr, subject, body, created_at, next_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
             params![
@@ -762,29 +790,95 @@ impl Store {
                 now.unix_seconds()
             ],
         )?;
+        let mail_id = tx.last_insert_rowid();
+        for (seq, file) in mail.files.iter().enumerate() {
+            let (reply_id, position) = match file.source {
+                FileSource::Complaint { position, .. } => (None, position),
+                FileSource::Reply { reply_id, position } => (Some(reply_id), position),
+            };
+            tx.execute(
+                "INSERT INTO mail_files (mail_id, seq, number, reply_id, position)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![mail_id, seq as i64, file.number, reply_id, position],
+            )?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
-    /// Unsent mail whose time has come, oldest first, at most `limit`.
+    /// Unsent mail whose time has come, oldest first, at most `limit`, with the files each names.
     pub fn due_mail(&self, now: Instant, max_attempts: i64, limit: i64) -> Result<Vec<QueuedMail>> {
         let mut statement = self.conn.prepare(
-            "SELECT id, attempts, to_addr, subject, body FROM mail_outbox
+            "SELECT id, attempts, to_addr, subject, body, complaint_id FROM mail_outbox
              WHERE sent_at IS NULL AND next_at <= ?1 AND attempts < ?2 ORDER BY id LIMIT ?3",
         )?;
-        let due = statement
+        let rows = statement
             .query_map(params![now.unix_seconds(), max_attempts, limit], |r| {
-                Ok(QueuedMail {
-                    id: r.get(0)?,
-                    attempts: r.get(1)?,
-                    outgoing: crate::mail::Outgoing {
-                        to: r.get(2)?,
-                        subject: r.get(3)?,
-                        body: r.get(4)?,
+                Ok((
+                    QueuedMail {
+                        id: r.get(0)?,
+                        attempts: r.get(1)?,
+                        outgoing: crate::mail::Outgoing {
+                            to: r.get(2)?,
+                            subject: r.get(3)?,
+                            body: r.get(4)?,
+                            files: Vec::new(),
+                        },
                     },
-                })
+                    r.get::<_, i64>(5)?,
+                ))
             })?
             .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut files = self.conn.prepare(
+            "SELECT number, reply_id, position FROM mail_files WHERE mail_id = ?1 ORDER BY seq",
+        )?;
+        let mut due = Vec::with_capacity(rows.len());
+        for (mut queued, complaint_id) in rows {
+            queued.outgoing.files = files
+                .query_map([queued.id], |r| {
+                    let position: i64 = r.get(2)?;
+                    Ok(crate::mail::MailFile {
+                        number: r.get(0)?,
+                        source: match r.get::<_, Option<i64>>(1)? {
+                            Some(reply_id) => FileSource::Reply { reply_id, position },
+                            None => FileSource::Complaint {
+                                complaint_id,
+                                position,
+                            },
+                        },
+                    })
+                })?
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            due.push(queued);
+        }
         Ok(due)
+    }
+
+    /// One stored file with its name, type and bytes; `None` if it is gone.
+    pub fn stored_file(&self, source: FileSource) -> Result<Option<StoredFile>> {
+        let read = |r: &rusqlite::Row<'_>| {
+            Ok(StoredFile {
+                name: r.get(0)?,
+                kind: r.get(1)?,
+                content: r.get(2)?,
+            })
+        };
+        let found = match source {
+            FileSource::Complaint {
+                complaint_id,
+                position,
+            } => self.conn.query_row(
+                "SELECT name, kind, content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
+                params![complaint_id, position],
+                read,
+            ),
+            FileSource::Reply { reply_id, position } => self.conn.query_row(
+                "SELECT name, kind, content FROM reply_files WHERE reply_id = ?1 AND position = ?2",
+                params![reply_id, position],
+                read,
+            ),
+        };
+        Ok(found.optional()?)
     }
 
     pub fn mail_sent(&self, id: i64, now: Instant) -> Result<()> {
@@ -1386,7 +1480,7 @@ mod tests {
         };
         assert!(matches!(
             store.reply(&reply("r1", found.revision)).unwrap(),
-            Replied::New
+            Replied::New { .. }
         ));
         assert!(matches!(
             store.reply(&reply("r1", found.revision)).unwrap(),

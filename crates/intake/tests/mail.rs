@@ -1,7 +1,8 @@
 //! Mail through a real SMTP listener on loopback (`support/smtp_recorder.py`, aiosmtpd from PyPI, installed by
-//! scripts/setup): the organisation's inbox hears of new complaints and replies, the customer of stage
-//! changes in their language with a link whose pair travels in the fragment, and a relay that is down never
-//! holds up the back office: the mail goes when the relay is back.
+//! scripts/setup): the organisation's inbox hears of new complaints and replies, with their files attached
+//! byte for byte up to the size cap and listed beyond it, the customer of stage changes in their language
+//! with a link whose pair travels in the fragment, and a relay that is down never holds up the back office:
+//! the mail goes, files and all, when the relay is back.
 
 mod support;
 
@@ -117,9 +118,40 @@ fn cli(dir: &TempDir, args: &[&str], port: u16) -> std::process::Output {
 }
 
 fn file(server: &Server, sent: &Value, key: &str) -> String {
-    let reply = server.post(Some(key), &body_of(sent, &[]));
+    file_with(server, sent, key, &[])
+}
+
+fn file_with(server: &Server, sent: &Value, key: &str, files: &[(&str, &[u8])]) -> String {
+    let reply = server.post(Some(key), &body_of(sent, files));
     assert_eq!(reply.status, 201, "{}", reply.text());
     reply.json()["reference"].as_str().unwrap().to_owned()
+}
+
+/// What the recorder decoded of one attachment: its name, type and the SHA-256 and length of its bytes.
+fn attachments(mail: &Value) -> Vec<(String, String, String, u64)> {
+    mail["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["filename"].as_str().unwrap_or_default().to_owned(),
+                a["content_type"].as_str().unwrap().to_owned(),
+                a["sha256"].as_str().unwrap().to_owned(),
+                a["bytes"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every header name in the mail and its parts, lower-cased.
+fn all_headers(mail: &Value) -> Vec<String> {
+    mail["part_headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_ascii_lowercase())
+        .collect()
 }
 
 /// `Msg::StageAssessing` in Polish.
@@ -318,28 +350,45 @@ fn a_relay_that_hangs_never_holds_up_the_back_office_and_the_mail_goes_when_one_
     flags.extend(["--smtp-timeout".to_owned(), "1".to_owned()]);
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let server = Server::start(&dir, &flags, &[]);
-    let reference = file(&server, &complaint("down-1"), "down-1");
-    let started = Instant::now();
-    let out = cli(
-        &dir,
-        &["acknowledge", &reference, "--message", "Got it."],
-        port,
+    let photo = jpeg(3000);
+    let receipt = pdf(2000);
+    let mut sent = complaint("down-1");
+    attach(&mut sent, "photo.jpg", "image/jpeg", &photo);
+    attach(&mut sent, "receipt.pdf", "application/pdf", &receipt);
+    let reference = file_with(
+        &server,
+        &sent,
+        "down-1",
+        &[("photo.jpg", &photo), ("receipt.pdf", &receipt)],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // The command has the default 10 s timeout (only `serve` was given 1 s): had it waited on the relay,
-    // it would have taken that long.
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "the back office waited on the relay: {:?}",
-        started.elapsed()
-    );
-    // The service tried, gave up on the silence, and keeps both mails for later; it answers meanwhile.
+    // One held back on arrival, with a file: `release` queues its mail.
+    let mut flagged = complaint("down-2");
+    flagged["spam_signals"]["honeypot_filled"] = json!(true);
+    attach(&mut flagged, "held.jpg", "image/jpeg", &photo);
+    let held = file_with(&server, &flagged, "down-2", &[("held.jpg", &photo)]);
+    for command in [
+        vec!["acknowledge", reference.as_str(), "--message", "Got it."],
+        vec!["release", held.as_str()],
+    ] {
+        let started = Instant::now();
+        let out = cli(&dir, &command, port);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The command has the default 10 s timeout (only `serve` was given 1 s): had it waited on the relay,
+        // it would have taken that long.
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{command:?} waited on the relay: {:?}",
+            started.elapsed()
+        );
+    }
+    // The service tried, gave up on the silence, and keeps the mails for later; it answers meanwhile.
     server.wait_for_log(LIMIT, |log| log.contains("not sent yet (attempt 1)"));
-    assert_eq!(dir.count("mail_outbox"), 2);
+    assert_eq!(dir.count("mail_outbox"), 3);
+    assert_eq!(dir.count("mail_files"), 3);
     assert_eq!(
         server.get("/api/v1/status/none.json").status,
         404,
@@ -349,17 +398,208 @@ fn a_relay_that_hangs_never_holds_up_the_back_office_and_the_mail_goes_when_one_
     let _ = stop.send(());
     holder.join().unwrap();
     let recorder = Recorder::start(&dir, Some(port));
-    let mails = recorder.wait_for(2, Duration::from_secs(30));
-    let subjects: Vec<&str> = mails
-        .iter()
-        .map(|m| m["subject"].as_str().unwrap())
-        .collect();
-    assert!(
-        subjects.contains(&format!("New complaint: {reference}").as_str()),
-        "{subjects:?}"
+    let mails = recorder.wait_for(3, Duration::from_secs(30));
+    let by_subject = |subject: String| {
+        mails
+            .iter()
+            .find(|m| m["subject"] == json!(subject))
+            .unwrap_or_else(|| panic!("no mail \"{subject}\" in {mails:?}"))
+    };
+    let new = by_subject(format!("New complaint: {reference}"));
+    assert_eq!(
+        attachments(new),
+        [
+            (
+                "1-photo.jpg".to_owned(),
+                "image/jpeg".to_owned(),
+                sha256_hex(&photo),
+                3000
+            ),
+            (
+                "2-receipt.pdf".to_owned(),
+                "application/pdf".to_owned(),
+                sha256_hex(&receipt),
+                2000
+            )
+        ],
+        "the files went later with their mail"
+    );
+    assert!(attachments(by_subject(format!(
+        "Your complaint {reference}: Acknowledged"
+    )))
+    .is_empty());
+    assert_eq!(
+        attachments(by_subject(format!("New complaint: {held}")))[0].2,
+        sha256_hex(&photo)
+    );
+}
+
+#[test]
+fn the_organisations_copy_carries_the_files_byte_for_byte_and_lists_those_over_the_cap() {
+    let dir = TempDir::new("mail-files");
+    // Files large enough that two of them pass a 1 MB mail.
+    let mut config: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.config()).unwrap()).unwrap();
+    config["limits"]["attachments"]["max_bytes"] = json!(700_000);
+    std::fs::write(dir.config(), config.to_string()).unwrap();
+    let recorder = Recorder::start(&dir, None);
+    let mut flags = mail_flags(recorder.port);
+    flags.extend(["--mail-max-mb".to_owned(), "1".to_owned()]);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(&dir, &flags, &[]);
+
+    // Two files; the photo's name tries to end its header and start another.
+    let photo = jpeg(40_000);
+    let receipt = pdf(30_000);
+    let mut sent = complaint("files-1");
+    attach(&mut sent, "photo.jpg", "image/jpeg", &photo);
+    attach(&mut sent, "paragon ż.pdf", "application/pdf", &receipt);
+    sent["attachments"][0]["name"] = json!("photo \"1\"\r\nBcc: eve@example.com\r\n\r\nhi.jpg");
+    let reference = file_with(
+        &server,
+        &sent,
+        "files-1",
+        &[("photo.jpg", &photo), ("paragon.pdf", &receipt)],
+    );
+    let mails = recorder.wait_for(1, LIMIT);
+    let inbox = &mails[0];
+    assert_eq!(
+        inbox["subject"],
+        json!(format!("New complaint: {reference}"))
+    );
+    let files = attachments(inbox);
+    assert_eq!(files.len(), 2, "{files:?}");
+    let (name, kind, sha, bytes) = &files[0];
+    assert_eq!(
+        (kind.as_str(), sha.as_str(), *bytes),
+        (
+            "image/jpeg",
+            sha256_hex(&photo).as_str(),
+            photo.len() as u64
+        )
     );
     assert!(
-        subjects.contains(&format!("Your complaint {reference}: Acknowledged").as_str()),
-        "{subjects:?}"
+        name.starts_with("1-photo") && name.ends_with(".jpg") && !name.contains(['\r', '\n']),
+        "{name:?}"
     );
+    assert_eq!(
+        files[1],
+        (
+            "2-paragon ż.pdf".to_owned(),
+            "application/pdf".to_owned(),
+            sha256_hex(&receipt),
+            receipt.len() as u64
+        )
+    );
+    assert!(
+        !all_headers(inbox).contains(&"bcc".to_owned()),
+        "{:?}",
+        all_headers(inbox)
+    );
+    assert_eq!(
+        inbox["part_types"],
+        json!([
+            "multipart/mixed",
+            "text/plain",
+            "image/jpeg",
+            "application/pdf"
+        ]),
+        "the text, then the files; never HTML"
+    );
+    let body = inbox["body"].as_str().unwrap();
+    assert!(body.contains("Files (2)"), "{body}");
+    assert!(!body.contains("not attached"), "{body}");
+    // The outbox named the files; it never held their bytes.
+    assert_eq!(dir.count("mail_files"), 2);
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let largest: i64 = conn
+        .query_row("SELECT MAX(length(body)) FROM mail_outbox", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(largest < 16 * 1024, "{largest} bytes in the outbox");
+
+    // A reply's photo goes with the mail that tells of the reply, and the complaint's files do not go again.
+    let card = jpeg(20_000);
+    let hash = sha256_hex(&card);
+    let mut upload = patch_head(&server.addr, &hash, 0, card.len() as u64, card.len());
+    upload.extend_from_slice(&card);
+    assert_eq!(send(&server.addr, &upload).status, 204);
+    let proof = sha256_hex(
+        complaint_domain::tracking::reply_proof_input(&reference, "anna@example.pl").as_bytes(),
+    );
+    let text = json!({
+        "text": "The courier left this card.",
+        "attachments": [{ "name": "card.jpg", "kind": "image/jpeg", "bytes": card.len(), "sha256": hash }]
+    })
+    .to_string();
+    let request = format!(
+        "POST /api/v1/complaints/{reference}/information HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\nIdempotency-Key: files-reply\r\nReply-Proof: {proof}\r\n\r\n{text}",
+        server.addr,
+        text.len()
+    );
+    let answer = send(&server.addr, request.as_bytes());
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let mails = recorder.wait_for(2, LIMIT);
+    assert_eq!(
+        mails[1]["subject"],
+        json!(format!("The customer added information: {reference}"))
+    );
+    assert_eq!(
+        attachments(&mails[1]),
+        [(
+            "3-card.jpg".to_owned(),
+            "image/jpeg".to_owned(),
+            hash.clone(),
+            card.len() as u64
+        )]
+    );
+
+    // Two files of 600 KB pass 1 MB once encoded: the first goes, the second is listed with how to save it.
+    let big_photo = jpeg(600_000);
+    let big_pdf = pdf(600_000);
+    let mut large = complaint("files-2");
+    attach(&mut large, "big.jpg", "image/jpeg", &big_photo);
+    attach(&mut large, "big.pdf", "application/pdf", &big_pdf);
+    let other = file_with(
+        &server,
+        &large,
+        "files-2",
+        &[("big.jpg", &big_photo), ("big.pdf", &big_pdf)],
+    );
+    let mails = recorder.wait_for(3, LIMIT);
+    let capped = &mails[2];
+    assert_eq!(capped["subject"], json!(format!("New complaint: {other}")));
+    assert_eq!(
+        attachments(capped),
+        [(
+            "1-big.jpg".to_owned(),
+            "image/jpeg".to_owned(),
+            sha256_hex(&big_photo),
+            600_000
+        )]
+    );
+    assert!(
+        capped["raw"].as_str().unwrap().len() < 1024 * 1024,
+        "the mail stays within the cap"
+    );
+    // Line breaks as they travel (CRLF) or as written (LF): the same text.
+    let body = capped["body"].as_str().unwrap().replace("\r\n", "\n");
+    assert!(
+        body.contains("These files are not attached, so that this mail stays within 1 MB:\n   2  big.pdf  0.6 MB\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("complaint-intake attachment {other} N --out FILE")),
+        "{body}"
+    );
+    // And the command it names saves it.
+    let out = dir.0.join("big.pdf");
+    let saved = dir.cli(&["attachment", &other, "2", "--out", out.to_str().unwrap()]);
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), big_pdf);
 }

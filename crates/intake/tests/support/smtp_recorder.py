@@ -2,13 +2,16 @@
 
 Usage: python3 smtp_recorder.py FOLDER [PORT]. Listens on 127.0.0.1 (PORT, or one the system picks), prints
 the port as its first line on stdout, and writes each mail to FOLDER/N.json: the envelope's recipients, the
-header names in order, the decoded subject and plain-text body, and the raw message (written to a dot-file
-first, then renamed, so a reader never sees half a mail). Installed by scripts/setup (aiosmtpd 1.4.6).
+header names in order (the mail's, and every part's), the decoded subject and plain-text body, each attachment
+(its file name, type, transfer encoding, size and SHA-256 once decoded), every part's type, and the raw message
+(written to a dot-file first, then renamed, so a reader never sees half a mail). Installed by scripts/setup
+(aiosmtpd 1.4.6).
 """
 
 import asyncio
 import email
 import email.policy
+import hashlib
 import json
 import os
 import sys
@@ -26,9 +29,24 @@ class Recorder:
         raw = envelope.original_content or envelope.content
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         body = parsed.get_body(preferencelist=("plain",))
+        attachments = []
+        for part in parsed.iter_attachments():
+            content = part.get_payload(decode=True) or b""
+            attachments.append(
+                {
+                    "filename": part.get_filename(),
+                    "content_type": part.get_content_type(),
+                    "encoding": str(part.get("content-transfer-encoding", "")),
+                    "bytes": len(content),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                }
+            )
         record = {
             "rcpt_tos": envelope.rcpt_tos,
             "headers": [name for name, _ in parsed.items()],
+            "part_headers": [name for part in parsed.walk() for name, _ in part.items()],
+            "part_types": [part.get_content_type() for part in parsed.walk()],
+            "attachments": attachments,
             "to": str(parsed["to"]),
             "subject": str(parsed["subject"]),
             "content_type": parsed.get_content_type(),

@@ -316,6 +316,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "This form needs JavaScript, which is turned off in this browser. You can complain by email or phone instead:",
         Msg::ContactEmail => "Email",
         Msg::ContactPhone => "Phone",
+        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
+        Msg::MailFilesLeftOut => "These files are not attached, so that this mail stays within {limit} MB:",
+        Msg::MailFilesSave => "Save each one with: {command} (N is its number above).",
     }
 }
 

@@ -312,6 +312,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "이 양식을 사용하려면 JavaScript가 필요하지만 이 브라우저에서는 꺼져 있습니다. 대신 이메일이나 전화로 불만을 접수해 주세요.",
         Msg::ContactEmail => "이메일",
         Msg::ContactPhone => "전화",
+        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
+        Msg::MailFilesLeftOut => "이 메일이 {limit}MB를 넘지 않도록 다음 파일은 첨부하지 않았습니다:",
+        Msg::MailFilesSave => "각 파일은 다음 명령으로 저장해 주세요(N은 위 목록의 번호입니다): {command}",
     }
 }
 

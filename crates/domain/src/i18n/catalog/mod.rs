@@ -333,6 +333,9 @@ keys! {
         NoScript,
         ContactEmail,
         ContactPhone,
+        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
+        MailFilesLeftOut,
+        MailFilesSave,
     }
 }
 

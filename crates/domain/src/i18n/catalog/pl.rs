@@ -312,6 +312,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "Ten formularz wymaga JavaScriptu, który jest wyłączony w tej przeglądarce. Reklamację możesz złożyć e-mailem lub telefonicznie:",
         Msg::ContactEmail => "E-mail",
         Msg::ContactPhone => "Telefon",
+        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
+        Msg::MailFilesLeftOut => "Tych plików nie załączyliśmy, aby wiadomość nie przekroczyła {limit} MB:",
+        Msg::MailFilesSave => "Każdy z nich zapiszesz poleceniem: {command} (N to jego numer z listy powyżej).",
     }
 }
 
