@@ -275,7 +275,7 @@ pub fn to_organisation(
 /// decimal comma in Polish.
 fn megabytes(bytes: u64, lang: Locale) -> String {
     let tenths = (bytes.saturating_mul(10)).div_ceil(1024 * 1024).max(1);
-    let text = if tenths % 10 == 0 {
+    let text = if tenths.is_multiple_of(10) {
         (tenths / 10).to_string()
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)

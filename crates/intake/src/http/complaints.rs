@@ -12,40 +12,27 @@ use complaint_domain::submission::MAX_SUBMISSION_BYTES;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::pace::{paced, Cut, CutFlag};
+use super::guard::Gate;
+use super::pace::{paced, CutFlag};
 use super::{AppState, Peer};
 use crate::error::IntakeError;
 use crate::intake::Received;
 use crate::publish::hex;
-
-/// Long enough for a UUID and for other clients' own key formats; a longer header is not a key.
-const KEY_MAX_CHARS: usize = 200;
 
 pub(super) async fn receive(
     State(state): State<AppState>,
     Extension(Peer(peer)): Extension<Peer>,
     request: Request,
 ) -> Response<Body> {
-    let headers = request.headers().clone();
-    if let Err(wait) = state.limiter.allow(peer) {
-        return close(IntakeError::RateLimited {
-            retry_after_seconds: wait,
-        });
-    }
-    if !state.cors.admits(&headers) {
-        return close(IntakeError::OriginNotAllowed);
-    }
-    let key = match idempotency_key(&headers) {
-        Ok(key) => key,
-        Err(text) => return close(IntakeError::KeyInvalid(text)),
+    let gate = Gate {
+        limiter: &state.limiter,
+        cors: &state.cors,
+        body_limit: state.body_limit,
     };
-    let announced = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > state.body_limit) {
-        return close(too_large(state.body_limit));
-    }
+    let key = match gate.admit(peer, request.headers()) {
+        Ok(key) => key,
+        Err(refusal) => return close(refusal),
+    };
     let flag = CutFlag::default();
     let (parts, body) = request.into_parts();
     let request = Request::from_parts(parts, paced(body, state.pace, flag.clone()));
@@ -68,12 +55,7 @@ pub(super) async fn receive(
     let mut received = match read_parts(multipart, state.body_limit).await {
         Ok(read) => read,
         Err(response) => {
-            return close(flag.get().map_or(response, |cut| {
-                IntakeError::TooSlow {
-                    silent: cut == Cut::Silent,
-                }
-                .into_response()
-            }))
+            return close(flag.refusal().map_or(response, IntoResponse::into_response))
         }
     };
     if let Err(refusal) = with_uploads(&state, &mut received).await {
@@ -91,20 +73,6 @@ pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap)
         "POST, OPTIONS",
         "Idempotency-Key, Content-Type, Accept",
     )
-}
-
-pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<String, &'static str> {
-    let value = headers
-        .get("idempotency-key")
-        .ok_or("The Idempotency-Key header is missing: every complaint needs one, so a retry is never filed twice.")?;
-    let key = value
-        .to_str()
-        .map(str::trim)
-        .map_err(|_| "The Idempotency-Key header must be plain text.")?;
-    if key.is_empty() || key.chars().count() > KEY_MAX_CHARS {
-        return Err("The Idempotency-Key header must be 1 to 200 characters.");
-    }
-    Ok(key.to_owned())
 }
 
 /// The complaint part, then the attachment parts, as the contract orders them.

@@ -1,4 +1,5 @@
-//! Who may send: a per-address rate limit on complaints, and CORS only for the origins the operator lists.
+//! Who may send: a per-address rate limit on complaints, CORS only for the origins the operator lists, and
+//! the [`Gate`] every posting endpoint (complaints, replies) passes before its body is read.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -7,6 +8,79 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Response};
+
+use crate::error::IntakeError;
+
+/// Long enough for a UUID and for other clients' own key formats; a longer header is not a key.
+const KEY_MAX_CHARS: usize = 200;
+
+/// The checks a request that records something passes before a byte of its body is read, in this order:
+/// the client's rate (counted first, so a request refused for anything else costs the same minute as one
+/// accepted, and a wrong reply proof cannot be tried for free), what the path names, the origin, the
+/// Idempotency-Key, and the announced length against `body_limit`. The caller closes the connection on a
+/// refusal: the body is unread.
+pub(super) struct Gate<'a> {
+    pub limiter: &'a RateLimiter,
+    pub cors: &'a Cors,
+    pub body_limit: u64,
+}
+
+/// What passed the gate: the request's Idempotency-Key, and what its path named.
+pub(super) struct Admitted<T> {
+    pub key: String,
+    pub named: T,
+}
+
+impl Gate<'_> {
+    /// For a path that names nothing more than the endpoint.
+    pub(super) fn admit(&self, peer: IpAddr, headers: &HeaderMap) -> Result<String, IntakeError> {
+        self.admit_named(peer, headers, Some(())).map(|a| a.key)
+    }
+
+    /// `named` is what the path named, read by the caller (`None`: nothing here by that name, `404`), so an
+    /// unknown one is refused after the rate is counted and before anything else.
+    pub(super) fn admit_named<T>(
+        &self,
+        peer: IpAddr,
+        headers: &HeaderMap,
+        named: Option<T>,
+    ) -> Result<Admitted<T>, IntakeError> {
+        self.limiter
+            .allow(peer)
+            .map_err(|wait| IntakeError::RateLimited {
+                retry_after_seconds: wait,
+            })?;
+        let named = named.ok_or(IntakeError::NotFound)?;
+        if !self.cors.admits(headers) {
+            return Err(IntakeError::OriginNotAllowed);
+        }
+        let key = idempotency_key(headers).map_err(IntakeError::KeyInvalid)?;
+        let announced = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > self.body_limit) {
+            return Err(IntakeError::TooLarge {
+                limit_bytes: self.body_limit,
+            });
+        }
+        Ok(Admitted { key, named })
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, &'static str> {
+    let value = headers
+        .get("idempotency-key")
+        .ok_or("The Idempotency-Key header is missing: every complaint needs one, so a retry is never filed twice.")?;
+    let key = value
+        .to_str()
+        .map(str::trim)
+        .map_err(|_| "The Idempotency-Key header must be plain text.")?;
+    if key.is_empty() || key.chars().count() > KEY_MAX_CHARS {
+        return Err("The Idempotency-Key header must be 1 to 200 characters.");
+    }
+    Ok(key.to_owned())
+}
 
 /// At most `per_minute` complaints per client in any one-minute window; a client is an IPv4 address or
 /// an IPv6 /64 ([`super::proxy::client_key`]).

@@ -50,6 +50,13 @@ impl CutFlag {
             _ => None,
         }
     }
+
+    /// The refusal for a body that was cut, if it was; any other failure to read it is the caller's to word.
+    pub fn refusal(&self) -> Option<crate::error::IntakeError> {
+        self.get().map(|cut| crate::error::IntakeError::TooSlow {
+            silent: cut == Cut::Silent,
+        })
+    }
 }
 
 #[derive(Debug)]

@@ -4,12 +4,13 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderMap, Response};
+use axum::http::{HeaderMap, Response};
 use axum::response::IntoResponse;
 use axum::Extension;
 
 use super::complaints::close;
-use super::pace::{paced, Cut, CutFlag};
+use super::guard::{Admitted, Gate};
+use super::pace::{paced, CutFlag};
 use super::{AppState, Peer};
 use crate::error::IntakeError;
 use crate::replies::{Action, ReplyBody, ReplyRequest, MAX_REPLY_BYTES};
@@ -23,50 +24,31 @@ pub(super) async fn receive(
     Path((reference, action)): Path<(String, String)>,
     request: Request,
 ) -> Response<Body> {
-    // First, before anything is looked up: a wrong proof costs the same minute as a right one.
-    if let Err(wait) = state.reply_limiter.allow(peer) {
-        return close(IntakeError::RateLimited {
-            retry_after_seconds: wait,
-        });
-    }
-    let Some(action) = Action::parse(&action) else {
-        return close(IntakeError::NotFound);
+    // The rate first, before anything is looked up: a wrong proof costs the same minute as a right one.
+    let gate = Gate {
+        limiter: &state.reply_limiter,
+        cors: &state.cors,
+        body_limit: MAX_REPLY_BYTES as u64,
     };
-    let headers = request.headers().clone();
-    if !state.cors.admits(&headers) {
-        return close(IntakeError::OriginNotAllowed);
-    }
-    let key = match super::complaints::idempotency_key(&headers) {
-        Ok(key) => key,
-        Err(text) => return close(IntakeError::KeyInvalid(text)),
-    };
-    let proof = headers
+    let Admitted { key, named: action } =
+        match gate.admit_named(peer, request.headers(), Action::parse(&action)) {
+            Ok(admitted) => admitted,
+            Err(refusal) => return close(refusal),
+        };
+    let proof = request
+        .headers()
         .get(PROOF_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let announced = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > MAX_REPLY_BYTES as u64) {
-        return close(IntakeError::TooLarge {
-            limit_bytes: MAX_REPLY_BYTES as u64,
-        });
-    }
     let flag = CutFlag::default();
     let body = paced(request.into_body(), state.pace, flag.clone());
     let bytes = match axum::body::to_bytes(body, MAX_REPLY_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return close(match flag.get() {
-                Some(cut) => IntakeError::TooSlow {
-                    silent: cut == Cut::Silent,
-                },
-                None => IntakeError::TooLarge {
-                    limit_bytes: MAX_REPLY_BYTES as u64,
-                },
-            })
+            return close(flag.refusal().unwrap_or(IntakeError::TooLarge {
+                limit_bytes: MAX_REPLY_BYTES as u64,
+            }))
         }
     };
     let body = match ReplyBody::parse(action, &bytes) {
