@@ -226,6 +226,75 @@ fn only_content_hashed_files_are_immutable_and_the_rest_is_revalidated() {
 }
 
 #[test]
+fn the_widgets_loader_is_kept_for_minutes_and_then_answered_304_for_its_tag() {
+    let dir = TempDir::new("embed-loader");
+    let site = site(&dir);
+    fs::create_dir_all(site.join("embed/v1")).unwrap();
+    let glue = "complaint-desk-embed-905e0077a27c1ab6.js";
+    for name in ["embed.js", glue, "other.js"] {
+        let path = site.join("embed/v1").join(name);
+        fs::write(&path, format!("export const name = '{name}';")).unwrap();
+        fs::write(
+            site.join(format!("embed/v1/{name}.br")),
+            format!("brotli of {name}"),
+        )
+        .unwrap();
+    }
+    let server = serve(&dir, &site);
+    const LOADER: &str = "public, max-age=300, stale-while-revalidate=3600";
+
+    for accept in ["br", "identity"] {
+        let first = get(
+            &server,
+            "/embed/v1/embed.js",
+            &[("Accept-Encoding", accept)],
+        );
+        assert_eq!(first.status, 200);
+        assert_eq!(first.header("cache-control"), Some(LOADER), "{accept}");
+        assert!(vary(&first).contains(&"accept-encoding".to_owned()));
+        let tag = first
+            .header("etag")
+            .unwrap_or_else(|| panic!("no ETag: {:?}", first.headers))
+            .to_owned();
+        let again = get(
+            &server,
+            "/embed/v1/embed.js",
+            &[("Accept-Encoding", accept), ("If-None-Match", &tag)],
+        );
+        assert_eq!(again.status, 304, "{accept}");
+        assert!(again.body.is_empty());
+        assert_eq!(again.header("cache-control"), Some(LOADER));
+        assert_eq!(again.header("etag"), Some(tag.as_str()));
+    }
+    // What it imports is content-hashed and kept for a year; nothing else there gets the loader's minutes.
+    let hashed = get(&server, &format!("/embed/v1/{glue}"), &[]);
+    assert_eq!(hashed.header("cache-control"), Some(IMMUTABLE));
+    let other = get(&server, "/embed/v1/other.js", &[]);
+    assert_eq!(other.status, 200);
+    assert_eq!(other.header("cache-control"), Some("no-cache"));
+    // A new loader gets a new tag, so the check after the five minutes fetches it.
+    let before = get(&server, "/embed/v1/embed.js", &[]);
+    let tag = before.header("etag").unwrap().to_owned();
+    let path = site.join("embed/v1/embed.js");
+    fs::write(
+        &path,
+        "export const name = 'the next release, a little longer';",
+    )
+    .unwrap();
+    let later = SystemTime::now() + Duration::from_secs(5);
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let changed = get(&server, "/embed/v1/embed.js", &[("If-None-Match", &tag)]);
+    assert_eq!(changed.status, 200);
+    assert_ne!(changed.header("etag"), Some(tag.as_str()));
+    assert_eq!(changed.header("cache-control"), Some(LOADER));
+}
+
+#[test]
 fn an_unchanged_file_is_answered_304_for_its_tag_or_its_date() {
     let dir = TempDir::new("not-modified");
     let site = site(&dir);

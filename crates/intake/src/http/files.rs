@@ -5,8 +5,8 @@
 //!
 //! Served as a CDN would ([`super::negotiate`]): the brotli or gzip copy the build wrote beside a file
 //! (`app.wasm.br`) when the client takes it, with `Vary: Accept-Encoding`; content-hashed names kept for a
-//! year, everything else revalidated with its `ETag` (a `304` costs a few hundred bytes instead of the
-//! file). A precompressed copy passes the same guard as the file itself, and one older than its original
+//! year, the widget's loader (`/embed/v1/embed.js`) for minutes, everything else revalidated with its `ETag`
+//! (a `304` costs a few hundred bytes instead of the file). A precompressed copy passes the same guard as the file itself, and one older than its original
 //! (left over from an earlier build) is never sent.
 //!
 //! Files are streamed by tower-http's `ServeFile` (a chunk at a time, with `Range`, `HEAD`, `ETag` from
@@ -239,11 +239,7 @@ async fn site_file(
     );
     let mut response = stream(chosen, kind, request).await?;
     // By the name asked for: a link `app.js` to a hashed file is not itself hashed.
-    let name = relative
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    finish(&mut response, chosen, negotiate::cache_control(name));
+    finish(&mut response, chosen, negotiate::cache_control(relative));
     if let Some(scripts) = scripts {
         response.extensions_mut().insert(scripts);
     }

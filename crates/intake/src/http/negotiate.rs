@@ -2,6 +2,8 @@
 //! (`Accept-Encoding`), how long a browser may keep it (`Cache-Control`), and whether a revalidation is
 //! answered with `304 Not Modified` (`If-None-Match`) for the files whose tag we compute ourselves.
 
+use std::path::{Component, Path};
+
 use axum::http::{header, HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
 
@@ -111,13 +113,38 @@ pub(super) fn is_fingerprinted(name: &str) -> bool {
     })
 }
 
-/// `Cache-Control` for a file of the site named `name`.
-pub(super) fn cache_control(name: &str) -> HeaderValue {
+/// Whether `relative` (a path inside the site) is the widget's loader, `embed/v1/embed.js` (or a later
+/// version's): the one file there whose name stays the same between releases, since hosts' pages name it.
+pub(super) fn is_embed_loader(relative: &Path) -> bool {
+    let parts: Vec<Component<'_>> = relative.components().collect();
+    matches!(
+        parts[..],
+        [Component::Normal(folder), Component::Normal(_), Component::Normal(name)]
+            if folder == "embed" && name == "embed.js"
+    )
+}
+
+/// `Cache-Control` for the file of the site at `relative`, by the name asked for.
+pub(super) fn cache_control(relative: &Path) -> HeaderValue {
+    let name = relative
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     if is_fingerprinted(name) {
         HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else if is_embed_loader(relative) {
+        loader()
     } else {
         revalidate()
     }
+}
+
+/// The widget's loader is fetched on every view of every host page that embeds it, so it is kept for five
+/// minutes without asking, and for an hour after that a browser may use its copy once more while it checks
+/// for a new one in the background (with the `ETag`: a `304`). A release reaches host pages within minutes;
+/// the loader it replaces still finds its hashed files, which stay for a day or two (docs/hosting.md).
+pub(super) fn loader() -> HeaderValue {
+    HeaderValue::from_static("public, max-age=300, stale-while-revalidate=3600")
 }
 
 /// Kept, but checked with the service before each use: customers see a change at once, and an unchanged
@@ -207,6 +234,27 @@ mod tests {
             &format!("{}.json", "a".repeat(64)),
         ] {
             assert!(!is_fingerprinted(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn only_the_widgets_loader_is_kept_for_minutes() {
+        let control = |path: &str| cache_control(Path::new(path));
+        assert_eq!(control("embed/v1/embed.js"), loader());
+        assert_eq!(control("embed/v2/embed.js"), loader());
+        assert_eq!(
+            control("embed/v1/complaint-desk-embed-905e0077a27c1ab6.js"),
+            "public, max-age=31536000, immutable"
+        );
+        for other in [
+            "embed.js",
+            "embed/embed.js",
+            "embed/v1/other.js",
+            "embed/v1/x/embed.js",
+            "api/v1/embed.js",
+            "sw.js",
+        ] {
+            assert_eq!(control(other), revalidate(), "{other}");
         }
     }
 
