@@ -1478,10 +1478,9 @@ mod tests {
             answer_status: 201,
             answer_body: "{}",
         };
-        assert!(matches!(
-            store.reply(&reply("r1", found.revision)).unwrap(),
-            Replied::New { .. }
-        ));
+        let Replied::New { reply_id } = store.reply(&reply("r1", found.revision)).unwrap() else {
+            panic!("the first reply with its key is new");
+        };
         assert!(matches!(
             store.reply(&reply("r1", found.revision)).unwrap(),
             Replied::KeyTaken(_)
@@ -1504,6 +1503,47 @@ mod tests {
             store.file_bytes(filed.files[1].source).unwrap().as_deref(),
             Some(&b"%PDF-1.7"[..])
         );
+        assert_eq!(
+            filed.files[1].source,
+            FileSource::Reply {
+                reply_id,
+                position: 0
+            }
+        );
+
+        // A mail names both files; the outbox gives the names back, and the bytes are read from where they are.
+        let files: Vec<crate::mail::MailFile> = filed
+            .files
+            .iter()
+            .map(|f| crate::mail::MailFile {
+                number: f.number,
+                source: f.source,
+            })
+            .collect();
+        let mail = crate::mail::Outgoing {
+            to: "in@example.com".into(),
+            subject: "New complaint: CMP-AAAA-BBBB".into(),
+            body: "…".into(),
+            files: files.clone(),
+        };
+        store.enqueue_mail(found.id, &mail, at).unwrap();
+        let due = store.due_mail(at, 20, 10).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].outgoing, mail);
+        let stored = store.stored_file(files[1].source).unwrap().unwrap();
+        assert_eq!(
+            (
+                stored.name.as_str(),
+                stored.kind.as_str(),
+                &stored.content[..]
+            ),
+            ("b.pdf", "application/pdf", &b"%PDF-1.7"[..])
+        );
+        let missing = FileSource::Reply {
+            reply_id,
+            position: 7,
+        };
+        assert!(store.stored_file(missing).unwrap().is_none());
         store.mark_replies_read(found.id, at).unwrap();
         assert!(store.unread_replies().unwrap().is_empty());
         assert!(!store.replies(found.id).unwrap()[0].unread);
