@@ -132,7 +132,7 @@ impl Intake {
         &self,
         store: &Store,
         complaint: &crate::store::Complaint,
-        what: &str,
+        subject: complaint_domain::i18n::Msg,
         files: crate::mail::FilesOf,
     ) {
         let Some(mail) = self.options.mail.as_ref() else {
@@ -145,7 +145,7 @@ impl Intake {
             mail,
             &self.publisher,
             reference,
-            &format!("{what}: {reference}"),
+            subject,
             files,
         ) {
             crate::log!("{reference}: not mailed to the organisation: {e}");
@@ -333,7 +333,7 @@ impl Intake {
                     self.mail_organisation(
                         store,
                         &complaint,
-                        "New complaint",
+                        complaint_domain::i18n::Msg::MailOrgNewComplaint,
                         crate::mail::FilesOf::Complaint,
                     );
                     self.figures_changed();

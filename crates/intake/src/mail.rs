@@ -202,17 +202,19 @@ pub fn encoded_bytes(bytes: u64) -> u64 {
 /// The organisation's copy of a complaint, if an inbox is configured: the whole complaint as `show` prints
 /// it (in the organisation's language; the customer's text is plain text, never interpreted) and `files`, as
 /// many as fit within the cap in their order; the rest are listed with their sizes and the command that
-/// saves them. The subject is ours.
+/// saves them. The subject is ours (`subject` with the reference, in the organisation's language).
 pub fn to_organisation(
     settings: &Settings,
     mail: &MailSettings,
     dossier: &Dossier,
     status_file: &std::path::Path,
-    subject: &str,
+    subject: Msg,
     files: FilesOf,
 ) -> Option<Outgoing> {
     let to = mail.org_inbox.clone()?;
     let lang = mail.org_lang;
+    let reference = &dossier.complaint.record.reference;
+    let subject = i18n::format(lang, subject, &[("reference", reference)]);
     let mut body = dossier.show(settings, lang, status_file);
     let mut room = mail
         .max_bytes
@@ -237,7 +239,6 @@ pub fn to_organisation(
         }
     }
     if !left.is_empty() {
-        let reference = &dossier.complaint.record.reference;
         body.push('\n');
         body.push_str(&i18n::format(
             lang,
@@ -265,7 +266,7 @@ pub fn to_organisation(
     }
     Some(Outgoing {
         to,
-        subject: one_line(subject),
+        subject: one_line(&subject),
         body,
         files: carried,
     })
@@ -294,7 +295,7 @@ pub fn queue_for_organisation(
     mail: &MailSettings,
     publisher: &Publisher,
     reference: &str,
-    subject: &str,
+    subject: Msg,
     files: FilesOf,
 ) -> Result<(), DossierError> {
     if mail.org_inbox.is_none() {

@@ -394,7 +394,7 @@ fn tell_organisation(
             mail,
             publisher,
             reference,
-            &format!("New complaint: {reference}"),
+            complaint_domain::i18n::Msg::MailOrgNewComplaint,
             mail::FilesOf::Complaint,
         )?;
         Ok(())

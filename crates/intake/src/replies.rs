@@ -7,6 +7,7 @@
 //! was wrong. Exactly once as for filing: the first answer is stored with its key in the reply's transaction.
 
 use complaint_domain::evidence::{AttachmentProblem, FileKind};
+use complaint_domain::i18n::Msg;
 use complaint_domain::status::{CustomerReply, ReplyKind};
 use complaint_domain::submission::{Submission, ATTACHMENT_NAME_MAX_CHARS};
 use complaint_domain::tracking::{normalise_reference, normalise_verifier, reply_proof_input};
@@ -392,13 +393,13 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
                 crate::log!("{reference}: reply stored but its status file was not written: {e}");
             }
             intake.figures_changed();
-            let what = match kind {
-                ReplyKind::Information => "The customer added information",
-                ReplyKind::Resolved => "The customer confirmed the response resolves it",
-                ReplyKind::NotSatisfied => "The customer is not satisfied (reopened)",
-                ReplyKind::Rating => "The customer rated it",
+            let subject = match kind {
+                ReplyKind::Information => Msg::MailOrgInformation,
+                ReplyKind::Resolved => Msg::MailOrgResolved,
+                ReplyKind::NotSatisfied => Msg::MailOrgNotSatisfied,
+                ReplyKind::Rating => Msg::MailOrgRated,
             };
-            intake.mail_organisation(&store, &saved, what, FilesOf::Reply(reply_id));
+            intake.mail_organisation(&store, &saved, subject, FilesOf::Reply(reply_id));
         }
         Ok(None) => crate::log!("{reference}: reply stored but not found to publish"),
         Err(e) => crate::log!("{reference}: reply stored but not read back to publish: {e}"),

@@ -434,19 +434,23 @@ fn a_relay_that_hangs_never_holds_up_the_back_office_and_the_mail_goes_when_one_
     );
 }
 
-#[test]
-fn the_organisations_copy_carries_the_files_byte_for_byte_and_lists_those_over_the_cap() {
-    let dir = TempDir::new("mail-files");
-    // Files large enough that two of them pass a 1 MB mail.
+/// A service mailing through `recorder` with files up to 700 KB (two of them pass a 1 MB mail) and `extra`.
+fn with_large_files(dir: &TempDir, recorder: &Recorder, extra: &[&str]) -> Server {
     let mut config: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.config()).unwrap()).unwrap();
     config["limits"]["attachments"]["max_bytes"] = json!(700_000);
     std::fs::write(dir.config(), config.to_string()).unwrap();
-    let recorder = Recorder::start(&dir, None);
     let mut flags = mail_flags(recorder.port);
-    flags.extend(["--mail-max-mb".to_owned(), "1".to_owned()]);
+    flags.extend(extra.iter().map(|s| s.to_string()));
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let server = Server::start(&dir, &flags, &[]);
+    Server::start(dir, &flags, &[])
+}
+
+#[test]
+fn the_organisations_copy_carries_the_files_byte_for_byte_and_lists_those_over_the_cap() {
+    let dir = TempDir::new("mail-files");
+    let recorder = Recorder::start(&dir, None);
+    let server = with_large_files(&dir, &recorder, &["--mail-max-mb", "1"]);
 
     // Two files; the photo's name tries to end its header and start another.
     let photo = jpeg(40_000);
@@ -602,4 +606,40 @@ fn the_organisations_copy_carries_the_files_byte_for_byte_and_lists_those_over_t
         String::from_utf8_lossy(&saved.stderr)
     );
     assert_eq!(std::fs::read(&out).unwrap(), big_pdf);
+}
+
+#[test]
+fn the_organisations_copy_is_in_the_organisations_language() {
+    let dir = TempDir::new("mail-org-lang");
+    let recorder = Recorder::start(&dir, None);
+    let server = with_large_files(&dir, &recorder, &["--mail-max-mb", "1", "--org-lang", "pl"]);
+    let photo = jpeg(600_000);
+    let receipt = pdf(600_000);
+    // The customer writes in English; the organisation reads its mail in Polish.
+    let mut sent = complaint("pl-1");
+    attach(&mut sent, "photo.jpg", "image/jpeg", &photo);
+    attach(&mut sent, "receipt.pdf", "application/pdf", &receipt);
+    let reference = file_with(
+        &server,
+        &sent,
+        "pl-1",
+        &[("photo.jpg", &photo), ("receipt.pdf", &receipt)],
+    );
+    let mails = recorder.wait_for(1, LIMIT);
+    assert_eq!(
+        mails[0]["subject"],
+        json!(format!("Nowe zgłoszenie: {reference}"))
+    );
+    assert_eq!(attachments(&mails[0]).len(), 1);
+    let body = mails[0]["body"].as_str().unwrap().replace("\r\n", "\n");
+    assert!(
+        body.contains("Tych plików nie załączyliśmy, aby wiadomość nie przekroczyła 1 MB:\n   2  receipt.pdf  0,6 MB\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(
+            "poleceniem: complaint-intake attachment {reference} N --out FILE"
+        )),
+        "{body}"
+    );
 }

@@ -319,6 +319,11 @@ pub(super) fn text(msg: Msg) -> &'static str {
         // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
         Msg::MailFilesLeftOut => "These files are not attached, so that this mail stays within {limit} MB:",
         Msg::MailFilesSave => "Save each one with: {command} (N is its number above).",
+        Msg::MailOrgNewComplaint => "New complaint: {reference}",
+        Msg::MailOrgInformation => "The customer added information: {reference}",
+        Msg::MailOrgResolved => "The customer confirmed the response resolves it: {reference}",
+        Msg::MailOrgNotSatisfied => "The customer is not satisfied (reopened): {reference}",
+        Msg::MailOrgRated => "The customer rated it: {reference}",
     }
 }
 

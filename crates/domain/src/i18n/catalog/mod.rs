@@ -336,6 +336,11 @@ keys! {
         // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
         MailFilesLeftOut,
         MailFilesSave,
+        MailOrgNewComplaint,
+        MailOrgInformation,
+        MailOrgResolved,
+        MailOrgNotSatisfied,
+        MailOrgRated,
     }
 }
 

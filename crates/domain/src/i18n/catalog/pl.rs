@@ -315,6 +315,11 @@ pub(super) fn text(msg: Msg) -> &'static str {
         // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
         Msg::MailFilesLeftOut => "Tych plików nie załączyliśmy, aby wiadomość nie przekroczyła {limit} MB:",
         Msg::MailFilesSave => "Każdy z nich zapiszesz poleceniem: {command} (N to jego numer z listy powyżej).",
+        Msg::MailOrgNewComplaint => "Nowe zgłoszenie: {reference}",
+        Msg::MailOrgInformation => "Klient uzupełnił zgłoszenie: {reference}",
+        Msg::MailOrgResolved => "Klient potwierdził, że odpowiedź rozwiązuje sprawę: {reference}",
+        Msg::MailOrgNotSatisfied => "Klient nie jest zadowolony, sprawa wróciła do rozpatrzenia: {reference}",
+        Msg::MailOrgRated => "Klient ocenił obsługę zgłoszenia: {reference}",
     }
 }
 
