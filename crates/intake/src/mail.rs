@@ -58,6 +58,8 @@ pub struct Outgoing {
     pub body: String,
     /// Stored files to attach, read when the mail is sent.
     pub files: Vec<MailFile>,
+    /// With files: the body listing all of them instead, sent if the relay refuses the mail with them.
+    pub body_without_files: Option<String>,
 }
 
 /// A stored file a mail carries: its number in `show`'s list, and where its bytes are.
@@ -173,6 +175,7 @@ pub fn customer_update(
         ),
         body,
         files: Vec::new(),
+        body_without_files: None,
     })
 }
 
@@ -202,7 +205,9 @@ pub fn encoded_bytes(bytes: u64) -> u64 {
 /// The organisation's copy of a complaint, if an inbox is configured: the whole complaint as `show` prints
 /// it (in the organisation's language; the customer's text is plain text, never interpreted) and `files`, as
 /// many as fit within the cap in their order; the rest are listed with their sizes and the command that
-/// saves them. The subject is ours (`subject` with the reference, in the organisation's language).
+/// saves them. With files, also the body that lists them all instead, which the outbox sends if the relay
+/// refuses the mail with them. The subject is ours (`subject` with the reference, in the organisation's
+/// language).
 pub fn to_organisation(
     settings: &Settings,
     mail: &MailSettings,
@@ -215,18 +220,19 @@ pub fn to_organisation(
     let lang = mail.org_lang;
     let reference = &dossier.complaint.record.reference;
     let subject = i18n::format(lang, subject, &[("reference", reference)]);
-    let mut body = dossier.show(settings, lang, status_file);
+    let body = dossier.show(settings, lang, status_file);
     let mut room = mail
         .max_bytes
         .saturating_sub(body.len() as u64 + MAIL_HEADROOM);
-    let mut carried = Vec::new();
-    let mut left: Vec<&FiledFile> = Vec::new();
-    for file in dossier
+    let wanted: Vec<&FiledFile> = dossier
         .filed
         .files
         .iter()
         .filter(|f| files.includes(f.source))
-    {
+        .collect();
+    let mut carried = Vec::new();
+    let mut left: Vec<&FiledFile> = Vec::new();
+    for &file in &wanted {
         let weight = encoded_bytes(u64::try_from(file.bytes).unwrap_or(u64::MAX));
         if weight <= room {
             room -= weight;
@@ -238,15 +244,18 @@ pub fn to_organisation(
             left.push(file);
         }
     }
-    if !left.is_empty() {
+    let listed = |mut body: String, why: Msg, files: &[&FiledFile]| {
+        if files.is_empty() {
+            return body;
+        }
         body.push('\n');
         body.push_str(&i18n::format(
             lang,
-            Msg::MailFilesLeftOut,
+            why,
             &[("limit", &megabytes(mail.max_bytes, lang))],
         ));
         body.push('\n');
-        for file in &left {
+        for file in files {
             body.push_str(&format!(
                 "  {:>2}  {}  {} MB\n",
                 file.number,
@@ -263,12 +272,17 @@ pub fn to_organisation(
             )],
         ));
         body.push('\n');
-    }
+        body
+    };
+    let body_without_files =
+        (!carried.is_empty()).then(|| listed(body.clone(), Msg::MailFilesRefused, &wanted));
+    let body = listed(body, Msg::MailFilesLeftOut, &left);
     Some(Outgoing {
         to,
         subject: one_line(&subject),
         body,
         files: carried,
+        body_without_files,
     })
 }
 
@@ -472,6 +486,18 @@ pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
                 let store = done.store();
                 match result {
                     Ok(()) => store.mail_sent(queued.id, now),
+                    // Refused for good with its files (most often too large for this relay): the same mail
+                    // without them, listing them, goes instead of nothing.
+                    Err(SendError::Permanent(e))
+                        if !queued.outgoing.files.is_empty()
+                            && queued.outgoing.body_without_files.is_some() =>
+                    {
+                        crate::log!(
+                            "mail {} refused with its files ({e}); sending it without them",
+                            queued.id
+                        );
+                        store.mail_without_files(queued.id, now, &e)
+                    }
                     Err(SendError::Permanent(e)) => {
                         crate::log!("mail {} cannot be sent: {e}", queued.id);
                         store.mail_failed(queued.id, MAX_ATTEMPTS, now, &e)
@@ -529,6 +555,7 @@ mod tests {
             subject: "s".into(),
             body: "b".into(),
             files: Vec::new(),
+            body_without_files: None,
         };
         assert!(matches!(
             message("desk@example.com", &outgoing, Vec::new()),
@@ -543,6 +570,7 @@ mod tests {
             subject: "New complaint: CMP-1".into(),
             body: "b".into(),
             files: Vec::new(),
+            body_without_files: None,
         };
         let file = MailFile {
             number: 1,

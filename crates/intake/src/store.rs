@@ -184,6 +184,9 @@ CREATE TABLE mail_files (
     position      INTEGER NOT NULL,
     PRIMARY KEY (mail_id, seq)
 );
+-- The body with every file listed instead of attached, for a mail with files: sent in their place if the relay
+-- refuses the mail with them for good (too large for it), so the organisation still hears of the complaint.
+ALTER TABLE mail_outbox ADD COLUMN body_without_files TEXT;
 "#,
 ];
 
@@ -780,14 +783,16 @@ impl Store {
         // connection meanwhile, which is what the unchecked transaction needs.
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
-            "INSERT INTO mail_outbox (complaint_id, to_addr, subject, body, created_at, next_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            "INSERT INTO mail_outbox (complaint_id, to_addr, subject, body, created_at, next_at,
+                                      body_without_files)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
             params![
                 complaint_id,
                 mail.to,
                 mail.subject,
                 mail.body,
-                now.unix_seconds()
+                now.unix_seconds(),
+                mail.body_without_files,
             ],
         )?;
         let mail_id = tx.last_insert_rowid();
@@ -809,7 +814,7 @@ impl Store {
     /// Unsent mail whose time has come, oldest first, at most `limit`, with the files each names.
     pub fn due_mail(&self, now: Instant, max_attempts: i64, limit: i64) -> Result<Vec<QueuedMail>> {
         let mut statement = self.conn.prepare(
-            "SELECT id, attempts, to_addr, subject, body, complaint_id FROM mail_outbox
+            "SELECT id, attempts, to_addr, subject, body, complaint_id, body_without_files FROM mail_outbox
              WHERE sent_at IS NULL AND next_at <= ?1 AND attempts < ?2 ORDER BY id LIMIT ?3",
         )?;
         let rows = statement
@@ -823,6 +828,7 @@ impl Store {
                             subject: r.get(3)?,
                             body: r.get(4)?,
                             files: Vec::new(),
+                            body_without_files: r.get(6)?,
                         },
                     },
                     r.get::<_, i64>(5)?,
@@ -886,6 +892,21 @@ impl Store {
             "UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
             params![id, now.unix_seconds()],
         )?;
+        Ok(())
+    }
+
+    /// Turns mail `id` into its copy without files (the body that lists them), due at `now`: the relay
+    /// refused it with them for good.
+    pub fn mail_without_files(&self, id: i64, now: Instant, error: &str) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE mail_outbox SET body = body_without_files, body_without_files = NULL, next_at = ?2,
+                                    last_error = ?3
+             WHERE id = ?1 AND body_without_files IS NOT NULL",
+            params![id, now.unix_seconds(), error],
+        )?;
+        tx.execute("DELETE FROM mail_files WHERE mail_id = ?1", [id])?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -1525,6 +1546,7 @@ mod tests {
             subject: "New complaint: CMP-AAAA-BBBB".into(),
             body: "…".into(),
             files: files.clone(),
+            body_without_files: Some("… (files listed)".into()),
         };
         store.enqueue_mail(found.id, &mail, at).unwrap();
         let due = store.due_mail(at, 20, 10).unwrap();
@@ -1544,6 +1566,14 @@ mod tests {
             position: 7,
         };
         assert!(store.stored_file(missing).unwrap().is_none());
+        // Refused with its files: the same mail, due now, without them and with the body that lists them.
+        store
+            .mail_without_files(due[0].id, at, "552 too large")
+            .unwrap();
+        let again = store.due_mail(at, 20, 10).unwrap();
+        assert_eq!(again[0].outgoing.body, "… (files listed)");
+        assert!(again[0].outgoing.files.is_empty());
+        assert_eq!(again[0].outgoing.body_without_files, None);
         store.mark_replies_read(found.id, at).unwrap();
         assert!(store.unread_replies().unwrap().is_empty());
         assert!(!store.replies(found.id).unwrap()[0].unread);

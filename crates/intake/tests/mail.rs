@@ -23,6 +23,11 @@ struct Recorder {
 
 impl Recorder {
     fn start(dir: &TempDir, port: Option<u16>) -> Recorder {
+        Recorder::start_with(dir, port, None)
+    }
+
+    /// One that refuses for good (552) a mail larger than `max_bytes`, as a relay with a size limit does.
+    fn start_with(dir: &TempDir, port: Option<u16>, max_bytes: Option<u64>) -> Recorder {
         let folder = dir.0.join("mail");
         let script = concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -30,8 +35,9 @@ impl Recorder {
         );
         let mut command = Command::new("python3");
         command.arg(script).arg(&folder);
-        if let Some(port) = port {
-            command.arg(port.to_string());
+        command.arg(port.unwrap_or(0).to_string());
+        if let Some(max_bytes) = max_bytes {
+            command.arg(max_bytes.to_string());
         }
         let mut child = command
             .stdout(Stdio::piped())
@@ -641,5 +647,47 @@ fn the_organisations_copy_is_in_the_organisations_language() {
             "poleceniem: complaint-intake attachment {reference} N --out FILE"
         )),
         "{body}"
+    );
+}
+
+#[test]
+fn a_mail_the_relay_refuses_with_its_files_goes_without_them_listing_them() {
+    let dir = TempDir::new("mail-refused");
+    // A relay that takes mails up to 100 KB; two files of 60 KB pass that once encoded, not the 10 MB cap.
+    let recorder = Recorder::start_with(&dir, None, Some(100_000));
+    let server = with_large_files(&dir, &recorder, &[]);
+    let photo = jpeg(60_000);
+    let receipt = pdf(60_000);
+    let mut sent = complaint("refused-1");
+    attach(&mut sent, "photo.jpg", "image/jpeg", &photo);
+    attach(&mut sent, "receipt.pdf", "application/pdf", &receipt);
+    let reference = file_with(
+        &server,
+        &sent,
+        "refused-1",
+        &[("photo.jpg", &photo), ("receipt.pdf", &receipt)],
+    );
+    let mails = recorder.wait_for(1, LIMIT);
+    assert_eq!(
+        mails[0]["subject"],
+        json!(format!("New complaint: {reference}"))
+    );
+    assert!(attachments(&mails[0]).is_empty());
+    let body = mails[0]["body"].as_str().unwrap().replace("\r\n", "\n");
+    assert!(
+        body.contains("The mail server did not accept this mail with its files, so they are not attached:\n   1  photo.jpg  0.1 MB\n   2  receipt.pdf  0.1 MB\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(
+            "complaint-intake attachment {reference} N --out FILE"
+        )),
+        "{body}"
+    );
+    server.wait_for_log(LIMIT, |log| log.contains("refused with its files"));
+    assert_eq!(
+        dir.count("mail_files"),
+        0,
+        "the copy without files names none"
     );
 }

@@ -1,6 +1,7 @@
 """A real SMTP listener on loopback that records each mail it is given, for the intake's mail tests.
 
-Usage: python3 smtp_recorder.py FOLDER [PORT]. Listens on 127.0.0.1 (PORT, or one the system picks), prints
+Usage: python3 smtp_recorder.py FOLDER [PORT [MAX_BYTES]]. Listens on 127.0.0.1 (PORT, or one the system picks;
+0 for that too), refuses for good (552) a mail larger than MAX_BYTES (default aiosmtpd's 32 MiB), prints
 the port as its first line on stdout, and writes each mail to FOLDER/N.json: the envelope's recipients, the
 header names in order (the mail's, and every part's), the decoded subject and plain-text body, each attachment
 (its file name, type, transfer encoding, size and SHA-256 once decoded), every part's type, and the raw message
@@ -64,12 +65,15 @@ class Recorder:
 async def main():
     folder = sys.argv[1]
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    limit = int(sys.argv[3]) if len(sys.argv) > 3 else 33554432
     os.makedirs(folder, exist_ok=True)
     loop = asyncio.get_running_loop()
     # One recorder for every connection: each mail gets the next number.
     recorder = Recorder(folder)
     server = await loop.create_server(
-        lambda: SMTP(recorder, hostname="recorder.test"), "127.0.0.1", port
+        lambda: SMTP(recorder, hostname="recorder.test", data_size_limit=limit),
+        "127.0.0.1",
+        port,
     )
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()

@@ -324,6 +324,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MailOrgResolved => "The customer confirmed the response resolves it: {reference}",
         Msg::MailOrgNotSatisfied => "The customer is not satisfied (reopened): {reference}",
         Msg::MailOrgRated => "The customer rated it: {reference}",
+        Msg::MailFilesRefused => "The mail server did not accept this mail with its files, so they are not attached:",
     }
 }
 

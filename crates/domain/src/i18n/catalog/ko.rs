@@ -320,6 +320,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MailOrgResolved => "고객이 답변으로 해결되었다고 확인했습니다: {reference}",
         Msg::MailOrgNotSatisfied => "고객이 만족하지 않아 다시 열렸습니다: {reference}",
         Msg::MailOrgRated => "고객이 평가를 남겼습니다: {reference}",
+        Msg::MailFilesRefused => "메일 서버가 파일이 첨부된 메일을 받지 않아 다음 파일은 첨부하지 않았습니다:",
     }
 }
 

@@ -341,6 +341,7 @@ keys! {
         MailOrgResolved,
         MailOrgNotSatisfied,
         MailOrgRated,
+        MailFilesRefused,
     }
 }
 

@@ -320,6 +320,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MailOrgResolved => "Klient potwierdził, że odpowiedź rozwiązuje sprawę: {reference}",
         Msg::MailOrgNotSatisfied => "Klient nie jest zadowolony, sprawa wróciła do rozpatrzenia: {reference}",
         Msg::MailOrgRated => "Klient ocenił obsługę zgłoszenia: {reference}",
+        Msg::MailFilesRefused => "Serwer poczty nie przyjął tej wiadomości z plikami, więc ich nie załączyliśmy:",
     }
 }
 
