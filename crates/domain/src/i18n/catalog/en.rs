@@ -25,7 +25,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LoadFailedServer => "The server had a problem answering.",
         Msg::LoadFailedAdvice => "Nothing you typed has been lost. Try again in a few minutes.",
         Msg::TryAgain => "Try again",
-        Msg::TechnicalDetails => "Technical details",
         Msg::CrashTitle => "Something went wrong",
         Msg::CrashBody => {
             "Your draft is safe on this device. Reload the page to carry on where you left off."

@@ -25,7 +25,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LoadFailedServer => "서버에서 응답하는 중에 문제가 생겼습니다.",
         Msg::LoadFailedAdvice => "입력하신 내용은 그대로 남아 있습니다. 잠시 후 다시 시도해 주세요.",
         Msg::TryAgain => "다시 시도",
-        Msg::TechnicalDetails => "기술 정보",
         Msg::CrashTitle => "문제가 발생했습니다",
         Msg::CrashBody => "작성하신 내용은 이 기기에 안전하게 저장되어 있습니다. 페이지를 새로 고치시면 이어서 작성하실 수 있습니다.",
         Msg::CrashReload => "페이지 새로 고침",

@@ -46,7 +46,6 @@ keys! {
         LoadFailedServer,
         LoadFailedAdvice,
         TryAgain,
-        TechnicalDetails,
         CrashTitle,
         CrashBody,
         CrashReload,

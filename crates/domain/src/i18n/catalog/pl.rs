@@ -25,7 +25,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LoadFailedServer => "Wystąpił błąd po stronie serwera.",
         Msg::LoadFailedAdvice => "Wpisane dane nie przepadły. Spróbuj ponownie za kilka minut.",
         Msg::TryAgain => "Spróbuj ponownie",
-        Msg::TechnicalDetails => "Szczegóły techniczne",
         Msg::CrashTitle => "Coś poszło nie tak",
         Msg::CrashBody => "Twój szkic jest bezpiecznie zapisany na tym urządzeniu. Odśwież stronę, aby kontynuować.",
         Msg::CrashReload => "Odśwież stronę",
