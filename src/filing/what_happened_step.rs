@@ -17,7 +17,7 @@ pub fn WhatHappenedStep() -> impl IntoView {
     let questions = flow.category().map(|c| c.questions).unwrap_or_default();
     view! {
         <StepForm>
-            <StepHeading text=msg(Msg::WhatHappenedTitle) />
+            <StepHeading />
             <TextArea
                 id=field::DESCRIPTION
                 label=msg(Msg::DescriptionLabel)
