@@ -315,6 +315,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "This form needs JavaScript, which is turned off in this browser. You can complain by email or phone instead:",
         Msg::ContactEmail => "Email",
         Msg::ContactPhone => "Phone",
+        // heading: one h1 a step, the organisation's currencies
+        Msg::AmountExample => "For example, {amount}",
     }
 }
 

@@ -311,6 +311,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "이 양식을 사용하려면 JavaScript가 필요하지만 이 브라우저에서는 꺼져 있습니다. 대신 이메일이나 전화로 불만을 접수해 주세요.",
         Msg::ContactEmail => "이메일",
         Msg::ContactPhone => "전화",
+        // heading: one h1 a step, the organisation's currencies
+        Msg::AmountExample => "예: {amount}",
     }
 }
 

@@ -332,6 +332,8 @@ keys! {
         NoScript,
         ContactEmail,
         ContactPhone,
+        // heading: one h1 a step, the organisation's currencies
+        AmountExample,
     }
 }
 

@@ -311,6 +311,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "Ten formularz wymaga JavaScriptu, który jest wyłączony w tej przeglądarce. Reklamację możesz złożyć e-mailem lub telefonicznie:",
         Msg::ContactEmail => "E-mail",
         Msg::ContactPhone => "Telefon",
+        // heading: one h1 a step, the organisation's currencies
+        Msg::AmountExample => "Na przykład {amount}",
     }
 }
 
