@@ -4,7 +4,8 @@
 //     that would let a key fall through to another language's words;
 //  2. every message has the same `{placeholders}` in every language;
 //  3. no component writes words to the customer outside the catalogue: a string literal with a letter in it,
-//     inside `view! { … }`, that is not an attribute's value (`class="…"`, `type="button"`).
+//     inside `view! { … }`, that is not an attribute's value (`class="…"`, `type="button"`);
+//  4. the widget's words before its Wasm arrives (`embed/embed.js`'s WORDS) are the catalogue's own.
 // The compiler's exhaustive `match` and the domain's tests check 1 and 2 as well; this says which key and
 // which file at once, and 3 is checked nowhere else. Exit code 1 lists every finding.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -115,6 +116,19 @@ for (const path of rustFiles(join(root, 'src'))) {
       const line = source.slice(0, offset + m.index).split('\n').length;
       problems.push(`${relative(root, path)}:${line}: words outside the catalogue: "${m[1]}"`);
     }
+  }
+}
+
+// ---- 4: the widget's box before the Wasm ----------------------------------------------------------------
+const embed = readFileSync(join(root, 'embed/embed.js'), 'utf8');
+const boxKeys = { file: 'NavFile', track: 'NavTrack', loading: 'Loading', failed: 'LoadFailedTitle' };
+for (const m of embed.matchAll(/^\s*(\w\w): \{([^}]*)\},?$/gm)) {
+  const messages = byLanguage.get(`${m[1]}.rs`)?.messages;
+  if (!messages) continue;
+  for (const [word, key] of Object.entries(boxKeys)) {
+    const said = m[2].match(new RegExp(`${word}: '([^']*)'`))?.[1];
+    const want = messages.get(key)?.[0];
+    if (said !== want) problems.push(`embed/embed.js: ${m[1]}.${word} is "${said}", the catalogue's Msg::${key} is "${want}"`);
   }
 }
 

@@ -45,10 +45,10 @@ impl I18n {
         text.get(self.locale.get()).to_owned()
     }
 
-    /// The `lang` of organisation-supplied text shown in another language than the page's (a category the
+    /// The language organisation-supplied text is shown in when it is not the page's (a category the
     /// organisation has not translated): `None` when it is in the page's language.
-    pub fn pick_lang(&self, text: &LocalizedText) -> Option<&'static str> {
-        text.fallback_language(self.locale.get()).map(Locale::tag)
+    pub fn other_language(&self, text: &LocalizedText) -> Option<Locale> {
+        text.fallback_language(self.locale.get())
     }
 
     /// The words for a field error.
@@ -78,4 +78,23 @@ pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
 pub fn msg(msg: Msg) -> Signal<String> {
     let i18n = use_i18n();
     Signal::derive(move || i18n.t(msg).to_owned())
+}
+
+/// Organisation text as shown: in the page's language as it is; in another language (a fallback) with its
+/// own `lang`, so a screen reader reads it in that language, and "(shown in English)" after it.
+#[component]
+pub fn InLanguage(
+    #[prop(into)] text: Signal<String>,
+    #[prop(optional, into)] other: Signal<Option<Locale>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match other.get() {
+        None => text.get().into_any(),
+        Some(language) => view! {
+            <span lang=language.tag()>{text.get()}</span>
+            " "
+            <span class="org-words__language">{i18n.t(i18n::shown_in(language))}</span>
+        }
+        .into_any(),
+    }
 }

@@ -1,4 +1,7 @@
+use complaint_domain::i18n::Locale;
 use leptos::prelude::*;
+
+use crate::i18n::InLanguage;
 
 /// One choice in a radio group. The group's `<fieldset>` and `<legend>` belong to the caller.
 #[component]
@@ -9,9 +12,12 @@ pub fn Radio(
     #[prop(into)] checked: Signal<bool>,
     #[prop(into)] label: Signal<String>,
     #[prop(optional_no_strip)] hint: Option<Signal<String>>,
-    /// The label's language when it is not the page's (an untranslated category), for screen readers.
+    /// The label's language when it is not the page's (an untranslated category): marked as such.
     #[prop(optional, into)]
-    lang: Signal<Option<&'static str>>,
+    language: Signal<Option<Locale>>,
+    /// The hint's, on its own: an organisation may have translated one and not the other.
+    #[prop(optional, into)]
+    hint_language: Signal<Option<Locale>>,
     #[prop(into)] on_select: Callback<()>,
     /// The group has an error on show: each radio says so (`aria-invalid`); the group's fieldset names the
     /// message (`aria-describedby`).
@@ -35,8 +41,8 @@ pub fn Radio(
                 aria-invalid=move || invalid.get().then_some("true")
                 on:change=move |_| on_select.run(())
             />
-            <label class="radio__label" for=id lang=move || lang.get()>{label}</label>
-            {hint.map(|h| view! { <p class="hint radio__hint" id=hint_id lang=move || lang.get()>{h}</p> })}
+            <label class="radio__label" for=id><InLanguage text=label other=language /></label>
+            {hint.map(|h| view! { <p class="hint radio__hint" id=hint_id><InLanguage text=h other=hint_language /></p> })}
         </div>
         {move || {
             let children = children.clone();

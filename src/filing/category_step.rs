@@ -6,7 +6,7 @@ use super::flow::use_flow;
 use super::step_form::{StepForm, StepHeading};
 use crate::components::error_summary::FieldErrorMessage;
 use crate::components::radio::Radio;
-use crate::i18n::{msg, tr, use_i18n};
+use crate::i18n::{tr, use_i18n};
 
 /// Step 1: what the complaint is about, as a radio group whose legend is the question.
 #[component]
@@ -43,6 +43,8 @@ pub fn CategoryStep() -> impl IntoView {
             let label = category.label.clone();
             let label_lang = category.label.clone();
             let hint = category.hint.clone().filter(|h| !h.is_blank());
+            // Each text falls back on its own: a hint translated where the label is not is shown translated.
+            let hint_lang = hint.clone();
             view! {
                 <Radio
                     name=CATEGORY_FIELD
@@ -50,8 +52,9 @@ pub fn CategoryStep() -> impl IntoView {
                     value=value
                     checked=Signal::derive(chosen)
                     label=Signal::derive(move || i18n.pick(&label))
-                    lang=Signal::derive(move || i18n.pick_lang(&label_lang))
+                    language=Signal::derive(move || i18n.other_language(&label_lang))
                     hint=hint.map(|h| Signal::derive(move || i18n.pick(&h)))
+                    hint_language=Signal::derive(move || hint_lang.as_ref().and_then(|h| i18n.other_language(h)))
                     on_select=select
                     invalid=Signal::derive(move || error.get().is_some())
                 />
@@ -68,7 +71,7 @@ pub fn CategoryStep() -> impl IntoView {
                     }
                 >
                     <legend class="question">
-                        <StepHeading text=msg(Msg::CategoryQuestion) />
+                        <StepHeading />
                     </legend>
                     <p class="hint" id="category-question-hint">{tr(Msg::CategoryHint)}</p>
                     {move || flow.suggestion_not_offered.get().then(|| view! {

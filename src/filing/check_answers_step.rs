@@ -82,7 +82,7 @@ pub fn CheckAnswersStep() -> impl IntoView {
             <BackLink />
         </Show>
         <section class="step">
-            <StepHeading text=msg(Msg::CheckTitle) />
+            <StepHeading />
             <AnswerList />
             {move || session.problem.get().map(|e| view! { <SendFailure error=e /> })}
             <Show

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::flow::use_flow;
 use super::step_form::{BackLink, StepHeading};
-use crate::i18n::{msg, tr, use_i18n};
+use crate::i18n::{tr, use_i18n};
 use crate::services::{api, helped};
 
 /// Step 2: known fixes for the chosen category. "This solved my problem" ends the flow without a complaint
@@ -31,7 +31,7 @@ pub fn CommonAnswersStep() -> impl IntoView {
     view! {
         <BackLink />
         <section class="step">
-            <StepHeading text=msg(Msg::CommonAnswersTitle) />
+            <StepHeading />
             {move || {
                 if flow.draft.with(|d| d.solved_by.is_some()) {
                     return view! { <Solved /> }.into_any();

@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 
 use super::flow::{use_flow, TrackInPlace};
 use super::step_form::StepHeading;
-use crate::i18n::{msg, tr, use_i18n, I18n};
+use crate::i18n::{tr, use_i18n, I18n};
 use crate::services::clock::{self, OrgZone};
 use crate::services::device;
 
@@ -100,7 +100,7 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
     view! {
         <section class="confirmation">
             <div class="confirmation__panel">
-                <StepHeading text=msg(Msg::ConfirmationTitle) with_progress=false />
+                <StepHeading />
                 <p class="confirmation__label">{tr(Msg::YourReference)}</p>
                 <p class="confirmation__reference">{reference.clone()}</p>
                 {accepted.pin.clone().map(|pin| view! {

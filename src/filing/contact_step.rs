@@ -47,7 +47,7 @@ pub fn ContactStep() -> impl IntoView {
     };
     view! {
         <StepForm>
-            <StepHeading text=msg(Msg::ContactTitle) />
+            <StepHeading />
             <TextField
                 id=field::NAME
                 label=msg(Msg::NameLabel)

@@ -8,7 +8,7 @@ use super::autosave::{use_saver, DraftSaver};
 use super::flow::{use_flow, Flow};
 use super::step_form::{StepForm, StepHeading};
 use crate::components::error_summary::FieldErrorMessage;
-use crate::i18n::{msg, tr, use_i18n};
+use crate::i18n::{tr, use_i18n};
 use crate::services::evidence::{self, FileRefusal};
 use crate::task::spawn_while_mounted;
 
@@ -89,7 +89,7 @@ pub fn EvidenceStep() -> impl IntoView {
         .join(",");
     view! {
         <StepForm>
-            <StepHeading text=msg(Msg::EvidenceTitle) />
+            <StepHeading />
             {prompt.map(|p| view! { <p>{move || i18n.pick(&p)}</p> })}
             <p class="hint" id="evidence-hint">{limits_text}</p>
             <FieldErrorMessage id="evidence-error" error=flow.error_for(field::EVIDENCE) />

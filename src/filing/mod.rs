@@ -19,6 +19,7 @@ mod step_form;
 mod what_happened_step;
 
 use complaint_domain::config::OrgConfig;
+use complaint_domain::i18n::Msg;
 use complaint_domain::steps::Step;
 use leptos::prelude::*;
 
@@ -71,6 +72,9 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
         }
         now
     });
+    if let Some(title) = use_context::<StepTitle>() {
+        title.follow(flow);
+    }
     view! {
         <StorageNotice saver=saver />
         {move || {
@@ -94,6 +98,30 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
             .into_any(),
             }
         }}
+    }
+}
+
+/// The words of the step on show, for a page that names it in the document's title (the standalone app's
+/// filing page; a widget leaves its host's title alone): `None` while no step is on show.
+#[derive(Clone, Copy)]
+pub struct StepTitle(RwSignal<Option<Msg>>);
+
+impl StepTitle {
+    pub fn provide() -> StepTitle {
+        let title = StepTitle(RwSignal::new(None));
+        provide_context(title);
+        title
+    }
+
+    pub fn get(&self) -> Option<Msg> {
+        self.0.get()
+    }
+
+    /// Keeps the title on the flow's step while the flow is mounted.
+    fn follow(self, flow: Flow) {
+        let StepTitle(title) = self;
+        Effect::new(move |_| title.set(Some(step_form::step_title(flow))));
+        on_cleanup(move || _ = title.try_set(None));
     }
 }
 

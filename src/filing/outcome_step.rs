@@ -47,7 +47,7 @@ pub fn OutcomeStep() -> impl IntoView {
             <div class="field" class:field--error=move || error.get().is_some()>
                 <fieldset class="radios" aria-describedby=move || error.get().map(|_| "outcome-error")>
                     <legend class="question">
-                        <StepHeading text=msg(Msg::OutcomeTitle) />
+                        <StepHeading />
                     </legend>
                     <FieldErrorMessage id="outcome-error" error=error />
                     {options}

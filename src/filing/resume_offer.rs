@@ -153,9 +153,15 @@ pub fn StorageNotice(saver: DraftSaver) -> impl IntoView {
 #[component]
 pub fn StaleNotice(saver: DraftSaver) -> impl IntoView {
     let flow = use_flow();
+    // It stands in for the whole flow, step heading and all: the page's h1 in the standalone app.
+    let title = if crate::router::use_location_if_standalone().is_some() {
+        view! { <h1 class="resume__title" id="stale-title">{tr(Msg::StaleTitle)}</h1> }.into_any()
+    } else {
+        view! { <h2 class="resume__title" id="stale-title">{tr(Msg::StaleTitle)}</h2> }.into_any()
+    };
     view! {
         <section class="notice notice--warning" role="alert" aria-labelledby="stale-title">
-            <h2 class="resume__title" id="stale-title">{tr(Msg::StaleTitle)}</h2>
+            {title}
             <p>{tr(Msg::StaleBody)}</p>
             <button type="button" class="button" on:click=move |_| saver.load_latest(flow.session)>
                 {tr(Msg::StaleReload)}

@@ -1,6 +1,7 @@
 use complaint_domain::checks::field;
 use complaint_domain::config::{Question, QuestionInput};
 use complaint_domain::i18n::Msg;
+use complaint_domain::money;
 use leptos::prelude::*;
 
 use super::flow::use_flow;
@@ -17,7 +18,7 @@ pub fn WhatHappenedStep() -> impl IntoView {
     let questions = flow.category().map(|c| c.questions).unwrap_or_default();
     view! {
         <StepForm>
-            <StepHeading text=msg(Msg::WhatHappenedTitle) />
+            <StepHeading />
             <TextArea
                 id=field::DESCRIPTION
                 label=msg(Msg::DescriptionLabel)
@@ -64,11 +65,24 @@ fn CategoryQuestion(question: Question) -> impl IntoView {
     };
     let label = question.label.clone();
     let hint = question.hint.clone().filter(|h| !h.is_blank());
+    // A money question the organisation wrote no hint for shows an amount in the currency it bills in.
+    let currency = flow
+        .config
+        .with_value(|c| c.organisation.main_currency().map(str::to_owned))
+        .filter(|_| question.input == QuestionInput::Amount);
+    let hint = match (hint, currency) {
+        (Some(h), _) => Some(Signal::derive(move || i18n.pick(&h))),
+        (None, Some(code)) => Some(Signal::derive(move || {
+            let amount = money::example_amount(&code, i18n.locale());
+            i18n.format(Msg::AmountExample, &[("amount", &amount)])
+        })),
+        (None, None) => None,
+    };
     view! {
         <TextField
             id=field::detail(&id)
             label=Signal::derive(move || i18n.pick(&label))
-            hint=hint.map(|h| Signal::derive(move || i18n.pick(&h)))
+            hint=hint
             input_type=input_type
             input_mode=input_mode.unwrap_or("text")
             value=value

@@ -33,16 +33,23 @@ pub fn use_api_base() -> ApiBase {
     use_context::<ApiBase>().unwrap_or_default()
 }
 
-/// "Loading…", then `render` with the organisation's config, or the load error with Try again.
+/// "Loading…", then `render` with the organisation's config, or the load error with Try again. A page whose
+/// `h1` comes with what `render` draws (the filing form's question) has the load error's title as its `h1`.
 #[component]
-pub fn WithConfig(render: fn(OrgConfig) -> AnyView) -> impl IntoView {
+pub fn WithConfig(
+    render: fn(OrgConfig) -> AnyView,
+    #[prop(optional)] error_is_page_heading: bool,
+) -> impl IntoView {
     let config = use_config();
-    move || match config.get() {
+    move || {
+        match config.get() {
         None => view! { <p class="loading" role="status">{tr(Msg::Loading)}</p> }.into_any(),
         Some(Ok(config)) => render(config),
-        Some(Err(error)) => {
-            view! { <LoadError error=error on_retry=move || config.refetch() /> }.into_any()
+        Some(Err(error)) => view! {
+            <LoadError error=error on_retry=move || config.refetch() page_heading=error_is_page_heading />
         }
+        .into_any(),
+    }
     }
 }
 

@@ -1,20 +1,11 @@
 //! The organisation's words about one complaint (a stage's message, the next step, the decision's summary, a
 //! date's reason), in the page's language when the status file has it, else in the one it has, said so.
 
-use complaint_domain::i18n::{Locale, Msg};
+use complaint_domain::i18n::shown_in;
 use complaint_domain::localized::OrgText;
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
-
-/// "(shown in English)" after a text in another language than the page's.
-fn shown_in(language: Locale) -> Msg {
-    match language {
-        Locale::En => Msg::ShownInEnglish,
-        Locale::Ko => Msg::ShownInKorean,
-        Locale::Pl => Msg::ShownInPolish,
-    }
-}
 
 /// The text as a `<span>` with its own `lang` (so a screen reader reads it in that language) and, when it is
 /// not the page's language, a note saying which it is.

@@ -268,11 +268,8 @@ fn Widget(
             Some(Ok(config)) => config,
         };
         match shown.get() {
-            Shown::File => view! {
-                <h2 class="page-title">{tr(Msg::NavFile)}</h2>
-                <FilingFlow config=content />
-            }
-            .into_any(),
+            // The step's question is the form's heading (an h2 here: the host page has its h1).
+            Shown::File => view! { <FilingFlow config=content /> }.into_any(),
             Shown::Track(wanted) => view! {
                 <h2 class="page-title">{tr(Msg::TrackTitle)}</h2>
                 <Tracker config=content wanted=wanted />

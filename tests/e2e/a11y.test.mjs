@@ -112,6 +112,12 @@ function screenChecker(page, lang, problems) {
   return async function screen(name) {
     n += 1;
     if (name.endsWith('-errors')) for (const p of await errorWiring(page)) problems.push(`${lang} ${name}: ${p}`);
+    // Every screen has one h1 (a filing step's is its question) and a document title that starts with it.
+    const heading = await page.evaluate(() => ({ h1s: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()), title: document.title }));
+    if (heading.h1s.length !== 1) problems.push(`${lang} ${name}: ${heading.h1s.length} h1s (${heading.h1s.join(' | ')})`);
+    else if (name !== 'load-error' && !heading.title.startsWith(heading.h1s[0])) {
+      problems.push(`${lang} ${name}: the title “${heading.title}” does not start with the h1 “${heading.h1s[0]}”`);
+    }
     const shot = `${SCREENS}${lang}/${String(n).padStart(2, '0')}-${name}`;
     for (const [viewport, colorScheme] of [
       [PHONE, 'light'],
@@ -298,12 +304,20 @@ async function tabTo(page, selector, { back = false, most = 40 } = {}) {
   throw new Error(`never reached ${selector} by ${back ? 'Shift-Tab' : 'Tab'}: ${stops.join(' → ')}`);
 }
 
-/** The focused element's id, and the heading's description when it is the step heading. */
+/** The focused element's id and tag, the heading's description when it is the step heading, the page's h1s
+ * and the document's title. */
 const focused = (page) =>
   page.evaluate(() => {
     const el = document.activeElement;
     const described = el?.getAttribute('aria-describedby');
-    return { id: el?.id, text: el?.textContent.trim(), description: described && document.getElementById(described)?.textContent.trim() };
+    return {
+      id: el?.id,
+      tag: el?.tagName,
+      text: el?.textContent.trim(),
+      description: described && document.getElementById(described)?.textContent.trim(),
+      h1s: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()),
+      title: document.title,
+    };
   });
 
 test('a complete filing and a status lookup with the keyboard alone', async () => {
@@ -328,6 +342,8 @@ test('a complete filing and a status lookup with the keyboard alone', async () =
     const now = await focused(page);
     assert.equal(now.id, 'step-heading', `step ${n}: its heading has focus`);
     assert.equal(now.text, question);
+    assert.deepEqual([now.tag, now.h1s], ['H1', [question]], `step ${n}: the question is the page's one h1`);
+    assert.equal(now.title, `${question} – Make a complaint – Complaint desk`, `step ${n}: the title names the question`);
     assert.equal(now.description, `Step ${n} of 7`, 'the progress is read with the heading');
   };
 
@@ -372,12 +388,12 @@ test('a complete filing and a status lookup with the keyboard alone', async () =
   assert.equal(await page.locator('input[name=outcome]:checked').count(), 1);
   await tabTo(page, 'form.step button[type=submit]');
   await page.keyboard.press('Enter');
-  await page.getByText('Step 5 of 7', { exact: true }).waitFor();
+  await nextStep(5, 'Add photos or documents (optional)');
 
   // Step 5: past the file pickers (each shows its focus on its visible label).
   await tabTo(page, 'form.step button[type=submit]');
   await page.keyboard.press('Enter');
-  await page.getByText('Step 6 of 7', { exact: true }).waitFor();
+  await nextStep(6, 'How can we contact you?');
 
   // Step 6: contact details, a radio and the consent box by Space.
   await tabTo(page, '#name');
@@ -397,7 +413,10 @@ test('a complete filing and a status lookup with the keyboard alone', async () =
   await tabTo(page, '.send__title ~ .button');
   await page.keyboard.press('Enter');
   await page.locator('.confirmation__reference').waitFor();
-  assert.equal((await focused(page)).id, 'step-heading', 'the confirmation heading has focus');
+  const received = await focused(page);
+  assert.equal(received.id, 'step-heading', 'the confirmation heading has focus');
+  assert.deepEqual([received.tag, received.h1s], ['H1', ['Complaint received']], "the confirmation's title is the page's one h1");
+  assert.equal(received.title, 'Complaint received – Make a complaint – Complaint desk');
   assert.equal(await page.locator('.confirmation__reference').textContent(), 'CMP-TEST-0001');
 
   // Back up to the masthead by Shift-Tab, then the tracker by Enter: a lookup by keyboard.

@@ -248,7 +248,7 @@ test("refusals in the customer's language: wrong proof and the status file's nam
   await panel.getByRole('radio', { name: '2 na 5' }).check();
   await intake.backOffice('reopen', reference, ...mail);
   await panel.getByRole('button', { name: 'Wyślij ocenę' }).click();
-  await panel.getByRole('alert').filter({ hasText: 'Od wyświetlenia tej strony sprawa posunęła się naprzód.' }).waitFor();
+  await panel.getByRole('alert').filter({ hasText: 'Od wyświetlenia tej strony w sprawie coś się zmieniło.' }).waitFor();
   await page.getByText('Obecny etap: Wznowiona', { exact: true }).waitFor();
 
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource') && !p.includes('404') && !p.includes('422')), []);

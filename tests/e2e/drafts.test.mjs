@@ -208,6 +208,8 @@ test('two tabs on one draft never silently overwrite each other', async () => {
   assert.equal(await descriptionB.inputValue(), 'Typed in tab A');
   await tabA.getByRole('alert').getByRole('heading', { name: 'This complaint was changed in another tab' }).waitFor();
   assert.equal(await tabA.getByLabel('Describe what happened').count(), 0, 'the stale tab offers no form to type into');
+  // It stands in for the step, so its title is the page's one h1.
+  assert.deepEqual(await tabA.getByRole('heading', { level: 1 }).allTextContents(), ['This complaint was changed in another tab']);
 
   await descriptionB.fill('Rewritten in tab B');
   await tabB.waitForTimeout(700);

@@ -128,6 +128,9 @@ test('a complaint with a photo is filed inside the widget under the host CSP; th
   await start.dispatchEvent('click');
   await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
   assert.ok(requests.some((u) => u.startsWith(intake.origin + '/embed/v1/') && u.endsWith('.wasm')), 'the Wasm beside embed.js');
+  // The host page owns its h1: the widget's question is an h2 under it.
+  await page.getByRole('heading', { level: 2, name: 'What is your complaint about?' }).waitFor();
+  assert.equal(await page.locator('complaint-desk').getByRole('heading', { level: 1 }).count(), 0, 'no h1 inside the widget');
 
   // category="delivery" comes chosen.
   assert.equal(await page.getByRole('radio', { name: 'A delivery' }).isChecked(), true);

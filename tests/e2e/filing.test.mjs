@@ -259,6 +259,12 @@ describe('errors and changes', () => {
     await filing.chooseCategory('A service or a bill');
     await filing.skipCommonAnswers();
     await page.getByLabel('Describe what happened').fill('Charged twice.');
+    // The money question's example is in the currency the organisation bills in (the demo's GBP).
+    const amount = page.getByLabel('Amount charged (optional)');
+    const described = await amount.evaluate((el) =>
+      (el.getAttribute('aria-describedby') || '').split(' ').map((id) => document.getElementById(id)?.textContent.trim()),
+    );
+    assert.ok(described.includes('For example, £24.99'), described.join(' | '));
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Track a complaint' }).click();
     await page.getByRole('heading', { level: 1, name: 'Track your complaint' }).waitFor();

@@ -30,7 +30,10 @@ function assertNoProblems() {
 describe('filing at phone size', () => {
   test('the first step is a labelled radio group; Continue without an answer shows a focused error summary', async () => {
     const page = await open('/');
-    await page.getByRole('heading', { level: 1, name: 'Make a complaint' }).waitFor();
+    // The step's question is the page's one h1, and the document's title names it first.
+    await page.getByRole('heading', { level: 1, name: 'What is your complaint about?' }).waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, 'one h1');
+    assert.equal(await page.title(), 'What is your complaint about? – Make a complaint – Complaint desk');
     const group = page.getByRole('group', { name: 'What is your complaint about?' });
     await group.waitFor();
     assert.equal(await page.getByText('Step 1 of 7').count(), 1);
@@ -47,12 +50,14 @@ describe('filing at phone size', () => {
     await page.getByRole('radio', { name: 'My gaming account' }).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText('Step 2 of 7').waitFor();
-    await page.getByRole('heading', { name: 'Common answers to problems like yours' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Common answers to problems like yours' }).waitFor();
     assert.equal(
       await page.getByRole('heading', { name: 'Common answers to problems like yours' }).evaluate((el) => el === document.activeElement),
       true,
       "the new step's heading takes focus",
     );
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, 'one h1');
+    assert.equal(await page.title(), 'Common answers to problems like yours – Make a complaint – Complaint desk');
 
     await page.getByRole('button', { name: 'Back' }).click();
     await group.waitFor();
@@ -74,27 +79,27 @@ describe('filing at phone size', () => {
     const page = await open('/');
     await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
     await page.getByLabel('Language').selectOption('pl');
-    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.getByRole('radio', { name: 'Wadliwy lub uszkodzony produkt' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'pl');
-    assert.match(await page.title(), /Złóż reklamację/);
+    await page.waitForFunction(() => document.title === 'Czego dotyczy Twoje zgłoszenie? – Złóż reklamację – Reklamacje i skargi');
 
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.getByLabel('Język').selectOption('ko');
-    await page.getByRole('heading', { level: 1, name: '불만 접수하기' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: '어떤 문제로 불만을 접수하시나요?' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'ko');
     // An explicit choice outranks a link's ?lang=.
     await page.goto(env.server.origin + '/?lang=pl');
-    await page.getByRole('heading', { level: 1, name: '불만 접수하기' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: '어떤 문제로 불만을 접수하시나요?' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'ko');
     assertNoProblems();
   });
 
   test('a ?lang= we do not offer falls back to the browser\'s language and says so', async () => {
     const page = await open('/?lang=de', { locale: 'pl-PL' });
-    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.getByText('Ta strona nie jest dostępna w języku wskazanym w linku.').waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'pl');
     assertNoProblems();
@@ -102,7 +107,7 @@ describe('filing at phone size', () => {
 
   test("the browser's preferred language is used on a first visit", async () => {
     const page = await open('/', { locale: 'pl-PL' });
-    await page.getByRole('heading', { level: 1, name: 'Złóż reklamację' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     assertNoProblems();
   });
 
@@ -153,8 +158,12 @@ describe('filing at phone size', () => {
     assert.equal(await inShell(), true, 'still the shell');
     const beforeMount = await boxes();
     const shellMarkup = await markup();
+    const shellTitle = await page.title();
+    assert.equal(shellTitle, 'What is your complaint about? – Make a complaint – Complaint desk', "the shell's title names the question");
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, "the shell's one h1 is the question");
     await page.waitForFunction(() => document.querySelector('[data-complaint-desk-shell]') === null);
     assert.equal(await markup(), shellMarkup, "the shell's markup is the app's first frame");
+    assert.equal(await page.title(), shellTitle, "the app keeps the shell's title");
     // Replaced nodes do not count as layout shifts in the browser's own metric, so compare the boxes.
     assert.deepEqual(await boxes(), beforeMount, 'the page stays where the shell put it');
     const shift = await page.evaluate(
@@ -221,7 +230,7 @@ describe('tracking and navigation', () => {
     assert.equal(await nav.getByRole('link', { name: 'Make a complaint' }).getAttribute('aria-current'), null);
 
     await page.goBack();
-    await page.getByRole('heading', { level: 1, name: 'Make a complaint' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'What is your complaint about?' }).waitFor();
     assert.equal(await page.getByRole('radio', { name: 'A delivery' }).isChecked(), true, 'the answer is still there');
     await page.goForward();
     await page.getByRole('heading', { level: 1, name: 'Track your complaint' }).waitFor();
@@ -313,17 +322,28 @@ describe('bad input and failures', () => {
     assertNoProblems();
   });
 
-  test('a category the organisation has not translated shows its English label, marked as English', async () => {
+  test('an untranslated category label or hint falls back on its own, marked as shown in English', async () => {
     const config = JSON.parse(readFileSync(new URL('../../public/api/v1/config.json', import.meta.url), 'utf8'));
+    // The first category's label is untranslated but its hint is; the second's the other way round.
     delete config.categories[0].label.ko;
-    delete config.categories[0].hint.ko;
+    delete config.categories[1].hint.ko;
     env.server.override('/api/v1/config.json', { body: JSON.stringify(config) });
     const page = await open('/?lang=ko');
     const radio = page.getByRole('radio', { name: 'A faulty or damaged product' });
     await radio.waitFor();
-    assert.equal(await page.locator('label[lang="en"]', { hasText: 'A faulty or damaged product' }).count(), 1);
+    const first = page.locator('.radio').first();
+    assert.equal(await first.locator('label [lang="en"]').textContent(), 'A faulty or damaged product');
+    assert.equal(await first.locator('label').textContent(), 'A faulty or damaged product (영어 원문)');
+    // Its hint has Korean: shown in Korean, with no lang or note of its own.
+    assert.equal(await first.locator('.radio__hint').textContent(), config.categories[0].hint.ko);
+    assert.equal(await first.locator('.radio__hint [lang]').count(), 0);
+    const second = page.locator('.radio').nth(1);
+    assert.equal(await second.locator('label').textContent(), config.categories[1].label.ko);
+    assert.equal(await second.locator('label [lang]').count(), 0);
+    assert.equal(await second.locator('.radio__hint [lang="en"]').textContent(), config.categories[1].hint.en);
+    assert.equal(await second.locator('.radio__hint').textContent(), `${config.categories[1].hint.en} (영어 원문)`);
     // The translated ones carry no lang of their own: they are in the page's language.
-    assert.equal(await page.locator('label', { hasText: '배송' }).getAttribute('lang'), null);
+    assert.equal(await page.locator('label', { hasText: '배송' }).locator('[lang]').count(), 0);
     assertNoProblems();
   });
 

@@ -97,9 +97,9 @@ describe('looking up a complaint', () => {
     await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
     await page.getByText('Odezwiemy się po raporcie kuriera.', { exact: true }).waitFor();
     const steps = await timeline(page, 'Przebieg');
-    assert.ok(steps.some((s) => s.endsWith('접수했습니다. (wyświetlono po koreańsku)')), steps.join('\n'));
-    assert.ok(steps.some((s) => s.endsWith('택배사에 확인하고 있습니다. (wyświetlono po koreańsku)')), steps.join('\n'));
-    assert.ok(steps.some((s) => s.includes('(택배사 보고서를 기다리고 있습니다 (wyświetlono po koreańsku))')), steps.join('\n'));
+    assert.ok(steps.some((s) => s.endsWith('접수했습니다. (w języku koreańskim)')), steps.join('\n'));
+    assert.ok(steps.some((s) => s.endsWith('택배사에 확인하고 있습니다. (w języku koreańskim)')), steps.join('\n'));
+    assert.ok(steps.some((s) => s.includes('(택배사 보고서를 기다리고 있습니다 (w języku koreańskim))')), steps.join('\n'));
     assert.equal(await page.locator('[lang="ko"]', { hasText: '택배사에 확인하고 있습니다.' }).count(), 1, 'read out in Korean');
     // In English, the English where the file has it; the Korean only where it has nothing else.
     await page.getByLabel('Język').selectOption('en');

@@ -165,6 +165,10 @@ pub struct Organisation {
     /// Who a customer can turn to when a promised date has passed (an ombudsman, a regulator).
     #[serde(default)]
     pub escalation: Option<Escalation>,
+    /// The currencies the organisation bills in, as ISO 4217 codes (`["GBP"]`), the usual one first: a money
+    /// question's example is written in it, and the config's words about money may name no other.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub currencies: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -181,6 +185,11 @@ pub struct Escalation {
 impl Organisation {
     pub fn holiday_set(&self) -> BTreeSet<Date> {
         self.holidays.iter().copied().collect()
+    }
+
+    /// The currency money questions are asked in: the first listed, if any.
+    pub fn main_currency(&self) -> Option<&str> {
+        self.currencies.first().map(String::as_str)
     }
 }
 
@@ -287,6 +296,15 @@ pub enum ConfigProblem {
     UnsafeLink(&'static str),
     /// A cause with a blank or repeated id, an id that is not lower-case letters, digits and hyphens, or no label.
     BadCause(String),
+    /// An entry of `organisation.currencies` that is not a three-capital ISO 4217 code, or is listed twice.
+    BadCurrency(String),
+    /// Words about money that name a currency the organisation does not list in `organisation.currencies`
+    /// (where, in which language, the mark: `category "billing" question "amount" hint`, `pl`, `$`).
+    ForeignCurrency {
+        place: String,
+        language: String,
+        mark: String,
+    },
 }
 
 impl OrgConfig {
@@ -352,6 +370,7 @@ impl OrgConfig {
                 }
             }
         }
+        problems.extend(self.currency_problems());
         let mut cause_ids = BTreeSet::new();
         for cause in &self.causes {
             let id_ok = !cause.id.is_empty()
@@ -368,6 +387,44 @@ impl OrgConfig {
         } else {
             Err(problems)
         }
+    }
+
+    /// Currency codes of the wrong shape or listed twice; then, when the organisation lists its currencies,
+    /// each money mark in a category's or a question's words that names another.
+    fn currency_problems(&self) -> Vec<ConfigProblem> {
+        let billed = &self.organisation.currencies;
+        let mut problems = Vec::new();
+        let mut seen = BTreeSet::new();
+        for code in billed {
+            if !crate::money::is_currency_code(code) || !seen.insert(code.as_str()) {
+                problems.push(ConfigProblem::BadCurrency(code.clone()));
+            }
+        }
+        if billed.is_empty() {
+            return problems;
+        }
+        let mut check = |place: String, text: Option<&LocalizedText>| {
+            for (language, words) in text.into_iter().flat_map(LocalizedText::texts) {
+                for mark in crate::money::foreign_marks(words, billed) {
+                    problems.push(ConfigProblem::ForeignCurrency {
+                        place: place.clone(),
+                        language: language.to_owned(),
+                        mark,
+                    });
+                }
+            }
+        };
+        for category in &self.categories {
+            let id = &category.id;
+            check(format!("category \"{id}\" label"), Some(&category.label));
+            check(format!("category \"{id}\" hint"), category.hint.as_ref());
+            for question in &category.questions {
+                let place = format!("category \"{id}\" question \"{}\"", question.id);
+                check(format!("{place} label"), Some(&question.label));
+                check(format!("{place} hint"), question.hint.as_ref());
+            }
+        }
+        problems
     }
 
     pub fn category(&self, id: &str) -> Option<&Category> {
@@ -419,6 +476,18 @@ impl fmt::Display for ConfigProblem {
             ConfigProblem::BadCause(id) => write!(
                 f,
                 "cause \"{id}\" has a blank or repeated id (lower-case letters, digits and hyphens), or no label"
+            ),
+            ConfigProblem::BadCurrency(code) => write!(
+                f,
+                "organisation.currencies: \"{code}\" is not a three-letter ISO 4217 code in capitals, or is listed twice"
+            ),
+            ConfigProblem::ForeignCurrency {
+                place,
+                language,
+                mark,
+            } => write!(
+                f,
+                "{place} ({language}) names money in \"{mark}\", a currency not in organisation.currencies"
             ),
             ConfigProblem::BadQuestion(category, question) => write!(
                 f,
@@ -555,6 +624,51 @@ mod tests {
                 ConfigProblem::BadCause("Courier Delay".into())
             ])
         );
+    }
+
+    #[test]
+    fn money_words_may_name_only_the_currencies_the_organisation_bills_in() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        assert_eq!(config.organisation.main_currency(), Some("GBP"));
+        let billing = config
+            .categories
+            .iter()
+            .position(|c| c.id == "service-billing")
+            .unwrap();
+        let amount = config.categories[billing]
+            .questions
+            .iter()
+            .position(|q| q.input == QuestionInput::Amount)
+            .unwrap();
+        config.categories[billing].questions[amount].hint = Some(LocalizedText::from([
+            ("en", "For example, £24.99"),
+            ("pl", "Na przykład 24,99 zł"),
+        ]));
+        config.organisation.currencies.push("gbp".into());
+        let problems = config.validate().unwrap_err();
+        assert_eq!(
+            problems,
+            vec![
+                ConfigProblem::BadCurrency("gbp".into()),
+                ConfigProblem::ForeignCurrency {
+                    place: "category \"service-billing\" question \"amount\" hint".into(),
+                    language: "pl".into(),
+                    mark: "zł".into(),
+                }
+            ]
+        );
+        assert!(problems[1]
+            .to_string()
+            .contains("\"zł\", a currency not in organisation.currencies"));
+        // Billing in złoty too, the hint is right and only the badly written code is left.
+        config.organisation.currencies.push("PLN".into());
+        assert_eq!(
+            config.validate(),
+            Err(vec![ConfigProblem::BadCurrency("gbp".into())])
+        );
+        // A config that lists no currencies (every config before the field) is not checked.
+        config.organisation.currencies.clear();
+        assert!(config.validate().is_ok());
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod json;
 pub mod knowledge;
 pub mod links;
 pub mod localized;
+pub mod money;
 pub mod my_complaints;
 pub mod outbox;
 pub mod receipt;

@@ -35,6 +35,13 @@ impl LocalizedText {
             .and_then(|(tag, _)| Locale::from_tag(tag))
     }
 
+    /// Every language's text, by tag, blanks included.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(tag, text)| (tag.as_str(), text.as_str()))
+    }
+
     /// True when no language has any text.
     pub fn is_blank(&self) -> bool {
         self.0.values().all(|s| s.trim().is_empty())

@@ -60,6 +60,20 @@ impl Step {
         Step::ALL.into_iter().find(|s| s.id() == id)
     }
 
+    /// The step's question, or its title where it asks none: the page's `h1` while the step is shown, and
+    /// the first part of the document's title (the app's and the static shell's alike).
+    pub fn title(self) -> Msg {
+        match self {
+            Step::Category => Msg::CategoryQuestion,
+            Step::CommonAnswers => Msg::CommonAnswersTitle,
+            Step::WhatHappened => Msg::WhatHappenedTitle,
+            Step::Outcome => Msg::OutcomeTitle,
+            Step::Evidence => Msg::EvidenceTitle,
+            Step::Contact => Msg::ContactTitle,
+            Step::CheckAnswers => Msg::CheckTitle,
+        }
+    }
+
     pub fn total() -> usize {
         Step::ALL.len()
     }

@@ -8,7 +8,8 @@
 //! step …" compares the two in a browser, so a difference fails the build's tests, not a customer's phone.
 
 use complaint_domain::config::{dialable, OrgConfig};
-use complaint_domain::i18n::{format, Locale, Msg};
+use complaint_domain::i18n::{format, shown_in, Locale, Msg};
+use complaint_domain::localized::LocalizedText;
 use complaint_domain::steps::{Step, CATEGORY_FIELD};
 
 /// The pages that get a shell: the filing page, with its first question, and the tracker.
@@ -135,12 +136,22 @@ pub fn write_page(
     let mut out = String::with_capacity(template.len() + 4096);
     let head = &template[..inner];
     let head = replace_between(head, "<html lang=\"", "\"", locale.tag());
-    let title = format!("{} – {}", t(locale, page.title()), t(locale, Msg::SiteName));
+    let title = document_title(page, locale);
     let head = replace_between(&head, "<title>", "</title>", &escape(&title));
     out.push_str(&head);
     out.push_str(&frame(page, locale, config));
     out.push_str(&template[end..]);
     Ok(out)
+}
+
+/// The document's title as the app sets it: the filing page names its first question before the page
+/// ("What is your complaint about? – Make a complaint – Complaint desk").
+fn document_title(page: Page, locale: Locale) -> String {
+    let title = format!("{} – {}", t(locale, page.title()), t(locale, Msg::SiteName));
+    match page {
+        Page::File => format!("{} – {title}", t(locale, Step::Category.title())),
+        Page::Track => title,
+    }
 }
 
 fn replace_between(text: &str, open: &str, close: &str, with: &str) -> String {
@@ -162,16 +173,19 @@ pub fn frame(page: Page, locale: Locale, config: &OrgConfig) -> String {
     let mut html = String::new();
     header(&mut html, page, locale);
     html.push_str("<main class=\"page\" id=\"main\" tabindex=\"-1\">");
-    html.push_str(&format!(
-        "<h1 class=\"page-title\">{}</h1>",
-        escape(t(locale, page.title()))
-    ));
     match page {
+        // The first question is the filing page's h1.
         Page::File => category_step(&mut html, locale, config),
-        Page::Track => html.push_str(&format!(
-            "<p class=\"loading\" role=\"status\">{}</p>",
-            escape(t(locale, Msg::Loading))
-        )),
+        Page::Track => {
+            html.push_str(&format!(
+                "<h1 class=\"page-title\">{}</h1>",
+                escape(t(locale, page.title()))
+            ));
+            html.push_str(&format!(
+                "<p class=\"loading\" role=\"status\">{}</p>",
+                escape(t(locale, Msg::Loading))
+            ))
+        }
     }
     html.push_str("<noscript>");
     html.push_str(&format!("<p>{}</p>", escape(t(locale, Msg::NoScript))));
@@ -250,8 +264,8 @@ fn category_step(html: &mut String, locale: Locale, config: &OrgConfig) {
         "<fieldset class=\"radios\" aria-describedby=\"{CATEGORY_FIELD}-question-hint\">"
     ));
     html.push_str(&format!(
-        "<legend class=\"question\"><h2 class=\"question__text\" id=\"step-heading\" tabindex=\"-1\" aria-describedby=\"step-progress\">{}</h2></legend>",
-        escape(t(locale, Msg::CategoryQuestion))
+        "<legend class=\"question\"><h1 class=\"question__text\" id=\"step-heading\" tabindex=\"-1\" aria-describedby=\"step-progress\">{}</h1></legend>",
+        escape(t(locale, Step::Category.title()))
     ));
     html.push_str(&format!(
         "<p class=\"hint\" id=\"{CATEGORY_FIELD}-question-hint\">{}</p>",
@@ -274,13 +288,13 @@ fn category_step(html: &mut String, locale: Locale, config: &OrgConfig) {
              <label class=\"radio__label\" for=\"{id}\">{label}</label>",
             id = escape(&id),
             value = escape(&category.id),
-            label = escape(category.label.get(locale)),
+            label = in_language(&category.label, locale),
         ));
         if let Some(hint) = hint {
             html.push_str(&format!(
                 "<p class=\"hint radio__hint\" id=\"{}-hint\">{}</p>",
                 escape(&id),
-                escape(hint.get(locale))
+                in_language(hint, locale)
             ));
         }
         html.push_str("</div>");
@@ -290,6 +304,20 @@ fn category_step(html: &mut String, locale: Locale, config: &OrgConfig) {
         "<button class=\"button\" type=\"submit\">{}</button></form>",
         escape(t(locale, Msg::Continue))
     ));
+}
+
+/// Organisation text as the app's `InLanguage` shows it: as it is in the page's language; in the language it
+/// falls back to with its own `lang` and "(shown in English)" after it.
+fn in_language(text: &LocalizedText, locale: Locale) -> String {
+    let shown = escape(text.get(locale));
+    match text.fallback_language(locale) {
+        None => shown,
+        Some(other) => format!(
+            "<span lang=\"{}\">{shown}</span> <span class=\"org-words__language\">{}</span>",
+            other.tag(),
+            escape(t(locale, shown_in(other)))
+        ),
+    }
 }
 
 /// The footer's first lines (`SiteFooter`); the app adds its "clear everything" button below them.
@@ -382,6 +410,44 @@ mod tests {
             );
             assert!(page.ends_with("<!-- /shell --></div><script>boot()</script></body></html>"));
         }
+    }
+
+    #[test]
+    fn the_filing_shells_one_h1_is_the_first_question_and_the_title_names_it() {
+        for locale in Locale::ALL {
+            let page = write_page(TEMPLATE, Page::File, locale, &demo()).unwrap();
+            let question = escape(Msg::CategoryQuestion.text(locale));
+            assert_eq!(page.matches("<h1").count(), 1, "{locale:?}");
+            assert!(page.contains(&format!(
+                "aria-describedby=\"step-progress\">{question}</h1>"
+            )));
+            let title = format!(
+                "<title>{question} – {} – {}</title>",
+                escape(Msg::NavFile.text(locale)),
+                escape(Msg::SiteName.text(locale))
+            );
+            assert!(page.contains(&title), "{locale:?}: {page}");
+        }
+        let track = write_page(TEMPLATE, Page::Track, Locale::En, &demo()).unwrap();
+        assert!(track.contains("<h1 class=\"page-title\">Track your complaint</h1>"));
+    }
+
+    #[test]
+    fn an_untranslated_label_and_hint_each_fall_back_on_their_own_marked_as_such() {
+        let mut config = demo();
+        config.categories[0].label = LocalizedText::from([("en", "Broken")]);
+        config.categories[0].hint = Some(LocalizedText::from([
+            ("en", "It broke."),
+            ("ko", "고장 났어요."),
+        ]));
+        let page = write_page(TEMPLATE, Page::File, Locale::Ko, &config).unwrap();
+        assert!(page.contains(
+            "for=\"category\"><span lang=\"en\">Broken</span> <span class=\"org-words__language\">(영어 원문)</span></label>"
+        ));
+        assert!(
+            page.contains("id=\"category-hint\">고장 났어요.</p>"),
+            "{page}"
+        );
     }
 
     #[test]

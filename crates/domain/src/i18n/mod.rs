@@ -27,6 +27,16 @@ pub fn count(locale: Locale, msg: Counted, n: u64) -> String {
     fill(form, &[("n", &n.to_string())])
 }
 
+/// "(shown in English)": the note after organisation text shown in another language than the page's
+/// (an untranslated category, a status message in the customer's language only).
+pub fn shown_in(language: Locale) -> Msg {
+    match language {
+        Locale::En => Msg::ShownInEnglish,
+        Locale::Ko => Msg::ShownInKorean,
+        Locale::Pl => Msg::ShownInPolish,
+    }
+}
+
 fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;

@@ -25,7 +25,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::LoadFailedServer => "The server had a problem answering.",
         Msg::LoadFailedAdvice => "Nothing you typed has been lost. Try again in a few minutes.",
         Msg::TryAgain => "Try again",
-        Msg::TechnicalDetails => "Technical details",
         Msg::CrashTitle => "Something went wrong",
         Msg::CrashBody => {
             "Your draft is safe on this device. Reload the page to carry on where you left off."
@@ -325,6 +324,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MailOrgNotSatisfied => "The customer is not satisfied (reopened): {reference}",
         Msg::MailOrgRated => "The customer rated it: {reference}",
         Msg::MailFilesRefused => "The mail server did not accept this mail with its files, so they are not attached:",
+        // heading: one h1 a step, the organisation's currencies
+        Msg::AmountExample => "For example, {amount}",
     }
 }
 

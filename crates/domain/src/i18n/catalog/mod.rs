@@ -46,7 +46,6 @@ keys! {
         LoadFailedServer,
         LoadFailedAdvice,
         TryAgain,
-        TechnicalDetails,
         CrashTitle,
         CrashBody,
         CrashReload,
@@ -342,6 +341,8 @@ keys! {
         MailOrgNotSatisfied,
         MailOrgRated,
         MailFilesRefused,
+        // heading: one h1 a step, the organisation's currencies
+        AmountExample,
     }
 }
 
