@@ -16,6 +16,7 @@ use crate::pages::{
 };
 use crate::router::Location;
 use crate::services::store_scope::StoreScope;
+use crate::tracking::ReplyCourier;
 use crate::{crash, services};
 
 #[component]
@@ -29,6 +30,7 @@ pub fn App() -> impl IntoView {
     let saver = DraftSaver::start(session);
     services::offline::register_service_worker();
     Courier::start(saver, session);
+    ReplyCourier::start();
     Effect::new(move |_| {
         let locale = i18n.locale();
         services::locale::apply_to_document(locale);

@@ -16,6 +16,7 @@ pub mod static_shell;
 pub mod tab_channel;
 pub mod task;
 pub mod tracking;
+pub mod wake_up;
 pub mod widget;
 
 use wasm_bindgen::JsCast;

@@ -1,6 +1,7 @@
 //! Small pieces shared by pages, each named for what the customer sees.
 
 pub mod error_summary;
+pub mod file_picker;
 pub mod language_picker;
 pub mod load_error;
 pub mod radio;

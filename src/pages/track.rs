@@ -5,13 +5,12 @@ use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
 
 use super::{use_page_title, WithConfig};
-use crate::filing::DraftSaver;
 use crate::i18n::tr;
 use crate::router::use_location;
 use crate::services::status::StatusError;
 use crate::task::{abort_on_cleanup, spawn_while_mounted};
 use crate::tracking::{
-    look_up, ComplaintStatus, Lookup, LookupForm, ReplyCourier, SentFromThisDevice,
+    look_up, use_reply_courier, ComplaintStatus, Lookup, LookupForm, SentFromThisDevice,
 };
 
 /// `/track`: loads the organisation's configuration (its status folder, categories, service levels), then
@@ -131,18 +130,19 @@ pub fn Tracker(
             .into_any()
         }
     };
-    // The customer's replies are kept and sent while the tracker is open; one delivered (or refused because
-    // the complaint moved on) brings the status up to date.
-    let courier = ReplyCourier::start(use_context::<DraftSaver>());
-    Effect::new(move |seen: Option<u32>| {
-        let now = courier.refresh.get();
-        if seen.is_some_and(|seen| seen != now)
-            && lookup.with_untracked(|l| matches!(l, Lookup::Found(_)))
-        {
-            run();
-        }
-        now
-    });
+    // The root's reply courier keeps and sends the customer's replies; one delivered (or refused because
+    // the complaint moved on) brings the status on screen up to date.
+    if let Some(courier) = use_reply_courier() {
+        Effect::new(move |seen: Option<u32>| {
+            let now = courier.refresh.get();
+            if seen.is_some_and(|seen| seen != now)
+                && lookup.with_untracked(|l| matches!(l, Lookup::Found(_)))
+            {
+                run();
+            }
+            now
+        });
+    }
     if let Some((linked_reference, linked_verifier)) = linked {
         reference.set(linked_reference);
         verifier.set(linked_verifier);

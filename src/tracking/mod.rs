@@ -1,6 +1,7 @@
 //! Tracking a complaint: the lookup form, the fetch (with the device's saved copy when offline), and what
 //! the customer sees of the status file: where it stands, the timeline with expected dates, overdue help,
-//! and what the customer can answer back (replies, kept and sent by the reply courier).
+//! and what the customer can answer back (replies, kept and sent by the reply courier, which the mounted
+//! root starts so that a waiting reply goes from any page).
 
 mod complaint_status;
 mod lookup_form;
@@ -14,7 +15,7 @@ mod stage_timeline;
 
 pub use complaint_status::ComplaintStatus;
 pub use lookup_form::LookupForm;
-pub use reply_courier::ReplyCourier;
+pub use reply_courier::{use_reply_courier, ReplyCourier};
 pub use sent_list::SentFromThisDevice;
 
 use complaint_domain::instant::Instant;

@@ -1,6 +1,7 @@
 //! The reply being written: add information (text and files), the confirmation of "resolves it", the reason
-//! and confirmation of "not satisfied", the rating. Each reads and writes its draft through the reply
-//! courier, which keeps every change on the device at once; sending puts it in the outbox.
+//! and confirmation of "not satisfied", the rating. Each is the same frame (`ReplyFrame`: title, error
+//! summary, what it asks, Send and Cancel) and reads and writes its draft through the reply courier, which
+//! keeps every change on the device at once; sending puts it in the outbox.
 
 use complaint_domain::config::OrgConfig;
 use complaint_domain::evidence::FileKind;
@@ -8,15 +9,13 @@ use complaint_domain::i18n::{Counted, Msg};
 use complaint_domain::replies::{ReplyDraft, ReplyProblem};
 use complaint_domain::validation::{char_count, FieldError, Problem};
 use leptos::prelude::*;
-use web_sys::{File, HtmlInputElement};
 
 use super::reply_courier::{use_reply_courier, ReplyCourier};
 use crate::components::error_summary::ErrorSummary;
+use crate::components::file_picker::FilePicker;
 use crate::components::radio::Radio;
 use crate::components::text_area::TextArea;
 use crate::i18n::{msg, tr, use_i18n};
-use crate::services::evidence::{self, FileRefusal};
-use crate::task::spawn_while_mounted;
 
 const TEXT_FIELD: &str = "reply-text";
 const FILES_FIELD: &str = "reply-files";
@@ -110,133 +109,116 @@ impl ReplyForm {
     }
 }
 
+/// What every reply form looks like: an optional title, the error summary, what the form asks (`asks`,
+/// given the form), then Send (labelled `send`) and Cancel. Nothing when the root has no reply courier.
 #[component]
-fn SendOrCancel(form: ReplyForm, label: Msg) -> impl IntoView {
-    view! {
-        <div class="button-row">
-            <button type="button" class="button" on:click=move |_| form.send()>{tr(label)}</button>
-            <button type="button" class="button button--secondary" on:click=move |_| form.cancel()>{tr(Msg::ReplyCancel)}</button>
-        </div>
-    }
-}
-
-/// "Add information": a text and/or files, taken by the same rules as the complaint's evidence.
-#[component]
-pub fn InformationForm(id: String, config: OrgConfig) -> impl IntoView {
-    let i18n = use_i18n();
-    let takes_files = config.submission.uploads.is_some();
-    let limits = config.limits.attachments.clone();
+fn ReplyFrame<F, V>(
+    id: String,
+    config: OrgConfig,
+    #[prop(optional)] title: Option<Msg>,
+    /// A confirmation before the reply goes (styled as one).
+    #[prop(optional)]
+    confirm: bool,
+    send: Msg,
+    asks: F,
+) -> impl IntoView
+where
+    F: FnOnce(ReplyForm) -> V + 'static,
+    V: IntoView + 'static,
+{
     let Some(form) = ReplyForm::new(id, config) else {
         return ().into_any();
     };
-    let notices = RwSignal::new(Vec::<String>::new());
-    let busy = RwSignal::new(None::<String>);
-    let size_mb = (limits.max_bytes / (1024 * 1024)).max(1).to_string();
-    let accept = limits
-        .types
-        .iter()
-        .map(|k| k.mime())
-        .collect::<Vec<_>>()
-        .join(",");
-    let on_files = move |ev: leptos::ev::Event| {
-        let input: HtmlInputElement = event_target(&ev);
-        let files: Vec<File> = input
-            .files()
-            .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
-            .unwrap_or_default();
-        input.set_value("");
-        notices.set(Vec::new());
-        let limits = limits.clone();
-        let size_mb = size_mb.clone();
-        spawn_while_mounted(notices, async move {
-            for file in files {
-                let name = file.name();
-                busy.set(Some(name.clone()));
-                let already = form.read(|d| d.attachments.len()).unwrap_or_default();
-                match evidence::prepare(&limits, file, already).await {
-                    Ok((blob, meta)) => {
-                        form.courier
-                            .add_file(&form.id.get_value(), meta, blob)
-                            .await
-                    }
-                    Err(refusal) => {
-                        let text = match refusal {
-                            FileRefusal::NotAccepted => {
-                                i18n.format(Msg::FileNotAccepted, &[("name", &name)])
-                            }
-                            FileRefusal::TooLarge => i18n
-                                .format(Msg::FileTooLarge, &[("name", &name), ("size", &size_mb)]),
-                            FileRefusal::Unreadable => {
-                                i18n.format(Msg::FileUnreadable, &[("name", &name)])
-                            }
-                            FileRefusal::TooMany => {
-                                i18n.count(Counted::FilesAtMost, limits.max_count as u64)
-                            }
-                        };
-                        notices.update(|n| n.push(text));
-                    }
-                }
-            }
-            busy.set(None);
-        });
+    let class = if confirm {
+        "reply-form reply-form--confirm"
+    } else {
+        "reply-form"
     };
-    let attachments = move || form.read(|d| d.attachments.clone()).unwrap_or_default();
-    let files = takes_files.then(|| {
-        view! {
-            <div class="file-notices" role="alert">
-                {move || notices.get().into_iter().map(|n| view! { <p class="field-error">{n}</p> }).collect_view()}
-            </div>
-            <div class="file-pickers">
-                <label class="button button--secondary file-picker" for=FILES_FIELD>{tr(Msg::AddFiles)}</label>
-                <input class="file-picker__input" type="file" id=FILES_FIELD multiple accept=accept on:change=on_files />
-            </div>
-            <p class="hint" role="status">
-                {move || busy.get().map(|name| i18n.format(Msg::PreparingFile, &[("name", &name)]))}
-            </p>
-            <ul class="attachments">
-                <For each=attachments key=|a| a.id.clone() let:attachment>
-                    {
-                        let file_id = attachment.id.clone();
-                        let kb = attachment.bytes.div_ceil(1024);
-                        let doc = attachment.kind == FileKind::Pdf;
-                        let name = attachment.name.clone();
-                        view! {
-                            <li class="attachment">
-                                <span class="attachment__thumb attachment__thumb--doc" aria-hidden="true">{if doc { "PDF" } else { "IMG" }}</span>
-                                <span class="attachment__name">
-                                    {attachment.name.clone()} " "
-                                    {move || i18n.format(Msg::FileSize, &[("size", &kb.to_string())])}
-                                </span>
-                                // One phrase for screen readers, as in the filing form ("Remove kettle.png").
-                                <button type="button" class="link-button" on:click=move |_| form.courier.remove_file(&form.id.get_value(), &file_id)
-                                    aria-label=move || i18n.format(Msg::RemoveNamed, &[("name", &name)])>
-                                    {tr(Msg::RemoveFile)}
-                                </button>
-                            </li>
-                        }
-                    }
-                </For>
-            </ul>
-        }
-    });
     view! {
-        <div class="reply-form">
-            <h4 class="status__subtitle">{tr(Msg::AddInformation)}</h4>
+        <div class=class>
+            {title.map(|title| view! { <h4 class="status__subtitle">{tr(title)}</h4> })}
             <ErrorSummary errors=form.errors />
-            <TextArea
-                id=TEXT_FIELD
-                label=msg(Msg::InformationLabel)
-                hint=Some(msg(Msg::InformationHint))
-                value=form.text()
-                on_input=form.set_text()
-                error=form.error_for(TEXT_FIELD)
-                max_chars=form.max_chars()
-            />
-            {files}
-            <SendOrCancel form=form label=Msg::SendInformation />
+            {asks(form)}
+            <div class="button-row">
+                <button type="button" class="button" on:click=move |_| form.send()>{tr(send)}</button>
+                <button type="button" class="button button--secondary" on:click=move |_| form.cancel()>{tr(Msg::ReplyCancel)}</button>
+            </div>
         </div>
     }
     .into_any()
+}
+
+/// The reply's text, with its label, hint, count and error.
+#[component]
+fn ReplyText(form: ReplyForm, label: Msg, #[prop(optional)] hint: Option<Msg>) -> impl IntoView {
+    view! {
+        <TextArea
+            id=TEXT_FIELD
+            label=msg(label)
+            hint=hint.map(msg)
+            value=form.text()
+            on_input=form.set_text()
+            error=form.error_for(TEXT_FIELD)
+            max_chars=form.max_chars()
+        />
+    }
+}
+
+/// "Add information": a text and/or files, taken by the same rules (and picker) as the complaint's evidence.
+#[component]
+pub fn InformationForm(id: String, config: OrgConfig) -> impl IntoView {
+    let takes_files = config.submission.uploads.is_some();
+    let limits = config.limits.attachments.clone();
+    view! {
+        <ReplyFrame id=id config=config title=Msg::AddInformation send=Msg::SendInformation asks=move |form: ReplyForm| view! {
+            <ReplyText form=form label=Msg::InformationLabel hint=Msg::InformationHint />
+            {takes_files.then(|| view! {
+                <FilePicker
+                    id=FILES_FIELD
+                    limits=limits
+                    count=move || form.read(|d| d.attachments.len()).unwrap_or_default()
+                    take=move |blob, meta| async move {
+                        form.courier.add_file(&form.id.get_value(), meta, blob).await
+                    }
+                    lives_with=form.errors
+                />
+                <ReplyFiles form=form />
+            })}
+        } />
+    }
+}
+
+/// The files added to the reply so far, each with a Remove button.
+#[component]
+fn ReplyFiles(form: ReplyForm) -> impl IntoView {
+    let i18n = use_i18n();
+    let attachments = move || form.read(|d| d.attachments.clone()).unwrap_or_default();
+    view! {
+        <ul class="attachments">
+            <For each=attachments key=|a| a.id.clone() let:attachment>
+                {
+                    let file_id = attachment.id.clone();
+                    let kb = attachment.bytes.div_ceil(1024);
+                    let doc = attachment.kind == FileKind::Pdf;
+                    let name = attachment.name.clone();
+                    view! {
+                        <li class="attachment">
+                            <span class="attachment__thumb attachment__thumb--doc" aria-hidden="true">{if doc { "PDF" } else { "IMG" }}</span>
+                            <span class="attachment__name">
+                                {attachment.name.clone()} " "
+                                {move || i18n.format(Msg::FileSize, &[("size", &kb.to_string())])}
+                            </span>
+                            // One phrase for screen readers, as in the filing form ("Remove kettle.png").
+                            <button type="button" class="link-button" on:click=move |_| form.courier.remove_file(&form.id.get_value(), &file_id)
+                                aria-label=move || i18n.format(Msg::RemoveNamed, &[("name", &name)])>
+                                {tr(Msg::RemoveFile)}
+                            </button>
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+    }
 }
 
 /// "Yes, this resolves my complaint", confirmed before it goes.
@@ -244,17 +226,11 @@ pub fn InformationForm(id: String, config: OrgConfig) -> impl IntoView {
 pub fn ResolvedConfirm(id: String, config: OrgConfig) -> impl IntoView {
     let i18n = use_i18n();
     let organisation = config.organisation.name.clone();
-    let Some(form) = ReplyForm::new(id, config) else {
-        return ().into_any();
-    };
     view! {
-        <div class="reply-form reply-form--confirm">
-            <h4 class="status__subtitle">{tr(Msg::ConfirmResolvedTitle)}</h4>
+        <ReplyFrame id=id config=config title=Msg::ConfirmResolvedTitle confirm=true send=Msg::ConfirmResolved asks=move |_| view! {
             <p>{move || i18n.format(Msg::ConfirmResolvedBody, &[("organisation", &i18n.pick(&organisation))])}</p>
-            <SendOrCancel form=form label=Msg::ConfirmResolved />
-        </div>
+        } />
     }
-    .into_any()
 }
 
 /// "No, I am not satisfied": the reason, and a confirmation that the complaint will be reopened.
@@ -262,36 +238,29 @@ pub fn ResolvedConfirm(id: String, config: OrgConfig) -> impl IntoView {
 pub fn NotSatisfiedForm(id: String, config: OrgConfig) -> impl IntoView {
     let i18n = use_i18n();
     let organisation = config.organisation.name.clone();
-    let Some(form) = ReplyForm::new(id, config) else {
-        return ().into_any();
-    };
     view! {
-        <div class="reply-form reply-form--confirm">
-            <h4 class="status__subtitle">{tr(Msg::ConfirmNotSatisfiedTitle)}</h4>
-            <ErrorSummary errors=form.errors />
-            <TextArea
-                id=TEXT_FIELD
-                label=msg(Msg::ReasonLabel)
-                hint=Some(msg(Msg::ReasonHint))
-                value=form.text()
-                on_input=form.set_text()
-                error=form.error_for(TEXT_FIELD)
-                max_chars=form.max_chars()
-            />
+        <ReplyFrame id=id config=config title=Msg::ConfirmNotSatisfiedTitle confirm=true send=Msg::ConfirmNotSatisfied asks=move |form: ReplyForm| view! {
+            <ReplyText form=form label=Msg::ReasonLabel hint=Msg::ReasonHint />
             <p>{move || i18n.format(Msg::ConfirmNotSatisfiedBody, &[("organisation", &i18n.pick(&organisation))])}</p>
-            <SendOrCancel form=form label=Msg::ConfirmNotSatisfied />
-        </div>
+        } />
     }
-    .into_any()
 }
 
 /// Stars 1 to 5 and an optional comment.
 #[component]
 pub fn RatingForm(id: String, config: OrgConfig) -> impl IntoView {
+    view! {
+        <ReplyFrame id=id config=config send=Msg::SendRating asks=move |form: ReplyForm| view! {
+            <Stars form=form />
+            <ReplyText form=form label=Msg::RatingCommentLabel />
+        } />
+    }
+}
+
+/// "How did we handle your complaint?": one radio a star.
+#[component]
+fn Stars(form: ReplyForm) -> impl IntoView {
     let i18n = use_i18n();
-    let Some(form) = ReplyForm::new(id, config) else {
-        return ().into_any();
-    };
     let stars = (1..=5u8)
         .map(|n| {
             let label = Signal::derive(move || {
@@ -311,24 +280,11 @@ pub fn RatingForm(id: String, config: OrgConfig) -> impl IntoView {
         .collect_view();
     let stars_error = form.error_for(STARS_FIELD);
     view! {
-        <div class="reply-form">
-            <ErrorSummary errors=form.errors />
-            <fieldset class="radios" aria-describedby="reply-stars-hint">
-                <legend class="question">{tr(Msg::RateTitle)}</legend>
-                <p class="hint" id="reply-stars-hint">{tr(Msg::RateHint)}</p>
-                {move || stars_error.get().map(|e| view! { <p class="field-error">{i18n.problem(&e.problem)}</p> })}
-                {stars}
-            </fieldset>
-            <TextArea
-                id=TEXT_FIELD
-                label=msg(Msg::RatingCommentLabel)
-                value=form.text()
-                on_input=form.set_text()
-                error=form.error_for(TEXT_FIELD)
-                max_chars=form.max_chars()
-            />
-            <SendOrCancel form=form label=Msg::SendRating />
-        </div>
+        <fieldset class="radios" aria-describedby="reply-stars-hint">
+            <legend class="question">{tr(Msg::RateTitle)}</legend>
+            <p class="hint" id="reply-stars-hint">{tr(Msg::RateHint)}</p>
+            {move || stars_error.get().map(|e| view! { <p class="field-error">{i18n.problem(&e.problem)}</p> })}
+            {stars}
+        </fieldset>
     }
-    .into_any()
 }

@@ -30,6 +30,7 @@ use crate::services::api::ApiBase;
 use crate::services::locale;
 use crate::services::store_scope::StoreScope;
 use crate::services::submit::SendError;
+use crate::tracking::ReplyCourier;
 pub use events::{HostElement, HostEvent};
 
 /// What the widget shows: the form, or the tracker (with a reference to look up, from the confirmation).
@@ -224,12 +225,13 @@ fn Widget(
     let category = RwSignal::new(options.category);
     provide_context(SuggestedCategory(category));
     let host = HostElement::new(host);
-    // The widget's own device store (its scope's), saver and courier, owned by this root and released with it.
+    // The widget's own device store (its scope's), saver and couriers, owned by this root and released with it.
     DeviceStore::provide(options.store);
     let session = FilingSession::new();
     provide_context(session);
     let saver = DraftSaver::start(session);
     Courier::start(saver, session);
+    ReplyCourier::start();
     SharedConfig::provide();
     let shown = RwSignal::new(options.shown);
     *controls.borrow_mut() = Some(Controls {

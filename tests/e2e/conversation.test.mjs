@@ -210,6 +210,53 @@ test('information with a photo added offline is sent once when back online, on s
   await context.close();
 });
 
+test('a reply queued offline on the tracker goes from the filing page (a real page load), once, when back online', async () => {
+  const { context, page, problems } = await openPage(browser);
+  const reference = await fileComplaint(page, 'lee@example.com');
+  await page.goto(intake.origin + '/track');
+  await lookUp(page, reference, 'lee@example.com');
+  await page.getByText('Where it stands: Received').waitFor();
+  // The worker has the pages by now, so the filing page also opens with no network.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+
+  const answered = [];
+  page.on('response', (r) => {
+    if (r.request().method() === 'POST' && r.url().endsWith('/information')) answered.push(r.status());
+  });
+  await context.setOffline(true);
+  await actions(page).getByRole('button', { name: 'Add information' }).click();
+  await page.getByLabel('What would you like to add?').fill('Sent from the form page.');
+  await actions(page).getByRole('button', { name: 'Send information' }).click();
+  await actions(page).getByText(/^Waiting to send\. There is no connection right now/).waitFor();
+
+  // A new page load into the filing page: the tracker is gone, the root's reply courier is not.
+  await page.goto(intake.origin + '/');
+  await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
+  assert.equal(await page.getByRole('region', { name: 'What you can do now' }).count(), 0);
+  assert.deepEqual(answered, []);
+  await context.setOffline(false);
+
+  const stored = () =>
+    intake.rows(`SELECT r.text FROM replies r JOIN complaints c ON c.id = r.complaint_id WHERE c.reference = '${reference}'`);
+  // Sent when the page hears it is online again (or at its next due attempt, a few seconds later at most).
+  if (answered.length === 0) {
+    await page.waitForEvent('response', { predicate: (r) => r.url().endsWith('/information'), timeout: 30_000 });
+  }
+  assert.deepEqual(answered, [201]);
+  assert.deepEqual(await stored(), [['Sent from the form page.']]);
+
+  // Nothing is left waiting: the tracker, opened again, offers a new reply and shows none waiting.
+  await page.goto(intake.origin + '/track');
+  await lookUp(page, reference, 'lee@example.com');
+  await told(page).getByText(/^You added information on /).waitFor();
+  assert.equal(await actions(page).getByText(/^Waiting to send/).count(), 0);
+  assert.deepEqual(answered, [201]);
+  assert.deepEqual(await stored(), [['Sent from the form page.']]);
+
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
+  await context.close();
+});
+
 test("refusals in the customer's language: wrong proof and the status file's name, a reply to a closed complaint, a rating on an open one", async () => {
   const { context, page, problems } = await openPage(browser);
   const reference = await fileComplaint(page, 'eva@example.pl');

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use super::autosave::{DraftSaver, StorageStatus};
 use super::flow::FilingSession;
 use crate::tab_channel::TabChannel;
+use crate::wake_up::{use_wake_up, WakeUp};
 
 /// The Web Lock held while a complaint is being sent.
 fn lock_name(id: &str) -> String {
@@ -27,8 +28,8 @@ pub struct Courier {
     session: FilingSession,
     /// Ids being sent by this tab right now: an attempt never overlaps another for the same complaint.
     in_flight: StoredValue<Vec<String>, LocalStorage>,
-    /// The wake-up for the next due attempt; cleared when the root unmounts.
-    timer: StoredValue<Option<TimeoutHandle>>,
+    /// Online again, or the next due attempt; released when the root unmounts.
+    wake_up: WakeUp,
     /// Tells the other tabs what this one delivered.
     channel: StoredValue<Option<TabChannel>>,
     /// The complaint this tab put in the outbox, kept in memory too: if the browser empties the store while it
@@ -42,7 +43,7 @@ impl Courier {
             saver,
             session,
             in_flight: StoredValue::new_local(Vec::new()),
-            timer: StoredValue::new(None),
+            wake_up: use_wake_up(),
             channel: StoredValue::new(None),
             pending: StoredValue::new_local(None),
         };
@@ -56,14 +57,7 @@ impl Courier {
             }
             ready || started == Some(true)
         });
-        let on_online = window_event_listener(leptos::ev::online, move |_| courier.flush(true));
-        // Unmounted: no more wake-ups, and the page's `online` no longer reaches this root.
-        on_cleanup(move || {
-            on_online.remove();
-            if let Some(Some(timer)) = courier.timer.try_update_value(Option::take) {
-                timer.clear();
-            }
-        });
+        courier.wake_up.when_online(move || courier.flush(true));
         courier
     }
 

@@ -3,7 +3,6 @@
 //! an entry back if the browser emptied the store.
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use complaint_domain::outbox::OutboxEntry;
 use leptos::prelude::*;
@@ -52,16 +51,7 @@ impl Courier {
         let Some(next) = waiting.iter().map(|e| e.next_attempt_ms).reduce(f64::min) else {
             return;
         };
-        if let Some(Some(previous)) = self.timer.try_update_value(Option::take) {
-            previous.clear();
-        }
-        let wait = (next - device::now_ms()).clamp(0.0, f64::from(i32::MAX));
-        let wake = move || {
-            self.timer.set_value(None);
-            self.flush(false);
-        };
-        self.timer
-            .set_value(set_timeout_with_handle(wake, Duration::from_millis(wait as u64)).ok());
+        self.wake_up.at(next, move || self.flush(false));
     }
 
     /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried;

@@ -1,0 +1,151 @@
+//! Sending one reply: into the outbox on the device first, then tried while no other tab sends it;
+//! delivered, it leaves the device; refused, it goes back to the customer with the reason.
+
+use std::rc::Rc;
+
+use complaint_domain::evidence::AttachmentMeta;
+use complaint_domain::outbox::{Refused, ReplyOutbox};
+use complaint_domain::replies::ReplyDraft;
+use complaint_domain::tracking::normalise_reference;
+use leptos::prelude::*;
+
+use super::{lock_name, log_failure, ReplyCourier};
+use crate::services::submit::{SendError, Upload};
+use crate::services::{device, locks, replies};
+
+impl ReplyCourier {
+    /// The customer sends the reply: it goes into the outbox (on the device first), then is tried now.
+    pub fn send(self, id: &str, endpoint: String, uploads: Option<String>) {
+        let now = device::now_ms();
+        let mut queued = None;
+        self.replies.update(|replies| {
+            if let Some(reply) = replies.iter_mut().find(|r| r.id == id) {
+                reply.outbox = Some(ReplyOutbox::new(endpoint, uploads, now));
+                queued = Some(reply.clone());
+            }
+        });
+        let Some(reply) = queued else { return };
+        let store = self.store();
+        self.spawn(async move {
+            // On the device before the first attempt: a page closed mid-send still has it waiting.
+            if let Some(store) = store {
+                if let Err(e) = store.put_reply(&reply).await {
+                    log_failure("the reply could not be kept on this device", &e);
+                }
+            }
+            self.attempt(reply.id.clone()).await;
+            self.schedule();
+        });
+    }
+
+    pub(super) async fn attempt(self, id: String) {
+        if self.sending.with_untracked(|s| s.contains(&id)) {
+            return;
+        }
+        self.sending.update(|s| s.push(id.clone()));
+        locks::exclusive(&lock_name(&id), self.attempt_alone(&id)).await;
+        self.sending.update(|s| s.retain(|i| *i != id));
+    }
+
+    /// One attempt, while no other tab is sending this reply. (Another tab that delivered it meanwhile makes
+    /// this a repeat, which the key makes harmless: the same answer, nothing stored twice.)
+    async fn attempt_alone(self, id: &str) {
+        let Some(mut reply) = self
+            .replies
+            .with_untracked(|r| r.iter().find(|r| r.id == id).cloned())
+        else {
+            return;
+        };
+        let Some(mut outbox) = reply.outbox.clone() else {
+            return;
+        };
+        let (kept, uploads) = self.uploads_for(&reply).await;
+        // A file the device lost is left out rather than holding the reply back for ever.
+        reply.attachments = kept;
+        let result = replies::send(&reply, &outbox, &uploads, Rc::new(|_| {})).await;
+        match result {
+            Ok(accepted) => {
+                self.replies.update(|r| r.retain(|r| r.id != id));
+                if let Some(store) = self.store() {
+                    // Delivered whatever this says: a left-over copy is sent again with the same key and
+                    // answered as the first time.
+                    if let Err(e) = store.delete_reply(&reply).await {
+                        log_failure("the delivered reply could not be removed", &e);
+                    }
+                }
+                self.delivered.set(Some((
+                    normalise_reference(&accepted.reference),
+                    reply.action,
+                )));
+                self.refresh.update(|n| *n += 1);
+            }
+            Err(SendError::Unavailable {
+                detail, pause_ms, ..
+            }) => {
+                let status = detail
+                    .strip_prefix("HTTP ")
+                    .and_then(|s| s.trim().parse::<u16>().ok());
+                outbox.failed(status, device::now_ms(), pause_ms);
+                self.set_outbox(id, Some(outbox)).await;
+            }
+            Err(SendError::Rejected {
+                status,
+                message,
+                code,
+            }) => {
+                // Back with the customer, with the reason; kept on the device so it is seen even later.
+                outbox.refused = Some(Refused {
+                    status,
+                    message,
+                    code,
+                });
+                self.set_outbox(id, Some(outbox)).await;
+                self.refresh.update(|n| *n += 1);
+            }
+        }
+    }
+
+    async fn set_outbox(self, id: &str, outbox: Option<ReplyOutbox>) {
+        let mut changed = None;
+        self.replies.update(|replies| {
+            if let Some(reply) = replies.iter_mut().find(|r| r.id == id) {
+                reply.outbox = outbox;
+                changed = Some(reply.clone());
+            }
+        });
+        if let (Some(reply), Some(store)) = (changed, self.store()) {
+            if let Err(e) = store.put_reply(&reply).await {
+                log_failure("the waiting reply could not be updated", &e);
+            }
+        }
+    }
+
+    /// The reply's files the device still has (from this visit's memory, or the store), with their bytes.
+    async fn uploads_for(self, reply: &ReplyDraft) -> (Vec<AttachmentMeta>, Vec<Upload>) {
+        let mut kept = Vec::new();
+        let mut uploads = Vec::new();
+        for meta in &reply.attachments {
+            let in_memory = self.files.with_value(|files| {
+                files
+                    .iter()
+                    .find(|(id, _)| *id == meta.id)
+                    .map(|(_, b)| b.clone())
+            });
+            let blob = match in_memory {
+                Some(blob) => Some(blob),
+                None => match self.store() {
+                    Some(store) => store.get_file(&meta.id).await.ok().flatten(),
+                    None => None,
+                },
+            };
+            if let Some(blob) = blob {
+                kept.push(meta.clone());
+                uploads.push(Upload {
+                    name: meta.name.clone(),
+                    blob,
+                });
+            }
+        }
+        (kept, uploads)
+    }
+}
