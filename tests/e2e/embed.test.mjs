@@ -239,8 +239,8 @@ test('a widget removed while an answer waits to be saved keeps it, and offers it
     }, api);
   await mount(intake.origin + '/api/v1/');
   await page.getByRole('radio', { name: 'A delivery' }).check();
-  // Removed within the 400 ms the save waits for a pause in typing.
-  await page.waitForFunction(() => [...window.__host.timers.values()].includes(400));
+  // Removed within the 250 ms the save waits for a pause in typing.
+  await page.waitForFunction(() => [...window.__host.timers.values()].includes(250));
   await page.evaluate(() => document.querySelector('complaint-desk').remove());
   const copy = await page.evaluate(() => JSON.parse(localStorage.getItem('complaint-desk.widget.file.unsaved-draft') ?? 'null'));
   assert.equal(copy?.category, 'delivery', 'the waiting answer went to the synchronous copy');
