@@ -200,11 +200,11 @@ fn format_civil(date: Date, time: Option<(u8, u8)>, locale: Locale) -> String {
             object(fields).and_then(|options| new_date_time_format(intl_tag(locale), &options))
         })
         .and_then(|f| {
-                f.format()
-                    .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
-                    .ok()
-            })
-            .and_then(|s| s.as_string())
+            f.format()
+                .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
+                .ok()
+        })
+        .and_then(|s| s.as_string())
     };
     if polish {
         let day = format(&fields).unwrap_or_else(|| date.to_string());
@@ -251,11 +251,8 @@ fn cached_format(
     key: String,
     make: impl FnOnce() -> Option<js_sys::Intl::DateTimeFormat>,
 ) -> Option<js_sys::Intl::DateTimeFormat> {
-    let kept = FORMATS.with_borrow(|all| {
-        all.iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, f)| f.clone())
-    });
+    let kept =
+        FORMATS.with_borrow(|all| all.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone()));
     if kept.is_some() {
         return kept;
     }

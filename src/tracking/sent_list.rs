@@ -26,7 +26,8 @@ pub fn SentFromThisDevice(
     let cancel = abort_on_cleanup();
     if let Some(device) = use_device_store() {
         Effect::new(move |_| {
-            if let (true, Some(store)) = (device.is_ready(), device.get()) {
+            // As soon as the store is open: the list needs nothing the drafts' own reading brings.
+            if let (true, Some(store)) = (device.is_open(), device.get()) {
                 let base = base.clone();
                 let cancel = cancel.clone();
                 spawn_while_mounted(sent, async move {
@@ -56,7 +57,9 @@ pub fn SentFromThisDevice(
                         let Ok(key) = status::status_key(&item.reference, verifier).await else {
                             continue;
                         };
-                        if let Some(stage) = status::saved(&key).and_then(|s| current_stage(&s.record)) {
+                        if let Some(stage) =
+                            status::saved(&key).and_then(|s| current_stage(&s.record))
+                        {
                             saved.insert(item.reference.clone(), stage);
                         }
                         keys.push((item.reference.clone(), key));
@@ -87,14 +90,27 @@ pub fn SentFromThisDevice(
                 .unwrap_or(id)
         })
     });
+    // Each row is drawn in one language, and drawn again when the language changes (the key holds it): one
+    // reactive list rather than a few reactive texts in each of what may be hundreds of rows.
+    let rows = move || {
+        let locale = i18n.locale();
+        sent.get()
+            .into_iter()
+            .map(|item| (locale, item))
+            .collect::<Vec<_>>()
+    };
     view! {
         <Show when=move || sent.with(|s| !s.is_empty())>
             <section class="my-complaints" aria-labelledby="my-complaints-title">
                 <h2 class="my-complaints__title" id="my-complaints-title">{tr(Msg::MyComplaintsTitle)}</h2>
                 <ul class="my-complaints__list">
-                    <For each=move || sent.get() key=|item| item.reference.clone() let:item>
-                        <SentRow item=item last_known=last_known label=category_label on_track=on_track />
-                    </For>
+                    <For
+                        each=rows
+                        key=|(locale, item)| (*locale, item.reference.clone())
+                        children=move |(_, item)| view! {
+                            <SentRow item=item last_known=last_known label=category_label on_track=on_track />
+                        }
+                    />
                 </ul>
             </section>
         </Show>
@@ -106,7 +122,8 @@ fn current_stage(record: &StatusRecord) -> Option<Stage> {
 }
 
 /// One complaint on the list: its reference, what it is about, when it was sent, the last status this
-/// device knows, and "Track this". Only the row whose status changes is drawn again.
+/// device knows, and "Track this", in the language of the list. Only the last-known status follows its own
+/// changes.
 #[component]
 fn SentRow(
     item: SentComplaint,
@@ -119,24 +136,24 @@ fn SentRow(
         let reference = item.reference.clone();
         Memo::new(move |_| last_known.with(|k| k.get(&reference).copied()))
     };
-    let date = move || {
+    let date = {
         let date = clock::local_date_of(item.sent_at_ms as f64)
             .map(|d| clock::format_date(d, i18n.locale()))
             .unwrap_or_default();
         i18n.format(Msg::SentOn, &[("date", &date)])
     };
-    let category = item.category.clone();
+    let category = label.run(item.category.clone());
     let reference = item.reference.clone();
     view! {
         <li class="my-complaints__item">
             <strong>{item.reference.clone()}</strong>
-            <span>{move || label.run(category.clone())}</span>
+            <span>{category}</span>
             <span>{date}</span>
             {move || known.get().map(|stage| view! {
                 <span>{i18n.format(Msg::LastKnownStatus, &[("stage", i18n.t(stage.label()))])}</span>
             })}
             <button type="button" class="link-button" on:click=move |_| on_track.run(item.clone())>
-                {tr(Msg::TrackThis)}
+                {i18n.t(Msg::TrackThis)}
                 <span class="visually-hidden">" " {reference}</span>
             </button>
         </li>

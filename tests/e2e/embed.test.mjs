@@ -263,14 +263,14 @@ test('100 mounts and unmounts by a single-page host leave listeners, BroadcastCh
     return found.length;
   };
   const counts = async () => ({ window: await listeners('window'), document: await listeners('document'), channels: (await host(page)).channels });
-  // One cycle: mounted, config loaded, the form on screen, one answer given (its save waits 400 ms for the
+  // One cycle: mounted, config loaded, the form on screen, one answer given (its save waits 250 ms for the
   // pause in typing), then removed while that save is still waiting. Returns, per cycle, whether the save was
   // waiting before the removal and whether it still was after.
   const cycles = (n, api) =>
     page.evaluate(
       async ({ n, api }) => {
         const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-        const debouncing = () => [...window.__host.timers.values()].filter((ms) => ms === 400).length;
+        const debouncing = () => [...window.__host.timers.values()].filter((ms) => ms === 250).length;
         const seen = [];
         for (let i = 0; i < n; i++) {
           const desk = document.createElement('complaint-desk');

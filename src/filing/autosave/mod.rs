@@ -19,8 +19,8 @@ use leptos::prelude::*;
 use super::flow::FilingSession;
 use crate::device_store::DeviceStore;
 pub use crate::device_store::StorageStatus;
-use crate::services::drafts::DraftStore;
 use crate::services::device;
+use crate::services::drafts::DraftStore;
 
 mod expiry;
 mod files;
