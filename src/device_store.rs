@@ -23,6 +23,8 @@ pub struct DeviceStore {
     scope: StoredValue<StoreScope>,
     handle: StoredValue<Option<Rc<DraftStore>>, LocalStorage>,
     pub status: RwSignal<StorageStatus>,
+    /// The store has opened (before the autosave has read the drafts and said `Ready`).
+    open: RwSignal<bool>,
     /// Which root of the page this is, for the drafts held on screen (see [`DeviceStore::hold`]).
     root: StoredValue<u32>,
 }
@@ -42,6 +44,7 @@ impl DeviceStore {
             scope: StoredValue::new(scope),
             handle: StoredValue::new_local(None),
             status: RwSignal::new(StorageStatus::Opening),
+            open: RwSignal::new(false),
             root: StoredValue::new(root),
         };
         provide_context(store);
@@ -69,6 +72,13 @@ impl DeviceStore {
 
     pub(crate) fn opened(self, store: Rc<DraftStore>) {
         self.handle.set_value(Some(store));
+        self.open.set(true);
+    }
+
+    /// Whether the store has opened (reactive); unlike [`DeviceStore::is_ready`], without waiting for the
+    /// autosave to have read the drafts.
+    pub fn is_open(self) -> bool {
+        self.open.get()
     }
 
     /// Whether the store is open (reactive).

@@ -24,6 +24,22 @@ pub fn TextArea(
         let count_id = count_id.clone();
         move || Some(base().map_or(count_id.clone(), |ids| format!("{ids} {count_id}")))
     };
+    // The box already holds what the customer typed: only a value from elsewhere (a restored draft, another
+    // tab's copy) is written into it. Writing the typed text back would copy all of it into the page again on
+    // every keystroke, which at 10,000 characters is most of the keystroke's own work.
+    let node = NodeRef::<leptos::html::Textarea>::new();
+    let typed = StoredValue::new(value.get_untracked());
+    Effect::new(move |_| {
+        let Some(el) = node.get() else {
+            return;
+        };
+        value.with(|v| {
+            if typed.with_value(|t| t != v) {
+                typed.set_value(v.clone());
+                el.set_value(v);
+            }
+        });
+    });
     let used = Memo::new(move |_| value.with(|v| char_count(v)));
     let over = move || used.get() > max_chars;
     let count_text = move || {
@@ -43,8 +59,13 @@ pub fn TextArea(
                 rows="6"
                 aria-describedby=describe
                 aria-invalid=move || error.get().is_some().then_some("true")
-                prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
+                node_ref=node
+                prop:value=value.get_untracked()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    typed.set_value(text.clone());
+                    on_input.run(text);
+                }
             ></textarea>
             <p class="char-count" class:char-count--over=over id=count_id aria-live="polite">{count_text}</p>
         </LabelledField>

@@ -18,6 +18,8 @@ pub fn TextField(
     #[prop(optional)] input_mode: Option<&'static str>,
 ) -> impl IntoView {
     let describe = described_by(&id, hint.is_some(), error);
+    // Written to the box only when this field's own value changes, not on every change to the draft.
+    let value = Memo::new(move |_| value.get());
     view! {
         <LabelledField id=id.clone() label=label hint=hint error=error>
             <input

@@ -66,14 +66,28 @@ impl Default for UnfinishedDrafts {
 #[component]
 pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
     let flow = use_flow();
+    let i18n = use_i18n();
+    // Each row is drawn in one language, and drawn again when the language changes (the key holds it): one
+    // reactive list rather than a few reactive texts in each of what may be hundreds of rows.
+    let rows = move || {
+        let locale = i18n.locale();
+        saver
+            .unfinished
+            .list()
+            .into_iter()
+            .map(|draft| (locale, draft))
+            .collect::<Vec<_>>()
+    };
     view! {
         <Show when=move || saver.unfinished.any() && flow.draft.with(|d| d.is_empty())>
             <section class="notice resume" aria-labelledby="resume-title">
                 <h2 class="resume__title" id="resume-title">{tr(Msg::ResumeTitle)}</h2>
                 <ul class="resume__list">
-                    <For each=move || saver.unfinished.list() key=|d| d.id.clone() let:draft>
-                        <UnfinishedDraft saver=saver draft=draft />
-                    </For>
+                    <For
+                        each=rows
+                        key=|(locale, draft)| (*locale, draft.id.clone())
+                        children=move |(_, draft)| view! { <UnfinishedDraft saver=saver draft=draft /> }
+                    />
                 </ul>
                 <button type="button" class="button button--secondary" on:click=move |_| saver.unfinished.clear()>
                     {tr(Msg::ResumeStartNew)}
@@ -91,15 +105,13 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
         flow.config
             .with_value(|c| c.category(id).map(|c| c.label.clone()))
     });
+    // In the language of the list (which draws the row again when it changes).
     let summary = {
-        let updated = draft.updated_at_ms;
-        move || {
-            let date = clock::local_date_of(updated)
-                .map(|d| clock::format_date(d, i18n.locale()))
-                .unwrap_or_default();
-            let about = category.as_ref().map(|c| i18n.pick(c)).unwrap_or_default();
-            i18n.format(Msg::ResumeBody, &[("category", &about), ("date", &date)])
-        }
+        let date = clock::local_date_of(draft.updated_at_ms)
+            .map(|d| clock::format_date(d, i18n.locale()))
+            .unwrap_or_default();
+        let about = category.as_ref().map(|c| i18n.pick(c)).unwrap_or_default();
+        i18n.format(Msg::ResumeBody, &[("category", &about), ("date", &date)])
     };
     let first_words: String = draft
         .description
@@ -123,11 +135,11 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
             {(!first_words.is_empty()).then(|| view! { <p class="resume__words">"“" {first_words} "…”"</p> })}
             <div class="button-row">
                 <button type="button" class="button" on:click=resume>
-                    {tr(Msg::ResumeContinue)}
+                    {i18n.t(Msg::ResumeContinue)}
                     <span class="visually-hidden">" " {label.clone()}</span>
                 </button>
                 <button type="button" class="button button--secondary" on:click=move |_| saver.discard(id.clone())>
-                    {tr(Msg::DeleteDraft)}
+                    {i18n.t(Msg::DeleteDraft)}
                     <span class="visually-hidden">" " {label}</span>
                 </button>
             </div>

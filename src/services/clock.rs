@@ -42,7 +42,9 @@ pub fn local_time_in(time_zone: &str, epoch_ms: f64) -> Option<DateTime> {
         ("minute", "numeric".into()),
         ("hourCycle", "h23".into()),
     ])?;
-    let formatter = new_date_time_format("en-GB", &options)?;
+    let formatter = cached_format(format!("parts|{time_zone}"), || {
+        new_date_time_format("en-GB", &options)
+    })?;
     let parts = formatter.format_to_parts(&js_sys::Date::new(&epoch_ms.into()));
     let part = |name: &str| -> Option<u32> {
         parts.iter().find_map(|p| {
@@ -193,14 +195,16 @@ fn format_civil(date: Date, time: Option<(u8, u8)>, locale: Locale) -> String {
         fields.push(("weekday", "short".into()));
     }
     let format = |fields: &[(&str, JsValue)]| {
-        object(fields)
-            .and_then(|options| new_date_time_format(intl_tag(locale), &options))
-            .and_then(|f| {
-                f.format()
-                    .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
-                    .ok()
-            })
-            .and_then(|s| s.as_string())
+        let key = format!("civil|{}|{}", intl_tag(locale), time.is_some());
+        cached_format(key, || {
+            object(fields).and_then(|options| new_date_time_format(intl_tag(locale), &options))
+        })
+        .and_then(|f| {
+            f.format()
+                .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
+                .ok()
+        })
+        .and_then(|s| s.as_string())
     };
     if polish {
         let day = format(&fields).unwrap_or_else(|| date.to_string());
@@ -232,6 +236,29 @@ fn object(fields: &[(&str, JsValue)]) -> Option<Object> {
         Reflect::set(&object, &(*key).into(), value).ok()?;
     }
     Some(object)
+}
+
+thread_local! {
+    /// Formatters made so far, by what they format: a list of 200 dates or a business-day count through
+    /// the organisation's zone would otherwise build a new `Intl.DateTimeFormat` for each date, which costs
+    /// far more than formatting with it (about 2 ms each on a slow phone).
+    static FORMATS: std::cell::RefCell<Vec<(String, js_sys::Intl::DateTimeFormat)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The formatter kept under `key`, made by `make` the first time (a formatter that cannot be made is not kept).
+fn cached_format(
+    key: String,
+    make: impl FnOnce() -> Option<js_sys::Intl::DateTimeFormat>,
+) -> Option<js_sys::Intl::DateTimeFormat> {
+    let kept =
+        FORMATS.with_borrow(|all| all.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone()));
+    if kept.is_some() {
+        return kept;
+    }
+    let made = make()?;
+    FORMATS.with_borrow_mut(|all| all.push((key, made.clone())));
+    Some(made)
 }
 
 /// `new Intl.DateTimeFormat(tag, options)`, catching the RangeError an unknown time zone throws.

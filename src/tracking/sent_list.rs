@@ -26,7 +26,8 @@ pub fn SentFromThisDevice(
     let cancel = abort_on_cleanup();
     if let Some(device) = use_device_store() {
         Effect::new(move |_| {
-            if let (true, Some(store)) = (device.is_ready(), device.get()) {
+            // As soon as the store is open: the list needs nothing the drafts' own reading brings.
+            if let (true, Some(store)) = (device.is_open(), device.get()) {
                 let base = base.clone();
                 let cancel = cancel.clone();
                 spawn_while_mounted(sent, async move {
@@ -45,27 +46,35 @@ pub fn SentFromThisDevice(
                     };
                     on_loaded.run(list.clone());
                     sent.set(list.clone());
-                    for item in list {
+                    // The status files' names first, and what this device saw last of each, shown at once in
+                    // one change; then the latest, one by one, as the host answers.
+                    let mut keys = Vec::with_capacity(list.len());
+                    let mut saved = BTreeMap::new();
+                    for item in &list {
                         let Some(verifier) = item.verifier.as_deref() else {
                             continue;
                         };
                         let Ok(key) = status::status_key(&item.reference, verifier).await else {
                             continue;
                         };
-                        let remember = |record: &StatusRecord| {
-                            if let Some(current) = record.current() {
-                                last_known.update(|known| {
-                                    known.insert(item.reference.clone(), current.stage);
-                                });
-                            }
-                        };
-                        // What this device saw last, at once; then the latest, when the host answers.
-                        if let Some(saved) = status::saved(&key) {
-                            remember(&saved.record);
+                        if let Some(stage) =
+                            status::saved(&key).and_then(|s| current_stage(&s.record))
+                        {
+                            saved.insert(item.reference.clone(), stage);
                         }
+                        keys.push((item.reference.clone(), key));
+                    }
+                    if !saved.is_empty() {
+                        last_known.set(saved);
+                    }
+                    for (reference, key) in keys {
                         if let Ok(latest) = status::fetch_status(&base, &key, cancel.as_ref()).await
                         {
-                            remember(&latest);
+                            if let Some(stage) = current_stage(&latest) {
+                                last_known.update(|known| {
+                                    known.insert(reference, stage);
+                                });
+                            }
                         }
                     }
                 });
@@ -73,48 +82,80 @@ pub fn SentFromThisDevice(
         });
     }
     let config = StoredValue::new(config);
-    let category_label = move |id: &str| {
+    let category_label = Callback::new(move |id: String| {
         config.with_value(|config| {
             config
-                .category(id)
+                .category(&id)
                 .map(|c| i18n.pick(&c.label))
-                .unwrap_or_else(|| id.to_owned())
+                .unwrap_or(id)
         })
+    });
+    // Each row is drawn in one language, and drawn again when the language changes (the key holds it): one
+    // reactive list rather than a few reactive texts in each of what may be hundreds of rows.
+    let rows = move || {
+        let locale = i18n.locale();
+        sent.get()
+            .into_iter()
+            .map(|item| (locale, item))
+            .collect::<Vec<_>>()
     };
     view! {
         <Show when=move || sent.with(|s| !s.is_empty())>
             <section class="my-complaints" aria-labelledby="my-complaints-title">
                 <h2 class="my-complaints__title" id="my-complaints-title">{tr(Msg::MyComplaintsTitle)}</h2>
                 <ul class="my-complaints__list">
-                    {move || {
-                        sent.get()
-                            .into_iter()
-                            .map(|item| {
-                                let date = clock::local_date_of(item.sent_at_ms as f64)
-                                    .map(|d| clock::format_date(d, i18n.locale()))
-                                    .unwrap_or_default();
-                                let reference = item.reference.clone();
-                                let known = last_known.with(|k| k.get(&item.reference).copied());
-                                let label = category_label(&item.category);
-                                view! {
-                                    <li class="my-complaints__item">
-                                        <strong>{item.reference.clone()}</strong>
-                                        <span>{label}</span>
-                                        <span>{i18n.format(Msg::SentOn, &[("date", &date)])}</span>
-                                        {known.map(|stage| view! {
-                                            <span>{i18n.format(Msg::LastKnownStatus, &[("stage", i18n.t(stage.label()))])}</span>
-                                        })}
-                                        <button type="button" class="link-button" on:click=move |_| on_track.run(item.clone())>
-                                            {i18n.t(Msg::TrackThis)}
-                                            <span class="visually-hidden">" " {reference}</span>
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
+                    <For
+                        each=rows
+                        key=|(locale, item)| (*locale, item.reference.clone())
+                        children=move |(_, item)| view! {
+                            <SentRow item=item last_known=last_known label=category_label on_track=on_track />
+                        }
+                    />
                 </ul>
             </section>
         </Show>
+    }
+}
+
+fn current_stage(record: &StatusRecord) -> Option<Stage> {
+    record.current().map(|entry| entry.stage)
+}
+
+/// One complaint on the list: its reference, what it is about, when it was sent, the last status this
+/// device knows, and "Track this", in the language of the list. Only the last-known status follows its own
+/// changes.
+#[component]
+fn SentRow(
+    item: SentComplaint,
+    last_known: RwSignal<BTreeMap<String, Stage>>,
+    label: Callback<String, String>,
+    on_track: Callback<SentComplaint>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let known = {
+        let reference = item.reference.clone();
+        Memo::new(move |_| last_known.with(|k| k.get(&reference).copied()))
+    };
+    let date = {
+        let date = clock::local_date_of(item.sent_at_ms as f64)
+            .map(|d| clock::format_date(d, i18n.locale()))
+            .unwrap_or_default();
+        i18n.format(Msg::SentOn, &[("date", &date)])
+    };
+    let category = label.run(item.category.clone());
+    let reference = item.reference.clone();
+    view! {
+        <li class="my-complaints__item">
+            <strong>{item.reference.clone()}</strong>
+            <span>{category}</span>
+            <span>{date}</span>
+            {move || known.get().map(|stage| view! {
+                <span>{i18n.format(Msg::LastKnownStatus, &[("stage", i18n.t(stage.label()))])}</span>
+            })}
+            <button type="button" class="link-button" on:click=move |_| on_track.run(item.clone())>
+                {i18n.t(Msg::TrackThis)}
+                <span class="visually-hidden">" " {reference}</span>
+            </button>
+        </li>
     }
 }

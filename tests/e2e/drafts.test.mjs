@@ -40,7 +40,7 @@ test('typed text survives a reload (which keeps the step) and the next visit off
   await filing.chooseCategory('A delivery');
   await filing.skipCommonAnswers();
   await page.getByLabel('Describe what happened').fill(TEXT);
-  await page.waitForTimeout(700); // past the 400 ms save delay
+  await page.waitForTimeout(700); // past the 250 ms save delay
   await page.reload();
   await filing.atStep(3); // a reload keeps the step and the draft
   assert.equal(await page.getByLabel('Describe what happened').inputValue(), TEXT);

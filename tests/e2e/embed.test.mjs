@@ -242,8 +242,8 @@ test('a widget removed while an answer waits to be saved keeps it, and offers it
     }, api);
   await mount(intake.origin + '/api/v1/');
   await page.getByRole('radio', { name: 'A delivery' }).check();
-  // Removed within the 400 ms the save waits for a pause in typing.
-  await page.waitForFunction(() => [...window.__host.timers.values()].includes(400));
+  // Removed within the 250 ms the save waits for a pause in typing.
+  await page.waitForFunction(() => [...window.__host.timers.values()].includes(250));
   await page.evaluate(() => document.querySelector('complaint-desk').remove());
   const copy = await page.evaluate(() => JSON.parse(localStorage.getItem('complaint-desk.widget.file.unsaved-draft') ?? 'null'));
   assert.equal(copy?.category, 'delivery', 'the waiting answer went to the synchronous copy');
@@ -266,14 +266,14 @@ test('100 mounts and unmounts by a single-page host leave listeners, BroadcastCh
     return found.length;
   };
   const counts = async () => ({ window: await listeners('window'), document: await listeners('document'), channels: (await host(page)).channels });
-  // One cycle: mounted, config loaded, the form on screen, one answer given (its save waits 400 ms for the
+  // One cycle: mounted, config loaded, the form on screen, one answer given (its save waits 250 ms for the
   // pause in typing), then removed while that save is still waiting. Returns, per cycle, whether the save was
   // waiting before the removal and whether it still was after.
   const cycles = (n, api) =>
     page.evaluate(
       async ({ n, api }) => {
         const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-        const debouncing = () => [...window.__host.timers.values()].filter((ms) => ms === 400).length;
+        const debouncing = () => [...window.__host.timers.values()].filter((ms) => ms === 250).length;
         const seen = [];
         for (let i = 0; i < n; i++) {
           const desk = document.createElement('complaint-desk');

@@ -398,7 +398,7 @@ describe('bad input', () => {
     assertNoProblems();
   });
 
-  test('a 20 MB, 3000×2500 photo is shrunk on the phone to a JPEG of at most 2000 px before upload', async () => {
+  test('a 20 MB, 3000×2500 photo is shrunk on the phone to a JPEG of at most 1600 px (downscale_to_px) before upload', async () => {
     const page = session.page;
     const photo = noisePng(3000, 2500);
     assert.ok(photo.length > 20 * 1024 * 1024, `the test photo is large (${photo.length} bytes)`);
@@ -417,7 +417,7 @@ describe('bad input', () => {
     assert.deepEqual([...file.slice(0, 3)], [0xff, 0xd8, 0xff], 'sent as a JPEG');
     assert.equal(received.complaint.attachments[0].kind, 'image/jpeg');
     assert.ok(file.length < 10 * 1024 * 1024, `within the 10 MB limit (${file.length} bytes)`);
-    assert.deepEqual(jpegSize(file), { width: 2000, height: 1667 });
+    assert.deepEqual(jpegSize(file), { width: 1600, height: 1333 });
     assertNoProblems();
   });
 });
