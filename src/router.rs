@@ -1,6 +1,10 @@
 //! The standalone app's own small history router: which page the address names, links that change it
 //! without reloading, and the back button. Smaller than a general router (it is part of every first load),
 //! and only the standalone shell uses it: an embedded form never touches the host page's address.
+//!
+//! The site's pages are drawn by two Wasm modules (the filing page's, and the tracker's with the insights;
+//! `crate::app::Pages`): a link or a move to a page of the other module is a normal page load, so each
+//! module carries only its own pages.
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -14,6 +18,8 @@ pub struct Location {
     /// Counts the customer's moves through history (Back, Forward), not the app's own writes, so a page
     /// can tell "the customer went back" from "I just wrote the address".
     history_moves: RwSignal<u64>,
+    /// Whether this module draws the page at a path (trimmed of its trailing `/`); any other is loaded.
+    draws: fn(&str) -> bool,
 }
 
 /// Whether an address write adds a history entry or rewrites the current one.
@@ -25,12 +31,13 @@ pub enum Entry {
 
 impl Location {
     /// Reads the address, follows the back and forward buttons, and turns clicks on this site's own links
-    /// into in-app navigation.
-    pub fn provide() -> Location {
+    /// to pages this module `draws` into in-app navigation.
+    pub fn provide(draws: fn(&str) -> bool) -> Location {
         let location = Location {
             path: RwSignal::new(String::new()),
             search: RwSignal::new(String::new()),
             history_moves: RwSignal::new(0),
+            draws,
         };
         location.read_address();
         provide_context(location);
@@ -151,11 +158,22 @@ impl Location {
         self.search.set(location.search().unwrap_or_default());
     }
 
-    /// Goes to `href` (on this site) without reloading, as a new history entry.
+    /// Whether this module draws the page at `path` (else going there is a page load).
+    pub fn draws(self, path: &str) -> bool {
+        (self.draws)(path.trim_end_matches('/'))
+    }
+
+    /// Goes to `href` (on this site) as a new history entry: without reloading when this module draws that
+    /// page, else as a normal page load.
     pub fn navigate(self, href: &str) {
         let Some(window) = web_sys::window() else {
             return;
         };
+        let path = href.split(['?', '#']).next().unwrap_or_default();
+        if !self.draws(path) {
+            let _ = window.location().set_href(href);
+            return;
+        }
         let pushed = window
             .history()
             .and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href)));
@@ -192,6 +210,7 @@ impl Location {
         let is_page = !path.contains('.');
         if !own_site
             || !is_page
+            || !self.draws(&path)
             || !anchor.target().is_empty()
             || anchor.has_attribute("download")
             || (anchor.hash().len() > 1 && path == self.path.get_untracked())
