@@ -171,7 +171,7 @@ impl Location {
         };
         let path = href.split(['?', '#']).next().unwrap_or_default();
         if !self.draws(path) {
-            let _ = window.location().set_href(href);
+            self.load(href);
             return;
         }
         let pushed = window
@@ -183,6 +183,20 @@ impl Location {
         }
         self.read_address();
         window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    /// Loads `href`, a page of the other module, as a new visit, in this page's language when the address
+    /// named it (`?lang=`, from a link in an email): the next page starts from its own address. A choice
+    /// made with the language picker is remembered on the device and needs nothing here.
+    fn load(self, href: &str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let href = match self.query_untracked("lang") {
+            Some(lang) => with_query(href, "lang", &lang),
+            None => href.to_owned(),
+        };
+        let _ = window.location().set_href(&href);
     }
 
     /// A plain left click on a link to a page of this site: handled here. Anything else (new tab, download,
@@ -210,7 +224,6 @@ impl Location {
         let is_page = !path.contains('.');
         if !own_site
             || !is_page
-            || !self.draws(&path)
             || !anchor.target().is_empty()
             || anchor.has_attribute("download")
             || (anchor.hash().len() > 1 && path == self.path.get_untracked())
@@ -218,8 +231,26 @@ impl Location {
             return;
         }
         event.prevent_default();
-        self.navigate(&format!("{path}{}", anchor.search()));
+        if self.draws(&path) {
+            self.navigate(&format!("{path}{}", anchor.search()));
+        } else {
+            self.load(&format!("{path}{}{}", anchor.search(), anchor.hash()));
+        }
     }
+}
+
+/// `href` with `name=value` in its query, unless it has a `name` already.
+fn with_query(href: &str, name: &str, value: &str) -> String {
+    let (rest, hash) = href.find('#').map_or((href, ""), |at| href.split_at(at));
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(query) else {
+        return href.to_owned();
+    };
+    if params.has(name) {
+        return href.to_owned();
+    }
+    params.append(name, value);
+    format!("{path}?{}{hash}", String::from(params.to_string()))
 }
 
 pub fn use_location() -> Location {
