@@ -113,7 +113,11 @@ pub fn App(pages: Pages) -> impl IntoView {
 /// (`/track?ref=…` → `/track.html?ref=…`, `/` → `/index.html`); a file name is never tried twice, so a host
 /// without that file ends at "page not found", not in a loop. `false` when nothing was loaded.
 fn load_elsewhere(path: &str) -> bool {
-    if path.rsplit('/').next().is_some_and(|name| name.contains('.')) {
+    if path
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'))
+    {
         return false;
     }
     let Some(location) = web_sys::window().map(|w| w.location()) else {

@@ -171,7 +171,10 @@ fn module_tags(page: &str) -> Result<[&str; 3], TemplateError> {
 /// tracker's shells, the same page in every other way.
 pub fn with_module_of(template: &str, module_page: &str) -> Result<String, TemplateError> {
     let mut out = template.to_owned();
-    for (own, other) in module_tags(template)?.into_iter().zip(module_tags(module_page)?) {
+    for (own, other) in module_tags(template)?
+        .into_iter()
+        .zip(module_tags(module_page)?)
+    {
         out = out.replacen(own, other, 1);
     }
     Ok(out)
@@ -239,9 +242,9 @@ pub fn frame(page: Page, locale: Locale, config: &OrgConfig) -> String {
         }
         Page::Track => html.push_str(&format!("{title}{loading}")),
         // `InsightsPage`'s frame while the config loads: its title and "Loading…" in its own box.
-        Page::Insights => {
-            html.push_str(&format!("<div class=\"insights-page\">{title}{loading}</div>"))
-        }
+        Page::Insights => html.push_str(&format!(
+            "<div class=\"insights-page\">{title}{loading}</div>"
+        )),
     }
     html.push_str("<noscript>");
     html.push_str(&format!("<p>{}</p>", escape(t(locale, Msg::NoScript))));
@@ -529,11 +532,19 @@ mod tests {
                 .lines()
                 .find(|l| l.contains(&format!("\"path\": \"{path}\"")))
                 .unwrap();
-            line[line.find("\"files\"").unwrap()..].trim_end_matches(',').to_owned()
+            line[line.find("\"files\"").unwrap()..]
+                .trim_end_matches(',')
+                .to_owned()
         };
-        assert_eq!(files("/"), "\"files\": [\"/filing-1.js\", \"/filing-1_bg.wasm\", \"/boot.js\"] }");
+        assert_eq!(
+            files("/"),
+            "\"files\": [\"/filing-1.js\", \"/filing-1_bg.wasm\", \"/boot.js\"] }"
+        );
         for path in ["/track", "/insights"] {
-            assert_eq!(files(path), "\"files\": [\"/tracker-1.js\", \"/tracker-1_bg.wasm\", \"/boot.js\"] }");
+            assert_eq!(
+                files(path),
+                "\"files\": [\"/tracker-1.js\", \"/tracker-1_bg.wasm\", \"/boot.js\"] }"
+            );
         }
         assert_eq!(
             with_module_of(&built("filing"), TEMPLATE),

@@ -59,7 +59,7 @@ fn run(dist: &Path, tracker: &Path) -> Result<Vec<String>, String> {
         dist.join("pages.json"),
         pages_manifest(|page| template_of(page).clone()),
     )
-        .map_err(|e| format!("cannot write pages.json: {e}"))?;
+    .map_err(|e| format!("cannot write pages.json: {e}"))?;
     written.push("pages.json".to_owned());
     Ok(written)
 }
