@@ -68,6 +68,8 @@ pub fn App(pages: Pages) -> impl IntoView {
     DeviceStore::provide(StoreScope::app());
     let saver = DraftSaver::start(session);
     services::offline::register_service_worker();
+    // Before the courier, which asks it whether the form is on this module's pages.
+    let location = Location::provide(pages.draws);
     Courier::start(saver, session);
     Effect::new(move |_| {
         let locale = i18n.locale();
@@ -82,7 +84,6 @@ pub fn App(pages: Pages) -> impl IntoView {
     if let Some(config) = use_context::<SharedConfig>() {
         crate::static_shell::replace_when_ready(config);
     }
-    let location = Location::provide(pages.draws);
     // A memo, so the page is built again only when the path really changes.
     let path = Memo::new(move |_| location.path());
     let page = move || {

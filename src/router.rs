@@ -20,7 +20,13 @@ pub struct Location {
     history_moves: RwSignal<u64>,
     /// Whether this module draws the page at a path (trimmed of its trailing `/`); any other is loaded.
     draws: fn(&str) -> bool,
+    /// This page was opened by a link of the site's other module in this tab (not typed, not reloaded).
+    by_our_link: bool,
 }
+
+/// Set in the tab's session storage just before a link loads a page of the other module, and taken by the
+/// page it loads: "the customer moved within the site", which a new visit or a reload is not.
+const MOVED_KEY: &str = "complaint-desk.moved";
 
 /// Whether an address write adds a history entry or rewrites the current one.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,6 +44,7 @@ impl Location {
             search: RwSignal::new(String::new()),
             history_moves: RwSignal::new(0),
             draws,
+            by_our_link: take_moved_mark(),
         };
         location.read_address();
         provide_context(location);
@@ -196,7 +203,16 @@ impl Location {
             Some(lang) => with_query(href, "lang", &lang),
             None => href.to_owned(),
         };
+        if let Ok(Some(storage)) = window.session_storage() {
+            let _ = storage.set_item(MOVED_KEY, "1");
+        }
         let _ = window.location().set_href(&href);
+    }
+
+    /// Whether the customer came to this page by one of our links from the other module's page, in this
+    /// tab (so the form can bring back the draft it had on screen, as moving within one module would).
+    pub fn arrived_by_our_link(self) -> bool {
+        self.by_our_link
     }
 
     /// A plain left click on a link to a page of this site: handled here. Anything else (new tab, download,
@@ -237,6 +253,19 @@ impl Location {
             self.load(&format!("{path}{}{}", anchor.search(), anchor.hash()));
         }
     }
+}
+
+/// Whether the previous page of this tab left the mark of a move within the site; the mark is removed, so
+/// a reload of this page is not such a move.
+fn take_moved_mark() -> bool {
+    let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) else {
+        return false;
+    };
+    let moved = storage.get_item(MOVED_KEY).ok().flatten().is_some();
+    if moved {
+        let _ = storage.remove_item(MOVED_KEY);
+    }
+    moved
 }
 
 /// `href` with `name=value` in its query, unless it has a `name` already.
