@@ -1,7 +1,12 @@
 //! The standalone app's shell: language, header, routes. The filing flow itself keeps its steps in
 //! component state so it can also run as an embedded widget, where the host owns the URL; under this shell
 //! (which provides the `Location`) it mirrors the step into the address, one history entry a step.
+//!
+//! The site is two Wasm modules, each a bin of this crate and a Trunk target ([`Pages`]): the filing page's
+//! (most first visits), which carries no tracker, insights or widget code, and the tracker's (the tracker,
+//! the insights and the embeddable widget). A page of the other module is a normal page load.
 
+use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
 use crate::components::language_picker::LanguageNotOffered;
@@ -9,7 +14,7 @@ use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
 use crate::device_store::DeviceStore;
 use crate::filing::{Courier, DraftSaver, FilingSession, RefusedNotice};
-use crate::i18n::I18n;
+use crate::i18n::{tr, I18n};
 use crate::pages::{
     file_complaint::FileComplaintPage, insights::InsightsPage, not_found::NotFoundPage,
     track::TrackPage, SharedConfig,
@@ -19,8 +24,43 @@ use crate::services::store_scope::StoreScope;
 use crate::tracking::ReplyCourier;
 use crate::{crash, services};
 
+/// The pages one Wasm module of the site draws; each bin mounts [`App`] with its own.
+#[derive(Clone, Copy)]
+pub struct Pages {
+    /// Whether this module draws the page at a path (without its trailing `/`).
+    pub draws: fn(&str) -> bool,
+    /// The page at a path this module draws.
+    pub page: fn(&str) -> AnyView,
+}
+
+/// The tracker module's addresses: its routes, and its pages' files (`track.html`), which is where the
+/// other module sends a customer a host served the wrong page to ([`load_elsewhere`]).
+const TRACKER_PATHS: [&str; 4] = ["/track", "/track.html", "/insights", "/insights.html"];
+/// The filing module's own page; any other path it does not know gets its "page not found".
+const FILING_PATHS: [&str; 2] = ["", "/index.html"];
+
+impl Pages {
+    /// The filing page (`src/main.rs`), and "page not found" for any address of neither module.
+    pub const FILING: Pages = Pages {
+        draws: |path| !TRACKER_PATHS.contains(&path),
+        page: |path| match path {
+            "" | "/index.html" => view! { <FileComplaintPage /> }.into_any(),
+            _ => view! { <NotFoundPage /> }.into_any(),
+        },
+    };
+    /// The tracker and the insights (`src/bin/tracker.rs`).
+    pub const TRACKER: Pages = Pages {
+        draws: |path| !FILING_PATHS.contains(&path),
+        page: |path| match path {
+            "/track" | "/track.html" => view! { <TrackPage /> }.into_any(),
+            "/insights" | "/insights.html" => view! { <InsightsPage /> }.into_any(),
+            _ => view! { <NotFoundPage /> }.into_any(),
+        },
+    };
+}
+
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(pages: Pages) -> impl IntoView {
     let start = services::locale::initial();
     let i18n = I18n::provide(start.locale);
     // The draft and its saving live above the routes, so moving between pages loses nothing.
@@ -29,6 +69,8 @@ pub fn App() -> impl IntoView {
     DeviceStore::provide(StoreScope::app());
     let saver = DraftSaver::start(session);
     services::offline::register_service_worker();
+    // Before the courier, which asks it whether the form is on this module's pages.
+    let location = Location::provide(pages.draws);
     Courier::start(saver, session);
     ReplyCourier::start();
     Effect::new(move |_| {
@@ -44,14 +86,18 @@ pub fn App() -> impl IntoView {
     if let Some(config) = use_context::<SharedConfig>() {
         crate::static_shell::replace_when_ready(config);
     }
-    let location = Location::provide();
     // A memo, so the page is built again only when the path really changes.
     let path = Memo::new(move |_| location.path());
-    let page = move || match path.get().trim_end_matches('/') {
-        "" | "/index.html" => view! { <FileComplaintPage /> }.into_any(),
-        "/track" => view! { <TrackPage /> }.into_any(),
-        "/insights" => view! { <InsightsPage /> }.into_any(),
-        _ => view! { <NotFoundPage /> }.into_any(),
+    let page = move || {
+        let path = path.get();
+        let path = path.trim_end_matches('/');
+        if location.draws(path) {
+            (pages.page)(path)
+        } else if load_elsewhere(path) {
+            view! { <p class="loading" role="status">{tr(Msg::Loading)}</p> }.into_any()
+        } else {
+            view! { <NotFoundPage /> }.into_any()
+        }
     };
 
     view! {
@@ -63,4 +109,28 @@ pub fn App() -> impl IntoView {
         </main>
         <SiteFooter />
     }
+}
+
+/// A page of the other module, in this one: a host that serves one page for every address sent it
+/// (docs/hosting.md asks for each page's own). Its own file is loaded instead, with the address's query
+/// (`/track?ref=…` → `/track.html?ref=…`, `/` → `/index.html`); a file name is never tried twice, so a host
+/// without that file ends at "page not found", not in a loop. `false` when nothing was loaded.
+fn load_elsewhere(path: &str) -> bool {
+    if path
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'))
+    {
+        return false;
+    }
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return false;
+    };
+    let file = if path.is_empty() {
+        "/index.html".to_owned()
+    } else {
+        format!("{path}.html")
+    };
+    let search = location.search().unwrap_or_default();
+    location.replace(&format!("{file}{search}")).is_ok()
 }

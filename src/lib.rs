@@ -27,8 +27,8 @@ pub const ROOT_ID: &str = "app";
 /// The attribute that marks `#app` as our own page's shell (a host page may well have an `#app` of its own).
 pub const SHELL_MARKER: &str = "data-complaint-desk-shell";
 
-/// The standalone app's shell, if this page is ours. The same Wasm module boots the widget inside other
-/// sites' pages (embed.js calls [`widget::mount_widget`]); there `main` finds no shell and mounts nothing.
+/// The standalone app's shell, if this page is ours. The tracker's module also boots the widget inside
+/// other sites' pages (embed.js calls its `mountWidget`); there `main` finds no shell and mounts nothing.
 pub fn standalone_shell() -> Option<web_sys::HtmlElement> {
     web_sys::window()?
         .document()?
@@ -37,19 +37,19 @@ pub fn standalone_shell() -> Option<web_sys::HtmlElement> {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
 }
 
-/// Builds the app off screen and lets it replace the static shell in `#app` once its first page is drawn
-/// ([`static_shell`]), for the life of the page. The shell's markup is the app's first frame, so the swap
-/// shifts nothing.
-pub fn mount_standalone(shell: web_sys::HtmlElement) {
+/// Builds the app with this module's `pages` off screen and lets it replace the static shell in `#app`
+/// once its first page is drawn ([`static_shell`]), for the life of the page. The shell's markup is the
+/// app's first frame, so the swap shifts nothing.
+pub fn mount_standalone(shell: web_sys::HtmlElement, pages: app::Pages) {
     let Some(root) = static_shell::detached_root(&shell) else {
         shell.set_inner_html("");
-        leptos::mount::mount_to(shell, app::App).forget();
+        leptos::mount::mount_to(shell, move || app::App(app::AppProps { pages })).forget();
         return;
     };
     let handed = root.clone();
     leptos::mount::mount_to(root, move || {
         static_shell::provide(shell, handed);
-        app::App()
+        app::App(app::AppProps { pages })
     })
     .forget();
 }

@@ -1,6 +1,10 @@
 //! The standalone app's own small history router: which page the address names, links that change it
 //! without reloading, and the back button. Smaller than a general router (it is part of every first load),
 //! and only the standalone shell uses it: an embedded form never touches the host page's address.
+//!
+//! The site's pages are drawn by two Wasm modules (the filing page's, and the tracker's with the insights;
+//! `crate::app::Pages`): a link or a move to a page of the other module is a normal page load, so each
+//! module carries only its own pages.
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -14,7 +18,15 @@ pub struct Location {
     /// Counts the customer's moves through history (Back, Forward), not the app's own writes, so a page
     /// can tell "the customer went back" from "I just wrote the address".
     history_moves: RwSignal<u64>,
+    /// Whether this module draws the page at a path (trimmed of its trailing `/`); any other is loaded.
+    draws: fn(&str) -> bool,
+    /// This page was opened by a link of the site's other module in this tab (not typed, not reloaded).
+    by_our_link: bool,
 }
+
+/// Set in the tab's session storage just before a link loads a page of the other module, and taken by the
+/// page it loads: "the customer moved within the site", which a new visit or a reload is not.
+const MOVED_KEY: &str = "complaint-desk.moved";
 
 /// Whether an address write adds a history entry or rewrites the current one.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,12 +37,14 @@ pub enum Entry {
 
 impl Location {
     /// Reads the address, follows the back and forward buttons, and turns clicks on this site's own links
-    /// into in-app navigation.
-    pub fn provide() -> Location {
+    /// to pages this module `draws` into in-app navigation.
+    pub fn provide(draws: fn(&str) -> bool) -> Location {
         let location = Location {
             path: RwSignal::new(String::new()),
             search: RwSignal::new(String::new()),
             history_moves: RwSignal::new(0),
+            draws,
+            by_our_link: take_moved_mark(),
         };
         location.read_address();
         provide_context(location);
@@ -151,11 +165,22 @@ impl Location {
         self.search.set(location.search().unwrap_or_default());
     }
 
-    /// Goes to `href` (on this site) without reloading, as a new history entry.
+    /// Whether this module draws the page at `path` (else going there is a page load).
+    pub fn draws(self, path: &str) -> bool {
+        (self.draws)(path.trim_end_matches('/'))
+    }
+
+    /// Goes to `href` (on this site) as a new history entry: without reloading when this module draws that
+    /// page, else as a normal page load.
     pub fn navigate(self, href: &str) {
         let Some(window) = web_sys::window() else {
             return;
         };
+        let path = href.split(['?', '#']).next().unwrap_or_default();
+        if !self.draws(path) {
+            self.load(href);
+            return;
+        }
         let pushed = window
             .history()
             .and_then(|h| h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href)));
@@ -165,6 +190,29 @@ impl Location {
         }
         self.read_address();
         window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    /// Loads `href`, a page of the other module, as a new visit, in this page's language when the address
+    /// named it (`?lang=`, from a link in an email): the next page starts from its own address. A choice
+    /// made with the language picker is remembered on the device and needs nothing here.
+    fn load(self, href: &str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let href = match self.query_untracked("lang") {
+            Some(lang) => with_query(href, "lang", &lang),
+            None => href.to_owned(),
+        };
+        if let Ok(Some(storage)) = window.session_storage() {
+            let _ = storage.set_item(MOVED_KEY, "1");
+        }
+        let _ = window.location().set_href(&href);
+    }
+
+    /// Whether the customer came to this page by one of our links from the other module's page, in this
+    /// tab (so the form can bring back the draft it had on screen, as moving within one module would).
+    pub fn arrived_by_our_link(self) -> bool {
+        self.by_our_link
     }
 
     /// A plain left click on a link to a page of this site: handled here. Anything else (new tab, download,
@@ -199,8 +247,39 @@ impl Location {
             return;
         }
         event.prevent_default();
-        self.navigate(&format!("{path}{}", anchor.search()));
+        if self.draws(&path) {
+            self.navigate(&format!("{path}{}", anchor.search()));
+        } else {
+            self.load(&format!("{path}{}{}", anchor.search(), anchor.hash()));
+        }
     }
+}
+
+/// Whether the previous page of this tab left the mark of a move within the site; the mark is removed, so
+/// a reload of this page is not such a move.
+fn take_moved_mark() -> bool {
+    let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) else {
+        return false;
+    };
+    let moved = storage.get_item(MOVED_KEY).ok().flatten().is_some();
+    if moved {
+        let _ = storage.remove_item(MOVED_KEY);
+    }
+    moved
+}
+
+/// `href` with `name=value` in its query, unless it has a `name` already.
+fn with_query(href: &str, name: &str, value: &str) -> String {
+    let (rest, hash) = href.find('#').map_or((href, ""), |at| href.split_at(at));
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(query) else {
+        return href.to_owned();
+    };
+    if params.has(name) {
+        return href.to_owned();
+    }
+    params.append(name, value);
+    format!("{path}?{}{hash}", String::from(params.to_string()))
 }
 
 pub fn use_location() -> Location {

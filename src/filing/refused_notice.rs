@@ -26,7 +26,10 @@ pub fn RefusedNotice() -> impl IntoView {
     let shown =
         move || session.refused_elsewhere.get() || (refused_on_screen_draft() && away_from_form());
     let open = move |_| {
-        if session.refused_elsewhere.get_untracked() {
+        // Where the form is another module's page (the tracker's), going there is a new visit, which
+        // brings the refused complaint back by itself (the courier's `resume_waiting`).
+        let form_here = location.is_none_or(|l| l.draws("/"));
+        if form_here && session.refused_elsewhere.get_untracked() {
             if let Some(courier) = courier {
                 courier.show_refused();
             }

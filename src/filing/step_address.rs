@@ -20,6 +20,10 @@ use crate::services::clock;
 
 const PARAM: &str = "step";
 
+/// The draft on screen in this tab's form (its id, in the tab's session storage), for coming back to it
+/// from the tracker's page by the site's own link: that page is another Wasm module, so a page load.
+const ON_SCREEN_KEY: &str = "complaint-desk.form-draft";
+
 /// Keeps `location`'s `?step=` and the flow's step in step with each other while the form is shown.
 pub fn follow_the_address(location: Location, flow: Flow, saver: DraftSaver) {
     // Nothing is written to the address until what it asked for on arrival has been read.
@@ -99,6 +103,21 @@ fn write_address(location: Location, flow: Flow, entry: Entry) {
     if !same_entry {
         location.set_query(PARAM, wanted, entry, &id);
     }
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) {
+        let _ = match sent {
+            false => storage.set_item(ON_SCREEN_KEY, &id),
+            true => storage.remove_item(ON_SCREEN_KEY),
+        };
+    }
+}
+
+/// The draft this tab's form last had on screen.
+fn on_screen_draft() -> Option<String> {
+    web_sys::window()?
+        .session_storage()
+        .ok()??
+        .get_item(ON_SCREEN_KEY)
+        .ok()?
 }
 
 /// On arrival: the step the address names, once its draft is back (a reload in this tab), and no further than
@@ -109,32 +128,46 @@ fn arrive(location: Location, flow: Flow, saver: DraftSaver, settled: RwSignal<b
         .and_then(|id| Step::from_id(&id))
         .filter(|s| *s != Step::Category)
     else {
-        // The form's own address (or one naming no step): the draft's step as it is, e.g. on coming back
-        // from the tracker mid-complaint.
-        settled.set(true);
+        // The form's own address (or one naming no step): the draft's step as it is; or, coming back by
+        // our link from the tracker's page in this tab, the draft the form had on screen, at its step.
+        let back = location
+            .arrived_by_our_link()
+            .then(on_screen_draft)
+            .flatten()
+            .filter(|id| flow.draft.with_untracked(|d| d.is_empty() && d.id != *id));
+        match back {
+            Some(id) => reopen(flow, saver, settled, id, None),
+            None => settled.set(true),
+        }
         return;
     };
-    let reopen = location
+    let reopen_id = location
         .entry_state_untracked()
         .filter(|id| flow.draft.with_untracked(|d| d.is_empty() && d.id != *id));
-    let Some(id) = reopen else {
+    let Some(id) = reopen_id else {
         settle(flow, asked, settled);
         return;
     };
-    // A reload: the draft this entry was made for comes back from the store once it is open.
+    reopen(flow, saver, settled, id, Some(asked));
+}
+
+/// A reload, or a way back to the form: the draft `id` comes back from the store once it is open, at
+/// `asked` (else its own step), as far as it allows.
+fn reopen(flow: Flow, saver: DraftSaver, settled: RwSignal<bool>, id: String, asked: Option<Step>) {
     Effect::new(move |_| {
         if settled.get_untracked() || saver.status.get() == StorageStatus::Opening {
             return;
         }
         let found = saver.unfinished.find(&id);
         let Some(draft) = found else {
-            settle(flow, asked, settled);
+            settle(flow, asked.unwrap_or(Step::Category), settled);
             return;
         };
         saver.unfinished.clear();
         saver.spawn(async move {
+            let step = draft.step;
             saver.restore(flow.session, draft).await;
-            settle(flow, asked, settled);
+            settle(flow, asked.unwrap_or(step), settled);
         });
     });
 }

@@ -184,8 +184,8 @@ impl MountedWidget {
 }
 
 /// Mounts the widget into `container` (an element in `host`'s shadow root); `options` is
-/// `{ api, lang, category, mode }` as strings.
-#[wasm_bindgen(js_name = mountWidget)]
+/// `{ api, lang, category, mode }` as strings. Exported as `mountWidget` by the tracker's module only
+/// (`src/bin/tracker.rs`), so the filing page's module does not carry the widget and its tracker mode.
 pub fn mount_widget(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,

@@ -118,6 +118,10 @@ for (const [name, start] of Object.entries(SERVERS)) {
       await offline.getByLabel('Email address or PIN').waitFor();
       // The requests that found no copy say more than a wait that timed out.
       assert.deepEqual(failed, []);
+      // The insights are the tracker's module too, never visited: the app takes over their shell (their
+      // figures are fetched when shown, and offline they say so).
+      await offline.goto(server.origin + '/insights');
+      await offline.waitForFunction(() => document.querySelector('[data-complaint-desk-shell]') === null);
       await offline.close();
 
       await context.setOffline(false);

@@ -522,6 +522,7 @@ fn an_app_route_gets_its_pages_shell_in_the_customers_language() {
         ("index.ko.html", "filing in Korean"),
         ("track.html", "tracker in English"),
         ("track.pl.html", "tracker in Polish"),
+        ("insights.pl.html", "insights in Polish"),
     ] {
         fs::write(
             site.join(name),
@@ -543,6 +544,11 @@ fn an_app_route_gets_its_pages_shell_in_the_customers_language() {
     assert_eq!(
         title(&get(&server, "/track", &polish_browser)),
         "tracker in Polish"
+    );
+    // The insights' own shell (it loads the tracker's module, not the filing page's).
+    assert_eq!(
+        title(&get(&server, "/insights", &polish_browser)),
+        "insights in Polish"
     );
     // The address wins over the browser, the remembered choice over the browser.
     assert_eq!(

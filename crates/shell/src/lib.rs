@@ -12,21 +12,40 @@ use complaint_domain::i18n::{format, shown_in, Locale, Msg};
 use complaint_domain::localized::LocalizedText;
 use complaint_domain::steps::{Step, CATEGORY_FIELD};
 
-/// The pages that get a shell: the filing page, with its first question, and the tracker.
+/// The pages that get a shell: the filing page, with its first question, the tracker and the insights.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {
     File,
     Track,
+    Insights,
+}
+
+/// The site's two Wasm modules (`src/app.rs`, `Pages`): each page's shell loads one of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    /// The filing page's own (`index.html`, Trunk's build of the page).
+    Filing,
+    /// The tracker's, with the insights (`tracker.html`, built beside it by `scripts/post-build`).
+    Tracker,
 }
 
 impl Page {
-    pub const ALL: [Page; 2] = [Page::File, Page::Track];
+    pub const ALL: [Page; 3] = [Page::File, Page::Track, Page::Insights];
 
     /// The file's stem in the build (`index.html`, `track.pl.html`).
     pub fn stem(self) -> &'static str {
         match self {
             Page::File => "index",
             Page::Track => "track",
+            Page::Insights => "insights",
+        }
+    }
+
+    /// The module that draws this page.
+    pub fn module(self) -> Module {
+        match self {
+            Page::File => Module::Filing,
+            Page::Track | Page::Insights => Module::Tracker,
         }
     }
 
@@ -34,6 +53,7 @@ impl Page {
         match self {
             Page::File => Msg::NavFile,
             Page::Track => Msg::TrackTitle,
+            Page::Insights => Msg::InsightsTitle,
         }
     }
 
@@ -41,6 +61,7 @@ impl Page {
         match self {
             Page::File => "/",
             Page::Track => "/track",
+            Page::Insights => "/insights",
         }
     }
 }
@@ -54,12 +75,12 @@ pub fn file_name(page: Page, locale: Locale) -> String {
     }
 }
 
-/// The site files a page needs, as its HTML names them (`href`/`src` and the boot script's quoted paths):
-/// the module, its Wasm, the style sheet, the icon, the preloaded config. Every page of a build shares one
-/// template, so they need the same files; `pages.json` says so for the service worker's stamping step.
+/// The site files a page needs, as its HTML names them (`href`/`src`, the boot script's `data-glue` and
+/// `data-wasm`, quoted paths in a script): its module's JS and Wasm, the style sheet, the icon, the
+/// preloaded config; `pages.json` says so for the service worker's stamping step.
 pub fn needed_files(template: &str) -> Vec<String> {
     let mut files: Vec<String> = Vec::new();
-    for quote in ["href=\"", "src=\"", "'"] {
+    for quote in ["href=\"", "src=\"", "data-glue=\"", "data-wasm=\"", "'"] {
         let mut rest = template;
         while let Some(at) = rest.find(quote) {
             rest = &rest[at + quote.len()..];
@@ -79,17 +100,18 @@ pub fn needed_files(template: &str) -> Vec<String> {
     files
 }
 
-/// `pages.json`: for each page its address, its shell in each language and the files it needs, for the
-/// steps after this one (the service worker's precache list).
-pub fn pages_manifest(template: &str) -> String {
-    let files = needed_files(template)
-        .iter()
-        .map(|f| format!("\"{}\"", json_escape(f)))
-        .collect::<Vec<_>>()
-        .join(", ");
+/// `pages.json`: for each page its address, its shell in each language and the files it needs (from its
+/// template: the filing page's, or the tracker's), for the steps after this one (the service worker's
+/// precache list).
+pub fn pages_manifest(template_of: impl Fn(Page) -> String) -> String {
     let pages = Page::ALL
         .into_iter()
         .map(|page| {
+            let files = needed_files(&template_of(page))
+                .iter()
+                .map(|f| format!("\"{}\"", json_escape(f)))
+                .collect::<Vec<_>>()
+                .join(", ");
             let shells = Locale::ALL
                 .into_iter()
                 .map(|l| format!("\"{}\": \"/{}\"", l.tag(), file_name(page, l)))
@@ -114,6 +136,49 @@ fn json_escape(text: &str) -> String {
 pub enum TemplateError {
     /// The build's page lacks the `#app` shell element or its end marker.
     NoShell,
+    /// A page lacks its module's boot script (`data-glue`, `data-wasm`) or Trunk's preload of either.
+    NoModule,
+}
+
+/// The tags that start a page's module, as Trunk writes them (`pattern_script` in Trunk.toml and its own
+/// preloads): the boot script naming the JS glue and the Wasm, the glue's `modulepreload` and the Wasm's
+/// `preload`, each with its `integrity`.
+fn module_tags(page: &str) -> Result<[&str; 3], TemplateError> {
+    let attribute = |name: &str| {
+        let at = page.find(name)? + name.len();
+        Some(&page[at..at + page[at..].find('"')?])
+    };
+    let tag = |from: usize, close: &str| {
+        let end = page[from..].find(close)? + from + close.len();
+        Some(&page[from..end])
+    };
+    let glue = attribute("data-glue=\"").ok_or(TemplateError::NoModule)?;
+    let wasm = attribute("data-wasm=\"").ok_or(TemplateError::NoModule)?;
+    let script = page[..page.find("data-glue=\"").ok_or(TemplateError::NoModule)?]
+        .rfind("<script")
+        .and_then(|at| tag(at, "</script>"));
+    let link = |rel: &str, href: &str| {
+        page.find(&format!("<link rel=\"{rel}\" href=\"{href}\""))
+            .and_then(|at| tag(at, ">"))
+    };
+    match (script, link("modulepreload", glue), link("preload", wasm)) {
+        (Some(script), Some(glue), Some(wasm)) => Ok([script, glue, wasm]),
+        _ => Err(TemplateError::NoModule),
+    }
+}
+
+/// The build's page (`template`, the filing page's) with the other module's boot script and preloads
+/// (those of `module_page`, Trunk's build of `tracker.html`) in place of its own: the template of the
+/// tracker's shells, the same page in every other way.
+pub fn with_module_of(template: &str, module_page: &str) -> Result<String, TemplateError> {
+    let mut out = template.to_owned();
+    for (own, other) in module_tags(template)?
+        .into_iter()
+        .zip(module_tags(module_page)?)
+    {
+        out = out.replacen(own, other, 1);
+    }
+    Ok(out)
 }
 
 const SHELL_START: &str = "<div id=\"app\" data-complaint-desk-shell>";
@@ -173,19 +238,22 @@ pub fn frame(page: Page, locale: Locale, config: &OrgConfig) -> String {
     let mut html = String::new();
     header(&mut html, page, locale);
     html.push_str("<main class=\"page\" id=\"main\" tabindex=\"-1\">");
+    let title = format!(
+        "<h1 class=\"page-title\">{}</h1>",
+        escape(t(locale, page.title()))
+    );
+    let loading = format!(
+        "<p class=\"loading\" role=\"status\">{}</p>",
+        escape(t(locale, Msg::Loading))
+    );
     match page {
         // The first question is the filing page's h1.
         Page::File => category_step(&mut html, locale, config),
-        Page::Track => {
-            html.push_str(&format!(
-                "<h1 class=\"page-title\">{}</h1>",
-                escape(t(locale, page.title()))
-            ));
-            html.push_str(&format!(
-                "<p class=\"loading\" role=\"status\">{}</p>",
-                escape(t(locale, Msg::Loading))
-            ))
-        }
+        Page::Track => html.push_str(&format!("{title}{loading}")),
+        // `InsightsPage`'s frame while the config loads: its title and "Loading…" in its own box.
+        Page::Insights => html.push_str(&format!(
+            "<div class=\"insights-page\">{title}{loading}</div>"
+        )),
     }
     html.push_str("<noscript>");
     html.push_str(&format!("<p>{}</p>", escape(t(locale, Msg::NoScript))));
@@ -498,9 +566,53 @@ mod tests {
                 "/app-1_bg.wasm"
             ]
         );
-        let manifest = pages_manifest(template);
+        let manifest = pages_manifest(|_| template.to_owned());
         assert!(manifest.contains("\"path\": \"/track\", \"shells\": { \"en\": \"/track.html\", \"ko\": \"/track.ko.html\""));
         assert!(manifest.contains("\"files\": [\"/api/v1/config.json\", \"/main-1.css\", \"/app-1.js\", \"/app-1_bg.wasm\"]"));
+    }
+
+    fn built(name: &str) -> String {
+        format!(
+            "<head><script type=\"module\" src=\"/boot.js\" data-glue=\"/{name}-1.js\" data-wasm=\"/{name}-1_bg.wasm\"></script>\
+             <link rel=\"modulepreload\" href=\"/{name}-1.js\" crossorigin=\"anonymous\" integrity=\"sha384-{name}js\">\
+             <link rel=\"preload\" href=\"/{name}-1_bg.wasm\" crossorigin=\"anonymous\" integrity=\"sha384-{name}wasm\" as=\"fetch\" type=\"application/wasm\"></head>\
+             <body><div id=\"app\" data-complaint-desk-shell><p>Loading</p><!-- /shell --></div></body>"
+        )
+    }
+
+    #[test]
+    fn the_tracker_pages_load_the_tracker_module_and_nothing_of_the_filing_one() {
+        let tracker = with_module_of(&built("filing"), &built("tracker")).unwrap();
+        assert_eq!(tracker, built("tracker"));
+        let manifest = pages_manifest(|page| match page.module() {
+            Module::Filing => built("filing"),
+            Module::Tracker => tracker.clone(),
+        });
+        let files = |path: &str| {
+            let line = manifest
+                .lines()
+                .find(|l| l.contains(&format!("\"path\": \"{path}\"")))
+                .unwrap();
+            line[line.find("\"files\"").unwrap()..]
+                .trim_end_matches(',')
+                .to_owned()
+        };
+        assert_eq!(
+            files("/"),
+            "\"files\": [\"/filing-1.js\", \"/filing-1_bg.wasm\", \"/boot.js\"] }"
+        );
+        for path in ["/track", "/insights"] {
+            assert_eq!(
+                files(path),
+                "\"files\": [\"/tracker-1.js\", \"/tracker-1_bg.wasm\", \"/boot.js\"] }"
+            );
+        }
+        assert_eq!(
+            with_module_of(&built("filing"), TEMPLATE),
+            Err(TemplateError::NoModule)
+        );
+        let page = write_page(&tracker, Page::Insights, Locale::Ko, &demo()).unwrap();
+        assert!(page.contains("<div class=\"insights-page\"><h1 class=\"page-title\">"));
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct Courier {
     /// The complaint this tab put in the outbox, kept in memory too: if the browser empties the store while it
     /// waits, it is put back rather than lost.
     pending: StoredValue<Option<OutboxEntry>, LocalStorage>,
+    /// Whether this page can show the form (the widget, the filing page), or only sends (the tracker's
+    /// pages, another Wasm module): there a refusal is kept in the outbox for the form's page to bring back.
+    form_here: bool,
 }
 
 impl Courier {
@@ -46,6 +49,7 @@ impl Courier {
             wake_up: use_wake_up(),
             channel: StoredValue::new(None),
             pending: StoredValue::new_local(None),
+            form_here: use_context::<crate::router::Location>().is_none_or(|l| l.draws("/")),
         };
         provide_context(courier);
         courier.listen_to_other_tabs();

@@ -140,7 +140,7 @@ impl Courier {
                     message: message.clone(),
                     code: code.clone(),
                 };
-                if self.is_current(&entry.id) {
+                if self.is_current(&entry.id) && self.form_here {
                     if let Err(e) = store.unqueue(&entry.id).await {
                         log_failure("the refused complaint could not leave the outbox", &e);
                     }

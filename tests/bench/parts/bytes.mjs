@@ -1,7 +1,8 @@
 // Bytes per page as the intake sends them: each file a page asks for on a first visit, fetched three times
 // (no Accept-Encoding, gzip only, brotli as browsers ask), the bodies' lengths as sent, by kind (HTML, JS,
-// Wasm, CSS, config); the filing page's brotli total against the budget. Then the Wasm module's 15 largest
-// items by twiggy (shallow size), to show where its bytes go.
+// Wasm, CSS, config); the filing page's brotli total against the budget. The filing page and the tracker's
+// pages (and the widget) load different Wasm modules (src/app.rs, `Pages`). Then the filing page's module's
+// 15 largest items by twiggy (shallow size), to show where its bytes go.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
@@ -83,16 +84,19 @@ function rowsFor(page, byKind, budget) {
   return rows;
 }
 
-/** twiggy's top items of the module, from the build before wasm-opt stripped the names (same code). */
+/** twiggy's top items of the filing page's module (the bin `complaint-desk`), from the build before
+ *  wasm-opt stripped the names (same code). */
 function twiggyTop(dist) {
   const named = join(ROOT, 'target/wasm-bindgen/release');
   let file;
   try {
-    file = readdirSync(named).find((f) => f.endsWith('_bg.wasm'));
+    file = readdirSync(named).find((f) => f === 'complaint-desk_bg.wasm');
   } catch {
     file = undefined;
   }
-  const wasm = file ? join(named, file) : join(dist, readdirSync(dist).find((f) => f.endsWith('_bg.wasm')));
+  const wasm = file
+    ? join(named, file)
+    : join(dist, readdirSync(dist).find((f) => f.startsWith('complaint-desk-') && f.endsWith('_bg.wasm')));
   let out;
   try {
     out = execFileSync('twiggy', ['top', '-n', '40', '-f', 'json', wasm], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -104,7 +108,7 @@ function twiggyTop(dist) {
     .filter((item) => item.shallow_size !== undefined && !/subsection|custom section|^"/.test(item.name))
     .slice(0, 15)
     .map((item) => ({
-      what: `Wasm item: ${item.name.slice(0, 70)}`,
+      what: `filing Wasm item: ${item.name.slice(0, 63)}`,
       value: item.shallow_size / 1024,
       unit: 'KB',
       note: "shallow size, before wasm-opt (which keeps the code, drops the names)",
@@ -116,7 +120,8 @@ export default {
   async run({ origin, dist = join(ROOT, 'dist') }) {
     const rows = [];
     const config = '/api/v1/config.json';
-    for (const [page, path, budget] of [['filing', '/', BUDGET_KB], ['tracker', '/track', undefined]]) {
+    const pages = [['filing', '/', BUDGET_KB], ['tracker', '/track', undefined], ['insights', '/insights', undefined]];
+    for (const [page, path, budget] of pages) {
       const html = (await get(origin + path)).body.toString('utf8');
       rows.push(...rowsFor(page, await measure(origin, [path, ...linked(html), config]), budget));
     }

@@ -100,8 +100,9 @@ export async function startServer({ root = DIST } = {}) {
       if (!(await stat(file)).isFile()) file = join(path, 'index.html');
     } catch {
       // App routes have no extension: serve their page's static shell (English; the intake also picks the
-      // customer's language). A missing asset is a real 404.
-      const shell = url.pathname.replace(/\/$/, '') === '/track' ? 'track.html' : 'index.html';
+      // customer's language), which loads the page's own Wasm module. A missing asset is a real 404.
+      const route = url.pathname.replace(/\/$/, '');
+      const shell = ['/track', '/insights'].includes(route) ? `${route.slice(1)}.html` : 'index.html';
       file = extname(path) === '' ? join(root, shell) : null;
     }
     try {

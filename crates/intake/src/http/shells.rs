@@ -1,4 +1,5 @@
-//! Which static shell an app route gets: the page's own (`track.html` for `/track`, else `index.html`) in
+//! Which static shell an app route gets: the page's own (`track.html` for `/track`, `insights.html` for
+//! `/insights`: those two load the tracker's Wasm module, the filing page's does not; else `index.html`) in
 //! the customer's language when the build wrote one (`index.pl.html`; `crates/shell`), so the first paint,
 //! before any script, is already in their language. The language is the one the app itself would start in:
 //! `?lang=` (links in mail), else the choice remembered by the app's language picker (its cookie), else
@@ -19,6 +20,7 @@ pub(super) const VARY: &str = "Accept-Language, Cookie";
 pub(super) fn candidates(path: &str, query: Option<&str>, headers: &HeaderMap) -> Vec<PathBuf> {
     let page = match path.trim_end_matches('/') {
         "/track" => "track",
+        "/insights" => "insights",
         _ => "index",
     };
     let locale = language(query, headers);
@@ -118,6 +120,7 @@ mod tests {
             first("/track/", Some("ref=X&lang=en"), &chosen),
             "track.html"
         );
+        assert_eq!(first("/insights", None, &chosen), "insights.ko.html");
     }
 
     #[test]
