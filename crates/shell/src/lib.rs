@@ -215,7 +215,7 @@ fn document_title(page: Page, locale: Locale) -> String {
     let title = format!("{} – {}", t(locale, page.title()), t(locale, Msg::SiteName));
     match page {
         Page::File => format!("{} – {title}", t(locale, Step::Category.title())),
-        Page::Track => title,
+        Page::Track | Page::Insights => title,
     }
 }
 
