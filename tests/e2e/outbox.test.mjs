@@ -102,16 +102,18 @@ test('a refusal met while the complaint waited is told on whatever page the cust
   await readyToSend();
   await filing.send();
   await page.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
-  // The refusal is set before the tracker's page loads: its module's courier may try at once when it starts.
-  env.server.intake({
-    failWith: [{ status: 422, body: JSON.stringify({ message: 'The order number is not one of ours.', code: 'invalid' }) }],
-  });
+  // No signal while the customer moves to the tracker (its own module, from the worker's cache), so that the
+  // next attempt is made there and not on the form's page before it unloads.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await context.setOffline(true);
   await page.getByRole('link', { name: 'Track a complaint' }).click();
   await page.getByRole('heading', { name: 'Track your complaint' }).waitFor();
   // The shell paints that heading before the tracker's module runs; its courier listens once the app is in.
   await page.waitForFunction(() => document.querySelector('[data-complaint-desk-shell]') === null);
+  env.server.intake({
+    failWith: [{ status: 422, body: JSON.stringify({ message: 'The order number is not one of ours.', code: 'invalid' }) }],
+  });
   // Back online: the outbox tries again, on the tracker page, and meets a definitive refusal.
-  await context.setOffline(true);
   await context.setOffline(false);
   const notice = page.getByRole('alert').filter({ hasText: 'A complaint you sent needs a change' });
   await notice.waitFor();
