@@ -316,8 +316,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MailFilesSave => "각 파일은 다음 명령으로 저장해 주세요(N은 위 목록의 번호입니다): {command}",
         Msg::MailOrgNewComplaint => "새 불만 접수: {reference}",
         Msg::MailOrgInformation => "고객이 내용을 추가했습니다: {reference}",
-        Msg::MailOrgResolved => "고객이 답변으로 해결되었다고 확인했습니다: {reference}",
-        Msg::MailOrgNotSatisfied => "고객이 만족하지 않아 다시 열렸습니다: {reference}",
+        Msg::MailOrgResolved => "고객이 불만 해결을 확인했습니다: {reference}",
+        Msg::MailOrgNotSatisfied => "고객이 처리 결과에 만족하지 않아 재검토가 필요합니다: {reference}",
         Msg::MailOrgRated => "고객이 평가를 남겼습니다: {reference}",
         Msg::MailFilesRefused => "메일 서버가 파일이 첨부된 메일을 받지 않아 다음 파일은 첨부하지 않았습니다:",
         // heading: one h1 a step, the organisation's currencies
