@@ -1,9 +1,10 @@
 use complaint_domain::draft::Draft;
-use complaint_domain::i18n::Msg;
+use complaint_domain::i18n::{Counted, Msg};
 use leptos::prelude::*;
 
 use super::autosave::{DraftSaver, StorageStatus};
 use super::flow::use_flow;
+use crate::components::show_all::{rows_to_draw, ShowAll};
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock;
 
@@ -53,6 +54,16 @@ impl UnfinishedDrafts {
     pub fn list(self) -> Vec<Draft> {
         self.0.get()
     }
+
+    /// The newest `limit` offered drafts (reactive).
+    pub fn newest(self, limit: usize) -> Vec<Draft> {
+        self.0.with(|d| d.iter().take(limit).cloned().collect())
+    }
+
+    /// How many drafts are offered (reactive).
+    pub fn count(self) -> usize {
+        self.0.with(Vec::len)
+    }
 }
 
 impl Default for UnfinishedDrafts {
@@ -61,19 +72,26 @@ impl Default for UnfinishedDrafts {
     }
 }
 
+/// How many drafts the offer shows before "Show all": the newest, about a phone's screenful and a little more.
+/// A customer with many drafts almost always wants one of the last few; the rest are one tap away.
+pub const FIRST_DRAFTS: usize = 5;
+
 /// "Continue your complaint?": the unfinished drafts from earlier visits, newest first, each with what it is
-/// about, its first words and when it was last changed; continue or delete each, or start afresh.
+/// about, its first words and when it was last changed; continue or delete each, or start afresh. Past
+/// [`FIRST_DRAFTS`], the rest wait behind "Show all N unfinished complaints".
 #[component]
 pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
     let flow = use_flow();
     let i18n = use_i18n();
+    let all_shown = RwSignal::new(false);
+    let list = NodeRef::<leptos::html::Ul>::new();
     // Each row is drawn in one language, and drawn again when the language changes (the key holds it): one
     // reactive list rather than a few reactive texts in each of what may be hundreds of rows.
     let rows = move || {
         let locale = i18n.locale();
         saver
             .unfinished
-            .list()
+            .newest(rows_to_draw(all_shown, FIRST_DRAFTS))
             .into_iter()
             .map(|draft| (locale, draft))
             .collect::<Vec<_>>()
@@ -82,13 +100,20 @@ pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
         <Show when=move || saver.unfinished.any() && flow.draft.with(|d| d.is_empty())>
             <section class="notice resume" aria-labelledby="resume-title">
                 <h2 class="resume__title" id="resume-title">{tr(Msg::ResumeTitle)}</h2>
-                <ul class="resume__list">
+                <ul class="resume__list" node_ref=list>
                     <For
                         each=rows
                         key=|(locale, draft)| (*locale, draft.id.clone())
                         children=move |(_, draft)| view! { <UnfinishedDraft saver=saver draft=draft /> }
                     />
                 </ul>
+                <ShowAll
+                    list=list
+                    first=FIRST_DRAFTS
+                    total=Signal::derive(move || saver.unfinished.count())
+                    all_shown=all_shown
+                    msg=Counted::ResumeShowAll
+                />
                 <button type="button" class="button button--secondary" on:click=move |_| saver.unfinished.clear()>
                     {tr(Msg::ResumeStartNew)}
                 </button>

@@ -1,18 +1,24 @@
 use std::collections::BTreeMap;
 
 use complaint_domain::config::OrgConfig;
-use complaint_domain::i18n::Msg;
+use complaint_domain::i18n::{Counted, Msg};
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::status::{Stage, StatusRecord};
 use leptos::prelude::*;
 
+use crate::components::show_all::{rows_to_draw, ShowAll};
 use crate::device_store::use_device_store;
 use crate::i18n::{tr, use_i18n};
 use crate::services::{clock, status};
 use crate::task::{abort_on_cleanup, spawn_while_mounted};
 
-/// "Complaints sent from this device", each with its last known status (saved on the device, then refreshed
-/// from the host); one tap looks it up, with no reference or verifier to retype. `on_loaded` hears the list once it is read from the device.
+/// How many sent complaints the list shows before "Show all": the newest, about a phone's screenful.
+pub const FIRST_SENT: usize = 5;
+
+/// "Complaints sent from this device", newest first, each with its last known status (saved on the device,
+/// then refreshed from the host); one tap looks it up, with no reference or verifier to retype. Past
+/// [`FIRST_SENT`], the rest wait behind "Show all N complaints sent from this device". `on_loaded` hears the
+/// list once it is read from the device.
 #[component]
 pub fn SentFromThisDevice(
     config: OrgConfig,
@@ -92,18 +98,23 @@ pub fn SentFromThisDevice(
     });
     // Each row is drawn in one language, and drawn again when the language changes (the key holds it): one
     // reactive list rather than a few reactive texts in each of what may be hundreds of rows.
+    let all_shown = RwSignal::new(false);
+    let list = NodeRef::<leptos::html::Ul>::new();
     let rows = move || {
         let locale = i18n.locale();
-        sent.get()
-            .into_iter()
-            .map(|item| (locale, item))
-            .collect::<Vec<_>>()
+        let limit = rows_to_draw(all_shown, FIRST_SENT);
+        sent.with(|sent| {
+            sent.iter()
+                .take(limit)
+                .map(|item| (locale, item.clone()))
+                .collect::<Vec<_>>()
+        })
     };
     view! {
         <Show when=move || sent.with(|s| !s.is_empty())>
             <section class="my-complaints" aria-labelledby="my-complaints-title">
                 <h2 class="my-complaints__title" id="my-complaints-title">{tr(Msg::MyComplaintsTitle)}</h2>
-                <ul class="my-complaints__list">
+                <ul class="my-complaints__list" node_ref=list>
                     <For
                         each=rows
                         key=|(locale, item)| (*locale, item.reference.clone())
@@ -112,6 +123,13 @@ pub fn SentFromThisDevice(
                         }
                     />
                 </ul>
+                <ShowAll
+                    list=list
+                    first=FIRST_SENT
+                    total=Signal::derive(move || sent.with(Vec::len))
+                    all_shown=all_shown
+                    msg=Counted::MyComplaintsShowAll
+                />
             </section>
         </Show>
     }

@@ -131,6 +131,74 @@ test('several unfinished drafts are listed with their first words; each can be d
   await context.close();
 });
 
+/** In the page: the app's one saved draft copied to `count` drafts in all (each a minute older than the one
+ *  before, its description numbered), and `count` complaints sent from this device (a day apart). */
+function fillDevice(count) {
+  return new Promise((done, fail) => {
+    const open = indexedDB.open('complaint-desk');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const read = db.transaction('drafts').objectStore('drafts').getAll();
+      read.onsuccess = () => {
+        const [draft] = read.result;
+        if (!draft) return fail(new Error('no draft saved'));
+        const tx = db.transaction(['drafts', 'sent'], 'readwrite');
+        for (let i = 1; i < count; i += 1) {
+          tx.objectStore('drafts').put({ ...draft, id: `${draft.id.slice(0, -4)}${String(i).padStart(4, '0')}`, description: `${draft.description} ${i}`, updated_at_ms: draft.updated_at_ms - i * 60_000 });
+        }
+        for (let i = 0; i < count; i += 1) {
+          tx.objectStore('sent').put({ reference: `CMP-MANY-${String(i).padStart(4, '0')}`, category: 'delivery', sent_at_ms: Date.now() - i * 86_400_000 });
+        }
+        tx.oncomplete = () => {
+          db.close();
+          done();
+        };
+        tx.onerror = () => fail(tx.error);
+      };
+    };
+  });
+}
+
+test('many drafts and sent complaints: the newest five of each first, then "Show all" draws the rest', async () => {
+  const { context, page } = await openPage(env.browser);
+  await page.goto(env.server.origin + '/');
+  const filing = new Filing(page);
+  await filing.chooseCategory('A delivery');
+  await filing.skipCommonAnswers();
+  await page.getByLabel('Describe what happened').fill('Box crushed');
+  await page.waitForTimeout(700);
+  await page.evaluate(fillDevice, 7);
+  await page.goto(env.server.origin + '/'); // a new visit (a reload keeps the step instead)
+
+  const offer = page.getByRole('region', { name: 'Continue your complaint?' });
+  const drafts = offer.getByRole('listitem');
+  await drafts.first().waitFor();
+  assert.equal(await drafts.count(), 5, 'the newest five');
+  assert.match(await drafts.nth(0).textContent(), /Box crushed…/, 'newest first');
+  assert.match(await drafts.nth(4).textContent(), /Box crushed 4…/);
+  await offer.getByRole('button', { name: 'Show all 7 unfinished complaints' }).click();
+  assert.equal(await drafts.count(), 7);
+  await offer.getByRole('button', { name: 'Continue your complaint Box crushed 5' }).and(page.locator(':focus')).waitFor();
+  assert.equal(await offer.getByRole('button', { name: /^Show all/ }).count(), 0);
+  // One of those it brought can be taken up like any other.
+  await offer.getByRole('button', { name: 'Continue your complaint Box crushed 6' }).click();
+  assert.equal(await page.getByLabel('Describe what happened').inputValue(), 'Box crushed 6');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Track a complaint' }).click();
+  const mine = page.getByRole('region', { name: 'Complaints sent from this device' });
+  const sent = mine.getByRole('listitem');
+  await sent.first().waitFor();
+  assert.equal(await sent.count(), 5, 'the newest five');
+  assert.match(await sent.nth(0).textContent(), /CMP-MANY-0000/, 'newest first');
+  await mine.getByRole('button', { name: 'Show all 7 complaints sent from this device' }).click();
+  assert.equal(await sent.count(), 7);
+  await mine.getByRole('button', { name: 'Track this complaint CMP-MANY-0005' }).and(page.locator(':focus')).waitFor();
+  await mine.getByRole('button', { name: 'Track this complaint CMP-MANY-0006' }).click();
+  assert.equal(await page.getByLabel('Complaint reference').inputValue(), 'CMP-MANY-0006');
+  await context.close();
+});
+
 test('"Clear everything stored on this device" deletes the draft after a confirmation', async () => {
   const { context, page } = await openPage(env.browser);
   await page.goto(env.server.origin + '/');

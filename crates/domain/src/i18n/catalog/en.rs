@@ -355,5 +355,18 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: None,
             other: "You have {n} characters remaining",
         },
+        // offer: "Show all" under the long lists
+        Counted::ResumeShowAll => Forms {
+            one: Some("Show your {n} unfinished complaint"),
+            few: None,
+            many: None,
+            other: "Show all {n} unfinished complaints",
+        },
+        Counted::MyComplaintsShowAll => Forms {
+            one: Some("Show the {n} complaint sent from this device"),
+            few: None,
+            many: None,
+            other: "Show all {n} complaints sent from this device",
+        },
     }
 }

@@ -351,5 +351,18 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: None,
             other: "{n}자 남음",
         },
+        // offer: "Show all" under the long lists
+        Counted::ResumeShowAll => Forms {
+            one: None,
+            few: None,
+            many: None,
+            other: "작성 중인 불만 {n}건 모두 보기",
+        },
+        Counted::MyComplaintsShowAll => Forms {
+            one: None,
+            few: None,
+            many: None,
+            other: "이 기기에서 보낸 불만 {n}건 모두 보기",
+        },
     }
 }

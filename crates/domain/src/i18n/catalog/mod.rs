@@ -353,6 +353,9 @@ keys! {
         CharactersLeft,
         CharactersTooMany,
         FilesAtMost,
+        // offer: "Show all" under the long lists
+        ResumeShowAll,
+        MyComplaintsShowAll,
     }
 }
 

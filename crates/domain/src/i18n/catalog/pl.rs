@@ -351,5 +351,18 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: Some("Pozostało {n} znaków"),
             other: "Pozostało {n} znaku",
         },
+        // offer: "Show all" under the long lists
+        Counted::ResumeShowAll => Forms {
+            one: Some("Pokaż {n} rozpoczętą reklamację"),
+            few: Some("Pokaż wszystkie {n} rozpoczęte reklamacje"),
+            many: Some("Pokaż wszystkie {n} rozpoczętych reklamacji"),
+            other: "Pokaż wszystkie rozpoczęte reklamacje ({n})",
+        },
+        Counted::MyComplaintsShowAll => Forms {
+            one: Some("Pokaż {n} reklamację wysłaną z tego urządzenia"),
+            few: Some("Pokaż wszystkie {n} reklamacje wysłane z tego urządzenia"),
+            many: Some("Pokaż wszystkie {n} reklamacji wysłanych z tego urządzenia"),
+            other: "Pokaż wszystkie reklamacje wysłane z tego urządzenia ({n})",
+        },
     }
 }
