@@ -74,6 +74,8 @@ pub fn Tracker(
     let config = StoredValue::new(config);
     // The tracker's fetches stop when it unmounts (a widget removed, another page).
     let cancel = StoredValue::new_local(abort_on_cleanup());
+    // The complaint a mail link opened is drawn first; the list of those sent from this device waits for it.
+    let linked_pending = RwSignal::new(linked.is_some());
     let run = move || {
         let (reference, verifier) = (reference.get_untracked(), verifier.get_untracked());
         let base = config.with_value(|c| c.tracking.status_base.clone());
@@ -85,6 +87,9 @@ pub fn Tracker(
             let result = look_up(&base, &reference, &verifier, cancel.as_ref()).await;
             if latest.get_value() == this {
                 lookup.set(result);
+            }
+            if linked_pending.get_untracked() {
+                linked_pending.set(false);
             }
         });
     };
@@ -151,6 +156,6 @@ pub fn Tracker(
     view! {
         <LookupForm reference=reference verifier=verifier on_look_up=move |_| run() />
         <div class="lookup-result">{result}</div>
-        <SentFromThisDevice config=config.get_value() on_track=track_sent on_loaded=on_loaded />
+        <SentFromThisDevice config=config.get_value() on_track=track_sent on_loaded=on_loaded hold=linked_pending />
     }
 }

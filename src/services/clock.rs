@@ -33,16 +33,16 @@ pub fn local_date_of(epoch_ms: f64) -> Option<Date> {
 
 /// The wall-clock time in `time_zone` (IANA) at `epoch_ms`; `None` if the browser does not know the zone.
 pub fn local_time_in(time_zone: &str, epoch_ms: f64) -> Option<DateTime> {
-    let options = object(&[
-        ("timeZone", time_zone.into()),
-        ("year", "numeric".into()),
-        ("month", "numeric".into()),
-        ("day", "numeric".into()),
-        ("hour", "numeric".into()),
-        ("minute", "numeric".into()),
-        ("hourCycle", "h23".into()),
-    ])?;
     let formatter = cached_format(format!("parts|{time_zone}"), || {
+        let options = object(&[
+            ("timeZone", time_zone.into()),
+            ("year", "numeric".into()),
+            ("month", "numeric".into()),
+            ("day", "numeric".into()),
+            ("hour", "numeric".into()),
+            ("minute", "numeric".into()),
+            ("hourCycle", "h23".into()),
+        ])?;
         new_date_time_format("en-GB", &options)
     })?;
     let parts = formatter.format_to_parts(&js_sys::Date::new(&epoch_ms.into()));
@@ -97,29 +97,33 @@ impl OrgZone {
     /// The zone's name in the customer's language ("United Kingdom Time", "영국 시간", "czas: Wielka
     /// Brytania"), from the browser's own data; the IANA name if it has none.
     pub fn label(&self, locale: Locale) -> String {
-        let options = object(&[
-            ("timeZone", self.name.as_str().into()),
-            ("timeZoneName", "shortGeneric".into()),
-        ]);
-        options
-            .and_then(|options| new_date_time_format(intl_tag(locale), &options))
-            .and_then(|f| {
-                f.format_to_parts(&js_sys::Date::new_0())
-                    .iter()
-                    .find_map(|p| {
-                        let kind = Reflect::get(&p, &"type".into()).ok()?.as_string()?;
-                        (kind == "timeZoneName")
-                            .then(|| Reflect::get(&p, &"value".into()).ok()?.as_string())
-                            .flatten()
-                    })
-            })
-            .unwrap_or_else(|| self.name.clone())
+        let key = format!("zone-name|{}|{}", intl_tag(locale), self.name);
+        cached_format(key, || {
+            let options = object(&[
+                ("timeZone", self.name.as_str().into()),
+                ("timeZoneName", "shortGeneric".into()),
+            ])?;
+            new_date_time_format(intl_tag(locale), &options)
+        })
+        .and_then(|f| {
+            f.format_to_parts(&js_sys::Date::new_0())
+                .iter()
+                .find_map(|p| {
+                    let kind = Reflect::get(&p, &"type".into()).ok()?.as_string()?;
+                    (kind == "timeZoneName")
+                        .then(|| Reflect::get(&p, &"value".into()).ok()?.as_string())
+                        .flatten()
+                })
+        })
+        .unwrap_or_else(|| self.name.clone())
     }
 }
 
 /// The device's own IANA zone, as the browser reports it.
 fn device_zone() -> Option<String> {
-    let format = new_date_time_format("en-GB", &Object::new())?;
+    let format = cached_format("device".to_owned(), || {
+        new_date_time_format("en-GB", &Object::new())
+    })?;
     let options = format.resolved_options();
     Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
 }
@@ -184,43 +188,42 @@ fn format_civil(date: Date, time: Option<(u8, u8)>, locale: Locale) -> String {
         + (f64::from(date.day()) - 1.0) * 86_400_000.0
         + (f64::from(hour) * 60.0 + f64::from(minute)) * 60_000.0;
     let polish = locale == Locale::Pl;
-    // Polish running text takes the long genitive month and "r." ("do 4 grudnia 2026 r."), not "pt., 4 gru".
-    let mut fields: Vec<(&str, JsValue)> = vec![
-        ("timeZone", "UTC".into()),
-        ("day", "numeric".into()),
-        ("month", if polish { "long" } else { "short" }.into()),
-        ("year", "numeric".into()),
-    ];
-    if !polish {
-        fields.push(("weekday", "short".into()));
-    }
-    let format = |fields: &[(&str, JsValue)]| {
-        let key = format!("civil|{}|{}", intl_tag(locale), time.is_some());
-        cached_format(key, || {
-            object(fields).and_then(|options| new_date_time_format(intl_tag(locale), &options))
-        })
-        .and_then(|f| {
-            f.format()
-                .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
-                .ok()
-        })
-        .and_then(|s| s.as_string())
-    };
+    // Made once per language and kind; the options are built only then (each is a few calls into JS).
+    let key = format!("civil|{}|{}", intl_tag(locale), time.is_some());
+    let formatted = cached_format(key, || {
+        // Polish running text takes the long genitive month and "r." ("do 4 grudnia 2026 r."), not "pt., 4 gru".
+        let mut fields: Vec<(&str, JsValue)> = vec![
+            ("timeZone", "UTC".into()),
+            ("day", "numeric".into()),
+            ("month", if polish { "long" } else { "short" }.into()),
+            ("year", "numeric".into()),
+        ];
+        if !polish {
+            fields.push(("weekday", "short".into()));
+            if time.is_some() {
+                fields.extend([
+                    ("hour", "2-digit".into()),
+                    ("minute", "2-digit".into()),
+                    ("hourCycle", "h23".into()),
+                ]);
+            }
+        }
+        object(&fields).and_then(|options| new_date_time_format(intl_tag(locale), &options))
+    })
+    .and_then(|f| {
+        f.format()
+            .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
+            .ok()
+    })
+    .and_then(|s| s.as_string());
     if polish {
-        let day = format(&fields).unwrap_or_else(|| date.to_string());
+        let day = formatted.unwrap_or_else(|| date.to_string());
         return match time {
             Some((hour, minute)) => format!("{day} r., {hour:02}:{minute:02}"),
             None => format!("{day} r."),
         };
     }
-    if time.is_some() {
-        fields.extend([
-            ("hour", "2-digit".into()),
-            ("minute", "2-digit".into()),
-            ("hourCycle", "h23".into()),
-        ]);
-    }
-    format(&fields).unwrap_or_else(|| date.to_string())
+    formatted.unwrap_or_else(|| date.to_string())
 }
 
 fn intl_tag(locale: Locale) -> &'static str {

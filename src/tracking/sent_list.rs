@@ -18,12 +18,14 @@ pub const FIRST_SENT: usize = 5;
 /// "Complaints sent from this device", newest first, each with its last known status (saved on the device,
 /// then refreshed from the host); one tap looks it up, with no reference or verifier to retype. Past
 /// [`FIRST_SENT`], the rest wait behind "Show all N complaints sent from this device". `on_loaded` hears the
-/// list once it is read from the device.
+/// list once it is read from the device. While `hold` is true (the complaint a mail link opened is still
+/// loading) the list waits, so that its reading, hashing and drawing come after what the customer came for.
 #[component]
 pub fn SentFromThisDevice(
     config: OrgConfig,
     #[prop(into)] on_track: Callback<SentComplaint>,
     #[prop(into)] on_loaded: Callback<Vec<SentComplaint>>,
+    #[prop(into, default = Signal::stored(false))] hold: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sent = RwSignal::new(Vec::<SentComplaint>::new());
@@ -33,7 +35,7 @@ pub fn SentFromThisDevice(
     if let Some(device) = use_device_store() {
         Effect::new(move |_| {
             // As soon as the store is open: the list needs nothing the drafts' own reading brings.
-            if let (true, Some(store)) = (device.is_open(), device.get()) {
+            if let (false, true, Some(store)) = (hold.get(), device.is_open(), device.get()) {
                 let base = base.clone();
                 let cancel = cancel.clone();
                 spawn_while_mounted(sent, async move {

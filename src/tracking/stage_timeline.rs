@@ -1,15 +1,16 @@
-use complaint_domain::i18n::Msg;
+use complaint_domain::i18n::{self, Locale, Msg};
 use complaint_domain::localized::LocalizedText;
 use complaint_domain::service_levels::Timeliness;
 use complaint_domain::tracking::{Expected, Rule, Timeline, TimelineStep};
 use leptos::prelude::*;
 
-use super::format_instant;
-use super::org_words::OrgWords;
+use super::org_words::org_words_in;
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock::{self, OrgZone};
 
 /// The stages as a vertical list: done (with when), the current one, and those ahead with their dates.
+/// Each step is drawn in one language, and drawn again when the language changes (the key holds it): one
+/// reactive list rather than a few reactive texts in each of what may be fifty steps.
 #[component]
 pub fn StageTimeline(
     timeline: Timeline,
@@ -17,80 +18,107 @@ pub fn StageTimeline(
     organisation_name: LocalizedText,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let steps = timeline
-        .steps
-        .into_iter()
-        .map(|step| match step {
-            TimelineStep::Done {
-                stage,
-                at,
-                message,
-                current,
-            } => {
-                let (class, state) = if current {
-                    ("timeline__step timeline__step--current", Msg::StepCurrent)
-                } else {
-                    ("timeline__step timeline__step--done", Msg::StepDone)
-                };
-                view! {
-                    <li class=class aria-current=current.then_some("step")>
-                        <span class="visually-hidden">{tr(state)} " "</span>
-                        <span class="timeline__stage">{tr(stage.label())}</span>
-                        <span class="timeline__when">{move || format_instant(i18n, at)}</span>
-                        {message.map(|text| view! { <p class="timeline__message"><OrgWords text=text /></p> })}
-                    </li>
-                }
-                .into_any()
-            }
-            TimelineStep::Upcoming { stage, expected } => {
-                let overdue = expected
-                    .as_ref()
-                    .is_some_and(|e| e.timeliness == Timeliness::Overdue);
-                let class = if overdue {
-                    "timeline__step timeline__step--upcoming timeline__step--overdue"
-                } else {
-                    "timeline__step timeline__step--upcoming"
-                };
-                let organisation_name = organisation_name.clone();
-                view! {
-                    <li class=class>
-                        <span class="visually-hidden">{tr(Msg::StepUpcoming)} " "</span>
-                        <span class="timeline__stage">{tr(stage.label())}</span>
-                        {expected.map(|expected| view! { <ExpectedDate expected=expected organisation_name=organisation_name zone=zone.clone() /> })}
-                    </li>
-                }
-                .into_any()
-            }
+    let steps = StoredValue::new(timeline.steps);
+    let zone = StoredValue::new(zone);
+    let organisation_name = StoredValue::new(organisation_name);
+    let rows = move || {
+        let locale = i18n.locale();
+        steps.with_value(|steps| {
+            steps
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, step)| (locale, i, step))
+                .collect::<Vec<_>>()
         })
-        .collect_view();
+    };
     view! {
         <section class="status__part" aria-labelledby="progress-title">
             <h3 class="status__subtitle" id="progress-title">{tr(Msg::ProgressTitle)}</h3>
-            <ol class="timeline">{steps}</ol>
+            <ol class="timeline">
+                <For
+                    each=rows
+                    key=|(locale, i, _)| (*locale, *i)
+                    children=move |(locale, _, step)| {
+                        zone.with_value(|zone| {
+                            organisation_name.with_value(|name| step_in(step, locale, zone, name))
+                        })
+                    }
+                />
+            </ol>
         </section>
     }
 }
 
+/// One step, in `locale`.
+fn step_in(
+    step: TimelineStep,
+    locale: Locale,
+    zone: &OrgZone,
+    organisation_name: &LocalizedText,
+) -> AnyView {
+    match step {
+        TimelineStep::Done {
+            stage,
+            at,
+            message,
+            current,
+        } => {
+            let (class, state) = if current {
+                ("timeline__step timeline__step--current", Msg::StepCurrent)
+            } else {
+                ("timeline__step timeline__step--done", Msg::StepDone)
+            };
+            view! {
+                <li class=class aria-current=current.then_some("step")>
+                    <span class="visually-hidden">{state.text(locale)} " "</span>
+                    <span class="timeline__stage">{stage.label().text(locale)}</span>
+                    <span class="timeline__when">{clock::format_instant(at, locale)}</span>
+                    {message.map(|text| view! { <p class="timeline__message">{org_words_in(&text, locale)}</p> })}
+                </li>
+            }
+            .into_any()
+        }
+        TimelineStep::Upcoming { stage, expected } => {
+            let overdue = expected
+                .as_ref()
+                .is_some_and(|e| e.timeliness == Timeliness::Overdue);
+            let class = if overdue {
+                "timeline__step timeline__step--upcoming timeline__step--overdue"
+            } else {
+                "timeline__step timeline__step--upcoming"
+            };
+            view! {
+                <li class=class>
+                    <span class="visually-hidden">{Msg::StepUpcoming.text(locale)} " "</span>
+                    <span class="timeline__stage">{stage.label().text(locale)}</span>
+                    {expected.map(|expected| expected_date_in(expected, locale, zone, organisation_name))}
+                </li>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// "Expected by Fri 4 Dec 2026 (10 business days for delivery problems)", and whether it is due or past.
-#[component]
-fn ExpectedDate(
+fn expected_date_in(
     expected: Expected,
-    organisation_name: LocalizedText,
-    zone: OrgZone,
+    locale: Locale,
+    zone: &OrgZone,
+    organisation_name: &LocalizedText,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let Expected {
         due,
         rule,
         timeliness,
     } = expected;
-    let date = move || clock::format_due(due, i18n.locale(), &zone);
+    let date = clock::format_due(due, locale, zone);
     let rule = match rule {
-        Rule::Promise(text) => view! { <span>{move || i18n.pick(&text)}</span> }.into_any(),
-        Rule::Set(Some(reason)) => view! { <OrgWords text=reason /> }.into_any(),
+        Rule::Promise(text) => view! { <span>{text.get(locale).to_owned()}</span> }.into_any(),
+        Rule::Set(Some(reason)) => org_words_in(&reason, locale).into_any(),
         Rule::Set(None) => view! {
             <span>
-                {move || i18n.format(Msg::DateSetByUs, &[("organisation", &i18n.pick(&organisation_name))])}
+                {i18n::format(locale, Msg::DateSetByUs, &[("organisation", organisation_name.get(locale))])}
             </span>
         }
         .into_any(),
@@ -102,9 +130,9 @@ fn ExpectedDate(
     };
     view! {
         <p class="timeline__expected">
-            {move || i18n.format(Msg::ExpectedBy, &[("date", &date())])}
+            {i18n::format(locale, Msg::ExpectedBy, &[("date", &date)])}
             <span class="timeline__rule">" (" {rule} ")"</span>
         </p>
-        {flag.map(|flag| view! { <p class="timeline__flag">{tr(flag)}</p> })}
+        {flag.map(|flag| view! { <p class="timeline__flag">{flag.text(locale)}</p> })}
     }
 }

@@ -4,11 +4,16 @@
 // FIRST rows and "Show all N …" under them (a build that draws every row: all of them); then "Show all"
 // tapped, to every row drawn (no budget: a tap's answer, shown for what it costs); and a complaint whose
 // status file has 50 entries (twelve rounds of response and reopening), opened from a tracking link, its
-// timeline drawn in full (that row includes the status file's fetch from loopback).
+// timeline drawn in full (that row includes the status file's fetch from loopback, and the 200 sent
+// complaints stored before: the tracker page reads their list too, once the linked status is shown).
 // Each from the moment the app replaced the static shell (so the page's own start is not counted) to the
-// first frame with every item on screen; the budget is 50 ms.
+// first frame with every item on screen; the budget is 50 ms. The timeline alone is measured again on a
+// phone with no complaints stored that has opened the tracker before: from the status file in hand (its response's last byte, by the browser's
+// resource timing) to that frame, which leaves out the fetch and the other list but keeps the parsing,
+// the deadline dates and the drawing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { PHONE } from '../../e2e/support/browser.mjs';
 import { statusPath } from '../../e2e/support/status.mjs';
 import { committedAt } from './saving.mjs';
 import { onDescription, CPU_SLOWDOWN } from './typing.mjs';
@@ -101,6 +106,39 @@ async function allShown(page, selector, count) {
   );
 }
 
+/** On a phone with no complaints stored, opens `link`: ms from the status file's last byte to the frame
+ *  with `count` of `selector`, the median of `runs` loads after a first one. */
+async function drawnAfterStatus(browser, origin, link, selector, count, runs = 3) {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB', hasTouch: true });
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    // Once unthrottled first, so that the measured loads are a phone's that has opened the tracker before
+    // (its worker installed, its store made, the module's code cached), as the row above is.
+    await page.goto(origin + link);
+    await page.locator(selector).nth(count - 1).waitFor();
+    const times = [];
+    for (let run = 0; run < runs; run += 1) {
+      await page.goto('about:blank');
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+      await page.goto(origin + link, { waitUntil: 'commit' });
+      const handle = await page.waitForFunction(
+        ({ selector, count }) => {
+          if (document.querySelectorAll(selector).length < count) return false;
+          const status = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/v1/status/'));
+          return status && performance.now() - status.responseEnd;
+        },
+        { selector, count },
+        { polling: 'raf', timeout: 60_000 },
+      );
+      times.push(await handle.jsonValue());
+    }
+    return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  } finally {
+    await context.close();
+  }
+}
+
 export default {
   name: 'device',
   async run({ browser, origin, site }) {
@@ -120,7 +158,9 @@ export default {
       const sent = await listed(page, cdp, origin, '/track', '.my-complaints__item', COUNT, FIRST);
       const allSent = await allShown(page, '.my-complaints__item', COUNT);
       const link = `/track#reference=${TRACKED.reference}&verifier=${encodeURIComponent(TRACKED.verifier)}`;
-      const timeline = await listed(page, cdp, origin, link, '.timeline__step--done, .timeline__step--current', ENTRIES);
+      const steps = '.timeline__step--done, .timeline__step--current';
+      const timeline = await listed(page, cdp, origin, link, steps, ENTRIES);
+      const alone = await drawnAfterStatus(browser, origin, link, steps, ENTRIES);
       const shown = (list) => `${list.rows} rows${list.rows < COUNT ? ' and "Show all"' : ''}`;
       const tapped = (ms) => (ms === null ? [] : [{ what: '… "Show all" tapped → every row drawn', value: ms, unit: 'ms', note: `a tap's answer, no budget; CPU ×${CPU_SLOWDOWN}` }]);
       return [
@@ -128,7 +168,8 @@ export default {
         ...tapped(allDrafts),
         { what: `${COUNT} sent complaints stored → the tracker shows them`, value: sent.after, unit: 'ms', budget: 50, note: `${shown(sent)}, after the app is on screen (${sent.at.toFixed(0)} ms from navigation), CPU ×${CPU_SLOWDOWN}` },
         ...tapped(allSent),
-        { what: `a status with ${ENTRIES} entries → the tracker's timeline shows them`, value: timeline.after, unit: 'ms', budget: 50, note: `after the app is on screen (${timeline.at.toFixed(0)} ms from navigation), with the fetch, CPU ×${CPU_SLOWDOWN}` },
+        { what: `a status with ${ENTRIES} entries → the tracker's timeline shows them`, value: timeline.after, unit: 'ms', budget: 50, note: `after the app is on screen (${timeline.at.toFixed(0)} ms from navigation), with the fetch and the ${COUNT} sent complaints stored, CPU ×${CPU_SLOWDOWN}` },
+        { what: `the same status in hand → its ${ENTRIES} entries drawn`, value: alone, unit: 'ms', budget: 50, note: `from the status file's last byte, no other complaints stored, tracker opened before (median of 3), CPU ×${CPU_SLOWDOWN}` },
       ];
     } finally {
       await context.close();
