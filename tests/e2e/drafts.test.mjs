@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { useServerAndBrowser } from './support/harness.mjs';
 import { launchProfile, openPage } from './support/browser.mjs';
 import { Filing, daysAgo } from './support/filing.mjs';
+import { fillDevice } from './support/device.mjs';
 
 
 const env = useServerAndBrowser();
@@ -131,35 +132,6 @@ test('several unfinished drafts are listed with their first words; each can be d
   await context.close();
 });
 
-/** In the page: the app's one saved draft copied to `count` drafts in all (each a minute older than the one
- *  before, its description numbered), and `count` complaints sent from this device (a day apart). */
-function fillDevice(count) {
-  return new Promise((done, fail) => {
-    const open = indexedDB.open('complaint-desk');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const read = db.transaction('drafts').objectStore('drafts').getAll();
-      read.onsuccess = () => {
-        const [draft] = read.result;
-        if (!draft) return fail(new Error('no draft saved'));
-        const tx = db.transaction(['drafts', 'sent'], 'readwrite');
-        for (let i = 1; i < count; i += 1) {
-          tx.objectStore('drafts').put({ ...draft, id: `${draft.id.slice(0, -4)}${String(i).padStart(4, '0')}`, description: `${draft.description} ${i}`, updated_at_ms: draft.updated_at_ms - i * 60_000 });
-        }
-        for (let i = 0; i < count; i += 1) {
-          tx.objectStore('sent').put({ reference: `CMP-MANY-${String(i).padStart(4, '0')}`, category: 'delivery', sent_at_ms: Date.now() - i * 86_400_000 });
-        }
-        tx.oncomplete = () => {
-          db.close();
-          done();
-        };
-        tx.onerror = () => fail(tx.error);
-      };
-    };
-  });
-}
-
 test('many drafts and sent complaints: the newest five of each first, then "Show all" draws the rest', async () => {
   const { context, page } = await openPage(env.browser);
   await page.goto(env.server.origin + '/');
@@ -168,7 +140,7 @@ test('many drafts and sent complaints: the newest five of each first, then "Show
   await filing.skipCommonAnswers();
   await page.getByLabel('Describe what happened').fill('Box crushed');
   await page.waitForTimeout(700);
-  await page.evaluate(fillDevice, 7);
+  await page.evaluate(fillDevice, { count: 7, tag: 'MANY' });
   await page.goto(env.server.origin + '/'); // a new visit (a reload keeps the step instead)
 
   const offer = page.getByRole('region', { name: 'Continue your complaint?' });

@@ -14,6 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PHONE } from '../../e2e/support/browser.mjs';
+import { fillDevice } from '../../e2e/support/device.mjs';
 import { statusPath } from '../../e2e/support/status.mjs';
 import { committedAt } from './saving.mjs';
 import { onDescription, CPU_SLOWDOWN } from './typing.mjs';
@@ -38,34 +39,6 @@ function longHistory(entries) {
     updated_at: at(entries - 1),
     history: stages.map((stage, i) => ({ stage, at: at(i), ...(i ? { message: `Update ${i}: we have looked at what you sent.` } : {}) })),
   };
-}
-
-/** In the page: the app's own saved draft, copied to `count` drafts, and `count` sent records. */
-function fill(count) {
-  return new Promise((done, fail) => {
-    const open = indexedDB.open('complaint-desk');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const read = db.transaction('drafts').objectStore('drafts').getAll();
-      read.onsuccess = () => {
-        const [draft] = read.result;
-        if (!draft) return fail(new Error('no draft saved'));
-        const tx = db.transaction(['drafts', 'sent'], 'readwrite');
-        for (let i = 1; i < count; i += 1) {
-          tx.objectStore('drafts').put({ ...draft, id: `${draft.id.slice(0, -4)}${String(i).padStart(4, '0')}`, description: `${draft.description} ${i}`, updated_at_ms: draft.updated_at_ms - i * 60_000 });
-        }
-        for (let i = 0; i < count; i += 1) {
-          tx.objectStore('sent').put({ reference: `CMP-BNCH-${String(i).padStart(4, '0')}`, category: 'delivery', sent_at_ms: Date.now() - i * 86_400_000, verifier: 'bench@example.com' });
-        }
-        tx.oncomplete = () => {
-          db.close();
-          done();
-        };
-        tx.onerror = () => fail(tx.error);
-      };
-    };
-  });
 }
 
 /** Loads `path`: ms from the shell's replacement to the frame with `count` of `selector` (or, with `first`,
@@ -151,7 +124,7 @@ export default {
       await field.fill('The parcel never came, though the tracking says it was delivered.');
       // The draft the app saves a moment after the last change is the one copied.
       await page.evaluate(committedAt, await field.evaluate((el) => el.value.length));
-      await page.evaluate(fill, COUNT);
+      await page.evaluate(fillDevice, { count: COUNT, tag: 'BNCH', verifier: 'bench@example.com' });
       const cdp = await context.newCDPSession(page);
       const drafts = await listed(page, cdp, origin, '/', '.resume__item', COUNT, FIRST);
       const allDrafts = await allShown(page, '.resume__item', COUNT);
