@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use complaint_domain::calendar::Date;
 use complaint_domain::draft::Channel;
-use complaint_domain::i18n::{Locale, Msg};
+use complaint_domain::i18n::{format, Locale, Msg};
 use complaint_domain::instant::{Instant, Zone};
 use complaint_domain::status::{ReplyKind, Stage};
 use complaint_domain::submission::Submission;
@@ -179,12 +179,16 @@ pub struct Dossier {
     pub causes: Vec<String>,
 }
 
-fn reply_words(kind: ReplyKind, stars: Option<u8>) -> String {
+fn reply_words(kind: ReplyKind, stars: Option<u8>, lang: Locale) -> String {
     match kind {
-        ReplyKind::Information => "added information".into(),
-        ReplyKind::Resolved => "confirmed: this resolves it".into(),
-        ReplyKind::NotSatisfied => "not satisfied (reopened)".into(),
-        ReplyKind::Rating => format!("rated {}/5", stars.unwrap_or(0)),
+        ReplyKind::Information => Msg::DossierAddedInformation.text(lang).into(),
+        ReplyKind::Resolved => Msg::DossierConfirmedResolved.text(lang).into(),
+        ReplyKind::NotSatisfied => Msg::DossierNotSatisfied.text(lang).into(),
+        ReplyKind::Rating => format(
+            lang,
+            Msg::DossierRated,
+            &[("stars", &stars.unwrap_or(0).to_string())],
+        ),
     }
 }
 
@@ -265,18 +269,24 @@ impl Dossier {
         let mut row = |label: &str, value: &str| {
             let _ = writeln!(out, "{:<22} {}", one_line(label), one_line(value));
         };
-        row("Reference", &record.reference);
-        row("Received", &self.filed.received_at.to_string());
+        row(Msg::DossierReference.text(lang), &record.reference);
+        row(
+            Msg::DossierReceived.text(lang),
+            &self.filed.received_at.to_string(),
+        );
         row(
             Msg::RowCategory.text(lang),
             &self.category_label(settings, lang),
         );
-        row("Language", s.locale.tag());
-        row("Stage", self.stage().as_str());
+        row(Msg::DossierLanguage.text(lang), s.locale.tag());
+        row(Msg::DossierStage.text(lang), self.stage().as_str());
         if let Some(reason) = &self.complaint.quarantine {
-            row("IN QUARANTINE", reason);
+            row(Msg::DossierQuarantine.text(lang), reason);
         }
-        row("Status file", &status_file.display().to_string());
+        row(
+            Msg::DossierStatusFile.text(lang),
+            &status_file.display().to_string(),
+        );
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", one_line(Msg::RowDescription.text(lang)));
         for line in terminal_safe(&s.description).lines() {
@@ -323,21 +333,25 @@ impl Dossier {
         for file in &self.filed.files {
             let _ = writeln!(
                 out,
-                "  {:>2}  {}  {}  {} bytes  sha256 {}{}",
+                "  {:>2}  {}  {}  {}  sha256 {}{}",
                 file.number,
                 one_line(&file.name),
                 one_line(&file.kind),
-                file.bytes,
+                format(
+                    lang,
+                    Msg::DossierFileBytes,
+                    &[("bytes", &file.bytes.to_string())]
+                ),
                 one_line(&file.sha256),
                 if matches!(file.source, FileSource::Reply { .. }) {
-                    "  (added in a reply)"
+                    format!("  {}", Msg::DossierFileFromReply.text(lang))
                 } else {
-                    ""
+                    String::new()
                 }
             );
         }
         let _ = writeln!(out);
-        let _ = writeln!(out, "Stages");
+        let _ = writeln!(out, "{}", Msg::DossierStages.text(lang));
         for entry in &record.history {
             let _ = write!(out, "  {}  {:<14}", entry.at, entry.stage.as_str());
             if let Some(message) = &entry.message {
@@ -346,17 +360,29 @@ impl Dossier {
             let _ = writeln!(out);
         }
         if let Some(next) = &record.next_step {
-            let _ = writeln!(out, "Next step: {}", one_line(&next.to_string()));
-        }
-        for deadline in &record.deadlines {
+            let text = one_line(&next.to_string());
             let _ = writeln!(
                 out,
-                "Date set by hand: {} by {}{}",
-                match deadline.step {
-                    complaint_domain::status::DeadlineStep::Acknowledge => "acknowledge",
-                    complaint_domain::status::DeadlineStep::Decide => "decide",
-                },
-                deadline.due,
+                "{}",
+                format(lang, Msg::DossierNextStep, &[("text", &text)])
+            );
+        }
+        for deadline in &record.deadlines {
+            let step = match deadline.step {
+                complaint_domain::status::DeadlineStep::Acknowledge => Msg::DossierStepAcknowledge,
+                complaint_domain::status::DeadlineStep::Decide => Msg::DossierStepDecide,
+            };
+            let set = format(
+                lang,
+                Msg::DossierDateByHand,
+                &[
+                    ("step", step.text(lang)),
+                    ("date", &deadline.due.to_string()),
+                ],
+            );
+            let _ = writeln!(
+                out,
+                "{set}{}",
                 deadline
                     .rule
                     .as_ref()
@@ -369,16 +395,27 @@ impl Dossier {
             let _ = writeln!(out);
             let _ = writeln!(
                 out,
-                "Conversation ({} from the customer, {unread} new)",
-                self.replies.len()
+                "{}",
+                format(
+                    lang,
+                    Msg::DossierConversation,
+                    &[
+                        ("count", &self.replies.len().to_string()),
+                        ("unread", &unread.to_string())
+                    ]
+                )
             );
             for reply in &self.replies {
                 let _ = writeln!(
                     out,
                     "  {}  {}{}",
                     reply.at,
-                    reply_words(reply.kind, reply.stars),
-                    if reply.unread { "  NEW" } else { "" }
+                    reply_words(reply.kind, reply.stars, lang),
+                    if reply.unread {
+                        format!("  {}", Msg::DossierNew.text(lang))
+                    } else {
+                        String::new()
+                    }
                 );
                 for line in reply
                     .text
@@ -392,12 +429,16 @@ impl Dossier {
             }
         }
         if let Some(stars) = record.rating() {
-            let _ = writeln!(out, "Rating: {stars}/5");
-        }
-        if let Some(outcome) = &record.outcome {
+            let stars = stars.to_string();
             let _ = writeln!(
                 out,
-                "Decision: {}{}",
+                "{}",
+                format(lang, Msg::DossierRating, &[("stars", &stars)])
+            );
+        }
+        if let Some(outcome) = &record.outcome {
+            let decision = format!(
+                "{}{}",
                 decision_name(outcome.decision),
                 outcome
                     .summary
@@ -405,9 +446,19 @@ impl Dossier {
                     .map(|s| format!(" ({})", one_line(&s.to_string())))
                     .unwrap_or_default()
             );
+            let _ = writeln!(
+                out,
+                "{}",
+                format(lang, Msg::DossierDecision, &[("decision", &decision)])
+            );
         }
         if !self.causes.is_empty() {
-            let _ = writeln!(out, "Causes: {}", self.causes.join(", "));
+            let causes = self.causes.join(", ");
+            let _ = writeln!(
+                out,
+                "{}",
+                format(lang, Msg::DossierCauses, &[("causes", &causes)])
+            );
         }
         out
     }

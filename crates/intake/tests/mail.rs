@@ -648,6 +648,13 @@ fn the_organisations_copy_is_in_the_organisations_language() {
         )),
         "{body}"
     );
+    // The complaint itself is labelled in Polish too, not only the subject and the list of files.
+    assert!(
+        body.contains(&format!("Numer zgłoszenia{}{reference}", " ".repeat(7))),
+        "{body}"
+    );
+    assert!(body.contains("\nPrzebieg sprawy\n"), "{body}");
+    assert!(!body.contains("Reference ") && !body.contains("\nStages\n"), "{body}");
 }
 
 #[test]

@@ -326,6 +326,29 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MailFilesRefused => "The mail server did not accept this mail with its files, so they are not attached:",
         // heading: one h1 a step, the organisation's currencies
         Msg::AmountExample => "For example, {amount}",
+        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
+        Msg::DossierReference => "Reference",
+        Msg::DossierReceived => "Received",
+        Msg::DossierLanguage => "Language",
+        Msg::DossierStage => "Stage",
+        Msg::DossierQuarantine => "IN QUARANTINE",
+        Msg::DossierStatusFile => "Status file",
+        Msg::DossierFileBytes => "{bytes} bytes",
+        Msg::DossierFileFromReply => "(added in a reply)",
+        Msg::DossierStages => "Stages",
+        Msg::DossierNextStep => "Next step: {text}",
+        Msg::DossierDateByHand => "Date set by hand: {step} by {date}",
+        Msg::DossierStepAcknowledge => "acknowledge",
+        Msg::DossierStepDecide => "decide",
+        Msg::DossierConversation => "Conversation ({count} from the customer, {unread} new)",
+        Msg::DossierNew => "NEW",
+        Msg::DossierAddedInformation => "added information",
+        Msg::DossierConfirmedResolved => "confirmed: this resolves it",
+        Msg::DossierNotSatisfied => "not satisfied (reopened)",
+        Msg::DossierRated => "rated {stars}/5",
+        Msg::DossierRating => "Rating: {stars}/5",
+        Msg::DossierDecision => "Decision: {decision}",
+        Msg::DossierCauses => "Causes: {causes}",
     }
 }
 

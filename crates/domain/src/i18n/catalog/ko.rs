@@ -322,6 +322,29 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MailFilesRefused => "메일 서버가 파일이 첨부된 메일을 받지 않아 다음 파일은 첨부하지 않았습니다:",
         // heading: one h1 a step, the organisation's currencies
         Msg::AmountExample => "예: {amount}",
+        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
+        Msg::DossierReference => "접수 번호",
+        Msg::DossierReceived => "접수 시각",
+        Msg::DossierLanguage => "고객 언어",
+        Msg::DossierStage => "처리 단계",
+        Msg::DossierQuarantine => "격리 보관 중",
+        Msg::DossierStatusFile => "상태 파일",
+        Msg::DossierFileBytes => "{bytes}바이트",
+        Msg::DossierFileFromReply => "(고객 답변으로 추가됨)",
+        Msg::DossierStages => "처리 이력",
+        Msg::DossierNextStep => "다음 단계: {text}",
+        Msg::DossierDateByHand => "직접 지정한 기한: {step}, {date}까지",
+        Msg::DossierStepAcknowledge => "접수 확인",
+        Msg::DossierStepDecide => "처리 결과 안내",
+        Msg::DossierConversation => "고객과 주고받은 내용 (고객 작성 {count}건, 새 글 {unread}건)",
+        Msg::DossierNew => "새 글",
+        Msg::DossierAddedInformation => "내용 추가",
+        Msg::DossierConfirmedResolved => "해결 확인",
+        Msg::DossierNotSatisfied => "불만족 (재검토)",
+        Msg::DossierRated => "평가 {stars}/5",
+        Msg::DossierRating => "평가: {stars}/5",
+        Msg::DossierDecision => "처리 결과: {decision}",
+        Msg::DossierCauses => "원인: {causes}",
     }
 }
 

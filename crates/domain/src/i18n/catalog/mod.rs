@@ -343,6 +343,29 @@ keys! {
         MailFilesRefused,
         // heading: one h1 a step, the organisation's currencies
         AmountExample,
+        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
+        DossierReference,
+        DossierReceived,
+        DossierLanguage,
+        DossierStage,
+        DossierQuarantine,
+        DossierStatusFile,
+        DossierFileBytes,
+        DossierFileFromReply,
+        DossierStages,
+        DossierNextStep,
+        DossierDateByHand,
+        DossierStepAcknowledge,
+        DossierStepDecide,
+        DossierConversation,
+        DossierNew,
+        DossierAddedInformation,
+        DossierConfirmedResolved,
+        DossierNotSatisfied,
+        DossierRated,
+        DossierRating,
+        DossierDecision,
+        DossierCauses,
     }
 }
 

@@ -322,6 +322,29 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::MailFilesRefused => "Serwer poczty nie przyjął tej wiadomości z plikami, więc ich nie załączyliśmy:",
         // heading: one h1 a step, the organisation's currencies
         Msg::AmountExample => "Na przykład {amount}",
+        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
+        Msg::DossierReference => "Numer zgłoszenia",
+        Msg::DossierReceived => "Data wpływu",
+        Msg::DossierLanguage => "Język klienta",
+        Msg::DossierStage => "Etap",
+        Msg::DossierQuarantine => "W KWARANTANNIE",
+        Msg::DossierStatusFile => "Plik statusu",
+        Msg::DossierFileBytes => "{bytes} B",
+        Msg::DossierFileFromReply => "(dodany w odpowiedzi klienta)",
+        Msg::DossierStages => "Przebieg sprawy",
+        Msg::DossierNextStep => "Następny krok: {text}",
+        Msg::DossierDateByHand => "Termin ustawiony ręcznie: {step} do {date}",
+        Msg::DossierStepAcknowledge => "potwierdzenie przyjęcia",
+        Msg::DossierStepDecide => "decyzja",
+        Msg::DossierConversation => "Korespondencja (od klienta: {count}, nowe: {unread})",
+        Msg::DossierNew => "NOWE",
+        Msg::DossierAddedInformation => "uzupełnienie zgłoszenia",
+        Msg::DossierConfirmedResolved => "potwierdzenie: sprawa rozwiązana",
+        Msg::DossierNotSatisfied => "brak zadowolenia (ponowne rozpatrzenie)",
+        Msg::DossierRated => "ocena {stars}/5",
+        Msg::DossierRating => "Ocena: {stars}/5",
+        Msg::DossierDecision => "Decyzja: {decision}",
+        Msg::DossierCauses => "Przyczyny: {causes}",
     }
 }
 
