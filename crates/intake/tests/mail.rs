@@ -654,7 +654,10 @@ fn the_organisations_copy_is_in_the_organisations_language() {
         "{body}"
     );
     assert!(body.contains("\nPrzebieg sprawy\n"), "{body}");
-    assert!(!body.contains("Reference ") && !body.contains("\nStages\n"), "{body}");
+    assert!(
+        !body.contains("Reference ") && !body.contains("\nStages\n"),
+        "{body}"
+    );
 }
 
 #[test]
