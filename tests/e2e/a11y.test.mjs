@@ -1,10 +1,6 @@
-// WCAG 2.2 AA on every screen a customer can meet, in each language, at phone and desktop size, in the light
-// and the dark scheme: one journey per language through the filing, the tracker, the drafts list, the
-// outbox and the load-error screen. At each screen axe-core's A/AA rules (colour contrast included, so both
-// schemes are measured) and our own measurements of what axe does not check: targets of 24×24 px or more
-// (2.5.8), no horizontal scrolling at 320 CSS px (1.4.10, the same width as 1280 px at 400 %), nothing clipped
-// with the WCAG text-spacing overrides (1.4.12). Every screen at 390×844 is saved as a screenshot in
-// target/screens/ (light and dark), so a reviewer can read each one without running the app.
+// WCAG 2.2 AA in English: the screen-by-screen sweep (support/sweep.mjs says what it measures; Korean and
+// Polish run it in a11y-ko.test.mjs and a11y-pl.test.mjs), and a complete filing and status lookup with the
+// keyboard alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -15,7 +11,6 @@ import { sweep } from './support/sweep.mjs';
 
 const env = useServerAndBrowser();
 
-// Korean and Polish: a11y-ko.test.mjs and a11y-pl.test.mjs, the same sweep (support/sweep.mjs).
 sweep(env, 'en');
 
 /** Presses Tab (or Shift-Tab) until `selector` has focus, checking at each stop that the focus is visible

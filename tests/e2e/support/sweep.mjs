@@ -1,7 +1,7 @@
 // The screen-by-screen accessibility sweep of one language (tests/e2e/a11y*.test.mjs, one file a language so
 // that the three run beside each other and each stays far inside the per-file time limit).
-// WCAG 2.2 AA on every screen a customer can meet, in each language, at phone and desktop size, in the light
-// and the dark scheme: one journey per language through the filing, the tracker, the drafts list, the
+// WCAG 2.2 AA on every screen a customer can meet, at phone and desktop size, in the light and the dark
+// scheme: one journey a language through the filing, the tracker, the drafts list, the
 // outbox and the load-error screen. At each screen axe-core's A/AA rules (colour contrast included, so both
 // schemes are measured) and our own measurements of what axe does not check: targets of 24×24 px or more
 // (2.5.8), no horizontal scrolling at 320 CSS px (1.4.10, the same width as 1280 px at 400 %), nothing clipped
