@@ -1579,14 +1579,16 @@ mod tests {
         assert!(!store.replies(found.id).unwrap()[0].unread);
     }
 
-    #[test]
-    fn a_version_2_database_moves_to_version_3_with_no_replies() {
-        let path = temp_db("v2");
+    /// A database left at `version` by an older intake, holding one received complaint.
+    fn old_database(name: &str, version: usize) -> std::path::PathBuf {
+        let path = temp_db(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
-        conn.execute_batch(MIGRATIONS[1]).unwrap();
-        conn.pragma_update(None, "user_version", 2).unwrap();
+        for migration in &MIGRATIONS[..version] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version as i64)
+            .unwrap();
         conn.execute(
             "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, status_key,
                                      updated_at)
@@ -1599,8 +1601,12 @@ mod tests {
             [],
         )
         .unwrap();
-        drop(conn);
-        let store = Store::open(&path).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_version_2_database_moves_to_version_3_with_no_replies() {
+        let store = Store::open(&old_database("v2", 2)).unwrap();
         assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
         assert!(found.record.replies.is_empty());
@@ -1609,25 +1615,7 @@ mod tests {
 
     #[test]
     fn a_version_1_database_moves_to_version_2_and_its_complaints_are_not_held() {
-        let path = temp_db("v1");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
-        conn.pragma_update(None, "user_version", 1).unwrap();
-        conn.execute(
-            "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, status_key,
-                                     updated_at)
-             VALUES ('CMP-AAAA-BBBB', 'CMPAAAABBBB', 'delivery', 'en', 0, '{}', 'ab', 0)",
-            [],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO stages (complaint_id, seq, stage, at) VALUES (1, 0, 'received', 0)",
-            [],
-        )
-        .unwrap();
-        drop(conn);
-        let store = Store::open(&path).unwrap();
+        let store = Store::open(&old_database("v1", 1)).unwrap();
         assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
         assert_eq!(found.quarantine, None);
