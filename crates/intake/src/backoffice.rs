@@ -4,7 +4,7 @@
 //! republished.
 
 use std::cmp::Ordering;
-use std::fmt::{self, Write};
+use std::fmt::Write;
 
 use complaint_domain::calendar::Date;
 use complaint_domain::instant::Instant;
@@ -17,65 +17,35 @@ use crate::settings::Settings;
 use crate::store::{Store, StoreError};
 
 /// Why a back-office command changed nothing, or only part of what it was asked.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BackofficeError {
-    NotFound {
-        reference: String,
-    },
+    #[error("no complaint has the reference \"{reference}\"")]
+    NotFound { reference: String },
     /// The domain's lifecycle rules refuse the change; nothing was saved.
+    #[error("{}", refused_words(reference, refused))]
     Refused {
         reference: String,
         refused: ChangeRefused,
     },
     /// Held in quarantine: released (or deleted) first, so nothing is published for a complaint that may
     /// be a bot's.
-    Quarantined {
-        reference: String,
-    },
+    #[error("{reference} is in quarantine: `release` it first (or `delete` it if it is a bot's)")]
+    Quarantined { reference: String },
     /// `release` or `delete` on a complaint that is not held.
-    NotQuarantined {
-        reference: String,
-    },
-    Store(StoreError),
+    #[error("{reference} is not in quarantine (`list --quarantine` shows the ones that are)")]
+    NotQuarantined { reference: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// Saved, but its status file is not current yet.
-    NotPublished(PublishError),
+    #[error("saved, but the status file was not written ({0}); run `republish`")]
+    NotPublished(#[source] PublishError),
 }
 
-impl fmt::Display for BackofficeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BackofficeError::NotFound { reference } => {
-                write!(f, "no complaint has the reference \"{reference}\"")
-            }
-            BackofficeError::Refused {
-                reference,
-                refused: refused @ ChangeRefused::DecisionMissing,
-            } => write!(f, "{reference}: {refused} (--decision)"),
-            BackofficeError::Refused { reference, refused } => write!(f, "{reference} {refused}"),
-            BackofficeError::Quarantined { reference } => write!(
-                f,
-                "{reference} is in quarantine: `release` it first (or `delete` it if it is a bot's)"
-            ),
-            BackofficeError::NotQuarantined { reference } => write!(
-                f,
-                "{reference} is not in quarantine (`list --quarantine` shows the ones that are)"
-            ),
-            BackofficeError::Store(e) => e.fmt(f),
-            BackofficeError::NotPublished(e) => {
-                write!(
-                    f,
-                    "saved, but the status file was not written ({e}); run `republish`"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for BackofficeError {}
-
-impl From<StoreError> for BackofficeError {
-    fn from(e: StoreError) -> Self {
-        BackofficeError::Store(e)
+/// A refusal of the lifecycle rules, with the option that supplies what is missing.
+fn refused_words(reference: &str, refused: &ChangeRefused) -> String {
+    match refused {
+        ChangeRefused::DecisionMissing => format!("{reference}: {refused} (--decision)"),
+        _ => format!("{reference} {refused}"),
     }
 }
 

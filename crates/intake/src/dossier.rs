@@ -6,7 +6,7 @@
 //! `<U+001B>` instead of being obeyed, a file name never chooses where it is written, and a CSV cell never
 //! starts a formula.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -22,72 +22,27 @@ use crate::settings::Settings;
 use crate::store::{decision_name, Complaint, FileSource, Filed, Store, StoreError, StoredReply};
 
 /// Why a complaint or its files could not be shown or written out.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum DossierError {
-    NotFound {
-        reference: String,
-    },
+    #[error("no complaint has the reference \"{reference}\"")]
+    NotFound { reference: String },
     /// `attachment REF N` for a number the complaint has no file for.
+    #[error("{reference} has {count} file(s); there is no file {number} (`show` lists them)")]
     NoSuchFile {
         reference: String,
         number: i64,
         count: usize,
     },
     /// The file is there already, and `--force` was not given.
-    Exists {
-        path: PathBuf,
-    },
-    Write {
-        path: PathBuf,
-        source: io::Error,
-    },
+    #[error("{} exists already; nothing was written (--force replaces it)", path.display())]
+    Exists { path: PathBuf },
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: io::Error },
     /// The stored complaint part no longer reads as a complaint (a hand edit, or a newer program's).
-    Unreadable {
-        reference: String,
-        problem: String,
-    },
-    Store(StoreError),
-}
-
-impl fmt::Display for DossierError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DossierError::NotFound { reference } => {
-                write!(f, "no complaint has the reference \"{reference}\"")
-            }
-            DossierError::NoSuchFile {
-                reference,
-                number,
-                count,
-            } => write!(
-                f,
-                "{reference} has {count} file(s); there is no file {number} (`show` lists them)"
-            ),
-            DossierError::Exists { path } => write!(
-                f,
-                "{} exists already; nothing was written (--force replaces it)",
-                path.display()
-            ),
-            DossierError::Write { path, source } => {
-                write!(f, "cannot write {}: {source}", path.display())
-            }
-            DossierError::Unreadable { reference, problem } => {
-                write!(
-                    f,
-                    "{reference}: the stored complaint cannot be read ({problem})"
-                )
-            }
-            DossierError::Store(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for DossierError {}
-
-impl From<StoreError> for DossierError {
-    fn from(e: StoreError) -> Self {
-        DossierError::Store(e)
-    }
+    #[error("{reference}: the stored complaint cannot be read ({problem})")]
+    Unreadable { reference: String, problem: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// A character a terminal (or a bidi-aware viewer) would obey rather than show: C0 controls but tab and line

@@ -11,7 +11,8 @@ use complaint_domain::submission::{Rejected, MAX_SUBMISSION_BYTES};
 use crate::ids::NoRandomness;
 use crate::store::StoreError;
 
-#[derive(Debug)]
+/// Its `Display` is written below (the code, then the customer's words); the derive gives `source` and `From`.
+#[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
     /// Over the per-address rate limit; try again after this many seconds.
     RateLimited {
@@ -60,9 +61,9 @@ pub enum IntakeError {
     /// (Replies) the domain's rules refuse the reply now (a rating on an open complaint, say).
     ReplyRefused(ReplyRefused),
     /// The database failed: nothing was saved, and a retry may succeed.
-    Store(StoreError),
+    Store(#[from] StoreError),
     /// No randomness for a reference or PIN.
-    NoRandomness(NoRandomness),
+    NoRandomness(#[from] NoRandomness),
     /// Five random references in a row were taken (never seen; 40 bits each).
     NoFreeReference,
     /// The receiving task panicked or was cancelled.
@@ -195,20 +196,6 @@ impl std::fmt::Display for IntakeError {
             }
             other => write!(f, "{}: {}", other.code(), other.message()),
         }
-    }
-}
-
-impl std::error::Error for IntakeError {}
-
-impl From<StoreError> for IntakeError {
-    fn from(e: StoreError) -> Self {
-        IntakeError::Store(e)
-    }
-}
-
-impl From<NoRandomness> for IntakeError {
-    fn from(e: NoRandomness) -> Self {
-        IntakeError::NoRandomness(e)
     }
 }
 

@@ -3,14 +3,9 @@
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-#[derive(Debug)]
-pub struct NoRandomness(getrandom::Error);
-
-impl std::fmt::Display for NoRandomness {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the system's random number source failed: {}", self.0)
-    }
-}
+#[derive(Debug, thiserror::Error)]
+#[error("the system's random number source failed: {0}")]
+pub struct NoRandomness(#[source] getrandom::Error);
 
 /// Eight random characters (40 bits) as `XXXX-XXXX`.
 fn random_groups() -> Result<String, NoRandomness> {

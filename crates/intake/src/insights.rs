@@ -446,27 +446,16 @@ pub fn publish(
     Ok(text.len())
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum InsightsFailure {
+    #[error(transparent)]
     Store(StoreError),
+    #[error("cannot write {}: {source}", path.display())]
     Write {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
 }
-
-impl std::fmt::Display for InsightsFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InsightsFailure::Store(e) => e.fmt(f),
-            InsightsFailure::Write { path, source } => {
-                write!(f, "cannot write {}: {source}", path.display())
-            }
-        }
-    }
-}
-
-impl std::error::Error for InsightsFailure {}
 
 /// How the figures are brought up to date after a change, without holding up whoever made it: one
 /// `complaint-intake insights` run in the background, `delay` after the last of a burst of changes.

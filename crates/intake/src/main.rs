@@ -23,8 +23,6 @@ mod zone;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use std::fmt;
-
 use backoffice::BackofficeError;
 use cli::{Command, Paths};
 use complaint_domain::status::{DecidedOutcome, StatusChange};
@@ -33,56 +31,28 @@ use settings::{Settings, SettingsError};
 use store::{Store, StoreError};
 
 /// Why a command failed, by the part that failed; printed once, with exit status 1.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 enum Failure {
-    Settings(SettingsError),
-    Store(StoreError),
-    Backoffice(BackofficeError),
-    Publish(PublishError),
-    Serve(http::ServeError),
-    Uploads(uploads::UploadError),
-    Dossier(dossier::DossierError),
-    Insights(insights::InsightsFailure),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Backoffice(#[from] BackofficeError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error(transparent)]
+    Serve(#[from] http::ServeError),
+    #[error("cannot open the uploads folder: {0}")]
+    Uploads(#[from] uploads::UploadError),
+    #[error(transparent)]
+    Dossier(#[from] dossier::DossierError),
+    #[error(transparent)]
+    Insights(#[from] insights::InsightsFailure),
     /// A command's own arguments, refused before anything changed.
+    #[error("{0}")]
     Usage(String),
 }
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Settings(e) => e.fmt(f),
-            Failure::Store(e) => e.fmt(f),
-            Failure::Backoffice(e) => e.fmt(f),
-            Failure::Publish(e) => e.fmt(f),
-            Failure::Serve(e) => e.fmt(f),
-            Failure::Uploads(e) => write!(f, "cannot open the uploads folder: {e}"),
-            Failure::Dossier(e) => e.fmt(f),
-            Failure::Insights(e) => e.fmt(f),
-            Failure::Usage(e) => f.write_str(e),
-        }
-    }
-}
-
-macro_rules! failure_from {
-    ($($variant:ident($error:ty)),*) => {$(
-        impl From<$error> for Failure {
-            fn from(e: $error) -> Self {
-                Failure::$variant(e)
-            }
-        }
-    )*};
-}
-
-failure_from!(
-    Settings(SettingsError),
-    Store(StoreError),
-    Backoffice(BackofficeError),
-    Publish(PublishError),
-    Serve(http::ServeError),
-    Uploads(uploads::UploadError),
-    Dossier(dossier::DossierError),
-    Insights(insights::InsightsFailure)
-);
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

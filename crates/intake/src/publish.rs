@@ -81,40 +81,16 @@ impl Publisher {
 
 /// Why a status file is not current. The complaint itself is safe in the database either way: the file
 /// is written again on the phone's retry, at the next start, or by `republish`.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum PublishError {
+    #[error("cannot write {}: {source}", dir.display())]
     Write {
         dir: PathBuf,
         source: std::io::Error,
     },
     /// Written, but the database could not record it, so it will be written again.
-    Store(StoreError),
-}
-
-impl std::fmt::Display for PublishError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PublishError::Write { dir, source } => {
-                write!(f, "cannot write {}: {source}", dir.display())
-            }
-            PublishError::Store(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for PublishError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PublishError::Write { source, .. } => Some(source),
-            PublishError::Store(e) => Some(e),
-        }
-    }
-}
-
-impl From<StoreError> for PublishError {
-    fn from(e: StoreError) -> Self {
-        PublishError::Store(e)
-    }
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// Writes one complaint's file and records that it is current.

@@ -16,28 +16,17 @@ pub struct Settings {
 }
 
 /// Why the config cannot be used; the service does not start without one.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
     /// The same refusal the app gives a broken config.
+    #[error("{}: {problem}", path.display())]
     Config { path: PathBuf, problem: ConfigError },
 }
-
-impl std::fmt::Display for SettingsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SettingsError::Read { path, source } => {
-                write!(f, "cannot read {}: {source}", path.display())
-            }
-            SettingsError::Config { path, problem } => write!(f, "{}: {problem}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for SettingsError {}
 
 /// Room for the complaint JSON and the multipart framing around the files.
 const FRAMING_BYTES: u64 = 1024 * 1024;

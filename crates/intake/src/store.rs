@@ -2,7 +2,6 @@
 //! Idempotency-Keys with the first answer given for each. SQLite in WAL mode with `synchronous=FULL`, so a
 //! committed transaction survives a crash or a power cut; the schema moves forward by `PRAGMA user_version`.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use complaint_domain::calendar::Date;
@@ -192,80 +191,35 @@ ALTER TABLE mail_outbox ADD COLUMN body_without_files TEXT;
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
 /// (read again and retry); the others are failures of the file or its contents.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Someone else changed the complaint between reading it and saving it.
+    #[error("the complaint was changed by someone else meanwhile; run the command again")]
     Conflict,
+    #[error("cannot create {}: {source}", path.display())]
     CreateFolder {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot open {}: {source}", path.display())]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
     },
     /// A file system without shared memory (some network mounts): WAL, which the crash promise needs, is off.
-    NoWriteAheadLog {
-        path: PathBuf,
-        mode: String,
-    },
+    #[error("{} cannot use write-ahead logging (journal mode {mode})", path.display())]
+    NoWriteAheadLog { path: PathBuf, mode: String },
     /// The database was written by a newer program; reading it with this one could misread it.
-    NewerSchema {
-        found: i64,
-        known: i64,
-    },
+    #[error(
+        "the database is at schema version {found}, newer than this program knows ({known}); \
+         use a newer complaint-intake"
+    )]
+    NewerSchema { found: i64, known: i64 },
     /// A value this program never writes (a hand edit, or a newer program's value).
-    Corrupt {
-        what: &'static str,
-        value: String,
-    },
-    Sqlite(rusqlite::Error),
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::Conflict => f.write_str(
-                "the complaint was changed by someone else meanwhile; run the command again",
-            ),
-            StoreError::CreateFolder { path, source } => {
-                write!(f, "cannot create {}: {source}", path.display())
-            }
-            StoreError::Open { path, source } => {
-                write!(f, "cannot open {}: {source}", path.display())
-            }
-            StoreError::NoWriteAheadLog { path, mode } => write!(
-                f,
-                "{} cannot use write-ahead logging (journal mode {mode})",
-                path.display()
-            ),
-            StoreError::NewerSchema { found, known } => write!(
-                f,
-                "the database is at schema version {found}, newer than this program knows ({known}); \
-                 use a newer complaint-intake"
-            ),
-            StoreError::Corrupt { what, value } => {
-                write!(f, "the database holds an unknown {what} \"{value}\"")
-            }
-            StoreError::Sqlite(e) => write!(f, "database: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StoreError::CreateFolder { source, .. } => Some(source),
-            StoreError::Open { source, .. } | StoreError::Sqlite(source) => Some(source),
-            _ => None,
-        }
-    }
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sqlite(e)
-    }
+    #[error("the database holds an unknown {what} \"{value}\"")]
+    Corrupt { what: &'static str, value: String },
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -23,37 +23,28 @@ use crate::publish::hex;
 pub const PART_KEPT: Duration = Duration::from_secs(2 * 24 * 3600);
 pub const WHOLE_KEPT: Duration = Duration::from_secs(7 * 24 * 3600);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UploadError {
     /// Not 64 lower-case hex digits.
+    #[error("the upload name is not a SHA-256 in hex")]
     BadName,
     /// The declared length is over the organisation's file limit (or zero).
+    #[error("the file is larger than the limit")]
     TooLarge,
     /// The folder is at its ceiling: try later.
+    #[error("the upload folder is full")]
     Full,
     /// The client's offset is past what is stored: it must ask again.
-    Offset {
-        stored: u64,
-    },
+    #[error("only {stored} bytes are stored")]
+    Offset { stored: u64 },
     /// Another request for the same file could not be stopped in time.
+    #[error("another request is writing this file")]
     Busy,
     /// All bytes came, but they do not hash to the name: the part is gone, start again.
+    #[error("the bytes do not match the name")]
     Corrupt,
+    #[error("{0}")]
     Io(String),
-}
-
-impl std::fmt::Display for UploadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UploadError::BadName => f.write_str("the upload name is not a SHA-256 in hex"),
-            UploadError::TooLarge => f.write_str("the file is larger than the limit"),
-            UploadError::Full => f.write_str("the upload folder is full"),
-            UploadError::Offset { stored } => write!(f, "only {stored} bytes are stored"),
-            UploadError::Busy => f.write_str("another request is writing this file"),
-            UploadError::Corrupt => f.write_str("the bytes do not match the name"),
-            UploadError::Io(e) => write!(f, "{e}"),
-        }
-    }
 }
 
 fn io(e: std::io::Error) -> UploadError {

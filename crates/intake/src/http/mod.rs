@@ -170,20 +170,13 @@ pub fn serve(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
 }
 
 /// Why the service could not start serving; once it serves, failures are per request.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {doing}: {source}")]
 pub struct ServeError {
     /// What it was trying to do ("listen on 127.0.0.1:8080").
     pub doing: String,
     pub source: std::io::Error,
 }
-
-impl std::fmt::Display for ServeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot {}: {}", self.doing, self.source)
-    }
-}
-
-impl std::error::Error for ServeError {}
 
 async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeError> {
     let listener = TcpListener::bind(&options.listen)

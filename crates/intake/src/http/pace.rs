@@ -25,9 +25,11 @@ pub struct Pace {
 
 /// Why a paced body stopped early; kept outside the body so a handler can tell it from a malformed one
 /// even when a parser (multipart) wraps the error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Cut {
+    #[error("no data arrived for too long")]
     Silent,
+    #[error("the data arrived too slowly")]
     TooSlow,
 }
 
@@ -59,19 +61,9 @@ impl CutFlag {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
 pub struct CutError(pub Cut);
-
-impl std::fmt::Display for CutError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Cut::Silent => f.write_str("no data arrived for too long"),
-            Cut::TooSlow => f.write_str("the data arrived too slowly"),
-        }
-    }
-}
-
-impl std::error::Error for CutError {}
 
 /// Wraps a body so that it obeys `pace`; `flag` records why it was cut.
 pub fn paced(body: Body, pace: Pace, flag: CutFlag) -> Body {

@@ -3,7 +3,6 @@
 //! address it saw, so everything left of that is whatever the client chose to send). The rate limit and
 //! the connection cap count by [`client_key`]: an IPv6 customer usually has a whole /64 to pick from.
 
-use std::fmt;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
 
@@ -16,18 +15,9 @@ pub struct Network {
     prefix: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not an address or a network like 10.0.0.0/8")]
 pub struct BadNetwork(String);
-
-impl fmt::Display for BadNetwork {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "\"{}\" is not an address or a network like 10.0.0.0/8",
-            self.0
-        )
-    }
-}
 
 impl FromStr for Network {
     type Err = BadNetwork;
