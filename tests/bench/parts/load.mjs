@@ -47,6 +47,75 @@ function observe() {
     },
     true,
   );
+  // Looked for in the page every animation frame, by the page's own script: see inPage.
+  const everyFrame = (found) =>
+    new Promise((done) => {
+      const look = () => {
+        const result = found();
+        if (result) done(result);
+        else requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+  window.__benchWait = {
+    /** The first frame with the radio (or button) labelled `label` on screen and enabled: where to tap it. */
+    async tapTarget(kind, label) {
+      const target = await everyFrame(() => {
+        const candidates = kind === 'radio' ? document.querySelectorAll('input[type=radio]') : document.querySelectorAll('button');
+        const text = (element) => (kind === 'radio' ? element.labels?.[0]?.textContent : element.textContent)?.trim();
+        const element = [...candidates].find((e) => text(e) === label && !e.disabled && e.checkVisibility());
+        // In the document is not yet on screen: nothing is painted before the style sheet is in.
+        const painted = performance.getEntriesByName('first-contentful-paint').length > 0;
+        if (!element || !painted) return null;
+        // A styled radio may be drawn by its label; the label takes the tap for it.
+        let box = element.getBoundingClientRect();
+        if (box.width * box.height === 0 && element.labels?.[0]) box = element.labels[0].getBoundingClientRect();
+        return { x: box.left + box.width / 2, y: box.top + box.height / 2, at: performance.now() };
+      });
+      // A few frames for the paint that showed it to be reported: the largest contentful paint is no longer
+      // recorded after the first input, so a tap in the same frame would cut it short.
+      for (let i = 0; i < 3; i += 1) await new Promise((next) => requestAnimationFrame(next));
+      return target;
+    },
+    /** The first frame in which `selector`'s text includes `text`, on the wall clock. */
+    shows: (selector, text) =>
+      everyFrame(() => document.querySelector(selector)?.textContent.includes(text) && performance.timeOrigin + performance.now()),
+    /** The page's first contentful paint, on the wall clock. */
+    firstPaint: () =>
+      new Promise((done) => {
+        const at = () => performance.getEntriesByName('first-contentful-paint')[0];
+        const finish = () => at() && done(performance.timeOrigin + at().startTime);
+        new PerformanceObserver(finish).observe({ type: 'paint', buffered: true });
+        finish();
+      }),
+  };
+}
+
+/**
+ * Evaluates `expression` in the page through the DevTools protocol alone, once the page's observer is
+ * there. Playwright's own `evaluate` and `waitForFunction` first load its helper script into each new
+ * document: at CPU ×4 a task of 80–100 ms on the page's main thread (a trace shows it as a script with
+ * no address), inside the very window measured, for the plain form and the app alike.
+ */
+async function inPage(cdp, expression) {
+  const waited = `(async () => {
+    while (!window.__benchWait) await new Promise((next) => setTimeout(next, 10));
+    return ${expression};
+  })()`;
+  let timer;
+  const late = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${expression}: nothing after ${QUIET.timeout} ms`)), QUIET.timeout);
+  });
+  try {
+    const { result, exceptionDetails } = await Promise.race([
+      cdp.send('Runtime.evaluate', { expression: waited, awaitPromise: true, returnByValue: true }),
+      late,
+    ]);
+    if (exceptionDetails) throw new Error(`${expression}: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    return result.value;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -55,53 +124,21 @@ function observe() {
  * check() and click() would add a few hundred milliseconds of their own checks at CPU ×4, and its waiting
  * backs off to half a second between looks.
  */
-async function tapWhenThere(page, kind, label) {
-  const handle = await page.waitForFunction(
-    ({ kind, label }) => {
-      const candidates = kind === 'radio' ? document.querySelectorAll('input[type=radio]') : document.querySelectorAll('button');
-      const text = (element) => (kind === 'radio' ? element.labels?.[0]?.textContent : element.textContent)?.trim();
-      const target = [...candidates].find((e) => text(e) === label && !e.disabled && e.checkVisibility());
-      // In the document is not yet on screen: nothing is painted before the style sheet is in.
-      const painted = performance.getEntriesByName('first-contentful-paint').length > 0;
-      if (!target || !painted) return false;
-      // A styled radio may be drawn by its label; the label takes the tap for it.
-      let box = target.getBoundingClientRect();
-      if (box.width * box.height === 0 && target.labels?.[0]) box = target.labels[0].getBoundingClientRect();
-      return { x: box.left + box.width / 2, y: box.top + box.height / 2, at: performance.now() };
-    },
-    { kind, label },
-    { polling: 'raf', ...QUIET },
-  );
-  const { x, y, at } = await handle.jsonValue();
-  // A few frames for the paint that showed it to be reported: the largest contentful paint is no longer
-  // recorded after the first input, so a tap in the same frame would cut it short.
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(done)))));
+async function tapWhenThere(page, cdp, kind, label) {
+  const { x, y, at } = await inPage(cdp, `window.__benchWait.tapTarget(${JSON.stringify(kind)}, ${JSON.stringify(label)})`);
   await page.mouse.click(x, y);
   return at;
 }
 
 /** The app shows step 2 in the same document: the first frame (polled per animation frame) where it does. */
-async function appNextStep(page) {
-  const handle = await page.waitForFunction(
-    () => document.querySelector('.step-progress')?.textContent.includes('Step 2 of 7') && performance.timeOrigin + performance.now(),
-    null,
-    { polling: 'raf', ...QUIET },
-  );
-  return handle.jsonValue();
+function appNextStep(page, cdp) {
+  return inPage(cdp, `window.__benchWait.shows('.step-progress', 'Step 2 of 7')`);
 }
 
 /** The plain form's Continue loads its next page: that page's first contentful paint. */
-async function plainNextStep(page) {
+async function plainNextStep(page, cdp) {
   await page.waitForURL(/\/bench\/plain-next\.html/, { waitUntil: 'commit', ...QUIET });
-  return page.evaluate(
-    () =>
-      new Promise((done) => {
-        const at = () => performance.getEntriesByName('first-contentful-paint')[0];
-        const finish = () => at() && done(performance.timeOrigin + at().startTime);
-        new PerformanceObserver(finish).observe({ type: 'paint', buffered: true });
-        finish();
-      }),
-  );
+  return inPage(cdp, 'window.__benchWait.firstPaint()');
 }
 
 function blockingTime(long, from, to) {
@@ -137,17 +174,16 @@ async function load(page, cdp, origin, spec) {
   const finished = (e) => wire.set(e.requestId, e.encodedDataLength);
   cdp.on('Network.loadingFinished', finished);
   await page.goto(origin + spec.path, { waitUntil: 'commit' });
-  const shownAt = await tapWhenThere(page, 'radio', FIRST_ANSWER);
-  const seen = await page.evaluate(() => ({
-    ...window.__bench,
-    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0,
-    origin: performance.timeOrigin,
-  }));
+  const shownAt = await tapWhenThere(page, cdp, 'radio', FIRST_ANSWER);
+  const seen = await inPage(
+    cdp,
+    `({ ...window.__bench, fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0, origin: performance.timeOrigin })`,
+  );
   cdp.off('Network.loadingFinished', finished);
   if (seen.answeredAt === null) throw new Error(`${spec.name}: the tap did not check the radio`);
   const bytes = [...wire.values()].reduce((a, b) => a + b, 0);
-  await tapWhenThere(page, 'button', 'Continue');
-  const nextAt = await spec.nextStep(page);
+  await tapWhenThere(page, cdp, 'button', 'Continue');
+  const nextAt = await spec.nextStep(page, cdp);
   return {
     usable: shownAt,
     next: nextAt - seen.origin,
