@@ -35,7 +35,7 @@ function built(dist, pattern) {
 export async function startBenchSite({ dist = DIST, precompressed = true, args = [] } = {}) {
   const site = mkdtempSync(join(tmpdir(), 'bench-site-'));
   cpSync(dist, site, { recursive: true, preserveTimestamps: true });
-  const names = { __CSS__: built(dist, /^main-[0-9a-f]{12,16}\.css$/), __ICON__: built(dist, /^favicon-[0-9a-f]{12,16}\.svg$/) };
+  const names = { __CSS__: built(dist, /^main-[0-9a-f]{12,16}\.css$/), __ICON__: built(dist, /^icon-48\.png$/) };
   mkdirSync(join(site, 'bench'));
   for (const fixture of ['plain-form.html', 'plain-next.html']) {
     let text = readFileSync(join(ROOT, 'tests/bench', fixture), 'utf8');
