@@ -123,6 +123,8 @@ test('several unfinished drafts are listed with their first words; each can be d
   assert.match(await items.nth(1).textContent(), /A delivery.*The parcel never came/s);
   await offer.getByRole('button', { name: 'Delete The parcel never came' }).click();
   assert.equal(await items.count(), 1);
+  // The deleted draft's buttons are gone: the focus rests on the offer's question, not on the page's start.
+  await offer.getByRole('heading', { level: 1, name: 'Continue your complaint?' }).and(page.locator(':focus')).waitFor();
   await page.waitForTimeout(300);
   await page.goto(env.server.origin + '/'); // a new visit (a reload keeps the step instead)
   await items.first().waitFor();
