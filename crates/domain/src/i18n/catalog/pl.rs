@@ -312,14 +312,14 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ContactEmail => "E-mail",
         Msg::ContactPhone => "Telefon",
         // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
-        Msg::MailFilesLeftOut => "Tych plików nie załączyliśmy, aby wiadomość nie przekroczyła {limit} MB:",
-        Msg::MailFilesSave => "Każdy z nich zapiszesz poleceniem: {command} (N to jego numer z listy powyżej).",
+        Msg::MailFilesLeftOut => "Poniższych plików nie załączono, aby wiadomość nie przekroczyła {limit} MB:",
+        Msg::MailFilesSave => "Każdy plik można zapisać poleceniem: {command} (N to numer pliku z listy powyżej).",
         Msg::MailOrgNewComplaint => "Nowe zgłoszenie: {reference}",
         Msg::MailOrgInformation => "Klient uzupełnił zgłoszenie: {reference}",
         Msg::MailOrgResolved => "Klient potwierdził, że odpowiedź rozwiązuje sprawę: {reference}",
-        Msg::MailOrgNotSatisfied => "Klient nie jest zadowolony, sprawa wróciła do rozpatrzenia: {reference}",
+        Msg::MailOrgNotSatisfied => "Klient jest niezadowolony z odpowiedzi, sprawa wraca do rozpatrzenia: {reference}",
         Msg::MailOrgRated => "Klient ocenił obsługę zgłoszenia: {reference}",
-        Msg::MailFilesRefused => "Serwer poczty nie przyjął tej wiadomości z plikami, więc ich nie załączyliśmy:",
+        Msg::MailFilesRefused => "Serwer pocztowy nie przyjął tej wiadomości z załącznikami, dlatego wysłano ją bez poniższych plików:",
         // heading: one h1 a step, the organisation's currencies
         Msg::AmountExample => "Na przykład {amount}",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
@@ -340,7 +340,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::DossierNew => "NOWE",
         Msg::DossierAddedInformation => "uzupełnienie zgłoszenia",
         Msg::DossierConfirmedResolved => "potwierdzenie: sprawa rozwiązana",
-        Msg::DossierNotSatisfied => "brak zadowolenia (ponowne rozpatrzenie)",
+        Msg::DossierNotSatisfied => "niezadowolenie z odpowiedzi (sprawa ponownie otwarta)",
         Msg::DossierRated => "ocena {stars}/5",
         Msg::DossierRating => "Ocena: {stars}/5",
         Msg::DossierDecision => "Decyzja: {decision}",
