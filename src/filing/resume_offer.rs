@@ -79,6 +79,9 @@ impl Default for UnfinishedDrafts {
 /// A customer with many drafts almost always wants one of the last few; the rest are one tap away.
 pub const FIRST_DRAFTS: usize = 5;
 
+/// How many of a draft's first words the offer quotes to say which one it is.
+const FIRST_WORDS: usize = 12;
+
 /// Whether the resume offer is on screen (reactive): on the first step, before the customer has chosen or
 /// typed anything, while drafts from earlier visits are offered.
 pub fn offer_on_screen(saver: DraftSaver, flow: Flow) -> bool {
@@ -190,12 +193,17 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
         let about = category.as_ref().map(|c| i18n.pick(c)).unwrap_or_default();
         i18n.format(Msg::ResumeBody, &[("category", &about), ("date", &date)])
     };
-    let first_words: String = draft
-        .description
-        .split_whitespace()
-        .take(12)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words: Vec<&str> = draft.description.split_whitespace().collect();
+    let first_words = words[..words.len().min(FIRST_WORDS)].join(" ");
+    // Quoted as the language quotes („…” in Polish), with "…" only where the text goes on.
+    let quoted = (!first_words.is_empty()).then(|| {
+        let quote = if words.len() > FIRST_WORDS {
+            Msg::FirstWordsCut
+        } else {
+            Msg::FirstWords
+        };
+        i18n.format(quote, &[("words", &first_words)])
+    });
     let (id, label) = (draft.id.clone(), first_words.clone());
     let resume = move |_| {
         // Another widget of the page, on the same store, has just taken it up: it stays there.
@@ -209,7 +217,7 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
     view! {
         <li class="resume__item">
             <p>{summary}</p>
-            {(!first_words.is_empty()).then(|| view! { <p class="resume__words">"“" {first_words} "…”"</p> })}
+            {quoted.map(|quoted| view! { <p class="resume__words">{quoted}</p> })}
             <div class="button-row">
                 <button type="button" class="button" on:click=resume>
                     {i18n.t(Msg::ResumeContinue)}

@@ -100,10 +100,12 @@ pub fn question(flow: Flow) -> Msg {
     }
 }
 
-/// What the page asks first, in a few words, for the document's title: the resume offer's question while it
-/// is on screen, else the step's [`question`].
+/// What the page asks first, in a few words, for the document's title: the stale notice's title while it
+/// stands in for the flow, the resume offer's question while it is on screen, else the step's [`question`].
 pub fn step_title(flow: Flow, saver: DraftSaver) -> Msg {
-    if offer_on_screen(saver, flow) {
+    if saver.other_tabs.stale.get() {
+        Msg::StaleTitle
+    } else if offer_on_screen(saver, flow) {
         Msg::ResumeTitle
     } else {
         question(flow)

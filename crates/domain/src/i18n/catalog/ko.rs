@@ -345,6 +345,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::DossierRating => "평가: {stars}/5",
         Msg::DossierDecision => "처리 결과: {decision}",
         Msg::DossierCauses => "원인: {causes}",
+        // words (session 6): a draft's first words quoted as each language quotes
+        Msg::FirstWords => "“{words}”",
+        Msg::FirstWordsCut => "“{words}…”",
     }
 }
 

@@ -345,6 +345,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::DossierRating => "Ocena: {stars}/5",
         Msg::DossierDecision => "Decyzja: {decision}",
         Msg::DossierCauses => "Przyczyny: {causes}",
+        // words (session 6): a draft's first words quoted as each language quotes
+        Msg::FirstWords => "„{words}”",
+        Msg::FirstWordsCut => "„{words}…”",
     }
 }
 
