@@ -1,10 +1,11 @@
 // The screen-by-screen accessibility sweep of one language (tests/e2e/a11y*.test.mjs, one file a language so
 // that the three run beside each other and each stays far inside the per-file time limit).
 // WCAG 2.2 AA on every screen a customer can meet, at phone and desktop size, in the light and the dark
-// scheme: one journey a language through the filing, the tracker, the drafts list, the
-// outbox and the load-error screen. At each screen axe-core's A/AA rules (colour contrast included, so both
-// schemes are measured) and our own measurements of what axe does not check: targets of 24×24 px or more
-// (2.5.8), no horizontal scrolling at 320 CSS px (1.4.10, the same width as 1280 px at 400 %), nothing clipped
+// scheme: one journey a language through the filing, the tracker, the drafts list, the outbox, the
+// load-error screen, the published figures and the not-found page. At each screen axe-core's A/AA rules
+// (colour contrast included, so both schemes are measured) and our own measurements of what axe does not
+// check: one h1 and headings in order (1.3.1), targets of 24×24 px or more (2.5.8), no horizontal scrolling
+// at 320 CSS px (1.4.10, the same width as 1280 px at 400 %), nothing clipped
 // with the WCAG text-spacing overrides (1.4.12). Every screen at 390×844 is saved as a screenshot in
 // target/screens/ (light and dark), so a reviewer can read each one without running the app.
 import { test } from 'node:test';
@@ -284,6 +285,8 @@ export function sweep(env, lang) {
     await page.goto(env.server.origin + '/');
     await page.locator('.resume__item').waitFor();
     await screen('drafts-list');
+    // The draft's first words, quoted as the language quotes, whole (nothing was cut, so no "…").
+    assert.equal(await page.locator('.resume__words').textContent(), tag === 'pl' ? '„The parcel never came.”' : '“The parcel never came.”');
     // The offer is what the page asks first: its question is the h1, the step's question an h2 below it.
     assert.deepEqual(
       await page.evaluate(() => [...document.querySelectorAll('main h1, main h2')].map((h) => `${h.tagName} ${h.id}`)),
@@ -300,6 +303,20 @@ export function sweep(env, lang) {
     await page.goto(env.server.origin + '/');
     await page.locator('.load-error').waitFor();
     await screen('load-error');
+    env.server.reset();
+    env.server.intake();
+
+    // The tracker's module's other pages: the published figures (charts, then one as a table) and a page
+    // that is not there.
+    await page.goto(env.server.origin + '/insights');
+    await page.locator('.chart-card svg').first().waitFor();
+    await screen('insights');
+    await page.locator('.chart-card button').first().click();
+    await page.locator('.chart-card table').first().waitFor();
+    await screen('insights-table');
+    await page.goto(env.server.origin + '/no-such-page');
+    await page.locator('main h1').waitFor();
+    await screen('not-found');
 
     if (problems.length > 0) console.log(problems.join('\n'));
     assert.deepEqual(problems, [], 'accessibility problems');
