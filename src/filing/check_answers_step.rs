@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::courier::use_courier;
 use super::flow::{use_flow, Flow};
-use super::step_form::{BackLink, StepHeading};
+use super::step_form::{BackLink, StepHeading, StepSubheading};
 use crate::i18n::{msg, tr, use_i18n};
 use crate::services::submit::{self, SendError, Upload};
 use crate::services::{clock, device};
@@ -89,7 +89,7 @@ pub fn CheckAnswersStep() -> impl IntoView {
                 when=queued
                 fallback=move || {
                     view! {
-                        <h3 class="send__title">{tr(Msg::SendTitle)}</h3>
+                        <StepSubheading class="send__title">{tr(Msg::SendTitle)}</StepSubheading>
                         <p>{tr(Msg::SendBody)}</p>
                         <button
                             type="button"
@@ -106,7 +106,7 @@ pub fn CheckAnswersStep() -> impl IntoView {
             >
                 <Show when=moving fallback=|| view! {
                     <div class="notice notice--warning" role="status">
-                        <h3 class="send__title">{tr(Msg::QueuedTitle)}</h3>
+                        <StepSubheading class="send__title">{tr(Msg::QueuedTitle)}</StepSubheading>
                         <p>{tr(Msg::QueuedBody)}</p>
                     </div>
                 }>
@@ -150,7 +150,7 @@ fn SendFailure(error: SendError) -> impl IntoView {
     };
     view! {
         <div class="error-summary" role="alert">
-            <h3 class="error-summary__title">{tr(title)}</h3>
+            <StepSubheading class="error-summary__title">{tr(title)}</StepSubheading>
             {reason.map(|m| view! { <p>{tr(m)}</p> })}
             {detail.map(|d| view! { <p class="send__server-message">{d}</p> })}
             {body.map(|m| view! { <p>{tr(m)}</p> })}

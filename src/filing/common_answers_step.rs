@@ -3,7 +3,7 @@ use complaint_domain::knowledge::Article;
 use leptos::prelude::*;
 
 use super::flow::use_flow;
-use super::step_form::{BackLink, StepHeading};
+use super::step_form::{BackLink, StepHeading, StepSubheading};
 use crate::i18n::{tr, use_i18n};
 use crate::services::{api, helped};
 
@@ -73,7 +73,7 @@ fn Solved() -> impl IntoView {
     let flow = use_flow();
     view! {
         <div class="notice" role="status">
-            <h3>{tr(Msg::GladItHelpedTitle)}</h3>
+            <StepSubheading>{tr(Msg::GladItHelpedTitle)}</StepSubheading>
             <p>{tr(Msg::GladItHelpedBody)}</p>
         </div>
         <button type="button" class="button button--secondary" on:click=move |_| flow.edit(|d| d.solved_by = None)>

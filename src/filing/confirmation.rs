@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::flow::{use_flow, TrackInPlace};
-use super::step_form::StepHeading;
+use super::step_form::{StepHeading, StepSubheading};
 use crate::i18n::{tr, use_i18n, I18n};
 use crate::services::clock::{self, OrgZone};
 use crate::services::device;
@@ -108,7 +108,7 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
                     <p class="confirmation__reference">{pin}</p>
                 })}
             </div>
-            <h3>{tr(Msg::WhatHappensNext)}</h3>
+            <StepSubheading>{tr(Msg::WhatHappensNext)}</StepSubheading>
             <ul class="plan">{move || plan_lines(i18n, &plan_view, &zone).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
             <p>{track}</p>
             {crate::router::use_location_if_standalone().map(|_| view! {

@@ -73,7 +73,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
         now
     });
     if let Some(title) = use_context::<StepTitle>() {
-        title.follow(flow);
+        title.follow(flow, saver);
     }
     view! {
         <StorageNotice saver=saver />
@@ -101,7 +101,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
     }
 }
 
-/// The words of the step on show, for a page that names it in the document's title (the standalone app's
+/// What the flow asks first (the resume offer's question, else the step's), for a page that names it in the document's title (the standalone app's
 /// filing page; a widget leaves its host's title alone): `None` while no step is on show.
 #[derive(Clone, Copy)]
 pub struct StepTitle(RwSignal<Option<Msg>>);
@@ -117,10 +117,10 @@ impl StepTitle {
         self.0.get()
     }
 
-    /// Keeps the title on the flow's step while the flow is mounted.
-    fn follow(self, flow: Flow) {
+    /// Keeps the title on what the flow asks first while the flow is mounted.
+    fn follow(self, flow: Flow, saver: DraftSaver) {
         let StepTitle(title) = self;
-        Effect::new(move |_| title.set(Some(step_form::step_title(flow))));
+        Effect::new(move |_| title.set(Some(step_form::step_title(flow, saver))));
         on_cleanup(move || _ = title.try_set(None));
     }
 }

@@ -1,11 +1,14 @@
 use complaint_domain::draft::Draft;
 use complaint_domain::i18n::{Counted, Msg};
+use complaint_domain::steps::Step;
 use leptos::prelude::*;
 
 use super::autosave::{DraftSaver, StorageStatus};
-use super::flow::use_flow;
+use super::flow::{use_flow, Flow};
+use super::step_form::top_level;
 use crate::components::show_all::{rows_to_draw, ShowAll};
 use crate::i18n::{tr, use_i18n};
+use crate::mount_scope::{use_mount_scope, MountScope};
 use crate::services::clock;
 
 /// The resume offer's state: unfinished drafts from earlier visits (newest first), until the customer
@@ -76,13 +79,33 @@ impl Default for UnfinishedDrafts {
 /// A customer with many drafts almost always wants one of the last few; the rest are one tap away.
 pub const FIRST_DRAFTS: usize = 5;
 
+/// How many of a draft's first words the offer quotes to say which one it is.
+const FIRST_WORDS: usize = 12;
+
+/// Whether the resume offer is on screen (reactive): on the first step, before the customer has chosen or
+/// typed anything, while drafts from earlier visits are offered.
+pub fn offer_on_screen(saver: DraftSaver, flow: Flow) -> bool {
+    saver.unfinished.any()
+        && flow.accepted.with(Option::is_none)
+        && flow
+            .draft
+            .with(|d| d.step == Step::Category && d.is_empty())
+}
+
 /// "Continue your complaint?": the unfinished drafts from earlier visits, newest first, each with what it is
 /// about, its first words and when it was last changed; continue or delete each, or start afresh. Past
 /// [`FIRST_DRAFTS`], the rest wait behind "Show all N unfinished complaints".
+///
+/// It is what the page asks first, so its question is the flow's top heading (the page's `h1`, a widget's
+/// `h2`) and the step's question follows one level below (`StepHeading`); the document's title names it. A
+/// screen reader meets the headings in the order the page shows them, and none before the `h1`. When a
+/// button of the offer goes with what it removed, the focus moves on to what is left of the offer, or to the
+/// step's question, never back to the page's start.
 #[component]
 pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
     let flow = use_flow();
     let i18n = use_i18n();
+    let scope = use_mount_scope();
     let all_shown = RwSignal::new(false);
     let list = NodeRef::<leptos::html::Ul>::new();
     // Each row is drawn in one language, and drawn again when the language changes (the key holds it): one
@@ -97,9 +120,9 @@ pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     view! {
-        <Show when=move || saver.unfinished.any() && flow.draft.with(|d| d.is_empty())>
+        <Show when=move || offer_on_screen(saver, flow)>
             <section class="notice resume" aria-labelledby="resume-title">
-                <h2 class="resume__title" id="resume-title">{tr(Msg::ResumeTitle)}</h2>
+                <OfferTitle />
                 <ul class="resume__list" node_ref=list>
                     <For
                         each=rows
@@ -114,7 +137,14 @@ pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
                     all_shown=all_shown
                     msg=Counted::ResumeShowAll
                 />
-                <button type="button" class="button button--secondary" on:click=move |_| saver.unfinished.clear()>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    on:click=move |_| {
+                        saver.unfinished.clear();
+                        focus_after_offer_change(scope);
+                    }
+                >
                     {tr(Msg::ResumeStartNew)}
                 </button>
             </section>
@@ -122,10 +152,35 @@ pub fn ResumeOffer(saver: DraftSaver) -> impl IntoView {
     }
 }
 
+/// "Continue your complaint?" at the flow's top level; focusable, so the focus can rest on it when a
+/// deleted draft's buttons go.
+#[component]
+fn OfferTitle() -> impl IntoView {
+    if top_level() == 1 {
+        view! { <h1 class="resume__title" id="resume-title" tabindex="-1">{tr(Msg::ResumeTitle)}</h1> }.into_any()
+    } else {
+        view! { <h2 class="resume__title" id="resume-title" tabindex="-1">{tr(Msg::ResumeTitle)}</h2> }.into_any()
+    }
+}
+
+/// Once the offer has been drawn again: the focus on its question if it is still there, else on the step's
+/// question (which is then the top heading).
+fn focus_after_offer_change(scope: MountScope) {
+    request_animation_frame(move || {
+        if let Some(el) = scope
+            .element("resume-title")
+            .or_else(|| scope.element("step-heading"))
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
 #[component]
 fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
     let i18n = use_i18n();
     let flow = use_flow();
+    let scope = use_mount_scope();
     let category = draft.category.as_deref().and_then(|id| {
         flow.config
             .with_value(|c| c.category(id).map(|c| c.label.clone()))
@@ -138,12 +193,17 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
         let about = category.as_ref().map(|c| i18n.pick(c)).unwrap_or_default();
         i18n.format(Msg::ResumeBody, &[("category", &about), ("date", &date)])
     };
-    let first_words: String = draft
-        .description
-        .split_whitespace()
-        .take(12)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words: Vec<&str> = draft.description.split_whitespace().collect();
+    let first_words = words[..words.len().min(FIRST_WORDS)].join(" ");
+    // Quoted as the language quotes („…” in Polish), with "…" only where the text goes on.
+    let quoted = (!first_words.is_empty()).then(|| {
+        let quote = if words.len() > FIRST_WORDS {
+            Msg::FirstWordsCut
+        } else {
+            Msg::FirstWords
+        };
+        i18n.format(quote, &[("words", &first_words)])
+    });
     let (id, label) = (draft.id.clone(), first_words.clone());
     let resume = move |_| {
         // Another widget of the page, on the same store, has just taken it up: it stays there.
@@ -157,13 +217,20 @@ fn UnfinishedDraft(saver: DraftSaver, draft: Draft) -> impl IntoView {
     view! {
         <li class="resume__item">
             <p>{summary}</p>
-            {(!first_words.is_empty()).then(|| view! { <p class="resume__words">"“" {first_words} "…”"</p> })}
+            {quoted.map(|quoted| view! { <p class="resume__words">{quoted}</p> })}
             <div class="button-row">
                 <button type="button" class="button" on:click=resume>
                     {i18n.t(Msg::ResumeContinue)}
                     <span class="visually-hidden">" " {label.clone()}</span>
                 </button>
-                <button type="button" class="button button--secondary" on:click=move |_| saver.discard(id.clone())>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    on:click=move |_| {
+                        saver.discard(id.clone());
+                        focus_after_offer_change(scope);
+                    }
+                >
                     {i18n.t(Msg::DeleteDraft)}
                     <span class="visually-hidden">" " {label}</span>
                 </button>

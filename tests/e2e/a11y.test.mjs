@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 
 import { openPage } from './support/browser.mjs';
 import { useServerAndBrowser } from './support/harness.mjs';
-import { daysAgo } from './support/filing.mjs';
+import { Filing, daysAgo } from './support/filing.mjs';
+import { noisePng } from './support/images.mjs';
 import { sweep } from './support/sweep.mjs';
 
 const env = useServerAndBrowser();
@@ -174,6 +175,192 @@ test('a complete filing and a status lookup with the keyboard alone', async () =
   assert.match(await page.locator('.status__title').textContent(), /CMP-DEMO-0001/);
   // The tracker also looks up the complaint just sent, which the stand-in server does not publish: the
   // browser logs that 404 itself.
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), [], 'the page logged errors');
+  await context.close();
+});
+
+/** What a screen reader is given by Chromium's accessibility tree for one element (the focused one unless
+ *  `selector` names another): its role, name, description and states, as it would announce them (CDP). */
+async function announced(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const expression = selector ? `document.querySelector(${JSON.stringify(selector)})` : 'document.activeElement';
+    const { result } = await cdp.send('Runtime.evaluate', { expression });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { objectId: result.objectId, fetchRelatives: false });
+    const node = nodes.find((n) => !n.ignored);
+    const states = Object.fromEntries((node?.properties ?? []).map((p) => [p.name, p.value.value]));
+    return { role: node?.role?.value, name: node?.name?.value ?? '', description: node?.description?.value ?? '', ...states };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Asserts that `lines` (strings or patterns, each a whole line of a Playwright aria snapshot: what a screen
+ *  reader's reading cursor meets, in the page's order) appear in `snapshot` in this order. */
+function readsInOrder(snapshot, lines, what) {
+  const all = snapshot.split('\n').map((l) => l.trim());
+  let at = -1;
+  for (const line of lines) {
+    const found = all.findIndex((l, i) => i > at && (line instanceof RegExp ? line.test(l) : l === line));
+    assert.ok(found > at, `${what}: “${line}” is not read after the line before it in\n${snapshot}`);
+    at = found;
+  }
+}
+
+// We cannot run VoiceOver, TalkBack or NVDA here (README, Tests): this is the nearest honest proof. A screen
+// reader reads the browser's accessibility tree, so we read the same tree: Playwright's aria snapshot of
+// <main> for what the reading cursor meets in order (roles, names, levels, states), and CDP's node of the
+// focused element for what is announced when focus moves (name, role, description, invalid, checked, live).
+test('what a screen reader is given: a step, its errors, check answers, the send, the confirmation, the tracker', async () => {
+  env.server.reset();
+  env.server.intake();
+  const { context, page, problems } = await openPage(env.browser, { locale: 'en-GB', timezoneId: 'Europe/London' });
+  const main = page.locator('main');
+  const filing = new Filing(page);
+  await page.goto(env.server.origin + '/');
+  await page.locator('#category').waitFor();
+  readsInOrder(
+    await main.ariaSnapshot(),
+    [
+      '- paragraph: Step 1 of 7',
+      '- group "What is your complaint about?":',
+      '- heading "What is your complaint about?" [level=1]',
+      '- radio "A delivery"',
+      '- paragraph: Late, missing or delivered to the wrong place.',
+      '- button "Continue"',
+    ],
+    'step 1',
+  );
+
+  // Continue with nothing chosen: the error summary takes the focus and is announced at once; its link
+  // leads to the group, which says what is wrong, each radio marked invalid.
+  await filing.continue();
+  await page.locator('.error-summary').waitFor();
+  assert.deepEqual(
+    (({ role, name, live }) => ({ role, name, live }))(await announced(page)),
+    { role: 'alert', name: 'There is a problem', live: 'assertive' },
+  );
+  readsInOrder(
+    await page.locator('.error-summary').ariaSnapshot(),
+    ['- heading "There is a problem" [level=2]', '- link "Select what your complaint is about":'],
+    'step 1 errors',
+  );
+  await page.getByRole('link', { name: 'Select what your complaint is about' }).click();
+  const radio = await announced(page);
+  assert.deepEqual(
+    [radio.role, radio.name, radio.checked, radio.invalid, radio.description],
+    ['radio', 'A faulty or damaged product', 'false', 'true', 'It broke, does not work or arrived damaged.'],
+  );
+  const group = await announced(page, 'fieldset');
+  assert.deepEqual([group.role, group.name], ['group', 'What is your complaint about?']);
+  assert.match(group.description, /Error: Select what your complaint is about$/);
+
+  // A new step: its question announced as the page's heading, the progress as its description.
+  await page.getByRole('radio', { name: 'A delivery' }).check();
+  await filing.continue();
+  await page.locator('h1#step-heading:focus').waitFor();
+  for (const [n, question] of [
+    [2, 'Common answers to problems like yours'],
+    [3, 'What happened?'],
+  ]) {
+    if (n === 3) {
+      await filing.skipCommonAnswers();
+      await page.locator('h1#step-heading:focus').waitFor();
+    }
+    const heading = await announced(page);
+    assert.deepEqual(
+      [heading.role, heading.name, heading.level, heading.description],
+      ['heading', question, 1, `Step ${n} of 7`],
+      `step ${n} is announced`,
+    );
+  }
+  await filing.continue();
+  await page.locator('.error-summary').waitFor();
+  readsInOrder(
+    await page.locator('.error-summary').ariaSnapshot(),
+    ['- link "Describe what happened":', '- link "Enter the date it happened":', '- link "Answer “Order number”":'],
+    'step 3 errors',
+  );
+  await page.getByRole('link', { name: 'Describe what happened' }).click();
+  const field = await announced(page);
+  assert.deepEqual([field.role, field.name, field.invalid], ['textbox', 'Describe what happened', 'true']);
+  assert.match(field.description, /Error: Describe what happened/, 'the error is read with the field');
+
+  await filing.describe({ description: 'The parcel never came.', details: { 'Order number': 'NW-1' } });
+  await filing.chooseOutcome('Give me a refund');
+  await filing.addFiles([{ name: 'box.png', mimeType: 'image/png', buffer: noisePng(400, 300) }]);
+  await page.getByRole('button', { name: 'Remove box.png' }).waitFor();
+  await filing.finishEvidence();
+  await filing.giveContact({ name: 'Jin Park', email: 'jin@example.kr' });
+  // Check answers: each Change button one phrase naming what it changes, dates in words.
+  readsInOrder(
+    await main.ariaSnapshot(),
+    [
+      '- paragraph: Step 7 of 7',
+      '- button "Back"',
+      '- heading "Check your answers before sending" [level=1]',
+      '- term: Type of complaint',
+      '- definition: A delivery',
+      '- button "Change type of complaint": Change',
+      /^- definition: \w{3}, \d{1,2} \w{3} \d{4}$/,
+      '- button "Change when it happened": Change',
+      '- button "Change your answer to “Order number”": Change',
+      '- definition: box.png',
+      '- heading "Now send your complaint" [level=2]',
+      '- button "Send complaint"',
+    ],
+    'check answers',
+  );
+
+  // The send under way (the complaint held at the server once the photo is up): the button says so and is
+  // disabled, and the progress is a named bar and a polite live region.
+  env.server.hold(/^\/api\/v1\/complaints$/);
+  await filing.send();
+  await page.getByRole('status').filter({ hasText: /^Sending \d\.\d of \d\.\d MB$/ }).waitFor();
+  readsInOrder(
+    await main.ariaSnapshot(),
+    ['- button "Sending…" [disabled]', /^- progressbar "Sending (\d\.\d) of \1 MB"$/, /^- status: Sending (\d\.\d) of \1 MB$/],
+    'sending',
+  );
+  const live = await announced(page, '.send-progress [role=status]');
+  assert.deepEqual([live.role, live.live], ['status', 'polite']);
+  env.server.release();
+
+  // The confirmation: its title announced as the page's heading, then the reference.
+  await filing.confirmation();
+  await page.locator('h1#step-heading:focus').waitFor();
+  const received = await announced(page);
+  assert.deepEqual([received.role, received.name, received.level, received.description], ['heading', 'Complaint received', 1, '']);
+  readsInOrder(
+    await main.ariaSnapshot(),
+    ['- heading "Complaint received" [level=1]', '- paragraph: Your reference', '- paragraph: CMP-TEST-0001', '- heading "What happens next" [level=2]'],
+    'confirmation',
+  );
+
+  // The tracker's found status: the result's heading takes the focus; the timeline reads in order.
+  await page.goto(env.server.origin + '/track');
+  await page.getByLabel('Complaint reference').fill('CMP-DEMO-0001');
+  await page.getByLabel('Email address or PIN').fill('demo@example.com');
+  await page.getByRole('button', { name: 'Find my complaint' }).click();
+  await page.locator('.timeline').waitFor();
+  const found = await announced(page);
+  assert.deepEqual([found.role, found.name, found.level], ['heading', 'Complaint CMP-DEMO-0001', 2]);
+  readsInOrder(
+    await main.ariaSnapshot(),
+    [
+      '- heading "Track your complaint" [level=1]',
+      '- region "Complaint CMP-DEMO-0001":',
+      '- paragraph: "Where it stands: Being investigated"',
+      '- region "This is taking longer than promised":',
+      '- region "Progress":',
+      '- listitem: "Done: Received Mon, 16 Nov 2026, 10:12"',
+      '- text: "Current stage: Being investigated Tue, 17 Nov 2026, 09:30"',
+      '- text: "Still to come: Decision sent"',
+      '- paragraph: This date has passed',
+    ],
+    'tracker',
+  );
+  // The tracker also looks up the complaint just sent, which the stand-in server does not publish.
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), [], 'the page logged errors');
   await context.close();
 });

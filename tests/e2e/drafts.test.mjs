@@ -123,6 +123,8 @@ test('several unfinished drafts are listed with their first words; each can be d
   assert.match(await items.nth(1).textContent(), /A delivery.*The parcel never came/s);
   await offer.getByRole('button', { name: 'Delete The parcel never came' }).click();
   assert.equal(await items.count(), 1);
+  // The deleted draft's buttons are gone: the focus rests on the offer's question, not on the page's start.
+  await offer.getByRole('heading', { level: 1, name: 'Continue your complaint?' }).and(page.locator(':focus')).waitFor();
   await page.waitForTimeout(300);
   await page.goto(env.server.origin + '/'); // a new visit (a reload keeps the step instead)
   await items.first().waitFor();
@@ -147,8 +149,8 @@ test('many drafts and sent complaints: the newest five of each first, then "Show
   const drafts = offer.getByRole('listitem');
   await drafts.first().waitFor();
   assert.equal(await drafts.count(), 5, 'the newest five');
-  assert.match(await drafts.nth(0).textContent(), /Box crushed…/, 'newest first');
-  assert.match(await drafts.nth(4).textContent(), /Box crushed 4…/);
+  assert.match(await drafts.nth(0).textContent(), /“Box crushed”/, 'newest first, quoted whole (no "…" where nothing was cut)');
+  assert.match(await drafts.nth(4).textContent(), /“Box crushed 4”/);
   await offer.getByRole('button', { name: 'Show all 7 unfinished complaints' }).click();
   assert.equal(await drafts.count(), 7);
   await offer.getByRole('button', { name: 'Continue your complaint Box crushed 5' }).and(page.locator(':focus')).waitFor();
@@ -250,6 +252,7 @@ test('two tabs on one draft never silently overwrite each other', async () => {
   assert.equal(await tabA.getByLabel('Describe what happened').count(), 0, 'the stale tab offers no form to type into');
   // It stands in for the step, so its title is the page's one h1.
   assert.deepEqual(await tabA.getByRole('heading', { level: 1 }).allTextContents(), ['This complaint was changed in another tab']);
+  assert.match(await tabA.title(), /^This complaint was changed in another tab – /, 'the title follows the h1');
 
   await descriptionB.fill('Rewritten in tab B');
   await tabB.waitForTimeout(700);

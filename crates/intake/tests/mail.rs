@@ -639,7 +639,7 @@ fn the_organisations_copy_is_in_the_organisations_language() {
     assert_eq!(attachments(&mails[0]).len(), 1);
     let body = mails[0]["body"].as_str().unwrap().replace("\r\n", "\n");
     assert!(
-        body.contains("Tych plików nie załączyliśmy, aby wiadomość nie przekroczyła 1 MB:\n   2  receipt.pdf  0,6 MB\n"),
+        body.contains("Poniższych plików nie załączono, aby wiadomość nie przekroczyła 1 MB:\n   2  receipt.pdf  0,6 MB\n"),
         "{body}"
     );
     assert!(

@@ -1,10 +1,11 @@
 // The screen-by-screen accessibility sweep of one language (tests/e2e/a11y*.test.mjs, one file a language so
 // that the three run beside each other and each stays far inside the per-file time limit).
 // WCAG 2.2 AA on every screen a customer can meet, at phone and desktop size, in the light and the dark
-// scheme: one journey a language through the filing, the tracker, the drafts list, the
-// outbox and the load-error screen. At each screen axe-core's A/AA rules (colour contrast included, so both
-// schemes are measured) and our own measurements of what axe does not check: targets of 24×24 px or more
-// (2.5.8), no horizontal scrolling at 320 CSS px (1.4.10, the same width as 1280 px at 400 %), nothing clipped
+// scheme: one journey a language through the filing, the tracker, the drafts list, the outbox, the
+// load-error screen, the published figures and the not-found page. At each screen axe-core's A/AA rules
+// (colour contrast included, so both schemes are measured) and our own measurements of what axe does not
+// check: one h1 and headings in order (1.3.1), targets of 24×24 px or more (2.5.8), no horizontal scrolling
+// at 320 CSS px (1.4.10, the same width as 1280 px at 400 %), nothing clipped
 // with the WCAG text-spacing overrides (1.4.12). Every screen at 390×844 is saved as a screenshot in
 // target/screens/ (light and dark), so a reviewer can read each one without running the app.
 import { test } from 'node:test';
@@ -69,6 +70,31 @@ async function errorWiring(page) {
   });
 }
 
+/** 1.3.1 and 2.4.6, as a screen reader's list of headings reads them: in the page's order, the h1 first and
+ *  no level skipped (an h2 is followed by an h3 at most). The one heading allowed above the h1 is that of an
+ *  alert saying what went wrong (the error summary, which takes the focus as it appears, where GOV.UK puts it). */
+async function headingOrder(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const shown = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]')].filter(
+      (h) => h.getClientRects().length > 0 && !h.closest('[hidden], [aria-hidden=true]'),
+    );
+    const level = (h) => Number(h.getAttribute('aria-level') ?? h.tagName.slice(1));
+    const words = (h) => `h${level(h)} “${h.textContent.trim().slice(0, 40)}”`;
+    let seenH1 = false;
+    let previous = 1;
+    for (const h of shown) {
+      const n = level(h);
+      if (n === 1) seenH1 = true;
+      else if (!seenH1 && !h.closest('[role=alert]')) problems.push(`1.3.1 ${words(h)} comes before the h1`);
+      if (n > previous + 1) problems.push(`1.3.1 ${words(h)} skips a level after an h${previous}`);
+      previous = n;
+    }
+    if (shown.length > 0 && !seenH1) problems.push('1.3.1 no h1 among the headings');
+    return problems;
+  });
+}
+
 /** 1.4.10 at 320 CSS px, and 1.4.12 with the WCAG text-spacing overrides, injected through the CSSOM (our
  *  policy forbids inline style). */
 async function reflowAndSpacing(page) {
@@ -117,6 +143,7 @@ function screenChecker(page, lang, problems) {
     else if (name !== 'load-error' && !heading.title.startsWith(heading.h1s[0])) {
       problems.push(`${lang} ${name}: the title “${heading.title}” does not start with the h1 “${heading.h1s[0]}”`);
     }
+    for (const p of await headingOrder(page)) problems.push(`${lang} ${name}: ${p}`);
     const shot = `${SCREENS}${lang}/${String(n).padStart(2, '0')}-${name}`;
     // Both schemes at phone size and light at desktop size in every language; the desktop's dark scheme, the
     // same colours in another layout, in English only (it cost Korean and Polish ~45 s each under load and has
@@ -258,12 +285,38 @@ export function sweep(env, lang) {
     await page.goto(env.server.origin + '/');
     await page.locator('.resume__item').waitFor();
     await screen('drafts-list');
+    // The draft's first words, quoted as the language quotes, whole (nothing was cut, so no "…").
+    assert.equal(await page.locator('.resume__words').textContent(), tag === 'pl' ? '„The parcel never came.”' : '“The parcel never came.”');
+    // The offer is what the page asks first: its question is the h1, the step's question an h2 below it.
+    assert.deepEqual(
+      await page.evaluate(() => [...document.querySelectorAll('main h1, main h2')].map((h) => `${h.tagName} ${h.id}`)),
+      ['H1 resume-title', 'H2 step-heading'],
+    );
+    // Starting afresh moves the focus to the step's question, the page's h1 now, and the title follows it.
+    await page.locator('.resume > .button').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('h1#step-heading:focus').waitFor();
+    assert.ok((await page.title()).startsWith(await page.locator('#step-heading').textContent()), 'the title names the question');
 
     // The load-error screen: the organisation's settings cannot be read.
     env.server.override('/api/v1/config.json', { body: '{"schema_version": 1, "categories": [' });
     await page.goto(env.server.origin + '/');
     await page.locator('.load-error').waitFor();
     await screen('load-error');
+    env.server.reset();
+    env.server.intake();
+
+    // The tracker's module's other pages: the published figures (charts, then one as a table) and a page
+    // that is not there.
+    await page.goto(env.server.origin + '/insights');
+    await page.locator('.chart-card svg').first().waitFor();
+    await screen('insights');
+    await page.locator('.chart-card button').first().click();
+    await page.locator('.chart-card table').first().waitFor();
+    await screen('insights-table');
+    await page.goto(env.server.origin + '/no-such-page');
+    await page.locator('main h1').waitFor();
+    await screen('not-found');
 
     if (problems.length > 0) console.log(problems.join('\n'));
     assert.deepEqual(problems, [], 'accessibility problems');

@@ -349,6 +349,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::DossierRating => "Rating: {stars}/5",
         Msg::DossierDecision => "Decision: {decision}",
         Msg::DossierCauses => "Causes: {causes}",
+        // words (session 6): a draft's first words quoted as each language quotes
+        Msg::FirstWords => "“{words}”",
+        Msg::FirstWordsCut => "“{words}…”",
     }
 }
 

@@ -366,6 +366,9 @@ keys! {
         DossierRating,
         DossierDecision,
         DossierCauses,
+        // words (session 6): a draft's first words quoted as each language quotes
+        FirstWords,
+        FirstWordsCut,
     }
 }
 

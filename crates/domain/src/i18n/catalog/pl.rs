@@ -180,10 +180,10 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReceiptTitle => "Potwierdzenie złożenia reklamacji",
         Msg::Received => "Data otrzymania",
         Msg::FileAnother => "Złóż kolejną reklamację",
-        Msg::ResumeTitle => "Kontynuować reklamację?",
-        Msg::ResumeBody => "Na tym urządzeniu jest rozpoczęta reklamacja ({category}, ostatnia zmiana {date}).",
-        Msg::ResumeContinue => "Kontynuuj reklamację",
-        Msg::ResumeStartNew => "Zacznij nową reklamację",
+        Msg::ResumeTitle => "Kontynuować zgłoszenie?",
+        Msg::ResumeBody => "Na tym urządzeniu jest rozpoczęte zgłoszenie ({category}, ostatnia zmiana {date}).",
+        Msg::ResumeContinue => "Kontynuuj zgłoszenie",
+        Msg::ResumeStartNew => "Zacznij nowe zgłoszenie",
         Msg::StorageUnavailable => "Ta przeglądarka nie pozwala zapisać odpowiedzi na tym urządzeniu. Nadal możesz wysłać reklamację, ale jeśli zamkniesz stronę przed wysłaniem, wpisany tekst przepadnie.",
         Msg::SavedOnDevice => "Odpowiedzi zapisują się na tym urządzeniu podczas pisania.",
         Msg::QueuedTitle => "Czeka na wysłanie",
@@ -196,9 +196,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::StaleTitle => "Ta reklamacja została zmieniona w innej karcie",
         Msg::StaleBody => "Aby nie utracić tamtych zmian, ta karta przestała zapisywać. Wczytaj najnowszą wersję, aby kontynuować tutaj.",
         Msg::StaleReload => "Wczytaj najnowszą wersję",
-        Msg::MyComplaintsTitle => "Reklamacje wysłane z tego urządzenia",
+        Msg::MyComplaintsTitle => "Zgłoszenia wysłane z tego urządzenia",
         Msg::SentOn => "Wysłano {date}",
-        Msg::TrackThis => "Sprawdź status tej reklamacji",
+        Msg::TrackThis => "Sprawdź status tego zgłoszenia",
         Msg::DeleteDraft => "Usuń",
         Msg::FileNoRoom => "Na tym urządzeniu zabrakło miejsca, by zachować plik „{name}”. Plik nadal jest dołączony i zostanie wysłany, jeśli wyślesz reklamację przed zamknięciem tej strony. Wpisane odpowiedzi są zapisane. Aby zwolnić miejsce, usuń niepotrzebne zdjęcia.",
         Msg::FileNotKept => "Nie udało się zachować pliku „{name}” na tym urządzeniu. Plik nadal jest dołączony i zostanie wysłany, jeśli wyślesz reklamację przed zamknięciem tej strony.",
@@ -312,14 +312,14 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ContactEmail => "E-mail",
         Msg::ContactPhone => "Telefon",
         // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
-        Msg::MailFilesLeftOut => "Tych plików nie załączyliśmy, aby wiadomość nie przekroczyła {limit} MB:",
-        Msg::MailFilesSave => "Każdy z nich zapiszesz poleceniem: {command} (N to jego numer z listy powyżej).",
+        Msg::MailFilesLeftOut => "Poniższych plików nie załączono, aby wiadomość nie przekroczyła {limit} MB:",
+        Msg::MailFilesSave => "Każdy plik można zapisać poleceniem: {command} (N to numer pliku z listy powyżej).",
         Msg::MailOrgNewComplaint => "Nowe zgłoszenie: {reference}",
         Msg::MailOrgInformation => "Klient uzupełnił zgłoszenie: {reference}",
         Msg::MailOrgResolved => "Klient potwierdził, że odpowiedź rozwiązuje sprawę: {reference}",
-        Msg::MailOrgNotSatisfied => "Klient nie jest zadowolony, sprawa wróciła do rozpatrzenia: {reference}",
+        Msg::MailOrgNotSatisfied => "Klient jest niezadowolony z odpowiedzi, sprawa wraca do rozpatrzenia: {reference}",
         Msg::MailOrgRated => "Klient ocenił obsługę zgłoszenia: {reference}",
-        Msg::MailFilesRefused => "Serwer poczty nie przyjął tej wiadomości z plikami, więc ich nie załączyliśmy:",
+        Msg::MailFilesRefused => "Serwer pocztowy nie przyjął tej wiadomości z załącznikami, dlatego wysłano ją bez poniższych plików:",
         // heading: one h1 a step, the organisation's currencies
         Msg::AmountExample => "Na przykład {amount}",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
@@ -340,11 +340,14 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::DossierNew => "NOWE",
         Msg::DossierAddedInformation => "uzupełnienie zgłoszenia",
         Msg::DossierConfirmedResolved => "potwierdzenie: sprawa rozwiązana",
-        Msg::DossierNotSatisfied => "brak zadowolenia (ponowne rozpatrzenie)",
+        Msg::DossierNotSatisfied => "niezadowolenie z odpowiedzi (sprawa ponownie otwarta)",
         Msg::DossierRated => "ocena {stars}/5",
         Msg::DossierRating => "Ocena: {stars}/5",
         Msg::DossierDecision => "Decyzja: {decision}",
         Msg::DossierCauses => "Przyczyny: {causes}",
+        // words (session 6): a draft's first words quoted as each language quotes
+        Msg::FirstWords => "„{words}”",
+        Msg::FirstWordsCut => "„{words}…”",
     }
 }
 
@@ -376,16 +379,16 @@ pub(super) fn counted(msg: Counted) -> Forms {
         },
         // offer: "Show all" under the long lists
         Counted::ResumeShowAll => Forms {
-            one: Some("Pokaż {n} rozpoczętą reklamację"),
-            few: Some("Pokaż wszystkie {n} rozpoczęte reklamacje"),
-            many: Some("Pokaż wszystkie {n} rozpoczętych reklamacji"),
-            other: "Pokaż wszystkie rozpoczęte reklamacje ({n})",
+            one: Some("Pokaż {n} rozpoczęte zgłoszenie"),
+            few: Some("Pokaż wszystkie {n} rozpoczęte zgłoszenia"),
+            many: Some("Pokaż wszystkie {n} rozpoczętych zgłoszeń"),
+            other: "Pokaż wszystkie rozpoczęte zgłoszenia ({n})",
         },
         Counted::MyComplaintsShowAll => Forms {
-            one: Some("Pokaż {n} reklamację wysłaną z tego urządzenia"),
-            few: Some("Pokaż wszystkie {n} reklamacje wysłane z tego urządzenia"),
-            many: Some("Pokaż wszystkie {n} reklamacji wysłanych z tego urządzenia"),
-            other: "Pokaż wszystkie reklamacje wysłane z tego urządzenia ({n})",
+            one: Some("Pokaż {n} zgłoszenie wysłane z tego urządzenia"),
+            few: Some("Pokaż wszystkie {n} zgłoszenia wysłane z tego urządzenia"),
+            many: Some("Pokaż wszystkie {n} zgłoszeń wysłanych z tego urządzenia"),
+            other: "Pokaż wszystkie zgłoszenia wysłane z tego urządzenia ({n})",
         },
     }
 }
