@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The catalogue's own checks, in well under a second (scripts/test runs it before compiling anything):
-//  1. every language file has an arm for every key of `Msg` and `Counted`, and no catch-all arm (`_ =>`)
+//  1. every language file has an arm for every key of `Msg`, `Counted` and `IntakeMsg` (the intake's own
+//     words, kept out of the Wasm), and no catch-all arm (`_ =>`)
 //     that would let a key fall through to another language's words;
 //  2. every message has the same `{placeholders}` in every language;
 //  3. no component writes words to the customer outside the catalogue: a string literal with a letter in it,
@@ -27,11 +28,13 @@ function enumKeys(name) {
 }
 const msgKeys = enumKeys('Msg');
 const countedKeys = enumKeys('Counted');
+const intakeKeys = enumKeys('IntakeMsg');
 
 /** `Msg::Key => "text"` (or a block holding one string) → Map of key → every literal in its arm. */
 function arms(source, prefix) {
   const found = new Map();
-  const re = new RegExp(`${prefix}::(\\w+)\\s*=>`, 'g');
+  // `\b`: `IntakeMsg::` is not a `Msg::` arm.
+  const re = new RegExp(`\\b${prefix}::(\\w+)\\s*=>`, 'g');
   const starts = [...source.matchAll(re)];
   starts.forEach((m, i) => {
     const end = i + 1 < starts.length ? starts[i + 1].index : source.length;
@@ -48,20 +51,30 @@ const byLanguage = new Map();
 for (const file of languages) {
   const source = readFileSync(join(catalog, file), 'utf8');
   if (/^\s*_\s*=>/m.test(source)) problems.push(`catalog/${file}: a catch-all arm (_ =>) hides missing keys`);
-  const messages = arms(source.slice(0, source.indexOf('pub(super) fn counted')), 'Msg');
-  const counted = arms(source.slice(source.indexOf('pub(super) fn counted')), 'Counted');
+  const countedAt = source.indexOf('pub(super) fn counted');
+  const intakeAt = source.indexOf('pub(super) fn intake');
+  const messages = arms(source.slice(0, countedAt), 'Msg');
+  const counted = arms(source.slice(countedAt, intakeAt), 'Counted');
+  const intake = arms(source.slice(intakeAt), 'IntakeMsg');
   for (const key of msgKeys) if (!messages.has(key)) problems.push(`catalog/${file}: Msg::${key} is missing`);
   for (const key of messages.keys()) if (!msgKeys.includes(key)) problems.push(`catalog/${file}: Msg::${key} is not a key`);
   for (const key of countedKeys) if (!counted.has(key)) problems.push(`catalog/${file}: Counted::${key} is missing`);
-  byLanguage.set(file, { messages, counted });
+  for (const key of intakeKeys) if (!intake.has(key)) problems.push(`catalog/${file}: IntakeMsg::${key} is missing`);
+  for (const key of intake.keys()) if (!intakeKeys.includes(key)) problems.push(`catalog/${file}: IntakeMsg::${key} is not a key`);
+  byLanguage.set(file, { messages, counted, intake });
 }
 const english = byLanguage.get('en.rs');
-for (const [file, { messages, counted }] of byLanguage) {
+for (const [file, { messages, counted, intake }] of byLanguage) {
   if (file === 'en.rs') continue;
   for (const key of msgKeys) {
     const want = placeholders(english.messages.get(key) ?? []);
     const got = placeholders(messages.get(key) ?? []);
     if (want !== got) problems.push(`catalog/${file}: Msg::${key} has {${got}}, English has {${want}}`);
+  }
+  for (const key of intakeKeys) {
+    const want = placeholders(english.intake.get(key) ?? []);
+    const got = placeholders(intake.get(key) ?? []);
+    if (want !== got) problems.push(`catalog/${file}: IntakeMsg::${key} has {${got}}, English has {${want}}`);
   }
   for (const key of countedKeys) {
     const got = placeholders(counted.get(key) ?? []);
@@ -136,4 +149,4 @@ if (problems.length > 0) {
   console.error(`The catalogue check found ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`catalogue: ${languages.length} languages, ${msgKeys.length} messages, ${countedKeys.length} counted; components use it for every word`);
+console.log(`catalogue: ${languages.length} languages, ${msgKeys.length} messages, ${countedKeys.length} counted, ${intakeKeys.length} the intake's own; components use it for every word`);

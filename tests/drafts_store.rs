@@ -428,3 +428,182 @@ async fn a_reply_and_its_file_are_kept_updated_and_removed_together() {
     store.close();
     DraftStore::delete_database(&name).await.expect("delete db");
 }
+
+/// What is on customers' devices, pinned: records as indexed_db_futures' serde path writes them
+/// (`Serializer::new().serialize_maps_as_objects(true)`: a `None` an `undefined` property, maps as plain
+/// objects, numbers as numbers), put straight into every store, read back through the store; and what the
+/// store writes is that same kind of object (not a JSON string), readable by that serialiser's
+/// deserialiser. A change of serde backend for the store (tried for issue #12, README "Size and speed")
+/// must keep both.
+#[wasm_bindgen_test]
+async fn stored_records_are_plain_objects_that_read_back_whichever_way_they_were_written() {
+    use complaint_domain::my_complaints::SentComplaint;
+    use complaint_domain::outbox::ReplyOutbox;
+    use complaint_domain::replies::{ReplyAction, ReplyDraft};
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    use js_sys::Reflect;
+    use serde::Serialize;
+    use wasm_bindgen::JsValue;
+
+    fn as_written(value: &impl Serialize) -> JsValue {
+        value
+            .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+            .expect("the serialiser")
+    }
+    fn field(record: &JsValue, key: &str) -> JsValue {
+        Reflect::get(record, &key.into()).expect("a property")
+    }
+
+    let name = fresh_db_name();
+    DraftStore::open(&name).await.expect("create").close();
+
+    let mut draft = Draft::new("draft-1", 1_764_633_600_123.0);
+    draft.step = Step::WhatHappened;
+    draft.description = "Paczka „przyszła” zgnieciona. 상자가 찌그러졌어요.".into();
+    draft
+        .details
+        .insert("order_number".into(), "NW-1001".into());
+    draft.attachments.push(AttachmentMeta {
+        id: "f1".into(),
+        name: "box.jpg".into(),
+        kind: FileKind::Jpeg,
+        bytes: 2_345_678,
+        sha256: None,
+    });
+    let submission: Submission = serde_json::from_value(serde_json::json!({
+        "schema_version": 1, "draft_id": "entry-1", "locale": "pl", "category": "delivery",
+        "description": "d", "happened_on": "2026-11-20", "details": {"order_number": "NW-1001"},
+        "outcome": "refund", "contact": {"name": "Anna", "email": "anna@example.pl", "preferred": "email",
+        "consent": true}, "attachments": [], "spam_signals": {"honeypot_filled": false, "fill_seconds": 30}
+    }))
+    .expect("submission");
+    let mut entry = OutboxEntry::new("/api/v1/complaints".into(), submission, 2_000.5);
+    entry.failed("HTTP 503".into(), 3_000.0);
+    let sent = SentComplaint {
+        reference: "CMP-7K4Q-2M9X".into(),
+        category: "delivery".into(),
+        sent_at_ms: 1_764_633_600_000,
+        verifier: None,
+    };
+    let mut reply = ReplyDraft::new(
+        "reply-1".into(),
+        "CMP-7K4Q-2M9X".into(),
+        "1234".into(),
+        ReplyAction::Rating,
+        4.0,
+    );
+    reply.stars = Some(4);
+    reply.outbox = Some(ReplyOutbox::new("/api/v1/complaints".into(), None, 5.0));
+
+    let written_draft = as_written(&draft);
+    assert!(
+        field(&written_draft, "category").is_undefined(),
+        "that path writes a None as undefined"
+    );
+    let db = Database::open(name.as_str())
+        .with_version(drafts::DB_VERSION)
+        .await
+        .expect("open as it is");
+    let tx = db
+        .transaction(["drafts", "outbox", "sent", "replies"])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    for (store, record) in [
+        ("drafts", written_draft),
+        ("outbox", as_written(&entry)),
+        ("sent", as_written(&sent)),
+        ("replies", as_written(&reply)),
+    ] {
+        tx.object_store(store)
+            .expect("store")
+            .put(record)
+            .await
+            .expect("put as that path writes it");
+    }
+    tx.commit().await.expect("commit");
+    db.close();
+
+    let store = DraftStore::open(&name).await.expect("open");
+    assert_eq!(
+        store.get("draft-1").await.expect("get"),
+        Some(draft.clone())
+    );
+    assert_eq!(store.all().await.expect("all"), vec![draft.clone()]);
+    assert_eq!(store.outbox().await.expect("outbox"), vec![entry.clone()]);
+    assert_eq!(store.sent().await.expect("sent"), vec![sent.clone()]);
+    assert_eq!(store.replies().await.expect("replies"), vec![reply.clone()]);
+
+    // Written again by the store itself.
+    store.put(&draft).await.expect("put");
+    store.queue(&entry).await.expect("queue");
+    store.remember_sent(&sent).await.expect("remember");
+    store.put_reply(&reply).await.expect("put reply");
+    store.close();
+
+    let db = Database::open(name.as_str())
+        .with_version(drafts::DB_VERSION)
+        .await
+        .expect("open as it is");
+    let (new_draft, new_entry, new_sent, new_reply) = {
+        let tx = db
+            .transaction(["drafts", "outbox", "sent", "replies"])
+            .build()
+            .expect("tx");
+        let raw = |store: &'static str, key: &'static str| {
+            let store = tx.object_store(store).expect("store");
+            async move {
+                let record: Option<JsValue> = store
+                    .get(key)
+                    .primitive()
+                    .expect("get")
+                    .await
+                    .expect("read");
+                record.expect("stored")
+            }
+        };
+        (
+            raw("drafts", "draft-1").await,
+            raw("outbox", "entry-1").await,
+            raw("sent", "CMP-7K4Q-2M9X").await,
+            raw("replies", "reply-1").await,
+        )
+    };
+    db.close();
+
+    assert!(new_draft.is_object(), "an object, not a JSON string");
+    assert_eq!(
+        field(&field(&new_draft, "details"), "order_number").as_string(),
+        Some("NW-1001".into()),
+        "a map is an object"
+    );
+    assert_eq!(
+        field(&new_draft, "updated_at_ms").as_f64(),
+        Some(1_764_633_600_123.0)
+    );
+    assert_eq!(
+        field(&new_draft, "step").as_string(),
+        Some("what_happened".into())
+    );
+    assert!(field(&field(&new_draft, "attachments"), "0").is_object());
+    assert_eq!(
+        field(&new_sent, "sent_at_ms").as_f64(),
+        Some(1_764_633_600_000.0),
+        "a u64 is a number"
+    );
+    assert_eq!(
+        field(&field(&new_entry, "submission"), "locale").as_string(),
+        Some("pl".into())
+    );
+    assert_eq!(field(&new_reply, "stars").as_f64(), Some(4.0));
+
+    // …and read by serde-wasm-bindgen straight from the object (as an earlier release in another tab would).
+    use serde_wasm_bindgen::from_value;
+    assert_eq!(from_value::<Draft>(new_draft).ok(), Some(draft));
+    assert_eq!(from_value::<OutboxEntry>(new_entry).ok(), Some(entry));
+    assert_eq!(from_value::<SentComplaint>(new_sent).ok(), Some(sent));
+    assert_eq!(from_value::<ReplyDraft>(new_reply).ok(), Some(reply));
+    DraftStore::delete_database(&name).await.expect("delete db");
+}

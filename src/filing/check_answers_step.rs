@@ -165,13 +165,7 @@ fn SendProgress() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_flow().session;
     let progress = move || session.progress.get();
-    let megabytes = move |bytes: f64| {
-        let text = format!("{:.1}", bytes / 1_048_576.0);
-        match i18n.locale() {
-            complaint_domain::i18n::Locale::Pl => text.replace('.', ","),
-            _ => text,
-        }
-    };
+    let megabytes = move |bytes: f64| megabytes(bytes, i18n.locale());
     let label = move || {
         progress().map(|p| {
             i18n.format(
@@ -205,8 +199,8 @@ fn SendProgress() -> impl IntoView {
                 <progress
                     class="send-progress__bar"
                     aria-labelledby="send-progress-label"
-                    max=move || progress().map_or(1.0, |p| p.total)
-                    value=move || progress().map_or(0.0, |p| p.sent)
+                    max=move || progress().map_or(1, |p| p.total as u64)
+                    value=move || progress().map_or(0, |p| p.sent as u64)
                 ></progress>
                 <Show when=move || progress().is_some_and(|p| p.slow)>
                     <p class="notice notice--warning">{tr(Msg::SendingSlow)}</p>
@@ -217,6 +211,18 @@ fn SendProgress() -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// Bytes as megabytes with one decimal, "2.1" ("2,1" in Polish), in whole numbers: a float's `{:.1}` (or
+/// an `f64` attribute) links the float formatter into the module (issue #12).
+fn megabytes(bytes: f64, locale: complaint_domain::i18n::Locale) -> String {
+    const MB: u64 = 1_048_576;
+    let tenths = ((bytes.max(0.0) as u64).saturating_mul(10) + MB / 2) / MB;
+    let point = match locale {
+        complaint_domain::i18n::Locale::Pl => ',',
+        _ => '.',
+    };
+    format!("{}{point}{}", tenths / 10, tenths % 10)
 }
 
 /// One row: what was asked, the answer, and Change, whose accessible name is one phrase in the customer's

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use complaint_domain::calendar::Date;
 use complaint_domain::draft::Channel;
-use complaint_domain::i18n::{format, Locale, Msg};
+use complaint_domain::i18n::{format, IntakeMsg, Locale, Msg};
 use complaint_domain::instant::{Instant, Zone};
 use complaint_domain::status::{ReplyKind, Stage};
 use complaint_domain::submission::Submission;
@@ -136,12 +136,12 @@ pub struct Dossier {
 
 fn reply_words(kind: ReplyKind, stars: Option<u8>, lang: Locale) -> String {
     match kind {
-        ReplyKind::Information => Msg::DossierAddedInformation.text(lang).into(),
-        ReplyKind::Resolved => Msg::DossierConfirmedResolved.text(lang).into(),
-        ReplyKind::NotSatisfied => Msg::DossierNotSatisfied.text(lang).into(),
+        ReplyKind::Information => IntakeMsg::DossierAddedInformation.text(lang).into(),
+        ReplyKind::Resolved => IntakeMsg::DossierConfirmedResolved.text(lang).into(),
+        ReplyKind::NotSatisfied => IntakeMsg::DossierNotSatisfied.text(lang).into(),
         ReplyKind::Rating => format(
             lang,
-            Msg::DossierRated,
+            IntakeMsg::DossierRated,
             &[("stars", &stars.unwrap_or(0).to_string())],
         ),
     }
@@ -224,22 +224,22 @@ impl Dossier {
         let mut row = |label: &str, value: &str| {
             let _ = writeln!(out, "{:<22} {}", one_line(label), one_line(value));
         };
-        row(Msg::DossierReference.text(lang), &record.reference);
+        row(IntakeMsg::DossierReference.text(lang), &record.reference);
         row(
-            Msg::DossierReceived.text(lang),
+            IntakeMsg::DossierReceived.text(lang),
             &self.filed.received_at.to_string(),
         );
         row(
             Msg::RowCategory.text(lang),
             &self.category_label(settings, lang),
         );
-        row(Msg::DossierLanguage.text(lang), s.locale.tag());
-        row(Msg::DossierStage.text(lang), self.stage().as_str());
+        row(IntakeMsg::DossierLanguage.text(lang), s.locale.tag());
+        row(IntakeMsg::DossierStage.text(lang), self.stage().as_str());
         if let Some(reason) = &self.complaint.quarantine {
-            row(Msg::DossierQuarantine.text(lang), reason);
+            row(IntakeMsg::DossierQuarantine.text(lang), reason);
         }
         row(
-            Msg::DossierStatusFile.text(lang),
+            IntakeMsg::DossierStatusFile.text(lang),
             &status_file.display().to_string(),
         );
         let _ = writeln!(out);
@@ -294,19 +294,19 @@ impl Dossier {
                 one_line(&file.kind),
                 format(
                     lang,
-                    Msg::DossierFileBytes,
+                    IntakeMsg::DossierFileBytes,
                     &[("bytes", &file.bytes.to_string())]
                 ),
                 one_line(&file.sha256),
                 if matches!(file.source, FileSource::Reply { .. }) {
-                    format!("  {}", Msg::DossierFileFromReply.text(lang))
+                    format!("  {}", IntakeMsg::DossierFileFromReply.text(lang))
                 } else {
                     String::new()
                 }
             );
         }
         let _ = writeln!(out);
-        let _ = writeln!(out, "{}", Msg::DossierStages.text(lang));
+        let _ = writeln!(out, "{}", IntakeMsg::DossierStages.text(lang));
         for entry in &record.history {
             let _ = write!(out, "  {}  {:<14}", entry.at, entry.stage.as_str());
             if let Some(message) = &entry.message {
@@ -319,17 +319,19 @@ impl Dossier {
             let _ = writeln!(
                 out,
                 "{}",
-                format(lang, Msg::DossierNextStep, &[("text", &text)])
+                format(lang, IntakeMsg::DossierNextStep, &[("text", &text)])
             );
         }
         for deadline in &record.deadlines {
             let step = match deadline.step {
-                complaint_domain::status::DeadlineStep::Acknowledge => Msg::DossierStepAcknowledge,
-                complaint_domain::status::DeadlineStep::Decide => Msg::DossierStepDecide,
+                complaint_domain::status::DeadlineStep::Acknowledge => {
+                    IntakeMsg::DossierStepAcknowledge
+                }
+                complaint_domain::status::DeadlineStep::Decide => IntakeMsg::DossierStepDecide,
             };
             let set = format(
                 lang,
-                Msg::DossierDateByHand,
+                IntakeMsg::DossierDateByHand,
                 &[
                     ("step", step.text(lang)),
                     ("date", &deadline.due.to_string()),
@@ -353,7 +355,7 @@ impl Dossier {
                 "{}",
                 format(
                     lang,
-                    Msg::DossierConversation,
+                    IntakeMsg::DossierConversation,
                     &[
                         ("count", &self.replies.len().to_string()),
                         ("unread", &unread.to_string())
@@ -367,7 +369,7 @@ impl Dossier {
                     reply.at,
                     reply_words(reply.kind, reply.stars, lang),
                     if reply.unread {
-                        format!("  {}", Msg::DossierNew.text(lang))
+                        format!("  {}", IntakeMsg::DossierNew.text(lang))
                     } else {
                         String::new()
                     }
@@ -388,7 +390,7 @@ impl Dossier {
             let _ = writeln!(
                 out,
                 "{}",
-                format(lang, Msg::DossierRating, &[("stars", &stars)])
+                format(lang, IntakeMsg::DossierRating, &[("stars", &stars)])
             );
         }
         if let Some(outcome) = &record.outcome {
@@ -404,7 +406,7 @@ impl Dossier {
             let _ = writeln!(
                 out,
                 "{}",
-                format(lang, Msg::DossierDecision, &[("decision", &decision)])
+                format(lang, IntakeMsg::DossierDecision, &[("decision", &decision)])
             );
         }
         if !self.causes.is_empty() {
@@ -412,7 +414,7 @@ impl Dossier {
             let _ = writeln!(
                 out,
                 "{}",
-                format(lang, Msg::DossierCauses, &[("causes", &causes)])
+                format(lang, IntakeMsg::DossierCauses, &[("causes", &causes)])
             );
         }
         out

@@ -132,7 +132,7 @@ impl Intake {
         &self,
         store: &Store,
         complaint: &crate::store::Complaint,
-        subject: complaint_domain::i18n::Msg,
+        subject: complaint_domain::i18n::IntakeMsg,
         files: crate::mail::FilesOf,
     ) {
         let Some(mail) = self.options.mail.as_ref() else {
@@ -333,7 +333,7 @@ impl Intake {
                     self.mail_organisation(
                         store,
                         &complaint,
-                        complaint_domain::i18n::Msg::MailOrgNewComplaint,
+                        complaint_domain::i18n::IntakeMsg::MailOrgNewComplaint,
                         crate::mail::FilesOf::Complaint,
                     );
                     self.figures_changed();

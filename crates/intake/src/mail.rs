@@ -13,7 +13,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use complaint_domain::i18n::{self, Locale, Msg};
+use complaint_domain::i18n::{self, IntakeMsg, Locale, Msg};
 use complaint_domain::instant::Instant;
 use complaint_domain::tracking::{normalise_verifier, Timeline};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
@@ -129,12 +129,12 @@ pub fn customer_update(
     let reference = record.reference.as_str();
     let mut body = i18n::format(
         lang,
-        Msg::MailChanged,
+        IntakeMsg::MailChanged,
         &[("reference", reference), ("stage", stage)],
     );
     body.push_str("\n\n");
     if let Some(message) = &current.message {
-        body.push_str(Msg::MailMessage.text(lang));
+        body.push_str(IntakeMsg::MailMessage.text(lang));
         body.push('\n');
         body.push_str(message.show(lang).text);
         body.push_str("\n\n");
@@ -149,7 +149,7 @@ pub fn customer_update(
     if let Some((next, expected)) = timeline.next_expected() {
         body.push_str(&i18n::format(
             lang,
-            Msg::MailNext,
+            IntakeMsg::MailNext,
             &[
                 ("stage", next.label().text(lang)),
                 (
@@ -160,17 +160,17 @@ pub fn customer_update(
         ));
         body.push_str("\n\n");
     }
-    body.push_str(Msg::MailLink.text(lang));
+    body.push_str(IntakeMsg::MailLink.text(lang));
     body.push('\n');
     body.push_str(&status_link(&mail.public_url, reference, email));
     body.push_str("\n\n");
-    body.push_str(Msg::MailFooter.text(lang));
+    body.push_str(IntakeMsg::MailFooter.text(lang));
     body.push('\n');
     Some(Outgoing {
         to: email.to_owned(),
         subject: i18n::format(
             lang,
-            Msg::MailSubject,
+            IntakeMsg::MailSubject,
             &[("reference", reference), ("stage", stage)],
         ),
         body,
@@ -213,7 +213,7 @@ pub fn to_organisation(
     mail: &MailSettings,
     dossier: &Dossier,
     status_file: &std::path::Path,
-    subject: Msg,
+    subject: IntakeMsg,
     files: FilesOf,
 ) -> Option<Outgoing> {
     let to = mail.org_inbox.clone()?;
@@ -244,7 +244,7 @@ pub fn to_organisation(
             left.push(file);
         }
     }
-    let listed = |mut body: String, why: Msg, files: &[&FiledFile]| {
+    let listed = |mut body: String, why: IntakeMsg, files: &[&FiledFile]| {
         if files.is_empty() {
             return body;
         }
@@ -265,7 +265,7 @@ pub fn to_organisation(
         }
         body.push_str(&i18n::format(
             lang,
-            Msg::MailFilesSave,
+            IntakeMsg::MailFilesSave,
             &[(
                 "command",
                 &format!("complaint-intake attachment {reference} N --out FILE"),
@@ -275,8 +275,8 @@ pub fn to_organisation(
         body
     };
     let body_without_files =
-        (!carried.is_empty()).then(|| listed(body.clone(), Msg::MailFilesRefused, &wanted));
-    let body = listed(body, Msg::MailFilesLeftOut, &left);
+        (!carried.is_empty()).then(|| listed(body.clone(), IntakeMsg::MailFilesRefused, &wanted));
+    let body = listed(body, IntakeMsg::MailFilesLeftOut, &left);
     Some(Outgoing {
         to,
         subject: one_line(&subject),
@@ -309,7 +309,7 @@ pub fn queue_for_organisation(
     mail: &MailSettings,
     publisher: &Publisher,
     reference: &str,
-    subject: Msg,
+    subject: IntakeMsg,
     files: FilesOf,
 ) -> Result<(), DossierError> {
     if mail.org_inbox.is_none() {

@@ -364,7 +364,7 @@ fn tell_organisation(
             mail,
             publisher,
             reference,
-            complaint_domain::i18n::Msg::MailOrgNewComplaint,
+            complaint_domain::i18n::IntakeMsg::MailOrgNewComplaint,
             mail::FilesOf::Complaint,
         )?;
         Ok(())

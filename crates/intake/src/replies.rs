@@ -7,7 +7,7 @@
 //! was wrong. Exactly once as for filing: the first answer is stored with its key in the reply's transaction.
 
 use complaint_domain::evidence::{AttachmentProblem, FileKind};
-use complaint_domain::i18n::Msg;
+use complaint_domain::i18n::IntakeMsg;
 use complaint_domain::status::{CustomerReply, ReplyKind};
 use complaint_domain::submission::{Submission, ATTACHMENT_NAME_MAX_CHARS};
 use complaint_domain::tracking::{normalise_reference, normalise_verifier, reply_proof_input};
@@ -394,10 +394,10 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
             }
             intake.figures_changed();
             let subject = match kind {
-                ReplyKind::Information => Msg::MailOrgInformation,
-                ReplyKind::Resolved => Msg::MailOrgResolved,
-                ReplyKind::NotSatisfied => Msg::MailOrgNotSatisfied,
-                ReplyKind::Rating => Msg::MailOrgRated,
+                ReplyKind::Information => IntakeMsg::MailOrgInformation,
+                ReplyKind::Resolved => IntakeMsg::MailOrgResolved,
+                ReplyKind::NotSatisfied => IntakeMsg::MailOrgNotSatisfied,
+                ReplyKind::Rating => IntakeMsg::MailOrgRated,
             };
             intake.mail_organisation(&store, &saved, subject, FilesOf::Reply(reply_id));
         }

@@ -9,14 +9,14 @@ pub mod dates;
 mod locale;
 mod plural;
 
-pub use catalog::{Counted, Msg};
+pub use catalog::{Counted, IntakeMsg, Message, Msg};
 pub use locale::Locale;
 pub use plural::PluralCategory;
 
 /// A message in the given language, with `{name}` placeholders filled from `args`.
 ///
 /// Placeholders without an argument are left as written so a missing argument is visible, not silent.
-pub fn format(locale: Locale, msg: Msg, args: &[(&str, &str)]) -> String {
+pub fn format(locale: Locale, msg: impl Message, args: &[(&str, &str)]) -> String {
     fill(msg.text(locale), args)
 }
 

@@ -1,4 +1,4 @@
-use super::{Counted, Forms, Msg};
+use super::{Counted, Forms, IntakeMsg, Msg};
 
 pub(super) fn text(msg: Msg) -> &'static str {
     match msg {
@@ -72,12 +72,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::StageResponded => "Decision sent",
         Msg::StageClosed => "Closed",
         Msg::StageReopened => "Reopened",
-        Msg::MailSubject => "Your complaint {reference}: {stage}",
-        Msg::MailChanged => "There is news on your complaint {reference}. It is now: {stage}.",
-        Msg::MailMessage => "Our message to you:",
-        Msg::MailNext => "What comes next: {stage}, by {date}.",
-        Msg::MailLink => "See your complaint’s status (no account needed):",
-        Msg::MailFooter => "This email was sent because you made a complaint. Please do not reply to it: use the link above.",
         Msg::StepDone => "Done:",
         Msg::StepCurrent => "Current stage:",
         Msg::StepUpcoming => "Still to come:",
@@ -315,40 +309,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "This form needs JavaScript, which is turned off in this browser. You can complain by email or phone instead:",
         Msg::ContactEmail => "Email",
         Msg::ContactPhone => "Phone",
-        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
-        Msg::MailFilesLeftOut => "These files are not attached, so that this mail stays within {limit} MB:",
-        Msg::MailFilesSave => "Save each one with: {command} (N is its number above).",
-        Msg::MailOrgNewComplaint => "New complaint: {reference}",
-        Msg::MailOrgInformation => "The customer added information: {reference}",
-        Msg::MailOrgResolved => "The customer confirmed the response resolves it: {reference}",
-        Msg::MailOrgNotSatisfied => "The customer is not satisfied (reopened): {reference}",
-        Msg::MailOrgRated => "The customer rated it: {reference}",
-        Msg::MailFilesRefused => "The mail server did not accept this mail with its files, so they are not attached:",
         // heading: one h1 a step, the organisation's currencies
         Msg::AmountExample => "For example, {amount}",
-        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
-        Msg::DossierReference => "Reference",
-        Msg::DossierReceived => "Received",
-        Msg::DossierLanguage => "Language",
-        Msg::DossierStage => "Stage",
-        Msg::DossierQuarantine => "IN QUARANTINE",
-        Msg::DossierStatusFile => "Status file",
-        Msg::DossierFileBytes => "{bytes} bytes",
-        Msg::DossierFileFromReply => "(added in a reply)",
-        Msg::DossierStages => "Stages",
-        Msg::DossierNextStep => "Next step: {text}",
-        Msg::DossierDateByHand => "Date set by hand: {step} by {date}",
-        Msg::DossierStepAcknowledge => "acknowledge",
-        Msg::DossierStepDecide => "decide",
-        Msg::DossierConversation => "Conversation ({count} from the customer, {unread} new)",
-        Msg::DossierNew => "NEW",
-        Msg::DossierAddedInformation => "added information",
-        Msg::DossierConfirmedResolved => "confirmed: this resolves it",
-        Msg::DossierNotSatisfied => "not satisfied (reopened)",
-        Msg::DossierRated => "rated {stars}/5",
-        Msg::DossierRating => "Rating: {stars}/5",
-        Msg::DossierDecision => "Decision: {decision}",
-        Msg::DossierCauses => "Causes: {causes}",
         // words (session 6): a draft's first words quoted as each language quotes
         Msg::FirstWords => "“{words}”",
         Msg::FirstWordsCut => "“{words}…”",
@@ -394,5 +356,49 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: None,
             other: "Show all {n} complaints sent from this device",
         },
+    }
+}
+
+pub(super) fn intake(msg: IntakeMsg) -> &'static str {
+    match msg {
+        // the customer's mail when their complaint moves (in the customer's language)
+        IntakeMsg::MailSubject => "Your complaint {reference}: {stage}",
+        IntakeMsg::MailChanged => "There is news on your complaint {reference}. It is now: {stage}.",
+        IntakeMsg::MailMessage => "Our message to you:",
+        IntakeMsg::MailNext => "What comes next: {stage}, by {date}.",
+        IntakeMsg::MailLink => "See your complaint’s status (no account needed):",
+        IntakeMsg::MailFooter => "This email was sent because you made a complaint. Please do not reply to it: use the link above.",
+        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
+        IntakeMsg::MailFilesLeftOut => "These files are not attached, so that this mail stays within {limit} MB:",
+        IntakeMsg::MailFilesSave => "Save each one with: {command} (N is its number above).",
+        IntakeMsg::MailOrgNewComplaint => "New complaint: {reference}",
+        IntakeMsg::MailOrgInformation => "The customer added information: {reference}",
+        IntakeMsg::MailOrgResolved => "The customer confirmed the response resolves it: {reference}",
+        IntakeMsg::MailOrgNotSatisfied => "The customer is not satisfied (reopened): {reference}",
+        IntakeMsg::MailOrgRated => "The customer rated it: {reference}",
+        IntakeMsg::MailFilesRefused => "The mail server did not accept this mail with its files, so they are not attached:",
+        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
+        IntakeMsg::DossierReference => "Reference",
+        IntakeMsg::DossierReceived => "Received",
+        IntakeMsg::DossierLanguage => "Language",
+        IntakeMsg::DossierStage => "Stage",
+        IntakeMsg::DossierQuarantine => "IN QUARANTINE",
+        IntakeMsg::DossierStatusFile => "Status file",
+        IntakeMsg::DossierFileBytes => "{bytes} bytes",
+        IntakeMsg::DossierFileFromReply => "(added in a reply)",
+        IntakeMsg::DossierStages => "Stages",
+        IntakeMsg::DossierNextStep => "Next step: {text}",
+        IntakeMsg::DossierDateByHand => "Date set by hand: {step} by {date}",
+        IntakeMsg::DossierStepAcknowledge => "acknowledge",
+        IntakeMsg::DossierStepDecide => "decide",
+        IntakeMsg::DossierConversation => "Conversation ({count} from the customer, {unread} new)",
+        IntakeMsg::DossierNew => "NEW",
+        IntakeMsg::DossierAddedInformation => "added information",
+        IntakeMsg::DossierConfirmedResolved => "confirmed: this resolves it",
+        IntakeMsg::DossierNotSatisfied => "not satisfied (reopened)",
+        IntakeMsg::DossierRated => "rated {stars}/5",
+        IntakeMsg::DossierRating => "Rating: {stars}/5",
+        IntakeMsg::DossierDecision => "Decision: {decision}",
+        IntakeMsg::DossierCauses => "Causes: {causes}",
     }
 }

@@ -1,4 +1,4 @@
-use super::{Counted, Forms, Msg};
+use super::{Counted, Forms, IntakeMsg, Msg};
 
 pub(super) fn text(msg: Msg) -> &'static str {
     match msg {
@@ -68,12 +68,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::StageResponded => "처리 결과 안내",
         Msg::StageClosed => "처리 종결",
         Msg::StageReopened => "재검토",
-        Msg::MailSubject => "불만 접수 {reference}: {stage}",
-        Msg::MailChanged => "고객님의 불만(접수 번호 {reference}) 처리 현황이 바뀌었습니다. 현재 단계: {stage}.",
-        Msg::MailMessage => "고객님께 드리는 안내:",
-        Msg::MailNext => "다음 단계: {stage}({date}까지 예정).",
-        Msg::MailLink => "처리 현황 보기(회원 가입 필요 없음):",
-        Msg::MailFooter => "불만을 접수하셔서 보내 드리는 이메일입니다. 이 이메일에는 회신하지 마시고 위 링크를 이용해 주세요.",
         Msg::StepDone => "완료:",
         Msg::StepCurrent => "현재 단계:",
         Msg::StepUpcoming => "남은 단계:",
@@ -311,40 +305,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "이 양식은 JavaScript가 켜져 있어야 작동하는데, 지금 브라우저에서는 꺼져 있습니다. 이메일이나 전화로 불만을 접수해 주세요.",
         Msg::ContactEmail => "이메일",
         Msg::ContactPhone => "전화",
-        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
-        Msg::MailFilesLeftOut => "메일 크기가 {limit}MB를 넘지 않도록 다음 파일은 첨부하지 않았습니다:",
-        Msg::MailFilesSave => "각 파일은 {command} 명령으로 저장해 주세요. N에는 위 목록의 번호를 넣어 주세요.",
-        Msg::MailOrgNewComplaint => "새 불만 접수: {reference}",
-        Msg::MailOrgInformation => "고객이 내용을 추가했습니다: {reference}",
-        Msg::MailOrgResolved => "고객이 답변으로 불만이 해결되었다고 확인했습니다: {reference}",
-        Msg::MailOrgNotSatisfied => "고객이 처리 결과에 만족하지 않아 재검토가 필요합니다: {reference}",
-        Msg::MailOrgRated => "고객이 평가를 남겼습니다: {reference}",
-        Msg::MailFilesRefused => "메일 서버가 파일이 첨부된 메일을 받지 않아 다음 파일은 첨부하지 않았습니다:",
         // heading: one h1 a step, the organisation's currencies
         Msg::AmountExample => "예: {amount}",
-        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
-        Msg::DossierReference => "접수 번호",
-        Msg::DossierReceived => "접수 시각",
-        Msg::DossierLanguage => "고객 언어",
-        Msg::DossierStage => "처리 단계",
-        Msg::DossierQuarantine => "격리 보관 중",
-        Msg::DossierStatusFile => "상태 파일",
-        Msg::DossierFileBytes => "{bytes}바이트",
-        Msg::DossierFileFromReply => "(고객 답변으로 추가됨)",
-        Msg::DossierStages => "처리 이력",
-        Msg::DossierNextStep => "다음 단계: {text}",
-        Msg::DossierDateByHand => "직접 지정한 기한: {date}까지 {step}",
-        Msg::DossierStepAcknowledge => "접수 확인",
-        Msg::DossierStepDecide => "처리 결과 안내",
-        Msg::DossierConversation => "고객과 주고받은 내용(고객 작성 {count}건, 새 글 {unread}건)",
-        Msg::DossierNew => "새 글",
-        Msg::DossierAddedInformation => "내용 추가",
-        Msg::DossierConfirmedResolved => "해결 확인",
-        Msg::DossierNotSatisfied => "처리 결과 불만족(재검토 요청)",
-        Msg::DossierRated => "평가 {stars}/5",
-        Msg::DossierRating => "평가: {stars}/5",
-        Msg::DossierDecision => "처리 결과: {decision}",
-        Msg::DossierCauses => "원인: {causes}",
         // words (session 6): a draft's first words quoted as each language quotes
         Msg::FirstWords => "“{words}”",
         Msg::FirstWordsCut => "“{words}…”",
@@ -390,5 +352,49 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: None,
             other: "이 기기에서 보낸 불만 {n}건 모두 보기",
         },
+    }
+}
+
+pub(super) fn intake(msg: IntakeMsg) -> &'static str {
+    match msg {
+        // the customer's mail when their complaint moves (in the customer's language)
+        IntakeMsg::MailSubject => "불만 접수 {reference}: {stage}",
+        IntakeMsg::MailChanged => "고객님의 불만(접수 번호 {reference}) 처리 현황이 바뀌었습니다. 현재 단계: {stage}.",
+        IntakeMsg::MailMessage => "고객님께 드리는 안내:",
+        IntakeMsg::MailNext => "다음 단계: {stage}({date}까지 예정).",
+        IntakeMsg::MailLink => "처리 현황 보기(회원 가입 필요 없음):",
+        IntakeMsg::MailFooter => "불만을 접수하셔서 보내 드리는 이메일입니다. 이 이메일에는 회신하지 마시고 위 링크를 이용해 주세요.",
+        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
+        IntakeMsg::MailFilesLeftOut => "메일 크기가 {limit}MB를 넘지 않도록 다음 파일은 첨부하지 않았습니다:",
+        IntakeMsg::MailFilesSave => "각 파일은 {command} 명령으로 저장해 주세요. N에는 위 목록의 번호를 넣어 주세요.",
+        IntakeMsg::MailOrgNewComplaint => "새 불만 접수: {reference}",
+        IntakeMsg::MailOrgInformation => "고객이 내용을 추가했습니다: {reference}",
+        IntakeMsg::MailOrgResolved => "고객이 답변으로 불만이 해결되었다고 확인했습니다: {reference}",
+        IntakeMsg::MailOrgNotSatisfied => "고객이 처리 결과에 만족하지 않아 재검토가 필요합니다: {reference}",
+        IntakeMsg::MailOrgRated => "고객이 평가를 남겼습니다: {reference}",
+        IntakeMsg::MailFilesRefused => "메일 서버가 파일이 첨부된 메일을 받지 않아 다음 파일은 첨부하지 않았습니다:",
+        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
+        IntakeMsg::DossierReference => "접수 번호",
+        IntakeMsg::DossierReceived => "접수 시각",
+        IntakeMsg::DossierLanguage => "고객 언어",
+        IntakeMsg::DossierStage => "처리 단계",
+        IntakeMsg::DossierQuarantine => "격리 보관 중",
+        IntakeMsg::DossierStatusFile => "상태 파일",
+        IntakeMsg::DossierFileBytes => "{bytes}바이트",
+        IntakeMsg::DossierFileFromReply => "(고객 답변으로 추가됨)",
+        IntakeMsg::DossierStages => "처리 이력",
+        IntakeMsg::DossierNextStep => "다음 단계: {text}",
+        IntakeMsg::DossierDateByHand => "직접 지정한 기한: {date}까지 {step}",
+        IntakeMsg::DossierStepAcknowledge => "접수 확인",
+        IntakeMsg::DossierStepDecide => "처리 결과 안내",
+        IntakeMsg::DossierConversation => "고객과 주고받은 내용(고객 작성 {count}건, 새 글 {unread}건)",
+        IntakeMsg::DossierNew => "새 글",
+        IntakeMsg::DossierAddedInformation => "내용 추가",
+        IntakeMsg::DossierConfirmedResolved => "해결 확인",
+        IntakeMsg::DossierNotSatisfied => "처리 결과 불만족(재검토 요청)",
+        IntakeMsg::DossierRated => "평가 {stars}/5",
+        IntakeMsg::DossierRating => "평가: {stars}/5",
+        IntakeMsg::DossierDecision => "처리 결과: {decision}",
+        IntakeMsg::DossierCauses => "원인: {causes}",
     }
 }

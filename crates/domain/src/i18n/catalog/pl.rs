@@ -1,4 +1,4 @@
-use super::{Counted, Forms, Msg};
+use super::{Counted, Forms, IntakeMsg, Msg};
 
 pub(super) fn text(msg: Msg) -> &'static str {
     match msg {
@@ -68,12 +68,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::StageResponded => "Decyzja wysłana",
         Msg::StageClosed => "Zamknięta",
         Msg::StageReopened => "Wznowiona",
-        Msg::MailSubject => "Twoja reklamacja {reference}: {stage}",
-        Msg::MailChanged => "Mamy nowe informacje o Twojej reklamacji nr {reference}. Obecny etap: {stage}.",
-        Msg::MailMessage => "Nasza wiadomość do Ciebie:",
-        Msg::MailNext => "Następny krok: {stage} – do {date}.",
-        Msg::MailLink => "Sprawdź status reklamacji (bez zakładania konta):",
-        Msg::MailFooter => "Otrzymujesz tę wiadomość, ponieważ złożono u nas reklamację. Prosimy nie odpowiadać na nią – skorzystaj z linku powyżej.",
         Msg::StepDone => "Zakończony etap:",
         Msg::StepCurrent => "Obecny etap:",
         Msg::StepUpcoming => "Kolejny etap:",
@@ -311,40 +305,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::NoScript => "Ten formularz wymaga JavaScriptu, który jest wyłączony w tej przeglądarce. Reklamację lub skargę możesz złożyć e-mailem lub telefonicznie:",
         Msg::ContactEmail => "E-mail",
         Msg::ContactPhone => "Telefon",
-        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
-        Msg::MailFilesLeftOut => "Poniższych plików nie załączono, aby wiadomość nie przekroczyła {limit} MB:",
-        Msg::MailFilesSave => "Każdy plik można zapisać poleceniem: {command} (N to numer pliku z listy powyżej).",
-        Msg::MailOrgNewComplaint => "Nowe zgłoszenie: {reference}",
-        Msg::MailOrgInformation => "Klient uzupełnił zgłoszenie: {reference}",
-        Msg::MailOrgResolved => "Klient potwierdził, że odpowiedź rozwiązuje sprawę: {reference}",
-        Msg::MailOrgNotSatisfied => "Klient jest niezadowolony z odpowiedzi, sprawa wraca do rozpatrzenia: {reference}",
-        Msg::MailOrgRated => "Klient ocenił obsługę zgłoszenia: {reference}",
-        Msg::MailFilesRefused => "Serwer pocztowy nie przyjął tej wiadomości z załącznikami, dlatego wysłano ją bez poniższych plików:",
         // heading: one h1 a step, the organisation's currencies
         Msg::AmountExample => "Na przykład {amount}",
-        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
-        Msg::DossierReference => "Numer zgłoszenia",
-        Msg::DossierReceived => "Data wpływu",
-        Msg::DossierLanguage => "Język klienta",
-        Msg::DossierStage => "Etap",
-        Msg::DossierQuarantine => "W KWARANTANNIE",
-        Msg::DossierStatusFile => "Plik statusu",
-        Msg::DossierFileBytes => "{bytes} B",
-        Msg::DossierFileFromReply => "(dodany w odpowiedzi klienta)",
-        Msg::DossierStages => "Przebieg sprawy",
-        Msg::DossierNextStep => "Następny krok: {text}",
-        Msg::DossierDateByHand => "Termin ustawiony ręcznie: {step} do {date}",
-        Msg::DossierStepAcknowledge => "potwierdzenie przyjęcia",
-        Msg::DossierStepDecide => "decyzja",
-        Msg::DossierConversation => "Korespondencja (od klienta: {count}, nowe: {unread})",
-        Msg::DossierNew => "NOWE",
-        Msg::DossierAddedInformation => "uzupełnienie zgłoszenia",
-        Msg::DossierConfirmedResolved => "potwierdzenie: sprawa rozwiązana",
-        Msg::DossierNotSatisfied => "niezadowolenie z odpowiedzi (sprawa ponownie otwarta)",
-        Msg::DossierRated => "ocena {stars}/5",
-        Msg::DossierRating => "Ocena: {stars}/5",
-        Msg::DossierDecision => "Decyzja: {decision}",
-        Msg::DossierCauses => "Przyczyny: {causes}",
         // words (session 6): a draft's first words quoted as each language quotes
         Msg::FirstWords => "„{words}”",
         Msg::FirstWordsCut => "„{words}…”",
@@ -390,5 +352,49 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: Some("Pokaż wszystkie {n} zgłoszeń wysłanych z tego urządzenia"),
             other: "Pokaż wszystkie zgłoszenia wysłane z tego urządzenia ({n})",
         },
+    }
+}
+
+pub(super) fn intake(msg: IntakeMsg) -> &'static str {
+    match msg {
+        // the customer's mail when their complaint moves (in the customer's language)
+        IntakeMsg::MailSubject => "Twoja reklamacja {reference}: {stage}",
+        IntakeMsg::MailChanged => "Mamy nowe informacje o Twojej reklamacji nr {reference}. Obecny etap: {stage}.",
+        IntakeMsg::MailMessage => "Nasza wiadomość do Ciebie:",
+        IntakeMsg::MailNext => "Następny krok: {stage} – do {date}.",
+        IntakeMsg::MailLink => "Sprawdź status reklamacji (bez zakładania konta):",
+        IntakeMsg::MailFooter => "Otrzymujesz tę wiadomość, ponieważ złożono u nas reklamację. Prosimy nie odpowiadać na nią – skorzystaj z linku powyżej.",
+        // mail: the organisation's copy, files left out over the size cap (in the organisation's language)
+        IntakeMsg::MailFilesLeftOut => "Poniższych plików nie załączono, aby wiadomość nie przekroczyła {limit} MB:",
+        IntakeMsg::MailFilesSave => "Każdy plik można zapisać poleceniem: {command} (N to numer pliku z listy powyżej).",
+        IntakeMsg::MailOrgNewComplaint => "Nowe zgłoszenie: {reference}",
+        IntakeMsg::MailOrgInformation => "Klient uzupełnił zgłoszenie: {reference}",
+        IntakeMsg::MailOrgResolved => "Klient potwierdził, że odpowiedź rozwiązuje sprawę: {reference}",
+        IntakeMsg::MailOrgNotSatisfied => "Klient jest niezadowolony z odpowiedzi, sprawa wraca do rozpatrzenia: {reference}",
+        IntakeMsg::MailOrgRated => "Klient ocenił obsługę zgłoszenia: {reference}",
+        IntakeMsg::MailFilesRefused => "Serwer pocztowy nie przyjął tej wiadomości z załącznikami, dlatego wysłano ją bez poniższych plików:",
+        // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
+        IntakeMsg::DossierReference => "Numer zgłoszenia",
+        IntakeMsg::DossierReceived => "Data wpływu",
+        IntakeMsg::DossierLanguage => "Język klienta",
+        IntakeMsg::DossierStage => "Etap",
+        IntakeMsg::DossierQuarantine => "W KWARANTANNIE",
+        IntakeMsg::DossierStatusFile => "Plik statusu",
+        IntakeMsg::DossierFileBytes => "{bytes} B",
+        IntakeMsg::DossierFileFromReply => "(dodany w odpowiedzi klienta)",
+        IntakeMsg::DossierStages => "Przebieg sprawy",
+        IntakeMsg::DossierNextStep => "Następny krok: {text}",
+        IntakeMsg::DossierDateByHand => "Termin ustawiony ręcznie: {step} do {date}",
+        IntakeMsg::DossierStepAcknowledge => "potwierdzenie przyjęcia",
+        IntakeMsg::DossierStepDecide => "decyzja",
+        IntakeMsg::DossierConversation => "Korespondencja (od klienta: {count}, nowe: {unread})",
+        IntakeMsg::DossierNew => "NOWE",
+        IntakeMsg::DossierAddedInformation => "uzupełnienie zgłoszenia",
+        IntakeMsg::DossierConfirmedResolved => "potwierdzenie: sprawa rozwiązana",
+        IntakeMsg::DossierNotSatisfied => "niezadowolenie z odpowiedzi (sprawa ponownie otwarta)",
+        IntakeMsg::DossierRated => "ocena {stars}/5",
+        IntakeMsg::DossierRating => "Ocena: {stars}/5",
+        IntakeMsg::DossierDecision => "Decyzja: {decision}",
+        IntakeMsg::DossierCauses => "Przyczyny: {causes}",
     }
 }
