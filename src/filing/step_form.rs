@@ -42,7 +42,9 @@ pub fn BackLink() -> impl IntoView {
 pub fn StepHeading() -> impl IntoView {
     let i18n = use_i18n();
     let flow = use_flow();
-    let text = move || i18n.t(step_title(flow));
+    // A memo: the heading's words change with the step, not with each keystroke in it.
+    let title = Memo::new(move |_| step_title(flow));
+    let text = move || i18n.t(title.get());
     let progress = flow
         .accepted
         .with_untracked(Option::is_none)
