@@ -120,7 +120,9 @@ impl StepTitle {
     /// Keeps the title on what the flow asks first while the flow is mounted.
     fn follow(self, flow: Flow, saver: DraftSaver) {
         let StepTitle(title) = self;
-        Effect::new(move |_| title.set(Some(step_form::step_title(flow, saver))));
+        // A memo, so a keystroke (a change of the draft, not of what the page asks) does not set the title again.
+        let now = Memo::new(move |_| step_form::step_title(flow, saver));
+        Effect::new(move |_| title.set(Some(now.get())));
         on_cleanup(move || _ = title.try_set(None));
     }
 }

@@ -55,7 +55,9 @@ pub fn StepHeading() -> impl IntoView {
     let i18n = use_i18n();
     let flow = use_flow();
     let saver = use_saver();
-    let text = move || i18n.t(question(flow));
+    // A memo: the heading's words change with the step, not with each keystroke in it.
+    let words = Memo::new(move |_| question(flow));
+    let text = move || i18n.t(words.get());
     let progress = flow
         .accepted
         .with_untracked(Option::is_none)

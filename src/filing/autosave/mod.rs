@@ -40,6 +40,8 @@ pub struct DraftSaver {
     device: DeviceStore,
     /// The save waiting for typing to pause; cleared when the root unmounts.
     timer: StoredValue<Option<TimeoutHandle>>,
+    /// When the draft last changed (ms since the epoch): the waiting save's timer reads it when it fires.
+    changed_at: StoredValue<f64>,
     pub status: RwSignal<StorageStatus>,
     /// The organisation's draft lifetime, once its config has said (`drafts.expire_after_days`).
     expire_after_days: StoredValue<Option<u32>, LocalStorage>,
@@ -62,6 +64,7 @@ impl DraftSaver {
         let saver = DraftSaver {
             device,
             timer: StoredValue::new(None),
+            changed_at: StoredValue::new(0.0),
             asked_to_persist: StoredValue::new_local(false),
             expire_after_days: StoredValue::new_local(None),
             status: device.status,

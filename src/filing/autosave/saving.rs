@@ -1,5 +1,5 @@
-//! The save after a pause in typing: one timer, restarted by each change, so a keystroke's own frame only
-//! restarts it; the draft is serialised and written when it fires, never on the keystroke.
+//! The save after a pause in typing: a keystroke's own frame only notes the time of the change; one timer
+//! per burst of typing serialises and writes the draft once the pause is long enough, never on the keystroke.
 
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use super::{DraftSaver, StorageStatus};
 use crate::filing::flow::FilingSession;
 use crate::services::drafts::StoreError;
-use crate::services::snapshot;
+use crate::services::{device, snapshot};
 
 /// The pause in typing after which the draft is written. Short enough that the draft is committed within
 /// 400 ms of the last key even on a slow phone (the write itself takes tens of milliseconds there), long
@@ -18,16 +18,31 @@ use crate::services::snapshot;
 const DEBOUNCE: Duration = Duration::from_millis(250);
 
 impl DraftSaver {
+    /// The draft changed: it is saved once it has not changed for [`DEBOUNCE`]. A timer already waiting is
+    /// left alone (it waits out the rest of the pause when it fires), so typing does not clear and set a
+    /// browser timer on every key.
     pub(super) fn schedule(self, session: FilingSession) {
-        if let Some(Some(previous)) = self.timer.try_update_value(Option::take) {
-            previous.clear();
+        self.changed_at.set_value(device::now_ms());
+        if self.timer.with_value(Option::is_none) {
+            self.wait(session, DEBOUNCE);
         }
-        let save = move || {
-            self.timer.set_value(None);
-            self.save_now(session);
+    }
+
+    fn wait(self, session: FilingSession, pause: Duration) {
+        let fire = move || {
+            let full = DEBOUNCE.as_secs_f64() * 1000.0;
+            let quiet = device::now_ms() - self.changed_at.get_value();
+            if quiet < full {
+                // Changed since the timer was set: wait for the rest (a clock set back waits a full pause).
+                let rest = (full - quiet).clamp(1.0, full);
+                self.wait(session, Duration::from_millis(rest.ceil() as u64));
+            } else {
+                self.timer.set_value(None);
+                self.save_now(session);
+            }
         };
         self.timer
-            .set_value(set_timeout_with_handle(save, DEBOUNCE).ok());
+            .set_value(set_timeout_with_handle(fire, pause).ok());
     }
 
     /// Asks the browser not to evict the drafts under storage pressure. Chromium decides silently; others
