@@ -379,6 +379,8 @@ keys! {
         // offer: "Show all" under the long lists
         ResumeShowAll,
         MyComplaintsShowAll,
+        // lists: a long timeline's earlier steps, folded
+        TimelineShowEarlier,
     }
 }
 
