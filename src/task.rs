@@ -35,3 +35,26 @@ pub fn abort_on_cleanup() -> Option<web_sys::AbortSignal> {
     });
     Some(signal)
 }
+
+/// Resolves in the task after the next frame, once what was drawn before it is on screen: work that can wait
+/// (reading the rest of a list, hashing its status names) goes after the customer sees the page rather
+/// than delaying it. A hidden page draws no frames: there it resolves after `HIDDEN_MS` instead.
+pub async fn after_paint() {
+    const HIDDEN_MS: u64 = 100;
+    let (done, painted) = futures::channel::oneshot::channel::<()>();
+    let done = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
+    let send =
+        |done: std::rc::Rc<std::cell::Cell<Option<futures::channel::oneshot::Sender<()>>>>| {
+            move || {
+                if let Some(done) = done.take() {
+                    let _ = done.send(());
+                }
+            }
+        };
+    let after_frame = send(done.clone());
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(after_frame, std::time::Duration::ZERO);
+    });
+    leptos::prelude::set_timeout(send(done), std::time::Duration::from_millis(HIDDEN_MS));
+    let _ = painted.await;
+}

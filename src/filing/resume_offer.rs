@@ -12,60 +12,92 @@ use crate::mount_scope::{use_mount_scope, MountScope};
 use crate::services::clock;
 
 /// The resume offer's state: unfinished drafts from earlier visits (newest first), until the customer
-/// continues one, deletes it or starts afresh. The autosave fills it once the store is open; the courier
-/// withdraws a draft it brings back itself (a complaint waiting to be sent, or refused).
+/// continues one, deletes it or starts afresh. The autosave fills it once the store is open: the newest
+/// few at once, with how many more there are, and the rest a frame later ([`UnfinishedDrafts::offer_rest`]);
+/// the courier withdraws a draft it brings back itself (a complaint waiting to be sent, or refused).
 #[derive(Clone, Copy)]
-pub struct UnfinishedDrafts(RwSignal<Vec<Draft>>);
+pub struct UnfinishedDrafts {
+    drafts: RwSignal<Vec<Draft>>,
+    /// Drafts counted but not read yet: "Show all N" counts them before they are in the list.
+    more: RwSignal<usize>,
+}
 
 impl UnfinishedDrafts {
     pub fn new() -> UnfinishedDrafts {
-        UnfinishedDrafts(RwSignal::new(Vec::new()))
+        UnfinishedDrafts {
+            drafts: RwSignal::new(Vec::new()),
+            more: RwSignal::new(0),
+        }
     }
 
     /// Offers `drafts`, in place of anything offered before.
     pub fn offer(self, drafts: Vec<Draft>) {
-        self.0.set(drafts);
+        self.offer_first(drafts, 0);
+    }
+
+    /// Offers the newest `drafts` now, and counts `more` to come with [`UnfinishedDrafts::offer_rest`].
+    pub fn offer_first(self, drafts: Vec<Draft>, more: usize) {
+        self.drafts.set(drafts);
+        self.more.set(more);
+    }
+
+    /// The drafts counted by [`UnfinishedDrafts::offer_first`], read now, after those offered; nothing if
+    /// the offer was closed meanwhile (continued, started afresh, cleared).
+    pub fn offer_rest(self, rest: Vec<Draft>) {
+        if self.more.get_untracked() == 0 {
+            return;
+        }
+        self.more.set(0);
+        self.drafts.update(|drafts| {
+            let fresh: Vec<Draft> = rest
+                .into_iter()
+                .filter(|d| !drafts.iter().any(|o| o.id == d.id))
+                .collect();
+            drafts.extend(fresh);
+        });
     }
 
     /// Draft `id` is no longer offered.
     pub fn withdraw(self, id: &str) {
-        self.0.update(|drafts| drafts.retain(|d| d.id != id));
+        self.drafts.update(|drafts| drafts.retain(|d| d.id != id));
     }
 
     /// Only the drafts `keep` says are offered still.
     pub fn retain(self, keep: impl Fn(&Draft) -> bool) {
-        self.0.update(|drafts| drafts.retain(|d| keep(d)));
+        self.drafts.update(|drafts| drafts.retain(|d| keep(d)));
     }
 
     /// Nothing is offered any more.
     pub fn clear(self) {
-        self.0.set(Vec::new());
+        self.more.set(0);
+        self.drafts.set(Vec::new());
     }
 
     /// The offered draft `id`, if it is offered.
     pub fn find(self, id: &str) -> Option<Draft> {
-        self.0
+        self.drafts
             .with_untracked(|drafts| drafts.iter().find(|d| d.id == id).cloned())
     }
 
     /// Whether anything is offered (reactive).
     pub fn any(self) -> bool {
-        self.0.with(|d| !d.is_empty())
+        self.drafts.with(|d| !d.is_empty())
     }
 
     /// The offered drafts (reactive).
     pub fn list(self) -> Vec<Draft> {
-        self.0.get()
+        self.drafts.get()
     }
 
     /// The newest `limit` offered drafts (reactive).
     pub fn newest(self, limit: usize) -> Vec<Draft> {
-        self.0.with(|d| d.iter().take(limit).cloned().collect())
+        self.drafts
+            .with(|d| d.iter().take(limit).cloned().collect())
     }
 
-    /// How many drafts are offered (reactive).
+    /// How many drafts are offered, those still to be read included (reactive).
     pub fn count(self) -> usize {
-        self.0.with(Vec::len)
+        self.drafts.with(Vec::len) + self.more.get()
     }
 }
 

@@ -78,13 +78,18 @@ pub fn Tracker(
     let linked_pending = RwSignal::new(linked.is_some());
     let run = move || {
         let (reference, verifier) = (reference.get_untracked(), verifier.get_untracked());
-        let base = config.with_value(|c| c.tracking.status_base.clone());
+        let (base, zone) = config.with_value(|c| {
+            (
+                c.tracking.status_base.clone(),
+                c.organisation.time_zone.clone(),
+            )
+        });
         let this = latest.get_value().wrapping_add(1);
         latest.set_value(this);
         lookup.set(Lookup::Searching);
         let cancel = cancel.get_value();
         spawn_while_mounted(lookup, async move {
-            let result = look_up(&base, &reference, &verifier, cancel.as_ref()).await;
+            let result = look_up(&base, &reference, &verifier, &zone, cancel.as_ref()).await;
             if latest.get_value() == this {
                 lookup.set(result);
             }

@@ -2,7 +2,7 @@
 //! instants into local dates and times, and formats them in the customer's language.
 
 use complaint_domain::calendar::{Date, DateTime};
-use complaint_domain::i18n::Locale;
+use complaint_domain::i18n::{dates, Locale};
 use complaint_domain::instant::{Instant, Zone};
 use complaint_domain::service_levels::Due;
 use js_sys::{Array, Object, Reflect};
@@ -181,49 +181,14 @@ pub fn format_date_time(at: DateTime, locale: Locale) -> String {
     format_civil(at.date, Some((at.hour(), at.minute_of_hour())), locale)
 }
 
+/// Written by the domain's own rules (`i18n::dates`), in the shapes the browser's `Intl` gives, without
+/// asking `Intl`: a page's first `Intl.DateTimeFormat` loads the browser's locale data, about 100 ms on a
+/// slow phone (several hundred at CPU ×4 in the benchmark's profile), which a list of dates would wait for.
 fn format_civil(date: Date, time: Option<(u8, u8)>, locale: Locale) -> String {
-    let (hour, minute) = time.unwrap_or((0, 0));
-    // A civil date-time is formatted as if it were UTC, so no zone shifts it.
-    let utc = js_sys::Date::utc(f64::from(date.year()), f64::from(date.month()) - 1.0)
-        + (f64::from(date.day()) - 1.0) * 86_400_000.0
-        + (f64::from(hour) * 60.0 + f64::from(minute)) * 60_000.0;
-    let polish = locale == Locale::Pl;
-    // Made once per language and kind; the options are built only then (each is a few calls into JS).
-    let key = format!("civil|{}|{}", intl_tag(locale), time.is_some());
-    let formatted = cached_format(key, || {
-        // Polish running text takes the long genitive month and "r." ("do 4 grudnia 2026 r."), not "pt., 4 gru".
-        let mut fields: Vec<(&str, JsValue)> = vec![
-            ("timeZone", "UTC".into()),
-            ("day", "numeric".into()),
-            ("month", if polish { "long" } else { "short" }.into()),
-            ("year", "numeric".into()),
-        ];
-        if !polish {
-            fields.push(("weekday", "short".into()));
-            if time.is_some() {
-                fields.extend([
-                    ("hour", "2-digit".into()),
-                    ("minute", "2-digit".into()),
-                    ("hourCycle", "h23".into()),
-                ]);
-            }
-        }
-        object(&fields).and_then(|options| new_date_time_format(intl_tag(locale), &options))
-    })
-    .and_then(|f| {
-        f.format()
-            .call1(&JsValue::NULL, &js_sys::Date::new(&utc.into()))
-            .ok()
-    })
-    .and_then(|s| s.as_string());
-    if polish {
-        let day = formatted.unwrap_or_else(|| date.to_string());
-        return match time {
-            Some((hour, minute)) => format!("{day} r., {hour:02}:{minute:02}"),
-            None => format!("{day} r."),
-        };
+    match time.and_then(|(hour, minute)| DateTime::new(date, hour, minute)) {
+        Some(at) => dates::date_time_text(at, locale),
+        None => dates::date_text(date, locale),
     }
-    formatted.unwrap_or_else(|| date.to_string())
 }
 
 fn intl_tag(locale: Locale) -> &'static str {
@@ -242,9 +207,9 @@ fn object(fields: &[(&str, JsValue)]) -> Option<Object> {
 }
 
 thread_local! {
-    /// Formatters made so far, by what they format: a list of 200 dates or a business-day count through
-    /// the organisation's zone would otherwise build a new `Intl.DateTimeFormat` for each date, which costs
-    /// far more than formatting with it (about 2 ms each on a slow phone).
+    /// Formatters made so far, by what they format: a business-day count through the organisation's zone
+    /// would otherwise build a new `Intl.DateTimeFormat` for each date, which costs far more than
+    /// formatting with it (about 2 ms each on a slow phone).
     static FORMATS: std::cell::RefCell<Vec<(String, js_sys::Intl::DateTimeFormat)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }

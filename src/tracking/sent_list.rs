@@ -10,7 +10,7 @@ use crate::components::show_all::{rows_to_draw, ShowAll};
 use crate::device_store::use_device_store;
 use crate::i18n::{tr, use_i18n};
 use crate::services::{clock, status};
-use crate::task::{abort_on_cleanup, spawn_while_mounted};
+use crate::task::{abort_on_cleanup, after_paint, spawn_while_mounted};
 
 /// How many sent complaints the list shows before "Show all": the newest, about a phone's screenful.
 pub const FIRST_SENT: usize = 5;
@@ -54,6 +54,8 @@ pub fn SentFromThisDevice(
                     };
                     on_loaded.run(list.clone());
                     sent.set(list.clone());
+                    // The rows first: 200 status names hashed in the same task would keep them off screen.
+                    after_paint().await;
                     // The status files' names first, and what this device saw last of each, shown at once in
                     // one change; then the latest, one by one, as the host answers.
                     let mut keys = Vec::with_capacity(list.len());

@@ -127,8 +127,8 @@ describe('looking up a complaint', () => {
     const page = await openTracker();
     await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
     const heading = page.getByRole('heading', { level: 2, name: 'Complaint CMP-DEMO-0001' });
-    await heading.waitFor();
-    assert.equal(await heading.evaluate((el) => el === document.activeElement), true, 'the result takes focus');
+    // The result takes focus (in the frame after it is drawn).
+    await heading.and(page.locator(':focus')).waitFor();
     await page.getByText('Where it stands: Being investigated').waitFor();
     await page.getByText('A delivery', { exact: true }).waitFor();
     await page.getByText('Last updated Tue, 17 Nov 2026, 09:30').waitFor();
@@ -197,6 +197,40 @@ describe('looking up a complaint', () => {
     await page.getByLabel('Język').selectOption('ko');
     await page.getByText('현재 단계: 조사 중', { exact: true }).waitFor();
     assert.ok((await timeline(page, '진행 과정')).some((s) => s.includes('영업일 기준 10일')));
+  });
+
+  test('a long history shows its newest steps first; "Show the N earlier steps" brings the rest, focus on the first', async () => {
+    // Twelve rounds of answers and reopening: fourteen steps done, of which the newest five show at first.
+    const round = ['assessing', 'investigating', 'responded', 'reopened'];
+    const stages = ['received', 'acknowledged'];
+    while (stages.length < 14) stages.push(round[(stages.length - 2) % round.length]);
+    const at = (i) => new Date(Date.UTC(2026, 10, 16, 9) + i * 3_600_000).toISOString().replace('.000', '');
+    const history = stages.map((stage, i) => ({ stage, at: at(i), ...(i ? { message: `Update ${i}.` } : {}) }));
+    publish('CMP-E2E-0001', 'long@example.com', statusRecord({ history, updated_at: at(13) }));
+    const page = await openTracker();
+    await lookUp(page, 'CMP-E2E-0001', 'long@example.com');
+    const progress = page.getByRole('region', { name: 'Progress' });
+    const earlier = progress.getByRole('button', { name: 'Show the 9 earlier steps' });
+    await earlier.waitFor();
+    const shown = (await timeline(page)).filter((s) => !s.startsWith('Still to come'));
+    assert.equal(shown.length, 5, shown.join('\n'));
+    assert.match(shown[0], /^Done: .* Update 9\.$/, 'the newest five, oldest of them first');
+    assert.match(shown[4], /^Current stage: .* Update 13\.$/);
+    assert.ok((await timeline(page)).some((s) => s.startsWith('Still to come')), 'what is ahead stays in view');
+    // Counted in each language.
+    await page.getByLabel('Language').selectOption('pl');
+    await page.getByRole('region', { name: 'Przebieg' }).getByRole('button', { name: 'Pokaż 9 wcześniejszych etapów' }).waitFor();
+    await page.getByLabel('Język').selectOption('en');
+
+    await earlier.click();
+    await progress.getByRole('listitem').and(page.locator(':focus')).waitFor();
+    const all = (await timeline(page)).filter((s) => !s.startsWith('Still to come'));
+    assert.equal(all.length, 14, all.join('\n'));
+    assert.match(all[0], /^Done: Received/);
+    assert.match(await page.evaluate(() => document.activeElement.innerText), /^Done:\s+Received/, 'the focus on the first step it brought');
+    assert.equal(await progress.getByRole('button', { name: /earlier steps/ }).count(), 0, 'the button goes');
+    await assertAccessible(page);
+    assert.deepEqual(pageErrors(), []);
   });
 
   test('both fields are required, and the error summary says so', async () => {

@@ -180,7 +180,7 @@ impl Draft {
     /// Whether the draft has been left untouched for longer than `days` (drafts hold personal data, so
     /// organisations set how long a device keeps them).
     pub fn is_expired(&self, now_ms: f64, days: u32) -> bool {
-        now_ms - self.updated_at_ms > f64::from(days) * 86_400_000.0
+        expired(self.updated_at_ms, now_ms, days)
     }
 
     /// True until the customer has given any answer; empty drafts are not worth offering back.
@@ -196,6 +196,12 @@ impl Draft {
             && blank(&self.contact.phone)
             && self.attachments.is_empty()
     }
+}
+
+/// Whether a draft last changed at `updated_at_ms` has been left for longer than `days` at `now_ms` (the
+/// rule of [`Draft::is_expired`], for a stored draft not yet read whole).
+pub fn expired(updated_at_ms: f64, now_ms: f64, days: u32) -> bool {
+    now_ms - updated_at_ms > f64::from(days) * 86_400_000.0
 }
 
 #[cfg(test)]

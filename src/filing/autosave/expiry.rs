@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use super::DraftSaver;
 use crate::filing::flow::FilingSession;
 use crate::services::device;
-use crate::services::drafts::DraftStore;
+use crate::services::drafts::{DraftStore, StoredDraft};
 
 impl DraftSaver {
     /// Deletes drafts left untouched for longer than `days` (now, or as soon as the store is open).
@@ -23,7 +23,8 @@ impl DraftSaver {
         let current = session.draft.with_untracked(|d| d.id.clone());
         spawn_local(async move {
             // Without the outbox, a waiting complaint cannot be told from an old draft: nothing is removed then.
-            if let Some(mut drafts) = not_waiting(&store).await {
+            if let Some(stored) = not_waiting(&store).await {
+                let mut drafts = stored.iter().filter_map(StoredDraft::read).collect();
                 drop_expired(&store, &mut drafts, days, &current).await;
             }
         });
@@ -49,11 +50,14 @@ pub(super) async fn drop_expired(
     *drafts = kept;
 }
 
-/// Stored drafts, newest first, except those waiting in the outbox (they are complaints being sent, not
-/// drafts); `None` when the store cannot say (the failure is logged).
-pub(super) async fn not_waiting(store: &DraftStore) -> Option<Vec<Draft>> {
+/// Stored drafts, newest first and not yet read whole, except those waiting in the outbox (they are
+/// complaints being sent, not drafts); `None` when the store cannot say (the failure is logged).
+pub(super) async fn not_waiting(store: &DraftStore) -> Option<Vec<StoredDraft>> {
     let read = async {
-        Ok::<_, crate::services::drafts::StoreError>((store.outbox().await?, store.all().await?))
+        Ok::<_, crate::services::drafts::StoreError>((
+            store.outbox().await?,
+            store.all_stored().await?,
+        ))
     };
     match read.await {
         Ok((waiting, mut drafts)) => {

@@ -89,7 +89,15 @@ impl DraftSaver {
     }
 
     /// Offers unfinished drafts back (newest first) unless the customer has already started on something else.
-    fn offer(self, session: FilingSession, mut drafts: Vec<Draft>) {
+    fn offer(self, session: FilingSession, drafts: Vec<Draft>) {
+        if let Some(drafts) = self.offerable(session, drafts) {
+            self.unfinished.offer(drafts);
+        }
+    }
+
+    /// `drafts` less those not to offer (the one on screen, one another root shows, one expired), or `None`
+    /// when the customer has already started on something else.
+    fn offerable(self, session: FilingSession, mut drafts: Vec<Draft>) -> Option<Vec<Draft>> {
         let (empty, current_id) = session
             .draft
             .with_untracked(|d| (d.is_empty(), d.id.clone()));
@@ -100,9 +108,7 @@ impl DraftSaver {
                 && !self.device.held_elsewhere(&d.id)
                 && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
         });
-        if empty {
-            self.unfinished.offer(drafts);
-        }
+        empty.then_some(drafts)
     }
 
     /// Runs `task` while this saver's root is mounted (see [`crate::task::spawn_while_mounted`]).

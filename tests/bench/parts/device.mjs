@@ -4,13 +4,17 @@
 // FIRST rows and "Show all N …" under them (a build that draws every row: all of them); then "Show all"
 // tapped, to every row drawn (no budget: a tap's answer, shown for what it costs); and a complaint whose
 // status file has 50 entries (twelve rounds of response and reopening), opened from a tracking link, its
-// timeline drawn in full (that row includes the status file's fetch from loopback, and the 200 sent
-// complaints stored before: the tracker page reads their list too, once the linked status is shown).
-// Each from the moment the app replaced the static shell (so the page's own start is not counted) to the
-// first frame with every item on screen; the budget is 50 ms. The timeline alone is measured again on a
-// phone with no complaints stored that has opened the tracker before: from the status file in hand (its response's last byte, by the browser's
-// resource timing) to that frame, which leaves out the fetch and the other list but keeps the parsing,
-// the deadline dates and the drawing.
+// timeline shown: the newest FIRST steps and "Show the N earlier steps" above them (a build that draws
+// every step: all 50), then the tap to all 50 (no budget). That row includes the status file's fetch from
+// loopback, and the 200 sent complaints stored before: the tracker page reads their list too, once the
+// linked status is shown. Each from the moment the app replaced the static shell (so the page's own start
+// is not counted) to the first frame with those items on screen; the budget is 50 ms. The timeline alone
+// is measured again on a phone with no complaints stored that has opened the tracker before: from the
+// status file in hand (its response's last byte, by the browser's resource timing, or the app on screen if
+// that is later: on such a phone the file often arrives while the app is still replacing the static
+// shell, whose work a traced run showed to be ~60 ms of that window) to that frame, which leaves out the
+// fetch, the app's start and the other list but keeps the parsing, the deadline dates and the drawing.
+// Where the milliseconds go: tests/bench/trace-device.mjs (the same loads under a Chrome trace).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PHONE } from '../../e2e/support/browser.mjs';
@@ -20,7 +24,8 @@ import { committedAt } from './saving.mjs';
 import { onDescription, CPU_SLOWDOWN } from './typing.mjs';
 
 const COUNT = 200;
-/** The rows each list draws before "Show all" (FIRST_DRAFTS, FIRST_SENT in the app). */
+/** The rows each list draws before "Show all" (FIRST_DRAFTS, FIRST_SENT in the app), and the steps done a
+ *  long timeline draws before "Show the N earlier steps" (NEWEST_STEPS). */
 const FIRST = 5;
 const ENTRIES = 50;
 const TRACKED = { reference: 'CMP-BNCH-TIME', verifier: 'bench@example.com' };
@@ -80,8 +85,9 @@ async function allShown(page, selector, count) {
 }
 
 /** On a phone with no complaints stored, opens `link`: ms from the status file's last byte to the frame
- *  with `count` of `selector`, the median of `runs` loads after a first one. */
-async function drawnAfterStatus(browser, origin, link, selector, count, runs = 3) {
+ *  with `count` of `selector` (or `first` and the "Show …" button of its section), the median of `runs`
+ *  loads after a first one. */
+async function drawnAfterStatus(browser, origin, link, selector, count, first = count, runs = 3) {
   const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB', hasTouch: true });
   try {
     const page = await context.newPage();
@@ -89,19 +95,24 @@ async function drawnAfterStatus(browser, origin, link, selector, count, runs = 3
     // Once unthrottled first, so that the measured loads are a phone's that has opened the tracker before
     // (its worker installed, its store made, the module's code cached), as the row above is.
     await page.goto(origin + link);
-    await page.locator(selector).nth(count - 1).waitFor();
+    await page.locator(selector).nth(first - 1).waitFor();
     const times = [];
     for (let run = 0; run < runs; run += 1) {
       await page.goto('about:blank');
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
       await page.goto(origin + link, { waitUntil: 'commit' });
       const handle = await page.waitForFunction(
-        ({ selector, count }) => {
-          if (document.querySelectorAll(selector).length < count) return false;
+        ({ selector, count, first }) => {
+          const w = window;
+          if (w.__appAt === undefined && !document.querySelector('[data-complaint-desk-shell]') && document.getElementById('app')) w.__appAt = performance.now();
+          const rows = document.querySelectorAll(selector);
+          if (rows.length < count && !(rows.length >= first && rows[0].closest('section').querySelector('.show-all button'))) return false;
           const status = performance.getEntriesByType('resource').find((r) => r.name.includes('/api/v1/status/'));
-          return status && performance.now() - status.responseEnd;
+          // The file's last byte often comes while the app is still taking over from the static shell:
+          // that start is not the status's to answer for (the row above leaves it out too).
+          return status && w.__appAt !== undefined && performance.now() - Math.max(status.responseEnd, w.__appAt);
         },
-        { selector, count },
+        { selector, count, first },
         { polling: 'raf', timeout: 60_000 },
       );
       times.push(await handle.jsonValue());
@@ -132,17 +143,20 @@ export default {
       const allSent = await allShown(page, '.my-complaints__item', COUNT);
       const link = `/track#reference=${TRACKED.reference}&verifier=${encodeURIComponent(TRACKED.verifier)}`;
       const steps = '.timeline__step--done, .timeline__step--current';
-      const timeline = await listed(page, cdp, origin, link, steps, ENTRIES);
-      const alone = await drawnAfterStatus(browser, origin, link, steps, ENTRIES);
+      const timeline = await listed(page, cdp, origin, link, steps, ENTRIES, FIRST);
+      const allSteps = await allShown(page, steps, ENTRIES);
+      const alone = await drawnAfterStatus(browser, origin, link, steps, ENTRIES, FIRST);
       const shown = (list) => `${list.rows} rows${list.rows < COUNT ? ' and "Show all"' : ''}`;
+      const stepsShown = (n) => (n < ENTRIES ? `the newest ${n} and "Show the ${ENTRIES - n} earlier steps"` : `all ${n}`);
       const tapped = (ms) => (ms === null ? [] : [{ what: '… "Show all" tapped → every row drawn', value: ms, unit: 'ms', note: `a tap's answer, no budget; CPU ×${CPU_SLOWDOWN}` }]);
       return [
         { what: `${COUNT} drafts stored → "Continue your complaint?" shows them`, value: drafts.after, unit: 'ms', budget: 50, note: `${shown(drafts)}, after the app is on screen (${drafts.at.toFixed(0)} ms from navigation), CPU ×${CPU_SLOWDOWN}` },
         ...tapped(allDrafts),
         { what: `${COUNT} sent complaints stored → the tracker shows them`, value: sent.after, unit: 'ms', budget: 50, note: `${shown(sent)}, after the app is on screen (${sent.at.toFixed(0)} ms from navigation), CPU ×${CPU_SLOWDOWN}` },
         ...tapped(allSent),
-        { what: `a status with ${ENTRIES} entries → the tracker's timeline shows them`, value: timeline.after, unit: 'ms', budget: 50, note: `after the app is on screen (${timeline.at.toFixed(0)} ms from navigation), with the fetch and the ${COUNT} sent complaints stored, CPU ×${CPU_SLOWDOWN}` },
-        { what: `the same status in hand → its ${ENTRIES} entries drawn`, value: alone, unit: 'ms', budget: 50, note: `from the status file's last byte, no other complaints stored, tracker opened before (median of 3), CPU ×${CPU_SLOWDOWN}` },
+        { what: `a status with ${ENTRIES} entries → the tracker's timeline shows them`, value: timeline.after, unit: 'ms', budget: 50, note: `${stepsShown(timeline.rows)}, after the app is on screen (${timeline.at.toFixed(0)} ms from navigation), with the fetch and the ${COUNT} sent complaints stored, CPU ×${CPU_SLOWDOWN}` },
+        ...(allSteps === null ? [] : [{ what: '… "Show the earlier steps" tapped → every entry drawn', value: allSteps, unit: 'ms', note: `a tap's answer, no budget; CPU ×${CPU_SLOWDOWN}` }]),
+        { what: `the same status in hand → its ${ENTRIES} entries drawn`, value: alone, unit: 'ms', budget: 50, note: `as above; from the status file's last byte or the app on screen, whichever is later, no other complaints stored, tracker opened before (median of 3), CPU ×${CPU_SLOWDOWN}` },
       ];
     } finally {
       await context.close();

@@ -1,12 +1,14 @@
-//! Dates in words where there is no browser to ask (the intake's mail): the same shapes the app's `Intl`
-//! gives, so a customer reads one style everywhere. Polish running text takes the long genitive month and
+//! Dates in words, in the shapes the browser's `Intl.DateTimeFormat` gives (en-GB, ko, pl; checked against
+//! Chromium's output), for the intake's mail, where there is no browser to ask, and for the app's civil
+//! dates, where asking costs a page its first `Intl` (the browser's locale data loaded): a customer reads
+//! one style everywhere. Polish running text takes the long genitive month and
 //! "r." ("do 4 grudnia 2026 r."); Korean the year-month-day order with the weekday in brackets.
 
 use super::Locale;
 use crate::calendar::{Date, DateTime, Weekday};
 
 const EN_MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec",
 ];
 /// Genitive: "4 grudnia", never the nominative "grudzień".
 const PL_MONTHS: [&str; 12] = [
@@ -40,7 +42,7 @@ fn weekday(day: Weekday, locale: Locale) -> &'static str {
     }
 }
 
-/// "Fri, 4 Dec 2026", "2026년 12월 4일(금)", "4 grudnia 2026 r.".
+/// "Fri, 4 Dec 2026", "2026년 12월 4일 (금)", "4 grudnia 2026 r.".
 pub fn date_text(date: Date, locale: Locale) -> String {
     let month = usize::from(date.month().clamp(1, 12)) - 1;
     match locale {
@@ -52,7 +54,7 @@ pub fn date_text(date: Date, locale: Locale) -> String {
             date.year()
         ),
         Locale::Ko => format!(
-            "{}년 {}월 {}일({})",
+            "{}년 {}월 {}일 ({})",
             date.year(),
             date.month(),
             date.day(),
@@ -62,7 +64,7 @@ pub fn date_text(date: Date, locale: Locale) -> String {
     }
 }
 
-/// The date with a 24-hour time: "Mon, 23 Nov 2026, 14:00", "2026년 11월 23일(월) 14:00",
+/// The date with a 24-hour time: "Mon, 23 Nov 2026, 14:00", "2026년 11월 23일 (월) 14:00",
 /// "23 listopada 2026 r., 14:00".
 pub fn date_time_text(at: DateTime, locale: Locale) -> String {
     let separator = if locale == Locale::Ko { " " } else { ", " };
@@ -82,14 +84,78 @@ mod tests {
     fn each_language_writes_dates_its_own_way() {
         let date = Date::new(2026, 12, 4).unwrap();
         assert_eq!(date_text(date, Locale::En), "Fri, 4 Dec 2026");
-        assert_eq!(date_text(date, Locale::Ko), "2026년 12월 4일(금)");
+        assert_eq!(date_text(date, Locale::Ko), "2026년 12월 4일 (금)");
         assert_eq!(date_text(date, Locale::Pl), "4 grudnia 2026 r.");
         let at = DateTime::new(Date::new(2026, 11, 23).unwrap(), 14, 5).unwrap();
         assert_eq!(date_time_text(at, Locale::En), "Mon, 23 Nov 2026, 14:05");
-        assert_eq!(date_time_text(at, Locale::Ko), "2026년 11월 23일(월) 14:05");
+        assert_eq!(
+            date_time_text(at, Locale::Ko),
+            "2026년 11월 23일 (월) 14:05"
+        );
         assert_eq!(
             date_time_text(at, Locale::Pl),
             "23 listopada 2026 r., 14:05"
         );
+    }
+
+    /// Chromium's `Intl.DateTimeFormat` (en-GB and ko with a short weekday, day, short month and year,
+    /// UTC; pl with the long month, to which the app adds "r."), the 4th of January to the 15th of
+    /// December 2026, one a month: the months' names, and September's "Sept".
+    #[test]
+    fn the_shapes_are_those_the_browser_gives() {
+        let en = [
+            "Sun, 4 Jan 2026",
+            "Thu, 5 Feb 2026",
+            "Fri, 6 Mar 2026",
+            "Tue, 7 Apr 2026",
+            "Fri, 8 May 2026",
+            "Tue, 9 Jun 2026",
+            "Fri, 10 Jul 2026",
+            "Tue, 11 Aug 2026",
+            "Sat, 12 Sept 2026",
+            "Tue, 13 Oct 2026",
+            "Sat, 14 Nov 2026",
+            "Tue, 15 Dec 2026",
+        ];
+        let ko_weekdays = [
+            "일", "목", "금", "화", "금", "화", "금", "화", "토", "화", "토", "화",
+        ];
+        let pl = [
+            "stycznia",
+            "lutego",
+            "marca",
+            "kwietnia",
+            "maja",
+            "czerwca",
+            "lipca",
+            "sierpnia",
+            "września",
+            "października",
+            "listopada",
+            "grudnia",
+        ];
+        for month in 1..=12_u8 {
+            let i = usize::from(month) - 1;
+            let date = Date::new(2026, month, month + 3).unwrap();
+            assert_eq!(date_text(date, Locale::En), en[i]);
+            assert_eq!(
+                date_text(date, Locale::Ko),
+                format!("2026년 {month}월 {}일 ({})", month + 3, ko_weekdays[i])
+            );
+            assert_eq!(
+                date_text(date, Locale::Pl),
+                format!("{} {} 2026 r.", month + 3, pl[i])
+            );
+            let at = DateTime::new(date, 9, 5).unwrap();
+            assert_eq!(date_time_text(at, Locale::En), format!("{}, 09:05", en[i]));
+            assert_eq!(
+                date_time_text(at, Locale::Ko),
+                format!(
+                    "2026년 {month}월 {}일 ({}) 09:05",
+                    month + 3,
+                    ko_weekdays[i]
+                )
+            );
+        }
     }
 }

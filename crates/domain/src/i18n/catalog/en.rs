@@ -356,6 +356,13 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: None,
             other: "Show all {n} complaints sent from this device",
         },
+        // lists: a long timeline's earlier steps, folded
+        Counted::TimelineShowEarlier => Forms {
+            one: Some("Show the {n} earlier step"),
+            few: None,
+            many: None,
+            other: "Show the {n} earlier steps",
+        },
     }
 }
 

@@ -352,6 +352,13 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: None,
             other: "이 기기에서 보낸 불만 {n}건 모두 보기",
         },
+        // lists: a long timeline's earlier steps, folded
+        Counted::TimelineShowEarlier => Forms {
+            one: None,
+            few: None,
+            many: None,
+            other: "이전 단계 {n}개 모두 보기",
+        },
     }
 }
 

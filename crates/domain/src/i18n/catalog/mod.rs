@@ -393,6 +393,8 @@ keys! {
         // offer: "Show all" under the long lists
         ResumeShowAll,
         MyComplaintsShowAll,
+        // lists: a long timeline's earlier steps, folded
+        TimelineShowEarlier,
     }
 }
 

@@ -352,6 +352,13 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: Some("Pokaż wszystkie {n} zgłoszeń wysłanych z tego urządzenia"),
             other: "Pokaż wszystkie zgłoszenia wysłane z tego urządzenia ({n})",
         },
+        // lists: a long timeline's earlier steps, folded
+        Counted::TimelineShowEarlier => Forms {
+            one: Some("Pokaż {n} wcześniejszy etap"),
+            few: Some("Pokaż {n} wcześniejsze etapy"),
+            many: Some("Pokaż {n} wcześniejszych etapów"),
+            other: "Pokaż wcześniejsze etapy ({n})",
+        },
     }
 }
 
