@@ -2,10 +2,10 @@
 // that the three run beside each other and each stays far inside the per-file time limit).
 // WCAG 2.2 AA on every screen a customer can meet, at phone and desktop size, in the light and the dark
 // scheme: one journey a language through the filing, the tracker, the drafts list, the outbox, the
-// load-error screen, the published figures and the not-found page. At each screen axe-core's A/AA rules
-// (colour contrast included, so both schemes are measured) and our own measurements of what axe does not
-// check: one h1 and headings in order (1.3.1), targets of 24×24 px or more (2.5.8), no horizontal scrolling
-// at 320 CSS px (1.4.10, the same width as 1280 px at 400 %), nothing clipped
+// load-error screen, the published figures, the not-found page and (in English) the privacy notice. At each
+// screen axe-core's A/AA rules (colour contrast included, so both schemes are measured) and our own
+// measurements of what axe does not check: one h1 and headings in order (1.3.1), targets of 24×24 px or more
+// (2.5.8), no horizontal scrolling at 320 CSS px (1.4.10, the same width as 1280 px at 400 %), nothing clipped
 // with the WCAG text-spacing overrides (1.4.12). Every screen at 390×844 is saved as a screenshot in
 // target/screens/ (light and dark), so a reviewer can read each one without running the app.
 import { test } from 'node:test';
@@ -317,6 +317,12 @@ export function sweep(env, lang) {
     await page.goto(env.server.origin + '/no-such-page');
     await page.locator('main h1').waitFor();
     await screen('not-found');
+    // The privacy notice the consent links to: one static page with all three languages, measured once.
+    if (tag === 'en') {
+      await page.goto(env.server.origin + '/privacy.html');
+      await page.locator('main h1').waitFor();
+      await screen('privacy');
+    }
 
     if (problems.length > 0) console.log(problems.join('\n'));
     assert.deepEqual(problems, [], 'accessibility problems');
