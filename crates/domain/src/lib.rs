@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod receipt;
 pub mod replies;
 pub mod service_levels;
+pub mod sorting;
 pub mod status;
 pub mod steps;
 pub mod submission;

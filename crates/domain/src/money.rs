@@ -150,7 +150,7 @@ pub fn foreign_marks(text: &str, billed: &[String]) -> Vec<String> {
     // Marks: each that no billed currency shares. "$" is billed when any dollar is.
     let mut marks: Vec<&'static str> = KNOWN.iter().flat_map(|k| k.marks.iter().copied()).collect();
     // Longer marks first, so "US$" is one mark and not also a "$".
-    marks.sort_by_key(|m| std::cmp::Reverse(m.len()));
+    crate::sorting::sort_by_number(&mut marks, |m| -(m.len() as f64));
     marks.dedup();
     let mut rest = text.to_owned();
     for mark in marks {
@@ -174,7 +174,7 @@ pub fn foreign_marks(text: &str, billed: &[String]) -> Vec<String> {
             note(i, mark);
         }
     }
-    found.sort_by_key(|(at, _)| *at);
+    crate::sorting::sort_by_number(&mut found, |(at, _)| *at as f64);
     found.into_iter().map(|(_, mark)| mark).collect()
 }
 

@@ -9,6 +9,7 @@ use std::cell::{Cell, RefCell};
 use complaint_domain::draft::Draft;
 use complaint_domain::my_complaints::SentComplaint;
 use complaint_domain::outbox::OutboxEntry;
+use complaint_domain::sorting::sort_by_number;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
@@ -253,7 +254,7 @@ impl DraftStore {
     /// Every stored draft, newest first.
     pub async fn all(&self) -> Result<Vec<Draft>, StoreError> {
         let mut drafts: Vec<Draft> = self.all_records(DRAFTS).await?;
-        drafts.sort_by(|a, b| b.updated_at_ms.total_cmp(&a.updated_at_ms));
+        sort_by_number(&mut drafts, |d| -d.updated_at_ms);
         Ok(drafts)
     }
 
@@ -350,7 +351,7 @@ impl DraftStore {
     /// Complaints waiting to be sent, oldest first.
     pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         let mut entries: Vec<OutboxEntry> = self.all_records(OUTBOX).await?;
-        entries.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
+        sort_by_number(&mut entries, |e| e.queued_at_ms);
         Ok(entries)
     }
 
@@ -391,7 +392,7 @@ impl DraftStore {
     /// Complaints sent from this device, newest first.
     pub async fn sent(&self) -> Result<Vec<SentComplaint>, StoreError> {
         let mut sent: Vec<SentComplaint> = self.all_records(SENT).await?;
-        sent.sort_by_key(|s| std::cmp::Reverse(s.sent_at_ms));
+        sort_by_number(&mut sent, |s| -(s.sent_at_ms as f64));
         Ok(sent)
     }
 

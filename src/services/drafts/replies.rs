@@ -3,6 +3,7 @@
 //! under the reply's id.
 
 use complaint_domain::replies::ReplyDraft;
+use complaint_domain::sorting::sort_by_number;
 
 use super::schema::{FILES, REPLIES};
 use super::{DraftStore, StoreError};
@@ -16,7 +17,7 @@ impl DraftStore {
     /// Every reply kept on this device, oldest first.
     pub async fn replies(&self) -> Result<Vec<ReplyDraft>, StoreError> {
         let mut replies: Vec<ReplyDraft> = self.all_records(REPLIES).await?;
-        replies.sort_by(|a, b| a.updated_at_ms.total_cmp(&b.updated_at_ms));
+        sort_by_number(&mut replies, |r| r.updated_at_ms);
         Ok(replies)
     }
 
