@@ -1,8 +1,8 @@
 use complaint_domain::config::OrgConfig;
 use complaint_domain::i18n::Msg;
 use complaint_domain::instant::Instant;
+use complaint_domain::status::ReplyKind;
 use complaint_domain::status::Stage;
-use complaint_domain::status::{Decision, ReplyKind};
 use complaint_domain::tracking::{Timeline, TimelineStep};
 use leptos::prelude::*;
 
@@ -94,11 +94,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
         }
     });
     let outcome = record.outcome.clone().map(|outcome| {
-        let decision = match outcome.decision {
-            Decision::Upheld => Msg::DecisionUpheld,
-            Decision::PartlyUpheld => Msg::DecisionPartlyUpheld,
-            Decision::NotUpheld => Msg::DecisionNotUpheld,
-        };
+        let decision = outcome.decision.label();
         view! {
             <section class="status__part" aria-labelledby="decision-title">
                 <h3 class="status__subtitle" id="decision-title">{tr(Msg::DecisionTitle)}</h3>

@@ -147,6 +147,28 @@ pub enum Decision {
     NotUpheld,
 }
 
+impl Decision {
+    /// The decision as the customer reads it in the tracker (a sentence addressed to them).
+    pub fn label(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Decision::Upheld => Msg::DecisionUpheld,
+            Decision::PartlyUpheld => Msg::DecisionPartlyUpheld,
+            Decision::NotUpheld => Msg::DecisionNotUpheld,
+        }
+    }
+
+    /// The decision as the organisation's staff read it (`show`, the inbox mail).
+    pub fn staff_label(self) -> crate::i18n::IntakeMsg {
+        use crate::i18n::IntakeMsg;
+        match self {
+            Decision::Upheld => IntakeMsg::DossierUpheld,
+            Decision::PartlyUpheld => IntakeMsg::DossierPartlyUpheld,
+            Decision::NotUpheld => IntakeMsg::DossierNotUpheld,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecidedOutcome {
     pub decision: Decision,

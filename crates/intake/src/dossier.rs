@@ -45,6 +45,17 @@ pub enum DossierError {
     Store(#[from] StoreError),
 }
 
+/// A stage's or decision's name in the reader's language, with the command word staff type for it
+/// (`move REF investigating`, `--decision partly_upheld`) in brackets when the two differ:
+/// "Being investigated (investigating)", "일부 수용 (partly_upheld)", "partly upheld".
+fn staff_words(words: &str, command: &str) -> String {
+    if words.to_lowercase() == command.replace('_', " ") {
+        words.to_owned()
+    } else {
+        format!("{words} ({command})")
+    }
+}
+
 /// A character a terminal (or a bidi-aware viewer) would obey rather than show: C0 controls but tab and line
 /// feed, DEL, C1 controls (U+009B is a one-character CSI to many terminals), and the marks and overrides
 /// that reorder text, so `gpj.exe` cannot display as `exe.jpg`.
@@ -234,7 +245,10 @@ impl Dossier {
             &self.category_label(settings, lang),
         );
         row(IntakeMsg::DossierLanguage.text(lang), s.locale.tag());
-        row(IntakeMsg::DossierStage.text(lang), self.stage().as_str());
+        row(
+            IntakeMsg::DossierStage.text(lang),
+            &staff_words(self.stage().label().text(lang), self.stage().as_str()),
+        );
         if let Some(reason) = &self.complaint.quarantine {
             row(IntakeMsg::DossierQuarantine.text(lang), reason);
         }
@@ -308,9 +322,10 @@ impl Dossier {
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", IntakeMsg::DossierStages.text(lang));
         for entry in &record.history {
-            let _ = write!(out, "  {}  {:<14}", entry.at, entry.stage.as_str());
+            let stage = staff_words(entry.stage.label().text(lang), entry.stage.as_str());
+            let _ = write!(out, "  {}  {stage}", entry.at);
             if let Some(message) = &entry.message {
-                let _ = write!(out, " {}", one_line(&message.to_string()));
+                let _ = write!(out, ": {}", one_line(&message.to_string()));
             }
             let _ = writeln!(out);
         }
@@ -396,7 +411,10 @@ impl Dossier {
         if let Some(outcome) = &record.outcome {
             let decision = format!(
                 "{}{}",
-                decision_name(outcome.decision),
+                staff_words(
+                    outcome.decision.staff_label().text(lang),
+                    decision_name(outcome.decision)
+                ),
                 outcome
                     .summary
                     .as_ref()

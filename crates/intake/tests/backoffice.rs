@@ -120,6 +120,18 @@ fn a_complaint_moves_through_its_stages_and_each_change_is_published() {
         record.next_step, None,
         "a stage change clears the old next step"
     );
+    // The organisation's reading names the decision in its words, with the command word where they differ.
+    let korean = stdout(&dir.cli(&["show", reference, "--lang", "ko"]));
+    assert!(
+        korean.contains("처리 결과: 일부 수용 (partly_upheld) (Half refunded.)"),
+        "{korean}"
+    );
+    assert!(korean.contains("처리 결과 안내 (responded)"), "{korean}");
+    let english = stdout(&dir.cli(&["show", reference]));
+    assert!(
+        english.contains("Decision: partly upheld (Half refunded.)"),
+        "{english}"
+    );
 
     assert!(dir
         .cli(&["close", reference, "--message", "Closed."])
@@ -296,7 +308,8 @@ fn show_prints_the_whole_complaint_with_terminal_controls_shown_not_obeyed() {
         "Files (2)",
         "../../.bashrc  image/jpeg  2000 bytes",
         "scan.pdf  application/pdf  3000 bytes",
-        "received",
+        // The stage in words; its command word is the same in English, so it is not repeated.
+        "Received",
     ] {
         assert!(text.contains(expected), "no {expected:?} in:\n{text}");
     }
@@ -311,6 +324,10 @@ fn show_prints_the_whole_complaint_with_terminal_controls_shown_not_obeyed() {
     let polish = stdout(&dir.cli(&["show", &reference, "--lang", "pl"]));
     assert!(polish.contains("Numer zamówienia"), "{polish}");
     assert!(polish.contains("Dostawa"), "{polish}");
+    // The stage in the reader's words, with the command word staff type for it.
+    assert!(polish.contains("Otrzymana (received)"), "{polish}");
+    let korean = stdout(&dir.cli(&["show", &reference, "--lang", "ko"]));
+    assert!(korean.contains("접수 완료 (received)"), "{korean}");
 
     // Quarantine state shows, and an unknown reference is an error.
     let unknown = dir.cli(&["show", "CMP-0000-0000"]);

@@ -407,5 +407,9 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::DossierRating => "Rating: {stars}/5",
         IntakeMsg::DossierDecision => "Decision: {decision}",
         IntakeMsg::DossierCauses => "Causes: {causes}",
+        // lead (session 6): decisions named for staff, next to their command words
+        IntakeMsg::DossierUpheld => "upheld",
+        IntakeMsg::DossierPartlyUpheld => "partly upheld",
+        IntakeMsg::DossierNotUpheld => "not upheld",
     }
 }

@@ -403,5 +403,9 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::DossierRating => "평가: {stars}/5",
         IntakeMsg::DossierDecision => "처리 결과: {decision}",
         IntakeMsg::DossierCauses => "원인: {causes}",
+        // lead (session 6): decisions named for staff, next to their command words
+        IntakeMsg::DossierUpheld => "수용",
+        IntakeMsg::DossierPartlyUpheld => "일부 수용",
+        IntakeMsg::DossierNotUpheld => "불수용",
     }
 }

@@ -380,6 +380,10 @@ keys! {
         DossierRating,
         DossierDecision,
         DossierCauses,
+        // lead (session 6): decisions named for staff, next to their command words
+        DossierUpheld,
+        DossierPartlyUpheld,
+        DossierNotUpheld,
     }
 }
 

@@ -403,5 +403,9 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::DossierRating => "Ocena: {stars}/5",
         IntakeMsg::DossierDecision => "Decyzja: {decision}",
         IntakeMsg::DossierCauses => "Przyczyny: {causes}",
+        // lead (session 6): decisions named for staff, next to their command words
+        IntakeMsg::DossierUpheld => "uwzględniona",
+        IntakeMsg::DossierPartlyUpheld => "uwzględniona częściowo",
+        IntakeMsg::DossierNotUpheld => "nieuwzględniona",
     }
 }
