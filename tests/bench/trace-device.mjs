@@ -11,13 +11,13 @@ import { dirname, join } from 'node:path';
 import { launchBrowser, PHONE } from '../e2e/support/browser.mjs';
 import { fillDevice } from '../e2e/support/device.mjs';
 import { statusPath } from '../e2e/support/status.mjs';
+import { longHistory, TRACKED } from './parts/device.mjs';
 import { committedAt } from './parts/saving.mjs';
 import { onDescription, CPU_SLOWDOWN } from './parts/typing.mjs';
 import { startBenchSite } from './site.mjs';
 
 const COUNT = 200;
 const ENTRIES = 50;
-const TRACKED = { reference: 'CMP-BNCH-TIME', verifier: 'bench@example.com' };
 const CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
@@ -29,20 +29,6 @@ const CATEGORIES = [
   'loading',
   'toplevel',
 ].join(',');
-
-function longHistory(entries) {
-  const round = ['assessing', 'investigating', 'responded', 'reopened'];
-  const stages = ['received', 'acknowledged'];
-  while (stages.length < entries) stages.push(round[(stages.length - 2) % round.length]);
-  const at = (i) => new Date(Date.UTC(2026, 10, 2, 9) + i * 3_600_000).toISOString().replace('.000', '');
-  return {
-    schema_version: 1,
-    reference: TRACKED.reference,
-    category: 'delivery',
-    updated_at: at(entries - 1),
-    history: stages.map((stage, i) => ({ stage, at: at(i), ...(i ? { message: `Update ${i}: we have looked at what you sent.` } : {}) })),
-  };
-}
 
 /** Runs `load` under a trace; returns the trace's events. */
 async function traced(cdp, load) {

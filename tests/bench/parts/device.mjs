@@ -28,11 +28,11 @@ const COUNT = 200;
  *  long timeline draws before "Show the N earlier steps" (NEWEST_STEPS). */
 const FIRST = 5;
 const ENTRIES = 50;
-const TRACKED = { reference: 'CMP-BNCH-TIME', verifier: 'bench@example.com' };
+export const TRACKED = { reference: 'CMP-BNCH-TIME', verifier: 'bench@example.com' };
 
 /** A status record with `entries` stages: received, acknowledged, then rounds of assessing, investigating,
  *  responding and reopening (the customer not satisfied), one hour apart, each with a message. */
-function longHistory(entries) {
+export function longHistory(entries) {
   const round = ['assessing', 'investigating', 'responded', 'reopened'];
   const stages = ['received', 'acknowledged'];
   while (stages.length < entries) stages.push(round[(stages.length - 2) % round.length]);
