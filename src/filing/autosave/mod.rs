@@ -101,14 +101,21 @@ impl DraftSaver {
         let (empty, current_id) = session
             .draft
             .with_untracked(|d| (d.is_empty(), d.id.clone()));
-        // Read the lifetime now: the form may have set it while the store was being read.
-        let days = self.expire_after_days.get_value();
-        drafts.retain(|d| {
-            d.id != current_id
-                && !self.device.held_elsewhere(&d.id)
-                && days.is_none_or(|days| !d.is_expired(device::now_ms(), days))
-        });
+        drafts.retain(|d| self.may_offer(&current_id, &d.id, d.updated_at_ms));
         empty.then_some(drafts)
+    }
+
+    /// Whether the draft `id`, last changed at `updated_at_ms`, may be offered beside `current` (the one on
+    /// screen): not that one, not one another root shows, not expired. Read whole or not
+    /// ([`crate::services::drafts::StoredDraft`]), a draft is judged by this one rule.
+    fn may_offer(self, current: &str, id: &str, updated_at_ms: f64) -> bool {
+        // The lifetime read now: the form may have set it while the store was being read.
+        let days = self.expire_after_days.get_value();
+        id != current
+            && !self.device.held_elsewhere(id)
+            && days.is_none_or(|days| {
+                !complaint_domain::draft::expired(updated_at_ms, device::now_ms(), days)
+            })
     }
 
     /// Runs `task` while this saver's root is mounted (see [`crate::task::spawn_while_mounted`]).

@@ -12,7 +12,6 @@ use super::expiry::{drop_expired, not_waiting};
 use super::{log_failure, DraftSaver, StorageStatus};
 use crate::filing::flow::FilingSession;
 use crate::filing::resume_offer::FIRST_DRAFTS;
-use crate::services::device;
 use crate::services::drafts::{DraftStore, StoreError, StoredDraft};
 use crate::services::snapshot;
 use crate::task::after_paint;
@@ -68,12 +67,8 @@ impl DraftSaver {
         // read after the frame that shows them (reading 200 whole drafts held the offer ~50 ms at CPU ×4).
         let current = session.draft.with_untracked(|d| d.id.clone());
         let aside = kept_aside.as_ref().map(|copy| copy.id.clone());
-        let (now, days) = (device::now_ms(), self.expire_after_days.get_value());
         let candidate = |s: &&StoredDraft| {
-            s.id != current
-                && Some(&s.id) != aside.as_ref()
-                && !self.device.held_elsewhere(&s.id)
-                && days.is_none_or(|days| !s.is_expired(now, days))
+            Some(&s.id) != aside.as_ref() && self.may_offer(&current, &s.id, s.updated_at_ms)
         };
         let mut first = Vec::new();
         // Those read now, offered or not: the rest must not bring back one deleted from the offer meanwhile.

@@ -26,11 +26,6 @@ impl StoredDraft {
             })
             .ok()
     }
-
-    /// Left untouched for longer than `days` ([`Draft::is_expired`], without reading the draft).
-    pub fn is_expired(&self, now_ms: f64, days: u32) -> bool {
-        complaint_domain::draft::expired(self.updated_at_ms, now_ms, days)
-    }
 }
 
 impl DraftStore {
