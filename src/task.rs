@@ -41,16 +41,17 @@ pub fn abort_on_cleanup() -> Option<web_sys::AbortSignal> {
 /// than delaying it. A hidden page draws no frames: there it resolves after `HIDDEN_MS` instead.
 pub async fn after_paint() {
     const HIDDEN_MS: u64 = 100;
+    /// Whichever comes first (the frame or the timer) sends; the other finds nothing left to send.
+    type Once = std::rc::Rc<std::cell::Cell<Option<futures::channel::oneshot::Sender<()>>>>;
     let (done, painted) = futures::channel::oneshot::channel::<()>();
-    let done = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
-    let send =
-        |done: std::rc::Rc<std::cell::Cell<Option<futures::channel::oneshot::Sender<()>>>>| {
-            move || {
-                if let Some(done) = done.take() {
-                    let _ = done.send(());
-                }
+    let done: Once = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
+    let send = |done: Once| {
+        move || {
+            if let Some(done) = done.take() {
+                let _ = done.send(());
             }
-        };
+        }
+    };
     let after_frame = send(done.clone());
     leptos::prelude::request_animation_frame(move || {
         leptos::prelude::set_timeout(after_frame, std::time::Duration::ZERO);
