@@ -315,6 +315,9 @@ export function sweep(env, lang) {
     await page.locator('.chart-card table').first().waitFor();
     await screen('insights-table');
     await page.goto(env.server.origin + '/no-such-page');
+    // The server answers an unknown path with the app's shell, whose h1 is the filing page's question until
+    // the app takes over and draws its not-found page: waited for, not the shell's heading.
+    await page.waitForFunction(() => document.querySelector('[data-complaint-desk-shell]') === null);
     await page.locator('main h1').waitFor();
     await screen('not-found');
     // The privacy notice the consent links to: one static page with all three languages, measured once.
