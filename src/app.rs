@@ -67,10 +67,10 @@ pub fn App(pages: Pages) -> impl IntoView {
     let session = FilingSession::new();
     provide_context(session);
     DeviceStore::provide(StoreScope::app());
+    // Before the saver and the courier, which ask it whether the form is on this module's pages.
+    let location = Location::provide(pages.draws);
     let saver = DraftSaver::start(session);
     services::offline::register_service_worker();
-    // Before the courier, which asks it whether the form is on this module's pages.
-    let location = Location::provide(pages.draws);
     Courier::start(saver, session);
     ReplyCourier::start();
     Effect::new(move |_| {

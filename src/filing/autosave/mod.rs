@@ -55,6 +55,9 @@ pub struct DraftSaver {
     pub other_tabs: OtherTabs,
     /// The draft's evidence files on the device.
     pub files: EvidenceFiles,
+    /// Whether this root can show the form and so the offer (the widget, the filing page); the tracker's
+    /// pages, another Wasm module, cannot, and do not read the stored drafts.
+    offers_drafts: bool,
 }
 
 impl DraftSaver {
@@ -72,6 +75,7 @@ impl DraftSaver {
             out_of_space: RwSignal::new(false),
             other_tabs: OtherTabs::watch(device, session),
             files: EvidenceFiles::new(device),
+            offers_drafts: use_context::<crate::router::Location>().is_none_or(|l| l.draws("/")),
         };
         provide_context(saver);
         saver.flush_when_unmounted(session);

@@ -61,8 +61,13 @@ impl DraftSaver {
         let store = Rc::new(store);
         self.device.opened(store.clone());
         // Read once, for the expiry and the offer alike. Unreadable now: no offer this visit, and nothing is
-        // removed (not_waiting logs it).
-        let stored = not_waiting(&store).await.unwrap_or_default();
+        // removed (not_waiting logs it). Pages that show no form (the tracker's) read none: they offer
+        // nothing, and the filing page expires them.
+        let stored = if self.offers_drafts {
+            not_waiting(&store).await.unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         // The newest few first, read whole and offered at once with how many more there are; the rest are
         // read after the frame that shows them (reading 200 whole drafts held the offer ~50 ms at CPU ×4).
         let current = session.draft.with_untracked(|d| d.id.clone());
