@@ -170,6 +170,12 @@ impl Location {
         (self.draws)(path.trim_end_matches('/'))
     }
 
+    /// Whether the root being built can show the filing form: the widget (no `Location`) and the filing
+    /// page's module can; the tracker's pages, another Wasm module, cannot.
+    pub fn form_here() -> bool {
+        leptos::prelude::use_context::<Location>().is_none_or(|l| l.draws("/"))
+    }
+
     /// Goes to `href` (on this site) as a new history entry: without reloading when this module draws that
     /// page, else as a normal page load.
     pub fn navigate(self, href: &str) {

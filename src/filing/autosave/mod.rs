@@ -75,7 +75,7 @@ impl DraftSaver {
             out_of_space: RwSignal::new(false),
             other_tabs: OtherTabs::watch(device, session),
             files: EvidenceFiles::new(device),
-            offers_drafts: use_context::<crate::router::Location>().is_none_or(|l| l.draws("/")),
+            offers_drafts: crate::router::Location::form_here(),
         };
         provide_context(saver);
         saver.flush_when_unmounted(session);

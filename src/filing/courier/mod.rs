@@ -49,7 +49,7 @@ impl Courier {
             wake_up: use_wake_up(),
             channel: StoredValue::new(None),
             pending: StoredValue::new_local(None),
-            form_here: use_context::<crate::router::Location>().is_none_or(|l| l.draws("/")),
+            form_here: crate::router::Location::form_here(),
         };
         provide_context(courier);
         courier.listen_to_other_tabs();
