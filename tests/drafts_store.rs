@@ -433,7 +433,7 @@ async fn a_reply_and_its_file_are_kept_updated_and_removed_together() {
 /// (`Serializer::new().serialize_maps_as_objects(true)`: a `None` an `undefined` property, maps as plain
 /// objects, numbers as numbers), put straight into every store, read back through the store; and what the
 /// store writes is that same kind of object (not a JSON string), readable by that serialiser's
-/// deserialiser. A change of serde backend for the store (tried for issue #12, README "Size and speed")
+/// deserialiser. A change of serde backend for the store (tried for issue #12, docs/performance.md)
 /// must keep both.
 #[wasm_bindgen_test]
 async fn stored_records_are_plain_objects_that_read_back_whichever_way_they_were_written() {

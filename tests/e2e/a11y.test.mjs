@@ -207,7 +207,7 @@ function readsInOrder(snapshot, lines, what) {
   }
 }
 
-// We cannot run VoiceOver, TalkBack or NVDA here (README, Tests): this is the nearest honest proof. A screen
+// We cannot run VoiceOver, TalkBack or NVDA here (docs/testing.md): this is the nearest honest proof. A screen
 // reader reads the browser's accessibility tree, so we read the same tree: Playwright's aria snapshot of
 // <main> for what the reading cursor meets in order (roles, names, levels, states), and CDP's node of the
 // focused element for what is announced when focus moves (name, role, description, invalid, checked, live).

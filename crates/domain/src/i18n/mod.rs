@@ -2,7 +2,7 @@
 //!
 //! Hand-written rather than a crate such as `leptos_i18n` (+45 KB gzip) or Fluent (+70 KB gzip): the catalogue
 //! is a `match` per language, so the compiler refuses a build where any language misses any message, and
-//! the Wasm carries nothing but the strings themselves. See the README's "Localisation" section.
+//! the Wasm carries nothing but the strings themselves. See docs/localisation.md.
 
 mod catalog;
 pub mod dates;
