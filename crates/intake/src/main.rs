@@ -439,6 +439,8 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             max_connections: options.max_connections,
             uploads,
             spool: http::Spool::beside(&paths.db),
+            // As much as the uploads folder: the same bytes, sent the other way.
+            spool_max_bytes: options.uploads_max_mb.saturating_mul(1024 * 1024),
             max_connections_per_address: options.max_connections_per_address,
             max_bodies_per_address: options.max_bodies_per_address,
             idle_timeout: options.idle_timeout,

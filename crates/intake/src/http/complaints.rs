@@ -15,7 +15,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::guard::Gate;
-use super::pace::{paced, CutFlag};
+use super::pace::{paced_within, CutFlag};
 use super::spool::{Spool, SpoolFile};
 use super::{AppState, Peer};
 use crate::error::IntakeError;
@@ -38,7 +38,10 @@ pub(super) async fn receive(
     };
     let flag = CutFlag::default();
     let (parts, body) = request.into_parts();
-    let request = Request::from_parts(parts, paced(body, state.pace, flag.clone()));
+    let request = Request::from_parts(
+        parts,
+        paced_within(body, state.pace, flag.clone(), state.body_limit),
+    );
     let multipart = match Multipart::from_request(request, &state).await {
         Ok(m) => m,
         Err(_) => return close(IntakeError::NotMultipart),

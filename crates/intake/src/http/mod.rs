@@ -55,8 +55,10 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// Evidence sent ahead of its complaint; `None` when the config names no uploads address.
     pub uploads: Option<Arc<crate::uploads::Uploads>>,
-    /// Where a complaint's file parts wait while its body arrives (beside the database).
+    /// Where a complaint's file parts wait while its body arrives (beside the database), and the most it
+    /// may hold at once.
     pub spool: PathBuf,
+    pub spool_max_bytes: u64,
     /// Open at once from one client address (IPv6: one /64); a trusted proxy is not held to it.
     pub max_connections_per_address: usize,
     /// Request bodies arriving at once from one client (behind a trusted proxy, the forwarded one): a
@@ -198,10 +200,13 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         doing: "read the bound address".into(),
         source,
     })?;
-    let spool = spool::Spool::open(options.spool.clone()).map_err(|source| ServeError {
-        doing: format!("open the spool folder {}", options.spool.display()),
-        source,
-    })?;
+    let spool =
+        spool::Spool::open(options.spool.clone(), options.spool_max_bytes).map_err(|source| {
+            ServeError {
+                doing: format!("open the spool folder {}", options.spool.display()),
+                source,
+            }
+        })?;
     let status_base = local_path(
         &intake.settings().config.tracking.status_base,
         "/api/v1/status/",

@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Response, StatusCod
 use axum::Extension;
 use http_body_util::BodyExt;
 
-use super::pace::{paced, CutFlag};
+use super::pace::{paced_within, CutFlag};
 use super::{message_with_code, AppState, Peer};
 use crate::uploads::{Standing, UploadError, Uploads};
 
@@ -104,7 +104,8 @@ pub(super) async fn patch(
     }
     let mut skip = writer.offset - offset;
     let flag = CutFlag::default();
-    let mut body = paced(body, state.pace, flag.clone());
+    // Chunked, it may bring at most the file's length (an overlap it resends is skipped, not more).
+    let mut body = paced_within(body, state.pace, flag.clone(), length);
     let stop = Arc::clone(&writer.stop);
     let mut failed: Option<UploadError> = None;
     loop {
