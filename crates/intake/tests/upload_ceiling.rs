@@ -77,6 +77,39 @@ fn one_address_cannot_fill_the_upload_ceiling_for_everyone() {
 }
 
 #[test]
+fn an_ipv6_customer_shares_the_share_of_their_slash_64() {
+    let dir = TempDir::new("upload-share-v6");
+    let server = Server::start(
+        &dir,
+        &["--uploads-max-mb", "2", "--trusted-proxy", "127.0.0.1"],
+        &[],
+    );
+    let via = |forwarded_for: &str, i: usize| {
+        let file = file(i);
+        let mut request = patch_head(
+            &server.addr,
+            &sha256_hex(&file),
+            0,
+            file.len() as u64,
+            file.len(),
+        );
+        // The proxy's header goes in with the others.
+        let at = request.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        request.splice(
+            at..at,
+            format!("\r\nX-Forwarded-For: {forwarded_for}").into_bytes(),
+        );
+        request.extend_from_slice(&file);
+        send(&server.addr, &request).status
+    };
+    // Two files of 60 KB fill a share of 128 KiB, whichever addresses of the /64 sent them.
+    assert_eq!(via("2001:db8:1:2::1", 1), 204);
+    assert_eq!(via("2001:db8:1:2::2", 2), 204);
+    assert_eq!(via("2001:db8:1:2:ffff::3", 3), 429);
+    assert_eq!(via("2001:db8:1:3::1", 4), 204, "another /64");
+}
+
+#[test]
 fn whole_uploads_no_complaint_names_are_gone_within_hours_a_restart_included() {
     let dir = TempDir::new("upload-expiry");
     let server = Server::start(&dir, &[], &[]);
