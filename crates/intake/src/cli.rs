@@ -617,6 +617,7 @@ mod tests {
         );
         assert_eq!(serve.rate_limit_per_minute, 20);
         assert_eq!(serve.max_connections_per_address, 32);
+        assert_eq!(serve.max_bodies_per_address, 8);
         assert!(serve.trusted_proxies.is_empty());
     }
 
