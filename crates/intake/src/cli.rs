@@ -23,7 +23,8 @@ USAGE
                          [--rate-limit 20] [--header-timeout 10] [--silence-timeout 30]
                          [--min-rate 2048] [--rate-window 20] [--uploads-max-mb 2048]
                          [--min-fill-seconds 3] [--max-connections 256]
-                         [--max-connections-per-address 32] [--idle-timeout 20]
+                         [--max-connections-per-address 32] [--max-bodies-per-address 8]
+                         [--idle-timeout 20]
                          [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
@@ -84,6 +85,8 @@ pub struct Serve {
     pub min_fill_seconds: u64,
     pub max_connections: usize,
     pub max_connections_per_address: usize,
+    /// Request bodies arriving at once from one client.
+    pub max_bodies_per_address: usize,
     pub idle_timeout: Duration,
     pub connection_lifetime: Duration,
     pub trusted_proxies: Vec<crate::http::Network>,
@@ -577,6 +580,7 @@ fn serve(words: &mut Words) -> Result<Serve, String> {
         min_fill_seconds: words.number("--min-fill-seconds", 3)?,
         max_connections: words.number("--max-connections", 256)?,
         max_connections_per_address: words.number("--max-connections-per-address", 32)?,
+        max_bodies_per_address: words.number("--max-bodies-per-address", 8)?,
         idle_timeout: seconds(words, "--idle-timeout", 20)?,
         connection_lifetime: seconds(words, "--connection-lifetime", 300)?,
         trusted_proxies: words
@@ -613,6 +617,7 @@ mod tests {
         );
         assert_eq!(serve.rate_limit_per_minute, 20);
         assert_eq!(serve.max_connections_per_address, 32);
+        assert_eq!(serve.max_bodies_per_address, 8);
         assert!(serve.trusted_proxies.is_empty());
     }
 

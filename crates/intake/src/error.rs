@@ -35,8 +35,12 @@ pub enum IntakeError {
     TooSlow {
         silent: bool,
     },
-    /// This address already has as many complaint bodies arriving as it may; try again shortly.
+    /// This address already has as many request bodies (complaints, files, replies) arriving as it may;
+    /// try again shortly.
     UploadsBusy,
+    /// The service is overrun (no upload permit came free in time, or the disk would not take a file):
+    /// nothing was saved; try again after `Retry-After`.
+    Busy,
     /// A file the complaint names by its SHA-256 has not fully arrived (or was swept): send it, then retry.
     UploadMissing,
     /// A file sent inside the request does not match the SHA-256 the complaint gives for it.
@@ -87,6 +91,7 @@ impl IntakeError {
             IntakeError::KeyInProgress => StatusCode::CONFLICT,
             IntakeError::TooSlow { .. } => StatusCode::REQUEST_TIMEOUT,
             IntakeError::UploadsBusy => StatusCode::TOO_MANY_REQUESTS,
+            IntakeError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             IntakeError::UploadMissing => StatusCode::CONFLICT,
             IntakeError::UploadMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             IntakeError::Invalid(_) | IntakeError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
@@ -111,6 +116,7 @@ impl IntakeError {
             IntakeError::KeyInProgress => "key_in_progress",
             IntakeError::TooSlow { .. } => "too_slow",
             IntakeError::UploadsBusy => "uploads_busy",
+            IntakeError::Busy => "busy",
             IntakeError::UploadMissing => "upload_missing",
             IntakeError::UploadMismatch { .. } => "upload_corrupt",
             IntakeError::Malformed(_) => "malformed",
@@ -146,7 +152,8 @@ impl IntakeError {
             IntakeError::KeyInProgress => "This complaint is still being received from an earlier attempt. Please wait a moment and try again.".into(),
             IntakeError::TooSlow { silent: true } => "Nothing arrived for a while, so the complaint was not received. It will be sent again when your connection is better.".into(),
             IntakeError::TooSlow { silent: false } => "The complaint arrived too slowly to be received. It will be sent again when your connection is better.".into(),
-            IntakeError::UploadsBusy => "Another complaint from your connection is still arriving. This one will be sent again shortly.".into(),
+            IntakeError::UploadsBusy => "Other sending from your connection is still arriving. This will be sent again shortly.".into(),
+            IntakeError::Busy => "Many complaints are arriving just now, so yours was not saved yet. It is kept and will be sent again shortly.".into(),
             IntakeError::UploadMissing => "A file of this complaint has not fully arrived yet. It will be sent again.".into(),
             IntakeError::UploadMismatch { name } => format!(
                 "The file \"{name}\" that arrived does not match its SHA-256. It will be sent again."
@@ -216,6 +223,7 @@ impl IntoResponse for IntakeError {
                 retry_after_seconds,
             } => Some(retry_after_seconds),
             IntakeError::UploadsBusy => Some(10),
+            IntakeError::Busy => Some(10),
             IntakeError::UploadMissing => Some(1),
             _ => None,
         };

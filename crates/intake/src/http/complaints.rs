@@ -1,6 +1,8 @@
 //! `POST /api/v1/complaints` (`docs/submission.md`): the guards that need no body (rate, origin, key,
-//! size), then the body at its pace (silence and a minimum rate, never a total), the files uploaded ahead
-//! of it, then [`crate::intake`] does the rest off the async threads.
+//! size), then the body at its pace (silence and a minimum rate), its file parts written to disk as they
+//! arrive ([`super::spool`]); once it is whole, an upload permit for the bytes in memory (waited for a
+//! few seconds at most, else `503` with `Retry-After`), the files uploaded ahead of it, then
+//! [`crate::intake`] does the rest off the async threads.
 
 use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartError};
@@ -13,7 +15,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::guard::Gate;
-use super::pace::{paced, CutFlag};
+use super::pace::{paced_within, CutFlag};
+use super::spool::{Spool, SpoolFile};
 use super::{AppState, Peer};
 use crate::error::IntakeError;
 use crate::intake::Received;
@@ -35,7 +38,10 @@ pub(super) async fn receive(
     };
     let flag = CutFlag::default();
     let (parts, body) = request.into_parts();
-    let request = Request::from_parts(parts, paced(body, state.pace, flag.clone()));
+    let request = Request::from_parts(
+        parts,
+        paced_within(body, state.pace, flag.clone(), state.body_limit),
+    );
     let multipart = match Multipart::from_request(request, &state).await {
         Ok(m) => m,
         Err(_) => return close(IntakeError::NotMultipart),
@@ -43,19 +49,29 @@ pub(super) async fn receive(
     let Some(claim) = state.intake.claim(&key) else {
         return close(IntakeError::KeyInProgress);
     };
-    // A place for this address first, so that a few slow senders from one address cannot hold every
-    // permit; then the permit, held until the answer is ready (the bytes stay in memory until then). The
-    // body's pace is counted only from here, so waiting for a permit never counts against it.
+    // A place for this address first, so that a few slow senders from one address cannot take every
+    // place; the body is read in it, its files to disk, so a slow body holds no permit.
     let Some(_place) = state.per_address.take(peer) else {
         return close(IntakeError::UploadsBusy);
     };
-    let Ok(_permit) = state.permits.acquire().await else {
-        return close(IntakeError::Internal);
-    };
-    let mut received = match read_parts(multipart, state.body_limit).await {
+    let spooled = match read_parts(multipart, state.body_limit, &state.spool).await {
         Ok(read) => read,
         Err(response) => {
             return close(flag.refusal().map_or(response, IntoResponse::into_response))
+        }
+    };
+    // The whole body is here: a permit for its bytes in memory while it is filed. Filing takes moments,
+    // so a permit not free within a few seconds means the service is overrun: come back later.
+    let _permit = match tokio::time::timeout(PERMIT_WAIT, state.permits.acquire()).await {
+        Ok(Ok(permit)) => permit,
+        Ok(Err(_)) => return close(IntakeError::Internal),
+        Err(_) => return IntakeError::Busy.into_response(),
+    };
+    let mut received = match spooled.load().await {
+        Ok(received) => received,
+        Err(e) => {
+            crate::log!("a complaint's spooled files could not be read back: {e}");
+            return IntakeError::Busy.into_response();
         }
     };
     if let Err(refusal) = with_uploads(&state, &mut received).await {
@@ -75,11 +91,38 @@ pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap)
     )
 }
 
+/// How long a whole body waits for an upload permit before it is told to come back (`503`).
+const PERMIT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A body read whole: the complaint part in memory (at most [`MAX_SUBMISSION_BYTES`]), its files on disk.
+struct Spooled {
+    complaint: Vec<u8>,
+    files: Vec<(String, SpoolFile)>,
+}
+
+impl Spooled {
+    /// The files read back, for the intake.
+    async fn load(self) -> std::io::Result<Received> {
+        let mut files = Vec::with_capacity(self.files.len());
+        for (name, file) in self.files {
+            files.push((name, file.read().await?));
+        }
+        Ok(Received {
+            complaint: self.complaint,
+            files,
+        })
+    }
+}
+
 /// The complaint part, then the attachment parts, as the contract orders them.
-async fn read_parts(mut multipart: Multipart, limit: u64) -> Result<Received, Response<Body>> {
+async fn read_parts(
+    mut multipart: Multipart,
+    limit: u64,
+    spool: &Spool,
+) -> Result<Spooled, Response<Body>> {
     let mut complaint: Option<Vec<u8>> = None;
     let mut files = Vec::new();
-    while let Some(field) = multipart
+    while let Some(mut field) = multipart
         .next_field()
         .await
         .map_err(|e| unreadable(&e, limit))?
@@ -87,7 +130,6 @@ async fn read_parts(mut multipart: Multipart, limit: u64) -> Result<Received, Re
         match (field.name(), &complaint) {
             (Some("complaint"), None) => {
                 // Chunk by chunk, so an oversized part is refused at the cap, not after the whole body.
-                let mut field = field;
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e, limit))? {
                     if bytes.len() + chunk.len() > MAX_SUBMISSION_BYTES {
@@ -99,8 +141,11 @@ async fn read_parts(mut multipart: Multipart, limit: u64) -> Result<Received, Re
             }
             (Some("attachment"), Some(_)) => {
                 let name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field.bytes().await.map_err(|e| unreadable(&e, limit))?;
-                files.push((name, bytes.to_vec()));
+                let mut file = spool.create().await.map_err(spool_failed)?;
+                while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e, limit))? {
+                    file.write(&chunk).await.map_err(spool_failed)?;
+                }
+                files.push((name, file));
             }
             _ => {
                 return Err(IntakeError::Malformed(
@@ -113,7 +158,13 @@ async fn read_parts(mut multipart: Multipart, limit: u64) -> Result<Received, Re
     let complaint = complaint.ok_or_else(|| {
         IntakeError::Malformed("The request has no \"complaint\" part.".into()).into_response()
     })?;
-    Ok(Received { complaint, files })
+    Ok(Spooled { complaint, files })
+}
+
+/// The disk would not take a file part: the operator needs the cause, the customer a later retry.
+fn spool_failed(error: std::io::Error) -> Response<Body> {
+    crate::log!("a complaint's file could not be spooled: {error}");
+    IntakeError::Busy.into_response()
 }
 
 fn unreadable(error: &MultipartError, limit: u64) -> Response<Body> {

@@ -1,9 +1,10 @@
 //! What one client may hold: a few connections at once (`--max-connections-per-address`, so one address
 //! cannot fill `--max-connections` and stall the accept loop for everyone), none of them stuck without a
 //! byte written for `--idle-timeout` (a client that sends requests and never reads the answers), and none
-//! older than `--connection-lifetime` (one that reads just fast enough to dodge the idle timeout).
-//! Waiting for request headers is hyper's `header_read_timeout`; waiting for a complaint's body is the
-//! body timeout in [`super::complaints`].
+//! older than `--connection-lifetime` (one that reads just fast enough to dodge the idle timeout). The
+//! same [`Slots`] count the request bodies each client has arriving (`--max-bodies-per-address`, taken in
+//! [`super::handle`]), so a few addresses sending slowly cannot hold every connection with bodies.
+//! Waiting for request headers is hyper's `header_read_timeout`; waiting for a body is [`super::pace`].
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -1,5 +1,6 @@
 //! The HTTP side: one accept loop over hyper, with header and body timeouts (slowloris), bounds on open
-//! connections overall and per client ([`conn`]), the client's address behind trusted proxies ([`proxy`]),
+//! connections overall and per client ([`conn`]) and on request bodies arriving per client (in
+//! [`handle`]), the client's address behind trusted proxies ([`proxy`]),
 //! CORS, the pages' security headers ([`policy`]), and a log line per request. Routes hand over to
 //! [`complaints`] and [`files`].
 
@@ -13,6 +14,7 @@ mod policy;
 mod proxy;
 mod replies;
 mod shells;
+mod spool;
 mod uploads;
 
 use std::convert::Infallible;
@@ -36,6 +38,7 @@ use tower::ServiceExt;
 use crate::intake::Intake;
 pub use guard::{Cors, RateLimiter};
 pub use proxy::{Network, TrustedProxies};
+pub use spool::Spool;
 
 pub struct ServeOptions {
     pub listen: String,
@@ -52,8 +55,15 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// Evidence sent ahead of its complaint; `None` when the config names no uploads address.
     pub uploads: Option<Arc<crate::uploads::Uploads>>,
+    /// Where a complaint's file parts wait while its body arrives (beside the database), and the most it
+    /// may hold at once.
+    pub spool: PathBuf,
+    pub spool_max_bytes: u64,
     /// Open at once from one client address (IPv6: one /64); a trusted proxy is not held to it.
     pub max_connections_per_address: usize,
+    /// Request bodies arriving at once from one client (behind a trusted proxy, the forwarded one): a
+    /// few addresses sending slowly cannot fill `max_connections` with bodies.
+    pub max_bodies_per_address: usize,
     /// A response that cannot write a byte for this long is dropped with its connection.
     pub idle_timeout: Duration,
     /// After this, a connection takes no new request and is closed once the current answer is out.
@@ -63,12 +73,12 @@ pub struct ServeOptions {
     pub mail: Option<crate::mail::MailSettings>,
 }
 
-/// Complaint bodies read at once. Each may hold every file at its size limit in memory, so this, not the
-/// connection bound, caps the memory uploads can take; more wait (within their body timeout).
+/// Whole complaint bodies filed at once. Each may hold every file at its size limit in memory, so this,
+/// not the connection bound, caps the memory uploads can take. A body is read (its files to disk) before
+/// its permit is asked for, so a slow one never holds one; more wait a few seconds, then get `503`.
 const CONCURRENT_UPLOADS: usize = 8;
 
-/// Complaint bodies one address may have in that memory at once: a few slow senders from one place
-/// cannot take every permit.
+/// Complaint bodies one address may have arriving at once.
 const UPLOADS_PER_ADDRESS: usize = 2;
 
 /// Upload requests (HEAD, PATCH) per address per minute: a phone resuming over a bad link needs a few
@@ -100,6 +110,7 @@ struct AppState {
     pace: pace::Pace,
     permits: Arc<Semaphore>,
     per_address: Arc<conn::Slots>,
+    spool: Arc<spool::Spool>,
     uploads_store: Option<Arc<crate::uploads::Uploads>>,
     upload_limiter: Arc<RateLimiter>,
     /// Replies per client per minute (`--rate-limit`, counted apart from complaints): every reply, a wrong
@@ -189,6 +200,13 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         doing: "read the bound address".into(),
         source,
     })?;
+    let spool =
+        spool::Spool::open(options.spool.clone(), options.spool_max_bytes).map_err(|source| {
+            ServeError {
+                doing: format!("open the spool folder {}", options.spool.display()),
+                source,
+            }
+        })?;
     let status_base = local_path(
         &intake.settings().config.tracking.status_base,
         "/api/v1/status/",
@@ -204,13 +222,14 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         pace: options.pace,
         permits: Arc::new(Semaphore::new(CONCURRENT_UPLOADS)),
         per_address: conn::Slots::new(UPLOADS_PER_ADDRESS),
+        spool: Arc::new(spool),
         uploads_store: options.uploads.clone(),
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
         reply_limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
         intake,
     };
     if let Some(uploads) = options.uploads.clone() {
-        // Unfinished and unclaimed uploads go after their time; hourly is often enough for days.
+        // Unfinished and unclaimed uploads go after their time; hourly is often enough for hours.
         tokio::spawn(async move {
             let mut hourly = tokio::time::interval(Duration::from_secs(3600));
             loop {
@@ -232,6 +251,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         status_prefix: Arc::clone(&state.status_prefix),
         policy: policy::Policy::new(&state.intake.settings().config, state.cors.origins()),
         proxies: options.trusted_proxies.clone(),
+        bodies: conn::Slots::new(options.max_bodies_per_address),
     });
     println!("http://{address}");
     crate::log!("listening on http://{address}");
@@ -370,6 +390,18 @@ struct Front {
     status_prefix: Arc<str>,
     policy: policy::Policy,
     proxies: TrustedProxies,
+    /// Bodies arriving per client ([`has_body`]), held while the request is handled.
+    bodies: Arc<conn::Slots>,
+}
+
+/// Whether a request carries a body the service will wait for: announced by length or sent in chunks.
+fn has_body(headers: &axum::http::HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|n| n > 0)
 }
 
 async fn handle(
@@ -383,13 +415,45 @@ async fn handle(
     let origin = request.headers().get(header::ORIGIN).cloned();
     let mut request = request.map(Body::new);
     let client = front.proxies.client(peer.ip(), request.headers());
-    request
-        .extensions_mut()
-        .insert(Peer(proxy::client_key(client)));
-    let mut response = match front.router.clone().oneshot(request).await {
+    let key = proxy::client_key(client);
+    request.extensions_mut().insert(Peer(key));
+    // A body that arrives slowly holds its connection for as long as it takes: a client may have only a
+    // few arriving at once, so a few addresses cannot hold every connection with them. Over its share,
+    // refused before a byte of the body is read, and the connection closed (the body is unread).
+    let body_place = if has_body(request.headers()) {
+        match front.bodies.take(key) {
+            Some(place) => Some(place),
+            None => {
+                return Ok(finish(
+                    &front,
+                    started,
+                    &method,
+                    &path,
+                    origin,
+                    complaints::close(crate::error::IntakeError::UploadsBusy),
+                ))
+            }
+        }
+    } else {
+        None
+    };
+    let response = match front.router.clone().oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
+    drop(body_place);
+    Ok(finish(&front, started, &method, &path, origin, response))
+}
+
+/// What every answer gets on its way out: CORS, nosniff, the pages' policy, and the log line.
+fn finish(
+    front: &Front,
+    started: std::time::Instant,
+    method: &axum::http::Method,
+    path: &str,
+    origin: Option<HeaderValue>,
+    mut response: Response<Body>,
+) -> Response<Body> {
     if response.extensions().get::<files::OwnPagesOnly>().is_none() {
         front.cors.decorate(origin.as_ref(), &mut response);
     }
@@ -403,11 +467,11 @@ async fn handle(
         .cloned();
     front
         .policy
-        .apply(&path, scripts.as_ref(), response.headers_mut());
+        .apply(path, scripts.as_ref(), response.headers_mut());
     let note = response.extensions().get::<LogNote>().cloned();
     crate::log!(
         "{method} {} {} {}ms{}{}",
-        log_path(&path, &front.status_prefix),
+        log_path(path, &front.status_prefix),
         response.status().as_u16(),
         started.elapsed().as_millis(),
         note.as_ref()
@@ -415,7 +479,7 @@ async fn handle(
         note.and_then(|n| n.reference)
             .map_or(String::new(), |r| format!(" {r}")),
     );
-    Ok(response)
+    response
 }
 
 /// Status file names are derived from a customer's email address: no form of one reaches the log. The

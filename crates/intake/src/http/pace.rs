@@ -1,7 +1,9 @@
-//! How long a request body may take: not a total (10 MB over a phone's 750 Kbps uplink takes two minutes,
-//! and that is a customer, not an attack), but silence and a minimum rate. A body that sends nothing for
-//! `silence`, or less than `min_bytes_per_second` on average over any `window`, is cut; its clocks start
-//! when the handler first reads it, so time spent queueing for an upload permit never counts.
+//! How long a request body may take: not a fixed total (10 MB over a phone's 750 Kbps uplink takes two
+//! minutes, and that is a customer, not an attack), but silence and a minimum rate. A body that sends
+//! nothing for `silence`, or less than `min_bytes_per_second` on average over any `window`, is cut; and
+//! whatever the windows, none lasts longer than `silence` (its grace) plus its declared length (or the
+//! route's limit, sent in chunks) at `min_bytes_per_second`. Its clocks start when the handler first reads
+//! it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -65,16 +67,15 @@ impl CutFlag {
 #[error(transparent)]
 pub struct CutError(pub Cut);
 
-/// Wraps a body so that it obeys `pace`; `flag` records why it was cut.
+/// Wraps a body so that it obeys `pace`; `flag` records why it was cut. Its length is the one it declares
+/// (`Content-Length`); one sent in chunks has no bound on its total time but the windows.
 pub fn paced(body: Body, pace: Pace, flag: CutFlag) -> Body {
-    Body::new(Paced {
-        inner: body,
-        pace,
-        flag,
-        silence: None,
-        window_start: None,
-        window_bytes: 0,
-    })
+    Body::new(Paced::new(body, pace, flag, None))
+}
+
+/// As [`paced`], for a route that takes at most `limit` bytes: a body sent in chunks is given that length.
+pub fn paced_within(body: Body, pace: Pace, flag: CutFlag, limit: u64) -> Body {
+    Body::new(Paced::new(body, pace, flag, Some(limit)))
 }
 
 struct Paced {
@@ -85,9 +86,42 @@ struct Paced {
     silence: Option<Pin<Box<Sleep>>>,
     window_start: Option<Instant>,
     window_bytes: u64,
+    /// The route's limit, for a body that declares no length.
+    limit: Option<u64>,
+    /// Armed at the first poll: the grace plus the declared length at the floor.
+    deadline: Option<Pin<Box<Sleep>>>,
 }
 
 impl Paced {
+    fn new(inner: Body, pace: Pace, flag: CutFlag, limit: Option<u64>) -> Paced {
+        Paced {
+            inner,
+            pace,
+            flag,
+            silence: None,
+            window_start: None,
+            window_bytes: 0,
+            limit,
+            deadline: None,
+        }
+    }
+
+    /// When a body of its declared length must be done, from now: `None` without a floor or a length.
+    fn deadline(&self) -> Option<Instant> {
+        let length = http_body::Body::size_hint(&self.inner)
+            .upper()
+            .or(self.limit)?;
+        let floor = self.pace.min_bytes_per_second;
+        if floor == 0 {
+            return None;
+        }
+        let allowed = self
+            .pace
+            .silence
+            .saturating_add(Duration::from_secs(length.div_ceil(floor)));
+        Instant::now().checked_add(allowed)
+    }
+
     fn cut(&mut self, cut: Cut) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         self.flag.set(cut);
         Poll::Ready(Some(Err(axum::Error::new(CutError(cut)))))
@@ -122,6 +156,14 @@ impl http_body::Body for Paced {
         let this = &mut *self;
         if this.window_start.is_none() {
             this.window_start = Some(Instant::now());
+            this.deadline = this
+                .deadline()
+                .map(|at| Box::pin(tokio::time::sleep_until(at)));
+        }
+        if let Some(deadline) = this.deadline.as_mut() {
+            if deadline.as_mut().poll(cx).is_ready() {
+                return this.cut(Cut::TooSlow);
+            }
         }
         let silence = this.pace.silence;
         let timer = this
@@ -200,6 +242,42 @@ mod tests {
         feeder.await.unwrap();
         assert_eq!(total, 300 * 1024);
         assert_eq!(flag.get(), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_body_outlasts_its_length_at_the_floor_whatever_the_windows() {
+        // Windows of a minute: alone, they would let a trickle go on for that long before a check.
+        let pace = Pace {
+            window: Duration::from_secs(60),
+            ..pace()
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, axum::Error>>(1);
+        let flag = CutFlag::default();
+        // Sent in chunks, so the route's limit is its length: 200 bytes at 100 a second, after 5 s of grace.
+        let mut body = paced_within(futures_util_stream(rx), pace, flag.clone(), 200);
+        tokio::spawn(async move {
+            for _ in 0..100 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                if tx
+                    .send(Ok(Frame::data(Bytes::from_static(b"0123456789"))))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        let started = Instant::now();
+        let mut failed = false;
+        while let Some(frame) = body.frame().await {
+            if frame.is_err() {
+                failed = true;
+                break;
+            }
+        }
+        assert!(failed);
+        assert_eq!(flag.get(), Some(Cut::TooSlow));
+        assert_eq!(started.elapsed(), Duration::from_secs(7));
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,6 +1,7 @@
 //! `HEAD` and `PATCH {submission.uploads}{sha256}` (`docs/submission.md`, "Uploads"): evidence sent ahead
 //! of its complaint, resumable at any byte. HEAD says how much of the file is stored; PATCH appends from
 //! there. What a dropped connection delivered stays, so a weak signal never starts a file again from zero.
+//! Both count against the client's upload requests a minute.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Response, StatusCod
 use axum::Extension;
 use http_body_util::BodyExt;
 
-use super::pace::{paced, CutFlag};
+use super::pace::{paced_within, CutFlag};
 use super::{message_with_code, AppState, Peer};
 use crate::uploads::{Standing, UploadError, Uploads};
 
@@ -28,12 +29,19 @@ fn uploads(state: &AppState) -> Option<&Arc<Uploads>> {
 /// `HEAD`: `Upload-Offset` is how many bytes of the file (named by hash and `Upload-Length`) are stored.
 pub(super) async fn head(
     State(state): State<AppState>,
+    Extension(Peer(peer)): Extension<Peer>,
     UrlPath(hash): UrlPath<String>,
     headers: HeaderMap,
 ) -> Response<Body> {
     let Some(store) = uploads(&state) else {
         return empty(StatusCode::NOT_FOUND);
     };
+    // Each costs a look at the disk: counted with the PATCHes, so asking is not free either.
+    if let Err(wait) = state.upload_limiter.allow(peer) {
+        let mut response = super::complaints::rate_limited(wait);
+        expose(response.headers_mut());
+        return response;
+    }
     let Some(length) = number(&headers, &UPLOAD_LENGTH) else {
         return refuse(&UploadError::BadName, Some("Upload-Length is missing"));
     };
@@ -85,7 +93,7 @@ pub(super) async fn patch(
             return super::complaints::close(stood(StatusCode::NO_CONTENT, standing, length));
         }
     }
-    let mut writer = match store.writer(&hash, length).await {
+    let mut writer = match store.writer(&hash, length, peer).await {
         Ok(w) => w,
         Err(e) => return super::complaints::close(refuse(&e, None)),
     };
@@ -96,7 +104,8 @@ pub(super) async fn patch(
     }
     let mut skip = writer.offset - offset;
     let flag = CutFlag::default();
-    let mut body = paced(body, state.pace, flag.clone());
+    // Chunked, it may bring at most the file's length (an overlap it resends is skipped, not more).
+    let mut body = paced_within(body, state.pace, flag.clone(), length);
     let stop = Arc::clone(&writer.stop);
     let mut failed: Option<UploadError> = None;
     loop {
@@ -194,6 +203,11 @@ fn refuse(error: &UploadError, detail: Option<&str>) -> Response<Body> {
             "uploads_full",
             "Files cannot be received just now. Your complaint is kept and will be sent again shortly.",
         ),
+        UploadError::OverShare => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "uploads_share_full",
+            "Your connection has sent as many files as can be kept for it just now. Your complaint is kept and will be sent again later.",
+        ),
         UploadError::Offset { .. } => (
             StatusCode::CONFLICT,
             "offset_mismatch",
@@ -229,6 +243,10 @@ fn refuse(error: &UploadError, detail: Option<&str>) -> Response<Body> {
         UploadError::Full | UploadError::Io(_) | UploadError::Busy
     ) {
         set.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    }
+    // Its share frees as its older files are filed or swept: not within seconds.
+    if matches!(error, UploadError::OverShare) {
+        set.insert(header::RETRY_AFTER, HeaderValue::from_static("600"));
     }
     expose(set);
     response
