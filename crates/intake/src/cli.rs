@@ -1,63 +1,335 @@
-//! The command line: `serve`, the back-office commands, `list`, `show` and `republish`, sharing
-//! `--config`, `--db` and `--publish`. Hand-rolled: a dozen flags do not justify a parser crate's build time.
+//! The command line, described once with clap's derive (`Cli`): `serve`, the back-office commands, `list`,
+//! `show`, `republish`, `insights`, `report` and `completions`, each with its own `--help`, and the flags
+//! every command shares (`Shared`: `--config`, `--db`, `--publish`, `--insights`, the mail flags), taken
+//! before or after the command's name. `parse` turns what was typed into `Paths` and the `Command` main.rs
+//! runs. Domain values (dates, decisions, languages, LANG:TEXT) are read by the small value parsers at the
+//! bottom; what several values say together (a text both plain and per language, a period backwards) is
+//! checked by `Sub::resolve`. Every usage error exits with clap's status 2.
 
+use std::convert::Infallible;
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
+
 use complaint_domain::calendar::Date;
+use complaint_domain::i18n::Locale;
 use complaint_domain::instant::Instant;
 use complaint_domain::localized::OrgText;
 use complaint_domain::status::{DeadlineStep, Decision, Stage};
 
-use complaint_domain::i18n::Locale;
-
 use crate::dossier::ExportFormat;
+use crate::insights::ReportFormat;
 use crate::mail::MailSettings;
-use crate::store::parse_decision;
+use crate::store::{decision_name, parse_decision};
 
-pub const USAGE: &str = "\
-complaint-intake: the reference intake service of the complaint desk
-
-USAGE
-  complaint-intake serve [--listen 127.0.0.1:8080] [--site DIR] [--allow-origin ORIGIN]...
-                         [--rate-limit 20] [--header-timeout 10] [--silence-timeout 30]
-                         [--min-rate 2048] [--rate-window 20] [--uploads-max-mb 2048]
-                         [--min-fill-seconds 3] [--max-connections 256]
-                         [--max-connections-per-address 32] [--max-bodies-per-address 8]
-                         [--idle-timeout 20]
-                         [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
-  complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
-  complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
-                           [--cause ID]... [--message TEXT] [--next-step TEXT]
-  complaint-intake extend REFERENCE --step acknowledge|decide --due YYYY-MM-DD [--rule TEXT]
-  complaint-intake list [--all] [--at 2026-12-01T09:00:00Z]
-  complaint-intake list --quarantine
-  complaint-intake release REFERENCE
-  complaint-intake delete REFERENCE
-  complaint-intake show REFERENCE [--lang en|ko|pl]
-  complaint-intake attachment REFERENCE N --out FILE [--force]
-  complaint-intake attachment REFERENCE --all --out DIR [--force]
-  complaint-intake export --since YYYY-MM-DD --format json|csv [--lang en|ko|pl]
-  complaint-intake republish [--all]
-  complaint-intake insights [--wait SECONDS]
-  complaint-intake report --from YYYY-MM-DD --to YYYY-MM-DD --format csv|json
-
-EVERY COMMAND
-  --config FILE    the organisation's config.json   (default public/api/v1/config.json)
-  --db FILE        the SQLite database              (default var/intake.sqlite3)
-  --publish DIR    where status files are written   (default var/status)
-  --insights FILE  where insights.json is written   (default var/insights.json; after every stage change)
-  --smtp-relay HOST:PORT --mail-from ADDRESS [--org-inbox ADDRESS] [--org-lang en|ko|pl]
-  [--public-url URL] [--smtp-timeout 10] [--mail-max-mb 10]  mail customers on stage changes and the organisation
-                   on new complaints and replies, with their files up to the size (queued by any command, sent by
-                   serve); no mail without --smtp-relay
-
+/// Printed after the list of commands by `--help` (and with no command at all).
+const NOTES: &str = "\
 TEXT for the customer (--message, --next-step, --summary, --rule) is plain text once, published as it is, or
 LANG:TEXT once per language (--message ko:접수했습니다. --message en:We have it.): the customer's own language is
 published first, and the tracker shows the page's language, else that one, marked as another language.
 
 serve prints its address (http://127.0.0.1:PORT) as the first line on stdout; logs go to stderr.
-See docs/intake.md.";
+Each command has its own --help; `completions bash|zsh|fish` prints a completion script. See docs/intake.md.";
+
+/// The reference intake service of the complaint desk
+#[derive(Parser)]
+#[command(name = "complaint-intake", after_help = NOTES, args_override_self = true)]
+struct Cli {
+    #[command(flatten)]
+    shared: Shared,
+    #[command(subcommand)]
+    command: Option<Sub>,
+}
+
+/// The flags every command takes, before or after its name.
+#[derive(Args)]
+#[command(next_help_heading = "Every command")]
+struct Shared {
+    /// The organisation's config.json
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        default_value = "public/api/v1/config.json"
+    )]
+    config: PathBuf,
+    /// The SQLite database
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        default_value = "var/intake.sqlite3"
+    )]
+    db: PathBuf,
+    /// Where status files are written
+    #[arg(long, global = true, value_name = "DIR", default_value = "var/status")]
+    publish: PathBuf,
+    /// Where insights.json is written (after every stage change)
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        default_value = "var/insights.json"
+    )]
+    insights: PathBuf,
+    #[command(flatten)]
+    mail: MailFlags,
+}
+
+/// Mail customers on stage changes and the organisation on new complaints and replies, with their files
+/// up to the size: queued by any command, sent by `serve`.
+#[derive(Args)]
+#[command(next_help_heading = "Mail, every command (none without --smtp-relay)")]
+struct MailFlags {
+    /// The relay, in plain SMTP
+    #[arg(long, global = true, value_name = "HOST:PORT", value_parser = relay)]
+    smtp_relay: Option<(String, u16)>,
+    /// The sender (needed with --smtp-relay)
+    #[arg(long, global = true, value_name = "ADDRESS")]
+    mail_from: Option<String>,
+    /// New complaints and customer replies are mailed here too
+    #[arg(long, global = true, value_name = "ADDRESS")]
+    org_inbox: Option<String>,
+    /// The language of the organisation's own mail
+    #[arg(long, global = true, value_name = "LANG", default_value = "en", value_parser = locale())]
+    org_lang: Locale,
+    /// The site the customer's link opens
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
+    /// Seconds the relay may take over one mail
+    #[arg(long, global = true, value_name = "S", default_value = "10", value_parser = seconds())]
+    smtp_timeout: Duration,
+    /// The most one mail to the organisation may weigh, files encoded, in MB
+    #[arg(
+        long, global = true, value_name = "MB", default_value_t = crate::mail::DEFAULT_MAX_MB,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_MAIL_MB)
+    )]
+    mail_max_mb: u64,
+}
+
+/// No relay takes a mail larger than this; a cap above it would only mean mail refused for good.
+const MAX_MAIL_MB: u64 = 100;
+
+/// The longest any timeout or lifetime may be: deadlines are "now + this", and an absurd value would
+/// overflow the clock rather than mean "never".
+const MAX_SECONDS: u64 = 86_400;
+
+/// The commands, as typed.
+#[derive(Subcommand)]
+enum Sub {
+    /// Receive complaints, uploads and replies over HTTP; serve the status files and, with --site, the app
+    #[command(
+        after_help = "Prints its address (http://127.0.0.1:PORT) as the first line on stdout and \
+                            nothing else there; logs go to stderr. Stops on SIGINT or SIGTERM."
+    )]
+    Serve(Serve),
+    /// Move a complaint to "acknowledged"
+    Acknowledge(Change),
+    /// Move a complaint to "assessing"
+    Assess(Change),
+    /// Move a complaint to "investigating"
+    Investigate(Change),
+    /// Move a complaint to "responded", with the decision and its root causes
+    Respond {
+        #[command(flatten)]
+        change: Change,
+        /// The decision
+        #[arg(long, value_name = "DECISION", value_parser = decision())]
+        decision: Decision,
+        /// The decision's summary for the customer
+        #[arg(long, value_name = "TEXT", value_parser = text, allow_hyphen_values = true)]
+        summary: Vec<Text>,
+        /// A root cause from the config's `causes` (repeatable, or a,b)
+        #[arg(long = "cause", value_name = "ID")]
+        causes: Vec<String>,
+    },
+    /// Move a complaint to "closed"
+    Close(Change),
+    /// Move a complaint to "reopened"
+    Reopen(Change),
+    /// Set by hand the date a step is due
+    Extend {
+        /// The complaint's reference
+        #[arg(value_name = "REFERENCE")]
+        reference: String,
+        /// The step whose date moves
+        #[arg(long, value_name = "STEP", value_parser = step())]
+        step: DeadlineStep,
+        /// The new date
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+        due: Date,
+        /// Why, for the customer
+        #[arg(long, value_name = "TEXT", value_parser = text, allow_hyphen_values = true)]
+        rule: Vec<Text>,
+    },
+    /// Open complaints, overdue first
+    List {
+        /// Closed ones too
+        #[arg(long)]
+        all: bool,
+        /// The list as it will look at this time
+        #[arg(long, value_name = "2026-12-01T09:00:00Z", value_parser = instant)]
+        at: Option<Instant>,
+        /// Instead, the complaints held as possibly automated, with the reason
+        #[arg(long, conflicts_with_all = ["all", "at"])]
+        quarantine: bool,
+    },
+    /// Let a complaint out of quarantine: its status file is published
+    Release {
+        /// The complaint's reference
+        #[arg(value_name = "REFERENCE")]
+        reference: String,
+    },
+    /// Delete a complaint held in quarantine, with its files and key
+    Delete {
+        /// The complaint's reference
+        #[arg(value_name = "REFERENCE")]
+        reference: String,
+    },
+    /// Print the whole complaint as a person reads it (and mark its replies read)
+    Show {
+        /// The complaint's reference
+        #[arg(value_name = "REFERENCE")]
+        reference: String,
+        /// The language of the labels
+        #[arg(long, value_name = "LANG", default_value = "en", value_parser = locale())]
+        lang: Locale,
+    },
+    /// Write a complaint's file N (as `show` numbers them), or all of them, to disk
+    Attachment {
+        /// The complaint's reference
+        #[arg(value_name = "REFERENCE")]
+        reference: String,
+        /// The file's number: 1, 2, …
+        #[arg(value_name = "N", value_parser = file_number, required_unless_present = "all", conflicts_with = "all")]
+        number: Option<i64>,
+        /// Every file, into the folder --out names
+        #[arg(long)]
+        all: bool,
+        /// The file to write (the folder, with --all)
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Overwrite what exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the complaints received since a date
+    Export {
+        /// The first day
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+        since: Date,
+        #[arg(long, value_name = "FORMAT", value_parser = export_format())]
+        format: ExportFormat,
+        /// The language of the labels
+        #[arg(long, value_name = "LANG", default_value = "en", value_parser = locale())]
+        lang: Locale,
+    },
+    /// Write the status files from the database (those not current)
+    Republish {
+        /// Every complaint's, e.g. into a new folder
+        #[arg(long)]
+        all: bool,
+    },
+    /// Compute and publish insights.json
+    Insights {
+        /// Publish after this many seconds (0 to 600), unless a later change asks meanwhile
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=600))]
+        wait: Option<u64>,
+    },
+    /// Print the regulator's return for complaints opened and closed in a period
+    Report {
+        /// The first day
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+        from: Date,
+        /// The last day
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+        to: Date,
+        #[arg(long, value_name = "FORMAT", value_parser = report_format())]
+        format: ReportFormat,
+    },
+    /// Print a completion script for a shell
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: Shell,
+    },
+}
+
+/// What the six stage commands take.
+#[derive(Args)]
+struct Change {
+    /// The complaint's reference, however typed (CMP-Z3DT-220A, cmp-z3dt-220a)
+    #[arg(value_name = "REFERENCE")]
+    reference: String,
+    /// For the customer, published on the tracker
+    #[arg(long, value_name = "TEXT", value_parser = text, allow_hyphen_values = true)]
+    message: Vec<Text>,
+    /// What happens next, for the customer (cleared by a stage change without it)
+    #[arg(long, value_name = "TEXT", value_parser = text, allow_hyphen_values = true)]
+    next_step: Vec<Text>,
+}
+
+/// `serve`'s flags. Adding one: a field here, and its line where main.rs builds `http::ServeOptions`.
+#[derive(Args)]
+pub struct Serve {
+    /// Address and port; port 0 picks a free one
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Also serve this static site (the built app, dist/)
+    #[arg(long, value_name = "DIR")]
+    pub site: Option<PathBuf>,
+    /// Pages on this origin may send complaints and read status files (CORS); repeatable
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+    /// Complaints a minute from one client (replies are counted apart, at the same rate)
+    #[arg(long = "rate-limit", value_name = "N", default_value_t = 20)]
+    pub rate_limit_per_minute: u32,
+    /// Seconds from a connection's first byte to the end of a request's headers
+    #[arg(long, value_name = "S", default_value = "10", value_parser = seconds())]
+    pub header_timeout: Duration,
+    /// A request body that sends nothing for this many seconds is cut (--body-timeout is read as this)
+    #[arg(long, alias = "body-timeout", value_name = "S", default_value = "30", value_parser = seconds())]
+    pub silence_timeout: Duration,
+    /// Bytes a second a body must average over each --rate-window; slower is cut
+    #[arg(long, value_name = "B", default_value_t = 2048)]
+    pub min_rate: u64,
+    /// Seconds over which --min-rate is averaged
+    #[arg(long, value_name = "S", default_value = "20", value_parser = seconds())]
+    pub rate_window: Duration,
+    /// The most the uploads folder may hold, in MiB
+    #[arg(long, value_name = "N", default_value_t = 2048)]
+    pub uploads_max_mb: u64,
+    /// Complaints filled in faster than this are held in quarantine as possibly automated
+    #[arg(long, value_name = "S", default_value_t = 3)]
+    pub min_fill_seconds: u64,
+    /// Open connections at once, from everyone
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_connections: usize,
+    /// Open connections at once from one client
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub max_connections_per_address: usize,
+    /// Request bodies arriving at once from one client (an IPv4 address, an IPv6 /64)
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub max_bodies_per_address: usize,
+    /// A connection whose answer cannot be written for this many seconds is closed
+    #[arg(long, value_name = "S", default_value = "20", value_parser = seconds())]
+    pub idle_timeout: Duration,
+    /// A connection older than this many seconds takes no new request
+    #[arg(long, value_name = "S", default_value = "300", value_parser = seconds())]
+    pub connection_lifetime: Duration,
+    /// A reverse proxy whose X-Forwarded-For is believed: an address or a network; repeatable
+    #[arg(long = "trusted-proxy", value_name = "ADDR[/BITS]")]
+    pub trusted_proxies: Vec<crate::http::Network>,
+}
 
 pub struct Paths {
     pub config: PathBuf,
@@ -69,30 +341,9 @@ pub struct Paths {
     pub mail: Option<MailSettings>,
 }
 
-pub struct Serve {
-    pub listen: String,
-    pub site: Option<PathBuf>,
-    pub allow_origins: Vec<String>,
-    pub rate_limit_per_minute: u32,
-    pub header_timeout: Duration,
-    /// A request body that sends nothing for this long is cut.
-    pub silence_timeout: Duration,
-    /// A body slower than this (bytes a second, averaged over `rate_window`) is cut.
-    pub min_rate: u64,
-    pub rate_window: Duration,
-    /// The most the uploads folder may hold, in MiB.
-    pub uploads_max_mb: u64,
-    pub min_fill_seconds: u64,
-    pub max_connections: usize,
-    pub max_connections_per_address: usize,
-    /// Request bodies arriving at once from one client.
-    pub max_bodies_per_address: usize,
-    pub idle_timeout: Duration,
-    pub connection_lifetime: Duration,
-    pub trusted_proxies: Vec<crate::http::Network>,
-}
-
+/// What main.rs runs: the commands as typed, with the six stage commands as one.
 pub enum Command {
+    /// No command: the help is printed.
     Help,
     Serve(Serve),
     Stage {
@@ -153,8 +404,10 @@ pub enum Command {
     Report {
         from: Date,
         to: Date,
-        format: crate::insights::ReportFormat,
+        format: ReportFormat,
     },
+    /// A completion script for the shell, on stdout.
+    Completions(Shell),
 }
 
 pub enum Which {
@@ -162,59 +415,206 @@ pub enum Which {
     All,
 }
 
-/// Flags and positional words, before each command says which it takes.
-struct Words {
-    flags: Vec<(String, Option<String>)>,
-    positional: Vec<String>,
-}
-
-/// Flags that stand alone; every other flag takes a value.
-const SWITCHES: [&str; 4] = ["--all", "--force", "--help", "--quarantine"];
-
-fn split(args: &[String]) -> Result<Words, String> {
-    let mut words = Words {
-        flags: Vec::new(),
-        positional: Vec::new(),
+/// Reads the command line (`args` with the program's name first); an error is clap's, to be printed
+/// with its exit status (2 for usage, 0 for `--help`).
+pub fn parse<I, T>(args: I) -> Result<(Paths, Command), clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args)?;
+    let command = match cli.command {
+        None => Command::Help,
+        Some(sub) => sub.resolve()?,
     };
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        if let Some(flag) = arg.strip_prefix("--").map(|_| arg.as_str()) {
-            if let Some((name, value)) = flag.split_once('=') {
-                words.flags.push((name.to_owned(), Some(value.to_owned())));
-            } else if SWITCHES.contains(&flag) {
-                words.flags.push((flag.to_owned(), None));
-            } else {
-                let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
-                words.flags.push((flag.to_owned(), Some(value.clone())));
-            }
-        } else {
-            words.positional.push(arg.clone());
-        }
-    }
-    Ok(words)
+    Ok((cli.shared.into_paths()?, command))
 }
 
-/// A text for the customer: `--message TEXT` once, as before (published as it is), or once per language as
-/// `LANG:TEXT` (`--message ko:접수했습니다. --message en:We have it.`); the customer's language is published
-/// first, and the tracker shows the page's language, else that first one, marked as another language.
-fn org_text(words: &mut Words, flag: &str) -> Result<Option<OrgText>, String> {
-    let values = words.take_all(flag);
-    if values.is_empty() {
-        return Ok(None);
+/// The help, as `-h` prints it.
+pub fn help() -> String {
+    Cli::command().render_help().to_string()
+}
+
+/// The completion script for `shell` (written to memory: clap_complete panics on a failed write).
+pub fn completions(shell: Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "complaint-intake", &mut script);
+    script
+}
+
+impl Shared {
+    fn into_paths(self) -> Result<Paths, clap::Error> {
+        let mail = self.mail;
+        // Checked here, not with clap's `requires`: the two flags may stand on either side of the command.
+        let mail = match (mail.smtp_relay, mail.mail_from) {
+            (None, _) => None,
+            (Some(_), None) => {
+                return Err(Cli::command().error(
+                    ErrorKind::MissingRequiredArgument,
+                    "--smtp-relay needs --mail-from ADDRESS",
+                ))
+            }
+            (Some((relay_host, relay_port)), Some(from)) => Some(MailSettings {
+                relay_host,
+                relay_port,
+                from,
+                org_inbox: mail.org_inbox,
+                org_lang: mail.org_lang,
+                public_url: mail.public_url,
+                timeout: mail.smtp_timeout,
+                max_bytes: mail.mail_max_mb * 1024 * 1024,
+            }),
+        };
+        Ok(Paths {
+            config: self.config,
+            db: self.db,
+            publish: self.publish,
+            insights: self.insights,
+            mail,
+        })
     }
+}
+
+impl Sub {
+    /// The command to run, once what several values say together is checked.
+    fn resolve(self) -> Result<Command, clap::Error> {
+        Ok(match self {
+            Sub::Serve(serve) => Command::Serve(serve),
+            Sub::Acknowledge(change) => change.into_stage("acknowledge", Stage::Acknowledged)?,
+            Sub::Assess(change) => change.into_stage("assess", Stage::Assessing)?,
+            Sub::Investigate(change) => change.into_stage("investigate", Stage::Investigating)?,
+            Sub::Close(change) => change.into_stage("close", Stage::Closed)?,
+            Sub::Reopen(change) => change.into_stage("reopen", Stage::Reopened)?,
+            Sub::Respond {
+                change,
+                decision,
+                summary,
+                causes,
+            } => {
+                let summary = org_text("--summary", summary).map_err(|e| refuse("respond", e))?;
+                let decided = Some((decision, summary));
+                change.into_command("respond", Stage::Responded, decided, causes)?
+            }
+            Sub::Extend {
+                reference,
+                step,
+                due,
+                rule,
+            } => Command::Extend {
+                reference,
+                step,
+                due,
+                rule: org_text("--rule", rule).map_err(|e| refuse("extend", e))?,
+            },
+            Sub::List {
+                quarantine: true, ..
+            } => Command::ListQuarantine,
+            Sub::List { all, at, .. } => Command::List { all, at },
+            Sub::Release { reference } => Command::Release { reference },
+            Sub::Delete { reference } => Command::Delete { reference },
+            Sub::Show { reference, lang } => Command::Show { reference, lang },
+            Sub::Attachment {
+                reference,
+                number,
+                all: _,
+                out,
+                force,
+            } => Command::Attachment {
+                reference,
+                // `required_unless_present = "all"`: no number means --all.
+                which: number.map_or(Which::All, Which::One),
+                out,
+                force,
+            },
+            Sub::Export {
+                since,
+                format,
+                lang,
+            } => Command::Export {
+                since,
+                format,
+                lang,
+            },
+            Sub::Republish { all } => Command::Republish { all },
+            Sub::Insights { wait } => Command::Insights { wait },
+            Sub::Report { from, to, format } => {
+                if to < from {
+                    return Err(refuse("report", "--to is before --from".into()));
+                }
+                Command::Report { from, to, format }
+            }
+            Sub::Completions { shell } => Command::Completions(shell),
+        })
+    }
+}
+
+impl Change {
+    fn into_stage(self, name: &str, stage: Stage) -> Result<Command, clap::Error> {
+        self.into_command(name, stage, None, Vec::new())
+    }
+
+    fn into_command(
+        self,
+        name: &str,
+        stage: Stage,
+        decision: Option<(Decision, Option<OrgText>)>,
+        causes: Vec<String>,
+    ) -> Result<Command, clap::Error> {
+        let text = |flag, values| org_text(flag, values).map_err(|e| refuse(name, e));
+        Ok(Command::Stage {
+            reference: self.reference,
+            stage,
+            message: text("--message", self.message)?,
+            next_step: text("--next-step", self.next_step)?,
+            decision,
+            causes,
+        })
+    }
+}
+
+/// A usage error found after parsing, in clap's form (with the command's usage) and exit status 2.
+fn refuse(command: &str, message: String) -> clap::Error {
+    let mut cli = Cli::command();
+    cli.build();
+    match cli.find_subcommand_mut(command) {
+        Some(sub) => sub.error(ErrorKind::ArgumentConflict, message),
+        None => cli.error(ErrorKind::ArgumentConflict, message),
+    }
+}
+
+/// One value of a text flag: plain, or `LANG:TEXT`.
+#[derive(Clone, Debug)]
+enum Text {
+    Plain(String),
+    In(Locale, String),
+}
+
+/// `ko:접수했습니다.` is Korean; `Note: we have it.` is plain (`Note` is no language).
+fn text(value: &str) -> Result<Text, Infallible> {
+    let tagged = value
+        .split_once(':')
+        .filter(|(tag, _)| !tag.contains(char::is_whitespace))
+        .and_then(|(tag, text)| Some((Locale::from_tag(tag)?, text)));
+    Ok(match tagged {
+        Some((locale, text)) => Text::In(locale, text.trim().to_owned()),
+        None => Text::Plain(value.to_owned()),
+    })
+}
+
+/// A text for the customer: plain text given once (published as it is), or `LANG:TEXT` once per
+/// language; the customer's language is published first, and the tracker shows the page's language, else
+/// that first one, marked as another language.
+fn org_text(flag: &str, values: Vec<Text>) -> Result<Option<OrgText>, String> {
     let mut tagged = Vec::new();
     let mut plain = Vec::new();
     for value in values {
-        let language = value
-            .split_once(':')
-            .filter(|(tag, _)| !tag.contains(char::is_whitespace))
-            .and_then(|(tag, text)| Some((Locale::from_tag(tag)?, text)));
-        match language {
-            Some((locale, text)) => tagged.push((locale.tag().to_owned(), text.trim().to_owned())),
-            None => plain.push(value),
+        match value {
+            Text::In(locale, text) => tagged.push((locale.tag().to_owned(), text)),
+            Text::Plain(text) => plain.push(text),
         }
     }
     match (plain.pop(), tagged.is_empty()) {
+        (None, true) => Ok(None),
         (None, false) => Ok(Some(OrgText::ByLanguage(tagged))),
         (Some(text), true) if plain.is_empty() => Ok(Some(OrgText::Plain(text))),
         _ => Err(format!(
@@ -223,387 +623,158 @@ fn org_text(words: &mut Words, flag: &str) -> Result<Option<OrgText>, String> {
     }
 }
 
-impl Words {
-    /// The last value given for a flag, and it is marked as understood.
-    fn take(&mut self, name: &str) -> Option<String> {
-        let mut found = None;
-        self.flags.retain(|(flag, value)| {
-            if flag == name {
-                found = value.clone().or(Some(String::new()));
-                false
-            } else {
-                true
-            }
-        });
-        found
-    }
-
-    fn take_all(&mut self, name: &str) -> Vec<String> {
-        let mut found = Vec::new();
-        self.flags.retain(|(flag, value)| {
-            if flag == name {
-                found.extend(value.clone());
-                false
-            } else {
-                true
-            }
-        });
-        found
-    }
-
-    fn switch(&mut self, name: &str) -> bool {
-        self.take(name).is_some()
-    }
-
-    fn number<T: std::str::FromStr>(&mut self, name: &str, default: T) -> Result<T, String> {
-        match self.take(name) {
-            None => Ok(default),
-            Some(text) => text
-                .parse()
-                .map_err(|_| format!("{name} takes a whole number, not \"{text}\"")),
-        }
-    }
-
-    /// The organisation's language for labels, `en` unless `--lang` says otherwise.
-    fn lang(&mut self) -> Result<Locale, String> {
-        self.lang_named("--lang")
-    }
-
-    fn lang_named(&mut self, flag: &str) -> Result<Locale, String> {
-        match self.take(flag) {
-            None => Ok(Locale::En),
-            Some(tag) => Locale::from_tag(&tag)
-                .ok_or_else(|| format!("{flag} is en, ko or pl, not \"{tag}\"")),
-        }
-    }
-
-    fn reference(&mut self, command: &str) -> Result<String, String> {
-        if self.positional.len() != 1 {
-            return Err(format!("{command} takes one complaint reference"));
-        }
-        Ok(self.positional.remove(0))
-    }
-
-    /// Anything left was not understood: say so rather than ignore a typo.
-    fn finish(self) -> Result<(), String> {
-        if let Some((flag, _)) = self.flags.first() {
-            return Err(format!("unknown option {flag}"));
-        }
-        if let Some(word) = self.positional.first() {
-            return Err(format!("unexpected \"{word}\""));
-        }
-        Ok(())
-    }
+fn date(text: &str) -> Result<Date, String> {
+    Date::parse_iso(text).ok_or_else(|| "not a date as YYYY-MM-DD".to_owned())
 }
 
-pub fn parse(args: &[String]) -> Result<(Paths, Command), String> {
-    let Some((command, rest)) = args.split_first() else {
-        return Ok((default_paths(), Command::Help));
-    };
-    let mut words = split(rest)?;
-    let paths = Paths {
-        config: words
-            .take("--config")
-            .map_or_else(|| default_paths().config, PathBuf::from),
-        db: words
-            .take("--db")
-            .map_or_else(|| default_paths().db, PathBuf::from),
-        publish: words
-            .take("--publish")
-            .map_or_else(|| default_paths().publish, PathBuf::from),
-        insights: words
-            .take("--insights")
-            .map_or_else(|| default_paths().insights, PathBuf::from),
-        mail: mail_settings(&mut words)?,
-    };
-    if words.switch("--help") {
-        return Ok((paths, Command::Help));
-    }
-    let stage = match command.as_str() {
-        "acknowledge" => Some(Stage::Acknowledged),
-        "assess" => Some(Stage::Assessing),
-        "investigate" => Some(Stage::Investigating),
-        "respond" => Some(Stage::Responded),
-        "close" => Some(Stage::Closed),
-        "reopen" => Some(Stage::Reopened),
-        _ => None,
-    };
-    let parsed = if let Some(stage) = stage {
-        let reference = words.reference(command)?;
-        let decision = if stage == Stage::Responded {
-            let text = words
-                .take("--decision")
-                .ok_or("respond needs --decision upheld, partly_upheld or not_upheld")?;
-            let decision = parse_decision(&text).ok_or_else(|| {
-                format!("--decision is upheld, partly_upheld or not_upheld, not \"{text}\"")
-            })?;
-            Some((decision, org_text(&mut words, "--summary")?))
-        } else {
-            None
-        };
-        let causes = if stage == Stage::Responded {
-            words.take_all("--cause")
-        } else {
-            Vec::new()
-        };
-        Command::Stage {
-            reference,
-            stage,
-            message: org_text(&mut words, "--message")?,
-            next_step: org_text(&mut words, "--next-step")?,
-            decision,
-            causes,
-        }
-    } else {
-        match command.as_str() {
-            "help" | "--help" | "-h" => Command::Help,
-            "serve" => Command::Serve(serve(&mut words)?),
-            "extend" => {
-                let reference = words.reference(command)?;
-                let step = match words.take("--step").as_deref() {
-                    Some("acknowledge") => DeadlineStep::Acknowledge,
-                    Some("decide") => DeadlineStep::Decide,
-                    _ => return Err("extend needs --step acknowledge or --step decide".into()),
-                };
-                let due_text = words.take("--due").ok_or("extend needs --due YYYY-MM-DD")?;
-                let due = Date::parse_iso(&due_text).ok_or_else(|| {
-                    format!("--due takes a date as YYYY-MM-DD, not \"{due_text}\"")
-                })?;
-                Command::Extend {
-                    reference,
-                    step,
-                    due,
-                    rule: org_text(&mut words, "--rule")?,
-                }
-            }
-            "list" if words.switch("--quarantine") => Command::ListQuarantine,
-            "list" => Command::List {
-                all: words.switch("--all"),
-                at: match words.take("--at") {
-                    None => None,
-                    Some(text) => Some(Instant::parse_rfc3339(&text).ok_or_else(|| {
-                        format!("--at takes a time like 2026-12-01T09:00:00Z, not \"{text}\"")
-                    })?),
-                },
-            },
-            "show" => Command::Show {
-                lang: words.lang()?,
-                reference: words.reference(command)?,
-            },
-            "attachment" => {
-                let all = words.switch("--all");
-                let force = words.switch("--force");
-                let out = words
-                    .take("--out")
-                    .map(PathBuf::from)
-                    .ok_or("attachment needs --out FILE (or --all --out DIR)")?;
-                let (reference, which) = match (all, words.positional.len()) {
-                    (true, 1) => (words.positional.remove(0), Which::All),
-                    (false, 2) => {
-                        let number = words.positional.remove(1);
-                        let number =
-                            number
-                                .parse::<i64>()
-                                .ok()
-                                .filter(|n| *n >= 1)
-                                .ok_or_else(|| {
-                                    format!("the file number is 1, 2, …, not \"{number}\"")
-                                })?;
-                        (words.positional.remove(0), Which::One(number))
-                    }
-                    _ => return Err(
-                        "attachment takes a reference and a file number, or a reference and --all"
-                            .into(),
-                    ),
-                };
-                Command::Attachment {
-                    reference,
-                    which,
-                    out,
-                    force,
-                }
-            }
-            "export" => {
-                let since_text = words
-                    .take("--since")
-                    .ok_or("export needs --since YYYY-MM-DD")?;
-                let since = Date::parse_iso(&since_text).ok_or_else(|| {
-                    format!("--since takes a date as YYYY-MM-DD, not \"{since_text}\"")
-                })?;
-                let format = match words.take("--format").as_deref() {
-                    Some("json") => ExportFormat::Json,
-                    Some("csv") => ExportFormat::Csv,
-                    _ => return Err("export needs --format json or --format csv".into()),
-                };
-                Command::Export {
-                    since,
-                    format,
-                    lang: words.lang()?,
-                }
-            }
-            "release" => Command::Release {
-                reference: words.reference(command)?,
-            },
-            "delete" => Command::Delete {
-                reference: words.reference(command)?,
-            },
-            "republish" => Command::Republish {
-                all: words.switch("--all"),
-            },
-            "insights" => {
-                Command::Insights {
-                    wait: match words.take("--wait") {
-                        None => None,
-                        Some(text) => {
-                            Some(text.parse::<u64>().ok().filter(|n| *n <= 600).ok_or_else(
-                                || format!("--wait takes 0 to 600 seconds, not \"{text}\""),
-                            )?)
-                        }
-                    },
-                }
-            }
-            "report" => {
-                let date = |words: &mut Words, flag: &str| -> Result<Date, String> {
-                    let text = words
-                        .take(flag)
-                        .ok_or_else(|| format!("report needs {flag} YYYY-MM-DD"))?;
-                    Date::parse_iso(&text)
-                        .ok_or_else(|| format!("{flag} takes a date as YYYY-MM-DD, not \"{text}\""))
-                };
-                let from = date(&mut words, "--from")?;
-                let to = date(&mut words, "--to")?;
-                if to < from {
-                    return Err("report: --to is before --from".into());
-                }
-                let format = match words.take("--format").as_deref() {
-                    Some("json") => crate::insights::ReportFormat::Json,
-                    Some("csv") => crate::insights::ReportFormat::Csv,
-                    _ => return Err("report needs --format csv or --format json".into()),
-                };
-                Command::Report { from, to, format }
-            }
-            other => return Err(format!("unknown command \"{other}\"")),
-        }
-    };
-    words.finish()?;
-    Ok((paths, parsed))
+fn instant(text: &str) -> Result<Instant, String> {
+    Instant::parse_rfc3339(text).ok_or_else(|| "not a time like 2026-12-01T09:00:00Z".to_owned())
 }
 
-fn default_paths() -> Paths {
-    Paths {
-        config: PathBuf::from("public/api/v1/config.json"),
-        db: PathBuf::from("var/intake.sqlite3"),
-        publish: PathBuf::from("var/status"),
-        insights: PathBuf::from("var/insights.json"),
-        mail: None,
-    }
+fn file_number(text: &str) -> Result<i64, String> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| "the file number is 1, 2, …".to_owned())
 }
 
-/// The mail flags every command takes (the back office queues mail, `serve` sends it).
-fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
-    let relay = words.take("--smtp-relay");
-    let from = words.take("--mail-from");
-    let org_inbox = words.take("--org-inbox");
-    let org_lang = words.lang_named("--org-lang")?;
-    let public_url = words.take("--public-url");
-    let timeout: u64 = words.number("--smtp-timeout", 10)?;
-    if !(1..=MAX_SECONDS).contains(&timeout) {
-        return Err(format!("--smtp-timeout is 1 to {MAX_SECONDS} seconds"));
-    }
-    let max_mb: u64 = words.number("--mail-max-mb", crate::mail::DEFAULT_MAX_MB)?;
-    if !(1..=MAX_MAIL_MB).contains(&max_mb) {
-        return Err(format!("--mail-max-mb is 1 to {MAX_MAIL_MB}"));
-    }
-    let Some(relay) = relay else {
-        return Ok(None);
-    };
-    let (host, port) = relay
-        .rsplit_once(':')
+/// `HOST:PORT`, the host not empty.
+fn relay(text: &str) -> Result<(String, u16), String> {
+    text.rsplit_once(':')
         .and_then(|(host, port)| Some((host.to_owned(), port.parse::<u16>().ok()?)))
         .filter(|(host, _)| !host.is_empty())
-        .ok_or_else(|| format!("--smtp-relay takes HOST:PORT, not \"{relay}\""))?;
-    Ok(Some(MailSettings {
-        relay_host: host,
-        relay_port: port,
-        from: from.ok_or("--smtp-relay needs --mail-from ADDRESS")?,
-        org_inbox,
-        org_lang,
-        public_url: public_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
-        timeout: Duration::from_secs(timeout),
-        max_bytes: max_mb * 1024 * 1024,
-    }))
+        .ok_or_else(|| "not HOST:PORT".to_owned())
 }
 
-/// No relay takes a mail larger than this; a cap above it would only mean mail refused for good.
-const MAX_MAIL_MB: u64 = 100;
+/// Whole seconds, 1 to a day.
+fn seconds() -> impl TypedValueParser<Value = Duration> {
+    clap::value_parser!(u64)
+        .range(1..=MAX_SECONDS)
+        .map(Duration::from_secs)
+}
 
-/// The longest any timeout or lifetime may be.
-const MAX_SECONDS: u64 = 86_400;
+fn locale() -> OneOf<Locale> {
+    OneOf {
+        names: Locale::ALL.map(Locale::tag).to_vec(),
+        read: Locale::from_tag,
+    }
+}
 
-fn serve(words: &mut Words) -> Result<Serve, String> {
-    let seconds = |words: &mut Words, name: &str, default: u64| -> Result<Duration, String> {
-        let n: u64 = words.number(name, default)?;
-        if n == 0 {
-            return Err(format!("{name} must be at least 1 second"));
-        }
-        // Deadlines are "now + this": an absurd value would overflow the clock rather than mean "never".
-        if n > MAX_SECONDS {
-            return Err(format!(
-                "{name} must be at most {MAX_SECONDS} seconds (a day)"
-            ));
-        }
-        Ok(Duration::from_secs(n))
-    };
-    Ok(Serve {
-        listen: words
-            .take("--listen")
-            .unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
-        site: words.take("--site").map(PathBuf::from),
-        allow_origins: words.take_all("--allow-origin"),
-        rate_limit_per_minute: words.number("--rate-limit", 20)?,
-        header_timeout: seconds(words, "--header-timeout", 10)?,
-        // `--body-timeout` was a total; it is read as the silence allowed, so old scripts keep working.
-        silence_timeout: match words.take("--body-timeout") {
-            Some(text) => match text.parse::<u64>() {
-                Ok(n) if n > 0 => Duration::from_secs(n),
-                _ => {
-                    return Err(format!(
-                        "--body-timeout takes whole seconds, not \"{text}\""
-                    ))
-                }
-            },
-            None => seconds(words, "--silence-timeout", 30)?,
+fn decision() -> OneOf<Decision> {
+    OneOf {
+        names: [
+            Decision::Upheld,
+            Decision::PartlyUpheld,
+            Decision::NotUpheld,
+        ]
+        .map(decision_name)
+        .to_vec(),
+        read: parse_decision,
+    }
+}
+
+fn step() -> OneOf<DeadlineStep> {
+    OneOf {
+        names: vec!["acknowledge", "decide"],
+        read: |name| match name {
+            "acknowledge" => Some(DeadlineStep::Acknowledge),
+            "decide" => Some(DeadlineStep::Decide),
+            _ => None,
         },
-        min_rate: words.number("--min-rate", 2048)?,
-        rate_window: seconds(words, "--rate-window", 20)?,
-        uploads_max_mb: words.number("--uploads-max-mb", 2048)?,
-        min_fill_seconds: words.number("--min-fill-seconds", 3)?,
-        max_connections: words.number("--max-connections", 256)?,
-        max_connections_per_address: words.number("--max-connections-per-address", 32)?,
-        max_bodies_per_address: words.number("--max-bodies-per-address", 8)?,
-        idle_timeout: seconds(words, "--idle-timeout", 20)?,
-        connection_lifetime: seconds(words, "--connection-lifetime", 300)?,
-        trusted_proxies: words
-            .take_all("--trusted-proxy")
-            .iter()
-            .map(|text| text.parse().map_err(|e| format!("--trusted-proxy: {e}")))
-            .collect::<Result<_, String>>()?,
-    })
+    }
+}
+
+fn export_format() -> OneOf<ExportFormat> {
+    OneOf {
+        names: vec!["json", "csv"],
+        read: |name| match name {
+            "json" => Some(ExportFormat::Json),
+            "csv" => Some(ExportFormat::Csv),
+            _ => None,
+        },
+    }
+}
+
+fn report_format() -> OneOf<ReportFormat> {
+    OneOf {
+        names: vec!["csv", "json"],
+        read: |name| match name {
+            "csv" => Some(ReportFormat::Csv),
+            "json" => Some(ReportFormat::Json),
+            _ => None,
+        },
+    }
+}
+
+/// One of a few words (listed by `--help`, completed by the shell, the nearest suggested on a typo), read
+/// by `read`, which may take more than the words listed (`pl-PL` and `PL` for `pl`).
+#[derive(Clone)]
+struct OneOf<T> {
+    names: Vec<&'static str>,
+    read: fn(&str) -> Option<T>,
+}
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for OneOf<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        if let Some(found) = value.to_str().and_then(self.read) {
+            return Ok(found);
+        }
+        // Not one of them: clap's parser of the listed words says so, with the nearest as a tip.
+        let listed = PossibleValuesParser::new(self.names.iter().copied());
+        let name = listed.parse_ref(cmd, arg, value)?;
+        (self.read)(&name).ok_or_else(|| clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.names.iter().map(|name| PossibleValue::new(*name)),
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(text: &str) -> Vec<String> {
-        text.split_whitespace().map(str::to_owned).collect()
+    fn parse(line: &str) -> Result<(Paths, Command), clap::Error> {
+        super::parse(std::iter::once("complaint-intake").chain(line.split_whitespace()))
+    }
+
+    fn refused(line: &str) -> String {
+        match parse(line) {
+            Ok(_) => panic!("accepted: {line}"),
+            Err(e) => {
+                assert_eq!(e.exit_code(), 2, "{line}: {e}");
+                e.to_string()
+            }
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent_and_every_listed_word_reads() {
+        Cli::command().debug_assert();
+        fn reads<T>(parser: OneOf<T>) -> bool {
+            parser
+                .names
+                .iter()
+                .all(|name| (parser.read)(name).is_some())
+        }
+        assert!(reads(locale()) && reads(decision()) && reads(step()));
+        assert!(reads(export_format()) && reads(report_format()));
     }
 
     #[test]
     fn serve_takes_repeated_origins_and_shared_paths() {
-        let (paths, command) = parse(&args(
+        let (paths, command) = parse(
             "serve --listen 127.0.0.1:0 --db /tmp/x.db --allow-origin https://a.example --allow-origin=https://b.example",
-        ))
+        )
         .unwrap();
         assert_eq!(paths.db, PathBuf::from("/tmp/x.db"));
         assert_eq!(paths.publish, PathBuf::from("var/status"));
@@ -618,35 +789,51 @@ mod tests {
         assert_eq!(serve.rate_limit_per_minute, 20);
         assert_eq!(serve.max_connections_per_address, 32);
         assert_eq!(serve.max_bodies_per_address, 8);
+        assert_eq!(serve.silence_timeout, Duration::from_secs(30));
         assert!(serve.trusted_proxies.is_empty());
     }
 
     #[test]
+    fn shared_flags_go_before_or_after_the_command_and_the_last_one_counts() {
+        let (paths, _) = parse("--db /tmp/a.db list --publish /tmp/p").unwrap();
+        assert_eq!(paths.db, PathBuf::from("/tmp/a.db"));
+        assert_eq!(paths.publish, PathBuf::from("/tmp/p"));
+        assert_eq!(paths.config, PathBuf::from("public/api/v1/config.json"));
+        let (paths, _) = parse("list --db /tmp/a.db --db /tmp/b.db").unwrap();
+        assert_eq!(paths.db, PathBuf::from("/tmp/b.db"));
+        let (_, command) = parse("serve --body-timeout 60").unwrap();
+        let Command::Serve(serve) = command else {
+            panic!("not serve")
+        };
+        assert_eq!(
+            serve.silence_timeout,
+            Duration::from_secs(60),
+            "the old name"
+        );
+    }
+
+    #[test]
     fn trusted_proxies_are_addresses_or_networks() {
-        let (_, command) = parse(&args(
+        let (_, command) = parse(
             "serve --trusted-proxy 127.0.0.1 --trusted-proxy 10.0.0.0/8 --trusted-proxy fd00::/8",
-        ))
+        )
         .unwrap();
         let Command::Serve(serve) = command else {
             panic!("not serve")
         };
         assert_eq!(serve.trusted_proxies.len(), 3);
-        let err = parse(&args("serve --trusted-proxy proxy.example"))
-            .err()
-            .unwrap();
-        assert!(err.contains("proxy.example"), "{err}");
-        assert!(parse(&args("serve --idle-timeout 0")).is_err());
-        assert!(parse(&args("serve --idle-timeout 18446744073709551615")).is_err());
+        assert!(refused("serve --trusted-proxy proxy.example").contains("proxy.example"));
+        refused("serve --idle-timeout 0");
+        refused("serve --idle-timeout 18446744073709551615");
+        refused("serve --body-timeout 0");
     }
 
     #[test]
     fn respond_needs_a_known_decision() {
-        assert!(parse(&args("respond CMP-1")).is_err());
-        assert!(parse(&args("respond CMP-1 --decision maybe")).is_err());
-        let (_, command) = parse(&args(
-            "respond CMP-1 --decision partly_upheld --summary Half",
-        ))
-        .unwrap();
+        refused("respond CMP-1");
+        let typo = refused("respond CMP-1 --decision uphld");
+        assert!(typo.contains("upheld"), "{typo}");
+        let (_, command) = parse("respond CMP-1 --decision partly_upheld --summary Half").unwrap();
         assert!(matches!(
             command,
             Command::Stage {
@@ -659,52 +846,60 @@ mod tests {
 
     #[test]
     fn respond_takes_causes_and_report_takes_a_period() {
-        let (_, command) = parse(&args(
-            "respond CMP-1 --decision upheld --cause courier-delay --cause billing-error",
-        ))
-        .unwrap();
+        let (_, command) =
+            parse("respond CMP-1 --decision upheld --cause courier-delay --cause billing-error")
+                .unwrap();
         assert!(matches!(
             command,
             Command::Stage { causes, .. } if causes == ["courier-delay", "billing-error"]
         ));
-        assert!(parse(&args("close CMP-1 --cause courier-delay")).is_err());
+        refused("close CMP-1 --cause courier-delay");
         assert!(matches!(
-            parse(&args(
-                "report --from 2026-01-01 --to 2026-06-30 --format csv"
-            ))
-            .unwrap()
-            .1,
+            parse("report --from 2026-01-01 --to 2026-06-30 --format csv")
+                .unwrap()
+                .1,
             Command::Report {
-                format: crate::insights::ReportFormat::Csv,
+                format: ReportFormat::Csv,
                 ..
             }
         ));
-        assert!(parse(&args(
-            "report --from 2026-06-30 --to 2026-01-01 --format csv"
-        ))
-        .is_err());
-        assert!(parse(&args(
-            "report --from 2026-01-01 --to 2026-06-30 --format xls"
-        ))
-        .is_err());
-        assert!(parse(&args("insights --wait 9999")).is_err());
+        assert!(
+            refused("report --from 2026-06-30 --to 2026-01-01 --format csv")
+                .contains("--to is before --from")
+        );
+        refused("report --from 2026-01-01 --to 2026-06-30 --format xls");
+        refused("insights --wait 9999");
     }
 
     #[test]
     fn typos_are_reported_not_ignored() {
-        assert_eq!(
-            parse(&args("acknowledge CMP-1 --mesage hi")).err().unwrap(),
-            "unknown option --mesage"
+        let flag = refused("acknowledge CMP-1 --mesage hi");
+        assert!(
+            flag.contains("--mesage") && flag.contains("--message"),
+            "{flag}"
         );
-        assert!(parse(&args("acknowledge")).is_err());
-        assert!(parse(&args("extend CMP-1 --step decide --due 2026-13-01")).is_err());
-        assert!(parse(&args("fly")).is_err());
+        let command = refused("acknowldge CMP-1");
+        assert!(command.contains("acknowledge"), "{command}");
+        refused("acknowledge");
+        assert!(refused("extend CMP-1 --step decide --due 2026-13-01").contains("YYYY-MM-DD"));
+        refused("fly");
+    }
+
+    #[test]
+    fn help_is_printed_with_status_0() {
+        assert!(matches!(parse("").unwrap().1, Command::Help));
+        for line in ["--help", "respond --help", "help respond", "list -h"] {
+            let e = parse(line).err().unwrap();
+            assert_eq!(e.exit_code(), 0, "{line}");
+            assert_eq!(e.kind(), ErrorKind::DisplayHelp, "{line}");
+        }
+        assert!(help().contains("acknowledge"));
     }
 
     #[test]
     fn attachment_and_export_take_what_they_need() {
         assert!(matches!(
-            parse(&args("attachment CMP-1 2 --out x.jpg")).unwrap().1,
+            parse("attachment CMP-1 2 --out x.jpg").unwrap().1,
             Command::Attachment {
                 which: Which::One(2),
                 force: false,
@@ -712,20 +907,19 @@ mod tests {
             }
         ));
         assert!(matches!(
-            parse(&args("attachment CMP-1 --all --out dir --force"))
-                .unwrap()
-                .1,
+            parse("attachment CMP-1 --all --out dir --force").unwrap().1,
             Command::Attachment {
                 which: Which::All,
                 force: true,
                 ..
             }
         ));
-        assert!(parse(&args("attachment CMP-1 0 --out x")).is_err());
-        assert!(parse(&args("attachment CMP-1 1")).is_err());
-        assert!(parse(&args("attachment CMP-1 --out x")).is_err());
+        assert!(refused("attachment CMP-1 0 --out x").contains("1, 2"));
+        refused("attachment CMP-1 1");
+        refused("attachment CMP-1 --out x");
+        refused("attachment CMP-1 2 --all --out x");
         assert!(matches!(
-            parse(&args("export --since 2026-11-01 --format csv --lang pl"))
+            parse("export --since 2026-11-01 --format csv --lang pl")
                 .unwrap()
                 .1,
             Command::Export {
@@ -734,16 +928,23 @@ mod tests {
                 ..
             }
         ));
-        assert!(parse(&args("export --since 2026-11-01 --format xml")).is_err());
-        assert!(parse(&args("show CMP-1 --lang de")).is_err());
+        assert!(matches!(
+            parse("show CMP-1 --lang KO").unwrap().1,
+            Command::Show {
+                lang: Locale::Ko,
+                ..
+            }
+        ));
+        refused("export --since 2026-11-01 --format xml");
+        refused("show CMP-1 --lang de");
     }
 
     #[test]
     fn mail_is_off_without_a_relay_and_a_relay_needs_a_sender() {
-        assert!(parse(&args("list")).unwrap().0.mail.is_none());
-        let (paths, _) = parse(&args(
+        assert!(parse("list").unwrap().0.mail.is_none());
+        let (paths, _) = parse(
             "list --smtp-relay 127.0.0.1:2525 --mail-from desk@example.com --org-inbox in@example.com",
-        ))
+        )
         .unwrap();
         let mail = paths.mail.unwrap();
         assert_eq!(
@@ -752,55 +953,63 @@ mod tests {
         );
         assert_eq!(mail.org_inbox.as_deref(), Some("in@example.com"));
         assert_eq!(mail.max_bytes, 10 * 1024 * 1024, "10 MB unless told");
-        let (paths, _) = parse(&args(
-            "list --smtp-relay 127.0.0.1:2525 --mail-from desk@example.com --mail-max-mb 25",
-        ))
-        .unwrap();
+        assert_eq!(mail.timeout, Duration::from_secs(10));
+        let (paths, _) =
+            parse("--smtp-relay 127.0.0.1:2525 list --mail-from desk@example.com --mail-max-mb 25")
+                .unwrap();
         assert_eq!(paths.mail.unwrap().max_bytes, 25 * 1024 * 1024);
         for bad in ["0", "101", "ten"] {
-            assert!(parse(&args(&format!(
+            refused(&format!(
                 "list --smtp-relay 127.0.0.1:2525 --mail-from a@b.c --mail-max-mb {bad}"
-            )))
-            .is_err());
+            ));
         }
-        assert!(parse(&args("list --smtp-relay 127.0.0.1:2525")).is_err());
-        assert!(parse(&args("list --smtp-relay nowhere --mail-from a@b.c")).is_err());
+        assert!(refused("list --smtp-relay 127.0.0.1:2525").contains("--mail-from"));
+        refused("list --smtp-relay nowhere --mail-from a@b.c");
     }
 
     #[test]
     fn quarantine_commands_take_one_reference() {
         assert!(matches!(
-            parse(&args("list --quarantine")).unwrap().1,
+            parse("list --quarantine").unwrap().1,
             Command::ListQuarantine
         ));
+        refused("list --quarantine --all");
         assert!(matches!(
-            parse(&args("release CMP-1")).unwrap().1,
+            parse("release CMP-1").unwrap().1,
             Command::Release { reference } if reference == "CMP-1"
         ));
         assert!(matches!(
-            parse(&args("delete CMP-1")).unwrap().1,
+            parse("delete CMP-1").unwrap().1,
             Command::Delete { reference } if reference == "CMP-1"
         ));
-        assert!(parse(&args("release")).is_err());
-        assert!(parse(&args("delete CMP-1 CMP-2")).is_err());
+        refused("release");
+        refused("delete CMP-1 CMP-2");
     }
 
     #[test]
     fn a_text_is_plain_once_or_one_per_language() {
-        let parse = |line: &[&str]| {
-            let args: Vec<String> = line.iter().map(|s| (*s).to_owned()).collect();
-            match parse(&args) {
-                Ok((_, Command::Stage { message, .. })) => Ok(message),
-                Ok(_) => Err("not a stage change".to_owned()),
-                Err(e) => Err(e),
-            }
+        let message = |line: &[&str]| match super::parse(
+            std::iter::once("complaint-intake").chain(line.iter().copied()),
+        ) {
+            Ok((_, Command::Stage { message, .. })) => Ok(message),
+            Ok(_) => Err("not a stage change".to_owned()),
+            Err(e) => Err(e.to_string()),
         };
         assert_eq!(
-            parse(&["acknowledge", "CMP-1", "--message", "Note: we have it."]),
+            message(&["acknowledge", "CMP-1", "--message", "Note: we have it."]),
             Ok(Some(OrgText::from("Note: we have it.")))
         );
         assert_eq!(
-            parse(&[
+            message(&[
+                "acknowledge",
+                "CMP-1",
+                "--message",
+                "-5% on your next order"
+            ]),
+            Ok(Some(OrgText::from("-5% on your next order")))
+        );
+        assert_eq!(
+            message(&[
                 "acknowledge",
                 "CMP-1",
                 "--message",
@@ -813,14 +1022,14 @@ mod tests {
                 ("en".into(), "We have it.".into())
             ])))
         );
-        assert!(parse(&[
+        let mixed = message(&[
             "acknowledge",
             "CMP-1",
             "--message",
             "Hi",
             "--message",
-            "ko:안녕"
-        ])
-        .is_err());
+            "ko:안녕",
+        ]);
+        assert!(mixed.is_err_and(|e| e.contains("not both")));
     }
 }

@@ -49,18 +49,20 @@ enum Failure {
     Dossier(#[from] dossier::DossierError),
     #[error(transparent)]
     Insights(#[from] insights::InsightsFailure),
+    #[error("cannot write to stdout: {0}")]
+    Output(std::io::Error),
     /// A command's own arguments, refused before anything changed.
     #[error("{0}")]
     Usage(String),
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (paths, command) = match cli::parse(&args) {
+    let (paths, command) = match cli::parse(std::env::args_os()) {
         Ok(parsed) => parsed,
         Err(e) => {
-            eprintln!("complaint-intake: {e}\n\n{}", cli::USAGE);
-            return ExitCode::from(2);
+            // `--help` to stdout with status 0; a usage error to stderr with status 2.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
     match run(&paths, command) {
@@ -80,8 +82,14 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
     let publisher = Publisher::new(paths.publish.clone());
     match command {
         Command::Help => {
-            println!("{}", cli::USAGE);
+            print!("{}", cli::help());
             Ok(())
+        }
+        Command::Completions(shell) => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&cli::completions(shell))
+                .map_err(Failure::Output)
         }
         Command::Serve(options) => serve(paths, publisher, options),
         Command::Stage {
