@@ -71,6 +71,24 @@ test('three 503s then success: every attempt carries the same key and one compla
   assertOnlyNetworkNoise();
 });
 
+test('"Try now" pressed while an attempt is still on its way is kept, and made as soon as that attempt fails', async () => {
+  const { page } = session;
+  // The first two answers refuse for two minutes, so only the customer's tap can bring the next attempt; every
+  // answer comes 1.5 s after the request, so the second tap lands while the attempt it follows is on its way.
+  const busy = { status: 503, body: JSON.stringify({ message: 'Busy.', code: 'busy' }), headers: { 'retry-after': '120' } };
+  env.server.intake({ failWith: [busy, busy] });
+  env.server.slow(/^\/api\/v1\/complaints$/, 1_500);
+  await readyToSend();
+  await filing.send();
+  await page.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
+  await page.getByRole('button', { name: 'Try now' }).click();
+  await env.server.posts(2);
+  await page.getByRole('button', { name: 'Try now' }).click();
+  assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
+  assert.deepEqual(await intakeCount(), { requests: 3, complaints: 1 });
+  assertOnlyNetworkNoise();
+});
+
 // 408 is left to the domain's unit test (outbox::verdict): Chromium itself resends a request that met a 408 on
 // a reused connection, so the page may never see it.
 test('429 (with Retry-After) and 409 keep the complaint waiting; it is delivered once', async () => {
