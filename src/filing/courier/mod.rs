@@ -26,8 +26,9 @@ fn lock_name(id: &str) -> String {
 pub struct Courier {
     saver: DraftSaver,
     session: FilingSession,
-    /// Ids being sent by this tab right now: an attempt never overlaps another for the same complaint.
-    in_flight: StoredValue<Vec<String>, LocalStorage>,
+    /// Complaints being sent by this tab right now: an attempt never overlaps another for the same complaint,
+    /// and a "Try now" or a return online that comes during one is kept for when it ends, not dropped.
+    in_flight: StoredValue<Vec<InFlight>, LocalStorage>,
     /// Online again, or the next due attempt; released when the root unmounts.
     wake_up: WakeUp,
     /// Tells the other tabs what this one delivered.
@@ -82,17 +83,44 @@ impl Courier {
             .unwrap_or(false)
     }
 
-    fn claim(self, id: &str) -> bool {
-        let taken = self.in_flight.with_value(|ids| ids.iter().any(|i| i == id));
-        if !taken {
-            self.in_flight.update_value(|ids| ids.push(id.to_owned()));
-        }
-        !taken
+    /// Takes complaint `id` for an attempt; false if this tab is sending it already. Then a forced request
+    /// (the customer's "Try now", the phone back online) is remembered, and made once that attempt ends.
+    fn claim(self, id: &str, force: bool) -> bool {
+        let mut claimed = false;
+        self.in_flight
+            .update_value(|sending| match sending.iter_mut().find(|s| s.id == id) {
+                Some(running) => running.asked_again |= force,
+                None => {
+                    sending.push(InFlight {
+                        id: id.to_owned(),
+                        asked_again: false,
+                    });
+                    claimed = true;
+                }
+            });
+        claimed
     }
 
-    fn release(self, id: &str) {
-        self.in_flight.update_value(|ids| ids.retain(|i| i != id));
+    /// The attempt for `id` has ended; true if it was asked for again meanwhile.
+    fn release(self, id: &str) -> bool {
+        let mut asked_again = false;
+        self.in_flight.update_value(|sending| {
+            sending.retain(|s| {
+                if s.id == id {
+                    asked_again = s.asked_again;
+                }
+                s.id != id
+            })
+        });
+        asked_again
     }
+}
+
+/// A complaint this tab is sending.
+struct InFlight {
+    id: String,
+    /// "Try now" was pressed, or the phone came back online, while it was on its way.
+    asked_again: bool,
 }
 
 pub fn use_courier() -> Option<Courier> {

@@ -30,9 +30,10 @@ impl Courier {
                     Vec::new()
                 }
             };
+            // A refused complaint waits for the customer to change it, whatever the reason to try.
             for entry in waiting {
-                if force || entry.is_due(now) {
-                    self.attempt(entry).await;
+                if entry.refused.is_none() && (force || entry.is_due(now)) {
+                    self.attempt(entry, force).await;
                 }
             }
             self.schedule().await;

@@ -23,7 +23,7 @@ impl Courier {
     ) {
         self.session.problem.set(None);
         let id = body.draft_id.clone();
-        if !self.claim(&id) {
+        if !self.claim(&id, false) {
             return;
         }
         let to = Destination {
@@ -35,7 +35,7 @@ impl Courier {
             submit::send(to, &body, &uploads, self.progress_for(&id)),
         )
         .await;
-        self.release(&id);
+        let asked_again = self.release(&id);
         self.session.progress.set(None);
         match result {
             Ok(accepted) => self.delivered(&body, accepted).await,
@@ -53,6 +53,9 @@ impl Courier {
                     entry.next_attempt_ms = entry.next_attempt_ms.min(now + 1_000.0);
                 }
                 self.keep(entry).await;
+                if asked_again {
+                    self.flush(true);
+                }
             }
             Err(error) => self.session.problem.set(Some(error)),
         }
@@ -70,23 +73,35 @@ impl Courier {
         })
     }
 
-    pub(super) async fn attempt(self, entry: OutboxEntry) {
+    /// One attempt at a waiting complaint; `force` when the customer asked ("Try now") or the phone came
+    /// back online. Asked while this tab's attempt is on its way, it is made when that one ends (if that one
+    /// did not deliver), so neither the tap nor the signal's return is lost.
+    pub(super) async fn attempt(self, entry: OutboxEntry, force: bool) {
         let id = entry.id.clone();
-        if !self.claim(&id) {
+        if !self.claim(&id, force) {
             return;
         }
-        locks::exclusive(&lock_name(&id), self.attempt_alone(entry)).await;
-        self.release(&id);
+        locks::exclusive(&lock_name(&id), self.attempt_alone(entry, force)).await;
+        if self.release(&id) {
+            self.flush(true);
+        }
     }
 
     /// One attempt, while no other tab is sending this complaint.
-    pub(super) async fn attempt_alone(self, seen: OutboxEntry) {
+    pub(super) async fn attempt_alone(self, seen: OutboxEntry, force: bool) {
         let Some(store) = self.saver.store() else {
             return;
         };
-        // While this tab waited for the lock, another may have delivered the complaint or just tried it.
+        // While this tab waited for the lock, another may have delivered the complaint, or just tried it and
+        // planned the next attempt: then a planned attempt leaves it to that plan. A forced one goes all the
+        // same, as the other tab's attempt may have started before the signal came back.
         let mut entry = match store.waiting(&seen.id).await {
-            Ok(Some(now)) if now.attempts == seen.attempts || now.is_due(device::now_ms()) => now,
+            Ok(Some(now))
+                if now.refused.is_none()
+                    && (force || now.attempts == seen.attempts || now.is_due(device::now_ms())) =>
+            {
+                now
+            }
             Ok(_) => return,
             // Cannot tell: sending again is harmless, the Idempotency-Key makes it the same complaint.
             Err(e) => {
