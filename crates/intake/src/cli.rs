@@ -25,6 +25,7 @@ USAGE
                          [--min-fill-seconds 3] [--max-connections 256]
                          [--max-connections-per-address 32] [--idle-timeout 20]
                          [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
+                         [--db-max-mb 20480] [--address-daily-mb 256]
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
                            [--cause ID]... [--message TEXT] [--next-step TEXT]
@@ -81,6 +82,10 @@ pub struct Serve {
     pub rate_window: Duration,
     /// The most the uploads folder may hold, in MiB.
     pub uploads_max_mb: u64,
+    /// The most the database may take, in MiB: files past it wait; complaints without files go in.
+    pub db_max_mb: u64,
+    /// The bytes of files one address may have kept in a day, in MiB.
+    pub address_daily_mb: u64,
     pub min_fill_seconds: u64,
     pub max_connections: usize,
     pub max_connections_per_address: usize,
@@ -574,6 +579,8 @@ fn serve(words: &mut Words) -> Result<Serve, String> {
         min_rate: words.number("--min-rate", 2048)?,
         rate_window: seconds(words, "--rate-window", 20)?,
         uploads_max_mb: words.number("--uploads-max-mb", 2048)?,
+        db_max_mb: words.number("--db-max-mb", 20 * 1024)?,
+        address_daily_mb: words.number("--address-daily-mb", 256)?,
         min_fill_seconds: words.number("--min-fill-seconds", 3)?,
         max_connections: words.number("--max-connections", 256)?,
         max_connections_per_address: words.number("--max-connections-per-address", 32)?,

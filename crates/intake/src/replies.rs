@@ -468,7 +468,7 @@ fn attempt(
         .iter()
         .map(|f| f.kind.mime().to_owned())
         .collect();
-    let files = request
+    let files: Vec<NewAttachment<'_>> = request
         .body
         .files()
         .iter()
@@ -481,6 +481,7 @@ fn attempt(
             content: bytes,
         })
         .collect();
+    intake.room_for(&store, &files)?;
     let recorded = store.reply(&NewReply {
         key: &request.key,
         fingerprint: print,

@@ -1,4 +1,5 @@
-//! The durable record: complaints, their evidence, stage history, deadlines set by hand, and the
+//! The durable record: complaints, their evidence (each file's bytes once, under its SHA-256, however many
+//! complaints and replies name it), stage history, deadlines set by hand, replies, the mail outbox, and the
 //! Idempotency-Keys with the first answer given for each. SQLite in WAL mode with `synchronous=FULL`, so a
 //! committed transaction survives a crash or a power cut; the schema moves forward by `PRAGMA user_version`.
 
@@ -187,6 +188,21 @@ CREATE TABLE mail_files (
 -- refuses the mail with them for good (too large for it), so the organisation still hears of the complaint.
 ALTER TABLE mail_outbox ADD COLUMN body_without_files TEXT;
 "#,
+    r#"
+-- Each file's bytes once, named by their SHA-256 (what the attachment's and the reply file's sha256 hold): one
+-- upload named by ten complaints, or a photo sent again with a reply, is stored once, not once per naming.
+-- A blob no complaint or reply names any more is removed with the last that did (`Store::drop_unnamed_blobs`).
+CREATE TABLE blobs (
+    sha256        TEXT PRIMARY KEY,
+    content       BLOB NOT NULL
+);
+INSERT OR IGNORE INTO blobs (sha256, content) SELECT sha256, content FROM attachments;
+INSERT OR IGNORE INTO blobs (sha256, content) SELECT sha256, content FROM reply_files;
+ALTER TABLE attachments DROP COLUMN content;
+ALTER TABLE reply_files DROP COLUMN content;
+CREATE INDEX attachments_by_blob ON attachments (sha256);
+CREATE INDEX reply_files_by_blob ON reply_files (sha256);
+"#,
 ];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
@@ -232,6 +248,8 @@ pub struct StoredAnswer {
     pub body: String,
 }
 
+/// One file to record. `sha256` must be the SHA-256 of `content` in lower-case hex: it names the bytes, which
+/// are kept once under it however many complaints and replies carry them.
 #[derive(Clone, Copy)]
 pub struct NewAttachment<'a> {
     pub name: &'a str,
@@ -471,17 +489,11 @@ impl Store {
         };
         let id = tx.last_insert_rowid();
         for (position, file) in new.attachments.iter().enumerate() {
+            keep_blob(&tx, file)?;
             tx.execute(
-                "INSERT INTO attachments (complaint_id, position, name, kind, sha256, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    id,
-                    position as i64,
-                    file.name,
-                    file.kind,
-                    file.sha256,
-                    file.content
-                ],
+                "INSERT INTO attachments (complaint_id, position, name, kind, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, position as i64, file.name, file.kind, file.sha256],
             )?;
         }
         tx.execute(
@@ -518,8 +530,9 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let mut statement = self.conn.prepare(
-            "SELECT position, name, kind, sha256, length(content) FROM attachments
-             WHERE complaint_id = ?1 ORDER BY position",
+            "SELECT a.position, a.name, a.kind, a.sha256, length(b.content)
+             FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
+             WHERE a.complaint_id = ?1 ORDER BY a.position",
         )?;
         let files = statement
             .query_map([id], |r| {
@@ -539,8 +552,8 @@ impl Store {
             .collect::<std::result::Result<Vec<_>, _>>()?;
         let mut files = files;
         let mut statement = self.conn.prepare(
-            "SELECT f.reply_id, f.position, f.name, f.kind, f.sha256, length(f.content)
-             FROM reply_files f JOIN replies r ON r.id = f.reply_id
+            "SELECT f.reply_id, f.position, f.name, f.kind, f.sha256, length(b.content)
+             FROM reply_files f JOIN replies r ON r.id = f.reply_id JOIN blobs b ON b.sha256 = f.sha256
              WHERE r.complaint_id = ?1 ORDER BY r.id, f.position",
         )?;
         let from_replies = statement
@@ -577,17 +590,48 @@ impl Store {
                 complaint_id,
                 position,
             } => self.conn.query_row(
-                "SELECT content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
+                "SELECT b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
+                 WHERE a.complaint_id = ?1 AND a.position = ?2",
                 params![complaint_id, position],
                 |r| r.get(0),
             ),
             FileSource::Reply { reply_id, position } => self.conn.query_row(
-                "SELECT content FROM reply_files WHERE reply_id = ?1 AND position = ?2",
+                "SELECT b.content FROM reply_files f JOIN blobs b ON b.sha256 = f.sha256
+                 WHERE f.reply_id = ?1 AND f.position = ?2",
                 params![reply_id, position],
                 |r| r.get(0),
             ),
         };
         Ok(found.optional()?)
+    }
+
+    /// The bytes the database's pages in use take now: what `--db-max-mb` bounds.
+    pub fn bytes_used(&self) -> Result<u64> {
+        let pragma = |name: &str| -> Result<i64> {
+            Ok(self.conn.pragma_query_value(None, name, |r| r.get(0))?)
+        };
+        let pages = pragma("page_count")?.saturating_sub(pragma("freelist_count")?);
+        Ok(u64::try_from(pages.saturating_mul(pragma("page_size")?)).unwrap_or(0))
+    }
+
+    /// How many of these files' bytes are not stored yet: a file kept before (or named twice) adds nothing.
+    pub fn unstored_bytes(&self, files: &[NewAttachment<'_>]) -> Result<u64> {
+        let mut seen = std::collections::HashSet::new();
+        let mut total = 0u64;
+        for file in files {
+            if !seen.insert(file.sha256) {
+                continue;
+            }
+            let kept: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?1)",
+                [file.sha256],
+                |r| r.get(0),
+            )?;
+            if !kept {
+                total = total.saturating_add(file.content.len() as u64);
+            }
+        }
+        Ok(total)
     }
 
     /// The customer's replies to complaint `id`, oldest first.
@@ -693,17 +737,11 @@ impl Store {
         )?;
         let reply_id = tx.last_insert_rowid();
         for (position, file) in new.files.iter().enumerate() {
+            keep_blob(&tx, file)?;
             tx.execute(
-                "INSERT INTO reply_files (reply_id, position, name, kind, sha256, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    reply_id,
-                    position as i64,
-                    file.name,
-                    file.kind,
-                    file.sha256,
-                    file.content
-                ],
+                "INSERT INTO reply_files (reply_id, position, name, kind, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![reply_id, position as i64, file.name, file.kind, file.sha256],
             )?;
         }
         tx.execute(
@@ -828,12 +866,14 @@ impl Store {
                 complaint_id,
                 position,
             } => self.conn.query_row(
-                "SELECT name, kind, content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
+                "SELECT a.name, a.kind, b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
+                 WHERE a.complaint_id = ?1 AND a.position = ?2",
                 params![complaint_id, position],
                 read,
             ),
             FileSource::Reply { reply_id, position } => self.conn.query_row(
-                "SELECT name, kind, content FROM reply_files WHERE reply_id = ?1 AND position = ?2",
+                "SELECT f.name, f.kind, b.content FROM reply_files f JOIN blobs b ON b.sha256 = f.sha256
+                 WHERE f.reply_id = ?1 AND f.position = ?2",
                 params![reply_id, position],
                 read,
             ),
@@ -913,10 +953,13 @@ impl Store {
     /// Deletes a held complaint with its files, stages and key; `false` if it was not held. Only held ones:
     /// deleting a customer's complaint is a retention decision, not a back-office slip.
     pub fn delete_quarantined(&mut self, id: i64) -> Result<bool> {
-        let deleted = self.conn.execute(
+        let tx = self.write()?;
+        let deleted = tx.execute(
             "DELETE FROM complaints WHERE id = ?1 AND quarantine IS NOT NULL",
             [id],
         )?;
+        drop_unnamed_blobs(&tx)?;
+        tx.commit()?;
         Ok(deleted == 1)
     }
 
@@ -1049,6 +1092,25 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
+    Ok(())
+}
+
+/// Keeps a file's bytes under their SHA-256, once however many complaints and replies name them.
+fn keep_blob(tx: &Transaction<'_>, file: &NewAttachment<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)",
+        params![file.sha256, file.content],
+    )?;
+    Ok(())
+}
+
+/// Removes the bytes no complaint or reply names any more (after a deletion).
+fn drop_unnamed_blobs(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)
+                            AND sha256 NOT IN (SELECT sha256 FROM reply_files)",
+        [],
+    )?;
     Ok(())
 }
 

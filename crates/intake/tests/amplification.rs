@@ -32,6 +32,12 @@ fn upload(server: &Server, bytes: &[u8]) -> String {
     hash
 }
 
+fn proof(reference: &str) -> String {
+    sha256_hex(
+        complaint_domain::tracking::reply_proof_input(reference, "anna@example.pl").as_bytes(),
+    )
+}
+
 fn reply_request(addr: &str, reference: &str, proof: &str, key: &str, body: &Value) -> Vec<u8> {
     let body = body.to_string();
     format!(
@@ -131,4 +137,194 @@ fn replies_refused_for_their_proof_or_reference_read_no_upload() {
     );
     assert_eq!(dir.count("replies"), 0);
     assert_eq!(dir.count("reply_files"), 0);
+}
+
+/// The bytes the database's pages take now, as SQLite counts them (the write-ahead log included).
+fn database_bytes(dir: &TempDir) -> i64 {
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let pragma = |name: &str| -> i64 { conn.pragma_query_value(None, name, |r| r.get(0)).unwrap() };
+    (pragma("page_count") - pragma("freelist_count")) * pragma("page_size")
+}
+
+/// A complaint naming uploaded files by hash (no file parts), about 1.4 KB as the review sent it.
+fn complaint_naming(key: &str, files: &[(&str, &[u8])]) -> Value {
+    let mut sent = complaint(key);
+    sent["description"] = json!("My parcel never arrived. ".repeat(40));
+    for (name, bytes) in files {
+        sent["attachments"].as_array_mut().unwrap().push(json!({
+            "id": format!("id-{name}"), "name": name, "kind": "application/pdf",
+            "bytes": bytes.len(), "sha256": sha256_hex(bytes)
+        }));
+    }
+    sent
+}
+
+/// Files a complaint from `source` (another loopback address is another customer).
+fn post_from(server: &Server, source: &str, key: &str, sent: &Value) -> Reply {
+    let mut stream = connect_from(source, &server.addr, None);
+    let _ = stream.write_all(&post_request(
+        &server.addr,
+        Some(key),
+        &body_of(sent, &[]),
+        &[],
+    ));
+    read_reply(&mut stream)
+}
+
+#[test]
+fn one_upload_named_by_ten_complaints_is_stored_once_and_never_twice_in_one() {
+    let dir = TempDir::new("stored-once");
+    with_limits(&dir, 4 * MIB, 5);
+    let server = Server::start(&dir, &["--rate-limit", "100"], &[]);
+    let paper = pdf(2 * MIB);
+    upload(&server, &paper);
+
+    // Five times in one complaint: refused, in the customer's words, and nothing kept.
+    let five = complaint_naming("twice-1", &[("a.pdf", &paper[..]); 5]);
+    let refused = post_from(&server, "127.0.0.1", "twice-1", &five);
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (422, "invalid"),
+        "{}",
+        refused.text()
+    );
+    assert!(
+        refused.message().contains("same file"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(dir.count("complaints"), 0);
+
+    // Ten complaints naming it once each: the bytes are kept once.
+    let before = database_bytes(&dir);
+    let mut sent = 0usize;
+    for i in 0..10 {
+        let key = format!("once-{i}");
+        let body = complaint_naming(&key, &[("a.pdf", &paper)]);
+        sent += post_request(&server.addr, Some(&key), &body_of(&body, &[]), &[]).len();
+        let answer = post_from(&server, "127.0.0.1", &key, &body);
+        assert_eq!(answer.status, 201, "{}", answer.text());
+    }
+    let grown = database_bytes(&dir) - before;
+    let sent = sent + paper.len();
+    eprintln!(
+        "ten complaints naming one 2 MiB upload: the database grew {} KiB for {} KiB sent (x{:.2})",
+        grown / 1024,
+        sent / 1024,
+        grown as f64 / sent as f64
+    );
+    assert!(
+        grown < (paper.len() + MIB) as i64,
+        "the database grew {grown} bytes: the file was stored once per naming"
+    );
+    assert_eq!(dir.count("attachments"), 10);
+    assert_eq!(dir.count("blobs"), 1);
+    // And each complaint still gives its file back whole.
+    let reference = post_from(
+        &server,
+        "127.0.0.1",
+        "once-3",
+        &complaint_naming("once-3", &[("a.pdf", &paper)]),
+    )
+    .json()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = dir.0.join("a.pdf");
+    let saved = dir.cli(&[
+        "attachment",
+        &reference,
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), paper);
+
+    // Twice in one reply: refused before anything is stored.
+    let hash = sha256_hex(&paper);
+    let twice = naming(&[
+        ("a.pdf", "application/pdf", paper.len(), &hash),
+        ("b.pdf", "application/pdf", paper.len(), &hash),
+    ]);
+    let answer = send(
+        &server.addr,
+        &reply_request(
+            &server.addr,
+            &reference,
+            &proof(&reference),
+            "twice-r",
+            &twice,
+        ),
+    );
+    assert_eq!(
+        (answer.status, answer.code().as_str()),
+        (422, "invalid"),
+        "{}",
+        answer.text()
+    );
+    assert_eq!(dir.count("replies"), 0);
+}
+
+#[test]
+fn an_address_has_a_days_bytes_of_files_and_the_database_a_ceiling() {
+    let dir = TempDir::new("budgets");
+    with_limits(&dir, 4 * MIB, 2);
+    let server = Server::start(
+        &dir,
+        &["--rate-limit", "100", "--address-daily-mb", "3"],
+        &[],
+    );
+    let (first, second) = (pdf(2 * MIB), pdf(2 * MIB + 1));
+    upload(&server, &first);
+    upload(&server, &second);
+    let one = complaint_naming("day-1", &[("first.pdf", &first)]);
+    assert_eq!(post_from(&server, "127.0.0.2", "day-1", &one).status, 201);
+    // Another 2 MiB from the same address passes its 3 MiB for the day: wait, as the app's outbox does.
+    let two = complaint_naming("day-2", &[("second.pdf", &second)]);
+    let over = post_from(&server, "127.0.0.2", "day-2", &two);
+    assert_eq!(
+        (over.status, over.code().as_str()),
+        (429, "files_budget"),
+        "{}",
+        over.text()
+    );
+    let wait: u64 = over.header("retry-after").unwrap().parse().unwrap();
+    assert!(wait > 3600, "until the address's day is over: {wait} s");
+    // A complaint without files from that address, and the same one from another, still go in.
+    let plain = complaint_naming("day-3", &[]);
+    assert_eq!(post_from(&server, "127.0.0.2", "day-3", &plain).status, 201);
+    assert_eq!(post_from(&server, "127.0.0.3", "day-2", &two).status, 201);
+    drop(server);
+
+    // A database at its ceiling (1 MiB here) takes complaints, not more files.
+    let full = Server::start(&dir, &["--rate-limit", "100", "--db-max-mb", "1"], &[]);
+    let third = pdf(2 * MIB + 2);
+    upload(&full, &third);
+    let files = complaint_naming("full-1", &[("third.pdf", &third)]);
+    let refused = post_from(&full, "127.0.0.4", "full-1", &files);
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (503, "storage_full"),
+        "{}",
+        refused.text()
+    );
+    assert!(refused.header("retry-after").is_some());
+    assert_eq!(
+        post_from(
+            &full,
+            "127.0.0.4",
+            "full-2",
+            &complaint_naming("full-2", &[])
+        )
+        .status,
+        201
+    );
+    // A file it holds already takes no room.
+    let again = complaint_naming("full-3", &[("first.pdf", &first)]);
+    assert_eq!(post_from(&full, "127.0.0.4", "full-3", &again).status, 201);
 }

@@ -61,8 +61,23 @@ pub(super) async fn receive(
     if let Err(refusal) = with_uploads(&state, &mut received).await {
         return close(refusal);
     }
+    // The day's bytes of files for this address; given back unless the complaint is stored.
+    let bytes = received.files.iter().map(|(_, b)| b.len() as u64).sum();
+    let taken = match state.files_budget.take(peer, bytes) {
+        Ok(taken) => taken,
+        Err(wait) => {
+            return IntakeError::FilesBudget {
+                retry_after_seconds: wait,
+            }
+            .into_response()
+        }
+    };
     let intake = std::sync::Arc::clone(&state.intake);
-    super::answer_blocking(move || intake.receive(claim, received)).await
+    let response = super::answer_blocking(move || intake.receive(claim, received)).await;
+    if response.status() == StatusCode::CREATED {
+        taken.keep();
+    }
+    response
 }
 
 /// The CORS preflight for a listed origin: the app sends `Idempotency-Key`, which is not a simple header.

@@ -63,9 +63,26 @@ pub(super) async fn receive(
         key,
         body,
     };
+    // The day's bytes of files for this address, as named; given back unless the reply is stored.
+    let bytes = (request.body.files().iter()).fold(0u64, |sum, f| sum.saturating_add(f.bytes));
+    let taken = match state.files_budget.take(peer, bytes) {
+        Ok(taken) => taken,
+        Err(wait) => {
+            return IntakeError::FilesBudget {
+                retry_after_seconds: wait,
+            }
+            .into_response()
+        }
+    };
     let uploads = state.uploads_store.clone();
-    super::answer_blocking(move || crate::replies::handle(&intake, request, uploads.as_deref()))
-        .await
+    let response = super::answer_blocking(move || {
+        crate::replies::handle(&intake, request, uploads.as_deref())
+    })
+    .await;
+    if response.status() == axum::http::StatusCode::CREATED {
+        taken.keep();
+    }
+    response
 }
 
 /// The CORS preflight: the proof and the key are not simple headers.

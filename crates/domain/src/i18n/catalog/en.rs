@@ -110,6 +110,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::TakePhoto => "Take a photo",
         Msg::RemoveFile => "Remove",
         Msg::FileNotAccepted => "“{name}” is not a photo or PDF we can accept",
+        Msg::FileTwice => "“{name}” is the same file as one added before it: remove one of them",
         Msg::FileTooLarge => "“{name}” is larger than {size} MB",
         Msg::FileUnreadable => "“{name}” could not be read. Try choosing it again.",
         Msg::NoFilesYet => "No files added yet.",

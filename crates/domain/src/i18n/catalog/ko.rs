@@ -106,6 +106,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::TakePhoto => "사진 찍기",
         Msg::RemoveFile => "삭제",
         Msg::FileNotAccepted => "“{name}” 파일은 받을 수 있는 사진이나 PDF 파일이 아닙니다",
+        Msg::FileTwice => "“{name}” 파일은 앞에서 추가한 파일과 같습니다. 하나를 삭제해 주세요",
         Msg::FileTooLarge => "“{name}” 파일이 {size}MB보다 큽니다",
         Msg::FileUnreadable => "“{name}” 파일을 읽을 수 없습니다. 다시 선택해 주세요.",
         Msg::NoFilesYet => "첨부한 파일이 없습니다.",

@@ -147,6 +147,7 @@ keys! {
         TakePhoto,
         RemoveFile,
         FileNotAccepted,
+        FileTwice,
         FileTooLarge,
         FileUnreadable,
         NoFilesYet,

@@ -106,6 +106,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::TakePhoto => "Zrób zdjęcie",
         Msg::RemoveFile => "Usuń",
         Msg::FileNotAccepted => "Nie możemy przyjąć pliku „{name}”: to nie jest zdjęcie ani PDF",
+        Msg::FileTwice => "Plik „{name}” jest taki sam jak plik dodany wcześniej: usuń jeden z nich",
         Msg::FileTooLarge => "Plik „{name}” jest większy niż {size} MB",
         Msg::FileUnreadable => "Nie udało się odczytać pliku „{name}”. Spróbuj wybrać go ponownie.",
         Msg::NoFilesYet => "Nie dodano jeszcze plików.",
