@@ -1621,6 +1621,45 @@ mod tests {
     }
 
     #[test]
+    fn a_version_6_database_keeps_its_files_bytes_once_in_blobs() {
+        let path = old_database("v6", 6);
+        let conn = Connection::open(&path).unwrap();
+        for position in 0..2 {
+            conn.execute(
+                "INSERT INTO attachments (complaint_id, position, name, kind, sha256, content)
+                 VALUES (1, ?1, 'a.pdf', 'application/pdf', 'ab12', x'25504446')",
+                [position],
+            )
+            .unwrap();
+        }
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        let id = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap().id;
+        let filed = store.filed(id).unwrap();
+        assert_eq!(filed.files.len(), 2);
+        assert_eq!(filed.files[1].bytes, 4);
+        assert_eq!(
+            store.file_bytes(filed.files[1].source).unwrap().as_deref(),
+            Some(&b"%PDF"[..])
+        );
+        let blobs: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM blobs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(blobs, 1, "named twice, kept once");
+        store
+            .conn
+            .execute("UPDATE complaints SET quarantine = 'x'", [])
+            .unwrap();
+        assert!(store.delete_quarantined(id).unwrap());
+        let blobs: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM blobs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(blobs, 0, "bytes no one names go with the last that did");
+    }
+
+    #[test]
     fn a_version_2_database_moves_to_version_3_with_no_replies() {
         let store = Store::open(&old_database("v2", 2)).unwrap();
         assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
