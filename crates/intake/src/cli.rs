@@ -25,7 +25,7 @@ USAGE
                          [--min-fill-seconds 3] [--max-connections 256]
                          [--max-connections-per-address 32] [--idle-timeout 20]
                          [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
-                         [--db-max-mb 20480] [--address-daily-mb 256]
+                         [--db-max-mb 20480] [--address-daily-mb 256] [--replies-per-day 20]
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
                            [--cause ID]... [--message TEXT] [--next-step TEXT]
@@ -48,7 +48,7 @@ EVERY COMMAND
   --publish DIR    where status files are written   (default var/status)
   --insights FILE  where insights.json is written   (default var/insights.json; after every stage change)
   --smtp-relay HOST:PORT --mail-from ADDRESS [--org-inbox ADDRESS] [--org-lang en|ko|pl]
-  [--public-url URL] [--smtp-timeout 10] [--mail-max-mb 10]  mail customers on stage changes and the organisation
+  [--public-url URL] [--smtp-timeout 10] [--mail-max-mb 10] [--mail-gather-seconds 300]  mail customers on stage changes and the organisation
                    on new complaints and replies, with their files up to the size (queued by any command, sent by
                    serve); no mail without --smtp-relay
 
@@ -86,6 +86,8 @@ pub struct Serve {
     pub db_max_mb: u64,
     /// The bytes of files one address may have kept in a day, in MiB.
     pub address_daily_mb: u64,
+    /// Replies one complaint may have in 24 hours.
+    pub replies_per_day: u32,
     pub min_fill_seconds: u64,
     pub max_connections: usize,
     pub max_connections_per_address: usize,
@@ -516,6 +518,10 @@ fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
     if !(1..=MAX_MAIL_MB).contains(&max_mb) {
         return Err(format!("--mail-max-mb is 1 to {MAX_MAIL_MB}"));
     }
+    let gather: u64 = words.number("--mail-gather-seconds", crate::mail::DEFAULT_GATHER_SECONDS)?;
+    if gather > MAX_SECONDS {
+        return Err(format!("--mail-gather-seconds is 0 to {MAX_SECONDS}"));
+    }
     let Some(relay) = relay else {
         return Ok(None);
     };
@@ -533,6 +539,7 @@ fn mail_settings(words: &mut Words) -> Result<Option<MailSettings>, String> {
         public_url: public_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
         timeout: Duration::from_secs(timeout),
         max_bytes: max_mb * 1024 * 1024,
+        gather: Duration::from_secs(gather),
     }))
 }
 
@@ -581,6 +588,7 @@ fn serve(words: &mut Words) -> Result<Serve, String> {
         uploads_max_mb: words.number("--uploads-max-mb", 2048)?,
         db_max_mb: words.number("--db-max-mb", 20 * 1024)?,
         address_daily_mb: words.number("--address-daily-mb", 256)?,
+        replies_per_day: words.number("--replies-per-day", 20)?,
         min_fill_seconds: words.number("--min-fill-seconds", 3)?,
         max_connections: words.number("--max-connections", 256)?,
         max_connections_per_address: words.number("--max-connections-per-address", 32)?,

@@ -43,6 +43,10 @@ pub enum IntakeError {
     FilesBudget {
         retry_after_seconds: u64,
     },
+    /// (Replies) the complaint has had as many replies in 24 hours as it may (`--replies-per-day`).
+    TooManyReplies {
+        retry_after_seconds: u64,
+    },
     /// The database is at its ceiling (`--db-max-mb`): files wait; a complaint without files still goes in.
     StorageFull,
     /// A file sent inside the request does not match the SHA-256 the complaint gives for it.
@@ -96,6 +100,7 @@ impl IntakeError {
             IntakeError::UploadMissing => StatusCode::CONFLICT,
             IntakeError::FilesBudget { .. } => StatusCode::TOO_MANY_REQUESTS,
             IntakeError::StorageFull => StatusCode::SERVICE_UNAVAILABLE,
+            IntakeError::TooManyReplies { .. } => StatusCode::TOO_MANY_REQUESTS,
             IntakeError::UploadMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             IntakeError::Invalid(_) | IntakeError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             IntakeError::NotFound => StatusCode::NOT_FOUND,
@@ -122,6 +127,7 @@ impl IntakeError {
             IntakeError::UploadMissing => "upload_missing",
             IntakeError::FilesBudget { .. } => "files_budget",
             IntakeError::StorageFull => "storage_full",
+            IntakeError::TooManyReplies { .. } => "too_many_replies",
             IntakeError::UploadMismatch { .. } => "upload_corrupt",
             IntakeError::Malformed(_) => "malformed",
             IntakeError::NotJson(_) => "not_json",
@@ -160,6 +166,7 @@ impl IntakeError {
             IntakeError::UploadMissing => "A file of this complaint has not fully arrived yet. It will be sent again.".into(),
             IntakeError::FilesBudget { .. } => "Your connection has sent as many files as we can keep today. Your complaint is kept and will be sent again later.".into(),
             IntakeError::StorageFull => "Files cannot be received just now. Your complaint is kept and will be sent again later.".into(),
+            IntakeError::TooManyReplies { .. } => "This complaint has had as many replies today as we can take. Yours is kept and will be sent later.".into(),
             IntakeError::UploadMismatch { name } => format!(
                 "The file \"{name}\" that arrived does not match its SHA-256. It will be sent again."
             ),
@@ -236,6 +243,9 @@ impl IntoResponse for IntakeError {
                 retry_after_seconds,
             } => Some(retry_after_seconds),
             IntakeError::StorageFull => Some(STORAGE_FULL_RETRY_SECONDS),
+            IntakeError::TooManyReplies {
+                retry_after_seconds,
+            } => Some(retry_after_seconds),
             _ => None,
         };
         if let Some(seconds) = retry_after {

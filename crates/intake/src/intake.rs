@@ -59,6 +59,8 @@ pub struct Options {
     /// The most the database may take, in bytes (`--db-max-mb`): files that would take it further wait
     /// (`503 storage_full`); complaints and replies without new files still go in.
     pub db_max_bytes: u64,
+    /// Replies one complaint may have in 24 hours (`--replies-per-day`); more wait (`429`).
+    pub replies_per_day: u32,
     /// Publishes the figures after new complaints and replies (`docs/insights.md`).
     pub insights: Option<Arc<crate::insights::Debouncer>>,
 }
@@ -123,6 +125,10 @@ impl Intake {
         if let Some(insights) = &self.options.insights {
             insights.poke();
         }
+    }
+
+    pub(crate) fn replies_per_day(&self) -> u32 {
+        self.options.replies_per_day
     }
 
     pub(crate) fn publisher(&self) -> &Publisher {

@@ -386,6 +386,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         intake::Options {
             min_fill_seconds: options.min_fill_seconds,
             db_max_bytes: options.db_max_mb.saturating_mul(1024 * 1024),
+            replies_per_day: options.replies_per_day,
             crash_after_commit,
             mail: paths.mail.clone(),
             insights: Some(insights::Debouncer::start(

@@ -324,6 +324,9 @@ fn check_files(
     refusal(problems)
 }
 
+/// The window `--replies-per-day` counts in.
+const DAY_SECONDS: i64 = 24 * 3600;
+
 /// How often a reply is tried again when the back office changed the complaint between reading and saving.
 const CONFLICT_RETRIES: usize = 3;
 
@@ -416,6 +419,17 @@ fn admit<'a>(
     };
     if let Some(first) = store.reply_answer_for(&request.key)? {
         return replay(first, print).map(Admission::Replay);
+    }
+    // A day's replies to one complaint are capped: each tells the organisation something, by mail too.
+    let at = now();
+    let (today, first) = store.replies_since(complaint.id, at.plus_seconds(-DAY_SECONDS))?;
+    if today >= i64::from(intake.replies_per_day()) {
+        let free = first.map_or(DAY_SECONDS, |f| {
+            f.unix_seconds() + DAY_SECONDS - at.unix_seconds()
+        });
+        return Err(IntakeError::TooManyReplies {
+            retry_after_seconds: u64::try_from(free).unwrap_or(0).max(1),
+        });
     }
     check_words(intake, request)?;
     let record = complaint
@@ -515,7 +529,7 @@ fn attempt(
                 ReplyKind::NotSatisfied => IntakeMsg::MailOrgNotSatisfied,
                 ReplyKind::Rating => IntakeMsg::MailOrgRated,
             };
-            intake.mail_organisation(&store, &saved, subject, FilesOf::Reply(reply_id));
+            intake.mail_organisation(&store, &saved, subject, FilesOf::RepliesFrom(reply_id));
         }
         Ok(None) => crate::log!("{reference}: reply stored but not found to publish"),
         Err(e) => crate::log!("{reference}: reply stored but not read back to publish: {e}"),

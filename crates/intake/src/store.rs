@@ -203,6 +203,13 @@ ALTER TABLE reply_files DROP COLUMN content;
 CREATE INDEX attachments_by_blob ON attachments (sha256);
 CREATE INDEX reply_files_by_blob ON reply_files (sha256);
 "#,
+    r#"
+-- An organisation's mail about replies tells what is new (docs/intake.md, Mail): the replies from this one on
+-- (NULL for every other mail). One still waiting to be sent takes the replies that follow it, so a storm of
+-- replies is one mail, not one each.
+ALTER TABLE mail_outbox ADD COLUMN replies_from INTEGER;
+CREATE INDEX mail_by_complaint ON mail_outbox (complaint_id, id);
+"#,
 ];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
@@ -331,6 +338,7 @@ pub struct Filed {
 /// One reply as the back office reads it.
 #[derive(Debug, Clone)]
 pub struct StoredReply {
+    pub id: i64,
     pub kind: ReplyKind,
     pub at: Instant,
     /// The information, the reason for not being satisfied, or the rating's comment.
@@ -652,8 +660,9 @@ impl Store {
             })?
             .collect::<std::result::Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(_, kind, at, text, stars, read_at)| {
+            .map(|(id, kind, at, text, stars, read_at)| {
                 Ok(StoredReply {
+                    id,
                     kind: ReplyKind::parse(&kind).ok_or_else(|| corrupt("reply kind", &kind))?,
                     at: Instant::from_unix_seconds(at),
                     text,
@@ -764,27 +773,42 @@ impl Store {
         Ok(Replied::New { reply_id })
     }
 
-    /// Adds a mail and the files it names (not their bytes) to the outbox, in one transaction.
+    /// Adds a mail and the files it names (not their bytes) to the outbox, due now.
     pub fn enqueue_mail(
         &self,
         complaint_id: i64,
         mail: &crate::mail::Outgoing,
         now: Instant,
     ) -> Result<()> {
+        self.enqueue_mail_at(complaint_id, mail, now, now, None)
+    }
+
+    /// Adds a mail and the files it names (not their bytes) to the outbox, in one transaction, due at
+    /// `due`; `replies_from` for a mail about the replies from that one on.
+    pub fn enqueue_mail_at(
+        &self,
+        complaint_id: i64,
+        mail: &crate::mail::Outgoing,
+        now: Instant,
+        due: Instant,
+        replies_from: Option<i64>,
+    ) -> Result<()> {
         // `&self` like every other outbox call (a command holds the store shared); nothing else runs on this
         // connection meanwhile, which is what the unchecked transaction needs.
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO mail_outbox (complaint_id, to_addr, subject, body, created_at, next_at,
-                                      body_without_files)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                                      body_without_files, replies_from)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 complaint_id,
                 mail.to,
                 mail.subject,
                 mail.body,
                 now.unix_seconds(),
+                due.unix_seconds(),
                 mail.body_without_files,
+                replies_from,
             ],
         )?;
         let mail_id = tx.last_insert_rowid();
@@ -879,6 +903,79 @@ impl Store {
             ),
         };
         Ok(found.optional()?)
+    }
+
+    /// The mail to `to` about complaint `complaint_id`'s replies that is still waiting for its time (never
+    /// tried, due after `now` with a second to spare, so the outbox cannot be sending it): its id, the first
+    /// reply it tells of, and when it is due.
+    pub fn gathering_mail(
+        &self,
+        complaint_id: i64,
+        to: &str,
+        now: Instant,
+    ) -> Result<Option<(i64, i64, Instant)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, replies_from, next_at FROM mail_outbox
+                 WHERE complaint_id = ?1 AND to_addr = ?2 AND replies_from IS NOT NULL
+                   AND sent_at IS NULL AND attempts = 0 AND next_at > ?3
+                 ORDER BY id DESC LIMIT 1",
+                params![complaint_id, to, now.unix_seconds() + 1],
+                |r| Ok((r.get(0)?, r.get(1)?, Instant::from_unix_seconds(r.get(2)?))),
+            )
+            .optional()?)
+    }
+
+    /// When the last mail to `to` about complaint `complaint_id`'s replies was queued.
+    pub fn last_reply_mail(&self, complaint_id: i64, to: &str) -> Result<Option<Instant>> {
+        let at: Option<i64> = self.conn.query_row(
+            "SELECT MAX(created_at) FROM mail_outbox
+             WHERE complaint_id = ?1 AND to_addr = ?2 AND replies_from IS NOT NULL",
+            params![complaint_id, to],
+            |r| r.get(0),
+        )?;
+        Ok(at.map(Instant::from_unix_seconds))
+    }
+
+    /// Removes a mail not yet sent (another takes its place).
+    pub fn drop_mail(&self, id: i64) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM mail_outbox WHERE id = ?1 AND sent_at IS NULL",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    /// Whether a mail to `to` carries (or carried) a file with these bytes: the complaint's reference and the
+    /// file's number there, for the note that stands in for attaching it again.
+    pub fn mailed_before(&self, to: &str, sha256: &str) -> Result<Option<(String, i64)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT c.reference, f.number FROM mail_files f
+                 JOIN mail_outbox m ON m.id = f.mail_id
+                 JOIN complaints c ON c.id = m.complaint_id
+                 LEFT JOIN attachments a
+                        ON f.reply_id IS NULL AND a.complaint_id = m.complaint_id AND a.position = f.position
+                 LEFT JOIN reply_files r ON r.reply_id = f.reply_id AND r.position = f.position
+                 WHERE m.to_addr = ?1 AND COALESCE(a.sha256, r.sha256) = ?2
+                   AND (m.sent_at IS NOT NULL OR m.attempts < ?3)
+                 ORDER BY m.id LIMIT 1",
+                params![to, sha256, crate::mail::MAX_ATTEMPTS],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// How many replies complaint `id` had since `since`, and when the first of them came.
+    pub fn replies_since(&self, id: i64, since: Instant) -> Result<(i64, Option<Instant>)> {
+        let (count, first): (i64, Option<i64>) = self.conn.query_row(
+            "SELECT COUNT(*), MIN(at) FROM replies WHERE complaint_id = ?1 AND at >= ?2",
+            params![id, since.unix_seconds()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((count, first.map(Instant::from_unix_seconds)))
     }
 
     pub fn mail_sent(&self, id: i64, now: Instant) -> Result<()> {

@@ -380,6 +380,9 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::MailOrgResolved => "고객이 답변으로 불만이 해결되었다고 확인했습니다: {reference}",
         IntakeMsg::MailOrgNotSatisfied => "고객이 처리 결과에 만족하지 않아 재검토가 필요합니다: {reference}",
         IntakeMsg::MailOrgRated => "고객이 평가를 남겼습니다: {reference}",
+        IntakeMsg::MailFilesSentBefore => "다음 파일은 이전 메일에 이미 첨부되어(같은 파일) 다시 첨부하지 않았습니다:",
+        IntakeMsg::MailNewReplies => "고객의 새 글({count}건)",
+        IntakeMsg::MailWholeComplaint => "이 메일에는 새로운 내용만 담았습니다. 전체 민원 보기: {command}",
         IntakeMsg::MailFilesRefused => "메일 서버가 파일이 첨부된 메일을 받지 않아 다음 파일은 첨부하지 않았습니다:",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         IntakeMsg::DossierReference => "접수 번호",
