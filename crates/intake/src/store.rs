@@ -209,6 +209,8 @@ CREATE INDEX reply_files_by_blob ON reply_files (sha256);
 -- replies is one mail, not one each.
 ALTER TABLE mail_outbox ADD COLUMN replies_from INTEGER;
 CREATE INDEX mail_by_complaint ON mail_outbox (complaint_id, id);
+-- Which mails carried a reply's file (and the cascade when a reply goes), without reading every mail's files.
+CREATE INDEX mail_files_by_reply ON mail_files (reply_id, position);
 "#,
 ];
 
@@ -950,22 +952,40 @@ impl Store {
     /// Whether a mail to `to` carries (or carried) a file with these bytes: the complaint's reference and the
     /// file's number there, for the note that stands in for attaching it again.
     pub fn mailed_before(&self, to: &str, sha256: &str) -> Result<Option<(String, i64)>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT c.reference, f.number FROM mail_files f
-                 JOIN mail_outbox m ON m.id = f.mail_id
-                 JOIN complaints c ON c.id = m.complaint_id
-                 LEFT JOIN attachments a
-                        ON f.reply_id IS NULL AND a.complaint_id = m.complaint_id AND a.position = f.position
-                 LEFT JOIN reply_files r ON r.reply_id = f.reply_id AND r.position = f.position
-                 WHERE m.to_addr = ?1 AND COALESCE(a.sha256, r.sha256) = ?2
-                   AND (m.sent_at IS NOT NULL OR m.attempts < ?3)
-                 ORDER BY m.id LIMIT 1",
-                params![to, sha256, crate::mail::MAX_ATTEMPTS],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+        // From the bytes' name to the files that have them (by index), then to the mails that carried
+        // those files; the earliest such mail, not given up on, wins.
+        let live = "(m.sent_at IS NOT NULL OR m.attempts < ?3)";
+        let as_complaint_file = format!(
+            "SELECT m.id, c.reference, f.number FROM attachments a
+             JOIN mail_outbox m ON m.complaint_id = a.complaint_id
+             JOIN mail_files f ON f.mail_id = m.id AND f.reply_id IS NULL AND f.position = a.position
+             JOIN complaints c ON c.id = m.complaint_id
+             WHERE a.sha256 = ?2 AND m.to_addr = ?1 AND {live}
+             ORDER BY m.id LIMIT 1"
+        );
+        let as_reply_file = format!(
+            "SELECT m.id, c.reference, f.number FROM reply_files r
+             JOIN mail_files f ON f.reply_id = r.reply_id AND f.position = r.position
+             JOIN mail_outbox m ON m.id = f.mail_id
+             JOIN complaints c ON c.id = m.complaint_id
+             WHERE r.sha256 = ?2 AND m.to_addr = ?1 AND {live}
+             ORDER BY m.id LIMIT 1"
+        );
+        let mut found: Option<(i64, String, i64)> = None;
+        for sql in [as_complaint_file, as_reply_file] {
+            let hit: Option<(i64, String, i64)> = self
+                .conn
+                .query_row(&sql, params![to, sha256, crate::mail::MAX_ATTEMPTS], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            if let Some(hit) = hit {
+                if found.as_ref().is_none_or(|f| hit.0 < f.0) {
+                    found = Some(hit);
+                }
+            }
+        }
+        Ok(found.map(|(_, reference, number)| (reference, number)))
     }
 
     /// How many replies complaint `id` had since `since`, and when the first of them came.
@@ -1662,6 +1682,17 @@ mod tests {
             body_without_files: Some("… (files listed)".into()),
         };
         store.enqueue_mail(found.id, &mail, at).unwrap();
+        // The inbox has both files' bytes now, the complaint's and the reply's; another address has neither.
+        for (sha256, number) in [("00", 1), ("01", 2)] {
+            assert_eq!(
+                store.mailed_before("in@example.com", sha256).unwrap(),
+                Some(("CMP-AAAA-BBBB".to_owned(), number))
+            );
+            assert_eq!(
+                store.mailed_before("other@example.com", sha256).unwrap(),
+                None
+            );
+        }
         let due = store.due_mail(at, 20, 10).unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].outgoing, mail);
