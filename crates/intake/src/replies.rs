@@ -5,6 +5,10 @@
 //! (`complaint_domain::tracking::reply_proof_input`), compared in constant time. An unknown reference, a
 //! held complaint, a missing or wrong proof all get the same neutral 404, so the answer never says which part
 //! was wrong. Exactly once as for filing: the first answer is stored with its key in the reply's transaction.
+//!
+//! Nothing is read before it is due: the proof, the key, the day's count of replies (`--replies-per-day`),
+//! the words and the complaint's stage admit a reply first, and only then are the files it names read from
+//! the uploads (the same file twice is refused), so a refused reply costs what one without files does.
 
 use complaint_domain::evidence::{AttachmentProblem, FileKind};
 use complaint_domain::i18n::IntakeMsg;

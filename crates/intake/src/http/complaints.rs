@@ -1,6 +1,7 @@
 //! `POST /api/v1/complaints` (`docs/submission.md`): the guards that need no body (rate, origin, key,
 //! size), then the body at its pace (silence and a minimum rate, never a total), the files uploaded ahead
-//! of it, then [`crate::intake`] does the rest off the async threads.
+//! of it, the address's bytes of files for the day ([`crate::budget`]), then [`crate::intake`] does the
+//! rest off the async threads.
 
 use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartError};

@@ -1,5 +1,6 @@
 //! `POST {endpoint}/{reference}/{information|resolution|rating}` (`docs/replies.md`): the guards that need no
-//! body (rate, origin, key, size), the JSON body at its pace, then [`crate::replies`] off the async threads,
+//! body (rate, origin, key, size), the JSON body at its pace, the address's bytes of files for the day
+//! ([`crate::budget`], as named), then [`crate::replies`] off the async threads,
 //! which reads the files the reply names from the uploads only once its proof and the complaint's state
 //! admit it.
 
