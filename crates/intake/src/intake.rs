@@ -56,6 +56,11 @@ pub struct Options {
     pub crash_after_commit: bool,
     /// New complaints are mailed to the organisation's inbox when this names one.
     pub mail: Option<crate::mail::MailSettings>,
+    /// The most the database may take, in bytes (`--db-max-mb`): files that would take it further wait
+    /// (`503 storage_full`); complaints and replies without new files still go in.
+    pub db_max_bytes: u64,
+    /// Replies one complaint may have in 24 hours (`--replies-per-day`); more wait (`429`).
+    pub replies_per_day: u32,
     /// Publishes the figures after new complaints and replies (`docs/insights.md`).
     pub insights: Option<Arc<crate::insights::Debouncer>>,
 }
@@ -122,6 +127,10 @@ impl Intake {
         }
     }
 
+    pub(crate) fn replies_per_day(&self) -> u32 {
+        self.options.replies_per_day
+    }
+
     pub(crate) fn publisher(&self) -> &Publisher {
         &self.publisher
     }
@@ -150,6 +159,24 @@ impl Intake {
         ) {
             crate::log!("{reference}: not mailed to the organisation: {e}");
         }
+    }
+
+    /// Refuses files the database has no room for under its ceiling. Bytes it holds already (the same file
+    /// named again) take no room.
+    pub(crate) fn room_for(
+        &self,
+        store: &Store,
+        files: &[NewAttachment<'_>],
+    ) -> Result<(), IntakeError> {
+        let new = store.unstored_bytes(files)?;
+        if new > 0 && store.bytes_used()?.saturating_add(new) > self.options.db_max_bytes {
+            crate::log!(
+                "files refused: the database is at its ceiling of {} MiB (--db-max-mb)",
+                self.options.db_max_bytes / (1024 * 1024)
+            );
+            return Err(IntakeError::StorageFull);
+        }
+        Ok(())
     }
 
     /// `None` while another request with this key is still being received.
@@ -279,6 +306,7 @@ impl Intake {
                 content: bytes,
             })
             .collect();
+        self.room_for(store, &attachments)?;
         // The answers as parsed, not the bytes as sent: only the contract's fields are ever stored.
         let text = submission.to_canonical_json();
         // A clash of two random 40-bit references is rare; a few fresh draws settle it.

@@ -3,6 +3,7 @@
 //! through their stages from the command line. How to run it: `docs/intake.md`.
 
 mod backoffice;
+mod budget;
 mod cli;
 mod dossier;
 mod error;
@@ -392,6 +393,8 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         publisher,
         intake::Options {
             min_fill_seconds: options.min_fill_seconds,
+            db_max_bytes: options.db_max_mb.saturating_mul(1024 * 1024),
+            replies_per_day: options.replies_per_day,
             crash_after_commit,
             mail: paths.mail.clone(),
             insights: Some(insights::Debouncer::start(
@@ -455,6 +458,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             connection_lifetime: options.connection_lifetime,
             trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
             mail: paths.mail.clone(),
+            address_daily_bytes: options.address_daily_mb.saturating_mul(1024 * 1024),
         },
         intake,
     )?)

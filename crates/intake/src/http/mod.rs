@@ -64,6 +64,8 @@ pub struct ServeOptions {
     /// Request bodies arriving at once from one client (behind a trusted proxy, the forwarded one): a
     /// few addresses sending slowly cannot fill `max_connections` with bodies.
     pub max_bodies_per_address: usize,
+    /// The bytes of files one client address may have kept in a day (`--address-daily-mb`).
+    pub address_daily_bytes: u64,
     /// A response that cannot write a byte for this long is dropped with its connection.
     pub idle_timeout: Duration,
     /// After this, a connection takes no new request and is closed once the current answer is out.
@@ -116,6 +118,8 @@ struct AppState {
     /// Replies per client per minute (`--rate-limit`, counted apart from complaints): every reply, a wrong
     /// proof too, so guessing proofs costs the same minute as sending.
     reply_limiter: Arc<RateLimiter>,
+    /// The bytes of files each client may have kept today, complaints and replies together.
+    files_budget: Arc<crate::budget::DailyBytes>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -226,6 +230,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         uploads_store: options.uploads.clone(),
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
         reply_limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
+        files_budget: Arc::new(crate::budget::DailyBytes::new(options.address_daily_bytes)),
         intake,
     };
     if let Some(uploads) = options.uploads.clone() {

@@ -169,6 +169,16 @@ impl Server {
             .unwrap_or_else(|| panic!("no VmRSS in {status}"))
     }
 
+    /// The most resident memory the service has had since it started (VmHWM, from /proc).
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmHWM in {status}"))
+    }
+
     /// `GET path` from another loopback address, waiting at most `limit` for the answer; `None` when the
     /// service closed without one, or gave none in time.
     pub fn get_from(&self, source: &str, path: &str, limit: Duration) -> Option<Reply> {

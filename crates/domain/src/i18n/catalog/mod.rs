@@ -147,6 +147,7 @@ keys! {
         TakePhoto,
         RemoveFile,
         FileNotAccepted,
+        FileTwice,
         FileTooLarge,
         FileUnreadable,
         NoFilesYet,
@@ -357,6 +358,9 @@ keys! {
         MailOrgNotSatisfied,
         MailOrgRated,
         MailFilesRefused,
+        MailFilesSentBefore,
+        MailNewReplies,
+        MailWholeComplaint,
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         DossierReference,
         DossierReceived,
