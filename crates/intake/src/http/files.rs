@@ -331,11 +331,17 @@ fn finish(response: &mut Response<Body>, chosen: &Representation, cache: HeaderV
 }
 
 /// `real` with symlinks resolved, if it is a regular file inside `root` (itself resolved, so a site folder
-/// that is a symlink still works); `None` for anything missing, a folder, or a link out of the folder.
+/// that is a symlink still works); `None` for anything missing, a folder, a link out of the folder, or a link
+/// to a hidden file or into a hidden folder (the URL's own path is checked by [`safe_relative`]; a link's
+/// target is checked here, on the path it resolves to).
 async fn inside(root: &Path, relative: &Path) -> Option<PathBuf> {
     let root = tokio::fs::canonicalize(root).await.ok()?;
     let real = tokio::fs::canonicalize(root.join(relative)).await.ok()?;
-    if !real.starts_with(&root) {
+    let below = real.strip_prefix(&root).ok()?;
+    let hidden = below
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
         return None;
     }
     let metadata = tokio::fs::metadata(&real).await.ok()?;
