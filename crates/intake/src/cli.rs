@@ -25,6 +25,7 @@ USAGE
                          [--min-fill-seconds 3] [--max-connections 256]
                          [--max-connections-per-address 32] [--idle-timeout 20]
                          [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
+                         [--insights-max-wait 60]
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
                            [--cause ID]... [--message TEXT] [--next-step TEXT]
@@ -87,6 +88,8 @@ pub struct Serve {
     pub idle_timeout: Duration,
     pub connection_lifetime: Duration,
     pub trusted_proxies: Vec<crate::http::Network>,
+    /// The figures are published at the latest this long after a change, however many follow it.
+    pub insights_max_wait: Duration,
 }
 
 pub enum Command {
@@ -584,6 +587,7 @@ fn serve(words: &mut Words) -> Result<Serve, String> {
             .iter()
             .map(|text| text.parse().map_err(|e| format!("--trusted-proxy: {e}")))
             .collect::<Result<_, String>>()?,
+        insights_max_wait: seconds(words, "--insights-max-wait", 60)?,
     })
 }
 

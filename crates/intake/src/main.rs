@@ -388,6 +388,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             mail: paths.mail.clone(),
             insights: Some(insights::Debouncer::start(
                 std::time::Duration::from_secs(INSIGHTS_DEBOUNCE_SECONDS),
+                options.insights_max_wait,
                 {
                     let args = publish_args(paths);
                     move || {

@@ -5,6 +5,7 @@ mod support;
 
 use std::fs;
 use std::os::unix::fs::symlink;
+use std::time::{Duration, Instant};
 
 use support::*;
 
@@ -37,5 +38,34 @@ fn a_link_inside_the_site_to_a_hidden_file_is_not_served() {
     assert_eq!(
         (plain.status, plain.text().as_str()),
         (200, "inside the site")
+    );
+}
+
+#[test]
+fn a_steady_trickle_of_complaints_still_lets_the_figures_update() {
+    let dir = TempDir::new("trickle");
+    let server = Server::start(
+        &dir,
+        &["--rate-limit", "1000", "--insights-max-wait", "3"],
+        &[],
+    );
+    // One complaint every 0.4 s: never 2 s without a change, so a debounce alone never fires.
+    let started = Instant::now();
+    let mut sent = 0;
+    while !dir.insights().exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(25),
+            "after {sent} complaints in {:?} the figures were never published",
+            started.elapsed()
+        );
+        let key = format!("trickle-{sent}");
+        let reply = server.post(Some(&key), &body_of(&complaint(&key), &[]));
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        sent += 1;
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    eprintln!(
+        "figures published {:?} into a trickle, after {sent} complaints",
+        started.elapsed()
     );
 }
