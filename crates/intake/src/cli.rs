@@ -25,7 +25,7 @@ USAGE
                          [--min-fill-seconds 3] [--max-connections 256]
                          [--max-connections-per-address 32] [--idle-timeout 20]
                          [--connection-lifetime 300] [--trusted-proxy ADDR[/BITS]]...
-                         [--insights-max-wait 60]
+                         [--insights-max-wait 60] [--status-misses 30]
   complaint-intake acknowledge|assess|investigate|close|reopen REFERENCE [--message TEXT] [--next-step TEXT]
   complaint-intake respond REFERENCE --decision upheld|partly_upheld|not_upheld [--summary TEXT]
                            [--cause ID]... [--message TEXT] [--next-step TEXT]
@@ -90,6 +90,8 @@ pub struct Serve {
     pub trusted_proxies: Vec<crate::http::Network>,
     /// The figures are published at the latest this long after a change, however many follow it.
     pub insights_max_wait: Duration,
+    /// Status lookups that find nothing, per client per minute.
+    pub status_misses_per_minute: u32,
 }
 
 pub enum Command {
@@ -588,6 +590,7 @@ fn serve(words: &mut Words) -> Result<Serve, String> {
             .map(|text| text.parse().map_err(|e| format!("--trusted-proxy: {e}")))
             .collect::<Result<_, String>>()?,
         insights_max_wait: seconds(words, "--insights-max-wait", 60)?,
+        status_misses_per_minute: words.number("--status-misses", 30)?,
     })
 }
 

@@ -187,6 +187,16 @@ CREATE TABLE mail_files (
 -- refuses the mail with them for good (too large for it), so the organisation still hears of the complaint.
 ALTER TABLE mail_outbox ADD COLUMN body_without_files TEXT;
 "#,
+    r#"
+-- The service's own secrets, made at the first start that needs one (`reply-proof`: 32 random bytes the
+-- Reply-Proof is keyed with, docs/replies.md). created_at tells complaints received before it, whose devices
+-- only know the older, unkeyed proof.
+CREATE TABLE secrets (
+    name          TEXT PRIMARY KEY,
+    value         BLOB NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+"#,
 ];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
@@ -508,6 +518,41 @@ impl Store {
             )
             .optional()?;
         id.map(|id| load(&self.conn, id)).transpose()
+    }
+
+    /// The secret `name`, made from `fresh` at `at` if there is none yet (the first start wins; a second
+    /// process starting at the same time reads the first one's), with when it was made.
+    pub fn secret(&mut self, name: &str, fresh: &[u8], at: Instant) -> Result<(Vec<u8>, Instant)> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO secrets (name, value, created_at) VALUES (?1, ?2, ?3)",
+            params![name, fresh, at.unix_seconds()],
+        )?;
+        let (value, created_at): (Vec<u8>, i64) = tx.query_row(
+            "SELECT value, created_at FROM secrets WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        Ok((value, Instant::from_unix_seconds(created_at)))
+    }
+
+    /// What a reply's proof is checked against, in one indexed read that parses nothing in Rust, so a
+    /// reference that exists costs what one that does not does: the verifier (the email address given, else
+    /// the PIN) and when the complaint was received. `None` for an unknown reference or a held complaint.
+    pub fn proof_inputs(&self, reference: &str) -> Result<Option<(String, Instant)>> {
+        let found: Option<(Option<String>, i64)> = self
+            .conn
+            .query_row(
+                "SELECT coalesce(nullif(trim(json_extract(submission, '$.contact.email')), ''), pin),
+                        received_at
+                 FROM complaints WHERE lookup = ?1 AND quarantine IS NULL",
+                [normalise_reference(reference)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(found
+            .map(|(verifier, at)| (verifier.unwrap_or_default(), Instant::from_unix_seconds(at))))
     }
 
     /// What the customer sent with complaint `id`: the answers, the PIN, and the files' descriptions.
@@ -1226,6 +1271,8 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             deadlines,
             outcome,
             replies,
+            // Set from the organisation's config where the record is published or replied to.
+            reopen_until: None,
         },
     })
 }

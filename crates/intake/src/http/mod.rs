@@ -45,6 +45,9 @@ pub struct ServeOptions {
     pub insights_file: PathBuf,
     pub cors: Cors,
     pub rate_limit_per_minute: u32,
+    /// Status lookups that find nothing, per client per minute; past it every status lookup from the client
+    /// is `429` until the minute is over, so guessing names is slow and a found file tells nothing meanwhile.
+    pub status_misses_per_minute: u32,
     /// From a connection's first byte to the end of a request's headers.
     pub header_timeout: Duration,
     /// How slow a request body may be: silence and a floor on its rate, never a total.
@@ -105,6 +108,8 @@ struct AppState {
     /// Replies per client per minute (`--rate-limit`, counted apart from complaints): every reply, a wrong
     /// proof too, so guessing proofs costs the same minute as sending.
     reply_limiter: Arc<RateLimiter>,
+    /// Status lookups that found nothing, per client (`--status-misses`).
+    status_misses: Arc<RateLimiter>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -207,6 +212,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         uploads_store: options.uploads.clone(),
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
         reply_limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
+        status_misses: Arc::new(RateLimiter::new(options.status_misses_per_minute)),
         intake,
     };
     if let Some(uploads) = options.uploads.clone() {
