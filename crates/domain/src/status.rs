@@ -1146,6 +1146,33 @@ mod tests {
     }
 
     #[test]
+    fn not_satisfied_reopens_a_closed_complaint_only_within_the_window() {
+        // Closed at 2026-11-23T12:00:00Z.
+        let closed = walked(&[Stage::Responded, Stage::Closed]).with_reopen_window(Some(30));
+        let until = at("2026-12-23T12:00:00Z");
+        assert_eq!(closed.reopen_until, Some(until));
+        let within = closed
+            .replied(CustomerReply::NotSatisfied, until, 14)
+            .unwrap();
+        assert_eq!(within.current().map(|e| e.stage), Some(Stage::Reopened));
+        let late = until.plus_seconds(1);
+        assert_eq!(closed.reopen_passed(late), Some(until));
+        assert_eq!(
+            closed.replied(CustomerReply::NotSatisfied, late, 14),
+            Err(ReplyRefused::ReopenPassed { until })
+        );
+        assert_eq!(ReplyRefused::ReopenPassed { until }.code(), "reopen_passed");
+        // For ever when the organisation sets no window; none while the complaint is open; read back from JSON.
+        let for_ever = closed.clone().with_reopen_window(None);
+        assert!(for_ever
+            .replied(CustomerReply::NotSatisfied, at("2030-01-01T00:00:00Z"), 14)
+            .is_ok());
+        let open = walked(&[Stage::Responded]).with_reopen_window(Some(30));
+        assert_eq!(open.reopen_until, None);
+        assert_eq!(StatusRecord::from_json(&closed.to_json()), Ok(closed));
+    }
+
+    #[test]
     fn resolves_it_answers_a_response_once() {
         let open = walked(&[Stage::Investigating]);
         assert_eq!(
