@@ -377,13 +377,10 @@ impl Intake {
                     .plan(at, &self.settings.zone, &self.settings.holidays)
             })
             .unwrap_or_default();
-        let reply_proof = self.options.reply_key.proof(
+        let reply_proof = self.options.reply_key.proof(&status_key(
             &reference,
-            &complaint_domain::tracking::normalise_verifier(verifier_of(
-                submission,
-                pin.as_deref(),
-            )),
-        );
+            verifier_of(submission, pin.as_deref()),
+        ));
         let accepted = AcceptedAnswer {
             accepted: Accepted {
                 reference: reference.clone(),

@@ -195,9 +195,10 @@ pub fn proof_for(reference: &str, verifier: &str) -> String {
 }
 
 /// The service's secret for Reply-Proofs (`docs/replies.md`), kept in the database (`secrets`), made at the
-/// first start. The proof is the HMAC-SHA256 under it of the same text the older proof hashed, given to the
-/// filing device in its answer (`reply_proof`) and nowhere else: the reference and verifier, even the
-/// status file found by guessing them, no longer make it.
+/// first start. The proof is the HMAC-SHA256 under it of the complaint's status file name (itself a hash of
+/// the reference and verifier, kept in the complaint's row, so checking parses nothing), given to the filing
+/// device in its answer (`reply_proof`) and nowhere else: the reference and verifier, even the status file
+/// found by guessing them, no longer make it.
 #[derive(Clone)]
 pub struct ReplyKey {
     key: Vec<u8>,
@@ -215,27 +216,30 @@ impl ReplyKey {
         Ok(ReplyKey { key, since })
     }
 
-    /// The proof for a complaint, lower-case hex. (`None` cannot happen: HMAC takes a key of any length.)
-    pub fn proof(&self, reference: &str, verifier: &str) -> Option<String> {
+    /// The proof for the complaint whose status file is named `status_key`, lower-case hex. (`None` cannot
+    /// happen: HMAC takes a key of any length.)
+    pub fn proof(&self, status_key: &str) -> Option<String> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).ok()?;
-        mac.update(reply_proof_input(reference, verifier).as_bytes());
+        mac.update(status_key.as_bytes());
         Some(hex(&mac.finalize().into_bytes()))
     }
 
-    /// Whether `given` proves the right to reply to `reference`: the same read and the same work on every
-    /// path (a complaint found or not, received before the key or after), then one answer.
+    /// Whether `given` proves the right to reply to `reference`: the same read and the same two hashes on
+    /// every path (a complaint found or not), then one answer. Only a complaint received before the key has
+    /// its verifier read too, for the older proof.
     pub fn admits(&self, store: &Store, reference: &str, given: &str) -> Result<bool, IntakeError> {
-        let found = store.proof_inputs(reference)?;
-        let (verifier, received) = match &found {
-            Some((verifier, received)) => (normalise_verifier(verifier), *received),
-            None => ("-".to_owned(), self.since),
+        let found = store.proof_inputs(reference, self.since)?;
+        let (name, older) = match &found {
+            Some((name, older)) => (name.as_str(), older.as_deref()),
+            None => ("-", None),
         };
         let given = given.trim().to_ascii_lowercase();
         let keyed = self
-            .proof(reference, &verifier)
+            .proof(name)
             .is_some_and(|proof| same_bytes(given.as_bytes(), proof.as_bytes()));
-        let older = same_bytes(given.as_bytes(), proof_for(reference, &verifier).as_bytes());
-        Ok(found.is_some() & (keyed | (older & (received < self.since))))
+        let older_proof = proof_for(reference, &normalise_verifier(older.unwrap_or("-")));
+        let older = older.is_some() & same_bytes(given.as_bytes(), older_proof.as_bytes());
+        Ok(found.is_some() & (keyed | older))
     }
 }
 

@@ -537,22 +537,27 @@ impl Store {
         Ok((value, Instant::from_unix_seconds(created_at)))
     }
 
-    /// What a reply's proof is checked against, in one indexed read that parses nothing in Rust, so a
-    /// reference that exists costs what one that does not does: the verifier (the email address given, else
-    /// the PIN) and when the complaint was received. `None` for an unknown reference or a held complaint.
-    pub fn proof_inputs(&self, reference: &str) -> Result<Option<(String, Instant)>> {
-        let found: Option<(Option<String>, i64)> = self
+    /// What a reply's proof is checked against, in one indexed read of two short columns, so a reference that
+    /// exists costs what one that does not does: the status file's name (which the keyed proof is made from)
+    /// and, only for a complaint received before `older_before`, its verifier (the email address given, else
+    /// the PIN), which the older proof is made from. `None` for an unknown reference or a held complaint.
+    pub fn proof_inputs(
+        &self,
+        reference: &str,
+        older_before: Instant,
+    ) -> Result<Option<(String, Option<String>)>> {
+        Ok(self
             .conn
             .query_row(
-                "SELECT coalesce(nullif(trim(json_extract(submission, '$.contact.email')), ''), pin),
-                        received_at
+                "SELECT status_key,
+                        CASE WHEN received_at < ?2 THEN
+                            coalesce(nullif(trim(json_extract(submission, '$.contact.email')), ''), pin, '')
+                        END
                  FROM complaints WHERE lookup = ?1 AND quarantine IS NULL",
-                [normalise_reference(reference)],
+                params![normalise_reference(reference), older_before.unix_seconds()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?;
-        Ok(found
-            .map(|(verifier, at)| (verifier.unwrap_or_default(), Instant::from_unix_seconds(at))))
+            .optional()?)
     }
 
     /// What the customer sent with complaint `id`: the answers, the PIN, and the files' descriptions.

@@ -483,7 +483,7 @@ pub fn upload_offset(addr: &str, hash: &str, total: u64) -> u64 {
 }
 
 /// The Reply-Proof the intake gives a complaint's device in the filing answer (`docs/replies.md`):
-/// HMAC-SHA256 under the database's own key, which a test may read.
+/// HMAC-SHA256 of the status file's name under the database's own key, which a test may read.
 pub fn issued_proof(dir: &TempDir, reference: &str, verifier: &str) -> String {
     use hmac::{Hmac, Mac};
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
@@ -495,7 +495,7 @@ pub fn issued_proof(dir: &TempDir, reference: &str, verifier: &str) -> String {
         )
         .unwrap();
     let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).unwrap();
-    mac.update(complaint_domain::tracking::reply_proof_input(reference, verifier).as_bytes());
+    mac.update(status_key(reference, verifier).as_bytes());
     mac.finalize()
         .into_bytes()
         .iter()
