@@ -502,6 +502,11 @@ pub struct Accepted {
     /// A tracking PIN, for customers who gave no email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
+    /// What the device sends as `Reply-Proof` with the customer's replies (`docs/replies.md`): made by the
+    /// server with a secret of its own, so it is kept on the device; absent from servers that make none (the
+    /// device then makes the older proof itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_proof: Option<String>,
 }
 
 /// The whole 2xx body a server sends: [`Accepted`] and the server's own dating of the plan. Its own type so
@@ -922,6 +927,7 @@ mod tests {
                 reference: "CMP-Z3DT-220A".into(),
                 received_at: Some("2026-11-22T18:42:49Z".into()),
                 pin: None,
+                reply_proof: None,
             },
             plan: AcceptedPlan {
                 acknowledge_by: Some("2026-11-23T18:42:49Z".into()),

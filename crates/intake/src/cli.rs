@@ -323,6 +323,12 @@ pub struct Serve {
     /// Replies one complaint may have in 24 hours
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub replies_per_day: u32,
+    /// The figures are published at the latest this many seconds after a change, however many follow it
+    #[arg(long, value_name = "S", default_value = "60", value_parser = seconds())]
+    pub insights_max_wait: Duration,
+    /// Status lookups that find nothing, per client per minute; past it every lookup gets 429
+    #[arg(long = "status-misses", value_name = "N", default_value_t = 30)]
+    pub status_misses_per_minute: u32,
     /// Complaints filled in faster than this are held in quarantine as possibly automated
     #[arg(long, value_name = "S", default_value_t = 3)]
     pub min_fill_seconds: u64,

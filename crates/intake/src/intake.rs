@@ -63,6 +63,8 @@ pub struct Options {
     pub replies_per_day: u32,
     /// Publishes the figures after new complaints and replies (`docs/insights.md`).
     pub insights: Option<Arc<crate::insights::Debouncer>>,
+    /// Makes the Reply-Proof each filing answer gives, and checks the replies' (`crate::replies`).
+    pub reply_key: crate::replies::ReplyKey,
 }
 
 pub struct Intake {
@@ -118,6 +120,10 @@ impl Intake {
     /// The one connection, for the replies' handling (`crate::replies`), which follows the same rules.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    pub(crate) fn reply_key(&self) -> &crate::replies::ReplyKey {
+        &self.options.reply_key
     }
 
     /// A complaint changed: the published figures follow, debounced.
@@ -312,13 +318,7 @@ impl Intake {
         // A clash of two random 40-bit references is rare; a few fresh draws settle it.
         for _ in 0..5 {
             let (reference, pin, body) = self.accepted_body(submission, at)?;
-            let verifier = submission
-                .contact
-                .email
-                .as_deref()
-                .filter(|e| !e.trim().is_empty())
-                .or(pin.as_deref())
-                .unwrap_or_default();
+            let verifier = verifier_of(submission, pin.as_deref());
             let new = NewComplaint {
                 key,
                 fingerprint,
@@ -405,11 +405,16 @@ impl Intake {
                     .plan(at, &self.settings.zone, &self.settings.holidays)
             })
             .unwrap_or_default();
+        let reply_proof = self.options.reply_key.proof(&status_key(
+            &reference,
+            verifier_of(submission, pin.as_deref()),
+        ));
         let accepted = AcceptedAnswer {
             accepted: Accepted {
                 reference: reference.clone(),
                 received_at: Some(at.to_string()),
                 pin: pin.clone(),
+                reply_proof,
             },
             plan: AcceptedPlan {
                 acknowledge_by: plan.acknowledge.map(|s| due_text(s.due)),
@@ -420,6 +425,17 @@ impl Intake {
         let body = serde_json::to_string(&accepted).unwrap_or_default();
         Ok((reference, pin, body))
     }
+}
+
+/// What the customer tracks the complaint with besides its reference: the email address given, else the PIN.
+fn verifier_of<'a>(submission: &'a Submission, pin: Option<&'a str>) -> &'a str {
+    submission
+        .contact
+        .email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .or(pin)
+        .unwrap_or_default()
 }
 
 /// What makes two sends "the same complaint": the parsed answers and each file's name and content. The

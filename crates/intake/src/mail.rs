@@ -456,6 +456,31 @@ enum SendError {
     Later(String),
 }
 
+/// A reason for the log: the relay's reply code (`permanent error (550)`) without its text, which often
+/// repeats the recipient's address (`5.1.1 <anna@example.pl>: Recipient address rejected`). The whole text
+/// stays in the outbox row (`last_error`), where the back office reads it. A reason without a code is ours,
+/// never an address; any word with an `@` is masked all the same.
+fn for_log(reason: &str) -> String {
+    let coded = reason.find('(').and_then(|open| {
+        let code = reason.get(open + 1..open + 5)?;
+        (code[..3].bytes().all(|b| b.is_ascii_digit()) && code.ends_with(')'))
+            .then(|| reason[..open + 5].to_owned())
+    });
+    coded.unwrap_or_else(|| {
+        reason
+            .split(' ')
+            .map(|word| {
+                if word.contains('@') {
+                    "[address]"
+                } else {
+                    word
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
 /// The mail as it goes: plain text alone, or plain text then each file, in base64 so its bytes arrive
 /// exactly as stored.
 fn message(
@@ -605,18 +630,23 @@ pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
                             && queued.outgoing.body_without_files.is_some() =>
                     {
                         crate::log!(
-                            "mail {} refused with its files ({e}); sending it without them",
-                            queued.id
+                            "mail {} refused with its files ({}); sending it without them",
+                            queued.id,
+                            for_log(&e)
                         );
                         store.mail_without_files(queued.id, now, &e)
                     }
                     Err(SendError::Permanent(e)) => {
-                        crate::log!("mail {} cannot be sent: {e}", queued.id);
+                        crate::log!("mail {} cannot be sent: {}", queued.id, for_log(&e));
                         store.mail_failed(queued.id, MAX_ATTEMPTS, now, &e)
                     }
                     Err(SendError::Later(e)) => {
                         let attempts = queued.attempts + 1;
-                        crate::log!("mail {} not sent yet (attempt {attempts}): {e}", queued.id);
+                        crate::log!(
+                            "mail {} not sent yet (attempt {attempts}): {}",
+                            queued.id,
+                            for_log(&e)
+                        );
                         store.mail_failed(
                             queued.id,
                             attempts,
@@ -637,6 +667,22 @@ pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_gets_the_relays_code_not_its_text() {
+        assert_eq!(
+            for_log("permanent error (550): 5.1.1 <anna@example.pl>: Recipient address rejected"),
+            "permanent error (550)"
+        );
+        assert_eq!(
+            for_log("the relay did not finish within 10 s"),
+            "the relay did not finish within 10 s"
+        );
+        assert_eq!(
+            for_log("to address: anna@example.pl> is invalid"),
+            "to address: [address] is invalid"
+        );
+    }
 
     #[test]
     fn the_link_carries_the_pair_in_the_fragment_only() {

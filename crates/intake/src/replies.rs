@@ -1,10 +1,14 @@
 //! A customer's reply to a filed complaint (`docs/replies.md`): more information (text and files uploaded
 //! ahead by SHA-256), "this resolves it" or "not satisfied" with a reason, and a rating after it closed.
 //!
-//! Who may: only someone holding the reference and the verifier, shown by the proof
-//! (`complaint_domain::tracking::reply_proof_input`), compared in constant time. An unknown reference, a
-//! held complaint, a missing or wrong proof all get the same neutral 404, so the answer never says which part
-//! was wrong. Exactly once as for filing: the first answer is stored with its key in the reply's transaction.
+//! Who may: only the device the complaint was filed from, shown by the proof the filing answer gave it
+//! ([`ReplyKey`]: an HMAC of the reference and verifier under the service's own secret, so knowing or guessing
+//! them, or the status file's name, is not enough); complaints received before the secret existed also take
+//! the older proof their devices make themselves (`complaint_domain::tracking::reply_proof_input`). Compared
+//! in constant time, after the same one read and the same two hashes whether the complaint exists or not, so
+//! neither the answer nor its timing says which part was wrong: an unknown reference, a held complaint, a
+//! missing or wrong proof all get the same neutral 404. Exactly once as for filing: the first answer is stored
+//! with its key in the reply's transaction.
 //!
 //! Nothing is read before it is due: the proof, the key, the day's count of replies (`--replies-per-day`),
 //! the words and the complaint's stage admit a reply first, and only then are the files it names read from
@@ -12,9 +16,11 @@
 
 use complaint_domain::evidence::{AttachmentProblem, FileKind};
 use complaint_domain::i18n::IntakeMsg;
+use complaint_domain::instant::Instant;
 use complaint_domain::status::{CustomerReply, ReplyKind};
-use complaint_domain::submission::{Submission, ATTACHMENT_NAME_MAX_CHARS};
+use complaint_domain::submission::ATTACHMENT_NAME_MAX_CHARS;
 use complaint_domain::tracking::{normalise_reference, normalise_verifier, reply_proof_input};
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -23,6 +29,7 @@ use crate::error::IntakeError;
 use crate::intake::{Answer, Intake};
 use crate::mail::FilesOf;
 use crate::publish::{self, hex};
+use crate::store::Store;
 use crate::store::{NewAttachment, NewReply, Replied, StoreError, StoredAnswer};
 use crate::zone::now;
 
@@ -182,10 +189,61 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The older proof, which a device makes itself from the reference and verifier: still taken for
+/// complaints received before the [`ReplyKey`] existed, whose devices know no other.
 pub fn proof_for(reference: &str, verifier: &str) -> String {
     hex(&Sha256::digest(
         reply_proof_input(reference, verifier).as_bytes(),
     ))
+}
+
+/// The service's secret for Reply-Proofs (`docs/replies.md`), kept in the database (`secrets`), made at the
+/// first start. The proof is the HMAC-SHA256 under it of the complaint's status file name (itself a hash of
+/// the reference and verifier, kept in the complaint's row, so checking parses nothing), given to the filing
+/// device in its answer (`reply_proof`) and nowhere else: the reference and verifier, even the status file
+/// found by guessing them, no longer make it.
+#[derive(Clone)]
+pub struct ReplyKey {
+    key: Vec<u8>,
+    /// Complaints received before this only know the older proof.
+    since: Instant,
+}
+
+impl ReplyKey {
+    const NAME: &'static str = "reply-proof";
+
+    /// The database's key, made now if it has none.
+    pub fn load(store: &mut Store) -> Result<ReplyKey, IntakeError> {
+        let fresh = crate::ids::new_secret()?;
+        let (key, since) = store.secret(Self::NAME, &fresh, now())?;
+        Ok(ReplyKey { key, since })
+    }
+
+    /// The proof for the complaint whose status file is named `status_key`, lower-case hex. (`None` cannot
+    /// happen: HMAC takes a key of any length.)
+    pub fn proof(&self, status_key: &str) -> Option<String> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).ok()?;
+        mac.update(status_key.as_bytes());
+        Some(hex(&mac.finalize().into_bytes()))
+    }
+
+    /// Whether `given` proves the right to reply to `reference`: the same read and the same two hashes on
+    /// every path (a complaint found or not), then one answer. Only a complaint received before the key has
+    /// its verifier read too, for the older proof.
+    pub fn admits(&self, store: &Store, reference: &str, given: &str) -> Result<bool, IntakeError> {
+        let found = store.proof_inputs(reference, self.since)?;
+        let (name, older) = match &found {
+            Some((name, older)) => (name.as_str(), older.as_deref()),
+            None => ("-", None),
+        };
+        let given = given.trim().to_ascii_lowercase();
+        let keyed = self
+            .proof(name)
+            .is_some_and(|proof| same_bytes(given.as_bytes(), proof.as_bytes()));
+        let older_proof = proof_for(reference, &normalise_verifier(older.unwrap_or("-")));
+        let older = older.is_some() & same_bytes(given.as_bytes(), older_proof.as_bytes());
+        Ok(found.is_some() & (keyed | older))
+    }
 }
 
 /// What makes two replies "the same reply" for an Idempotency-Key: the complaint, the parsed body and the
@@ -398,27 +456,17 @@ fn admit<'a>(
     print: &str,
 ) -> Result<Admission<'a>, IntakeError> {
     let store = intake.store();
-    let complaint = store
+    // Nothing of the complaint is read before the proof holds.
+    if !intake
+        .reply_key()
+        .admits(&store, &request.reference, &request.proof)?
+    {
+        return Err(IntakeError::NotFound);
+    }
+    let Some(complaint) = store
         .complaint(&request.reference)?
-        .filter(|c| c.quarantine.is_none());
-    // Every path hashes and compares once, found or not, so an unknown reference costs what a wrong proof
-    // does.
-    let expected = match &complaint {
-        Some(complaint) => {
-            let filed = store.filed(complaint.id)?;
-            let verifier = Submission::from_received_json(filed.submission.as_bytes())
-                .ok()
-                .and_then(|s| s.contact.email)
-                .filter(|e| !e.trim().is_empty())
-                .or(filed.pin)
-                .unwrap_or_default();
-            proof_for(&complaint.record.reference, &normalise_verifier(&verifier))
-        }
-        None => proof_for("-", "-"),
-    };
-    let given = request.proof.trim().to_ascii_lowercase();
-    let matches = same_bytes(given.as_bytes(), expected.as_bytes());
-    let Some(complaint) = complaint.filter(|_| matches) else {
+        .filter(|c| c.quarantine.is_none())
+    else {
         return Err(IntakeError::NotFound);
     };
     if let Some(first) = store.reply_answer_for(&request.key)? {
@@ -438,6 +486,8 @@ fn admit<'a>(
     check_words(intake, request)?;
     let record = complaint
         .record
+        .clone()
+        .with_reopen_window(intake.settings().config.replies.reopen_days)
         .replied(
             request.body.reply(),
             now(),

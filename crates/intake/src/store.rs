@@ -212,6 +212,16 @@ CREATE INDEX mail_by_complaint ON mail_outbox (complaint_id, id);
 -- Which mails carried a reply's file (and the cascade when a reply goes), without reading every mail's files.
 CREATE INDEX mail_files_by_reply ON mail_files (reply_id, position);
 "#,
+    r#"
+-- The service's own secrets, made at the first start that needs one (`reply-proof`: 32 random bytes the
+-- Reply-Proof is keyed with, docs/replies.md). created_at tells complaints received before it, whose devices
+-- only know the older, unkeyed proof.
+CREATE TABLE secrets (
+    name          TEXT PRIMARY KEY,
+    value         BLOB NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+"#,
 ];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
@@ -530,6 +540,46 @@ impl Store {
             )
             .optional()?;
         id.map(|id| load(&self.conn, id)).transpose()
+    }
+
+    /// The secret `name`, made from `fresh` at `at` if there is none yet (the first start wins; a second
+    /// process starting at the same time reads the first one's), with when it was made.
+    pub fn secret(&mut self, name: &str, fresh: &[u8], at: Instant) -> Result<(Vec<u8>, Instant)> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO secrets (name, value, created_at) VALUES (?1, ?2, ?3)",
+            params![name, fresh, at.unix_seconds()],
+        )?;
+        let (value, created_at): (Vec<u8>, i64) = tx.query_row(
+            "SELECT value, created_at FROM secrets WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        Ok((value, Instant::from_unix_seconds(created_at)))
+    }
+
+    /// What a reply's proof is checked against, in one indexed read of two short columns, so a reference that
+    /// exists costs what one that does not does: the status file's name (which the keyed proof is made from)
+    /// and, only for a complaint received before `older_before`, its verifier (the email address given, else
+    /// the PIN), which the older proof is made from. `None` for an unknown reference or a held complaint.
+    pub fn proof_inputs(
+        &self,
+        reference: &str,
+        older_before: Instant,
+    ) -> Result<Option<(String, Option<String>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT status_key,
+                        CASE WHEN received_at < ?2 THEN
+                            coalesce(nullif(trim(json_extract(submission, '$.contact.email')), ''), pin, '')
+                        END
+                 FROM complaints WHERE lookup = ?1 AND quarantine IS NULL",
+                params![normalise_reference(reference), older_before.unix_seconds()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
 
     /// What the customer sent with complaint `id`: the answers, the PIN, and the files' descriptions.
@@ -1405,6 +1455,8 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             deadlines,
             outcome,
             replies,
+            // Set from the organisation's config where the record is published or replied to.
+            reopen_until: None,
         },
     })
 }

@@ -241,9 +241,7 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
     );
 
     // A reply reaches the organisation's inbox with its words.
-    let proof = sha256_hex(
-        complaint_domain::tracking::reply_proof_input(&reference, "anna@example.pl").as_bytes(),
-    );
+    let proof = issued_proof(&dir, &reference, "anna@example.pl");
     let text = json!({ "text": "The courier left a card." }).to_string();
     let path = format!("/api/v1/complaints/{reference}/information");
     let request = format!(
@@ -537,9 +535,7 @@ fn the_organisations_copy_carries_the_files_byte_for_byte_and_lists_those_over_t
     let mut upload = patch_head(&server.addr, &hash, 0, card.len() as u64, card.len());
     upload.extend_from_slice(&card);
     assert_eq!(send(&server.addr, &upload).status, 204);
-    let proof = sha256_hex(
-        complaint_domain::tracking::reply_proof_input(&reference, "anna@example.pl").as_bytes(),
-    );
+    let proof = issued_proof(&dir, &reference, "anna@example.pl");
     let text = json!({
         "text": "The courier left this card.",
         "attachments": [{ "name": "card.jpg", "kind": "image/jpeg", "bytes": card.len(), "sha256": hash }]

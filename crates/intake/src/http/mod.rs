@@ -48,6 +48,9 @@ pub struct ServeOptions {
     pub insights_file: PathBuf,
     pub cors: Cors,
     pub rate_limit_per_minute: u32,
+    /// Status lookups that find nothing, per client per minute; past it every status lookup from the client
+    /// is `429` until the minute is over, so guessing names is slow and a found file tells nothing meanwhile.
+    pub status_misses_per_minute: u32,
     /// From a connection's first byte to the end of a request's headers.
     pub header_timeout: Duration,
     /// How slow a request body may be: silence and a floor on its rate, never a total.
@@ -120,6 +123,8 @@ struct AppState {
     reply_limiter: Arc<RateLimiter>,
     /// The bytes of files each client may have kept today, complaints and replies together.
     files_budget: Arc<crate::budget::DailyBytes>,
+    /// Status lookups that found nothing, per client (`--status-misses`).
+    status_misses: Arc<RateLimiter>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -231,6 +236,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
         reply_limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
         files_budget: Arc::new(crate::budget::DailyBytes::new(options.address_daily_bytes)),
+        status_misses: Arc::new(RateLimiter::new(options.status_misses_per_minute)),
         intake,
     };
     if let Some(uploads) = options.uploads.clone() {

@@ -491,3 +491,24 @@ pub fn upload_offset(addr: &str, hash: &str, total: u64) -> u64 {
     assert_eq!(reply.status, 200, "{}", reply.text());
     reply.header("upload-offset").unwrap().parse().unwrap()
 }
+
+/// The Reply-Proof the intake gives a complaint's device in the filing answer (`docs/replies.md`):
+/// HMAC-SHA256 of the status file's name under the database's own key, which a test may read.
+pub fn issued_proof(dir: &TempDir, reference: &str, verifier: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let key: Vec<u8> = conn
+        .query_row(
+            "SELECT value FROM secrets WHERE name = 'reply-proof'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).unwrap();
+    mac.update(status_key(reference, verifier).as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

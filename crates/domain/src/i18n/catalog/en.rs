@@ -241,6 +241,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EscalationNewDecision => "We will look at your complaint again and send you a new decision by {date}.",
         Msg::EscalationTo => "If you are still not satisfied after that, you can take your complaint to {escalation}:",
         Msg::EscalationContact => "Questions meanwhile? Contact {organisation}:",
+        Msg::ReopenPassed => "You could ask us to look at this complaint again until {date}; that time has passed.",
+        Msg::ReopenPassedEscalate => "If you are still not satisfied, you can take your complaint to {escalation}:",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "How we handle complaints",
         Msg::InsightsIntro => "What we promise, and how well we kept those promises, week by week. Figures from fewer than 5 complaints are not shown, so that no one can be recognised.",

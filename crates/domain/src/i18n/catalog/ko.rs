@@ -234,6 +234,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EscalationNewDecision => "불만을 다시 검토하여 {date}까지 새로운 결과를 알려 드리겠습니다.",
         Msg::EscalationTo => "그 뒤에도 만족하지 못하시면 {escalation}에 불만을 제기하실 수 있습니다.",
         Msg::EscalationContact => "그동안 궁금한 점은 {organisation}에 문의해 주세요.",
+        Msg::ReopenPassed => "이 불만은 {date}까지 재검토를 요청하실 수 있었으며, 지금은 그 기간이 지났습니다.",
+        Msg::ReopenPassedEscalate => "그래도 만족하지 못하시면 {escalation}에 불만을 제기하실 수 있습니다.",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "불만 처리 현황",
         Msg::InsightsIntro => "저희가 약속한 내용과 그 약속을 매주 얼마나 지켰는지 보여 드립니다. 개인을 알아볼 수 없도록 불만이 5건 미만인 수치는 표시하지 않습니다.",

@@ -258,6 +258,8 @@ keys! {
         EscalationNewDecision,
         EscalationTo,
         EscalationContact,
+        ReopenPassed,
+        ReopenPassedEscalate,
         // insights (#14): the page "How we handle complaints"
         InsightsTitle,
         InsightsIntro,

@@ -237,6 +237,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EscalationNewDecision => "Ponownie rozpatrzymy Twoje zgłoszenie i prześlemy nową decyzję do {date}.",
         Msg::EscalationTo => "Jeśli i nowa decyzja Cię nie zadowoli, możesz złożyć skargę do: {escalation}.",
         Msg::EscalationContact => "Masz pytania? Dane kontaktowe – {organisation}:",
+        Msg::ReopenPassed => "O ponowne rozpatrzenie tej sprawy można było poprosić do {date}. Ten termin już minął.",
+        Msg::ReopenPassedEscalate => "Jeśli rozstrzygnięcie nadal Cię nie zadowala, możesz złożyć skargę do: {escalation}.",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "Jak rozpatrujemy reklamacje i skargi",
         Msg::InsightsIntro => "Co obiecujemy i jak dotrzymujemy tych obietnic, tydzień po tygodniu. Nie pokazujemy liczb dotyczących mniej niż 5 zgłoszeń, aby nie dało się nikogo rozpoznać.",
