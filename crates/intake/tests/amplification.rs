@@ -32,10 +32,8 @@ fn upload(server: &Server, bytes: &[u8]) -> String {
     hash
 }
 
-fn proof(reference: &str) -> String {
-    sha256_hex(
-        complaint_domain::tracking::reply_proof_input(reference, "anna@example.pl").as_bytes(),
-    )
+fn proof(dir: &TempDir, reference: &str) -> String {
+    issued_proof(dir, reference, "anna@example.pl")
 }
 
 fn reply_request(addr: &str, reference: &str, proof: &str, key: &str, body: &Value) -> Vec<u8> {
@@ -256,7 +254,7 @@ fn one_upload_named_by_ten_complaints_is_stored_once_and_never_twice_in_one() {
         &reply_request(
             &server.addr,
             &reference,
-            &proof(&reference),
+            &proof(&dir, &reference),
             "twice-r",
             &twice,
         ),

@@ -700,19 +700,13 @@ fn a_mail_the_relay_refuses_with_its_files_goes_without_them_listing_them() {
     );
 }
 
-fn reply_proof(reference: &str) -> String {
-    sha256_hex(
-        complaint_domain::tracking::reply_proof_input(reference, "anna@example.pl").as_bytes(),
-    )
-}
-
-fn information(server: &Server, reference: &str, key: &str, body: &Value) -> Reply {
+fn information(dir: &TempDir, server: &Server, reference: &str, key: &str, body: &Value) -> Reply {
     let text = body.to_string();
     let request = format!(
         "POST /api/v1/complaints/{reference}/information HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\nIdempotency-Key: {key}\r\nReply-Proof: {}\r\n\r\n{text}",
         server.addr,
         text.len(),
-        reply_proof(reference)
+        issued_proof(dir, reference, "anna@example.pl")
     );
     send(&server.addr, request.as_bytes())
 }
@@ -742,7 +736,7 @@ fn a_storm_of_replies_is_capped_gathered_and_mailed_as_what_is_new() {
     let mut statuses = Vec::new();
     for i in 0..60 {
         let body = json!({ "text": format!("Reply number {i:02}. {}", "More words. ".repeat(40)) });
-        let answer = information(&server, &reference, &format!("storm-r{i}"), &body);
+        let answer = information(&dir, &server, &reference, &format!("storm-r{i}"), &body);
         if answer.status == 429 {
             assert_eq!(answer.code(), "too_many_replies", "{}", answer.text());
             let wait: u64 = answer.header("retry-after").unwrap().parse().unwrap();
