@@ -1,6 +1,7 @@
 //! Sends a customer's reply on a filed complaint (`docs/replies.md`): its files uploaded ahead (resumed as a
-//! complaint's are), the proof made by Web Crypto from the reference and verifier, then one JSON request with
-//! the reply's own Idempotency-Key, so every attempt is the same reply.
+//! complaint's are), the proof the server gave when the complaint was filed (else, for a complaint filed
+//! before servers gave one, the older proof made by Web Crypto from the reference and verifier), then one JSON
+//! request with the reply's own Idempotency-Key, so every attempt is the same reply.
 
 use std::rc::Rc;
 
@@ -25,10 +26,11 @@ fn unavailable(detail: impl Into<String>) -> SendError {
 }
 
 /// One attempt. `uploads` are the draft's files in the order of its `attachments` (only those the device
-/// still has are named).
+/// still has are named); `issued` is the proof the server gave for the complaint, if this device kept one.
 pub async fn send(
     draft: &ReplyDraft,
     outbox: &ReplyOutbox,
+    issued: Option<&str>,
     uploads: &[Upload],
     on_progress: Rc<dyn Fn(Progress)>,
 ) -> Result<ReplyAccepted, SendError> {
@@ -38,9 +40,12 @@ pub async fn send(
         }
         _ => Vec::new(),
     };
-    let proof = status::reply_proof(&draft.reference, &draft.verifier)
-        .await
-        .map_err(|e| unavailable(e.to_string()))?;
+    let proof = match issued {
+        Some(proof) => proof.to_owned(),
+        None => status::reply_proof(&draft.reference, &draft.verifier)
+            .await
+            .map_err(|e| unavailable(e.to_string()))?,
+    };
     let text = json::stringify(&draft.body(&hashes))
         .ok_or_else(|| unavailable("the reply could not be written as JSON"))?;
     let body = json_blob(&text).map_err(|e| unavailable(format!("{e:?}")))?;

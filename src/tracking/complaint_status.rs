@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::org_words::OrgWords;
 use super::overdue_help::OverdueHelp;
-use super::reply_panel::{awaiting_new_decision, EscalationRoute, ReplyPanel};
+use super::reply_panel::{awaiting_new_decision, EscalationRoute, ReopenPassed, ReplyPanel};
 use super::stage_timeline::StageTimeline;
 use super::{format_instant, Shown};
 use crate::i18n::{tr, use_i18n};
@@ -41,6 +41,12 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
         });
         view! { <EscalationRoute organisation=config.organisation.clone() due=due /> }
     });
+    // Closed, and too long ago to reopen here: where to turn instead.
+    let reopen_passed = record
+        .reopen_passed(Instant::from_epoch_ms(device::now_ms()))
+        .map(
+            |until| view! { <ReopenPassed organisation=config.organisation.clone() until=until /> },
+        );
     let reply_panel = view! { <ReplyPanel record=record.clone() verifier=shown.verifier.clone() config=config.clone() /> };
     let heading = NodeRef::<leptos::html::H2>::new();
     // A new result moves focus to its heading, so screen reader and keyboard users land on it: after the
@@ -143,6 +149,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             {next_step}
             {outcome}
             {escalation}
+            {reopen_passed}
             {replies}
             {reply_panel}
             <StageTimeline timeline=timeline zone=zone organisation_name=config.organisation.name.clone() />

@@ -1,7 +1,8 @@
 //! "What you can do now" on a complaint: add information, say whether the response resolves it (each answer
 //! behind a confirmation), rate it once it is closed; what is waiting to be sent, what was refused and why,
-//! and after "not satisfied" who to turn to next and by when. Only what the complaint's stage allows is
-//! offered (`replies::allows`, the organisation's own rules).
+//! and after "not satisfied" who to turn to next and by when, or, once a closed complaint is past the window to
+//! reopen it, where to escalate instead. Only what the complaint's stage allows is offered (`replies::allows`,
+//! the organisation's own rules).
 
 use complaint_domain::config::{OrgConfig, Organisation};
 use complaint_domain::i18n::Msg;
@@ -201,6 +202,27 @@ pub fn EscalationRoute(organisation: Organisation, due: Option<Due>) -> impl Int
             {escalation}
             <p>{move || i18n.format(Msg::EscalationContact, &[("organisation", &i18n.pick(&name))])}</p>
             <ContactLinks url=None email=contact.email phone=contact.phone />
+        </section>
+    }
+}
+
+/// A closed complaint past the organisation's window to reopen it (`StatusRecord::reopen_until`): "not
+/// satisfied" is no longer offered, so say until when it was, and where to turn instead.
+#[component]
+pub fn ReopenPassed(organisation: Organisation, until: Instant) -> impl IntoView {
+    let i18n = use_i18n();
+    let escalation = organisation.escalation.clone().map(|escalation| {
+        let name = escalation.name.clone();
+        view! {
+            <p>{move || i18n.format(Msg::ReopenPassedEscalate, &[("escalation", &i18n.pick(&name))])}</p>
+            <ContactLinks url=escalation.url email=escalation.email phone=escalation.phone />
+        }
+    });
+    view! {
+        <section class="notice status__escalation" aria-labelledby="reopen-passed-title">
+            <h3 class="status__subtitle" id="reopen-passed-title">{tr(Msg::EscalationTitle)}</h3>
+            <p>{move || i18n.format(Msg::ReopenPassed, &[("date", &format_instant(i18n, until))])}</p>
+            {escalation}
         </section>
     }
 }

@@ -192,7 +192,10 @@ test('information with a photo added offline is sent once when back online, on s
   assert.deepEqual(rows, [['The courier left a card: depot 7.', 1]]);
 
   // The same key twice (a retry after a lost answer): the same answer, one reply stored.
-  const proof = createHash('sha256').update(`complaint-desk/reply/v1\n${reference.replace(/-/g, '')}\nkai@example.com`).digest('hex');
+  // The proof the filing answer gave this device (`reply_proof`, docs/replies.md), as the intake kept that answer.
+  const [[proof]] = await intake.rows(
+    `SELECT json_extract(k.body, '$.reply_proof') FROM idempotency_keys k JOIN complaints c ON c.id = k.complaint_id WHERE c.reference = '${reference}'`,
+  );
   const key = randomUUID();
   const send = () =>
     fetch(`${intake.origin}/api/v1/complaints/${reference}/information`, {

@@ -44,21 +44,32 @@ pub struct Cause {
     pub label: LocalizedText,
 }
 
-/// How long a customer may change the rating they gave a closed complaint, counted from their first rating.
+/// How long a customer may change the rating they gave a closed complaint, counted from their first rating;
+/// and how long after it closed "not satisfied" reopens it (`null`: for ever), after which the tracker points
+/// to where to escalate instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplyPolicy {
     #[serde(default = "default_rating_change_days")]
     pub rating_change_days: u32,
+    #[serde(default = "default_reopen_days")]
+    pub reopen_days: Option<u32>,
 }
 
 fn default_rating_change_days() -> u32 {
     14
 }
 
+/// Six months: the time an ombudsman such as the UK's Financial Ombudsman Service allows after a final
+/// response.
+fn default_reopen_days() -> Option<u32> {
+    Some(183)
+}
+
 impl Default for ReplyPolicy {
     fn default() -> Self {
         ReplyPolicy {
             rating_change_days: default_rating_change_days(),
+            reopen_days: default_reopen_days(),
         }
     }
 }

@@ -12,6 +12,10 @@ pub struct SentComplaint {
     pub sent_at_ms: u64,
     /// What the tracker asks for besides the reference: the PIN if one was given, else the email address.
     pub verifier: Option<String>,
+    /// The proof the server gave for replies (`Accepted::reply_proof`); none from a server that gives none,
+    /// or kept by an older version of the app: the older proof is made from the reference and verifier then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_proof: Option<String>,
 }
 
 impl SentComplaint {
@@ -24,6 +28,7 @@ impl SentComplaint {
                 .pin
                 .clone()
                 .or_else(|| submission.contact.email.clone()),
+            reply_proof: accepted.reply_proof.clone(),
         }
     }
 }
@@ -51,9 +56,11 @@ mod tests {
             reference: "CMP-1".into(),
             received_at: None,
             pin: pin.map(Into::into),
+            reply_proof: Some("9f2c".into()),
         };
         let with_pin = SentComplaint::new(&body(Some("a@b.co")), &accepted(Some("4821")), 5.0);
         assert_eq!(with_pin.verifier.as_deref(), Some("4821"));
+        assert_eq!(with_pin.reply_proof.as_deref(), Some("9f2c"));
         let with_email = SentComplaint::new(&body(Some("a@b.co")), &accepted(None), 5.0);
         assert_eq!(
             (with_email.verifier.as_deref(), with_email.category.as_str()),

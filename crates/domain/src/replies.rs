@@ -275,7 +275,9 @@ impl ReplyRefusal {
         match code {
             Some("not_found") => ReplyRefusal::NotFound,
             Some("complaint_closed") => ReplyRefusal::Closed,
-            Some("not_responded" | "already_answered" | "not_closed") => ReplyRefusal::MovedOn,
+            Some("not_responded" | "already_answered" | "not_closed" | "reopen_passed") => {
+                ReplyRefusal::MovedOn
+            }
             Some("rating_final") => ReplyRefusal::RatingFinal,
             None if status == 404 => ReplyRefusal::NotFound,
             _ => ReplyRefusal::NotAccepted,

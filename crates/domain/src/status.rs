@@ -246,6 +246,8 @@ pub enum ReplyRefused {
     NotClosed { stage: Stage },
     /// The rating was given more than the organisation's days ago and can no longer be changed.
     RatingFinal { days: u32 },
+    /// "Not satisfied" after the window the organisation gives to reopen a closed complaint.
+    ReopenPassed { until: Instant },
     /// Stars outside 1 to 5.
     Stars(u8),
     /// The record itself breaks the rules (a damaged copy): it is not changed further.
@@ -261,6 +263,7 @@ impl ReplyRefused {
             ReplyRefused::AlreadyAnswered => "already_answered",
             ReplyRefused::NotClosed { .. } => "not_closed",
             ReplyRefused::RatingFinal { .. } => "rating_final",
+            ReplyRefused::ReopenPassed { .. } => "reopen_passed",
             ReplyRefused::Stars(_) => "invalid",
             ReplyRefused::Broken(_) => "unavailable",
         }
@@ -285,6 +288,10 @@ impl fmt::Display for ReplyRefused {
             ReplyRefused::RatingFinal { days } => write!(
                 f,
                 "A rating can be changed within {days} days of giving it, and that time has passed."
+            ),
+            ReplyRefused::ReopenPassed { until } => write!(
+                f,
+                "This complaint could be reopened until {until}; that time has passed."
             ),
             ReplyRefused::Stars(n) => write!(f, "A rating is 1 to 5 stars, not {n}."),
             ReplyRefused::Broken(problem) => write!(f, "The complaint's status is damaged ({problem})."),
@@ -313,6 +320,11 @@ pub struct StatusRecord {
     /// file from before replies reads unchanged, and a reader that does not know this field ignores it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replies: Vec<ReplyEntry>,
+    /// While the complaint is closed: until when "not satisfied" reopens it (the organisation's
+    /// `replies.reopen_days` after it closed; absent when that is for ever). Past it the customer escalates
+    /// instead ([`StatusRecord::reopen_passed`]). Optional, so older files and readers are unaffected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reopen_until: Option<Instant>,
 }
 
 /// Why a status file cannot be shown.
@@ -479,6 +491,8 @@ struct Published {
     outcome: Option<DecidedOutcome>,
     #[serde(default)]
     replies: Vec<PublishedReply>,
+    #[serde(default)]
+    reopen_until: Option<Instant>,
 }
 
 /// A customer's entry as published, before its kind is checked.
@@ -557,6 +571,7 @@ impl StatusRecord {
                     })
                 })
                 .collect(),
+            reopen_until: published.reopen_until,
         };
         record.check()?;
         Ok(record)
@@ -729,6 +744,9 @@ impl StatusRecord {
                 if !matches!(stage, Stage::Responded | Stage::Closed) {
                     return Err(ReplyRefused::NotResponded { stage });
                 }
+                if let Some(until) = self.reopen_passed(at) {
+                    return Err(ReplyRefused::ReopenPassed { until });
+                }
                 // The reason is the customer's: it is kept by the organisation, never published as the
                 // stage's message.
                 self.changed(
@@ -778,6 +796,24 @@ impl StatusRecord {
             },
         });
         Ok(next)
+    }
+
+    /// The record with [`StatusRecord::reopen_until`] set by the organisation's window: `reopen_days` after
+    /// it closed, while it is closed; `None` otherwise, or when the window is for ever.
+    pub fn with_reopen_window(mut self, reopen_days: Option<u32>) -> StatusRecord {
+        self.reopen_until = match (self.current(), reopen_days) {
+            (Some(entry), Some(days)) if entry.stage == Stage::Closed => {
+                Some(entry.at.plus_seconds(i64::from(days) * 86_400))
+            }
+            _ => None,
+        };
+        self
+    }
+
+    /// When the window to reopen this closed complaint ended, if it has by `now`.
+    pub fn reopen_passed(&self, now: Instant) -> Option<Instant> {
+        let closed = self.current().is_some_and(|e| e.stage == Stage::Closed);
+        self.reopen_until.filter(|until| closed && now > *until)
     }
 
     pub fn to_json(&self) -> String {
@@ -1107,6 +1143,33 @@ mod tests {
             closed.replied(CustomerReply::Information, at("2026-11-30T09:00:00Z"), 14),
             Err(ReplyRefused::Closed)
         );
+    }
+
+    #[test]
+    fn not_satisfied_reopens_a_closed_complaint_only_within_the_window() {
+        // Closed at 2026-11-23T12:00:00Z.
+        let closed = walked(&[Stage::Responded, Stage::Closed]).with_reopen_window(Some(30));
+        let until = at("2026-12-23T12:00:00Z");
+        assert_eq!(closed.reopen_until, Some(until));
+        let within = closed
+            .replied(CustomerReply::NotSatisfied, until, 14)
+            .unwrap();
+        assert_eq!(within.current().map(|e| e.stage), Some(Stage::Reopened));
+        let late = until.plus_seconds(1);
+        assert_eq!(closed.reopen_passed(late), Some(until));
+        assert_eq!(
+            closed.replied(CustomerReply::NotSatisfied, late, 14),
+            Err(ReplyRefused::ReopenPassed { until })
+        );
+        assert_eq!(ReplyRefused::ReopenPassed { until }.code(), "reopen_passed");
+        // For ever when the organisation sets no window; none while the complaint is open; read back from JSON.
+        let for_ever = closed.clone().with_reopen_window(None);
+        assert!(for_ever
+            .replied(CustomerReply::NotSatisfied, at("2030-01-01T00:00:00Z"), 14)
+            .is_ok());
+        let open = walked(&[Stage::Responded]).with_reopen_window(Some(30));
+        assert_eq!(open.reopen_until, None);
+        assert_eq!(StatusRecord::from_json(&closed.to_json()), Ok(closed));
     }
 
     #[test]

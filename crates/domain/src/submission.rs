@@ -185,6 +185,8 @@ pub enum Refusal {
     FileNotAccepted { name: String },
     /// A file over `limits.attachments.max_bytes` (photos are shrunk before upload, so no exception here).
     FileTooLarge { name: String, max_bytes: u64 },
+    /// The same bytes as a file before it in the same complaint: kept and mailed twice for one sending.
+    FileTwice { name: String },
     /// Something the app never sends: a client bug or a hand-made request. Plain English, for developers.
     Contract(String),
 }
@@ -205,6 +207,7 @@ impl Refusal {
             Refusal::FileNotAccepted { name } => {
                 i18n::format(locale, Msg::FileNotAccepted, &[("name", name)])
             }
+            Refusal::FileTwice { name } => i18n::format(locale, Msg::FileTwice, &[("name", name)]),
             Refusal::FileTooLarge { name, max_bytes } => {
                 // Whole megabytes, as the evidence step words its limit.
                 let size = (max_bytes / (1024 * 1024)).max(1).to_string();
@@ -383,6 +386,10 @@ impl Submission {
         let mut kinds = Vec::with_capacity(files.len());
         for (index, (file, meta)) in files.iter().zip(&self.attachments).enumerate() {
             let name = meta.name.clone();
+            if files[..index].iter().any(|f| f.bytes == file.bytes) {
+                refusals.push(Refusal::FileTwice { name });
+                continue;
+            }
             match limits.admit(file.bytes, file.bytes.len() as u64, index) {
                 Ok(_) if file.bytes.len() as u64 > limits.max_bytes => {
                     refusals.push(Refusal::FileTooLarge {
@@ -495,6 +502,11 @@ pub struct Accepted {
     /// A tracking PIN, for customers who gave no email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
+    /// What the device sends as `Reply-Proof` with the customer's replies (`docs/replies.md`): made by the
+    /// server with a secret of its own, so it is kept on the device; absent from servers that make none (the
+    /// device then makes the older proof itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_proof: Option<String>,
 }
 
 /// The whole 2xx body a server sends: [`Accepted`] and the server's own dating of the plan. Its own type so
@@ -915,6 +927,7 @@ mod tests {
                 reference: "CMP-Z3DT-220A".into(),
                 received_at: Some("2026-11-22T18:42:49Z".into()),
                 pin: None,
+                reply_proof: None,
             },
             plan: AcceptedPlan {
                 acknowledge_by: Some("2026-11-23T18:42:49Z".into()),

@@ -64,17 +64,21 @@ pub fn at_most(value: &str, max: usize, field: &str) -> Result<(), FieldError> {
     }
 }
 
-/// A plausible address: one `@`, something before it, a dotted domain after it, no spaces.
-/// Deliverability is the mail server's to prove; this catches typing slips.
+/// A plausible bare address: one `@`, something before it, a dotted domain after it, no spaces.
+/// Deliverability is the mail server's to prove; this catches typing slips. Only the bare address: no
+/// display name, quotes, angle brackets or lists (`"Northwind" <victim@third.example>`, `a@b.c, d@e.f`), which
+/// would otherwise travel into the `To:` of mail sent to it as someone else's name or address.
 pub fn looks_like_email(value: &str) -> bool {
     let value = value.trim();
     let Some((local, domain)) = value.split_once('@') else {
         return false;
     };
+    // Characters with a meaning in a mail header's address syntax (RFC 5322 specials), and controls.
+    let plain = |c: char| !c.is_control() && !c.is_whitespace() && !"()<>[]:;,\\\"".contains(c);
     !local.is_empty()
         && value.len() <= 254
         && !domain.contains('@')
-        && !value.chars().any(char::is_whitespace)
+        && value.chars().all(plain)
         && domain.split('.').count() >= 2
         && domain
             .split('.')
@@ -114,6 +118,14 @@ mod tests {
             "a@b@c.com",
             "a@.com",
             "a@b..com",
+            "\"Northwind\"<victim@third.example>",
+            "Northwind<victim@third.example>",
+            "<victim@third.example>",
+            "anna@example.pl,victim@third.example",
+            "anna@example.pl;victim@third.example",
+            "anna(comment)@example.pl",
+            "anna@[127.0.0.1]",
+            "anna\u{7}@example.pl",
         ] {
             assert!(!looks_like_email(bad), "{bad}");
         }

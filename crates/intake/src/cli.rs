@@ -115,6 +115,12 @@ struct MailFlags {
         value_parser = clap::value_parser!(u64).range(1..=MAX_MAIL_MB)
     )]
     mail_max_mb: u64,
+    /// Seconds a complaint's further reply mails wait, so that replies close together go in one mail (0: each at once)
+    #[arg(
+        long, global = true, value_name = "S", default_value_t = crate::mail::DEFAULT_GATHER_SECONDS,
+        value_parser = clap::value_parser!(u64).range(0..=MAX_SECONDS)
+    )]
+    mail_gather_seconds: u64,
 }
 
 /// No relay takes a mail larger than this; a cap above it would only mean mail refused for good.
@@ -308,6 +314,21 @@ pub struct Serve {
     /// The most the uploads folder may hold, in MiB
     #[arg(long, value_name = "N", default_value_t = 2048)]
     pub uploads_max_mb: u64,
+    /// The most the database may take, in MiB: files past it wait; complaints without files go in
+    #[arg(long, value_name = "MB", default_value_t = 20 * 1024)]
+    pub db_max_mb: u64,
+    /// The bytes of files one address may have kept in a day, in MiB
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    pub address_daily_mb: u64,
+    /// Replies one complaint may have in 24 hours
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub replies_per_day: u32,
+    /// The figures are published at the latest this many seconds after a change, however many follow it
+    #[arg(long, value_name = "S", default_value = "60", value_parser = seconds())]
+    pub insights_max_wait: Duration,
+    /// Status lookups that find nothing, per client per minute; past it every lookup gets 429
+    #[arg(long = "status-misses", value_name = "N", default_value_t = 30)]
+    pub status_misses_per_minute: u32,
     /// Complaints filled in faster than this are held in quarantine as possibly automated
     #[arg(long, value_name = "S", default_value_t = 3)]
     pub min_fill_seconds: u64,
@@ -463,6 +484,7 @@ impl Shared {
                 public_url: mail.public_url,
                 timeout: mail.smtp_timeout,
                 max_bytes: mail.mail_max_mb * 1024 * 1024,
+                gather: Duration::from_secs(mail.mail_gather_seconds),
             }),
         };
         Ok(Paths {

@@ -1,5 +1,6 @@
 //! What the customer sent, for the organisation to read: `show` prints a whole complaint as a person reads
-//! it, `attachment` writes its files out, `export` hands complaints to a CRM as JSON or CSV.
+//! it (`news`, for a mail about replies, only what is new), `attachment` writes its files out, `export` hands
+//! complaints to a CRM as JSON or CSV.
 //!
 //! Everything here is customer text shown on an operator's terminal or opened in a spreadsheet, so it is
 //! treated as hostile: terminal control characters (C0, C1, ESC sequences, bidi overrides) are shown as
@@ -224,6 +225,112 @@ impl Dossier {
                 || self.submission.category.clone(),
                 |c| c.label.get(lang).to_owned(),
             )
+    }
+
+    /// What is new since the organisation's last mail: the complaint's heading (reference, received,
+    /// category, stage, status file), the customer's replies from `from_reply` on with their files, and the
+    /// command that shows the whole complaint. Labelled in `lang`, safe to print.
+    pub fn news(
+        &self,
+        settings: &Settings,
+        lang: Locale,
+        status_file: &Path,
+        from_reply: i64,
+    ) -> String {
+        let record = &self.complaint.record;
+        let mut out = String::new();
+        let mut row = |label: &str, value: &str| {
+            let _ = writeln!(out, "{:<22} {}", one_line(label), one_line(value));
+        };
+        row(IntakeMsg::DossierReference.text(lang), &record.reference);
+        row(
+            IntakeMsg::DossierReceived.text(lang),
+            &self.filed.received_at.to_string(),
+        );
+        row(
+            Msg::RowCategory.text(lang),
+            &self.category_label(settings, lang),
+        );
+        row(
+            IntakeMsg::DossierStage.text(lang),
+            &staff_words(self.stage().label().text(lang), self.stage().as_str()),
+        );
+        row(
+            IntakeMsg::DossierStatusFile.text(lang),
+            &status_file.display().to_string(),
+        );
+        let new: Vec<&StoredReply> = self.replies.iter().filter(|r| r.id >= from_reply).collect();
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{}",
+            format(
+                lang,
+                IntakeMsg::MailNewReplies,
+                &[("count", &new.len().to_string())]
+            )
+        );
+        for reply in new {
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                reply.at,
+                reply_words(reply.kind, reply.stars, lang)
+            );
+            for line in reply
+                .text
+                .as_deref()
+                .map(terminal_safe)
+                .unwrap_or_default()
+                .lines()
+            {
+                let _ = writeln!(out, "      {line}");
+            }
+        }
+        let files: Vec<_> = self
+            .filed
+            .files
+            .iter()
+            .filter(|f| matches!(f.source, FileSource::Reply { reply_id, .. } if reply_id >= from_reply))
+            .collect();
+        if !files.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "{} ({})",
+                one_line(Msg::RowEvidence.text(lang)),
+                files.len()
+            );
+            for file in files {
+                let _ = writeln!(
+                    out,
+                    "  {:>2}  {}  {}  {}  sha256 {}",
+                    file.number,
+                    one_line(&file.name),
+                    one_line(&file.kind),
+                    format(
+                        lang,
+                        IntakeMsg::DossierFileBytes,
+                        &[("bytes", &file.bytes.to_string())]
+                    ),
+                    one_line(&file.sha256),
+                );
+            }
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{}",
+            format(
+                lang,
+                IntakeMsg::MailWholeComplaint,
+                &[(
+                    "command",
+                    &format!("complaint-intake show {}", record.reference)
+                )]
+            )
+        );
+        out
     }
 
     /// The whole complaint as a person reads it, labelled in `lang`, safe to print on a terminal.

@@ -43,6 +43,16 @@ pub enum IntakeError {
     Busy,
     /// A file the complaint names by its SHA-256 has not fully arrived (or was swept): send it, then retry.
     UploadMissing,
+    /// This address has had as many bytes of files kept today as it may (`--address-daily-mb`).
+    FilesBudget {
+        retry_after_seconds: u64,
+    },
+    /// (Replies) the complaint has had as many replies in 24 hours as it may (`--replies-per-day`).
+    TooManyReplies {
+        retry_after_seconds: u64,
+    },
+    /// The database is at its ceiling (`--db-max-mb`): files wait; a complaint without files still goes in.
+    StorageFull,
     /// A file sent inside the request does not match the SHA-256 the complaint gives for it.
     UploadMismatch {
         name: String,
@@ -93,6 +103,9 @@ impl IntakeError {
             IntakeError::UploadsBusy => StatusCode::TOO_MANY_REQUESTS,
             IntakeError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             IntakeError::UploadMissing => StatusCode::CONFLICT,
+            IntakeError::FilesBudget { .. } => StatusCode::TOO_MANY_REQUESTS,
+            IntakeError::StorageFull => StatusCode::SERVICE_UNAVAILABLE,
+            IntakeError::TooManyReplies { .. } => StatusCode::TOO_MANY_REQUESTS,
             IntakeError::UploadMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             IntakeError::Invalid(_) | IntakeError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             IntakeError::NotFound => StatusCode::NOT_FOUND,
@@ -118,6 +131,9 @@ impl IntakeError {
             IntakeError::UploadsBusy => "uploads_busy",
             IntakeError::Busy => "busy",
             IntakeError::UploadMissing => "upload_missing",
+            IntakeError::FilesBudget { .. } => "files_budget",
+            IntakeError::StorageFull => "storage_full",
+            IntakeError::TooManyReplies { .. } => "too_many_replies",
             IntakeError::UploadMismatch { .. } => "upload_corrupt",
             IntakeError::Malformed(_) => "malformed",
             IntakeError::NotJson(_) => "not_json",
@@ -155,6 +171,9 @@ impl IntakeError {
             IntakeError::UploadsBusy => "Other sending from your connection is still arriving. This will be sent again shortly.".into(),
             IntakeError::Busy => "Many complaints are arriving just now, so yours was not saved yet. It is kept and will be sent again shortly.".into(),
             IntakeError::UploadMissing => "A file of this complaint has not fully arrived yet. It will be sent again.".into(),
+            IntakeError::FilesBudget { .. } => "Your connection has sent as many files as we can keep today. Your complaint is kept and will be sent again later.".into(),
+            IntakeError::StorageFull => "Files cannot be received just now. Your complaint is kept and will be sent again later.".into(),
+            IntakeError::TooManyReplies { .. } => "This complaint has had as many replies today as we can take. Yours is kept and will be sent later.".into(),
             IntakeError::UploadMismatch { name } => format!(
                 "The file \"{name}\" that arrived does not match its SHA-256. It will be sent again."
             ),
@@ -182,6 +201,9 @@ impl IntakeError {
         rejected_body(&self.message(), self.code())
     }
 }
+
+/// How long a sender waits when the database is at its ceiling: the operator has to act, which takes a while.
+const STORAGE_FULL_RETRY_SECONDS: u64 = 3600;
 
 /// `{"message": …, "code": …}` as the domain's [`Rejected`] serialises it.
 pub fn rejected_body(message: &str, code: &str) -> String {
@@ -225,6 +247,13 @@ impl IntoResponse for IntakeError {
             IntakeError::UploadsBusy => Some(10),
             IntakeError::Busy => Some(10),
             IntakeError::UploadMissing => Some(1),
+            IntakeError::FilesBudget {
+                retry_after_seconds,
+            } => Some(retry_after_seconds),
+            IntakeError::StorageFull => Some(STORAGE_FULL_RETRY_SECONDS),
+            IntakeError::TooManyReplies {
+                retry_after_seconds,
+            } => Some(retry_after_seconds),
             _ => None,
         };
         if let Some(seconds) = retry_after {

@@ -1,4 +1,4 @@
-//! References and PINs: random, in Crockford's base 32 (no I, L, O or U, so nothing reads as another
+//! References, PINs and the service's secrets: random, in Crockford's base 32 (no I, L, O or U, so nothing reads as another
 //! letter or a word), in groups of four that people can read out on the phone.
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -27,6 +27,13 @@ pub fn new_reference() -> Result<String, NoRandomness> {
 /// `XXXX-XXXX`: 40 bits a customer without an email address holds to track their complaint.
 pub fn new_pin() -> Result<String, NoRandomness> {
     random_groups()
+}
+
+/// 32 random bytes: a key of the service's own (the Reply-Proof's, `crate::replies::ReplyKey`).
+pub fn new_secret() -> Result<[u8; 32], NoRandomness> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(NoRandomness)?;
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -458,7 +458,9 @@ pub enum InsightsFailure {
 }
 
 /// How the figures are brought up to date after a change, without holding up whoever made it: one
-/// `complaint-intake insights` run in the background, `delay` after the last of a burst of changes.
+/// `complaint-intake insights` run in the background, `delay` after the last of a burst of changes, and at the
+/// latest `max_wait` after the first change not yet published, so a steady trickle of changes (one complaint
+/// every second, for hours) cannot keep the figures from ever updating.
 /// `serve` keeps one for the customers' replies and new complaints: a single worker thread, so a flood of
 /// replies starts one publish at a time, never one process each.
 pub struct Debouncer {
@@ -470,6 +472,7 @@ impl Debouncer {
     /// Starts the worker; `command` is the publish to run (a fresh process reads the database itself).
     pub fn start(
         delay: std::time::Duration,
+        max_wait: std::time::Duration,
         mut command: impl FnMut() -> std::process::Command + Send + 'static,
     ) -> std::sync::Arc<Debouncer> {
         let debouncer = std::sync::Arc::new(Debouncer {
@@ -489,13 +492,17 @@ impl Debouncer {
                     pending = next;
                 }
             }
-            // Changes keep coming during a burst: wait until none came for `delay`.
+            // Changes keep coming during a burst: wait until none came for `delay`, or `max_wait` has passed
+            // since the first of them.
+            let first = std::time::Instant::now();
             loop {
-                std::thread::sleep(delay);
+                let left = max_wait.saturating_sub(first.elapsed());
+                std::thread::sleep(delay.min(left));
                 let Ok(mut pending) = worker.pending.lock() else {
                     return;
                 };
-                if !std::mem::replace(&mut *pending, false) {
+                let more = std::mem::replace(&mut *pending, false);
+                if !more || first.elapsed() >= max_wait {
                     break;
                 }
             }

@@ -56,8 +56,15 @@ pub struct Options {
     pub crash_after_commit: bool,
     /// New complaints are mailed to the organisation's inbox when this names one.
     pub mail: Option<crate::mail::MailSettings>,
+    /// The most the database may take, in bytes (`--db-max-mb`): files that would take it further wait
+    /// (`503 storage_full`); complaints and replies without new files still go in.
+    pub db_max_bytes: u64,
+    /// Replies one complaint may have in 24 hours (`--replies-per-day`); more wait (`429`).
+    pub replies_per_day: u32,
     /// Publishes the figures after new complaints and replies (`docs/insights.md`).
     pub insights: Option<Arc<crate::insights::Debouncer>>,
+    /// Makes the Reply-Proof each filing answer gives, and checks the replies' (`crate::replies`).
+    pub reply_key: crate::replies::ReplyKey,
 }
 
 pub struct Intake {
@@ -115,11 +122,19 @@ impl Intake {
         lock(&self.store)
     }
 
+    pub(crate) fn reply_key(&self) -> &crate::replies::ReplyKey {
+        &self.options.reply_key
+    }
+
     /// A complaint changed: the published figures follow, debounced.
     pub(crate) fn figures_changed(&self) {
         if let Some(insights) = &self.options.insights {
             insights.poke();
         }
+    }
+
+    pub(crate) fn replies_per_day(&self) -> u32 {
+        self.options.replies_per_day
     }
 
     pub(crate) fn publisher(&self) -> &Publisher {
@@ -150,6 +165,24 @@ impl Intake {
         ) {
             crate::log!("{reference}: not mailed to the organisation: {e}");
         }
+    }
+
+    /// Refuses files the database has no room for under its ceiling. Bytes it holds already (the same file
+    /// named again) take no room.
+    pub(crate) fn room_for(
+        &self,
+        store: &Store,
+        files: &[NewAttachment<'_>],
+    ) -> Result<(), IntakeError> {
+        let new = store.unstored_bytes(files)?;
+        if new > 0 && store.bytes_used()?.saturating_add(new) > self.options.db_max_bytes {
+            crate::log!(
+                "files refused: the database is at its ceiling of {} MiB (--db-max-mb)",
+                self.options.db_max_bytes / (1024 * 1024)
+            );
+            return Err(IntakeError::StorageFull);
+        }
+        Ok(())
     }
 
     /// `None` while another request with this key is still being received.
@@ -279,18 +312,13 @@ impl Intake {
                 content: bytes,
             })
             .collect();
+        self.room_for(store, &attachments)?;
         // The answers as parsed, not the bytes as sent: only the contract's fields are ever stored.
         let text = submission.to_canonical_json();
         // A clash of two random 40-bit references is rare; a few fresh draws settle it.
         for _ in 0..5 {
             let (reference, pin, body) = self.accepted_body(submission, at)?;
-            let verifier = submission
-                .contact
-                .email
-                .as_deref()
-                .filter(|e| !e.trim().is_empty())
-                .or(pin.as_deref())
-                .unwrap_or_default();
+            let verifier = verifier_of(submission, pin.as_deref());
             let new = NewComplaint {
                 key,
                 fingerprint,
@@ -377,11 +405,16 @@ impl Intake {
                     .plan(at, &self.settings.zone, &self.settings.holidays)
             })
             .unwrap_or_default();
+        let reply_proof = self.options.reply_key.proof(&status_key(
+            &reference,
+            verifier_of(submission, pin.as_deref()),
+        ));
         let accepted = AcceptedAnswer {
             accepted: Accepted {
                 reference: reference.clone(),
                 received_at: Some(at.to_string()),
                 pin: pin.clone(),
+                reply_proof,
             },
             plan: AcceptedPlan {
                 acknowledge_by: plan.acknowledge.map(|s| due_text(s.due)),
@@ -392,6 +425,17 @@ impl Intake {
         let body = serde_json::to_string(&accepted).unwrap_or_default();
         Ok((reference, pin, body))
     }
+}
+
+/// What the customer tracks the complaint with besides its reference: the email address given, else the PIN.
+fn verifier_of<'a>(submission: &'a Submission, pin: Option<&'a str>) -> &'a str {
+    submission
+        .contact
+        .email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .or(pin)
+        .unwrap_or_default()
 }
 
 /// What makes two sends "the same complaint": the parsed answers and each file's name and content. The

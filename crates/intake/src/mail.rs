@@ -8,7 +8,12 @@
 //! a header. The organisation's copy carries the customer's files as attachments: the outbox names them
 //! (`mail_files`) and their bytes are read as the mail goes, each part with the type sniffed at intake and the
 //! name `attachment --all` would write (no controls, no path), encoded by `lettre` (RFC 2231), in base64 so
-//! the bytes arrive exactly as sent; what would take the mail over `--mail-max-mb` is listed instead.
+//! the bytes arrive exactly as sent; what would take the mail over `--mail-max-mb` is listed instead, and so
+//! is a file the inbox was sent before (the same bytes, with any complaint), with where it went.
+//!
+//! The first mail of a complaint is the whole complaint; a mail about replies tells only what is new (the
+//! replies since the last such mail, their files, the command that shows the rest), and replies that come
+//! within `--mail-gather-seconds` of the last such mail wait and go together in one.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,7 +50,13 @@ pub struct MailSettings {
     pub timeout: Duration,
     /// The most one organisation's mail may weigh as it travels, files encoded (`--mail-max-mb`).
     pub max_bytes: u64,
+    /// Replies within this of the organisation's last mail about a complaint's replies wait, and go
+    /// together in one mail when it is over (`--mail-gather-seconds`).
+    pub gather: Duration,
 }
+
+/// `--mail-gather-seconds` when not given: a few minutes.
+pub const DEFAULT_GATHER_SECONDS: u64 = 300;
 
 /// `--mail-max-mb` when not given: what most relays and mailboxes take.
 pub const DEFAULT_MAX_MB: u64 = 10;
@@ -69,21 +80,39 @@ pub struct MailFile {
     pub source: FileSource,
 }
 
-/// Which files the organisation's copy carries: a new complaint's own, or those of the reply it tells of
-/// (the complaint's were in the first mail already).
+/// What the organisation's copy tells of, with its files: a new complaint, whole, with its own files; or
+/// the replies from this one on (what is new: the complaint's files were in the first mail already).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilesOf {
     Complaint,
-    Reply(i64),
+    RepliesFrom(i64),
 }
 
 impl FilesOf {
     fn includes(self, source: FileSource) -> bool {
         match (self, source) {
             (FilesOf::Complaint, FileSource::Complaint { .. }) => true,
-            (FilesOf::Reply(id), FileSource::Reply { reply_id, .. }) => id == reply_id,
+            (FilesOf::RepliesFrom(from), FileSource::Reply { reply_id, .. }) => reply_id >= from,
             _ => false,
         }
+    }
+}
+
+/// A mail's subject for the replies it tells of: the weightiest of them ("not satisfied" before "resolves
+/// it" before a rating before information).
+fn replies_subject(replies: &[&crate::store::StoredReply]) -> IntakeMsg {
+    use complaint_domain::status::ReplyKind;
+    let weight = |kind: ReplyKind| match kind {
+        ReplyKind::NotSatisfied => 3,
+        ReplyKind::Resolved => 2,
+        ReplyKind::Rating => 1,
+        ReplyKind::Information => 0,
+    };
+    match replies.iter().map(|r| r.kind).max_by_key(|k| weight(*k)) {
+        Some(ReplyKind::NotSatisfied) => IntakeMsg::MailOrgNotSatisfied,
+        Some(ReplyKind::Resolved) => IntakeMsg::MailOrgResolved,
+        Some(ReplyKind::Rating) => IntakeMsg::MailOrgRated,
+        _ => IntakeMsg::MailOrgInformation,
     }
 }
 
@@ -203,11 +232,12 @@ pub fn encoded_bytes(bytes: u64) -> u64 {
 }
 
 /// The organisation's copy of a complaint, if an inbox is configured: the whole complaint as `show` prints
-/// it (in the organisation's language; the customer's text is plain text, never interpreted) and `files`, as
-/// many as fit within the cap in their order; the rest are listed with their sizes and the command that
-/// saves them. With files, also the body that lists them all instead, which the outbox sends if the relay
-/// refuses the mail with them. The subject is ours (`subject` with the reference, in the organisation's
-/// language).
+/// it, or for replies only what is new (`Dossier::news`), in the organisation's language (the customer's
+/// text is plain text, never interpreted), and the files `files` names, as many as fit within the cap in
+/// their order; the rest are listed with their sizes and the command that saves them, and so are those
+/// `sent_before` finds in an earlier mail to the inbox (with that mail's complaint and number). With files,
+/// also the body that lists them all instead, which the outbox sends if the relay refuses the mail with
+/// them. The subject is ours (`subject` with the reference, in the organisation's language).
 pub fn to_organisation(
     settings: &Settings,
     mail: &MailSettings,
@@ -215,21 +245,32 @@ pub fn to_organisation(
     status_file: &std::path::Path,
     subject: IntakeMsg,
     files: FilesOf,
+    sent_before: impl Fn(&FiledFile) -> Option<(String, i64)>,
 ) -> Option<Outgoing> {
     let to = mail.org_inbox.clone()?;
     let lang = mail.org_lang;
     let reference = &dossier.complaint.record.reference;
     let subject = i18n::format(lang, subject, &[("reference", reference)]);
-    let body = dossier.show(settings, lang, status_file);
+    let body = match files {
+        FilesOf::Complaint => dossier.show(settings, lang, status_file),
+        FilesOf::RepliesFrom(from) => dossier.news(settings, lang, status_file, from),
+    };
     let mut room = mail
         .max_bytes
         .saturating_sub(body.len() as u64 + MAIL_HEADROOM);
-    let wanted: Vec<&FiledFile> = dossier
+    let mut before: Vec<(&FiledFile, (String, i64))> = Vec::new();
+    let mut wanted: Vec<&FiledFile> = Vec::new();
+    for file in dossier
         .filed
         .files
         .iter()
         .filter(|f| files.includes(f.source))
-        .collect();
+    {
+        match sent_before(file) {
+            Some(sent) => before.push((file, sent)),
+            None => wanted.push(file),
+        }
+    }
     let mut carried = Vec::new();
     let mut left: Vec<&FiledFile> = Vec::new();
     for &file in &wanted {
@@ -274,9 +315,38 @@ pub fn to_organisation(
         body.push('\n');
         body
     };
-    let body_without_files =
-        (!carried.is_empty()).then(|| listed(body.clone(), IntakeMsg::MailFilesRefused, &wanted));
-    let body = listed(body, IntakeMsg::MailFilesLeftOut, &left);
+    // Sent before: named, with where it went, and how to save it from this complaint.
+    let noted = |mut body: String| {
+        if before.is_empty() {
+            return body;
+        }
+        body.push('\n');
+        body.push_str(IntakeMsg::MailFilesSentBefore.text(lang));
+        body.push('\n');
+        for (file, (other, number)) in &before {
+            body.push_str(&format!(
+                "  {:>2}  {}  {} MB  = {} {}\n",
+                file.number,
+                one_line(&file.name),
+                megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
+                one_line(other),
+                number,
+            ));
+        }
+        body.push_str(&i18n::format(
+            lang,
+            IntakeMsg::MailFilesSave,
+            &[(
+                "command",
+                &format!("complaint-intake attachment {reference} N --out FILE"),
+            )],
+        ));
+        body.push('\n');
+        body
+    };
+    let body_without_files = (!carried.is_empty())
+        .then(|| noted(listed(body.clone(), IntakeMsg::MailFilesRefused, &wanted)));
+    let body = noted(listed(body, IntakeMsg::MailFilesLeftOut, &left));
     Some(Outgoing {
         to,
         subject: one_line(&subject),
@@ -312,16 +382,58 @@ pub fn queue_for_organisation(
     subject: IntakeMsg,
     files: FilesOf,
 ) -> Result<(), DossierError> {
-    if mail.org_inbox.is_none() {
+    let Some(to) = mail.org_inbox.as_deref() else {
         return Ok(());
-    }
+    };
     let dossier = Dossier::load(store, reference)?;
+    let id = dossier.complaint.id;
+    let now = crate::zone::now();
+    let (mut files, mut subject, mut due) = (files, subject, now);
+    if let FilesOf::RepliesFrom(from) = files {
+        // A mail about replies still waiting for its time takes this reply too: it is built again, with
+        // everything from its first reply on, and keeps its time, so a storm of replies cannot put it off.
+        if let Some((waiting, first, at)) = store.gathering_mail(id, to, now)? {
+            store.drop_mail(waiting)?;
+            files = FilesOf::RepliesFrom(first.min(from));
+            due = at;
+        } else if let Some(last) = store.last_reply_mail(id, to)? {
+            let gather = i64::try_from(mail.gather.as_secs()).unwrap_or(i64::MAX);
+            let next = last.plus_seconds(gather);
+            if next.unix_seconds() > now.unix_seconds() {
+                due = next;
+            }
+        }
+        if let FilesOf::RepliesFrom(first) = files {
+            let new: Vec<_> = dossier.replies.iter().filter(|r| r.id >= first).collect();
+            subject = replies_subject(&new);
+        }
+    }
     let status_file = publisher.path_for(&dossier.complaint.status_key);
-    enqueue(
-        store,
-        dossier.complaint.id,
-        to_organisation(settings, mail, &dossier, &status_file, subject, files),
-    );
+    let sent_before = |file: &FiledFile| match store.mailed_before(to, &file.sha256) {
+        Ok(found) => found,
+        Err(e) => {
+            crate::log!("{reference}: earlier mails could not be looked at: {e}");
+            None
+        }
+    };
+    let Some(outgoing) = to_organisation(
+        settings,
+        mail,
+        &dossier,
+        &status_file,
+        subject,
+        files,
+        sent_before,
+    ) else {
+        return Ok(());
+    };
+    let replies_from = match files {
+        FilesOf::RepliesFrom(first) => Some(first),
+        FilesOf::Complaint => None,
+    };
+    if let Err(e) = store.enqueue_mail_at(id, &outgoing, now, due, replies_from) {
+        crate::log!("a mail could not be queued: {e}");
+    }
     Ok(())
 }
 
@@ -342,6 +454,31 @@ enum SendError {
     Permanent(String),
     /// The relay is down, slow or refused for now.
     Later(String),
+}
+
+/// A reason for the log: the relay's reply code (`permanent error (550)`) without its text, which often
+/// repeats the recipient's address (`5.1.1 <anna@example.pl>: Recipient address rejected`). The whole text
+/// stays in the outbox row (`last_error`), where the back office reads it. A reason without a code is ours,
+/// never an address; any word with an `@` is masked all the same.
+fn for_log(reason: &str) -> String {
+    let coded = reason.find('(').and_then(|open| {
+        let code = reason.get(open + 1..open + 5)?;
+        (code[..3].bytes().all(|b| b.is_ascii_digit()) && code.ends_with(')'))
+            .then(|| reason[..open + 5].to_owned())
+    });
+    coded.unwrap_or_else(|| {
+        reason
+            .split(' ')
+            .map(|word| {
+                if word.contains('@') {
+                    "[address]"
+                } else {
+                    word
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// The mail as it goes: plain text alone, or plain text then each file, in base64 so its bytes arrive
@@ -493,18 +630,23 @@ pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
                             && queued.outgoing.body_without_files.is_some() =>
                     {
                         crate::log!(
-                            "mail {} refused with its files ({e}); sending it without them",
-                            queued.id
+                            "mail {} refused with its files ({}); sending it without them",
+                            queued.id,
+                            for_log(&e)
                         );
                         store.mail_without_files(queued.id, now, &e)
                     }
                     Err(SendError::Permanent(e)) => {
-                        crate::log!("mail {} cannot be sent: {e}", queued.id);
+                        crate::log!("mail {} cannot be sent: {}", queued.id, for_log(&e));
                         store.mail_failed(queued.id, MAX_ATTEMPTS, now, &e)
                     }
                     Err(SendError::Later(e)) => {
                         let attempts = queued.attempts + 1;
-                        crate::log!("mail {} not sent yet (attempt {attempts}): {e}", queued.id);
+                        crate::log!(
+                            "mail {} not sent yet (attempt {attempts}): {}",
+                            queued.id,
+                            for_log(&e)
+                        );
                         store.mail_failed(
                             queued.id,
                             attempts,
@@ -525,6 +667,22 @@ pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_gets_the_relays_code_not_its_text() {
+        assert_eq!(
+            for_log("permanent error (550): 5.1.1 <anna@example.pl>: Recipient address rejected"),
+            "permanent error (550)"
+        );
+        assert_eq!(
+            for_log("the relay did not finish within 10 s"),
+            "the relay did not finish within 10 s"
+        );
+        assert_eq!(
+            for_log("to address: anna@example.pl> is invalid"),
+            "to address: [address] is invalid"
+        );
+    }
 
     #[test]
     fn the_link_carries_the_pair_in_the_fragment_only() {

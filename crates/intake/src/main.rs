@@ -3,6 +3,7 @@
 //! through their stages from the command line. How to run it: `docs/intake.md`.
 
 mod backoffice;
+mod budget;
 mod cli;
 mod dossier;
 mod error;
@@ -51,6 +52,8 @@ enum Failure {
     Insights(#[from] insights::InsightsFailure),
     #[error("cannot write to stdout: {0}")]
     Output(std::io::Error),
+    #[error("{0}")]
+    Intake(#[from] error::IntakeError),
     /// A command's own arguments, refused before anything changed.
     #[error("{0}")]
     Usage(String),
@@ -79,7 +82,13 @@ fn open_store(paths: &Paths) -> Result<Store, StoreError> {
 }
 
 fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
-    let publisher = Publisher::new(paths.publish.clone());
+    // The one setting a status file carries (until when a closed complaint can be reopened); a command whose
+    // config cannot be read fails on it by itself, or never publishes.
+    let publisher = Publisher::new(paths.publish.clone()).with_reopen_days(
+        Settings::load(&paths.config)
+            .map(|s| s.config.replies.reopen_days)
+            .unwrap_or_default(),
+    );
     match command {
         Command::Help => {
             print!("{}", cli::help());
@@ -384,7 +393,8 @@ fn tell_organisation(
 
 fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
-    let store = open_store(paths)?;
+    let mut store = open_store(paths)?;
+    let reply_key = replies::ReplyKey::load(&mut store)?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
     let intake = Arc::new(intake::Intake::new(
         settings,
@@ -392,10 +402,14 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         publisher,
         intake::Options {
             min_fill_seconds: options.min_fill_seconds,
+            db_max_bytes: options.db_max_mb.saturating_mul(1024 * 1024),
+            replies_per_day: options.replies_per_day,
             crash_after_commit,
             mail: paths.mail.clone(),
+            reply_key,
             insights: Some(insights::Debouncer::start(
                 std::time::Duration::from_secs(INSIGHTS_DEBOUNCE_SECONDS),
+                options.insights_max_wait,
                 {
                     let args = publish_args(paths);
                     move || {
@@ -438,6 +452,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             insights_file: paths.insights.clone(),
             cors: http::Cors::new(options.allow_origins),
             rate_limit_per_minute: options.rate_limit_per_minute,
+            status_misses_per_minute: options.status_misses_per_minute,
             header_timeout: options.header_timeout,
             pace: http::pace::Pace {
                 silence: options.silence_timeout,
@@ -455,6 +470,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             connection_lifetime: options.connection_lifetime,
             trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
             mail: paths.mail.clone(),
+            address_daily_bytes: options.address_daily_mb.saturating_mul(1024 * 1024),
         },
         intake,
     )?)

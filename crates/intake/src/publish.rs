@@ -34,11 +34,23 @@ pub fn is_status_file_name(name: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct Publisher {
     dir: PathBuf,
+    /// The config's `replies.reopen_days`: a closed complaint's file says until when it can be reopened.
+    reopen_days: Option<u32>,
 }
 
 impl Publisher {
     pub fn new(dir: PathBuf) -> Publisher {
-        Publisher { dir }
+        Publisher {
+            dir,
+            reopen_days: complaint_domain::config::ReplyPolicy::default().reopen_days,
+        }
+    }
+
+    pub fn with_reopen_days(self, reopen_days: Option<u32>) -> Publisher {
+        Publisher {
+            reopen_days,
+            ..self
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -99,8 +111,12 @@ pub fn publish_complaint(
     publisher: &Publisher,
     complaint: &Complaint,
 ) -> Result<PathBuf, PublishError> {
+    let record = complaint
+        .record
+        .clone()
+        .with_reopen_window(publisher.reopen_days);
     let path = publisher
-        .publish(&complaint.status_key, &complaint.record)
+        .publish(&complaint.status_key, &record)
         .map_err(|source| PublishError::Write {
             dir: publisher.dir().to_owned(),
             source,

@@ -1,16 +1,26 @@
 //! A customer's reply to a filed complaint (`docs/replies.md`): more information (text and files uploaded
 //! ahead by SHA-256), "this resolves it" or "not satisfied" with a reason, and a rating after it closed.
 //!
-//! Who may: only someone holding the reference and the verifier, shown by the proof
-//! (`complaint_domain::tracking::reply_proof_input`), compared in constant time. An unknown reference, a
-//! held complaint, a missing or wrong proof all get the same neutral 404, so the answer never says which part
-//! was wrong. Exactly once as for filing: the first answer is stored with its key in the reply's transaction.
+//! Who may: only the device the complaint was filed from, shown by the proof the filing answer gave it
+//! ([`ReplyKey`]: an HMAC of the reference and verifier under the service's own secret, so knowing or guessing
+//! them, or the status file's name, is not enough); complaints received before the secret existed also take
+//! the older proof their devices make themselves (`complaint_domain::tracking::reply_proof_input`). Compared
+//! in constant time, after the same one read and the same two hashes whether the complaint exists or not, so
+//! neither the answer nor its timing says which part was wrong: an unknown reference, a held complaint, a
+//! missing or wrong proof all get the same neutral 404. Exactly once as for filing: the first answer is stored
+//! with its key in the reply's transaction.
+//!
+//! Nothing is read before it is due: the proof, the key, the day's count of replies (`--replies-per-day`),
+//! the words and the complaint's stage admit a reply first, and only then are the files it names read from
+//! the uploads (the same file twice is refused), so a refused reply costs what one without files does.
 
 use complaint_domain::evidence::{AttachmentProblem, FileKind};
 use complaint_domain::i18n::IntakeMsg;
+use complaint_domain::instant::Instant;
 use complaint_domain::status::{CustomerReply, ReplyKind};
-use complaint_domain::submission::{Submission, ATTACHMENT_NAME_MAX_CHARS};
+use complaint_domain::submission::ATTACHMENT_NAME_MAX_CHARS;
 use complaint_domain::tracking::{normalise_reference, normalise_verifier, reply_proof_input};
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -19,6 +29,7 @@ use crate::error::IntakeError;
 use crate::intake::{Answer, Intake};
 use crate::mail::FilesOf;
 use crate::publish::{self, hex};
+use crate::store::Store;
 use crate::store::{NewAttachment, NewReply, Replied, StoreError, StoredAnswer};
 use crate::zone::now;
 
@@ -160,14 +171,13 @@ impl ReplyBody {
     }
 }
 
-/// One reply as the HTTP side read it: the route's reference, the `Reply-Proof` header, the key, the body
-/// and the bytes of the files it names, in order.
+/// One reply as the HTTP side read it: the route's reference, the `Reply-Proof` header, the key and the
+/// body. The files it names stay in the uploads until the proof and the complaint's state admit the reply.
 pub struct ReplyRequest {
     pub reference: String,
     pub proof: String,
     pub key: String,
     pub body: ReplyBody,
-    pub files: Vec<Vec<u8>>,
 }
 
 /// Equal in time independent of where they differ, so the answer's timing says nothing about how much of a
@@ -179,24 +189,92 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The older proof, which a device makes itself from the reference and verifier: still taken for
+/// complaints received before the [`ReplyKey`] existed, whose devices know no other.
 pub fn proof_for(reference: &str, verifier: &str) -> String {
     hex(&Sha256::digest(
         reply_proof_input(reference, verifier).as_bytes(),
     ))
 }
 
+/// The service's secret for Reply-Proofs (`docs/replies.md`), kept in the database (`secrets`), made at the
+/// first start. The proof is the HMAC-SHA256 under it of the complaint's status file name (itself a hash of
+/// the reference and verifier, kept in the complaint's row, so checking parses nothing), given to the filing
+/// device in its answer (`reply_proof`) and nowhere else: the reference and verifier, even the status file
+/// found by guessing them, no longer make it.
+#[derive(Clone)]
+pub struct ReplyKey {
+    key: Vec<u8>,
+    /// Complaints received before this only know the older proof.
+    since: Instant,
+}
+
+impl ReplyKey {
+    const NAME: &'static str = "reply-proof";
+
+    /// The database's key, made now if it has none.
+    pub fn load(store: &mut Store) -> Result<ReplyKey, IntakeError> {
+        let fresh = crate::ids::new_secret()?;
+        let (key, since) = store.secret(Self::NAME, &fresh, now())?;
+        Ok(ReplyKey { key, since })
+    }
+
+    /// The proof for the complaint whose status file is named `status_key`, lower-case hex. (`None` cannot
+    /// happen: HMAC takes a key of any length.)
+    pub fn proof(&self, status_key: &str) -> Option<String> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).ok()?;
+        mac.update(status_key.as_bytes());
+        Some(hex(&mac.finalize().into_bytes()))
+    }
+
+    /// Whether `given` proves the right to reply to `reference`: the same read and the same two hashes on
+    /// every path (a complaint found or not), then one answer. Only a complaint received before the key has
+    /// its verifier read too, for the older proof.
+    pub fn admits(&self, store: &Store, reference: &str, given: &str) -> Result<bool, IntakeError> {
+        let found = store.proof_inputs(reference, self.since)?;
+        let (name, older) = match &found {
+            Some((name, older)) => (name.as_str(), older.as_deref()),
+            None => ("-", None),
+        };
+        let given = given.trim().to_ascii_lowercase();
+        let keyed = self
+            .proof(name)
+            .is_some_and(|proof| same_bytes(given.as_bytes(), proof.as_bytes()));
+        let older_proof = proof_for(reference, &normalise_verifier(older.unwrap_or("-")));
+        let older = older.is_some() & same_bytes(given.as_bytes(), older_proof.as_bytes());
+        Ok(found.is_some() & (keyed | older))
+    }
+}
+
 /// What makes two replies "the same reply" for an Idempotency-Key: the complaint, the parsed body and the
-/// files' content; not the JSON's spacing.
-fn fingerprint(reference: &str, body: &ReplyBody, files: &[Vec<u8>]) -> String {
+/// files' content; not the JSON's spacing. A file is named by the SHA-256 of its content and read only if it
+/// hashes to that name, so the name stands for the content without reading it.
+fn fingerprint(reference: &str, body: &ReplyBody) -> String {
     let mut hash = Sha256::new();
     hash.update(normalise_reference(reference).as_bytes());
     hash.update(b"\n");
     hash.update(serde_json::to_string(body).unwrap_or_default().as_bytes());
-    for file in files {
+    for file in body.files() {
         hash.update(b"\n");
-        hash.update(Sha256::digest(file));
+        hash.update(unhex(&file.sha256));
     }
     hex(&hash.finalize())
+}
+
+/// The bytes a hex SHA-256 names (what `Sha256::digest` of the content gives); the text itself for
+/// anything that is not hex, which no stored file can match.
+fn unhex(text: &str) -> Vec<u8> {
+    let digits: Option<Vec<u8>> = (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|d| u8::from_str_radix(d, 16).ok())
+        })
+        .collect();
+    match digits {
+        Some(bytes) if text.len().is_multiple_of(2) => bytes,
+        _ => text.as_bytes().to_vec(),
+    }
 }
 
 fn replay(first: StoredAnswer, fingerprint: &str) -> Result<Answer, IntakeError> {
@@ -211,8 +289,9 @@ fn replay(first: StoredAnswer, fingerprint: &str) -> Result<Answer, IntakeError>
     })
 }
 
-/// The checks filing makes of text and files, applied to a reply.
-fn check(intake: &Intake, request: &ReplyRequest) -> Result<(), IntakeError> {
+/// The checks that need no file's bytes: the text, the number of files, their names, sizes as declared, and
+/// the same file twice (which would store and mail it twice for one sending).
+fn check_words(intake: &Intake, request: &ReplyRequest) -> Result<(), IntakeError> {
     let limits = &intake.settings().config.limits;
     let max_chars = limits.description_max_chars;
     let mut problems = Vec::new();
@@ -242,37 +321,33 @@ fn check(intake: &Intake, request: &ReplyRequest) -> Result<(), IntakeError> {
             limits.attachments.max_count
         ));
     } else {
-        for (index, (meta, bytes)) in files.iter().zip(&request.files).enumerate() {
+        for (index, meta) in files.iter().enumerate() {
             let name = &meta.name;
             if name.trim().is_empty() || name.chars().count() > ATTACHMENT_NAME_MAX_CHARS {
                 problems.push(format!(
                     "File {} needs a name of at most {ATTACHMENT_NAME_MAX_CHARS} characters.",
                     index + 1
                 ));
-                continue;
-            }
-            match limits.attachments.admit(bytes, bytes.len() as u64, 0) {
-                Ok(_) if bytes.len() as u64 > limits.attachments.max_bytes => {
-                    problems.push(format!(
-                        "\u{201c}{name}\u{201d} is larger than {} MB.",
-                        (limits.attachments.max_bytes / (1024 * 1024)).max(1)
-                    ))
-                }
-                Ok(kind) if kind != meta.kind => problems.push(format!(
-                    "\u{201c}{name}\u{201d} is described as {} but its content is {}.",
-                    meta.kind.mime(),
-                    kind.mime()
-                )),
-                Ok(_) => {}
-                Err(AttachmentProblem::UnsupportedType) => problems.push(format!(
-                    "\u{201c}{name}\u{201d} is not a photo or PDF we can accept."
-                )),
-                Err(AttachmentProblem::TooLarge | AttachmentProblem::TooMany) => {
-                    problems.push(format!("\u{201c}{name}\u{201d} cannot be accepted."))
-                }
+            } else if meta.bytes > limits.attachments.max_bytes {
+                problems.push(too_large(name, limits.attachments.max_bytes));
+            } else if files[..index].iter().any(|f| f.sha256 == meta.sha256) {
+                problems.push(format!(
+                    "\u{201c}{name}\u{201d} is the same file as one added before it."
+                ));
             }
         }
     }
+    refusal(problems)
+}
+
+fn too_large(name: &str, max_bytes: u64) -> String {
+    format!(
+        "\u{201c}{name}\u{201d} is larger than {} MB.",
+        (max_bytes / (1024 * 1024)).max(1)
+    )
+}
+
+fn refusal(problems: Vec<String>) -> Result<(), IntakeError> {
     if problems.is_empty() {
         Ok(())
     } else {
@@ -280,14 +355,64 @@ fn check(intake: &Intake, request: &ReplyRequest) -> Result<(), IntakeError> {
     }
 }
 
+/// The checks filing makes of files' bytes, applied to a reply's once they are read.
+fn check_files(
+    intake: &Intake,
+    request: &ReplyRequest,
+    bytes: &[Vec<u8>],
+) -> Result<(), IntakeError> {
+    let limits = &intake.settings().config.limits;
+    let mut problems = Vec::new();
+    for (meta, bytes) in request.body.files().iter().zip(bytes) {
+        let name = &meta.name;
+        match limits.attachments.admit(bytes, bytes.len() as u64, 0) {
+            Ok(_) if bytes.len() as u64 > limits.attachments.max_bytes => {
+                problems.push(too_large(name, limits.attachments.max_bytes))
+            }
+            Ok(kind) if kind != meta.kind => problems.push(format!(
+                "\u{201c}{name}\u{201d} is described as {} but its content is {}.",
+                meta.kind.mime(),
+                kind.mime()
+            )),
+            Ok(_) => {}
+            Err(AttachmentProblem::UnsupportedType) => problems.push(format!(
+                "\u{201c}{name}\u{201d} is not a photo or PDF we can accept."
+            )),
+            Err(AttachmentProblem::TooLarge | AttachmentProblem::TooMany) => {
+                problems.push(format!("\u{201c}{name}\u{201d} cannot be accepted."))
+            }
+        }
+    }
+    refusal(problems)
+}
+
+/// The window `--replies-per-day` counts in.
+const DAY_SECONDS: i64 = 24 * 3600;
+
 /// How often a reply is tried again when the back office changed the complaint between reading and saving.
 const CONFLICT_RETRIES: usize = 3;
 
-/// Handles one reply: proof, key, checks, the domain's rules, one transaction, the status file, the answer.
-pub fn handle(intake: &Intake, request: ReplyRequest) -> Result<Answer, IntakeError> {
-    let print = fingerprint(&request.reference, &request.body, &request.files);
+/// Where the files a reply names are read from, once the reply is admitted.
+pub type Uploads<'a> = Option<&'a crate::uploads::Uploads>;
+
+/// Handles one reply: proof, key, the complaint's state and the words first, and only then the files it
+/// names, read from `uploads`; then the files' checks, one transaction, the status file, the answer. A reply
+/// refused on the way reads no file: a wrong proof naming large uploads costs what one without files does.
+pub fn handle(
+    intake: &Intake,
+    request: ReplyRequest,
+    uploads: Uploads<'_>,
+) -> Result<Answer, IntakeError> {
+    let print = fingerprint(&request.reference, &request.body);
+    match admit(intake, &request, &print)? {
+        Admission::Replay(answer) => return Ok(answer),
+        Admission::Go { .. } => {}
+    }
+    // The store is not held while the files are read: other replies and complaints go on meanwhile.
+    let files = read_named(request.body.files(), uploads)?;
+    check_files(intake, &request, &files)?;
     for _ in 0..CONFLICT_RETRIES {
-        match attempt(intake, &request, &print) {
+        match attempt(intake, &request, &files, &print) {
             Err(IntakeError::Store(StoreError::Conflict)) => continue,
             other => return other,
         }
@@ -295,44 +420,102 @@ pub fn handle(intake: &Intake, request: ReplyRequest) -> Result<Answer, IntakeEr
     Err(IntakeError::Store(StoreError::Conflict))
 }
 
-fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answer, IntakeError> {
-    let mut store = intake.store();
-    let complaint = store
+/// The files a reply names, read whole from the uploads by hash and length; one not there yet is `409
+/// upload_missing`, and the client uploads it, then retries, as for filing.
+fn read_named(named: &[ReplyFile], uploads: Uploads<'_>) -> Result<Vec<Vec<u8>>, IntakeError> {
+    if named.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Without an uploads address a retry could never succeed: a definitive refusal, not a 409 to wait on.
+    let uploads = uploads.ok_or_else(|| {
+        IntakeError::Invalid("This service takes no uploads, so a reply cannot carry files.".into())
+    })?;
+    named
+        .iter()
+        .map(|f| uploads.read(&f.sha256, f.bytes))
+        .collect::<Option<Vec<_>>>()
+        .ok_or(IntakeError::UploadMissing)
+}
+
+/// What the checks before any file is read decided.
+enum Admission<'a> {
+    /// The key was answered before: that answer again.
+    Replay(Answer),
+    /// The reply may be made: the store, still held, the complaint as read, and its status after the reply.
+    Go {
+        store: std::sync::MutexGuard<'a, crate::store::Store>,
+        complaint: Box<crate::store::Complaint>,
+        record: Box<complaint_domain::status::StatusRecord>,
+    },
+}
+
+/// The proof, the key, the words and the complaint's state, in that order; reads no file.
+fn admit<'a>(
+    intake: &'a Intake,
+    request: &ReplyRequest,
+    print: &str,
+) -> Result<Admission<'a>, IntakeError> {
+    let store = intake.store();
+    // Nothing of the complaint is read before the proof holds.
+    if !intake
+        .reply_key()
+        .admits(&store, &request.reference, &request.proof)?
+    {
+        return Err(IntakeError::NotFound);
+    }
+    let Some(complaint) = store
         .complaint(&request.reference)?
-        .filter(|c| c.quarantine.is_none());
-    // Every path hashes and compares once, found or not, so an unknown reference costs what a wrong proof
-    // does.
-    let expected = match &complaint {
-        Some(complaint) => {
-            let filed = store.filed(complaint.id)?;
-            let verifier = Submission::from_received_json(filed.submission.as_bytes())
-                .ok()
-                .and_then(|s| s.contact.email)
-                .filter(|e| !e.trim().is_empty())
-                .or(filed.pin)
-                .unwrap_or_default();
-            proof_for(&complaint.record.reference, &normalise_verifier(&verifier))
-        }
-        None => proof_for("-", "-"),
-    };
-    let given = request.proof.trim().to_ascii_lowercase();
-    let matches = same_bytes(given.as_bytes(), expected.as_bytes());
-    let Some(complaint) = complaint.filter(|_| matches) else {
+        .filter(|c| c.quarantine.is_none())
+    else {
         return Err(IntakeError::NotFound);
     };
     if let Some(first) = store.reply_answer_for(&request.key)? {
-        return replay(first, print);
+        return replay(first, print).map(Admission::Replay);
     }
-    check(intake, request)?;
+    // A day's replies to one complaint are capped: each tells the organisation something, by mail too.
     let at = now();
+    let (today, first) = store.replies_since(complaint.id, at.plus_seconds(-DAY_SECONDS))?;
+    if today >= i64::from(intake.replies_per_day()) {
+        let free = first.map_or(DAY_SECONDS, |f| {
+            f.unix_seconds() + DAY_SECONDS - at.unix_seconds()
+        });
+        return Err(IntakeError::TooManyReplies {
+            retry_after_seconds: u64::try_from(free).unwrap_or(0).max(1),
+        });
+    }
+    check_words(intake, request)?;
     let record = complaint
         .record
+        .clone()
+        .with_reopen_window(intake.settings().config.replies.reopen_days)
         .replied(
             request.body.reply(),
-            at,
+            now(),
             intake.settings().config.replies.rating_change_days,
         )
         .map_err(IntakeError::ReplyRefused)?;
+    Ok(Admission::Go {
+        store,
+        complaint: Box::new(complaint),
+        record: Box::new(record),
+    })
+}
+
+fn attempt(
+    intake: &Intake,
+    request: &ReplyRequest,
+    files: &[Vec<u8>],
+    print: &str,
+) -> Result<Answer, IntakeError> {
+    let (mut store, complaint, record) = match admit(intake, request, print)? {
+        Admission::Replay(answer) => return Ok(answer),
+        Admission::Go {
+            store,
+            complaint,
+            record,
+        } => (store, complaint, record),
+    };
+    let at = now();
     let entry = record.replies.last().cloned();
     let kind = entry.as_ref().map_or(ReplyKind::Information, |e| e.kind);
     let at = entry.map_or(at, |e| e.at);
@@ -353,11 +536,11 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
         .iter()
         .map(|f| f.kind.mime().to_owned())
         .collect();
-    let files = request
+    let files: Vec<NewAttachment<'_>> = request
         .body
         .files()
         .iter()
-        .zip(&request.files)
+        .zip(files)
         .zip(&kinds)
         .map(|((meta, bytes), kind)| NewAttachment {
             name: &meta.name,
@@ -366,6 +549,7 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
             content: bytes,
         })
         .collect();
+    intake.room_for(&store, &files)?;
     let recorded = store.reply(&NewReply {
         key: &request.key,
         fingerprint: print,
@@ -399,7 +583,7 @@ fn attempt(intake: &Intake, request: &ReplyRequest, print: &str) -> Result<Answe
                 ReplyKind::NotSatisfied => IntakeMsg::MailOrgNotSatisfied,
                 ReplyKind::Rating => IntakeMsg::MailOrgRated,
             };
-            intake.mail_organisation(&store, &saved, subject, FilesOf::Reply(reply_id));
+            intake.mail_organisation(&store, &saved, subject, FilesOf::RepliesFrom(reply_id));
         }
         Ok(None) => crate::log!("{reference}: reply stored but not found to publish"),
         Err(e) => crate::log!("{reference}: reply stored but not read back to publish: {e}"),
@@ -454,8 +638,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            fingerprint("CMP-1", &one, &[]),
-            fingerprint("cmp 1", &two, &[]),
+            fingerprint("CMP-1", &one),
+            fingerprint("cmp 1", &two),
             "spacing and order do not make another reply"
         );
     }

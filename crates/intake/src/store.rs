@@ -1,4 +1,5 @@
-//! The durable record: complaints, their evidence, stage history, deadlines set by hand, and the
+//! The durable record: complaints, their evidence (each file's bytes once, under its SHA-256, however many
+//! complaints and replies name it), stage history, deadlines set by hand, replies, the mail outbox, and the
 //! Idempotency-Keys with the first answer given for each. SQLite in WAL mode with `synchronous=FULL`, so a
 //! committed transaction survives a crash or a power cut; the schema moves forward by `PRAGMA user_version`.
 
@@ -187,6 +188,40 @@ CREATE TABLE mail_files (
 -- refuses the mail with them for good (too large for it), so the organisation still hears of the complaint.
 ALTER TABLE mail_outbox ADD COLUMN body_without_files TEXT;
 "#,
+    r#"
+-- Each file's bytes once, named by their SHA-256 (what the attachment's and the reply file's sha256 hold): one
+-- upload named by ten complaints, or a photo sent again with a reply, is stored once, not once per naming.
+-- A blob no complaint or reply names any more is removed with the last that did (`Store::drop_unnamed_blobs`).
+CREATE TABLE blobs (
+    sha256        TEXT PRIMARY KEY,
+    content       BLOB NOT NULL
+);
+INSERT OR IGNORE INTO blobs (sha256, content) SELECT sha256, content FROM attachments;
+INSERT OR IGNORE INTO blobs (sha256, content) SELECT sha256, content FROM reply_files;
+ALTER TABLE attachments DROP COLUMN content;
+ALTER TABLE reply_files DROP COLUMN content;
+CREATE INDEX attachments_by_blob ON attachments (sha256);
+CREATE INDEX reply_files_by_blob ON reply_files (sha256);
+"#,
+    r#"
+-- An organisation's mail about replies tells what is new (docs/intake.md, Mail): the replies from this one on
+-- (NULL for every other mail). One still waiting to be sent takes the replies that follow it, so a storm of
+-- replies is one mail, not one each.
+ALTER TABLE mail_outbox ADD COLUMN replies_from INTEGER;
+CREATE INDEX mail_by_complaint ON mail_outbox (complaint_id, id);
+-- Which mails carried a reply's file (and the cascade when a reply goes), without reading every mail's files.
+CREATE INDEX mail_files_by_reply ON mail_files (reply_id, position);
+"#,
+    r#"
+-- The service's own secrets, made at the first start that needs one (`reply-proof`: 32 random bytes the
+-- Reply-Proof is keyed with, docs/replies.md). created_at tells complaints received before it, whose devices
+-- only know the older, unkeyed proof.
+CREATE TABLE secrets (
+    name          TEXT PRIMARY KEY,
+    value         BLOB NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+"#,
 ];
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
@@ -232,6 +267,8 @@ pub struct StoredAnswer {
     pub body: String,
 }
 
+/// One file to record. `sha256` must be the SHA-256 of `content` in lower-case hex: it names the bytes, which
+/// are kept once under it however many complaints and replies carry them.
 #[derive(Clone, Copy)]
 pub struct NewAttachment<'a> {
     pub name: &'a str,
@@ -313,6 +350,7 @@ pub struct Filed {
 /// One reply as the back office reads it.
 #[derive(Debug, Clone)]
 pub struct StoredReply {
+    pub id: i64,
     pub kind: ReplyKind,
     pub at: Instant,
     /// The information, the reason for not being satisfied, or the rating's comment.
@@ -471,17 +509,11 @@ impl Store {
         };
         let id = tx.last_insert_rowid();
         for (position, file) in new.attachments.iter().enumerate() {
+            keep_blob(&tx, file)?;
             tx.execute(
-                "INSERT INTO attachments (complaint_id, position, name, kind, sha256, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    id,
-                    position as i64,
-                    file.name,
-                    file.kind,
-                    file.sha256,
-                    file.content
-                ],
+                "INSERT INTO attachments (complaint_id, position, name, kind, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, position as i64, file.name, file.kind, file.sha256],
             )?;
         }
         tx.execute(
@@ -510,6 +542,46 @@ impl Store {
         id.map(|id| load(&self.conn, id)).transpose()
     }
 
+    /// The secret `name`, made from `fresh` at `at` if there is none yet (the first start wins; a second
+    /// process starting at the same time reads the first one's), with when it was made.
+    pub fn secret(&mut self, name: &str, fresh: &[u8], at: Instant) -> Result<(Vec<u8>, Instant)> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO secrets (name, value, created_at) VALUES (?1, ?2, ?3)",
+            params![name, fresh, at.unix_seconds()],
+        )?;
+        let (value, created_at): (Vec<u8>, i64) = tx.query_row(
+            "SELECT value, created_at FROM secrets WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        Ok((value, Instant::from_unix_seconds(created_at)))
+    }
+
+    /// What a reply's proof is checked against, in one indexed read of two short columns, so a reference that
+    /// exists costs what one that does not does: the status file's name (which the keyed proof is made from)
+    /// and, only for a complaint received before `older_before`, its verifier (the email address given, else
+    /// the PIN), which the older proof is made from. `None` for an unknown reference or a held complaint.
+    pub fn proof_inputs(
+        &self,
+        reference: &str,
+        older_before: Instant,
+    ) -> Result<Option<(String, Option<String>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT status_key,
+                        CASE WHEN received_at < ?2 THEN
+                            coalesce(nullif(trim(json_extract(submission, '$.contact.email')), ''), pin, '')
+                        END
+                 FROM complaints WHERE lookup = ?1 AND quarantine IS NULL",
+                params![normalise_reference(reference), older_before.unix_seconds()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// What the customer sent with complaint `id`: the answers, the PIN, and the files' descriptions.
     pub fn filed(&self, id: i64) -> Result<Filed> {
         let (submission, pin, received_at): (String, Option<String>, i64) = self.conn.query_row(
@@ -518,8 +590,9 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let mut statement = self.conn.prepare(
-            "SELECT position, name, kind, sha256, length(content) FROM attachments
-             WHERE complaint_id = ?1 ORDER BY position",
+            "SELECT a.position, a.name, a.kind, a.sha256, length(b.content)
+             FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
+             WHERE a.complaint_id = ?1 ORDER BY a.position",
         )?;
         let files = statement
             .query_map([id], |r| {
@@ -539,8 +612,8 @@ impl Store {
             .collect::<std::result::Result<Vec<_>, _>>()?;
         let mut files = files;
         let mut statement = self.conn.prepare(
-            "SELECT f.reply_id, f.position, f.name, f.kind, f.sha256, length(f.content)
-             FROM reply_files f JOIN replies r ON r.id = f.reply_id
+            "SELECT f.reply_id, f.position, f.name, f.kind, f.sha256, length(b.content)
+             FROM reply_files f JOIN replies r ON r.id = f.reply_id JOIN blobs b ON b.sha256 = f.sha256
              WHERE r.complaint_id = ?1 ORDER BY r.id, f.position",
         )?;
         let from_replies = statement
@@ -577,17 +650,48 @@ impl Store {
                 complaint_id,
                 position,
             } => self.conn.query_row(
-                "SELECT content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
+                "SELECT b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
+                 WHERE a.complaint_id = ?1 AND a.position = ?2",
                 params![complaint_id, position],
                 |r| r.get(0),
             ),
             FileSource::Reply { reply_id, position } => self.conn.query_row(
-                "SELECT content FROM reply_files WHERE reply_id = ?1 AND position = ?2",
+                "SELECT b.content FROM reply_files f JOIN blobs b ON b.sha256 = f.sha256
+                 WHERE f.reply_id = ?1 AND f.position = ?2",
                 params![reply_id, position],
                 |r| r.get(0),
             ),
         };
         Ok(found.optional()?)
+    }
+
+    /// The bytes the database's pages in use take now: what `--db-max-mb` bounds.
+    pub fn bytes_used(&self) -> Result<u64> {
+        let pragma = |name: &str| -> Result<i64> {
+            Ok(self.conn.pragma_query_value(None, name, |r| r.get(0))?)
+        };
+        let pages = pragma("page_count")?.saturating_sub(pragma("freelist_count")?);
+        Ok(u64::try_from(pages.saturating_mul(pragma("page_size")?)).unwrap_or(0))
+    }
+
+    /// How many of these files' bytes are not stored yet: a file kept before (or named twice) adds nothing.
+    pub fn unstored_bytes(&self, files: &[NewAttachment<'_>]) -> Result<u64> {
+        let mut seen = std::collections::HashSet::new();
+        let mut total = 0u64;
+        for file in files {
+            if !seen.insert(file.sha256) {
+                continue;
+            }
+            let kept: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?1)",
+                [file.sha256],
+                |r| r.get(0),
+            )?;
+            if !kept {
+                total = total.saturating_add(file.content.len() as u64);
+            }
+        }
+        Ok(total)
     }
 
     /// The customer's replies to complaint `id`, oldest first.
@@ -608,8 +712,9 @@ impl Store {
             })?
             .collect::<std::result::Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(_, kind, at, text, stars, read_at)| {
+            .map(|(id, kind, at, text, stars, read_at)| {
                 Ok(StoredReply {
+                    id,
                     kind: ReplyKind::parse(&kind).ok_or_else(|| corrupt("reply kind", &kind))?,
                     at: Instant::from_unix_seconds(at),
                     text,
@@ -693,17 +798,11 @@ impl Store {
         )?;
         let reply_id = tx.last_insert_rowid();
         for (position, file) in new.files.iter().enumerate() {
+            keep_blob(&tx, file)?;
             tx.execute(
-                "INSERT INTO reply_files (reply_id, position, name, kind, sha256, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    reply_id,
-                    position as i64,
-                    file.name,
-                    file.kind,
-                    file.sha256,
-                    file.content
-                ],
+                "INSERT INTO reply_files (reply_id, position, name, kind, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![reply_id, position as i64, file.name, file.kind, file.sha256],
             )?;
         }
         tx.execute(
@@ -726,27 +825,42 @@ impl Store {
         Ok(Replied::New { reply_id })
     }
 
-    /// Adds a mail and the files it names (not their bytes) to the outbox, in one transaction.
+    /// Adds a mail and the files it names (not their bytes) to the outbox, due now.
     pub fn enqueue_mail(
         &self,
         complaint_id: i64,
         mail: &crate::mail::Outgoing,
         now: Instant,
     ) -> Result<()> {
+        self.enqueue_mail_at(complaint_id, mail, now, now, None)
+    }
+
+    /// Adds a mail and the files it names (not their bytes) to the outbox, in one transaction, due at
+    /// `due`; `replies_from` for a mail about the replies from that one on.
+    pub fn enqueue_mail_at(
+        &self,
+        complaint_id: i64,
+        mail: &crate::mail::Outgoing,
+        now: Instant,
+        due: Instant,
+        replies_from: Option<i64>,
+    ) -> Result<()> {
         // `&self` like every other outbox call (a command holds the store shared); nothing else runs on this
         // connection meanwhile, which is what the unchecked transaction needs.
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO mail_outbox (complaint_id, to_addr, subject, body, created_at, next_at,
-                                      body_without_files)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                                      body_without_files, replies_from)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 complaint_id,
                 mail.to,
                 mail.subject,
                 mail.body,
                 now.unix_seconds(),
+                due.unix_seconds(),
                 mail.body_without_files,
+                replies_from,
             ],
         )?;
         let mail_id = tx.last_insert_rowid();
@@ -828,17 +942,110 @@ impl Store {
                 complaint_id,
                 position,
             } => self.conn.query_row(
-                "SELECT name, kind, content FROM attachments WHERE complaint_id = ?1 AND position = ?2",
+                "SELECT a.name, a.kind, b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
+                 WHERE a.complaint_id = ?1 AND a.position = ?2",
                 params![complaint_id, position],
                 read,
             ),
             FileSource::Reply { reply_id, position } => self.conn.query_row(
-                "SELECT name, kind, content FROM reply_files WHERE reply_id = ?1 AND position = ?2",
+                "SELECT f.name, f.kind, b.content FROM reply_files f JOIN blobs b ON b.sha256 = f.sha256
+                 WHERE f.reply_id = ?1 AND f.position = ?2",
                 params![reply_id, position],
                 read,
             ),
         };
         Ok(found.optional()?)
+    }
+
+    /// The mail to `to` about complaint `complaint_id`'s replies that is still waiting for its time (never
+    /// tried, due after `now` with a second to spare, so the outbox cannot be sending it): its id, the first
+    /// reply it tells of, and when it is due.
+    pub fn gathering_mail(
+        &self,
+        complaint_id: i64,
+        to: &str,
+        now: Instant,
+    ) -> Result<Option<(i64, i64, Instant)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, replies_from, next_at FROM mail_outbox
+                 WHERE complaint_id = ?1 AND to_addr = ?2 AND replies_from IS NOT NULL
+                   AND sent_at IS NULL AND attempts = 0 AND next_at > ?3
+                 ORDER BY id DESC LIMIT 1",
+                params![complaint_id, to, now.unix_seconds() + 1],
+                |r| Ok((r.get(0)?, r.get(1)?, Instant::from_unix_seconds(r.get(2)?))),
+            )
+            .optional()?)
+    }
+
+    /// When the last mail to `to` about complaint `complaint_id`'s replies was queued.
+    pub fn last_reply_mail(&self, complaint_id: i64, to: &str) -> Result<Option<Instant>> {
+        let at: Option<i64> = self.conn.query_row(
+            "SELECT MAX(created_at) FROM mail_outbox
+             WHERE complaint_id = ?1 AND to_addr = ?2 AND replies_from IS NOT NULL",
+            params![complaint_id, to],
+            |r| r.get(0),
+        )?;
+        Ok(at.map(Instant::from_unix_seconds))
+    }
+
+    /// Removes a mail not yet sent (another takes its place).
+    pub fn drop_mail(&self, id: i64) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM mail_outbox WHERE id = ?1 AND sent_at IS NULL",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    /// Whether a mail to `to` carries (or carried) a file with these bytes: the complaint's reference and the
+    /// file's number there, for the note that stands in for attaching it again.
+    pub fn mailed_before(&self, to: &str, sha256: &str) -> Result<Option<(String, i64)>> {
+        // From the bytes' name to the files that have them (by index), then to the mails that carried
+        // those files; the earliest such mail, not given up on, wins.
+        let live = "(m.sent_at IS NOT NULL OR m.attempts < ?3)";
+        let as_complaint_file = format!(
+            "SELECT m.id, c.reference, f.number FROM attachments a
+             JOIN mail_outbox m ON m.complaint_id = a.complaint_id
+             JOIN mail_files f ON f.mail_id = m.id AND f.reply_id IS NULL AND f.position = a.position
+             JOIN complaints c ON c.id = m.complaint_id
+             WHERE a.sha256 = ?2 AND m.to_addr = ?1 AND {live}
+             ORDER BY m.id LIMIT 1"
+        );
+        let as_reply_file = format!(
+            "SELECT m.id, c.reference, f.number FROM reply_files r
+             JOIN mail_files f ON f.reply_id = r.reply_id AND f.position = r.position
+             JOIN mail_outbox m ON m.id = f.mail_id
+             JOIN complaints c ON c.id = m.complaint_id
+             WHERE r.sha256 = ?2 AND m.to_addr = ?1 AND {live}
+             ORDER BY m.id LIMIT 1"
+        );
+        let mut found: Option<(i64, String, i64)> = None;
+        for sql in [as_complaint_file, as_reply_file] {
+            let hit: Option<(i64, String, i64)> = self
+                .conn
+                .query_row(&sql, params![to, sha256, crate::mail::MAX_ATTEMPTS], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            if let Some(hit) = hit {
+                if found.as_ref().is_none_or(|f| hit.0 < f.0) {
+                    found = Some(hit);
+                }
+            }
+        }
+        Ok(found.map(|(_, reference, number)| (reference, number)))
+    }
+
+    /// How many replies complaint `id` had since `since`, and when the first of them came.
+    pub fn replies_since(&self, id: i64, since: Instant) -> Result<(i64, Option<Instant>)> {
+        let (count, first): (i64, Option<i64>) = self.conn.query_row(
+            "SELECT COUNT(*), MIN(at) FROM replies WHERE complaint_id = ?1 AND at >= ?2",
+            params![id, since.unix_seconds()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((count, first.map(Instant::from_unix_seconds)))
     }
 
     pub fn mail_sent(&self, id: i64, now: Instant) -> Result<()> {
@@ -913,10 +1120,13 @@ impl Store {
     /// Deletes a held complaint with its files, stages and key; `false` if it was not held. Only held ones:
     /// deleting a customer's complaint is a retention decision, not a back-office slip.
     pub fn delete_quarantined(&mut self, id: i64) -> Result<bool> {
-        let deleted = self.conn.execute(
+        let tx = self.write()?;
+        let deleted = tx.execute(
             "DELETE FROM complaints WHERE id = ?1 AND quarantine IS NOT NULL",
             [id],
         )?;
+        drop_unnamed_blobs(&tx)?;
+        tx.commit()?;
         Ok(deleted == 1)
     }
 
@@ -1049,6 +1259,25 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
+    Ok(())
+}
+
+/// Keeps a file's bytes under their SHA-256, once however many complaints and replies name them.
+fn keep_blob(tx: &Transaction<'_>, file: &NewAttachment<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)",
+        params![file.sha256, file.content],
+    )?;
+    Ok(())
+}
+
+/// Removes the bytes no complaint or reply names any more (after a deletion).
+fn drop_unnamed_blobs(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)
+                            AND sha256 NOT IN (SELECT sha256 FROM reply_files)",
+        [],
+    )?;
     Ok(())
 }
 
@@ -1226,6 +1455,8 @@ fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             deadlines,
             outcome,
             replies,
+            // Set from the organisation's config where the record is published or replied to.
+            reopen_until: None,
         },
     })
 }
@@ -1503,6 +1734,17 @@ mod tests {
             body_without_files: Some("… (files listed)".into()),
         };
         store.enqueue_mail(found.id, &mail, at).unwrap();
+        // The inbox has both files' bytes now, the complaint's and the reply's; another address has neither.
+        for (sha256, number) in [("00", 1), ("01", 2)] {
+            assert_eq!(
+                store.mailed_before("in@example.com", sha256).unwrap(),
+                Some(("CMP-AAAA-BBBB".to_owned(), number))
+            );
+            assert_eq!(
+                store.mailed_before("other@example.com", sha256).unwrap(),
+                None
+            );
+        }
         let due = store.due_mail(at, 20, 10).unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].outgoing, mail);
@@ -1556,6 +1798,45 @@ mod tests {
         )
         .unwrap();
         path
+    }
+
+    #[test]
+    fn a_version_6_database_keeps_its_files_bytes_once_in_blobs() {
+        let path = old_database("v6", 6);
+        let conn = Connection::open(&path).unwrap();
+        for position in 0..2 {
+            conn.execute(
+                "INSERT INTO attachments (complaint_id, position, name, kind, sha256, content)
+                 VALUES (1, ?1, 'a.pdf', 'application/pdf', 'ab12', x'25504446')",
+                [position],
+            )
+            .unwrap();
+        }
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        let id = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap().id;
+        let filed = store.filed(id).unwrap();
+        assert_eq!(filed.files.len(), 2);
+        assert_eq!(filed.files[1].bytes, 4);
+        assert_eq!(
+            store.file_bytes(filed.files[1].source).unwrap().as_deref(),
+            Some(&b"%PDF"[..])
+        );
+        let blobs: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM blobs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(blobs, 1, "named twice, kept once");
+        store
+            .conn
+            .execute("UPDATE complaints SET quarantine = 'x'", [])
+            .unwrap();
+        assert!(store.delete_quarantined(id).unwrap());
+        let blobs: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM blobs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(blobs, 0, "bytes no one names go with the last that did");
     }
 
     #[test]

@@ -241,9 +241,7 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
     );
 
     // A reply reaches the organisation's inbox with its words.
-    let proof = sha256_hex(
-        complaint_domain::tracking::reply_proof_input(&reference, "anna@example.pl").as_bytes(),
-    );
+    let proof = issued_proof(&dir, &reference, "anna@example.pl");
     let text = json!({ "text": "The courier left a card." }).to_string();
     let path = format!("/api/v1/complaints/{reference}/information");
     let request = format!(
@@ -370,8 +368,10 @@ fn a_relay_that_hangs_never_holds_up_the_back_office_and_the_mail_goes_when_one_
     // One held back on arrival, with a file: `release` queues its mail.
     let mut flagged = complaint("down-2");
     flagged["spam_signals"]["honeypot_filled"] = json!(true);
-    attach(&mut flagged, "held.jpg", "image/jpeg", &photo);
-    let held = file_with(&server, &flagged, "down-2", &[("held.jpg", &photo)]);
+    // Another photo: one the inbox was sent already would be noted, not attached again.
+    let other_photo = jpeg(3001);
+    attach(&mut flagged, "held.jpg", "image/jpeg", &other_photo);
+    let held = file_with(&server, &flagged, "down-2", &[("held.jpg", &other_photo)]);
     for command in [
         vec!["acknowledge", reference.as_str(), "--message", "Got it."],
         vec!["release", held.as_str()],
@@ -436,7 +436,7 @@ fn a_relay_that_hangs_never_holds_up_the_back_office_and_the_mail_goes_when_one_
     .is_empty());
     assert_eq!(
         attachments(by_subject(format!("New complaint: {held}")))[0].2,
-        sha256_hex(&photo)
+        sha256_hex(&other_photo)
     );
 }
 
@@ -535,9 +535,7 @@ fn the_organisations_copy_carries_the_files_byte_for_byte_and_lists_those_over_t
     let mut upload = patch_head(&server.addr, &hash, 0, card.len() as u64, card.len());
     upload.extend_from_slice(&card);
     assert_eq!(send(&server.addr, &upload).status, 204);
-    let proof = sha256_hex(
-        complaint_domain::tracking::reply_proof_input(&reference, "anna@example.pl").as_bytes(),
-    );
+    let proof = issued_proof(&dir, &reference, "anna@example.pl");
     let text = json!({
         "text": "The courier left this card.",
         "attachments": [{ "name": "card.jpg", "kind": "image/jpeg", "bytes": card.len(), "sha256": hash }]
@@ -700,4 +698,158 @@ fn a_mail_the_relay_refuses_with_its_files_goes_without_them_listing_them() {
         0,
         "the copy without files names none"
     );
+}
+
+fn information(dir: &TempDir, server: &Server, reference: &str, key: &str, body: &Value) -> Reply {
+    let text = body.to_string();
+    let request = format!(
+        "POST /api/v1/complaints/{reference}/information HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\nIdempotency-Key: {key}\r\nReply-Proof: {}\r\n\r\n{text}",
+        server.addr,
+        text.len(),
+        issued_proof(dir, reference, "anna@example.pl")
+    );
+    send(&server.addr, request.as_bytes())
+}
+
+#[test]
+fn a_storm_of_replies_is_capped_gathered_and_mailed_as_what_is_new() {
+    let dir = TempDir::new("mail-storm");
+    let recorder = Recorder::start(&dir, None);
+    let mut flags = mail_flags(recorder.port);
+    flags.extend(
+        [
+            "--rate-limit",
+            "1000",
+            "--replies-per-day",
+            "20",
+            "--mail-gather-seconds",
+            "15",
+        ]
+        .map(str::to_owned),
+    );
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start(&dir, &flags, &[]);
+    let reference = file(&server, &complaint("storm-1"), "storm-1");
+    recorder.wait_for(1, LIMIT);
+
+    // Sixty replies at once: twenty are taken, the rest wait for tomorrow (the app's outbox keeps them).
+    let mut statuses = Vec::new();
+    for i in 0..60 {
+        let body = json!({ "text": format!("Reply number {i:02}. {}", "More words. ".repeat(40)) });
+        let answer = information(&dir, &server, &reference, &format!("storm-r{i}"), &body);
+        if answer.status == 429 {
+            assert_eq!(answer.code(), "too_many_replies", "{}", answer.text());
+            let wait: u64 = answer.header("retry-after").unwrap().parse().unwrap();
+            assert!(wait > 3600, "{wait}");
+        }
+        statuses.push(answer.status);
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        20,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        40,
+        "{statuses:?}"
+    );
+
+    // Every taken reply reaches the inbox, gathered into a few mails that tell only what is new.
+    let started = Instant::now();
+    let replies = loop {
+        let mails = recorded(&recorder.folder);
+        let replies: Vec<Value> = mails.into_iter().skip(1).collect();
+        let told = (0..20)
+            .filter(|i| {
+                replies.iter().any(|m| {
+                    m["body"]
+                        .as_str()
+                        .unwrap()
+                        .contains(&format!("Reply number {i:02}."))
+                })
+            })
+            .count();
+        if told == 20 {
+            break replies;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{told} of 20 replies mailed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let bytes: usize = replies
+        .iter()
+        .map(|m| m["raw"].as_str().unwrap().len())
+        .sum();
+    eprintln!(
+        "60 replies to one complaint: {} mail(s) to the organisation, {} KiB in all",
+        replies.len(),
+        bytes / 1024
+    );
+    assert!(replies.len() <= 3, "{} mails for 20 replies", replies.len());
+    for mail in &replies {
+        assert_eq!(mail["rcpt_tos"], json!(["complaints@northwind.example"]));
+        let body = mail["body"].as_str().unwrap();
+        assert!(
+            !body.contains("Secret-Description-Words"),
+            "a reply's mail repeats the whole complaint: {body}"
+        );
+        assert!(
+            body.contains(&format!("complaint-intake show {reference}")),
+            "{body}"
+        );
+    }
+    assert!(
+        bytes < 64 * 1024,
+        "{bytes} bytes of mail for 20 short replies"
+    );
+}
+
+#[test]
+fn one_upload_named_by_ten_complaints_is_mailed_once_and_noted_after() {
+    let dir = TempDir::new("mail-once");
+    let recorder = Recorder::start(&dir, None);
+    let server = with_large_files(&dir, &recorder, &["--rate-limit", "100"]);
+    let photo = jpeg(600_000);
+    let hash = sha256_hex(&photo);
+    let mut upload = patch_head(&server.addr, &hash, 0, photo.len() as u64, photo.len());
+    upload.extend_from_slice(&photo);
+    assert_eq!(send(&server.addr, &upload).status, 204);
+    let mut sent_bytes = photo.len();
+    let mut references = Vec::new();
+    for i in 0..10 {
+        let key = format!("once-{i}");
+        let mut sent = complaint(&key);
+        sent["attachments"] = json!([{ "id": "p", "name": "photo.jpg", "kind": "image/jpeg",
+                                       "bytes": photo.len(), "sha256": hash }]);
+        let body = body_of(&sent, &[]);
+        sent_bytes += body.body.len();
+        references.push(file_with(&server, &sent, &key, &[]));
+    }
+    let mails = recorder.wait_for(10, Duration::from_secs(60));
+    let bytes: usize = mails.iter().map(|m| m["raw"].as_str().unwrap().len()).sum();
+    eprintln!(
+        "ten complaints naming one 600 KB upload: {} KiB of mail for {} KiB sent (x{:.2})",
+        bytes / 1024,
+        sent_bytes / 1024,
+        bytes as f64 / sent_bytes as f64
+    );
+    let first = mails
+        .iter()
+        .find(|m| m["subject"] == json!(format!("New complaint: {}", references[0])))
+        .unwrap();
+    assert_eq!(attachments(first)[0].2, hash, "the first carries the file");
+    let carried = mails.iter().filter(|m| !attachments(m).is_empty()).count();
+    assert_eq!(carried, 1, "the bytes went once");
+    for mail in mails.iter().filter(|m| attachments(m).is_empty()) {
+        let body = mail["body"].as_str().unwrap().replace("\r\n", "\n");
+        assert!(
+            body.contains("These files were attached to an earlier mail already")
+                && body.contains(&format!("photo.jpg  0.6 MB  = {} 1", references[0])),
+            "{body}"
+        );
+    }
+    assert!(bytes < 2 * photo.len(), "{bytes} bytes of mail");
 }

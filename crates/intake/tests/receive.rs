@@ -78,7 +78,11 @@ fn a_complaint_is_filed_stored_and_published_under_the_documented_name() {
     assert_eq!(dir.count("stages"), 1);
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
     let stored: Vec<u8> = conn
-        .query_row("SELECT content FROM attachments", [], |r| r.get(0))
+        .query_row(
+            "SELECT b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(stored, photo);
     let journal: String = conn

@@ -22,8 +22,9 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn proof(reference: &str, verifier: &str) -> String {
-    sha256_hex(complaint_domain::tracking::reply_proof_input(reference, verifier).as_bytes())
+/// The proof the filing answer gave the complaint's device (`reply_proof`), made again from the database's key.
+fn proof(dir: &TempDir, reference: &str, verifier: &str) -> String {
+    issued_proof(dir, reference, verifier)
 }
 
 fn request(addr: &str, path: &str, proof: Option<&str>, key: &str, body: &[u8]) -> Vec<u8> {
@@ -95,7 +96,7 @@ fn a_wrong_proof_the_status_file_name_or_an_unknown_reference_get_one_neutral_an
         &server,
         &reference,
         "information",
-        Some(&proof(&reference, "eve@example.com")),
+        Some(&proof(&dir, &reference, "eve@example.com")),
         "p-1",
         &body,
     ));
@@ -111,7 +112,7 @@ fn a_wrong_proof_the_status_file_name_or_an_unknown_reference_get_one_neutral_an
         &server,
         "CMP-0000-0000",
         "information",
-        Some(&proof("CMP-0000-0000", EMAIL)),
+        Some(&proof(&dir, "CMP-0000-0000", EMAIL)),
         "p-3",
         &body,
     ));
@@ -133,7 +134,7 @@ fn a_wrong_proof_the_status_file_name_or_an_unknown_reference_get_one_neutral_an
         &server,
         &reference.to_lowercase(),
         "information",
-        Some(&proof(&reference, " Anna@Example.PL ").to_uppercase()),
+        Some(&proof(&dir, &reference, " Anna@Example.PL ").to_uppercase()),
         "p-5",
         &body,
     );
@@ -162,7 +163,7 @@ fn information_with_a_file_is_kept_shown_to_the_back_office_and_published_withou
         &server,
         &reference,
         "information",
-        Some(&proof(&reference, EMAIL)),
+        Some(&proof(&dir, &reference, EMAIL)),
         "i-1",
         &body,
     );
@@ -185,7 +186,7 @@ fn information_with_a_file_is_kept_shown_to_the_back_office_and_published_withou
         &server,
         &reference,
         "information",
-        Some(&proof(&reference, EMAIL)),
+        Some(&proof(&dir, &reference, EMAIL)),
         "i-2",
         &json!({
             "attachments": [{ "name": "x.jpg", "kind": "image/jpeg", "bytes": 10, "sha256": sha256_hex(b"nothing") }]
@@ -198,7 +199,7 @@ fn information_with_a_file_is_kept_shown_to_the_back_office_and_published_withou
         &server,
         &reference,
         "information",
-        Some(&proof(&reference, EMAIL)),
+        Some(&proof(&dir, &reference, EMAIL)),
         "i-3",
         &json!({ "text": "  " }),
     );
@@ -207,7 +208,7 @@ fn information_with_a_file_is_kept_shown_to_the_back_office_and_published_withou
         &server,
         &reference,
         "information",
-        Some(&proof(&reference, EMAIL)),
+        Some(&proof(&dir, &reference, EMAIL)),
         "i-4",
         &json!({ "text": "x".repeat(5001) }),
     );
@@ -221,7 +222,7 @@ fn information_with_a_file_is_kept_shown_to_the_back_office_and_published_withou
         &server,
         &reference,
         "information",
-        Some(&proof(&reference, EMAIL)),
+        Some(&proof(&dir, &reference, EMAIL)),
         "i-5",
         &json!({ "txt": "typo" }),
     );
@@ -293,7 +294,7 @@ fn the_same_key_twice_is_one_reply_and_a_different_body_with_it_is_refused() {
     let dir = TempDir::new("replies-once");
     let server = Server::start(&dir, &["--rate-limit", "100"], &[]);
     let reference = file(&server, "once-1");
-    let p = proof(&reference, EMAIL);
+    let p = proof(&dir, &reference, EMAIL);
     let body = json!({ "text": "One more thing." });
     let first = reply(
         &server,
@@ -336,7 +337,7 @@ fn replies_follow_the_stage_rules_and_the_status_shows_them_without_the_customer
     let dir = TempDir::new("replies-rules");
     let server = Server::start(&dir, &["--rate-limit", "100"], &[]);
     let reference = file(&server, "rules-1");
-    let p = proof(&reference, EMAIL);
+    let p = proof(&dir, &reference, EMAIL);
     let send_reply = |action: &str, key: &str, body: Value| {
         reply(&server, &reference, action, Some(&p), key, &body)
     };
@@ -526,7 +527,7 @@ fn ten_thousand_replies_from_one_address_are_held_to_the_rate_limit_and_others_s
         &request(
             &server.addr,
             &path,
-            Some(&proof(&reference, EMAIL)),
+            Some(&proof(&dir, &reference, EMAIL)),
             "f-ok",
             body,
         ),
@@ -551,7 +552,7 @@ fn files_on_a_service_without_uploads_are_refused_for_good_not_waited_on() {
         &server,
         &reference,
         "information",
-        Some(&proof(&reference, EMAIL)),
+        Some(&proof(&dir, &reference, EMAIL)),
         "noup-r",
         &json!({ "attachments": [{ "name": "a.jpg", "kind": "image/jpeg", "bytes": 10,
                                    "sha256": sha256_hex(b"a") }] }),

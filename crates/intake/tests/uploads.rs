@@ -38,8 +38,12 @@ fn named(complaint: &mut serde_json::Value, name: &str, kind: &str, bytes: &[u8]
 
 fn stored_attachment(dir: &TempDir) -> Vec<u8> {
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
-    conn.query_row("SELECT content FROM attachments", [], |r| r.get(0))
-        .unwrap()
+    conn.query_row(
+        "SELECT b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 #[test]

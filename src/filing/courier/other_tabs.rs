@@ -25,6 +25,8 @@ fn read_delivered(fields: &[Option<String>]) -> Option<(String, Accepted)> {
         reference: field(1)?,
         received_at: field(2),
         pin: field(3),
+        // For the receipt only: the tab that delivered it kept the proof with the sent complaint.
+        reply_proof: None,
     };
     Some((field(0)?, accepted))
 }

@@ -62,7 +62,15 @@ impl ReplyCourier {
         let (kept, uploads) = self.uploads_for(&reply).await;
         // A file the device lost is left out rather than holding the reply back for ever.
         reply.attachments = kept;
-        let result = replies::send(&reply, &outbox, &uploads, Rc::new(|_| {})).await;
+        let issued = self.issued_proof(&reply.reference).await;
+        let result = replies::send(
+            &reply,
+            &outbox,
+            issued.as_deref(),
+            &uploads,
+            Rc::new(|_| {}),
+        )
+        .await;
         match result {
             Ok(accepted) => {
                 self.replies.update(|r| r.retain(|r| r.id != id));
@@ -118,6 +126,17 @@ impl ReplyCourier {
                 log_failure("the waiting reply could not be updated", &e);
             }
         }
+    }
+
+    /// The proof the server gave when this device filed the complaint (kept with it in the sent list), if it
+    /// did: complaints filed elsewhere, or before servers gave one, get the older proof instead.
+    async fn issued_proof(self, reference: &str) -> Option<String> {
+        let store = self.store()?;
+        let sent = store.sent().await.ok()?;
+        let wanted = normalise_reference(reference);
+        sent.into_iter()
+            .find(|s| normalise_reference(&s.reference) == wanted)
+            .and_then(|s| s.reply_proof)
     }
 
     /// The reply's files the device still has (from this visit's memory, or the store), with their bytes.

@@ -1,8 +1,8 @@
 //! `POST /api/v1/complaints` (`docs/submission.md`): the guards that need no body (rate, origin, key,
 //! size), then the body at its pace (silence and a minimum rate), its file parts written to disk as they
 //! arrive ([`super::spool`]); once it is whole, an upload permit for the bytes in memory (waited for a
-//! few seconds at most, else `503` with `Retry-After`), the files uploaded ahead of it, then
-//! [`crate::intake`] does the rest off the async threads.
+//! few seconds at most, else `503` with `Retry-After`), the files uploaded ahead of it, the address's bytes
+//! of files for the day ([`crate::budget`]), then [`crate::intake`] does the rest off the async threads.
 
 use axum::body::Body;
 use axum::extract::multipart::{Multipart, MultipartError};
@@ -77,8 +77,23 @@ pub(super) async fn receive(
     if let Err(refusal) = with_uploads(&state, &mut received).await {
         return close(refusal);
     }
+    // The day's bytes of files for this address; given back unless the complaint is stored.
+    let bytes = received.files.iter().map(|(_, b)| b.len() as u64).sum();
+    let taken = match state.files_budget.take(peer, bytes) {
+        Ok(taken) => taken,
+        Err(wait) => {
+            return IntakeError::FilesBudget {
+                retry_after_seconds: wait,
+            }
+            .into_response()
+        }
+    };
     let intake = std::sync::Arc::clone(&state.intake);
-    super::answer_blocking(move || intake.receive(claim, received)).await
+    let response = super::answer_blocking(move || intake.receive(claim, received)).await;
+    if response.status() == StatusCode::CREATED {
+        taken.keep();
+    }
+    response
 }
 
 /// The CORS preflight for a listed origin: the app sends `Idempotency-Key`, which is not a simple header.

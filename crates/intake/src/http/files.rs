@@ -20,12 +20,13 @@ use std::time::SystemTime;
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
+use axum::Extension;
 use tower_http::services::ServeFile;
 
 use super::negotiate::{self, Coding};
 use super::policy::InlineSources;
 use super::shells;
-use super::{message, AppState};
+use super::{message, AppState, Peer};
 use crate::publish::is_status_file_name;
 
 const NOT_FOUND: &str = "We could not find a complaint with those details.";
@@ -37,21 +38,47 @@ const PAGE_MAX_BYTES: u64 = 1024 * 1024;
 const STATUS_MAX_BYTES: u64 = 256 * 1024;
 
 /// `GET {status_base}{key}.json`: what this service published first, then the site's own (demo) files.
+/// A client whose lookups found nothing `--status-misses` times this minute gets `429` for every lookup until
+/// the minute is over, found or not: a name is a guess of the reference and verifier, and a guesser must
+/// learn nothing from the answers meanwhile.
 pub(super) async fn status(
     State(state): State<AppState>,
+    Extension(Peer(peer)): Extension<Peer>,
     UrlPath(file): UrlPath<String>,
     method: Method,
     headers: HeaderMap,
 ) -> Response<Body> {
-    if !is_status_file_name(&file) {
-        return message(StatusCode::NOT_FOUND, NOT_FOUND);
+    if let Some(wait) = state.status_misses.exhausted(peer) {
+        return too_many_lookups(wait);
     }
-    let mut places = vec![(state.publish_dir.to_path_buf(), PathBuf::from(&file))];
-    if let Some(site) = &state.site {
-        let folder = state.status_prefix.trim_start_matches('/');
-        places.push((site.to_path_buf(), Path::new(folder).join(&file)));
+    let response = if is_status_file_name(&file) {
+        let mut places = vec![(state.publish_dir.to_path_buf(), PathBuf::from(&file))];
+        if let Some(site) = &state.site {
+            let folder = state.status_prefix.trim_start_matches('/');
+            places.push((site.to_path_buf(), Path::new(folder).join(&file)));
+        }
+        first_status_file(places, &method, &headers).await
+    } else {
+        message(StatusCode::NOT_FOUND, NOT_FOUND)
+    };
+    if response.status() == StatusCode::NOT_FOUND {
+        // Counted, not refused: this answer is the same 404 either way.
+        let _ = state.status_misses.allow(peer);
     }
-    first_status_file(places, &method, &headers).await
+    response
+}
+
+/// `429 rate_limited` with `Retry-After`, in the words of a lookup rather than a complaint.
+fn too_many_lookups(wait: u64) -> Response<Body> {
+    let mut response = super::message_with_code(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "Too many complaints were looked up from your connection just now. Please try again in a minute.",
+    );
+    if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// The first of `places` (a root and a path inside it, kept inside by [`inside`]) that is there, served as a
@@ -331,11 +358,17 @@ fn finish(response: &mut Response<Body>, chosen: &Representation, cache: HeaderV
 }
 
 /// `real` with symlinks resolved, if it is a regular file inside `root` (itself resolved, so a site folder
-/// that is a symlink still works); `None` for anything missing, a folder, or a link out of the folder.
+/// that is a symlink still works); `None` for anything missing, a folder, a link out of the folder, or a link
+/// to a hidden file or into a hidden folder (the URL's own path is checked by [`safe_relative`]; a link's
+/// target is checked here, on the path it resolves to).
 async fn inside(root: &Path, relative: &Path) -> Option<PathBuf> {
     let root = tokio::fs::canonicalize(root).await.ok()?;
     let real = tokio::fs::canonicalize(root.join(relative)).await.ok()?;
-    if !real.starts_with(&root) {
+    let below = real.strip_prefix(&root).ok()?;
+    let hidden = below
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
         return None;
     }
     let metadata = tokio::fs::metadata(&real).await.ok()?;

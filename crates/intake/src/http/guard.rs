@@ -99,6 +99,21 @@ impl RateLimiter {
         }
     }
 
+    /// `Some(seconds)` to wait when the address has used up its window, without counting this request (for
+    /// a limit on what some requests turn out to be, such as status lookups that find nothing).
+    pub fn exhausted(&self, address: IpAddr) -> Option<u64> {
+        let address = super::proxy::client_key(address);
+        let now = Instant::now();
+        let windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (start, count) = windows.get(&address)?;
+        let elapsed = now.duration_since(*start);
+        (elapsed < WINDOW && *count >= self.per_minute)
+            .then(|| WINDOW.saturating_sub(elapsed).as_secs().max(1))
+    }
+
     /// `Err(seconds)` to wait when the address has used up its window.
     pub fn allow(&self, address: IpAddr) -> Result<(), u64> {
         let address = super::proxy::client_key(address);

@@ -48,6 +48,9 @@ pub struct ServeOptions {
     pub insights_file: PathBuf,
     pub cors: Cors,
     pub rate_limit_per_minute: u32,
+    /// Status lookups that find nothing, per client per minute; past it every status lookup from the client
+    /// is `429` until the minute is over, so guessing names is slow and a found file tells nothing meanwhile.
+    pub status_misses_per_minute: u32,
     /// From a connection's first byte to the end of a request's headers.
     pub header_timeout: Duration,
     /// How slow a request body may be: silence and a floor on its rate, never a total.
@@ -64,6 +67,8 @@ pub struct ServeOptions {
     /// Request bodies arriving at once from one client (behind a trusted proxy, the forwarded one): a
     /// few addresses sending slowly cannot fill `max_connections` with bodies.
     pub max_bodies_per_address: usize,
+    /// The bytes of files one client address may have kept in a day (`--address-daily-mb`).
+    pub address_daily_bytes: u64,
     /// A response that cannot write a byte for this long is dropped with its connection.
     pub idle_timeout: Duration,
     /// After this, a connection takes no new request and is closed once the current answer is out.
@@ -116,6 +121,10 @@ struct AppState {
     /// Replies per client per minute (`--rate-limit`, counted apart from complaints): every reply, a wrong
     /// proof too, so guessing proofs costs the same minute as sending.
     reply_limiter: Arc<RateLimiter>,
+    /// The bytes of files each client may have kept today, complaints and replies together.
+    files_budget: Arc<crate::budget::DailyBytes>,
+    /// Status lookups that found nothing, per client (`--status-misses`).
+    status_misses: Arc<RateLimiter>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -226,6 +235,8 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         uploads_store: options.uploads.clone(),
         upload_limiter: Arc::new(RateLimiter::new(UPLOAD_REQUESTS_PER_MINUTE)),
         reply_limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
+        files_budget: Arc::new(crate::budget::DailyBytes::new(options.address_daily_bytes)),
+        status_misses: Arc::new(RateLimiter::new(options.status_misses_per_minute)),
         intake,
     };
     if let Some(uploads) = options.uploads.clone() {

@@ -1,6 +1,8 @@
 //! `POST {endpoint}/{reference}/{information|resolution|rating}` (`docs/replies.md`): the guards that need no
-//! body (rate, origin, key, size), the JSON body at its pace, the files it names from the uploads, then
-//! [`crate::replies`] off the async threads.
+//! body (rate, origin, key, size), the JSON body at its pace, the address's bytes of files for the day
+//! ([`crate::budget`], as named), then [`crate::replies`] off the async threads,
+//! which reads the files the reply names from the uploads only once its proof and the complaint's state
+//! admit it.
 
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -55,50 +57,33 @@ pub(super) async fn receive(
         Ok(body) => body,
         Err(refusal) => return refusal.into_response(),
     };
-    let files = match uploaded(&state, &body).await {
-        Ok(files) => files,
-        Err(refusal) => return refusal.into_response(),
-    };
     let intake = std::sync::Arc::clone(&state.intake);
     let request = ReplyRequest {
         reference,
         proof,
         key,
         body,
-        files,
     };
-    super::answer_blocking(move || crate::replies::handle(&intake, request)).await
-}
-
-/// The files a reply names, read whole from the uploads by hash and length; one not there yet is `409
-/// upload_missing`, and the client uploads it, then retries, as for filing.
-async fn uploaded(state: &AppState, body: &ReplyBody) -> Result<Vec<Vec<u8>>, IntakeError> {
-    let named: Vec<(String, u64)> = body
-        .files()
-        .iter()
-        .map(|f| (f.sha256.clone(), f.bytes))
-        .collect();
-    if named.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Too many is the checks' to word; no need to read any of them.
-    if named.len() > state.intake.settings().config.limits.attachments.max_count {
-        return Ok(Vec::new());
-    }
-    // Without an uploads address a retry could never succeed: a definitive refusal, not a 409 to wait on.
-    let store = state.uploads_store.clone().ok_or_else(|| {
-        IntakeError::Invalid("This service takes no uploads, so a reply cannot carry files.".into())
-    })?;
-    tokio::task::spawn_blocking(move || {
-        named
-            .into_iter()
-            .map(|(hash, length)| store.read(&hash, length))
-            .collect::<Option<Vec<_>>>()
+    // The day's bytes of files for this address, as named; given back unless the reply is stored.
+    let bytes = (request.body.files().iter()).fold(0u64, |sum, f| sum.saturating_add(f.bytes));
+    let taken = match state.files_budget.take(peer, bytes) {
+        Ok(taken) => taken,
+        Err(wait) => {
+            return IntakeError::FilesBudget {
+                retry_after_seconds: wait,
+            }
+            .into_response()
+        }
+    };
+    let uploads = state.uploads_store.clone();
+    let response = super::answer_blocking(move || {
+        crate::replies::handle(&intake, request, uploads.as_deref())
     })
-    .await
-    .ok()
-    .flatten()
-    .ok_or(IntakeError::UploadMissing)
+    .await;
+    if response.status() == axum::http::StatusCode::CREATED {
+        taken.keep();
+    }
+    response
 }
 
 /// The CORS preflight: the proof and the key are not simple headers.

@@ -169,6 +169,16 @@ impl Server {
             .unwrap_or_else(|| panic!("no VmRSS in {status}"))
     }
 
+    /// The most resident memory the service has had since it started (VmHWM, from /proc).
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmHWM in {status}"))
+    }
+
     /// `GET path` from another loopback address, waiting at most `limit` for the answer; `None` when the
     /// service closed without one, or gave none in time.
     pub fn get_from(&self, source: &str, path: &str, limit: Duration) -> Option<Reply> {
@@ -480,4 +490,25 @@ pub fn upload_offset(addr: &str, hash: &str, total: u64) -> u64 {
     );
     assert_eq!(reply.status, 200, "{}", reply.text());
     reply.header("upload-offset").unwrap().parse().unwrap()
+}
+
+/// The Reply-Proof the intake gives a complaint's device in the filing answer (`docs/replies.md`):
+/// HMAC-SHA256 of the status file's name under the database's own key, which a test may read.
+pub fn issued_proof(dir: &TempDir, reference: &str, verifier: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let key: Vec<u8> = conn
+        .query_row(
+            "SELECT value FROM secrets WHERE name = 'reply-proof'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).unwrap();
+    mac.update(status_key(reference, verifier).as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -110,6 +110,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::TakePhoto => "Take a photo",
         Msg::RemoveFile => "Remove",
         Msg::FileNotAccepted => "“{name}” is not a photo or PDF we can accept",
+        Msg::FileTwice => "“{name}” is the same file as one added before it: remove one of them",
         Msg::FileTooLarge => "“{name}” is larger than {size} MB",
         Msg::FileUnreadable => "“{name}” could not be read. Try choosing it again.",
         Msg::NoFilesYet => "No files added yet.",
@@ -240,6 +241,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EscalationNewDecision => "We will look at your complaint again and send you a new decision by {date}.",
         Msg::EscalationTo => "If you are still not satisfied after that, you can take your complaint to {escalation}:",
         Msg::EscalationContact => "Questions meanwhile? Contact {organisation}:",
+        Msg::ReopenPassed => "You could ask us to look at this complaint again until {date}; that time has passed.",
+        Msg::ReopenPassedEscalate => "If you are still not satisfied, you can take your complaint to {escalation}:",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "How we handle complaints",
         Msg::InsightsIntro => "What we promise, and how well we kept those promises, week by week. Figures from fewer than 5 complaints are not shown, so that no one can be recognised.",
@@ -383,6 +386,9 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::MailOrgResolved => "The customer confirmed the response resolves it: {reference}",
         IntakeMsg::MailOrgNotSatisfied => "The customer is not satisfied (reopened): {reference}",
         IntakeMsg::MailOrgRated => "The customer rated it: {reference}",
+        IntakeMsg::MailFilesSentBefore => "These files were attached to an earlier mail already (the same bytes), so they are not attached again:",
+        IntakeMsg::MailNewReplies => "New from the customer ({count})",
+        IntakeMsg::MailWholeComplaint => "This mail tells only what is new. The whole complaint: {command}",
         IntakeMsg::MailFilesRefused => "The mail server did not accept this mail with its files, so they are not attached:",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         IntakeMsg::DossierReference => "Reference",

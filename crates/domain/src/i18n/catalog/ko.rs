@@ -106,6 +106,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::TakePhoto => "사진 찍기",
         Msg::RemoveFile => "삭제",
         Msg::FileNotAccepted => "“{name}” 파일은 받을 수 있는 사진이나 PDF 파일이 아닙니다",
+        Msg::FileTwice => "“{name}” 파일은 앞에서 추가한 파일과 같습니다. 하나를 삭제해 주세요",
         Msg::FileTooLarge => "“{name}” 파일이 {size}MB보다 큽니다",
         Msg::FileUnreadable => "“{name}” 파일을 읽을 수 없습니다. 다시 선택해 주세요.",
         Msg::NoFilesYet => "첨부한 파일이 없습니다.",
@@ -233,6 +234,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EscalationNewDecision => "불만을 다시 검토하여 {date}까지 새로운 결과를 알려 드리겠습니다.",
         Msg::EscalationTo => "그 뒤에도 만족하지 못하시면 {escalation}에 불만을 제기하실 수 있습니다.",
         Msg::EscalationContact => "그동안 궁금한 점은 {organisation}에 문의해 주세요.",
+        Msg::ReopenPassed => "이 불만은 {date}까지 재검토를 요청하실 수 있었으며, 지금은 그 기간이 지났습니다.",
+        Msg::ReopenPassedEscalate => "그래도 만족하지 못하시면 {escalation}에 불만을 제기하실 수 있습니다.",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "불만 처리 현황",
         Msg::InsightsIntro => "저희가 약속한 내용과 그 약속을 매주 얼마나 지켰는지 보여 드립니다. 개인을 알아볼 수 없도록 불만이 5건 미만인 수치는 표시하지 않습니다.",
@@ -379,6 +382,9 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::MailOrgResolved => "고객이 답변으로 불만이 해결되었다고 확인했습니다: {reference}",
         IntakeMsg::MailOrgNotSatisfied => "고객이 처리 결과에 만족하지 않아 재검토가 필요합니다: {reference}",
         IntakeMsg::MailOrgRated => "고객이 평가를 남겼습니다: {reference}",
+        IntakeMsg::MailFilesSentBefore => "다음 파일은 이전 메일에 이미 첨부되어(같은 파일) 다시 첨부하지 않았습니다:",
+        IntakeMsg::MailNewReplies => "고객의 새 글({count}건)",
+        IntakeMsg::MailWholeComplaint => "이 메일에는 새로운 내용만 담았습니다. 전체 민원 보기: {command}",
         IntakeMsg::MailFilesRefused => "메일 서버가 파일이 첨부된 메일을 받지 않아 다음 파일은 첨부하지 않았습니다:",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         IntakeMsg::DossierReference => "접수 번호",

@@ -147,6 +147,7 @@ keys! {
         TakePhoto,
         RemoveFile,
         FileNotAccepted,
+        FileTwice,
         FileTooLarge,
         FileUnreadable,
         NoFilesYet,
@@ -257,6 +258,8 @@ keys! {
         EscalationNewDecision,
         EscalationTo,
         EscalationContact,
+        ReopenPassed,
+        ReopenPassedEscalate,
         // insights (#14): the page "How we handle complaints"
         InsightsTitle,
         InsightsIntro,
@@ -357,6 +360,9 @@ keys! {
         MailOrgNotSatisfied,
         MailOrgRated,
         MailFilesRefused,
+        MailFilesSentBefore,
+        MailNewReplies,
+        MailWholeComplaint,
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         DossierReference,
         DossierReceived,

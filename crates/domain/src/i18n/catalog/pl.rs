@@ -106,6 +106,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::TakePhoto => "Zrób zdjęcie",
         Msg::RemoveFile => "Usuń",
         Msg::FileNotAccepted => "Nie możemy przyjąć pliku „{name}”: to nie jest zdjęcie ani PDF",
+        Msg::FileTwice => "Plik „{name}” jest taki sam jak plik dodany wcześniej: usuń jeden z nich",
         Msg::FileTooLarge => "Plik „{name}” jest większy niż {size} MB",
         Msg::FileUnreadable => "Nie udało się odczytać pliku „{name}”. Spróbuj wybrać go ponownie.",
         Msg::NoFilesYet => "Nie dodano jeszcze plików.",
@@ -236,6 +237,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::EscalationNewDecision => "Ponownie rozpatrzymy Twoje zgłoszenie i prześlemy nową decyzję do {date}.",
         Msg::EscalationTo => "Jeśli i nowa decyzja Cię nie zadowoli, możesz złożyć skargę do: {escalation}.",
         Msg::EscalationContact => "Masz pytania? Dane kontaktowe – {organisation}:",
+        Msg::ReopenPassed => "O ponowne rozpatrzenie tej sprawy można było poprosić do {date}. Ten termin już minął.",
+        Msg::ReopenPassedEscalate => "Jeśli rozstrzygnięcie nadal Cię nie zadowala, możesz złożyć skargę do: {escalation}.",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "Jak rozpatrujemy reklamacje i skargi",
         Msg::InsightsIntro => "Co obiecujemy i jak dotrzymujemy tych obietnic, tydzień po tygodniu. Nie pokazujemy liczb dotyczących mniej niż 5 zgłoszeń, aby nie dało się nikogo rozpoznać.",
@@ -379,6 +382,9 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::MailOrgResolved => "Klient potwierdził, że odpowiedź rozwiązuje sprawę: {reference}",
         IntakeMsg::MailOrgNotSatisfied => "Klient jest niezadowolony z odpowiedzi, sprawa wraca do rozpatrzenia: {reference}",
         IntakeMsg::MailOrgRated => "Klient ocenił obsługę zgłoszenia: {reference}",
+        IntakeMsg::MailFilesSentBefore => "Poniższe pliki były już załączone do wcześniejszej wiadomości (te same bajty), dlatego nie załączono ich ponownie:",
+        IntakeMsg::MailNewReplies => "Nowe od klienta ({count})",
+        IntakeMsg::MailWholeComplaint => "Ta wiadomość zawiera tylko nowości. Całe zgłoszenie: {command}",
         IntakeMsg::MailFilesRefused => "Serwer pocztowy nie przyjął tej wiadomości z załącznikami, dlatego wysłano ją bez poniższych plików:",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         IntakeMsg::DossierReference => "Numer zgłoszenia",
