@@ -74,7 +74,7 @@ async function fileWith(page, origin, file) {
 
 async function storedOnce(reference, file) {
   const rows = await intake.rows(
-    `SELECT c.reference, length(a.content), a.sha256 FROM complaints c JOIN attachments a ON a.complaint_id = c.id WHERE c.reference = '${reference}'`,
+    `SELECT c.reference, length(b.content), a.sha256 FROM complaints c JOIN attachments a ON a.complaint_id = c.id JOIN blobs b ON b.sha256 = a.sha256 WHERE c.reference = '${reference}'`,
   );
   assert.deepEqual(rows, [[reference, file.length, createHash('sha256').update(file).digest('hex')]]);
 }
