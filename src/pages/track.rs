@@ -29,15 +29,17 @@ pub fn TrackPage() -> impl IntoView {
     }
 }
 
-/// A link from the organisation's mail: `/track#reference=…&verifier=…`. The pair travels in the fragment,
-/// which browsers never send to a server, and leaves the address bar (and so the history, bookmarks and a
-/// shared screen) as soon as it is read.
-fn take_linked_lookup() -> Option<(String, String)> {
+/// A link from the organisation's mail: `/track#reference=…&verifier=…&proof=…`. They travel in the
+/// fragment, which browsers never send to a server, and leave the address bar (and so the history, bookmarks
+/// and a shared screen) as soon as they are read. The proof lets this device reply though the complaint was
+/// filed on another (`docs/replies.md`).
+fn take_linked_lookup() -> Option<Linked> {
     let window = web_sys::window()?;
     let location = window.location();
     let hash = location.hash().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(hash.strip_prefix('#')?).ok()?;
     let (reference, verifier) = (params.get("reference")?, params.get("verifier")?);
+    let proof = params.get("proof").filter(|p| !p.trim().is_empty());
     let here = format!(
         "{}{}",
         location.pathname().unwrap_or_default(),
@@ -52,7 +54,19 @@ fn take_linked_lookup() -> Option<(String, String)> {
             );
         }
     }
-    Some((reference, verifier)).filter(|(r, v)| !r.trim().is_empty() && !v.trim().is_empty())
+    Some(Linked {
+        reference,
+        verifier,
+        proof,
+    })
+    .filter(|l| !l.reference.trim().is_empty() && !l.verifier.trim().is_empty())
+}
+
+/// What a mail link opens: the complaint's reference and verifier, and the proof to reply with.
+pub struct Linked {
+    reference: String,
+    verifier: String,
+    proof: Option<String>,
 }
 
 /// The lookup form, the result, and the complaints sent from this device. `wanted` (the standalone app's
@@ -64,7 +78,7 @@ pub fn Tracker(
     #[prop(optional)] wanted: String,
     /// A reference and verifier from the organisation's mail link: looked up at once.
     #[prop(default = None)]
-    linked: Option<(String, String)>,
+    linked: Option<Linked>,
 ) -> impl IntoView {
     let reference = RwSignal::new(wanted.clone());
     let verifier = RwSignal::new(String::new());
@@ -76,6 +90,12 @@ pub fn Tracker(
     let cancel = StoredValue::new_local(abort_on_cleanup());
     // The complaint a mail link opened is drawn first; the list of those sent from this device waits for it.
     let linked_pending = RwSignal::new(linked.is_some());
+    // The mail link's proof, for that complaint only: (normalised reference, proof).
+    let linked_proof = StoredValue::new(linked.as_ref().and_then(|l| {
+        l.proof
+            .clone()
+            .map(|proof| (normalise_reference(&l.reference), proof))
+    }));
     let run = move || {
         let (reference, verifier) = (reference.get_untracked(), verifier.get_untracked());
         let (base, zone) = config.with_value(|c| {
@@ -89,7 +109,15 @@ pub fn Tracker(
         lookup.set(Lookup::Searching);
         let cancel = cancel.get_value();
         spawn_while_mounted(lookup, async move {
-            let result = look_up(&base, &reference, &verifier, &zone, cancel.as_ref()).await;
+            let mut result = look_up(&base, &reference, &verifier, &zone, cancel.as_ref()).await;
+            if let Lookup::Found(shown) = &mut result {
+                shown.proof = linked_proof.with_value(|linked| {
+                    linked
+                        .as_ref()
+                        .filter(|(r, _)| *r == normalise_reference(&reference))
+                        .map(|(_, proof)| proof.clone())
+                });
+            }
             if latest.get_value() == this {
                 lookup.set(result);
             }
@@ -153,9 +181,9 @@ pub fn Tracker(
             now
         });
     }
-    if let Some((linked_reference, linked_verifier)) = linked {
-        reference.set(linked_reference);
-        verifier.set(linked_verifier);
+    if let Some(linked) = linked {
+        reference.set(linked.reference);
+        verifier.set(linked.verifier);
         run();
     }
     view! {

@@ -47,7 +47,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
         .map(
             |until| view! { <ReopenPassed organisation=config.organisation.clone() until=until /> },
         );
-    let reply_panel = view! { <ReplyPanel record=record.clone() verifier=shown.verifier.clone() config=config.clone() /> };
+    let reply_panel = view! { <ReplyPanel record=record.clone() verifier=shown.verifier.clone() proof=shown.proof.clone() config=config.clone() /> };
     let heading = NodeRef::<leptos::html::H2>::new();
     // A new result moves focus to its heading, so screen reader and keyboard users land on it: after the
     // frame that draws it, since focusing forces the page's style and layout at once (and scrolls to it),

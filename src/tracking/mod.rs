@@ -43,6 +43,8 @@ pub struct Shown {
     pub saved_copy_because: Option<StatusError>,
     /// The email address or PIN it was looked up with: a reply's proof is made from it.
     pub verifier: String,
+    /// The Reply-Proof the organisation's mail link carried, when it was opened from that link.
+    pub proof: Option<String>,
 }
 
 /// Looks a complaint up; an unreachable host falls back to the last copy fetched on this device. The fetch
@@ -72,6 +74,7 @@ pub async fn look_up(
             fetched_at_ms: device::now_ms(),
             saved_copy_because: None,
             verifier: verifier.to_owned(),
+            proof: None,
         }),
         Err(error @ StatusError::Unreachable(_)) => match status::saved(&key) {
             Some(saved) => Lookup::Found(Shown {
@@ -79,6 +82,7 @@ pub async fn look_up(
                 fetched_at_ms: saved.fetched_at_ms,
                 saved_copy_because: Some(error),
                 verifier: verifier.to_owned(),
+                proof: None,
             }),
             None => Lookup::Failed(error),
         },

@@ -22,7 +22,13 @@ use crate::services::clock::{self, OrgZone};
 use crate::services::device;
 
 #[component]
-pub fn ReplyPanel(record: StatusRecord, verifier: String, config: OrgConfig) -> impl IntoView {
+pub fn ReplyPanel(
+    record: StatusRecord,
+    verifier: String,
+    /// The Reply-Proof of the organisation's mail link this complaint was opened from, if it was.
+    proof: Option<String>,
+    config: OrgConfig,
+) -> impl IntoView {
     let i18n = use_i18n();
     let Some(courier) = use_reply_courier() else {
         return ().into_any();
@@ -40,6 +46,7 @@ pub fn ReplyPanel(record: StatusRecord, verifier: String, config: OrgConfig) -> 
     );
     let reference = StoredValue::new(record.reference.clone());
     let verifier = StoredValue::new(verifier);
+    let proof = StoredValue::new(proof);
     let organisation = config.organisation.name.clone();
     let config = StoredValue::new(config.clone());
 
@@ -91,7 +98,9 @@ pub fn ReplyPanel(record: StatusRecord, verifier: String, config: OrgConfig) -> 
         ReplyRefusal::NotAccepted => Msg::ReplyNotAccepted,
     };
     let begin = move |action: ReplyAction| {
-        reference.with_value(|r| verifier.with_value(|v| courier.begin(r, v, action)))
+        reference.with_value(|r| {
+            verifier.with_value(|v| courier.begin(r, v, proof.get_value(), action))
+        })
     };
     let change_until = rating_given(&record).and(
         record

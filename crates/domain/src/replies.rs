@@ -98,6 +98,10 @@ pub struct ReplyDraft {
     /// Set once the customer has sent it: it waits here until the organisation has it.
     #[serde(default)]
     pub outbox: Option<ReplyOutbox>,
+    /// The Reply-Proof the organisation's mail link carried, when the complaint was looked up from that link
+    /// (`docs/replies.md`): a device the complaint was not filed on has no other.
+    #[serde(default)]
+    pub proof: Option<String>,
 }
 
 /// What a reply needs before it may go.
@@ -161,6 +165,7 @@ impl ReplyDraft {
             attachments: Vec::new(),
             updated_at_ms: now_ms,
             outbox: None,
+            proof: None,
         }
     }
 

@@ -62,7 +62,11 @@ impl ReplyCourier {
         let (kept, uploads) = self.uploads_for(&reply).await;
         // A file the device lost is left out rather than holding the reply back for ever.
         reply.attachments = kept;
-        let issued = self.issued_proof(&reply.reference).await;
+        // The proof the filing answer gave this device, else the one the mail link carried.
+        let issued = match self.issued_proof(&reply.reference).await {
+            Some(issued) => Some(issued),
+            None => reply.proof.clone(),
+        };
         let result = replies::send(
             &reply,
             &outbox,

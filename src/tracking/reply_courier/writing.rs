@@ -41,16 +41,18 @@ impl ReplyCourier {
         })
     }
 
-    /// Starts writing a reply (its key is made now, so every attempt to send it is the same reply).
-    pub fn begin(self, reference: &str, verifier: &str, action: ReplyAction) {
+    /// Starts writing a reply (its key is made now, so every attempt to send it is the same reply); `proof`
+    /// is the one a mail link carried, if the complaint was opened from one.
+    pub fn begin(self, reference: &str, verifier: &str, proof: Option<String>, action: ReplyAction) {
         self.delivered.set(None);
-        let draft = ReplyDraft::new(
+        let mut draft = ReplyDraft::new(
             device::new_uuid(),
             reference.to_owned(),
             verifier.to_owned(),
             action,
             device::now_ms(),
         );
+        draft.proof = proof;
         self.replies.update(|replies| replies.push(draft.clone()));
         self.persist(draft);
     }
