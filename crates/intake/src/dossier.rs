@@ -754,20 +754,7 @@ fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), DossierEr
             .and_then(|()| file.sync_all())
             .map_err(failed);
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let written = create(&temporary).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, path)) {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(failed(e));
-    }
-    Ok(())
+    crate::files::write_atomically_private(path, bytes).map_err(failed)
 }
 
 /// Writes file `number` of the complaint to `out`. Returns the bytes written.

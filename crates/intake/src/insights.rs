@@ -6,8 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs::{self, File};
-use std::io::Write as _;
+use std::fs;
 use std::path::Path;
 
 use complaint_domain::calendar::{Date, DateTime};
@@ -401,33 +400,11 @@ pub fn compute(
     })
 }
 
-/// Writes `insights` to `path` as the status files are written: a temporary file in the same folder,
-/// flushed, then renamed over the old one, so a reader sees the old figures or the new, never a mix.
+/// Writes `insights` to `path` as the status files are written ([`crate::files::write_atomically`]), creating
+/// its folder, so a reader sees the old figures or the new, never a mix.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "insights.json".to_owned());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut file = File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written?;
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    fs::create_dir_all(crate::files::folder_of(path))?;
+    crate::files::write_atomically(path, text.as_bytes())
 }
 
 /// Computes and publishes the figures. Returns the file's size in bytes.
