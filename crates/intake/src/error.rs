@@ -2,6 +2,8 @@
 //! programs (listed in `docs/submission.md`) and a `message` a customer can read. The body is the domain's
 //! [`Rejected`], the same type the app reads, so both sides agree on its shape by construction.
 
+use std::sync::Arc;
+
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Response, StatusCode};
 use axum::response::IntoResponse;
@@ -228,18 +230,10 @@ impl std::fmt::Display for IntakeError {
     }
 }
 
+/// Builds the refusal and nothing else: the error goes with it in the response's extensions, and the log
+/// layer (`http::layers`) writes its code, and for a 5xx its cause, on the request's line.
 impl IntoResponse for IntakeError {
     fn into_response(self) -> Response<Body> {
-        // The customer is told only that it may be retried; the operator needs the cause.
-        if self.status().is_server_error() {
-            crate::log!("cannot record a complaint: {self}");
-        }
-        let mut response = crate::http::json(self.status(), self.body());
-        // Every refusal's log line names its code, whichever guard refused it.
-        response.extensions_mut().insert(crate::http::LogNote {
-            note: self.code(),
-            reference: None,
-        });
         let retry_after = match self {
             IntakeError::RateLimited {
                 retry_after_seconds,
@@ -256,11 +250,19 @@ impl IntoResponse for IntakeError {
             } => Some(retry_after_seconds),
             _ => None,
         };
+        let mut response = Response::new(Body::from(self.body()));
+        *response.status_mut() = self.status();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
         if let Some(seconds) = retry_after {
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
+                headers.insert(header::RETRY_AFTER, value);
             }
         }
+        response.extensions_mut().insert(Arc::new(self));
         response
     }
 }

@@ -7,6 +7,7 @@ mod budget;
 mod cli;
 mod dossier;
 mod error;
+mod files;
 mod http;
 mod ids;
 mod insights;

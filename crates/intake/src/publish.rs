@@ -1,10 +1,8 @@
 //! Status files: one static JSON file per complaint, named so only someone holding the reference and the
 //! verifier can find it (`docs/status.md`), written so a reader never sees half of one.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use complaint_domain::status::StatusRecord;
 use complaint_domain::tracking::status_key_input;
@@ -61,32 +59,12 @@ impl Publisher {
         self.dir.join(format!("{key}.json"))
     }
 
-    /// Writes the record to a temporary file in the same folder, flushes it to disk, then renames it over
-    /// the old one: a rename within a folder is atomic, so readers see the old file or the new, never a mix.
+    /// Writes the record atomically ([`crate::files::write_atomically`]): readers see the old file or the new,
+    /// never a mix. The temporary file is dot-prefixed and never a valid status name, so it is never served.
     pub fn publish(&self, key: &str, record: &StatusRecord) -> std::io::Result<PathBuf> {
         fs::create_dir_all(&self.dir)?;
         let target = self.path_for(key);
-        // Dot-prefixed and never a valid status name, so a half-written file is never served.
-        static WRITES: AtomicU64 = AtomicU64::new(0);
-        let temp = self.dir.join(format!(
-            ".{key}.{}-{}.tmp",
-            std::process::id(),
-            WRITES.fetch_add(1, Ordering::Relaxed)
-        ));
-        let written = (|| {
-            let mut file = File::create(&temp)?;
-            file.write_all(record.to_json().as_bytes())?;
-            file.sync_all()?;
-            fs::rename(&temp, &target)
-        })();
-        if written.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        written?;
-        // The rename itself lives in the folder's entry; flush it too, where the platform allows.
-        if let Ok(dir) = File::open(&self.dir) {
-            let _ = dir.sync_all();
-        }
+        crate::files::write_atomically(&target, record.to_json().as_bytes())?;
         Ok(target)
     }
 }

@@ -1,7 +1,8 @@
 //! The site served as a CDN would, over real HTTP on loopback: the precompressed copy the client takes
 //! (brotli before gzip, `q=0` refused) with `Vary: Accept-Encoding` and the original's type; content-hashed
 //! files kept for a year, everything else revalidated with its tag and answered `304` when unchanged; and
-//! a copy that leads out of the site, or was left by an earlier build, never sent.
+//! a copy that leads out of the site, or was left by an earlier build, never sent. And the headers the
+//! layers around the router put on every answer, refusals included, with the refusal's code in the log.
 
 mod support;
 
@@ -580,4 +581,79 @@ fn an_app_route_gets_its_pages_shell_in_the_customers_language() {
         );
     }
     assert_eq!(reply.header("cache-control"), Some("no-cache"));
+}
+
+#[test]
+fn every_answer_refusals_included_carries_the_security_headers_and_a_refusal_is_logged_by_its_code()
+{
+    let dir = TempDir::new("serving-headers");
+    let site = site(&dir);
+    let server = serve(&dir, &site);
+    let key = "headers-1";
+    let answers = [
+        ("a page", get(&server, "/", &[]), 200),
+        (
+            "no such file",
+            get(&server, "/api/v1/nothing.json", &[]),
+            404,
+        ),
+        (
+            "a method files do not take",
+            request(&server, "DELETE", "/sw.js", &[]),
+            405,
+        ),
+        (
+            "a complaint that is not multipart",
+            request(
+                &server,
+                "POST",
+                "/api/v1/complaints",
+                &[("Idempotency-Key", key), ("Content-Type", "text/plain")],
+            ),
+            415,
+        ),
+        (
+            "a preflight from a site not listed",
+            request(
+                &server,
+                "OPTIONS",
+                "/api/v1/complaints",
+                &[
+                    ("Origin", "https://elsewhere.example"),
+                    ("Access-Control-Request-Method", "POST"),
+                ],
+            ),
+            403,
+        ),
+    ];
+    for (what, reply, status) in &answers {
+        assert_eq!(reply.status, *status, "{what}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(
+            reply.header("referrer-policy"),
+            Some("no-referrer"),
+            "{what}"
+        );
+        assert!(
+            reply
+                .header("permissions-policy")
+                .is_some_and(|p| p.contains("camera=()")),
+            "{what}"
+        );
+        assert!(
+            reply
+                .header("content-security-policy")
+                .is_some_and(|p| p.contains("frame-ancestors 'none'")),
+            "{what}"
+        );
+        assert_eq!(reply.header("access-control-allow-origin"), None, "{what}");
+    }
+    let log = server.wait_for_log(Duration::from_secs(10), |log| {
+        log.contains("POST /api/v1/complaints 415 ") && log.contains("ms origin_not_allowed")
+    });
+    assert!(log.contains("ms not_multipart"), "{log}");
 }

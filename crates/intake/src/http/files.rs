@@ -13,6 +13,15 @@
 //! size and time, and the conditional requests), so a client that stops reading holds a buffer, not the
 //! whole file. Pages are also read whole so their inline scripts can be named in the
 //! Content-Security-Policy ([`super::policy`]); status files are read whole for a tag from their content.
+//!
+//! Why not tower-http's `ServeDir` with `precompressed_br()` / `precompressed_gzip()`: it opens `x.br`
+//! beside `x` itself, past our guard ([`inside`]: a copy that is a symlink out of the folder or to a
+//! dot-file would be sent), and sends a copy older than its original (an earlier build's, with another
+//! page's inline scripts). Given the resolved path instead, it would look beside the link's target, not
+//! beside the name we checked. Nor does it know the rest of what is decided per file here: the immutable
+//! hashed names and the widget loader's short cache ([`super::negotiate`]), status files tagged by content
+//! with no date, app routes answered by their page's shell, no directory ever served. So the choice of copy
+//! stays ours, and `ServeFile` streams the one chosen, without precompression of its own.
 
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;

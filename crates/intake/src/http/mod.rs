@@ -1,13 +1,14 @@
 //! The HTTP side: one accept loop over hyper, with header and body timeouts (slowloris), bounds on open
-//! connections overall and per client ([`conn`]) and on request bodies arriving per client (in
-//! [`handle`]), the client's address behind trusted proxies ([`proxy`]),
-//! CORS, the pages' security headers ([`policy`]), and a log line per request. Routes hand over to
-//! [`complaints`] and [`files`].
+//! connections overall and per client ([`conn`]), the client's address behind trusted proxies ([`proxy`]),
+//! and the router inside its [`layers`]: the log line per request, the security headers ([`policy`]), CORS
+//! and the bound on request bodies arriving per client. Routes hand over to [`complaints`], [`uploads`],
+//! [`replies`] and [`files`].
 
 mod complaints;
 mod conn;
 mod files;
 mod guard;
+mod layers;
 mod negotiate;
 pub mod pace;
 mod policy;
@@ -97,7 +98,7 @@ struct Peer(IpAddr);
 
 /// What the request's log line says besides method, path, status and time.
 #[derive(Clone)]
-pub(crate) struct LogNote {
+struct LogNote {
     pub note: &'static str,
     pub reference: Option<String>,
 }
@@ -216,16 +217,17 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
                 source,
             }
         })?;
+    spawn_background(&options, &intake);
     let status_base = local_path(
         &intake.settings().config.tracking.status_base,
         "/api/v1/status/",
     );
     let state = AppState {
         limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
-        cors: Arc::new(options.cors),
-        site: options.site.map(Arc::new),
-        publish_dir: Arc::new(options.publish_dir),
-        insights_file: Arc::new(options.insights_file),
+        cors: Arc::new(options.cors.clone()),
+        site: options.site.clone().map(Arc::new),
+        publish_dir: Arc::new(options.publish_dir.clone()),
+        insights_file: Arc::new(options.insights_file.clone()),
         status_prefix: format!("{}/", status_base.trim_end_matches('/')).into(),
         body_limit: intake.settings().body_limit(),
         pace: options.pace,
@@ -239,6 +241,28 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         status_misses: Arc::new(RateLimiter::new(options.status_misses_per_minute)),
         intake,
     };
+    let layers = layers::Around {
+        policy: Arc::new(policy::Policy::new(
+            &state.intake.settings().config,
+            state.cors.origins(),
+        )),
+        cors: Arc::clone(&state.cors),
+        status_prefix: Arc::clone(&state.status_prefix),
+        bodies: conn::Slots::new(options.max_bodies_per_address),
+    };
+    let front = Arc::new(Front {
+        layered: layers::around(router(state), layers),
+        proxies: options.trusted_proxies.clone(),
+    });
+    println!("http://{address}");
+    crate::log!("listening on http://{address}");
+    accept(listener, front, &options).await;
+    crate::log!("stopping");
+    Ok(())
+}
+
+/// The sweep of unfinished uploads and the mail outbox, for as long as the service runs.
+fn spawn_background(options: &ServeOptions, intake: &Arc<Intake>) {
     if let Some(uploads) = options.uploads.clone() {
         // Unfinished and unclaimed uploads go after their time; hourly is often enough for hours.
         tokio::spawn(async move {
@@ -254,18 +278,13 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         });
     }
     if let Some(mail) = options.mail.clone() {
-        tokio::spawn(crate::mail::run_outbox(Arc::clone(&state.intake), mail));
+        tokio::spawn(crate::mail::run_outbox(Arc::clone(intake), mail));
     }
-    let front = Arc::new(Front {
-        router: router(state.clone()),
-        cors: Arc::clone(&state.cors),
-        status_prefix: Arc::clone(&state.status_prefix),
-        policy: policy::Policy::new(&state.intake.settings().config, state.cors.origins()),
-        proxies: options.trusted_proxies.clone(),
-        bodies: conn::Slots::new(options.max_bodies_per_address),
-    });
-    println!("http://{address}");
-    crate::log!("listening on http://{address}");
+}
+
+/// Takes connections until SIGINT or SIGTERM, each within the bounds overall and per address, each served
+/// on a task of its own.
+async fn accept(listener: TcpListener, front: Arc<Front>, options: &ServeOptions) {
     let connections = Arc::new(Semaphore::new(options.max_connections.max(1)));
     let slots = conn::Slots::new(options.max_connections_per_address);
     let limits = ConnectionLimits {
@@ -316,8 +335,6 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
             serve_connection(stream, peer, front, limits).await;
         });
     }
-    crate::log!("stopping");
-    Ok(())
 }
 
 #[derive(Clone, Copy)]
@@ -394,15 +411,10 @@ async fn shutdown_signal() {
     }
 }
 
-/// What every request passes through, before and after the router.
+/// What every request passes through: the client's address, then the router inside its layers.
 struct Front {
-    router: Router,
-    cors: Arc<Cors>,
-    status_prefix: Arc<str>,
-    policy: policy::Policy,
+    layered: layers::Layered,
     proxies: TrustedProxies,
-    /// Bodies arriving per client ([`has_body`]), held while the request is handled.
-    bodies: Arc<conn::Slots>,
 }
 
 /// Whether a request carries a body the service will wait for: announced by length or sent in chunks.
@@ -420,77 +432,12 @@ async fn handle(
     peer: SocketAddr,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
-    let started = std::time::Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let origin = request.headers().get(header::ORIGIN).cloned();
     let mut request = request.map(Body::new);
     let client = front.proxies.client(peer.ip(), request.headers());
-    let key = proxy::client_key(client);
-    request.extensions_mut().insert(Peer(key));
-    // A body that arrives slowly holds its connection for as long as it takes: a client may have only a
-    // few arriving at once, so a few addresses cannot hold every connection with them. Over its share,
-    // refused before a byte of the body is read, and the connection closed (the body is unread).
-    let body_place = if has_body(request.headers()) {
-        match front.bodies.take(key) {
-            Some(place) => Some(place),
-            None => {
-                return Ok(finish(
-                    &front,
-                    started,
-                    &method,
-                    &path,
-                    origin,
-                    complaints::close(crate::error::IntakeError::UploadsBusy),
-                ))
-            }
-        }
-    } else {
-        None
-    };
-    let response = match front.router.clone().oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
-    drop(body_place);
-    Ok(finish(&front, started, &method, &path, origin, response))
-}
-
-/// What every answer gets on its way out: CORS, nosniff, the pages' policy, and the log line.
-fn finish(
-    front: &Front,
-    started: std::time::Instant,
-    method: &axum::http::Method,
-    path: &str,
-    origin: Option<HeaderValue>,
-    mut response: Response<Body>,
-) -> Response<Body> {
-    if response.extensions().get::<files::OwnPagesOnly>().is_none() {
-        front.cors.decorate(origin.as_ref(), &mut response);
-    }
-    response.headers_mut().insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    let scripts = response
-        .extensions()
-        .get::<policy::InlineSources>()
-        .cloned();
-    front
-        .policy
-        .apply(path, scripts.as_ref(), response.headers_mut());
-    let note = response.extensions().get::<LogNote>().cloned();
-    crate::log!(
-        "{method} {} {} {}ms{}{}",
-        log_path(path, &front.status_prefix),
-        response.status().as_u16(),
-        started.elapsed().as_millis(),
-        note.as_ref()
-            .map_or(String::new(), |n| format!(" {}", n.note)),
-        note.and_then(|n| n.reference)
-            .map_or(String::new(), |r| format!(" {r}")),
-    );
-    response
+    request
+        .extensions_mut()
+        .insert(Peer(proxy::client_key(client)));
+    front.layered.clone().oneshot(request).await
 }
 
 /// Status file names are derived from a customer's email address: no form of one reaches the log. The
@@ -624,7 +571,7 @@ fn message(status: StatusCode, text: &str) -> Response<Body> {
     json(status, crate::error::rejected_body(text, code))
 }
 
-pub(crate) fn json(status: StatusCode, body: String) -> Response<Body> {
+fn json(status: StatusCode, body: String) -> Response<Body> {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(

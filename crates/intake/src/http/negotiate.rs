@@ -1,6 +1,7 @@
 //! What a CDN decides per file, written out for this service: which precompressed copy to send
 //! (`Accept-Encoding`), how long a browser may keep it (`Cache-Control`), and whether a revalidation is
 //! answered with `304 Not Modified` (`If-None-Match`) for the files whose tag we compute ourselves.
+//! Written here rather than taken from tower-http's `ServeDir::precompressed_br`: [`super::files`] says why.
 
 use std::path::{Component, Path};
 

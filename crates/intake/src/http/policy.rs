@@ -11,6 +11,9 @@
 //! Files under `/embed/` (the widget other sites will include) may be framed by the `--allow-origin`
 //! sites and loaded by them (`Cross-Origin-Resource-Policy: cross-origin`); everything else refuses to be
 //! framed at all.
+//!
+//! This module says what the headers are; [`super::layers`] puts them on every answer (the fixed ones by
+//! tower-http's `SetResponseHeaderLayer`, the per-path ones by [`Policy::apply`]).
 
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use base64::Engine;
@@ -23,7 +26,7 @@ pub(super) const EMBED_PREFIX: &str = "/embed/";
 
 /// The features the app never uses, denied to it and to anything it might frame. The camera is among
 /// them: photos come through a file input, which needs no permission.
-const PERMISSIONS: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), \
+pub(super) const PERMISSIONS: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), \
 gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), \
 screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
 
@@ -134,7 +137,8 @@ impl Policy {
         }
     }
 
-    /// Adds the headers to a response for `path`. Headers a handler set itself are kept.
+    /// Adds the per-path headers (the CSP, and under `/embed/` the CORP) to a response for `path`. Headers a
+    /// handler set itself are kept.
     pub(super) fn apply(
         &self,
         path: &str,
@@ -172,14 +176,6 @@ impl Policy {
         set(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(&csp).ok(),
-        );
-        set(
-            header::REFERRER_POLICY,
-            Some(HeaderValue::from_static("no-referrer")),
-        );
-        set(
-            HeaderName::from_static("permissions-policy"),
-            Some(HeaderValue::from_static(PERMISSIONS)),
         );
         if embed {
             // Another origin's page loads the widget's module script and Wasm (a module script is
