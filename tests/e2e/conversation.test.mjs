@@ -157,6 +157,30 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   await context.close();
 });
 
+test('another device opens the mailed link and replies: the link carries the proof the filing device was given', async () => {
+  const filed = await openPage(browser);
+  const reference = await fileComplaint(filed.page, 'mira@example.pl');
+  await filed.context.close();
+  await intake.backOffice('acknowledge', reference, ...mail);
+  const acknowledged = await smtp.waitFor(new RegExp(`${reference}[\\s\\S]*track#reference=`));
+  const link = acknowledged.body.match(/https?:\/\/\S+\/track#reference=\S+/)[0];
+  assert.match(link, /&proof=[0-9a-f]{64}$/);
+
+  // A laptop that never saw the complaint: only the mail's link.
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(link);
+  await page.getByText('Where it stands: Acknowledged').waitFor();
+  assert.equal(new URL(page.url()).hash, '');
+  await actions(page).getByRole('button', { name: 'Add information' }).click();
+  await page.getByLabel('What would you like to add?').fill('Sent from my laptop.');
+  await actions(page).getByRole('button', { name: 'Send information' }).click();
+  await actions(page).getByText('Sent. Northwind Goods has it now.').waitFor();
+  const texts = await intake.rows(`SELECT r.text FROM replies r JOIN complaints c ON c.id = r.complaint_id WHERE c.reference = '${reference}'`);
+  assert.deepEqual(texts, [['Sent from my laptop.']]);
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
+  await context.close();
+});
+
 test('information with a photo added offline is sent once when back online, on slow 4G; the same key twice stores one reply', async () => {
   const { context, page, problems } = await openPage(browser);
   const reference = await fileComplaint(page, 'kai@example.com');

@@ -129,16 +129,27 @@ fn encoded(text: &str) -> String {
         .collect()
 }
 
-/// The link that opens the customer's status at once. The reference and the verifier travel in the fragment
-/// (`#…`), which a browser never sends to a server, so they reach no log; the app reads them and removes the
-/// fragment from the address bar.
-pub fn status_link(public_url: &str, reference: &str, verifier: &str) -> String {
-    format!(
+/// The link that opens the customer's status at once. The reference, the verifier and the Reply-Proof travel
+/// in the fragment (`#…`), which a browser never sends to a server, so they reach no log; the app reads them
+/// and removes the fragment from the address bar. The proof lets the customer reply from whatever device
+/// opens the mail, not only the one they filed on (`docs/replies.md`).
+pub fn status_link(
+    public_url: &str,
+    reference: &str,
+    verifier: &str,
+    proof: Option<&str>,
+) -> String {
+    let mut link = format!(
         "{}/track#reference={}&verifier={}",
         public_url.trim_end_matches('/'),
         encoded(reference),
         encoded(&normalise_verifier(verifier))
-    )
+    );
+    if let Some(proof) = proof {
+        link.push_str("&proof=");
+        link.push_str(&encoded(proof));
+    }
+    link
 }
 
 /// The customer's mail after the back office moved their complaint: what changed, the message, the next
@@ -148,6 +159,7 @@ pub fn customer_update(
     mail: &MailSettings,
     complaint: &Complaint,
     email: Option<&str>,
+    proof: Option<&str>,
     now: Instant,
 ) -> Option<Outgoing> {
     let email = email.map(str::trim).filter(|e| !e.is_empty())?;
@@ -191,7 +203,7 @@ pub fn customer_update(
     }
     body.push_str(IntakeMsg::MailLink.text(lang));
     body.push('\n');
-    body.push_str(&status_link(&mail.public_url, reference, email));
+    body.push_str(&status_link(&mail.public_url, reference, email, proof));
     body.push_str("\n\n");
     body.push_str(IntakeMsg::MailFooter.text(lang));
     body.push('\n');
@@ -690,11 +702,19 @@ mod tests {
             "https://desk.example/",
             "CMP-7K4Q-2M9X",
             " Anna+x@Example.PL",
+            None,
         );
         assert_eq!(
             link,
             "https://desk.example/track#reference=CMP-7K4Q-2M9X&verifier=anna%2Bx%40example.pl"
         );
+        let with_proof = status_link(
+            "https://desk.example",
+            "CMP-7K4Q-2M9X",
+            "anna@example.pl",
+            Some("9a57"),
+        );
+        assert!(with_proof.ends_with("&verifier=anna%40example.pl&proof=9a57"));
         let (before, _) = link.split_once('#').unwrap();
         assert!(!before.contains("CMP") && !before.contains("anna"));
     }

@@ -135,7 +135,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             println!("{} is now \"{}\"", record.reference, stage.as_str());
             schedule_insights(paths);
             if let Some(mail) = &paths.mail {
-                tell_customer(paths, mail, &store, &record.reference);
+                tell_customer(paths, mail, &mut store, &record.reference);
             }
             Ok(())
         }
@@ -155,7 +155,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             println!("{}: the date is now {due}", record.reference);
             if let Some(mail) = &paths.mail {
                 // A new date is news too: the customer's mail names it as what comes next.
-                tell_customer(paths, mail, &open_store(paths)?, &record.reference);
+                tell_customer(paths, mail, &mut open_store(paths)?, &record.reference);
             }
             schedule_insights(paths);
             Ok(())
@@ -337,11 +337,19 @@ fn insights_still_wanted(paths: &Paths, seconds: u64) -> bool {
 
 /// Queues the customer's mail about the change just saved; never fails the command (the change is saved
 /// and published), only says why nothing was queued.
-fn tell_customer(paths: &Paths, mail: &mail::MailSettings, store: &Store, reference: &str) {
+fn tell_customer(paths: &Paths, mail: &mail::MailSettings, store: &mut Store, reference: &str) {
     let queued = (|| -> Result<(), Failure> {
         let settings = Settings::load(&paths.config)?;
         let dossier = dossier::Dossier::load(store, reference)?;
         let email = dossier.submission.contact.email.clone();
+        // The link carries the Reply-Proof, so the customer can reply from the device that opens the mail.
+        let proof = match email.as_deref() {
+            Some(email) => replies::ReplyKey::load(store)?.proof(&publish::status_key(
+                &dossier.complaint.record.reference,
+                email,
+            )),
+            None => None,
+        };
         mail::enqueue(
             store,
             dossier.complaint.id,
@@ -350,6 +358,7 @@ fn tell_customer(paths: &Paths, mail: &mail::MailSettings, store: &Store, refere
                 mail,
                 &dossier.complaint,
                 email.as_deref(),
+                proof.as_deref(),
                 zone::now(),
             ),
         );
