@@ -20,7 +20,7 @@ use complaint_domain::submission::Submission;
 use serde_json::{json, Value};
 
 use crate::settings::Settings;
-use crate::store::{decision_name, Complaint, FileSource, Filed, Store, StoreError, StoredReply};
+use crate::store::{decision_name, Complaint, FileSource, Filed, Storage, StoreError, StoredReply};
 
 /// Why a complaint or its files could not be shown or written out.
 #[derive(Debug, thiserror::Error)]
@@ -160,7 +160,7 @@ fn reply_words(kind: ReplyKind, stars: Option<u8>, lang: Locale) -> String {
 }
 
 impl Dossier {
-    pub fn load(store: &Store, reference: &str) -> Result<Dossier, DossierError> {
+    pub fn load(store: &dyn Storage, reference: &str) -> Result<Dossier, DossierError> {
         let complaint = store
             .complaint(reference)?
             .ok_or_else(|| DossierError::NotFound {
@@ -169,7 +169,7 @@ impl Dossier {
         Dossier::of(store, complaint)
     }
 
-    fn of(store: &Store, complaint: Complaint) -> Result<Dossier, DossierError> {
+    fn of(store: &dyn Storage, complaint: Complaint) -> Result<Dossier, DossierError> {
         let filed = store.filed(complaint.id)?;
         let submission =
             Submission::from_received_json(filed.submission.as_bytes()).map_err(|problem| {
@@ -679,7 +679,7 @@ fn json_terminal_safe(text: &str) -> String {
 /// Complaints received on `since` or later (in the organisation's time zone), oldest first, held ones left
 /// out (they may be a bot's; `list --quarantine` shows them).
 pub fn export(
-    store: &Store,
+    store: &dyn Storage,
     settings: &Settings,
     since: Date,
     format: ExportFormat,
@@ -772,7 +772,7 @@ fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), DossierEr
 
 /// Writes file `number` of the complaint to `out`. Returns the bytes written.
 pub fn export_file(
-    store: &Store,
+    store: &dyn Storage,
     reference: &str,
     number: i64,
     out: &Path,
@@ -798,7 +798,7 @@ pub fn export_file(
 /// Writes every file of the complaint into `dir` (created if missing, 0700), named by [`safe_file_name`].
 /// Without `force` nothing is written if any of the names is taken. Returns the paths written.
 pub fn export_files(
-    store: &Store,
+    store: &dyn Storage,
     reference: &str,
     dir: &Path,
     force: bool,

@@ -22,7 +22,7 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::dossier::csv_cell;
 use crate::settings::Settings;
-use crate::store::{Facts, Store, StoreError};
+use crate::store::{FactStore, Facts, Store, StoreError};
 
 /// How many weeks of figures are published, the current one included.
 pub const PUBLISHED_WEEKS: i64 = 53;
@@ -727,6 +727,7 @@ pub fn check_causes(settings: &Settings, causes: &[String]) -> Result<Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{ComplaintStore, QuarantineStore};
     use complaint_domain::config::OrgConfig;
     use complaint_domain::status::{DecidedOutcome, Decision, StatusChange};
 

@@ -1,6 +1,10 @@
 //! The reference intake service: receives complaints over HTTP (`docs/submission.md`), keeps them in
 //! SQLite, publishes the static status files the tracker reads (`docs/status.md`), and moves complaints
 //! through their stages from the command line. How to run it: `docs/intake.md`.
+//!
+//! This file is the command line's front end and nothing more: parse (`cli.rs`), call the desk (`desk/`,
+//! every back-office action) and print what it returned (`tables.rs` for the lists); or start `serve`
+//! (`http/`) with the intake it needs.
 
 mod budget;
 mod cli;
@@ -16,6 +20,7 @@ mod mail;
 mod private_files;
 mod publish;
 mod replies;
+mod reply_proof;
 mod settings;
 mod store;
 mod tables;
@@ -136,7 +141,8 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
     }
 }
 
-/// Runs a back-office command on the desk and prints what it returned.
+/// Runs a back-office command on the desk and prints what it returned: the changes here, the rest in
+/// [`read_command`].
 fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), Failure> {
     let actor = &Actor::CommandLine;
     match command {
@@ -169,11 +175,6 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
             println!("{}: the date is now {due}", changed.record.reference);
             warn(&changed.notices);
         }
-        Command::List { all, at } => {
-            let list = desk.list(actor, at.unwrap_or_else(zone::now), all)?;
-            print!("{}", tables::open_list(&list));
-        }
-        Command::ListQuarantine => print!("{}", tables::quarantine(&desk.quarantined(actor)?)),
         Command::Release { reference } => {
             let changed = desk.release(actor, &reference)?;
             println!(
@@ -186,6 +187,20 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
             let reference = desk.delete(actor, &reference)?;
             println!("{reference} is deleted, with its files and key");
         }
+        command => return read_command(desk, paths, command),
+    }
+    Ok(())
+}
+
+/// Runs a back-office command that reads (and at most marks replies read) and prints what it returned.
+fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), Failure> {
+    let actor = &Actor::CommandLine;
+    match command {
+        Command::List { all, at } => {
+            let list = desk.list(actor, at.unwrap_or_else(zone::now), all)?;
+            print!("{}", tables::open_list(&list));
+        }
+        Command::ListQuarantine => print!("{}", tables::quarantine(&desk.quarantined(actor)?)),
         Command::Show { reference, lang } => {
             let shown = desk.show(actor, &reference)?;
             print!(
@@ -235,7 +250,14 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
                 desk.publish_dir().display()
             );
         }
-        Command::Help | Command::Completions(_) | Command::Serve(_) => {}
+        // Changes are `desk_command`'s; the rest never reach the desk.
+        Command::Stage { .. }
+        | Command::Extend { .. }
+        | Command::Release { .. }
+        | Command::Delete { .. }
+        | Command::Help
+        | Command::Completions(_)
+        | Command::Serve(_) => {}
     }
     Ok(())
 }
@@ -250,7 +272,7 @@ fn warn(notices: &[Notice]) {
 fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
     let mut store = Store::open(&paths.db)?;
-    let reply_key = replies::ReplyKey::load(&mut store)?;
+    let reply_key = reply_proof::ReplyKey::load(&mut store)?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
     let intake = Arc::new(intake::Intake::new(
         settings,
@@ -263,28 +285,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             crash_after_commit,
             mail: paths.mail.clone(),
             reply_key,
-            insights: Some(insights::Debouncer::start(
-                std::time::Duration::from_secs(desk::after::DEBOUNCE_SECONDS),
-                options.insights_max_wait,
-                {
-                    let args = figures(paths).args();
-                    move || {
-                        let mut command = std::process::Command::new(
-                            std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
-                        );
-                        // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
-                        // down), and like any background run never creates a database.
-                        command
-                            .arg("insights")
-                            .arg("--wait")
-                            .arg("0")
-                            .args(&args)
-                            .stdin(std::process::Stdio::null())
-                            .stdout(std::process::Stdio::null());
-                        command
-                    }
-                },
-            )),
+            insights: Some(figures_worker(paths, options.insights_max_wait)),
         },
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
@@ -330,4 +331,31 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         },
         intake,
     )?)
+}
+
+/// `serve`'s worker for the figures after new complaints and replies: one background `insights` run at a
+/// time, debounced (`insights::Debouncer`).
+fn figures_worker(paths: &Paths, max_wait: std::time::Duration) -> Arc<insights::Debouncer> {
+    insights::Debouncer::start(
+        std::time::Duration::from_secs(desk::after::DEBOUNCE_SECONDS),
+        max_wait,
+        {
+            let args = figures(paths).args();
+            move || {
+                let mut command = std::process::Command::new(
+                    std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
+                );
+                // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
+                // down), and like any background run never creates a database.
+                command
+                    .arg("insights")
+                    .arg("--wait")
+                    .arg("0")
+                    .args(&args)
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null());
+                command
+            }
+        },
+    )
 }

@@ -15,6 +15,7 @@ use complaint_domain::i18n::IntakeMsg;
 
 use super::{Desk, DeskError};
 use crate::dossier::Dossier;
+use crate::store::Storage;
 
 /// Something that did not follow a saved change; the change stands.
 #[derive(Debug)]
@@ -121,7 +122,7 @@ pub fn still_wanted(insights: &Path, wait: Duration) -> bool {
     std::fs::read_to_string(&marker).is_ok_and(|latest| latest == token)
 }
 
-impl Desk {
+impl<S: Storage> Desk<S> {
     pub(super) fn figures_changed(&self) -> Option<Notice> {
         self.figures
             .changed()

@@ -9,6 +9,10 @@
 //! list and the held ones), [`after`] (what follows a change: mail, figures), and here the reading actions
 //! (show, files, export, report, figures, republish).
 //!
+//! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: `Desk<S>` takes any
+//! implementation (SQLite's `Store` today). Only the figures and the report need SQLite itself until their
+//! queries move behind `FactStore`.
+//!
 //! Customer-facing intake (`intake.rs`, `replies.rs`) does not go through the desk: it has rules of its own
 //! (exactly once per Idempotency-Key, proofs, budgets).
 
@@ -27,7 +31,7 @@ use crate::insights::{InsightsFailure, Report};
 use crate::mail::MailSettings;
 use crate::publish::{PublishError, Publisher};
 use crate::settings::{Settings, SettingsError};
-use crate::store::{Store, StoreError};
+use crate::store::{Storage, Store, StoreError};
 use crate::zone;
 
 pub use after::{BackgroundFigures, Figures, Notice};
@@ -86,8 +90,8 @@ pub struct Shown {
 }
 
 /// The back office's one service over the store, the publisher, the config and the outboxes.
-pub struct Desk {
-    store: Store,
+pub struct Desk<S = Store> {
+    store: S,
     publisher: Publisher,
     /// Loaded once; an action that needs it and finds it broken fails on it, the others never look.
     settings: Result<Arc<Settings>, Arc<SettingsError>>,
@@ -96,14 +100,14 @@ pub struct Desk {
     figures: Box<dyn Figures>,
 }
 
-impl Desk {
+impl<S: Storage> Desk<S> {
     pub fn new(
-        store: Store,
+        store: S,
         publisher: Publisher,
         settings: Result<Arc<Settings>, Arc<SettingsError>>,
         mail: Option<MailSettings>,
         figures: Box<dyn Figures>,
-    ) -> Desk {
+    ) -> Desk<S> {
         Desk {
             store,
             publisher,
@@ -193,6 +197,24 @@ impl Desk {
         )?)
     }
 
+    /// Writes the status files that lag behind the database (`all`: every one). Returns how many.
+    pub fn republish(&self, _actor: &Actor, all: bool) -> Result<usize, DeskError> {
+        Ok(crate::publish::republish(
+            &self.store,
+            &self.publisher,
+            all,
+        )?)
+    }
+
+    /// Where status files are written.
+    pub fn publish_dir(&self) -> &Path {
+        self.publisher.dir()
+    }
+}
+
+/// The figures are counted in SQL over the SQLite file (`crate::insights`); until those queries move behind
+/// [`crate::store::FactStore`], only the SQLite desk publishes them.
+impl Desk<Store> {
     /// Computes and publishes the figures to `path`. Returns the file's size in bytes.
     pub fn publish_figures(&mut self, _actor: &Actor, path: &Path) -> Result<usize, DeskError> {
         let settings = self.shared_settings()?;
@@ -214,19 +236,5 @@ impl Desk {
             to,
             zone::now(),
         )?)
-    }
-
-    /// Writes the status files that lag behind the database (`all`: every one). Returns how many.
-    pub fn republish(&self, _actor: &Actor, all: bool) -> Result<usize, DeskError> {
-        Ok(crate::publish::republish(
-            &self.store,
-            &self.publisher,
-            all,
-        )?)
-    }
-
-    /// Where status files are written.
-    pub fn publish_dir(&self) -> &Path {
-        self.publisher.dir()
     }
 }

@@ -13,7 +13,7 @@ use complaint_domain::status::{
 
 use super::{Actor, Desk, DeskError, Notice};
 use crate::publish::publish_complaint;
-use crate::store::Complaint;
+use crate::store::{Complaint, Storage};
 use crate::zone;
 
 /// A stage change as staff ask for it.
@@ -42,7 +42,7 @@ pub(super) fn refused_words(reference: &str, refused: &ChangeRefused) -> String 
     }
 }
 
-impl Desk {
+impl<S: Storage> Desk<S> {
     /// Moves a complaint to `change.stage`, records its causes, tells the customer (when mail is on) and
     /// schedules the figures.
     pub fn stage(

@@ -254,7 +254,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         });
     }
     if let Some(mail) = options.mail.clone() {
-        tokio::spawn(crate::mail::run_outbox(Arc::clone(&state.intake), mail));
+        tokio::spawn(crate::mail::run_outbox(state.intake.shared_store(), mail));
     }
     let front = Arc::new(Front {
         router: router(state.clone()),

@@ -9,8 +9,7 @@ use rusqlite::OptionalExtension;
 use rusqlite::Transaction;
 
 use super::complaints::NewAttachment;
-use super::Result;
-use super::Store;
+use super::{Result, Store};
 
 /// Where a stored file's bytes are: with the complaint, or with one of the customer's replies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,9 +69,26 @@ pub(super) fn drop_unnamed_blobs(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-impl Store {
+/// Evidence files: what a complaint and its replies carry, their bytes, and the room they take.
+pub trait EvidenceStore {
     /// What the customer sent with complaint `id`: the answers, the PIN, and the files' descriptions.
-    pub fn filed(&self, id: i64) -> Result<Filed> {
+    fn filed(&self, id: i64) -> Result<Filed>;
+
+    /// The bytes of one stored file.
+    fn file_bytes(&self, source: FileSource) -> Result<Option<Vec<u8>>>;
+
+    /// The bytes the database's pages in use take now: what `--db-max-mb` bounds.
+    fn bytes_used(&self) -> Result<u64>;
+
+    /// How many of these files' bytes are not stored yet: a file kept before (or named twice) adds nothing.
+    fn unstored_bytes(&self, files: &[NewAttachment<'_>]) -> Result<u64>;
+
+    /// One stored file with its name, type and bytes; `None` if it is gone.
+    fn stored_file(&self, source: FileSource) -> Result<Option<StoredFile>>;
+}
+
+impl EvidenceStore for Store {
+    fn filed(&self, id: i64) -> Result<Filed> {
         let (submission, pin, received_at): (String, Option<String>, i64) = self.conn.query_row(
             "SELECT submission, pin, received_at FROM complaints WHERE id = ?1",
             [id],
@@ -132,8 +148,7 @@ impl Store {
         })
     }
 
-    /// The bytes of one stored file.
-    pub fn file_bytes(&self, source: FileSource) -> Result<Option<Vec<u8>>> {
+    fn file_bytes(&self, source: FileSource) -> Result<Option<Vec<u8>>> {
         let found = match source {
             FileSource::Complaint {
                 complaint_id,
@@ -154,8 +169,7 @@ impl Store {
         Ok(found.optional()?)
     }
 
-    /// The bytes the database's pages in use take now: what `--db-max-mb` bounds.
-    pub fn bytes_used(&self) -> Result<u64> {
+    fn bytes_used(&self) -> Result<u64> {
         let pragma = |name: &str| -> Result<i64> {
             Ok(self.conn.pragma_query_value(None, name, |r| r.get(0))?)
         };
@@ -163,8 +177,7 @@ impl Store {
         Ok(u64::try_from(pages.saturating_mul(pragma("page_size")?)).unwrap_or(0))
     }
 
-    /// How many of these files' bytes are not stored yet: a file kept before (or named twice) adds nothing.
-    pub fn unstored_bytes(&self, files: &[NewAttachment<'_>]) -> Result<u64> {
+    fn unstored_bytes(&self, files: &[NewAttachment<'_>]) -> Result<u64> {
         let mut seen = std::collections::HashSet::new();
         let mut total = 0u64;
         for file in files {
@@ -183,8 +196,7 @@ impl Store {
         Ok(total)
     }
 
-    /// One stored file with its name, type and bytes; `None` if it is gone.
-    pub fn stored_file(&self, source: FileSource) -> Result<Option<StoredFile>> {
+    fn stored_file(&self, source: FileSource) -> Result<Option<StoredFile>> {
         let read = |r: &rusqlite::Row<'_>| {
             Ok(StoredFile {
                 name: r.get(0)?,

@@ -23,14 +23,9 @@ use rusqlite::OptionalExtension;
 use rusqlite::Transaction;
 
 use super::blobs::keep_blob;
-use super::corrupt;
-use super::decision_name;
-use super::parse_decision;
-use super::parse_step;
-use super::step_name;
-use super::Result;
-use super::Store;
-use super::StoreError;
+use super::{
+    corrupt, decision_name, parse_decision, parse_step, step_name, Result, Store, StoreError,
+};
 
 /// The first answer given for an Idempotency-Key, byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,12 +265,35 @@ pub(super) fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord)
     Ok(())
 }
 
-impl Store {
-    pub fn answer_for(&self, key: &str) -> Result<Option<StoredAnswer>> {
+/// Complaints: recorded once per key, read back, saved under a revision, published.
+pub trait ComplaintStore {
+    fn answer_for(&self, key: &str) -> Result<Option<StoredAnswer>>;
+
+    fn record(&mut self, new: &NewComplaint<'_>) -> Result<Recorded>;
+
+    /// By reference, however it is typed (`cmp-7k4q 2m9x` finds `CMP-7K4Q-2M9X`).
+    fn complaint(&self, reference: &str) -> Result<Option<Complaint>>;
+
+    /// Every complaint not held in quarantine, oldest first.
+    fn all(&self) -> Result<Vec<Complaint>>;
+
+    /// Complaints whose status file lags behind the database (a crash between commit and publish). Held
+    /// ones never have a file, so they are never behind.
+    fn unpublished(&self) -> Result<Vec<Complaint>>;
+
+    /// Replaces a complaint's public status with `record` (already checked), and marks it for publishing.
+    /// Refused if someone else changed the complaint since `seen_revision` was read.
+    fn save(&mut self, id: i64, seen_revision: i64, record: &StatusRecord) -> Result<i64>;
+
+    fn mark_published(&self, id: i64, revision: i64) -> Result<()>;
+}
+
+impl ComplaintStore for Store {
+    fn answer_for(&self, key: &str) -> Result<Option<StoredAnswer>> {
         answer_for(&self.conn, key)
     }
 
-    pub fn record(&mut self, new: &NewComplaint<'_>) -> Result<Recorded> {
+    fn record(&mut self, new: &NewComplaint<'_>) -> Result<Recorded> {
         let tx = self.write()?;
         if let Some(answer) = answer_for(&tx, new.key)? {
             return Ok(Recorded::KeyTaken(answer));
@@ -327,8 +345,7 @@ impl Store {
         Ok(Recorded::New)
     }
 
-    /// By reference, however it is typed (`cmp-7k4q 2m9x` finds `CMP-7K4Q-2M9X`).
-    pub fn complaint(&self, reference: &str) -> Result<Option<Complaint>> {
+    fn complaint(&self, reference: &str) -> Result<Option<Complaint>> {
         let id: Option<i64> = self
             .conn
             .query_row(
@@ -340,17 +357,14 @@ impl Store {
         id.map(|id| load(&self.conn, id)).transpose()
     }
 
-    /// Every complaint not held in quarantine, oldest first.
-    pub fn all(&self) -> Result<Vec<Complaint>> {
+    fn all(&self) -> Result<Vec<Complaint>> {
         self.ids("SELECT id FROM complaints WHERE quarantine IS NULL ORDER BY received_at, id")?
             .into_iter()
             .map(|id| load(&self.conn, id))
             .collect()
     }
 
-    /// Complaints whose status file lags behind the database (a crash between commit and publish). Held
-    /// ones never have a file, so they are never behind.
-    pub fn unpublished(&self) -> Result<Vec<Complaint>> {
+    fn unpublished(&self) -> Result<Vec<Complaint>> {
         self.ids(
             "SELECT id FROM complaints WHERE published_revision < revision AND quarantine IS NULL
              ORDER BY id",
@@ -360,9 +374,7 @@ impl Store {
         .collect()
     }
 
-    /// Replaces a complaint's public status with `record` (already checked), and marks it for publishing.
-    /// Refused if someone else changed the complaint since `seen_revision` was read.
-    pub fn save(&mut self, id: i64, seen_revision: i64, record: &StatusRecord) -> Result<i64> {
+    fn save(&mut self, id: i64, seen_revision: i64, record: &StatusRecord) -> Result<i64> {
         let tx = self.write()?;
         let revision: i64 =
             tx.query_row("SELECT revision FROM complaints WHERE id = ?1", [id], |r| {
@@ -380,7 +392,7 @@ impl Store {
         Ok(revision + 1)
     }
 
-    pub fn mark_published(&self, id: i64, revision: i64) -> Result<()> {
+    fn mark_published(&self, id: i64, revision: i64) -> Result<()> {
         self.conn.execute(
             "UPDATE complaints SET published_revision = MAX(published_revision, ?2) WHERE id = ?1",
             params![id, revision],

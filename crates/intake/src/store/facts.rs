@@ -7,8 +7,7 @@ use rusqlite::params;
 
 use super::complaints::load;
 use super::complaints::Complaint;
-use super::Result;
-use super::Store;
+use super::{Result, Store};
 
 /// What the published insights count about one complaint (`crate::insights::facts`), as Unix seconds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,10 +27,25 @@ pub struct Facts {
     pub next_due_at: Option<i64>,
 }
 
-impl Store {
+/// The figures' inputs: each complaint's facts and its root causes.
+pub trait FactStore {
     /// Complaints whose insight facts lag behind their status (changed since, or never filled), at most
     /// `limit`, by id.
-    pub fn stale_facts(&self, limit: i64) -> Result<Vec<Complaint>> {
+    fn stale_facts(&self, limit: i64) -> Result<Vec<Complaint>>;
+
+    /// Records the facts of each complaint as of `revision`, in one transaction; a complaint changed
+    /// meanwhile keeps lagging and is filled again next time.
+    fn set_facts(&mut self, facts: &[(i64, i64, Facts)]) -> Result<()>;
+
+    /// Replaces the causes complaint `id` is tagged with.
+    fn set_causes(&mut self, id: i64, causes: &[String], at: Instant) -> Result<()>;
+
+    /// The causes complaint `id` is tagged with, by name.
+    fn causes(&self, id: i64) -> Result<Vec<String>>;
+}
+
+impl FactStore for Store {
+    fn stale_facts(&self, limit: i64) -> Result<Vec<Complaint>> {
         let mut statement = self.conn.prepare(
             "SELECT id FROM complaints WHERE facts_revision < revision ORDER BY id LIMIT ?1",
         )?;
@@ -41,9 +55,7 @@ impl Store {
         ids.into_iter().map(|id| load(&self.conn, id)).collect()
     }
 
-    /// Records the facts of each complaint as of `revision`, in one transaction; a complaint changed
-    /// meanwhile keeps lagging and is filled again next time.
-    pub fn set_facts(&mut self, facts: &[(i64, i64, Facts)]) -> Result<()> {
+    fn set_facts(&mut self, facts: &[(i64, i64, Facts)]) -> Result<()> {
         let tx = self.write()?;
         {
             let mut statement = tx.prepare(
@@ -76,8 +88,7 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces the causes complaint `id` is tagged with.
-    pub fn set_causes(&mut self, id: i64, causes: &[String], at: Instant) -> Result<()> {
+    fn set_causes(&mut self, id: i64, causes: &[String], at: Instant) -> Result<()> {
         let tx = self.write()?;
         tx.execute("DELETE FROM complaint_causes WHERE complaint_id = ?1", [id])?;
         for cause in causes {
@@ -90,8 +101,7 @@ impl Store {
         Ok(())
     }
 
-    /// The causes complaint `id` is tagged with, by name.
-    pub fn causes(&self, id: i64) -> Result<Vec<String>> {
+    fn causes(&self, id: i64) -> Result<Vec<String>> {
         let mut statement = self
             .conn
             .prepare("SELECT cause FROM complaint_causes WHERE complaint_id = ?1 ORDER BY cause")?;

@@ -3,8 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::Result;
-use super::StoreError;
+use super::{Result, StoreError};
 
 /// Each entry moves the schema one version on; never edit one that has shipped, add another.
 pub(super) const MIGRATIONS: &[&str] = &[

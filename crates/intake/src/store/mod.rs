@@ -3,10 +3,15 @@
 //! Idempotency-Keys with the first answer given for each. SQLite in WAL mode with `synchronous=FULL`, so a
 //! committed transaction survives a crash or a power cut; the schema moves forward by `PRAGMA user_version`.
 //!
-//! One room per concern, each an `impl Store` of its own: [`complaints`], [`blobs`] (evidence files),
-//! [`replies`], [`outbox`] (mail), [`quarantine`], [`secrets`], [`facts`] (the figures' inputs) and
-//! [`migrations`]. Here: opening the file, the write transaction, the error type and the names of the
-//! domain's values as stored.
+//! The storage seam: one trait per concern, each in its own file with its SQLite implementation on [`Store`]:
+//! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
+//! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
+//! [`secrets`] (`SecretStore`) and [`facts`] (`FactStore`, the figures' inputs), with [`Storage`] for all of
+//! them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
+//! database (PostgreSQL, issue #24) can implement them without touching the desk. Two things still reach
+//! past the seam into SQLite: [`Store::connection`] (the figures' queries in `crate::insights`) and the
+//! driver's error inside [`StoreError`]. Here: opening the file, the write transaction, the shared
+//! connection of `serve`, the error type and the names of the domain's values as stored.
 
 mod blobs;
 mod complaints;
@@ -19,13 +24,18 @@ mod secrets;
 #[cfg(test)]
 mod tests;
 
-pub use blobs::{FileSource, Filed, FiledFile, StoredFile};
-pub use complaints::{Complaint, NewAttachment, NewComplaint, Recorded, StoredAnswer};
-pub use facts::Facts;
-pub use replies::{NewReply, Replied, StoredReply};
+pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
+pub use complaints::{
+    Complaint, ComplaintStore, NewAttachment, NewComplaint, Recorded, StoredAnswer,
+};
+pub use facts::{FactStore, Facts};
+pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
+pub use quarantine::QuarantineStore;
+pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
 
 use std::path::Path;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
 
 use complaint_domain::status::DeadlineStep;
 use complaint_domain::status::Decision;
@@ -35,6 +45,32 @@ use rusqlite::Transaction;
 use rusqlite::TransactionBehavior;
 
 use migrations::migrate;
+pub use secrets::SecretStore;
+
+/// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
+/// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
+/// database (PostgreSQL, issue #24) can follow without touching its callers.
+pub trait Storage:
+    ComplaintStore
+    + EvidenceStore
+    + ReplyStore
+    + OutboxStore
+    + QuarantineStore
+    + SecretStore
+    + FactStore
+{
+}
+
+impl<T> Storage for T where
+    T: ComplaintStore
+        + EvidenceStore
+        + ReplyStore
+        + OutboxStore
+        + QuarantineStore
+        + SecretStore
+        + FactStore
+{
+}
 
 /// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
 /// (read again and retry); the others are failures of the file or its contents.
@@ -70,6 +106,23 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The one connection `serve` shares between its threads (new complaints, replies, the mail outbox).
+pub struct Shared(Mutex<Store>);
+
+impl Shared {
+    pub fn new(store: Store) -> Shared {
+        Shared(Mutex::new(store))
+    }
+
+    /// A poisoned lock only means another request panicked while holding it; the data is still whole
+    /// (SQLite rolls back an unfinished transaction), so carry on rather than refuse every later request.
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 pub struct Store {
     conn: Connection,

@@ -8,34 +8,95 @@ use rusqlite::params;
 use rusqlite::OptionalExtension;
 
 use super::blobs::FileSource;
-use super::Result;
-use super::Store;
+use super::{Result, Store};
+
+/// One mail to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// Stored files to attach, read when the mail is sent.
+    pub files: Vec<MailFile>,
+    /// With files: the body listing all of them instead, sent if the relay refuses the mail with them.
+    pub body_without_files: Option<String>,
+}
+
+/// A stored file a mail carries: its number in `show`'s list, and where its bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailFile {
+    pub number: i64,
+    pub source: FileSource,
+}
+
+/// After this many attempts a mail is left in the outbox, marked, for the operator to look at.
+pub const MAX_ATTEMPTS: i64 = 20;
 
 /// A mail in the outbox, due to be sent.
 #[derive(Debug, Clone)]
 pub struct QueuedMail {
     pub id: i64,
     pub attempts: i64,
-    pub outgoing: crate::mail::Outgoing,
+    pub outgoing: Outgoing,
 }
 
-impl Store {
+/// The mail outbox: rows added, the due ones read, each attempt's outcome.
+pub trait OutboxStore {
     /// Adds a mail and the files it names (not their bytes) to the outbox, due now.
-    pub fn enqueue_mail(
-        &self,
-        complaint_id: i64,
-        mail: &crate::mail::Outgoing,
-        now: Instant,
-    ) -> Result<()> {
-        self.enqueue_mail_at(complaint_id, mail, now, now, None)
-    }
+    fn enqueue_mail(&self, complaint_id: i64, mail: &Outgoing, now: Instant) -> Result<()>;
 
     /// Adds a mail and the files it names (not their bytes) to the outbox, in one transaction, due at
     /// `due`; `replies_from` for a mail about the replies from that one on.
-    pub fn enqueue_mail_at(
+    fn enqueue_mail_at(
         &self,
         complaint_id: i64,
-        mail: &crate::mail::Outgoing,
+        mail: &Outgoing,
+        now: Instant,
+        due: Instant,
+        replies_from: Option<i64>,
+    ) -> Result<()>;
+
+    /// Unsent mail whose time has come, oldest first, at most `limit`, with the files each names.
+    fn due_mail(&self, now: Instant, max_attempts: i64, limit: i64) -> Result<Vec<QueuedMail>>;
+
+    /// The mail to `to` about complaint `complaint_id`'s replies that is still waiting for its time (never
+    /// tried, due after `now` with a second to spare, so the outbox cannot be sending it): its id, the first
+    /// reply it tells of, and when it is due.
+    fn gathering_mail(
+        &self,
+        complaint_id: i64,
+        to: &str,
+        now: Instant,
+    ) -> Result<Option<(i64, i64, Instant)>>;
+
+    /// When the last mail to `to` about complaint `complaint_id`'s replies was queued.
+    fn last_reply_mail(&self, complaint_id: i64, to: &str) -> Result<Option<Instant>>;
+
+    /// Removes a mail not yet sent (another takes its place).
+    fn drop_mail(&self, id: i64) -> Result<()>;
+
+    /// Whether a mail to `to` carries (or carried) a file with these bytes: the complaint's reference and the
+    /// file's number there, for the note that stands in for attaching it again.
+    fn mailed_before(&self, to: &str, sha256: &str) -> Result<Option<(String, i64)>>;
+
+    fn mail_sent(&self, id: i64, now: Instant) -> Result<()>;
+
+    /// Turns mail `id` into its copy without files (the body that lists them), due at `now`: the relay
+    /// refused it with them for good.
+    fn mail_without_files(&self, id: i64, now: Instant, error: &str) -> Result<()>;
+
+    fn mail_failed(&self, id: i64, attempts: i64, next_at: Instant, error: &str) -> Result<()>;
+}
+
+impl OutboxStore for Store {
+    fn enqueue_mail(&self, complaint_id: i64, mail: &Outgoing, now: Instant) -> Result<()> {
+        self.enqueue_mail_at(complaint_id, mail, now, now, None)
+    }
+
+    fn enqueue_mail_at(
+        &self,
+        complaint_id: i64,
+        mail: &Outgoing,
         now: Instant,
         due: Instant,
         replies_from: Option<i64>,
@@ -74,8 +135,7 @@ impl Store {
         Ok(())
     }
 
-    /// Unsent mail whose time has come, oldest first, at most `limit`, with the files each names.
-    pub fn due_mail(&self, now: Instant, max_attempts: i64, limit: i64) -> Result<Vec<QueuedMail>> {
+    fn due_mail(&self, now: Instant, max_attempts: i64, limit: i64) -> Result<Vec<QueuedMail>> {
         let mut statement = self.conn.prepare(
             "SELECT id, attempts, to_addr, subject, body, complaint_id, body_without_files FROM mail_outbox
              WHERE sent_at IS NULL AND next_at <= ?1 AND attempts < ?2 ORDER BY id LIMIT ?3",
@@ -86,7 +146,7 @@ impl Store {
                     QueuedMail {
                         id: r.get(0)?,
                         attempts: r.get(1)?,
-                        outgoing: crate::mail::Outgoing {
+                        outgoing: Outgoing {
                             to: r.get(2)?,
                             subject: r.get(3)?,
                             body: r.get(4)?,
@@ -106,7 +166,7 @@ impl Store {
             queued.outgoing.files = files
                 .query_map([queued.id], |r| {
                     let position: i64 = r.get(2)?;
-                    Ok(crate::mail::MailFile {
+                    Ok(MailFile {
                         number: r.get(0)?,
                         source: match r.get::<_, Option<i64>>(1)? {
                             Some(reply_id) => FileSource::Reply { reply_id, position },
@@ -123,10 +183,7 @@ impl Store {
         Ok(due)
     }
 
-    /// The mail to `to` about complaint `complaint_id`'s replies that is still waiting for its time (never
-    /// tried, due after `now` with a second to spare, so the outbox cannot be sending it): its id, the first
-    /// reply it tells of, and when it is due.
-    pub fn gathering_mail(
+    fn gathering_mail(
         &self,
         complaint_id: i64,
         to: &str,
@@ -145,8 +202,7 @@ impl Store {
             .optional()?)
     }
 
-    /// When the last mail to `to` about complaint `complaint_id`'s replies was queued.
-    pub fn last_reply_mail(&self, complaint_id: i64, to: &str) -> Result<Option<Instant>> {
+    fn last_reply_mail(&self, complaint_id: i64, to: &str) -> Result<Option<Instant>> {
         let at: Option<i64> = self.conn.query_row(
             "SELECT MAX(created_at) FROM mail_outbox
              WHERE complaint_id = ?1 AND to_addr = ?2 AND replies_from IS NOT NULL",
@@ -156,8 +212,7 @@ impl Store {
         Ok(at.map(Instant::from_unix_seconds))
     }
 
-    /// Removes a mail not yet sent (another takes its place).
-    pub fn drop_mail(&self, id: i64) -> Result<()> {
+    fn drop_mail(&self, id: i64) -> Result<()> {
         self.conn.execute(
             "DELETE FROM mail_outbox WHERE id = ?1 AND sent_at IS NULL",
             [id],
@@ -165,9 +220,7 @@ impl Store {
         Ok(())
     }
 
-    /// Whether a mail to `to` carries (or carried) a file with these bytes: the complaint's reference and the
-    /// file's number there, for the note that stands in for attaching it again.
-    pub fn mailed_before(&self, to: &str, sha256: &str) -> Result<Option<(String, i64)>> {
+    fn mailed_before(&self, to: &str, sha256: &str) -> Result<Option<(String, i64)>> {
         // From the bytes' name to the files that have them (by index), then to the mails that carried
         // those files; the earliest such mail, not given up on, wins.
         let live = "(m.sent_at IS NOT NULL OR m.attempts < ?3)";
@@ -191,7 +244,7 @@ impl Store {
         for sql in [as_complaint_file, as_reply_file] {
             let hit: Option<(i64, String, i64)> = self
                 .conn
-                .query_row(&sql, params![to, sha256, crate::mail::MAX_ATTEMPTS], |r| {
+                .query_row(&sql, params![to, sha256, MAX_ATTEMPTS], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
                 .optional()?;
@@ -204,7 +257,7 @@ impl Store {
         Ok(found.map(|(_, reference, number)| (reference, number)))
     }
 
-    pub fn mail_sent(&self, id: i64, now: Instant) -> Result<()> {
+    fn mail_sent(&self, id: i64, now: Instant) -> Result<()> {
         self.conn.execute(
             "UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
             params![id, now.unix_seconds()],
@@ -212,9 +265,7 @@ impl Store {
         Ok(())
     }
 
-    /// Turns mail `id` into its copy without files (the body that lists them), due at `now`: the relay
-    /// refused it with them for good.
-    pub fn mail_without_files(&self, id: i64, now: Instant, error: &str) -> Result<()> {
+    fn mail_without_files(&self, id: i64, now: Instant, error: &str) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "UPDATE mail_outbox SET body = body_without_files, body_without_files = NULL, next_at = ?2,
@@ -227,7 +278,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn mail_failed(&self, id: i64, attempts: i64, next_at: Instant, error: &str) -> Result<()> {
+    fn mail_failed(&self, id: i64, attempts: i64, next_at: Instant, error: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE mail_outbox SET attempts = ?2, next_at = ?3, last_error = ?4 WHERE id = ?1",
             params![id, attempts, next_at.unix_seconds(), error],

@@ -13,10 +13,7 @@ use super::blobs::keep_blob;
 use super::complaints::write_status;
 use super::complaints::NewAttachment;
 use super::complaints::StoredAnswer;
-use super::corrupt;
-use super::Result;
-use super::Store;
-use super::StoreError;
+use super::{corrupt, Result, Store, StoreError};
 
 /// One reply as the back office reads it.
 #[derive(Debug, Clone)]
@@ -56,9 +53,29 @@ pub enum Replied {
     KeyTaken(StoredAnswer),
 }
 
-impl Store {
+/// Customer replies: recorded once per key, read back, marked read, counted.
+pub trait ReplyStore {
     /// The customer's replies to complaint `id`, oldest first.
-    pub fn replies(&self, id: i64) -> Result<Vec<StoredReply>> {
+    fn replies(&self, id: i64) -> Result<Vec<StoredReply>>;
+
+    /// Marks the replies to complaint `id` as read by the back office.
+    fn mark_replies_read(&self, id: i64, at: Instant) -> Result<()>;
+
+    /// How many replies to each complaint the back office has not seen yet.
+    fn unread_replies(&self) -> Result<std::collections::HashMap<i64, i64>>;
+
+    fn reply_answer_for(&self, key: &str) -> Result<Option<StoredAnswer>>;
+
+    /// Records a reply with its key and first answer and the status it leads to, in one transaction;
+    /// refused ([`StoreError::Conflict`]) if the complaint changed since `seen_revision` was read.
+    fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied>;
+
+    /// How many replies complaint `id` had since `since`, and when the first of them came.
+    fn replies_since(&self, id: i64, since: Instant) -> Result<(i64, Option<Instant>)>;
+}
+
+impl ReplyStore for Store {
+    fn replies(&self, id: i64) -> Result<Vec<StoredReply>> {
         let mut statement = self.conn.prepare(
             "SELECT id, kind, at, text, stars, read_at FROM replies WHERE complaint_id = ?1 ORDER BY id",
         )?;
@@ -88,8 +105,7 @@ impl Store {
             .collect()
     }
 
-    /// Marks the replies to complaint `id` as read by the back office.
-    pub fn mark_replies_read(&self, id: i64, at: Instant) -> Result<()> {
+    fn mark_replies_read(&self, id: i64, at: Instant) -> Result<()> {
         self.conn.execute(
             "UPDATE replies SET read_at = ?2 WHERE complaint_id = ?1 AND read_at IS NULL",
             params![id, at.unix_seconds()],
@@ -97,8 +113,7 @@ impl Store {
         Ok(())
     }
 
-    /// How many replies to each complaint the back office has not seen yet.
-    pub fn unread_replies(&self) -> Result<std::collections::HashMap<i64, i64>> {
+    fn unread_replies(&self) -> Result<std::collections::HashMap<i64, i64>> {
         let mut statement = self.conn.prepare(
             "SELECT complaint_id, COUNT(*) FROM replies WHERE read_at IS NULL GROUP BY complaint_id",
         )?;
@@ -108,7 +123,7 @@ impl Store {
         Ok(counts)
     }
 
-    pub fn reply_answer_for(&self, key: &str) -> Result<Option<StoredAnswer>> {
+    fn reply_answer_for(&self, key: &str) -> Result<Option<StoredAnswer>> {
         Ok(self
             .conn
             .query_row(
@@ -125,9 +140,7 @@ impl Store {
             .optional()?)
     }
 
-    /// Records a reply with its key and first answer and the status it leads to, in one transaction;
-    /// refused ([`StoreError::Conflict`]) if the complaint changed since `seen_revision` was read.
-    pub fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied> {
+    fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied> {
         let tx = self.write()?;
         if let Some(answer) = tx
             .query_row(
@@ -188,8 +201,7 @@ impl Store {
         Ok(Replied::New { reply_id })
     }
 
-    /// How many replies complaint `id` had since `since`, and when the first of them came.
-    pub fn replies_since(&self, id: i64, since: Instant) -> Result<(i64, Option<Instant>)> {
+    fn replies_since(&self, id: i64, since: Instant) -> Result<(i64, Option<Instant>)> {
         let (count, first): (i64, Option<i64>) = self.conn.query_row(
             "SELECT COUNT(*), MIN(at) FROM replies WHERE complaint_id = ?1 AND at >= ?2",
             params![id, since.unix_seconds()],

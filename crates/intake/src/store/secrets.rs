@@ -7,13 +7,27 @@ use complaint_domain::tracking::normalise_reference;
 use rusqlite::params;
 use rusqlite::OptionalExtension;
 
-use super::Result;
-use super::Store;
+use super::{Result, Store};
 
-impl Store {
+/// The service's secrets, and what a Reply-Proof is checked against.
+pub trait SecretStore {
     /// The secret `name`, made from `fresh` at `at` if there is none yet (the first start wins; a second
     /// process starting at the same time reads the first one's), with when it was made.
-    pub fn secret(&mut self, name: &str, fresh: &[u8], at: Instant) -> Result<(Vec<u8>, Instant)> {
+    fn secret(&mut self, name: &str, fresh: &[u8], at: Instant) -> Result<(Vec<u8>, Instant)>;
+
+    /// What a reply's proof is checked against, in one indexed read of two short columns, so a reference that
+    /// exists costs what one that does not does: the status file's name (which the keyed proof is made from)
+    /// and, only for a complaint received before `older_before`, its verifier (the email address given, else
+    /// the PIN), which the older proof is made from. `None` for an unknown reference or a held complaint.
+    fn proof_inputs(
+        &self,
+        reference: &str,
+        older_before: Instant,
+    ) -> Result<Option<(String, Option<String>)>>;
+}
+
+impl SecretStore for Store {
+    fn secret(&mut self, name: &str, fresh: &[u8], at: Instant) -> Result<(Vec<u8>, Instant)> {
         let tx = self.write()?;
         tx.execute(
             "INSERT OR IGNORE INTO secrets (name, value, created_at) VALUES (?1, ?2, ?3)",
@@ -28,11 +42,7 @@ impl Store {
         Ok((value, Instant::from_unix_seconds(created_at)))
     }
 
-    /// What a reply's proof is checked against, in one indexed read of two short columns, so a reference that
-    /// exists costs what one that does not does: the status file's name (which the keyed proof is made from)
-    /// and, only for a complaint received before `older_before`, its verifier (the email address given, else
-    /// the PIN), which the older proof is made from. `None` for an unknown reference or a held complaint.
-    pub fn proof_inputs(
+    fn proof_inputs(
         &self,
         reference: &str,
         older_before: Instant,
