@@ -135,66 +135,9 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
                 ))
             },
         )?;
-    let mut statement =
-        conn.prepare("SELECT stage, at, message FROM stages WHERE complaint_id = ?1 ORDER BY seq")?;
-    let history = statement
-        .query_map([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(|(stage, at, message)| {
-            Ok(StageEntry {
-                stage: Stage::parse(&stage).ok_or_else(|| corrupt("stage", &stage))?,
-                at: Instant::from_unix_seconds(at),
-                message: message.map(OrgText::from_stored),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut statement =
-        conn.prepare("SELECT step, due, rule FROM deadlines WHERE complaint_id = ?1 ORDER BY seq")?;
-    let deadlines = statement
-        .query_map([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(|(step, due, rule)| {
-            Ok(SetDeadline {
-                step: parse_step(&step)?,
-                due: Date::parse_iso(&due).ok_or_else(|| corrupt("date", &due))?,
-                rule: rule.map(OrgText::from_stored),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut statement =
-        conn.prepare("SELECT kind, at, stars FROM replies WHERE complaint_id = ?1 ORDER BY id")?;
-    let replies = statement
-        .query_map([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<u8>>(2)?,
-            ))
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(|(kind, at, stars)| {
-            Ok(ReplyEntry {
-                kind: ReplyKind::parse(&kind).ok_or_else(|| corrupt("reply kind", &kind))?,
-                at: Instant::from_unix_seconds(at),
-                stars,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let history = stage_history(conn, id)?;
+    let deadlines = set_deadlines(conn, id)?;
+    let replies = reply_entries(conn, id)?;
     let outcome = decision
         .map(|d| {
             Ok::<_, StoreError>(DecidedOutcome {
@@ -223,6 +166,80 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             reopen_until: None,
         },
     })
+}
+/// A complaint's stages, oldest first.
+fn stage_history(conn: &Connection, id: i64) -> Result<Vec<StageEntry>> {
+    let mut statement =
+        conn.prepare("SELECT stage, at, message FROM stages WHERE complaint_id = ?1 ORDER BY seq")?;
+    let entries = statement
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(stage, at, message)| {
+            Ok(StageEntry {
+                stage: Stage::parse(&stage).ok_or_else(|| corrupt("stage", &stage))?,
+                at: Instant::from_unix_seconds(at),
+                message: message.map(OrgText::from_stored),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(entries)
+}
+
+/// The dates a complaint's staff set by hand, in the order set.
+fn set_deadlines(conn: &Connection, id: i64) -> Result<Vec<SetDeadline>> {
+    let mut statement =
+        conn.prepare("SELECT step, due, rule FROM deadlines WHERE complaint_id = ?1 ORDER BY seq")?;
+    let entries = statement
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(step, due, rule)| {
+            Ok(SetDeadline {
+                step: parse_step(&step)?,
+                due: Date::parse_iso(&due).ok_or_else(|| corrupt("date", &due))?,
+                rule: rule.map(OrgText::from_stored),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(entries)
+}
+
+/// What the status record tells of a complaint's replies (kind, time, stars), oldest first.
+fn reply_entries(conn: &Connection, id: i64) -> Result<Vec<ReplyEntry>> {
+    let mut statement =
+        conn.prepare("SELECT kind, at, stars FROM replies WHERE complaint_id = ?1 ORDER BY id")?;
+    let entries = statement
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<u8>>(2)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(kind, at, stars)| {
+            Ok(ReplyEntry {
+                kind: ReplyKind::parse(&kind).ok_or_else(|| corrupt("reply kind", &kind))?,
+                at: Instant::from_unix_seconds(at),
+                stars,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(entries)
 }
 
 pub(super) fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord) -> Result<()> {

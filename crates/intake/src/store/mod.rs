@@ -8,10 +8,11 @@
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
 //! [`secrets`] (`SecretStore`) and [`facts`] (`FactStore`, the figures' inputs), with [`Storage`] for all of
 //! them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
-//! database (PostgreSQL, issue #24) can implement them without touching the desk. Two things still reach
-//! past the seam into SQLite: [`Store::connection`] (the figures' queries in `crate::insights`) and the
-//! driver's error inside [`StoreError`]. Here: opening the file, the write transaction, the shared
-//! connection of `serve`, the error type and the names of the domain's values as stored.
+//! database (PostgreSQL, issue #24) can implement them without touching the desk; a driver's error reaches
+//! callers only as text inside [`StoreError::Database`]. One thing still reaches past the seam into SQLite:
+//! [`Store::connection`], for the figures' queries in `crate::insights`. Here: opening the file, the write
+//! transaction, the shared connection of `serve`, the error type and the names of the domain's values as
+//! stored.
 
 mod blobs;
 mod complaints;
@@ -84,11 +85,8 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot open {}: {source}", path.display())]
-    Open {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    #[error("cannot open {}: {problem}", path.display())]
+    Open { path: PathBuf, problem: DriverError },
     /// A file system without shared memory (some network mounts): WAL, which the crash promise needs, is off.
     #[error("{} cannot use write-ahead logging (journal mode {mode})", path.display())]
     NoWriteAheadLog { path: PathBuf, mode: String },
@@ -101,8 +99,18 @@ pub enum StoreError {
     /// A value this program never writes (a hand edit, or a newer program's value).
     #[error("the database holds an unknown {what} \"{value}\"")]
     Corrupt { what: &'static str, value: String },
+    /// The database's own refusal, as its driver words it.
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(DriverError),
+}
+
+/// A database driver's error, whichever driver: the seam's callers print it, never look into it.
+pub type DriverError = Box<dyn std::error::Error + Send + Sync>;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Database(Box::new(e))
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -181,9 +189,9 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
-        let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
+        let mut conn = Connection::open(path).map_err(|e| StoreError::Open {
             path: path.to_owned(),
-            source,
+            problem: Box::new(e),
         })?;
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
