@@ -269,65 +269,10 @@ pub fn to_organisation(
             left.push(file);
         }
     }
-    let listed = |mut body: String, why: IntakeMsg, files: &[&FiledFile]| {
-        if files.is_empty() {
-            return body;
-        }
-        body.push('\n');
-        body.push_str(&i18n::format(
-            lang,
-            why,
-            &[("limit", &megabytes(mail.max_bytes, lang))],
-        ));
-        body.push('\n');
-        for file in files {
-            body.push_str(&format!(
-                "  {:>2}  {}  {} MB\n",
-                file.number,
-                one_line(&file.name),
-                megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
-            ));
-        }
-        body.push_str(&i18n::format(
-            lang,
-            IntakeMsg::MailFilesSave,
-            &[(
-                "command",
-                &format!("complaint-intake attachment {reference} N --out FILE"),
-            )],
-        ));
-        body.push('\n');
-        body
+    let listed = |body, why, files: &[&FiledFile]| {
+        files_listed(body, lang, why, files, mail.max_bytes, reference)
     };
-    // Sent before: named, with where it went, and how to save it from this complaint.
-    let noted = |mut body: String| {
-        if before.is_empty() {
-            return body;
-        }
-        body.push('\n');
-        body.push_str(IntakeMsg::MailFilesSentBefore.text(lang));
-        body.push('\n');
-        for (file, (other, number)) in &before {
-            body.push_str(&format!(
-                "  {:>2}  {}  {} MB  = {} {}\n",
-                file.number,
-                one_line(&file.name),
-                megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
-                one_line(other),
-                number,
-            ));
-        }
-        body.push_str(&i18n::format(
-            lang,
-            IntakeMsg::MailFilesSave,
-            &[(
-                "command",
-                &format!("complaint-intake attachment {reference} N --out FILE"),
-            )],
-        ));
-        body.push('\n');
-        body
-    };
+    let noted = |body| sent_before_noted(body, lang, &before, reference);
     let body_without_files = (!carried.is_empty())
         .then(|| noted(listed(body.clone(), IntakeMsg::MailFilesRefused, &wanted)));
     let body = noted(listed(body, IntakeMsg::MailFilesLeftOut, &left));
@@ -338,6 +283,77 @@ pub fn to_organisation(
         files: carried,
         body_without_files,
     })
+}
+
+/// `body` with `files` listed under `why` (left out, or refused by the relay), each with its size, and how
+/// to save one; `body` as it is when there are none.
+fn files_listed(
+    mut body: String,
+    lang: Locale,
+    why: IntakeMsg,
+    files: &[&FiledFile],
+    max_bytes: u64,
+    reference: &str,
+) -> String {
+    if files.is_empty() {
+        return body;
+    }
+    body.push('\n');
+    body.push_str(&i18n::format(
+        lang,
+        why,
+        &[("limit", &megabytes(max_bytes, lang))],
+    ));
+    body.push('\n');
+    for file in files {
+        body.push_str(&format!(
+            "  {:>2}  {}  {} MB\n",
+            file.number,
+            one_line(&file.name),
+            megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
+        ));
+    }
+    save_hint(body, lang, reference)
+}
+
+/// `body` with the files sent before named, with where they went, and how to save one from this complaint.
+fn sent_before_noted(
+    mut body: String,
+    lang: Locale,
+    before: &[(&FiledFile, (String, i64))],
+    reference: &str,
+) -> String {
+    if before.is_empty() {
+        return body;
+    }
+    body.push('\n');
+    body.push_str(IntakeMsg::MailFilesSentBefore.text(lang));
+    body.push('\n');
+    for (file, (other, number)) in before {
+        body.push_str(&format!(
+            "  {:>2}  {}  {} MB  = {} {}\n",
+            file.number,
+            one_line(&file.name),
+            megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
+            one_line(other),
+            number,
+        ));
+    }
+    save_hint(body, lang, reference)
+}
+
+/// The command that saves one of a complaint's files, as the last line of a list of them.
+fn save_hint(mut body: String, lang: Locale, reference: &str) -> String {
+    body.push_str(&i18n::format(
+        lang,
+        IntakeMsg::MailFilesSave,
+        &[(
+            "command",
+            &format!("complaint-intake attachment {reference} N --out FILE"),
+        )],
+    ));
+    body.push('\n');
+    body
 }
 
 /// Megabytes (of 1,048,576 bytes, as `--mail-max-mb` counts them) with one decimal, never shown as 0; a
