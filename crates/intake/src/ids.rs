@@ -29,7 +29,7 @@ pub fn new_pin() -> Result<String, NoRandomness> {
     random_groups()
 }
 
-/// 32 random bytes: a key of the service's own (the Reply-Proof's, `crate::replies::ReplyKey`).
+/// 32 random bytes: a key of the service's own (the Reply-Proof's, `crate::reply_proof::ReplyKey`).
 pub fn new_secret() -> Result<[u8; 32], NoRandomness> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(NoRandomness)?;

@@ -15,11 +15,13 @@ use complaint_domain::submission::{
 use sha2::{Digest, Sha256};
 
 use crate::error::IntakeError;
+use crate::store::{
+    ComplaintStore, EvidenceStore, NewAttachment, NewComplaint, Recorded, Shared, Store,
+};
 
 use crate::ids;
 use crate::publish::{self, hex, status_key, PublishError, Publisher};
 use crate::settings::Settings;
-use crate::store::{NewAttachment, NewComplaint, Recorded, Store};
 use crate::zone::{latest_date_anywhere, now};
 
 /// Set only by the crash test: the process aborts right after the commit, before publishing or answering.
@@ -64,12 +66,12 @@ pub struct Options {
     /// Publishes the figures after new complaints and replies (`docs/insights.md`).
     pub insights: Option<Arc<crate::insights::Debouncer>>,
     /// Makes the Reply-Proof each filing answer gives, and checks the replies' (`crate::replies`).
-    pub reply_key: crate::replies::ReplyKey,
+    pub reply_key: crate::reply_proof::ReplyKey,
 }
 
 pub struct Intake {
     settings: Arc<Settings>,
-    store: Mutex<Store>,
+    store: Arc<Shared>,
     publisher: Publisher,
     options: Options,
     /// Keys whose request is being received right now; a second request with one gets 409.
@@ -106,7 +108,7 @@ impl Intake {
     ) -> Intake {
         Intake {
             settings,
-            store: Mutex::new(store),
+            store: Arc::new(Shared::new(store)),
             publisher,
             options,
             in_flight: Mutex::new(HashSet::new()),
@@ -119,10 +121,15 @@ impl Intake {
 
     /// The one connection, for the replies' handling (`crate::replies`), which follows the same rules.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
+        self.store.lock()
     }
 
-    pub(crate) fn reply_key(&self) -> &crate::replies::ReplyKey {
+    /// The same connection, for the mail outbox `serve` runs beside the intake (`crate::mail`).
+    pub(crate) fn shared_store(&self) -> Arc<Shared> {
+        Arc::clone(&self.store)
+    }
+
+    pub(crate) fn reply_key(&self) -> &crate::reply_proof::ReplyKey {
         &self.options.reply_key
     }
 
@@ -195,7 +202,7 @@ impl Intake {
 
     /// Publishes what a crash left unpublished; run at start.
     pub fn catch_up(&self) -> Result<usize, PublishError> {
-        publish::republish(&lock(&self.store), &self.publisher, false)
+        publish::republish(&*self.store.lock(), &self.publisher, false)
     }
 
     /// Everything after the body is read. Blocking (SQLite, fsync): run it off the async threads. The
@@ -226,11 +233,11 @@ impl Intake {
             return Err(IntakeError::KeyMismatch);
         }
         let fingerprint = fingerprint(&submission, &received.files);
-        let mut store = lock(&self.store);
+        let mut store = self.store.lock();
         if let Some(first) = store.answer_for(key)? {
             let answer = replay(first, &fingerprint)?;
             // A retry of a stored complaint is the moment to publish a status file that failed before.
-            if let Err(e) = publish::republish(&store, &self.publisher, false) {
+            if let Err(e) = publish::republish(&*store, &self.publisher, false) {
                 crate::log!("status files still unpublished: {e}");
             }
             return Ok(answer);
@@ -275,7 +282,7 @@ impl Intake {
             return Ok(None);
         }
         let fingerprint = fingerprint(&lenient, &received.files);
-        match lock(&self.store).answer_for(key)? {
+        match self.store.lock().answer_for(key)? {
             Some(first) if first.fingerprint == fingerprint => {
                 replay(first, &fingerprint).map(Some)
             }

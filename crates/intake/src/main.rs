@@ -1,10 +1,14 @@
 //! The reference intake service: receives complaints over HTTP (`docs/submission.md`), keeps them in
 //! SQLite, publishes the static status files the tracker reads (`docs/status.md`), and moves complaints
 //! through their stages from the command line. How to run it: `docs/intake.md`.
+//!
+//! This file is the command line's front end and nothing more: parse (`cli.rs`), call the desk (`desk/`,
+//! every back-office action) and print what it returned (`tables.rs` for the lists); or start `serve`
+//! (`http/`) with the intake it needs.
 
-mod backoffice;
 mod budget;
 mod cli;
+mod desk;
 mod dossier;
 mod error;
 mod files;
@@ -17,18 +21,20 @@ mod mail;
 mod private_files;
 mod publish;
 mod replies;
+mod reply_proof;
 mod settings;
 mod store;
+mod tables;
 mod uploads;
 mod zone;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use backoffice::BackofficeError;
 use cli::{Command, Paths};
-use complaint_domain::status::{DecidedOutcome, StatusChange};
-use publish::{PublishError, Publisher};
+use complaint_domain::status::DecidedOutcome;
+use desk::{Actor, BackgroundFigures, Desk, DeskError, Notice, StageChange};
+use publish::Publisher;
 use settings::{Settings, SettingsError};
 use store::{Store, StoreError};
 
@@ -40,24 +46,17 @@ enum Failure {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Backoffice(#[from] BackofficeError),
-    #[error(transparent)]
-    Publish(#[from] PublishError),
+    Desk(#[from] DeskError),
     #[error(transparent)]
     Serve(#[from] http::ServeError),
     #[error("cannot open the uploads folder: {0}")]
     Uploads(#[from] uploads::UploadError),
     #[error(transparent)]
-    Dossier(#[from] dossier::DossierError),
-    #[error(transparent)]
-    Insights(#[from] insights::InsightsFailure),
+    Publish(#[from] publish::PublishError),
     #[error("cannot write to stdout: {0}")]
     Output(std::io::Error),
     #[error("{0}")]
     Intake(#[from] error::IntakeError),
-    /// A command's own arguments, refused before anything changed.
-    #[error("{0}")]
-    Usage(String),
 }
 
 fn main() -> ExitCode {
@@ -78,18 +77,37 @@ fn main() -> ExitCode {
     }
 }
 
-fn open_store(paths: &Paths) -> Result<Store, StoreError> {
-    Store::open(&paths.db)
+/// The files a background `insights` run works on: the ones this command was given.
+fn figures(paths: &Paths) -> BackgroundFigures {
+    BackgroundFigures {
+        config: paths.config.clone(),
+        db: paths.db.clone(),
+        publish: paths.publish.clone(),
+        insights: paths.insights.clone(),
+    }
 }
 
 fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
-    // The one setting a status file carries (until when a closed complaint can be reopened); a command whose
-    // config cannot be read fails on it by itself, or never publishes.
+    // Loaded once: a command whose config cannot be read fails on it by itself, or never needs it.
+    let settings = Settings::load(&paths.config)
+        .map(Arc::new)
+        .map_err(Arc::new);
+    // The one setting a status file carries (until when a closed complaint can be reopened).
     let publisher = Publisher::new(paths.publish.clone()).with_reopen_days(
-        Settings::load(&paths.config)
+        settings
+            .as_ref()
             .map(|s| s.config.replies.reopen_days)
             .unwrap_or_default(),
     );
+    let open_desk = |publisher: Publisher| -> Result<Desk, Failure> {
+        Ok(Desk::new(
+            Store::open(&paths.db)?,
+            publisher,
+            settings.clone(),
+            paths.mail.clone(),
+            Box::new(figures(paths)),
+        ))
+    };
     match command {
         Command::Help => {
             print!("{}", cli::help());
@@ -102,6 +120,33 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 .map_err(Failure::Output)
         }
         Command::Serve(options) => serve(paths, publisher, options),
+        Command::Insights {
+            wait: Some(seconds),
+        } => {
+            // A background run never creates a database or a folder (they may be gone by now, a test's
+            // say): nothing to publish then.
+            let wait = std::time::Duration::from_secs(seconds);
+            if !paths.db.exists()
+                || !desk::after::still_wanted(&paths.insights, wait)
+                || !paths.db.exists()
+            {
+                return Ok(());
+            }
+            desk_command(
+                &mut open_desk(publisher)?,
+                paths,
+                Command::Insights { wait: None },
+            )
+        }
+        command => desk_command(&mut open_desk(publisher)?, paths, command),
+    }
+}
+
+/// Runs a back-office command on the desk and prints what it returned: the changes here, the rest in
+/// [`read_command`].
+fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), Failure> {
+    let actor = &Actor::CommandLine;
+    match command {
         Command::Stage {
             reference,
             stage,
@@ -110,34 +155,16 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             decision,
             causes,
         } => {
-            // Checked before anything changes: an unknown cause is a typo, not a new cause.
-            let causes = if causes.is_empty() {
-                Vec::new()
-            } else {
-                insights::check_causes(&Settings::load(&paths.config)?, &causes)
-                    .map_err(Failure::Usage)?
-            };
-            let change = StatusChange::Stage {
+            let change = StageChange {
                 stage,
                 message,
                 next_step,
                 decision: decision.map(|(decision, summary)| DecidedOutcome { decision, summary }),
+                causes,
             };
-            let mut store = open_store(paths)?;
-            let record =
-                backoffice::apply(&mut store, &publisher, &reference, change, zone::now())?;
-            if !causes.is_empty() {
-                if let Some(saved) = store.complaint(&record.reference)? {
-                    let at = saved.record.updated_at;
-                    store.set_causes(saved.id, &causes, at)?;
-                }
-            }
-            println!("{} is now \"{}\"", record.reference, stage.as_str());
-            schedule_insights(paths);
-            if let Some(mail) = &paths.mail {
-                tell_customer(paths, mail, &mut store, &record.reference);
-            }
-            Ok(())
+            let changed = desk.stage(actor, &reference, change)?;
+            println!("{} is now \"{}\"", changed.record.reference, stage.as_str());
+            warn(&changed.notices);
         }
         Command::Extend {
             reference,
@@ -145,266 +172,108 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             due,
             rule,
         } => {
-            let record = backoffice::apply(
-                &mut open_store(paths)?,
-                &publisher,
-                &reference,
-                StatusChange::Deadline { step, due, rule },
-                zone::now(),
-            )?;
-            println!("{}: the date is now {due}", record.reference);
-            if let Some(mail) = &paths.mail {
-                // A new date is news too: the customer's mail names it as what comes next.
-                tell_customer(paths, mail, &mut open_store(paths)?, &record.reference);
-            }
-            schedule_insights(paths);
-            Ok(())
-        }
-        Command::List { all, at } => {
-            let settings = Settings::load(&paths.config)?;
-            let table = backoffice::list(
-                &open_store(paths)?,
-                &settings,
-                at.unwrap_or_else(zone::now),
-                all,
-            )?;
-            print!("{table}");
-            Ok(())
-        }
-        Command::ListQuarantine => {
-            print!("{}", backoffice::list_quarantine(&open_store(paths)?)?);
-            Ok(())
+            let changed = desk.extend(actor, &reference, step, due, rule)?;
+            println!("{}: the date is now {due}", changed.record.reference);
+            warn(&changed.notices);
         }
         Command::Release { reference } => {
-            let mut store = open_store(paths)?;
-            let record = backoffice::release(&mut store, &publisher, &reference)?;
+            let changed = desk.release(actor, &reference)?;
             println!(
                 "{} is released: its status file is published and the reference now tracks",
-                record.reference
+                changed.record.reference
             );
-            if let Some(mail) = &paths.mail {
-                // Held complaints were not mailed on arrival: the inbox hears of it now, as of a new one.
-                tell_organisation(paths, mail, &store, &publisher, &record.reference);
-            }
-            Ok(())
+            warn(&changed.notices);
         }
         Command::Delete { reference } => {
-            let reference = backoffice::delete(&mut open_store(paths)?, &reference)?;
+            let reference = desk.delete(actor, &reference)?;
             println!("{reference} is deleted, with its files and key");
-            Ok(())
         }
+        command => return read_command(desk, paths, command),
+    }
+    Ok(())
+}
+
+/// Runs a back-office command that reads (and at most marks replies read) and prints what it returned.
+fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), Failure> {
+    let actor = &Actor::CommandLine;
+    match command {
+        Command::List { all, at } => {
+            let list = desk.list(actor, at.unwrap_or_else(zone::now), all)?;
+            print!("{}", tables::open_list(&list));
+        }
+        Command::ListQuarantine => print!("{}", tables::quarantine(&desk.quarantined(actor)?)),
         Command::Show { reference, lang } => {
-            let settings = Settings::load(&paths.config)?;
-            let store = open_store(paths)?;
-            let dossier = dossier::Dossier::load(&store, &reference)?;
-            let status_file = publisher.path_for(&dossier.complaint.status_key);
-            print!("{}", dossier.show(&settings, lang, &status_file));
-            // Shown is read: `list` puts complaints with replies nobody has seen first.
-            store.mark_replies_read(dossier.complaint.id, zone::now())?;
-            Ok(())
+            let shown = desk.show(actor, &reference)?;
+            print!(
+                "{}",
+                shown
+                    .dossier
+                    .show(desk.settings()?, lang, &shown.status_file)
+            );
         }
         Command::Attachment {
             reference,
             which,
             out,
             force,
-        } => {
-            let store = open_store(paths)?;
-            match which {
-                cli::Which::One(number) => {
-                    let bytes = dossier::export_file(&store, &reference, number, &out, force)?;
-                    println!("{bytes} bytes written to {}", out.display());
-                }
-                cli::Which::All => {
-                    let written = dossier::export_files(&store, &reference, &out, force)?;
-                    for path in &written {
-                        println!("{}", path.display());
-                    }
-                    println!("{} file(s) written to {}", written.len(), out.display());
-                }
+        } => match which {
+            cli::Which::One(number) => {
+                let bytes = desk.save_file(actor, &reference, number, &out, force)?;
+                println!("{bytes} bytes written to {}", out.display());
             }
-            Ok(())
-        }
+            cli::Which::All => {
+                let written = desk.save_files(actor, &reference, &out, force)?;
+                for path in &written {
+                    println!("{}", path.display());
+                }
+                println!("{} file(s) written to {}", written.len(), out.display());
+            }
+        },
         Command::Export {
             since,
             format,
             lang,
-        } => {
-            let settings = Settings::load(&paths.config)?;
-            let text = dossier::export(&open_store(paths)?, &settings, since, format, lang)?;
-            print!("{text}");
-            Ok(())
-        }
-        Command::Insights { wait } => {
-            if let Some(seconds) = wait {
-                // A background run never creates a database or a folder (they may be gone by now, a test's
-                // say): nothing to publish then.
-                if !paths.db.exists()
-                    || !insights_still_wanted(paths, seconds)
-                    || !paths.db.exists()
-                {
-                    return Ok(());
-                }
-            }
-            let settings = Settings::load(&paths.config)?;
-            let mut store = open_store(paths)?;
-            let bytes = insights::publish(&mut store, &settings, &paths.insights, zone::now())?;
+        } => print!("{}", desk.export(actor, since, format, lang)?),
+        Command::Insights { .. } => {
+            let bytes = desk.publish_figures(actor, &paths.insights)?;
             println!(
                 "{bytes} bytes of insights written to {}",
                 paths.insights.display()
             );
-            Ok(())
         }
         Command::Report { from, to, format } => {
-            let settings = Settings::load(&paths.config)?;
-            let report =
-                insights::report(&mut open_store(paths)?, &settings, from, to, zone::now())?;
-            print!("{}", report.render(format));
-            Ok(())
+            print!("{}", desk.report(actor, from, to)?.render(format));
         }
         Command::Republish { all } => {
-            let written = publish::republish(&open_store(paths)?, &publisher, all)?;
+            let written = desk.republish(actor, all)?;
             println!(
                 "{written} status file(s) written to {}",
-                paths.publish.display()
+                desk.publish_dir().display()
             );
-            Ok(())
         }
+        // Changes are `desk_command`'s; the rest never reach the desk.
+        Command::Stage { .. }
+        | Command::Extend { .. }
+        | Command::Release { .. }
+        | Command::Delete { .. }
+        | Command::Help
+        | Command::Completions(_)
+        | Command::Serve(_) => {}
     }
+    Ok(())
 }
 
-/// How long a stage change waits before the figures are published, so a burst of changes publishes once.
-const INSIGHTS_DEBOUNCE_SECONDS: u64 = 2;
-
-/// The marker a debounced run leaves: the latest run to write it is the one that publishes.
-fn pending_path(paths: &Paths) -> std::path::PathBuf {
-    let mut name = paths.insights.as_os_str().to_owned();
-    name.push(".pending");
-    std::path::PathBuf::from(name)
-}
-
-/// The paths a background `insights` run needs, as arguments.
-fn publish_args(paths: &Paths) -> Vec<std::ffi::OsString> {
-    let mut args = Vec::new();
-    for (flag, path) in [
-        ("--config", &paths.config),
-        ("--db", &paths.db),
-        ("--publish", &paths.publish),
-        ("--insights", &paths.insights),
-    ] {
-        args.push(flag.into());
-        args.push(path.clone().into_os_string());
-    }
-    args
-}
-
-/// Starts `insights --wait` in the background and returns at once: the command that changed a stage
-/// never waits for the figures, and a burst of changes publishes once, after the last.
-fn schedule_insights(paths: &Paths) {
-    let started = (|| -> std::io::Result<()> {
-        let exe = std::env::current_exe()?;
-        let mut command = std::process::Command::new(exe);
-        command
-            .arg("insights")
-            .arg("--wait")
-            .arg(INSIGHTS_DEBOUNCE_SECONDS.to_string())
-            .args(publish_args(paths))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            // Not even the error stream is shared: a caller reading this command's output to its end (a
-            // script, a test) would otherwise wait for the background run too. `insights` by hand reports.
-            .stderr(std::process::Stdio::null());
-        // Not waited for: it outlives this command and is then the init process's to reap.
-        command.spawn().map(drop)
-    })();
-    if let Err(e) = started {
-        eprintln!("complaint-intake: insights were not scheduled ({e}); run `insights`");
-    }
-}
-
-/// Marks this run as the latest, waits, and says whether it still is (no later change came meanwhile).
-fn insights_still_wanted(paths: &Paths, seconds: u64) -> bool {
-    let token = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
-    let marker = pending_path(paths);
-    if std::fs::write(&marker, &token).is_err() {
-        // No marker can be left (a read-only folder): publish without debouncing.
-        return true;
-    }
-    std::thread::sleep(std::time::Duration::from_secs(seconds));
-    // Gone (the folder removed meanwhile) means nothing is waiting for this run either.
-    std::fs::read_to_string(&marker).is_ok_and(|latest| latest == token)
-}
-
-/// Queues the customer's mail about the change just saved; never fails the command (the change is saved
-/// and published), only says why nothing was queued.
-fn tell_customer(paths: &Paths, mail: &mail::MailSettings, store: &mut Store, reference: &str) {
-    let queued = (|| -> Result<(), Failure> {
-        let settings = Settings::load(&paths.config)?;
-        let dossier = dossier::Dossier::load(store, reference)?;
-        let email = dossier.submission.contact.email.clone();
-        // The link carries the Reply-Proof, so the customer can reply from the device that opens the mail.
-        let proof = match email.as_deref() {
-            Some(email) => replies::ReplyKey::load(store)?.proof(&publish::status_key(
-                &dossier.complaint.record.reference,
-                email,
-            )),
-            None => None,
-        };
-        mail::enqueue(
-            store,
-            dossier.complaint.id,
-            mail::customer_update(
-                &settings,
-                mail,
-                &dossier.complaint,
-                email.as_deref(),
-                proof.as_deref(),
-                zone::now(),
-            ),
-        );
-        Ok(())
-    })();
-    if let Err(e) = queued {
-        eprintln!("complaint-intake: {reference}: the customer's mail was not queued: {e}");
-    }
-}
-
-/// Queues the organisation's copy of a complaint released from quarantine (when an inbox is configured);
-/// never fails the command.
-fn tell_organisation(
-    paths: &Paths,
-    mail: &mail::MailSettings,
-    store: &Store,
-    publisher: &Publisher,
-    reference: &str,
-) {
-    if mail.org_inbox.is_none() {
-        return;
-    }
-    let queued = (|| -> Result<(), Failure> {
-        let settings = Settings::load(&paths.config)?;
-        let dossier = dossier::Dossier::load(store, reference)?;
-        let reference = &dossier.complaint.record.reference;
-        mail::queue_for_organisation(
-            store,
-            &settings,
-            mail,
-            publisher,
-            reference,
-            complaint_domain::i18n::IntakeMsg::MailOrgNewComplaint,
-            mail::FilesOf::Complaint,
-        )?;
-        Ok(())
-    })();
-    if let Err(e) = queued {
-        eprintln!("complaint-intake: {reference}: the organisation's mail was not queued: {e}");
+/// What did not follow a saved change, on the error stream; the command still succeeds.
+fn warn(notices: &[Notice]) {
+    for notice in notices {
+        eprintln!("complaint-intake: {notice}");
     }
 }
 
 fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
-    let mut store = open_store(paths)?;
-    let reply_key = replies::ReplyKey::load(&mut store)?;
+    let mut store = Store::open(&paths.db)?;
+    let reply_key = reply_proof::ReplyKey::load(&mut store)?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
     let intake = Arc::new(intake::Intake::new(
         settings,
@@ -417,28 +286,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             crash_after_commit,
             mail: paths.mail.clone(),
             reply_key,
-            insights: Some(insights::Debouncer::start(
-                std::time::Duration::from_secs(INSIGHTS_DEBOUNCE_SECONDS),
-                options.insights_max_wait,
-                {
-                    let args = publish_args(paths);
-                    move || {
-                        let mut command = std::process::Command::new(
-                            std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
-                        );
-                        // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
-                        // down), and like any background run never creates a database.
-                        command
-                            .arg("insights")
-                            .arg("--wait")
-                            .arg("0")
-                            .args(&args)
-                            .stdin(std::process::Stdio::null())
-                            .stdout(std::process::Stdio::null());
-                        command
-                    }
-                },
-            )),
+            insights: Some(figures_worker(paths, options.insights_max_wait)),
         },
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
@@ -484,4 +332,31 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         },
         intake,
     )?)
+}
+
+/// `serve`'s worker for the figures after new complaints and replies: one background `insights` run at a
+/// time, debounced (`insights::Debouncer`).
+fn figures_worker(paths: &Paths, max_wait: std::time::Duration) -> Arc<insights::Debouncer> {
+    insights::Debouncer::start(
+        std::time::Duration::from_secs(desk::after::DEBOUNCE_SECONDS),
+        max_wait,
+        {
+            let args = figures(paths).args();
+            move || {
+                let mut command = std::process::Command::new(
+                    std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
+                );
+                // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
+                // down), and like any background run never creates a database.
+                command
+                    .arg("insights")
+                    .arg("--wait")
+                    .arg("0")
+                    .args(&args)
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null());
+                command
+            }
+        },
+    )
 }

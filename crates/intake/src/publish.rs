@@ -8,7 +8,7 @@ use complaint_domain::status::StatusRecord;
 use complaint_domain::tracking::status_key_input;
 use sha2::{Digest, Sha256};
 
-use crate::store::{Complaint, Store, StoreError};
+use crate::store::{Complaint, Storage, StoreError};
 
 /// The file name's stem: lower-case hex SHA-256 of the documented key input.
 pub fn status_key(reference: &str, verifier: &str) -> String {
@@ -85,7 +85,7 @@ pub enum PublishError {
 
 /// Writes one complaint's file and records that it is current.
 pub fn publish_complaint(
-    store: &Store,
+    store: &dyn Storage,
     publisher: &Publisher,
     complaint: &Complaint,
 ) -> Result<PathBuf, PublishError> {
@@ -105,7 +105,11 @@ pub fn publish_complaint(
 
 /// Publishes every complaint whose file lags behind the database (after a crash between commit and
 /// publish); `all` rewrites every file, e.g. into a new folder. Returns how many were written.
-pub fn republish(store: &Store, publisher: &Publisher, all: bool) -> Result<usize, PublishError> {
+pub fn republish(
+    store: &dyn Storage,
+    publisher: &Publisher,
+    all: bool,
+) -> Result<usize, PublishError> {
     let complaints = if all {
         store.all()
     } else {

@@ -2,7 +2,7 @@
 //! ahead by SHA-256), "this resolves it" or "not satisfied" with a reason, and a rating after it closed.
 //!
 //! Who may: only the device the complaint was filed from, shown by the proof the filing answer gave it
-//! ([`ReplyKey`]: an HMAC of the reference and verifier under the service's own secret, so knowing or guessing
+//! (`crate::reply_proof::ReplyKey`: an HMAC of the reference and verifier under the service's own secret, so knowing or guessing
 //! them, or the status file's name, is not enough); complaints received before the secret existed also take
 //! the older proof their devices make themselves (`complaint_domain::tracking::reply_proof_input`). Compared
 //! in constant time, after the same one read and the same two hashes whether the complaint exists or not, so
@@ -16,11 +16,11 @@
 
 use complaint_domain::evidence::{AttachmentProblem, FileKind};
 use complaint_domain::i18n::IntakeMsg;
-use complaint_domain::instant::Instant;
+
 use complaint_domain::status::{CustomerReply, ReplyKind};
 use complaint_domain::submission::ATTACHMENT_NAME_MAX_CHARS;
-use complaint_domain::tracking::{normalise_reference, normalise_verifier, reply_proof_input};
-use hmac::{Hmac, Mac};
+use complaint_domain::tracking::normalise_reference;
+
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -29,8 +29,10 @@ use crate::error::IntakeError;
 use crate::intake::{Answer, Intake};
 use crate::mail::FilesOf;
 use crate::publish::{self, hex};
-use crate::store::Store;
-use crate::store::{NewAttachment, NewReply, Replied, StoreError, StoredAnswer};
+use crate::store::{
+    ComplaintStore, NewAttachment, NewReply, Replied, ReplyStore, StoreError, StoredAnswer,
+};
+
 use crate::zone::now;
 
 /// The three things a customer may do, by the last segment of the route.
@@ -178,72 +180,6 @@ pub struct ReplyRequest {
     pub proof: String,
     pub key: String,
     pub body: ReplyBody,
-}
-
-/// Equal in time independent of where they differ, so the answer's timing says nothing about how much of a
-/// guessed proof was right.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// The older proof, which a device makes itself from the reference and verifier: still taken for
-/// complaints received before the [`ReplyKey`] existed, whose devices know no other.
-pub fn proof_for(reference: &str, verifier: &str) -> String {
-    hex(&Sha256::digest(
-        reply_proof_input(reference, verifier).as_bytes(),
-    ))
-}
-
-/// The service's secret for Reply-Proofs (`docs/replies.md`), kept in the database (`secrets`), made at the
-/// first start. The proof is the HMAC-SHA256 under it of the complaint's status file name (itself a hash of
-/// the reference and verifier, kept in the complaint's row, so checking parses nothing), given to the filing
-/// device in its answer (`reply_proof`) and nowhere else: the reference and verifier, even the status file
-/// found by guessing them, no longer make it.
-#[derive(Clone)]
-pub struct ReplyKey {
-    key: Vec<u8>,
-    /// Complaints received before this only know the older proof.
-    since: Instant,
-}
-
-impl ReplyKey {
-    const NAME: &'static str = "reply-proof";
-
-    /// The database's key, made now if it has none.
-    pub fn load(store: &mut Store) -> Result<ReplyKey, IntakeError> {
-        let fresh = crate::ids::new_secret()?;
-        let (key, since) = store.secret(Self::NAME, &fresh, now())?;
-        Ok(ReplyKey { key, since })
-    }
-
-    /// The proof for the complaint whose status file is named `status_key`, lower-case hex. (`None` cannot
-    /// happen: HMAC takes a key of any length.)
-    pub fn proof(&self, status_key: &str) -> Option<String> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).ok()?;
-        mac.update(status_key.as_bytes());
-        Some(hex(&mac.finalize().into_bytes()))
-    }
-
-    /// Whether `given` proves the right to reply to `reference`: the same read and the same two hashes on
-    /// every path (a complaint found or not), then one answer. Only a complaint received before the key has
-    /// its verifier read too, for the older proof.
-    pub fn admits(&self, store: &Store, reference: &str, given: &str) -> Result<bool, IntakeError> {
-        let found = store.proof_inputs(reference, self.since)?;
-        let (name, older) = match &found {
-            Some((name, older)) => (name.as_str(), older.as_deref()),
-            None => ("-", None),
-        };
-        let given = given.trim().to_ascii_lowercase();
-        let keyed = self
-            .proof(name)
-            .is_some_and(|proof| same_bytes(given.as_bytes(), proof.as_bytes()));
-        let older_proof = proof_for(reference, &normalise_verifier(older.unwrap_or("-")));
-        let older = older.is_some() & same_bytes(given.as_bytes(), older_proof.as_bytes());
-        Ok(found.is_some() & (keyed | older))
-    }
 }
 
 /// What makes two replies "the same reply" for an Idempotency-Key: the complaint, the parsed body and the
@@ -459,7 +395,7 @@ fn admit<'a>(
     // Nothing of the complaint is read before the proof holds.
     if !intake
         .reply_key()
-        .admits(&store, &request.reference, &request.proof)?
+        .admits(&*store, &request.reference, &request.proof)?
     {
         return Err(IntakeError::NotFound);
     }
@@ -573,7 +509,7 @@ fn attempt(
     // start, as for filing.
     match store.complaint(&reference) {
         Ok(Some(saved)) => {
-            if let Err(e) = publish::publish_complaint(&store, intake.publisher(), &saved) {
+            if let Err(e) = publish::publish_complaint(&*store, intake.publisher(), &saved) {
                 crate::log!("{reference}: reply stored but its status file was not written: {e}");
             }
             intake.figures_changed();
@@ -599,16 +535,6 @@ fn attempt(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn proofs_compare_whole() {
-        let proof = proof_for("CMP-7K4Q-2M9X", "anna@example.pl");
-        assert!(same_bytes(proof.as_bytes(), proof.as_bytes()));
-        let mut wrong = proof.clone().into_bytes();
-        wrong[63] ^= 1;
-        assert!(!same_bytes(&wrong, proof.as_bytes()));
-        assert!(!same_bytes(&proof.as_bytes()[..63], proof.as_bytes()));
-    }
 
     #[test]
     fn bodies_are_read_by_their_action_and_unknown_fields_refused() {

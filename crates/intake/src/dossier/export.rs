@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::hostile::{csv_cell, json_terminal_safe, safe_file_name};
 use super::{Dossier, DossierError};
 use crate::settings::Settings;
-use crate::store::{decision_name, FileSource, Store};
+use crate::store::{decision_name, FileSource, Storage};
 
 impl Dossier {
     /// One complaint as the JSON `export` writes: the answers as sent, labelled details, file descriptions.
@@ -123,7 +123,7 @@ pub enum ExportFormat {
 /// Complaints received on `since` or later (in the organisation's time zone), oldest first, held ones left
 /// out (they may be a bot's; `list --quarantine` shows them).
 pub fn export(
-    store: &Store,
+    store: &dyn Storage,
     settings: &Settings,
     since: Date,
     format: ExportFormat,
@@ -203,7 +203,7 @@ fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), DossierEr
 
 /// Writes file `number` of the complaint to `out`. Returns the bytes written.
 pub fn export_file(
-    store: &Store,
+    store: &dyn Storage,
     reference: &str,
     number: i64,
     out: &Path,
@@ -229,7 +229,7 @@ pub fn export_file(
 /// Writes every file of the complaint into `dir` (created if missing, 0700), named by [`safe_file_name`].
 /// Without `force` nothing is written if any of the names is taken. Returns the paths written.
 pub fn export_files(
-    store: &Store,
+    store: &dyn Storage,
     reference: &str,
     dir: &Path,
     force: bool,

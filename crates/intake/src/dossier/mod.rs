@@ -20,7 +20,7 @@ use complaint_domain::status::{ReplyKind, Stage};
 use complaint_domain::submission::Submission;
 
 use crate::settings::Settings;
-use crate::store::{decision_name, Complaint, FileSource, Filed, Store, StoreError, StoredReply};
+use crate::store::{decision_name, Complaint, FileSource, Filed, Storage, StoreError, StoredReply};
 
 mod export;
 mod hostile;
@@ -97,7 +97,7 @@ fn reply_words(kind: ReplyKind, stars: Option<u8>, lang: Locale) -> String {
 }
 
 impl Dossier {
-    pub fn load(store: &Store, reference: &str) -> Result<Dossier, DossierError> {
+    pub fn load(store: &dyn Storage, reference: &str) -> Result<Dossier, DossierError> {
         let complaint = store
             .complaint(reference)?
             .ok_or_else(|| DossierError::NotFound {
@@ -106,7 +106,7 @@ impl Dossier {
         Dossier::of(store, complaint)
     }
 
-    fn of(store: &Store, complaint: Complaint) -> Result<Dossier, DossierError> {
+    fn of(store: &dyn Storage, complaint: Complaint) -> Result<Dossier, DossierError> {
         let filed = store.filed(complaint.id)?;
         let submission =
             Submission::from_received_json(filed.submission.as_bytes()).map_err(|problem| {

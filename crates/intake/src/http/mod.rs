@@ -278,7 +278,7 @@ fn spawn_background(options: &ServeOptions, intake: &Arc<Intake>) {
         });
     }
     if let Some(mail) = options.mail.clone() {
-        tokio::spawn(crate::mail::run_outbox(Arc::clone(intake), mail));
+        tokio::spawn(crate::mail::run_outbox(intake.shared_store(), mail));
     }
 }
 

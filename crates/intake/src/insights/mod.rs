@@ -19,13 +19,13 @@ use complaint_domain::tracking::Timeline;
 use rusqlite::{params, OptionalExtension};
 
 use crate::settings::Settings;
-use crate::store::{Facts, Store, StoreError};
+use crate::store::{FactStore, Facts, Store, StoreError};
 
 mod report;
 #[cfg(test)]
 mod tests;
 
-pub use report::{report, ReportFormat};
+pub use report::{report, Report, ReportFormat};
 
 /// How many weeks of figures are published, the current one included.
 pub const PUBLISHED_WEEKS: i64 = 53;

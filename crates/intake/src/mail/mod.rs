@@ -14,22 +14,25 @@
 //! The first mail of a complaint is the whole complaint; a mail about replies tells only what is new (the
 //! replies since the last such mail, their files, the command that shows the rest), and replies that come
 //! within `--mail-gather-seconds` of the last such mail wait and go together in one.
+//!
+//! Here: what a mail says and to whom (the customer's update, the organisation's copy) and adding it to the
+//! outbox (`crate::store`'s `OutboxStore`, where its rows and records live); [`send`]: the sender `serve`
+//! runs.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use complaint_domain::i18n::{self, IntakeMsg, Locale, Msg};
 use complaint_domain::instant::Instant;
 use complaint_domain::tracking::{normalise_verifier, Timeline};
-use lettre::message::header::{ContentTransferEncoding, ContentType};
-use lettre::message::{Attachment, Body, Mailbox, Message, MultiPart, SinglePart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use crate::dossier::{one_line, safe_file_name, Dossier, DossierError};
-use crate::intake::Intake;
+use crate::dossier::{one_line, Dossier, DossierError};
 use crate::publish::Publisher;
 use crate::settings::Settings;
-use crate::store::{Complaint, FileSource, FiledFile, Store, StoreError, StoredFile};
+use crate::store::{Complaint, FileSource, FiledFile, Storage};
+pub use crate::store::{MailFile, Outgoing};
+pub use send::run_outbox;
+
+mod send;
 use complaint_domain::service_levels::Due;
 
 /// Where mail goes, from the command line; `None` (no `--smtp-relay`) turns mail off.
@@ -60,25 +63,6 @@ pub const DEFAULT_GATHER_SECONDS: u64 = 300;
 
 /// `--mail-max-mb` when not given: what most relays and mailboxes take.
 pub const DEFAULT_MAX_MB: u64 = 10;
-
-/// One mail to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outgoing {
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-    /// Stored files to attach, read when the mail is sent.
-    pub files: Vec<MailFile>,
-    /// With files: the body listing all of them instead, sent if the relay refuses the mail with them.
-    pub body_without_files: Option<String>,
-}
-
-/// A stored file a mail carries: its number in `show`'s list, and where its bytes are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MailFile {
-    pub number: i64,
-    pub source: FileSource,
-}
 
 /// What the organisation's copy tells of, with its files: a new complaint, whole, with its own files; or
 /// the replies from this one on (what is new: the complaint's files were in the first mail already).
@@ -297,65 +281,10 @@ pub fn to_organisation(
             left.push(file);
         }
     }
-    let listed = |mut body: String, why: IntakeMsg, files: &[&FiledFile]| {
-        if files.is_empty() {
-            return body;
-        }
-        body.push('\n');
-        body.push_str(&i18n::format(
-            lang,
-            why,
-            &[("limit", &megabytes(mail.max_bytes, lang))],
-        ));
-        body.push('\n');
-        for file in files {
-            body.push_str(&format!(
-                "  {:>2}  {}  {} MB\n",
-                file.number,
-                one_line(&file.name),
-                megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
-            ));
-        }
-        body.push_str(&i18n::format(
-            lang,
-            IntakeMsg::MailFilesSave,
-            &[(
-                "command",
-                &format!("complaint-intake attachment {reference} N --out FILE"),
-            )],
-        ));
-        body.push('\n');
-        body
+    let listed = |body, why, files: &[&FiledFile]| {
+        files_listed(body, lang, why, files, mail.max_bytes, reference)
     };
-    // Sent before: named, with where it went, and how to save it from this complaint.
-    let noted = |mut body: String| {
-        if before.is_empty() {
-            return body;
-        }
-        body.push('\n');
-        body.push_str(IntakeMsg::MailFilesSentBefore.text(lang));
-        body.push('\n');
-        for (file, (other, number)) in &before {
-            body.push_str(&format!(
-                "  {:>2}  {}  {} MB  = {} {}\n",
-                file.number,
-                one_line(&file.name),
-                megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
-                one_line(other),
-                number,
-            ));
-        }
-        body.push_str(&i18n::format(
-            lang,
-            IntakeMsg::MailFilesSave,
-            &[(
-                "command",
-                &format!("complaint-intake attachment {reference} N --out FILE"),
-            )],
-        ));
-        body.push('\n');
-        body
-    };
+    let noted = |body| sent_before_noted(body, lang, &before, reference);
     let body_without_files = (!carried.is_empty())
         .then(|| noted(listed(body.clone(), IntakeMsg::MailFilesRefused, &wanted)));
     let body = noted(listed(body, IntakeMsg::MailFilesLeftOut, &left));
@@ -366,6 +295,77 @@ pub fn to_organisation(
         files: carried,
         body_without_files,
     })
+}
+
+/// `body` with `files` listed under `why` (left out, or refused by the relay), each with its size, and how
+/// to save one; `body` as it is when there are none.
+fn files_listed(
+    mut body: String,
+    lang: Locale,
+    why: IntakeMsg,
+    files: &[&FiledFile],
+    max_bytes: u64,
+    reference: &str,
+) -> String {
+    if files.is_empty() {
+        return body;
+    }
+    body.push('\n');
+    body.push_str(&i18n::format(
+        lang,
+        why,
+        &[("limit", &megabytes(max_bytes, lang))],
+    ));
+    body.push('\n');
+    for file in files {
+        body.push_str(&format!(
+            "  {:>2}  {}  {} MB\n",
+            file.number,
+            one_line(&file.name),
+            megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
+        ));
+    }
+    save_hint(body, lang, reference)
+}
+
+/// `body` with the files sent before named, with where they went, and how to save one from this complaint.
+fn sent_before_noted(
+    mut body: String,
+    lang: Locale,
+    before: &[(&FiledFile, (String, i64))],
+    reference: &str,
+) -> String {
+    if before.is_empty() {
+        return body;
+    }
+    body.push('\n');
+    body.push_str(IntakeMsg::MailFilesSentBefore.text(lang));
+    body.push('\n');
+    for (file, (other, number)) in before {
+        body.push_str(&format!(
+            "  {:>2}  {}  {} MB  = {} {}\n",
+            file.number,
+            one_line(&file.name),
+            megabytes(u64::try_from(file.bytes).unwrap_or(0), lang),
+            one_line(other),
+            number,
+        ));
+    }
+    save_hint(body, lang, reference)
+}
+
+/// The command that saves one of a complaint's files, as the last line of a list of them.
+fn save_hint(mut body: String, lang: Locale, reference: &str) -> String {
+    body.push_str(&i18n::format(
+        lang,
+        IntakeMsg::MailFilesSave,
+        &[(
+            "command",
+            &format!("complaint-intake attachment {reference} N --out FILE"),
+        )],
+    ));
+    body.push('\n');
+    body
 }
 
 /// Megabytes (of 1,048,576 bytes, as `--mail-max-mb` counts them) with one decimal, never shown as 0; a
@@ -386,7 +386,7 @@ fn megabytes(bytes: u64, lang: Locale) -> String {
 /// Queues the organisation's copy of complaint `reference` (`subject`, carrying `files`), when an inbox is
 /// configured: the intake after a new complaint or a reply, `release` after letting one in.
 pub fn queue_for_organisation(
-    store: &Store,
+    store: &dyn Storage,
     settings: &Settings,
     mail: &MailSettings,
     publisher: &Publisher,
@@ -450,7 +450,7 @@ pub fn queue_for_organisation(
 }
 
 /// Adds a mail to the outbox; a failure is logged, never passed on: what it tells of is saved already.
-pub fn enqueue(store: &Store, complaint_id: i64, outgoing: Option<Outgoing>) {
+pub fn enqueue(store: &dyn Storage, complaint_id: i64, outgoing: Option<Outgoing>) {
     let Some(outgoing) = outgoing else {
         return;
     };
@@ -459,226 +459,11 @@ pub fn enqueue(store: &Store, complaint_id: i64, outgoing: Option<Outgoing>) {
     }
 }
 
-/// Why one mail was not handed to the relay.
-#[derive(Debug)]
-enum SendError {
-    /// An address or a header the mail cannot have: trying again will not help.
-    Permanent(String),
-    /// The relay is down, slow or refused for now.
-    Later(String),
-}
-
-/// A reason for the log: the relay's reply code (`permanent error (550)`) without its text, which often
-/// repeats the recipient's address (`5.1.1 <anna@example.pl>: Recipient address rejected`). The whole text
-/// stays in the outbox row (`last_error`), where the back office reads it. A reason without a code is ours,
-/// never an address; any word with an `@` is masked all the same.
-fn for_log(reason: &str) -> String {
-    let coded = reason.find('(').and_then(|open| {
-        let code = reason.get(open + 1..open + 5)?;
-        (code[..3].bytes().all(|b| b.is_ascii_digit()) && code.ends_with(')'))
-            .then(|| reason[..open + 5].to_owned())
-    });
-    coded.unwrap_or_else(|| {
-        reason
-            .split(' ')
-            .map(|word| {
-                if word.contains('@') {
-                    "[address]"
-                } else {
-                    word
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
-}
-
-/// The mail as it goes: plain text alone, or plain text then each file, in base64 so its bytes arrive
-/// exactly as stored.
-fn message(
-    from: &str,
-    outgoing: &Outgoing,
-    files: Vec<(MailFile, StoredFile)>,
-) -> Result<Message, SendError> {
-    let from: Mailbox = from
-        .parse()
-        .map_err(|e| SendError::Permanent(format!("from address: {e}")))?;
-    let to: Mailbox = outgoing
-        .to
-        .parse()
-        .map_err(|e| SendError::Permanent(format!("to address: {e}")))?;
-    let builder = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(outgoing.subject.clone());
-    if files.is_empty() {
-        return builder
-            .header(ContentType::TEXT_PLAIN)
-            .body(outgoing.body.clone())
-            .map_err(|e| SendError::Permanent(e.to_string()));
-    }
-    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(outgoing.body.clone()));
-    for (file, stored) in files {
-        parts = parts.singlepart(attachment(file.number, stored)?);
-    }
-    builder
-        .multipart(parts)
-        .map_err(|e| SendError::Permanent(e.to_string()))
-}
-
-/// One file as a part: the type sniffed when it was received (never one the customer claimed), and the
-/// name `attachment --all` writes (numbered, no controls or path), which `lettre` quotes or encodes.
-fn attachment(number: i64, stored: StoredFile) -> Result<SinglePart, SendError> {
-    let kind = ContentType::parse(&stored.kind)
-        .or_else(|_| ContentType::parse("application/octet-stream"))
-        .map_err(|e| SendError::Permanent(format!("file {number}'s type: {e}")))?;
-    let body = Body::new_with_encoding(stored.content, ContentTransferEncoding::Base64)
-        .map_err(|_| SendError::Permanent(format!("file {number} could not be encoded")))?;
-    Ok(Attachment::new(safe_file_name(&stored.name, number)).body(body, kind))
-}
-
-/// The bytes of the files a mail names, read now; one gone since (which the database's cascades should
-/// never allow) is logged and the mail goes without it.
-fn stored_files(
-    store: &Store,
-    id: i64,
-    files: &[MailFile],
-) -> Result<Vec<(MailFile, StoredFile)>, StoreError> {
-    let mut found = Vec::with_capacity(files.len());
-    for &file in files {
-        match store.stored_file(file.source)? {
-            Some(stored) => found.push((file, stored)),
-            None => crate::log!("mail {id}: file {} is gone; sent without it", file.number),
-        }
-    }
-    Ok(found)
-}
-
-/// The slowest a relay may take a large mail before the attempt counts as failed: beyond `--smtp-timeout`,
-/// this many bytes a second (a few megabytes over a slow link still go; a relay that stalls does not hold
-/// the outbox for long).
-const MIN_RELAY_BYTES_PER_SECOND: u64 = 64 * 1024;
-
-/// The pause after `attempts` failed attempts: 5 s, 10 s, 20 s … at most an hour.
-fn backoff(attempts: i64) -> i64 {
-    5_i64
-        .saturating_mul(1 << (attempts - 1).clamp(0, 10))
-        .min(3600)
-}
-
-/// After this many attempts a mail is left in the outbox, marked, for the operator to look at.
-pub const MAX_ATTEMPTS: i64 = 20;
-
-/// How often the outbox is looked at. The back office is another process, so a row it adds is found by
-/// looking, not by being told.
-const POLL: Duration = Duration::from_millis(500);
-
-/// Sends what is due in the outbox, for ever (`serve` spawns it).
-pub async fn run_outbox(intake: Arc<Intake>, mail: MailSettings) {
-    let transport: AsyncSmtpTransport<Tokio1Executor> =
-        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(mail.relay_host.as_str())
-            .port(mail.relay_port)
-            .timeout(Some(mail.timeout))
-            .build();
-    let mut tick = tokio::time::interval(POLL);
-    loop {
-        tick.tick().await;
-        let ready = Arc::clone(&intake);
-        let due = tokio::task::spawn_blocking(move || {
-            ready.store().due_mail(crate::zone::now(), MAX_ATTEMPTS, 10)
-        })
-        .await;
-        let due = match due {
-            Ok(Ok(due)) => due,
-            Ok(Err(e)) => {
-                crate::log!("the mail outbox could not be read: {e}");
-                continue;
-            }
-            Err(_) => continue,
-        };
-        for queued in due {
-            // The files are read and encoded one mail at a time, off the async threads.
-            let reader = Arc::clone(&intake);
-            let from = mail.from.clone();
-            let outgoing = queued.outgoing.clone();
-            let id = queued.id;
-            let built = tokio::task::spawn_blocking(move || {
-                let files = stored_files(&reader.store(), id, &outgoing.files)
-                    .map_err(|e| SendError::Later(format!("its files could not be read: {e}")))?;
-                let bytes: u64 = files.iter().map(|(_, f)| f.content.len() as u64).sum();
-                message(&from, &outgoing, files).map(|m| (m, encoded_bytes(bytes)))
-            })
-            .await
-            .unwrap_or_else(|_| Err(SendError::Later("it could not be built".into())));
-            let result = match built {
-                // lettre's own timeout covers the connection and each command, not a relay that accepts
-                // and then never greets; the whole exchange is bounded here, so one silent relay cannot
-                // stop the outbox.
-                Ok((message, bytes)) => {
-                    let limit =
-                        mail.timeout + Duration::from_secs(bytes / MIN_RELAY_BYTES_PER_SECOND);
-                    match tokio::time::timeout(limit, transport.send(message)).await {
-                        Ok(Ok(_)) => Ok(()),
-                        Ok(Err(e)) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
-                        Ok(Err(e)) => Err(SendError::Later(e.to_string())),
-                        Err(_) => Err(SendError::Later(format!(
-                            "the relay did not finish within {} s",
-                            limit.as_secs()
-                        ))),
-                    }
-                }
-                Err(e) => Err(e),
-            };
-            let now = crate::zone::now();
-            let done = Arc::clone(&intake);
-            let outcome = tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
-                let store = done.store();
-                match result {
-                    Ok(()) => store.mail_sent(queued.id, now),
-                    // Refused for good with its files (most often too large for this relay): the same mail
-                    // without them, listing them, goes instead of nothing.
-                    Err(SendError::Permanent(e))
-                        if !queued.outgoing.files.is_empty()
-                            && queued.outgoing.body_without_files.is_some() =>
-                    {
-                        crate::log!(
-                            "mail {} refused with its files ({}); sending it without them",
-                            queued.id,
-                            for_log(&e)
-                        );
-                        store.mail_without_files(queued.id, now, &e)
-                    }
-                    Err(SendError::Permanent(e)) => {
-                        crate::log!("mail {} cannot be sent: {}", queued.id, for_log(&e));
-                        store.mail_failed(queued.id, MAX_ATTEMPTS, now, &e)
-                    }
-                    Err(SendError::Later(e)) => {
-                        let attempts = queued.attempts + 1;
-                        crate::log!(
-                            "mail {} not sent yet (attempt {attempts}): {}",
-                            queued.id,
-                            for_log(&e)
-                        );
-                        store.mail_failed(
-                            queued.id,
-                            attempts,
-                            now.plus_seconds(backoff(attempts)),
-                            &e,
-                        )
-                    }
-                }
-            })
-            .await;
-            if let Ok(Err(e)) = outcome {
-                crate::log!("the mail outbox could not be updated: {e}");
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::send::{backoff, for_log, message, SendError};
     use super::*;
+    use crate::store::StoredFile;
 
     #[test]
     fn the_log_gets_the_relays_code_not_its_text() {

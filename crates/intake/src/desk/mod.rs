@@ -1,0 +1,240 @@
+//! The desk: every back-office action on complaints, in one place, for every front end. The command line
+//! (`main.rs` with `cli.rs`) calls it today; the staff web desk and a staff API will call the same methods
+//! (issue #23). Each action takes the [`Actor`] who asked, returns a typed result that the front end prints
+//! or renders, or a [`DeskError`], and never prints. After a change the desk publishes the status file,
+//! queues the customer's or the organisation's mail, and schedules the published figures ([`Figures`]), so a
+//! second front end cannot forget one of them.
+//!
+//! Rooms: [`stages`] (stage changes, dates set by hand, quarantine: release and delete), [`lists`] (the open
+//! list and the held ones), [`after`] (what follows a change: mail, figures), and here the reading actions
+//! (show, files, export, report, figures, republish).
+//!
+//! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: `Desk<S>` takes any
+//! implementation (SQLite's `Store` today). Only the figures and the report need SQLite itself until their
+//! queries move behind `FactStore`.
+//!
+//! Customer-facing intake (`intake.rs`, `replies.rs`) does not go through the desk: it has rules of its own
+//! (exactly once per Idempotency-Key, proofs, budgets).
+
+pub mod after;
+pub mod lists;
+pub mod stages;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use complaint_domain::calendar::Date;
+use complaint_domain::i18n::Locale;
+
+use crate::dossier::{Dossier, DossierError, ExportFormat};
+use crate::insights::{InsightsFailure, Report};
+use crate::mail::MailSettings;
+use crate::publish::{PublishError, Publisher};
+use crate::settings::{Settings, SettingsError};
+use crate::store::{Storage, Store, StoreError};
+use crate::zone;
+
+pub use after::{BackgroundFigures, Figures, Notice};
+pub use lists::OpenList;
+pub use stages::StageChange;
+
+/// Who did it. Every action takes one and records nothing of it yet: the seam where an audit log will
+/// read it (issue #23), and where staff on the web desk will be told apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// Someone at the service's terminal, with access to its database.
+    CommandLine,
+}
+
+/// Why an action changed nothing, or only part of what it was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("no complaint has the reference \"{reference}\"")]
+    NotFound { reference: String },
+    /// The domain's lifecycle rules refuse the change; nothing was saved.
+    #[error("{}", stages::refused_words(reference, refused))]
+    Refused {
+        reference: String,
+        refused: complaint_domain::status::ChangeRefused,
+    },
+    /// Held in quarantine: released (or deleted) first, so nothing is published for a complaint that may
+    /// be a bot's.
+    #[error("{reference} is in quarantine: `release` it first (or `delete` it if it is a bot's)")]
+    Quarantined { reference: String },
+    /// `release` or `delete` on a complaint that is not held.
+    #[error("{reference} is not in quarantine (`list --quarantine` shows the ones that are)")]
+    NotQuarantined { reference: String },
+    /// A root cause the config does not list: a typo, not a new cause. Checked before anything changed.
+    #[error("{0}")]
+    UnknownCause(String),
+    /// Saved, but its status file is not current yet.
+    #[error("saved, but the status file was not written ({0}); run `republish`")]
+    NotPublished(#[source] PublishError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    /// The organisation's config, needed by this action, cannot be used.
+    #[error(transparent)]
+    Settings(Arc<SettingsError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Dossier(#[from] DossierError),
+    #[error(transparent)]
+    Insights(#[from] InsightsFailure),
+}
+
+/// What `show` gives a front end: the whole complaint and where its status file is; shown is read.
+pub struct Shown {
+    pub dossier: Dossier,
+    pub status_file: PathBuf,
+}
+
+/// The back office's one service over the store, the publisher, the config and the outboxes.
+pub struct Desk<S = Store> {
+    store: S,
+    publisher: Publisher,
+    /// Loaded once; an action that needs it and finds it broken fails on it, the others never look.
+    settings: Result<Arc<Settings>, Arc<SettingsError>>,
+    /// `None` without a relay: nothing is mailed.
+    mail: Option<MailSettings>,
+    figures: Box<dyn Figures>,
+}
+
+impl<S: Storage> Desk<S> {
+    pub fn new(
+        store: S,
+        publisher: Publisher,
+        settings: Result<Arc<Settings>, Arc<SettingsError>>,
+        mail: Option<MailSettings>,
+        figures: Box<dyn Figures>,
+    ) -> Desk<S> {
+        Desk {
+            store,
+            publisher,
+            settings,
+            mail,
+            figures,
+        }
+    }
+
+    /// The organisation's config, for a front end that renders what an action returned.
+    pub fn settings(&self) -> Result<&Settings, DeskError> {
+        match &self.settings {
+            Ok(settings) => Ok(settings),
+            Err(e) => Err(DeskError::Settings(Arc::clone(e))),
+        }
+    }
+
+    fn shared_settings(&self) -> Result<Arc<Settings>, DeskError> {
+        match &self.settings {
+            Ok(settings) => Ok(Arc::clone(settings)),
+            Err(e) => Err(DeskError::Settings(Arc::clone(e))),
+        }
+    }
+
+    /// The whole complaint, and marks its replies read (`list` puts complaints with unread replies first).
+    pub fn show(&mut self, _actor: &Actor, reference: &str) -> Result<Shown, DeskError> {
+        self.settings()?;
+        let dossier = Dossier::load(&self.store, reference)?;
+        let status_file = self.publisher.path_for(&dossier.complaint.status_key);
+        self.store
+            .mark_replies_read(dossier.complaint.id, zone::now())?;
+        Ok(Shown {
+            dossier,
+            status_file,
+        })
+    }
+
+    /// Writes file `number` (1-based) of a complaint to `out`. Returns the bytes written.
+    pub fn save_file(
+        &self,
+        _actor: &Actor,
+        reference: &str,
+        number: i64,
+        out: &Path,
+        force: bool,
+    ) -> Result<i64, DeskError> {
+        Ok(crate::dossier::export_file(
+            &self.store,
+            reference,
+            number,
+            out,
+            force,
+        )?)
+    }
+
+    /// Writes every file of a complaint into the folder `out`. Returns the paths written.
+    pub fn save_files(
+        &self,
+        _actor: &Actor,
+        reference: &str,
+        out: &Path,
+        force: bool,
+    ) -> Result<Vec<PathBuf>, DeskError> {
+        Ok(crate::dossier::export_files(
+            &self.store,
+            reference,
+            out,
+            force,
+        )?)
+    }
+
+    /// Complaints received on `since` or later, as text in `format`, labelled in `lang`.
+    pub fn export(
+        &self,
+        _actor: &Actor,
+        since: Date,
+        format: ExportFormat,
+        lang: Locale,
+    ) -> Result<String, DeskError> {
+        let settings = self.settings()?;
+        Ok(crate::dossier::export(
+            &self.store,
+            settings,
+            since,
+            format,
+            lang,
+        )?)
+    }
+
+    /// Writes the status files that lag behind the database (`all`: every one). Returns how many.
+    pub fn republish(&self, _actor: &Actor, all: bool) -> Result<usize, DeskError> {
+        Ok(crate::publish::republish(
+            &self.store,
+            &self.publisher,
+            all,
+        )?)
+    }
+
+    /// Where status files are written.
+    pub fn publish_dir(&self) -> &Path {
+        self.publisher.dir()
+    }
+}
+
+/// The figures are counted in SQL over the SQLite file (`crate::insights`); until those queries move behind
+/// [`crate::store::FactStore`], only the SQLite desk publishes them.
+impl Desk<Store> {
+    /// Computes and publishes the figures to `path`. Returns the file's size in bytes.
+    pub fn publish_figures(&mut self, _actor: &Actor, path: &Path) -> Result<usize, DeskError> {
+        let settings = self.shared_settings()?;
+        Ok(crate::insights::publish(
+            &mut self.store,
+            &settings,
+            path,
+            zone::now(),
+        )?)
+    }
+
+    /// The regulator's return for complaints opened and closed from `from` to `to`.
+    pub fn report(&mut self, _actor: &Actor, from: Date, to: Date) -> Result<Report, DeskError> {
+        let settings = self.shared_settings()?;
+        Ok(crate::insights::report(
+            &mut self.store,
+            &settings,
+            from,
+            to,
+            zone::now(),
+        )?)
+    }
+}

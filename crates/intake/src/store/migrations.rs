@@ -1,0 +1,230 @@
+//! The schema and how it moves forward: one SQL script per version, applied in order by `PRAGMA
+//! user_version`. Never edit one that has shipped; add another.
+
+use rusqlite::Connection;
+
+use super::{Result, StoreError};
+
+/// Each entry moves the schema one version on; never edit one that has shipped, add another.
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
+CREATE TABLE complaints (
+    id            INTEGER PRIMARY KEY,
+    reference     TEXT NOT NULL UNIQUE,
+    -- The reference as letters and digits only, upper case: what people type in the back office.
+    lookup        TEXT NOT NULL UNIQUE,
+    category      TEXT NOT NULL,
+    locale        TEXT NOT NULL,
+    received_at   INTEGER NOT NULL,
+    -- The complaint part exactly as received. It holds personal data; the status file never does.
+    submission    TEXT NOT NULL,
+    -- Only for customers who gave no email address: with the reference, it names their status file.
+    pin           TEXT,
+    status_key    TEXT NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    next_step     TEXT,
+    decision      TEXT,
+    summary       TEXT,
+    -- Bumped by every change; the status file is current when published_revision catches up.
+    revision      INTEGER NOT NULL DEFAULT 1,
+    published_revision INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE attachments (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    content       BLOB NOT NULL,
+    PRIMARY KEY (complaint_id, position)
+);
+CREATE TABLE stages (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    stage         TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    message       TEXT,
+    PRIMARY KEY (complaint_id, seq)
+);
+CREATE TABLE deadlines (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    step          TEXT NOT NULL,
+    due           TEXT NOT NULL,
+    rule          TEXT,
+    PRIMARY KEY (complaint_id, seq)
+);
+-- Kept as long as the complaint they created, so a retry days later still gets the first answer.
+CREATE TABLE idempotency_keys (
+    key           TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    status        INTEGER NOT NULL,
+    body          TEXT NOT NULL,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    created_at    INTEGER NOT NULL
+);
+"#,
+    r#"
+-- Why a complaint that looked automated (the hidden field filled, sent implausibly fast) is held back; NULL for
+-- every other. A held complaint is kept whole, with its key and first answer, but has no status file until the
+-- back office releases it: a real customer is never silently lost, and a bot learns nothing. (From this version
+-- on, `submission` holds the complaint as parsed and serialised again, not the bytes as sent.)
+ALTER TABLE complaints ADD COLUMN quarantine TEXT;
+"#,
+    r#"
+-- What customers sent on their filed complaints (docs/replies.md): information, "resolves it", "not
+-- satisfied" with a reason, a rating. Their words and files are personal data and stay here; the status file
+-- shows only that they replied. read_at is NULL until `show` has shown the reply to the back office.
+CREATE TABLE replies (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    text          TEXT,
+    stars         INTEGER,
+    read_at       INTEGER
+);
+CREATE INDEX replies_by_complaint ON replies (complaint_id, id);
+CREATE TABLE reply_files (
+    reply_id      INTEGER NOT NULL REFERENCES replies(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    content       BLOB NOT NULL,
+    PRIMARY KEY (reply_id, position)
+);
+-- A reply's Idempotency-Key with its first answer, kept as long as the complaint, as for filing.
+CREATE TABLE reply_keys (
+    key           TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    status        INTEGER NOT NULL,
+    body          TEXT NOT NULL,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    created_at    INTEGER NOT NULL
+);
+"#,
+    r#"
+-- Mail waiting for the relay (docs/intake.md, Mail): added by whoever has news, sent by `serve` in the
+-- background, tried again after next_at until sent_at is set. Kept after sending, with the complaint.
+CREATE TABLE mail_outbox (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    to_addr       TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_at       INTEGER NOT NULL,
+    sent_at       INTEGER,
+    last_error    TEXT
+);
+CREATE INDEX mail_due ON mail_outbox (next_at) WHERE sent_at IS NULL;
+"#,
+    r#"
+-- What the published insights count (docs/insights.md), one column per fact, filled from the complaint's
+-- status by the domain's rules whenever it changed (facts_revision catches up with revision), so the figures
+-- are computed in SQL over the indexes below and never by loading every complaint. Times are Unix seconds;
+-- a *_due_at is the first second that is late (promises counted in the organisation's zone and business days).
+ALTER TABLE complaints ADD COLUMN received_week TEXT;
+ALTER TABLE complaints ADD COLUMN ack_due_at INTEGER;
+ALTER TABLE complaints ADD COLUMN acknowledged_at INTEGER;
+ALTER TABLE complaints ADD COLUMN decide_due_at INTEGER;
+ALTER TABLE complaints ADD COLUMN decided_at INTEGER;
+ALTER TABLE complaints ADD COLUMN decision_seconds INTEGER;
+ALTER TABLE complaints ADD COLUMN closed_at INTEGER;
+ALTER TABLE complaints ADD COLUMN closed_in_3_days INTEGER;
+ALTER TABLE complaints ADD COLUMN closed_in_8_weeks INTEGER;
+ALTER TABLE complaints ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN rating INTEGER;
+ALTER TABLE complaints ADD COLUMN next_due_at INTEGER;
+ALTER TABLE complaints ADD COLUMN facts_revision INTEGER NOT NULL DEFAULT 0;
+-- A held complaint (quarantine) has no facts at all, so none of these counts it; releasing one marks its facts
+-- stale. Every index covers its query, so no table row is read for the figures.
+CREATE INDEX facts_stale ON complaints (id) WHERE facts_revision < revision;
+CREATE INDEX insights_by_week ON complaints (received_week, category, ack_due_at, acknowledged_at,
+    decide_due_at, decided_at, decision, reopened, rating);
+CREATE INDEX decisions_by_week ON complaints (received_week, category, decision_seconds);
+CREATE INDEX decisions_by_week_all ON complaints (received_week, decision_seconds);
+CREATE INDEX overdue_by_due ON complaints (next_due_at, category);
+CREATE INDEX opened_by_time ON complaints (received_at, category, received_week);
+CREATE INDEX closed_by_time ON complaints (closed_at, category, closed_in_3_days, closed_in_8_weeks, decision);
+-- The root causes the organisation found (respond --cause), from the config's list; at is the response.
+CREATE TABLE complaint_causes (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    cause         TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    PRIMARY KEY (complaint_id, cause)
+);
+CREATE INDEX causes_by_time ON complaint_causes (at, cause);
+"#,
+    r#"
+-- The files an organisation's mail carries (docs/intake.md, Mail), named here, never copied: their bytes are
+-- read from attachments or reply_files as the mail is sent, so the outbox stays small however large they are.
+CREATE TABLE mail_files (
+    mail_id       INTEGER NOT NULL REFERENCES mail_outbox(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    -- N of `attachment REF N` (as `show` numbers the files), which starts the file's name in the mail.
+    number        INTEGER NOT NULL,
+    -- NULL for one of the mail's complaint's own files (attachments), else the reply it came with (reply_files).
+    reply_id      INTEGER REFERENCES replies(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    PRIMARY KEY (mail_id, seq)
+);
+-- The body with every file listed instead of attached, for a mail with files: sent in their place if the relay
+-- refuses the mail with them for good (too large for it), so the organisation still hears of the complaint.
+ALTER TABLE mail_outbox ADD COLUMN body_without_files TEXT;
+"#,
+    r#"
+-- Each file's bytes once, named by their SHA-256 (what the attachment's and the reply file's sha256 hold): one
+-- upload named by ten complaints, or a photo sent again with a reply, is stored once, not once per naming.
+-- A blob no complaint or reply names any more is removed with the last that did (`Store::drop_unnamed_blobs`).
+CREATE TABLE blobs (
+    sha256        TEXT PRIMARY KEY,
+    content       BLOB NOT NULL
+);
+INSERT OR IGNORE INTO blobs (sha256, content) SELECT sha256, content FROM attachments;
+INSERT OR IGNORE INTO blobs (sha256, content) SELECT sha256, content FROM reply_files;
+ALTER TABLE attachments DROP COLUMN content;
+ALTER TABLE reply_files DROP COLUMN content;
+CREATE INDEX attachments_by_blob ON attachments (sha256);
+CREATE INDEX reply_files_by_blob ON reply_files (sha256);
+"#,
+    r#"
+-- An organisation's mail about replies tells what is new (docs/intake.md, Mail): the replies from this one on
+-- (NULL for every other mail). One still waiting to be sent takes the replies that follow it, so a storm of
+-- replies is one mail, not one each.
+ALTER TABLE mail_outbox ADD COLUMN replies_from INTEGER;
+CREATE INDEX mail_by_complaint ON mail_outbox (complaint_id, id);
+-- Which mails carried a reply's file (and the cascade when a reply goes), without reading every mail's files.
+CREATE INDEX mail_files_by_reply ON mail_files (reply_id, position);
+"#,
+    r#"
+-- The service's own secrets, made at the first start that needs one (`reply-proof`: 32 random bytes the
+-- Reply-Proof is keyed with, docs/replies.md). created_at tells complaints received before it, whose devices
+-- only know the older, unkeyed proof.
+CREATE TABLE secrets (
+    name          TEXT PRIMARY KEY,
+    value         BLOB NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+"#,
+];
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::NewerSchema {
+            found: version,
+            known,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

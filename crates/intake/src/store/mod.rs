@@ -1,0 +1,232 @@
+//! The durable record: complaints, their evidence (each file's bytes once, under its SHA-256, however many
+//! complaints and replies name it), stage history, deadlines set by hand, replies, the mail outbox, and the
+//! Idempotency-Keys with the first answer given for each. SQLite in WAL mode with `synchronous=FULL`, so a
+//! committed transaction survives a crash or a power cut; the schema moves forward by `PRAGMA user_version`.
+//!
+//! The storage seam: one trait per concern, each in its own file with its SQLite implementation on [`Store`]:
+//! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
+//! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
+//! [`secrets`] (`SecretStore`) and [`facts`] (`FactStore`, the figures' inputs), with [`Storage`] for all of
+//! them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
+//! database (PostgreSQL, issue #24) can implement them without touching the desk; a driver's error reaches
+//! callers only as text inside [`StoreError::Database`]. One thing still reaches past the seam into SQLite:
+//! [`Store::connection`], for the figures' queries in `crate::insights`. Here: opening the file, the write
+//! transaction, the shared connection of `serve`, the error type and the names of the domain's values as
+//! stored.
+
+mod blobs;
+mod complaints;
+mod facts;
+mod migrations;
+mod outbox;
+mod quarantine;
+mod replies;
+mod secrets;
+#[cfg(test)]
+mod tests;
+
+pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
+pub use complaints::{
+    Complaint, ComplaintStore, NewAttachment, NewComplaint, Recorded, StoredAnswer,
+};
+pub use facts::{FactStore, Facts};
+pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
+pub use quarantine::QuarantineStore;
+pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
+
+use std::path::Path;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use complaint_domain::status::DeadlineStep;
+use complaint_domain::status::Decision;
+
+use rusqlite::Connection;
+use rusqlite::Transaction;
+use rusqlite::TransactionBehavior;
+
+use migrations::migrate;
+pub use secrets::SecretStore;
+
+/// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
+/// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
+/// database (PostgreSQL, issue #24) can follow without touching its callers.
+pub trait Storage:
+    ComplaintStore
+    + EvidenceStore
+    + ReplyStore
+    + OutboxStore
+    + QuarantineStore
+    + SecretStore
+    + FactStore
+{
+}
+
+impl<T> Storage for T where
+    T: ComplaintStore
+        + EvidenceStore
+        + ReplyStore
+        + OutboxStore
+        + QuarantineStore
+        + SecretStore
+        + FactStore
+{
+}
+
+/// Why the database could not do what was asked. [`StoreError::Conflict`] is the one a caller handles
+/// (read again and retry); the others are failures of the file or its contents.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Someone else changed the complaint between reading it and saving it.
+    #[error("the complaint was changed by someone else meanwhile; run the command again")]
+    Conflict,
+    #[error("cannot create {}: {source}", path.display())]
+    CreateFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open {}: {problem}", path.display())]
+    Open { path: PathBuf, problem: DriverError },
+    /// A file system without shared memory (some network mounts): WAL, which the crash promise needs, is off.
+    #[error("{} cannot use write-ahead logging (journal mode {mode})", path.display())]
+    NoWriteAheadLog { path: PathBuf, mode: String },
+    /// The database was written by a newer program; reading it with this one could misread it.
+    #[error(
+        "the database is at schema version {found}, newer than this program knows ({known}); \
+         use a newer complaint-intake"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    /// A value this program never writes (a hand edit, or a newer program's value).
+    #[error("the database holds an unknown {what} \"{value}\"")]
+    Corrupt { what: &'static str, value: String },
+    /// The database's own refusal, as its driver words it.
+    #[error("database: {0}")]
+    Database(DriverError),
+}
+
+/// A database driver's error, whichever driver: the seam's callers print it, never look into it.
+pub type DriverError = Box<dyn std::error::Error + Send + Sync>;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Database(Box::new(e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The one connection `serve` shares between its threads (new complaints, replies, the mail outbox).
+pub struct Shared(Mutex<Store>);
+
+impl Shared {
+    pub fn new(store: Store) -> Shared {
+        Shared(Mutex::new(store))
+    }
+
+    /// A poisoned lock only means another request panicked while holding it; the data is still whole
+    /// (SQLite rolls back an unfinished transaction), so carry on rather than refuse every later request.
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+fn corrupt(what: &'static str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        value: value.to_owned(),
+    }
+}
+
+fn step_name(step: DeadlineStep) -> &'static str {
+    match step {
+        DeadlineStep::Acknowledge => "acknowledge",
+        DeadlineStep::Decide => "decide",
+    }
+}
+
+fn parse_step(name: &str) -> Result<DeadlineStep> {
+    match name {
+        "acknowledge" => Ok(DeadlineStep::Acknowledge),
+        "decide" => Ok(DeadlineStep::Decide),
+        other => Err(corrupt("deadline step", other)),
+    }
+}
+
+pub fn decision_name(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Upheld => "upheld",
+        Decision::PartlyUpheld => "partly_upheld",
+        Decision::NotUpheld => "not_upheld",
+    }
+}
+
+pub fn parse_decision(name: &str) -> Option<Decision> {
+    [
+        Decision::Upheld,
+        Decision::PartlyUpheld,
+        Decision::NotUpheld,
+    ]
+    .into_iter()
+    .find(|d| decision_name(*d) == name)
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::private_files::create_dir(dir).map_err(|source| StoreError::CreateFolder {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        // Created private before SQLite opens it (its -wal and -shm files follow its mode).
+        crate::private_files::create_file(path).map_err(|source| StoreError::CreateFolder {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut conn = Connection::open(path).map_err(|e| StoreError::Open {
+            path: path.to_owned(),
+            problem: Box::new(e),
+        })?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::NoWriteAheadLog {
+                path: path.to_owned(),
+                mode,
+            });
+        }
+        // FULL: a commit is on disk before we tell a customer their complaint is received.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The back-office CLI and the server share the file; a writer waits rather than failing.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Takes the write lock at once: a transaction that reads and then writes could otherwise find another
+    /// process's commit in between and fail instead of waiting.
+    pub(super) fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    #[cfg(test)]
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Read-only access for the insights' own queries.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
