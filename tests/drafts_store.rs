@@ -487,7 +487,6 @@ async fn stored_records_are_plain_objects_that_read_back_whichever_way_they_were
         sent_at_ms: 1_764_633_600_000,
         verifier: None,
         reply_proof: Some("9a574d44".into()),
-        draft_id: Some("k-1".into()),
     };
     let mut reply = ReplyDraft::new(
         "reply-1".into(),

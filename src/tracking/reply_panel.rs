@@ -98,8 +98,9 @@ pub fn ReplyPanel(
         ReplyRefusal::NotAccepted => Msg::ReplyNotAccepted,
     };
     let begin = move |action: ReplyAction| {
-        reference
-            .with_value(|r| verifier.with_value(|v| courier.begin(r, v, proof.get_value(), action)))
+        reference.with_value(|r| {
+            verifier.with_value(|v| courier.begin(r, v, proof.get_value(), action))
+        })
     };
     let change_until = rating_given(&record).and(
         record

@@ -16,10 +16,6 @@ pub struct SentComplaint {
     /// or kept by an older version of the app: the older proof is made from the reference and verifier then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_proof: Option<String>,
-    /// The draft it was sent from (its Idempotency-Key): another tab that still shows it waiting, and finds it
-    /// gone from the outbox, knows it was delivered rather than lost. None in lists kept by older versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub draft_id: Option<String>,
 }
 
 impl SentComplaint {
@@ -33,7 +29,6 @@ impl SentComplaint {
                 .clone()
                 .or_else(|| submission.contact.email.clone()),
             reply_proof: accepted.reply_proof.clone(),
-            draft_id: Some(submission.draft_id.clone()),
         }
     }
 }

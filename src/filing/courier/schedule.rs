@@ -146,17 +146,6 @@ impl Courier {
         }
     }
 
-    /// Whether the sent list (which a delivering tab writes before the outbox entry goes) has complaint `id`.
-    async fn delivered_elsewhere(self, store: &Rc<DraftStore>, id: &str) -> bool {
-        match store.sent().await {
-            Ok(sent) => sent.iter().any(|s| s.draft_id.as_deref() == Some(id)),
-            Err(e) => {
-                log_failure("the sent list could not be read", &e);
-                false
-            }
-        }
-    }
-
     /// The browser emptied the store (site data cleared, storage evicted) while this tab still shows its
     /// complaint waiting: the entry, its draft and its files go back in from memory before the outbox is read.
     pub(super) async fn restore_if_lost(self, store: &Rc<DraftStore>) {
@@ -168,15 +157,7 @@ impl Courier {
         }
         match store.waiting(&entry.id).await {
             Ok(Some(_)) => {}
-            // Gone from the outbox because another tab delivered it (that tab tells this one on the channel):
-            // nothing to put back.
-            Ok(None) if self.delivered_elsewhere(store, &entry.id).await => {
-                self.forget_pending(&entry.id);
-            }
             Ok(None) => {
-                web_sys::console::info_1(
-                    &"the waiting complaint was gone from the device's store: put back from this tab".into(),
-                );
                 let draft = self.session.draft.get_untracked();
                 let put_back = match store.put(&draft).await {
                     Ok(()) => store.queue(&entry).await,

@@ -204,18 +204,16 @@ impl Courier {
         let id = body.draft_id.as_str();
         self.forget_pending(id);
         if let Some(store) = self.saver.store() {
-            // Listed as sent before it leaves the outbox, so that another tab never finds it in neither and
-            // takes it for lost (`restore_if_lost`).
+            // Delivered whatever this says: a left-over entry is sent again with the same key and answered
+            // with the same reference.
+            if let Err(e) = store.unqueue(id).await {
+                log_failure("the delivered complaint could not leave the outbox", &e);
+            }
             let sent = SentComplaint::new(body, &accepted, device::now_ms());
             if let Err(e) = store.remember_sent(&sent).await {
                 web_sys::console::warn_1(
                     &format!("the sent complaint could not be listed: {e}").into(),
                 );
-            }
-            // Delivered whatever this says: a left-over entry is sent again with the same key and answered
-            // with the same reference.
-            if let Err(e) = store.unqueue(id).await {
-                log_failure("the delivered complaint could not leave the outbox", &e);
             }
         }
         self.saver.forget(id.to_owned());

@@ -43,13 +43,7 @@ impl ReplyCourier {
 
     /// Starts writing a reply (its key is made now, so every attempt to send it is the same reply); `proof`
     /// is the one a mail link carried, if the complaint was opened from one.
-    pub fn begin(
-        self,
-        reference: &str,
-        verifier: &str,
-        proof: Option<String>,
-        action: ReplyAction,
-    ) {
+    pub fn begin(self, reference: &str, verifier: &str, proof: Option<String>, action: ReplyAction) {
         self.delivered.set(None);
         let mut draft = ReplyDraft::new(
             device::new_uuid(),
