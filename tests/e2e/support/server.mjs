@@ -75,7 +75,9 @@ export async function startServer({ root = DIST } = {}) {
     const url = new URL(req.url, 'http://127.0.0.1');
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
-    requests.push({ method: req.method, path: url.pathname, headers: req.headers, body: Buffer.concat(chunks) });
+    // This request's own record: the answer below is chosen after a delay, when other requests may have come.
+    const request = { method: req.method, path: url.pathname, headers: req.headers, body: Buffer.concat(chunks) };
+    requests.push(request);
 
     const delay = delays.find(({ pattern }) => pattern.test(url.pathname));
     if (delay) await new Promise((ok) => setTimeout(ok, delay.ms));
@@ -84,7 +86,7 @@ export async function startServer({ root = DIST } = {}) {
     const found = overrides.get(url.pathname);
     const upload = url.pathname.match(/^\/api\/v1\/uploads\/([0-9a-f]{64})$/);
     const override =
-      typeof found === 'function' ? found(requests.at(-1)) : (found ?? (upload && uploadAnswer(uploads, requests.at(-1), upload[1])));
+      typeof found === 'function' ? found(request) : (found ?? (upload && uploadAnswer(uploads, request, upload[1])));
     if (override) {
       res.writeHead(override.status ?? 200, { 'content-type': override.type ?? 'application/json', ...override.headers });
       res.end(override.body ?? '');
