@@ -71,7 +71,7 @@ pub fn App(pages: Pages) -> impl IntoView {
     let location = Location::provide(pages.draws);
     let saver = DraftSaver::start(session);
     services::offline::register_service_worker();
-    Courier::start(saver, session);
+    Courier::start(saver.device(), saver.for_delivery(), session);
     ReplyCourier::start();
     Effect::new(move |_| {
         let locale = i18n.locale();

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod components;
 pub mod crash;
+pub mod delivery;
 pub mod device_store;
 pub mod filing;
 pub mod i18n;

@@ -45,7 +45,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
     let session = FilingSession::use_or_new();
     let saver = autosave::use_saver().unwrap_or_else(|| DraftSaver::start(session));
     if courier::use_courier().is_none() {
-        Courier::start(saver, session);
+        Courier::start(saver.device(), saver.for_delivery(), session);
     }
     saver.expire_after(config.drafts.expire_after_days, session);
     active_time::use_active_time(session);

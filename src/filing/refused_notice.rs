@@ -20,7 +20,7 @@ pub fn RefusedNotice() -> impl IntoView {
         location.is_some_and(|l| !matches!(l.path().trim_end_matches('/'), "" | "/index.html"))
     };
     let refused_on_screen_draft = move || {
-        matches!(session.problem.get(), Some(SendError::Rejected { .. }))
+        matches!(session.problem.get(), Some(SendError::Refused(_)))
             && session.accepted.with(Option::is_none)
     };
     let shown =

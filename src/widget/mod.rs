@@ -230,7 +230,7 @@ fn Widget(
     let session = FilingSession::new();
     provide_context(session);
     let saver = DraftSaver::start(session);
-    Courier::start(saver, session);
+    Courier::start(saver.device(), saver.for_delivery(), session);
     ReplyCourier::start();
     SharedConfig::provide();
     let shown = RwSignal::new(options.shown);
@@ -325,7 +325,7 @@ fn tell_host(host: HostElement, session: FilingSession) {
     });
     Effect::new(move |_| {
         let code = session.problem.with(|p| match p {
-            Some(SendError::Rejected { .. }) => Some("rejected"),
+            Some(SendError::Refused(_)) => Some("rejected"),
             Some(SendError::Unavailable { .. }) => Some("unavailable"),
             None => None,
         });

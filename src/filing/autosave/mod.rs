@@ -8,7 +8,8 @@
 //! The pieces: `opening` (the store opened once, the last-moment copy folded in, the offer made), `saving`
 //! (the save after a pause in typing, off the keystroke's frame), `leaving` (the page hidden, closed or
 //! unmounted), `expiry` (drafts older than the organisation keeps them), `forgetting` (a draft deleted or
-//! sent, everything cleared), `files` (the evidence files) and `other_tabs` (two tabs on one draft).
+//! sent, everything cleared), `files` (the evidence files), `other_tabs` (two tabs on one draft) and
+//! `for_delivery` (the little the courier needs of the drafts).
 
 use std::future::Future;
 use std::rc::Rc;
@@ -24,6 +25,7 @@ use crate::services::drafts::DraftStore;
 
 mod expiry;
 mod files;
+mod for_delivery;
 mod forgetting;
 mod leaving;
 mod opening;
@@ -32,6 +34,7 @@ mod saving;
 
 use super::resume_offer::UnfinishedDrafts;
 pub use files::EvidenceFiles;
+pub use for_delivery::DraftsForDelivery;
 pub use other_tabs::OtherTabs;
 
 #[derive(Clone, Copy)]
