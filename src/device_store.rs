@@ -37,8 +37,9 @@ thread_local! {
 }
 
 impl DeviceStore {
-    /// Provides this root's store (opened by the autosave, the first piece that needs it).
-    pub fn provide(scope: StoreScope) -> DeviceStore {
+    /// Provides this root's store (opened by the autosave, the first piece that needs it); `Root::start`
+    /// calls it.
+    pub(crate) fn provide(scope: StoreScope) -> DeviceStore {
         let root = NEXT_ROOT.with(|n| n.replace(n.get().wrapping_add(1)));
         let store = DeviceStore {
             scope: StoredValue::new(scope),
@@ -54,11 +55,6 @@ impl DeviceStore {
             HELD.with_borrow_mut(|held| held.retain(|(r, _)| *r != root));
         });
         store
-    }
-
-    /// This root's store, or (a piece mounted without one) the standalone app's.
-    pub fn use_or_app() -> DeviceStore {
-        use_context::<DeviceStore>().unwrap_or_else(|| DeviceStore::provide(StoreScope::app()))
     }
 
     pub fn scope(self) -> StoreScope {
@@ -102,7 +98,7 @@ impl DeviceStore {
     }
 }
 
-/// The root's store, if it has one.
+/// The root's store (`crate::root::Root::start` provides it).
 pub fn use_device_store() -> Option<DeviceStore> {
-    use_context::<DeviceStore>()
+    crate::root_context::from_root::<DeviceStore>()
 }

@@ -12,7 +12,7 @@ use crate::services::submit::SendError;
 
 #[component]
 pub fn RefusedNotice() -> impl IntoView {
-    let session = FilingSession::use_or_new();
+    let session = expect_context::<FilingSession>();
     let courier = use_courier();
     let location = use_context::<crate::router::Location>();
     // Only the standalone app has other pages; an embedded form is always on the form.

@@ -9,17 +9,16 @@ use crate::submission::Submission;
 
 /// A complaint waiting in the device's outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredEntry", into = "StoredEntry")]
 pub struct OutboxEntry {
     /// The draft's id, which is also the Idempotency-Key.
     pub id: String,
     pub endpoint: String,
     pub submission: Submission,
     /// Where its files are uploaded ahead of it, if the organisation takes them so.
-    #[serde(default)]
     pub uploads: Option<String>,
     /// Its attempts so far, when the next is due, and whether it was refused (stored beside the fields
-    /// above, as earlier releases wrote them).
-    #[serde(flatten)]
+    /// above, as earlier releases wrote them: [`StoredEntry`]).
     pub attempts: Attempts,
 }
 
@@ -39,23 +38,90 @@ pub struct Refused {
 
 /// An item's attempts at delivery (a complaint's or a reply's): how many failed in a row, when the next is
 /// due, and the organisation's refusal once it has refused it. One rule for both kinds: [`Attempts::failed`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Stored beside each record's own fields ([`StoredEntry`], [`StoredReply`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Attempts {
-    /// Failed attempts since the last that moved bytes.
-    #[serde(rename = "attempts")]
+    /// Failed attempts since the last that moved bytes (stored as `attempts`).
     pub count: u32,
     pub queued_at_ms: f64,
     /// Not before this time (ms since the epoch) unless the customer presses "Try now" or the phone
     /// comes back online.
     pub next_attempt_ms: f64,
     /// The status of the last answer that said "later" (429: too many just now), for the customer's notice.
-    #[serde(default)]
     pub last_status: Option<u16>,
     /// Refused as it stands while it waited: kept, not retried, until the customer has seen why and can
     /// change it.
-    #[serde(default)]
     pub refused: Option<Refused>,
 }
+
+/// How an [`OutboxEntry`] is stored: its attempts' fields beside its own, as earlier releases wrote them
+/// and still read them. (serde's `flatten` would store the same, at the cost of a second copy of the
+/// complaint's deserialiser in the Wasm.)
+#[derive(Serialize, Deserialize)]
+struct StoredEntry {
+    id: String,
+    endpoint: String,
+    submission: Submission,
+    #[serde(default)]
+    uploads: Option<String>,
+    attempts: u32,
+    queued_at_ms: f64,
+    next_attempt_ms: f64,
+    #[serde(default)]
+    last_status: Option<u16>,
+    #[serde(default)]
+    refused: Option<Refused>,
+}
+
+/// How a [`ReplyOutbox`] is stored, as [`StoredEntry`] is for a complaint.
+#[derive(Serialize, Deserialize)]
+struct StoredReply {
+    endpoint: String,
+    #[serde(default)]
+    uploads: Option<String>,
+    attempts: u32,
+    queued_at_ms: f64,
+    next_attempt_ms: f64,
+    #[serde(default)]
+    last_status: Option<u16>,
+    #[serde(default)]
+    refused: Option<Refused>,
+}
+
+macro_rules! stored_beside {
+    ($record:ident, $stored:ident, $($field:ident),*) => {
+        impl From<$stored> for $record {
+            fn from(s: $stored) -> $record {
+                $record {
+                    $($field: s.$field,)*
+                    attempts: Attempts {
+                        count: s.attempts,
+                        queued_at_ms: s.queued_at_ms,
+                        next_attempt_ms: s.next_attempt_ms,
+                        last_status: s.last_status,
+                        refused: s.refused,
+                    },
+                }
+            }
+        }
+
+        impl From<$record> for $stored {
+            fn from(r: $record) -> $stored {
+                $stored {
+                    $($field: r.$field,)*
+                    attempts: r.attempts.count,
+                    queued_at_ms: r.attempts.queued_at_ms,
+                    next_attempt_ms: r.attempts.next_attempt_ms,
+                    last_status: r.attempts.last_status,
+                    refused: r.attempts.refused,
+                }
+            }
+        }
+    };
+}
+
+stored_beside!(OutboxEntry, StoredEntry, id, endpoint, submission, uploads);
+stored_beside!(ReplyOutbox, StoredReply, endpoint, uploads);
 
 /// What an answer's status means for a complaint being sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,12 +216,12 @@ impl OutboxEntry {
 /// A customer's reply waiting to be sent (`replies::ReplyDraft::outbox`): the same attempts as a
 /// complaint's, and the same key on every attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredReply", into = "StoredReply")]
 pub struct ReplyOutbox {
     /// `config.submission.endpoint`, and `submission.uploads` when the organisation takes files ahead.
     pub endpoint: String,
-    #[serde(default)]
     pub uploads: Option<String>,
-    #[serde(flatten)]
+    /// Stored beside the fields above, as earlier releases wrote them ([`StoredReply`]).
     pub attempts: Attempts,
 }
 

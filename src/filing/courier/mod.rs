@@ -125,6 +125,7 @@ impl Deliverable for Courier {
     }
 }
 
+/// The root's courier (`crate::root::Root::start` starts it).
 pub fn use_courier() -> Option<Courier> {
-    use_context::<Courier>()
+    crate::root_context::from_root::<Courier>()
 }

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use super::Courier;
 use crate::delivery::log_failure;
 use crate::services::drafts::DraftStore;
-use crate::services::submit::SendError;
 
 impl Courier {
     /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried;
@@ -34,14 +33,14 @@ impl Courier {
             if self.session.draft.with_untracked(|d| d.is_empty()) {
                 self.open_refused(entry).await;
             } else {
-                self.session.refused_elsewhere.set(true);
+                self.session.tell_refused_elsewhere(true);
             }
         } else if let Some(entry) = waiting.iter().find(|e| !self.device.held_elsewhere(&e.id)) {
             if self.session.draft.with_untracked(|d| d.is_empty()) {
                 match store.get(&entry.id).await {
                     Ok(Some(draft)) => {
                         self.drafts.bring_back(self.session, draft).await;
-                        self.session.queued.set(true);
+                        self.session.waiting();
                     }
                     Ok(None) => log_failure("a waiting complaint has no draft", &entry.id),
                     Err(e) => log_failure("a waiting complaint could not be read", &e),
@@ -69,7 +68,7 @@ impl Courier {
             };
             match refused {
                 Some(entry) => self.open_refused(entry).await,
-                None => self.session.refused_elsewhere.set(false),
+                None => self.session.tell_refused_elsewhere(false),
             }
         });
     }
@@ -84,12 +83,11 @@ impl Courier {
         match store.get(&entry.id).await {
             Ok(Some(draft)) => {
                 self.drafts.bring_back(self.session, draft).await;
-                self.session.queued.set(false);
-                self.session.problem.set(Some(SendError::Refused(refused)));
+                self.session.refused(refused);
                 if let Err(e) = store.unqueue(&entry.id).await {
                     log_failure("the refused complaint could not leave the outbox", &e);
                 }
-                self.session.refused_elsewhere.set(false);
+                self.session.tell_refused_elsewhere(false);
             }
             Ok(None) => log_failure("a refused complaint has no draft", &entry.id),
             Err(e) => log_failure("the refused complaint could not be read", &e),

@@ -21,7 +21,7 @@ impl Courier {
         body: Submission,
         uploads: Vec<Upload>,
     ) {
-        self.session.problem.set(None);
+        self.session.sending();
         let id = body.draft_id.clone();
         let to = Destination {
             endpoint: &endpoint,
@@ -32,7 +32,7 @@ impl Courier {
         else {
             return;
         };
-        self.session.progress.set(None);
+        self.session.show_progress(None);
         match result {
             Ok(accepted) => self.delivered(&body, accepted).await,
             Err(SendError::Unavailable {
@@ -50,7 +50,7 @@ impl Courier {
                     self.flush(true);
                 }
             }
-            Err(error) => self.session.problem.set(Some(error)),
+            Err(error) => self.session.send_failed(error),
         }
     }
 
@@ -61,7 +61,7 @@ impl Courier {
         let id = id.to_owned();
         std::rc::Rc::new(move |progress| {
             if self.is_current(&id) {
-                self.session.progress.try_set(Some(progress));
+                self.session.show_progress(Some(progress));
             }
         })
     }
@@ -104,7 +104,7 @@ impl Courier {
         )
         .await;
         if self.is_current(&entry.id) {
-            self.session.progress.set(None);
+            self.session.show_progress(None);
         }
         match result {
             Ok(accepted) => self.delivered(&entry.submission, accepted).await,
@@ -129,14 +129,13 @@ impl Courier {
                     if let Err(e) = store.unqueue(&entry.id).await {
                         log_failure("the refused complaint could not leave the outbox", &e);
                     }
-                    self.session.queued.set(false);
-                    self.session.problem.set(Some(SendError::Refused(refused)));
+                    self.session.refused(refused);
                 } else {
                     entry.attempts.refused = Some(refused);
                     if let Err(e) = store.queue(&entry).await {
                         log_failure("the refused complaint could not be marked", &e);
                     }
-                    self.session.refused_elsewhere.set(true);
+                    self.session.tell_refused_elsewhere(true);
                 }
             }
         }
@@ -155,13 +154,12 @@ impl Courier {
         };
         match saved {
             Ok(()) => {
-                self.session.queued.set(true);
+                self.session.waiting();
                 crate::delivery::schedule(self).await;
             }
             Err(e) => self
                 .session
-                .problem
-                .set(Some(SendError::unavailable(e.to_string()))),
+                .send_failed(SendError::unavailable(e.to_string())),
         }
     }
 
@@ -190,9 +188,8 @@ impl Courier {
 
     pub(super) fn show_delivered(self, id: &str, accepted: Accepted) {
         if self.is_current(id) {
-            self.session.queued.set(false);
             self.drafts.receipt_shown();
-            self.session.accepted.set(Some(accepted));
+            self.session.delivered(accepted);
         }
     }
 

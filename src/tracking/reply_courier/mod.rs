@@ -19,12 +19,12 @@ use leptos::prelude::*;
 use web_sys::Blob;
 
 use crate::delivery::{self, log_failure, Deliverable, Outbox};
-use crate::device_store::{use_device_store, DeviceStore};
+use crate::device_store::DeviceStore;
 use crate::services::drafts::DraftStore;
 
 #[derive(Clone, Copy)]
 pub struct ReplyCourier {
-    device: Option<DeviceStore>,
+    device: DeviceStore,
     /// Every reply on this device, being written or waiting: what the store holds, kept in memory too, so
     /// a device that refuses storage still lets the customer reply while the page is open.
     pub replies: RwSignal<Vec<ReplyDraft>>,
@@ -41,8 +41,7 @@ pub struct ReplyCourier {
 
 impl ReplyCourier {
     /// Starts the root's reply courier, on the root's device store; it lives as long as the root is mounted.
-    pub fn start() -> ReplyCourier {
-        let device = use_device_store();
+    pub fn start(device: DeviceStore) -> ReplyCourier {
         let courier = Outbox::start(|outbox| ReplyCourier {
             device,
             replies: RwSignal::new(Vec::new()),
@@ -52,22 +51,20 @@ impl ReplyCourier {
             refresh: RwSignal::new(0),
         });
         provide_context(courier);
-        if let Some(device) = device {
-            // Once the store is open: what was written or left waiting on an earlier visit, then try it.
-            Effect::new(move |loaded: Option<bool>| {
-                if loaded == Some(true) {
-                    return true;
-                }
-                if !device.is_ready() {
-                    return false;
-                }
-                courier.spawn(async move {
-                    courier.load().await;
-                    delivery::flush(courier, false);
-                });
-                true
+        // Once the store is open: what was written or left waiting on an earlier visit, then try it.
+        Effect::new(move |loaded: Option<bool>| {
+            if loaded == Some(true) {
+                return true;
+            }
+            if !device.is_ready() {
+                return false;
+            }
+            courier.spawn(async move {
+                courier.load().await;
+                delivery::flush(courier, false);
             });
-        }
+            true
+        });
         courier
     }
 
@@ -96,7 +93,7 @@ impl ReplyCourier {
     }
 
     fn store(self) -> Option<Rc<DraftStore>> {
-        self.device.and_then(DeviceStore::get)
+        self.device.get()
     }
 }
 
@@ -131,7 +128,7 @@ impl Deliverable for ReplyCourier {
     }
 }
 
-/// The root's reply courier (none in a root that did not start one).
+/// The root's reply courier (`crate::root::Root::start` starts it).
 pub fn use_reply_courier() -> Option<ReplyCourier> {
-    use_context::<ReplyCourier>()
+    crate::root_context::from_root::<ReplyCourier>()
 }
