@@ -20,19 +20,15 @@ impl SharedConfig {
     /// Provides the root's API folder and fetches the config from it.
     pub(crate) fn provide(base: ApiBase) -> SharedConfig {
         provide_context(base.clone());
-        let config = SharedConfig::fetch(base);
+        let config = SharedConfig(LocalResource::new(move || api::load_config(base.clone())));
         provide_context(config);
         config
     }
-
-    fn fetch(base: ApiBase) -> SharedConfig {
-        SharedConfig(LocalResource::new(move || api::load_config(base.clone())))
-    }
 }
 
-/// The API folder this root was mounted with (the standalone app's is `/api/v1/`).
+/// The API folder this root was mounted with (the standalone app's is `/api/v1/`, also the default).
 pub fn use_api_base() -> ApiBase {
-    from_root::<ApiBase>().unwrap_or_default()
+    use_context::<ApiBase>().unwrap_or_default()
 }
 
 /// "Loading…", then `render` with the organisation's config, or the load error with Try again. A page whose
@@ -44,21 +40,18 @@ pub fn WithConfig(
 ) -> impl IntoView {
     let config = use_config();
     move || {
-        match config.get() {
+        match config.and_then(|c| c.get()) {
         None => view! { <p class="loading" role="status">{tr(Msg::Loading)}</p> }.into_any(),
         Some(Ok(config)) => render(config),
         Some(Err(error)) => view! {
-            <LoadError error=error on_retry=move || config.refetch() page_heading=error_is_page_heading />
+            <LoadError error=error on_retry=move || if let Some(c) = config { c.refetch() } page_heading=error_is_page_heading />
         }
         .into_any(),
     }
     }
 }
 
-fn use_config() -> LocalResource<Result<OrgConfig, FetchError>> {
-    match from_root::<SharedConfig>() {
-        Some(SharedConfig(config)) => config,
-        // A root built without `Root::start` (a bug, loud in debug builds): the page still works.
-        None => SharedConfig::fetch(ApiBase::default()).0,
-    }
+fn use_config() -> Option<LocalResource<Result<OrgConfig, FetchError>>> {
+    // A root built without `Root::start` is a bug (loud in debug builds); in release its page says "Loading…".
+    from_root::<SharedConfig>().map(|SharedConfig(config)| config)
 }

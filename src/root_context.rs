@@ -9,7 +9,11 @@ use leptos::prelude::use_context;
 pub fn from_root<T: Clone + 'static>() -> Option<T> {
     let found = use_context::<T>();
     if found.is_none() {
+        // The type's name in debug builds only: release builds carry no list of our type names.
+        #[cfg(debug_assertions)]
         missing(std::any::type_name::<T>());
+        #[cfg(not(debug_assertions))]
+        missing("a context");
     }
     found
 }
