@@ -1,7 +1,8 @@
 //! The device store as one context, owned by the root that mounted it (the standalone app, or one widget):
 //! drafts, their evidence files, the outbox and the sent list, in the IndexedDB database of its
-//! [`StoreScope`]. The pieces that use it (autosave, evidence files, the resume offer, the other-tab watch,
-//! the courier, the tracker's sent list) take it from context; none of them owns it.
+//! [`StoreScope`]. `crate::root::Root::start` provides it and hands it to the autosave and both kinds of
+//! the delivery outbox; the other pieces that use it (evidence files, the resume offer, the other-tab
+//! watch, the tracker's sent list) reach it through those or from context; none of them owns it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
