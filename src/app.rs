@@ -10,69 +10,33 @@ use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
 use crate::components::language_picker::LanguageNotOffered;
-use crate::components::site_footer::SiteFooter;
 use crate::components::site_header::SiteHeader;
-use crate::device_store::DeviceStore;
-use crate::filing::{Courier, DraftSaver, FilingSession, RefusedNotice};
+use crate::filing::RefusedNotice;
 use crate::i18n::{tr, I18n};
-use crate::pages::{
-    file_complaint::FileComplaintPage, insights::InsightsPage, not_found::NotFoundPage,
-    track::TrackPage, SharedConfig,
-};
-use crate::router::Location;
-use crate::services::store_scope::StoreScope;
-use crate::tracking::ReplyCourier;
+use crate::root::{Root, RootKind};
+use crate::site_footer::SiteFooter;
 use crate::{crash, services};
 
-/// The pages one Wasm module of the site draws; each bin mounts [`App`] with its own.
+/// The pages one Wasm module of the site draws; each bin mounts [`App`] with its own (`Pages::FILING`,
+/// `Pages::TRACKER`, defined with the pages in `crate::pages`).
 #[derive(Clone, Copy)]
 pub struct Pages {
     /// Whether this module draws the page at a path (without its trailing `/`).
     pub draws: fn(&str) -> bool,
     /// The page at a path this module draws.
     pub page: fn(&str) -> AnyView,
-}
-
-/// The tracker module's addresses: its routes, and its pages' files (`track.html`), which is where the
-/// other module sends a customer a host served the wrong page to ([`load_elsewhere`]).
-const TRACKER_PATHS: [&str; 4] = ["/track", "/track.html", "/insights", "/insights.html"];
-/// The filing module's own page; any other path it does not know gets its "page not found".
-const FILING_PATHS: [&str; 2] = ["", "/index.html"];
-
-impl Pages {
-    /// The filing page (`src/main.rs`), and "page not found" for any address of neither module.
-    pub const FILING: Pages = Pages {
-        draws: |path| !TRACKER_PATHS.contains(&path),
-        page: |path| match path {
-            "" | "/index.html" => view! { <FileComplaintPage /> }.into_any(),
-            _ => view! { <NotFoundPage /> }.into_any(),
-        },
-    };
-    /// The tracker and the insights (`src/bin/tracker.rs`).
-    pub const TRACKER: Pages = Pages {
-        draws: |path| !FILING_PATHS.contains(&path),
-        page: |path| match path {
-            "/track" | "/track.html" => view! { <TrackPage /> }.into_any(),
-            "/insights" | "/insights.html" => view! { <InsightsPage /> }.into_any(),
-            _ => view! { <NotFoundPage /> }.into_any(),
-        },
-    };
+    /// "Page not found", for a path of neither module.
+    pub not_found: fn() -> AnyView,
 }
 
 #[component]
 pub fn App(pages: Pages) -> impl IntoView {
     let start = services::locale::initial();
     let i18n = I18n::provide(start.locale);
-    // The draft and its saving live above the routes, so moving between pages loses nothing.
-    let session = FilingSession::new();
-    provide_context(session);
-    DeviceStore::provide(StoreScope::app());
-    // Before the saver and the courier, which ask it whether the form is on this module's pages.
-    let location = Location::provide(pages.draws);
-    let saver = DraftSaver::start(session);
+    let root = Root::start(RootKind::App { draws: pages.draws });
+    // Always there in the standalone app.
+    let location = root.location;
     services::offline::register_service_worker();
-    Courier::start(saver, session);
-    ReplyCourier::start();
     Effect::new(move |_| {
         let locale = i18n.locale();
         services::locale::apply_to_document(locale);
@@ -82,21 +46,18 @@ pub fn App(pages: Pages) -> impl IntoView {
         Effect::new(|_| panic!("crash test requested on this device"));
     }
 
-    SharedConfig::provide();
-    if let Some(config) = use_context::<SharedConfig>() {
-        crate::static_shell::replace_when_ready(config);
-    }
+    crate::static_shell::replace_when_ready(root.config);
     // A memo, so the page is built again only when the path really changes.
-    let path = Memo::new(move |_| location.path());
+    let path = Memo::new(move |_| location.map(|l| l.path()).unwrap_or_default());
     let page = move || {
         let path = path.get();
         let path = path.trim_end_matches('/');
-        if location.draws(path) {
+        if location.is_some_and(|l| l.draws(path)) {
             (pages.page)(path)
         } else if load_elsewhere(path) {
             view! { <p class="loading" role="status">{tr(Msg::Loading)}</p> }.into_any()
         } else {
-            view! { <NotFoundPage /> }.into_any()
+            (pages.not_found)()
         }
     };
 

@@ -1,7 +1,8 @@
 //! The device store as one context, owned by the root that mounted it (the standalone app, or one widget):
 //! drafts, their evidence files, the outbox and the sent list, in the IndexedDB database of its
-//! [`StoreScope`]. The pieces that use it (autosave, evidence files, the resume offer, the other-tab watch,
-//! the courier, the tracker's sent list) take it from context; none of them owns it.
+//! [`StoreScope`]. `crate::root::Root::start` provides it and hands it to the autosave and both kinds of
+//! the delivery outbox; the other pieces that use it (evidence files, the resume offer, the other-tab
+//! watch, the tracker's sent list) reach it through those or from context; none of them owns it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -37,8 +38,9 @@ thread_local! {
 }
 
 impl DeviceStore {
-    /// Provides this root's store (opened by the autosave, the first piece that needs it).
-    pub fn provide(scope: StoreScope) -> DeviceStore {
+    /// Provides this root's store (opened by the autosave, the first piece that needs it); `Root::start`
+    /// calls it.
+    pub(crate) fn provide(scope: StoreScope) -> DeviceStore {
         let root = NEXT_ROOT.with(|n| n.replace(n.get().wrapping_add(1)));
         let store = DeviceStore {
             scope: StoredValue::new(scope),
@@ -54,11 +56,6 @@ impl DeviceStore {
             HELD.with_borrow_mut(|held| held.retain(|(r, _)| *r != root));
         });
         store
-    }
-
-    /// This root's store, or (a piece mounted without one) the standalone app's.
-    pub fn use_or_app() -> DeviceStore {
-        use_context::<DeviceStore>().unwrap_or_else(|| DeviceStore::provide(StoreScope::app()))
     }
 
     pub fn scope(self) -> StoreScope {
@@ -102,7 +99,7 @@ impl DeviceStore {
     }
 }
 
-/// The root's store, if it has one.
+/// The root's store (`crate::root::Root::start` provides it).
 pub fn use_device_store() -> Option<DeviceStore> {
-    use_context::<DeviceStore>()
+    crate::root_context::from_root::<DeviceStore>()
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlFormElement, HtmlInputElement};
 
-use crate::pages::SharedConfig;
+use crate::org_config::SharedConfig;
 
 /// The shell on screen and the app's root waiting to replace it; taken once.
 #[derive(Clone, Copy)]

@@ -1,5 +1,5 @@
-//! `use_wake_up`: what wakes a courier without the customer asking — the phone back online, and the moment
-//! its next waiting item falls due. Shared by the complaint courier and the reply courier. Both the
+//! `use_wake_up`: what wakes the delivery outbox without the customer asking — the phone back online, and
+//! the moment its next waiting item falls due. One per kind of the outbox (`crate::delivery`). Both the
 //! `online` listener and the timer belong to the current root and are released when it is cleaned up, so a
 //! widget removed from its host page leaves neither behind.
 

@@ -149,7 +149,7 @@ async fn the_outbox_keeps_entries_oldest_first_until_unqueued() {
     let mut first = OutboxEntry::new("/api/v1/complaints".into(), body("first"), 1_000.0);
     store.queue(&later).await.expect("queue later");
     store.queue(&first).await.expect("queue first");
-    first.failed("HTTP 503".into(), 3_000.0);
+    first.attempts.failed(Some(503), None, false, 3_000.0);
     store.queue(&first).await.expect("requeue first");
 
     let waiting = store.outbox().await.expect("outbox");
@@ -157,9 +157,12 @@ async fn the_outbox_keeps_entries_oldest_first_until_unqueued() {
         waiting.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
         ["first", "later"]
     );
-    assert_eq!(waiting[0].attempts, 1, "updated in place, not duplicated");
+    assert_eq!(
+        waiting[0].attempts.count, 1,
+        "updated in place, not duplicated"
+    );
     let one = store.waiting("first").await.expect("waiting");
-    assert_eq!(one.map(|e| e.attempts), Some(1));
+    assert_eq!(one.map(|e| e.attempts.count), Some(1));
     store.unqueue("first").await.expect("unqueue");
     assert_eq!(store.outbox().await.expect("outbox").len(), 1);
     assert!(store.waiting("first").await.expect("waiting").is_none());
@@ -480,7 +483,7 @@ async fn stored_records_are_plain_objects_that_read_back_whichever_way_they_were
     }))
     .expect("submission");
     let mut entry = OutboxEntry::new("/api/v1/complaints".into(), submission, 2_000.5);
-    entry.failed("HTTP 503".into(), 3_000.0);
+    entry.attempts.failed(Some(503), None, false, 3_000.0);
     let sent = SentComplaint {
         reference: "CMP-7K4Q-2M9X".into(),
         category: "delivery".into(),

@@ -6,7 +6,6 @@ pub mod language_picker;
 pub mod load_error;
 pub mod radio;
 pub mod show_all;
-pub mod site_footer;
 pub mod site_header;
 pub mod step_progress;
 pub mod text_area;

@@ -31,9 +31,7 @@ impl ActiveTime {
     pub fn flush(self) {
         let now = monotonic_now();
         if let (Some(since), Some(now)) = (self.since.get_value(), now) {
-            self.session
-                .draft
-                .update_untracked(|d| d.add_active_ms(now - since));
+            self.session.add_active_ms(now - since);
         }
         self.since
             .set_value(if page_visible() { now } else { None });

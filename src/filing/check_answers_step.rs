@@ -2,14 +2,14 @@ use crate::task::spawn_while_mounted;
 use complaint_domain::draft::Channel;
 use complaint_domain::i18n::Msg;
 use complaint_domain::steps::Step;
-use complaint_domain::submission::{Rejected, Submission};
+use complaint_domain::submission::Submission;
 use leptos::prelude::*;
 
 use super::courier::use_courier;
 use super::flow::{use_flow, Flow};
 use super::step_form::{BackLink, StepHeading, StepSubheading};
 use crate::i18n::{msg, tr, use_i18n};
-use crate::services::submit::{self, SendError, Upload};
+use crate::services::submit::{SendError, Upload};
 use crate::services::{clock, device};
 
 /// Step 7: every answer with a Change link, then Send.
@@ -50,21 +50,9 @@ pub fn CheckAnswersStep() -> impl IntoView {
         sending.set(true);
         // Tied to the session, not this step: the confirmation replaces the step when the send succeeds.
         spawn_while_mounted(session.draft, async move {
-            match courier {
-                Some(courier) => courier.send(endpoint, uploads_base, body, uploads).await,
-                None => {
-                    let to = submit::Destination {
-                        endpoint: &endpoint,
-                        uploads: uploads_base.as_deref(),
-                    };
-                    let progress = std::rc::Rc::new(move |p| session.progress.set(Some(p)));
-                    let result = submit::send(to, &body, &uploads, progress).await;
-                    session.progress.set(None);
-                    match result {
-                        Ok(accepted) => flow.accepted.set(Some(accepted)),
-                        Err(e) => session.problem.set(Some(e)),
-                    }
-                }
+            // The flow starts the root's courier before any step (`FilingFlow`): there is no other way to send.
+            if let Some(courier) = courier {
+                courier.send(endpoint, uploads_base, body, uploads).await;
             }
             sending.set(false);
         });
@@ -138,9 +126,9 @@ fn SendFailure(error: SendError) -> impl IntoView {
     // Worded by the catalogue from the refusal's code: never a status code, a browser error or the server's
     // English. Only the checks' own sentences (`invalid`, already in the customer's language) go with it.
     let (title, reason, detail, body) = match error {
-        SendError::Rejected { message, code, .. } => {
-            let words = Rejected::words(code.as_deref());
-            let detail = message.filter(|_| words.with_server_sentences);
+        SendError::Refused(refused) => {
+            let words = refused.words();
+            let detail = refused.message.filter(|_| words.with_server_sentences);
             let body = words.with_server_sentences.then_some(Msg::SendRejectedBody);
             (Msg::SendRejectedTitle, Some(words.msg), detail, body)
         }

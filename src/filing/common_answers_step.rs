@@ -12,7 +12,7 @@ use crate::services::{api, helped};
 #[component]
 pub fn CommonAnswersStep() -> impl IntoView {
     let flow = use_flow();
-    let base = crate::pages::use_api_base();
+    let base = crate::org_config::use_api_base();
     let knowledge = LocalResource::new(move || api::load_knowledge_base(base.clone()));
     let category = flow
         .draft

@@ -5,6 +5,7 @@
 use complaint_domain::checks::check_step;
 use complaint_domain::config::{Category, OrgConfig};
 use complaint_domain::draft::Draft;
+use complaint_domain::outbox::Refused;
 use complaint_domain::steps::Step;
 use complaint_domain::submission::Accepted;
 use complaint_domain::validation::FieldError;
@@ -16,9 +17,13 @@ use crate::services::{clock, device};
 
 /// What a filing keeps while the customer moves around the app (to the tracker and back, say): the draft, its
 /// files and the server's acceptance. Provided above the routes, so leaving the form page loses nothing.
+/// Everyone reads its signals; only its operations below change them (as leptos' todomvc `Todos` owns its
+/// list). (Read-only halves would say so in the types, but each costs the filing Wasm its own copies of the
+/// signal code: measured +5 KB.)
 #[derive(Clone, Copy)]
 pub struct FilingSession {
     pub draft: RwSignal<Draft>,
+    /// The evidence files' bytes, by attachment id (browser objects, so kept off the draft).
     pub files: StoredValue<Vec<(String, Blob)>, LocalStorage>,
     pub accepted: RwSignal<Option<Accepted>>,
     /// The draft is in the outbox, waiting for a connection.
@@ -33,7 +38,7 @@ pub struct FilingSession {
 }
 
 impl FilingSession {
-    pub fn new() -> FilingSession {
+    fn new() -> FilingSession {
         FilingSession {
             draft: RwSignal::new(Draft::new(device::new_uuid(), device::now_ms())),
             files: StoredValue::new_local(Vec::new()),
@@ -56,15 +61,69 @@ impl FilingSession {
             .set(Draft::new(device::new_uuid(), device::now_ms()));
     }
 
-    /// The app's session if the shell provided one; otherwise (an embedded form) a new one.
-    pub fn use_or_new() -> FilingSession {
-        use_context::<FilingSession>().unwrap_or_default()
+    /// Applies an edit to the draft and stamps it.
+    pub fn edit(self, change: impl FnOnce(&mut Draft)) {
+        self.draft.update(|d| {
+            change(d);
+            d.touch(device::now_ms());
+        });
     }
-}
 
-impl Default for FilingSession {
-    fn default() -> Self {
-        FilingSession::new()
+    /// Counts time the form was in front of the customer, without a new revision: time passing is not an
+    /// edit another tab should hear of.
+    pub fn add_active_ms(self, ms: f64) {
+        self.draft.update_untracked(|d| d.add_active_ms(ms));
+    }
+
+    /// Makes `draft` the one on screen, with `files` (its evidence the device still has).
+    pub fn show_draft(self, draft: Draft, files: Vec<(String, Blob)>) {
+        self.files.set_value(files);
+        self.draft.set(draft);
+    }
+
+    /// A send begins: the last one's problem is no longer shown.
+    pub fn sending(self) {
+        self.problem.set(None);
+    }
+
+    /// How far the send under way has got (`None`: nothing moving). Called from the browser's progress
+    /// events, which may come after the root is gone: then nothing happens.
+    pub fn show_progress(self, progress: Option<Progress>) {
+        self.progress.try_set(progress);
+    }
+
+    /// The send did not go through, and the complaint is not waiting in the outbox either.
+    pub fn send_failed(self, error: SendError) {
+        self.problem.set(Some(error));
+    }
+
+    /// The complaint waits in the outbox for a connection.
+    pub fn waiting(self) {
+        self.queued.set(true);
+    }
+
+    /// The organisation refused the complaint on screen: back to the customer, with why.
+    pub fn refused(self, refused: Refused) {
+        self.queued.set(false);
+        self.problem.set(Some(SendError::Refused(refused)));
+    }
+
+    /// Whether a complaint sent earlier and refused while the customer was busy with another is to be told.
+    pub fn tell_refused_elsewhere(self, told: bool) {
+        self.refused_elsewhere.set(told);
+    }
+
+    /// The organisation has the complaint on screen.
+    pub fn delivered(self, accepted: Accepted) {
+        self.queued.set(false);
+        self.accepted.set(Some(accepted));
+    }
+
+    /// A new session for the root being built (`Root::start`).
+    pub(crate) fn provide() -> FilingSession {
+        let session = FilingSession::new();
+        provide_context(session);
+        session
     }
 }
 
@@ -129,10 +188,7 @@ impl Flow {
 
     /// Applies an edit to the draft and stamps it.
     pub fn edit(self, change: impl FnOnce(&mut Draft)) {
-        self.draft.update(|d| {
-            change(d);
-            d.touch(device::now_ms());
-        });
+        self.session.edit(change);
     }
 
     /// The customer moves to `step` with the flow's own controls.

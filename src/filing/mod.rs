@@ -42,11 +42,9 @@ use what_happened_step::WhatHappenedStep;
 
 #[component]
 pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
-    let session = FilingSession::use_or_new();
-    let saver = autosave::use_saver().unwrap_or_else(|| DraftSaver::start(session));
-    if courier::use_courier().is_none() {
-        Courier::start(saver, session);
-    }
+    // The root started these (`crate::root::Root::start`); a root without them is a bug, never a new store.
+    let session = expect_context::<FilingSession>();
+    let saver = expect_context::<DraftSaver>();
     saver.expire_after(config.drafts.expire_after_days, session);
     active_time::use_active_time(session);
     let flow = Flow::provide(config, session);

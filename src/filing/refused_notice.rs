@@ -12,7 +12,7 @@ use crate::services::submit::SendError;
 
 #[component]
 pub fn RefusedNotice() -> impl IntoView {
-    let session = FilingSession::use_or_new();
+    let session = expect_context::<FilingSession>();
     let courier = use_courier();
     let location = use_context::<crate::router::Location>();
     // Only the standalone app has other pages; an embedded form is always on the form.
@@ -20,7 +20,7 @@ pub fn RefusedNotice() -> impl IntoView {
         location.is_some_and(|l| !matches!(l.path().trim_end_matches('/'), "" | "/index.html"))
     };
     let refused_on_screen_draft = move || {
-        matches!(session.problem.get(), Some(SendError::Rejected { .. }))
+        matches!(session.problem.get(), Some(SendError::Refused(_)))
             && session.accepted.with(Option::is_none)
     };
     let shown =

@@ -2,9 +2,8 @@ use complaint_domain::i18n::Msg;
 use complaint_domain::steps::Step;
 use leptos::prelude::*;
 
-use super::autosave::{use_saver, DraftSaver};
+use super::autosave::{offer_on_screen, use_saver, DraftSaver};
 use super::flow::{use_flow, Flow};
-use super::resume_offer::offer_on_screen;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::step_progress::STEP_PROGRESS_ID;
 use crate::i18n::{tr, use_i18n};

@@ -19,7 +19,7 @@ use complaint_domain::insights::CheckedInsights;
 use leptos::prelude::*;
 
 use crate::i18n::{tr, use_i18n};
-use crate::pages::use_api_base;
+use crate::org_config::use_api_base;
 
 pub use load::load_insights;
 

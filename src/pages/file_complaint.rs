@@ -1,9 +1,9 @@
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
-use super::WithConfig;
 use crate::filing::{FilingFlow, StepTitle};
 use crate::i18n::use_i18n;
+use crate::org_config::WithConfig;
 
 /// `/`: loads the organisation's configuration, then runs the filing flow. The page's `h1` is the step's
 /// question (the flow's `StepHeading`), or the load error's title when the form cannot open; the document's

@@ -1,9 +1,10 @@
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
-use super::{use_page_title, WithConfig};
+use super::use_page_title;
 use crate::i18n::tr;
 use crate::insights::HowWeAreDoing;
+use crate::org_config::WithConfig;
 
 /// `/insights`: "How we handle complaints", once the organisation's config (its promises, categories and
 /// causes) is in; everything else lives in `crate::insights`.

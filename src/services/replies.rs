@@ -17,14 +17,6 @@ use super::{json, status};
 /// Nothing moving for this long and the attempt is given up, as for a complaint.
 const SILENCE_MS: f64 = 30_000.0;
 
-fn unavailable(detail: impl Into<String>) -> SendError {
-    SendError::Unavailable {
-        detail: detail.into(),
-        pause_ms: None,
-        progressed: false,
-    }
-}
-
 /// One attempt. `uploads` are the draft's files in the order of its `attachments` (only those the device
 /// still has are named); `issued` is the proof the server gave for the complaint, if this device kept one.
 pub async fn send(
@@ -44,11 +36,11 @@ pub async fn send(
         Some(proof) => proof.to_owned(),
         None => status::reply_proof(&draft.reference, &draft.verifier)
             .await
-            .map_err(|e| unavailable(e.to_string()))?,
+            .map_err(|e| SendError::unavailable(e.to_string()))?,
     };
     let text = json::stringify(&draft.body(&hashes))
-        .ok_or_else(|| unavailable("the reply could not be written as JSON"))?;
-    let body = json_blob(&text).map_err(|e| unavailable(format!("{e:?}")))?;
+        .ok_or_else(|| SendError::unavailable("the reply could not be written as JSON"))?;
+    let body = json_blob(&text).map_err(|e| SendError::unavailable(format!("{e:?}")))?;
     let url = reply_url(&outbox.endpoint, &draft.reference, draft.action);
     let reply = transfer::exchange(
         Request {
@@ -66,10 +58,11 @@ pub async fn send(
         Rc::new(|_| {}),
     )
     .await
-    .map_err(|e| unavailable(e.to_string()))?;
+    .map_err(|e| SendError::unavailable(e.to_string()))?;
     match reply_verdict(reply.status) {
-        Verdict::Accepted => json::parse::<ReplyAccepted>(&reply.text)
-            .map_err(|e| unavailable(format!("the server's answer could not be read: {e}"))),
+        Verdict::Accepted => json::parse::<ReplyAccepted>(&reply.text).map_err(|e| {
+            SendError::unavailable(format!("the server's answer could not be read: {e}"))
+        }),
         Verdict::Refused => Err(submit::rejected(&reply)),
         Verdict::Later => Err(submit::later(&reply)),
     }

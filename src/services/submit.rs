@@ -6,8 +6,8 @@
 
 use std::rc::Rc;
 
-use complaint_domain::outbox::{asked_pause_ms, verdict, Verdict};
-use complaint_domain::submission::{Accepted, Rejected, Submission};
+use complaint_domain::outbox::{asked_pause_ms, verdict, Refused, Verdict};
+use complaint_domain::submission::{Accepted, Submission};
 use js_sys::Uint8Array;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -27,15 +27,14 @@ const FRUITLESS_BREAKS: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendError {
-    /// Refused as it stands (400, 413, 415, 422): its message and code, if it gave them.
-    Rejected {
-        status: u16,
-        message: Option<String>,
-        code: Option<String>,
-    },
+    /// Refused as it stands (400, 413, 415, 422; a reply's 404): its status, message and code, the same
+    /// value the outbox keeps and the customer is shown.
+    Refused(Refused),
     /// No answer, or an answer that means "later" (408, 409, 429, 5xx, …): worth trying again unchanged,
     /// after the pause the server asked for if it asked.
     Unavailable {
+        /// The answer's status, if there was an answer.
+        status: Option<u16>,
         detail: String,
         pause_ms: Option<f64>,
         /// Some bytes reached the server before it failed: the link works, only badly.
@@ -44,8 +43,10 @@ pub enum SendError {
 }
 
 impl SendError {
-    fn unavailable(detail: impl Into<String>) -> SendError {
+    /// No answer (or none that could be read).
+    pub fn unavailable(detail: impl Into<String>) -> SendError {
         SendError::Unavailable {
+            status: None,
             detail: detail.into(),
             pause_ms: None,
             progressed: false,
@@ -142,8 +143,12 @@ pub async fn upload_ahead(
 fn with_progress(error: SendError, progressed: bool) -> SendError {
     match error {
         SendError::Unavailable {
-            detail, pause_ms, ..
+            status,
+            detail,
+            pause_ms,
+            ..
         } => SendError::Unavailable {
+            status,
             detail,
             pause_ms,
             progressed,
@@ -314,22 +319,21 @@ async fn post(
 }
 
 fn code_of(reply: &Reply) -> Option<String> {
-    json::parse::<Rejected>(&reply.text)
+    json::parse::<Refused>(&reply.text)
         .ok()
         .and_then(|r| r.code)
 }
 
+/// A definitive refusal: the answer's body (`{message, code}`, any field may be missing) with its status.
 pub(crate) fn rejected(reply: &Reply) -> SendError {
-    let answer = json::parse::<Rejected>(&reply.text).unwrap_or_default();
-    SendError::Rejected {
-        status: reply.status,
-        message: answer.message,
-        code: answer.code,
-    }
+    let mut refused = json::parse::<Refused>(&reply.text).unwrap_or_default();
+    refused.status = reply.status;
+    SendError::Refused(refused)
 }
 
 pub(crate) fn later(reply: &Reply) -> SendError {
     SendError::Unavailable {
+        status: Some(reply.status),
         detail: format!("HTTP {}", reply.status),
         pause_ms: asked_pause_ms(reply.header("Retry-After").as_deref()),
         progressed: false,

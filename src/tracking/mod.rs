@@ -12,11 +12,13 @@ mod reply_forms;
 mod reply_panel;
 mod sent_list;
 mod stage_timeline;
+mod tracker;
 
 pub use complaint_status::ComplaintStatus;
 pub use lookup_form::LookupForm;
 pub use reply_courier::{use_reply_courier, ReplyCourier};
 pub use sent_list::SentFromThisDevice;
+pub use tracker::{Linked, Tracker};
 
 use complaint_domain::instant::Instant;
 use complaint_domain::status::StatusRecord;

@@ -59,17 +59,15 @@ pub fn ReplyPanel(
     let refused = Memo::new(move |_| {
         reference
             .with_value(|r| courier.open_for(r))
-            .and_then(|d| d.outbox.and_then(|o| o.refused))
+            .and_then(|d| d.outbox.and_then(|o| o.attempts.refused))
             .map(|r| ReplyRefusal::from_code(r.code.as_deref(), r.status))
     });
     let waiting = Memo::new(move |_| {
         let waiting = reference.with_value(|r| courier.waiting_for(r));
-        let sending = courier
-            .sending
-            .with(|s| waiting.iter().any(|w| s.contains(&w.id)));
-        let outbox = waiting.iter().filter_map(|w| w.outbox.clone());
-        let tried = outbox.clone().any(|o| o.attempts > 0);
-        let busy = outbox.clone().any(|o| o.last_status == Some(429));
+        let sending = waiting.iter().any(|w| courier.is_sending(&w.id));
+        let outbox = waiting.iter().filter_map(|w| w.outbox.as_ref());
+        let tried = outbox.clone().any(|o| o.attempts.count > 0);
+        let busy = outbox.clone().any(|o| o.attempts.last_status == Some(429));
         match (waiting.is_empty(), sending || !tried, busy) {
             (true, _, _) => None,
             (false, true, _) => Some(Msg::Sending),
@@ -98,9 +96,8 @@ pub fn ReplyPanel(
         ReplyRefusal::NotAccepted => Msg::ReplyNotAccepted,
     };
     let begin = move |action: ReplyAction| {
-        reference.with_value(|r| {
-            verifier.with_value(|v| courier.begin(r, v, proof.get_value(), action))
-        })
+        reference
+            .with_value(|r| verifier.with_value(|v| courier.begin(r, v, proof.get_value(), action)))
     };
     let change_until = rating_given(&record).and(
         record

@@ -18,19 +18,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::load_error::LoadError;
-use crate::device_store::DeviceStore;
-use crate::filing::{
-    Courier, DraftSaver, FilingFlow, FilingSession, RefusedNotice, SuggestedCategory, TrackInPlace,
-};
+use crate::filing::{FilingFlow, FilingSession, RefusedNotice, SuggestedCategory, TrackInPlace};
 use crate::i18n::{tr, I18n};
 use crate::mount_scope::MountScope;
-use crate::pages::track::Tracker;
-use crate::pages::SharedConfig;
+use crate::root::{Root, RootKind};
 use crate::services::api::ApiBase;
 use crate::services::locale;
 use crate::services::store_scope::StoreScope;
 use crate::services::submit::SendError;
-use crate::tracking::ReplyCourier;
+use crate::tracking::Tracker;
 pub use events::{HostElement, HostEvent};
 
 /// What the widget shows: the form, or the tracker (with a reference to look up, from the confirmation).
@@ -221,18 +217,15 @@ fn Widget(
     let i18n = I18n::provide(options.locale);
     let lang_not_offered = options.lang_not_offered;
     MountScope::provide(shadow);
-    provide_context(options.api);
     let category = RwSignal::new(options.category);
     provide_context(SuggestedCategory(category));
     let host = HostElement::new(host);
     // The widget's own device store (its scope's), saver and couriers, owned by this root and released with it.
-    DeviceStore::provide(options.store);
-    let session = FilingSession::new();
-    provide_context(session);
-    let saver = DraftSaver::start(session);
-    Courier::start(saver, session);
-    ReplyCourier::start();
-    SharedConfig::provide();
+    let root = Root::start(RootKind::Widget {
+        store: options.store,
+        api: options.api,
+    });
+    let session = root.session;
     let shown = RwSignal::new(options.shown);
     *controls.borrow_mut() = Some(Controls {
         i18n,
@@ -248,7 +241,7 @@ fn Widget(
         Effect::new(|_| panic!("crash test requested on this device"));
     }
 
-    let config = expect_context::<SharedConfig>().0;
+    let config = root.config.0;
     Effect::new(move |told: Option<bool>| {
         let loaded = config.with(|c| c.as_ref().map(Result::is_ok));
         match loaded {
@@ -325,7 +318,7 @@ fn tell_host(host: HostElement, session: FilingSession) {
     });
     Effect::new(move |_| {
         let code = session.problem.with(|p| match p {
-            Some(SendError::Rejected { .. }) => Some("rejected"),
+            Some(SendError::Refused(_)) => Some("rejected"),
             Some(SendError::Unavailable { .. }) => Some("unavailable"),
             None => None,
         });

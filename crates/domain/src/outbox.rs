@@ -1,40 +1,127 @@
-//! Complaints waiting to be sent: kept on the device with their Idempotency-Key until the organisation has
-//! them, retried with growing pauses, so a weak signal delays a complaint but never loses or doubles it.
+//! Complaints and replies waiting to be sent: kept on the device with their Idempotency-Key until the
+//! organisation has them, retried with growing pauses, so a weak signal delays them but never loses or
+//! doubles them. Both kinds keep their [`Attempts`] by one rule ([`Attempts::failed`]); what an answer means
+//! is [`verdict`] (a reply's, [`reply_verdict`]); a refusal, from the answer to the screen, is [`Refused`].
 
 use serde::{Deserialize, Serialize};
 
 use crate::submission::Submission;
 
+/// A complaint waiting in the device's outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredEntry", into = "StoredEntry")]
 pub struct OutboxEntry {
     /// The draft's id, which is also the Idempotency-Key.
     pub id: String,
     pub endpoint: String,
     pub submission: Submission,
-    pub attempts: u32,
-    pub queued_at_ms: f64,
-    /// Not before this time (ms since the epoch) unless the customer presses "Try now" or the phone
-    /// comes back online.
-    pub next_attempt_ms: f64,
-    #[serde(default)]
-    pub last_error: Option<String>,
     /// Where its files are uploaded ahead of it, if the organisation takes them so.
-    #[serde(default)]
     pub uploads: Option<String>,
-    /// The organisation refused it as it stands (a definitive 4xx met while it waited): kept, not
-    /// retried, until the customer has seen why and can change it.
-    #[serde(default)]
-    pub refused: Option<Refused>,
+    /// Its attempts so far, when the next is due, and whether it was refused (stored beside the fields
+    /// above, as earlier releases wrote them: [`StoredEntry`]).
+    pub attempts: Attempts,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The organisation refused an item as it stands: the answer's status, and its body (`{message, code}`,
+/// docs/submission.md) as read from the wire. The one refusal type from the answer to the screen: a send
+/// fails with it, the outbox keeps it, the customer is shown it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refused {
+    /// Not in the answer's body: set from the answer's status.
+    #[serde(default)]
     pub status: u16,
     #[serde(default)]
     pub message: Option<String>,
     #[serde(default)]
     pub code: Option<String>,
 }
+
+/// An item's attempts at delivery (a complaint's or a reply's): how many failed in a row, when the next is
+/// due, and the organisation's refusal once it has refused it. One rule for both kinds: [`Attempts::failed`].
+/// Stored beside each record's own fields ([`StoredEntry`], [`StoredReply`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempts {
+    /// Failed attempts since the last that moved bytes (stored as `attempts`).
+    pub count: u32,
+    pub queued_at_ms: f64,
+    /// Not before this time (ms since the epoch) unless the customer presses "Try now" or the phone
+    /// comes back online.
+    pub next_attempt_ms: f64,
+    /// The status of the last answer that said "later" (429: too many just now), for the customer's notice.
+    pub last_status: Option<u16>,
+    /// Refused as it stands while it waited: kept, not retried, until the customer has seen why and can
+    /// change it.
+    pub refused: Option<Refused>,
+}
+
+/// How an [`OutboxEntry`] is stored: its attempts' fields beside its own, as earlier releases wrote them
+/// and still read them. (serde's `flatten` would store the same, at the cost of a second copy of the
+/// complaint's deserialiser in the Wasm.)
+#[derive(Serialize, Deserialize)]
+struct StoredEntry {
+    id: String,
+    endpoint: String,
+    submission: Submission,
+    #[serde(default)]
+    uploads: Option<String>,
+    attempts: u32,
+    queued_at_ms: f64,
+    next_attempt_ms: f64,
+    #[serde(default)]
+    last_status: Option<u16>,
+    #[serde(default)]
+    refused: Option<Refused>,
+}
+
+/// How a [`ReplyOutbox`] is stored, as [`StoredEntry`] is for a complaint.
+#[derive(Serialize, Deserialize)]
+struct StoredReply {
+    endpoint: String,
+    #[serde(default)]
+    uploads: Option<String>,
+    attempts: u32,
+    queued_at_ms: f64,
+    next_attempt_ms: f64,
+    #[serde(default)]
+    last_status: Option<u16>,
+    #[serde(default)]
+    refused: Option<Refused>,
+}
+
+macro_rules! stored_beside {
+    ($record:ident, $stored:ident, $($field:ident),*) => {
+        impl From<$stored> for $record {
+            fn from(s: $stored) -> $record {
+                $record {
+                    $($field: s.$field,)*
+                    attempts: Attempts {
+                        count: s.attempts,
+                        queued_at_ms: s.queued_at_ms,
+                        next_attempt_ms: s.next_attempt_ms,
+                        last_status: s.last_status,
+                        refused: s.refused,
+                    },
+                }
+            }
+        }
+
+        impl From<$record> for $stored {
+            fn from(r: $record) -> $stored {
+                $stored {
+                    $($field: r.$field,)*
+                    attempts: r.attempts.count,
+                    queued_at_ms: r.attempts.queued_at_ms,
+                    next_attempt_ms: r.attempts.next_attempt_ms,
+                    last_status: r.attempts.last_status,
+                    refused: r.attempts.refused,
+                }
+            }
+        }
+    };
+}
+
+stored_beside!(OutboxEntry, StoredEntry, id, endpoint, submission, uploads);
+stored_beside!(ReplyOutbox, StoredReply, endpoint, uploads);
 
 /// What an answer's status means for a complaint being sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,72 +156,17 @@ pub fn retry_delay_ms(attempts: u32) -> f64 {
     (BASE_MS * 3f64.powi(attempts.saturating_sub(1).min(10) as i32)).min(CAP_MS)
 }
 
-impl OutboxEntry {
-    pub fn new(endpoint: String, submission: Submission, now_ms: f64) -> OutboxEntry {
-        OutboxEntry {
-            id: submission.draft_id.clone(),
-            endpoint,
-            submission,
-            attempts: 0,
-            queued_at_ms: now_ms,
-            next_attempt_ms: now_ms,
-            last_error: None,
-            uploads: None,
-            refused: None,
-        }
-    }
-
-    /// Records a failed attempt and when to try again.
-    pub fn failed(&mut self, error: String, now_ms: f64) {
-        self.attempts += 1;
-        self.last_error = Some(error);
-        self.next_attempt_ms = now_ms + retry_delay_ms(self.attempts);
-    }
-
-    /// A failed attempt after which the server asked for a pause: that pause, not ours.
-    pub fn failed_asked(&mut self, error: String, now_ms: f64, asked_ms: Option<f64>) {
-        self.failed(error, now_ms);
-        if let Some(asked) = asked_ms {
-            self.next_attempt_ms = now_ms + asked;
-        }
-    }
-
-    /// An attempt that moved bytes before it failed was no failure of the link as such: the pauses
-    /// start again from the shortest, so a signal that drops every minute still gets there soon.
-    pub fn made_progress(&mut self) {
-        self.attempts = 0;
-    }
-
-    pub fn is_due(&self, now_ms: f64) -> bool {
-        self.refused.is_none() && now_ms >= self.next_attempt_ms
+impl Refused {
+    /// How the app words it (the catalogue's message for its code, `submission::Rejected::words`).
+    pub fn words(&self) -> crate::submission::RefusalWords {
+        crate::submission::Rejected::words(self.code.as_deref())
     }
 }
 
-/// A customer's reply waiting to be sent (`replies::ReplyDraft::outbox`): the same pauses as a complaint,
-/// and the same key on every attempt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReplyOutbox {
-    /// `config.submission.endpoint`, and `submission.uploads` when the organisation takes files ahead.
-    pub endpoint: String,
-    #[serde(default)]
-    pub uploads: Option<String>,
-    pub attempts: u32,
-    pub queued_at_ms: f64,
-    pub next_attempt_ms: f64,
-    /// The status of the last answer that said "later" (429: too many just now), for the customer's notice.
-    #[serde(default)]
-    pub last_status: Option<u16>,
-    /// Refused as it stands while it waited: kept, not retried, until the customer has seen why.
-    #[serde(default)]
-    pub refused: Option<Refused>,
-}
-
-impl ReplyOutbox {
-    pub fn new(endpoint: String, uploads: Option<String>, now_ms: f64) -> ReplyOutbox {
-        ReplyOutbox {
-            endpoint,
-            uploads,
-            attempts: 0,
+impl Attempts {
+    pub fn new(now_ms: f64) -> Attempts {
+        Attempts {
+            count: 0,
             queued_at_ms: now_ms,
             next_attempt_ms: now_ms,
             last_status: None,
@@ -142,15 +174,64 @@ impl ReplyOutbox {
         }
     }
 
-    /// A failed attempt: our growing pause, or the one the server asked for.
-    pub fn failed(&mut self, status: Option<u16>, now_ms: f64, asked_ms: Option<f64>) {
-        self.attempts += 1;
+    /// Records a failed attempt and when to try again: after our growing pause, or the one the server asked
+    /// for (`asked_ms`, from [`asked_pause_ms`]). An attempt that moved bytes before it failed was no failure
+    /// of the link as such: the pauses start again from the shortest and the next attempt comes within a
+    /// second, so a signal that drops every minute still gets there soon.
+    pub fn failed(
+        &mut self,
+        status: Option<u16>,
+        asked_ms: Option<f64>,
+        progressed: bool,
+        now_ms: f64,
+    ) {
+        self.count = if progressed { 0 } else { self.count + 1 };
         self.last_status = status;
-        self.next_attempt_ms = now_ms + asked_ms.unwrap_or_else(|| retry_delay_ms(self.attempts));
+        let pause = asked_ms.unwrap_or_else(|| retry_delay_ms(self.count));
+        self.next_attempt_ms = now_ms
+            + if progressed {
+                pause.min(1_000.0)
+            } else {
+                pause
+            };
     }
 
     pub fn is_due(&self, now_ms: f64) -> bool {
         self.refused.is_none() && now_ms >= self.next_attempt_ms
+    }
+}
+
+impl OutboxEntry {
+    pub fn new(endpoint: String, submission: Submission, now_ms: f64) -> OutboxEntry {
+        OutboxEntry {
+            id: submission.draft_id.clone(),
+            endpoint,
+            submission,
+            uploads: None,
+            attempts: Attempts::new(now_ms),
+        }
+    }
+}
+
+/// A customer's reply waiting to be sent (`replies::ReplyDraft::outbox`): the same attempts as a
+/// complaint's, and the same key on every attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredReply", into = "StoredReply")]
+pub struct ReplyOutbox {
+    /// `config.submission.endpoint`, and `submission.uploads` when the organisation takes files ahead.
+    pub endpoint: String,
+    pub uploads: Option<String>,
+    /// Stored beside the fields above, as earlier releases wrote them ([`StoredReply`]).
+    pub attempts: Attempts,
+}
+
+impl ReplyOutbox {
+    pub fn new(endpoint: String, uploads: Option<String>, now_ms: f64) -> ReplyOutbox {
+        ReplyOutbox {
+            endpoint,
+            uploads,
+            attempts: Attempts::new(now_ms),
+        }
     }
 }
 
@@ -177,31 +258,84 @@ mod tests {
         assert_eq!(retry_delay_ms(u32::MAX), 900_000.0);
     }
 
-    #[test]
-    fn a_failure_pushes_the_next_attempt_back() {
-        let body: Submission = serde_json::from_value(serde_json::json!({
+    fn body() -> Submission {
+        serde_json::from_value(serde_json::json!({
             "schema_version": 1, "draft_id": "k", "locale": "en", "category": "c", "description": "d",
             "happened_on": "2026-11-20", "details": {}, "outcome": "refund",
             "contact": {"name": "n", "email": "e@x.io", "preferred": "email", "consent": true},
             "attachments": [], "spam_signals": {"honeypot_filled": false, "fill_seconds": 9}
         }))
-        .unwrap();
-        let mut entry = OutboxEntry::new("/api/v1/complaints".into(), body, 1_000.0);
+        .unwrap()
+    }
+
+    #[test]
+    fn a_failure_pushes_the_next_attempt_back() {
+        let mut entry = OutboxEntry::new("/api/v1/complaints".into(), body(), 1_000.0);
         assert_eq!(entry.id, "k");
-        assert!(entry.is_due(1_000.0));
-        entry.failed("HTTP 503".into(), 2_000.0);
-        assert!(!entry.is_due(6_999.0));
-        assert!(entry.is_due(7_000.0));
-        assert_eq!(entry.attempts, 1);
-        entry.failed_asked("HTTP 429".into(), 2_000.0, asked_pause_ms(Some("120")));
-        assert!(!entry.is_due(121_999.0));
-        assert!(entry.is_due(122_000.0));
-        entry.refused = Some(Refused {
+        assert!(entry.attempts.is_due(1_000.0));
+        entry.attempts.failed(Some(503), None, false, 2_000.0);
+        assert!(!entry.attempts.is_due(6_999.0));
+        assert!(entry.attempts.is_due(7_000.0));
+        assert_eq!(entry.attempts.count, 1);
+        entry
+            .attempts
+            .failed(Some(429), asked_pause_ms(Some("120")), false, 2_000.0);
+        assert!(!entry.attempts.is_due(121_999.0));
+        assert!(entry.attempts.is_due(122_000.0));
+        entry.attempts.refused = Some(Refused {
             status: 422,
             message: None,
             code: None,
         });
-        assert!(!entry.is_due(f64::MAX));
+        assert!(!entry.attempts.is_due(f64::MAX));
+    }
+
+    #[test]
+    fn an_attempt_that_moved_bytes_starts_the_pauses_again_and_comes_within_a_second() {
+        let mut attempts = Attempts::new(0.0);
+        for _ in 0..4 {
+            attempts.failed(None, None, false, 0.0);
+        }
+        assert_eq!(attempts.next_attempt_ms, 135_000.0);
+        attempts.failed(Some(503), asked_pause_ms(Some("60")), true, 10_000.0);
+        assert_eq!((attempts.count, attempts.next_attempt_ms), (0, 11_000.0));
+        attempts.failed(None, None, false, 20_000.0);
+        assert_eq!((attempts.count, attempts.next_attempt_ms), (1, 25_000.0));
+    }
+
+    #[test]
+    fn an_entry_reads_and_writes_the_fields_earlier_releases_stored() {
+        let mut stored = serde_json::to_value(OutboxEntry::new("/e".into(), body(), 5.0)).unwrap();
+        for key in [
+            "attempts",
+            "queued_at_ms",
+            "next_attempt_ms",
+            "id",
+            "endpoint",
+        ] {
+            assert!(stored.get(key).is_some(), "{key}");
+        }
+        stored["attempts"] = 2.into();
+        stored["last_error"] = "HTTP 503".into();
+        stored
+            .as_object_mut()
+            .unwrap()
+            .retain(|k, _| k != "last_status" && k != "refused");
+        let entry: OutboxEntry = serde_json::from_value(stored).unwrap();
+        assert_eq!((entry.attempts.count, entry.attempts.refused), (2, None));
+        let reply: ReplyOutbox = serde_json::from_value(serde_json::json!({
+            "endpoint": "/e", "attempts": 1, "queued_at_ms": 1.0, "next_attempt_ms": 2.0,
+            "last_status": 429, "refused": {"status": 404, "code": "not_found"}
+        }))
+        .unwrap();
+        assert_eq!(reply.attempts.last_status, Some(429));
+        assert_eq!(reply.attempts.refused.map(|r| r.status), Some(404));
+        let refused: Refused =
+            serde_json::from_str(r#"{"message": "m", "code": "invalid"}"#).unwrap();
+        assert_eq!(
+            (refused.status, refused.code.as_deref()),
+            (0, Some("invalid"))
+        );
     }
 
     #[test]
@@ -223,12 +357,14 @@ mod tests {
     #[test]
     fn a_waiting_reply_pauses_as_asked_and_a_neutral_404_ends_it() {
         let mut reply = ReplyOutbox::new("/api/v1/complaints".into(), None, 1_000.0);
-        assert!(reply.is_due(1_000.0));
-        reply.failed(None, 2_000.0, None);
-        assert!(!reply.is_due(6_999.0) && reply.is_due(7_000.0));
-        reply.failed(Some(429), 2_000.0, asked_pause_ms(Some("60")));
+        assert!(reply.attempts.is_due(1_000.0));
+        reply.attempts.failed(None, None, false, 2_000.0);
+        assert!(!reply.attempts.is_due(6_999.0) && reply.attempts.is_due(7_000.0));
+        reply
+            .attempts
+            .failed(Some(429), asked_pause_ms(Some("60")), false, 2_000.0);
         assert_eq!(
-            (reply.next_attempt_ms, reply.last_status),
+            (reply.attempts.next_attempt_ms, reply.attempts.last_status),
             (62_000.0, Some(429))
         );
         assert_eq!(reply_verdict(404), Verdict::Refused);

@@ -8,7 +8,9 @@
 //! The pieces: `opening` (the store opened once, the last-moment copy folded in, the offer made), `saving`
 //! (the save after a pause in typing, off the keystroke's frame), `leaving` (the page hidden, closed or
 //! unmounted), `expiry` (drafts older than the organisation keeps them), `forgetting` (a draft deleted or
-//! sent, everything cleared), `files` (the evidence files) and `other_tabs` (two tabs on one draft).
+//! sent, everything cleared), `files` (the evidence files), `other_tabs` (two tabs on one draft),
+//! `unfinished` (the drafts the resume offer offers) and `for_delivery` (the little the courier needs of
+//! the drafts).
 
 use std::future::Future;
 use std::rc::Rc;
@@ -24,15 +26,18 @@ use crate::services::drafts::DraftStore;
 
 mod expiry;
 mod files;
+mod for_delivery;
 mod forgetting;
 mod leaving;
 mod opening;
 mod other_tabs;
 mod saving;
+mod unfinished;
 
-use super::resume_offer::UnfinishedDrafts;
 pub use files::EvidenceFiles;
+pub use for_delivery::DraftsForDelivery;
 pub use other_tabs::OtherTabs;
+pub use unfinished::{offer_on_screen, UnfinishedDrafts, FIRST_DRAFTS};
 
 #[derive(Clone, Copy)]
 pub struct DraftSaver {
@@ -62,8 +67,7 @@ pub struct DraftSaver {
 
 impl DraftSaver {
     /// Opens the store, looks for an unfinished draft, and starts saving `session`'s draft on every change.
-    pub fn start(session: FilingSession) -> DraftSaver {
-        let device = DeviceStore::use_or_app();
+    pub fn start(device: DeviceStore, session: FilingSession) -> DraftSaver {
         let saver = DraftSaver {
             device,
             timer: StoredValue::new(None),
@@ -163,8 +167,7 @@ impl DraftSaver {
         draft
             .attachments
             .retain(|a| files.iter().any(|(id, _)| *id == a.id));
-        session.files.set_value(files);
-        session.draft.set(draft);
+        session.show_draft(draft, files);
     }
 }
 
@@ -174,5 +177,5 @@ pub(crate) fn log_failure(what: &str, error: &dyn std::fmt::Display) {
 }
 
 pub fn use_saver() -> Option<DraftSaver> {
-    use_context::<DraftSaver>()
+    crate::root_context::from_root::<DraftSaver>()
 }

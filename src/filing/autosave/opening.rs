@@ -9,9 +9,9 @@ use complaint_domain::draft::Draft;
 use leptos::prelude::*;
 
 use super::expiry::{drop_expired, not_waiting};
+use super::FIRST_DRAFTS;
 use super::{log_failure, DraftSaver, StorageStatus};
 use crate::filing::flow::FilingSession;
-use crate::filing::resume_offer::FIRST_DRAFTS;
 use crate::services::drafts::{DraftStore, StoreError, StoredDraft};
 use crate::services::snapshot;
 use crate::task::after_paint;

@@ -1,36 +1,32 @@
-//! Delivers complaints: sends now when it can, and otherwise keeps the complaint in the device's outbox and
-//! tries again when the phone is back online, on the next visit, after a growing pause, or on "Try now".
-//! The Idempotency-Key makes every attempt the same complaint, so exactly one reaches the organisation; a
-//! Web Lock per complaint keeps two tabs from sending it at the same time, and the tab that delivers it tells
-//! the others. Sending one complaint is `sending.rs`; when the outbox is tried and what a new visit brings
-//! back, `schedule.rs`; the other tabs, `other_tabs.rs`.
+//! Delivers complaints, the complaints' kind of the app's one outbox (`crate::delivery`): sends now when it
+//! can, and otherwise keeps the complaint in the device's outbox, where the outbox tries it again when the
+//! phone is back online, on the next visit, after a growing pause, or on "Try now". The Idempotency-Key
+//! makes every attempt the same complaint, so exactly one reaches the organisation; the tab that delivers it
+//! tells the others. Sending one complaint and what delivered or refused means for the screen is
+//! `sending.rs`; what a new visit brings back, `schedule.rs`; the other tabs, `other_tabs.rs`.
 
 mod other_tabs;
 mod schedule;
 mod sending;
 
-use complaint_domain::outbox::OutboxEntry;
+use complaint_domain::outbox::{Attempts, OutboxEntry};
 use leptos::prelude::*;
 
-use super::autosave::{DraftSaver, StorageStatus};
+use super::autosave::DraftsForDelivery;
 use super::flow::FilingSession;
+use crate::delivery::{self, log_failure, Deliverable, Outbox};
+use crate::device_store::DeviceStore;
 use crate::tab_channel::TabChannel;
-use crate::wake_up::{use_wake_up, WakeUp};
-
-/// The Web Lock held while a complaint is being sent.
-fn lock_name(id: &str) -> String {
-    format!("complaint-desk.send.{id}")
-}
 
 #[derive(Clone, Copy)]
 pub struct Courier {
-    saver: DraftSaver,
+    /// The root's device store, where the outbox and the drafts are.
+    device: DeviceStore,
+    /// The little the courier needs of the drafts (never the autosave itself).
+    drafts: DraftsForDelivery,
     session: FilingSession,
-    /// Complaints being sent by this tab right now: an attempt never overlaps another for the same complaint,
-    /// and a "Try now" or a return online that comes during one is kept for when it ends, not dropped.
-    in_flight: StoredValue<Vec<InFlight>, LocalStorage>,
-    /// Online again, or the next due attempt; released when the root unmounts.
-    wake_up: WakeUp,
+    /// The complaints' outbox: this tab's attempts, the Web Locks, the wake-ups (`crate::delivery`).
+    outbox: Outbox,
     /// Tells the other tabs what this one delivered.
     channel: StoredValue<Option<TabChannel>>,
     /// The complaint this tab put in the outbox, kept in memory too: if the browser empties the store while it
@@ -42,28 +38,36 @@ pub struct Courier {
 }
 
 impl Courier {
-    pub fn start(saver: DraftSaver, session: FilingSession) -> Courier {
-        let courier = Courier {
-            saver,
+    pub fn start(
+        device: DeviceStore,
+        drafts: DraftsForDelivery,
+        session: FilingSession,
+    ) -> Courier {
+        let courier = Outbox::start(|outbox| Courier {
+            device,
+            drafts,
             session,
-            in_flight: StoredValue::new_local(Vec::new()),
-            wake_up: use_wake_up(),
+            outbox,
             channel: StoredValue::new(None),
             pending: StoredValue::new_local(None),
             form_here: crate::router::Location::form_here(),
-        };
+        });
         provide_context(courier);
         courier.listen_to_other_tabs();
         // Once the store is open: bring back a complaint left waiting on an earlier visit, and try it now.
         Effect::new(move |started: Option<bool>| {
-            let ready = saver.status.get() == StorageStatus::Ready;
+            let ready = device.is_ready();
             if ready && started != Some(true) {
-                saver.spawn(courier.resume_waiting());
+                courier.outbox.spawn(courier.resume_waiting());
             }
             ready || started == Some(true)
         });
-        courier.wake_up.when_online(move || courier.flush(true));
         courier
+    }
+
+    /// Tries every waiting complaint that is due (all of them when `force`: "Try now").
+    pub fn flush(self, force: bool) {
+        delivery::flush(self, force);
     }
 
     fn forget_pending(self, id: &str) {
@@ -82,47 +86,46 @@ impl Courier {
             .try_with_untracked(|d| d.id == id)
             .unwrap_or(false)
     }
+}
 
-    /// Takes complaint `id` for an attempt; false if this tab is sending it already. Then a forced request
-    /// (the customer's "Try now", the phone back online) is remembered, and made once that attempt ends.
-    fn claim(self, id: &str, force: bool) -> bool {
-        let mut claimed = false;
-        self.in_flight
-            .update_value(|sending| match sending.iter_mut().find(|s| s.id == id) {
-                Some(running) => running.asked_again |= force,
-                None => {
-                    sending.push(InFlight {
-                        id: id.to_owned(),
-                        asked_again: false,
-                    });
-                    claimed = true;
-                }
-            });
-        claimed
+impl Deliverable for Courier {
+    const LOCK: &'static str = "complaint-desk.send";
+    type Item = OutboxEntry;
+
+    fn outbox(self) -> Outbox {
+        self.outbox
     }
 
-    /// The attempt for `id` has ended; true if it was asked for again meanwhile.
-    fn release(self, id: &str) -> bool {
-        let mut asked_again = false;
-        self.in_flight.update_value(|sending| {
-            sending.retain(|s| {
-                if s.id == id {
-                    asked_again = s.asked_again;
-                }
-                s.id != id
-            })
-        });
-        asked_again
+    async fn waiting(self) -> Vec<OutboxEntry> {
+        let Some(store) = self.device.get() else {
+            return Vec::new();
+        };
+        store.outbox().await.unwrap_or_else(|e| {
+            log_failure("the outbox could not be read", &e);
+            Vec::new()
+        })
+    }
+
+    fn id(entry: &OutboxEntry) -> &str {
+        &entry.id
+    }
+
+    fn attempts(entry: &OutboxEntry) -> &Attempts {
+        &entry.attempts
+    }
+
+    async fn attempt_alone(self, seen: OutboxEntry, force: bool) {
+        self.attempt_waiting(seen, force).await
+    }
+
+    async fn before_flush(self) {
+        if let Some(store) = self.device.get() {
+            self.restore_if_lost(&store).await;
+        }
     }
 }
 
-/// A complaint this tab is sending.
-struct InFlight {
-    id: String,
-    /// "Try now" was pressed, or the phone came back online, while it was on its way.
-    asked_again: bool,
-}
-
+/// The root's courier (`crate::root::Root::start` starts it).
 pub fn use_courier() -> Option<Courier> {
-    use_context::<Courier>()
+    crate::root_context::from_root::<Courier>()
 }

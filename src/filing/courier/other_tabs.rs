@@ -34,7 +34,7 @@ fn read_delivered(fields: &[Option<String>]) -> Option<(String, Accepted)> {
 impl Courier {
     /// Another tab delivered a complaint: if this tab shows it waiting, it shows the receipt instead.
     pub(super) fn listen_to_other_tabs(self) {
-        let channel = use_tab_channel(&self.saver.scope().name(CHANNEL), move |fields| {
+        let channel = use_tab_channel(&self.device.scope().name(CHANNEL), move |fields| {
             if let Some((id, accepted)) = read_delivered(&fields) {
                 if self.session.accepted.with_untracked(Option::is_none) {
                     self.show_delivered(&id, accepted);

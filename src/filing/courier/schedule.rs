@@ -1,6 +1,6 @@
-//! The outbox's schedule: which waiting complaints are tried and when (online again, the next due attempt,
-//! "Try now"), what a new visit brings back (a waiting complaint, one refused while it waited), and putting
-//! an entry back if the browser emptied the store.
+//! What a new visit brings back from the complaints' outbox (a waiting complaint, one refused while it
+//! waited), "Open it" for a refused one, and putting an entry back if the browser emptied the store. When
+//! the waiting complaints are tried is the outbox's (`crate::delivery`).
 
 use std::rc::Rc;
 
@@ -8,58 +8,15 @@ use complaint_domain::outbox::OutboxEntry;
 use leptos::prelude::*;
 
 use super::Courier;
-use crate::filing::autosave::log_failure;
-use crate::services::device;
+use crate::delivery::log_failure;
 use crate::services::drafts::DraftStore;
-use crate::services::submit::SendError;
 
 impl Courier {
-    /// Tries every waiting complaint that is due (all of them when `force`).
-    pub fn flush(self, force: bool) {
-        self.saver.spawn(async move {
-            let Some(store) = self.saver.store() else {
-                return;
-            };
-            self.restore_if_lost(&store).await;
-            let now = device::now_ms();
-            let waiting = match store.outbox().await {
-                Ok(waiting) => waiting,
-                // Nothing is lost: the entries stay on the device and the next wake-up reads them again.
-                Err(e) => {
-                    log_failure("the outbox could not be read", &e);
-                    Vec::new()
-                }
-            };
-            // A refused complaint waits for the customer to change it, whatever the reason to try.
-            for entry in waiting {
-                if entry.refused.is_none() && (force || entry.is_due(now)) {
-                    self.attempt(entry, force).await;
-                }
-            }
-            self.schedule().await;
-        });
-    }
-
-    /// Wakes up for the next due attempt.
-    pub(super) async fn schedule(self) {
-        let Some(store) = self.saver.store() else {
-            return;
-        };
-        let waiting = match store.outbox().await {
-            Ok(waiting) => waiting,
-            Err(e) => return log_failure("the outbox could not be read to plan a retry", &e),
-        };
-        let Some(next) = waiting.iter().map(|e| e.next_attempt_ms).reduce(f64::min) else {
-            return;
-        };
-        self.wake_up.at(next, move || self.flush(false));
-    }
-
     /// On a new visit: a complaint still waiting is shown again (if nothing else is being written) and tried;
     /// one the organisation refused while it waited is brought back with the reason, wherever the customer
     /// is, so it is never dropped unseen.
     pub(super) async fn resume_waiting(self) {
-        let Some(store) = self.saver.store() else {
+        let Some(store) = self.device.get() else {
             return;
         };
         let waiting = match store.outbox().await {
@@ -69,24 +26,21 @@ impl Courier {
                 return;
             }
         };
-        let (refused, waiting): (Vec<OutboxEntry>, Vec<OutboxEntry>) =
-            waiting.into_iter().partition(|e| e.refused.is_some());
+        let (refused, waiting): (Vec<OutboxEntry>, Vec<OutboxEntry>) = waiting
+            .into_iter()
+            .partition(|e| e.attempts.refused.is_some());
         if let Some(entry) = refused.into_iter().next() {
             if self.session.draft.with_untracked(|d| d.is_empty()) {
                 self.open_refused(entry).await;
             } else {
-                self.session.refused_elsewhere.set(true);
+                self.session.tell_refused_elsewhere(true);
             }
-        } else if let Some(entry) = waiting
-            .iter()
-            .find(|e| !self.saver.device().held_elsewhere(&e.id))
-        {
+        } else if let Some(entry) = waiting.iter().find(|e| !self.device.held_elsewhere(&e.id)) {
             if self.session.draft.with_untracked(|d| d.is_empty()) {
                 match store.get(&entry.id).await {
                     Ok(Some(draft)) => {
-                        self.saver.unfinished.withdraw(&entry.id);
-                        self.saver.restore(self.session, draft).await;
-                        self.session.queued.set(true);
+                        self.drafts.bring_back(self.session, draft).await;
+                        self.session.waiting();
                     }
                     Ok(None) => log_failure("a waiting complaint has no draft", &entry.id),
                     Err(e) => log_failure("a waiting complaint could not be read", &e),
@@ -101,12 +55,12 @@ impl Courier {
     /// "Open it": the refused complaint on screen at Check your answers, with the organisation's reason. The
     /// draft being written meanwhile stays saved on the device and is offered again later.
     pub fn show_refused(self) {
-        self.saver.spawn(async move {
-            let Some(store) = self.saver.store() else {
+        self.outbox.spawn(async move {
+            let Some(store) = self.device.get() else {
                 return;
             };
             let refused = match store.outbox().await {
-                Ok(waiting) => waiting.into_iter().find(|e| e.refused.is_some()),
+                Ok(waiting) => waiting.into_iter().find(|e| e.attempts.refused.is_some()),
                 Err(e) => {
                     log_failure("the outbox could not be read", &e);
                     return;
@@ -114,32 +68,26 @@ impl Courier {
             };
             match refused {
                 Some(entry) => self.open_refused(entry).await,
-                None => self.session.refused_elsewhere.set(false),
+                None => self.session.tell_refused_elsewhere(false),
             }
         });
     }
 
     pub(super) async fn open_refused(self, entry: OutboxEntry) {
-        let Some(store) = self.saver.store() else {
+        let Some(store) = self.device.get() else {
             return;
         };
-        let Some(refused) = entry.refused.clone() else {
+        let Some(refused) = entry.attempts.refused.clone() else {
             return;
         };
         match store.get(&entry.id).await {
             Ok(Some(draft)) => {
-                self.saver.unfinished.withdraw(&entry.id);
-                self.saver.restore(self.session, draft).await;
-                self.session.queued.set(false);
-                self.session.problem.set(Some(SendError::Rejected {
-                    status: refused.status,
-                    message: refused.message,
-                    code: refused.code,
-                }));
+                self.drafts.bring_back(self.session, draft).await;
+                self.session.refused(refused);
                 if let Err(e) = store.unqueue(&entry.id).await {
                     log_failure("the refused complaint could not leave the outbox", &e);
                 }
-                self.session.refused_elsewhere.set(false);
+                self.session.tell_refused_elsewhere(false);
             }
             Ok(None) => log_failure("a refused complaint has no draft", &entry.id),
             Err(e) => log_failure("the refused complaint could not be read", &e),
@@ -165,9 +113,8 @@ impl Courier {
                 };
                 match put_back {
                     Ok(()) => {
-                        self.saver
-                            .files
-                            .write_all(store.clone(), self.session)
+                        self.drafts
+                            .put_files_back(store.clone(), self.session)
                             .await
                     }
                     Err(e) => log_failure("the waiting complaint could not be put back", &e),

@@ -1,16 +1,16 @@
-//! Sending one complaint: now, or into the outbox when there is no answer; delivered, it leaves the outbox
-//! and the other tabs are told.
+//! Sending one complaint: now, or into the outbox when there is no answer; one attempt at a waiting one;
+//! delivered, it leaves the outbox and the other tabs are told; refused, it goes back to the customer.
 
 use complaint_domain::my_complaints::SentComplaint;
-use complaint_domain::outbox::{OutboxEntry, Refused};
+use complaint_domain::outbox::OutboxEntry;
 use complaint_domain::submission::{Accepted, Submission};
 use leptos::prelude::*;
 
 use super::other_tabs::delivered_message;
-use super::{lock_name, Courier};
-use crate::filing::autosave::log_failure;
+use super::Courier;
+use crate::delivery::{log_failure, Deliverable};
+use crate::services::device;
 use crate::services::submit::{self, Destination, Progress, SendError, Upload};
-use crate::services::{device, locks};
 
 impl Courier {
     /// Sends the session's complaint; without an answer it goes to the outbox instead of failing.
@@ -21,43 +21,36 @@ impl Courier {
         body: Submission,
         uploads: Vec<Upload>,
     ) {
-        self.session.problem.set(None);
+        self.session.sending();
         let id = body.draft_id.clone();
-        if !self.claim(&id, false) {
-            return;
-        }
         let to = Destination {
             endpoint: &endpoint,
             uploads: uploads_base.as_deref(),
         };
-        let result = locks::exclusive(
-            &lock_name(&id),
-            submit::send(to, &body, &uploads, self.progress_for(&id)),
-        )
-        .await;
-        let asked_again = self.release(&id);
-        self.session.progress.set(None);
+        let sending = submit::send(to, &body, &uploads, self.progress_for(&id));
+        let Some((result, asked_again)) = self.outbox.alone(Self::LOCK, &id, false, sending).await
+        else {
+            return;
+        };
+        self.session.show_progress(None);
         match result {
             Ok(accepted) => self.delivered(&body, accepted).await,
             Err(SendError::Unavailable {
-                detail,
+                status,
                 pause_ms,
                 progressed,
-            }) if self.saver.store().is_some() => {
+                ..
+            }) if self.device.get().is_some() => {
                 let now = device::now_ms();
                 let mut entry = OutboxEntry::new(endpoint, body, now);
                 entry.uploads = uploads_base;
-                entry.failed_asked(detail, now, pause_ms);
-                if progressed {
-                    entry.made_progress();
-                    entry.next_attempt_ms = entry.next_attempt_ms.min(now + 1_000.0);
-                }
+                entry.attempts.failed(status, pause_ms, progressed, now);
                 self.keep(entry).await;
                 if asked_again {
                     self.flush(true);
                 }
             }
-            Err(error) => self.session.problem.set(Some(error)),
+            Err(error) => self.session.send_failed(error),
         }
     }
 
@@ -68,28 +61,15 @@ impl Courier {
         let id = id.to_owned();
         std::rc::Rc::new(move |progress| {
             if self.is_current(&id) {
-                self.session.progress.try_set(Some(progress));
+                self.session.show_progress(Some(progress));
             }
         })
     }
 
-    /// One attempt at a waiting complaint; `force` when the customer asked ("Try now") or the phone came
-    /// back online. Asked while this tab's attempt is on its way, it is made when that one ends (if that one
-    /// did not deliver), so neither the tap nor the signal's return is lost.
-    pub(super) async fn attempt(self, entry: OutboxEntry, force: bool) {
-        let id = entry.id.clone();
-        if !self.claim(&id, force) {
-            return;
-        }
-        locks::exclusive(&lock_name(&id), self.attempt_alone(entry, force)).await;
-        if self.release(&id) {
-            self.flush(true);
-        }
-    }
-
-    /// One attempt, while no other tab is sending this complaint.
-    pub(super) async fn attempt_alone(self, seen: OutboxEntry, force: bool) {
-        let Some(store) = self.saver.store() else {
+    /// One attempt at a waiting complaint, while no other tab is sending it; `force` when the customer asked
+    /// ("Try now") or the phone came back online.
+    pub(super) async fn attempt_waiting(self, seen: OutboxEntry, force: bool) {
+        let Some(store) = self.device.get() else {
             return;
         };
         // While this tab waited for the lock, another may have delivered the complaint, or just tried it and
@@ -97,8 +77,10 @@ impl Courier {
         // same, as the other tab's attempt may have started before the signal came back.
         let mut entry = match store.waiting(&seen.id).await {
             Ok(Some(now))
-                if now.refused.is_none()
-                    && (force || now.attempts == seen.attempts || now.is_due(device::now_ms())) =>
+                if now.attempts.refused.is_none()
+                    && (force
+                        || now.attempts.count == seen.attempts.count
+                        || now.attempts.is_due(device::now_ms())) =>
             {
                 now
             }
@@ -122,62 +104,45 @@ impl Courier {
         )
         .await;
         if self.is_current(&entry.id) {
-            self.session.progress.set(None);
+            self.session.show_progress(None);
         }
         match result {
             Ok(accepted) => self.delivered(&entry.submission, accepted).await,
             Err(SendError::Unavailable {
-                detail,
+                status,
                 pause_ms,
                 progressed,
+                ..
             }) => {
-                let now = device::now_ms();
-                entry.failed_asked(detail, now, pause_ms);
-                if progressed {
-                    // Bytes got through: try again soon rather than after a growing pause.
-                    entry.made_progress();
-                    entry.next_attempt_ms = entry.next_attempt_ms.min(now + 1_000.0);
-                }
+                entry
+                    .attempts
+                    .failed(status, pause_ms, progressed, device::now_ms());
                 if let Err(e) = store.queue(&entry).await {
                     log_failure("the waiting complaint could not be updated", &e);
                 }
             }
-            Err(SendError::Rejected {
-                status,
-                message,
-                code,
-            }) => {
+            Err(SendError::Refused(refused)) => {
                 // Refused as it stands: back to the customer, who can change it and send again. If it is
                 // not on screen, it stays in the outbox marked refused until they have seen why.
                 self.forget_pending(&entry.id);
-                let rejected = SendError::Rejected {
-                    status,
-                    message: message.clone(),
-                    code: code.clone(),
-                };
                 if self.is_current(&entry.id) && self.form_here {
                     if let Err(e) = store.unqueue(&entry.id).await {
                         log_failure("the refused complaint could not leave the outbox", &e);
                     }
-                    self.session.queued.set(false);
-                    self.session.problem.set(Some(rejected));
+                    self.session.refused(refused);
                 } else {
-                    entry.refused = Some(Refused {
-                        status,
-                        message,
-                        code,
-                    });
+                    entry.attempts.refused = Some(refused);
                     if let Err(e) = store.queue(&entry).await {
                         log_failure("the refused complaint could not be marked", &e);
                     }
-                    self.session.refused_elsewhere.set(true);
+                    self.session.tell_refused_elsewhere(true);
                 }
             }
         }
     }
 
     pub(super) async fn keep(self, entry: OutboxEntry) {
-        let Some(store) = self.saver.store() else {
+        let Some(store) = self.device.get() else {
             return;
         };
         self.pending.set_value(Some(entry.clone()));
@@ -189,21 +154,19 @@ impl Courier {
         };
         match saved {
             Ok(()) => {
-                self.session.queued.set(true);
-                self.schedule().await;
+                self.session.waiting();
+                crate::delivery::schedule(self).await;
             }
-            Err(e) => self.session.problem.set(Some(SendError::Unavailable {
-                detail: e.to_string(),
-                pause_ms: None,
-                progressed: false,
-            })),
+            Err(e) => self
+                .session
+                .send_failed(SendError::unavailable(e.to_string())),
         }
     }
 
     pub(super) async fn delivered(self, body: &Submission, accepted: Accepted) {
         let id = body.draft_id.as_str();
         self.forget_pending(id);
-        if let Some(store) = self.saver.store() {
+        if let Some(store) = self.device.get() {
             // Delivered whatever this says: a left-over entry is sent again with the same key and answered
             // with the same reference.
             if let Err(e) = store.unqueue(id).await {
@@ -216,7 +179,7 @@ impl Courier {
                 );
             }
         }
-        self.saver.forget(id.to_owned());
+        self.drafts.delivered(id.to_owned());
         if let Some(channel) = self.channel.get_value() {
             channel.post(&delivered_message(id, &accepted));
         }
@@ -225,9 +188,8 @@ impl Courier {
 
     pub(super) fn show_delivered(self, id: &str, accepted: Accepted) {
         if self.is_current(id) {
-            self.session.queued.set(false);
-            self.saver.other_tabs.stale.set(false);
-            self.session.accepted.set(Some(accepted));
+            self.drafts.receipt_shown();
+            self.session.delivered(accepted);
         }
     }
 
@@ -241,7 +203,7 @@ impl Courier {
             });
             let blob = match in_memory {
                 Some(blob) => Some(blob),
-                None => match self.saver.store() {
+                None => match self.device.get() {
                     Some(store) => store.get_file(&meta.id).await.unwrap_or_else(|e| {
                         log_failure("an evidence file could not be read to send", &e);
                         None

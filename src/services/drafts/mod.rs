@@ -295,7 +295,7 @@ impl DraftStore {
     /// Complaints waiting to be sent, oldest first.
     pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         let mut entries: Vec<OutboxEntry> = self.all_records(OUTBOX).await?;
-        sort_by_number(&mut entries, |e| e.queued_at_ms);
+        sort_by_number(&mut entries, |e| e.attempts.queued_at_ms);
         Ok(entries)
     }
 

@@ -4,14 +4,15 @@
 use std::rc::Rc;
 
 use complaint_domain::evidence::AttachmentMeta;
-use complaint_domain::outbox::{Refused, ReplyOutbox};
+use complaint_domain::outbox::ReplyOutbox;
 use complaint_domain::replies::ReplyDraft;
 use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
 
-use super::{lock_name, log_failure, ReplyCourier};
+use super::ReplyCourier;
+use crate::delivery::{self, log_failure};
 use crate::services::submit::{SendError, Upload};
-use crate::services::{device, locks, replies};
+use crate::services::{device, replies};
 
 impl ReplyCourier {
     /// The customer sends the reply: it goes into the outbox (on the device first), then is tried now.
@@ -24,7 +25,9 @@ impl ReplyCourier {
                 queued = Some(reply.clone());
             }
         });
-        let Some(reply) = queued else { return };
+        let Some((reply, outbox)) = queued.and_then(|r| r.outbox.clone().map(|o| (r, o))) else {
+            return;
+        };
         let store = self.store();
         self.spawn(async move {
             // On the device before the first attempt: a page closed mid-send still has it waiting.
@@ -33,23 +36,14 @@ impl ReplyCourier {
                     log_failure("the reply could not be kept on this device", &e);
                 }
             }
-            self.attempt(reply.id.clone()).await;
-            self.schedule();
+            delivery::attempt(self, (reply.id, outbox.attempts), false).await;
+            delivery::schedule(self).await;
         });
-    }
-
-    pub(super) async fn attempt(self, id: String) {
-        if self.sending.with_untracked(|s| s.contains(&id)) {
-            return;
-        }
-        self.sending.update(|s| s.push(id.clone()));
-        locks::exclusive(&lock_name(&id), self.attempt_alone(&id)).await;
-        self.sending.update(|s| s.retain(|i| *i != id));
     }
 
     /// One attempt, while no other tab is sending this reply. (Another tab that delivered it meanwhile makes
     /// this a repeat, which the key makes harmless: the same answer, nothing stored twice.)
-    async fn attempt_alone(self, id: &str) {
+    pub(super) async fn attempt_waiting(self, id: &str) {
         let Some(mut reply) = self
             .replies
             .with_untracked(|r| r.iter().find(|r| r.id == id).cloned())
@@ -92,25 +86,19 @@ impl ReplyCourier {
                 self.refresh.update(|n| *n += 1);
             }
             Err(SendError::Unavailable {
-                detail, pause_ms, ..
+                status,
+                pause_ms,
+                progressed,
+                ..
             }) => {
-                let status = detail
-                    .strip_prefix("HTTP ")
-                    .and_then(|s| s.trim().parse::<u16>().ok());
-                outbox.failed(status, device::now_ms(), pause_ms);
+                outbox
+                    .attempts
+                    .failed(status, pause_ms, progressed, device::now_ms());
                 self.set_outbox(id, Some(outbox)).await;
             }
-            Err(SendError::Rejected {
-                status,
-                message,
-                code,
-            }) => {
+            Err(SendError::Refused(refused)) => {
                 // Back with the customer, with the reason; kept on the device so it is seen even later.
-                outbox.refused = Some(Refused {
-                    status,
-                    message,
-                    code,
-                });
+                outbox.attempts.refused = Some(refused);
                 self.set_outbox(id, Some(outbox)).await;
                 self.refresh.update(|n| *n += 1);
             }

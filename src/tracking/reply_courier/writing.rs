@@ -7,7 +7,8 @@ use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
 use web_sys::Blob;
 
-use super::{log_failure, ReplyCourier};
+use super::ReplyCourier;
+use crate::delivery::log_failure;
 use crate::services::device;
 use crate::services::drafts::StoredFile;
 
@@ -20,7 +21,9 @@ impl ReplyCourier {
                 .iter()
                 .find(|r| {
                     normalise_reference(&r.reference) == wanted
-                        && r.outbox.as_ref().is_none_or(|o| o.refused.is_some())
+                        && r.outbox
+                            .as_ref()
+                            .is_none_or(|o| o.attempts.refused.is_some())
                 })
                 .cloned()
         })
@@ -34,7 +37,9 @@ impl ReplyCourier {
                 .iter()
                 .filter(|r| {
                     normalise_reference(&r.reference) == wanted
-                        && r.outbox.as_ref().is_some_and(|o| o.refused.is_none())
+                        && r.outbox
+                            .as_ref()
+                            .is_some_and(|o| o.attempts.refused.is_none())
                 })
                 .cloned()
                 .collect()
@@ -43,7 +48,13 @@ impl ReplyCourier {
 
     /// Starts writing a reply (its key is made now, so every attempt to send it is the same reply); `proof`
     /// is the one a mail link carried, if the complaint was opened from one.
-    pub fn begin(self, reference: &str, verifier: &str, proof: Option<String>, action: ReplyAction) {
+    pub fn begin(
+        self,
+        reference: &str,
+        verifier: &str,
+        proof: Option<String>,
+        action: ReplyAction,
+    ) {
         self.delivered.set(None);
         let mut draft = ReplyDraft::new(
             device::new_uuid(),

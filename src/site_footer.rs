@@ -1,10 +1,14 @@
+//! The site's footer, on every page of the standalone app: other ways to complain, and wiping the device's
+//! copy of the customer's data (which is why it sits beside the app's shell, not among the components: it
+//! reaches the root's drafts).
+
 use complaint_domain::config::Contact;
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
 
 use crate::filing::{DraftSaver, FilingSession};
 use crate::i18n::{tr, use_i18n};
-use crate::pages::SharedConfig;
+use crate::org_config::SharedConfig;
 
 /// Other ways to complain (the organisation's email and phone), and where the device's copy of the
 /// customer's data can be wiped, in one place on every page. Its first lines are also in the static shell
