@@ -20,7 +20,9 @@ use complaint_domain::status::{ReplyKind, Stage};
 use complaint_domain::submission::Submission;
 
 use crate::settings::Settings;
-use crate::store::{decision_name, Complaint, FileSource, Filed, Storage, StoreError, StoredReply};
+use crate::store::{
+    decision_name, Complaint, FileSource, Filed, FiledFile, Storage, StoreError, StoredReply,
+};
 
 mod export;
 mod hostile;
@@ -263,19 +265,7 @@ impl Dossier {
                 files.len()
             );
             for file in files {
-                let _ = writeln!(
-                    out,
-                    "  {:>2}  {}  {}  {}  sha256 {}",
-                    file.number,
-                    one_line(&file.name),
-                    one_line(&file.kind),
-                    format(
-                        lang,
-                        IntakeMsg::DossierFileBytes,
-                        &[("bytes", &file.bytes.to_string())]
-                    ),
-                    one_line(&file.sha256),
-                );
+                file_line(out, file, lang, "");
             }
         }
     }
@@ -397,24 +387,12 @@ impl Dossier {
             self.filed.files.len()
         );
         for file in &self.filed.files {
-            let _ = writeln!(
-                out,
-                "  {:>2}  {}  {}  {}  sha256 {}{}",
-                file.number,
-                one_line(&file.name),
-                one_line(&file.kind),
-                format(
-                    lang,
-                    IntakeMsg::DossierFileBytes,
-                    &[("bytes", &file.bytes.to_string())]
-                ),
-                one_line(&file.sha256),
-                if matches!(file.source, FileSource::Reply { .. }) {
-                    format!("  {}", IntakeMsg::DossierFileFromReply.text(lang))
-                } else {
-                    String::new()
-                }
-            );
+            let from_reply = if matches!(file.source, FileSource::Reply { .. }) {
+                format!("  {}", IntakeMsg::DossierFileFromReply.text(lang))
+            } else {
+                String::new()
+            };
+            file_line(out, file, lang, &from_reply);
         }
         let _ = writeln!(out);
     }
@@ -547,6 +525,23 @@ impl Dossier {
             );
         }
     }
+}
+
+/// One file of the dossier: its number, name, type, size and hash, then `marked` (e.g. "from a reply").
+fn file_line(out: &mut String, file: &FiledFile, lang: Locale, marked: &str) {
+    let _ = writeln!(
+        out,
+        "  {:>2}  {}  {}  {}  sha256 {}{marked}",
+        file.number,
+        one_line(&file.name),
+        one_line(&file.kind),
+        format(
+            lang,
+            IntakeMsg::DossierFileBytes,
+            &[("bytes", &file.bytes.to_string())]
+        ),
+        one_line(&file.sha256),
+    );
 }
 
 /// One labelled line of the dossier, both sides on one line whatever the customer typed.
