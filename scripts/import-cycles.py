@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Import cycles among crates/intake/src's files: builds the graph of `crate::` paths (in `use` lines and
-written in place) from each file to the file that holds the module it names, and prints every cycle
+"""Import cycles among a crate's source files (crates/intake/src by default; src for the app): builds the
+graph of `crate::` paths (in `use` lines and written in place) from each file to the file that holds the module it names, and prints every cycle
 (strongly connected component with more than one file). A file's own children (`mod x;`) are not edges;
 `super::` inside a folder module is. Exit status 1 if any cycle is found.
 
-    python3 scripts/intake-cycles.py [crates/intake/src]
+    python3 scripts/import-cycles.py [crates/intake/src | src]
 """
 import os
 import re
