@@ -358,24 +358,7 @@ impl Intake {
                     reference: Some(reference),
                 });
             }
-            // The complaint is safe from here on: a failed publish is retried on the phone's next retry of this
-            // key, at the next start, or by `republish`.
-            match store.complaint(&reference) {
-                Ok(Some(complaint)) => {
-                    if let Err(e) = publish::publish_complaint(store, &self.publisher, &complaint) {
-                        crate::log!("{reference} stored but its status file was not written: {e}");
-                    }
-                    self.mail_organisation(
-                        store,
-                        &complaint,
-                        complaint_domain::i18n::IntakeMsg::MailOrgNewComplaint,
-                        crate::mail::FilesOf::Complaint,
-                    );
-                    self.figures_changed();
-                }
-                Ok(None) => crate::log!("{reference} stored but not found to publish"),
-                Err(e) => crate::log!("{reference} stored but not read back to publish: {e}"),
-            }
+            self.after_recording(store, &reference);
             return Ok(Answer {
                 status: 201,
                 body,
@@ -384,6 +367,28 @@ impl Intake {
             });
         }
         Err(IntakeError::NoFreeReference)
+    }
+
+    /// What follows a new complaint once it is committed: its status file, the organisation's mail, the
+    /// figures. The complaint is safe from here on: a failed publish is retried on the phone's next retry of
+    /// this key, at the next start, or by `republish`.
+    fn after_recording(&self, store: &mut Store, reference: &str) {
+        match store.complaint(reference) {
+            Ok(Some(complaint)) => {
+                if let Err(e) = publish::publish_complaint(store, &self.publisher, &complaint) {
+                    crate::log!("{reference} stored but its status file was not written: {e}");
+                }
+                self.mail_organisation(
+                    store,
+                    &complaint,
+                    complaint_domain::i18n::IntakeMsg::MailOrgNewComplaint,
+                    crate::mail::FilesOf::Complaint,
+                );
+                self.figures_changed();
+            }
+            Ok(None) => crate::log!("{reference} stored but not found to publish"),
+            Err(e) => crate::log!("{reference} stored but not read back to publish: {e}"),
+        }
     }
 
     /// A fresh reference, a PIN when there is no email address, and the answer's JSON.

@@ -437,6 +437,35 @@ fn admit<'a>(
     })
 }
 
+/// What follows a reply once it is committed: the status file, the figures, the organisation's mail. The
+/// reply is safe from here on; a status file not written now is written by `republish` or the next start,
+/// as for filing.
+fn after_reply(
+    intake: &Intake,
+    store: &crate::store::Store,
+    reference: &str,
+    kind: ReplyKind,
+    reply_id: i64,
+) {
+    match store.complaint(reference) {
+        Ok(Some(saved)) => {
+            if let Err(e) = publish::publish_complaint(store, intake.publisher(), &saved) {
+                crate::log!("{reference}: reply stored but its status file was not written: {e}");
+            }
+            intake.figures_changed();
+            let subject = match kind {
+                ReplyKind::Information => IntakeMsg::MailOrgInformation,
+                ReplyKind::Resolved => IntakeMsg::MailOrgResolved,
+                ReplyKind::NotSatisfied => IntakeMsg::MailOrgNotSatisfied,
+                ReplyKind::Rating => IntakeMsg::MailOrgRated,
+            };
+            intake.mail_organisation(store, &saved, subject, FilesOf::RepliesFrom(reply_id));
+        }
+        Ok(None) => crate::log!("{reference}: reply stored but not found to publish"),
+        Err(e) => crate::log!("{reference}: reply stored but not read back to publish: {e}"),
+    }
+}
+
 fn attempt(
     intake: &Intake,
     request: &ReplyRequest,
@@ -505,25 +534,7 @@ fn attempt(
         Replied::KeyTaken(first) => return replay(first, print),
     };
     let reference = record.reference.clone();
-    // The reply is safe from here on; a status file not written now is written by `republish` or the next
-    // start, as for filing.
-    match store.complaint(&reference) {
-        Ok(Some(saved)) => {
-            if let Err(e) = publish::publish_complaint(&*store, intake.publisher(), &saved) {
-                crate::log!("{reference}: reply stored but its status file was not written: {e}");
-            }
-            intake.figures_changed();
-            let subject = match kind {
-                ReplyKind::Information => IntakeMsg::MailOrgInformation,
-                ReplyKind::Resolved => IntakeMsg::MailOrgResolved,
-                ReplyKind::NotSatisfied => IntakeMsg::MailOrgNotSatisfied,
-                ReplyKind::Rating => IntakeMsg::MailOrgRated,
-            };
-            intake.mail_organisation(&store, &saved, subject, FilesOf::RepliesFrom(reply_id));
-        }
-        Ok(None) => crate::log!("{reference}: reply stored but not found to publish"),
-        Err(e) => crate::log!("{reference}: reply stored but not read back to publish: {e}"),
-    }
+    after_reply(intake, &store, &reference, kind, reply_id);
     Ok(Answer {
         status: 201,
         body,

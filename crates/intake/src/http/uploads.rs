@@ -13,7 +13,7 @@ use http_body_util::BodyExt;
 
 use super::pace::{paced_within, CutFlag};
 use super::{message_with_code, AppState, Peer};
-use crate::uploads::{Standing, UploadError, Uploads};
+use crate::uploads::{Standing, UploadError, Uploads, Writer};
 
 pub const UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
 pub const UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
@@ -102,40 +102,11 @@ pub(super) async fn patch(
         drop(writer);
         return super::complaints::close(refuse(&UploadError::Offset { stored }, None));
     }
-    let mut skip = writer.offset - offset;
+    let skip = writer.offset - offset;
     let flag = CutFlag::default();
     // Chunked, it may bring at most the file's length (an overlap it resends is skipped, not more).
-    let mut body = paced_within(body, state.pace, flag.clone(), length);
-    let stop = Arc::clone(&writer.stop);
-    let mut failed: Option<UploadError> = None;
-    loop {
-        let frame = tokio::select! {
-            frame = body.frame() => frame,
-            () = stop.notified() => break,
-        };
-        let data = match frame {
-            None => break,
-            // Cut for pace, or the client went away: what came is kept either way.
-            Some(Err(_)) => break,
-            Some(Ok(frame)) => match frame.into_data() {
-                Ok(data) => data,
-                Err(_) => continue,
-            },
-        };
-        let mut data = &data[..];
-        if skip > 0 {
-            let n = skip.min(data.len() as u64) as usize;
-            data = &data[n..];
-            skip -= n as u64;
-        }
-        if data.is_empty() {
-            continue;
-        }
-        if let Err(e) = writer.append(data) {
-            failed = Some(e);
-            break;
-        }
-    }
+    let body = paced_within(body, state.pace, flag.clone(), length);
+    let failed = append_body(body, &mut writer, skip).await;
     let finished = tokio::task::spawn_blocking(move || writer.finish()).await;
     let standing = match (failed, finished) {
         (Some(e), _) | (None, Ok(Err(e))) => return super::complaints::close(refuse(&e, None)),
@@ -155,6 +126,40 @@ pub(super) async fn patch(
         return response;
     }
     stood(StatusCode::NO_CONTENT, standing, length)
+}
+
+/// Appends the body's bytes to the part, the first `skip` of them left out (an overlap already stored), until
+/// the body ends, is cut for its pace, or another request for the same file stops this one. What came is kept
+/// either way; only a failed write is returned.
+async fn append_body(mut body: Body, writer: &mut Writer, mut skip: u64) -> Option<UploadError> {
+    let stop = Arc::clone(&writer.stop);
+    loop {
+        let frame = tokio::select! {
+            frame = body.frame() => frame,
+            () = stop.notified() => return None,
+        };
+        let data = match frame {
+            None => return None,
+            // Cut for pace, or the client went away: what came is kept either way.
+            Some(Err(_)) => return None,
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => data,
+                Err(_) => continue,
+            },
+        };
+        let mut data = &data[..];
+        if skip > 0 {
+            let n = skip.min(data.len() as u64) as usize;
+            data = &data[n..];
+            skip -= n as u64;
+        }
+        if data.is_empty() {
+            continue;
+        }
+        if let Err(e) = writer.append(data) {
+            return Some(e);
+        }
+    }
 }
 
 /// The preflight for a listed origin: PATCH and the upload headers are not simple.
