@@ -90,7 +90,8 @@ fn replies_refused_for_their_proof_or_reference_read_no_upload() {
         );
     }
 
-    // Forty at once, each naming 32 MiB of uploads, from four addresses: all refused, none read.
+    // Forty at once, each naming 32 MiB of uploads, from eight addresses (five each, within the bodies one
+    // address may send at once, so that every one reaches the proof): all refused, none read.
     let big = naming(&[
         ("photo.jpg", "image/jpeg", 16 * MIB, &photo_hash),
         ("paper.pdf", "application/pdf", 16 * MIB, &paper_hash),
@@ -113,7 +114,7 @@ fn replies_refused_for_their_proof_or_reference_read_no_upload() {
                     &format!("big-{i}"),
                     &body,
                 );
-                let mut stream = connect_from(&format!("127.0.0.{}", 2 + i % 4), &addr, None);
+                let mut stream = connect_from(&format!("127.0.0.{}", 2 + i % 8), &addr, None);
                 start.wait();
                 let _ = stream.write_all(&request);
                 read_reply(&mut stream).status
