@@ -221,15 +221,7 @@ impl Dossier {
                 reply.at,
                 reply_words(reply.kind, reply.stars, lang)
             );
-            for line in reply
-                .text
-                .as_deref()
-                .map(terminal_safe)
-                .unwrap_or_default()
-                .lines()
-            {
-                let _ = writeln!(out, "      {line}");
-            }
+            reply_text(&mut out, reply.text.as_deref());
         }
         self.news_files(&mut out, lang, from_reply);
         let _ = writeln!(out);
@@ -473,15 +465,7 @@ impl Dossier {
                         String::new()
                     }
                 );
-                for line in reply
-                    .text
-                    .as_deref()
-                    .map(terminal_safe)
-                    .unwrap_or_default()
-                    .lines()
-                {
-                    let _ = writeln!(out, "      {line}");
-                }
+                reply_text(out, reply.text.as_deref());
             }
         }
     }
@@ -524,6 +508,13 @@ impl Dossier {
                 format(lang, IntakeMsg::DossierCauses, &[("causes", &causes)])
             );
         }
+    }
+}
+
+/// A reply's words under its heading, indented, terminal hazards shown rather than obeyed.
+fn reply_text(out: &mut String, text: Option<&str>) {
+    for line in text.map(terminal_safe).unwrap_or_default().lines() {
+        let _ = writeln!(out, "      {line}");
     }
 }
 

@@ -86,18 +86,35 @@ pub struct Complaint {
 }
 
 pub(super) fn answer_for(conn: &Connection, key: &str) -> Result<Option<StoredAnswer>> {
+    answer_in(conn, KeyTable::Complaints, key)
+}
+
+/// Where an Idempotency-Key's first answer is kept: a complaint's or a reply's.
+pub(super) enum KeyTable {
+    Complaints,
+    Replies,
+}
+
+/// The first answer given to `key` in `table`, if any.
+pub(super) fn answer_in(
+    conn: &Connection,
+    table: KeyTable,
+    key: &str,
+) -> Result<Option<StoredAnswer>> {
+    let query = match table {
+        KeyTable::Complaints => {
+            "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ?1"
+        }
+        KeyTable::Replies => "SELECT fingerprint, status, body FROM reply_keys WHERE key = ?1",
+    };
     Ok(conn
-        .query_row(
-            "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ?1",
-            [key],
-            |r| {
-                Ok(StoredAnswer {
-                    fingerprint: r.get(0)?,
-                    status: r.get(1)?,
-                    body: r.get(2)?,
-                })
-            },
-        )
+        .query_row(query, [key], |r| {
+            Ok(StoredAnswer {
+                fingerprint: r.get(0)?,
+                status: r.get(1)?,
+                body: r.get(2)?,
+            })
+        })
         .optional()?)
 }
 

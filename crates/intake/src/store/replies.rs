@@ -12,7 +12,7 @@ use rusqlite::OptionalExtension;
 use super::blobs::keep_blob;
 use super::complaints::write_status;
 use super::complaints::NewAttachment;
-use super::complaints::StoredAnswer;
+use super::complaints::{answer_in, KeyTable, StoredAnswer};
 use super::{corrupt, Result, Store, StoreError};
 
 /// One reply as the back office reads it.
@@ -124,20 +124,7 @@ impl ReplyStore for Store {
     }
 
     fn reply_answer_for(&self, key: &str) -> Result<Option<StoredAnswer>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT fingerprint, status, body FROM reply_keys WHERE key = ?1",
-                [key],
-                |r| {
-                    Ok(StoredAnswer {
-                        fingerprint: r.get(0)?,
-                        status: r.get(1)?,
-                        body: r.get(2)?,
-                    })
-                },
-            )
-            .optional()?)
+        answer_in(&self.conn, KeyTable::Replies, key)
     }
 
     fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied> {
