@@ -275,8 +275,9 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
     let mut store = Store::open(&paths.db)?;
     let reply_key = reply_proof::ReplyKey::load(&mut store)?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
+    let publisher_for_desk = publisher.clone();
     let intake = Arc::new(intake::Intake::new(
-        settings,
+        Arc::clone(&settings),
         store,
         publisher,
         intake::Options {
@@ -329,6 +330,13 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
             mail: paths.mail.clone(),
             address_daily_bytes: options.address_daily_mb.saturating_mul(1024 * 1024),
+            desk: Arc::new(std::sync::Mutex::new(Desk::new(
+                Store::open(&paths.db)?,
+                publisher_for_desk,
+                Ok(settings),
+                paths.mail.clone(),
+                Box::new(figures(paths)),
+            ))),
         },
         intake,
     )?)

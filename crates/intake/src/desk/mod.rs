@@ -16,8 +16,10 @@
 //! Customer-facing intake (`intake.rs`, `replies.rs`) does not go through the desk: it has rules of its own
 //! (exactly once per Idempotency-Key, proofs, budgets).
 
+pub mod access;
 pub mod after;
 pub mod lists;
+pub mod sessions;
 pub mod stages;
 
 use std::path::{Path, PathBuf};
@@ -34,21 +36,17 @@ use crate::settings::{Settings, SettingsError};
 use crate::store::{Storage, Store, StoreError};
 use crate::zone;
 
+pub use access::{Actor, Permission, Role, StaffMember};
 pub use after::{BackgroundFigures, Figures, Notice};
 pub use lists::OpenList;
 pub use stages::StageChange;
 
-/// Who did it. Every action takes one and records nothing of it yet: the seam where an audit log will
-/// read it (issue #23), and where staff on the web desk will be told apart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Actor {
-    /// Someone at the service's terminal, with access to its database.
-    CommandLine,
-}
-
 /// Why an action changed nothing, or only part of what it was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
+    /// The actor lacks what the action needs (`access::Permission`); nothing was read or changed.
+    #[error("not allowed: this needs the {} role", permission.least_role().name())]
+    Forbidden { permission: Permission },
     #[error("no complaint has the reference \"{reference}\"")]
     NotFound { reference: String },
     /// The domain's lifecycle rules refuse the change; nothing was saved.
@@ -81,6 +79,9 @@ pub enum DeskError {
     Dossier(#[from] DossierError),
     #[error(transparent)]
     Insights(#[from] InsightsFailure),
+    /// The system gave no random bytes for a token.
+    #[error("the system's random source failed")]
+    NoRandomness,
 }
 
 /// What `show` gives a front end: the whole complaint and where its status file is; shown is read.
@@ -97,7 +98,7 @@ pub struct Desk<S = Store> {
     settings: Result<Arc<Settings>, Arc<SettingsError>>,
     /// `None` without a relay: nothing is mailed.
     mail: Option<MailSettings>,
-    figures: Box<dyn Figures>,
+    figures: Box<dyn Figures + Send>,
 }
 
 impl<S: Storage> Desk<S> {
@@ -106,7 +107,7 @@ impl<S: Storage> Desk<S> {
         publisher: Publisher,
         settings: Result<Arc<Settings>, Arc<SettingsError>>,
         mail: Option<MailSettings>,
-        figures: Box<dyn Figures>,
+        figures: Box<dyn Figures + Send>,
     ) -> Desk<S> {
         Desk {
             store,

@@ -16,6 +16,7 @@ mod proxy;
 mod replies;
 mod shells;
 mod spool;
+mod staff;
 mod uploads;
 
 use std::convert::Infallible;
@@ -77,6 +78,8 @@ pub struct ServeOptions {
     pub trusted_proxies: TrustedProxies,
     /// The relay the mail outbox is sent through; `None` sends nothing.
     pub mail: Option<crate::mail::MailSettings>,
+    /// The desk the staff API works through (`/staff/api/v1/`).
+    pub desk: Arc<std::sync::Mutex<crate::desk::Desk>>,
 }
 
 /// Whole complaint bodies filed at once. Each may hold every file at its size limit in memory, so this,
@@ -95,6 +98,10 @@ const UPLOAD_REQUESTS_PER_MINUTE: u32 = 120;
 /// the rate limit only; never logged.
 #[derive(Clone, Copy)]
 struct Peer(IpAddr);
+
+/// The client's whole address (behind a trusted proxy, the forwarded one): for the staff audit log.
+#[derive(Clone, Copy)]
+struct ClientAddress(IpAddr);
 
 /// What the request's log line says besides method, path, status and time.
 #[derive(Clone)]
@@ -126,6 +133,8 @@ struct AppState {
     files_budget: Arc<crate::budget::DailyBytes>,
     /// Status lookups that found nothing, per client (`--status-misses`).
     status_misses: Arc<RateLimiter>,
+    /// The back office's desk, for the staff API (`staff`): its own connection to the database.
+    desk: Arc<std::sync::Mutex<crate::desk::Desk>>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -172,6 +181,7 @@ fn router(state: AppState) -> Router {
         );
     }
     router
+        .merge(staff::routes())
         .fallback(files::site)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
@@ -239,6 +249,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         reply_limiter: Arc::new(RateLimiter::new(options.rate_limit_per_minute)),
         files_budget: Arc::new(crate::budget::DailyBytes::new(options.address_daily_bytes)),
         status_misses: Arc::new(RateLimiter::new(options.status_misses_per_minute)),
+        desk: Arc::clone(&options.desk),
         intake,
     };
     let layers = layers::Around {
@@ -437,6 +448,7 @@ async fn handle(
     request
         .extensions_mut()
         .insert(Peer(proxy::client_key(client)));
+    request.extensions_mut().insert(ClientAddress(client));
     front.layered.clone().oneshot(request).await
 }
 

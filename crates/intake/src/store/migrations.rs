@@ -209,6 +209,67 @@ CREATE TABLE secrets (
     created_at    INTEGER NOT NULL
 );
 "#,
+    r#"
+-- The organisation's people (issue #23, docs/staff-api.md): staff accounts, who works which complaint, the
+-- internal notes and the audit log of every staff action. Sign-in itself (passkeys, recovery codes,
+-- enrolment links, service tokens) has tables of its own in a later version.
+CREATE TABLE staff (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    -- agent, lead or admin (desk::access::Role).
+    role          TEXT NOT NULL,
+    -- The desk's language for this person: en, ko or pl.
+    locale        TEXT NOT NULL DEFAULT 'en',
+    -- The categories (the config's ids) whose queue this person works, as a JSON array; [] for none.
+    categories    TEXT NOT NULL DEFAULT '[]',
+    created_at    INTEGER NOT NULL,
+    -- Set when an admin turns the account off: it signs in no more, its sessions end.
+    disabled_at   INTEGER
+);
+-- A signed-in browser: the cookie holds a random token, only its SHA-256 is kept. csrf is the value every
+-- state-changing request must echo in X-CSRF-Token.
+CREATE TABLE staff_sessions (
+    token_sha256  TEXT PRIMARY KEY,
+    staff_id      INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    csrf          TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    seen_at       INTEGER NOT NULL,
+    -- The client's address at sign-in (for the audit log and the stolen-cookie rule).
+    address       TEXT NOT NULL,
+    ended_at      INTEGER
+);
+CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id);
+-- Who works a complaint now (NULL: its category's queue); the survivor a duplicate was merged into; since when
+-- the organisation waits for the customer (asked for more information; cleared by the customer's reply).
+ALTER TABLE complaints ADD COLUMN assignee INTEGER REFERENCES staff(id);
+ALTER TABLE complaints ADD COLUMN merged_into INTEGER REFERENCES complaints(id);
+ALTER TABLE complaints ADD COLUMN waiting_since INTEGER;
+-- Internal notes: never published, never mailed to the customer.
+CREATE TABLE notes (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    author        INTEGER REFERENCES staff(id),
+    at            INTEGER NOT NULL,
+    text          TEXT NOT NULL,
+    -- Staff ids @mentioned, as a JSON array.
+    mentions      TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX notes_by_complaint ON notes (complaint_id, id);
+-- Every staff action and every sign-in (and failure): who (actor: cli, staff:ID or token:ID, with the name at
+-- the time), what (a stable action name), on which complaint, the details as JSON, from which address.
+CREATE TABLE audit_log (
+    id            INTEGER PRIMARY KEY,
+    at            INTEGER NOT NULL,
+    actor         TEXT NOT NULL,
+    actor_name    TEXT NOT NULL,
+    action        TEXT NOT NULL,
+    complaint_id  INTEGER REFERENCES complaints(id) ON DELETE SET NULL,
+    detail        TEXT NOT NULL DEFAULT '{}',
+    address       TEXT
+);
+CREATE INDEX audit_by_complaint ON audit_log (complaint_id, id);
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

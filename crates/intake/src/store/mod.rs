@@ -14,6 +14,7 @@
 //! transaction, the shared connection of `serve`, the error type and the names of the domain's values as
 //! stored.
 
+mod audit;
 mod blobs;
 mod complaints;
 mod facts;
@@ -22,9 +23,11 @@ mod outbox;
 mod quarantine;
 mod replies;
 mod secrets;
+mod staff;
 #[cfg(test)]
 mod tests;
 
+pub use audit::{AuditEntry, AuditStore};
 pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
 pub use complaints::{
     Complaint, ComplaintStore, NewAttachment, NewComplaint, Recorded, StoredAnswer,
@@ -47,6 +50,8 @@ use rusqlite::TransactionBehavior;
 
 use migrations::migrate;
 pub use secrets::SecretStore;
+#[allow(unused_imports)] // Scaffold of issue #23: the auth room uses them.
+pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffStore};
 
 /// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
 /// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
@@ -59,6 +64,8 @@ pub trait Storage:
     + QuarantineStore
     + SecretStore
     + FactStore
+    + StaffStore
+    + AuditStore
 {
 }
 
@@ -70,6 +77,8 @@ impl<T> Storage for T where
         + QuarantineStore
         + SecretStore
         + FactStore
+        + StaffStore
+        + AuditStore
 {
 }
 

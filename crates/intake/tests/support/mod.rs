@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod staff;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_complaint-intake");
 pub const DEMO_CONFIG: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

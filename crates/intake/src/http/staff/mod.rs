@@ -1,0 +1,150 @@
+//! The staff API under `/staff/api/v1/` (issue #23, docs/staff-api.md): the desk in the browser and an
+//! organisation's integrations call it. Handlers are thin: they read the request, ask the desk
+//! (`crate::desk`, where every permission is checked) and shape its answer as JSON.
+//!
+//! Rooms, one per concern: [`signed`] (who is asking: the session cookie or a service token, and CSRF),
+//! [`auth`] (sign-in, enrolment, recovery codes, sessions, staff accounts, tokens), [`queues`] (queues,
+//! lists, search, one complaint, its files, the audit log), [`actions`] (every action on complaints,
+//! templates, merge, bulk) and [`hooks`] (webhooks).
+
+mod actions;
+mod auth;
+mod hooks;
+mod queues;
+pub(super) mod signed;
+
+use axum::body::Body;
+use axum::http::{Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use super::AppState;
+use crate::desk::{Actor, Desk, DeskError};
+pub(super) use signed::Signed;
+
+/// Where the API lives.
+pub(super) const API: &str = "/staff/api/v1";
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(&format!("{API}/me"), get(me))
+        .merge(auth::routes())
+        .merge(queues::routes())
+        .merge(actions::routes())
+        .merge(hooks::routes())
+}
+
+/// Why a staff request did nothing: its status and `{"code", "message"}` (docs/staff-api.md, Errors).
+#[derive(Debug)]
+pub(super) struct StaffError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl StaffError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> StaffError {
+        StaffError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal() -> StaffError {
+        StaffError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the service failed; nothing was changed",
+        )
+    }
+}
+
+impl From<DeskError> for StaffError {
+    fn from(e: DeskError) -> StaffError {
+        let (status, code) = match &e {
+            DeskError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+            DeskError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+            DeskError::Refused { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
+            DeskError::Quarantined { .. } => (StatusCode::CONFLICT, "quarantined"),
+            DeskError::NotQuarantined { .. } => (StatusCode::CONFLICT, "not_quarantined"),
+            DeskError::UnknownCause(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_cause"),
+            DeskError::Store(crate::store::StoreError::Conflict) => {
+                (StatusCode::CONFLICT, "changed")
+            }
+            _ => {
+                crate::log!("staff API: {e}");
+                return StaffError::internal();
+            }
+        };
+        StaffError::new(status, code, e.to_string())
+    }
+}
+
+impl IntoResponse for StaffError {
+    fn into_response(self) -> Response<Body> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            code: &'a str,
+            message: &'a str,
+        }
+        let mut response = (
+            self.status,
+            Json(Body {
+                code: self.code,
+                message: &self.message,
+            }),
+        )
+            .into_response();
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        response
+    }
+}
+
+/// Runs `work` on the desk off the async threads (SQLite, fsync), one request at a time.
+pub(super) async fn on_desk<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&mut Desk) -> Result<T, DeskError> + Send + 'static,
+) -> Result<T, StaffError> {
+    let desk = std::sync::Arc::clone(&state.desk);
+    tokio::task::spawn_blocking(move || {
+        let mut desk = desk
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        work(&mut desk)
+    })
+    .await
+    .map_err(|_| StaffError::internal())?
+    .map_err(StaffError::from)
+}
+
+#[derive(Serialize)]
+struct Me {
+    id: Option<i64>,
+    name: String,
+    role: &'static str,
+    categories: Vec<String>,
+    /// Echo it in `X-CSRF-Token` on every state-changing request (sessions only).
+    csrf: Option<String>,
+}
+
+/// `GET /staff/api/v1/me`: who is signed in.
+async fn me(signed: Signed) -> Json<Me> {
+    let (id, categories) = match &signed.actor {
+        Actor::Staff(member) => (Some(member.id), member.categories.clone()),
+        Actor::Service { id, .. } => (Some(*id), Vec::new()),
+        Actor::CommandLine => (None, Vec::new()),
+    };
+    Json(Me {
+        id,
+        name: signed.actor.audit_name().to_owned(),
+        role: signed.actor.role().name(),
+        categories,
+        csrf: signed.csrf,
+    })
+}
