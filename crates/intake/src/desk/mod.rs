@@ -6,7 +6,8 @@
 //! second front end cannot forget one of them.
 //!
 //! Rooms: [`stages`] (stage changes, dates set by hand, quarantine: release and delete), [`lists`] (the open
-//! list and the held ones), [`after`] (what follows a change: mail, figures), and here the reading actions
+//! list and the held ones), [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one
+//! complaint), [`after`] (what follows a change: mail, figures), and here the reading actions
 //! (show, files, export, report, figures, republish).
 //!
 //! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: `Desk<S>` takes any
@@ -18,7 +19,10 @@
 
 pub mod access;
 pub mod after;
+mod clock;
+pub mod complaint_view;
 pub mod lists;
+pub mod queues;
 pub mod sessions;
 pub mod stages;
 

@@ -270,6 +270,37 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_by_complaint ON audit_log (complaint_id, id);
 "#,
+    r#"
+-- Full-text search for the desk (issue #23, docs/staff-api.md: `q`): the customer's description and the words
+-- of each of their replies, one row each, keyed by the complaint. Kept current by the triggers below, so no
+-- path that writes a complaint or a reply can forget it; filled here for the complaints already received.
+-- unicode61 with diacritics removed: "zazalenie" finds "zażalenie"; queries are prefixes, so "배송" finds "배송이".
+CREATE VIRTUAL TABLE search_text USING fts5(
+    complaint_id UNINDEXED,
+    body,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO search_text (complaint_id, body)
+    SELECT id, json_extract(submission, '$.description') FROM complaints
+    WHERE json_valid(submission) AND json_extract(submission, '$.description') IS NOT NULL;
+INSERT INTO search_text (complaint_id, body)
+    SELECT complaint_id, text FROM replies WHERE text IS NOT NULL;
+CREATE TRIGGER search_complaint_added AFTER INSERT ON complaints
+    WHEN json_valid(new.submission) AND json_extract(new.submission, '$.description') IS NOT NULL
+BEGIN
+    INSERT INTO search_text (complaint_id, body)
+        VALUES (new.id, json_extract(new.submission, '$.description'));
+END;
+CREATE TRIGGER search_reply_added AFTER INSERT ON replies WHEN new.text IS NOT NULL
+BEGIN
+    INSERT INTO search_text (complaint_id, body) VALUES (new.complaint_id, new.text);
+END;
+-- A complaint's replies go with it (ON DELETE CASCADE), so its rows go in one step.
+CREATE TRIGGER search_complaint_removed AFTER DELETE ON complaints
+BEGIN
+    DELETE FROM search_text WHERE complaint_id = old.id;
+END;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -6,7 +6,8 @@
 //! The storage seam: one trait per concern, each in its own file with its SQLite implementation on [`Store`]:
 //! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
-//! [`secrets`] (`SecretStore`) and [`facts`] (`FactStore`, the figures' inputs), with [`Storage`] for all of
+//! [`secrets`] (`SecretStore`), [`facts`] (`FactStore`, the figures' inputs) and [`search`] (`SearchStore`,
+//! the staff desk's lists and full-text search), with [`Storage`] for all of
 //! them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
 //! database (PostgreSQL, issue #24) can implement them without touching the desk; a driver's error reaches
 //! callers only as text inside [`StoreError::Database`]. One thing still reaches past the seam into SQLite:
@@ -22,6 +23,7 @@ mod migrations;
 mod outbox;
 mod quarantine;
 mod replies;
+mod search;
 mod secrets;
 mod staff;
 #[cfg(test)]
@@ -36,6 +38,7 @@ pub use facts::{FactStore, Facts};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
+pub use search::{DeskFacts, DeskRow, RowFilter, SearchStore};
 
 use std::path::Path;
 use std::path::PathBuf;
@@ -66,6 +69,7 @@ pub trait Storage:
     + FactStore
     + StaffStore
     + AuditStore
+    + SearchStore
 {
 }
 
@@ -79,6 +83,7 @@ impl<T> Storage for T where
         + FactStore
         + StaffStore
         + AuditStore
+        + SearchStore
 {
 }
 

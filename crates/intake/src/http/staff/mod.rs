@@ -11,6 +11,7 @@ mod actions;
 mod auth;
 mod hooks;
 mod queues;
+mod served_file;
 pub(super) mod signed;
 
 use axum::body::Body;
