@@ -360,3 +360,72 @@ fn a_version_1_database_moves_to_version_2_and_its_complaints_are_not_held() {
     assert_eq!(found.quarantine, None);
     assert_eq!(store.all().unwrap().len(), 1);
 }
+
+#[test]
+fn search_covers_complaints_and_replies_from_before_the_index_and_after_it() {
+    let search_version = MIGRATIONS
+        .iter()
+        .position(|m| m.contains("CREATE VIRTUAL TABLE search_text"))
+        .unwrap();
+    let path = old_database("search", search_version);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE complaints SET submission = '{\"description\":\"Zażalenie na kuriera\"}'",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO replies (complaint_id, kind, at, text) VALUES (1, 'information', 0, 'depot seven')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    let found = |store: &Store, words: &str| -> Vec<String> {
+        let filter = RowFilter {
+            words: Some(words.to_owned()),
+            ..RowFilter::default()
+        };
+        store
+            .desk_rows(&filter)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.complaint.record.reference)
+            .collect()
+    };
+    assert_eq!(found(&store, "zazalenie"), ["CMP-AAAA-BBBB"], "backfilled");
+    assert_eq!(
+        found(&store, "dep"),
+        ["CMP-AAAA-BBBB"],
+        "replies backfilled"
+    );
+    let rows = store.desk_rows(&RowFilter::default()).unwrap();
+    assert_eq!(rows[0].first_text, "Zażalenie na kuriera");
+
+    let mut new = complaint("k-2", "CMP-CCCC-DDDD");
+    new.submission = "{\"description\":\"Parcel never came\"}";
+    new.quarantine = Some("honeypot");
+    assert!(matches!(store.record(&new).unwrap(), Recorded::New));
+    let held = RowFilter {
+        held: true,
+        words: Some("parcel".into()),
+        ..RowFilter::default()
+    };
+    assert_eq!(
+        store.desk_rows(&held).unwrap().len(),
+        1,
+        "kept by the trigger"
+    );
+    assert!(found(&store, "parcel").is_empty(), "held ones apart");
+    let id = store.complaint("CMP-CCCC-DDDD").unwrap().unwrap().id;
+    assert!(store.delete_quarantined(id).unwrap());
+    let left: i64 = store
+        .conn
+        .query_row(
+            "SELECT COUNT(*) FROM search_text WHERE complaint_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "gone with the complaint");
+}
