@@ -404,6 +404,7 @@ fn lists_filter_sort_page_and_answer_304_while_nothing_changed() {
         ("sort=colour", "sort"),
         ("order=up", "order"),
         ("limit=201", "limit"),
+        ("limit=0", "limit"),
         ("offset=-1", "offset"),
         ("colour=red", "colour"),
         ("limit=5&limit=6", "limit"),

@@ -66,12 +66,12 @@ fn params(query: Params, known: &[&str]) -> Result<Vec<(String, String)>, StaffE
     Ok(pairs)
 }
 
-fn number(name: &str, value: &str, most: usize) -> Result<usize, StaffError> {
+fn number(name: &str, value: &str, least: usize, most: usize) -> Result<usize, StaffError> {
     value
         .parse::<usize>()
         .ok()
-        .filter(|n| *n <= most)
-        .ok_or_else(|| bad_request(name, &format!("a whole number from 0 to {most}")))
+        .filter(|n| (least..=most).contains(n))
+        .ok_or_else(|| bad_request(name, &format!("a whole number from {least} to {most}")))
 }
 
 const LIST_PARAMS: [&str; 12] = [
@@ -134,8 +134,8 @@ fn list_query(state: &AppState, pairs: Vec<(String, String)>) -> Result<ListQuer
                     _ => return Err(bad("asc or desc")),
                 }
             }
-            "limit" => query.limit = number(&name, &value, MAX_LIMIT)?.max(1),
-            "offset" => query.offset = number(&name, &value, usize::MAX)?,
+            "limit" => query.limit = number(&name, &value, 1, MAX_LIMIT)?,
+            "offset" => query.offset = number(&name, &value, 0, usize::MAX)?,
             _ => return Err(bad("not a parameter of this route")),
         }
     }
@@ -271,7 +271,7 @@ async fn audit(
     let mut before = None;
     for (name, value) in params(query, &["limit", "before"])? {
         match name.as_str() {
-            "limit" => limit = number(&name, &value, MAX_AUDIT)?.max(1),
+            "limit" => limit = number(&name, &value, 1, MAX_AUDIT)?,
             _ => {
                 let id = value
                     .parse::<i64>()
