@@ -322,6 +322,39 @@ fn each_person_counts_and_lists_only_the_complaints_they_may_work() {
     );
     assert_eq!(overdue["rows"][0]["next"]["timeliness"], "overdue");
     assert!(overdue["rows"][0]["waiting"].is_string());
+
+    // Closed: in no queue but "replied" (while a reply is unread), still in the whole list.
+    let ida = id_of(&w.dir, &w.a);
+    let conn = db(&w.dir);
+    conn.execute(
+        "INSERT INTO stages (complaint_id, seq, stage, at) VALUES (?1, 1, 'closed', unixepoch())",
+        [ida],
+    )
+    .unwrap();
+    let closed = map(&[
+        ("new", 1),
+        ("mine", 1),
+        ("unassigned", 0),
+        ("due-soon", 1),
+        ("overdue", 0),
+        ("waiting", 0),
+        ("replied", 0),
+    ]);
+    assert_eq!(counts(&w.server, &w.ola), closed);
+    assert_eq!(
+        references(&w.server, "stage=closed", &w.ola),
+        vec![w.a.clone()]
+    );
+    conn.execute(
+        "INSERT INTO replies (complaint_id, kind, at, stars) VALUES (?1, 'rating', unixepoch(), 5)",
+        [ida],
+    )
+    .unwrap();
+    assert_eq!(counts(&w.server, &w.ola)["replied"], 1);
+    assert_eq!(
+        references(&w.server, "queue=replied", &w.ola),
+        vec![w.a.clone()]
+    );
 }
 
 #[test]

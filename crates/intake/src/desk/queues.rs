@@ -353,7 +353,11 @@ impl<S: Storage> Desk<S> {
     /// Each queue and how many complaints `actor` may see in it as of `now`; quarantine for leads and above.
     pub fn queues(&self, actor: &Actor, now: Instant) -> Result<Vec<QueueCount>, DeskError> {
         actor.require(Permission::Read)?;
-        let rows = self.visible(actor, &RowFilter::default(), now)?;
+        let live = RowFilter {
+            live: true,
+            ..RowFilter::default()
+        };
+        let rows = self.visible(actor, &live, now)?;
         let me = staff_id(actor);
         let mut counts: Vec<QueueCount> = Queue::ALL
             .into_iter()
@@ -366,6 +370,7 @@ impl<S: Storage> Desk<S> {
         if actor.may(Permission::Quarantine) {
             let held = RowFilter {
                 held: true,
+                live: true,
                 ..RowFilter::default()
             };
             counts.push(QueueCount {
@@ -390,6 +395,7 @@ impl<S: Storage> Desk<S> {
         }
         let filter = RowFilter {
             held,
+            live: query.queue.is_some(),
             category: query.category.clone(),
             cause: query.cause.clone(),
             words: query.words.clone(),

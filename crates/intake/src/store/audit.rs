@@ -1,6 +1,4 @@
 //! The audit log (issue #23): every staff action and every sign-in, appended, never edited.
-// Scaffold of issue #23: the staff API's rooms use the rest; remove this when they do.
-#![allow(dead_code)]
 
 use complaint_domain::instant::Instant;
 use rusqlite::params;

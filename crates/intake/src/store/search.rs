@@ -23,6 +23,9 @@ const MAX_SEARCH_TERMS: usize = 16;
 pub struct RowFilter {
     /// The ones held in quarantine instead of the others.
     pub held: bool,
+    /// Only those not closed, or closed with replies nobody has opened: all that any queue holds, so counting
+    /// the queues never reads the closed ones, which are most of them in time.
+    pub live: bool,
     pub category: Option<String>,
     /// A root cause the organisation found (`complaint_causes`).
     pub cause: Option<String>,
@@ -130,6 +133,10 @@ impl SearchStore for Store {
                                           WHERE k.complaint_id = c.id AND k.cause = ?4))
                AND (?5 IS NULL OR c.id IN (SELECT complaint_id FROM search_text
                                           WHERE search_text MATCH ?5))
+               AND (NOT ?6
+                    OR (SELECT stage FROM stages s WHERE s.complaint_id = c.id ORDER BY seq DESC LIMIT 1)
+                       IS NOT 'closed'
+                    OR EXISTS (SELECT 1 FROM replies r WHERE r.complaint_id = c.id AND r.read_at IS NULL))
              ORDER BY c.received_at, c.id"
         );
         let mut statement = self.conn.prepare(&sql)?;
@@ -140,7 +147,8 @@ impl SearchStore for Store {
                     filter.held,
                     filter.category,
                     filter.cause,
-                    search
+                    search,
+                    filter.live
                 ],
                 |r| {
                     Ok((
