@@ -15,8 +15,10 @@ use super::{Actor, Desk, DeskError, Permission};
 use crate::dossier::Dossier;
 use crate::settings::Settings;
 use crate::store::{
-    decision_name, AuditEntry, Complaint, DeskFacts, FileSource, FiledFile, Storage, StoredFile,
+    decision_name, AuditEntry, Complaint, DeskFacts, FileSource, FiledFile, NoteRecord, Storage,
+    StoredFile,
 };
+use crate::zone::OrgZone;
 
 /// An answer to one of the category's questions, with the question's label in every language it has.
 #[derive(Debug, Serialize)]
@@ -163,6 +165,46 @@ fn file_view(file: &FiledFile) -> FileView {
     }
 }
 
+/// The files that came with the complaint (`reply`: `None`) or with one reply.
+fn files_from(dossier: &Dossier, reply: Option<i64>) -> Vec<FileView> {
+    dossier
+        .filed
+        .files
+        .iter()
+        .filter(|f| match f.source {
+            FileSource::Complaint { .. } => reply.is_none(),
+            FileSource::Reply { reply_id, .. } => reply == Some(reply_id),
+        })
+        .map(file_view)
+        .collect()
+}
+
+fn replies(dossier: &Dossier, zone: &OrgZone) -> Vec<ReplyView> {
+    dossier
+        .replies
+        .iter()
+        .map(|r| ReplyView {
+            id: r.id,
+            kind: r.kind.as_str(),
+            at: clock_text(zone, r.at),
+            text: r.text.clone(),
+            stars: r.stars,
+            unread: r.unread,
+            files: files_from(dossier, Some(r.id)),
+        })
+        .collect()
+}
+
+fn note_view(zone: &OrgZone, note: NoteRecord) -> NoteView {
+    NoteView {
+        id: note.id,
+        author: note.author.map(|(id, name)| Person { id, name }),
+        at: clock_text(zone, note.at),
+        text: note.text,
+        mentions: note.mentions,
+    }
+}
+
 fn answers(dossier: &Dossier, settings: &Settings) -> Vec<Answer> {
     let questions = settings
         .config
@@ -292,48 +334,15 @@ impl<S: Storage> Desk<S> {
                 preferred: s.contact.preferred,
                 consent: s.contact.consent,
             },
-            files: dossier
-                .filed
-                .files
-                .iter()
-                .filter(|f| matches!(f.source, FileSource::Complaint { .. }))
-                .map(file_view)
-                .collect(),
-            replies: dossier
-                .replies
-                .iter()
-                .map(|r| ReplyView {
-                    id: r.id,
-                    kind: r.kind.as_str(),
-                    at: clock_text(zone, r.at),
-                    text: r.text.clone(),
-                    stars: r.stars,
-                    unread: r.unread,
-                    files: dossier
-                        .filed
-                        .files
-                        .iter()
-                        .filter(|f| matches!(f.source, FileSource::Reply { reply_id, .. } if reply_id == r.id))
-                        .map(file_view)
-                        .collect(),
-                })
-                .collect(),
+            files: files_from(&dossier, None),
+            replies: replies(&dossier, zone),
             timeline: timeline(&complaint, settings, now),
             decision: complaint.record.outcome.as_ref().map(|o| DecisionView {
                 decision: decision_name(o.decision),
                 summary: o.summary.clone(),
             }),
             causes: dossier.causes.clone(),
-            notes: notes
-                .into_iter()
-                .map(|n| NoteView {
-                    id: n.id,
-                    author: n.author.map(|(id, name)| Person { id, name }),
-                    at: clock_text(zone, n.at),
-                    text: n.text,
-                    mentions: n.mentions,
-                })
-                .collect(),
+            notes: notes.into_iter().map(|n| note_view(zone, n)).collect(),
             audit: audit
                 .into_iter()
                 .map(|e| audit_view(zone, None, e, Some(reference.clone()), false))
@@ -387,7 +396,7 @@ impl<S: Storage> Desk<S> {
 }
 
 fn audit_view(
-    zone: &crate::zone::OrgZone,
+    zone: &OrgZone,
     id: Option<i64>,
     entry: AuditEntry,
     reference: Option<String>,

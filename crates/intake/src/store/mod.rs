@@ -38,7 +38,7 @@ pub use facts::{FactStore, Facts};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
-pub use search::{DeskFacts, DeskRow, RowFilter, SearchStore};
+pub use search::{DeskFacts, DeskRow, NoteRecord, RowFilter, SearchStore};
 
 use std::path::Path;
 use std::path::PathBuf;
