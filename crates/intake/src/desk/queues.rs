@@ -218,11 +218,12 @@ impl Listed {
     }
 }
 
-/// The description's start, cut at a word boundary near [`FIRST_WORDS_CHARS`], `…` when cut.
+/// The description's start on one line (runs of spaces and line breaks as one space), cut after a whole word
+/// near [`FIRST_WORDS_CHARS`], `…` when cut. Every other character is the customer's, as sent.
 pub fn first_words(text: &str) -> String {
-    let text = text.trim();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let Some((cut, _)) = text.char_indices().nth(FIRST_WORDS_CHARS) else {
-        return text.to_owned();
+        return text;
     };
     let head = &text[..cut];
     let head = match head.rfind(char::is_whitespace) {
@@ -437,6 +438,7 @@ mod tests {
     #[test]
     fn first_words_cut_at_a_word_and_say_so() {
         assert_eq!(first_words("  short text "), "short text");
+        assert_eq!(first_words("two\n\n lines\t<b>"), "two lines <b>");
         let long = "word ".repeat(100);
         let cut = first_words(&long);
         assert!(cut.ends_with("word…"), "{cut}");
