@@ -7,13 +7,12 @@
 //! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
 //! [`secrets`] (`SecretStore`), [`facts`] (`FactStore`, the figures' inputs) and [`search`] (`SearchStore`,
-//! the staff desk's lists and full-text search), with [`Storage`] for all of
-//! them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
-//! database (PostgreSQL, issue #24) can implement them without touching the desk; a driver's error reaches
-//! callers only as text inside [`StoreError::Database`]. One thing still reaches past the seam into SQLite:
-//! [`Store::connection`], for the figures' queries in `crate::insights`. Here: opening the file, the write
-//! transaction, the shared connection of `serve`, the error type and the names of the domain's values as
-//! stored.
+//! the staff desk's lists and full-text search), with [`Storage`] for all of them; and [`migrations`], the
+//! schema. No SQL and no driver type in a trait's signature, so another database (PostgreSQL, issue #24) can
+//! implement them without touching the desk; a driver's error reaches callers only as text inside
+//! [`StoreError::Database`]. One thing still reaches past the seam into SQLite: [`Store::connection`], for
+//! the figures' queries in `crate::insights`. Here: opening the file, the write transaction, the shared
+//! connection of `serve`, the error type and the names of the domain's values as stored.
 
 mod audit;
 mod blobs;
