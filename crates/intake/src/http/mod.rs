@@ -80,6 +80,8 @@ pub struct ServeOptions {
     pub mail: Option<crate::mail::MailSettings>,
     /// The desk the staff API works through (`/staff/api/v1/`).
     pub desk: Arc<std::sync::Mutex<crate::desk::Desk>>,
+    /// How webhooks are delivered, and which addresses they may reach.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// Whole complaint bodies filed at once. Each may hold every file at its size limit in memory, so this,
@@ -135,6 +137,8 @@ struct AppState {
     status_misses: Arc<RateLimiter>,
     /// The back office's desk, for the staff API (`staff`): its own connection to the database.
     desk: Arc<std::sync::Mutex<crate::desk::Desk>>,
+    /// Whether a webhook may name a private address (`--webhooks-allow-private`).
+    webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -250,6 +254,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         files_budget: Arc::new(crate::budget::DailyBytes::new(options.address_daily_bytes)),
         status_misses: Arc::new(RateLimiter::new(options.status_misses_per_minute)),
         desk: Arc::clone(&options.desk),
+        webhooks: options.webhooks,
         intake,
     };
     let layers = layers::Around {
@@ -290,6 +295,33 @@ fn spawn_background(options: &ServeOptions, intake: &Arc<Intake>) {
     }
     if let Some(mail) = options.mail.clone() {
         tokio::spawn(crate::mail::run_outbox(intake.shared_store(), mail));
+    }
+    tokio::spawn(crate::webhooks::worker::run(
+        intake.shared_store(),
+        options.webhooks,
+    ));
+    tokio::spawn(scan_breaches(Arc::clone(&options.desk)));
+}
+
+/// How often open complaints are checked for a deadline just passed (`deadline.breached` is that late
+/// at most).
+const BREACH_SCAN: Duration = Duration::from_secs(300);
+
+/// Queues `deadline.breached` for deadlines passed, every [`BREACH_SCAN`], on the desk.
+async fn scan_breaches(desk: Arc<std::sync::Mutex<crate::desk::Desk>>) {
+    let mut every = tokio::time::interval(BREACH_SCAN);
+    loop {
+        every.tick().await;
+        let desk = Arc::clone(&desk);
+        let scanned = tokio::task::spawn_blocking(move || {
+            desk.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .scan_breaches(crate::zone::now())
+        })
+        .await;
+        if let Ok(Err(e)) = scanned {
+            crate::log!("deadlines could not be scanned for webhooks: {e}");
+        }
     }
 }
 

@@ -23,9 +23,11 @@ use rusqlite::OptionalExtension;
 use rusqlite::Transaction;
 
 use super::blobs::keep_blob;
+use super::webhooks::{current_stage, queue_about, queue_if_stage_changed, EventType};
 use super::{
     corrupt, decision_name, parse_decision, parse_step, step_name, Result, Store, StoreError,
 };
+use serde_json::Map;
 
 /// The first answer given for an Idempotency-Key, byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -375,6 +377,10 @@ impl ComplaintStore for Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![new.key, new.fingerprint, new.answer_status, new.answer_body, id, at],
         )?;
+        // A held complaint is news to nobody until it is released (`QuarantineStore::release`).
+        if new.quarantine.is_none() {
+            queue_about(&tx, EventType::Filed, id, new.received_at, Map::new())?;
+        }
         tx.commit()?;
         Ok(Recorded::New)
     }
@@ -417,7 +423,9 @@ impl ComplaintStore for Store {
         if revision != seen_revision {
             return Err(StoreError::Conflict);
         }
+        let before = current_stage(&tx, id)?;
         write_status(&tx, id, record)?;
+        queue_if_stage_changed(&tx, id, before, record.updated_at)?;
         tx.execute(
             "UPDATE complaints SET revision = revision + 1 WHERE id = ?1",
             [id],

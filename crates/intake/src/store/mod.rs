@@ -6,7 +6,7 @@
 //! The storage seam: one trait per concern, each in its own file with its SQLite implementation on [`Store`]:
 //! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
-//! [`secrets`] (`SecretStore`) and [`facts`] (`FactStore`, the figures' inputs), with [`Storage`] for all of
+//! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks) and [`facts`] (`FactStore`, the figures' inputs), with [`Storage`] for all of
 //! them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
 //! database (PostgreSQL, issue #24) can implement them without touching the desk; a driver's error reaches
 //! callers only as text inside [`StoreError::Database`]. One thing still reaches past the seam into SQLite:
@@ -26,6 +26,7 @@ mod secrets;
 mod staff;
 #[cfg(test)]
 mod tests;
+mod webhooks;
 
 pub use audit::{AuditEntry, AuditStore};
 pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
@@ -52,6 +53,9 @@ use migrations::migrate;
 pub use secrets::SecretStore;
 #[allow(unused_imports)] // Scaffold of issue #23: the auth room uses them.
 pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffStore};
+pub use webhooks::{
+    Attempt, Claimed, DeliveryLine, Endpoint, EventType, NewEndpoint, Next, WebhookStore,
+};
 
 /// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
 /// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
@@ -66,6 +70,7 @@ pub trait Storage:
     + FactStore
     + StaffStore
     + AuditStore
+    + WebhookStore
 {
 }
 
@@ -79,6 +84,7 @@ impl<T> Storage for T where
         + FactStore
         + StaffStore
         + AuditStore
+        + WebhookStore
 {
 }
 
