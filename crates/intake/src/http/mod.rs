@@ -231,6 +231,8 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
                 source,
             }
         })?;
+    // Deadlines passed while the service was stopped are told of before it serves.
+    scan_breaches_once(Arc::clone(&options.desk)).await;
     spawn_background(&options, &intake);
     let status_base = local_path(
         &intake.settings().config.tracking.status_base,
@@ -307,21 +309,28 @@ fn spawn_background(options: &ServeOptions, intake: &Arc<Intake>) {
 /// at most).
 const BREACH_SCAN: Duration = Duration::from_secs(300);
 
-/// Queues `deadline.breached` for deadlines passed, every [`BREACH_SCAN`], on the desk.
+/// Queues `deadline.breached` for deadlines passed, every [`BREACH_SCAN`], on the desk (the first scan is
+/// made before the service serves: `run`).
 async fn scan_breaches(desk: Arc<std::sync::Mutex<crate::desk::Desk>>) {
-    let mut every = tokio::time::interval(BREACH_SCAN);
+    let mut every =
+        tokio::time::interval_at(tokio::time::Instant::now() + BREACH_SCAN, BREACH_SCAN);
     loop {
         every.tick().await;
-        let desk = Arc::clone(&desk);
-        let scanned = tokio::task::spawn_blocking(move || {
-            desk.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .scan_breaches(crate::zone::now())
-        })
-        .await;
-        if let Ok(Err(e)) = scanned {
-            crate::log!("deadlines could not be scanned for webhooks: {e}");
-        }
+        scan_breaches_once(Arc::clone(&desk)).await;
+    }
+}
+
+async fn scan_breaches_once(desk: Arc<std::sync::Mutex<crate::desk::Desk>>) {
+    let scanned = tokio::task::spawn_blocking(move || {
+        desk.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .scan_breaches(crate::zone::now())
+    })
+    .await;
+    match scanned {
+        Ok(Ok(0)) | Err(_) => {}
+        Ok(Ok(new)) => crate::log!("deadlines breached: {new} new, queued for webhooks"),
+        Ok(Err(e)) => crate::log!("deadlines could not be scanned for webhooks: {e}"),
     }
 }
 

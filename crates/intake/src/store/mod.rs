@@ -26,6 +26,8 @@ mod secrets;
 mod staff;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod webhook_tests;
 mod webhooks;
 
 pub use audit::{AuditEntry, AuditStore};
