@@ -78,6 +78,16 @@ fn events_are_queued_with_their_change_and_only_for_those_who_asked() {
         .unwrap());
     store.record(&complaint("k2", "CMP-EEEE-FFFF")).unwrap();
     assert_eq!(queued(&store, filed), ["complaint.filed"]);
+    // What still waited for it is given up, not left pending for ever.
+    let waiting: i64 = store
+        .conn
+        .query_row(
+            "SELECT COUNT(*) FROM webhook_outbox WHERE endpoint_id = ?1 AND given_up_at IS NULL",
+            [filed],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(waiting, 0);
 }
 
 #[test]

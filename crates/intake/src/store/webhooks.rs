@@ -128,7 +128,8 @@ pub trait WebhookStore {
     fn endpoints(&self) -> Result<Vec<Endpoint>>;
     /// One endpoint, removed ones too (their log stays readable).
     fn endpoint(&self, id: i64) -> Result<Option<Endpoint>>;
-    /// Removes an endpoint: nothing more is sent to it. `false` if there was none, or it was removed.
+    /// Removes an endpoint: nothing more is sent to it, what waited for it is given up. `false` if there
+    /// was none, or it was removed.
     fn remove_endpoint(&mut self, id: i64, at: Instant) -> Result<bool>;
     /// Queues a `test` event for endpoint `id`. Returns its event id.
     fn queue_test(&mut self, id: i64, at: Instant) -> Result<String>;
@@ -310,10 +311,18 @@ impl WebhookStore for Store {
     }
 
     fn remove_endpoint(&mut self, id: i64, at: Instant) -> Result<bool> {
-        let changed = self.conn.execute(
+        let tx = self.write()?;
+        let changed = tx.execute(
             "UPDATE webhook_endpoints SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL",
             params![id, at.unix_seconds()],
         )?;
+        // What was still waiting for it will never be sent: its log says so.
+        tx.execute(
+            "UPDATE webhook_outbox SET given_up_at = ?2
+             WHERE endpoint_id = ?1 AND delivered_at IS NULL AND given_up_at IS NULL",
+            params![id, at.unix_seconds()],
+        )?;
+        tx.commit()?;
         Ok(changed == 1)
     }
 

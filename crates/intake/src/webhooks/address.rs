@@ -19,14 +19,23 @@ pub enum Refused {
     Credentials,
     #[error("{0} is a loopback or private address; the service does not call its own network (serve --webhooks-allow-private allows it)")]
     Private(String),
+    #[error("{0} resolves to no public address; the service does not call its own network (serve --webhooks-allow-private allows it)")]
+    NoPublicAddress(String),
+    #[error("a webhook URL may be {MAX_URL} characters long at most")]
+    TooLong,
 }
+
+/// The longest URL taken.
+pub const MAX_URL: usize = 2000;
 
 impl Refused {
     /// The API's error code for it.
     pub fn code(&self) -> &'static str {
         match self {
-            Refused::NotUrl(_) | Refused::Scheme(_) | Refused::Credentials => "bad_url",
-            Refused::Private(_) => "private_address",
+            Refused::NotUrl(_) | Refused::Scheme(_) | Refused::Credentials | Refused::TooLong => {
+                "bad_url"
+            }
+            Refused::Private(_) | Refused::NoPublicAddress(_) => "private_address",
         }
     }
 }
@@ -72,6 +81,9 @@ fn private_v6(ip: Ipv6Addr) -> bool {
 
 /// Checks an endpoint's URL as an admin gives it. Returns it parsed.
 pub fn check(url: &str, allow_private: bool) -> Result<Url, Refused> {
+    if url.len() > MAX_URL {
+        return Err(Refused::TooLong);
+    }
     let parsed = Url::parse(url.trim()).map_err(|e| Refused::NotUrl(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(Refused::Scheme(parsed.scheme().to_owned()));
@@ -118,7 +130,7 @@ impl reqwest::dns::Resolve for Resolver {
                 .collect();
             if found.is_empty() {
                 let refused: Box<dyn std::error::Error + Send + Sync> =
-                    Refused::Private(format!("{host} resolves to no public address; it")).into();
+                    Refused::NoPublicAddress(host).into();
                 return Err(refused);
             }
             let addresses: reqwest::dns::Addrs = Box::new(found.into_iter());
@@ -147,6 +159,8 @@ mod tests {
             Refused::Credentials
         );
         assert!(check("https://hooks.example.com/in", false).is_ok());
+        let long = format!("https://hooks.example.com/{}", "a".repeat(MAX_URL));
+        assert_eq!(check(&long, false).unwrap_err(), Refused::TooLong);
     }
 
     #[test]
