@@ -207,6 +207,12 @@ fn a_receiver_that_was_down_gets_the_event_later_exactly_once() {
     assert_eq!(test.status, 202, "{}", test.text());
     receiver.wait_for("test", Duration::from_secs(20));
     assert_eq!(receiver.count(&event), 1);
+    // The worker records the answer just after the receiver gave it.
+    wait_for_log(&server, &admin, id, Duration::from_secs(20), |lines| {
+        lines
+            .iter()
+            .any(|l| l["type"] == "test" && l["state"] == "delivered")
+    });
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
     let pending: i64 = conn
         .query_row(

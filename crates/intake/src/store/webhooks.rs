@@ -260,6 +260,11 @@ fn events_of(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
+/// The events due at `?1`: not delivered, not given up, for an endpoint not removed, not leased.
+const DUE: &str = "FROM webhook_outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id
+     WHERE o.delivered_at IS NULL AND o.given_up_at IS NULL AND e.disabled_at IS NULL
+       AND o.next_attempt_at <= ?1 AND (o.lease_until IS NULL OR o.lease_until <= ?1)";
+
 const ENDPOINT_COLUMNS: &str = "id, url, events, created_by, created_at, disabled_at";
 
 fn endpoint_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Endpoint> {
@@ -358,15 +363,21 @@ impl WebhookStore for Store {
         until: Instant,
         limit: usize,
     ) -> Result<Vec<Claimed>> {
+        // Looked at every second: the write lock only when there is something to claim.
+        let due: bool = self.conn.query_row(
+            &format!("SELECT EXISTS (SELECT 1 {DUE})"),
+            [now.unix_seconds()],
+            |r| r.get(0),
+        )?;
+        if !due {
+            return Ok(Vec::new());
+        }
         let tx = self.write()?;
         let claimed = {
-            let mut statement = tx.prepare(
-                "SELECT o.id, e.url, e.secret, o.event_id, o.payload, o.attempts
-                 FROM webhook_outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id
-                 WHERE o.delivered_at IS NULL AND o.given_up_at IS NULL AND e.disabled_at IS NULL
-                   AND o.next_attempt_at <= ?1 AND (o.lease_until IS NULL OR o.lease_until <= ?1)
-                 ORDER BY o.next_attempt_at, o.id LIMIT ?2",
-            )?;
+            let mut statement = tx.prepare(&format!(
+                "SELECT o.id, e.url, e.secret, o.event_id, o.payload, o.attempts {DUE}
+                 ORDER BY o.next_attempt_at, o.id LIMIT ?2"
+            ))?;
             let rows = statement.query_map(
                 params![now.unix_seconds(), i64::try_from(limit).unwrap_or(i64::MAX)],
                 |r| {
