@@ -184,6 +184,10 @@ fn a_claimed_event_is_sent_by_one_worker_and_each_attempt_is_logged() {
         .claim_due("lease-c", later, later.plus_seconds(60), 10)
         .unwrap()
         .is_empty());
+    // Kept a while, then forgotten with its attempts.
+    assert_eq!(store.prune_webhooks(retry_at).unwrap(), 0);
+    assert_eq!(store.prune_webhooks(later).unwrap(), 1);
+    assert!(store.deliveries(id, 10).unwrap().is_empty());
 }
 
 #[test]

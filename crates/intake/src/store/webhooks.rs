@@ -148,6 +148,8 @@ pub trait WebhookStore {
     fn finish_attempt(&mut self, attempt: &Attempt<'_>) -> Result<()>;
     /// The newest `limit` attempts to endpoint `id`, newest first.
     fn deliveries(&self, id: i64, limit: usize) -> Result<Vec<DeliveryLine>>;
+    /// Forgets events delivered or given up before `before`, with their attempts. Returns how many.
+    fn prune_webhooks(&mut self, before: Instant) -> Result<usize>;
 }
 
 /// A new event's id: `evt_` and 32 hex digits. Receivers dedupe by it.
@@ -471,5 +473,12 @@ impl WebhookStore for Store {
                 })
             })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn prune_webhooks(&mut self, before: Instant) -> Result<usize> {
+        Ok(self.conn.execute(
+            "DELETE FROM webhook_outbox WHERE delivered_at < ?1 OR given_up_at < ?1",
+            [before.unix_seconds()],
+        )?)
     }
 }

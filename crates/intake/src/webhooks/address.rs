@@ -163,6 +163,30 @@ mod tests {
         assert_eq!(check(&long, false).unwrap_err(), Refused::TooLong);
     }
 
+    #[tokio::test]
+    async fn a_name_that_resolves_inward_is_refused_at_delivery() {
+        use reqwest::dns::Resolve;
+        let name = |host: &str| host.parse::<reqwest::dns::Name>().unwrap();
+        let refused = Resolver {
+            allow_private: false,
+        }
+        .resolve(name("localhost"))
+        .await
+        .err()
+        .unwrap();
+        assert!(
+            refused.to_string().contains("no public address"),
+            "{refused}"
+        );
+        let allowed = Resolver {
+            allow_private: true,
+        }
+        .resolve(name("localhost"))
+        .await
+        .unwrap();
+        assert!(allowed.into_iter().all(|a| a.ip().is_loopback()));
+    }
+
     #[test]
     fn the_services_own_network_is_refused_unless_allowed() {
         for url in [

@@ -26,6 +26,10 @@ const BATCH: usize = 16;
 /// Attempts before an event is given up: with the default first wait, the waits are 30 s, 2 min, 10 min,
 /// 1 h, 4 h, 12 h and 24 h, so the last attempt comes about 42 hours after the event.
 pub const MAX_ATTEMPTS: i64 = 8;
+/// How long an event delivered or given up stays in the outbox and the delivery log.
+const KEEP_SECONDS: i64 = 30 * 86_400;
+/// Polls between two prunings of what is kept no longer (an hour).
+const PRUNE_EVERY: u32 = 3600;
 /// Each wait as a multiple of the first (`--webhooks-first-retry`).
 const STEPS: [u32; 7] = [1, 4, 20, 120, 480, 1440, 2880];
 
@@ -75,8 +79,13 @@ pub async fn run(store: Arc<Shared>, settings: WebhookSettings) {
         }
     };
     let mut tick = tokio::time::interval(POLL);
+    let mut polls: u32 = 0;
     loop {
         tick.tick().await;
+        if polls % PRUNE_EVERY == 0 {
+            prune(&store).await;
+        }
+        polls = polls.wrapping_add(1);
         let claimed = {
             let store = Arc::clone(&store);
             let lease = lease.clone();
@@ -104,6 +113,19 @@ pub async fn run(store: Arc<Shared>, settings: WebhookSettings) {
                 record(&store, &lease, outcome, settings.first_retry).await;
             }
         }
+    }
+}
+
+/// Forgets what was delivered or given up more than [`KEEP_SECONDS`] ago.
+async fn prune(store: &Arc<Shared>) {
+    let store = Arc::clone(store);
+    let pruned = tokio::task::spawn_blocking(move || {
+        let before = crate::zone::now().plus_seconds(-KEEP_SECONDS);
+        store.lock().prune_webhooks(before)
+    })
+    .await;
+    if let Ok(Err(e)) = pruned {
+        crate::log!("old webhook events could not be pruned: {e}");
     }
 }
 
