@@ -82,7 +82,7 @@ pub async fn run(store: Arc<Shared>, settings: WebhookSettings) {
     let mut polls: u32 = 0;
     loop {
         tick.tick().await;
-        if polls % PRUNE_EVERY == 0 {
+        if polls.is_multiple_of(PRUNE_EVERY) {
             prune(&store).await;
         }
         polls = polls.wrapping_add(1);
