@@ -305,6 +305,8 @@ pub(super) fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord)
 pub trait ComplaintStore {
     fn answer_for(&self, key: &str) -> Result<Option<StoredAnswer>>;
 
+    /// Records a complaint with its files, key and first answer, and (unless held) its `complaint.filed`
+    /// webhook event, in one transaction.
     fn record(&mut self, new: &NewComplaint<'_>) -> Result<Recorded>;
 
     /// By reference, however it is typed (`cmp-7k4q 2m9x` finds `CMP-7K4Q-2M9X`).
@@ -318,7 +320,8 @@ pub trait ComplaintStore {
     fn unpublished(&self) -> Result<Vec<Complaint>>;
 
     /// Replaces a complaint's public status with `record` (already checked), and marks it for publishing.
-    /// Refused if someone else changed the complaint since `seen_revision` was read.
+    /// Refused if someone else changed the complaint since `seen_revision` was read. A new stage queues
+    /// `stage.changed` for webhooks in the same transaction.
     fn save(&mut self, id: i64, seen_revision: i64, record: &StatusRecord) -> Result<i64>;
 
     fn mark_published(&self, id: i64, revision: i64) -> Result<()>;

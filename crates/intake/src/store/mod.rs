@@ -6,8 +6,8 @@
 //! The storage seam: one trait per concern, each in its own file with its SQLite implementation on [`Store`]:
 //! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
-//! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks) and [`facts`] (`FactStore`, the figures' inputs), with [`Storage`] for all of
-//! them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
+//! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks) and [`facts`]
+//! (`FactStore`, the figures' inputs), with [`Storage`] for all of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
 //! database (PostgreSQL, issue #24) can implement them without touching the desk; a driver's error reaches
 //! callers only as text inside [`StoreError::Database`]. One thing still reaches past the seam into SQLite:
 //! [`Store::connection`], for the figures' queries in `crate::insights`. Here: opening the file, the write

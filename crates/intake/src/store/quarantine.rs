@@ -13,7 +13,8 @@ pub trait QuarantineStore {
     /// Complaints held in quarantine, oldest first.
     fn quarantined(&self) -> Result<Vec<Complaint>>;
 
-    /// Lets a held complaint out of quarantine; `false` if it was not held. Its status file is then due.
+    /// Lets a held complaint out of quarantine; `false` if it was not held. Its status file is then due,
+    /// and its `complaint.filed` webhook event is queued with the release.
     fn release(&mut self, id: i64) -> Result<bool>;
 
     /// Deletes a held complaint with its files, stages and key; `false` if it was not held. Only held ones:

@@ -68,7 +68,8 @@ pub trait ReplyStore {
 
     fn reply_answer_for(&self, key: &str) -> Result<Option<StoredAnswer>>;
 
-    /// Records a reply with its key and first answer and the status it leads to, in one transaction;
+    /// Records a reply with its key and first answer, the status it leads to and its webhook events
+    /// (`reply.received`, and `stage.changed` when it reopened the complaint), in one transaction;
     /// refused ([`StoreError::Conflict`]) if the complaint changed since `seen_revision` was read.
     fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied>;
 
