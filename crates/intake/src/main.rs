@@ -26,6 +26,7 @@ mod settings;
 mod store;
 mod tables;
 mod uploads;
+mod webhooks;
 mod zone;
 
 use std::process::ExitCode;
@@ -330,6 +331,10 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
             mail: paths.mail.clone(),
             address_daily_bytes: options.address_daily_mb.saturating_mul(1024 * 1024),
+            webhooks: webhooks::WebhookSettings {
+                allow_private: options.webhooks_allow_private,
+                first_retry: options.webhooks_first_retry,
+            },
             desk: Arc::new(std::sync::Mutex::new(Desk::new(
                 Store::open(&paths.db)?,
                 publisher_for_desk,

@@ -356,6 +356,12 @@ pub struct Serve {
     /// A reverse proxy whose X-Forwarded-For is believed: an address or a network; repeatable
     #[arg(long = "trusted-proxy", value_name = "ADDR[/BITS]")]
     pub trusted_proxies: Vec<crate::http::Network>,
+    /// Webhooks may call loopback and private addresses (off: an admin's URL cannot reach this network)
+    #[arg(long)]
+    pub webhooks_allow_private: bool,
+    /// Seconds before a failed webhook is tried again; each later wait is longer, up to 2880 times this
+    #[arg(long, value_name = "S", default_value = "30", value_parser = seconds())]
+    pub webhooks_first_retry: Duration,
 }
 
 pub struct Paths {

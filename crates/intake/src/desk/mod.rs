@@ -25,6 +25,7 @@ pub mod lists;
 pub mod queues;
 pub mod sessions;
 pub mod stages;
+pub mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -83,6 +84,9 @@ pub enum DeskError {
     Dossier(#[from] DossierError),
     #[error(transparent)]
     Insights(#[from] InsightsFailure),
+    /// A webhook request refused (a URL, an event name, an endpoint that is not there); nothing changed.
+    #[error(transparent)]
+    Webhook(#[from] webhooks::WebhookRefusal),
     /// The system gave no random bytes for a token.
     #[error("the system's random source failed")]
     NoRandomness,

@@ -80,6 +80,8 @@ pub struct ServeOptions {
     pub mail: Option<crate::mail::MailSettings>,
     /// The desk the staff API works through (`/staff/api/v1/`).
     pub desk: Arc<std::sync::Mutex<crate::desk::Desk>>,
+    /// How webhooks are delivered, and which addresses they may reach.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// Whole complaint bodies filed at once. Each may hold every file at its size limit in memory, so this,
@@ -135,6 +137,8 @@ struct AppState {
     status_misses: Arc<RateLimiter>,
     /// The back office's desk, for the staff API (`staff`): its own connection to the database.
     desk: Arc<std::sync::Mutex<crate::desk::Desk>>,
+    /// Whether a webhook may name a private address (`--webhooks-allow-private`).
+    webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -227,6 +231,8 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
                 source,
             }
         })?;
+    // Deadlines passed while the service was stopped are told of before it serves.
+    scan_breaches_once(Arc::clone(&options.desk)).await;
     spawn_background(&options, &intake);
     let status_base = local_path(
         &intake.settings().config.tracking.status_base,
@@ -250,6 +256,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         files_budget: Arc::new(crate::budget::DailyBytes::new(options.address_daily_bytes)),
         status_misses: Arc::new(RateLimiter::new(options.status_misses_per_minute)),
         desk: Arc::clone(&options.desk),
+        webhooks: options.webhooks,
         intake,
     };
     let layers = layers::Around {
@@ -290,6 +297,40 @@ fn spawn_background(options: &ServeOptions, intake: &Arc<Intake>) {
     }
     if let Some(mail) = options.mail.clone() {
         tokio::spawn(crate::mail::run_outbox(intake.shared_store(), mail));
+    }
+    tokio::spawn(crate::webhooks::worker::run(
+        intake.shared_store(),
+        options.webhooks,
+    ));
+    tokio::spawn(scan_breaches(Arc::clone(&options.desk)));
+}
+
+/// How often open complaints are checked for a deadline just passed (`deadline.breached` is that late
+/// at most).
+const BREACH_SCAN: Duration = Duration::from_secs(300);
+
+/// Queues `deadline.breached` for deadlines passed, every [`BREACH_SCAN`], on the desk (the first scan is
+/// made before the service serves: `run`).
+async fn scan_breaches(desk: Arc<std::sync::Mutex<crate::desk::Desk>>) {
+    let mut every =
+        tokio::time::interval_at(tokio::time::Instant::now() + BREACH_SCAN, BREACH_SCAN);
+    loop {
+        every.tick().await;
+        scan_breaches_once(Arc::clone(&desk)).await;
+    }
+}
+
+async fn scan_breaches_once(desk: Arc<std::sync::Mutex<crate::desk::Desk>>) {
+    let scanned = tokio::task::spawn_blocking(move || {
+        desk.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .scan_breaches(crate::zone::now())
+    })
+    .await;
+    match scanned {
+        Ok(Ok(0)) | Err(_) => {}
+        Ok(Ok(new)) => crate::log!("deadlines breached: {new} new, queued for webhooks"),
+        Ok(Err(e)) => crate::log!("deadlines could not be scanned for webhooks: {e}"),
     }
 }
 

@@ -23,9 +23,11 @@ use rusqlite::OptionalExtension;
 use rusqlite::Transaction;
 
 use super::blobs::keep_blob;
+use super::webhooks::{current_stage, queue_about, queue_if_stage_changed, EventType};
 use super::{
     corrupt, decision_name, parse_decision, parse_step, step_name, Result, Store, StoreError,
 };
+use serde_json::Map;
 
 /// The first answer given for an Idempotency-Key, byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,6 +305,8 @@ pub(super) fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord)
 pub trait ComplaintStore {
     fn answer_for(&self, key: &str) -> Result<Option<StoredAnswer>>;
 
+    /// Records a complaint with its files, key and first answer, and (unless held) its `complaint.filed`
+    /// webhook event, in one transaction.
     fn record(&mut self, new: &NewComplaint<'_>) -> Result<Recorded>;
 
     /// By reference, however it is typed (`cmp-7k4q 2m9x` finds `CMP-7K4Q-2M9X`).
@@ -316,7 +320,8 @@ pub trait ComplaintStore {
     fn unpublished(&self) -> Result<Vec<Complaint>>;
 
     /// Replaces a complaint's public status with `record` (already checked), and marks it for publishing.
-    /// Refused if someone else changed the complaint since `seen_revision` was read.
+    /// Refused if someone else changed the complaint since `seen_revision` was read. A new stage queues
+    /// `stage.changed` for webhooks in the same transaction.
     fn save(&mut self, id: i64, seen_revision: i64, record: &StatusRecord) -> Result<i64>;
 
     fn mark_published(&self, id: i64, revision: i64) -> Result<()>;
@@ -375,6 +380,10 @@ impl ComplaintStore for Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![new.key, new.fingerprint, new.answer_status, new.answer_body, id, at],
         )?;
+        // A held complaint is news to nobody until it is released (`QuarantineStore::release`).
+        if new.quarantine.is_none() {
+            queue_about(&tx, EventType::Filed, id, new.received_at, Map::new())?;
+        }
         tx.commit()?;
         Ok(Recorded::New)
     }
@@ -417,7 +426,9 @@ impl ComplaintStore for Store {
         if revision != seen_revision {
             return Err(StoreError::Conflict);
         }
+        let before = current_stage(&tx, id)?;
         write_status(&tx, id, record)?;
+        queue_if_stage_changed(&tx, id, before, record.updated_at)?;
         tx.execute(
             "UPDATE complaints SET revision = revision + 1 WHERE id = ?1",
             [id],

@@ -301,6 +301,62 @@ BEGIN
     DELETE FROM search_text WHERE complaint_id = old.id;
 END;
 "#,
+    r#"
+-- Outgoing webhooks (issue #23, docs/webhooks.md). An endpoint: where to POST, which event types (a JSON array
+-- of names), the HMAC key its deliveries are signed with (kept as text: it signs, so it cannot be hashed),
+-- who added it (an audit key: cli, staff:ID, token:ID). Removing one sets disabled_at, so its delivery log
+-- stays readable.
+CREATE TABLE webhook_endpoints (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL,
+    events        TEXT NOT NULL,
+    secret        TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    disabled_at   INTEGER
+);
+-- The outbox: one row per event and endpoint, written in the transaction of the change it tells of, so no
+-- event is lost and none is sent for a change that was not saved. The payload is the exact body sent. A
+-- worker claims a row by writing its lease (lease_owner until lease_until) before it sends, so two nodes
+-- never send the same attempt.
+CREATE TABLE webhook_outbox (
+    id              INTEGER PRIMARY KEY,
+    endpoint_id     INTEGER NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+    event_id        TEXT NOT NULL,
+    type            TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    delivered_at    INTEGER,
+    given_up_at     INTEGER,
+    lease_owner     TEXT,
+    lease_until     INTEGER,
+    UNIQUE (endpoint_id, event_id)
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at)
+    WHERE delivered_at IS NULL AND given_up_at IS NULL;
+-- Every attempt: when, the HTTP status (NULL when none came) or why it failed, how long it took.
+CREATE TABLE webhook_deliveries (
+    id            INTEGER PRIMARY KEY,
+    outbox_id     INTEGER NOT NULL REFERENCES webhook_outbox(id) ON DELETE CASCADE,
+    endpoint_id   INTEGER NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+    attempt       INTEGER NOT NULL,
+    at            INTEGER NOT NULL,
+    status        INTEGER,
+    error         TEXT,
+    milliseconds  INTEGER NOT NULL
+);
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, id);
+-- Deadlines found breached by serve's scan: deadline.breached is sent at most once per complaint and step.
+CREATE TABLE webhook_breaches (
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    step          TEXT NOT NULL,
+    due           TEXT NOT NULL,
+    noticed_at    INTEGER NOT NULL,
+    PRIMARY KEY (complaint_id, step)
+);
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -6,9 +6,9 @@
 //! The storage seam: one trait per concern, each in its own file with its SQLite implementation on [`Store`]:
 //! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
-//! [`secrets`] (`SecretStore`), [`facts`] (`FactStore`, the figures' inputs) and [`search`] (`SearchStore`,
-//! the staff desk's lists and full-text search), with [`Storage`] for all of them; and [`migrations`], the
-//! schema. No SQL and no driver type in a trait's signature, so another database (PostgreSQL, issue #24) can
+//! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks), [`facts`] (`FactStore`,
+//! the figures' inputs) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), with
+//! [`Storage`] for all of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another database (PostgreSQL, issue #24) can
 //! implement them without touching the desk; a driver's error reaches callers only as text inside
 //! [`StoreError::Database`]. One thing still reaches past the seam into SQLite: [`Store::connection`], for
 //! the figures' queries in `crate::insights`. Here: opening the file, the write transaction, the shared
@@ -27,6 +27,9 @@ mod secrets;
 mod staff;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod webhook_tests;
+mod webhooks;
 
 pub use audit::{AuditEntry, AuditStore};
 pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
@@ -54,6 +57,9 @@ use migrations::migrate;
 pub use secrets::SecretStore;
 #[allow(unused_imports)] // Scaffold of issue #23: the auth room uses them.
 pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffStore};
+pub use webhooks::{
+    Attempt, Claimed, DeliveryLine, Endpoint, EventType, NewEndpoint, Next, WebhookStore,
+};
 
 /// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
 /// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
@@ -69,6 +75,7 @@ pub trait Storage:
     + StaffStore
     + AuditStore
     + SearchStore
+    + WebhookStore
 {
 }
 
@@ -83,6 +90,7 @@ impl<T> Storage for T where
         + StaffStore
         + AuditStore
         + SearchStore
+        + WebhookStore
 {
 }
 

@@ -4,14 +4,17 @@
 use super::blobs::drop_unnamed_blobs;
 use super::complaints::load;
 use super::complaints::Complaint;
+use super::webhooks::{queue_about, EventType};
 use super::{Result, Store};
+use serde_json::Map;
 
 /// Quarantine: the held complaints, released or deleted.
 pub trait QuarantineStore {
     /// Complaints held in quarantine, oldest first.
     fn quarantined(&self) -> Result<Vec<Complaint>>;
 
-    /// Lets a held complaint out of quarantine; `false` if it was not held. Its status file is then due.
+    /// Lets a held complaint out of quarantine; `false` if it was not held. Its status file is then due,
+    /// and its `complaint.filed` webhook event is queued with the release.
     fn release(&mut self, id: i64) -> Result<bool>;
 
     /// Deletes a held complaint with its files, stages and key; `false` if it was not held. Only held ones:
@@ -28,11 +31,17 @@ impl QuarantineStore for Store {
     }
 
     fn release(&mut self, id: i64) -> Result<bool> {
-        let changed = self.conn.execute(
+        let tx = self.write()?;
+        let changed = tx.execute(
             "UPDATE complaints SET quarantine = NULL, facts_revision = 0
              WHERE id = ?1 AND quarantine IS NOT NULL",
             [id],
         )?;
+        // Filed, as far as anyone outside can tell: held complaints were never told of.
+        if changed == 1 {
+            queue_about(&tx, EventType::Filed, id, crate::zone::now(), Map::new())?;
+        }
+        tx.commit()?;
         Ok(changed == 1)
     }
 

@@ -13,7 +13,9 @@ use super::blobs::keep_blob;
 use super::complaints::write_status;
 use super::complaints::NewAttachment;
 use super::complaints::{answer_in, KeyTable, StoredAnswer};
+use super::webhooks::{current_stage, queue_about, queue_if_stage_changed, EventType};
 use super::{corrupt, Result, Store, StoreError};
+use serde_json::Map;
 
 /// One reply as the back office reads it.
 #[derive(Debug, Clone)]
@@ -66,7 +68,8 @@ pub trait ReplyStore {
 
     fn reply_answer_for(&self, key: &str) -> Result<Option<StoredAnswer>>;
 
-    /// Records a reply with its key and first answer and the status it leads to, in one transaction;
+    /// Records a reply with its key and first answer, the status it leads to and its webhook events
+    /// (`reply.received`, and `stage.changed` when it reopened the complaint), in one transaction;
     /// refused ([`StoreError::Conflict`]) if the complaint changed since `seen_revision` was read.
     fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied>;
 
@@ -153,6 +156,7 @@ impl ReplyStore for Store {
         if revision != new.seen_revision {
             return Err(StoreError::Conflict);
         }
+        let before = current_stage(&tx, new.complaint_id)?;
         write_status(&tx, new.complaint_id, new.record)?;
         let at = new.at.unix_seconds();
         tx.execute(
@@ -184,6 +188,17 @@ impl ReplyStore for Store {
             "UPDATE complaints SET revision = revision + 1 WHERE id = ?1",
             [new.complaint_id],
         )?;
+        // The kind only: the customer's words stay here (a receiver reads them through the staff API).
+        let mut extra = Map::new();
+        extra.insert("reply_kind".into(), new.kind.as_str().into());
+        queue_about(
+            &tx,
+            EventType::ReplyReceived,
+            new.complaint_id,
+            new.at,
+            extra,
+        )?;
+        queue_if_stage_changed(&tx, new.complaint_id, before, new.at)?;
         tx.commit()?;
         Ok(Replied::New { reply_id })
     }

@@ -9,7 +9,7 @@ use complaint_domain::status::{
     DecidedOutcome, Decision, ReplyKind, SetDeadline, Stage, StageEntry,
 };
 
-fn temp_db(name: &str) -> std::path::PathBuf {
+pub(super) fn temp_db(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "intake-store-{name}-{}-{:?}",
         std::process::id(),
@@ -18,7 +18,7 @@ fn temp_db(name: &str) -> std::path::PathBuf {
     dir.join("intake.sqlite3")
 }
 
-fn complaint<'a>(key: &'a str, reference: &'a str) -> NewComplaint<'a> {
+pub(super) fn complaint<'a>(key: &'a str, reference: &'a str) -> NewComplaint<'a> {
     NewComplaint {
         key,
         fingerprint: "fp",

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 pub mod staff;
+pub mod webhooks;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_complaint-intake");
 pub const DEMO_CONFIG: &str = concat!(

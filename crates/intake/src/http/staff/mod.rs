@@ -72,6 +72,13 @@ impl From<DeskError> for StaffError {
             DeskError::Quarantined { .. } => (StatusCode::CONFLICT, "quarantined"),
             DeskError::NotQuarantined { .. } => (StatusCode::CONFLICT, "not_quarantined"),
             DeskError::UnknownCause(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_cause"),
+            DeskError::Webhook(refusal) => {
+                let status = match refusal {
+                    crate::desk::webhooks::WebhookRefusal::NotFound(_) => StatusCode::NOT_FOUND,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                (status, refusal.code())
+            }
             DeskError::Store(crate::store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, "changed")
             }
