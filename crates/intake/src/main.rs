@@ -188,6 +188,17 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
             let reference = desk.delete(actor, &reference)?;
             println!("{reference} is deleted, with its files and key");
         }
+        Command::StaffInvite { invite, origin } => {
+            let invited = desk.invite(actor, &invite, None, zone::now())?;
+            let origin = desk::sign_in::origin_text(&origin);
+            println!("{}", desk::enrol::enrol_link(&origin, &invited.token));
+            eprintln!(
+                "complaint-intake: a one-time link for {} ({}), good until {}; open it on {origin}",
+                invite.name.trim(),
+                invite.role,
+                invited.expires_at
+            );
+        }
         command => return read_command(desk, paths, command),
     }
     Ok(())
@@ -258,6 +269,7 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         | Command::Delete { .. }
         | Command::Help
         | Command::Completions(_)
+        | Command::StaffInvite { .. }
         | Command::Serve(_) => {}
     }
     Ok(())
@@ -330,6 +342,12 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             trusted_proxies: http::TrustedProxies::new(options.trusted_proxies),
             mail: paths.mail.clone(),
             address_daily_bytes: options.address_daily_mb.saturating_mul(1024 * 1024),
+            staff: http::StaffOptions {
+                origin: options.staff_origin,
+                idle: options.staff_idle_minutes,
+                lifetime: options.staff_session_hours,
+                attempts_per_minute: options.staff_sign_in_limit,
+            },
             desk: Arc::new(std::sync::Mutex::new(Desk::new(
                 Store::open(&paths.db)?,
                 publisher_for_desk,

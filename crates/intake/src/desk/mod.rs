@@ -19,8 +19,12 @@
 pub mod access;
 pub mod after;
 pub mod lists;
+pub mod enrol;
 pub mod sessions;
+pub mod sign_in;
+pub mod staff_admin;
 pub mod stages;
+pub mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -79,6 +83,9 @@ pub enum DeskError {
     Dossier(#[from] DossierError),
     #[error(transparent)]
     Insights(#[from] InsightsFailure),
+    /// A sign-in, an enrolment, a token or an account change refused (`sign_in::AuthRefusal`).
+    #[error(transparent)]
+    Auth(#[from] sign_in::AuthRefusal),
     /// The system gave no random bytes for a token.
     #[error("the system's random source failed")]
     NoRandomness,
@@ -99,6 +106,8 @@ pub struct Desk<S = Store> {
     /// `None` without a relay: nothing is mailed.
     mail: Option<MailSettings>,
     figures: Box<dyn Figures + Send>,
+    /// The relying party for passkeys and the sessions' timeouts (`serve` sets them).
+    sign_in: sign_in::SignIn,
 }
 
 impl<S: Storage> Desk<S> {
@@ -115,6 +124,7 @@ impl<S: Storage> Desk<S> {
             settings,
             mail,
             figures,
+            sign_in: sign_in::SignIn::default(),
         }
     }
 

@@ -20,12 +20,14 @@ mod complaints;
 mod facts;
 mod migrations;
 mod outbox;
+mod passkeys;
 mod quarantine;
 mod replies;
 mod secrets;
 mod staff;
 #[cfg(test)]
 mod tests;
+mod tokens;
 
 pub use audit::{AuditEntry, AuditStore};
 pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
@@ -52,6 +54,10 @@ use migrations::migrate;
 pub use secrets::SecretStore;
 #[allow(unused_imports)] // Scaffold of issue #23: the auth room uses them.
 pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffStore};
+pub use passkeys::{
+    EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, PasskeyRecord, PasskeyStore,
+};
+pub use tokens::{TokenRecord, TokenStore};
 
 /// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
 /// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
@@ -66,6 +72,8 @@ pub trait Storage:
     + FactStore
     + StaffStore
     + AuditStore
+    + PasskeyStore
+    + TokenStore
 {
 }
 
@@ -79,6 +87,8 @@ impl<T> Storage for T where
         + FactStore
         + StaffStore
         + AuditStore
+        + PasskeyStore
+        + TokenStore
 {
 }
 

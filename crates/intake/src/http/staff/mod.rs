@@ -7,6 +7,7 @@
 //! lists, search, one complaint, its files, the audit log), [`actions`] (every action on complaints,
 //! templates, merge, bulk) and [`hooks`] (webhooks).
 
+mod accounts;
 mod actions;
 mod auth;
 mod hooks;
@@ -42,6 +43,8 @@ pub(super) struct StaffError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds for `Retry-After` (a `429`).
+    pub retry_after: Option<u64>,
 }
 
 impl StaffError {
@@ -50,6 +53,7 @@ impl StaffError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -74,6 +78,7 @@ impl From<DeskError> for StaffError {
             DeskError::Store(crate::store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, "changed")
             }
+            DeskError::Auth(refusal) => return auth::refused(refusal),
             _ => {
                 crate::log!("staff API: {e}");
                 return StaffError::internal();
@@ -102,6 +107,11 @@ impl IntoResponse for StaffError {
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response
     }
 }
