@@ -119,7 +119,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 .write_all(&cli::completions(shell))
                 .map_err(Failure::Output)
         }
-        Command::Serve(options) => serve(paths, publisher, options),
+        Command::Serve(options) => serve(paths, publisher, *options),
         Command::Insights {
             wait: Some(seconds),
         } => {

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use webauthn_rs::prelude::Url;
 use clap_complete::Shell;
+use webauthn_rs::prelude::Url;
 
 use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
@@ -145,7 +145,7 @@ enum Sub {
         after_help = "Prints its address (http://127.0.0.1:PORT) as the first line on stdout and \
                             nothing else there; logs go to stderr. Stops on SIGINT or SIGTERM."
     )]
-    Serve(Serve),
+    Serve(Box<Serve>),
     /// Move a complaint to "acknowledged"
     Acknowledge(Change),
     /// Move a complaint to "assessing"
@@ -411,7 +411,7 @@ pub struct Paths {
 pub enum Command {
     /// No command: the help is printed.
     Help,
-    Serve(Serve),
+    Serve(Box<Serve>),
     Stage {
         reference: String,
         stage: Stage,

@@ -78,10 +78,16 @@ impl<S: Storage> Desk<S> {
                 .split_once('@')
                 .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
         if !plausible {
-            return Err(invalid(format!("email: \"{email}\" is not an email address")));
+            return Err(invalid(format!(
+                "email: \"{email}\" is not an email address"
+            )));
         }
-        let role = Role::parse(&invite.role)
-            .ok_or_else(|| invalid(format!("role: \"{}\" is not agent, lead or admin", invite.role)))?;
+        let role = Role::parse(&invite.role).ok_or_else(|| {
+            invalid(format!(
+                "role: \"{}\" is not agent, lead or admin",
+                invite.role
+            ))
+        })?;
         if let Ok(settings) = self.settings() {
             let known = &settings.config.categories;
             if let Some(unknown) = invite
@@ -89,7 +95,9 @@ impl<S: Storage> Desk<S> {
                 .iter()
                 .find(|c| !known.iter().any(|k| &k.id == *c))
             {
-                return Err(invalid(format!("categories: \"{unknown}\" is not in the config")));
+                return Err(invalid(format!(
+                    "categories: \"{unknown}\" is not in the config"
+                )));
             }
         }
         if self.store.staff_by_email(email)?.is_some() {

@@ -18,8 +18,8 @@
 
 pub mod access;
 pub mod after;
-pub mod lists;
 pub mod enrol;
+pub mod lists;
 pub mod sessions;
 pub mod sign_in;
 pub mod staff_admin;

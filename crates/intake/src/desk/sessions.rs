@@ -103,11 +103,21 @@ impl<S: Storage> Desk<S> {
     /// Ends the session the cookie's `token` names (signing out), recorded in the audit log.
     pub fn sign_out(&mut self, actor: &Actor, token: &str, address: &str) -> Result<(), DeskError> {
         self.store.end_session(&token_sha256(token), zone::now())?;
-        self.audit(actor, "sign_out", None, serde_json::json!({}), Some(address))
+        self.audit(
+            actor,
+            "sign_out",
+            None,
+            serde_json::json!({}),
+            Some(address),
+        )
     }
 
     /// Ends every session of the signed-in person, this one too. Returns how many.
-    pub fn sign_out_everywhere(&mut self, actor: &Actor, address: &str) -> Result<usize, DeskError> {
+    pub fn sign_out_everywhere(
+        &mut self,
+        actor: &Actor,
+        address: &str,
+    ) -> Result<usize, DeskError> {
         let Actor::Staff(member) = actor else {
             return Err(super::sign_in::AuthRefusal::NotAPerson.into());
         };

@@ -152,7 +152,10 @@ impl<S: Storage> Desk<S> {
 
     /// Starts a usernameless passkey sign-in: the ceremony's id and the options for
     /// `navigator.credentials.get`.
-    pub fn start_sign_in(&mut self, now: Instant) -> Result<(String, serde_json::Value), DeskError> {
+    pub fn start_sign_in(
+        &mut self,
+        now: Instant,
+    ) -> Result<(String, serde_json::Value), DeskError> {
         let (mut options, state) = self
             .webauthn()?
             .start_discoverable_authentication()
@@ -203,7 +206,8 @@ impl<S: Storage> Desk<S> {
             return Err(AuthRefusal::Rejected.into());
         };
         passkey.update_credential(&result);
-        self.store.passkey_used(record.id, &to_json(&passkey)?, now)?;
+        self.store
+            .passkey_used(record.id, &to_json(&passkey)?, now)?;
         self.signed_in_now(&member, "passkey", address, now)
     }
 
@@ -289,7 +293,13 @@ impl<S: Storage> Desk<S> {
         if !self.store.add_passkey(member.id, &new, now)? {
             return Err(AuthRefusal::PasskeyTaken.into());
         }
-        self.audit(actor, "passkey_added", None, serde_json::json!({}), Some(address))?;
+        self.audit(
+            actor,
+            "passkey_added",
+            None,
+            serde_json::json!({}),
+            Some(address),
+        )?;
         self.store
             .passkey(&credential_id)?
             .ok_or_else(|| AuthRefusal::PasskeyTaken.into())

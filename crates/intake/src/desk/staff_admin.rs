@@ -62,7 +62,10 @@ impl<S: Storage> Desk<S> {
             Some(false) => None,
             None => current.disabled_at,
         };
-        if !self.store.update_staff(id, role, &categories, disabled_at)? {
+        if !self
+            .store
+            .update_staff(id, role, &categories, disabled_at)?
+        {
             return Err(AuthRefusal::LastAdmin.into());
         }
         let ended = if disabled_at.is_some() {

@@ -38,9 +38,9 @@ impl<S: Storage> Desk<S> {
         })?;
         let bytes = crate::ids::new_secret().map_err(|_| DeskError::NoRandomness)?;
         let secret = format!("{PREFIX}{}", base64url(&bytes));
-        let id = self
-            .store
-            .add_token(name, role, &token_sha256(&secret), &actor.audit_key(), now)?;
+        let id =
+            self.store
+                .add_token(name, role, &token_sha256(&secret), &actor.audit_key(), now)?;
         self.audit(
             actor,
             "token_created",
@@ -85,7 +85,11 @@ impl<S: Storage> Desk<S> {
     }
 
     /// The integration a bearer token names, if it is a token and not revoked; marks it used.
-    pub fn token_signed_in(&mut self, secret: &str, now: Instant) -> Result<Option<Actor>, DeskError> {
+    pub fn token_signed_in(
+        &mut self,
+        secret: &str,
+        now: Instant,
+    ) -> Result<Option<Actor>, DeskError> {
         if !secret.starts_with(PREFIX) {
             return Ok(None);
         }

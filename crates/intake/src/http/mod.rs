@@ -293,12 +293,11 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
 fn configure_sign_in(options: &ServeOptions, bound: SocketAddr) -> Result<(), ServeError> {
     let origin = match &options.staff.origin {
         Some(origin) => origin.clone(),
-        None => webauthn_rs::prelude::Url::parse(&format!("http://localhost:{}", bound.port())).map_err(|e| {
-            ServeError {
+        None => webauthn_rs::prelude::Url::parse(&format!("http://localhost:{}", bound.port()))
+            .map_err(|e| ServeError {
                 doing: "make the staff desk's origin".into(),
                 source: std::io::Error::other(e.to_string()),
-            }
-        })?,
+            })?,
     };
     let mut desk = options
         .desk

@@ -51,12 +51,13 @@ use rusqlite::Transaction;
 use rusqlite::TransactionBehavior;
 
 use migrations::migrate;
+pub use passkeys::{
+    EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, PasskeyRecord,
+    PasskeyStore,
+};
 pub use secrets::SecretStore;
 #[allow(unused_imports)] // Scaffold of issue #23: the auth room uses them.
 pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffStore};
-pub use passkeys::{
-    EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, PasskeyRecord, PasskeyStore,
-};
 pub use tokens::{TokenRecord, TokenStore};
 
 /// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL

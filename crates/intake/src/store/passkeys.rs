@@ -93,8 +93,13 @@ pub trait PasskeyStore {
     /// A passkey after a sign-in with it: its new JSON (counter), used at `at`.
     fn passkey_used(&mut self, id: i64, passkey: &str, at: Instant) -> Result<()>;
     /// Keeps a ceremony's state until `expires_at` (replacing one of the same id); forgets expired ones.
-    fn put_ceremony(&mut self, id: &str, state: &str, expires_at: Instant, now: Instant)
-        -> Result<()>;
+    fn put_ceremony(
+        &mut self,
+        id: &str,
+        state: &str,
+        expires_at: Instant,
+        now: Instant,
+    ) -> Result<()>;
     /// The ceremony's state, once: it is gone after this. `None` when unknown or expired at `now`.
     fn take_ceremony(&mut self, id: &str, now: Instant) -> Result<Option<String>>;
     /// Uses up one recovery code; `false` when it is not one of the account's unused codes.

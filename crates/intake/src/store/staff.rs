@@ -229,7 +229,12 @@ impl StaffStore for Store {
             "UPDATE staff SET role = ?2, categories = ?3,
                  disabled_at = CASE WHEN ?4 IS NULL THEN NULL ELSE coalesce(disabled_at, ?4) END
              WHERE id = ?1",
-            params![id, role.name(), categories, disabled_at.map(Instant::unix_seconds)],
+            params![
+                id,
+                role.name(),
+                categories,
+                disabled_at.map(Instant::unix_seconds)
+            ],
         )?;
         if before > 0 && admins(&tx)? == 0 {
             return Ok(false);

@@ -71,7 +71,13 @@ impl TokenStore for Store {
         self.conn.execute(
             "INSERT INTO service_tokens (name, role, token_sha256, created_by, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![name, role.name(), token_sha256, created_by, at.unix_seconds()],
+            params![
+                name,
+                role.name(),
+                token_sha256,
+                created_by,
+                at.unix_seconds()
+            ],
         )?;
         Ok(self.conn.last_insert_rowid())
     }

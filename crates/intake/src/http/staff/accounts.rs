@@ -22,7 +22,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{API}/staff"), get(list_staff))
         .route(&format!("{API}/staff/{{id}}"), patch(change_staff))
         .route(&format!("{API}/staff/invitations"), post(invite))
-        .route(&format!("{API}/tokens"), get(list_tokens).post(create_token))
+        .route(
+            &format!("{API}/tokens"),
+            get(list_tokens).post(create_token),
+        )
         .route(&format!("{API}/tokens/{{id}}"), delete(revoke_token))
 }
 
@@ -160,7 +163,13 @@ async fn create_token(
 ) -> Result<(StatusCode, Json<TokenView>), StaffError> {
     let now = crate::zone::now();
     let created = on_desk(&state, move |desk| {
-        desk.create_token(&signed.actor, &body.name, &body.role, Some(&signed.address), now)
+        desk.create_token(
+            &signed.actor,
+            &body.name,
+            &body.role,
+            Some(&signed.address),
+            now,
+        )
     })
     .await?;
     let mut view = TokenView::from(created.record);

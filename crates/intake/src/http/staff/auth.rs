@@ -136,7 +136,8 @@ async fn sign_in_answer(
         ))
     })
     .await?;
-    let cookie = session_cookie(&session.token, lifetime, secure).ok_or_else(StaffError::internal)?;
+    let cookie =
+        session_cookie(&session.token, lifetime, secure).ok_or_else(StaffError::internal)?;
     let body = SignedIn {
         csrf: session.csrf,
         recovery_codes,
@@ -215,8 +216,10 @@ async fn recovery(
     attempt(&state, address)?;
     let now = crate::zone::now();
     let from = address.0.to_string();
-    let session =
-        on_desk(&state, move |desk| desk.recover(&body.email, &body.code, &from, now)).await?;
+    let session = on_desk(&state, move |desk| {
+        desk.recover(&body.email, &body.code, &from, now)
+    })
+    .await?;
     sign_in_answer(&state, session, None, true).await
 }
 
@@ -279,7 +282,13 @@ async fn enrolment_finish(
         desk.finish_enrolment(&token, &body.credential, &from, now)
     })
     .await?;
-    sign_in_answer(&state, enrolled.session, Some(enrolled.recovery_codes), false).await
+    sign_in_answer(
+        &state,
+        enrolled.session,
+        Some(enrolled.recovery_codes),
+        false,
+    )
+    .await
 }
 
 /// `POST /sign-out`: ends this session.
@@ -343,7 +352,10 @@ async fn passkey_start(
 ) -> Result<Json<serde_json::Value>, StaffError> {
     let now = crate::zone::now();
     Ok(Json(
-        on_desk(&state, move |desk| desk.start_add_passkey(&signed.actor, now)).await?,
+        on_desk(&state, move |desk| {
+            desk.start_add_passkey(&signed.actor, now)
+        })
+        .await?,
     ))
 }
 
