@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 
 import { launchBrowser } from './support/browser.mjs';
 import { startIntake } from './support/intake.mjs';
-import { addVirtualAuthenticator, api, deskOrigin, enrol, inviteFromCommandLine, signIn } from './support/passkey.mjs';
+import { addPasskey, addVirtualAuthenticator, api, deskOrigin, enrol, inviteFromCommandLine, signIn } from './support/passkey.mjs';
 
 let intake;
 let browser;
@@ -88,7 +88,7 @@ test('an admin enrols with a passkey, signs back in with it, and invites an agen
   assert.equal(refused.body.code, 'forbidden');
 
   // Each sign-in and the enrolments are in the audit log.
-  const actions = (await intake.rows("SELECT action FROM audit_log ORDER BY id")).map(([a]) => a);
+  const actions = (await intake.rows('SELECT action FROM audit_log ORDER BY id')).map(([a]) => a);
   assert.deepEqual(
     actions.filter((a) => ['enrol', 'sign_in', 'sign_out', 'invite'].includes(a)),
     ['invite', 'enrol', 'sign_in', 'sign_out', 'sign_in', 'invite', 'enrol', 'sign_in'],
@@ -96,4 +96,23 @@ test('an admin enrols with a passkey, signs back in with it, and invites an agen
 
   await agent.context.close();
   await admin.context.close();
+
+  // The agent's new laptop, without the passkey: a recovery code, then a passkey of its own.
+  const laptop = await person();
+  const noPasskey = await signIn(laptop.page).catch((e) => ({ status: 0, body: String(e) }));
+  assert.notEqual(noPasskey.status, 200, 'a browser without the passkey does not sign in');
+  const recovered = await api(laptop.page, 'POST', '/sign-in/recovery', {
+    body: { email: 'bo@org.example', code: agentEnrolled.body.recovery_codes[3] },
+  });
+  assert.equal(recovered.status, 200, JSON.stringify(recovered.body));
+  assert.equal(recovered.body.add_passkey, true);
+  const added = await addPasskey(laptop.page, recovered.body.csrf);
+  assert.equal(added.status, 200, JSON.stringify(added.body));
+  const keys = await api(laptop.page, 'GET', '/me/passkeys');
+  assert.equal(keys.body.passkeys.length, 2);
+  await api(laptop.page, 'POST', '/sign-out', { csrf: recovered.body.csrf });
+  const withNewKey = await signIn(laptop.page);
+  assert.equal(withNewKey.status, 200, JSON.stringify(withNewKey.body));
+  assert.equal((await api(laptop.page, 'GET', '/me')).body.name, 'Bo Agent');
+  await laptop.context.close();
 });

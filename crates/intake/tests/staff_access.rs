@@ -311,8 +311,17 @@ fn an_admin_changes_accounts_and_the_last_admin_stays() {
         call(&server, "GET", "/me", &ada, None).json()["role"],
         "admin"
     );
-    let missing = call(&server, "PATCH", "/staff/9999", &ada, Some(&json!({})));
-    assert_eq!(missing.status, 404);
+    for id in ["9999", "bo"] {
+        let missing = call(
+            &server,
+            "PATCH",
+            &format!("/staff/{id}"),
+            &ada,
+            Some(&json!({})),
+        );
+        assert_eq!(missing.status, 404, "{}", missing.text());
+        assert_eq!(missing.code(), "not_found");
+    }
 
     let list = call(&server, "GET", "/staff", &ada, None).json();
     let names: Vec<&str> = list["staff"]

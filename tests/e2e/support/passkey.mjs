@@ -147,3 +147,10 @@ export async function signIn(page) {
   return api(page, 'POST', '/sign-in/finish', { body: { ceremony: start.body.ceremony, credential } });
 }
 
+/** Adds a passkey to the signed-in person's account from `page`: `{status, body}` of the finish. */
+export async function addPasskey(page, csrf) {
+  const start = await api(page, 'POST', '/me/passkeys/start', { csrf });
+  if (start.status !== 200) return start;
+  const credential = await createPasskey(page, start.body);
+  return api(page, 'POST', '/me/passkeys/finish', { csrf, body: { credential } });
+}

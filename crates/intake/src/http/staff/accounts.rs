@@ -29,6 +29,17 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{API}/tokens/{{id}}"), delete(revoke_token))
 }
 
+/// An id in a path; anything but a number names nothing (`404 not_found`).
+fn number(text: &str) -> Result<i64, StaffError> {
+    text.parse().map_err(|_| {
+        StaffError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("nothing has the id \"{text}\""),
+        )
+    })
+}
+
 /// A staff account as the API shows it.
 #[derive(Serialize)]
 struct StaffView {
@@ -69,9 +80,10 @@ async fn list_staff(
 async fn change_staff(
     State(state): State<AppState>,
     signed: Signed,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     JsonBody(change): JsonBody<StaffChange>,
 ) -> Result<Json<StaffView>, StaffError> {
+    let id = number(&id)?;
     let now = crate::zone::now();
     let changed = on_desk(&state, move |desk| {
         desk.change_staff(&signed.actor, id, &change, Some(&signed.address), now)
@@ -181,8 +193,9 @@ async fn create_token(
 async fn revoke_token(
     State(state): State<AppState>,
     signed: Signed,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<StatusCode, StaffError> {
+    let id = number(&id)?;
     let now = crate::zone::now();
     on_desk(&state, move |desk| {
         desk.revoke_token(&signed.actor, id, Some(&signed.address), now)

@@ -122,6 +122,14 @@ fn session_cookie(token: &str, max_age: i64, secure: bool) -> Option<HeaderValue
     .ok()
 }
 
+/// Whether the session cookie is `Secure`: unless the desk is plain HTTP on this machine.
+async fn secure_cookie(state: &AppState) -> Result<bool, StaffError> {
+    on_desk(state, |desk| {
+        Ok(!desk.origin().is_some_and(is_loopback_http))
+    })
+    .await
+}
+
 /// The answer that signs a browser in: the cookie and [`SignedIn`].
 async fn sign_in_answer(
     state: &AppState,
@@ -129,13 +137,8 @@ async fn sign_in_answer(
     recovery_codes: Option<Vec<String>>,
     add_passkey: bool,
 ) -> Result<Response<Body>, StaffError> {
-    let (lifetime, secure) = on_desk(state, |desk| {
-        Ok((
-            desk.session_lifetime_seconds(),
-            !desk.origin().is_some_and(is_loopback_http),
-        ))
-    })
-    .await?;
+    let lifetime = on_desk(state, |desk| Ok(desk.session_lifetime_seconds())).await?;
+    let secure = secure_cookie(state).await?;
     let cookie =
         session_cookie(&session.token, lifetime, secure).ok_or_else(StaffError::internal)?;
     let body = SignedIn {
@@ -150,16 +153,16 @@ async fn sign_in_answer(
     Ok(response)
 }
 
-/// The answer that signs a browser out: the cookie cleared.
-fn signed_out(body: serde_json::Value) -> Response<Body> {
+/// The answer that signs a browser out: the cookie cleared (with the attributes it was set with).
+async fn signed_out(
+    state: &AppState,
+    body: serde_json::Value,
+) -> Result<Response<Body>, StaffError> {
+    let secure = secure_cookie(state).await?;
+    let cookie = session_cookie("", 0, secure).ok_or_else(StaffError::internal)?;
     let mut response = (StatusCode::OK, Json(body)).into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static(
-            "desk_session=; HttpOnly; SameSite=Strict; Path=/staff; Max-Age=0",
-        ),
-    );
-    response
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
 }
 
 #[derive(Serialize)]
@@ -303,7 +306,7 @@ async fn sign_out(
         desk.sign_out(&signed.actor, &token, &signed.address)
     })
     .await?;
-    Ok(signed_out(serde_json::json!({ "ended": 1 })))
+    signed_out(&state, serde_json::json!({ "ended": 1 })).await
 }
 
 /// `POST /sign-out-everywhere`: ends every session of this person.
@@ -315,7 +318,7 @@ async fn sign_out_everywhere(
         desk.sign_out_everywhere(&signed.actor, &signed.address)
     })
     .await?;
-    Ok(signed_out(serde_json::json!({ "ended": ended })))
+    signed_out(&state, serde_json::json!({ "ended": ended })).await
 }
 
 #[derive(Serialize)]
