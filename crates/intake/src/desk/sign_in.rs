@@ -460,3 +460,45 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, DeskError>
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn only_plain_http_on_this_machine_goes_without_secure_cookies() {
+        for loopback in [
+            "http://localhost:8080",
+            "http://desk.localhost",
+            "http://127.0.0.1:1",
+            "http://[::1]:8080",
+        ] {
+            assert!(is_loopback_http(&url(loopback)), "{loopback}");
+        }
+        for elsewhere in [
+            "https://localhost:8080",
+            "http://desk.example",
+            "http://10.0.0.1",
+            "http://localhost.example",
+        ] {
+            assert!(!is_loopback_http(&url(elsewhere)), "{elsewhere}");
+        }
+    }
+
+    #[test]
+    fn a_recovery_code_is_hashed_as_typed_in_any_case_or_grouping() {
+        assert_eq!(
+            recovery_sha256("ABCDE-fghjk"),
+            recovery_sha256(" abcde fghjk ")
+        );
+        assert_ne!(
+            recovery_sha256("abcde-fghjk"),
+            recovery_sha256("abcde-fghjm")
+        );
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    }
+}
