@@ -120,7 +120,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 .write_all(&cli::completions(shell))
                 .map_err(Failure::Output)
         }
-        Command::Serve(options) => serve(paths, publisher, options),
+        Command::Serve(options) => serve(paths, publisher, *options),
         Command::Insights {
             wait: Some(seconds),
         } => {
@@ -188,6 +188,17 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         Command::Delete { reference } => {
             let reference = desk.delete(actor, &reference)?;
             println!("{reference} is deleted, with its files and key");
+        }
+        Command::StaffInvite { invite, origin } => {
+            let invited = desk.invite(actor, &invite, None, zone::now())?;
+            let origin = desk::sign_in::origin_text(&origin);
+            println!("{}", desk::enrol::enrol_link(&origin, &invited.token));
+            eprintln!(
+                "complaint-intake: a one-time link for {} ({}), good until {}; open it on {origin}",
+                invite.name.trim(),
+                invite.role,
+                invited.expires_at
+            );
         }
         command => return read_command(desk, paths, command),
     }
@@ -259,6 +270,7 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         | Command::Delete { .. }
         | Command::Help
         | Command::Completions(_)
+        | Command::StaffInvite { .. }
         | Command::Serve(_) => {}
     }
     Ok(())
@@ -334,6 +346,12 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             webhooks: webhooks::WebhookSettings {
                 allow_private: options.webhooks_allow_private,
                 first_retry: options.webhooks_first_retry,
+            },
+            staff: http::StaffOptions {
+                origin: options.staff_origin,
+                idle: options.staff_idle_minutes,
+                lifetime: options.staff_session_hours,
+                attempts_per_minute: options.staff_sign_in_limit,
             },
             desk: Arc::new(std::sync::Mutex::new(Desk::new(
                 Store::open(&paths.db)?,

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use support::*;
 
 /// The commands docs/intake.md documents, each with a flag its help must list.
-const COMMANDS: [(&str, &str); 18] = [
+const COMMANDS: [(&str, &str); 19] = [
     ("serve", "--trusted-proxy"),
     ("acknowledge", "--next-step"),
     ("assess", "--message"),
@@ -28,6 +28,7 @@ const COMMANDS: [(&str, &str); 18] = [
     ("insights", "--wait"),
     ("report", "--from"),
     ("completions", "<SHELL>"),
+    ("staff", "invite"),
 ];
 
 struct Ran {
@@ -173,7 +174,8 @@ fn serve_takes_every_documented_flag_and_prints_its_address_first() {
         "--connection-lifetime", "300", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "fd00::/8",
         "--smtp-relay", "127.0.0.1:9", "--mail-from", "desk@example.com", "--org-inbox",
         "in@example.com", "--org-lang", "pl", "--public-url", "http://127.0.0.1:8080",
-        "--smtp-timeout", "10", "--mail-max-mb", "10",
+        "--smtp-timeout", "10", "--mail-max-mb", "10", "--staff-origin", "https://desk.example",
+        "--staff-idle-minutes", "30", "--staff-session-hours", "12", "--staff-sign-in-limit", "10",
     ];
     let server = Server::start(&dir, &flags, &[]);
     assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);

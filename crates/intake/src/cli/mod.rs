@@ -13,6 +13,7 @@ use std::time::Duration;
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
+use webauthn_rs::prelude::Url;
 
 use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
@@ -29,8 +30,8 @@ mod tests;
 mod values;
 
 use values::{
-    date, decision, export_format, file_number, instant, locale, org_text, relay, report_format,
-    seconds, step, text, Text,
+    date, decision, export_format, file_number, hours, instant, locale, minutes, org_text, origin,
+    relay, report_format, seconds, step, text, Text,
 };
 
 /// Printed after the list of commands by `--help` (and with no command at all).
@@ -144,7 +145,7 @@ enum Sub {
         after_help = "Prints its address (http://127.0.0.1:PORT) as the first line on stdout and \
                             nothing else there; logs go to stderr. Stops on SIGINT or SIGTERM."
     )]
-    Serve(Serve),
+    Serve(Box<Serve>),
     /// Move a complaint to "acknowledged"
     Acknowledge(Change),
     /// Move a complaint to "assessing"
@@ -269,6 +270,9 @@ enum Sub {
         #[arg(long, value_name = "FORMAT", value_parser = report_format())]
         format: ReportFormat,
     },
+    /// Staff accounts of the desk in the browser
+    #[command(subcommand)]
+    Staff(StaffSub),
     /// Print a completion script for a shell
     Completions {
         #[arg(value_name = "SHELL")]
@@ -362,6 +366,41 @@ pub struct Serve {
     /// Seconds before a failed webhook is tried again; each later wait is longer, up to 2880 times this
     #[arg(long, value_name = "S", default_value = "30", value_parser = seconds())]
     pub webhooks_first_retry: Duration,
+    /// Where staff open the desk (passkeys are bound to its host; not an IP address) [default: http://localhost:PORT]
+    #[arg(long, value_name = "URL", value_parser = origin)]
+    pub staff_origin: Option<Url>,
+    /// A desk session unused this many minutes ends (decimals allowed)
+    #[arg(long, value_name = "MIN", default_value = "30", value_parser = minutes)]
+    pub staff_idle_minutes: Duration,
+    /// A desk session ends this many hours after sign-in, however used (decimals allowed)
+    #[arg(long, value_name = "H", default_value = "12", value_parser = hours)]
+    pub staff_session_hours: Duration,
+    /// Sign-in and enrolment requests a minute from one client
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub staff_sign_in_limit: u32,
+}
+
+/// `staff`'s commands.
+#[derive(Subcommand)]
+enum StaffSub {
+    /// Print a one-time enrolment link (72 hours) for a new staff member
+    Invite {
+        /// agent, lead or admin
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+        /// The person's name
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// The person's email address (their account's name)
+        #[arg(long, value_name = "ADDRESS")]
+        email: String,
+        /// A category whose queue they work (repeatable)
+        #[arg(long = "category", value_name = "ID")]
+        categories: Vec<String>,
+        /// The desk's origin, as given to serve's --staff-origin
+        #[arg(long, value_name = "URL", value_parser = origin, default_value = "http://localhost:8080")]
+        origin: Url,
+    },
 }
 
 pub struct Paths {
@@ -378,7 +417,7 @@ pub struct Paths {
 pub enum Command {
     /// No command: the help is printed.
     Help,
-    Serve(Serve),
+    Serve(Box<Serve>),
     Stage {
         reference: String,
         stage: Stage,
@@ -441,6 +480,11 @@ pub enum Command {
     },
     /// A completion script for the shell, on stdout.
     Completions(Shell),
+    /// A one-time enrolment link for a new staff member, printed.
+    StaffInvite {
+        invite: crate::desk::enrol::Invite,
+        origin: Url,
+    },
 }
 
 pub enum Which {
@@ -578,6 +622,21 @@ impl Sub {
                 Command::Report { from, to, format }
             }
             Sub::Completions { shell } => Command::Completions(shell),
+            Sub::Staff(StaffSub::Invite {
+                role,
+                name,
+                email,
+                categories,
+                origin,
+            }) => Command::StaffInvite {
+                invite: crate::desk::enrol::Invite {
+                    name,
+                    email,
+                    role,
+                    categories,
+                },
+                origin,
+            },
         })
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::error::ErrorKind;
+use webauthn_rs::prelude::Url;
 
 use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
@@ -175,4 +176,32 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for OneOf<T> {
             self.names.iter().map(|name| PossibleValue::new(*name)),
         ))
     }
+}
+
+/// A web origin (`https://desk.example`): http or https with a host; its path is dropped.
+pub(super) fn origin(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value).map_err(|e| format!("\"{value}\" is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("\"{value}\" is not an http or https origin"));
+    }
+    Url::parse(&url.origin().ascii_serialization()).map_err(|e| e.to_string())
+}
+
+/// A positive number of `unit` seconds, decimals allowed (`0.05` minutes is 3 s).
+fn positive(value: &str, unit: f64) -> Result<Duration, String> {
+    let number: f64 = value
+        .parse()
+        .map_err(|_| format!("\"{value}\" is not a number"))?;
+    if !(number.is_finite() && number > 0.0 && number * unit <= 10.0 * 365.0 * 86400.0) {
+        return Err(format!("\"{value}\" must be above 0 and at most ten years"));
+    }
+    Ok(Duration::from_secs_f64(number * unit).max(Duration::from_secs(1)))
+}
+
+pub(super) fn minutes(value: &str) -> Result<Duration, String> {
+    positive(value, 60.0)
+}
+
+pub(super) fn hours(value: &str) -> Result<Duration, String> {
+    positive(value, 3600.0)
 }

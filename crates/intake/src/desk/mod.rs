@@ -21,10 +21,14 @@ pub mod access;
 pub mod after;
 mod clock;
 pub mod complaint_view;
+pub mod enrol;
 pub mod lists;
 pub mod queues;
 pub mod sessions;
+pub mod sign_in;
+pub mod staff_admin;
 pub mod stages;
+pub mod tokens;
 pub mod webhooks;
 
 use std::path::{Path, PathBuf};
@@ -87,6 +91,9 @@ pub enum DeskError {
     /// A webhook request refused (a URL, an event name, an endpoint that is not there); nothing changed.
     #[error(transparent)]
     Webhook(#[from] webhooks::WebhookRefusal),
+    /// A sign-in, an enrolment, a token or an account change refused (`sign_in::AuthRefusal`).
+    #[error(transparent)]
+    Auth(#[from] sign_in::AuthRefusal),
     /// The system gave no random bytes for a token.
     #[error("the system's random source failed")]
     NoRandomness,
@@ -107,6 +114,8 @@ pub struct Desk<S = Store> {
     /// `None` without a relay: nothing is mailed.
     mail: Option<MailSettings>,
     figures: Box<dyn Figures + Send>,
+    /// The relying party for passkeys and the sessions' timeouts (`serve` sets them).
+    sign_in: sign_in::SignIn,
 }
 
 impl<S: Storage> Desk<S> {
@@ -123,6 +132,7 @@ impl<S: Storage> Desk<S> {
             settings,
             mail,
             figures,
+            sign_in: sign_in::SignIn::default(),
         }
     }
 

@@ -1,14 +1,12 @@
 //! Who a request comes from: a desk session's token turned into an [`Actor`] (issue #23). Sign-in itself (the
 //! passkey ceremonies, recovery codes, enrolment links, service tokens) starts sessions with
 //! [`Desk::start_session`]; every later request is checked here, on the server.
-// Scaffold of issue #23: the staff API's rooms use the rest; remove this when they do.
-#![allow(dead_code)]
-
 use complaint_domain::instant::Instant;
 use sha2::{Digest, Sha256};
 
 use super::{Actor, Desk, DeskError, StaffMember};
 use crate::store::{AuditEntry, Storage};
+use crate::zone;
 
 /// A session that is still good: who, and the value its state-changing requests must echo.
 pub struct Signed {
@@ -27,7 +25,7 @@ pub fn token_sha256(token: &str) -> String {
     crate::publish::hex(&Sha256::digest(token.as_bytes()))
 }
 
-fn random_text() -> Result<String, DeskError> {
+pub(super) fn random_text() -> Result<String, DeskError> {
     let bytes = crate::ids::new_secret().map_err(|_| DeskError::NoRandomness)?;
     Ok(crate::publish::hex(&bytes))
 }
@@ -47,8 +45,15 @@ impl<S: Storage> Desk<S> {
         Ok(NewSession { token, csrf })
     }
 
-    /// The session a cookie's `token` names, if it is still good at `now`; marks it used.
-    pub fn signed_in(&mut self, token: &str, now: Instant) -> Result<Option<Signed>, DeskError> {
+    /// The session a cookie's `token` names, if it is still good at `now` from `address`; marks it used.
+    /// A session unused for the idle timeout, older than its lifetime, or used from another address than
+    /// the one it signed in from (a stolen cookie, or a person who moved: they sign in again) ends here.
+    pub fn signed_in(
+        &mut self,
+        token: &str,
+        address: &str,
+        now: Instant,
+    ) -> Result<Option<Signed>, DeskError> {
         let key = token_sha256(token);
         let Some(session) = self.store.session(&key)? else {
             return Ok(None);
@@ -62,21 +67,69 @@ impl<S: Storage> Desk<S> {
         if member.disabled_at.is_some() {
             return Ok(None);
         }
+        let actor = Actor::Staff(StaffMember {
+            id: member.id,
+            name: member.name,
+            role: member.role,
+            categories: member.categories,
+        });
+        let idle = now.unix_seconds() - session.seen_at.unix_seconds() > self.sign_in.idle_seconds;
+        let old =
+            now.unix_seconds() - session.created_at.unix_seconds() > self.sign_in.lifetime_seconds;
+        let moved = session.address != address;
+        if idle || old || moved {
+            self.store.end_session(&key, now)?;
+            let (action, detail) = if moved {
+                (
+                    "session_address_changed",
+                    serde_json::json!({ "signed_in_from": session.address }),
+                )
+            } else {
+                (
+                    "session_expired",
+                    serde_json::json!({ "why": if idle { "idle" } else { "lifetime" } }),
+                )
+            };
+            self.audit(&actor, action, None, detail, Some(address))?;
+            return Ok(None);
+        }
         self.store.touch_session(&key, now)?;
         Ok(Some(Signed {
-            actor: Actor::Staff(StaffMember {
-                id: member.id,
-                name: member.name,
-                role: member.role,
-                categories: member.categories,
-            }),
+            actor,
             csrf: session.csrf,
         }))
     }
 
-    /// Ends the session the cookie's `token` names.
-    pub fn end_session(&mut self, token: &str, now: Instant) -> Result<(), DeskError> {
-        Ok(self.store.end_session(&token_sha256(token), now)?)
+    /// Ends the session the cookie's `token` names (signing out), recorded in the audit log.
+    pub fn sign_out(&mut self, actor: &Actor, token: &str, address: &str) -> Result<(), DeskError> {
+        self.store.end_session(&token_sha256(token), zone::now())?;
+        self.audit(
+            actor,
+            "sign_out",
+            None,
+            serde_json::json!({}),
+            Some(address),
+        )
+    }
+
+    /// Ends every session of the signed-in person, this one too. Returns how many.
+    pub fn sign_out_everywhere(
+        &mut self,
+        actor: &Actor,
+        address: &str,
+    ) -> Result<usize, DeskError> {
+        let Actor::Staff(member) = actor else {
+            return Err(super::sign_in::AuthRefusal::NotAPerson.into());
+        };
+        let ended = self.store.end_sessions_of(member.id, zone::now())?;
+        self.audit(
+            actor,
+            "sign_out_everywhere",
+            None,
+            serde_json::json!({ "sessions": ended }),
+            Some(address),
+        )?;
+        Ok(ended)
     }
 
     /// Appends one line to the audit log for `actor`.
@@ -89,7 +142,7 @@ impl<S: Storage> Desk<S> {
         address: Option<&str>,
     ) -> Result<(), DeskError> {
         Ok(self.store.append_audit(&AuditEntry {
-            at: crate::zone::now(),
+            at: zone::now(),
             actor: actor.audit_key(),
             actor_name: actor.audit_name().to_owned(),
             action: action.to_owned(),

@@ -82,6 +82,18 @@ pub struct ServeOptions {
     pub desk: Arc<std::sync::Mutex<crate::desk::Desk>>,
     /// How webhooks are delivered, and which addresses they may reach.
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// Sign-in to the desk: its origin, the sessions' timeouts, attempts per address.
+    pub staff: StaffOptions,
+}
+
+/// `serve`'s settings for signing in to the staff desk (docs/staff-api.md, "Who is asking").
+pub struct StaffOptions {
+    /// Where people open the desk (the passkeys' relying party); `None`: `http://localhost:PORT`.
+    pub origin: Option<webauthn_rs::prelude::Url>,
+    pub idle: Duration,
+    pub lifetime: Duration,
+    /// Sign-in and enrolment requests per client per minute.
+    pub attempts_per_minute: u32,
 }
 
 /// Whole complaint bodies filed at once. Each may hold every file at its size limit in memory, so this,
@@ -139,6 +151,8 @@ struct AppState {
     desk: Arc<std::sync::Mutex<crate::desk::Desk>>,
     /// Whether a webhook may name a private address (`--webhooks-allow-private`).
     webhooks: crate::webhooks::WebhookSettings,
+    /// Sign-in and enrolment attempts per client (`--staff-sign-in-limit`).
+    sign_in_limiter: Arc<RateLimiter>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -233,6 +247,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         })?;
     // Deadlines passed while the service was stopped are told of before it serves.
     scan_breaches_once(Arc::clone(&options.desk)).await;
+    configure_sign_in(&options, address)?;
     spawn_background(&options, &intake);
     let status_base = local_path(
         &intake.settings().config.tracking.status_base,
@@ -257,6 +272,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         status_misses: Arc::new(RateLimiter::new(options.status_misses_per_minute)),
         desk: Arc::clone(&options.desk),
         webhooks: options.webhooks,
+        sign_in_limiter: Arc::new(RateLimiter::new(options.staff.attempts_per_minute)),
         intake,
     };
     let layers = layers::Around {
@@ -277,6 +293,28 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
     accept(listener, front, &options).await;
     crate::log!("stopping");
     Ok(())
+}
+
+/// Sets the desk's relying party from `--staff-origin`, else `http://localhost:PORT` (WebAuthn refuses an
+/// IP address as relying party, so the desk is opened by name), and its sessions' timeouts.
+fn configure_sign_in(options: &ServeOptions, bound: SocketAddr) -> Result<(), ServeError> {
+    let origin = match &options.staff.origin {
+        Some(origin) => origin.clone(),
+        None => webauthn_rs::prelude::Url::parse(&format!("http://localhost:{}", bound.port()))
+            .map_err(|e| ServeError {
+                doing: "make the staff desk's origin".into(),
+                source: std::io::Error::other(e.to_string()),
+            })?,
+    };
+    let mut desk = options
+        .desk
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    desk.configure_sign_in(&origin, options.staff.idle, options.staff.lifetime)
+        .map_err(|message| ServeError {
+            doing: "set up sign-in to the staff desk".into(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, message),
+        })
 }
 
 /// The sweep of unfinished uploads and the mail outbox, for as long as the service runs.

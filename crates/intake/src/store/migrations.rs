@@ -357,6 +357,63 @@ CREATE TABLE webhook_breaches (
     PRIMARY KEY (complaint_id, step)
 );
 "#,
+    r#"
+-- Sign-in to the staff desk (issue #23, docs/staff-api.md "Who is asking"): enrolment links, passkeys, the
+-- WebAuthn ceremonies between their start and finish, recovery codes and service tokens. Every secret a
+-- person or an integration holds (link, recovery code, token) is kept as its SHA-256 only.
+-- The WebAuthn user handle of an account (a UUID): what a discoverable passkey names at sign-in.
+ALTER TABLE staff ADD COLUMN user_handle TEXT;
+CREATE UNIQUE INDEX staff_by_user_handle ON staff (user_handle);
+-- A one-time enrolment link: for whom, with which role; good until expires_at, once.
+CREATE TABLE staff_invitations (
+    id            INTEGER PRIMARY KEY,
+    token_sha256  TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    email         TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    categories    TEXT NOT NULL DEFAULT '[]',
+    -- Who invited (an audit key: cli, staff:ID, token:ID).
+    invited_by    TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    used_at       INTEGER
+);
+-- A person's passkeys: the credential's id (base64url) and webauthn-rs's Passkey as JSON (public key, counter).
+CREATE TABLE staff_passkeys (
+    id            INTEGER PRIMARY KEY,
+    staff_id      INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    credential_id TEXT NOT NULL UNIQUE,
+    passkey       TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    used_at       INTEGER
+);
+CREATE INDEX staff_passkeys_by_staff ON staff_passkeys (staff_id);
+-- A ceremony between its start and its finish (the challenge must stay on the server), used once.
+CREATE TABLE staff_ceremonies (
+    id            TEXT PRIMARY KEY,
+    state         TEXT NOT NULL,
+    expires_at    INTEGER NOT NULL
+);
+-- One-time recovery codes, given once at enrolment.
+CREATE TABLE staff_recovery_codes (
+    staff_id      INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    code_sha256   TEXT NOT NULL,
+    used_at       INTEGER,
+    PRIMARY KEY (staff_id, code_sha256)
+);
+-- An integration's bearer token, with the role it acts as.
+CREATE TABLE service_tokens (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    token_sha256  TEXT NOT NULL UNIQUE,
+    created_by    TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    last_used_at  INTEGER,
+    revoked_at    INTEGER
+);
+CREATE INDEX audit_by_actor ON audit_log (actor, action, at);
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

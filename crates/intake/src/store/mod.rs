@@ -20,6 +20,7 @@ mod complaints;
 mod facts;
 mod migrations;
 mod outbox;
+mod passkeys;
 mod quarantine;
 mod replies;
 mod search;
@@ -27,6 +28,7 @@ mod secrets;
 mod staff;
 #[cfg(test)]
 mod tests;
+mod tokens;
 #[cfg(test)]
 mod webhook_tests;
 mod webhooks;
@@ -54,9 +56,14 @@ use rusqlite::Transaction;
 use rusqlite::TransactionBehavior;
 
 use migrations::migrate;
+pub use passkeys::{
+    EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, PasskeyRecord,
+    PasskeyStore,
+};
 pub use secrets::SecretStore;
 #[allow(unused_imports)] // Scaffold of issue #23: the auth room uses them.
 pub use staff::{NewStaff, SessionRecord, StaffRecord, StaffStore};
+pub use tokens::{TokenRecord, TokenStore};
 pub use webhooks::{
     Attempt, Claimed, DeliveryLine, Endpoint, EventType, NewEndpoint, Next, WebhookStore,
 };
@@ -76,6 +83,8 @@ pub trait Storage:
     + AuditStore
     + SearchStore
     + WebhookStore
+    + PasskeyStore
+    + TokenStore
 {
 }
 
@@ -91,6 +100,8 @@ impl<T> Storage for T where
         + AuditStore
         + SearchStore
         + WebhookStore
+        + PasskeyStore
+        + TokenStore
 {
 }
 

@@ -64,6 +64,15 @@ pub trait StaffStore {
     fn end_session(&mut self, token_sha256: &str, at: Instant) -> Result<()>;
     /// Ends every open session of one person ("sign out everywhere", an account turned off). Returns how many.
     fn end_sessions_of(&mut self, staff_id: i64, at: Instant) -> Result<usize>;
+    /// Changes an account's role, categories and whether it is turned off (`Some(at)`) or on (`None`), in one
+    /// transaction that refuses (`false`, nothing changed) when it would leave no admin who can sign in.
+    fn update_staff(
+        &mut self,
+        id: i64,
+        role: Role,
+        categories: &[String],
+        disabled_at: Option<Instant>,
+    ) -> Result<bool>;
 }
 
 fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StaffRecord, String, String)> {
@@ -196,5 +205,41 @@ impl StaffStore for Store {
             "UPDATE staff_sessions SET ended_at = ?2 WHERE staff_id = ?1 AND ended_at IS NULL",
             params![staff_id, at.unix_seconds()],
         )?)
+    }
+
+    fn update_staff(
+        &mut self,
+        id: i64,
+        role: Role,
+        categories: &[String],
+        disabled_at: Option<Instant>,
+    ) -> Result<bool> {
+        let categories = serde_json::to_string(categories)
+            .map_err(|e| super::StoreError::Database(Box::new(e)))?;
+        let admins = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<i64> {
+            tx.query_row(
+                "SELECT count(*) FROM staff WHERE role = 'admin' AND disabled_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+        };
+        let tx = self.write()?;
+        let before = admins(&tx)?;
+        tx.execute(
+            "UPDATE staff SET role = ?2, categories = ?3,
+                 disabled_at = CASE WHEN ?4 IS NULL THEN NULL ELSE coalesce(disabled_at, ?4) END
+             WHERE id = ?1",
+            params![
+                id,
+                role.name(),
+                categories,
+                disabled_at.map(Instant::unix_seconds)
+            ],
+        )?;
+        if before > 0 && admins(&tx)? == 0 {
+            return Ok(false);
+        }
+        tx.commit()?;
+        Ok(true)
     }
 }

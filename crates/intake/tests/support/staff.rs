@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{send, Reply, Server, TempDir};
+use super::{connect_from, read_reply, send, Reply, Server, TempDir};
 
 /// A signed-in staff member: the cookie's token and the CSRF value.
 pub struct Session {
@@ -71,4 +71,62 @@ pub fn staff_request(
     let mut request = head.into_bytes();
     request.extend_from_slice(body.as_bytes());
     send(&server.addr, &request)
+}
+
+/// A staff API request from loopback address `source`, with a session's cookie token and CSRF value.
+pub fn request_from(
+    server: &Server,
+    source: &str,
+    method: &str,
+    path: &str,
+    auth: Auth<'_>,
+    body: Option<&Value>,
+) -> Reply {
+    let mut head = format!(
+        "{method} /staff/api/v1{path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+        server.addr
+    );
+    match auth {
+        Auth::None => {}
+        Auth::Cookie(token, csrf) => {
+            head.push_str(&format!("Cookie: desk_session={token}\r\n"));
+            if let Some(csrf) = csrf {
+                head.push_str(&format!("X-CSRF-Token: {csrf}\r\n"));
+            }
+        }
+    }
+    let body = body.map(Value::to_string).unwrap_or_default();
+    head.push_str(&format!(
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    let mut stream = connect_from(source, &server.addr, None);
+    std::io::Write::write_all(&mut stream, head.as_bytes()).unwrap();
+    read_reply(&mut stream)
+}
+
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    Cookie(&'a str, Option<&'a str>),
+}
+
+/// Runs one SQL statement on the test's database (to move its clock: backdating).
+pub fn sql(dir: &TempDir, statement: &str, params: impl rusqlite::Params) {
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    conn.execute(statement, params).unwrap();
+}
+
+/// The audit log's actions and addresses, oldest first.
+pub fn audit_actions(dir: &TempDir) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let mut statement = conn
+        .prepare("SELECT action, coalesce(address, '') FROM audit_log ORDER BY id")
+        .unwrap();
+    let rows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    rows.map(Result::unwrap).collect()
 }

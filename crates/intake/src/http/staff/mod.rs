@@ -7,6 +7,7 @@
 //! lists, search, one complaint, its files, the audit log), [`actions`] (every action on complaints,
 //! templates, merge, bulk) and [`hooks`] (webhooks).
 
+mod accounts;
 mod actions;
 mod auth;
 mod hooks;
@@ -43,6 +44,8 @@ pub(super) struct StaffError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds for `Retry-After` (a `429`).
+    pub retry_after: Option<u64>,
 }
 
 impl StaffError {
@@ -51,6 +54,7 @@ impl StaffError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -82,6 +86,7 @@ impl From<DeskError> for StaffError {
             DeskError::Store(crate::store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, "changed")
             }
+            DeskError::Auth(refusal) => return auth::refused(refusal),
             _ => {
                 crate::log!("staff API: {e}");
                 return StaffError::internal();
@@ -110,6 +115,11 @@ impl IntoResponse for StaffError {
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
         );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response
     }
 }

@@ -22,6 +22,8 @@ pub(in crate::http) struct Signed {
     pub csrf: Option<String>,
     /// The client's address, for the audit log.
     pub address: String,
+    /// The session cookie's token (`None` for a service token): what signing out ends.
+    pub session: Option<String>,
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.
@@ -59,11 +61,23 @@ impl FromRequestParts<AppState> for Signed {
             .get::<crate::http::ClientAddress>()
             .map(|a| a.0.to_string())
             .unwrap_or_default();
+        let now = crate::zone::now();
+        if let Some(secret) = bearer(parts) {
+            let actor = on_desk(state, move |desk| desk.token_signed_in(&secret, now))
+                .await?
+                .ok_or_else(unauthenticated)?;
+            return Ok(Signed {
+                actor,
+                csrf: None,
+                address,
+                session: None,
+            });
+        }
         let Some(token) = cookie(parts, COOKIE).map(str::to_owned) else {
             return Err(unauthenticated());
         };
-        let now = crate::zone::now();
-        let signed = on_desk(state, move |desk| desk.signed_in(&token, now))
+        let (session, from) = (token.clone(), address.clone());
+        let signed = on_desk(state, move |desk| desk.signed_in(&session, &from, now))
             .await?
             .ok_or_else(unauthenticated)?;
         if changes_state(&parts.method) {
@@ -80,6 +94,16 @@ impl FromRequestParts<AppState> for Signed {
             actor: signed.actor,
             csrf: Some(signed.csrf),
             address,
+            session: Some(token),
         })
     }
+}
+
+/// The service token in `Authorization: Bearer …`, if the request carries one.
+fn bearer(parts: &Parts) -> Option<String> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
