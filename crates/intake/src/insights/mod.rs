@@ -9,10 +9,12 @@ use std::fs;
 use std::path::Path;
 
 use complaint_domain::calendar::{Date, DateTime};
+use complaint_domain::disclosure::{self, PublishedRating};
 use complaint_domain::insights::{
     CategoryCount, CauseFigures, Figure, Insights, Trend, WeekFigures, INSIGHTS_SCHEMA,
 };
 use complaint_domain::instant::{Instant, Zone};
+use complaint_domain::json::SerdeJson;
 use complaint_domain::service_levels::{Due, Period};
 use complaint_domain::status::{DeadlineStep, ReplyKind, Stage, StatusRecord};
 use complaint_domain::tracking::Timeline;
@@ -21,9 +23,14 @@ use rusqlite::{params, OptionalExtension};
 use crate::settings::Settings;
 use crate::store::{FactStore, Facts, Store, StoreError};
 
+#[cfg(test)]
+mod attacks;
+mod hiding;
 mod report;
 #[cfg(test)]
 mod tests;
+
+use hiding::RowHidden;
 
 pub use report::{report, Report, ReportFormat};
 
@@ -188,27 +195,80 @@ impl Counts {
         self.stars += o.stars;
     }
 
-    fn figures(&self, week: &str, category: Option<&str>, days: Option<&Days>) -> WeekFigures {
-        let days = days.cloned().unwrap_or_default();
+    /// The row's figures: hidden where `hidden` says (small groups and their complements), the rating by
+    /// the domain's rule from what was published `last` time.
+    fn figures(
+        &self,
+        week: &str,
+        category: Option<&str>,
+        days: &Days,
+        hidden: RowHidden,
+        last: Option<PublishedRating>,
+    ) -> WeekFigures {
+        let guard = |figure: Option<Figure>, hide: bool, base: u64| match figure {
+            Some(_) if hide => Some(Figure::hidden(base)),
+            figure => figure,
+        };
+        let decided = self.upheld + self.partly + self.not_upheld;
+        let outcome = |part: u64| guard(Figure::share(part, decided), hidden.outcomes, decided);
+        let rating = match disclosure::rating(self.rated, self.stars, last) {
+            Some(r) if !hidden.ratings => Some(r),
+            _ => None,
+        };
+        let rating_figure = |value: Option<f64>| {
+            (self.rated > 0).then(|| value.map_or(Figure::hidden(self.rated), Figure::Value))
+        };
         WeekFigures {
             week: week.to_owned(),
             category: category.map(str::to_owned),
-            received: Figure::count(self.received),
-            acknowledged_on_time: Figure::share(self.ack_kept, self.ack_base),
-            decided_on_time: Figure::share(self.decide_kept, self.decide_base),
+            received: guard(
+                Some(Figure::count(self.received)),
+                hidden.received,
+                self.received,
+            )
+            .unwrap_or(Figure::hidden(self.received)),
+            acknowledged_on_time: guard(
+                Figure::share(self.ack_kept, self.ack_base),
+                hidden.acknowledged,
+                self.ack_base,
+            ),
+            decided_on_time: guard(
+                Figure::share(self.decide_kept, self.decide_base),
+                hidden.decided,
+                self.decide_base,
+            ),
             days_to_decision_median: Figure::measure(days.median, days.count),
             days_to_decision_p90: Figure::measure(days.p90, days.count),
-            upheld: Figure::share(self.upheld, self.decided),
-            partly_upheld: Figure::share(self.partly, self.decided),
-            not_upheld: Figure::share(self.not_upheld, self.decided),
-            reopened: Figure::share(self.reopened, self.received),
-            rating_average: Figure::measure(
-                (self.rated > 0).then(|| self.stars as f64 / self.rated as f64),
-                self.rated,
+            upheld: outcome(self.upheld),
+            partly_upheld: outcome(self.partly),
+            not_upheld: outcome(self.not_upheld),
+            reopened: guard(
+                Figure::share(self.reopened, self.received),
+                hidden.reopened,
+                self.received,
             ),
-            rating_count: (self.rated > 0).then(|| Figure::count(self.rated)),
+            rating_average: rating_figure(rating.map(|r| r.average)),
+            rating_count: rating_figure(rating.map(|r| r.count as f64)),
         }
     }
+}
+
+/// What was published last time for a row's rating, when it was published.
+fn last_rating(
+    previous: Option<&Insights>,
+    week: &str,
+    category: Option<&str>,
+) -> Option<PublishedRating> {
+    let row = previous?
+        .weeks
+        .iter()
+        .find(|r| r.week == week && r.category.as_deref() == category)?;
+    let count = row.rating_count?.value()?;
+    let average = row.rating_average?.value()?;
+    (count >= 0.0 && count.fract() == 0.0).then_some(PublishedRating {
+        count: count as u64,
+        average,
+    })
 }
 
 /// Days from receipt to the first decision: how many, the median and the 90th percentile (nearest rank).
@@ -236,11 +296,23 @@ fn week_name(now: Instant, weeks_back: i64, zone: &impl Zone) -> String {
     today.add_days(-7 * weeks_back).iso_week_name()
 }
 
-/// Computes the figures in SQL over the facts' indexes (filling stale facts first).
+/// Computes the figures in SQL over the facts' indexes (filling stale facts first), as a first publication.
+#[cfg(test)]
 pub fn compute(
     store: &mut Store,
     settings: &Settings,
     now: Instant,
+) -> Result<Insights, StoreError> {
+    compute_after(store, settings, now, None)
+}
+
+/// Computes the figures that follow the `previous` publication: a group's rating changes only when enough
+/// ratings came or went since (`complaint_domain::disclosure::rating`).
+pub fn compute_after(
+    store: &mut Store,
+    settings: &Settings,
+    now: Instant,
+    previous: Option<&Insights>,
 ) -> Result<Insights, StoreError> {
     refresh_facts(store, settings, now)?;
     let zone = &settings.zone;
@@ -287,16 +359,25 @@ pub fn compute(
             p90: nth((9 * count).div_ceil(10))?,
         })
     };
-    let mut per_week: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut weeks = Vec::new();
-    for ((week, category), counts) in &per_cell {
-        per_week.entry(week.clone()).or_default().add(counts);
-        let d = days(week, Some(category), counts.decided_once)?;
-        weeks.push(counts.figures(week, Some(category), Some(&d)));
+    let mut per_week: BTreeMap<String, Vec<(String, Counts)>> = BTreeMap::new();
+    for ((week, category), counts) in per_cell {
+        per_week.entry(week).or_default().push((category, counts));
     }
-    for (week, counts) in &per_week {
-        let d = days(week, None, counts.decided_once)?;
-        weeks.push(counts.figures(week, None, Some(&d)));
+    let mut weeks = Vec::new();
+    for (week, cells) in &per_week {
+        let counts: Vec<Counts> = cells.iter().map(|(_, c)| c.clone()).collect();
+        let hidden = hiding::week(&counts);
+        let mut total = Counts::default();
+        for (n, (category, c)) in cells.iter().enumerate() {
+            total.add(c);
+            let d = days(week, Some(category), c.decided_once)?;
+            let last = last_rating(previous, week, Some(category));
+            weeks.push(c.figures(week, Some(category), &d, hidden[n], last));
+        }
+        let d = days(week, None, total.decided_once)?;
+        let last = last_rating(previous, week, None);
+        let total_hidden = hidden.last().copied().unwrap_or_default();
+        weeks.push(total.figures(week, None, &d, total_hidden, last));
     }
     weeks.sort_by(|a, b| {
         (a.week.as_str(), a.category.is_none(), a.category.as_deref()).cmp(&(
@@ -430,14 +511,20 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     crate::files::write_atomically(path, text.as_bytes())
 }
 
-/// Computes and publishes the figures. Returns the file's size in bytes.
+/// Computes and publishes the figures, following the ones `path` holds now (the ratings change only as the
+/// domain's rule lets them). Returns the file's size in bytes.
 pub fn publish(
     store: &mut Store,
     settings: &Settings,
     path: &Path,
     now: Instant,
 ) -> Result<usize, InsightsFailure> {
-    let insights = compute(store, settings, now).map_err(InsightsFailure::Store)?;
+    // Missing or unreadable: published as a first publication.
+    let previous = fs::read_to_string(path)
+        .ok()
+        .and_then(|text| Insights::from_json_with(&text, &SerdeJson).ok());
+    let insights =
+        compute_after(store, settings, now, previous.as_ref()).map_err(InsightsFailure::Store)?;
     let text = insights.to_json();
     write_atomically(path, &text).map_err(|source| InsightsFailure::Write {
         path: path.to_owned(),
