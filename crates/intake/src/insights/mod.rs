@@ -27,12 +27,14 @@ use crate::store::{FactStore, Facts, Store, StoreError};
 mod attacks;
 mod hiding;
 mod report;
+mod schedule;
 #[cfg(test)]
 mod tests;
 
 use hiding::RowHidden;
 
 pub use report::{report, Report, ReportFormat};
+pub use schedule::{time_of_day, Every, Schedule};
 
 /// How many weeks of figures are published, the current one included.
 pub const PUBLISHED_WEEKS: i64 = 53;
@@ -542,73 +544,6 @@ pub enum InsightsFailure {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
-}
-
-/// How the figures are brought up to date after a change, without holding up whoever made it: one
-/// `complaint-intake insights` run in the background, `delay` after the last of a burst of changes, and at the
-/// latest `max_wait` after the first change not yet published, so a steady trickle of changes (one complaint
-/// every second, for hours) cannot keep the figures from ever updating.
-/// `serve` keeps one for the customers' replies and new complaints: a single worker thread, so a flood of
-/// replies starts one publish at a time, never one process each.
-pub struct Debouncer {
-    pending: std::sync::Mutex<bool>,
-    woken: std::sync::Condvar,
-}
-
-impl Debouncer {
-    /// Starts the worker; `command` is the publish to run (a fresh process reads the database itself).
-    pub fn start(
-        delay: std::time::Duration,
-        max_wait: std::time::Duration,
-        mut command: impl FnMut() -> std::process::Command + Send + 'static,
-    ) -> std::sync::Arc<Debouncer> {
-        let debouncer = std::sync::Arc::new(Debouncer {
-            pending: std::sync::Mutex::new(false),
-            woken: std::sync::Condvar::new(),
-        });
-        let worker = std::sync::Arc::clone(&debouncer);
-        std::thread::spawn(move || loop {
-            {
-                let Ok(mut pending) = worker.pending.lock() else {
-                    return;
-                };
-                while !*pending {
-                    let Ok(next) = worker.woken.wait(pending) else {
-                        return;
-                    };
-                    pending = next;
-                }
-            }
-            // Changes keep coming during a burst: wait until none came for `delay`, or `max_wait` has passed
-            // since the first of them.
-            let first = std::time::Instant::now();
-            loop {
-                let left = max_wait.saturating_sub(first.elapsed());
-                std::thread::sleep(delay.min(left));
-                let Ok(mut pending) = worker.pending.lock() else {
-                    return;
-                };
-                let more = std::mem::replace(&mut *pending, false);
-                if !more || first.elapsed() >= max_wait {
-                    break;
-                }
-            }
-            match command().status() {
-                Ok(status) if status.success() => {}
-                Ok(status) => crate::log!("insights were not published ({status}); run `insights`"),
-                Err(e) => crate::log!("insights were not published ({e}); run `insights`"),
-            }
-        });
-        debouncer
-    }
-
-    /// A change was made: publish once the changes stop.
-    pub fn poke(&self) {
-        if let Ok(mut pending) = self.pending.lock() {
-            *pending = true;
-            self.woken.notify_one();
-        }
-    }
 }
 
 /// The causes a `respond --cause` names, checked against the config's list.
