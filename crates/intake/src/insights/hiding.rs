@@ -10,7 +10,7 @@
 use complaint_domain::disclosure::{protect, Entry, Grid, Pattern, RATINGS_AT_LEAST};
 use complaint_domain::insights::SUPPRESS_BELOW;
 
-use super::Counts;
+use super::rows::Counts;
 
 /// What is hidden in one row of a week (a category, or every category together).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

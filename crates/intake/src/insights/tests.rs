@@ -2,6 +2,7 @@
 
 use super::*;
 use complaint_domain::config::OrgConfig;
+use complaint_domain::insights::WeekFigures;
 use complaint_domain::status::{DecidedOutcome, Decision, StatusChange};
 
 use crate::store::{ComplaintStore, NewComplaint, QuarantineStore, Recorded};
