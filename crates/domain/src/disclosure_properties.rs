@@ -88,11 +88,12 @@ fn rank(mut m: Vec<Vec<f64>>) -> usize {
             continue;
         };
         m.swap(rank, pivot);
-        for r in 0..m.len() {
-            if r != rank && m[r][c].abs() > 1e-9 {
-                let f = m[r][c] / m[rank][c];
-                for k in 0..columns {
-                    m[r][k] -= f * m[rank][k];
+        let pivot_row = m[rank].clone();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != rank && row[c].abs() > 1e-9 {
+                let f = row[c] / pivot_row[c];
+                for (x, p) in row.iter_mut().zip(&pivot_row) {
+                    *x -= f * p;
                 }
             }
         }
