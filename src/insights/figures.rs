@@ -1,15 +1,19 @@
-//! A published figure as the page writes it: a number in the customer's language, "fewer than 5", or a dash.
+//! A published figure as the page writes it: a number in the customer's language, "fewer than 5", "hidden"
+//! (so that a smaller figure cannot be worked out from it), or a dash.
 
 use complaint_domain::i18n::{Locale, Msg};
-use complaint_domain::insights::Figure;
+use complaint_domain::insights::{Figure, Suppressed};
 
 use crate::i18n::I18n;
 
-/// `12`, `87.5%`, `fewer than 5`, or `–` when there is nothing to show.
+/// `12`, `87.5%`, `fewer than 5`, `hidden`, or `–` when there is nothing to show.
 pub fn text(i18n: I18n, figure: Option<Figure>, percent: bool) -> String {
     match figure {
         None => "–".to_owned(),
-        Some(Figure::Suppressed(_)) => i18n.t(Msg::InsightsFewerThan5).to_owned(),
+        Some(Figure::Suppressed(Suppressed::FewerThan5)) => {
+            i18n.t(Msg::InsightsFewerThan5).to_owned()
+        }
+        Some(Figure::Suppressed(Suppressed::Hidden)) => i18n.t(Msg::InsightsHidden).to_owned(),
         Some(Figure::Value(v)) => {
             let number = number(v, i18n.locale());
             if percent {

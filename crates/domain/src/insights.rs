@@ -3,7 +3,8 @@
 //! well the organisation kept its promises, the recurring causes with their trend, and what is overdue now.
 //!
 //! No personal data, and no figure built from fewer than [`SUPPRESS_BELOW`] complaints: such a cell is
-//! published as `"fewer_than_5"`, so nobody can single out one customer's complaint. The intake writes the
+//! published as `"fewer_than_5"`, so nobody can single out one customer's complaint. Enough other figures
+//! are published as `"hidden"` that a hidden one cannot be worked out from the rest (`crate::disclosure`). The intake writes the
 //! file; the app reads it through [`Insights::from_json_with`] and [`Insights::checked`], which drop
 //! what cannot be true (negative counts, shares over 100 %, unknown categories or causes) and cap what a
 //! phone is asked to draw.
@@ -42,8 +43,13 @@ pub enum Figure {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Suppressed {
+    /// Built from fewer than [`SUPPRESS_BELOW`] complaints.
     #[serde(rename = "fewer_than_5")]
     FewerThan5,
+    /// Built from enough complaints, but hidden so that a smaller hidden figure cannot be worked out from
+    /// the published ones (`crate::disclosure`), or an average over too few ratings.
+    #[serde(rename = "hidden")]
+    Hidden,
 }
 
 impl Figure {
@@ -72,6 +78,16 @@ impl Figure {
             (None, _) | (_, 0) => None,
             (_, b) if b < SUPPRESS_BELOW => Some(Figure::Suppressed(Suppressed::FewerThan5)),
             (Some(v), _) => Some(Figure::Value(round1(v))),
+        }
+    }
+
+    /// A figure over `base` complaints that is not published: "fewer than 5" when that is why, else
+    /// hidden (to protect another figure, or an average over too few ratings).
+    pub fn hidden(base: u64) -> Figure {
+        if base < SUPPRESS_BELOW {
+            Figure::Suppressed(Suppressed::FewerThan5)
+        } else {
+            Figure::Suppressed(Suppressed::Hidden)
         }
     }
 

@@ -10,6 +10,9 @@ pub mod checks;
 pub mod config;
 #[cfg(test)]
 mod deadline_properties;
+pub mod disclosure;
+#[cfg(test)]
+mod disclosure_properties;
 pub mod draft;
 pub mod evidence;
 pub mod i18n;

@@ -63,8 +63,6 @@ pub struct Options {
     pub db_max_bytes: u64,
     /// Replies one complaint may have in 24 hours (`--replies-per-day`); more wait (`429`).
     pub replies_per_day: u32,
-    /// Publishes the figures after new complaints and replies (`docs/insights.md`).
-    pub insights: Option<Arc<crate::insights::Debouncer>>,
     /// Makes the Reply-Proof each filing answer gives, and checks the replies' (`crate::replies`).
     pub reply_key: crate::reply_proof::ReplyKey,
 }
@@ -131,13 +129,6 @@ impl Intake {
 
     pub(crate) fn reply_key(&self) -> &crate::reply_proof::ReplyKey {
         &self.options.reply_key
-    }
-
-    /// A complaint changed: the published figures follow, debounced.
-    pub(crate) fn figures_changed(&self) {
-        if let Some(insights) = &self.options.insights {
-            insights.poke();
-        }
     }
 
     pub(crate) fn replies_per_day(&self) -> u32 {
@@ -384,7 +375,6 @@ impl Intake {
                     complaint_domain::i18n::IntakeMsg::MailOrgNewComplaint,
                     crate::mail::FilesOf::Complaint,
                 );
-                self.figures_changed();
             }
             Ok(None) => crate::log!("{reference} stored but not found to publish"),
             Err(e) => crate::log!("{reference} stored but not read back to publish: {e}"),

@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use cli::{Command, Paths};
 use complaint_domain::status::DecidedOutcome;
-use desk::{Actor, BackgroundFigures, Desk, DeskError, Notice, StageChange};
+use desk::{Actor, Desk, DeskError, Notice, StageChange};
 use publish::Publisher;
 use settings::{Settings, SettingsError};
 use store::{Store, StoreError};
@@ -78,16 +78,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// The files a background `insights` run works on: the ones this command was given.
-fn figures(paths: &Paths) -> BackgroundFigures {
-    BackgroundFigures {
-        config: paths.config.clone(),
-        db: paths.db.clone(),
-        publish: paths.publish.clone(),
-        insights: paths.insights.clone(),
-    }
-}
-
 fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
     // Loaded once: a command whose config cannot be read fails on it by itself, or never needs it.
     let settings = Settings::load(&paths.config)
@@ -106,7 +96,6 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             publisher,
             settings.clone(),
             paths.mail.clone(),
-            Box::new(figures(paths)),
         ))
     };
     match command {
@@ -121,24 +110,6 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
                 .map_err(Failure::Output)
         }
         Command::Serve(options) => serve(paths, publisher, *options),
-        Command::Insights {
-            wait: Some(seconds),
-        } => {
-            // A background run never creates a database or a folder (they may be gone by now, a test's
-            // say): nothing to publish then.
-            let wait = std::time::Duration::from_secs(seconds);
-            if !paths.db.exists()
-                || !desk::after::still_wanted(&paths.insights, wait)
-                || !paths.db.exists()
-            {
-                return Ok(());
-            }
-            desk_command(
-                &mut open_desk(publisher)?,
-                paths,
-                Command::Insights { wait: None },
-            )
-        }
         command => desk_command(&mut open_desk(publisher)?, paths, command),
     }
 }
@@ -246,7 +217,7 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
             format,
             lang,
         } => print!("{}", desk.export(actor, since, format, lang)?),
-        Command::Insights { .. } => {
+        Command::Insights => {
             let bytes = desk.publish_figures(actor, &paths.insights)?;
             println!(
                 "{bytes} bytes of insights written to {}",
@@ -300,7 +271,6 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             crash_after_commit,
             mail: paths.mail.clone(),
             reply_key,
-            insights: Some(figures_worker(paths, options.insights_max_wait)),
         },
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
@@ -312,6 +282,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         )?)),
         None => None,
     };
+    figures_on_schedule(paths, &options, settings.zone.clone());
     let caught_up = intake.catch_up()?;
     if caught_up > 0 {
         log!("published {caught_up} status file(s) left unwritten by an earlier stop");
@@ -358,36 +329,37 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
                 publisher_for_desk,
                 Ok(settings),
                 paths.mail.clone(),
-                Box::new(figures(paths)),
             ))),
         },
         intake,
     )?)
 }
 
-/// `serve`'s worker for the figures after new complaints and replies: one background `insights` run at a
-/// time, debounced (`insights::Debouncer`).
-fn figures_worker(paths: &Paths, max_wait: std::time::Duration) -> Arc<insights::Debouncer> {
-    insights::Debouncer::start(
-        std::time::Duration::from_secs(desk::after::DEBOUNCE_SECONDS),
-        max_wait,
-        {
-            let args = figures(paths).args();
-            move || {
-                let mut command = std::process::Command::new(
-                    std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
-                );
-                // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
-                // down), and like any background run never creates a database.
-                command
-                    .arg("insights")
-                    .arg("--wait")
-                    .arg("0")
-                    .args(&args)
-                    .stdin(std::process::Stdio::null())
-                    .stdout(std::process::Stdio::null());
-                command
-            }
-        },
-    )
+/// `serve`'s worker for the figures: a fresh `complaint-intake insights` run at each time of the schedule
+/// (`--insights-at`, `--insights-every`; `insights::Schedule`), never after a change.
+fn figures_on_schedule(paths: &Paths, options: &cli::Serve, zone: zone::OrgZone) {
+    let mut args: Vec<std::ffi::OsString> = vec!["insights".into()];
+    for (flag, path) in [
+        ("--config", &paths.config),
+        ("--db", &paths.db),
+        ("--publish", &paths.publish),
+        ("--insights", &paths.insights),
+    ] {
+        args.push(flag.into());
+        args.push(path.clone().into_os_string());
+    }
+    let schedule = insights::Schedule {
+        every: options.insights_every,
+        at: options.insights_at,
+    };
+    schedule.start(zone, move || {
+        let mut command = std::process::Command::new(
+            std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
+        );
+        command
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null());
+        command
+    });
 }

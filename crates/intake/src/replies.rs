@@ -452,7 +452,6 @@ fn after_reply(
             if let Err(e) = publish::publish_complaint(store, intake.publisher(), &saved) {
                 crate::log!("{reference}: reply stored but its status file was not written: {e}");
             }
-            intake.figures_changed();
             let subject = match kind {
                 ReplyKind::Information => IntakeMsg::MailOrgInformation,
                 ReplyKind::Resolved => IntakeMsg::MailOrgResolved,

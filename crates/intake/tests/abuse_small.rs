@@ -41,33 +41,46 @@ fn a_link_inside_the_site_to_a_hidden_file_is_not_served() {
     );
 }
 
+/// Replaces the old debounce's trickle test: the figures no longer follow a change seconds later (the
+/// review read one rating from two such files); `serve` publishes them at a fixed time of the organisation's
+/// day, whatever came in meanwhile.
 #[test]
-fn a_steady_trickle_of_complaints_still_lets_the_figures_update() {
-    let dir = TempDir::new("trickle");
-    let server = Server::start(
-        &dir,
-        &["--rate-limit", "1000", "--insights-max-wait", "3"],
-        &[],
+fn serve_publishes_the_figures_at_the_scheduled_time_not_after_a_change() {
+    let dir = TempDir::new("schedule");
+    // A few seconds from now on the organisation's clocks (the demo config's zone).
+    let zone = jiff::tz::TimeZone::get("Europe/London").unwrap();
+    let scheduled = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(10);
+    let at = scheduled.to_zoned(zone).strftime("%H:%M:%S").to_string();
+    let server = Server::start(&dir, &["--insights-at", &at], &[]);
+    let reply = server.post(Some("sched-1"), &body_of(&complaint("sched-1"), &[]));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert!(
+        !dir.insights().exists(),
+        "published on the change, not the schedule"
     );
-    // One complaint every 0.4 s: never 2 s without a change, so a debounce alone never fires.
+
     let started = Instant::now();
-    let mut sent = 0;
     while !dir.insights().exists() {
         assert!(
-            started.elapsed() < Duration::from_secs(25),
-            "after {sent} complaints in {:?} the figures were never published",
-            started.elapsed()
+            started.elapsed() < Duration::from_secs(60),
+            "never published at {at}"
         );
-        let key = format!("trickle-{sent}");
-        let reply = server.post(Some(&key), &body_of(&complaint(&key), &[]));
-        assert_eq!(reply.status, 201, "{}", reply.text());
-        sent += 1;
-        std::thread::sleep(Duration::from_millis(400));
+        std::thread::sleep(Duration::from_millis(100));
     }
-    eprintln!(
-        "figures published {:?} into a trickle, after {sent} complaints",
-        started.elapsed()
+    let published: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.insights()).unwrap()).unwrap();
+    let generated: jiff::Timestamp = published["generated_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        generated.as_second() >= scheduled.as_second(),
+        "published at {generated}, before the time set ({scheduled})"
     );
+    let all = published["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w.get("category").is_none())
+        .unwrap();
+    assert_eq!(all["received"], serde_json::json!("fewer_than_5"), "{all}");
 }
 
 #[test]

@@ -25,7 +25,7 @@ const COMMANDS: [(&str, &str); 19] = [
     ("attachment", "--out"),
     ("export", "--since"),
     ("republish", "--all"),
-    ("insights", "--wait"),
+    ("insights", "--insights"),
     ("report", "--from"),
     ("completions", "<SHELL>"),
     ("staff", "invite"),
@@ -121,7 +121,9 @@ fn commands_run_and_bad_usage_exits_2_with_a_suggestion() {
         (&["attachment", none, "0", "--out", "x"], 2, "", "1, 2"),
         (&["attachment", none, "--out", "x"], 2, "", "<N>"),
         (&["show", none, "--lang", "de"], 2, "", "possible values: en, ko, pl"),
-        (&["insights", "--wait", "601"], 2, "", "0..=600"),
+        (&["insights", "--wait", "2"], 2, "", "--wait"),
+        (&["serve", "--insights-at", "24:00"], 2, "", "HH:MM"),
+        (&["serve", "--insights-every", "month"], 2, "", "day, week"),
         (&["list", "--smtp-relay", "127.0.0.1:2525"], 2, "", "--mail-from"),
         (&["serve", "--idle-timeout", "0"], 2, "", "1..=86400"),
         (&["serve", "--trusted-proxy", "proxy.example"], 2, "", "proxy.example"),
@@ -176,6 +178,7 @@ fn serve_takes_every_documented_flag_and_prints_its_address_first() {
         "in@example.com", "--org-lang", "pl", "--public-url", "http://127.0.0.1:8080",
         "--smtp-timeout", "10", "--mail-max-mb", "10", "--staff-origin", "https://desk.example",
         "--staff-idle-minutes", "30", "--staff-session-hours", "12", "--staff-sign-in-limit", "10",
+        "--insights-at", "05:30", "--insights-every", "week",
     ];
     let server = Server::start(&dir, &flags, &[]);
     assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);

@@ -30,8 +30,8 @@ mod tests;
 mod values;
 
 use values::{
-    date, decision, export_format, file_number, hours, instant, locale, minutes, org_text, origin,
-    relay, report_format, seconds, step, text, Text,
+    date, decision, every, export_format, file_number, hours, instant, locale, minutes, org_text,
+    origin, relay, report_format, seconds, step, text, Text,
 };
 
 /// Printed after the list of commands by `--help` (and with no command at all).
@@ -76,7 +76,7 @@ struct Shared {
     /// Where status files are written
     #[arg(long, global = true, value_name = "DIR", default_value = "var/status")]
     publish: PathBuf,
-    /// Where insights.json is written (after every stage change)
+    /// Where insights.json is written (by `insights`, and by `serve` on its schedule)
     #[arg(
         long,
         global = true,
@@ -253,12 +253,8 @@ enum Sub {
         #[arg(long)]
         all: bool,
     },
-    /// Compute and publish insights.json
-    Insights {
-        /// Publish after this many seconds (0 to 600), unless a later change asks meanwhile
-        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=600))]
-        wait: Option<u64>,
-    },
+    /// Compute and publish insights.json now
+    Insights,
     /// Print the regulator's return for complaints opened and closed in a period
     Report {
         /// The first day
@@ -333,9 +329,12 @@ pub struct Serve {
     /// Replies one complaint may have in 24 hours
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub replies_per_day: u32,
-    /// The figures are published at the latest this many seconds after a change, however many follow it
-    #[arg(long, value_name = "S", default_value = "60", value_parser = seconds())]
-    pub insights_max_wait: Duration,
+    /// The time of the organisation's day the figures are published at, in its time zone (HH:MM or HH:MM:SS)
+    #[arg(long, value_name = "HH:MM", default_value = "06:00", value_parser = crate::insights::time_of_day)]
+    pub insights_at: u32,
+    /// How often the figures are published: every day, or every week on Mondays
+    #[arg(long, value_name = "EVERY", default_value = "day", value_parser = every())]
+    pub insights_every: crate::insights::Every,
     /// Status lookups that find nothing, per client per minute; past it every lookup gets 429
     #[arg(long = "status-misses", value_name = "N", default_value_t = 30)]
     pub status_misses_per_minute: u32,
@@ -467,11 +466,8 @@ pub enum Command {
     Republish {
         all: bool,
     },
-    /// Computes and publishes insights.json; with `wait`, only if no later change asked for it meanwhile
-    /// (the debounced run every stage change starts).
-    Insights {
-        wait: Option<u64>,
-    },
+    /// Computes and publishes insights.json now (`serve` does on its schedule).
+    Insights,
     /// The regulator's return for a period.
     Report {
         from: Date,
@@ -614,7 +610,7 @@ impl Sub {
                 lang,
             },
             Sub::Republish { all } => Command::Republish { all },
-            Sub::Insights { wait } => Command::Insights { wait },
+            Sub::Insights => Command::Insights,
             Sub::Report { from, to, format } => {
                 if to < from {
                     return Err(refuse("report", "--to is before --from".into()));

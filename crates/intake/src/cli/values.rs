@@ -134,6 +134,17 @@ pub(super) fn export_format() -> OneOf<ExportFormat> {
     }
 }
 
+pub(super) fn every() -> OneOf<crate::insights::Every> {
+    OneOf {
+        names: vec!["day", "week"],
+        read: |name| match name {
+            "day" => Some(crate::insights::Every::Day),
+            "week" => Some(crate::insights::Every::Week),
+            _ => None,
+        },
+    }
+}
+
 pub(super) fn report_format() -> OneOf<ReportFormat> {
     OneOf {
         names: vec!["csv", "json"],

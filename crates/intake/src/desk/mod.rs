@@ -2,12 +2,12 @@
 //! (`main.rs` with `cli.rs`) calls it today; the staff web desk and a staff API will call the same methods
 //! (issue #23). Each action takes the [`Actor`] who asked, returns a typed result that the front end prints
 //! or renders, or a [`DeskError`], and never prints. After a change the desk publishes the status file,
-//! queues the customer's or the organisation's mail, and schedules the published figures ([`Figures`]), so a
-//! second front end cannot forget one of them.
+//! queues the customer's or the organisation's mail, so a second front end cannot forget one of them (the
+//! published figures follow on `serve`'s fixed schedule, never a change).
 //!
 //! Rooms: [`stages`] (stage changes, dates set by hand, quarantine: release and delete), [`lists`] (the open
 //! list and the held ones), [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one
-//! complaint), [`after`] (what follows a change: mail, figures), and here the reading actions
+//! complaint), [`after`] (what follows a change: mail), and here the reading actions
 //! (show, files, export, report, figures, republish).
 //!
 //! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: `Desk<S>` takes any
@@ -46,7 +46,7 @@ use crate::store::{Storage, Store, StoreError};
 use crate::zone;
 
 pub use access::{Actor, Permission, Role, StaffMember};
-pub use after::{BackgroundFigures, Figures, Notice};
+pub use after::Notice;
 pub use lists::OpenList;
 pub use stages::StageChange;
 
@@ -113,7 +113,6 @@ pub struct Desk<S = Store> {
     settings: Result<Arc<Settings>, Arc<SettingsError>>,
     /// `None` without a relay: nothing is mailed.
     mail: Option<MailSettings>,
-    figures: Box<dyn Figures + Send>,
     /// The relying party for passkeys and the sessions' timeouts (`serve` sets them).
     sign_in: sign_in::SignIn,
 }
@@ -124,14 +123,12 @@ impl<S: Storage> Desk<S> {
         publisher: Publisher,
         settings: Result<Arc<Settings>, Arc<SettingsError>>,
         mail: Option<MailSettings>,
-        figures: Box<dyn Figures + Send>,
     ) -> Desk<S> {
         Desk {
             store,
             publisher,
             settings,
             mail,
-            figures,
             sign_in: sign_in::SignIn::default(),
         }
     }

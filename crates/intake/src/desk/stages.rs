@@ -2,7 +2,7 @@
 //! assess, investigate, respond with a decision and root causes, close, reopen), setting a date by hand, and
 //! letting a held complaint out of quarantine or deleting it. Every change is made by the domain's lifecycle
 //! rules (`StatusRecord::changed`, the ones the tracker reads by), saved, republished, and then followed by
-//! the mail and figures of [`super::after`].
+//! the mail of [`super::after`].
 
 use complaint_domain::calendar::Date;
 use complaint_domain::instant::Instant;
@@ -43,8 +43,8 @@ pub(super) fn refused_words(reference: &str, refused: &ChangeRefused) -> String 
 }
 
 impl<S: Storage> Desk<S> {
-    /// Moves a complaint to `change.stage`, records its causes, tells the customer (when mail is on) and
-    /// schedules the figures.
+    /// Moves a complaint to `change.stage`, records its causes, and tells the customer (when mail is
+    /// on).
     pub fn stage(
         &mut self,
         _actor: &Actor,
@@ -71,13 +71,11 @@ impl<S: Storage> Desk<S> {
                 self.store.set_causes(saved.id, &causes, at)?;
             }
         }
-        let mut notices: Vec<Notice> = self.figures_changed().into_iter().collect();
-        notices.extend(self.tell_customer(&record.reference));
+        let notices: Vec<Notice> = self.tell_customer(&record.reference).into_iter().collect();
         Ok(Changed { record, notices })
     }
 
-    /// Sets the date of `step` by hand (`rule`: why, shown to the customer), tells the customer and
-    /// schedules the figures.
+    /// Sets the date of `step` by hand (`rule`: why, shown to the customer) and tells the customer.
     pub fn extend(
         &mut self,
         _actor: &Actor,
@@ -89,8 +87,7 @@ impl<S: Storage> Desk<S> {
         let change = StatusChange::Deadline { step, due, rule };
         let record = self.apply(reference, change, zone::now())?;
         // A new date is news too: the customer's mail names it as what comes next.
-        let mut notices: Vec<Notice> = self.tell_customer(&record.reference).into_iter().collect();
-        notices.extend(self.figures_changed());
+        let notices: Vec<Notice> = self.tell_customer(&record.reference).into_iter().collect();
         Ok(Changed { record, notices })
     }
 

@@ -10,9 +10,10 @@ use std::path::Path;
 
 use complaint_domain::calendar::{Date, DateTime};
 use complaint_domain::insights::{
-    CategoryCount, CauseFigures, Figure, Insights, Trend, WeekFigures, INSIGHTS_SCHEMA,
+    CategoryCount, CauseFigures, Figure, Insights, Trend, INSIGHTS_SCHEMA,
 };
 use complaint_domain::instant::{Instant, Zone};
+use complaint_domain::json::SerdeJson;
 use complaint_domain::service_levels::{Due, Period};
 use complaint_domain::status::{DeadlineStep, ReplyKind, Stage, StatusRecord};
 use complaint_domain::tracking::Timeline;
@@ -21,11 +22,19 @@ use rusqlite::{params, OptionalExtension};
 use crate::settings::Settings;
 use crate::store::{FactStore, Facts, Store, StoreError};
 
+#[cfg(test)]
+mod attacks;
+mod hiding;
 mod report;
+mod rows;
+mod schedule;
 #[cfg(test)]
 mod tests;
 
+use rows::{Counts, Days};
+
 pub use report::{report, Report, ReportFormat};
+pub use schedule::{time_of_day, Every, Schedule};
 
 /// How many weeks of figures are published, the current one included.
 pub const PUBLISHED_WEEKS: i64 = 53;
@@ -152,73 +161,6 @@ pub fn refresh_facts(
     }
 }
 
-/// The raw counts behind one row, added up before they become figures.
-#[derive(Debug, Clone, Default)]
-struct Counts {
-    received: u64,
-    ack_base: u64,
-    ack_kept: u64,
-    decide_base: u64,
-    decide_kept: u64,
-    decided: u64,
-    /// With a first decision (its days are counted), whatever the decision is now.
-    decided_once: u64,
-    upheld: u64,
-    partly: u64,
-    not_upheld: u64,
-    reopened: u64,
-    rated: u64,
-    stars: u64,
-}
-
-impl Counts {
-    fn add(&mut self, o: &Counts) {
-        self.received += o.received;
-        self.ack_base += o.ack_base;
-        self.ack_kept += o.ack_kept;
-        self.decide_base += o.decide_base;
-        self.decide_kept += o.decide_kept;
-        self.decided += o.decided;
-        self.decided_once += o.decided_once;
-        self.upheld += o.upheld;
-        self.partly += o.partly;
-        self.not_upheld += o.not_upheld;
-        self.reopened += o.reopened;
-        self.rated += o.rated;
-        self.stars += o.stars;
-    }
-
-    fn figures(&self, week: &str, category: Option<&str>, days: Option<&Days>) -> WeekFigures {
-        let days = days.cloned().unwrap_or_default();
-        WeekFigures {
-            week: week.to_owned(),
-            category: category.map(str::to_owned),
-            received: Figure::count(self.received),
-            acknowledged_on_time: Figure::share(self.ack_kept, self.ack_base),
-            decided_on_time: Figure::share(self.decide_kept, self.decide_base),
-            days_to_decision_median: Figure::measure(days.median, days.count),
-            days_to_decision_p90: Figure::measure(days.p90, days.count),
-            upheld: Figure::share(self.upheld, self.decided),
-            partly_upheld: Figure::share(self.partly, self.decided),
-            not_upheld: Figure::share(self.not_upheld, self.decided),
-            reopened: Figure::share(self.reopened, self.received),
-            rating_average: Figure::measure(
-                (self.rated > 0).then(|| self.stars as f64 / self.rated as f64),
-                self.rated,
-            ),
-            rating_count: (self.rated > 0).then(|| Figure::count(self.rated)),
-        }
-    }
-}
-
-/// Days from receipt to the first decision: how many, the median and the 90th percentile (nearest rank).
-#[derive(Debug, Clone, Default)]
-struct Days {
-    count: u64,
-    median: Option<f64>,
-    p90: Option<f64>,
-}
-
 /// The start of the ISO week `weeks_back` weeks before the one `now` falls in, in the organisation's zone.
 fn week_start(now: Instant, weeks_back: i64, zone: &impl Zone) -> i64 {
     let today = zone
@@ -236,11 +178,23 @@ fn week_name(now: Instant, weeks_back: i64, zone: &impl Zone) -> String {
     today.add_days(-7 * weeks_back).iso_week_name()
 }
 
-/// Computes the figures in SQL over the facts' indexes (filling stale facts first).
+/// Computes the figures in SQL over the facts' indexes (filling stale facts first), as a first publication.
+#[cfg(test)]
 pub fn compute(
     store: &mut Store,
     settings: &Settings,
     now: Instant,
+) -> Result<Insights, StoreError> {
+    compute_after(store, settings, now, None)
+}
+
+/// Computes the figures that follow the `previous` publication: a group's rating changes only when enough
+/// ratings came or went since (`complaint_domain::disclosure::rating`).
+pub fn compute_after(
+    store: &mut Store,
+    settings: &Settings,
+    now: Instant,
+    previous: Option<&Insights>,
 ) -> Result<Insights, StoreError> {
     refresh_facts(store, settings, now)?;
     let zone = &settings.zone;
@@ -287,17 +241,7 @@ pub fn compute(
             p90: nth((9 * count).div_ceil(10))?,
         })
     };
-    let mut per_week: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut weeks = Vec::new();
-    for ((week, category), counts) in &per_cell {
-        per_week.entry(week.clone()).or_default().add(counts);
-        let d = days(week, Some(category), counts.decided_once)?;
-        weeks.push(counts.figures(week, Some(category), Some(&d)));
-    }
-    for (week, counts) in &per_week {
-        let d = days(week, None, counts.decided_once)?;
-        weeks.push(counts.figures(week, None, Some(&d)));
-    }
+    let mut weeks = rows::weeks(per_cell, previous, &mut days)?;
     weeks.sort_by(|a, b| {
         (a.week.as_str(), a.category.is_none(), a.category.as_deref()).cmp(&(
             b.week.as_str(),
@@ -430,14 +374,20 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     crate::files::write_atomically(path, text.as_bytes())
 }
 
-/// Computes and publishes the figures. Returns the file's size in bytes.
+/// Computes and publishes the figures, following the ones `path` holds now (the ratings change only as the
+/// domain's rule lets them). Returns the file's size in bytes.
 pub fn publish(
     store: &mut Store,
     settings: &Settings,
     path: &Path,
     now: Instant,
 ) -> Result<usize, InsightsFailure> {
-    let insights = compute(store, settings, now).map_err(InsightsFailure::Store)?;
+    // Missing or unreadable: published as a first publication.
+    let previous = fs::read_to_string(path)
+        .ok()
+        .and_then(|text| Insights::from_json_with(&text, &SerdeJson).ok());
+    let insights =
+        compute_after(store, settings, now, previous.as_ref()).map_err(InsightsFailure::Store)?;
     let text = insights.to_json();
     write_atomically(path, &text).map_err(|source| InsightsFailure::Write {
         path: path.to_owned(),
@@ -455,73 +405,6 @@ pub enum InsightsFailure {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
-}
-
-/// How the figures are brought up to date after a change, without holding up whoever made it: one
-/// `complaint-intake insights` run in the background, `delay` after the last of a burst of changes, and at the
-/// latest `max_wait` after the first change not yet published, so a steady trickle of changes (one complaint
-/// every second, for hours) cannot keep the figures from ever updating.
-/// `serve` keeps one for the customers' replies and new complaints: a single worker thread, so a flood of
-/// replies starts one publish at a time, never one process each.
-pub struct Debouncer {
-    pending: std::sync::Mutex<bool>,
-    woken: std::sync::Condvar,
-}
-
-impl Debouncer {
-    /// Starts the worker; `command` is the publish to run (a fresh process reads the database itself).
-    pub fn start(
-        delay: std::time::Duration,
-        max_wait: std::time::Duration,
-        mut command: impl FnMut() -> std::process::Command + Send + 'static,
-    ) -> std::sync::Arc<Debouncer> {
-        let debouncer = std::sync::Arc::new(Debouncer {
-            pending: std::sync::Mutex::new(false),
-            woken: std::sync::Condvar::new(),
-        });
-        let worker = std::sync::Arc::clone(&debouncer);
-        std::thread::spawn(move || loop {
-            {
-                let Ok(mut pending) = worker.pending.lock() else {
-                    return;
-                };
-                while !*pending {
-                    let Ok(next) = worker.woken.wait(pending) else {
-                        return;
-                    };
-                    pending = next;
-                }
-            }
-            // Changes keep coming during a burst: wait until none came for `delay`, or `max_wait` has passed
-            // since the first of them.
-            let first = std::time::Instant::now();
-            loop {
-                let left = max_wait.saturating_sub(first.elapsed());
-                std::thread::sleep(delay.min(left));
-                let Ok(mut pending) = worker.pending.lock() else {
-                    return;
-                };
-                let more = std::mem::replace(&mut *pending, false);
-                if !more || first.elapsed() >= max_wait {
-                    break;
-                }
-            }
-            match command().status() {
-                Ok(status) if status.success() => {}
-                Ok(status) => crate::log!("insights were not published ({status}); run `insights`"),
-                Err(e) => crate::log!("insights were not published ({e}); run `insights`"),
-            }
-        });
-        debouncer
-    }
-
-    /// A change was made: publish once the changes stop.
-    pub fn poke(&self) {
-        if let Ok(mut pending) = self.pending.lock() {
-            *pending = true;
-            self.woken.notify_one();
-        }
-    }
 }
 
 /// The causes a `respond --cause` names, checked against the config's list.

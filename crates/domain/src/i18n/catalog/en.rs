@@ -245,7 +245,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReopenPassedEscalate => "If you are still not satisfied, you can take your complaint to {escalation}:",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "How we handle complaints",
-        Msg::InsightsIntro => "What we promise, and how well we kept those promises, week by week. Figures from fewer than 5 complaints are not shown, so that no one can be recognised.",
+        Msg::InsightsIntro => "What we promise, and how well we kept those promises, week by week. Figures from fewer than 5 complaints are not shown, so that no one can be recognised; a few others are hidden too, so that those cannot be worked out from the rest.",
         Msg::InsightsPromisesTitle => "What we promise",
         Msg::InsightsReceivedTitle => "Complaints received each week",
         Msg::InsightsOnTimeTitle => "Decided within the promised time",
@@ -260,6 +260,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::InsightsCategory => "Category",
         Msg::InsightsAllCategories => "All complaints",
         Msg::InsightsFewerThan5 => "fewer than 5",
+        Msg::InsightsHidden => "hidden",
         Msg::InsightsCause => "Cause",
         Msg::InsightsLast4 => "Last 4 weeks",
         Msg::InsightsLast13 => "Last 13 weeks",

@@ -238,7 +238,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReopenPassedEscalate => "그래도 만족하지 못하시면 {escalation}에 불만을 제기하실 수 있습니다.",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "불만 처리 현황",
-        Msg::InsightsIntro => "저희가 약속한 내용과 그 약속을 매주 얼마나 지켰는지 보여 드립니다. 개인을 알아볼 수 없도록 불만이 5건 미만인 수치는 표시하지 않습니다.",
+        Msg::InsightsIntro => "저희가 약속한 내용과 그 약속을 매주 얼마나 지켰는지 보여 드립니다. 개인을 알아볼 수 없도록 불만이 5건 미만인 수치는 표시하지 않으며, 그 수치를 다른 수치로부터 계산해 낼 수 없도록 일부 다른 수치도 가립니다.",
         Msg::InsightsPromisesTitle => "저희의 약속",
         Msg::InsightsReceivedTitle => "주별 불만 접수 건수",
         Msg::InsightsOnTimeTitle => "약속한 기한 내 처리",
@@ -253,6 +253,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::InsightsCategory => "유형",
         Msg::InsightsAllCategories => "전체 불만",
         Msg::InsightsFewerThan5 => "5건 미만",
+        Msg::InsightsHidden => "비공개",
         Msg::InsightsCause => "원인",
         Msg::InsightsLast4 => "최근 4주",
         Msg::InsightsLast13 => "최근 13주",

@@ -277,6 +277,7 @@ keys! {
         InsightsCategory,
         InsightsAllCategories,
         InsightsFewerThan5,
+        InsightsHidden,
         InsightsCause,
         InsightsLast4,
         InsightsLast13,

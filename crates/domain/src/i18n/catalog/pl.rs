@@ -241,7 +241,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReopenPassedEscalate => "Jeśli rozstrzygnięcie nadal Cię nie zadowala, możesz złożyć skargę do: {escalation}.",
         // insights (#14): the page "How we handle complaints"
         Msg::InsightsTitle => "Jak rozpatrujemy reklamacje i skargi",
-        Msg::InsightsIntro => "Co obiecujemy i jak dotrzymujemy tych obietnic, tydzień po tygodniu. Nie pokazujemy liczb dotyczących mniej niż 5 zgłoszeń, aby nie dało się nikogo rozpoznać.",
+        Msg::InsightsIntro => "Co obiecujemy i jak dotrzymujemy tych obietnic, tydzień po tygodniu. Nie pokazujemy liczb dotyczących mniej niż 5 zgłoszeń, aby nie dało się nikogo rozpoznać; kilka innych też ukrywamy, aby nie dało się ich z nich wyliczyć.",
         Msg::InsightsPromisesTitle => "Co obiecujemy",
         Msg::InsightsReceivedTitle => "Zgłoszenia przyjęte w poszczególnych tygodniach",
         Msg::InsightsOnTimeTitle => "Rozpatrzone w obiecanym terminie",
@@ -256,6 +256,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::InsightsCategory => "Kategoria",
         Msg::InsightsAllCategories => "Wszystkie zgłoszenia",
         Msg::InsightsFewerThan5 => "mniej niż 5",
+        Msg::InsightsHidden => "ukryte",
         Msg::InsightsCause => "Przyczyna",
         Msg::InsightsLast4 => "Ostatnie 4 tygodnie",
         Msg::InsightsLast13 => "Ostatnie 13 tygodni",
