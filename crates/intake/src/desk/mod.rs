@@ -18,9 +18,13 @@
 
 pub mod access;
 pub mod after;
+pub mod bulk;
 pub mod lists;
+pub mod merge;
 pub mod sessions;
 pub mod stages;
+pub mod templates;
+pub mod work;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -40,6 +44,7 @@ pub use access::{Actor, Permission, Role, StaffMember};
 pub use after::{BackgroundFigures, Figures, Notice};
 pub use lists::OpenList;
 pub use stages::StageChange;
+pub use work::Asked;
 
 /// Why an action changed nothing, or only part of what it was asked.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +87,28 @@ pub enum DeskError {
     /// The system gave no random bytes for a token.
     #[error("the system's random source failed")]
     NoRandomness,
+    /// An agent acting on a complaint that is neither theirs nor unassigned in their queue.
+    #[error(
+        "{reference} is not yours to work: it is assigned to someone else or outside your queues"
+    )]
+    NotYours { reference: String },
+    /// The complaint changed since the person opened it (at `seen`); nothing was changed. Who and when: the
+    /// audit log's latest line on it (or the customer, when their reply is newer).
+    #[error("{reference} was changed by {by} since you opened it; open it again")]
+    Changed {
+        reference: String,
+        by: String,
+        at: Option<complaint_domain::instant::Instant>,
+        revision: i64,
+    },
+    /// What was asked cannot be done as given (a blank text, an unknown colleague); nothing was changed.
+    #[error("{0}")]
+    Invalid(String),
+    /// A template has no text in the customer's language: never another language instead.
+    #[error("template {template} has no {} text; add one before using it for this customer", language.tag())]
+    TemplateLanguage { template: i64, language: Locale },
+    #[error("no template has the id {0}")]
+    NoTemplate(i64),
 }
 
 /// What `show` gives a front end: the whole complaint and where its status file is; shown is read.

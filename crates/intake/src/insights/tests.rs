@@ -75,7 +75,12 @@ impl Seeded {
                 )
                 .unwrap();
             self.store
-                .save(complaint.id, complaint.revision, &record)
+                .save_work(
+                    complaint.id,
+                    complaint.revision,
+                    &record,
+                    crate::store::Waiting::Keep,
+                )
                 .unwrap();
             complaint = self.store.complaint(&reference).unwrap().unwrap();
         }

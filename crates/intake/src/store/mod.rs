@@ -24,8 +24,10 @@ mod quarantine;
 mod replies;
 mod secrets;
 mod staff;
+mod templates;
 #[cfg(test)]
 mod tests;
+mod work;
 
 pub use audit::{AuditEntry, AuditStore};
 pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
@@ -36,6 +38,8 @@ pub use facts::{FactStore, Facts};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
+pub use templates::{NewTemplate, Template, TemplateKind, TemplateStore};
+pub use work::{NewNote, Waiting, WorkState, WorkStore};
 
 use std::path::Path;
 use std::path::PathBuf;
@@ -66,6 +70,8 @@ pub trait Storage:
     + FactStore
     + StaffStore
     + AuditStore
+    + WorkStore
+    + TemplateStore
 {
 }
 
@@ -79,6 +85,8 @@ impl<T> Storage for T where
         + FactStore
         + StaffStore
         + AuditStore
+        + WorkStore
+        + TemplateStore
 {
 }
 

@@ -156,6 +156,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReplyResolved => "You confirmed on {time} that this resolves your complaint",
         Msg::ReplyNotSatisfied => "You told us on {time} that you are not satisfied, and the complaint was reopened",
         Msg::ReplyRating => "You rated how your complaint was handled {stars} out of 5 on {time}",
+        Msg::MergedInto => "This complaint was merged with complaint {reference}, which is about the same matter: please follow that one from now on.",
         Msg::SendingProgress => "Sending {sent} of {total} MB",
         Msg::SendingSlow => "Your connection is slow. We keep trying: you can close this page, and sending will go on the next time you open it.",
         Msg::RefusedElsewhereTitle => "A complaint you sent needs a change",

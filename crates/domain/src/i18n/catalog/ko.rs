@@ -152,6 +152,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReplyResolved => "{time}에 불만이 해결되었다고 확인해 주셨습니다",
         Msg::ReplyNotSatisfied => "{time}에 결과에 만족하지 않는다고 알려 주셔서 불만을 다시 검토하고 있습니다",
         Msg::ReplyRating => "{time}에 불만 처리를 5점 만점에 {stars}점으로 평가해 주셨습니다",
+        Msg::MergedInto => "이 불만은 같은 내용의 불만(접수 번호 {reference})과 통합되었습니다. 앞으로는 해당 접수 번호로 진행 상황을 확인해 주시기 바랍니다.",
         Msg::SendingProgress => "{total}MB 중 {sent}MB 보내는 중",
         Msg::SendingSlow => "연결이 느립니다. 계속 보내고 있으니 이 페이지를 닫으셔도 됩니다. 다음에 페이지를 여시면 이어서 보냅니다.",
         Msg::RefusedElsewhereTitle => "앞서 보내신 불만을 고쳐야 접수할 수 있습니다",

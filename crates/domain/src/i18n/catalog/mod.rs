@@ -193,6 +193,7 @@ keys! {
         ReplyResolved,
         ReplyNotSatisfied,
         ReplyRating,
+        MergedInto,
         SendingProgress,
         SendingSlow,
         RefusedElsewhereTitle,

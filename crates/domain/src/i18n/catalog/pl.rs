@@ -152,6 +152,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReplyResolved => "{time}: potwierdzono, że sprawa została rozwiązana",
         Msg::ReplyNotSatisfied => "{time}: zgłoszono, że rozwiązanie nie jest satysfakcjonujące; sprawa została otwarta ponownie",
         Msg::ReplyRating => "{time}: obsługa reklamacji oceniona na {stars} z 5",
+        Msg::MergedInto => "Ta reklamacja została połączona z reklamacją nr {reference}, która dotyczy tej samej sprawy. Dalszy postęp można śledzić pod tamtym numerem.",
         Msg::SendingProgress => "Wysyłanie: {sent} z {total} MB",
         Msg::SendingSlow => "Połączenie jest wolne. Nadal próbujemy: możesz zamknąć tę stronę, a wysyłanie będzie kontynuowane, gdy otworzysz ją następnym razem.",
         Msg::RefusedElsewhereTitle => "Wysłana wcześniej reklamacja wymaga poprawki",

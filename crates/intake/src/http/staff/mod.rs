@@ -42,6 +42,8 @@ pub(super) struct StaffError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Fields beside `code` and `message` (`changed`: who changed the complaint, when, its revision now).
+    pub more: serde_json::Map<String, serde_json::Value>,
 }
 
 impl StaffError {
@@ -50,6 +52,7 @@ impl StaffError {
             status,
             code,
             message: message.into(),
+            more: serde_json::Map::new(),
         }
     }
 
@@ -74,6 +77,30 @@ impl From<DeskError> for StaffError {
             DeskError::Store(crate::store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, "changed")
             }
+            DeskError::NotYours { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+            DeskError::Changed {
+                by, at, revision, ..
+            } => {
+                let mut error = StaffError::new(StatusCode::CONFLICT, "changed", e.to_string());
+                error.more.insert("changed_by".into(), by.as_str().into());
+                error.more.insert(
+                    "changed_at".into(),
+                    serde_json::to_value(at).unwrap_or_default(),
+                );
+                error.more.insert("revision".into(), (*revision).into());
+                return error;
+            }
+            DeskError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            DeskError::TemplateLanguage { language, .. } => {
+                let mut error = StaffError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "template_language",
+                    e.to_string(),
+                );
+                error.more.insert("language".into(), language.tag().into());
+                return error;
+            }
+            DeskError::NoTemplate(_) => (StatusCode::NOT_FOUND, "not_found"),
             _ => {
                 crate::log!("staff API: {e}");
                 return StaffError::internal();
@@ -85,19 +112,10 @@ impl From<DeskError> for StaffError {
 
 impl IntoResponse for StaffError {
     fn into_response(self) -> Response<Body> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            code: &'a str,
-            message: &'a str,
-        }
-        let mut response = (
-            self.status,
-            Json(Body {
-                code: self.code,
-                message: &self.message,
-            }),
-        )
-            .into_response();
+        let mut body = self.more;
+        body.insert("code".into(), self.code.into());
+        body.insert("message".into(), self.message.into());
+        let mut response = (self.status, Json(body)).into_response();
         response.headers_mut().insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),

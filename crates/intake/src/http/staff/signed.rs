@@ -21,7 +21,6 @@ pub(in crate::http) struct Signed {
     /// The session's CSRF value (`None` for a service token).
     pub csrf: Option<String>,
     /// The client's address, for the audit log.
-    #[allow(dead_code)] // Scaffold of issue #23: the action rooms record it.
     pub address: String,
 }
 
