@@ -665,3 +665,40 @@ fn quarantine_is_released_or_deleted_by_a_lead_with_an_audit_line() {
         .unwrap();
     assert!(line.contains(&bot));
 }
+
+#[test]
+fn an_agent_takes_only_an_unassigned_complaint_of_their_queue_and_only_for_themselves() {
+    let dir = TempDir::new("staff-take");
+    let server = Server::start(&dir, &[], &[]);
+    let adam = staff_session(&dir, "Adam Agent", "agent", &["delivery"]);
+    let olga = staff_session(&dir, "Olga Agent", "agent", &["delivery"]);
+    let bea = staff_session(&dir, "Bea Billing", "agent", &["service-billing"]);
+    let reference = file_in(&server, "take-1", "en");
+    let take = |who: &Session, assignee: Value| {
+        act(
+            &server,
+            who,
+            &reference,
+            "assign",
+            json!({"revision": revision(&dir, &reference), "assignee": assignee}),
+        )
+    };
+    assert_eq!(take(&bea, json!(bea.staff_id)).status, 403, "not her queue");
+    assert_eq!(
+        take(&adam, json!(olga.staff_id)).status,
+        403,
+        "not for someone else"
+    );
+    let taken = take(&adam, json!(adam.staff_id));
+    assert_eq!(taken.status, 200, "{}", taken.text());
+    assert_eq!(
+        column::<Option<i64>>(&dir, &reference, "assignee"),
+        Some(adam.staff_id)
+    );
+    assert_eq!(take(&olga, json!(olga.staff_id)).status, 403, "Adam's now");
+    assert_eq!(
+        take(&adam, Value::Null).status,
+        403,
+        "handing back is a lead's"
+    );
+}
