@@ -152,6 +152,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Send => "Send complaint",
         Msg::Sending => "Sending…",
         Msg::RepliesTitle => "What you have told us",
+        Msg::MessagesTitle => "What we have written to you",
         Msg::ReplyInformation => "You added information on {time}",
         Msg::ReplyResolved => "You confirmed on {time} that this resolves your complaint",
         Msg::ReplyNotSatisfied => "You told us on {time} that you are not satisfied, and the complaint was reopened",

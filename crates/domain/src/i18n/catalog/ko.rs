@@ -148,6 +148,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Send => "불만 접수하기",
         Msg::Sending => "접수하는 중…",
         Msg::RepliesTitle => "고객님이 알려 주신 내용",
+        Msg::MessagesTitle => "고객님께 드린 안내",
         Msg::ReplyInformation => "{time}에 내용을 추가하셨습니다",
         Msg::ReplyResolved => "{time}에 불만이 해결되었다고 확인해 주셨습니다",
         Msg::ReplyNotSatisfied => "{time}에 결과에 만족하지 않는다고 알려 주셔서 불만을 다시 검토하고 있습니다",

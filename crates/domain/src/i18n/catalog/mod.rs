@@ -189,6 +189,7 @@ keys! {
         Send,
         Sending,
         RepliesTitle,
+        MessagesTitle,
         ReplyInformation,
         ReplyResolved,
         ReplyNotSatisfied,

@@ -148,6 +148,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::Send => "Wyślij reklamację",
         Msg::Sending => "Wysyłanie…",
         Msg::RepliesTitle => "Twoje wiadomości w tej sprawie",
+        Msg::MessagesTitle => "Nasze wiadomości do Ciebie",
         Msg::ReplyInformation => "{time}: dodano informacje do reklamacji",
         Msg::ReplyResolved => "{time}: potwierdzono, że sprawa została rozwiązana",
         Msg::ReplyNotSatisfied => "{time}: zgłoszono, że rozwiązanie nie jest satysfakcjonujące; sprawa została otwarta ponownie",
