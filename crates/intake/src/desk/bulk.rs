@@ -17,6 +17,9 @@ pub enum BulkAction {
     Stage(Stage),
 }
 
+/// Each reference as sent, with what its action did.
+pub type BulkResults = Vec<(String, Result<(), DeskError>)>;
+
 impl<S: Storage> Desk<S> {
     /// Does `action` to each of `references`, in order. The whole request is refused only when the actor may
     /// not make bulk changes at all; otherwise each complaint has its own outcome.
@@ -26,7 +29,7 @@ impl<S: Storage> Desk<S> {
         address: Option<&str>,
         action: BulkAction,
         references: &[String],
-    ) -> Result<Vec<(String, Result<(), DeskError>)>, DeskError> {
+    ) -> Result<BulkResults, DeskError> {
         actor.require(Permission::Assign)?;
         let mut results = Vec::with_capacity(references.len());
         for reference in references {

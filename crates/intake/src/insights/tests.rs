@@ -4,7 +4,7 @@ use super::*;
 use complaint_domain::config::OrgConfig;
 use complaint_domain::status::{DecidedOutcome, Decision, StatusChange};
 
-use crate::store::{ComplaintStore, NewComplaint, QuarantineStore, Recorded};
+use crate::store::{ComplaintStore, NewComplaint, QuarantineStore, Recorded, WorkStore};
 
 const CONFIG: &str = include_str!("../../../../public/api/v1/config.json");
 
