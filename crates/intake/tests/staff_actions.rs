@@ -702,3 +702,59 @@ fn an_agent_takes_only_an_unassigned_complaint_of_their_queue_and_only_for_thems
         "handing back is a lead's"
     );
 }
+
+#[test]
+fn bad_bodies_are_refused_with_a_code_and_change_nothing() {
+    let dir = TempDir::new("staff-bad-bodies");
+    let server = Server::start(&dir, &[], &[]);
+    let lead = staff_session(&dir, "Lena Lead", "lead", &[]);
+    let reference = file_in(&server, "bad-1", "en");
+    let opened = revision(&dir, &reference);
+    let refused = |body: Value, code: &str| {
+        let reply = act(&server, &lead, &reference, "reply", body);
+        assert_eq!(reply.status, 422, "{}", reply.text());
+        assert_eq!(reply.code(), code, "{}", reply.text());
+    };
+    refused(json!({"text": "Hello"}), "invalid");
+    refused(
+        json!({"revision": opened, "text": "Hello", "cc": "x"}),
+        "invalid",
+    );
+    refused(
+        json!({"revision": opened, "text": "Hello", "template": 1}),
+        "invalid",
+    );
+    refused(
+        json!({"revision": opened, "text": "x".repeat(5001)}),
+        "invalid",
+    );
+    refused(json!({"revision": opened, "text": "   "}), "refused");
+    let garbled = staff_request(
+        &server,
+        "POST",
+        &format!("/staff/api/v1/complaints/{reference}/reply"),
+        Some(&lead),
+        true,
+        None,
+    );
+    assert_eq!(garbled.status, 422, "{}", garbled.text());
+    assert_eq!(revision(&dir, &reference), opened);
+    assert!(audit(&dir, &reference).is_empty());
+    // Markup is words like any other: kept as typed, for the tracker to show as text.
+    done(
+        &dir,
+        &server,
+        &lead,
+        &reference,
+        "reply",
+        json!({"text": "<script>alert(1)</script>"}),
+    );
+    let shown = status(&dir, &reference);
+    assert_eq!(
+        shown.messages[0]
+            .text
+            .show(complaint_domain::i18n::Locale::En)
+            .text,
+        "<script>alert(1)</script>"
+    );
+}

@@ -79,6 +79,13 @@ impl<S: Storage> Desk<S> {
         change: StageChange,
     ) -> Result<Done, DeskError> {
         let (complaint, _) = self.opened(asked, Permission::Work)?;
+        for text in [&change.message, &change.next_step]
+            .into_iter()
+            .flatten()
+            .chain(change.decision.as_ref().and_then(|d| d.summary.as_ref()))
+        {
+            super::work::within(text, super::work::MAX_MESSAGE_CHARS, "the text")?;
+        }
         // Checked before anything changes: an unknown cause is a typo, not a new cause.
         let causes = if change.causes.is_empty() {
             Vec::new()
@@ -137,6 +144,9 @@ impl<S: Storage> Desk<S> {
         rule: Option<OrgText>,
     ) -> Result<Done, DeskError> {
         let (complaint, _) = self.opened(asked, Permission::Extend)?;
+        if let Some(rule) = &rule {
+            super::work::within(rule, super::work::MAX_MESSAGE_CHARS, "the reason")?;
+        }
         let detail = json!({
             "step": match step { DeadlineStep::Acknowledge => "acknowledge", DeadlineStep::Decide => "decide" },
             "until": due.to_string(),

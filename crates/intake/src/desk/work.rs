@@ -6,7 +6,9 @@
 
 use complaint_domain::instant::Instant;
 use complaint_domain::localized::OrgText;
-use complaint_domain::status::{DecidedOutcome, MessageKind, Stage, StatusChange};
+use complaint_domain::status::{
+    DecidedOutcome, MessageKind, Stage, StatusChange, MAX_STATUS_BYTES,
+};
 use serde_json::json;
 
 use super::templates::Words;
@@ -51,6 +53,31 @@ pub struct Decided {
     pub outcome: complaint_domain::status::Decision,
     pub summary: Option<Words>,
     pub causes: Vec<String>,
+}
+
+/// The longest text one message, stage message or summary may have, in characters: a letter, not a file
+/// (the customer's own replies have the same cap).
+pub const MAX_MESSAGE_CHARS: usize = 5000;
+
+/// The longest internal note, in characters.
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
+/// Refuses a text longer than `max` characters, naming what it was.
+pub(super) fn within(text: &OrgText, max: usize, what: &str) -> Result<(), DeskError> {
+    let longest = match text {
+        OrgText::Plain(text) => text.chars().count(),
+        OrgText::ByLanguage(texts) => texts
+            .iter()
+            .map(|(_, t)| t.chars().count())
+            .max()
+            .unwrap_or(0),
+    };
+    if longest > max {
+        return Err(DeskError::Invalid(format!(
+            "{what} is {longest} characters long; at most {max} are sent"
+        )));
+    }
+    Ok(())
 }
 
 /// What a saved change does to the wait for the customer: a question starts it, a decision or a closing ends it.
@@ -143,6 +170,13 @@ impl<S: Storage> Desk<S> {
                 reference: complaint.record.reference.clone(),
                 refused,
             })?;
+        // The tracker refuses a status file over this, so a change never writes one.
+        if record.to_json().len() > MAX_STATUS_BYTES {
+            return Err(DeskError::Invalid(format!(
+                "{} has too many messages for its status file; close it, or write less",
+                complaint.record.reference
+            )));
+        }
         match self
             .store
             .save_work(complaint.id, complaint.revision, &record, waiting)
@@ -226,6 +260,7 @@ impl<S: Storage> Desk<S> {
             MessageKind::Ask => TemplateKind::Ask,
         };
         let text = self.words_for(&complaint, words, template_kind)?;
+        within(&text, MAX_MESSAGE_CHARS, "the message")?;
         let template = match words {
             Words::Template(id) => Some(*id),
             Words::Text(_) => None,
@@ -316,6 +351,7 @@ impl<S: Storage> Desk<S> {
         if text.is_empty() {
             return Err(DeskError::Invalid("a note needs some words".into()));
         }
+        within(&OrgText::Plain(text.to_owned()), MAX_NOTE_CHARS, "the note")?;
         for id in mentions {
             if self.store.staff_member(*id)?.is_none() {
                 return Err(DeskError::Invalid(format!(
