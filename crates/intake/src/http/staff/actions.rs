@@ -3,6 +3,7 @@
 //! body, asks the desk (which checks the permission, whether this person may work the complaint and the
 //! revision they opened, and writes the audit line) and answers the complaint as it now stands.
 
+mod bulk;
 mod templates;
 
 use axum::extract::{FromRequest, Path, Request, State};
@@ -11,13 +12,12 @@ use axum::routing::{delete, post};
 use axum::{Json, Router};
 use complaint_domain::calendar::Date;
 use complaint_domain::localized::OrgText;
-use complaint_domain::status::{DeadlineStep, MessageKind, Stage};
+use complaint_domain::status::{DeadlineStep, MessageKind};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::super::AppState;
 use super::{on_desk, Signed, StaffError, API};
-use crate::desk::bulk::BulkAction;
 use crate::desk::templates::Words;
 use crate::desk::work::{Decided, Done};
 use crate::desk::{Asked, DeskError};
@@ -37,7 +37,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&on("release"), post(release))
         .route(&on("merge"), post(merge))
         .route(&format!("{API}/complaints/{{reference}}"), delete(remove))
-        .route(&format!("{API}/bulk"), post(bulk))
+        .merge(bulk::routes())
         .merge(templates::routes())
 }
 
@@ -444,85 +444,4 @@ async fn remove(
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BulkBody {
-    action: String,
-    references: Vec<String>,
-    #[serde(default)]
-    assignee: Option<i64>,
-    #[serde(default)]
-    stage: Option<Stage>,
-}
-
-/// The most complaints one bulk request changes: a page of a queue, not the whole database.
-const MAX_BULK: usize = 200;
-
-#[derive(Serialize)]
-struct BulkResult {
-    reference: String,
-    ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
-}
-
-#[derive(Serialize)]
-struct BulkDone {
-    results: Vec<BulkResult>,
-}
-
-async fn bulk(
-    State(state): State<AppState>,
-    signed: Signed,
-    Body(body): Body<BulkBody>,
-) -> Result<Json<BulkDone>, StaffError> {
-    let invalid = |why: &str| StaffError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", why);
-    let action = match (body.action.as_str(), body.stage) {
-        ("assign", None) => BulkAction::Assign(body.assignee),
-        ("acknowledge", None) => BulkAction::Acknowledge,
-        ("stage", Some(stage)) => BulkAction::Stage(stage),
-        ("stage", None) => return Err(invalid("action \"stage\" needs \"stage\"")),
-        _ => {
-            return Err(invalid(
-                "action is assign, acknowledge or stage (with \"stage\")",
-            ))
-        }
-    };
-    if body.references.is_empty() || body.references.len() > MAX_BULK {
-        return Err(invalid(&format!("references: 1 to {MAX_BULK} of them")));
-    }
-    let results = on_desk(&state, move |desk| {
-        desk.bulk(
-            &signed.actor,
-            Some(&signed.address),
-            action,
-            &body.references,
-        )
-    })
-    .await?;
-    let results = results
-        .into_iter()
-        .map(|(reference, done)| match done {
-            Ok(()) => BulkResult {
-                reference,
-                ok: true,
-                code: None,
-                message: None,
-            },
-            Err(e) => {
-                let error = StaffError::from(e);
-                BulkResult {
-                    reference,
-                    ok: false,
-                    code: Some(error.code),
-                    message: Some(error.message),
-                }
-            }
-        })
-        .collect();
-    Ok(Json(BulkDone { results }))
 }
