@@ -275,13 +275,6 @@ pub enum StatusChange {
         due: Date,
         rule: Option<OrgText>,
     },
-    /// A message to the customer without a change of stage: an answer, or a question they are asked.
-    Message { kind: MessageKind, text: OrgText },
-    /// Marks a duplicate as merged into the complaint `into` (its reference) and closes it, if open.
-    Merged {
-        into: String,
-        message: Option<OrgText>,
-    },
 }
 
 impl StatusChange {
@@ -308,14 +301,6 @@ impl StatusChange {
                 step,
                 due,
                 rule: first(rule),
-            },
-            StatusChange::Message { kind, text } => StatusChange::Message {
-                kind,
-                text: text.first_in(locale),
-            },
-            StatusChange::Merged { into, message } => StatusChange::Merged {
-                into,
-                message: first(message),
             },
         }
     }
@@ -407,7 +392,7 @@ struct Published {
     #[serde(default)]
     reopen_until: Option<Instant>,
     #[serde(default)]
-    messages: Vec<messages::PublishedMessage>,
+    messages: Vec<OrgMessage>,
     #[serde(default)]
     merged_into: Option<String>,
 }
@@ -598,8 +583,6 @@ impl StatusRecord {
                     rule: blank_to_none(rule),
                 });
             }
-            StatusChange::Message { kind, text } => next.add_message(kind, text, at)?,
-            StatusChange::Merged { into, message } => next.merge_into(into, message, at)?,
         }
         // The same rules a reader applies: a change never publishes a file the tracker would refuse.
         next.check().map_err(ChangeRefused::Broken)?;

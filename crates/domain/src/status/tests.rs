@@ -497,13 +497,7 @@ fn a_message_joins_the_timeline_without_moving_the_stage_and_round_trips() {
         ("en".into(), "Please send us a copy of the receipt.".into()),
     ]);
     let asked = record
-        .changed(
-            StatusChange::Message {
-                kind: MessageKind::Ask,
-                text: text.clone(),
-            },
-            at("2026-11-24T09:00:00Z"),
-        )
+        .messaged(MessageKind::Ask, text.clone(), at("2026-11-24T09:00:00Z"))
         .unwrap();
     assert_eq!(asked.history, record.history, "the stage does not move");
     assert_eq!(asked.messages.len(), 1);
@@ -515,11 +509,9 @@ fn a_message_joins_the_timeline_without_moving_the_stage_and_round_trips() {
     assert!(!record.to_json().contains("messages"));
     // An older clock never dates a message before the one before it.
     let answered = asked
-        .changed(
-            StatusChange::Message {
-                kind: MessageKind::Reply,
-                text: "Thank you.".into(),
-            },
+        .messaged(
+            MessageKind::Reply,
+            "Thank you.".into(),
             at("2026-11-20T09:00:00Z"),
         )
         .unwrap();
@@ -529,39 +521,32 @@ fn a_message_joins_the_timeline_without_moving_the_stage_and_round_trips() {
 #[test]
 fn a_blank_message_and_a_question_to_a_closed_complaint_are_refused() {
     let open = walked(&[Stage::Acknowledged]);
-    let blank = StatusChange::Message {
-        kind: MessageKind::Reply,
-        text: "   ".into(),
-    };
     assert_eq!(
-        open.changed(blank, at("2026-11-24T09:00:00Z")),
+        open.messaged(MessageKind::Reply, "   ".into(), at("2026-11-24T09:00:00Z")),
         Err(ChangeRefused::EmptyMessage)
     );
     let closed = walked(&[Stage::Responded, Stage::Closed]);
-    let ask = StatusChange::Message {
-        kind: MessageKind::Ask,
-        text: "Which order?".into(),
-    };
     assert_eq!(
-        closed.changed(ask, at("2026-11-30T09:00:00Z")),
+        closed.messaged(
+            MessageKind::Ask,
+            "Which order?".into(),
+            at("2026-11-30T09:00:00Z")
+        ),
         Err(ChangeRefused::Closed)
     );
-    let reply = StatusChange::Message {
-        kind: MessageKind::Reply,
-        text: "We have refunded the fee.".into(),
-    };
-    assert!(closed.changed(reply, at("2026-11-30T09:00:00Z")).is_ok());
+    let reply = closed.messaged(
+        MessageKind::Reply,
+        "We have refunded the fee.".into(),
+        at("2026-11-30T09:00:00Z"),
+    );
+    assert!(reply.is_ok());
 }
 
 #[test]
 fn a_merged_duplicate_is_closed_names_its_survivor_and_takes_no_replies() {
     let record = walked(&[Stage::Acknowledged]);
-    let merge = |into: &str| StatusChange::Merged {
-        into: into.into(),
-        message: None,
-    };
     let merged = record
-        .changed(merge("CMP-CCCC-DDDD"), at("2026-11-24T09:00:00Z"))
+        .merged("CMP-CCCC-DDDD".into(), None, at("2026-11-24T09:00:00Z"))
         .unwrap();
     assert_eq!(merged.current().map(|e| e.stage), Some(Stage::Closed));
     assert_eq!(merged.merged_into.as_deref(), Some("CMP-CCCC-DDDD"));
@@ -578,15 +563,15 @@ fn a_merged_duplicate_is_closed_names_its_survivor_and_takes_no_replies() {
     assert_eq!(ReplyRefused::Merged { into: "X".into() }.code(), "merged");
     // Once only, and never into itself.
     assert!(merged
-        .changed(merge("CMP-EEEE-FFFF"), at("2026-11-25T09:00:00Z"))
+        .merged("CMP-EEEE-FFFF".into(), None, at("2026-11-25T09:00:00Z"))
         .is_err());
     assert!(record
-        .changed(merge(&record.reference), at("2026-11-25T09:00:00Z"))
+        .merged(record.reference.clone(), None, at("2026-11-25T09:00:00Z"))
         .is_err());
     // A closed duplicate stays closed, once.
     let closed = walked(&[Stage::Responded, Stage::Closed]);
     let merged = closed
-        .changed(merge("CMP-CCCC-DDDD"), at("2026-11-30T09:00:00Z"))
+        .merged("CMP-CCCC-DDDD".into(), None, at("2026-11-30T09:00:00Z"))
         .unwrap();
     assert_eq!(merged.history, closed.history);
 }
@@ -617,7 +602,7 @@ proptest::proptest! {
             let kind = if ask { MessageKind::Ask } else { MessageKind::Reply };
             let when = at("2026-11-24T09:00:00Z").plus_seconds(offset);
             record = record
-                .changed(StatusChange::Message { kind, text: "words".into() }, when)
+                .messaged(kind, "words".into(), when)
                 .unwrap();
         }
         proptest::prop_assert_eq!(&record.history, &start.history);

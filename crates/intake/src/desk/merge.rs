@@ -4,10 +4,9 @@
 
 use complaint_domain::i18n::{self, Msg};
 use complaint_domain::localized::OrgText;
-use complaint_domain::status::StatusChange;
 use serde_json::json;
 
-use super::work::Done;
+use super::work::{Change, Done};
 use super::{Asked, Desk, DeskError, Notice, Permission};
 use crate::store::Storage;
 
@@ -38,10 +37,7 @@ impl<S: Storage> Desk<S> {
             });
         }
         let into = survivor.record.reference;
-        let change = StatusChange::Merged {
-            into: into.clone(),
-            message: None,
-        };
+        let change = Change::Merged { into: into.clone() };
         let detail = json!({ "into": into, "revision": duplicate.revision + 1 });
         let saved = self.commit(asked, duplicate, change, ("merge", detail))?;
         // The mail says where to look now, in the customer's language (the tracker says it from the file).

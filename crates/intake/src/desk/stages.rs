@@ -11,7 +11,7 @@ use complaint_domain::status::{
 };
 use serde_json::json;
 
-use super::work::Done;
+use super::work::{Change, Done};
 use super::{Actor, Asked, Desk, DeskError, Notice, Permission};
 use crate::publish::publish_complaint;
 use crate::store::{Complaint, Storage};
@@ -105,7 +105,7 @@ impl<S: Storage> Desk<S> {
             next_step: change.next_step,
             decision: change.decision,
         };
-        let saved = self.commit(asked, complaint, stage, (action, detail))?;
+        let saved = self.commit(asked, complaint, Change::Status(stage), (action, detail))?;
         if !causes.is_empty() {
             self.store
                 .set_causes(saved.id, &causes, saved.record.updated_at)?;
@@ -153,7 +153,7 @@ impl<S: Storage> Desk<S> {
             "revision": complaint.revision + 1,
         });
         let change = StatusChange::Deadline { step, due, rule };
-        let saved = self.commit(asked, complaint, change, ("extend", detail))?;
+        let saved = self.commit(asked, complaint, Change::Status(change), ("extend", detail))?;
         // A new date is news too: the customer's mail names it as what comes next.
         let mut notices: Vec<Notice> = self
             .tell_customer(&saved.record.reference, None)

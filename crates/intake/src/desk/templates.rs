@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use complaint_domain::i18n::Locale;
 use complaint_domain::localized::OrgText;
-use complaint_domain::status::{MessageKind, Stage, StatusChange};
+use complaint_domain::status::{MessageKind, Stage};
 use complaint_domain::tracking::{Timeline, TimelineStep};
 use serde_json::json;
 
@@ -261,21 +261,13 @@ impl<S: Storage> Desk<S> {
         words: &Words,
     ) -> Result<Preview, DeskError> {
         let (complaint, _) = self.opened(asked, Permission::Work)?;
-        let template_kind = match kind {
-            MessageKind::Reply => TemplateKind::Reply,
-            MessageKind::Ask => TemplateKind::Ask,
-        };
         let text = self
-            .words_for(&complaint, words, template_kind)?
+            .words_for(&complaint, words, message_template(kind))?
             .first_in(complaint.locale);
-        let change = StatusChange::Message {
-            kind,
-            text: text.clone(),
-        };
         let mut after = complaint.clone();
         after.record = complaint
             .record
-            .changed(change, zone::now())
+            .messaged(kind, text.clone(), zone::now())
             .map_err(|refused| DeskError::Refused {
                 reference: complaint.record.reference.clone(),
                 refused,
@@ -304,6 +296,14 @@ impl<S: Storage> Desk<S> {
             subject,
             body,
         })
+    }
+}
+
+/// The kind of template a message of `kind` is written from.
+pub(super) fn message_template(kind: MessageKind) -> TemplateKind {
+    match kind {
+        MessageKind::Ask => TemplateKind::Ask,
+        _ => TemplateKind::Reply,
     }
 }
 

@@ -4,10 +4,11 @@
 //! line. Stage changes themselves are in [`super::stages`]; templates, merging and bulk changes in rooms of
 //! their own.
 
+use complaint_domain::i18n::Locale;
 use complaint_domain::instant::Instant;
 use complaint_domain::localized::OrgText;
 use complaint_domain::status::{
-    DecidedOutcome, MessageKind, Stage, StatusChange, MAX_STATUS_BYTES,
+    ChangeRefused, DecidedOutcome, MessageKind, Stage, StatusChange, StatusRecord, MAX_STATUS_BYTES,
 };
 use serde_json::json;
 
@@ -80,19 +81,42 @@ pub(super) fn within(text: &OrgText, max: usize, what: &str) -> Result<(), DeskE
     Ok(())
 }
 
-/// What a saved change does to the wait for the customer: a question starts it, a decision or a closing ends it.
-fn waiting_after(change: &StatusChange, at: Instant) -> Waiting {
-    match change {
-        StatusChange::Message {
-            kind: MessageKind::Ask,
-            ..
-        } => Waiting::Since(at),
-        StatusChange::Stage {
-            stage: Stage::Responded | Stage::Closed,
-            ..
+/// A change to a complaint's status record: a stage or a date by the lifecycle rules, a message, a merge.
+pub(super) enum Change {
+    Status(StatusChange),
+    Message { kind: MessageKind, text: OrgText },
+    Merged { into: String },
+}
+
+impl Change {
+    /// The record after the change, its texts in the customer's language first, or the domain's refusal.
+    fn applied(
+        self,
+        record: &StatusRecord,
+        locale: Locale,
+        at: Instant,
+    ) -> Result<StatusRecord, ChangeRefused> {
+        match self {
+            Change::Status(change) => record.changed(change.first_in(locale), at),
+            Change::Message { kind, text } => record.messaged(kind, text.first_in(locale), at),
+            Change::Merged { into } => record.merged(into, None, at),
         }
-        | StatusChange::Merged { .. } => Waiting::Over,
-        _ => Waiting::Keep,
+    }
+
+    /// What it does to the wait for the customer: a question starts it, a decision or a closing ends it.
+    fn waiting_after(&self, at: Instant) -> Waiting {
+        match self {
+            Change::Message {
+                kind: MessageKind::Ask,
+                ..
+            } => Waiting::Since(at),
+            Change::Status(StatusChange::Stage {
+                stage: Stage::Responded | Stage::Closed,
+                ..
+            })
+            | Change::Merged { .. } => Waiting::Over,
+            _ => Waiting::Keep,
+        }
     }
 }
 
@@ -153,7 +177,7 @@ impl<S: Storage> Desk<S> {
         &mut self,
         asked: &Asked<'_>,
         complaint: Complaint,
-        change: StatusChange,
+        change: Change,
         audit: (&str, serde_json::Value),
     ) -> Result<Complaint, DeskError> {
         if complaint.quarantine.is_some() {
@@ -162,10 +186,9 @@ impl<S: Storage> Desk<S> {
             });
         }
         let now = zone::now();
-        let waiting = waiting_after(&change, now);
-        let record = complaint
-            .record
-            .changed(change.first_in(complaint.locale), now)
+        let waiting = change.waiting_after(now);
+        let record = change
+            .applied(&complaint.record, complaint.locale, now)
             .map_err(|refused| DeskError::Refused {
                 reference: complaint.record.reference.clone(),
                 refused,
@@ -255,17 +278,13 @@ impl<S: Storage> Desk<S> {
         words: &Words,
     ) -> Result<Done, DeskError> {
         let (complaint, _) = self.opened(asked, Permission::Work)?;
-        let template_kind = match kind {
-            MessageKind::Reply => TemplateKind::Reply,
-            MessageKind::Ask => TemplateKind::Ask,
-        };
-        let text = self.words_for(&complaint, words, template_kind)?;
+        let text = self.words_for(&complaint, words, super::templates::message_template(kind))?;
         within(&text, MAX_MESSAGE_CHARS, "the message")?;
         let template = match words {
             Words::Template(id) => Some(*id),
             Words::Text(_) => None,
         };
-        let change = StatusChange::Message {
+        let change = Change::Message {
             kind,
             text: text.clone(),
         };

@@ -157,7 +157,16 @@ async fn preview(
     Body(body): Body<PreviewBody>,
 ) -> Result<Json<Previewed>, StaffError> {
     let words = words(body.text, body.template)?;
-    let kind = body.kind.unwrap_or(MessageKind::Reply);
+    let kind = match body.kind.unwrap_or(MessageKind::Reply) {
+        MessageKind::Unknown => {
+            return Err(StaffError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "kind is reply or ask",
+            ))
+        }
+        kind => kind,
+    };
     let preview = on_desk_as(&state, signed, body.reference, None, move |desk, asked| {
         desk.preview(asked, kind, &words)
     })
