@@ -5,9 +5,12 @@
 //! queues the customer's or the organisation's mail, and schedules the published figures ([`Figures`]), so a
 //! second front end cannot forget one of them.
 //!
-//! Rooms: [`stages`] (stage changes, dates set by hand, quarantine: release and delete), [`lists`] (the open
-//! list and the held ones), [`after`] (what follows a change: mail, figures), and here the reading actions
-//! (show, files, export, report, figures, republish).
+//! Rooms: [`stages`] (stage changes, dates set by hand, quarantine: release and delete), [`work`] (the checks
+//! every staff action makes — permission, who may work the complaint, the revision opened — and acknowledge,
+//! assign, notes, reply, ask, decide, close, reopen, each with one audit line), [`templates`] (templates and the
+//! customer's mail previewed), [`merge`] (duplicates), [`bulk`] (one action over a selection), [`lists`] (the
+//! open list and the held ones), [`after`] (what follows a change: mail, figures), [`access`] and
+//! [`sessions`] (who asks), and here the reading actions (show, files, export, report, figures, republish).
 //!
 //! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: `Desk<S>` takes any
 //! implementation (SQLite's `Store` today). Only the figures and the report need SQLite itself until their

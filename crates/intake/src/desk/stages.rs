@@ -1,8 +1,10 @@
 //! The desk's changes: moving a complaint through the ISO 10002 stages with a public message (acknowledge,
 //! assess, investigate, respond with a decision and root causes, close, reopen), setting a date by hand, and
 //! letting a held complaint out of quarantine or deleting it. Every change is made by the domain's lifecycle
-//! rules (`StatusRecord::changed`, the ones the tracker reads by), saved, republished, and then followed by
-//! the mail and figures of [`super::after`].
+//! rules (`StatusRecord::changed`, the ones the tracker reads by), checked and saved as [`super::work`] does
+//! every staff action (permission, who may work it, the revision opened, one audit line), republished, and
+//! then followed by the mail and figures of [`super::after`]. The command line's `stage`, `extend`, `release`
+//! and `delete` are the same actions, asked as [`Actor::CommandLine`] with no revision to check.
 
 use complaint_domain::calendar::Date;
 use complaint_domain::localized::OrgText;

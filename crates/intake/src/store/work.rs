@@ -43,7 +43,9 @@ pub struct NewNote<'a> {
 pub trait WorkStore {
     fn work_state(&self, complaint_id: i64) -> Result<WorkState>;
 
-    /// Saves `record` as [`super::ComplaintStore::save`] does, and the wait with it. Returns the new revision.
+    /// Replaces a complaint's public status with `record` (already checked by the domain's rules), sets the
+    /// wait for the customer with it, and marks it for publishing. Refused ([`StoreError::Conflict`]) if
+    /// someone else changed the complaint since `seen_revision` was read. Returns the new revision.
     fn save_work(
         &mut self,
         complaint_id: i64,
