@@ -136,6 +136,31 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             </section>
         }
     });
+    // What the organisation wrote between stages (a reply, a question), oldest first.
+    let messages = (!record.messages.is_empty()).then(|| {
+        let lines: Vec<_> = record
+            .messages
+            .iter()
+            .map(|message| {
+                let time = format_instant(i18n, message.at);
+                view! { <li>{time} ": " <OrgWords text=message.text.clone() /></li> }
+            })
+            .collect();
+        view! {
+            <section class="status__part" aria-labelledby="messages-title">
+                <h3 class="status__subtitle" id="messages-title">{tr(Msg::MessagesTitle)}</h3>
+                <ul class="status__replies">{lines}</ul>
+            </section>
+        }
+    });
+    // A duplicate merged into another complaint: where the customer follows it now.
+    let merged = record.merged_into.clone().map(|into| {
+        view! {
+            <p class="notice" role="status">
+                {move || i18n.format(Msg::MergedInto, &[("reference", &into)])}
+            </p>
+        }
+    });
     let organisation = config.organisation.clone();
 
     view! {
@@ -145,11 +170,13 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             <p class="status__category">{category_label}</p>
             <p class="status__now">{now_line}</p>
             <p class="status__updated">{updated}</p>
+            {merged}
             {overdue.then(|| view! { <OverdueHelp organisation=organisation /> })}
             {next_step}
             {outcome}
             {escalation}
             {reopen_passed}
+            {messages}
             {replies}
             {reply_panel}
             <StageTimeline timeline=timeline zone=zone organisation_name=config.organisation.name.clone() />

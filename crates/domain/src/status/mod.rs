@@ -15,8 +15,10 @@ use crate::instant::Instant;
 use crate::json::{JsonError, JsonParser, SerdeJson};
 use crate::localized::OrgText;
 
+mod messages;
 mod replies;
 
+pub use messages::{MessageKind, OrgMessage};
 pub use replies::{CustomerReply, ReplyEntry, ReplyKind, ReplyRefused};
 
 pub const STATUS_SCHEMA: u32 = 1;
@@ -207,6 +209,14 @@ pub struct StatusRecord {
     /// instead ([`StatusRecord::reopen_passed`]). Optional, so older files and readers are unaffected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reopen_until: Option<Instant>,
+    /// What the organisation wrote to the customer between stages (an answer, a question), oldest first.
+    /// Optional, so older files and readers are unaffected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<OrgMessage>,
+    /// Set when this complaint was a duplicate: the reference of the one it was merged into, which the
+    /// customer follows instead. Optional, so older files and readers are unaffected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 /// Why a status file cannot be shown.
@@ -307,6 +317,10 @@ pub enum ChangeRefused {
     ImpossibleStep { from: Stage, to: Stage },
     /// A closed complaint has no next step to date: it is reopened first.
     Closed,
+    /// A message with no words in it.
+    EmptyMessage,
+    /// Merged already (into the reference given), or into itself.
+    Merged { into: String },
     /// The record itself breaks the rules (a damaged copy): it is not changed further.
     Broken(StatusProblem),
 }
@@ -334,7 +348,9 @@ impl fmt::Display for ChangeRefused {
                     write!(f, " (it may move to: {})", next.join(", "))
                 }
             }
-            ChangeRefused::Closed => f.write_str("is closed: reopen it before setting a date"),
+            ChangeRefused::Closed => f.write_str("is closed: reopen it first"),
+            ChangeRefused::EmptyMessage => f.write_str("needs a message with words in it"),
+            ChangeRefused::Merged { into } => write!(f, "cannot be merged into {into}"),
             ChangeRefused::Broken(problem) => write!(f, "has a broken status record ({problem})"),
         }
     }
@@ -375,6 +391,10 @@ struct Published {
     replies: Vec<PublishedReply>,
     #[serde(default)]
     reopen_until: Option<Instant>,
+    #[serde(default)]
+    messages: Vec<OrgMessage>,
+    #[serde(default)]
+    merged_into: Option<String>,
 }
 
 /// A customer's entry as published, before its kind is checked.
@@ -454,6 +474,8 @@ impl StatusRecord {
                 })
                 .collect(),
             reopen_until: published.reopen_until,
+            messages: messages::checked(published.messages),
+            merged_into: published.merged_into,
         };
         record.check()?;
         Ok(record)

@@ -82,6 +82,8 @@ pub enum ReplyRefused {
     ReopenPassed { until: Instant },
     /// Stars outside 1 to 5.
     Stars(u8),
+    /// Merged into another complaint (its reference): the customer replies there.
+    Merged { into: String },
     /// The record itself breaks the rules (a damaged copy): it is not changed further.
     Broken(StatusProblem),
 }
@@ -97,6 +99,7 @@ impl ReplyRefused {
             ReplyRefused::RatingFinal { .. } => "rating_final",
             ReplyRefused::ReopenPassed { .. } => "reopen_passed",
             ReplyRefused::Stars(_) => "invalid",
+            ReplyRefused::Merged { .. } => "merged",
             ReplyRefused::Broken(_) => "unavailable",
         }
     }
@@ -126,6 +129,10 @@ impl fmt::Display for ReplyRefused {
                 "This complaint could be reopened until {until}; that time has passed."
             ),
             ReplyRefused::Stars(n) => write!(f, "A rating is 1 to 5 stars, not {n}."),
+            ReplyRefused::Merged { into } => write!(
+                f,
+                "This complaint was merged into {into}: please follow and reply to {into} instead."
+            ),
             ReplyRefused::Broken(problem) => write!(f, "The complaint's status is damaged ({problem})."),
         }
     }
@@ -153,6 +160,9 @@ impl StatusRecord {
         rating_change_days: u32,
     ) -> Result<StatusRecord, ReplyRefused> {
         self.check().map_err(ReplyRefused::Broken)?;
+        if let Some(into) = &self.merged_into {
+            return Err(ReplyRefused::Merged { into: into.clone() });
+        }
         let stage = self.stage();
         // A clock set back must not date an entry before the last one.
         let latest = self

@@ -488,3 +488,126 @@ fn every_stage_names_what_may_follow_it() {
         assert!(stage.successors().all(|next| stage.may_precede(next)));
     }
 }
+
+#[test]
+fn a_message_joins_the_timeline_without_moving_the_stage_and_round_trips() {
+    let record = walked(&[Stage::Acknowledged]);
+    let text = OrgText::ByLanguage(vec![
+        ("ko".into(), "영수증 사본을 보내 주시기 바랍니다.".into()),
+        ("en".into(), "Please send us a copy of the receipt.".into()),
+    ]);
+    let asked = record
+        .messaged(MessageKind::Ask, text.clone(), at("2026-11-24T09:00:00Z"))
+        .unwrap();
+    assert_eq!(asked.history, record.history, "the stage does not move");
+    assert_eq!(asked.messages.len(), 1);
+    assert_eq!(asked.messages[0].kind, MessageKind::Ask);
+    assert_eq!(asked.messages[0].text, text);
+    assert_eq!(asked.updated_at, at("2026-11-24T09:00:00Z"));
+    assert_eq!(StatusRecord::from_json(&asked.to_json()), Ok(asked.clone()));
+    // A file without messages reads as before, and writes none.
+    assert!(!record.to_json().contains("messages"));
+    // An older clock never dates a message before the one before it.
+    let answered = asked
+        .messaged(
+            MessageKind::Reply,
+            "Thank you.".into(),
+            at("2026-11-20T09:00:00Z"),
+        )
+        .unwrap();
+    assert!(answered.messages[1].at >= answered.messages[0].at);
+}
+
+#[test]
+fn a_blank_message_and_a_question_to_a_closed_complaint_are_refused() {
+    let open = walked(&[Stage::Acknowledged]);
+    assert_eq!(
+        open.messaged(MessageKind::Reply, "   ".into(), at("2026-11-24T09:00:00Z")),
+        Err(ChangeRefused::EmptyMessage)
+    );
+    let closed = walked(&[Stage::Responded, Stage::Closed]);
+    assert_eq!(
+        closed.messaged(
+            MessageKind::Ask,
+            "Which order?".into(),
+            at("2026-11-30T09:00:00Z")
+        ),
+        Err(ChangeRefused::Closed)
+    );
+    let reply = closed.messaged(
+        MessageKind::Reply,
+        "We have refunded the fee.".into(),
+        at("2026-11-30T09:00:00Z"),
+    );
+    assert!(reply.is_ok());
+}
+
+#[test]
+fn a_merged_duplicate_is_closed_names_its_survivor_and_takes_no_replies() {
+    let record = walked(&[Stage::Acknowledged]);
+    let merged = record
+        .merged("CMP-CCCC-DDDD".into(), None, at("2026-11-24T09:00:00Z"))
+        .unwrap();
+    assert_eq!(merged.current().map(|e| e.stage), Some(Stage::Closed));
+    assert_eq!(merged.merged_into.as_deref(), Some("CMP-CCCC-DDDD"));
+    assert_eq!(
+        StatusRecord::from_json(&merged.to_json()),
+        Ok(merged.clone())
+    );
+    assert_eq!(
+        merged.replied(CustomerReply::NotSatisfied, at("2026-11-25T09:00:00Z"), 14),
+        Err(ReplyRefused::Merged {
+            into: "CMP-CCCC-DDDD".into()
+        })
+    );
+    assert_eq!(ReplyRefused::Merged { into: "X".into() }.code(), "merged");
+    // Once only, and never into itself.
+    assert!(merged
+        .merged("CMP-EEEE-FFFF".into(), None, at("2026-11-25T09:00:00Z"))
+        .is_err());
+    assert!(record
+        .merged(record.reference.clone(), None, at("2026-11-25T09:00:00Z"))
+        .is_err());
+    // A closed duplicate stays closed, once.
+    let closed = walked(&[Stage::Responded, Stage::Closed]);
+    let merged = closed
+        .merged("CMP-CCCC-DDDD".into(), None, at("2026-11-30T09:00:00Z"))
+        .unwrap();
+    assert_eq!(merged.history, closed.history);
+}
+
+#[test]
+fn a_message_of_a_kind_this_build_does_not_know_is_left_out_not_fatal() {
+    let text = with(|v| {
+        v["messages"] = serde_json::json!([
+            {"kind": "ask", "at": "2026-11-24T09:00:00Z", "text": "Which order?"},
+            {"kind": "survey", "at": "2026-11-24T09:00:00Z", "text": "?"}
+        ]);
+    });
+    let record = StatusRecord::from_json(&text).unwrap();
+    assert_eq!(record.messages.len(), 1);
+    assert_eq!(record.messages[0].kind, MessageKind::Ask);
+}
+
+proptest::proptest! {
+    /// Whatever messages are added, in whatever order of clocks, the record still keeps every rule, the
+    /// stages never move, and the messages stay in time order.
+    #[test]
+    fn messages_never_break_the_record(
+        offsets in proptest::collection::vec((-100_000_i64..100_000, proptest::bool::ANY), 0..12),
+    ) {
+        let start = walked(&[Stage::Acknowledged]);
+        let mut record = start.clone();
+        for (offset, ask) in offsets {
+            let kind = if ask { MessageKind::Ask } else { MessageKind::Reply };
+            let when = at("2026-11-24T09:00:00Z").plus_seconds(offset);
+            record = record
+                .messaged(kind, "words".into(), when)
+                .unwrap();
+        }
+        proptest::prop_assert_eq!(&record.history, &start.history);
+        proptest::prop_assert!(record.messages.windows(2).all(|w| w[0].at <= w[1].at));
+        proptest::prop_assert!(record.check().is_ok());
+        proptest::prop_assert_eq!(StatusRecord::from_json(&record.to_json()), Ok(record));
+    }
+}

@@ -5,6 +5,7 @@
 //! publication can be lined up with one change.
 
 use complaint_domain::i18n::IntakeMsg;
+use complaint_domain::localized::OrgText;
 
 use super::{Desk, DeskError};
 use crate::dossier::Dossier;
@@ -36,8 +37,13 @@ impl std::fmt::Display for Notice {
 }
 
 impl<S: Storage> Desk<S> {
-    /// Queues the customer's mail about the change just saved (when mail is on).
-    pub(super) fn tell_customer(&mut self, reference: &str) -> Option<Notice> {
+    /// Queues the customer's mail about the change just saved (when mail is on): `message` is what it says,
+    /// else the current stage's message.
+    pub(super) fn tell_customer(
+        &mut self,
+        reference: &str,
+        message: Option<&OrgText>,
+    ) -> Option<Notice> {
         self.mail.as_ref()?;
         // The link carries the Reply-Proof, so the customer can reply from the device that opens the mail.
         let key = crate::reply_proof::ReplyKey::load(&mut self.store);
@@ -63,6 +69,7 @@ impl<S: Storage> Desk<S> {
                     email.as_deref(),
                     proof.as_deref(),
                     crate::zone::now(),
+                    message,
                 ),
             );
             Ok(())

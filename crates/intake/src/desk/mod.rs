@@ -5,10 +5,14 @@
 //! queues the customer's or the organisation's mail, so a second front end cannot forget one of them (the
 //! published figures follow on `serve`'s fixed schedule, never a change).
 //!
-//! Rooms: [`stages`] (stage changes, dates set by hand, quarantine: release and delete), [`lists`] (the open
-//! list and the held ones), [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one
-//! complaint), [`after`] (what follows a change: mail), and here the reading actions
-//! (show, files, export, report, figures, republish).
+//! Rooms: [`stages`] (stage changes, dates set by hand, quarantine: release and delete), [`work`] (the checks
+//! every staff action makes — permission, who may work the complaint, the revision opened — and acknowledge,
+//! assign, notes, reply, ask, decide, close, reopen, each with one audit line), [`templates`] (templates and the
+//! customer's mail previewed), [`merge`] (duplicates), [`bulk`] (one action over a selection), [`lists`] (the
+//! open list and the held ones), [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one
+//! complaint), [`after`] (what follows a change: mail), [`access`], [`sessions`], [`sign_in`], [`enrol`] and
+//! [`tokens`] (who asks), [`webhooks`] (outgoing webhooks), and here the reading actions (show, files, export,
+//! report, figures, republish).
 //!
 //! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: `Desk<S>` takes any
 //! implementation (SQLite's `Store` today). Only the figures and the report need SQLite itself until their
@@ -19,17 +23,21 @@
 
 pub mod access;
 pub mod after;
+pub mod bulk;
 mod clock;
 pub mod complaint_view;
 pub mod enrol;
 pub mod lists;
+pub mod merge;
 pub mod queues;
 pub mod sessions;
 pub mod sign_in;
 pub mod staff_admin;
 pub mod stages;
+pub mod templates;
 pub mod tokens;
 pub mod webhooks;
+pub mod work;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,6 +57,7 @@ pub use access::{Actor, Permission, Role, StaffMember};
 pub use after::Notice;
 pub use lists::OpenList;
 pub use stages::StageChange;
+pub use work::Asked;
 
 /// Why an action changed nothing, or only part of what it was asked.
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +106,28 @@ pub enum DeskError {
     /// The system gave no random bytes for a token.
     #[error("the system's random source failed")]
     NoRandomness,
+    /// An agent acting on a complaint that is neither theirs nor unassigned in their queue.
+    #[error(
+        "{reference} is not yours to work: it is assigned to someone else or outside your queues"
+    )]
+    NotYours { reference: String },
+    /// The complaint changed since the person opened it (at `seen`); nothing was changed. Who and when: the
+    /// audit log's latest line on it (or the customer, when their reply is newer).
+    #[error("{reference} was changed by {by} since you opened it; open it again")]
+    Changed {
+        reference: String,
+        by: String,
+        at: Option<complaint_domain::instant::Instant>,
+        revision: i64,
+    },
+    /// What was asked cannot be done as given (a blank text, an unknown colleague); nothing was changed.
+    #[error("{0}")]
+    Invalid(String),
+    /// A template has no text in the customer's language: never another language instead.
+    #[error("template {template} has no {} text; add one before using it for this customer", language.tag())]
+    TemplateLanguage { template: i64, language: Locale },
+    #[error("no template has the id {0}")]
+    NoTemplate(i64),
 }
 
 /// What `show` gives a front end: the whole complaint and where its status file is; shown is read.

@@ -1,20 +1,22 @@
 //! The desk's changes: moving a complaint through the ISO 10002 stages with a public message (acknowledge,
 //! assess, investigate, respond with a decision and root causes, close, reopen), setting a date by hand, and
 //! letting a held complaint out of quarantine or deleting it. Every change is made by the domain's lifecycle
-//! rules (`StatusRecord::changed`, the ones the tracker reads by), saved, republished, and then followed by
-//! the mail of [`super::after`].
+//! rules (`StatusRecord::changed`, the ones the tracker reads by), checked and saved as [`super::work`] does
+//! every staff action (permission, who may work it, the revision opened, one audit line), republished, and
+//! then followed by the mail of [`super::after`]. The command line's `stage`, `extend`, `release`
+//! and `delete` are the same actions, asked as [`Actor::CommandLine`] with no revision to check.
 
 use complaint_domain::calendar::Date;
-use complaint_domain::instant::Instant;
 use complaint_domain::localized::OrgText;
 use complaint_domain::status::{
     ChangeRefused, DeadlineStep, DecidedOutcome, Stage, StatusChange, StatusRecord,
 };
+use serde_json::json;
 
-use super::{Actor, Desk, DeskError, Notice};
+use super::work::{Change, Done};
+use super::{Actor, Asked, Desk, DeskError, Notice, Permission};
 use crate::publish::publish_complaint;
 use crate::store::{Complaint, Storage};
-use crate::zone;
 
 /// A stage change as staff ask for it.
 pub struct StageChange {
@@ -42,15 +44,50 @@ pub(super) fn refused_words(reference: &str, refused: &ChangeRefused) -> String 
     }
 }
 
+impl StageChange {
+    /// A move to `stage` with `message` and nothing else.
+    pub fn to(stage: Stage, message: Option<OrgText>) -> StageChange {
+        StageChange {
+            stage,
+            message,
+            next_step: None,
+            decision: None,
+            causes: Vec::new(),
+        }
+    }
+}
+
 impl<S: Storage> Desk<S> {
-    /// Moves a complaint to `change.stage`, records its causes, and tells the customer (when mail is
-    /// on).
+    /// Moves a complaint to `change.stage` for the command line (`stage`); see [`Desk::move_stage`].
     pub fn stage(
         &mut self,
-        _actor: &Actor,
+        actor: &Actor,
         reference: &str,
         change: StageChange,
     ) -> Result<Changed, DeskError> {
+        let done = self.move_stage(&Asked::unseen(actor, reference), "stage", change)?;
+        Ok(Changed {
+            record: done.complaint.record,
+            notices: done.notices,
+        })
+    }
+
+    /// Moves a complaint to `change.stage`, records its causes, tells the customer (when mail is on) and
+    /// schedules the figures; the audit log names it `action`.
+    pub fn move_stage(
+        &mut self,
+        asked: &Asked<'_>,
+        action: &str,
+        change: StageChange,
+    ) -> Result<Done, DeskError> {
+        let (complaint, _) = self.opened(asked, Permission::Work)?;
+        for text in [&change.message, &change.next_step]
+            .into_iter()
+            .flatten()
+            .chain(change.decision.as_ref().and_then(|d| d.summary.as_ref()))
+        {
+            super::work::within(text, super::work::MAX_MESSAGE_CHARS, "the text")?;
+        }
         // Checked before anything changes: an unknown cause is a typo, not a new cause.
         let causes = if change.causes.is_empty() {
             Vec::new()
@@ -58,77 +95,102 @@ impl<S: Storage> Desk<S> {
             crate::insights::check_causes(self.settings()?, &change.causes)
                 .map_err(DeskError::UnknownCause)?
         };
+        let detail = json!({
+            "stage": change.stage.as_str(),
+            "decision": change.decision.as_ref().map(|d| crate::store::decision_name(d.decision)),
+            "causes": causes,
+            "revision": complaint.revision + 1,
+        });
         let stage = StatusChange::Stage {
             stage: change.stage,
             message: change.message,
             next_step: change.next_step,
             decision: change.decision,
         };
-        let record = self.apply(reference, stage, zone::now())?;
+        let saved = self.commit(asked, complaint, Change::Status(stage), (action, detail))?;
         if !causes.is_empty() {
-            if let Some(saved) = self.store.complaint(&record.reference)? {
-                let at = saved.record.updated_at;
-                self.store.set_causes(saved.id, &causes, at)?;
-            }
+            self.store
+                .set_causes(saved.id, &causes, saved.record.updated_at)?;
         }
-        let notices: Vec<Notice> = self.tell_customer(&record.reference).into_iter().collect();
-        Ok(Changed { record, notices })
+        let notices: Vec<Notice> = self
+            .tell_customer(&saved.record.reference, None)
+            .into_iter()
+            .collect();
+        Ok(Done {
+            complaint: saved,
+            notices,
+        })
     }
 
-    /// Sets the date of `step` by hand (`rule`: why, shown to the customer) and tells the customer.
+    /// Sets the date of `step` by hand for the command line (`extend`); see [`Desk::extend_as`].
     pub fn extend(
         &mut self,
-        _actor: &Actor,
+        actor: &Actor,
         reference: &str,
         step: DeadlineStep,
         due: Date,
         rule: Option<OrgText>,
     ) -> Result<Changed, DeskError> {
-        let change = StatusChange::Deadline { step, due, rule };
-        let record = self.apply(reference, change, zone::now())?;
-        // A new date is news too: the customer's mail names it as what comes next.
-        let notices: Vec<Notice> = self.tell_customer(&record.reference).into_iter().collect();
-        Ok(Changed { record, notices })
+        let done = self.extend_as(&Asked::unseen(actor, reference), step, due, rule)?;
+        Ok(Changed {
+            record: done.complaint.record,
+            notices: done.notices,
+        })
     }
 
-    /// Applies a change to the stored complaint, by the domain's rules, and republishes its status file.
-    fn apply(
+    /// Sets the date of `step` by hand (`rule`: why, shown to the customer), tells the customer and
+    /// schedules the figures.
+    pub fn extend_as(
         &mut self,
-        reference: &str,
-        change: StatusChange,
-        at: Instant,
-    ) -> Result<StatusRecord, DeskError> {
-        let not_found = || DeskError::NotFound {
-            reference: reference.to_owned(),
-        };
-        let complaint = self.store.complaint(reference)?.ok_or_else(not_found)?;
-        if complaint.quarantine.is_some() {
-            return Err(DeskError::Quarantined {
-                reference: complaint.record.reference,
-            });
+        asked: &Asked<'_>,
+        step: DeadlineStep,
+        due: Date,
+        rule: Option<OrgText>,
+    ) -> Result<Done, DeskError> {
+        let (complaint, _) = self.opened(asked, Permission::Extend)?;
+        if let Some(rule) = &rule {
+            super::work::within(rule, super::work::MAX_MESSAGE_CHARS, "the reason")?;
         }
-        let record = complaint
-            .record
-            .changed(change.first_in(complaint.locale), at)
-            .map_err(|refused| DeskError::Refused {
-                reference: complaint.record.reference.clone(),
-                refused,
-            })?;
-        self.store.save(complaint.id, complaint.revision, &record)?;
-        let saved = self.store.complaint(reference)?.ok_or_else(not_found)?;
-        publish_complaint(&self.store, &self.publisher, &saved).map_err(DeskError::NotPublished)?;
-        Ok(saved.record)
+        let detail = json!({
+            "step": match step { DeadlineStep::Acknowledge => "acknowledge", DeadlineStep::Decide => "decide" },
+            "until": due.to_string(),
+            "revision": complaint.revision + 1,
+        });
+        let change = StatusChange::Deadline { step, due, rule };
+        let saved = self.commit(asked, complaint, Change::Status(change), ("extend", detail))?;
+        // A new date is news too: the customer's mail names it as what comes next.
+        let notices: Vec<Notice> = self
+            .tell_customer(&saved.record.reference, None)
+            .into_iter()
+            .collect();
+        Ok(Done {
+            complaint: saved,
+            notices,
+        })
     }
 
     /// Lets a held complaint out of quarantine and publishes its status file, so the reference the customer
     /// was given (a real one all along) now tracks; the organisation's inbox hears of it as of a new one.
-    pub fn release(&mut self, _actor: &Actor, reference: &str) -> Result<Changed, DeskError> {
-        let complaint = self.held(reference)?;
+    pub fn release(&mut self, actor: &Actor, reference: &str) -> Result<Changed, DeskError> {
+        self.release_as(&Asked::unseen(actor, reference))
+    }
+
+    /// [`Desk::release`], recorded with where it was asked from.
+    pub fn release_as(&mut self, asked: &Asked<'_>) -> Result<Changed, DeskError> {
+        asked.actor.require(Permission::Quarantine)?;
+        let complaint = self.held(asked.reference)?;
         if !self.store.release(complaint.id)? {
             return Err(DeskError::NotQuarantined {
                 reference: complaint.record.reference,
             });
         }
+        self.audit(
+            asked.actor,
+            "release",
+            Some(complaint.id),
+            json!({}),
+            asked.address,
+        )?;
         publish_complaint(&self.store, &self.publisher, &complaint)
             .map_err(DeskError::NotPublished)?;
         // Held complaints were not mailed on arrival.
@@ -143,13 +205,22 @@ impl<S: Storage> Desk<S> {
     }
 
     /// Deletes a held complaint (a bot's) with its files and key. Returns its reference.
-    pub fn delete(&mut self, _actor: &Actor, reference: &str) -> Result<String, DeskError> {
-        let complaint = self.held(reference)?;
+    pub fn delete(&mut self, actor: &Actor, reference: &str) -> Result<String, DeskError> {
+        self.delete_as(&Asked::unseen(actor, reference))
+    }
+
+    /// [`Desk::delete`], recorded with where it was asked from. The audit line outlives the complaint, so it
+    /// names the reference rather than the row.
+    pub fn delete_as(&mut self, asked: &Asked<'_>) -> Result<String, DeskError> {
+        asked.actor.require(Permission::Quarantine)?;
+        let complaint = self.held(asked.reference)?;
         if !self.store.delete_quarantined(complaint.id)? {
             return Err(DeskError::NotQuarantined {
                 reference: complaint.record.reference,
             });
         }
+        let detail = json!({ "reference": complaint.record.reference });
+        self.audit(asked.actor, "delete", None, detail, asked.address)?;
         Ok(complaint.record.reference)
     }
 

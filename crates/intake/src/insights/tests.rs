@@ -5,7 +5,7 @@ use complaint_domain::config::OrgConfig;
 use complaint_domain::insights::WeekFigures;
 use complaint_domain::status::{DecidedOutcome, Decision, StatusChange};
 
-use crate::store::{ComplaintStore, NewComplaint, QuarantineStore, Recorded};
+use crate::store::{ComplaintStore, NewComplaint, QuarantineStore, Recorded, WorkStore};
 
 const CONFIG: &str = include_str!("../../../../public/api/v1/config.json");
 
@@ -81,7 +81,12 @@ impl Seeded {
                 )
                 .unwrap();
             self.store
-                .save(complaint.id, complaint.revision, &record)
+                .save_work(
+                    complaint.id,
+                    complaint.revision,
+                    &record,
+                    crate::store::Waiting::Keep,
+                )
                 .unwrap();
             complaint = self.store.complaint(&reference).unwrap().unwrap();
         }

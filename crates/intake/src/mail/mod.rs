@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use complaint_domain::i18n::{self, IntakeMsg, Locale, Msg};
 use complaint_domain::instant::Instant;
+use complaint_domain::localized::OrgText;
 use complaint_domain::tracking::{normalise_verifier, Timeline};
 
 use crate::dossier::{one_line, Dossier, DossierError};
@@ -136,8 +137,9 @@ pub fn status_link(
     link
 }
 
-/// The customer's mail after the back office moved their complaint: what changed, the message, the next
-/// date, the link; in the customer's language. `None` when they gave no email address.
+/// The customer's mail after the back office moved their complaint or wrote to them: what changed, the
+/// message (`message`, or the current stage's), the next date, the link; in the customer's language. `None`
+/// when they gave no email address.
 pub fn customer_update(
     settings: &Settings,
     mail: &MailSettings,
@@ -145,8 +147,29 @@ pub fn customer_update(
     email: Option<&str>,
     proof: Option<&str>,
     now: Instant,
+    message: Option<&OrgText>,
 ) -> Option<Outgoing> {
     let email = email.map(str::trim).filter(|e| !e.is_empty())?;
+    let link = status_link(&mail.public_url, &complaint.record.reference, email, proof);
+    let (subject, body) = customer_words(settings, complaint, Some(&link), now, message)?;
+    Some(Outgoing {
+        to: email.to_owned(),
+        subject,
+        body,
+        files: Vec::new(),
+        body_without_files: None,
+    })
+}
+
+/// The subject and body of [`customer_update`], with `link` to the status when there is one: what the desk
+/// previews, word for word.
+pub fn customer_words(
+    settings: &Settings,
+    complaint: &Complaint,
+    link: Option<&str>,
+    now: Instant,
+    message: Option<&OrgText>,
+) -> Option<(String, String)> {
     let lang = complaint.locale;
     let record = &complaint.record;
     let current = record.current()?;
@@ -158,7 +181,7 @@ pub fn customer_update(
         &[("reference", reference), ("stage", stage)],
     );
     body.push_str("\n\n");
-    if let Some(message) = &current.message {
+    if let Some(message) = message.or(current.message.as_ref()) {
         body.push_str(IntakeMsg::MailMessage.text(lang));
         body.push('\n');
         body.push_str(message.show(lang).text);
@@ -185,28 +208,25 @@ pub fn customer_update(
         ));
         body.push_str("\n\n");
     }
-    body.push_str(IntakeMsg::MailLink.text(lang));
-    body.push('\n');
-    body.push_str(&status_link(&mail.public_url, reference, email, proof));
-    body.push_str("\n\n");
+    if let Some(link) = link {
+        body.push_str(IntakeMsg::MailLink.text(lang));
+        body.push('\n');
+        body.push_str(link);
+        body.push_str("\n\n");
+    }
     body.push_str(IntakeMsg::MailFooter.text(lang));
     body.push('\n');
-    Some(Outgoing {
-        to: email.to_owned(),
-        subject: i18n::format(
-            lang,
-            IntakeMsg::MailSubject,
-            &[("reference", reference), ("stage", stage)],
-        ),
-        body,
-        files: Vec::new(),
-        body_without_files: None,
-    })
+    let subject = i18n::format(
+        lang,
+        IntakeMsg::MailSubject,
+        &[("reference", reference), ("stage", stage)],
+    );
+    Some((subject, body))
 }
 
 /// A due date in the customer's words. The mail cannot know the customer's time zone, so the
 /// organisation's is always named: "Mon, 30 Nov 2026 (Europe/London)".
-fn mail_due_text(due: Due, lang: Locale, zone: &str) -> String {
+pub fn mail_due_text(due: Due, lang: Locale, zone: &str) -> String {
     let when = match due {
         Due::At { local, .. } => i18n::dates::date_time_text(local, lang),
         Due::EndOf(date) => i18n::dates::date_text(date, lang),

@@ -1,6 +1,7 @@
 //! Complaints in the store: recording one exactly once per Idempotency-Key (with the first answer, kept for
 //! a retry days later), reading one back by its reference as typed, every one, the ones whose status file
-//! lags, and saving a stage change under the revision it was read at (a stale edit is a `Conflict`).
+//! lags. A change is saved under the revision it was read at (a stale edit is a `Conflict`) by
+//! `super::work`'s `save_work`, with what staff change beside the status.
 
 use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
@@ -23,7 +24,7 @@ use rusqlite::OptionalExtension;
 use rusqlite::Transaction;
 
 use super::blobs::keep_blob;
-use super::webhooks::{current_stage, queue_about, queue_if_stage_changed, EventType};
+use super::webhooks::{queue_about, EventType};
 use super::{
     corrupt, decision_name, parse_decision, parse_step, step_name, Result, Store, StoreError,
 };
@@ -183,6 +184,8 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             replies,
             // Set from the organisation's config where the record is published or replied to.
             reopen_until: None,
+            messages: super::work::messages(conn, id)?,
+            merged_into: super::work::merged_into(conn, id)?,
         },
     })
 }
@@ -298,7 +301,7 @@ pub(super) fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord)
             record.outcome.as_ref().and_then(|o| o.summary.as_ref().map(OrgText::to_stored)),
         ],
     )?;
-    Ok(())
+    super::work::write_messages(tx, id, record)
 }
 
 /// Complaints: recorded once per key, read back, saved under a revision, published.
@@ -318,11 +321,6 @@ pub trait ComplaintStore {
     /// Complaints whose status file lags behind the database (a crash between commit and publish). Held
     /// ones never have a file, so they are never behind.
     fn unpublished(&self) -> Result<Vec<Complaint>>;
-
-    /// Replaces a complaint's public status with `record` (already checked), and marks it for publishing.
-    /// Refused if someone else changed the complaint since `seen_revision` was read. A new stage queues
-    /// `stage.changed` for webhooks in the same transaction.
-    fn save(&mut self, id: i64, seen_revision: i64, record: &StatusRecord) -> Result<i64>;
 
     fn mark_published(&self, id: i64, revision: i64) -> Result<()>;
 }
@@ -415,26 +413,6 @@ impl ComplaintStore for Store {
         .into_iter()
         .map(|id| load(&self.conn, id))
         .collect()
-    }
-
-    fn save(&mut self, id: i64, seen_revision: i64, record: &StatusRecord) -> Result<i64> {
-        let tx = self.write()?;
-        let revision: i64 =
-            tx.query_row("SELECT revision FROM complaints WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })?;
-        if revision != seen_revision {
-            return Err(StoreError::Conflict);
-        }
-        let before = current_stage(&tx, id)?;
-        write_status(&tx, id, record)?;
-        queue_if_stage_changed(&tx, id, before, record.updated_at)?;
-        tx.execute(
-            "UPDATE complaints SET revision = revision + 1 WHERE id = ?1",
-            [id],
-        )?;
-        tx.commit()?;
-        Ok(revision + 1)
     }
 
     fn mark_published(&self, id: i64, revision: i64) -> Result<()> {

@@ -413,6 +413,47 @@ CREATE TABLE service_tokens (
     revoked_at    INTEGER
 );
 CREATE INDEX audit_by_actor ON audit_log (actor, action, at);
+-- What staff write to the customer between stages (issue #23: a reply, a question), published on the status
+-- file's timeline in the customer's language first (text: as OrgText::to_stored writes it). And the texts staff
+-- start those from: per category (NULL: every category), per kind, one text per language as a JSON object
+-- {"en": …, "ko": …, "pl": …}; placeholders such as {reference} and {due_date} are filled when used.
+CREATE TABLE messages (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    -- reply or ask (complaint_domain::status::MessageKind).
+    kind          TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    text          TEXT NOT NULL
+);
+CREATE INDEX messages_by_complaint ON messages (complaint_id, id);
+CREATE TABLE templates (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    category      TEXT,
+    -- reply, ask or decide.
+    kind          TEXT NOT NULL,
+    texts         TEXT NOT NULL,
+    -- A staff id; NULL when the service seeded it or the command line wrote it.
+    updated_by    INTEGER REFERENCES staff(id) ON DELETE SET NULL,
+    updated_at    INTEGER NOT NULL
+);
+-- Three to start from, which an admin may change or delete.
+INSERT INTO templates (name, category, kind, texts, updated_at) VALUES
+('We are looking into it', NULL, 'reply', json_object(
+    'en', 'Thank you for your complaint {reference}. We are looking into it now and will let you know our decision by {due_date} at the latest. If anything changes before then, we will tell you straight away.',
+    'ko', '접수 번호 {reference} 불만을 접수해 주셔서 감사합니다. 현재 담당자가 내용을 확인하고 있으며, 처리 결과는 늦어도 {due_date}까지 안내해 드리겠습니다. 그 전에 진행 상황이 달라지면 바로 알려 드리겠습니다.',
+    'pl', 'Dziękujemy za zgłoszenie reklamacji nr {reference}. Zajmujemy się nią i przekażemy decyzję najpóźniej w terminie: {due_date}. Jeśli wcześniej coś się zmieni, niezwłocznie o tym poinformujemy.'),
+ unixepoch()),
+('Please send the receipt', NULL, 'ask', json_object(
+    'en', 'To look into your complaint {reference}, we need a little more information. Could you please send us a copy of your receipt or order confirmation, using "Add information" on your complaint''s page? Thank you for your help.',
+    'ko', '접수 번호 {reference} 불만을 확인하기 위해 추가 정보가 필요합니다. 불만 조회 화면의 ''내용 추가하기''를 눌러 영수증 또는 주문 확인서 사본을 보내 주시기 바랍니다. 협조해 주셔서 감사합니다.',
+    'pl', 'Aby rozpatrzyć reklamację nr {reference}, potrzebujemy dodatkowych informacji. Prosimy o przesłanie kopii paragonu lub potwierdzenia zamówienia przyciskiem „Dodaj informacje” na stronie reklamacji. Dziękujemy za pomoc.'),
+ unixepoch()),
+('Upheld, with an apology', NULL, 'decide', json_object(
+    'en', 'We have reviewed your complaint {reference} and agree that we got this wrong. We are sorry for the trouble this caused you, and we will put it right.',
+    'ko', '접수 번호 {reference} 불만을 검토한 결과, 저희의 잘못이 있었음을 확인하였습니다. 불편을 드려 진심으로 사과드리며, 신속하게 바로잡겠습니다.',
+    'pl', 'Rozpatrzyliśmy reklamację nr {reference} i przyznajemy, że popełniliśmy błąd. Przepraszamy za związane z tym niedogodności i niezwłocznie to naprawimy.'),
+ unixepoch());
 "#,
 ];
 

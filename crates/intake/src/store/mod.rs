@@ -26,12 +26,14 @@ mod replies;
 mod search;
 mod secrets;
 mod staff;
+mod templates;
 #[cfg(test)]
 mod tests;
 mod tokens;
 #[cfg(test)]
 mod webhook_tests;
 mod webhooks;
+mod work;
 
 pub use audit::{AuditEntry, AuditStore};
 pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
@@ -43,6 +45,8 @@ pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
 pub use search::{DeskFacts, DeskRow, NoteRecord, RowFilter, SearchStore};
+pub use templates::{NewTemplate, Template, TemplateKind, TemplateStore};
+pub use work::{NewNote, Waiting, WorkState, WorkStore};
 
 use std::path::Path;
 use std::path::PathBuf;
@@ -85,6 +89,8 @@ pub trait Storage:
     + WebhookStore
     + PasskeyStore
     + TokenStore
+    + WorkStore
+    + TemplateStore
 {
 }
 
@@ -102,6 +108,8 @@ impl<T> Storage for T where
         + WebhookStore
         + PasskeyStore
         + TokenStore
+        + WorkStore
+        + TemplateStore
 {
 }
 

@@ -184,8 +184,9 @@ impl ReplyStore for Store {
                 at
             ],
         )?;
+        // The customer answered: the organisation waits for them no more (issue #23, `ask`).
         tx.execute(
-            "UPDATE complaints SET revision = revision + 1 WHERE id = ?1",
+            "UPDATE complaints SET revision = revision + 1, waiting_since = NULL WHERE id = ?1",
             [new.complaint_id],
         )?;
         // The kind only: the customer's words stay here (a receiver reads them through the staff API).

@@ -113,12 +113,14 @@ fn saving_a_status_round_trips_and_a_stale_edit_is_refused() {
         due: Date::parse_iso("2027-01-08").unwrap(),
         rule: Some("Extended".into()),
     });
-    let revision = store.save(found.id, found.revision, &record).unwrap();
+    let revision = store
+        .save_work(found.id, found.revision, &record, Waiting::Keep)
+        .unwrap();
     let back = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
     assert_eq!(back.record, record);
     assert_eq!(back.revision, revision);
     assert!(matches!(
-        store.save(found.id, found.revision, &record),
+        store.save_work(found.id, found.revision, &record, Waiting::Keep),
         Err(StoreError::Conflict)
     ));
 }

@@ -47,7 +47,9 @@ fn events_are_queued_with_their_change_and_only_for_those_who_asked() {
     let mut record = found.record.clone();
     // A save that keeps the stage (a date set by hand, say) is no stage change.
     record.updated_at = record.updated_at.plus_seconds(30);
-    let revision = store.save(found.id, found.revision, &record).unwrap();
+    let revision = store
+        .save_work(found.id, found.revision, &record, Waiting::Keep)
+        .unwrap();
     assert!(queued(&store, stages).is_empty());
     record.history.push(StageEntry {
         stage: Stage::Acknowledged,
@@ -55,9 +57,13 @@ fn events_are_queued_with_their_change_and_only_for_those_who_asked() {
         message: None,
     });
     // A stale save is refused whole: no event for it either.
-    assert!(store.save(found.id, found.revision, &record).is_err());
+    assert!(store
+        .save_work(found.id, found.revision, &record, Waiting::Keep)
+        .is_err());
     assert!(queued(&store, stages).is_empty());
-    store.save(found.id, revision, &record).unwrap();
+    store
+        .save_work(found.id, revision, &record, Waiting::Keep)
+        .unwrap();
     assert_eq!(queued(&store, stages), ["stage.changed"]);
     let payload: String = store
         .conn

@@ -46,6 +46,8 @@ pub(super) struct StaffError {
     pub message: String,
     /// Seconds for `Retry-After` (a `429`).
     pub retry_after: Option<u64>,
+    /// Fields beside `code` and `message` (`changed`: who changed the complaint, when, its revision now).
+    pub more: serde_json::Map<String, serde_json::Value>,
 }
 
 impl StaffError {
@@ -55,6 +57,7 @@ impl StaffError {
             code,
             message: message.into(),
             retry_after: None,
+            more: serde_json::Map::new(),
         }
     }
 
@@ -87,6 +90,30 @@ impl From<DeskError> for StaffError {
                 (StatusCode::CONFLICT, "changed")
             }
             DeskError::Auth(refusal) => return auth::refused(refusal),
+            DeskError::NotYours { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+            DeskError::Changed {
+                by, at, revision, ..
+            } => {
+                let mut error = StaffError::new(StatusCode::CONFLICT, "changed", e.to_string());
+                error.more.insert("changed_by".into(), by.as_str().into());
+                error.more.insert(
+                    "changed_at".into(),
+                    serde_json::to_value(at).unwrap_or_default(),
+                );
+                error.more.insert("revision".into(), (*revision).into());
+                return error;
+            }
+            DeskError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            DeskError::TemplateLanguage { language, .. } => {
+                let mut error = StaffError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "template_language",
+                    e.to_string(),
+                );
+                error.more.insert("language".into(), language.tag().into());
+                return error;
+            }
+            DeskError::NoTemplate(_) => (StatusCode::NOT_FOUND, "not_found"),
             _ => {
                 crate::log!("staff API: {e}");
                 return StaffError::internal();
@@ -98,19 +125,10 @@ impl From<DeskError> for StaffError {
 
 impl IntoResponse for StaffError {
     fn into_response(self) -> Response<Body> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            code: &'a str,
-            message: &'a str,
-        }
-        let mut response = (
-            self.status,
-            Json(Body {
-                code: self.code,
-                message: &self.message,
-            }),
-        )
-            .into_response();
+        let mut body = self.more;
+        body.insert("code".into(), self.code.into());
+        body.insert("message".into(), self.message.into());
+        let mut response = (self.status, Json(body)).into_response();
         response.headers_mut().insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
