@@ -23,6 +23,7 @@ mod clock;
 pub mod complaint_view;
 pub mod enrol;
 pub mod lists;
+pub mod oidc;
 pub mod queues;
 pub mod sessions;
 pub mod sign_in;
