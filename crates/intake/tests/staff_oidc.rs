@@ -339,6 +339,17 @@ fn a_state_is_used_once_and_only_by_the_browser_that_started_it() {
         again.header("location"),
         Some("/staff/?signin_error=ceremony_expired")
     );
+    // The person cancelled at the provider.
+    let cancelled = start(&server);
+    let path = format!(
+        "/staff/api/v1/oidc/callback?error=access_denied&state={}",
+        cancelled.params["state"]
+    );
+    let reply = get(&server, &path, Some(&cancelled.cookie));
+    assert_eq!(
+        reply.header("location"),
+        Some("/staff/?signin_error=cancelled")
+    );
     let whys: Vec<String> = sign_in_lines(&dir)
         .into_iter()
         .map(|(action, _, detail)| format!("{action}: {}", detail["why"].as_str().unwrap_or("")))
@@ -350,6 +361,7 @@ fn a_state_is_used_once_and_only_by_the_browser_that_started_it() {
             "sign_in_failed: state unknown, used or expired",
             "sign_in: ",
             "sign_in_failed: state unknown, used or expired",
+            "sign_in_failed: the provider answered access_denied",
         ]
     );
 }
@@ -385,6 +397,30 @@ fn an_invitation_becomes_its_account_at_the_first_sign_in() {
     // The invitation is used up: the link enrols nobody else.
     let used = dir.count("staff_invitations WHERE used_at IS NOT NULL");
     assert_eq!(used, 1);
+
+    // An invitation past its 72 hours is no account.
+    let late = dir.cli(&[
+        "staff",
+        "invite",
+        "--name",
+        "Di",
+        "--email",
+        "di@staff.example",
+        "--role",
+        "agent",
+    ]);
+    assert!(late.status.success(), "{late:?}");
+    sql(
+        &dir,
+        "UPDATE staff_invitations SET expires_at = unixepoch() - 1 WHERE email = ?1",
+        ["di@staff.example"],
+    );
+    let reply = sign_in(&server, &provider, "di@staff.example", |_| {});
+    assert_eq!(
+        reply.header("location"),
+        Some("/staff/?signin_error=no_account")
+    );
+    assert_eq!(dir.count("staff WHERE email = 'di@staff.example'"), 0);
 }
 
 #[test]

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::auth::{attempt, secure_cookie, session_cookie};
 use super::signed::cookie;
 use super::{on_desk, StaffError, API};
+use crate::desk::oidc::{OidcIdentity, OidcPending};
 use crate::desk::sessions::NewSession;
 use crate::desk::sign_in::{AuthRefusal, CEREMONY_SECONDS};
 use crate::desk::DeskError;
@@ -73,8 +74,13 @@ fn provider(state: &AppState) -> Result<Arc<Provider>, StaffError> {
     })
 }
 
-fn unavailable(provider: &Provider, error: &OidcError) -> StaffError {
+/// The provider's failure for the service's log (never for the person signing in).
+fn report(provider: &Provider, error: &OidcError) {
     crate::log!("sign-in provider {}: {error}", provider.issuer());
+}
+
+fn unavailable(provider: &Provider, error: &OidcError) -> StaffError {
+    report(provider, error);
     StaffError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "oidc_unavailable",
@@ -224,18 +230,7 @@ async fn finish(
         audit_failure(state, "the answer has no code", &from).await?;
         return Err("sign_in_failed");
     };
-    let identity = match provider.finish(&code, &pending).await {
-        Ok(identity) => identity,
-        Err(e @ OidcError::Unavailable(_)) => {
-            unavailable(&provider, &e);
-            audit_failure(state, "the provider could not be reached", &from).await?;
-            return Err("oidc_unavailable");
-        }
-        Err(OidcError::Rejected(why)) => {
-            audit_failure(state, &why, &from).await?;
-            return Err("sign_in_failed");
-        }
-    };
+    let identity = exchange(state, &provider, &code, &pending, &from).await?;
     let desk = Arc::clone(&state.desk);
     let signed = tokio::task::spawn_blocking(move || {
         let mut desk = desk
@@ -256,9 +251,32 @@ async fn finish(
     })
 }
 
-/// One `sign_in_failed` line for an answer that named no account.
+/// The code exchanged for a checked identity; a failure recorded, and its code for the desk.
+async fn exchange(
+    state: &AppState,
+    provider: &Provider,
+    code: &str,
+    pending: &OidcPending,
+    from: &str,
+) -> Result<OidcIdentity, &'static str> {
+    match provider.finish(code, pending).await {
+        Ok(identity) => Ok(identity),
+        Err(e @ OidcError::Unavailable(_)) => {
+            report(provider, &e);
+            audit_failure(state, "the provider could not be reached", from).await?;
+            Err("oidc_unavailable")
+        }
+        Err(OidcError::Rejected(why)) => {
+            audit_failure(state, &why, from).await?;
+            Err("sign_in_failed")
+        }
+    }
+}
+
+/// One `sign_in_failed` line for an answer that named no account (the reason cut short: the provider's
+/// words may be in it).
 async fn audit_failure(state: &AppState, why: &str, from: &str) -> Result<(), &'static str> {
-    let (why, from) = (why.to_owned(), from.to_owned());
+    let (why, from) = (why.chars().take(300).collect::<String>(), from.to_owned());
     on_desk(state, move |desk| desk.oidc_failed(&why, None, &from))
         .await
         .map_err(|_| "internal")
