@@ -4,15 +4,16 @@
 //! redirects off. What the answer lets in is the desk's (`crate::desk::oidc`).
 //!
 //! The provider's discovery document (and so its keys) is fetched when `serve` starts and kept for ten
-//! minutes; when the provider cannot be reached the sign-in route says so (`503 oidc_unavailable`) and the
+//! minutes, or until an ID token names a key it does not have (the provider rotated its keys); when the provider cannot be reached the sign-in route says so (`503 oidc_unavailable`) and the
 //! next request tries again, so a provider that was down at start is used once it is back.
 
 use std::time::{Duration, Instant as Clock};
 
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl,
+    Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
+    SignatureVerificationError, TokenResponse,
 };
 
 use crate::desk::oidc::{OidcIdentity, OidcPending};
@@ -90,9 +91,14 @@ impl Provider {
 
     /// The discovery document, fetched again when older than [`METADATA_SECONDS`].
     async fn metadata(&self) -> Result<CoreProviderMetadata, OidcError> {
+        self.fetch_metadata(false).await
+    }
+
+    /// The discovery document kept, unless `again` or too old: then fetched.
+    async fn fetch_metadata(&self, again: bool) -> Result<CoreProviderMetadata, OidcError> {
         let mut kept = self.metadata.lock().await;
         if let Some((fetched, metadata)) = kept.as_ref() {
-            if fetched.elapsed() < Duration::from_secs(METADATA_SECONDS) {
+            if !again && fetched.elapsed() < Duration::from_secs(METADATA_SECONDS) {
                 return Ok(metadata.clone());
             }
         }
@@ -152,30 +158,22 @@ impl Provider {
         let token = answer
             .id_token()
             .ok_or_else(|| OidcError::Rejected("the provider gave no ID token".to_owned()))?;
-        let claims = token
-            .claims(
-                &client.id_token_verifier(),
-                &Nonce::new(pending.nonce.clone()),
-            )
-            .map_err(|e| OidcError::Rejected(format!("ID token not accepted: {e}")))?;
-        Ok(OidcIdentity {
-            subject: claims.subject().as_str().to_owned(),
-            email: claims.email().map(|e| e.as_str().to_owned()),
-            email_verified: claims.email_verified() == Some(true),
-        })
+        let nonce = Nonce::new(pending.nonce.clone());
+        let checked = match identity(token, &client, &nonce) {
+            // A key the kept JWKS does not have: the provider rotated its keys; fetch them again, once.
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => {
+                let fresh = self.client(self.fetch_metadata(true).await?);
+                identity(token, &fresh, &nonce)
+            }
+            other => other,
+        };
+        checked
+            .map_err(|e| OidcError::Rejected(format!("ID token not accepted: {}", error_chain(&e))))
     }
 
-    fn client(
-        &self,
-        metadata: CoreProviderMetadata,
-    ) -> openidconnect::core::CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    > {
+    fn client(&self, metadata: CoreProviderMetadata) -> DeskClient {
         CoreClient::from_provider_metadata(
             metadata,
             self.client_id.clone(),
@@ -183,6 +181,30 @@ impl Provider {
         )
         .set_redirect_uri(self.redirect.clone())
     }
+}
+
+/// The client as made from a discovery document: the token endpoint and user info "maybe set".
+type DeskClient = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// Who the ID token names, once its signature, issuer, audience, nonce and expiry are checked.
+fn identity(
+    token: &CoreIdToken,
+    client: &DeskClient,
+    nonce: &Nonce,
+) -> Result<OidcIdentity, ClaimsVerificationError> {
+    let claims = token.claims(&client.id_token_verifier(), nonce)?;
+    Ok(OidcIdentity {
+        subject: claims.subject().as_str().to_owned(),
+        email: claims.email().map(|e| e.as_str().to_owned()),
+        email_verified: claims.email_verified() == Some(true),
+    })
 }
 
 /// An error with its causes, for the log (never shown to the person signing in).

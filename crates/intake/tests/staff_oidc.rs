@@ -367,6 +367,27 @@ fn a_state_is_used_once_and_only_by_the_browser_that_started_it() {
 }
 
 #[test]
+fn a_new_signing_key_of_the_provider_is_fetched_when_a_token_names_it() {
+    let provider = Provider::start();
+    let dir = TempDir::new("oidc-rotate");
+    let server = serve_with(&dir, &provider);
+    let ana = staff_session(&dir, "Ana", "agent", &[]);
+    let first = sign_in(&server, &provider, "ana@staff.example", |_| {});
+    assert_eq!(first.header("location"), Some("/staff/"));
+
+    // The kept JWKS has only the old key; the next token is signed with a new one.
+    provider.rotate();
+    let second = sign_in(&server, &provider, "ana@staff.example", |_| {});
+    assert_eq!(
+        second.header("location"),
+        Some("/staff/"),
+        "{:?}",
+        sign_in_lines(&dir)
+    );
+    assert_eq!(me(&server, &second)["id"].as_i64(), Some(ana.staff_id));
+}
+
+#[test]
 fn an_invitation_becomes_its_account_at_the_first_sign_in() {
     let provider = Provider::start();
     let dir = TempDir::new("oidc-invited");

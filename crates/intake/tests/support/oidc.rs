@@ -18,7 +18,6 @@ use sha2::{Digest, Sha256};
 
 pub const CLIENT_ID: &str = "complaint-desk";
 pub const CLIENT_SECRET: &str = "s3cret-of-the-desk";
-const KEY_ID: &str = "test-key-1";
 
 /// A code waiting for the token endpoint: the PKCE challenge it was given for and the ID token's claims.
 struct Grant {
@@ -26,9 +25,12 @@ struct Grant {
     claims: Value,
 }
 
+/// The provider's signing key and its id in the JWKS; [`Provider::rotate`] replaces both.
+type Key = Arc<Mutex<(String, SigningKey)>>;
+
 pub struct Provider {
     pub issuer: String,
-    key: SigningKey,
+    key: Key,
     grants: Arc<Mutex<HashMap<String, Grant>>>,
     /// Token requests refused (bad client secret or PKCE verifier), for the tests to see.
     pub refusals: Arc<Mutex<Vec<String>>>,
@@ -49,25 +51,22 @@ impl Provider {
     pub fn start() -> Provider {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let issuer = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).unwrap();
-        let key = SigningKey::from_slice(&secret).unwrap();
         let provider = Provider {
             issuer,
-            key,
+            key: Arc::new(Mutex::new(("key-1".to_owned(), new_key()))),
             grants: Arc::new(Mutex::new(HashMap::new())),
             refusals: Arc::new(Mutex::new(Vec::new())),
         };
-        let (discovery, jwks) = (provider.discovery(), provider.jwks());
+        let discovery = provider.discovery();
         let (grants, refusals) = (Arc::clone(&provider.grants), Arc::clone(&provider.refusals));
-        let signer = provider.key.clone();
+        let key = Arc::clone(&provider.key);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (path, headers, body) = read_request(&stream);
                 let (status, answer) = match path.as_str() {
                     "/.well-known/openid-configuration" => (200, discovery.clone()),
-                    "/jwks" => (200, jwks.clone()),
-                    "/token" => token(&grants, &refusals, &signer, &headers, &body),
+                    "/jwks" => (200, jwks(&key)),
+                    "/token" => token(&grants, &refusals, &key, &headers, &body),
                     _ => (404, json!({ "error": "not_found" })),
                 };
                 write_answer(stream, status, &answer);
@@ -90,12 +89,14 @@ impl Provider {
         })
     }
 
-    fn jwks(&self) -> Value {
-        let point = self.key.verifying_key().to_encoded_point(false);
-        json!({ "keys": [{
-            "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": KEY_ID,
-            "x": b64(point.x().unwrap()), "y": b64(point.y().unwrap()),
-        }]})
+    /// A new signing key with a new id; the JWKS has only it from now on.
+    pub fn rotate(&self) {
+        let mut key = self.key.lock().unwrap();
+        let next = format!(
+            "key-{}",
+            key.0.trim_start_matches("key-").parse::<u32>().unwrap() + 1
+        );
+        *key = (next, new_key());
     }
 
     /// The claims a good ID token for `email` has, answering `nonce`.
@@ -125,9 +126,26 @@ impl Provider {
     }
 }
 
-/// An ES256 JWT of `claims`.
-fn sign(key: &SigningKey, claims: &Value) -> String {
-    let header = json!({ "alg": "ES256", "typ": "JWT", "kid": KEY_ID });
+fn new_key() -> SigningKey {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).unwrap();
+    SigningKey::from_slice(&secret).unwrap()
+}
+
+/// `GET /jwks`: the current key only.
+fn jwks(key: &Key) -> Value {
+    let (id, key) = &*key.lock().unwrap();
+    let point = key.verifying_key().to_encoded_point(false);
+    json!({ "keys": [{
+        "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": id,
+        "x": b64(point.x().unwrap()), "y": b64(point.y().unwrap()),
+    }]})
+}
+
+/// An ES256 JWT of `claims`, signed with the current key.
+fn sign(key: &Key, claims: &Value) -> String {
+    let (id, key) = &*key.lock().unwrap();
+    let header = json!({ "alg": "ES256", "typ": "JWT", "kid": id });
     let input = format!(
         "{}.{}",
         b64(header.to_string().as_bytes()),
@@ -141,7 +159,7 @@ fn sign(key: &SigningKey, claims: &Value) -> String {
 fn token(
     grants: &Mutex<HashMap<String, Grant>>,
     refusals: &Mutex<Vec<String>>,
-    key: &SigningKey,
+    key: &Key,
     headers: &[(String, String)],
     body: &str,
 ) -> (u16, Value) {
