@@ -372,6 +372,33 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
     )?)
 }
 
+/// `serve`'s worker for the figures after new complaints and replies: one background `insights` run at a
+/// time, debounced (`insights::Debouncer`).
+fn figures_worker(paths: &Paths, max_wait: std::time::Duration) -> Arc<insights::Debouncer> {
+    insights::Debouncer::start(
+        std::time::Duration::from_secs(desk::after::DEBOUNCE_SECONDS),
+        max_wait,
+        {
+            let args = figures(paths).args();
+            move || {
+                let mut command = std::process::Command::new(
+                    std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
+                );
+                // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
+                // down), and like any background run never creates a database.
+                command
+                    .arg("insights")
+                    .arg("--wait")
+                    .arg("0")
+                    .args(&args)
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null());
+                command
+            }
+        },
+    )
+}
+
 /// The OpenID Connect provider's settings from `serve`'s flags (clap makes them come together), the client
 /// secret read from its file.
 fn oidc_options(
@@ -403,31 +430,4 @@ fn oidc_options(
         client_secret,
         label,
     }))
-}
-
-/// `serve`'s worker for the figures after new complaints and replies: one background `insights` run at a
-/// time, debounced (`insights::Debouncer`).
-fn figures_worker(paths: &Paths, max_wait: std::time::Duration) -> Arc<insights::Debouncer> {
-    insights::Debouncer::start(
-        std::time::Duration::from_secs(desk::after::DEBOUNCE_SECONDS),
-        max_wait,
-        {
-            let args = figures(paths).args();
-            move || {
-                let mut command = std::process::Command::new(
-                    std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into()),
-                );
-                // `--wait 0`: marks itself the latest (a back-office run waiting meanwhile stands
-                // down), and like any background run never creates a database.
-                command
-                    .arg("insights")
-                    .arg("--wait")
-                    .arg("0")
-                    .args(&args)
-                    .stdin(std::process::Stdio::null())
-                    .stdout(std::process::Stdio::null());
-                command
-            }
-        },
-    )
 }
