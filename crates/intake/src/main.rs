@@ -18,6 +18,7 @@ mod insights;
 mod intake;
 mod log;
 mod mail;
+mod oidc;
 mod private_files;
 mod publish;
 mod replies;
@@ -323,6 +324,12 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
                 idle: options.staff_idle_minutes,
                 lifetime: options.staff_session_hours,
                 attempts_per_minute: options.staff_sign_in_limit,
+                oidc: oidc_options(
+                    options.oidc_issuer,
+                    options.oidc_client_id,
+                    options.oidc_client_secret_file.as_deref(),
+                    options.oidc_label,
+                )?,
             },
             desk: Arc::new(std::sync::Mutex::new(Desk::new(
                 Store::open(&paths.db)?,
@@ -362,4 +369,37 @@ fn figures_on_schedule(paths: &Paths, options: &cli::Serve, zone: zone::OrgZone)
             .stdout(std::process::Stdio::null());
         command
     });
+}
+
+/// The OpenID Connect provider's settings from `serve`'s flags (clap makes them come together), the client
+/// secret read from its file.
+fn oidc_options(
+    issuer: Option<String>,
+    client_id: Option<String>,
+    secret_file: Option<&std::path::Path>,
+    label: String,
+) -> Result<Option<oidc::OidcOptions>, Failure> {
+    let (Some(issuer), Some(client_id), Some(secret_file)) = (issuer, client_id, secret_file)
+    else {
+        return Ok(None);
+    };
+    let doing = format!("read --oidc-client-secret-file {}", secret_file.display());
+    let secret = std::fs::read_to_string(secret_file).map_err(|source| http::ServeError {
+        doing: doing.clone(),
+        source,
+    })?;
+    let client_secret = secret.trim().to_owned();
+    if client_secret.is_empty() {
+        return Err(http::ServeError {
+            doing,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is empty"),
+        }
+        .into());
+    }
+    Ok(Some(oidc::OidcOptions {
+        issuer,
+        client_id,
+        client_secret,
+        label,
+    }))
 }

@@ -377,6 +377,23 @@ pub struct Serve {
     /// Sign-in and enrolment requests a minute from one client
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub staff_sign_in_limit: u32,
+    /// Staff may sign in with this OpenID Connect provider (its issuer URL); needs the client id and secret file
+    #[arg(long, value_name = "URL", requires_all = ["oidc_client_id", "oidc_client_secret_file"])]
+    pub oidc_issuer: Option<String>,
+    /// The desk's client id at the OpenID Connect provider
+    #[arg(long, value_name = "ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// A file holding the desk's client secret at the provider (never on the command line)
+    #[arg(long, value_name = "PATH", requires = "oidc_issuer")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// The words on the desk's button for the provider
+    #[arg(
+        long,
+        value_name = "TEXT",
+        requires = "oidc_issuer",
+        default_value = "Sign in with your organisation's account"
+    )]
+    pub oidc_label: String,
 }
 
 /// `staff`'s commands.

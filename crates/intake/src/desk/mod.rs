@@ -29,6 +29,7 @@ pub mod complaint_view;
 pub mod enrol;
 pub mod lists;
 pub mod merge;
+pub mod oidc;
 pub mod queues;
 pub mod sessions;
 pub mod sign_in;

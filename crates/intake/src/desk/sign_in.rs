@@ -52,6 +52,9 @@ pub enum AuthRefusal {
     /// Only people add passkeys; a service token or the command line has none.
     #[error("only a person signed in to the desk has passkeys")]
     NotAPerson,
+    /// A person the organisation's provider vouches for, without a staff account or an invitation.
+    #[error("no staff account has this email address; ask an admin for an invitation")]
+    NoAccount,
     #[error("passkeys are not set up: the service was started without a staff origin")]
     NoRelyingParty,
 }
@@ -355,7 +358,11 @@ impl<S: Storage> Desk<S> {
     }
 
     /// The account, if it may sign in now: not turned off, not locked by its failures.
-    fn usable_member(&mut self, id: i64, address: &str) -> Result<StaffRecord, DeskError> {
+    pub(super) fn usable_member(
+        &mut self,
+        id: i64,
+        address: &str,
+    ) -> Result<StaffRecord, DeskError> {
         let Some(member) = self.store.staff_member(id)? else {
             self.sign_in_failed(None, "account gone", address)?;
             return Err(AuthRefusal::Rejected.into());

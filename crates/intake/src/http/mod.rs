@@ -94,6 +94,8 @@ pub struct StaffOptions {
     pub lifetime: Duration,
     /// Sign-in and enrolment requests per client per minute.
     pub attempts_per_minute: u32,
+    /// The organisation's OpenID Connect provider, when staff may sign in with it.
+    pub oidc: Option<crate::oidc::OidcOptions>,
 }
 
 /// Whole complaint bodies filed at once. Each may hold every file at its size limit in memory, so this,
@@ -153,6 +155,8 @@ struct AppState {
     webhooks: crate::webhooks::WebhookSettings,
     /// Sign-in and enrolment attempts per client (`--staff-sign-in-limit`).
     sign_in_limiter: Arc<RateLimiter>,
+    /// The organisation's OpenID Connect provider (`--oidc-issuer`), when configured.
+    oidc: Option<Arc<crate::oidc::Provider>>,
 }
 
 /// Paths on this site taken from a config value that may be a full URL (on another host, nothing to serve).
@@ -247,7 +251,8 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         })?;
     // Deadlines passed while the service was stopped are told of before it serves.
     scan_breaches_once(Arc::clone(&options.desk)).await;
-    configure_sign_in(&options, address)?;
+    let origin = configure_sign_in(&options, address)?;
+    let oidc = oidc_provider(&options, &origin)?;
     spawn_background(&options, &intake);
     let status_base = local_path(
         &intake.settings().config.tracking.status_base,
@@ -273,6 +278,7 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
         desk: Arc::clone(&options.desk),
         webhooks: options.webhooks,
         sign_in_limiter: Arc::new(RateLimiter::new(options.staff.attempts_per_minute)),
+        oidc,
         intake,
     };
     let layers = layers::Around {
@@ -297,7 +303,10 @@ async fn run(options: ServeOptions, intake: Arc<Intake>) -> Result<(), ServeErro
 
 /// Sets the desk's relying party from `--staff-origin`, else `http://localhost:PORT` (WebAuthn refuses an
 /// IP address as relying party, so the desk is opened by name), and its sessions' timeouts.
-fn configure_sign_in(options: &ServeOptions, bound: SocketAddr) -> Result<(), ServeError> {
+fn configure_sign_in(
+    options: &ServeOptions,
+    bound: SocketAddr,
+) -> Result<webauthn_rs::prelude::Url, ServeError> {
     let origin = match &options.staff.origin {
         Some(origin) => origin.clone(),
         None => webauthn_rs::prelude::Url::parse(&format!("http://localhost:{}", bound.port()))
@@ -314,7 +323,34 @@ fn configure_sign_in(options: &ServeOptions, bound: SocketAddr) -> Result<(), Se
         .map_err(|message| ServeError {
             doing: "set up sign-in to the staff desk".into(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, message),
-        })
+        })?;
+    Ok(origin)
+}
+
+/// The OpenID Connect provider from `--oidc-issuer`, its discovery document asked for at once in the
+/// background: a provider that is down is reported in the log, and tried again at the first sign-in.
+fn oidc_provider(
+    options: &ServeOptions,
+    origin: &webauthn_rs::prelude::Url,
+) -> Result<Option<Arc<crate::oidc::Provider>>, ServeError> {
+    let Some(settings) = &options.staff.oidc else {
+        return Ok(None);
+    };
+    let origin = crate::desk::sign_in::origin_text(origin);
+    let provider = crate::oidc::Provider::new(settings, &staff::oidc_callback_url(&origin))
+        .map_err(|message| ServeError {
+            doing: "set up sign-in with the OpenID Connect provider".into(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, message),
+        })?;
+    let provider = Arc::new(provider);
+    let discovering = Arc::clone(&provider);
+    tokio::spawn(async move {
+        match discovering.discover().await {
+            Ok(()) => crate::log!("sign-in provider {} discovered", discovering.issuer()),
+            Err(e) => crate::log!("sign-in provider {}: {e}", discovering.issuer()),
+        }
+    });
+    Ok(Some(provider))
 }
 
 /// The sweep of unfinished uploads and the mail outbox, for as long as the service runs.

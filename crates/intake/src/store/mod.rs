@@ -61,8 +61,8 @@ use rusqlite::TransactionBehavior;
 
 use migrations::migrate;
 pub use passkeys::{
-    EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, PasskeyRecord,
-    PasskeyStore,
+    EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, OidcEnrolled,
+    PasskeyRecord, PasskeyStore,
 };
 pub use secrets::SecretStore;
 #[allow(unused_imports)] // Scaffold of issue #23: the auth room uses them.

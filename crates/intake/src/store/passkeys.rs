@@ -72,6 +72,17 @@ pub enum EnrolRefused {
     PasskeyTaken,
 }
 
+/// What a first sign-in with the organisation's provider found for an address without an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OidcEnrolled {
+    /// An unused, unexpired invitation for it became this account (the invitation is used up).
+    Created {
+        staff_id: i64,
+        invitation_id: i64,
+    },
+    NoInvitation,
+}
+
 /// Enrolment links, passkeys, ceremonies and recovery codes.
 pub trait PasskeyStore {
     fn add_invitation(&mut self, new: &NewInvitation<'_>, at: Instant) -> Result<i64>;
@@ -82,6 +93,9 @@ pub trait PasskeyStore {
         enrolment: &Enrolment<'_>,
         at: Instant,
     ) -> Result<std::result::Result<i64, EnrolRefused>>;
+    /// The newest unused, unexpired invitation for `email` (case-insensitive) becomes its account, with no
+    /// passkey, and is used up, in one transaction.
+    fn enrol_by_email(&mut self, email: &str, at: Instant) -> Result<OidcEnrolled>;
     fn staff_by_email(&self, email: &str) -> Result<Option<i64>>;
     fn staff_by_user_handle(&self, user_handle: &str) -> Result<Option<i64>>;
     /// The account's user handle, made from `fresh` the first time it is asked for.
@@ -237,6 +251,48 @@ impl PasskeyStore for Store {
         }
         tx.commit()?;
         Ok(Ok(staff_id))
+    }
+
+    fn enrol_by_email(&mut self, email: &str, at: Instant) -> Result<OidcEnrolled> {
+        let tx = self.write()?;
+        let found = tx
+            .query_row(
+                "SELECT id, name, email, role, categories FROM staff_invitations
+                 WHERE email = ?1 COLLATE NOCASE AND used_at IS NULL AND expires_at >= ?2
+                 ORDER BY id DESC LIMIT 1",
+                params![email, at.unix_seconds()],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((invitation_id, name, email, role, categories)) = found else {
+            return Ok(OidcEnrolled::NoInvitation);
+        };
+        tx.execute(
+            "UPDATE staff_invitations SET used_at = ?2 WHERE id = ?1",
+            params![invitation_id, at.unix_seconds()],
+        )?;
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO staff (name, email, role, categories, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![name, email, role, categories, at.unix_seconds()],
+        )?;
+        if added != 1 {
+            return Ok(OidcEnrolled::NoInvitation);
+        }
+        let staff_id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(OidcEnrolled::Created {
+            staff_id,
+            invitation_id,
+        })
     }
 
     fn staff_by_email(&self, email: &str) -> Result<Option<i64>> {

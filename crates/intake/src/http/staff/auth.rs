@@ -42,6 +42,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{API}/me/passkeys/start"), post(passkey_start))
         .route(&format!("{API}/me/passkeys/finish"), post(passkey_finish))
         .merge(super::accounts::routes())
+        .merge(super::oidc::routes())
 }
 
 /// The status and code of each refusal (docs/staff-api.md, Errors).
@@ -50,6 +51,7 @@ pub(super) fn refused(refusal: &AuthRefusal) -> StaffError {
         AuthRefusal::LinkInvalid => (StatusCode::NOT_FOUND, "link_invalid"),
         AuthRefusal::CeremonyExpired => (StatusCode::BAD_REQUEST, "ceremony_expired"),
         AuthRefusal::Rejected => (StatusCode::UNAUTHORIZED, "sign_in_failed"),
+        AuthRefusal::NoAccount => (StatusCode::UNAUTHORIZED, "no_account"),
         AuthRefusal::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         AuthRefusal::EmailTaken(_) | AuthRefusal::PasskeyTaken => (StatusCode::CONFLICT, "exists"),
         AuthRefusal::LastAdmin => (StatusCode::CONFLICT, "last_admin"),
@@ -89,7 +91,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody
 }
 
 /// One more sign-in attempt from this address, or `429` with how long to wait.
-fn attempt(state: &AppState, address: ClientAddress) -> Result<(), StaffError> {
+pub(super) fn attempt(state: &AppState, address: ClientAddress) -> Result<(), StaffError> {
     state.sign_in_limiter.allow(address.0).map_err(|seconds| {
         let mut error = StaffError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -114,7 +116,7 @@ struct SignedIn {
 }
 
 /// The cookie for a new session: `Secure` unless the desk is plain HTTP on this machine.
-fn session_cookie(token: &str, max_age: i64, secure: bool) -> Option<HeaderValue> {
+pub(super) fn session_cookie(token: &str, max_age: i64, secure: bool) -> Option<HeaderValue> {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/staff; Max-Age={max_age}{secure}"
@@ -123,7 +125,7 @@ fn session_cookie(token: &str, max_age: i64, secure: bool) -> Option<HeaderValue
 }
 
 /// Whether the session cookie is `Secure`: unless the desk is plain HTTP on this machine.
-async fn secure_cookie(state: &AppState) -> Result<bool, StaffError> {
+pub(super) async fn secure_cookie(state: &AppState) -> Result<bool, StaffError> {
     on_desk(state, |desk| {
         Ok(!desk.origin().is_some_and(is_loopback_http))
     })

@@ -11,6 +11,7 @@ mod accounts;
 mod actions;
 mod auth;
 mod hooks;
+mod oidc;
 mod queues;
 mod served_file;
 pub(super) mod signed;
@@ -24,6 +25,7 @@ use serde::Serialize;
 
 use super::AppState;
 use crate::desk::{Actor, Desk, DeskError};
+pub(super) use oidc::callback_url as oidc_callback_url;
 pub(super) use signed::Signed;
 
 /// Where the API lives.

@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 
 use super::{on_desk, StaffError};
 use crate::desk::Actor;
@@ -27,9 +27,8 @@ pub(in crate::http) struct Signed {
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.
-pub(in crate::http) fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+pub(in crate::http) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -73,7 +72,7 @@ impl FromRequestParts<AppState> for Signed {
                 session: None,
             });
         }
-        let Some(token) = cookie(parts, COOKIE).map(str::to_owned) else {
+        let Some(token) = cookie(&parts.headers, COOKIE).map(str::to_owned) else {
             return Err(unauthenticated());
         };
         let (session, from) = (token.clone(), address.clone());
