@@ -1,0 +1,6 @@
+use leptos::prelude::*;
+
+#[component]
+pub fn TokensScreen() -> impl IntoView {
+    view! { <p></p> }
+}

@@ -1,0 +1,6 @@
+use leptos::prelude::*;
+
+#[component]
+pub fn WebhooksScreen() -> impl IntoView {
+    view! { <p></p> }
+}
