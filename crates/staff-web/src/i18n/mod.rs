@@ -49,7 +49,7 @@ keys! {
     Acknowledge, Assign, AssignTo, AssignMe, Unassign, Note, NoteHint, AddNote, Reply, Template, NoTemplate,
     Preview, PreviewTitle, SendReply, Ask, AskSend, Extend, NewDate, Reason, ExtendSend, Decide, Outcome,
     OutcomeUpheld, OutcomePartly, OutcomeNot, Summary, Causes, DecideSend, CloseComplaint, Reopen, Message, Merge,
-    MergeInto, MergeSend, Text,
+    MergeInto, MergeSend, Text, Step, StepAcknowledge, StepDecide, ReplySent,
     StaffTitle, Active, TurnedOff, TurnOff, TurnOn, Invite, InviteTitle, InviteLink, CategoriesHint,
     TemplatesTitle, TemplateSaved,
     TokensTitle, TokenCreate, TokenShownOnce, Revoke,
