@@ -109,9 +109,10 @@ fn TextAction(action: &'static str, title: T, label: T, send: T) -> impl IntoVie
         let body = if action == "ask" { json!({ "text": words }) } else { json!({ "message": words }) };
         act.send(action, body, move || text.clear());
     };
+    let heading = format!("{action}-title");
     view! {
-        <form class="action" on:submit=submit>
-            <h3>{move || desk.t(title)}</h3>
+        <form class="action" aria-labelledby=heading.clone() on:submit=submit>
+            <h3 id=heading>{move || desk.t(title)}</h3>
             <label for=id.clone()>{move || desk.t(label)}</label>
             <textarea id=id required=action == "ask"
                 prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
