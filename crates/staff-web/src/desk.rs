@@ -23,6 +23,8 @@ pub struct Desk {
     intent: RwSignal<Option<Shortcut>>,
     /// The shortcuts dialog is open.
     pub help: RwSignal<bool>,
+    /// Someone was signed in in this tab (so a 401 means "your session ended", not "please sign in").
+    was_signed_in: StoredValue<bool>,
 }
 
 impl Desk {
@@ -35,6 +37,7 @@ impl Desk {
             config: RwSignal::new(None),
             intent: RwSignal::new(None),
             help: RwSignal::new(false),
+            was_signed_in: StoredValue::new(false),
         }
     }
 
@@ -68,6 +71,9 @@ impl Desk {
     pub async fn refresh_me(&self) -> bool {
         let me = self.api.me().await.ok();
         let signed_in = me.is_some();
+        if signed_in {
+            self.was_signed_in.set_value(true);
+        }
         self.me.set(me);
         signed_in
     }
@@ -80,7 +86,13 @@ impl Desk {
         };
         let _: Result<serde_json::Value, _> = self.api.post(path, &serde_json::json!({})).await;
         self.api.forget_session();
+        self.was_signed_in.set_value(false);
         self.me.set(None);
+    }
+
+    /// The session ended under the person (not signed out by them, not a first visit).
+    pub fn session_ended(&self) -> bool {
+        self.was_signed_in.get_value() && self.api.is_signed_out()
     }
 
     pub fn route(&self) -> Route {
@@ -92,6 +104,18 @@ impl Desk {
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ =
                 history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&route.path()));
+        }
+        self.route.set(route);
+    }
+
+    /// Moves to another screen in place of this one in the history (the enrolment link's token goes).
+    pub fn go_instead(&self, route: Route) {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&route.path()),
+            );
         }
         self.route.set(route);
     }

@@ -19,7 +19,11 @@ fn base64url_is_unpadded_url_safe_and_reads_padding_too() {
     assert_eq!(encode(&bytes), "-_-_AAE");
     assert_eq!(decode("-_-_AAE").unwrap(), bytes);
     assert_eq!(decode("-_-_AAE=").unwrap(), bytes);
-    assert_eq!(decode("+/+/AAE"), None, "the standard alphabet is not base64url");
+    assert_eq!(
+        decode("+/+/AAE"),
+        None,
+        "the standard alphabet is not base64url"
+    );
     assert_eq!(decode("not base64!"), None);
 }
 
@@ -27,8 +31,14 @@ fn base64url_is_unpadded_url_safe_and_reads_padding_too() {
 fn array_buffers_carry_the_same_bytes_both_ways() {
     let buffer = to_buffer("AQID_w").unwrap();
     assert_eq!(buffer.byte_length(), 4);
-    assert_eq!(js_sys::Uint8Array::new(&buffer).to_vec(), vec![1, 2, 3, 255]);
-    assert_eq!(from_buffer(&buffer.clone().into()).as_deref(), Some("AQID_w"));
+    assert_eq!(
+        js_sys::Uint8Array::new(&buffer).to_vec(),
+        vec![1, 2, 3, 255]
+    );
+    assert_eq!(
+        from_buffer(&buffer.clone().into()).as_deref(),
+        Some("AQID_w")
+    );
     let view = js_sys::Uint8Array::new(&buffer);
     assert_eq!(from_buffer(&view.into()).as_deref(), Some("AQID_w"));
     assert_eq!(from_buffer(&JsValue::NULL), None);
@@ -53,7 +63,10 @@ fn passkey_options_get_buffers_where_webauthn_wants_them() {
     assert!(get(&get(&key, "user"), "id").is_instance_of::<js_sys::ArrayBuffer>());
     let excluded = js_sys::Array::from(&get(&key, "excludeCredentials")).get(0);
     assert!(get(&excluded, "id").is_instance_of::<js_sys::ArrayBuffer>());
-    assert_eq!(get(&get(&key, "rp"), "name").as_string().as_deref(), Some("desk"));
+    assert_eq!(
+        get(&get(&key, "rp"), "name").as_string().as_deref(),
+        Some("desk")
+    );
     // A challenge that is not base64url is refused, not sent to the authenticator.
     let broken = serde_json::json!({"publicKey": {"challenge": "%%%"}});
     assert!(complaint_staff_web::passkey::request_options(&broken).is_none());
@@ -64,14 +77,26 @@ fn keys_map_to_shortcuts_only_when_not_typing_and_unmodified() {
     assert_eq!(shortcut("j", false, false, true), Some(Shortcut::Down));
     assert_eq!(shortcut("k", false, false, true), Some(Shortcut::Up));
     assert_eq!(shortcut("Enter", false, false, true), Some(Shortcut::Open));
-    assert_eq!(shortcut("Enter", false, false, false), None, "Enter on a button is the button's");
+    assert_eq!(
+        shortcut("Enter", false, false, false),
+        None,
+        "Enter on a button is the button's"
+    );
     assert_eq!(shortcut("a", false, false, true), Some(Shortcut::Assign));
     assert_eq!(shortcut("r", false, false, true), Some(Shortcut::Reply));
     assert_eq!(shortcut("n", false, false, true), Some(Shortcut::Note));
     assert_eq!(shortcut("?", false, false, true), Some(Shortcut::Help));
     assert_eq!(shortcut("/", false, false, true), Some(Shortcut::Search));
-    assert_eq!(shortcut("j", false, true, true), None, "typing a j in a field");
-    assert_eq!(shortcut("r", true, false, true), None, "Ctrl+R stays the browser's");
+    assert_eq!(
+        shortcut("j", false, true, true),
+        None,
+        "typing a j in a field"
+    );
+    assert_eq!(
+        shortcut("r", true, false, true),
+        None,
+        "Ctrl+R stays the browser's"
+    );
     assert_eq!(shortcut("x", false, false, true), None);
     assert!(is_typing_target("textarea", false));
     assert!(is_typing_target("INPUT", false));
@@ -119,9 +144,18 @@ fn every_message_has_the_same_placeholders_in_every_language_and_no_empty_text()
 #[wasm_bindgen_test]
 fn addresses_name_their_screens_and_back() {
     assert_eq!(Route::parse("/staff/", ""), Route::Queue("new".into()));
-    assert_eq!(Route::parse("/staff/queues/overdue", ""), Route::Queue("overdue".into()));
-    assert_eq!(Route::parse("/staff/complaints/CMP-AB12-CD34", ""), Route::Complaint("CMP-AB12-CD34".into()));
-    assert_eq!(Route::parse("/staff/enrol", "#tok_en"), Route::Enrol("tok_en".into()));
+    assert_eq!(
+        Route::parse("/staff/queues/overdue", ""),
+        Route::Queue("overdue".into())
+    );
+    assert_eq!(
+        Route::parse("/staff/complaints/CMP-AB12-CD34", ""),
+        Route::Complaint("CMP-AB12-CD34".into())
+    );
+    assert_eq!(
+        Route::parse("/staff/enrol", "#tok_en"),
+        Route::Enrol("tok_en".into())
+    );
     assert_eq!(Route::parse("/staff/admin/webhooks", ""), Route::Webhooks);
     let route = Route::Complaint("a b/c".into());
     assert_eq!(Route::parse(&route.path(), ""), route);
@@ -129,6 +163,9 @@ fn addresses_name_their_screens_and_back() {
 
 #[wasm_bindgen_test]
 fn mentions_are_the_at_words_without_punctuation() {
-    assert_eq!(mentions("Please check, @ana and @jan.kowalski."), vec!["ana", "jan.kowalski"]);
+    assert_eq!(
+        mentions("Please check, @ana and @jan.kowalski."),
+        vec!["ana", "jan.kowalski"]
+    );
     assert_eq!(mentions("no one @ here, mail a@b"), Vec::<String>::new());
 }

@@ -14,7 +14,7 @@ pub fn SignIn() -> impl IntoView {
     let recovery = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let ended = desk.api.is_signed_out();
+    let ended = desk.session_ended();
     let with_passkey = move |_| {
         busy.set(true);
         problem.set(None);

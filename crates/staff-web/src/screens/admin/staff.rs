@@ -89,7 +89,11 @@ fn InviteForm(on_done: Callback<()>) -> impl IntoView {
         let who = name.get_untracked();
         let body = json!({ "name": who, "email": email.get_untracked(), "role": role.get_untracked(), "categories": cats });
         leptos::task::spawn_local(async move {
-            match desk.api.post::<_, Invitation>("/staff/invitations", &body).await {
+            match desk
+                .api
+                .post::<_, Invitation>("/staff/invitations", &body)
+                .await
+            {
                 Ok(invitation) => {
                     problem.set(None);
                     link.set(Some((who, invitation.link)));

@@ -39,10 +39,18 @@ fn TemplateEditor(template: Template) -> impl IntoView {
     let path = format!("/templates/{}", crate::route::encode(&id));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = Texts { en: en.get_untracked(), ko: ko.get_untracked(), pl: pl.get_untracked() };
+        let text = Texts {
+            en: en.get_untracked(),
+            ko: ko.get_untracked(),
+            pl: pl.get_untracked(),
+        };
         let path = path.clone();
         leptos::task::spawn_local(async move {
-            match desk.api.put::<_, serde_json::Value>(&path, &json!({ "text": text })).await {
+            match desk
+                .api
+                .put::<_, serde_json::Value>(&path, &json!({ "text": text }))
+                .await
+            {
                 Ok(_) => {
                     problem.set(None);
                     saved.set(true);
@@ -51,7 +59,11 @@ fn TemplateEditor(template: Template) -> impl IntoView {
             }
         });
     };
-    let title = if template.name.is_empty() { id.clone() } else { template.name.clone() };
+    let title = if template.name.is_empty() {
+        id.clone()
+    } else {
+        template.name.clone()
+    };
     let category = template.category.clone();
     let area = move |lang: &'static str, signal: RwSignal<String>| {
         let field = format!("template-{id}-{lang}");

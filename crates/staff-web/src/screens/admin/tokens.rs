@@ -40,7 +40,11 @@ pub fn TokensScreen() -> impl IntoView {
     };
     let revoke = move |id: String| {
         leptos::task::spawn_local(async move {
-            match desk.api.delete(&format!("/tokens/{}", crate::route::encode(&id))).await {
+            match desk
+                .api
+                .delete(&format!("/tokens/{}", crate::route::encode(&id)))
+                .await
+            {
                 Ok(_) => load(),
                 Err(error) => problem.set(Some(error)),
             }

@@ -60,7 +60,11 @@ fn HookView(hook: Webhook, on_change: Callback<()>) -> impl IntoView {
     let test = move |_| {
         leptos::task::spawn_local(async move {
             let url = format!("{}/test", path.get_value());
-            match desk.api.post::<_, serde_json::Value>(&url, &json!({})).await {
+            match desk
+                .api
+                .post::<_, serde_json::Value>(&url, &json!({}))
+                .await
+            {
                 Ok(_) => {
                     note.set(Some(desk.t(T::TestSent)));
                     show();
@@ -107,7 +111,12 @@ fn HookView(hook: Webhook, on_change: Callback<()>) -> impl IntoView {
 fn NewHook(on_done: Callback<()>) -> impl IntoView {
     let desk = Desk::get();
     let url = RwSignal::new(String::new());
-    let events = RwSignal::new(EVENTS.iter().map(|(e, _)| (*e).to_owned()).collect::<Vec<_>>());
+    let events = RwSignal::new(
+        EVENTS
+            .iter()
+            .map(|(e, _)| (*e).to_owned())
+            .collect::<Vec<_>>(),
+    );
     let secret = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<ApiError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -47,7 +47,13 @@ fn Assign() -> impl IntoView {
     let chosen = RwSignal::new(String::new());
     leptos::task::spawn_local(async move {
         if let Ok(list) = desk.api.get::<StaffList>("/staff").await {
-            staff.set(list.staff.into_iter().filter(|s| !s.disabled).map(|s| (s.id.0, s.name)).collect());
+            staff.set(
+                list.staff
+                    .into_iter()
+                    .filter(|s| !s.disabled)
+                    .map(|s| (s.id.0, s.name))
+                    .collect(),
+            );
         }
     });
     let assign = move |to: Value| act.send("assign", json!({ "assignee": to }), || ());
@@ -82,7 +88,11 @@ fn NoteForm() -> impl IntoView {
         if words.trim().is_empty() {
             return;
         }
-        act.send("notes", json!({ "text": words, "mentions": mentions(&words) }), move || text.clear());
+        act.send(
+            "notes",
+            json!({ "text": words, "mentions": mentions(&words) }),
+            move || text.clear(),
+        );
     };
     view! {
         <form class="action" on:submit=submit>
@@ -106,12 +116,17 @@ fn TextAction(action: &'static str, title: T, label: T, send: T) -> impl IntoVie
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let words = text.get();
-        let body = if action == "ask" { json!({ "text": words }) } else { json!({ "message": words }) };
+        let body = if action == "ask" {
+            json!({ "text": words })
+        } else {
+            json!({ "message": words })
+        };
         act.send(action, body, move || text.clear());
     };
     let heading = format!("{action}-title");
+    let labelled_by = heading.clone();
     view! {
-        <form class="action" aria-labelledby=heading.clone() on:submit=submit>
+        <form class="action" aria-labelledby=labelled_by on:submit=submit>
             <h3 id=heading>{move || desk.t(title)}</h3>
             <label for=id.clone()>{move || desk.t(label)}</label>
             <textarea id=id required=action == "ask"

@@ -25,7 +25,11 @@ pub fn DecideForm() -> impl IntoView {
         });
         act.send("decide", body, move || summary.clear());
     };
-    let outcomes = [("upheld", T::OutcomeUpheld), ("partly", T::OutcomePartly), ("not", T::OutcomeNot)];
+    let outcomes = [
+        ("upheld", T::OutcomeUpheld),
+        ("partly", T::OutcomePartly),
+        ("not", T::OutcomeNot),
+    ];
     view! {
         <form class="action" on:submit=submit>
             <h3>{move || desk.t(T::Decide)}</h3>

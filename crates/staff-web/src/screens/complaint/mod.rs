@@ -39,7 +39,10 @@ impl Act {
         if let Some(fields) = body.as_object_mut() {
             fields.insert("revision".to_owned(), act.revision.get_untracked());
         }
-        let path = format!("/complaints/{}/{action}", encode(&act.reference.get_value()));
+        let path = format!(
+            "/complaints/{}/{action}",
+            encode(&act.reference.get_value())
+        );
         act.busy.set(true);
         leptos::task::spawn_local(async move {
             let answer = act.api.post::<_, Value>(&path, &body).await;
@@ -87,7 +90,9 @@ pub fn ComplaintScreen(reference: String) -> impl IntoView {
     };
     provide_context(act);
     load();
-    let keys = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| on_key(desk, &event));
+    let keys = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
+        on_key(desk, &event)
+    });
     on_cleanup(move || keys.remove());
     let title = move || desk.fill(T::ComplaintTitle, &[("reference", &reference.get_value())]);
     let changed = move || matches!(act.problem.get(), Some(ApiError::Changed { .. }));
@@ -135,7 +140,12 @@ fn on_key(desk: Desk, event: &KeyboardEvent) {
     let tag = target.as_ref().map(|t| t.tag_name()).unwrap_or_default();
     let editable = target.as_ref().is_some_and(|t| t.is_content_editable());
     let modified = event.ctrl_key() || event.alt_key() || event.meta_key();
-    match keys::shortcut(&event.key(), modified, keys::is_typing_target(&tag, editable), false) {
+    match keys::shortcut(
+        &event.key(),
+        modified,
+        keys::is_typing_target(&tag, editable),
+        false,
+    ) {
         Some(Shortcut::Help) => desk.help.set(true),
         Some(s @ (Shortcut::Assign | Shortcut::Reply | Shortcut::Note)) => {
             event.prevent_default();

@@ -27,7 +27,11 @@ pub fn ReplyForm() -> impl IntoView {
                 .templates
                 .into_iter()
                 .map(|t| {
-                    let name = if t.name.is_empty() { t.id.0.clone() } else { t.name };
+                    let name = if t.name.is_empty() {
+                        t.id.0.clone()
+                    } else {
+                        t.name
+                    };
                     (t.id.0, name)
                 })
                 .collect();
@@ -46,7 +50,11 @@ pub fn ReplyForm() -> impl IntoView {
         let mut ask: Value = body();
         ask["reference"] = json!(act.reference.get_value());
         leptos::task::spawn_local(async move {
-            match desk.api.post::<_, Preview>("/templates/preview", &ask).await {
+            match desk
+                .api
+                .post::<_, Preview>("/templates/preview", &ask)
+                .await
+            {
                 Ok(p) => {
                     problem.set(None);
                     preview.set(Some(p));

@@ -12,8 +12,16 @@ use crate::i18n::{self, T};
 #[component]
 pub fn Sections(complaint: Complaint) -> impl IntoView {
     let desk = Desk::get();
-    let Complaint { reference, category, stage, language, filed_at, assignee, working_days_left, .. } =
-        complaint.clone();
+    let Complaint {
+        reference,
+        category,
+        stage,
+        language,
+        filed_at,
+        assignee,
+        working_days_left,
+        ..
+    } = complaint.clone();
     let assignee = assignee.map(|w| w.name());
     view! {
         <dl class="facts">

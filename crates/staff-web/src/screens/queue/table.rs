@@ -77,8 +77,9 @@ pub fn Table(
                     <th scope="col">{move || desk.t(T::ColAssignee)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=move || rows.get() key=|row| (row.reference.clone(), row.stage.clone(), row.working_days_left)
-                        children=move |row| view! { <RowView row=row selection=selection current=current /> } />
+                    <For each=move || rows.with(|r| r.iter().map(|r| r.reference.clone()).collect::<Vec<_>>())
+                        key=|reference| reference.clone()
+                        children=move |reference| view! { <RowView reference=reference rows=rows selection=selection current=current /> } />
                 </tbody>
             </table>
         </div>
@@ -88,12 +89,24 @@ pub fn Table(
 
 #[component]
 fn RowView(
-    row: Row,
+    reference: String,
+    rows: RwSignal<Vec<Row>>,
     selection: RwSignal<Vec<String>>,
     current: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let desk = Desk::get();
-    let reference = StoredValue::new(row.reference.clone());
+    let link = crate::route::Route::Complaint(reference.clone()).path();
+    let id = row_id(&reference);
+    let reference = StoredValue::new(reference);
+    // The row's data from the latest poll; the row itself (its checkbox, its focus) stays.
+    let row = Memo::new(move |_| {
+        rows.with(|r| {
+            r.iter()
+                .find(|x| x.reference == reference.get_value())
+                .cloned()
+        })
+        .unwrap_or_default()
+    });
     let checked = move || selection.with(|s| s.contains(&reference.get_value()));
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
@@ -106,29 +119,29 @@ fn RowView(
         });
     };
     let here = move || current.get().as_deref() == Some(reference.get_value().as_str());
-    let days = row.working_days_left;
-    let stage = row.stage.clone();
-    let category = row.category.clone();
-    let assignee = row.assignee.clone().map(|w| w.name());
+    let days = move || row.with(|r| r.working_days_left);
     view! {
         <tr class:current=here>
             <td><input type="checkbox" prop:checked=checked on:change=toggle
                 aria-label=move || desk.fill(T::SelectRow, &[("reference", &reference.get_value())]) /></td>
             <th scope="row">
-                <a id=row_id(&row.reference) href=crate::route::Route::Complaint(row.reference.clone()).path()
+                <a id=id href=link
                     on:focus=move |_| current.set(Some(reference.get_value()))
                     on:click=move |ev| {
                         ev.prevent_default();
                         desk.open_with(reference.get_value(), None);
                     }>
-                    {row.reference.clone()}
+                    {reference.get_value()}
                 </a>
             </th>
-            <td>{move || desk.category(&category)}</td>
-            <td class="words" dir="auto">{row.excerpt.clone()}</td>
-            <td>{move || i18n::stage(desk.locale(), &stage)}</td>
-            <td><span class=clock::urgency(days)>{move || clock::clock(desk.locale(), days)}</span></td>
-            <td>{move || assignee.clone().unwrap_or_else(|| desk.t(T::Nobody).to_owned())}</td>
+            <td>{move || desk.category(&row.with(|r| r.category.clone()))}</td>
+            <td class="words" dir="auto">{move || row.with(|r| r.excerpt.clone())}</td>
+            <td>{move || i18n::stage(desk.locale(), &row.with(|r| r.stage.clone()))}</td>
+            <td><span class=move || clock::urgency(days())>{move || clock::clock(desk.locale(), days())}</span></td>
+            <td>{move || {
+                row.with(|r| r.assignee.as_ref().map(|w| w.name()))
+                    .unwrap_or_else(|| desk.t(T::Nobody).to_owned())
+            }}</td>
         </tr>
     }
 }
