@@ -23,16 +23,6 @@ pub fn StaffScreen() -> impl IntoView {
         });
     };
     load();
-    let toggle = move |member: StaffMember| {
-        let body = json!({ "disabled": !member.disabled });
-        leptos::task::spawn_local(async move {
-            let path = format!("/staff/{}", crate::route::encode(&member.id.0));
-            match desk.api.patch::<_, serde_json::Value>(&path, &body).await {
-                Ok(_) => load(),
-                Err(error) => problem.set(Some(error)),
-            }
-        });
-    };
     view! {
         <h1>{move || desk.t(T::StaffTitle)}</h1>
         <Problem error=problem />
@@ -43,30 +33,82 @@ pub fn StaffScreen() -> impl IntoView {
                 <th scope="col">{move || desk.t(T::Role)}</th>
                 <th scope="col">{move || desk.t(T::Categories)}</th>
                 <th scope="col">{move || desk.t(T::Status)}</th>
+                <th scope="col"><span class="meta">{move || desk.t(T::Save)}</span></th>
             </tr></thead>
             <tbody>
-                {move || staff.get().into_iter().map(|member| {
-                    let off = member.disabled;
-                    let m = member.clone();
-                    view! {
-                        <tr>
-                            <th scope="row">{member.name.clone()}</th>
-                            <td>{member.email.clone()}</td>
-                            <td>{desk.role_name(&member.role)}</td>
-                            <td>{member.categories.join(", ")}</td>
-                            <td>
-                                {desk.t(if off { T::TurnedOff } else { T::Active })}" "
-                                <button type="button" class="button button--quiet" on:click=move |_| toggle(m.clone())>
-                                    {desk.t(if off { T::TurnOn } else { T::TurnOff })}
-                                </button>
-                            </td>
-                        </tr>
-                    }
+                {move || staff.get().into_iter().map(|member| view! {
+                    <MemberRow member=member on_change=Callback::new(move |()| load()) problem=problem />
                 }).collect_view()}
             </tbody>
         </table>
         <InviteForm on_done=Callback::new(move |()| load()) />
     }
+}
+
+/// One account: its role and categories changed in place, and turning it off or on (`PATCH /staff/{id}`).
+#[component]
+fn MemberRow(
+    member: StaffMember,
+    on_change: Callback<()>,
+    problem: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let desk = Desk::get();
+    let path = StoredValue::new(format!("/staff/{}", crate::route::encode(&member.id.0)));
+    let role = RwSignal::new(member.role.clone());
+    let categories = RwSignal::new(member.categories.join(", "));
+    let off = member.disabled;
+    let patch = move |body: serde_json::Value| {
+        leptos::task::spawn_local(async move {
+            match desk
+                .api
+                .patch::<_, serde_json::Value>(&path.get_value(), &body)
+                .await
+            {
+                Ok(_) => on_change.run(()),
+                Err(error) => problem.set(Some(error)),
+            }
+        });
+    };
+    let save = move |_| {
+        let cats: Vec<String> = split_categories(&categories.get_untracked());
+        patch(json!({ "role": role.get_untracked(), "categories": cats }));
+    };
+    let id = member.id.0.clone();
+    let (role_id, cats_id) = (format!("role-{id}"), format!("categories-{id}"));
+    view! {
+        <tr>
+            <th scope="row">{member.name.clone()}</th>
+            <td>{member.email.clone()}</td>
+            <td>
+                <label class="visually-hidden" for=role_id.clone()>{move || desk.t(T::Role)}</label>
+                <select id=role_id on:change=move |ev| role.set(event_target_value(&ev))>
+                    {["agent", "lead", "admin"].into_iter().map(|r| view! {
+                        <option value=r selected=move || role.get() == r>{move || desk.role_name(r)}</option>
+                    }).collect_view()}
+                </select>
+            </td>
+            <td>
+                <label class="visually-hidden" for=cats_id.clone()>{move || desk.t(T::Categories)}</label>
+                <input id=cats_id type="text" prop:value=move || categories.get()
+                    on:input=move |ev| categories.set(event_target_value(&ev)) />
+            </td>
+            <td>
+                {move || desk.t(if off { T::TurnedOff } else { T::Active })}" "
+                <button type="button" class="button button--quiet" on:click=move |_| patch(json!({ "disabled": !off }))>
+                    {move || desk.t(if off { T::TurnOn } else { T::TurnOff })}
+                </button>
+            </td>
+            <td><button type="button" class="button" on:click=save>{move || desk.t(T::Save)}</button></td>
+        </tr>
+    }
+}
+
+/// "a, b ,, c" → ["a", "b", "c"].
+fn split_categories(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 #[component]
@@ -80,12 +122,7 @@ fn InviteForm(on_done: Callback<()>) -> impl IntoView {
     let problem = RwSignal::new(None::<ApiError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let cats: Vec<String> = categories
-            .get_untracked()
-            .split(',')
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty())
-            .collect();
+        let cats = split_categories(&categories.get_untracked());
         let who = name.get_untracked();
         let body = json!({ "name": who, "email": email.get_untracked(), "role": role.get_untracked(), "categories": cats });
         leptos::task::spawn_local(async move {
