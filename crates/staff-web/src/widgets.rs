@@ -71,9 +71,9 @@ pub fn Header() -> impl IntoView {
 fn LocalePicker() -> impl IntoView {
     let desk = Desk::get();
     view! {
-        <label class="locale">
-            <span>{move || desk.t(T::Language)}</span>
-            <select on:change=move |ev| {
+        <div class="locale">
+            <label for="desk-locale">{move || desk.t(T::Language)}</label>
+            <select id="desk-locale" on:change=move |ev| {
                 if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
                     desk.set_locale(locale);
                 }
@@ -89,7 +89,7 @@ fn LocalePicker() -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-        </label>
+        </div>
     }
 }
 
