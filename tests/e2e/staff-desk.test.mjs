@@ -8,14 +8,32 @@
 // en/ko/pl. The journey against the real rooms is tests/e2e/staff-desk.journey.mjs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { DESKTOP, launchBrowser, openPage } from './support/browser.mjs';
 import { startIntake } from './support/intake.mjs';
 
+const SHOTS = join(resolve(fileURLToPath(new URL('../..', import.meta.url))), 'target/screenshots/staff');
+const LANGUAGES = [['ko', '한국어'], ['pl', 'Polski'], ['en', 'English']];
+
 let intake;
 let browser;
 let origin;
+
+/** The screen in each language: a screenshot (target/screenshots/staff/<name>.<lang>.png), and axe finds
+ *  nothing; back in English after. */
+async function shoot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  for (const [lang, label] of LANGUAGES) {
+    await page.getByLabel(/^(Language|언어|Język)$/).selectOption({ label });
+    await page.locator(`html[lang="${lang}"]`).waitFor();
+    await page.screenshot({ path: join(SHOTS, `${name}.${lang}.png`), fullPage: true });
+    await assertAccessible(page);
+  }
+}
 
 before(async () => {
   intake = await startIntake();
@@ -113,9 +131,10 @@ test('enrolment and sign-in are real passkey ceremonies, and a session ending mi
   const { sent } = standIn(page, state);
   await page.goto(`${origin}/staff/enrol#tok123`);
   await page.getByText('This link is for Ada Admin (Administrator).').waitFor();
-  await assertAccessible(page);
+  await shoot(page, 'enrol');
   await page.getByRole('button', { name: 'Create a passkey' }).click();
   await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+  await shoot(page, 'recovery-codes');
   assert.equal(await page.locator('ol.codes li').count(), 10);
   const enrolled = sent.find((s) => s.path === '/enrolments/tok123/finish').body;
   assert.equal(enrolled.ceremony, 'c1', 'the start answer’s own fields travel back');
@@ -131,6 +150,7 @@ test('enrolment and sign-in are real passkey ceremonies, and a session ending mi
   state.endOnNextChange = true;
   await page.getByRole('button', { name: 'Add the note' }).click();
   await page.getByText('Your session has ended. Please sign in again: what you typed has been kept.').waitFor();
+  await shoot(page, 'sign-in');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await page.getByRole('heading', { name: 'Complaint CMP-AAAA-0001' }).waitFor();
   assert.equal(await page.getByLabel('Internal note').inputValue(), 'Half a thought about @adam');
@@ -155,17 +175,13 @@ test('the queue: keys, a poll that changes nothing typed or selected, the bulk b
   await page.getByText('due in 2 working days').waitFor();
   await page.getByText('overdue by 1 day').waitFor();
   await page.getByText('Never arrived <script>alert(1)</script>').waitFor();
-  for (const [label, lang, heading] of [['한국어', 'ko', '신규'], ['Polski', 'pl', 'Nowe'], ['English', 'en', 'New']]) {
-    await page.getByLabel(/^(Language|언어|Język)$/).selectOption({ label });
-    await page.locator(`html[lang="${lang}"]`).waitFor();
-    await page.getByRole('heading', { name: heading }).waitFor();
-    await assertAccessible(page);
-  }
+  await shoot(page, 'queue');
   await page.keyboard.press('j');
   await page.keyboard.press('j');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'row-CMP-AAAA-0002');
   await page.keyboard.press('?');
   await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'shortcuts.en.png') });
   await assertAccessible(page);
   await page.keyboard.press('Escape');
   await page.keyboard.press('/');
@@ -199,7 +215,7 @@ test('the queue: keys, a poll that changes nothing typed or selected, the bulk b
   await page.keyboard.type('Dear customer');
   await page.getByText('It never came. <img src=x onerror=alert(1)>').waitFor();
   assert.equal(await page.getByRole('link', { name: 'Download ../../x.html' }).getAttribute('download'), '../../x.html');
-  await assertAccessible(page);
+  await shoot(page, 'complaint');
   const actions = page.getByRole('region', { name: 'Actions' });
   await actions.getByRole('button', { name: 'Acknowledge' }).click();
   await page.getByText('Changed by Lena since you opened it.').waitFor();
@@ -210,10 +226,10 @@ test('the queue: keys, a poll that changes nothing typed or selected, the bulk b
   await actions.getByRole('button', { name: 'Preview' }).click();
   await page.getByRole('region', { name: 'As the customer will read it' }).getByText('안녕하세요, 고객님.').waitFor();
 
-  for (const [link, heading] of [['Staff', 'Staff'], ['Templates', 'Reply templates'], ['Service tokens', 'Service tokens'], ['Webhooks', 'Webhooks']]) {
+  for (const [link, heading, name] of [['Staff', 'Staff', 'staff'], ['Templates', 'Reply templates', 'templates'], ['Service tokens', 'Service tokens', 'tokens'], ['Webhooks', 'Webhooks', 'webhooks']]) {
     await page.getByRole('navigation', { name: 'Desk sections' }).getByRole('link', { name: link }).click();
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-    await assertAccessible(page);
+    await shoot(page, name);
   }
   assert.deepEqual(unexpected(problems), []);
   await context.close();

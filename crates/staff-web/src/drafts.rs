@@ -47,8 +47,11 @@ impl Draft {
         self.text.get()
     }
 
+    /// Also after its screen has gone (a reply sent just as the person moved on): then only the storage.
     pub fn set(&self, text: String) {
-        save(&self.key.get_value(), &text);
+        if let Some(key) = self.key.try_get_value() {
+            save(&key, &text);
+        }
         self.text.set(text);
     }
 

@@ -64,7 +64,9 @@ fn MemberRow(
                 .patch::<_, serde_json::Value>(&path.get_value(), &body)
                 .await
             {
-                Ok(_) => on_change.run(()),
+                Ok(_) => {
+                    on_change.try_run(());
+                }
                 Err(error) => problem.set(Some(error)),
             }
         });
@@ -134,7 +136,7 @@ fn InviteForm(on_done: Callback<()>) -> impl IntoView {
                 Ok(invitation) => {
                     problem.set(None);
                     link.set(Some((who, invitation.link)));
-                    on_done.run(());
+                    on_done.try_run(());
                 }
                 Err(error) => problem.set(Some(error)),
             }

@@ -50,7 +50,10 @@ fn HookView(hook: Webhook, on_change: Callback<()>) -> impl IntoView {
     let path = StoredValue::new(base);
     let show = move || {
         leptos::task::spawn_local(async move {
-            let url = format!("{}/deliveries", path.get_value());
+            let Some(base) = path.try_get_value() else {
+                return;
+            };
+            let url = format!("{base}/deliveries");
             match desk.api.get::<Deliveries>(&url).await {
                 Ok(list) => deliveries.set(list.deliveries),
                 Err(error) => problem.set(Some(error)),
@@ -76,7 +79,9 @@ fn HookView(hook: Webhook, on_change: Callback<()>) -> impl IntoView {
     let delete = move |_| {
         leptos::task::spawn_local(async move {
             match desk.api.delete(&path.get_value()).await {
-                Ok(_) => on_change.run(()),
+                Ok(_) => {
+                    on_change.try_run(());
+                }
                 Err(error) => problem.set(Some(error)),
             }
         });
@@ -127,7 +132,7 @@ fn NewHook(on_done: Callback<()>) -> impl IntoView {
                 Ok(hook) => {
                     problem.set(None);
                     secret.set(Some(hook.secret));
-                    on_done.run(());
+                    on_done.try_run(());
                 }
                 Err(error) => problem.set(Some(error)),
             }

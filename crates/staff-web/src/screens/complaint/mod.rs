@@ -51,7 +51,7 @@ impl Act {
                 Ok(_) => {
                     act.problem.set(None);
                     done();
-                    act.reload.run(());
+                    act.reload.try_run(());
                 }
                 Err(error) => act.problem.set(Some(error)),
             }

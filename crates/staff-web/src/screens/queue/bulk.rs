@@ -66,7 +66,7 @@ pub fn BulkBar(selection: RwSignal<Vec<String>>, on_done: Callback<()>) -> impl 
                         ],
                     )));
                     selection.update(|s| s.retain(|r| !done.contains(r)));
-                    on_done.run(());
+                    on_done.try_run(());
                 }
                 Err(error) => problem.set(Some(error)),
             }

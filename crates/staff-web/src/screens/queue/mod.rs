@@ -36,26 +36,37 @@ pub fn QueueScreen(queue: String) -> impl IntoView {
     let generation = StoredValue::new(0u32);
 
     // Loads the rows; `fresh` when the question changed (its old tag says nothing about the new one).
+    // A late call (a timer or a callback firing as the screen goes) finds it gone and does nothing.
     let load = move |fresh: bool| {
-        let path = format!("/complaints?{}", filters.query(&queue.get_value()));
+        let Some(queue) = queue.try_get_value() else {
+            return;
+        };
+        let path = format!("/complaints?{}", filters.query(&queue));
         if fresh {
-            etag.set_value(None);
+            etag.try_update_value(|e| *e = None);
         }
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
+        let Some(mine) = generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        }) else {
+            return;
+        };
+        // After each await the screen may be gone (another screen opened): its values are read with `try_`.
         leptos::task::spawn_local(async move {
             if let Ok(queues) = desk.api.get::<Queues>("/queues").await {
                 counts.set(queues.queues);
             }
-            let known = etag.get_value();
+            let Some(known) = etag.try_get_value() else {
+                return;
+            };
             let answer = desk.api.get_tagged::<Rows>(&path, known.as_deref()).await;
-            if generation.get_value() != mine {
+            if generation.try_get_value() != Some(mine) {
                 return; // a newer question is on its way
             }
             match answer {
                 Ok(tagged) => {
                     problem.set(None);
-                    etag.set_value(tagged.etag);
+                    etag.try_update_value(|e| *e = tagged.etag);
                     if let Some(body) = tagged.body {
                         total.set(body.total);
                         rows.set(body.rows);
