@@ -81,7 +81,7 @@ fn NoteForm() -> impl IntoView {
     let desk = Desk::get();
     let act = expect_context::<Act>();
     let text = draft(act, "note");
-    // Notes carry no revision: adding one never overwrites anything.
+    // A note changes nothing anyone else wrote; the revision goes with it only because every action sends it.
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let words = text.get();
