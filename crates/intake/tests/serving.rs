@@ -584,6 +584,55 @@ fn an_app_route_gets_its_pages_shell_in_the_customers_language() {
 }
 
 #[test]
+fn the_staff_desk_answers_each_of_its_routes_with_its_own_page_and_its_api_never_does() {
+    let dir = TempDir::new("serving-desk");
+    let site = site(&dir);
+    fs::create_dir_all(site.join("staff")).unwrap();
+    fs::write(
+        site.join("staff/index.html"),
+        "<!doctype html><title>desk</title>",
+    )
+    .unwrap();
+    fs::write(site.join("staff/boot.js"), "// the desk's loader").unwrap();
+    let server = serve(&dir, &site);
+    for path in [
+        "/staff",
+        "/staff/",
+        "/staff/complaints/CMP-1",
+        "/staff/enrol",
+    ] {
+        let reply = get(&server, path, &[]);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            String::from_utf8_lossy(&reply.body).contains("<title>desk</title>"),
+            "{path}"
+        );
+        let permissions = reply.header("permissions-policy").unwrap_or_default();
+        assert!(
+            permissions.contains("publickey-credentials-get=(self)"),
+            "{path}: {permissions}"
+        );
+        let csp = reply.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("img-src 'self' blob:"), "{path}: {csp}");
+    }
+    assert_eq!(get(&server, "/staff/boot.js", &[]).status, 200);
+    assert_eq!(get(&server, "/staff/missing.js", &[]).status, 404);
+    assert_eq!(get(&server, "/staff/api/v1/no-such-route", &[]).status, 404);
+    // The customer's pages keep passkeys denied, and their own shell.
+    let customer = get(&server, "/track", &[]);
+    assert!(!String::from_utf8_lossy(&customer.body).contains("<title>desk</title>"));
+    let permissions = customer.header("permissions-policy").unwrap_or_default();
+    assert!(
+        permissions.contains("publickey-credentials-get=()"),
+        "{permissions}"
+    );
+}
+
+#[test]
 fn every_answer_refusals_included_carries_the_security_headers_and_a_refusal_is_logged_by_its_code()
 {
     let dir = TempDir::new("serving-headers");

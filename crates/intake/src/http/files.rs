@@ -40,6 +40,9 @@ use crate::publish::is_status_file_name;
 
 const NOT_FOUND: &str = "We could not find a complaint with those details.";
 
+/// The staff API's prefix: an unknown route under it is a 404, never the desk's page.
+const STAFF_API: &str = "/staff/api/";
+
 /// A page larger than this is not ours; it is streamed like any file, and its inline scripts stay blocked.
 const PAGE_MAX_BYTES: u64 = 1024 * 1024;
 
@@ -219,9 +222,21 @@ pub(super) async fn site(
             }
         }
     }
-    // The API and anything that looks like a file answer 404; only app routes fall back to the app.
+    // The APIs and anything that looks like a file answer 404; only app routes fall back to the app.
     let last = path.rsplit('/').next().unwrap_or_default();
-    if path.starts_with("/api/") || last.contains('.') {
+    if path.starts_with("/api/") || path.starts_with(STAFF_API) || last.contains('.') {
+        return message(StatusCode::NOT_FOUND, "Nothing is served here.");
+    }
+    // The staff desk (crates/staff-web, built into `staff/`): every route of it is its one page.
+    if path == "/staff" || path.starts_with("/staff/") {
+        let page = Path::new("staff/index.html");
+        if let Some(real) = inside(site, page).await {
+            let chosen = representation(site, page, &real, &codings).await;
+            if let Some(mut response) = site_file(&real, &chosen, page, &method, &headers).await {
+                response.extensions_mut().insert(OwnPagesOnly);
+                return response;
+            }
+        }
         return message(StatusCode::NOT_FOUND, "Nothing is served here.");
     }
     // The page's own shell in the customer's language, when the build wrote one (super::shells).

@@ -30,6 +30,13 @@ pub(super) const PERMISSIONS: &str = "accelerometer=(), autoplay=(), camera=(), 
 gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), \
 screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
 
+/// The staff desk's pages (`/staff/`) sign in with passkeys: WebAuthn's two features are this origin's
+/// there, and denied everywhere else as before.
+pub(super) const STAFF_PERMISSIONS: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), \
+geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), \
+publickey-credentials-create=(self), publickey-credentials-get=(self), screen-wake-lock=(), serial=(), usb=(), \
+xr-spatial-tracking=()";
+
 /// The CSP sources (`'sha256-…'`) of a page's inline scripts and style sheets, found when it is served.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct InlineSources {
@@ -177,6 +184,12 @@ impl Policy {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(&csp).ok(),
         );
+        if path == "/staff" || path.starts_with("/staff/") {
+            set(
+                HeaderName::from_static("permissions-policy"),
+                Some(HeaderValue::from_static(STAFF_PERMISSIONS)),
+            );
+        }
         if embed {
             // Another origin's page loads the widget's module script and Wasm (a module script is
             // fetched with CORS too: `--allow-origin` lists who may).

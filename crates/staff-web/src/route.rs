@@ -1,0 +1,58 @@
+//! The desk's addresses, all under `/staff/`: the intake answers each with the desk's one page, and the
+//! desk picks the screen from the path (and, for an enrolment link, the token from the fragment, which never
+//! reaches a server log).
+
+/// Where the desk lives on the site.
+pub const BASE: &str = "/staff/";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// A queue (`/staff/` is `new`).
+    Queue(String),
+    Complaint(String),
+    Enrol(String),
+    Staff,
+    Templates,
+    Tokens,
+    Webhooks,
+}
+
+impl Route {
+    pub fn parse(path: &str, fragment: &str) -> Route {
+        let rest = path.strip_prefix("/staff").unwrap_or(path);
+        let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+        match parts.as_slice() {
+            ["enrol"] => Route::Enrol(fragment.trim_start_matches('#').to_owned()),
+            ["complaints", reference] => Route::Complaint(decode(reference)),
+            ["queues", queue] => Route::Queue(decode(queue)),
+            ["admin", "staff"] => Route::Staff,
+            ["admin", "templates"] => Route::Templates,
+            ["admin", "tokens"] => Route::Tokens,
+            ["admin", "webhooks"] => Route::Webhooks,
+            _ => Route::Queue("new".to_owned()),
+        }
+    }
+
+    pub fn path(&self) -> String {
+        match self {
+            Route::Queue(queue) => format!("{BASE}queues/{}", encode(queue)),
+            Route::Complaint(reference) => format!("{BASE}complaints/{}", encode(reference)),
+            Route::Enrol(_) => format!("{BASE}enrol"),
+            Route::Staff => format!("{BASE}admin/staff"),
+            Route::Templates => format!("{BASE}admin/templates"),
+            Route::Tokens => format!("{BASE}admin/tokens"),
+            Route::Webhooks => format!("{BASE}admin/webhooks"),
+        }
+    }
+}
+
+fn decode(part: &str) -> String {
+    js_sys::decode_uri_component(part)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| part.to_owned())
+}
+
+pub fn encode(part: &str) -> String {
+    js_sys::encode_uri_component(part).into()
+}

@@ -1,0 +1,191 @@
+//! The action forms: acknowledge, assign, note (with @mentions), reply ([`super::reply`]), ask for more
+//! information, extend, decide ([`super::decide`]), close, reopen and merge. Each is a small form over
+//! [`Act::send`]; the texts are drafts kept per complaint ([`Draft`]) until sent.
+
+use leptos::prelude::*;
+use serde_json::{json, Value};
+
+use super::Act;
+use crate::api::StaffList;
+use crate::desk::Desk;
+use crate::drafts::Draft;
+use crate::i18n::T;
+use crate::mentions::mentions;
+
+#[component]
+pub fn Actions() -> impl IntoView {
+    let desk = Desk::get();
+    let act = expect_context::<Act>();
+    let leads = move || desk.me().is_some_and(|m| m.leads());
+    view! {
+        <button type="button" class="button" disabled=move || act.busy.get()
+            on:click=move |_| act.send("acknowledge", json!({}), || ())>
+            {move || desk.t(T::Acknowledge)}
+        </button>
+        <Assign />
+        <NoteForm />
+        <super::reply::ReplyForm />
+        <TextAction action="ask" title=T::Ask label=T::Text send=T::AskSend />
+        <Show when=leads><Extend /></Show>
+        <super::decide::DecideForm />
+        <TextAction action="close" title=T::CloseComplaint label=T::Message send=T::CloseComplaint />
+        <TextAction action="reopen" title=T::Reopen label=T::Message send=T::Reopen />
+        <Show when=leads><Merge /></Show>
+    }
+}
+
+/// A draft kept per complaint and per form.
+pub fn draft(act: Act, form: &str) -> Draft {
+    Draft::new(format!("{}.{form}", act.reference.get_value()))
+}
+
+#[component]
+fn Assign() -> impl IntoView {
+    let desk = Desk::get();
+    let act = expect_context::<Act>();
+    let staff = RwSignal::new(Vec::<(String, String)>::new());
+    let chosen = RwSignal::new(String::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = desk.api.get::<StaffList>("/staff").await {
+            staff.set(
+                list.staff
+                    .into_iter()
+                    .filter(|s| !s.disabled)
+                    .map(|s| (s.id.0, s.name))
+                    .collect(),
+            );
+        }
+    });
+    let assign = move |to: Value| act.send("assign", json!({ "assignee": to }), || ());
+    let me = move || desk.me().map(|m| m.id.0).unwrap_or_default();
+    view! {
+        <form class="action" on:submit=move |ev| {
+            ev.prevent_default();
+            let to = chosen.get_untracked();
+            assign(if to.is_empty() { Value::Null } else { json!(to) });
+        }>
+            <h3>{move || desk.t(T::Assign)}</h3>
+            <label for="assign-to">{move || desk.t(T::AssignTo)}</label>
+            <select id="assign-to" aria-keyshortcuts="a" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <option value="">{move || desk.t(T::Unassign)}</option>
+                <option value=me>{move || desk.t(T::AssignMe)}</option>
+                {move || staff.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::Assign)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn NoteForm() -> impl IntoView {
+    let desk = Desk::get();
+    let act = expect_context::<Act>();
+    let text = draft(act, "note");
+    // A note changes nothing anyone else wrote; the revision goes with it only because every action sends it.
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let words = text.get();
+        if words.trim().is_empty() {
+            return;
+        }
+        act.send(
+            "notes",
+            json!({ "text": words, "mentions": mentions(&words) }),
+            move || text.clear(),
+        );
+    };
+    view! {
+        <form class="action" on:submit=submit>
+            <h3>{move || desk.t(T::Note)}</h3>
+            <label for="note-text">{move || desk.t(T::Note)}</label>
+            <p id="note-hint" class="meta">{move || desk.t(T::NoteHint)}</p>
+            <textarea id="note-text" aria-describedby="note-hint" aria-keyshortcuts="n"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::AddNote)}</button>
+        </form>
+    }
+}
+
+/// A form of one text field: ask (`text`), close and reopen (`message`, optional).
+#[component]
+fn TextAction(action: &'static str, title: T, label: T, send: T) -> impl IntoView {
+    let desk = Desk::get();
+    let act = expect_context::<Act>();
+    let text = draft(act, action);
+    let id = format!("{action}-text");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let words = text.get();
+        let body = if action == "ask" {
+            json!({ "text": words })
+        } else {
+            json!({ "message": words })
+        };
+        act.send(action, body, move || text.clear());
+    };
+    let heading = format!("{action}-title");
+    let labelled_by = heading.clone();
+    view! {
+        <form class="action" aria-labelledby=labelled_by on:submit=submit>
+            <h3 id=heading>{move || desk.t(title)}</h3>
+            <label for=id.clone()>{move || desk.t(label)}</label>
+            <textarea id=id required=action == "ask"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(send)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Extend() -> impl IntoView {
+    let desk = Desk::get();
+    let act = expect_context::<Act>();
+    let step = RwSignal::new("decide".to_owned());
+    let until = RwSignal::new(String::new());
+    let reason = draft(act, "extend");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = json!({ "step": step.get_untracked(), "until": until.get_untracked(), "reason": reason.get() });
+        act.send("extend", body, move || reason.clear());
+    };
+    view! {
+        <form class="action" on:submit=submit>
+            <h3>{move || desk.t(T::Extend)}</h3>
+            <label for="extend-step">{move || desk.t(T::Step)}</label>
+            <select id="extend-step" on:change=move |ev| step.set(event_target_value(&ev))>
+                <option value="decide">{move || desk.t(T::StepDecide)}</option>
+                <option value="acknowledge">{move || desk.t(T::StepAcknowledge)}</option>
+            </select>
+            <label for="extend-until">{move || desk.t(T::NewDate)}</label>
+            <input id="extend-until" type="date" required prop:value=move || until.get()
+                on:input=move |ev| until.set(event_target_value(&ev)) />
+            <label for="extend-reason">{move || desk.t(T::Reason)}</label>
+            <textarea id="extend-reason" required prop:value=move || reason.get()
+                on:input=move |ev| reason.set(event_target_value(&ev)) />
+            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::ExtendSend)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Merge() -> impl IntoView {
+    let desk = Desk::get();
+    let act = expect_context::<Act>();
+    let into = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let target = into.get_untracked().trim().to_owned();
+        act.send("merge", json!({ "into": target.clone() }), move || {
+            desk.go(crate::route::Route::Complaint(target));
+        });
+    };
+    view! {
+        <form class="action" on:submit=submit>
+            <h3>{move || desk.t(T::Merge)}</h3>
+            <label for="merge-into">{move || desk.t(T::MergeInto)}</label>
+            <input id="merge-into" type="text" required spellcheck="false" prop:value=move || into.get()
+                on:input=move |ev| into.set(event_target_value(&ev)) />
+            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::MergeSend)}</button>
+        </form>
+    }
+}

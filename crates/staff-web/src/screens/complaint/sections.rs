@@ -1,0 +1,94 @@
+//! What the complaint holds, read only: the customer's answers, description, contact and consent, files,
+//! replies, the public timeline, the internal notes and the audit trail. The customer's words are text,
+//! never markup (Leptos writes them as text nodes), in their own direction (`dir="auto"`).
+
+use leptos::prelude::*;
+
+use crate::api::{pairs, value_text, Complaint, Entry};
+use crate::clock;
+use crate::desk::Desk;
+use crate::i18n::{self, T};
+
+#[component]
+pub fn Sections(complaint: Complaint) -> impl IntoView {
+    let desk = Desk::get();
+    let Complaint {
+        reference,
+        category,
+        stage,
+        language,
+        filed_at,
+        assignee,
+        working_days_left,
+        ..
+    } = complaint.clone();
+    let assignee = assignee.map(|w| w.name());
+    view! {
+        <dl class="facts">
+            <dt>{move || desk.t(T::FilterCategory)}</dt><dd>{move || desk.category(&category)}</dd>
+            <dt>{move || desk.t(T::ColStage)}</dt><dd>{move || i18n::stage(desk.locale(), &stage)}</dd>
+            <dt>{move || desk.t(T::ColDeadline)}</dt>
+            <dd class=clock::urgency(working_days_left)>{move || clock::clock(desk.locale(), working_days_left)}</dd>
+            <dt>{move || desk.t(T::Assignee)}</dt>
+            <dd>{move || assignee.clone().unwrap_or_else(|| desk.t(T::Nobody).to_owned())}</dd>
+            <dt>{move || desk.t(T::CustomerLanguage)}</dt><dd>{language}</dd>
+            <dt>{move || desk.t(T::Filed)}</dt><dd>{filed_at}</dd>
+        </dl>
+        <h2>{move || desk.t(T::SecDescription)}</h2>
+        <p class="text" dir="auto">{complaint.description.clone()}</p>
+        <Pairs title=T::SecAnswers value=complaint.answers.clone() />
+        <Pairs title=T::SecContact value=complaint.contact.clone() />
+        <Pairs title=T::SecConsent value=complaint.consent.clone() />
+        <h2>{move || desk.t(T::SecFiles)}</h2>
+        <super::files::Files reference=reference files=complaint.files.clone() />
+        <Entries title=T::SecReplies entries=complaint.replies.clone() />
+        <Entries title=T::SecTimeline entries=complaint.timeline.clone() />
+        <Entries title=T::SecNotes entries=complaint.notes.clone() />
+        <Entries title=T::SecAudit entries=complaint.audit.clone() />
+    }
+}
+
+#[component]
+fn Pairs(title: T, value: serde_json::Value) -> impl IntoView {
+    let desk = Desk::get();
+    let list = pairs(&value);
+    let empty = list.is_empty();
+    view! {
+        <h2>{move || desk.t(title)}</h2>
+        {empty.then(|| view! { <p class="meta">{move || desk.t(T::Nothing)}</p> })}
+        <dl>
+            {list.into_iter().map(|(label, text)| view! {
+                <dt dir="auto">{label}</dt><dd dir="auto">{text}</dd>
+            }).collect_view()}
+        </dl>
+    }
+}
+
+#[component]
+fn Entries(title: T, entries: Vec<Entry>) -> impl IntoView {
+    let desk = Desk::get();
+    let empty = entries.is_empty();
+    view! {
+        <h2>{move || desk.t(title)}</h2>
+        {empty.then(|| view! { <p class="meta">{move || desk.t(T::Nothing)}</p> })}
+        <ol class="entries">
+            {entries.into_iter().map(|entry| {
+                let who = entry.by.map(|w| w.name()).unwrap_or_default();
+                let what = entry.what.clone();
+                let what = move || {
+                    if complaint_domain::status::Stage::parse(&what).is_some() {
+                        i18n::stage(desk.locale(), &what)
+                    } else {
+                        what.clone()
+                    }
+                };
+                view! {
+                    <li>
+                        <p class="meta"><time>{entry.at}</time>" · "{who}" · "{what}</p>
+                        <p class="text" dir="auto">{value_text(&entry.text)}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}

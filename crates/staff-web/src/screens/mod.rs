@@ -1,0 +1,7 @@
+//! The desk's screens, one folder or file each; each owns its state.
+
+pub mod admin;
+pub mod complaint;
+pub mod enrol;
+pub mod queue;
+pub mod sign_in;

@@ -1,0 +1,171 @@
+//! The desk's pure pieces in the browser (wasm-bindgen-test): base64url and ArrayBuffers, the keyboard
+//! map, the deadline clock's words in the three languages, the catalogue's placeholders, addresses and
+//! mentions.
+
+use complaint_staff_web::base64url::{decode, encode, from_buffer, to_buffer};
+use complaint_staff_web::clock::clock;
+use complaint_staff_web::i18n::{placeholders, text, Locale, T};
+use complaint_staff_web::keys::{is_typing_target, shortcut, Shortcut};
+use complaint_staff_web::mentions::mentions;
+use complaint_staff_web::route::Route;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn base64url_is_unpadded_url_safe_and_reads_padding_too() {
+    let bytes = [0xfb_u8, 0xff, 0xbf, 0x00, 0x01];
+    assert_eq!(encode(&bytes), "-_-_AAE");
+    assert_eq!(decode("-_-_AAE").unwrap(), bytes);
+    assert_eq!(decode("-_-_AAE=").unwrap(), bytes);
+    assert_eq!(
+        decode("+/+/AAE"),
+        None,
+        "the standard alphabet is not base64url"
+    );
+    assert_eq!(decode("not base64!"), None);
+}
+
+#[wasm_bindgen_test]
+fn array_buffers_carry_the_same_bytes_both_ways() {
+    let buffer = to_buffer("AQID_w").unwrap();
+    assert_eq!(buffer.byte_length(), 4);
+    assert_eq!(
+        js_sys::Uint8Array::new(&buffer).to_vec(),
+        vec![1, 2, 3, 255]
+    );
+    assert_eq!(
+        from_buffer(&buffer.clone().into()).as_deref(),
+        Some("AQID_w")
+    );
+    let view = js_sys::Uint8Array::new(&buffer);
+    assert_eq!(from_buffer(&view.into()).as_deref(), Some("AQID_w"));
+    assert_eq!(from_buffer(&JsValue::NULL), None);
+    assert_eq!(from_buffer(&JsValue::from_str("AQID")), None);
+}
+
+#[wasm_bindgen_test]
+fn passkey_options_get_buffers_where_webauthn_wants_them() {
+    let start = serde_json::json!({
+        "publicKey": {
+            "challenge": "AQID",
+            "rp": {"name": "desk", "id": "localhost"},
+            "user": {"id": "BAUG", "name": "ana", "displayName": "Ana"},
+            "excludeCredentials": [{"type": "public-key", "id": "Bwg"}],
+            "pubKeyCredParams": [{"type": "public-key", "alg": -7}]
+        }
+    });
+    let options = complaint_staff_web::passkey::creation_options(&start).unwrap();
+    let key = js_sys::Reflect::get(&options, &"publicKey".into()).unwrap();
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap();
+    assert!(get(&key, "challenge").is_instance_of::<js_sys::ArrayBuffer>());
+    assert!(get(&get(&key, "user"), "id").is_instance_of::<js_sys::ArrayBuffer>());
+    let excluded = js_sys::Array::from(&get(&key, "excludeCredentials")).get(0);
+    assert!(get(&excluded, "id").is_instance_of::<js_sys::ArrayBuffer>());
+    assert_eq!(
+        get(&get(&key, "rp"), "name").as_string().as_deref(),
+        Some("desk")
+    );
+    // A challenge that is not base64url is refused, not sent to the authenticator.
+    let broken = serde_json::json!({"publicKey": {"challenge": "%%%"}});
+    assert!(complaint_staff_web::passkey::request_options(&broken).is_none());
+}
+
+#[wasm_bindgen_test]
+fn keys_map_to_shortcuts_only_when_not_typing_and_unmodified() {
+    assert_eq!(shortcut("j", false, false, true), Some(Shortcut::Down));
+    assert_eq!(shortcut("k", false, false, true), Some(Shortcut::Up));
+    assert_eq!(shortcut("Enter", false, false, true), Some(Shortcut::Open));
+    assert_eq!(
+        shortcut("Enter", false, false, false),
+        None,
+        "Enter on a button is the button's"
+    );
+    assert_eq!(shortcut("a", false, false, true), Some(Shortcut::Assign));
+    assert_eq!(shortcut("r", false, false, true), Some(Shortcut::Reply));
+    assert_eq!(shortcut("n", false, false, true), Some(Shortcut::Note));
+    assert_eq!(shortcut("?", false, false, true), Some(Shortcut::Help));
+    assert_eq!(shortcut("/", false, false, true), Some(Shortcut::Search));
+    assert_eq!(
+        shortcut("j", false, true, true),
+        None,
+        "typing a j in a field"
+    );
+    assert_eq!(
+        shortcut("r", true, false, true),
+        None,
+        "Ctrl+R stays the browser's"
+    );
+    assert_eq!(shortcut("x", false, false, true), None);
+    assert!(is_typing_target("textarea", false));
+    assert!(is_typing_target("INPUT", false));
+    assert!(is_typing_target("DIV", true));
+    assert!(!is_typing_target("A", false));
+}
+
+#[wasm_bindgen_test]
+fn the_clock_reads_naturally_in_each_language() {
+    let cases = [
+        (Locale::En, Some(2), "due in 2 working days"),
+        (Locale::En, Some(1), "due in 1 working day"),
+        (Locale::En, Some(0), "due today"),
+        (Locale::En, Some(-1), "overdue by 1 day"),
+        (Locale::En, Some(-3), "overdue by 3 days"),
+        (Locale::En, None, "no deadline"),
+        (Locale::Ko, Some(2), "기한까지 영업일 2일"),
+        (Locale::Ko, Some(-1), "기한 1일 초과"),
+        (Locale::Ko, Some(0), "오늘 기한"),
+        (Locale::Pl, Some(1), "termin za 1 dzień roboczy"),
+        (Locale::Pl, Some(2), "termin za 2 dni robocze"),
+        (Locale::Pl, Some(5), "termin za 5 dni roboczych"),
+        (Locale::Pl, Some(22), "termin za 22 dni robocze"),
+        (Locale::Pl, Some(12), "termin za 12 dni roboczych"),
+        (Locale::Pl, Some(-1), "po terminie o 1 dzień"),
+        (Locale::Pl, Some(-5), "po terminie o 5 dni"),
+    ];
+    for (locale, days, expected) in cases {
+        assert_eq!(clock(locale, days), expected, "{locale:?} {days:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_message_has_the_same_placeholders_in_every_language_and_no_empty_text() {
+    for &key in T::ALL {
+        let english = placeholders(text(Locale::En, key));
+        for locale in Locale::ALL {
+            let message = text(locale, key);
+            assert!(!message.trim().is_empty(), "{key:?} is empty in {locale:?}");
+            assert_eq!(placeholders(message), english, "{key:?} in {locale:?}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn addresses_name_their_screens_and_back() {
+    assert_eq!(Route::parse("/staff/", ""), Route::Queue("new".into()));
+    assert_eq!(
+        Route::parse("/staff/queues/overdue", ""),
+        Route::Queue("overdue".into())
+    );
+    assert_eq!(
+        Route::parse("/staff/complaints/CMP-AB12-CD34", ""),
+        Route::Complaint("CMP-AB12-CD34".into())
+    );
+    assert_eq!(
+        Route::parse("/staff/enrol", "#tok_en"),
+        Route::Enrol("tok_en".into())
+    );
+    assert_eq!(Route::parse("/staff/admin/webhooks", ""), Route::Webhooks);
+    let route = Route::Complaint("a b/c".into());
+    assert_eq!(Route::parse(&route.path(), ""), route);
+}
+
+#[wasm_bindgen_test]
+fn mentions_are_the_at_words_without_punctuation() {
+    assert_eq!(
+        mentions("Please check, @ana and @jan.kowalski."),
+        vec!["ana", "jan.kowalski"]
+    );
+    assert_eq!(mentions("no one @ here, mail a@b"), Vec::<String>::new());
+}

@@ -1,0 +1,245 @@
+// The staff desk in the browser (crates/staff-web, issue #23) against a stand-in of the staff API: the real
+// intake serves the release's /staff/ page under its strict policy, and the page's calls to /staff/api/v1
+// are answered by the test (page.route), so the desk's own behaviour is checked without the server rooms:
+// a real passkey ceremony (CDP virtual authenticator) through the desk's base64url ↔ ArrayBuffer
+// conversion, a session that ends mid-note (sign-in, back to the screen, the note kept), the queue's keys,
+// polling with If-None-Match that never disturbs what is typed or selected, the bulk bar, "changed by"
+// with a reload that keeps the reply, the customer's markup shown as text, and axe on every screen in
+// en/ko/pl. The journey against the real rooms is tests/e2e/staff-desk.journey.mjs.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { assertAccessible } from './support/a11y.mjs';
+import { DESKTOP, launchBrowser, openPage } from './support/browser.mjs';
+import { startIntake } from './support/intake.mjs';
+
+const SHOTS = join(resolve(fileURLToPath(new URL('../..', import.meta.url))), 'target/screenshots/staff');
+const LANGUAGES = [['ko', '한국어'], ['pl', 'Polski'], ['en', 'English']];
+
+let intake;
+let browser;
+let origin;
+
+/** The screen in each language: a screenshot (target/screenshots/staff/<name>.<lang>.png), and axe finds
+ *  nothing; back in English after. */
+async function shoot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  for (const [lang, label] of LANGUAGES) {
+    await page.getByLabel(/^(Language|언어|Język)$/).selectOption({ label });
+    await page.locator(`html[lang="${lang}"]`).waitFor();
+    await page.screenshot({ path: join(SHOTS, `${name}.${lang}.png`), fullPage: true });
+    await assertAccessible(page);
+  }
+}
+
+before(async () => {
+  intake = await startIntake();
+  // Passkeys need a domain, not an address: the same loopback server by the name localhost.
+  origin = intake.origin.replace('127.0.0.1', 'localhost');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await intake?.stop();
+});
+
+const b64 = (bytes) => Buffer.from(bytes).toString('base64url');
+const ROWS = [
+  { reference: 'CMP-AAAA-0001', category: 'delivery', excerpt: 'Never arrived <script>alert(1)</script>', stage: 'received', working_days_left: 2, assignee: null },
+  { reference: 'CMP-AAAA-0002', category: 'delivery', excerpt: '택배가 오지 않았습니다', stage: 'acknowledged', working_days_left: -1, assignee: { id: 2, name: 'Adam' } },
+];
+const COMPLAINT = {
+  reference: 'CMP-AAAA-0001', revision: 7, category: 'delivery', stage: 'received', language: 'ko', working_days_left: 2,
+  description: 'It never came. <img src=x onerror=alert(1)>', answers: { 'Order number': 'NW-1' }, contact: { name: 'Ola' },
+  files: [{ n: 0, name: '../../x.html', content_type: 'text/html', size: 10 }],
+  timeline: [{ at: '2026-12-01', stage: 'received' }], notes: [{ at: '2026-12-02', author: 'Adam', text: 'Checked' }],
+};
+
+/** A stand-in staff API: `state` says who is signed in; every change is recorded in `sent`. */
+function standIn(page, state) {
+  const sent = [];
+  const asked = [];
+  page.route('**/staff/api/v1/**', async (route) => {
+    const request = route.request();
+    const path = new URL(request.url()).pathname.replace('/staff/api/v1', '');
+    const json = (body, status = 200, headers = {}) => route.fulfill({ status, contentType: 'application/json', headers, body: JSON.stringify(body) });
+    const signedOut = () => json({ code: 'signed_out', message: 'signed out' }, 401);
+    if (request.method() === 'GET') asked.push([path, request.headers()['if-none-match']]);
+    else sent.push({ path, csrf: request.headers()['x-csrf-token'], body: JSON.parse(request.postData() || '{}') });
+    switch (path) {
+      case '/enrolments/tok123':
+        return json({ name: 'Ada Admin', role: 'admin' });
+      case '/enrolments/tok123/start':
+        return json({ ceremony: 'c1', publicKey: {
+          rp: { name: 'Desk', id: 'localhost' }, user: { id: b64([1, 2, 3, 4]), name: 'ada', displayName: 'Ada' },
+          challenge: b64(Array(16).fill(9)), pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+          authenticatorSelection: { residentKey: 'required', userVerification: 'required' } } });
+      case '/enrolments/tok123/finish':
+        state.credential = sent.at(-1).body.rawId;
+        state.signedIn = true;
+        return json({ recovery_codes: Array.from({ length: 10 }, (_, i) => `code-${i}`) });
+      case '/sign-in/start':
+        return json({ publicKey: { challenge: b64(Array(16).fill(7)), rpId: 'localhost', userVerification: 'required',
+          allowCredentials: [{ type: 'public-key', id: state.credential }] } });
+      case '/sign-in/finish':
+        state.signedIn = true;
+        return json({});
+    }
+    if (!state.signedIn) return signedOut();
+    if (state.endOnNextChange && request.method() !== 'GET') {
+      state.signedIn = false;
+      state.endOnNextChange = false;
+      return signedOut();
+    }
+    if (path === '/me') return json({ id: 1, name: 'Ada Admin', role: 'admin', categories: [], csrf: 'csrf-1' });
+    if (path === '/queues') return json({ queues: [{ id: 'new', count: 2 }] });
+    if (path === '/complaints') {
+      if (request.headers()['if-none-match'] === '"v1"') return route.fulfill({ status: 304, headers: { etag: '"v1"' } });
+      return json({ rows: ROWS, total: 2 }, 200, { etag: '"v1"' });
+    }
+    if (path === '/bulk') return json({ results: [{ reference: 'CMP-AAAA-0001', ok: true }, { reference: 'CMP-AAAA-0002', ok: false, code: 'forbidden' }] });
+    if (path.endsWith('/acknowledge')) return json({ code: 'changed', message: 'changed', changed_by: { id: 3, name: 'Lena' }, revision: 8 }, 409);
+    if (path === '/templates/preview') return json({ subject: '불만 처리 안내', text: '안녕하세요, 고객님.' });
+    if (path.startsWith('/complaints/')) return json(COMPLAINT);
+    if (path === '/staff') return json({ staff: [{ id: 1, name: 'Ada Admin', email: 'ada@example.com', role: 'admin' }, { id: 2, name: 'Adam', email: 'adam@example.com', role: 'agent', categories: ['delivery'] }] });
+    if (path === '/templates') return json({ templates: [{ id: 't1', category: 'delivery', name: 'Refund', text: { en: 'We refund.', ko: '환불해 드립니다.', pl: 'Zwracamy.' } }] });
+    if (path === '/tokens') return json({ tokens: [{ id: 1, name: 'CRM', role: 'agent', created_at: '2026-12-01' }] });
+    if (path === '/webhooks') return json({ webhooks: [{ id: 1, url: 'https://crm.example/hook', events: ['complaint.filed'] }] });
+    return json({ code: 'not_found', message: 'no' }, 404);
+  });
+  return { sent, asked };
+}
+
+async function withAuthenticator(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
+    hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true } });
+}
+
+/** Everything but the 401s and 409s the stand-in answers on purpose. */
+const unexpected = (problems) => problems.filter((p) => !/status of (401|409)/.test(p));
+
+test('enrolment and sign-in are real passkey ceremonies, and a session ending mid-note keeps the note', async () => {
+  const { context, page, problems } = await openPage(browser, { viewport: DESKTOP, serviceWorkers: 'block' });
+  await withAuthenticator(context, page);
+  const state = { signedIn: false };
+  const { sent } = standIn(page, state);
+  await page.goto(`${origin}/staff/enrol#tok123`);
+  await page.getByText('This link is for Ada Admin (Administrator).').waitFor();
+  await shoot(page, 'enrol');
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+  await shoot(page, 'recovery-codes');
+  assert.equal(await page.locator('ol.codes li').count(), 10);
+  const enrolled = sent.find((s) => s.path === '/enrolments/tok123/finish').body;
+  assert.equal(enrolled.ceremony, 'c1', 'the start answer’s own fields travel back');
+  assert.equal(enrolled.type, 'public-key');
+  assert.match(enrolled.response.attestationObject, /^[A-Za-z0-9_-]+$/, 'base64url, no padding');
+  assert.equal(JSON.parse(Buffer.from(enrolled.response.clientDataJSON, 'base64url')).type, 'webauthn.create');
+  await page.getByRole('button', { name: 'I have saved them' }).click();
+  await page.getByRole('heading', { name: 'New' }).waitFor();
+  assert.ok(!page.url().includes('tok123'), 'the link’s token leaves the address bar');
+
+  await page.goto(`${origin}/staff/complaints/CMP-AAAA-0001`);
+  await page.getByLabel('Internal note').fill('Half a thought about @adam');
+  state.endOnNextChange = true;
+  await page.getByRole('button', { name: 'Add the note' }).click();
+  await page.getByText('Your session has ended. Please sign in again: what you typed has been kept.').waitFor();
+  await shoot(page, 'sign-in');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await page.getByRole('heading', { name: 'Complaint CMP-AAAA-0001' }).waitFor();
+  assert.equal(await page.getByLabel('Internal note').inputValue(), 'Half a thought about @adam');
+  const assertion = sent.find((s) => s.path === '/sign-in/finish').body;
+  assert.equal(assertion.rawId, enrolled.rawId);
+  assert.equal(JSON.parse(Buffer.from(assertion.response.clientDataJSON, 'base64url')).type, 'webauthn.get');
+  await page.getByRole('button', { name: 'Add the note' }).click();
+  await page.getByLabel('Internal note').and(page.locator('textarea:text-is("")')).waitFor();
+  const note = sent.filter((s) => s.path.endsWith('/notes')).at(-1);
+  assert.deepEqual(note.body.mentions, ['adam']);
+  assert.equal(note.csrf, 'csrf-1');
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test('the queue: keys, a poll that changes nothing typed or selected, the bulk bar, then a complaint', async () => {
+  const { context, page, problems } = await openPage(browser, { viewport: { width: 1024, height: 768 }, serviceWorkers: 'block' });
+  await page.clock.install();
+  const { sent, asked } = standIn(page, { signedIn: true });
+  await page.goto(`${origin}/staff/`);
+  await page.getByRole('link', { name: 'CMP-AAAA-0001' }).waitFor();
+  await page.getByText('due in 2 working days').waitFor();
+  await page.getByText('overdue by 1 day').waitFor();
+  await page.getByText('Never arrived <script>alert(1)</script>').waitFor();
+  await shoot(page, 'queue');
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'row-CMP-AAAA-0002');
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'shortcuts.en.png') });
+  await assertAccessible(page);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('/');
+  await page.keyboard.type('parcel');
+  await page.getByRole('checkbox', { name: 'Select CMP-AAAA-0002' }).check();
+  await page.getByLabel('Search', { exact: true }).focus();
+  const before = asked.filter(([p]) => p === '/complaints').length;
+  await page.clock.runFor(15_000);
+  await expectSoon(() => asked.filter(([p]) => p === '/complaints').length > before);
+  assert.equal(asked.filter(([p]) => p === '/complaints').at(-1)[1], '"v1"', 'the poll names the version it has');
+  assert.equal(await page.getByLabel('Search', { exact: true }).inputValue(), 'parcel');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'search');
+  assert.ok(await page.getByRole('checkbox', { name: 'Select CMP-AAAA-0002' }).isChecked());
+
+  await page.getByRole('checkbox', { name: 'Select CMP-AAAA-0001' }).check();
+  const bulk = page.getByRole('form', { name: 'With the selection' });
+  await bulk.getByLabel('Assign to').selectOption({ label: 'Adam' });
+  await bulk.getByRole('button', { name: 'Apply' }).click();
+  await page.getByText('1 done, 1 not done.').waitFor();
+  assert.deepEqual(sent.find((s) => s.path === '/bulk').body, { action: 'assign', assignee: '2', references: ['CMP-AAAA-0002', 'CMP-AAAA-0001'] });
+  assert.ok(await page.getByRole('checkbox', { name: 'Select CMP-AAAA-0002' }).isChecked(), 'what was not done stays selected');
+
+  // k back to the first row, then r: its reply, from the queue.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('k');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'row-CMP-AAAA-0001');
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('r');
+  await page.getByRole('heading', { name: 'Complaint CMP-AAAA-0001' }).waitFor();
+  await expectSoon(async () => (await page.evaluate(() => document.activeElement.id)) === 'reply-text');
+  await page.keyboard.type('Dear customer');
+  await page.getByText('It never came. <img src=x onerror=alert(1)>').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Download ../../x.html' }).getAttribute('download'), '../../x.html');
+  await shoot(page, 'complaint');
+  const actions = page.getByRole('region', { name: 'Actions' });
+  await actions.getByRole('button', { name: 'Acknowledge' }).click();
+  await page.getByText('Changed by Lena since you opened it.').waitFor();
+  assert.deepEqual(sent.find((s) => s.path.endsWith('/acknowledge')).body, { revision: 7 });
+  await actions.getByRole('button', { name: 'Reload (what you typed is kept)' }).click();
+  assert.equal(await page.getByLabel('Text', { exact: true }).first().inputValue(), 'Dear customer');
+  await actions.getByLabel('Template').selectOption({ label: 'Refund' });
+  await actions.getByRole('button', { name: 'Preview' }).click();
+  await page.getByRole('region', { name: 'As the customer will read it' }).getByText('안녕하세요, 고객님.').waitFor();
+
+  for (const [link, heading, name] of [['Staff', 'Staff', 'staff'], ['Templates', 'Reply templates', 'templates'], ['Service tokens', 'Service tokens', 'tokens'], ['Webhooks', 'Webhooks', 'webhooks']]) {
+    await page.getByRole('navigation', { name: 'Desk sections' }).getByRole('link', { name: link }).click();
+    await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+    await shoot(page, name);
+  }
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+/** Waits for `check` to hold, for up to five seconds. */
+async function expectSoon(check, timeout = 5000) {
+  const until = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > until) assert.fail('not within five seconds');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
