@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ComplaintDeskElement, ComplaintDeskLang } from '../../embed/complaint-desk';
 
-export function ReportPage({ route }: { route: 'help' | 'report' }) {
+export function ReportPage({ route, api }: { route: 'help' | 'report'; api: string }) {
   const [lang, setLang] = useState<ComplaintDeskLang>('en');
   const [reference, setReference] = useState<string>();
   const desk = useRef<ComplaintDeskElement>(null);
@@ -30,7 +30,7 @@ export function ReportPage({ route }: { route: 'help' | 'report' }) {
       <button type="button" onClick={() => setLang(lang === 'en' ? 'pl' : 'en')}>
         {lang === 'en' ? 'Po polsku' : 'In English'}
       </button>
-      <complaint-desk ref={desk} api="/api/v1/" lang={lang} category="delivery" mode="file" />
+      <complaint-desk ref={desk} api={api} lang={lang} category="delivery" mode="file" />
       {reference && <p>Thank you. We have your complaint {reference}.</p>}
     </section>
   );
