@@ -1,8 +1,7 @@
 // Types for pages that embed the complaint desk (docs/embed.md): the <complaint-desk> element, its attributes,
 // and the events it tells the host, with their `detail`. Every event bubbles and is composed, so a host may
-// listen on the element or on `document`. A TypeScript host includes this file; a React 19 host gets the
-// element in JSX too.
-import type { Key, Ref } from 'react';
+// listen on the element or on `document`. A TypeScript host includes this file; a React 19 host also
+// includes react.d.ts beside it, for the element in JSX.
 
 /** `en`, `ko` or `pl`; a region (`pl-PL`) is fine, and an unknown language falls back (with a warning). */
 export type ComplaintDeskLang = 'en' | 'ko' | 'pl' | `${'en' | 'ko' | 'pl'}-${string}`;
@@ -80,17 +79,4 @@ declare global {
   }
   // The events are composed and bubble: `document.addEventListener('complaint:submitted', …)` is typed too.
   interface DocumentEventMap extends ComplaintDeskEventMap {}
-}
-
-declare module 'react' {
-  namespace JSX {
-    interface IntrinsicElements {
-      'complaint-desk': ComplaintDeskAttributes & {
-        ref?: Ref<ComplaintDeskElement>;
-        key?: Key;
-        id?: string;
-        className?: string;
-      };
-    }
-  }
 }
