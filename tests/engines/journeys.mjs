@@ -114,6 +114,7 @@ export function journeys(name) {
     await offline(true);
     await filing.send();
     await tab.waitFor({ text: 'Waiting to send' });
+    assert.equal(await tab.count({ role: 'button', name: /^Change/ }), 0, 'a queued complaint is not changed');
     assert.equal((await server.complaints()).length, 0);
     await offline(false);
     // Without an `online` event (only the server was away), the customer's tap brings the next attempt.

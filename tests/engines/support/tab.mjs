@@ -102,10 +102,13 @@ export class Tab {
 
   /** How many elements match `query` now (0 when none, without waiting). */
   async count(query) {
-    const found = await this.raw.evaluate(`(q) => { const m = ${matches}; const r = m(q); return typeof r === 'string' ? -1 : r.length; }`, portable(query));
+    const count = () => this.raw.evaluate(`(q) => { const r = (${matches})(q); return typeof r === 'string' ? -1 : r.length; }`, portable(query));
+    const found = await count();
     if (found >= 0) return found;
     await this.raw.evaluate(`() => { ${QUERIES}; return true; }`);
-    return this.count(query);
+    const again = await count();
+    if (again < 0) throw new Error(`${this.engine.name}: Testing Library could not be given to the page`);
+    return again;
   }
 
   /** The one element matching `query` (waited for); `nth` in the query picks one of several. */
