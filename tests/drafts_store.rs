@@ -132,6 +132,53 @@ async fn evidence_files_are_kept_as_blobs_and_go_with_their_draft() {
     DraftStore::delete_database(&name).await.expect("delete db");
 }
 
+/// Where WebKit refuses a Blob (its private and ephemeral sessions), a file is kept as bytes and its type;
+/// Chromium never refuses one, so such a record is written here as WebKit's fallback writes it.
+#[wasm_bindgen_test]
+async fn a_file_kept_as_bytes_where_a_blob_was_refused_reads_back_as_its_blob() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+
+    let name = fresh_db_name();
+    DraftStore::open(&name).await.expect("open").close();
+    let photo = [0x89, 0x50, 0x4E, 0x47, 0, 1, 255];
+    let record = js_sys::Object::new();
+    let bytes = js_sys::Uint8Array::from(&photo[..]).buffer();
+    for (key, value) in [
+        ("id", "f2".into()),
+        ("draft_id", "d".into()),
+        ("bytes", bytes.into()),
+        ("type", "image/png".into()),
+    ] {
+        js_sys::Reflect::set(&record, &key.into(), &value).expect("set");
+    }
+    let db = Database::open(name.as_str()).await.expect("open raw");
+    let tx = db
+        .transaction("files")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .expect("tx");
+    tx.object_store("files")
+        .expect("store")
+        .put(wasm_bindgen::JsValue::from(record))
+        .await
+        .expect("put");
+    tx.commit().await.expect("commit");
+    db.close();
+
+    let store = DraftStore::open(&name).await.expect("open again");
+    let back = store
+        .get_file("f2")
+        .await
+        .expect("get file")
+        .expect("file present");
+    assert_eq!(back.type_(), "image/png");
+    assert_eq!(bytes_of(&back).await, photo);
+    store.close();
+    DraftStore::delete_database(&name).await.expect("delete db");
+}
+
 #[wasm_bindgen_test]
 async fn the_outbox_keeps_entries_oldest_first_until_unqueued() {
     let name = fresh_db_name();

@@ -14,12 +14,13 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
 mod failure;
+mod files;
 mod replies;
 mod schema;
 mod stored;
@@ -252,25 +253,20 @@ impl DraftStore {
         self.delete_records(&stores, &keys).await
     }
 
-    /// Keeps an evidence file's bytes as a Blob (IndexedDB stores Blobs natively; no base64).
+    /// Keeps an evidence file's bytes as a Blob (IndexedDB stores Blobs natively; no base64). WebKit refuses a
+    /// Blob in a private or ephemeral session ("UnknownError: Error preparing Blob/File data to be stored");
+    /// there the bytes go in as an ArrayBuffer with their type, which every engine stores, and
+    /// [`DraftStore::get_file`] makes the Blob again.
     pub async fn put_file(&self, file: &StoredFile) -> Result<(), StoreError> {
-        let record = Object::new();
-        let set =
-            |key: &str, value: &JsValue| Reflect::set(&record, &key.into(), value).map(|_| ());
-        set("id", &file.id.as_str().into())
-            .and_then(|()| set("draft_id", &file.draft_id.as_str().into()))
-            .and_then(|()| set("blob", &file.blob))
-            .map_err(|e| StoreError::Write(format!("{e:?}")))?;
         let db = self.connection().await?;
-        let done = async {
-            let tx = db
-                .transaction(FILES)
-                .with_mode(TransactionMode::Readwrite)
-                .build()?;
-            tx.object_store(FILES)?.put(JsValue::from(record)).await?;
-            commit(tx).await
-        };
-        match done.await {
+        let mut done = put_file_record(&db, files::as_blob(file)).await;
+        if matches!(&done, Err(failure) if files::blob_refused(failure)) {
+            done = match files::as_bytes(file).await {
+                Ok(record) => put_file_record(&db, Ok(record)).await,
+                Err(failure) => Err(failure),
+            };
+        }
+        match done {
             Ok(()) => Ok(()),
             Err(failure) => Err(self.write_failed(failure, file.blob.size()).await),
         }
@@ -278,9 +274,7 @@ impl DraftStore {
 
     pub async fn get_file(&self, id: &str) -> Result<Option<Blob>, StoreError> {
         let record = self.get_record(FILES, id).await?;
-        Ok(record
-            .and_then(|r| Reflect::get(&r, &"blob".into()).ok())
-            .and_then(|b| b.dyn_into::<Blob>().ok()))
+        record.map(|r| files::blob_of(&r)).transpose()
     }
 
     pub async fn delete_file(&self, id: &str) -> Result<(), StoreError> {
@@ -352,4 +346,15 @@ impl DraftStore {
             .await
             .map_err(|e| StoreError::Write(e.to_string()))
     }
+}
+
+/// Writes one evidence file's record in a transaction of its own.
+async fn put_file_record(db: &Database, record: Result<Object, Failure>) -> Result<(), Failure> {
+    let record = record?;
+    let tx = db
+        .transaction(FILES)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    tx.object_store(FILES)?.put(JsValue::from(record)).await?;
+    commit(tx).await
 }

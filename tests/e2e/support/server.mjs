@@ -70,8 +70,14 @@ export async function startServer({ root = DIST } = {}) {
   const waiting = [];
   const requests = [];
   const uploads = new Map();
+  let unreachable = false;
 
   const server = createServer(async (req, res) => {
+    // A server that is down: the connection drops before any answer, as the browser meets no network.
+    if (unreachable) {
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url, 'http://127.0.0.1');
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
@@ -195,8 +201,18 @@ export async function startServer({ root = DIST } = {}) {
       holds.length = 0;
       waiting.splice(0).forEach((ok) => ok());
     },
+    /** Drops every connection and every request from now on until `up()`: for a browser whose driver cannot
+     *  take its network away (tests/engines), the nearest thing to being offline. */
+    down() {
+      unreachable = true;
+      server.closeAllConnections();
+    },
+    up() {
+      unreachable = false;
+    },
     /** Forget every override, delay and hold. */
     reset() {
+      unreachable = false;
       this.release();
       overrides.clear();
       delays.length = 0;
