@@ -18,6 +18,7 @@ mod insights;
 mod intake;
 mod log;
 mod mail;
+mod objects;
 mod private_files;
 mod publish;
 mod replies;
@@ -58,6 +59,9 @@ enum Failure {
     Output(std::io::Error),
     #[error("{0}")]
     Intake(#[from] error::IntakeError),
+    /// A place named `s3://…` that cannot be opened, or holds another desk's files.
+    #[error("{0}")]
+    Objects(String),
 }
 
 fn main() -> ExitCode {
@@ -94,7 +98,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
         .map(Arc::new)
         .map_err(Arc::new);
     // The one setting a status file carries (until when a closed complaint can be reopened).
-    let publisher = Publisher::new(paths.publish.clone()).with_reopen_days(
+    let publisher = publisher_at(&paths.publish)?.with_reopen_days(
         settings
             .as_ref()
             .map(|s| s.config.replies.reopen_days)
@@ -283,9 +287,51 @@ fn warn(notices: &[Notice]) {
     }
 }
 
+/// The status files' place, as `--publish` names it: a folder, or an `s3://` bucket.
+fn publisher_at(publish: &std::path::Path) -> Result<Publisher, Failure> {
+    match objects::Place::parse(publish).map_err(Failure::Objects)? {
+        objects::Place::Folder(dir) => Ok(Publisher::new(dir)),
+        place => {
+            let opened = place
+                .open()
+                .map_err(|e| Failure::Objects(format!("cannot open {}: {e}", publish.display())))?;
+            Ok(Publisher::at(publish.to_owned(), opened))
+        }
+    }
+}
+
+/// Claims the places this desk writes to for it (its id made at the first start and kept in the
+/// database), so a bucket shared by mistake with another desk is refused before anything is written.
+fn claim_places(store: &mut Store, publisher: &Publisher) -> Result<(), Failure> {
+    use store::SecretStore;
+    let fresh = publish::hex(&ids::new_secret().map_err(|e| Failure::Objects(e.to_string()))?);
+    let (id, _) = store.secret("desk-id", fresh.as_bytes(), zone::now())?;
+    let id = String::from_utf8_lossy(&id).into_owned();
+    objects::claim(publisher.place(), &id).map_err(Failure::Objects)
+}
+
+/// Publishes, every `every`, the status files that could not be written when their complaint was saved
+/// (the object store down or refusing writes): the complaint was kept, only its file waits.
+fn keep_publishing(intake: Arc<intake::Intake>, every: std::time::Duration) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(every);
+        match intake.catch_up() {
+            Ok(0) => {}
+            Ok(n) => log!("published {n} status file(s) that had waited"),
+            Err(e) => log!("status files still unpublished: {e}"),
+        }
+    });
+}
+
 fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
     let mut store = Store::open(&paths.db)?;
+    if !matches!(
+        objects::Place::parse(&paths.publish),
+        Ok(objects::Place::Folder(_))
+    ) {
+        claim_places(&mut store, &publisher)?;
+    }
     let reply_key = reply_proof::ReplyKey::load(&mut store)?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
     let publisher_for_desk = publisher.clone();
@@ -312,10 +358,13 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         )?)),
         None => None,
     };
-    let caught_up = intake.catch_up()?;
-    if caught_up > 0 {
-        log!("published {caught_up} status file(s) left unwritten by an earlier stop");
+    match intake.catch_up() {
+        Ok(0) => {}
+        Ok(n) => log!("published {n} status file(s) left unwritten by an earlier stop"),
+        // The place is down: serving goes on, and the files follow when it is back.
+        Err(e) => log!("status files still unpublished: {e}"),
     }
+    keep_publishing(Arc::clone(&intake), options.republish_every);
     Ok(http::serve(
         http::ServeOptions {
             listen: options.listen,

@@ -73,10 +73,10 @@ struct Shared {
         default_value = "var/intake.sqlite3"
     )]
     db: PathBuf,
-    /// Where status files are written
+    /// Where status files are written: a folder, or s3://BUCKET/PREFIX
     #[arg(long, global = true, value_name = "DIR", default_value = "var/status")]
     publish: PathBuf,
-    /// Where insights.json is written (after every stage change)
+    /// Where insights.json is written (after every stage change): a path, or s3://BUCKET/NAME
     #[arg(
         long,
         global = true,
@@ -378,6 +378,9 @@ pub struct Serve {
     /// Sign-in and enrolment requests a minute from one client
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub staff_sign_in_limit: u32,
+    /// Status files not written when their complaint was saved (the place down) are tried again this often
+    #[arg(long, value_name = "S", default_value = "30", value_parser = seconds())]
+    pub republish_every: Duration,
 }
 
 /// `staff`'s commands.

@@ -5,7 +5,7 @@
 //! those indexes, never a load of every complaint.
 
 use std::collections::BTreeMap;
-use std::fs;
+
 use std::path::Path;
 
 use complaint_domain::calendar::{Date, DateTime};
@@ -426,8 +426,7 @@ fn overdue_now(conn: &rusqlite::Connection, t: i64) -> Result<Vec<CategoryCount>
 /// Writes `insights` to `path` as the status files are written ([`crate::files::write_atomically`]), creating
 /// its folder, so a reader sees the old figures or the new, never a mix.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    fs::create_dir_all(crate::files::folder_of(path))?;
-    crate::files::write_atomically(path, text.as_bytes())
+    crate::objects::put_at(path, text.as_bytes(), crate::objects::PUBLIC_JSON)
 }
 
 /// Computes and publishes the figures. Returns the file's size in bytes.

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod s3;
 pub mod staff;
 pub mod webhooks;
 
@@ -116,6 +117,16 @@ pub struct Server {
 impl Server {
     /// `serve --listen 127.0.0.1:0` plus `extra`; waits for the address line on stdout.
     pub fn start(dir: &TempDir, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_with(dir, dir.paths(), extra, env)
+    }
+
+    /// As [`Server::start`], with `paths` in place of the folder's own (another `--publish`, say).
+    pub fn start_with(
+        dir: &TempDir,
+        paths: Vec<String>,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         static COUNT: AtomicU32 = AtomicU32::new(0);
         let log = dir.0.join(format!(
             "serve-{}.log",
@@ -123,7 +134,7 @@ impl Server {
         ));
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(dir.paths())
+            .args(paths)
             .args(extra)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
