@@ -302,12 +302,12 @@ fn publisher_at(publish: &std::path::Path) -> Result<Publisher, Failure> {
 
 /// Claims the places this desk writes to for it (its id made at the first start and kept in the
 /// database), so a bucket shared by mistake with another desk is refused before anything is written.
-fn claim_places(store: &mut Store, publisher: &Publisher) -> Result<(), Failure> {
+fn claim(store: &mut Store, place: &dyn objects::Objects) -> Result<(), Failure> {
     use store::SecretStore;
     let fresh = publish::hex(&ids::new_secret().map_err(|e| Failure::Objects(e.to_string()))?);
     let (id, _) = store.secret("desk-id", fresh.as_bytes(), zone::now())?;
     let id = String::from_utf8_lossy(&id).into_owned();
-    objects::claim(publisher.place(), &id).map_err(Failure::Objects)
+    objects::claim(place, &id).map_err(Failure::Objects)
 }
 
 /// Publishes, every `every`, the status files that could not be written when their complaint was saved
@@ -323,6 +323,32 @@ fn keep_publishing(intake: Arc<intake::Intake>, every: std::time::Duration) {
     });
 }
 
+/// The uploads' place: `--files` (a folder, or an `s3://` bucket every node shares), else the folder
+/// beside the database.
+fn open_uploads(
+    paths: &Paths,
+    files: Option<&std::path::Path>,
+    max_file_bytes: u64,
+    ceiling: u64,
+) -> Result<uploads::Uploads, Failure> {
+    let place = match files {
+        Some(files) => objects::Place::parse(files).map_err(Failure::Objects)?,
+        None => objects::Place::Folder(uploads::Uploads::beside(&paths.db)),
+    };
+    match place {
+        objects::Place::Folder(dir) => Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?),
+        bucket => {
+            let opened = bucket
+                .open()
+                .map_err(|e| Failure::Objects(format!("cannot open --files: {e}")))?;
+            let mut store = Store::open(&paths.db)?;
+            claim(&mut store, &*opened)?;
+            let dir = uploads::Uploads::beside(&paths.db);
+            Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?.in_bucket(opened))
+        }
+    }
+}
+
 fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
     let mut store = Store::open(&paths.db)?;
@@ -330,7 +356,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         objects::Place::parse(&paths.publish),
         Ok(objects::Place::Folder(_))
     ) {
-        claim_places(&mut store, &publisher)?;
+        claim(&mut store, publisher.place())?;
     }
     let reply_key = reply_proof::ReplyKey::load(&mut store)?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
@@ -351,8 +377,9 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
     let uploads = match intake.settings().config.submission.uploads {
-        Some(_) => Some(Arc::new(uploads::Uploads::open(
-            uploads::Uploads::beside(&paths.db),
+        Some(_) => Some(Arc::new(open_uploads(
+            paths,
+            options.files.as_deref(),
             intake.settings().config.limits.attachments.max_bytes,
             options.uploads_max_mb.saturating_mul(1024 * 1024),
         )?)),

@@ -53,12 +53,9 @@ pub trait Objects: fmt::Debug + Send + Sync {
     fn get(&self, name: &str) -> io::Result<Option<Vec<u8>>>;
     /// The object's length; `None` if there is none.
     fn len(&self, name: &str) -> io::Result<Option<u64>>;
-    /// Removes the object; one already gone is not an error. (This and `list` are what evidence and
-    /// resumable uploads in a bucket need, which are not wired to the seam yet: `docs/scaling.md`.)
-    #[allow(dead_code)]
+    /// Removes the object; one already gone is not an error.
     fn delete(&self, name: &str) -> io::Result<()>;
-    /// The names (relative to the place) that start with `prefix`.
-    #[allow(dead_code)]
+    /// The names (relative to the place) that start with `prefix`, in order.
     fn list(&self, prefix: &str) -> io::Result<Vec<String>>;
     /// Where `name` is, for messages: a path, or an `s3://` address.
     fn show(&self, name: &str) -> String;
@@ -337,7 +334,15 @@ impl Objects for Bucket {
 
     fn list(&self, prefix: &str) -> io::Result<Vec<String>> {
         use futures_util::TryStreamExt;
-        let folder = (!self.prefix.is_empty()).then(|| Key::from(self.prefix.as_str()));
+        // Listed by folder (`a/b/` for `a/b/c`), not the whole bucket.
+        let within = prefix.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let folder = [self.prefix.as_str(), within]
+            .iter()
+            .filter(|p| !p.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("/");
+        let folder = (!folder.is_empty()).then(|| Key::from(folder.as_str()));
         let strip = if self.prefix.is_empty() {
             String::new()
         } else {

@@ -146,3 +146,81 @@ fn a_complaint_is_accepted_while_the_bucket_is_down_and_published_when_it_is_bac
     });
     assert_eq!(dir.count("complaints"), 1, "stored once");
 }
+
+/// The complaint's file list, naming an upload by its hash (`docs/submission.md`, "Uploads").
+fn naming(key: &str, name: &str, bytes: &[u8]) -> serde_json::Value {
+    let mut body = complaint(key);
+    body["attachments"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "id": "id-1", "name": name, "kind": "application/pdf", "bytes": bytes.len(),
+            "sha256": sha256_hex(bytes)
+        }));
+    body
+}
+
+fn await_offset(addr: &str, hash: &str, total: u64, want: u64) {
+    let started = Instant::now();
+    while upload_offset(addr, hash, total) != want {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{addr} never held {want} bytes"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_upload_begun_through_one_node_goes_on_through_another_and_files_whole() {
+    let Some(moto) = Moto::start() else { return };
+    moto.create_bucket(BUCKET);
+    let dir = TempDir::new("s3-two-nodes");
+    let files = ["--files", "s3://desk/evidence"];
+    let a = start(&dir, &moto, &files);
+    let b = start(&dir, &moto, &files);
+    let file = pdf(60_000);
+    let (hash, total) = (sha256_hex(&file), file.len() as u64);
+
+    // Node A receives 25,000 bytes, then the phone's signal drops.
+    let mut first = connect(&a.addr);
+    std::io::Write::write_all(
+        &mut first,
+        &patch_head(&a.addr, &hash, 0, total, file.len()),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut first, &file[..25_000]).unwrap();
+    drop(first);
+    // Node B, which never saw them, knows where the upload stands: the bucket says.
+    await_offset(&b.addr, &hash, total, 25_000);
+
+    let mut rest = patch_head(&b.addr, &hash, 25_000, total, file.len() - 25_000);
+    rest.extend_from_slice(&file[25_000..]);
+    let reply = send(&b.addr, &rest);
+    assert_eq!(reply.status, 204, "{}", reply.text());
+    assert_eq!(reply.header("upload-offset"), Some("60000"));
+    let whole = moto
+        .get(BUCKET, &format!("evidence/uploads/{hash}"))
+        .expect("the whole file is in the bucket");
+    assert_eq!(sha256_hex(&whole.body), hash);
+    assert_eq!(
+        upload_offset(&a.addr, &hash, total),
+        total,
+        "node A sees it whole too"
+    );
+
+    // Filed through node A, which received only the first part: the complaint has the file, whole.
+    let key = "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
+    let reply = a.post(Some(key), &body_of(&naming(key, "receipt.pdf", &file), &[]));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let stored: Vec<u8> = conn
+        .query_row(
+            "SELECT b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sha256_hex(&stored), hash, "the file is whole");
+    assert_eq!(dir.count("complaints"), 1);
+}

@@ -378,6 +378,9 @@ pub struct Serve {
     /// Sign-in and enrolment requests a minute from one client
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub staff_sign_in_limit: u32,
+    /// Where resumable uploads are kept: s3://BUCKET/PREFIX, shared by every node [default: a folder beside --db]
+    #[arg(long, value_name = "PLACE")]
+    pub files: Option<PathBuf>,
     /// Status files not written when their complaint was saved (the place down) are tried again this often
     #[arg(long, value_name = "S", default_value = "30", value_parser = seconds())]
     pub republish_every: Duration,
