@@ -10,6 +10,10 @@
 //! swept after [`PART_KEPT`], whole files after [`WHOLE_KEPT`] (the complaint keeps its own copy in SQLite;
 //! a later retry that finds the file gone simply uploads it again). Who wrote what is known to the running
 //! service only: after a restart the files still count against the ceiling, not against a client.
+//!
+//! With `serve --files s3://…` the parts and whole files are in a bucket instead ([`bucket`]), so every
+//! node sees the same offset; the ceiling and shares then count what this node received since its last
+//! sweep, and the bucket's lifecycle rule removes what is left (`docs/scaling.md`).
 
 use std::collections::HashMap;
 use std::io::Write;

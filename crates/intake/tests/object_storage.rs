@@ -1,8 +1,8 @@
-//! The intake with its status files and figures in S3-compatible object storage (`--publish s3://…`,
-//! `--insights s3://…`), against a real server: moto in server mode (`support/s3.rs`). Status files arrive
-//! whole with the headers the tracker needs, a bucket that holds another desk's files is refused at start,
-//! and a bucket that is down never costs a complaint: it is accepted, and its file follows when the bucket
-//! is back.
+//! The intake with its status files, figures and resumable uploads in S3-compatible object storage
+//! (`--publish s3://…`, `--insights s3://…`, `--files s3://…`), against a real server: moto in server mode
+//! (`support/s3.rs`). Status files arrive whole with the headers the tracker needs, an upload begun through
+//! one node goes on through another, a bucket that holds another desk's files is refused at start, and a
+//! bucket that is down never costs a complaint: it is accepted, and its file follows when the bucket is back.
 
 mod support;
 
@@ -128,12 +128,23 @@ fn a_complaint_is_accepted_while_the_bucket_is_down_and_published_when_it_is_bac
     };
     moto.create_bucket(BUCKET);
     let dir = TempDir::new("s3-down");
-    let server = start(&dir, &moto, &["--republish-every", "1"]);
+    let server = start(
+        &dir,
+        &moto,
+        &["--republish-every", "1", "--files", "s3://desk/evidence"],
+    );
 
     moto.stop();
     let name = file_one(&server, "0d9c8b7a-6f5e-4d3c-2b1a-0f9e8d7c6b5a");
     assert_eq!(dir.count("complaints"), 1);
     assert!(dir.published().is_empty());
+    // An upload meanwhile is refused for now, never a 500: the app keeps the file and sends it again.
+    let file = pdf(5_000);
+    let mut upload = patch_head(&server.addr, &sha256_hex(&file), 0, 5_000, file.len());
+    upload.extend_from_slice(&file);
+    let refused = send(&server.addr, &upload);
+    assert_eq!(refused.status, 503, "{}", refused.text());
+    assert!(refused.header("retry-after").is_some());
 
     // Back, empty (moto keeps its buckets in memory), as a restored bucket would be.
     moto.resume();
