@@ -128,6 +128,8 @@ impl Objects for Folder {
         crate::files::write_atomically(&path, bytes)
     }
 
+    /// Checked, then written: a folder is one machine's, and its one writer of a name at a time is the
+    /// caller's lock (the uploads' slot); only a bucket is shared by several nodes.
     fn put_new(&self, name: &str, bytes: &[u8], kind: Kind) -> io::Result<bool> {
         if self.len(name)?.is_some() {
             return Ok(false);

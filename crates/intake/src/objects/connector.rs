@@ -7,7 +7,7 @@ use object_store::client::{
     HttpClient, HttpConnector, HttpError, HttpErrorKind, HttpRequest, HttpResponse,
     HttpResponseBody, HttpService,
 };
-use object_store::ClientOptions;
+use object_store::{ClientConfigKey, ClientOptions};
 
 /// Makes one reqwest client per bucket.
 #[derive(Debug, Clone, Copy)]
@@ -15,8 +15,12 @@ pub struct Reqwest;
 
 impl HttpConnector for Reqwest {
     fn connect(&self, options: &ClientOptions) -> object_store::Result<HttpClient> {
-        let _ = options;
+        // Plain HTTP only when asked for (`AWS_ALLOW_HTTP=true`: a test server on loopback).
+        let allow_http = options
+            .get_config_value(&ClientConfigKey::AllowHttp)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
         let client = reqwest::Client::builder()
+            .https_only(!allow_http)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(30))
