@@ -79,6 +79,33 @@ fn status_files_are_published_to_the_bucket_whole_with_the_trackers_headers() {
     assert!(figures.is_object(), "{figures}");
 }
 
+/// Runs `serve` expecting it to stop at start; its stderr.
+fn refused_start(dir: &TempDir, env: &[(&'static str, String)]) -> String {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(bucket_paths(dir))
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("serve started");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success(), "{stderr}");
+    stderr
+}
+
 #[test]
 fn a_bucket_holding_another_desks_files_is_refused_at_start() {
     let Some(moto) = Moto::start() else { return };
@@ -89,28 +116,7 @@ fn a_bucket_holding_another_desks_files_is_refused_at_start() {
         b"another-desk",
     );
     let dir = TempDir::new("s3-other-desk");
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(bucket_paths(&dir))
-        .envs(moto.env())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("serve started on another desk's bucket");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert!(!status.success());
+    let stderr = refused_start(&dir, &moto.env());
     assert!(stderr.contains("another desk"), "{stderr}");
     assert_eq!(
         moto.get(BUCKET, &format!("{PREFIX}/complaint-desk.id"))
@@ -119,6 +125,26 @@ fn a_bucket_holding_another_desks_files_is_refused_at_start() {
         "another-desk",
         "the other desk's marker is left as it was"
     );
+}
+
+#[test]
+fn a_bucket_down_at_start_or_over_plain_http_unasked_stops_serve_with_a_message() {
+    let Some(mut moto) = Moto::start() else {
+        return;
+    };
+    moto.create_bucket(BUCKET);
+    let dir = TempDir::new("s3-refused");
+    let mut env = moto.env();
+    env.retain(|(k, _)| *k != "AWS_ALLOW_HTTP");
+    let stderr = refused_start(&dir, &env);
+    assert!(stderr.contains("cannot reach s3://desk/"), "{stderr}");
+    assert!(moto
+        .get(BUCKET, &format!("{PREFIX}/complaint-desk.id"))
+        .is_none());
+
+    moto.stop();
+    let stderr = refused_start(&dir, &moto.env());
+    assert!(stderr.contains("cannot reach s3://desk/"), "{stderr}");
 }
 
 #[test]
