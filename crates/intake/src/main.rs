@@ -18,6 +18,7 @@ mod insights;
 mod intake;
 mod log;
 mod mail;
+mod objects;
 mod oidc;
 mod private_files;
 mod publish;
@@ -59,6 +60,9 @@ enum Failure {
     Output(std::io::Error),
     #[error("{0}")]
     Intake(#[from] error::IntakeError),
+    /// A place named `s3://…` that cannot be opened, or holds another desk's files.
+    #[error("{0}")]
+    Objects(String),
 }
 
 fn main() -> ExitCode {
@@ -85,7 +89,7 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
         .map(Arc::new)
         .map_err(Arc::new);
     // The one setting a status file carries (until when a closed complaint can be reopened).
-    let publisher = Publisher::new(paths.publish.clone()).with_reopen_days(
+    let publisher = publisher_at(&paths.publish)?.with_reopen_days(
         settings
             .as_ref()
             .map(|s| s.config.replies.reopen_days)
@@ -255,9 +259,77 @@ fn warn(notices: &[Notice]) {
     }
 }
 
+/// The status files' place, as `--publish` names it: a folder, or an `s3://` bucket.
+fn publisher_at(publish: &std::path::Path) -> Result<Publisher, Failure> {
+    match objects::Place::parse(publish).map_err(Failure::Objects)? {
+        objects::Place::Folder(dir) => Ok(Publisher::new(dir)),
+        place => {
+            let opened = place
+                .open()
+                .map_err(|e| Failure::Objects(format!("cannot open {}: {e}", publish.display())))?;
+            Ok(Publisher::at(publish.to_owned(), opened))
+        }
+    }
+}
+
+/// Claims the places this desk writes to for it (its id made at the first start and kept in the
+/// database), so a bucket shared by mistake with another desk is refused before anything is written.
+fn claim(store: &mut Store, place: &dyn objects::Objects) -> Result<(), Failure> {
+    use store::SecretStore;
+    let fresh = publish::hex(&ids::new_secret().map_err(|e| Failure::Objects(e.to_string()))?);
+    let (id, _) = store.secret("desk-id", fresh.as_bytes(), zone::now())?;
+    let id = String::from_utf8_lossy(&id).into_owned();
+    objects::claim(place, &id).map_err(Failure::Objects)
+}
+
+/// Publishes, every `every`, the status files that could not be written when their complaint was saved
+/// (the object store down or refusing writes): the complaint was kept, only its file waits.
+fn keep_publishing(intake: Arc<intake::Intake>, every: std::time::Duration) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(every);
+        match intake.catch_up() {
+            Ok(0) => {}
+            Ok(n) => log!("published {n} status file(s) that had waited"),
+            Err(e) => log!("status files still unpublished: {e}"),
+        }
+    });
+}
+
+/// The uploads' place: `--files` (a folder, or an `s3://` bucket every node shares), else the folder
+/// beside the database.
+fn open_uploads(
+    paths: &Paths,
+    files: Option<&std::path::Path>,
+    max_file_bytes: u64,
+    ceiling: u64,
+) -> Result<uploads::Uploads, Failure> {
+    let place = match files {
+        Some(files) => objects::Place::parse(files).map_err(Failure::Objects)?,
+        None => objects::Place::Folder(uploads::Uploads::beside(&paths.db)),
+    };
+    match place {
+        objects::Place::Folder(dir) => Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?),
+        bucket => {
+            let opened = bucket
+                .open()
+                .map_err(|e| Failure::Objects(format!("cannot open --files: {e}")))?;
+            let mut store = Store::open(&paths.db)?;
+            claim(&mut store, &*opened)?;
+            let dir = uploads::Uploads::beside(&paths.db);
+            Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?.in_bucket(opened))
+        }
+    }
+}
+
 fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
     let mut store = Store::open(&paths.db)?;
+    if !matches!(
+        objects::Place::parse(&paths.publish),
+        Ok(objects::Place::Folder(_))
+    ) {
+        claim(&mut store, publisher.place())?;
+    }
     let reply_key = reply_proof::ReplyKey::load(&mut store)?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
     let publisher_for_desk = publisher.clone();
@@ -276,18 +348,22 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
     ));
     // Files ahead of their complaint, only where the config tells the app to send them so.
     let uploads = match intake.settings().config.submission.uploads {
-        Some(_) => Some(Arc::new(uploads::Uploads::open(
-            uploads::Uploads::beside(&paths.db),
+        Some(_) => Some(Arc::new(open_uploads(
+            paths,
+            options.files.as_deref(),
             intake.settings().config.limits.attachments.max_bytes,
             options.uploads_max_mb.saturating_mul(1024 * 1024),
         )?)),
         None => None,
     };
     figures_on_schedule(paths, &options, settings.zone.clone());
-    let caught_up = intake.catch_up()?;
-    if caught_up > 0 {
-        log!("published {caught_up} status file(s) left unwritten by an earlier stop");
+    match intake.catch_up() {
+        Ok(0) => {}
+        Ok(n) => log!("published {n} status file(s) left unwritten by an earlier stop"),
+        // The place is down: serving goes on, and the files follow when it is back.
+        Err(e) => log!("status files still unpublished: {e}"),
     }
+    keep_publishing(Arc::clone(&intake), options.republish_every);
     Ok(http::serve(
         http::ServeOptions {
             listen: options.listen,

@@ -1,13 +1,14 @@
 //! Status files: one static JSON file per complaint, named so only someone holding the reference and the
 //! verifier can find it (`docs/status.md`), written so a reader never sees half of one.
 
-use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use complaint_domain::status::StatusRecord;
 use complaint_domain::tracking::status_key_input;
 use sha2::{Digest, Sha256};
 
+use crate::objects::{Folder, Objects, PUBLIC_JSON};
 use crate::store::{Complaint, Storage, StoreError};
 
 /// The file name's stem: lower-case hex SHA-256 of the documented key input.
@@ -31,15 +32,26 @@ pub fn is_status_file_name(name: &str) -> bool {
 
 #[derive(Debug, Clone)]
 pub struct Publisher {
+    /// `--publish` as given: a folder, or an `s3://` bucket and prefix.
     dir: PathBuf,
+    /// Where the files go ([`crate::objects`]).
+    place: Arc<dyn Objects>,
     /// The config's `replies.reopen_days`: a closed complaint's file says until when it can be reopened.
     reopen_days: Option<u32>,
 }
 
 impl Publisher {
+    /// Into a folder on this machine.
     pub fn new(dir: PathBuf) -> Publisher {
+        let place: Arc<dyn Objects> = Arc::new(Folder::new(dir.clone()));
+        Publisher::at(dir, place)
+    }
+
+    /// Into `place`, which `--publish` named as `dir`.
+    pub fn at(dir: PathBuf, place: Arc<dyn Objects>) -> Publisher {
         Publisher {
             dir,
+            place,
             reopen_days: complaint_domain::config::ReplyPolicy::default().reopen_days,
         }
     }
@@ -55,17 +67,24 @@ impl Publisher {
         &self.dir
     }
 
+    /// Where the status file is: a path, or an `s3://` address.
     pub fn path_for(&self, key: &str) -> PathBuf {
-        self.dir.join(format!("{key}.json"))
+        PathBuf::from(self.place.show(&format!("{key}.json")))
     }
 
-    /// Writes the record atomically ([`crate::files::write_atomically`]): readers see the old file or the new,
-    /// never a mix. The temporary file is dot-prefixed and never a valid status name, so it is never served.
+    /// The place the files go, for the marker that claims it ([`crate::objects::claim`]).
+    pub fn place(&self) -> &dyn Objects {
+        &*self.place
+    }
+
+    /// Writes the record whole ([`Objects::put`]): readers see the old file or the new, never a mix. In a
+    /// folder the temporary file is dot-prefixed and never a valid status name, so it is never served; in
+    /// a bucket it carries the `Cache-Control: no-cache` the tracker needs (`docs/status.md`).
     pub fn publish(&self, key: &str, record: &StatusRecord) -> std::io::Result<PathBuf> {
-        fs::create_dir_all(&self.dir)?;
-        let target = self.path_for(key);
-        crate::files::write_atomically(&target, record.to_json().as_bytes())?;
-        Ok(target)
+        let name = format!("{key}.json");
+        self.place
+            .put(&name, record.to_json().as_bytes(), PUBLIC_JSON)?;
+        Ok(self.path_for(key))
     }
 }
 
@@ -161,13 +180,13 @@ mod tests {
         let mut changed = record.clone();
         changed.next_step = Some("Soon.".into());
         publisher.publish(&key, &changed).unwrap();
-        let text = fs::read_to_string(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(StatusRecord::from_json(&text), Ok(changed));
-        let names: Vec<String> = fs::read_dir(&dir)
+        let names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, [format!("{key}.json")]);
-        fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -10,6 +10,10 @@
 //! swept after [`PART_KEPT`], whole files after [`WHOLE_KEPT`] (the complaint keeps its own copy in SQLite;
 //! a later retry that finds the file gone simply uploads it again). Who wrote what is known to the running
 //! service only: after a restart the files still count against the ceiling, not against a client.
+//!
+//! With `serve --files s3://…` the parts and whole files are in a bucket instead ([`bucket`]), so every
+//! node sees the same offset; the ceiling and shares then count what this node received since its last
+//! sweep, and the bucket's lifecycle rule removes what is left (`docs/scaling.md`).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -22,7 +26,10 @@ use std::time::{Duration, SystemTime};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, OwnedMutexGuard};
 
+use crate::objects::Objects;
 use crate::publish::hex;
+
+mod bucket;
 
 pub const PART_KEPT: Duration = Duration::from_secs(2 * 24 * 3600);
 /// Whole files wait this long for the complaint or reply that names them: the app sends that right after
@@ -85,6 +92,8 @@ pub struct Uploads {
     share: u64,
     ledger: Mutex<Ledger>,
     slots: Mutex<HashMap<String, Slot>>,
+    /// `--files s3://…`: parts and whole files in the bucket ([`bucket`]), the folder unused.
+    bucket: Option<Arc<dyn Objects>>,
 }
 
 /// Bytes each client wrote that are still in the folder, by file name on disk (since this start).
@@ -142,6 +151,9 @@ pub struct Writer {
     file: Option<std::fs::File>,
     /// Bytes in the part now.
     pub offset: u64,
+    /// In a bucket: where this request's bytes start, and the bytes, kept as one part when it ends.
+    start: u64,
+    pending: Vec<u8>,
     pub stop: Arc<Notify>,
     /// Its entry among the writers (`<sha256>-<length>`).
     key: String,
@@ -169,9 +181,18 @@ impl Uploads {
                 .min(ceiling),
             ledger: Mutex::new(Ledger::default()),
             slots: Mutex::new(HashMap::new()),
+            bucket: None,
         };
         uploads.sweep(SystemTime::now());
         Ok(uploads)
+    }
+
+    /// Keeps parts and whole files in `bucket` instead of the folder, so every node sees them.
+    pub fn in_bucket(self, bucket: Arc<dyn Objects>) -> Uploads {
+        Uploads {
+            bucket: Some(bucket),
+            ..self
+        }
     }
 
     /// The folder beside a database: `intake.sqlite3` keeps its uploads in `intake.sqlite3-uploads/`.
@@ -209,6 +230,9 @@ impl Uploads {
 
     pub fn standing(&self, hash: &str, length: u64) -> Result<Standing, UploadError> {
         self.check(hash, length)?;
+        if let Some(objects) = &self.bucket {
+            return bucket::standing(&**objects, hash, length);
+        }
         if let Ok(meta) = std::fs::metadata(self.whole(hash)) {
             if meta.len() == length {
                 return Ok(Standing {
@@ -264,10 +288,17 @@ impl Uploads {
             client,
             file: None,
             offset: 0,
+            start: 0,
+            pending: Vec::new(),
             stop,
             key,
             _guard: guard,
         };
+        if let Some(objects) = &self.bucket {
+            writer.offset = bucket::standing(&**objects, hash, length)?.offset;
+            writer.start = writer.offset;
+            return Ok(writer);
+        }
         // An existing part goes on; none yet is made by the first byte ([`Writer::append`]).
         let path = self.part(hash, length);
         let file = match std::fs::OpenOptions::new().append(true).open(&path) {
@@ -297,6 +328,9 @@ impl Uploads {
     pub fn read(&self, hash: &str, length: u64) -> Option<Vec<u8>> {
         if !is_hash(hash) {
             return None;
+        }
+        if let Some(objects) = &self.bucket {
+            return bucket::read(&**objects, hash, length);
         }
         let bytes = std::fs::read(self.whole(hash)).ok()?;
         (bytes.len() as u64 == length).then_some(bytes)
@@ -365,6 +399,11 @@ impl Writer {
         if self.uploads.ledger().held_by(self.client).saturating_add(n) > self.uploads.share {
             return Err(UploadError::OverShare);
         }
+        if self.uploads.bucket.is_some() {
+            self.pending.extend_from_slice(bytes);
+            self.count(n);
+            return Ok(());
+        }
         let file = match &mut self.file {
             Some(file) => file,
             None => {
@@ -380,12 +419,17 @@ impl Writer {
             }
         };
         file.write_all(bytes).map_err(io)?;
+        self.count(n);
+        Ok(())
+    }
+
+    /// `n` more bytes came, against the ceiling and the client's share.
+    fn count(&mut self, n: u64) {
         self.offset += n;
         self.uploads.held.fetch_add(n, Ordering::Relaxed);
         self.uploads
             .ledger()
             .add(&Uploads::part_name(&self.hash, self.length), self.client, n);
-        Ok(())
     }
 
     /// Removes the part and takes its bytes off the counts.
@@ -409,6 +453,10 @@ impl Writer {
     /// After the request ends, however it ended: what came is on disk, and a whole file is checked and
     /// kept under its name (or thrown away when it does not match it).
     pub fn finish(mut self) -> Result<Standing, UploadError> {
+        if let Some(objects) = self.uploads.bucket.clone() {
+            let pending = std::mem::take(&mut self.pending);
+            return bucket::save(&*objects, &self.hash, self.length, self.start, &pending);
+        }
         if let Some(file) = &self.file {
             file.sync_data().map_err(io)?;
         }

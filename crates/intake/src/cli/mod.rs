@@ -73,10 +73,10 @@ struct Shared {
         default_value = "var/intake.sqlite3"
     )]
     db: PathBuf,
-    /// Where status files are written
+    /// Where status files are written: a folder, or s3://BUCKET/PREFIX
     #[arg(long, global = true, value_name = "DIR", default_value = "var/status")]
     publish: PathBuf,
-    /// Where insights.json is written (by `insights`, and by `serve` on its schedule)
+    /// Where insights.json is written (by `insights`, and by `serve` on its schedule): a path, or s3://BUCKET/NAME
     #[arg(
         long,
         global = true,
@@ -394,6 +394,12 @@ pub struct Serve {
         default_value = "Sign in with your organisation's account"
     )]
     pub oidc_label: String,
+    /// Where resumable uploads are kept: s3://BUCKET/PREFIX, shared by every node [default: a folder beside --db]
+    #[arg(long, value_name = "PLACE")]
+    pub files: Option<PathBuf>,
+    /// Status files not written when their complaint was saved (the place down) are tried again this often
+    #[arg(long, value_name = "S", default_value = "30", value_parser = seconds())]
+    pub republish_every: Duration,
 }
 
 /// `staff`'s commands.

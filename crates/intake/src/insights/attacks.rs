@@ -3,6 +3,7 @@
 
 use super::tests::{at, row, Seeded, FEWER, HIDDEN};
 use super::*;
+use std::fs;
 
 const WEEK: &str = "2026-W48";
 

@@ -5,7 +5,7 @@
 //! those indexes, never a load of every complaint.
 
 use std::collections::BTreeMap;
-use std::fs;
+
 use std::path::Path;
 
 use complaint_domain::calendar::{Date, DateTime};
@@ -370,8 +370,7 @@ fn overdue_now(conn: &rusqlite::Connection, t: i64) -> Result<Vec<CategoryCount>
 /// Writes `insights` to `path` as the status files are written ([`crate::files::write_atomically`]), creating
 /// its folder, so a reader sees the old figures or the new, never a mix.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    fs::create_dir_all(crate::files::folder_of(path))?;
-    crate::files::write_atomically(path, text.as_bytes())
+    crate::objects::put_at(path, text.as_bytes(), crate::objects::PUBLIC_JSON)
 }
 
 /// Computes and publishes the figures, following the ones `path` holds now (the ratings change only as the
@@ -383,8 +382,10 @@ pub fn publish(
     now: Instant,
 ) -> Result<usize, InsightsFailure> {
     // Missing or unreadable: published as a first publication.
-    let previous = fs::read_to_string(path)
+    let previous = crate::objects::get_at(path)
         .ok()
+        .flatten()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| Insights::from_json_with(&text, &SerdeJson).ok());
     let insights =
         compute_after(store, settings, now, previous.as_ref()).map_err(InsightsFailure::Store)?;

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 pub mod oidc;
+pub mod s3;
 pub mod staff;
 pub mod webhooks;
 
@@ -117,6 +118,16 @@ pub struct Server {
 impl Server {
     /// `serve --listen 127.0.0.1:0` plus `extra`; waits for the address line on stdout.
     pub fn start(dir: &TempDir, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_with(dir, dir.paths(), extra, env)
+    }
+
+    /// As [`Server::start`], with `paths` in place of the folder's own (another `--publish`, say).
+    pub fn start_with(
+        dir: &TempDir,
+        paths: Vec<String>,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         static COUNT: AtomicU32 = AtomicU32::new(0);
         let log = dir.0.join(format!(
             "serve-{}.log",
@@ -124,7 +135,7 @@ impl Server {
         ));
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(dir.paths())
+            .args(paths)
             .args(extra)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
