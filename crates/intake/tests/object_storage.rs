@@ -73,8 +73,22 @@ fn status_files_are_published_to_the_bucket_whole_with_the_trackers_headers() {
         .expect("the desk claimed the bucket at its first start");
     assert_eq!(marker.body.len(), 64, "{}", marker.text());
 
-    // The figures follow into the bucket too (the background `insights` run, debounced).
-    let figures = moto.wait_for(BUCKET, "api/v1/insights.json", Duration::from_secs(60));
+    // The figures go into the bucket too (`serve` publishes them on its schedule; `insights` at once).
+    assert!(moto.get(BUCKET, "api/v1/insights.json").is_none());
+    let published = Command::new(BIN)
+        .arg("insights")
+        .args(bucket_paths(&dir))
+        .envs(moto.env())
+        .output()
+        .unwrap();
+    assert!(
+        published.status.success(),
+        "{}",
+        String::from_utf8_lossy(&published.stderr)
+    );
+    let figures = moto
+        .get(BUCKET, "api/v1/insights.json")
+        .expect("insights wrote the figures into the bucket");
     let figures: serde_json::Value = serde_json::from_slice(&figures.body).unwrap();
     assert!(figures.is_object(), "{figures}");
 }
