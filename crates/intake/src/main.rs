@@ -58,6 +58,12 @@ enum Failure {
     Output(std::io::Error),
     #[error("{0}")]
     Intake(#[from] error::IntakeError),
+    /// PostgreSQL is reachable and its schema current, but this build runs the intake on SQLite only.
+    #[error(
+        "{0}: the PostgreSQL schema is in place, but this build keeps complaints on SQLite only \
+         (PostgreSQL storage is not finished: see docs/scaling.md); give --db a SQLite path"
+    )]
+    PostgresNotYet(String),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +85,11 @@ fn main() -> ExitCode {
 }
 
 fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
+    if let Some(url) = &paths.postgres {
+        // Reachable and migrated (or a clear message why not), then refused: nothing half done.
+        store::pg::PgStore::open(url)?;
+        return Err(Failure::PostgresNotYet(store::pg::without_password(url)));
+    }
     // Loaded once: a command whose config cannot be read fails on it by itself, or never needs it.
     let settings = Settings::load(&paths.config)
         .map(Arc::new)
