@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod postgres;
 pub mod staff;
 pub mod webhooks;
 
