@@ -7,10 +7,12 @@
 //! each concern in its own file like SQLite's. Done so far: [`secrets`] (`SecretStore`). The other traits of
 //! [`super::Storage`] are not yet written for PostgreSQL, and `serve` refuses `postgres://` with that said.
 
+mod complaints;
 mod migrations;
 mod secrets;
 #[cfg(test)]
 mod tests;
+mod webhooks;
 
 use std::time::Duration;
 

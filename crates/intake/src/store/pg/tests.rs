@@ -5,7 +5,7 @@
 use complaint_domain::instant::Instant;
 
 use super::PgStore;
-use crate::store::{SecretStore, Store, StoreError};
+use crate::store::{ComplaintStore, Recorded, SecretStore, Store, StoreError};
 
 #[path = "../../../tests/support/postgres.rs"]
 mod cluster;
@@ -123,4 +123,80 @@ fn a_password_never_reaches_a_message() {
         without_password("postgres://desk@db/intake"),
         "postgres://desk@db/intake"
     );
+}
+
+/// Filing on one engine: recorded once, read back by its reference as typed, a second filing under the same
+/// key gets the first answer, a taken reference is said so, publishing catches up.
+fn filed_once(store: &mut impl ComplaintStore) {
+    use crate::store::tests::complaint;
+    assert!(matches!(
+        store.record(&complaint("k1", "CMP-AAAA-BBBB")).unwrap(),
+        Recorded::New
+    ));
+    match store.record(&complaint("k1", "CMP-CCCC-DDDD")).unwrap() {
+        Recorded::KeyTaken(answer) => assert_eq!(answer.body, "{\"reference\":\"CMP-AAAA-BBBB\"}"),
+        other => panic!("a second filing under one key: {other:?}"),
+    }
+    assert!(matches!(
+        store.record(&complaint("k2", "CMP-AAAA-BBBB")).unwrap(),
+        Recorded::ReferenceTaken
+    ));
+    let found = store.complaint("cmp-aaaa bbbb").unwrap().unwrap();
+    assert_eq!(found.record.reference, "CMP-AAAA-BBBB");
+    assert_eq!(found.record.history.len(), 1);
+    assert_eq!(store.all().unwrap().len(), 1);
+    assert_eq!(store.unpublished().unwrap().len(), 1);
+    store.mark_published(found.id, found.revision).unwrap();
+    assert!(store.unpublished().unwrap().is_empty());
+    assert!(store.answer_for("k2").unwrap().is_none());
+}
+
+#[test]
+fn filed_once_on_sqlite() {
+    filed_once(&mut Store::open(&crate::store::tests::temp_db("pg-filed")).unwrap());
+}
+
+#[test]
+fn filed_once_on_postgres() {
+    let Some(url) = database("filed") else {
+        return;
+    };
+    filed_once(&mut PgStore::open(&url).unwrap());
+}
+
+/// Two nodes given the same key at the same moment, each with its own reference: one complaint, and both
+/// are told the first one's answer. Repeated, so the race is actually run, not just one order.
+#[test]
+fn one_key_on_two_nodes_at_once_files_one_complaint() {
+    let Some(url) = database("race") else {
+        return;
+    };
+    let nodes = [PgStore::open(&url).unwrap(), PgStore::open(&url).unwrap()];
+    let nodes = std::sync::Arc::new(nodes.map(std::sync::Mutex::new));
+    for round in 0..20 {
+        let key = format!("race-{round}");
+        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let senders: Vec<_> = (0..2)
+            .map(|n| {
+                let (nodes, start, key) = (nodes.clone(), start.clone(), key.clone());
+                std::thread::spawn(move || {
+                    let reference = format!("CMP-{round:04}-000{n}");
+                    let answer = format!("{{\"reference\":\"{reference}\"}}");
+                    let mut new = crate::store::tests::complaint(&key, &reference);
+                    new.answer_body = &answer;
+                    start.wait();
+                    let mut node = nodes[n].lock().unwrap();
+                    match node.record(&new).unwrap() {
+                        Recorded::New => answer.clone(),
+                        Recorded::KeyTaken(first) => first.body,
+                        Recorded::ReferenceTaken => panic!("references differ"),
+                    }
+                })
+            })
+            .collect();
+        let answers: Vec<String> = senders.into_iter().map(|s| s.join().unwrap()).collect();
+        assert_eq!(answers[0], answers[1], "round {round}");
+    }
+    let node = nodes[0].lock().unwrap();
+    assert_eq!(node.all().unwrap().len(), 20);
 }
