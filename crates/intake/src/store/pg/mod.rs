@@ -4,11 +4,15 @@
 //! The client is the synchronous `postgres` crate (tokio-postgres underneath, plain TCP, no OpenSSL) behind an
 //! `r2d2` pool: the store is called from `spawn_blocking` threads, as SQLite's is, so the same trait
 //! signatures (`&self`/`&mut self`, no `async`) fit both engines. Here: connecting, the pool, the schema;
-//! each concern in its own file like SQLite's. Done so far: [`secrets`] (`SecretStore`). The other traits of
-//! [`super::Storage`] are not yet written for PostgreSQL, and `serve` refuses `postgres://` with that said.
+//! each concern in its own file like SQLite's. Done so far, what filing needs: [`complaints`]
+//! (`ComplaintStore`, exactly once across nodes), [`blobs`] (`EvidenceStore`), [`quarantine`]
+//! (`QuarantineStore`), [`secrets`] (`SecretStore`). The other traits of [`super::Storage`] are not yet
+//! written for PostgreSQL, and the binary refuses `postgres://` with that said.
 
+mod blobs;
 mod complaints;
 mod migrations;
+mod quarantine;
 mod secrets;
 #[cfg(test)]
 mod tests;

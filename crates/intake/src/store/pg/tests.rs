@@ -5,7 +5,10 @@
 use complaint_domain::instant::Instant;
 
 use super::PgStore;
-use crate::store::{ComplaintStore, Recorded, SecretStore, Store, StoreError};
+use crate::store::{
+    ComplaintStore, EvidenceStore, FileSource, NewAttachment, Recorded, SecretStore, Store,
+    StoreError,
+};
 
 #[path = "../../../tests/support/postgres.rs"]
 mod cluster;
@@ -199,4 +202,59 @@ fn one_key_on_two_nodes_at_once_files_one_complaint() {
     }
     let node = nodes[0].lock().unwrap();
     assert_eq!(node.all().unwrap().len(), 20);
+}
+
+#[test]
+fn held_until_released_on_postgres() {
+    let Some(url) = database("quarantine") else {
+        return;
+    };
+    crate::store::tests::held_until_released(&mut PgStore::open(&url).unwrap());
+}
+
+/// Evidence on one engine: the file's description and bytes back, and a file kept once costs nothing again.
+fn evidence_kept_once(store: &mut (impl ComplaintStore + EvidenceStore)) {
+    let new = crate::store::tests::complaint("k1", "CMP-AAAA-BBBB");
+    let attached = new.attachments.clone();
+    store.record(&new).unwrap();
+    let id = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap().id;
+    let filed = store.filed(id).unwrap();
+    assert_eq!(filed.files.len(), 1);
+    assert_eq!(filed.files[0].number, 1);
+    assert_eq!(filed.files[0].bytes, attached[0].content.len() as i64);
+    let stored = store.stored_file(filed.files[0].source).unwrap().unwrap();
+    assert_eq!(
+        (stored.name.as_str(), stored.content.as_slice()),
+        ("a.pdf", attached[0].content)
+    );
+    assert_eq!(
+        store.file_bytes(filed.files[0].source).unwrap().unwrap(),
+        attached[0].content
+    );
+    let missing = FileSource::Complaint {
+        complaint_id: id,
+        position: 9,
+    };
+    assert!(store.stored_file(missing).unwrap().is_none());
+    assert_eq!(store.unstored_bytes(&attached).unwrap(), 0);
+    let fresh = NewAttachment {
+        sha256: "11",
+        content: b"new bytes",
+        ..attached[0]
+    };
+    assert_eq!(store.unstored_bytes(&[fresh, fresh]).unwrap(), 9);
+    assert!(store.bytes_used().unwrap() > 0);
+}
+
+#[test]
+fn evidence_kept_once_on_sqlite() {
+    evidence_kept_once(&mut Store::open(&crate::store::tests::temp_db("pg-evidence")).unwrap());
+}
+
+#[test]
+fn evidence_kept_once_on_postgres() {
+    let Some(url) = database("evidence") else {
+        return;
+    };
+    evidence_kept_once(&mut PgStore::open(&url).unwrap());
 }
