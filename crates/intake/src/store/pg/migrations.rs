@@ -10,7 +10,8 @@ use postgres::Client;
 use crate::store::{Result, StoreError};
 
 /// Each entry moves PostgreSQL's schema one version on; never edit one that has shipped, add another.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 -- The schema of SQLite version 13 (store/migrations.rs), in PostgreSQL's words: BIGINT for SQLite's INTEGER,
 -- BYTEA for BLOB, identity columns for INTEGER PRIMARY KEY (BY DEFAULT, so `migrate` can copy ids), a
 -- case-blind unique index for COLLATE NOCASE, and a tsvector index for the full-text search.
@@ -352,7 +353,13 @@ INSERT INTO templates (name, category, kind, texts, updated_at) VALUES
     'ko', '접수 번호 {reference} 불만을 검토한 결과, 저희의 잘못이 있었음을 확인하였습니다. 불편을 드려 진심으로 사과드리며, 신속하게 바로잡겠습니다.',
     'pl', 'Rozpatrzyliśmy reklamację nr {reference} i przyznajemy, że popełniliśmy błąd. Przepraszamy za związane z tym niedogodności i niezwłocznie to naprawimy.')::text,
  extract(epoch FROM now())::bigint);
-"#];
+"#,
+    r#"
+-- PostgreSQL's own: the mail outbox is shared by several nodes, so a node claims what it sends (OutboxStore's
+-- due_mail) until this time; NULL when no node holds it.
+ALTER TABLE mail_outbox ADD COLUMN lease_until BIGINT;
+"#,
+];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x636f_6d70_6c61_696e;

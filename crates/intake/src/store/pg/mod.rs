@@ -6,12 +6,14 @@
 //! signatures (`&self`/`&mut self`, no `async`) fit both engines. Here: connecting, the pool, the schema;
 //! each concern in its own file like SQLite's. Done so far, what filing needs: [`complaints`]
 //! (`ComplaintStore`, exactly once across nodes), [`blobs`] (`EvidenceStore`), [`quarantine`]
-//! (`QuarantineStore`), [`secrets`] (`SecretStore`). The other traits of [`super::Storage`] are not yet
+//! (`QuarantineStore`), [`secrets`] (`SecretStore`); and [`outbox`] (`OutboxStore`, each mail claimed by one
+//! node). The other traits of [`super::Storage`] are not yet
 //! written for PostgreSQL, and the binary refuses `postgres://` with that said.
 
 mod blobs;
 mod complaints;
 mod migrations;
+mod outbox;
 mod quarantine;
 mod secrets;
 #[cfg(test)]

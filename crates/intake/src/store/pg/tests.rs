@@ -6,8 +6,8 @@ use complaint_domain::instant::Instant;
 
 use super::PgStore;
 use crate::store::{
-    ComplaintStore, EvidenceStore, FileSource, NewAttachment, Recorded, SecretStore, Store,
-    StoreError,
+    ComplaintStore, EvidenceStore, FileSource, MailFile, NewAttachment, OutboxStore, Outgoing,
+    Recorded, SecretStore, Store, StoreError, MAX_ATTEMPTS,
 };
 
 #[path = "../../../tests/support/postgres.rs"]
@@ -257,4 +257,118 @@ fn evidence_kept_once_on_postgres() {
         return;
     };
     evidence_kept_once(&mut PgStore::open(&url).unwrap());
+}
+
+fn mail(to: &str) -> Outgoing {
+    Outgoing {
+        to: to.into(),
+        subject: "Your complaint".into(),
+        body: "Received.".into(),
+        files: vec![MailFile {
+            number: 1,
+            source: FileSource::Complaint {
+                complaint_id: 0,
+                position: 0,
+            },
+        }],
+        body_without_files: Some("Received (files listed).".into()),
+    }
+}
+
+/// The outbox on one engine: queued, due, failed and due again later, sent and never due again; the file it
+/// carried is found as mailed before.
+fn mail_sent_once(store: &mut (impl ComplaintStore + OutboxStore)) {
+    store
+        .record(&crate::store::tests::complaint("k1", "CMP-AAAA-BBBB"))
+        .unwrap();
+    let id = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap().id;
+    let now = Instant::from_unix_seconds(1_795_000_000);
+    store.enqueue_mail(id, &mail("a@example.com"), now).unwrap();
+    let due = store.due_mail(now, MAX_ATTEMPTS, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].outgoing.files.len(), 1);
+    let later = now.plus_seconds(60);
+    store.mail_failed(due[0].id, 1, later, "421 busy").unwrap();
+    assert!(store.due_mail(now, MAX_ATTEMPTS, 10).unwrap().is_empty());
+    let again = store.due_mail(later, MAX_ATTEMPTS, 10).unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 1));
+    store.mail_sent(again[0].id, later).unwrap();
+    assert!(store
+        .due_mail(later.plus_seconds(3600), MAX_ATTEMPTS, 10)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store.mailed_before("a@example.com", "00").unwrap(),
+        Some(("CMP-AAAA-BBBB".into(), 1))
+    );
+    assert_eq!(store.mailed_before("b@example.com", "00").unwrap(), None);
+}
+
+#[test]
+fn mail_sent_once_on_sqlite() {
+    mail_sent_once(&mut Store::open(&crate::store::tests::temp_db("pg-mail")).unwrap());
+}
+
+#[test]
+fn mail_sent_once_on_postgres() {
+    let Some(url) = database("mail") else {
+        return;
+    };
+    mail_sent_once(&mut PgStore::open(&url).unwrap());
+}
+
+/// Two nodes taking due mail at the same moment share it out: every mail to exactly one of them. One that
+/// took a mail and died gives it back when its lease runs out.
+#[test]
+fn two_nodes_never_take_the_same_mail() {
+    let Some(url) = database("mail_race") else {
+        return;
+    };
+    let mut first = PgStore::open(&url).unwrap();
+    first
+        .record(&crate::store::tests::complaint("k1", "CMP-AAAA-BBBB"))
+        .unwrap();
+    let id = first.complaint("CMP-AAAA-BBBB").unwrap().unwrap().id;
+    let now = Instant::from_unix_seconds(1_795_000_000);
+    for n in 0..40 {
+        first
+            .enqueue_mail(id, &mail(&format!("{n}@example.com")), now)
+            .unwrap();
+    }
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let nodes: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, start) = (url.clone(), start.clone());
+            std::thread::spawn(move || {
+                let node = PgStore::open(&url).unwrap();
+                start.wait();
+                let mut taken = Vec::new();
+                loop {
+                    let batch = node.due_mail(now, MAX_ATTEMPTS, 3).unwrap();
+                    if batch.is_empty() {
+                        return taken;
+                    }
+                    taken.extend(batch.into_iter().map(|m| m.id));
+                }
+            })
+        })
+        .collect();
+    let mut all: Vec<i64> = nodes.into_iter().flat_map(|n| n.join().unwrap()).collect();
+    all.sort();
+    let before = all.len();
+    all.dedup();
+    assert_eq!((before, all.len()), (40, 40), "each mail taken once");
+    // Nobody reported back: within the lease nothing is due, after it everything is.
+    assert!(first
+        .due_mail(now.plus_seconds(60), MAX_ATTEMPTS, 100)
+        .unwrap()
+        .is_empty());
+    let after_lease = now.plus_seconds(super::outbox::LEASE_SECONDS + 1);
+    assert_eq!(
+        first
+            .due_mail(after_lease, MAX_ATTEMPTS, 100)
+            .unwrap()
+            .len(),
+        40
+    );
 }
