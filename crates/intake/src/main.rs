@@ -85,7 +85,8 @@ fn main() -> ExitCode {
 }
 
 fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
-    if let Some(url) = &paths.postgres {
+    let helps = matches!(command, Command::Help | Command::Completions(_));
+    if let (Some(url), false) = (&paths.postgres, helps) {
         // Reachable and migrated (or a clear message why not), then refused: nothing half done.
         store::pg::PgStore::open(url)?;
         return Err(Failure::PostgresNotYet(store::pg::without_password(url)));

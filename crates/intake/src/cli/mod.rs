@@ -69,7 +69,7 @@ struct Shared {
     #[arg(
         long,
         global = true,
-        value_name = "FILE|URL",
+        value_name = "FILE",
         default_value = "var/intake.sqlite3"
     )]
     db: PathBuf,
