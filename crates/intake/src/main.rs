@@ -63,6 +63,12 @@ enum Failure {
     /// A place named `s3://…` that cannot be opened, or holds another desk's files.
     #[error("{0}")]
     Objects(String),
+    /// PostgreSQL is reachable and its schema current, but this build runs the intake on SQLite only.
+    #[error(
+        "{0}: the PostgreSQL schema is in place, but this build keeps complaints on SQLite only \
+         (PostgreSQL storage is not finished: see docs/scaling.md); give --db a SQLite path"
+    )]
+    PostgresNotYet(String),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +90,12 @@ fn main() -> ExitCode {
 }
 
 fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
+    let helps = matches!(command, Command::Help | Command::Completions(_));
+    if let (Some(url), false) = (&paths.postgres, helps) {
+        // Reachable and migrated (or a clear message why not), then refused: nothing half done.
+        store::pg::PgStore::open(url)?;
+        return Err(Failure::PostgresNotYet(store::pg::without_password(url)));
+    }
     // Loaded once: a command whose config cannot be read fails on it by itself, or never needs it.
     let settings = Settings::load(&paths.config)
         .map(Arc::new)

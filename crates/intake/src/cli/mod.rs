@@ -65,7 +65,7 @@ struct Shared {
         default_value = "public/api/v1/config.json"
     )]
     config: PathBuf,
-    /// The SQLite database
+    /// The database: a SQLite file (a path, or sqlite:PATH), or postgres://user@host:port/name
     #[arg(
         long,
         global = true,
@@ -427,7 +427,10 @@ enum StaffSub {
 
 pub struct Paths {
     pub config: PathBuf,
+    /// The SQLite file (`--db PATH` or `--db sqlite:PATH`).
     pub db: PathBuf,
+    /// The PostgreSQL database instead, when `--db` is a `postgres://` address.
+    pub postgres: Option<String>,
     pub publish: PathBuf,
     /// The published figures (`docs/insights.md`).
     pub insights: PathBuf,
@@ -562,9 +565,19 @@ impl Shared {
                 gather: Duration::from_secs(mail.mail_gather_seconds),
             }),
         };
+        // `postgres://…` (or `postgresql://…`) names a PostgreSQL database; `sqlite:PATH` or a plain path a
+        // SQLite file, as before.
+        let text = self.db.to_string_lossy();
+        let postgres = (text.starts_with("postgres://") || text.starts_with("postgresql://"))
+            .then(|| text.clone().into_owned());
+        let db = match text.strip_prefix("sqlite:") {
+            Some(path) => PathBuf::from(path),
+            None => self.db.clone(),
+        };
         Ok(Paths {
             config: self.config,
-            db: self.db,
+            db,
+            postgres,
             publish: self.publish,
             insights: self.insights,
             mail,

@@ -21,6 +21,7 @@ mod facts;
 mod migrations;
 mod outbox;
 mod passkeys;
+pub mod pg;
 mod quarantine;
 mod replies;
 mod search;
@@ -127,6 +128,12 @@ pub enum StoreError {
     },
     #[error("cannot open {}: {problem}", path.display())]
     Open { path: PathBuf, problem: DriverError },
+    /// A database server that did not answer at start (PostgreSQL), named without its password.
+    #[error("cannot reach the database {address}: {problem}")]
+    Unreachable {
+        address: String,
+        problem: DriverError,
+    },
     /// A file system without shared memory (some network mounts): WAL, which the crash promise needs, is off.
     #[error("{} cannot use write-ahead logging (journal mode {mode})", path.display())]
     NoWriteAheadLog { path: PathBuf, mode: String },

@@ -127,7 +127,11 @@ fn saving_a_status_round_trips_and_a_stale_edit_is_refused() {
 
 #[test]
 fn a_held_complaint_is_kept_but_never_listed_or_published_until_released() {
-    let mut store = Store::open(&temp_db("quarantine")).unwrap();
+    held_until_released(&mut Store::open(&temp_db("quarantine")).unwrap());
+}
+
+/// Quarantine on any engine (PostgreSQL's runs it too, in `pg::tests`).
+pub(super) fn held_until_released(store: &mut (impl ComplaintStore + QuarantineStore)) {
     let mut held = complaint("k1", "CMP-AAAA-BBBB");
     held.quarantine = Some("the hidden field was filled in");
     store.record(&held).unwrap();

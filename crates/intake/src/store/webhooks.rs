@@ -153,7 +153,7 @@ pub trait WebhookStore {
 }
 
 /// A new event's id: `evt_` and 32 hex digits. Receivers dedupe by it.
-fn new_event_id() -> Result<String> {
+pub(super) fn new_event_id() -> Result<String> {
     let bytes = crate::ids::new_secret().map_err(|e| StoreError::Database(Box::new(e)))?;
     Ok(bytes[..16].iter().fold(String::from("evt_"), |mut id, b| {
         id.push_str(&format!("{b:02x}"));
@@ -162,7 +162,7 @@ fn new_event_id() -> Result<String> {
 }
 
 /// The body sent: `{id, type, created_at, data}`.
-fn payload(event_id: &str, event: EventType, at: Instant, data: Value) -> String {
+pub(super) fn payload(event_id: &str, event: EventType, at: Instant, data: Value) -> String {
     json!({
         "id": event_id,
         "type": event.name(),
@@ -258,7 +258,7 @@ pub(super) fn queue_if_stage_changed(
 }
 
 /// The event names in an endpoint's `events` column; a broken one subscribes to nothing.
-fn events_of(text: &str) -> Vec<String> {
+pub(super) fn events_of(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
 }
 

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 pub mod oidc;
+pub mod postgres;
 pub mod s3;
 pub mod staff;
 pub mod webhooks;
