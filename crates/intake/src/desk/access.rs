@@ -56,6 +56,18 @@ pub enum Actor {
     Service { id: i64, name: String, role: Role },
 }
 
+impl From<&crate::store::StaffRecord> for Actor {
+    /// The person an account is, as the desk knows them.
+    fn from(member: &crate::store::StaffRecord) -> Actor {
+        Actor::Staff(StaffMember {
+            id: member.id,
+            name: member.name.clone(),
+            role: member.role,
+            categories: member.categories.clone(),
+        })
+    }
+}
+
 /// What an action needs. A route or desk method names one; [`Actor::may`] decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Permission {

@@ -54,7 +54,7 @@ use crate::settings::{Settings, SettingsError};
 use crate::store::{Storage, Store, StoreError};
 use crate::zone;
 
-pub use access::{Actor, Permission, Role, StaffMember};
+pub use access::{Actor, Permission, Role};
 pub use after::Notice;
 pub use lists::OpenList;
 pub use stages::StageChange;

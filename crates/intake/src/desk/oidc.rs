@@ -134,12 +134,7 @@ impl<S: Storage> Desk<S> {
             .store
             .staff_member(staff_id)?
             .ok_or(AuthRefusal::UnknownStaff(staff_id))?;
-        let actor = Actor::Staff(super::StaffMember {
-            id: member.id,
-            name: member.name.clone(),
-            role: member.role,
-            categories: member.categories.clone(),
-        });
+        let actor = Actor::from(&member);
         self.audit(
             &actor,
             "enrol",

@@ -4,7 +4,7 @@
 use complaint_domain::instant::Instant;
 use sha2::{Digest, Sha256};
 
-use super::{Actor, Desk, DeskError, StaffMember};
+use super::{Actor, Desk, DeskError};
 use crate::store::{AuditEntry, Storage};
 use crate::zone;
 
@@ -67,12 +67,7 @@ impl<S: Storage> Desk<S> {
         if member.disabled_at.is_some() {
             return Ok(None);
         }
-        let actor = Actor::Staff(StaffMember {
-            id: member.id,
-            name: member.name,
-            role: member.role,
-            categories: member.categories,
-        });
+        let actor = Actor::from(&member);
         let idle = now.unix_seconds() - session.seen_at.unix_seconds() > self.sign_in.idle_seconds;
         let old =
             now.unix_seconds() - session.created_at.unix_seconds() > self.sign_in.lifetime_seconds;

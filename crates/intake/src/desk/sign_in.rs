@@ -395,12 +395,7 @@ impl<S: Storage> Desk<S> {
         now: Instant,
     ) -> Result<NewSession, DeskError> {
         let session = self.start_session(member.id, address, now)?;
-        let actor = Actor::Staff(super::StaffMember {
-            id: member.id,
-            name: member.name.clone(),
-            role: member.role,
-            categories: member.categories.clone(),
-        });
+        let actor = Actor::from(member);
         self.audit(
             &actor,
             "sign_in",
