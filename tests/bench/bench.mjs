@@ -15,7 +15,7 @@ import { launchBrowser } from '../e2e/support/browser.mjs';
 import { startShop } from '../../scripts/shop-server.mjs';
 import { startBenchSite } from './site.mjs';
 
-const PARTS = ['bytes', 'load', 'widget', 'typing', 'saving', 'photos', 'device', 'insights'];
+const PARTS = ['bytes', 'visit', 'load', 'widget', 'typing', 'saving', 'photos', 'device', 'insights'];
 
 const wanted = process.argv.slice(2);
 const names = wanted.length ? PARTS.filter((p) => wanted.includes(p)) : PARTS;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 
 import { useFormPage, useServerAndBrowser } from './support/harness.mjs';
 import { Filing, daysAgo } from './support/filing.mjs';
+import { trackerCached } from './support/worker.mjs';
 
 let session;
 let filing;
@@ -120,9 +121,11 @@ test('a refusal met while the complaint waited is told on whatever page the cust
   await readyToSend();
   await filing.send();
   await page.getByRole('status').filter({ hasText: 'Waiting to send' }).waitFor();
-  // No signal while the customer moves to the tracker (its own module, from the worker's cache), so that the
-  // next attempt is made there and not on the form's page before it unloads.
+  // No signal while the customer moves to the tracker (its own module, from the worker's cache, which
+  // fetched it once the complaint was sent), so that the next attempt is made there and not on the form's
+  // page before it unloads.
   await page.evaluate(() => navigator.serviceWorker.ready);
+  await trackerCached(page);
   await context.setOffline(true);
   await page.getByRole('link', { name: 'Track a complaint' }).click();
   await page.getByRole('heading', { name: 'Track your complaint' }).waitFor();

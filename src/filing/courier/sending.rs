@@ -155,6 +155,8 @@ impl Courier {
         match saved {
             Ok(()) => {
                 self.session.waiting();
+                // Sent as far as the customer is concerned: the tracker lists it, so it may be needed offline.
+                crate::services::offline::complaint_sent();
                 crate::delivery::schedule(self).await;
             }
             Err(e) => self
@@ -180,6 +182,8 @@ impl Courier {
             }
         }
         self.drafts.delivered(id.to_owned());
+        // Again now it is delivered: the worker may not have been in control, or online, when it was queued.
+        crate::services::offline::complaint_sent();
         if let Some(channel) = self.channel.get_value() {
             channel.post(&delivered_message(id, &accepted));
         }

@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const BUDGET_KB = 100;
+// This round's budget (issue #27); the standing goal stays 100 KB.
+const BUDGET_KB = 200;
 const ASKS = { raw: undefined, gzip: 'gzip', brotli: 'gzip, deflate, br, zstd' };
 
 /** The body exactly as sent (node:http, unlike fetch, neither adds an Accept-Encoding nor decodes). */
