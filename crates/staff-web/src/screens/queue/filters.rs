@@ -29,7 +29,7 @@ impl Filters {
             assignee: RwSignal::new(String::new()),
             from: RwSignal::new(String::new()),
             to: RwSignal::new(String::new()),
-            sort: RwSignal::new("deadline".to_owned()),
+            sort: RwSignal::new("due".to_owned()),
             order: RwSignal::new("asc".to_owned()),
             q: RwSignal::new(String::new()),
             search: NodeRef::new(),
@@ -141,8 +141,8 @@ pub fn FilterBar(filters: Filters) -> impl IntoView {
     };
     let sorts = move || {
         [
-            ("deadline", T::SortDeadline),
-            ("filed", T::SortFiled),
+            ("due", T::SortDeadline),
+            ("received", T::SortFiled),
             ("reference", T::SortReference),
         ]
         .map(|(v, k)| (v.to_owned(), desk.t(k).to_owned()))
