@@ -90,6 +90,7 @@ pub(super) fn text(key: T) -> &'static str {
         T::SearchHint => "Words from descriptions and replies",
         T::Filters => "Filters",
         T::FilterCategory => "Category",
+        T::FilterCause => "Root cause",
         T::FilterStage => "Stage",
         T::FilterAssignee => "Assignee",
         T::FilterFrom => "Filed from",

@@ -90,6 +90,7 @@ pub(super) fn text(key: T) -> &'static str {
         T::SearchHint => "불만 내용과 답변에 있는 단어",
         T::Filters => "필터",
         T::FilterCategory => "유형",
+        T::FilterCause => "근본 원인",
         T::FilterStage => "단계",
         T::FilterAssignee => "담당자",
         T::FilterFrom => "접수일(부터)",

@@ -36,7 +36,7 @@ keys! {
     RoleAgent, RoleLead, RoleAdmin,
     QueuesLabel, QueueNew, QueueMine, QueueUnassigned, QueueDueSoon, QueueOverdue, QueueWaiting, QueueReplied,
     QueueQuarantined,
-    Search, SearchHint, Filters, FilterCategory, FilterStage, FilterAssignee, FilterFrom, FilterTo, SortBy, SortDeadline,
+    Search, SearchHint, Filters, FilterCategory, FilterCause, FilterStage, FilterAssignee, FilterFrom, FilterTo, SortBy, SortDeadline,
     SortFiled, SortReference, Order, SortAsc, SortDesc,
     ColReference, ColCategory, ColWords, ColStage, ColDeadline, ColAssignee, SelectRow, SelectAll, NoRows, Nobody,
     Shown, Refreshing,

@@ -90,6 +90,7 @@ pub(super) fn text(key: T) -> &'static str {
         T::SearchHint => "Słowa z opisów i odpowiedzi",
         T::Filters => "Filtry",
         T::FilterCategory => "Kategoria",
+        T::FilterCause => "Przyczyna źródłowa",
         T::FilterStage => "Etap",
         T::FilterAssignee => "Osoba odpowiedzialna",
         T::FilterFrom => "Złożone od",
