@@ -126,7 +126,11 @@ pub fn FilterBar(filters: Filters) -> impl IntoView {
             .chain(desk.categories())
             .collect::<Vec<_>>()
     };
-    let causes = move || std::iter::once(any()).chain(desk.causes()).collect::<Vec<_>>();
+    let causes = move || {
+        std::iter::once(any())
+            .chain(desk.causes())
+            .collect::<Vec<_>>()
+    };
     let stages = move || {
         let locale = desk.locale();
         std::iter::once(any())
