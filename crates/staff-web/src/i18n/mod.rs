@@ -131,3 +131,16 @@ pub fn remember(locale: Locale) {
         let _ = storage.set_item(REMEMBERED, locale.tag());
     }
 }
+
+/// A provider sign-in's failure code (docs/staff-api.md) as the desk's words.
+pub fn signin_error(code: &str) -> T {
+    match code {
+        "ceremony_expired" => T::SigninExpired,
+        "cancelled" => T::SigninCancelled,
+        "no_account" => T::SigninNoAccount,
+        "rate_limited" => T::SigninRateLimited,
+        "oidc_unavailable" => T::SigninUnavailable,
+        "internal" => T::SigninInternal,
+        _ => T::SigninFailed,
+    }
+}

@@ -139,18 +139,5 @@ fn provider_error() -> Option<T> {
         let path = window.location().pathname().unwrap_or_default();
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-    Some(signin_error(code))
-}
-
-/// A provider sign-in's failure code (docs/staff-api.md) as the desk's words.
-pub fn signin_error(code: &str) -> T {
-    match code {
-        "ceremony_expired" => T::SigninExpired,
-        "cancelled" => T::SigninCancelled,
-        "no_account" => T::SigninNoAccount,
-        "rate_limited" => T::SigninRateLimited,
-        "oidc_unavailable" => T::SigninUnavailable,
-        "internal" => T::SigninInternal,
-        _ => T::SigninFailed,
-    }
+    Some(crate::i18n::signin_error(code))
 }
