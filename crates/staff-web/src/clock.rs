@@ -1,34 +1,36 @@
-//! A complaint's next deadline as a clock ("due in 2 working days", "overdue by 1 day"), from the number of
-//! working days the server computed with the domain's service-level rules (the same the customer sees).
+//! A complaint's next deadline as a clock ("due 2026-12-09", "overdue since 2026-12-04"), from the date and
+//! timeliness the server counted with the domain's service-level rules (the same the customer sees).
 
-use crate::i18n::{fill, plural, Locale, T};
+use crate::api::Next;
+use crate::i18n::{fill, text, Locale, T};
 
-/// `days_left`: working days until the deadline; 0 is today, below 0 is past it by that many days.
-pub fn clock(locale: Locale, days_left: Option<i64>) -> String {
-    let Some(days) = days_left else {
-        return crate::i18n::text(locale, T::NoDeadline).to_owned();
+/// The due date as a person reads it: a date as it is, an exact time as date and hour (`2026-12-09 14:00`).
+fn when(due: &str) -> String {
+    match due.split_once('T') {
+        Some((date, time)) => format!("{date} {}", time.get(..5).unwrap_or(time)),
+        None => due.to_owned(),
+    }
+}
+
+pub fn clock(locale: Locale, next: Option<&Next>) -> String {
+    let Some((due, timeliness)) =
+        next.and_then(|n| Some((n.due.as_deref()?, n.timeliness.as_deref())))
+    else {
+        return text(locale, T::NoDeadline).to_owned();
     };
-    let n = days.unsigned_abs();
-    let forms = if days > 0 {
-        [T::DueInOne, T::DueInFew, T::DueInMany, T::DueInOther]
-    } else if days < 0 {
-        [
-            T::OverdueOne,
-            T::OverdueFew,
-            T::OverdueMany,
-            T::OverdueOther,
-        ]
-    } else {
-        return crate::i18n::text(locale, T::DueToday).to_owned();
+    let key = match timeliness {
+        Some("overdue") => T::OverdueSince,
+        Some("due-today") => return text(locale, T::DueToday).to_owned(),
+        _ => T::DueOn,
     };
-    fill(locale, plural(locale, n, forms), &[("n", &n.to_string())])
+    fill(locale, key, &[("date", &when(due))])
 }
 
 /// How urgent the clock looks (a class, never the only signal: the words say it too).
-pub fn urgency(days_left: Option<i64>) -> &'static str {
-    match days_left {
-        Some(d) if d < 0 => "clock clock--overdue",
-        Some(d) if d <= 2 => "clock clock--soon",
+pub fn urgency(next: Option<&Next>) -> &'static str {
+    match next.and_then(|n| n.timeliness.as_deref()) {
+        Some("overdue") => "clock clock--overdue",
+        Some("due-today") => "clock clock--soon",
         _ => "clock",
     }
 }

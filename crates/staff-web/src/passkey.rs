@@ -1,7 +1,8 @@
 //! The passkey ceremonies (WebAuthn) between the staff API and `navigator.credentials`: the API's options
 //! arrive as JSON with base64url binary fields, the browser wants `ArrayBuffer`s, and the credential goes
-//! back as JSON again ([`crate::base64url`]). A start answer may carry fields besides the options (the
-//! server's handle on its ceremony): they travel back with the credential, untouched.
+//! back as JSON again ([`crate::base64url`]). A sign-in's start answers `{ceremony, options}` and its finish
+//! takes `{ceremony, credential}`; an enrolment's start answers the options and its finish takes
+//! `{credential}` (docs/staff-api.md, "The ceremonies").
 
 use js_sys::{Array, Object, Reflect};
 use serde_json::{json, Map, Value};
@@ -28,9 +29,15 @@ impl From<ApiError> for PasskeyError {
 /// `POST /sign-in/start` → `navigator.credentials.get` → `POST /sign-in/finish` (which sets the cookie).
 pub async fn sign_in(api: Api) -> Result<(), PasskeyError> {
     let start: Value = api.post("/sign-in/start", &json!({})).await?;
-    let options = request_options(&start).ok_or(PasskeyError::Unsupported)?;
+    let options = start
+        .get("options")
+        .and_then(request_options)
+        .ok_or(PasskeyError::Unsupported)?;
     let credential = ceremony(options, false).await?;
-    let body = with_extras(credential_json(&credential), &start);
+    let body = json!({
+        "ceremony": start.get("ceremony").cloned().unwrap_or(Value::Null),
+        "credential": credential_json(&credential),
+    });
     let _: Value = api.post("/sign-in/finish", &body).await?;
     Ok(())
 }
@@ -41,7 +48,7 @@ pub async fn enrol(api: Api, token: &str) -> Result<Enrolled, PasskeyError> {
     let start: Value = api.post(&format!("{base}/start"), &json!({})).await?;
     let options = creation_options(&start).ok_or(PasskeyError::Unsupported)?;
     let credential = ceremony(options, true).await?;
-    let body = with_extras(credential_json(&credential), &start);
+    let body = json!({ "credential": credential_json(&credential) });
     Ok(api.post(&format!("{base}/finish"), &body).await?)
 }
 
@@ -70,7 +77,7 @@ async fn ceremony(options: Object, create: bool) -> Result<JsValue, PasskeyError
     Ok(credential)
 }
 
-/// The `publicKey` member of a start answer (or the answer itself when it is the bare options).
+/// The `publicKey` member of the options (webauthn-rs's `{publicKey: …}`).
 fn public_key(start: &Value) -> &Value {
     start.get("publicKey").unwrap_or(start)
 }
@@ -147,19 +154,4 @@ pub fn credential_json(credential: &JsValue) -> Value {
         "response": Value::Object(fields),
         "extensions": {},
     })
-}
-
-/// The credential with the start answer's other fields beside it.
-fn with_extras(mut credential: Value, start: &Value) -> Value {
-    if start.get("publicKey").is_none() {
-        return credential;
-    }
-    if let (Some(body), Some(extras)) = (credential.as_object_mut(), start.as_object()) {
-        for (name, value) in extras {
-            if name != "publicKey" && name != "mediation" && !body.contains_key(name) {
-                body.insert(name.clone(), value.clone());
-            }
-        }
-    }
-    credential
 }

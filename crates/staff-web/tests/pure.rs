@@ -1,12 +1,12 @@
 //! The desk's pure pieces in the browser (wasm-bindgen-test): base64url and ArrayBuffers, the keyboard
-//! map, the deadline clock's words in the three languages, the catalogue's placeholders, addresses and
-//! mentions.
+//! map, the deadline clock's words in the three languages, the catalogue's placeholders, addresses and a
+//! provider sign-in's failure codes.
 
+use complaint_staff_web::api::Next;
 use complaint_staff_web::base64url::{decode, encode, from_buffer, to_buffer};
 use complaint_staff_web::clock::clock;
 use complaint_staff_web::i18n::{placeholders, text, Locale, T};
 use complaint_staff_web::keys::{is_typing_target, shortcut, Shortcut};
-use complaint_staff_web::mentions::mentions;
 use complaint_staff_web::route::Route;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -106,26 +106,60 @@ fn keys_map_to_shortcuts_only_when_not_typing_and_unmodified() {
 
 #[wasm_bindgen_test]
 fn the_clock_reads_naturally_in_each_language() {
+    let next = |due: &str, timeliness: &str| Next {
+        step: "acknowledged".into(),
+        due: Some(due.into()),
+        timeliness: Some(timeliness.into()),
+    };
     let cases = [
-        (Locale::En, Some(2), "due in 2 working days"),
-        (Locale::En, Some(1), "due in 1 working day"),
-        (Locale::En, Some(0), "due today"),
-        (Locale::En, Some(-1), "overdue by 1 day"),
-        (Locale::En, Some(-3), "overdue by 3 days"),
+        (
+            Locale::En,
+            Some(next("2026-12-09", "ahead")),
+            "due 2026-12-09",
+        ),
+        (
+            Locale::En,
+            Some(next("2026-12-07T14:00:00+01:00", "ahead")),
+            "due 2026-12-07 14:00",
+        ),
+        (
+            Locale::En,
+            Some(next("2026-12-07", "due-today")),
+            "due today",
+        ),
+        (
+            Locale::En,
+            Some(next("2026-12-04", "overdue")),
+            "overdue since 2026-12-04",
+        ),
         (Locale::En, None, "no deadline"),
-        (Locale::Ko, Some(2), "기한까지 영업일 2일"),
-        (Locale::Ko, Some(-1), "기한 1일 초과"),
-        (Locale::Ko, Some(0), "오늘 기한"),
-        (Locale::Pl, Some(1), "termin za 1 dzień roboczy"),
-        (Locale::Pl, Some(2), "termin za 2 dni robocze"),
-        (Locale::Pl, Some(5), "termin za 5 dni roboczych"),
-        (Locale::Pl, Some(22), "termin za 22 dni robocze"),
-        (Locale::Pl, Some(12), "termin za 12 dni roboczych"),
-        (Locale::Pl, Some(-1), "po terminie o 1 dzień"),
-        (Locale::Pl, Some(-5), "po terminie o 5 dni"),
+        (
+            Locale::Ko,
+            Some(next("2026-12-04", "overdue")),
+            "기한 초과 (2026-12-04부터)",
+        ),
+        (
+            Locale::Ko,
+            Some(next("2026-12-07", "due-today")),
+            "오늘 기한",
+        ),
+        (
+            Locale::Pl,
+            Some(next("2026-12-09", "ahead")),
+            "termin: 2026-12-09",
+        ),
+        (
+            Locale::Pl,
+            Some(next("2026-12-04", "overdue")),
+            "po terminie od: 2026-12-04",
+        ),
     ];
-    for (locale, days, expected) in cases {
-        assert_eq!(clock(locale, days), expected, "{locale:?} {days:?}");
+    for (locale, next, expected) in cases {
+        assert_eq!(
+            clock(locale, next.as_ref()),
+            expected,
+            "{locale:?} {next:?}"
+        );
     }
 }
 
@@ -162,10 +196,13 @@ fn addresses_name_their_screens_and_back() {
 }
 
 #[wasm_bindgen_test]
-fn mentions_are_the_at_words_without_punctuation() {
-    assert_eq!(
-        mentions("Please check, @ana and @jan.kowalski."),
-        vec!["ana", "jan.kowalski"]
+fn a_provider_failure_is_its_own_words_and_an_unknown_one_a_failed_sign_in() {
+    use complaint_staff_web::i18n::signin_error;
+    assert_eq!(signin_error("no_account"), T::SigninNoAccount);
+    assert_eq!(signin_error("ceremony_expired"), T::SigninExpired);
+    assert_eq!(signin_error("<script>"), T::SigninFailed);
+    assert_ne!(
+        text(Locale::Ko, T::SigninNoAccount),
+        text(Locale::En, T::SigninNoAccount)
     );
-    assert_eq!(mentions("no one @ here, mail a@b"), Vec::<String>::new());
 }

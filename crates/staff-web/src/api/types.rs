@@ -1,6 +1,6 @@
-//! The API's answers as the desk reads them. Every field has a default, so an answer with a field more or
-//! less still shows what it has; ids may be numbers or strings ([`Id`]). Shapes not fixed by
-//! docs/staff-api.md are the desk's reading of it (listed in the crate's README section of the report).
+//! The API's answers as the desk reads them, in the shapes docs/staff-api.md and docs/schema/staff-*.schema.json
+//! give. Every field has a default, so an answer with a field more still shows what it has; ids are kept
+//! as text ([`Id`]) because the desk only echoes them.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -89,15 +89,24 @@ pub struct Queues {
 pub struct Row {
     pub reference: String,
     pub category: String,
-    #[serde(alias = "first_words", alias = "summary")]
+    #[serde(rename = "first_words")]
     pub excerpt: String,
     pub stage: String,
-    /// Working days to the next deadline (below 0: overdue by that many days).
-    #[serde(alias = "days_left")]
-    pub working_days_left: Option<i64>,
-    pub deadline: Option<String>,
+    /// The stage expected next and when, or `None` when nothing is due.
+    pub next: Option<Next>,
     pub assignee: Option<Who>,
-    pub filed_at: String,
+    pub received_at: String,
+}
+
+/// The next deadline as the server counted it (the domain's service levels, the customer's dates).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Next {
+    pub step: String,
+    /// A date (`YYYY-MM-DD`) or an exact time (RFC 3339) for an hour-based promise.
+    pub due: Option<String>,
+    /// `ahead`, `due-today` or `overdue`.
+    pub timeliness: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -110,24 +119,78 @@ pub struct Rows {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct FileRef {
+    #[serde(rename = "number")]
     pub n: u32,
     pub name: String,
-    #[serde(alias = "type", alias = "media_type")]
+    /// The type sniffed from the bytes when received.
+    #[serde(rename = "kind")]
     pub content_type: String,
     pub size: u64,
 }
 
-/// A dated line: a public timeline entry, a customer reply, a note, an audit line.
+/// A dated line: a public timeline entry (done or upcoming), a customer reply, a note, an audit line.
+/// Each comes with its own field names; one line reads them all.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Entry {
+    /// When it happened (empty for a step still to come: see `due`).
     pub at: String,
-    #[serde(alias = "author", alias = "actor")]
-    pub by: Option<Who>,
-    #[serde(alias = "action", alias = "stage", alias = "kind")]
-    pub what: String,
-    #[serde(alias = "message", alias = "detail")]
+    /// A note's author.
+    pub author: Option<Who>,
+    /// An audit line's actor by name at the time.
+    pub actor_name: String,
+    /// A reply's kind, a timeline step's stage, an audit line's action.
+    #[serde(alias = "action", alias = "stage")]
+    pub kind: String,
+    /// A note's or reply's text, a timeline step's message or rule, an audit line's detail.
+    #[serde(alias = "message", alias = "detail", alias = "rule")]
     pub text: Value,
+    /// A timeline step: `done` or `upcoming`.
+    pub state: String,
+    /// A step still to come: its date, and `ahead`, `due-today` or `overdue`.
+    pub due: Option<String>,
+    pub timeliness: Option<String>,
+    /// A reply's stars (a rating).
+    pub stars: Option<u8>,
+}
+
+impl Entry {
+    /// Who wrote or did it, when the line says.
+    pub fn by(&self) -> Option<String> {
+        match (&self.author, self.actor_name.is_empty()) {
+            (Some(who), _) => Some(who.name()),
+            (None, false) => Some(self.actor_name.clone()),
+            (None, true) => None,
+        }
+    }
+}
+
+/// An answer to one of the category's questions, with the question's label per language.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Answer {
+    pub question: String,
+    pub label: std::collections::BTreeMap<String, String>,
+    pub answer: String,
+}
+
+impl Answer {
+    /// The question's label in `tag`'s language, else English, else the question's id.
+    pub fn label_in(&self, tag: &str) -> String {
+        self.label
+            .get(tag)
+            .or_else(|| self.label.get("en"))
+            .cloned()
+            .unwrap_or_else(|| self.question.clone())
+    }
+}
+
+/// The decision, once made: `upheld`, `partly_upheld` or `not_upheld`, and the summary the customer read.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Decision {
+    pub decision: String,
+    pub summary: Value,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -138,26 +201,47 @@ pub struct Complaint {
     pub revision: Value,
     pub category: String,
     pub stage: String,
-    pub language: String,
-    pub filed_at: String,
+    /// The customer's language tag: replies are written in it.
+    pub locale: String,
+    pub received_at: String,
     pub assignee: Option<Who>,
-    pub working_days_left: Option<i64>,
-    pub answers: Value,
+    pub answers: Vec<Answer>,
     pub description: String,
+    /// `{name, email, phone, preferred, consent}`.
     pub contact: Value,
-    pub consent: Value,
     pub files: Vec<FileRef>,
     pub replies: Vec<Entry>,
     pub timeline: Vec<Entry>,
+    pub decision: Option<Decision>,
+    pub causes: Vec<String>,
     pub notes: Vec<Entry>,
     pub audit: Vec<Entry>,
+    pub merged_into: Option<String>,
+    pub waiting_since: Option<String>,
+}
+
+impl Complaint {
+    /// The next deadline: the timeline's first step still to come.
+    pub fn next(&self) -> Option<Next> {
+        self.timeline
+            .iter()
+            .find(|e| e.state == "upcoming" && e.due.is_some())
+            .map(|e| Next {
+                step: e.kind.clone(),
+                due: e.due.clone(),
+                timeliness: e.timeliness.clone(),
+            })
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Texts {
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub en: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub ko: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub pl: String,
 }
 
@@ -165,9 +249,12 @@ pub struct Texts {
 #[serde(default)]
 pub struct Template {
     pub id: Id,
-    pub category: String,
+    /// A category id, or `None`: every category.
+    pub category: Option<String>,
     pub name: String,
-    pub text: Texts,
+    /// `reply`, `ask` or `decide`.
+    pub kind: String,
+    pub texts: Texts,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -180,7 +267,7 @@ pub struct Templates {
 #[serde(default)]
 pub struct Preview {
     pub subject: String,
-    #[serde(alias = "body")]
+    #[serde(rename = "body")]
     pub text: String,
 }
 
@@ -244,9 +331,13 @@ pub struct Webhooks {
 #[serde(default)]
 pub struct Delivery {
     pub at: String,
+    /// The event's type (`complaint.filed`, …); `event` is its id.
+    #[serde(rename = "type")]
     pub event: String,
     pub status: Value,
-    pub attempts: u32,
+    pub attempt: u32,
+    /// `pending`, `delivered` or `given_up`.
+    pub state: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]

@@ -30,17 +30,18 @@ keys! {
     ErrOffline, ErrForbidden, ErrNotFound, ErrRefused, ErrInvalid, ErrRateLimited, ErrQuarantined, ErrServer,
     ErrCsrf, ChangedBy, ReloadKeepText, SessionEnded,
     SignInTitle, SignInPasskey, UseRecoveryCode, UsePasskeyInstead, Email, RecoveryCode, SignIn, PasskeyCancelled,
-    PasskeyUnsupported,
+    PasskeyUnsupported, SignInWithProvider, SigninExpired, SigninCancelled, SigninFailed, SigninNoAccount,
+    SigninRateLimited, SigninUnavailable, SigninInternal,
     EnrolTitle, EnrolFor, EnrolCreate, EnrolBadLink, RecoveryTitle, RecoveryIntro, RecoverySaved, EnrolDone, OpenDesk,
     RoleAgent, RoleLead, RoleAdmin,
     QueuesLabel, QueueNew, QueueMine, QueueUnassigned, QueueDueSoon, QueueOverdue, QueueWaiting, QueueReplied,
     QueueQuarantined,
-    Search, SearchHint, Filters, FilterCategory, FilterStage, FilterAssignee, FilterFrom, FilterTo, SortBy, SortDeadline,
+    Search, SearchHint, Filters, FilterCategory, FilterCause, FilterStage, FilterAssignee, FilterFrom, FilterTo, SortBy, SortDeadline,
     SortFiled, SortReference, Order, SortAsc, SortDesc,
     ColReference, ColCategory, ColWords, ColStage, ColDeadline, ColAssignee, SelectRow, SelectAll, NoRows, Nobody,
     Shown, Refreshing,
     BulkSelected, BulkAction, BulkAssign, BulkAcknowledge, BulkStage, Apply, ClearSelection, BulkResult,
-    DueToday, DueInOne, DueInFew, DueInMany, DueInOther, OverdueOne, OverdueFew, OverdueMany, OverdueOther,
+    DueToday, DueOn, OverdueSince,
     NoDeadline,
     ShortcutsTitle, ShortcutDown, ShortcutUp, ShortcutOpen, ShortcutAssign, ShortcutReply, ShortcutNote,
     ShortcutHelp, ShortcutSearch, ShortcutKey, ShortcutAction,
@@ -128,5 +129,18 @@ pub fn initial_locale() -> Locale {
 pub fn remember(locale: Locale) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(REMEMBERED, locale.tag());
+    }
+}
+
+/// A provider sign-in's failure code (docs/staff-api.md) as the desk's words.
+pub fn signin_error(code: &str) -> T {
+    match code {
+        "ceremony_expired" => T::SigninExpired,
+        "cancelled" => T::SigninCancelled,
+        "no_account" => T::SigninNoAccount,
+        "rate_limited" => T::SigninRateLimited,
+        "oidc_unavailable" => T::SigninUnavailable,
+        "internal" => T::SigninInternal,
+        _ => T::SigninFailed,
     }
 }

@@ -1,9 +1,12 @@
-//! Sign-in: with a passkey, or with one of the recovery codes shown at enrolment.
+//! Sign-in: with a passkey, with one of the recovery codes shown at enrolment, or with the organisation's
+//! provider (a plain link to `/oidc/start` when `GET /sign-in/methods` names one). A failed provider sign-in
+//! comes back as `?signin_error=<code>`, shown in the person's words, never as the raw value.
 
 use leptos::prelude::*;
+use serde::Deserialize;
 use serde_json::json;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, API};
 use crate::desk::Desk;
 use crate::i18n::T;
 use crate::passkey::{self, PasskeyError};
@@ -15,6 +18,13 @@ pub fn SignIn() -> impl IntoView {
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let ended = desk.session_ended();
+    let provider = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(methods) = desk.api.get::<Methods>("/sign-in/methods").await {
+            provider.set(methods.oidc.map(|o| o.label));
+        }
+    });
+    let returned = provider_error();
     let with_passkey = move |_| {
         busy.set(true);
         problem.set(None);
@@ -33,6 +43,7 @@ pub fn SignIn() -> impl IntoView {
         <section class="sign-in" aria-labelledby="sign-in-title">
             <h1 id="sign-in-title">{move || desk.t(T::SignInTitle)}</h1>
             {ended.then(|| view! { <p class="notice" role="status">{move || desk.t(T::SessionEnded)}</p> })}
+            {returned.map(|key| view! { <p class="problem" role="alert">{move || desk.t(key)}</p> })}
             {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
             {move || if recovery.get() {
                 view! { <RecoveryForm problem=problem /> }.into_any()
@@ -47,6 +58,10 @@ pub fn SignIn() -> impl IntoView {
             <button type="button" class="button button--quiet" on:click=move |_| recovery.update(|r| *r = !*r)>
                 {move || desk.t(if recovery.get() { T::UsePasskeyInstead } else { T::UseRecoveryCode })}
             </button>
+            {move || provider.get().map(|label| view! {
+                <p class="meta">{move || desk.t(T::SignInWithProvider)}</p>
+                <a class="button" href=format!("{API}/oidc/start") rel="external">{label}</a>
+            })}
         </section>
     }
 }
@@ -96,4 +111,33 @@ pub fn say(desk: Desk, error: PasskeyError) -> String {
         PasskeyError::Api(ApiError::SignedOut) => desk.t(T::PasskeyCancelled).to_owned(),
         PasskeyError::Api(error) => error.say(desk.locale()),
     }
+}
+
+/// `GET /sign-in/methods`: the ways in; `oidc` when the organisation's provider is set up.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Methods {
+    oidc: Option<Provider>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Provider {
+    label: String,
+}
+
+/// The words for `?signin_error=<code>` (an unknown code reads as a failed sign-in); the code then leaves
+/// the address bar, so a reload does not show it again.
+fn provider_error() -> Option<T> {
+    let window = web_sys::window()?;
+    let search = window.location().search().ok()?;
+    let code = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("signin_error="))?;
+    if let Ok(history) = window.history() {
+        let path = window.location().pathname().unwrap_or_default();
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+    Some(crate::i18n::signin_error(code))
 }

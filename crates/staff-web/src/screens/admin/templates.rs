@@ -1,5 +1,5 @@
 //! Reply templates (admin): each template's English, Korean and Polish text side by side, saved with
-//! `PUT /templates/{id}`.
+//! `PUT /templates/{id}` (which takes the whole template: name, category, kind and texts).
 
 use leptos::prelude::*;
 use serde_json::json;
@@ -31,26 +31,28 @@ pub fn TemplatesScreen() -> impl IntoView {
 fn TemplateEditor(template: Template) -> impl IntoView {
     let desk = Desk::get();
     let id = template.id.0.clone();
-    let en = RwSignal::new(template.text.en.clone());
-    let ko = RwSignal::new(template.text.ko.clone());
-    let pl = RwSignal::new(template.text.pl.clone());
+    let en = RwSignal::new(template.texts.en.clone());
+    let ko = RwSignal::new(template.texts.ko.clone());
+    let pl = RwSignal::new(template.texts.pl.clone());
+    let (name, kind, category) = (
+        template.name.clone(),
+        template.kind.clone(),
+        template.category.clone(),
+    );
     let saved = RwSignal::new(false);
     let problem = RwSignal::new(None::<ApiError>);
     let path = format!("/templates/{}", crate::route::encode(&id));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = Texts {
+        let texts = Texts {
             en: en.get_untracked(),
             ko: ko.get_untracked(),
             pl: pl.get_untracked(),
         };
         let path = path.clone();
+        let body = json!({ "name": name, "category": category, "kind": kind, "texts": texts });
         leptos::task::spawn_local(async move {
-            match desk
-                .api
-                .put::<_, serde_json::Value>(&path, &json!({ "text": text }))
-                .await
-            {
+            match desk.api.put::<_, serde_json::Value>(&path, &body).await {
                 Ok(_) => {
                     problem.set(None);
                     saved.set(true);
@@ -64,7 +66,7 @@ fn TemplateEditor(template: Template) -> impl IntoView {
     } else {
         template.name.clone()
     };
-    let category = template.category.clone();
+    let category = template.category.clone().unwrap_or_default();
     let area = move |lang: &'static str, signal: RwSignal<String>| {
         let field = format!("template-{id}-{lang}");
         view! {

@@ -11,7 +11,7 @@ use crate::widgets::{CopyButton, Problem};
 
 const EVENTS: [(&str, T); 4] = [
     ("complaint.filed", T::EventFiled),
-    ("customer.replied", T::EventReplied),
+    ("reply.received", T::EventReplied),
     ("stage.changed", T::EventStage),
     ("deadline.breached", T::EventBreached),
 ];
@@ -104,7 +104,7 @@ fn HookView(hook: Webhook, on_change: Callback<()>) -> impl IntoView {
                         <th scope="col">{move || desk.t(T::Attempts)}</th>
                     </tr></thead>
                     <tbody>{move || deliveries.get().into_iter().map(|d| view! {
-                        <tr><td>{d.at}</td><td>{d.event}</td><td>{value_text(&d.status)}</td><td>{d.attempts}</td></tr>
+                        <tr><td>{d.at}</td><td>{d.event}</td><td>{value_text(&d.status)}</td><td>{d.attempt}</td></tr>
                     }).collect_view()}</tbody>
                 </table>
             </Show>

@@ -1,4 +1,4 @@
-//! The action forms: acknowledge, assign, note (with @mentions), reply ([`super::reply`]), ask for more
+//! The action forms: acknowledge, assign, note, reply ([`super::reply`]), ask for more
 //! information, extend, decide ([`super::decide`]), close, reopen and merge. Each is a small form over
 //! [`Act::send`]; the texts are drafts kept per complaint ([`Draft`]) until sent.
 
@@ -10,7 +10,6 @@ use crate::api::StaffList;
 use crate::desk::Desk;
 use crate::drafts::Draft;
 use crate::i18n::T;
-use crate::mentions::mentions;
 
 #[component]
 pub fn Actions() -> impl IntoView {
@@ -62,7 +61,8 @@ fn Assign() -> impl IntoView {
         <form class="action" on:submit=move |ev| {
             ev.prevent_default();
             let to = chosen.get_untracked();
-            assign(if to.is_empty() { Value::Null } else { json!(to) });
+            // A staff id is a number; none chosen is `null`: back to the queue.
+            assign(json!(to.parse::<i64>().ok()));
         }>
             <h3>{move || desk.t(T::Assign)}</h3>
             <label for="assign-to">{move || desk.t(T::AssignTo)}</label>
@@ -81,18 +81,14 @@ fn NoteForm() -> impl IntoView {
     let desk = Desk::get();
     let act = expect_context::<Act>();
     let text = draft(act, "note");
-    // A note changes nothing anyone else wrote; the revision goes with it only because every action sends it.
+    // The server takes mentions as staff ids; the desk sends the note's text alone (an agent cannot list staff).
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let words = text.get();
         if words.trim().is_empty() {
             return;
         }
-        act.send(
-            "notes",
-            json!({ "text": words, "mentions": mentions(&words) }),
-            move || text.clear(),
-        );
+        act.send("notes", json!({ "text": words }), move || text.clear());
     };
     view! {
         <form class="action" on:submit=submit>

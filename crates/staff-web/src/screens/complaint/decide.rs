@@ -27,8 +27,8 @@ pub fn DecideForm() -> impl IntoView {
     };
     let outcomes = [
         ("upheld", T::OutcomeUpheld),
-        ("partly", T::OutcomePartly),
-        ("not", T::OutcomeNot),
+        ("partly_upheld", T::OutcomePartly),
+        ("not_upheld", T::OutcomeNot),
     ];
     view! {
         <form class="action" on:submit=submit>

@@ -32,11 +32,12 @@ pub struct Act {
 }
 
 impl Act {
-    /// `POST /complaints/{reference}/{action}` with the revision read; `done` runs on success, then the
-    /// complaint is read again.
+    /// `POST /complaints/{reference}/{action}` with the revision read (not for a note, which changes
+    /// nothing another person edits and takes no revision); `done` runs on success, then the complaint is
+    /// read again.
     pub fn send(&self, action: &'static str, mut body: Value, done: impl FnOnce() + 'static) {
         let act = *self;
-        if let Some(fields) = body.as_object_mut() {
+        if let Some(fields) = body.as_object_mut().filter(|_| action != "notes") {
             fields.insert("revision".to_owned(), act.revision.get_untracked());
         }
         let path = format!(

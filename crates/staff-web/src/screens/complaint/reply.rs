@@ -26,6 +26,8 @@ pub fn ReplyForm() -> impl IntoView {
             let named = list
                 .templates
                 .into_iter()
+                // A template of another kind is refused for a reply.
+                .filter(|t| t.kind == "reply")
                 .map(|t| {
                     let name = if t.name.is_empty() {
                         t.id.0.clone()
@@ -43,7 +45,8 @@ pub fn ReplyForm() -> impl IntoView {
         if chosen.is_empty() {
             json!({ "text": text.get() })
         } else {
-            json!({ "template": chosen })
+            // Template ids are numbers; the select holds them as text.
+            json!({ "template": chosen.parse::<i64>().ok() })
         }
     };
     let show_preview = move |_| {

@@ -12,14 +12,16 @@ use crate::i18n::{self, T};
 #[component]
 pub fn Sections(complaint: Complaint) -> impl IntoView {
     let desk = Desk::get();
+    let next = complaint.next();
+    let urgency = clock::urgency(next.as_ref());
     let Complaint {
         reference,
         category,
         stage,
-        language,
-        filed_at,
+        locale,
+        received_at,
         assignee,
-        working_days_left,
+        answers,
         ..
     } = complaint.clone();
     let assignee = assignee.map(|w| w.name());
@@ -28,17 +30,20 @@ pub fn Sections(complaint: Complaint) -> impl IntoView {
             <dt>{move || desk.t(T::FilterCategory)}</dt><dd>{move || desk.category(&category)}</dd>
             <dt>{move || desk.t(T::ColStage)}</dt><dd>{move || i18n::stage(desk.locale(), &stage)}</dd>
             <dt>{move || desk.t(T::ColDeadline)}</dt>
-            <dd class=clock::urgency(working_days_left)>{move || clock::clock(desk.locale(), working_days_left)}</dd>
+            <dd class=urgency>{move || clock::clock(desk.locale(), next.as_ref())}</dd>
             <dt>{move || desk.t(T::Assignee)}</dt>
             <dd>{move || assignee.clone().unwrap_or_else(|| desk.t(T::Nobody).to_owned())}</dd>
-            <dt>{move || desk.t(T::CustomerLanguage)}</dt><dd>{language}</dd>
-            <dt>{move || desk.t(T::Filed)}</dt><dd>{filed_at}</dd>
+            <dt>{move || desk.t(T::CustomerLanguage)}</dt><dd>{locale}</dd>
+            <dt>{move || desk.t(T::Filed)}</dt><dd>{received_at}</dd>
         </dl>
         <h2>{move || desk.t(T::SecDescription)}</h2>
         <p class="text" dir="auto">{complaint.description.clone()}</p>
-        <Pairs title=T::SecAnswers value=complaint.answers.clone() />
-        <Pairs title=T::SecContact value=complaint.contact.clone() />
-        <Pairs title=T::SecConsent value=complaint.consent.clone() />
+        {move || {
+            let tag = desk.locale().tag();
+            let list = answers.iter().map(|a| (a.label_in(tag), a.answer.clone())).collect();
+            view! { <Pairs title=T::SecAnswers list=list /> }
+        }}
+        <Pairs title=T::SecContact list=pairs(&complaint.contact) />
         <h2>{move || desk.t(T::SecFiles)}</h2>
         <super::files::Files reference=reference files=complaint.files.clone() />
         <Entries title=T::SecReplies entries=complaint.replies.clone() />
@@ -49,9 +54,8 @@ pub fn Sections(complaint: Complaint) -> impl IntoView {
 }
 
 #[component]
-fn Pairs(title: T, value: serde_json::Value) -> impl IntoView {
+fn Pairs(title: T, list: Vec<(String, String)>) -> impl IntoView {
     let desk = Desk::get();
-    let list = pairs(&value);
     let empty = list.is_empty();
     view! {
         <h2>{move || desk.t(title)}</h2>
@@ -73,8 +77,10 @@ fn Entries(title: T, entries: Vec<Entry>) -> impl IntoView {
         {empty.then(|| view! { <p class="meta">{move || desk.t(T::Nothing)}</p> })}
         <ol class="entries">
             {entries.into_iter().map(|entry| {
-                let who = entry.by.map(|w| w.name()).unwrap_or_default();
-                let what = entry.what.clone();
+                let who = entry.by().unwrap_or_default();
+                // A step still to come has no time yet: its due date stands in.
+                let at = if entry.at.is_empty() { entry.due.clone().unwrap_or_default() } else { entry.at.clone() };
+                let what = entry.kind.clone();
                 let what = move || {
                     if complaint_domain::status::Stage::parse(&what).is_some() {
                         i18n::stage(desk.locale(), &what)
@@ -84,7 +90,7 @@ fn Entries(title: T, entries: Vec<Entry>) -> impl IntoView {
                 };
                 view! {
                     <li>
-                        <p class="meta"><time>{entry.at}</time>" · "{who}" · "{what}</p>
+                        <p class="meta"><time>{at}</time>" · "{who}" · "{what}</p>
                         <p class="text" dir="auto">{value_text(&entry.text)}</p>
                     </li>
                 }

@@ -38,11 +38,8 @@ pub fn BulkBar(selection: RwSignal<Vec<String>>, on_done: Callback<()>) -> impl 
         match kind.as_str() {
             "assign" => {
                 let chosen = assignee.get_untracked();
-                body["assignee"] = if chosen.is_empty() {
-                    serde_json::Value::Null
-                } else {
-                    json!(chosen)
-                };
+                // A staff id is a number; none chosen is `null`: back to the queue.
+                body["assignee"] = json!(chosen.parse::<i64>().ok());
             }
             "stage" => body["stage"] = json!(stage.get_untracked()),
             _ => {}

@@ -10,6 +10,8 @@ use crate::i18n::{self, T};
 #[derive(Clone, Copy)]
 pub struct Filters {
     category: RwSignal<String>,
+    /// A root cause of the config's (`cause=`): the complaints decided with it.
+    cause: RwSignal<String>,
     stage: RwSignal<String>,
     assignee: RwSignal<String>,
     from: RwSignal<String>,
@@ -25,11 +27,12 @@ impl Filters {
     pub fn new() -> Filters {
         Filters {
             category: RwSignal::new(String::new()),
+            cause: RwSignal::new(String::new()),
             stage: RwSignal::new(String::new()),
             assignee: RwSignal::new(String::new()),
             from: RwSignal::new(String::new()),
             to: RwSignal::new(String::new()),
-            sort: RwSignal::new("deadline".to_owned()),
+            sort: RwSignal::new("due".to_owned()),
             order: RwSignal::new("asc".to_owned()),
             q: RwSignal::new(String::new()),
             search: NodeRef::new(),
@@ -44,9 +47,10 @@ impl Filters {
         self.q.track();
     }
 
-    fn all(&self) -> [RwSignal<String>; 7] {
+    fn all(&self) -> [RwSignal<String>; 8] {
         [
             self.category,
+            self.cause,
             self.stage,
             self.assignee,
             self.from,
@@ -60,6 +64,7 @@ impl Filters {
         let pairs = [
             ("queue", queue.to_owned()),
             ("category", self.category.get_untracked()),
+            ("cause", self.cause.get_untracked()),
             ("stage", self.stage.get_untracked()),
             ("assignee", self.assignee.get_untracked()),
             ("from", self.from.get_untracked()),
@@ -121,6 +126,11 @@ pub fn FilterBar(filters: Filters) -> impl IntoView {
             .chain(desk.categories())
             .collect::<Vec<_>>()
     };
+    let causes = move || {
+        std::iter::once(any())
+            .chain(desk.causes())
+            .collect::<Vec<_>>()
+    };
     let stages = move || {
         let locale = desk.locale();
         std::iter::once(any())
@@ -141,8 +151,8 @@ pub fn FilterBar(filters: Filters) -> impl IntoView {
     };
     let sorts = move || {
         [
-            ("deadline", T::SortDeadline),
-            ("filed", T::SortFiled),
+            ("due", T::SortDeadline),
+            ("received", T::SortFiled),
             ("reference", T::SortReference),
         ]
         .map(|(v, k)| (v.to_owned(), desk.t(k).to_owned()))
@@ -175,6 +185,7 @@ pub fn FilterBar(filters: Filters) -> impl IntoView {
             <summary>{move || desk.t(T::Filters)}</summary>
             <div class="filters__grid">
                 {move || choice("f-category", T::FilterCategory, filters.category, categories())}
+                {move || choice("f-cause", T::FilterCause, filters.cause, causes())}
                 {move || choice("f-stage", T::FilterStage, filters.stage, stages())}
                 {move || choice("f-assignee", T::FilterAssignee, filters.assignee, assignees())}
                 {date("f-from", T::FilterFrom, filters.from)}

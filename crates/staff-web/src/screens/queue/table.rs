@@ -119,7 +119,7 @@ fn RowView(
         });
     };
     let here = move || current.get().as_deref() == Some(reference.get_value().as_str());
-    let days = move || row.with(|r| r.working_days_left);
+    let next = move || row.with(|r| r.next.clone());
     view! {
         <tr class:current=here>
             <td><input type="checkbox" prop:checked=checked on:change=toggle
@@ -137,7 +137,7 @@ fn RowView(
             <td>{move || desk.category(&row.with(|r| r.category.clone()))}</td>
             <td class="words" dir="auto">{move || row.with(|r| r.excerpt.clone())}</td>
             <td>{move || i18n::stage(desk.locale(), &row.with(|r| r.stage.clone()))}</td>
-            <td><span class=move || clock::urgency(days())>{move || clock::clock(desk.locale(), days())}</span></td>
+            <td><span class=move || clock::urgency(next().as_ref())>{move || clock::clock(desk.locale(), next().as_ref())}</span></td>
             <td>{move || {
                 row.with(|r| r.assignee.as_ref().map(|w| w.name()))
                     .unwrap_or_else(|| desk.t(T::Nobody).to_owned())
