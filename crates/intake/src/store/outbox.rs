@@ -43,7 +43,9 @@ pub struct QueuedMail {
 /// The mail outbox: rows added, the due ones read, each attempt's outcome.
 pub trait OutboxStore {
     /// Adds a mail and the files it names (not their bytes) to the outbox, due now.
-    fn enqueue_mail(&self, complaint_id: i64, mail: &Outgoing, now: Instant) -> Result<()>;
+    fn enqueue_mail(&self, complaint_id: i64, mail: &Outgoing, now: Instant) -> Result<()> {
+        self.enqueue_mail_at(complaint_id, mail, now, now, None)
+    }
 
     /// Adds a mail and the files it names (not their bytes) to the outbox, in one transaction, due at
     /// `due`; `replies_from` for a mail about the replies from that one on.
@@ -89,10 +91,6 @@ pub trait OutboxStore {
 }
 
 impl OutboxStore for Store {
-    fn enqueue_mail(&self, complaint_id: i64, mail: &Outgoing, now: Instant) -> Result<()> {
-        self.enqueue_mail_at(complaint_id, mail, now, now, None)
-    }
-
     fn enqueue_mail_at(
         &self,
         complaint_id: i64,

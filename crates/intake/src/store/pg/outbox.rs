@@ -13,10 +13,6 @@ use crate::store::{FileSource, MailFile, OutboxStore, Outgoing, QueuedMail, Resu
 pub(super) const LEASE_SECONDS: i64 = 600;
 
 impl OutboxStore for PgStore {
-    fn enqueue_mail(&self, complaint_id: i64, mail: &Outgoing, now: Instant) -> Result<()> {
-        self.enqueue_mail_at(complaint_id, mail, now, now, None)
-    }
-
     fn enqueue_mail_at(
         &self,
         complaint_id: i64,
