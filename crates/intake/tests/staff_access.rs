@@ -233,6 +233,78 @@ fn a_service_token_is_shown_once_kept_hashed_and_refused_once_revoked() {
 }
 
 #[test]
+fn a_service_token_may_expire_and_is_refused_once_expired() {
+    let dir = TempDir::new("staff-token-expiry");
+    let server = Server::start(&dir, &[], &[]);
+    let admin = staff_session(&dir, "Ada", "admin", &[]);
+    let made = call(
+        &server,
+        "POST",
+        "/tokens",
+        &admin,
+        Some(&json!({"name": "Trial CRM", "role": "agent", "expires_in_days": 30})),
+    );
+    assert_eq!(made.status, 201, "{}", made.text());
+    let made = made.json();
+    let id = made["id"].as_i64().unwrap();
+    let secret = made["token"].as_str().unwrap().to_owned();
+    let created = made["created_at"].as_str().unwrap();
+    let expires = made["expires_at"].as_str().unwrap();
+    assert!(expires > created, "{created} {expires}");
+
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    let (created_at, expires_at): (i64, i64) = conn
+        .query_row(
+            "SELECT created_at, expires_at FROM service_tokens WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(expires_at - created_at, 30 * 86_400);
+    let listed = call(&server, "GET", "/tokens", &admin, None);
+    assert_eq!(listed.json()["tokens"][0]["expires_at"], expires);
+    assert_eq!(bearer(&server, "GET", "/me", &secret, None).status, 200);
+
+    // A minute past its time, it is refused as a revoked one is.
+    conn.execute(
+        "UPDATE service_tokens SET expires_at = unixepoch() - 60 WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+    let after = bearer(&server, "GET", "/me", &secret, None);
+    assert_eq!(after.status, 401, "{}", after.text());
+    assert_eq!(after.code(), "signed_out");
+
+    // Without it, a token lasts until revoked.
+    let (_, lasting) = token(&server, &admin, "Mirror", "agent");
+    assert_eq!(bearer(&server, "GET", "/me", &lasting, None).status, 200);
+    let listed = call(&server, "GET", "/tokens", &admin, None);
+    assert_eq!(listed.json()["tokens"][0]["expires_at"], Value::Null);
+
+    for days in [0, 731, -1] {
+        let bad = call(
+            &server,
+            "POST",
+            "/tokens",
+            &admin,
+            Some(&json!({"name": "x", "role": "agent", "expires_in_days": days})),
+        );
+        assert_eq!(bad.status, 422, "{days}: {}", bad.text());
+        assert_eq!(bad.code(), "invalid", "{days}");
+    }
+    let text = call(
+        &server,
+        "POST",
+        "/tokens",
+        &admin,
+        Some(&json!({"name": "x", "role": "agent", "expires_in_days": "30"})),
+    );
+    assert_eq!(text.status, 400, "{}", text.text());
+    let tokens = call(&server, "GET", "/tokens", &admin, None).json();
+    assert_eq!(tokens["tokens"].as_array().unwrap().len(), 2);
+}
+
+#[test]
 fn an_admin_changes_accounts_and_the_last_admin_stays() {
     let dir = TempDir::new("staff-admin");
     let server = Server::start(&dir, &[], &[]);

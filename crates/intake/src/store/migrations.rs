@@ -455,6 +455,10 @@ INSERT INTO templates (name, category, kind, texts, updated_at) VALUES
     'pl', 'Rozpatrzyliśmy reklamację nr {reference} i przyznajemy, że popełniliśmy błąd. Przepraszamy za związane z tym niedogodności i niezwłocznie to naprawimy.'),
  unixepoch());
 "#,
+    r#"
+-- A service token may expire (issue #23): refused from expires_at on, like a revoked one; NULL: until revoked.
+ALTER TABLE service_tokens ADD COLUMN expires_at INTEGER;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

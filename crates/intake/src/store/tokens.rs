@@ -17,6 +17,8 @@ pub struct TokenRecord {
     pub created_at: Instant,
     pub last_used_at: Option<Instant>,
     pub revoked_at: Option<Instant>,
+    /// Refused from this time on; `None`: until revoked.
+    pub expires_at: Option<Instant>,
 }
 
 pub trait TokenStore {
@@ -27,6 +29,7 @@ pub trait TokenStore {
         token_sha256: &str,
         created_by: &str,
         at: Instant,
+        expires_at: Option<Instant>,
     ) -> Result<i64>;
     /// Every token, revoked ones too, newest first.
     fn tokens(&self) -> Result<Vec<TokenRecord>>;
@@ -47,6 +50,7 @@ fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(TokenRecord, String)> {
             created_at: Instant::from_unix_seconds(r.get(4)?),
             last_used_at: r.get::<_, Option<i64>>(5)?.map(Instant::from_unix_seconds),
             revoked_at: r.get::<_, Option<i64>>(6)?.map(Instant::from_unix_seconds),
+            expires_at: r.get::<_, Option<i64>>(7)?.map(Instant::from_unix_seconds),
         },
         r.get(2)?,
     ))
@@ -57,7 +61,8 @@ fn finish((mut record, role): (TokenRecord, String)) -> Result<TokenRecord> {
     Ok(record)
 }
 
-const COLUMNS: &str = "id, name, role, created_by, created_at, last_used_at, revoked_at";
+const COLUMNS: &str =
+    "id, name, role, created_by, created_at, last_used_at, revoked_at, expires_at";
 
 impl TokenStore for Store {
     fn add_token(
@@ -67,16 +72,18 @@ impl TokenStore for Store {
         token_sha256: &str,
         created_by: &str,
         at: Instant,
+        expires_at: Option<Instant>,
     ) -> Result<i64> {
         self.conn.execute(
-            "INSERT INTO service_tokens (name, role, token_sha256, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO service_tokens (name, role, token_sha256, created_by, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 name,
                 role.name(),
                 token_sha256,
                 created_by,
-                at.unix_seconds()
+                at.unix_seconds(),
+                expires_at.map(Instant::unix_seconds)
             ],
         )?;
         Ok(self.conn.last_insert_rowid())

@@ -131,6 +131,7 @@ struct TokenView {
     created_at: Instant,
     last_used_at: Option<Instant>,
     revoked_at: Option<Instant>,
+    expires_at: Option<Instant>,
     /// The secret: only in the answer that created it.
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<String>,
@@ -146,6 +147,7 @@ impl From<TokenRecord> for TokenView {
             created_at: record.created_at,
             last_used_at: record.last_used_at,
             revoked_at: record.revoked_at,
+            expires_at: record.expires_at,
             token: None,
         }
     }
@@ -165,9 +167,12 @@ async fn list_tokens(
 struct NewTokenBody {
     name: String,
     role: String,
+    /// 1 to 730; absent: until revoked.
+    #[serde(default)]
+    expires_in_days: Option<i64>,
 }
 
-/// `POST /tokens` (admin): `{name, role}` → the token, its secret shown this once.
+/// `POST /tokens` (admin): `{name, role, expires_in_days?}` → the token, its secret shown this once.
 async fn create_token(
     State(state): State<AppState>,
     signed: Signed,
@@ -179,6 +184,7 @@ async fn create_token(
             &signed.actor,
             &body.name,
             &body.role,
+            body.expires_in_days,
             Some(&signed.address),
             now,
         )

@@ -359,6 +359,10 @@ INSERT INTO templates (name, category, kind, texts, updated_at) VALUES
 -- due_mail) until this time; NULL when no node holds it.
 ALTER TABLE mail_outbox ADD COLUMN lease_until BIGINT;
 "#,
+    r#"
+-- A service token may expire (issue #23): refused from expires_at on, like a revoked one; NULL: until revoked.
+ALTER TABLE service_tokens ADD COLUMN expires_at BIGINT;
+"#,
 ];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.
