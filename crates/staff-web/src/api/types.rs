@@ -301,6 +301,8 @@ pub struct Token {
     pub name: String,
     pub role: String,
     pub created_at: String,
+    /// `None`: until revoked.
+    pub expires_at: Option<String>,
     /// Only in the answer that created it.
     pub token: String,
 }

@@ -53,7 +53,8 @@ keys! {
     MergeInto, MergeSend, Text, Step, StepAcknowledge, StepDecide, ReplySent,
     StaffTitle, Active, TurnedOff, TurnOff, TurnOn, Invite, InviteTitle, InviteLink, CategoriesHint,
     TemplatesTitle, TemplateSaved,
-    TokensTitle, TokenCreate, TokenShownOnce, Revoke,
+    TokensTitle, TokenCreate, TokenShownOnce, Revoke, TokenExpires, TokenExpiresDays, TokenExpiresHint,
+    TokenUntilRevoked,
     WebhooksTitle, WebhookUrl, WebhookEvents, WebhookCreate, SecretShownOnce, SendTest, TestSent, Deliveries,
     Event, Attempts, EventFiled, EventReplied, EventStage, EventBreached,
 }

@@ -16,6 +16,7 @@ pub fn TokensScreen() -> impl IntoView {
     let created = RwSignal::new(None::<String>);
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("agent".to_owned());
+    let days = RwSignal::new(String::new());
     let load = move || {
         leptos::task::spawn_local(async move {
             match desk.api.get::<Tokens>("/tokens").await {
@@ -27,7 +28,15 @@ pub fn TokensScreen() -> impl IntoView {
     load();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({ "name": name.get_untracked(), "role": role.get_untracked() });
+        let mut body = json!({ "name": name.get_untracked(), "role": role.get_untracked() });
+        // Empty: until revoked. Anything else goes as written, so the server's words say what is wrong.
+        let days = days.get_untracked();
+        let days = days.trim();
+        if !days.is_empty() {
+            body["expires_in_days"] = days
+                .parse::<i64>()
+                .map_or_else(|_| json!(days), |n| json!(n));
+        }
         leptos::task::spawn_local(async move {
             match desk.api.post::<_, Token>("/tokens", &body).await {
                 Ok(token) => {
@@ -58,6 +67,7 @@ pub fn TokensScreen() -> impl IntoView {
                 <th scope="col">{move || desk.t(T::Name)}</th>
                 <th scope="col">{move || desk.t(T::Role)}</th>
                 <th scope="col">{move || desk.t(T::Created)}</th>
+                <th scope="col">{move || desk.t(T::TokenExpires)}</th>
                 <th scope="col"><span class="meta">{move || desk.t(T::Revoke)}</span></th>
             </tr></thead>
             <tbody>
@@ -68,6 +78,10 @@ pub fn TokensScreen() -> impl IntoView {
                             <th scope="row">{token.name.clone()}</th>
                             <td>{desk.role_name(&token.role)}</td>
                             <td>{token.created_at.clone()}</td>
+                            <td>{match token.expires_at.clone() {
+                                Some(at) => at.into_any(),
+                                None => view! { {move || desk.t(T::TokenUntilRevoked)} }.into_any(),
+                            }}</td>
                             <td><button type="button" class="button" on:click=move |_| revoke(id.clone())>
                                 {desk.t(T::Revoke)}
                             </button></td>
@@ -85,6 +99,11 @@ pub fn TokensScreen() -> impl IntoView {
             <select id="token-role" on:change=move |ev| role.set(event_target_value(&ev))>
                 {["agent", "lead", "admin"].into_iter().map(|r| view! { <option value=r>{move || desk.role_name(r)}</option> }).collect_view()}
             </select>
+            <label for="token-days">{move || desk.t(T::TokenExpiresDays)}</label>
+            <p id="token-days-hint" class="meta">{move || desk.t(T::TokenExpiresHint)}</p>
+            <input id="token-days" type="number" min="1" max="730" inputmode="numeric"
+                aria-describedby="token-days-hint" prop:value=move || days.get()
+                on:input=move |ev| days.set(event_target_value(&ev)) />
             <button type="submit" class="button button--primary">{move || desk.t(T::TokenCreate)}</button>
             {move || created.get().map(|secret| view! {
                 <p role="status">{desk.t(T::TokenShownOnce)}</p>
