@@ -43,15 +43,7 @@ async function openFiling(page) {
 }
 
 async function sendComplaint(page) {
-  const filing = new Filing(page);
-  await filing.chooseCategory('A delivery');
-  await filing.skipCommonAnswers();
-  await filing.describe({ description: 'The parcel never came.', details: { 'Order number': 'NW-1' } });
-  await filing.chooseOutcome('Give me a refund');
-  await filing.finishEvidence();
-  await filing.giveContact({ name: 'Anna Kowalska', email: 'anna@example.pl' });
-  await filing.send();
-  await page.getByRole('heading', { name: 'Complaint received' }).waitFor();
+  await new Filing(page).fileADelivery();
 }
 
 const TRACKER = /complaint-tracker-|^\/track|^\/insights/;

@@ -71,6 +71,18 @@ export class Filing {
     await this.page.getByRole('button', { name: 'Send complaint' }).click();
   }
 
+  /** Files a plain delivery complaint from the first question to "Complaint received" (no files). */
+  async fileADelivery() {
+    await this.chooseCategory('A delivery');
+    await this.skipCommonAnswers();
+    await this.describe({ description: 'The parcel never came.', details: { 'Order number': 'NW-1' } });
+    await this.chooseOutcome('Give me a refund');
+    await this.finishEvidence();
+    await this.giveContact({ name: 'Anna Kowalska', email: 'anna@example.pl' });
+    await this.send();
+    await this.page.getByRole('heading', { name: 'Complaint received' }).waitFor();
+  }
+
   /** Waits for the confirmation and returns the reference it shows (the stand-in intake's format). */
   async confirmation() {
     await this.page.getByRole('heading', { name: 'Complaint received' }).waitFor();
