@@ -10,7 +10,7 @@ use super::PgStore;
 use crate::desk::Role;
 use crate::store::{EnrolRefused, OidcEnrolled, PasskeyStore, StaffStore};
 
-const ROUNDS: usize = 20;
+const ROUNDS: usize = 50;
 
 /// Runs `each(store, node, round)` on two nodes (each its own pool) at the same moment, [`ROUNDS`] times;
 /// each round's two answers, node 0's first.
@@ -76,6 +76,8 @@ fn an_enrolment_link_is_used_by_one_of_two_nodes() {
     assert_eq!(store.all_staff().unwrap().len(), ROUNDS);
 }
 
+/// One account, and the other node told there is no invitation (not an error). The address's unique index
+/// guards this too, behind the invitation's row lock.
 #[test]
 fn a_first_sign_in_through_the_provider_makes_one_account_on_two_nodes() {
     let Some(url) = database("once_oidc") else {
