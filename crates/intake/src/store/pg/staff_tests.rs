@@ -29,9 +29,9 @@ pub(super) fn person<'a>(name: &'a str, email: &'a str, role: Role) -> NewStaff<
     }
 }
 
-/// Accounts: one per address whatever its case, listed by name; sessions touched and ended; the last admin
-/// kept; a turned-off account keeps the time it was first turned off.
-fn accounts_and_sessions(store: &mut impl StaffStore) {
+/// Accounts: one per address whatever its case, listed by name; the last admin kept; a turned-off account
+/// keeps the time it was first turned off.
+fn accounts(store: &mut impl StaffStore) {
     let billing = ["billing".to_owned()];
     let zofia = NewStaff {
         categories: &billing,
@@ -40,7 +40,7 @@ fn accounts_and_sessions(store: &mut impl StaffStore) {
     let zofia_id = store.add_staff(&zofia, at(0)).unwrap().unwrap();
     let again = person("Zofia Again", "ZOFIA@example.com", Role::Agent);
     assert_eq!(store.add_staff(&again, at(1)).unwrap(), None);
-    let adam = store
+    store
         .add_staff(&person("adam", "adam@example.com", Role::Agent), at(2))
         .unwrap()
         .unwrap();
@@ -68,6 +68,49 @@ fn accounts_and_sessions(store: &mut impl StaffStore) {
         .collect();
     assert_eq!(names, ["Bartek", "Zofia", "adam"]);
 
+    // The only admin can be neither demoted nor turned off; nothing changes when refused.
+    assert!(!store
+        .update_staff(zofia_id, Role::Agent, &[], None)
+        .unwrap());
+    assert!(!store
+        .update_staff(zofia_id, Role::Admin, &[], Some(at(70)))
+        .unwrap());
+    assert_eq!(store.staff_member(zofia_id).unwrap().unwrap(), found);
+    // With a second admin, the first may go.
+    assert!(store.update_staff(bartek, Role::Admin, &[], None).unwrap());
+    assert!(store
+        .update_staff(zofia_id, Role::Agent, &billing, Some(at(80)))
+        .unwrap());
+    assert!(store
+        .update_staff(zofia_id, Role::Agent, &billing, Some(at(90)))
+        .unwrap());
+    let off = store.staff_member(zofia_id).unwrap().unwrap();
+    assert_eq!((off.role, off.disabled_at), (Role::Agent, Some(at(80))));
+    assert!(store
+        .update_staff(zofia_id, Role::Agent, &[], None)
+        .unwrap());
+    let on = store.staff_member(zofia_id).unwrap().unwrap();
+    assert_eq!((on.disabled_at, on.categories.len()), (None, 0));
+}
+
+#[test]
+fn accounts_on_sqlite() {
+    accounts(&mut Store::open(&temp_db("pg-staff")).unwrap());
+}
+
+#[test]
+fn accounts_on_postgres() {
+    if let Some(url) = database("staff") {
+        accounts(&mut PgStore::open(&url).unwrap());
+    }
+}
+
+/// Sessions: found by their token's hash, touched while open, ended once, all of one person's at once.
+fn sessions(store: &mut impl StaffStore) {
+    let adam = store
+        .add_staff(&person("adam", "adam@example.com", Role::Agent), at(2))
+        .unwrap()
+        .unwrap();
     store
         .start_session(adam, "sha-1", "csrf-1", "192.0.2.1", at(10))
         .unwrap();
@@ -97,41 +140,17 @@ fn accounts_and_sessions(store: &mut impl StaffStore) {
         store.session("sha-2").unwrap().unwrap().ended_at,
         Some(at(60))
     );
-
-    // The only admin can be neither demoted nor turned off; nothing changes when refused.
-    assert!(!store
-        .update_staff(zofia_id, Role::Agent, &[], None)
-        .unwrap());
-    assert!(!store
-        .update_staff(zofia_id, Role::Admin, &[], Some(at(70)))
-        .unwrap());
-    assert_eq!(store.staff_member(zofia_id).unwrap().unwrap(), found);
-    // With a second admin, the first may go.
-    assert!(store.update_staff(bartek, Role::Admin, &[], None).unwrap());
-    assert!(store
-        .update_staff(zofia_id, Role::Agent, &billing, Some(at(80)))
-        .unwrap());
-    assert!(store
-        .update_staff(zofia_id, Role::Agent, &billing, Some(at(90)))
-        .unwrap());
-    let off = store.staff_member(zofia_id).unwrap().unwrap();
-    assert_eq!((off.role, off.disabled_at), (Role::Agent, Some(at(80))));
-    assert!(store
-        .update_staff(zofia_id, Role::Agent, &[], None)
-        .unwrap());
-    let on = store.staff_member(zofia_id).unwrap().unwrap();
-    assert_eq!((on.disabled_at, on.categories.len()), (None, 0));
 }
 
 #[test]
-fn accounts_and_sessions_on_sqlite() {
-    accounts_and_sessions(&mut Store::open(&temp_db("pg-staff")).unwrap());
+fn sessions_on_sqlite() {
+    sessions(&mut Store::open(&temp_db("pg-sessions")).unwrap());
 }
 
 #[test]
-fn accounts_and_sessions_on_postgres() {
-    if let Some(url) = database("staff") {
-        accounts_and_sessions(&mut PgStore::open(&url).unwrap());
+fn sessions_on_postgres() {
+    if let Some(url) = database("sessions") {
+        sessions(&mut PgStore::open(&url).unwrap());
     }
 }
 
@@ -279,8 +298,8 @@ pub(super) fn enrolment<'a>(
     }
 }
 
-/// Enrolment: a link used once, and left unused when the enrolment is refused; passkeys, user handles,
-/// recovery codes and ceremonies each as the desk relies on them.
+/// Enrolment: a link used once, and left unused when the enrolment is refused; accounts found by address
+/// and user handle, a handle made once.
 fn enrolled_once(store: &mut (impl StaffStore + PasskeyStore)) {
     let link = store
         .add_invitation(&invitation("link-1", "ewa@example.com"), at(0))
@@ -343,49 +362,6 @@ fn enrolled_once(store: &mut (impl StaffStore + PasskeyStore)) {
         .unwrap();
     assert_eq!(store.user_handle(piotr, "first").unwrap(), "first");
     assert_eq!(store.user_handle(piotr, "second").unwrap(), "first");
-
-    let second_key = NewPasskey {
-        credential_id: "cred-9",
-        passkey: "{}",
-    };
-    assert!(store.add_passkey(ewa, &second_key, at(20)).unwrap());
-    assert!(!store.add_passkey(piotr, &second_key, at(21)).unwrap());
-    let keys = store.passkeys_of(ewa).unwrap();
-    let ids: Vec<&str> = keys.iter().map(|k| k.credential_id.as_str()).collect();
-    assert_eq!(ids, ["cred-1", "cred-9"]);
-    store
-        .passkey_used(keys[0].id, "{\"counter\":1}", at(30))
-        .unwrap();
-    let used = store.passkey("cred-1").unwrap().unwrap();
-    assert_eq!(
-        (
-            used.staff_id,
-            used.passkey.as_str(),
-            used.created_at,
-            used.used_at
-        ),
-        (ewa, "{\"counter\":1}", at(10), Some(at(30)))
-    );
-    assert_eq!(store.passkey("cred-unknown").unwrap(), None);
-
-    assert!(store.use_recovery_code(ewa, "code-2", at(40)).unwrap());
-    assert!(!store.use_recovery_code(ewa, "code-2", at(41)).unwrap());
-    assert!(!store.use_recovery_code(piotr, "code-1", at(41)).unwrap());
-    assert!(store.use_recovery_code(ewa, "code-1", at(42)).unwrap());
-
-    // A ceremony is taken once, never after it expired; a new one under the same id replaces it.
-    store.put_ceremony("c1", "state-1", at(100), at(0)).unwrap();
-    store.put_ceremony("c1", "state-2", at(100), at(0)).unwrap();
-    store.put_ceremony("c2", "old", at(50), at(0)).unwrap();
-    assert_eq!(
-        store.take_ceremony("c1", at(100)).unwrap().as_deref(),
-        Some("state-2")
-    );
-    assert_eq!(store.take_ceremony("c1", at(100)).unwrap(), None);
-    assert_eq!(store.take_ceremony("c2", at(51)).unwrap(), None);
-    store.put_ceremony("c3", "late", at(50), at(0)).unwrap();
-    store.put_ceremony("c4", "new", at(200), at(60)).unwrap();
-    assert_eq!(store.take_ceremony("c3", at(0)).unwrap(), None, "forgotten");
 }
 
 #[test]
@@ -445,6 +421,79 @@ fn enrolled_by_email(store: &mut (impl StaffStore + PasskeyStore)) {
         store.enrol_by_email("nobody@example.com", at(11)).unwrap(),
         OidcEnrolled::NoInvitation
     );
+}
+
+/// Passkeys, recovery codes and ceremonies, each as the desk relies on them.
+fn keys_codes_and_ceremonies(store: &mut (impl StaffStore + PasskeyStore)) {
+    let link = store
+        .add_invitation(&invitation("link-1", "ewa@example.com"), at(0))
+        .unwrap();
+    let codes = ["code-1".to_owned(), "code-2".to_owned()];
+    let ewa = store
+        .enrol(
+            &enrolment(link, "ewa@example.com", "cred-1", &codes),
+            at(10),
+        )
+        .unwrap()
+        .unwrap();
+    let piotr = store
+        .add_staff(&person("Piotr", "piotr@example.com", Role::Agent), at(0))
+        .unwrap()
+        .unwrap();
+    let second_key = NewPasskey {
+        credential_id: "cred-9",
+        passkey: "{}",
+    };
+    assert!(store.add_passkey(ewa, &second_key, at(20)).unwrap());
+    assert!(!store.add_passkey(piotr, &second_key, at(21)).unwrap());
+    let keys = store.passkeys_of(ewa).unwrap();
+    let ids: Vec<&str> = keys.iter().map(|k| k.credential_id.as_str()).collect();
+    assert_eq!(ids, ["cred-1", "cred-9"]);
+    store
+        .passkey_used(keys[0].id, "{\"counter\":1}", at(30))
+        .unwrap();
+    let used = store.passkey("cred-1").unwrap().unwrap();
+    assert_eq!(
+        (
+            used.staff_id,
+            used.passkey.as_str(),
+            used.created_at,
+            used.used_at
+        ),
+        (ewa, "{\"counter\":1}", at(10), Some(at(30)))
+    );
+    assert_eq!(store.passkey("cred-unknown").unwrap(), None);
+
+    assert!(store.use_recovery_code(ewa, "code-2", at(40)).unwrap());
+    assert!(!store.use_recovery_code(ewa, "code-2", at(41)).unwrap());
+    assert!(!store.use_recovery_code(piotr, "code-1", at(41)).unwrap());
+    assert!(store.use_recovery_code(ewa, "code-1", at(42)).unwrap());
+
+    // A ceremony is taken once, never after it expired; a new one under the same id replaces it.
+    store.put_ceremony("c1", "state-1", at(100), at(0)).unwrap();
+    store.put_ceremony("c1", "state-2", at(100), at(0)).unwrap();
+    store.put_ceremony("c2", "old", at(50), at(0)).unwrap();
+    assert_eq!(
+        store.take_ceremony("c1", at(100)).unwrap().as_deref(),
+        Some("state-2")
+    );
+    assert_eq!(store.take_ceremony("c1", at(100)).unwrap(), None);
+    assert_eq!(store.take_ceremony("c2", at(51)).unwrap(), None);
+    store.put_ceremony("c3", "late", at(50), at(0)).unwrap();
+    store.put_ceremony("c4", "new", at(200), at(60)).unwrap();
+    assert_eq!(store.take_ceremony("c3", at(0)).unwrap(), None, "forgotten");
+}
+
+#[test]
+fn keys_codes_and_ceremonies_on_sqlite() {
+    keys_codes_and_ceremonies(&mut Store::open(&temp_db("pg-keys")).unwrap());
+}
+
+#[test]
+fn keys_codes_and_ceremonies_on_postgres() {
+    if let Some(url) = database("keys") {
+        keys_codes_and_ceremonies(&mut PgStore::open(&url).unwrap());
+    }
 }
 
 #[test]
