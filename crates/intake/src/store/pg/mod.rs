@@ -4,20 +4,34 @@
 //! The client is the synchronous `postgres` crate (tokio-postgres underneath, plain TCP, no OpenSSL) behind an
 //! `r2d2` pool: the store is called from `spawn_blocking` threads, as SQLite's is, so the same trait
 //! signatures (`&self`/`&mut self`, no `async`) fit both engines. Here: connecting, the pool, the schema;
-//! each concern in its own file like SQLite's. Done so far, what filing needs: [`complaints`]
-//! (`ComplaintStore`, exactly once across nodes), [`blobs`] (`EvidenceStore`), [`quarantine`]
-//! (`QuarantineStore`), [`secrets`] (`SecretStore`); and [`outbox`] (`OutboxStore`, each mail claimed by one
-//! node). The other traits of [`super::Storage`] are not yet
-//! written for PostgreSQL, and the binary refuses `postgres://` with that said.
+//! each concern in its own file like SQLite's, with SQLite's behaviour. Done so far: what filing needs,
+//! [`complaints`] (`ComplaintStore`, exactly once across nodes), [`blobs`] (`EvidenceStore`), [`quarantine`]
+//! (`QuarantineStore`), [`secrets`] (`SecretStore`); the two outboxes, [`outbox`] (`OutboxStore`, each mail
+//! claimed by one node) and [`webhooks`] (`WebhookStore`, each event claimed by one node under a lease);
+//! and the staff's side, [`staff`] (`StaffStore`, accounts and sessions, never the last admin lost to two
+//! nodes at once), [`audit`] (`AuditStore`), [`passkeys`] (`PasskeyStore`, an enrolment link, a recovery
+//! code or a ceremony used once across nodes) and [`tokens`] (`TokenStore`). The other traits of
+//! [`super::Storage`] are not yet written for PostgreSQL, and the binary refuses `postgres://` with that
+//! said.
 
+mod audit;
 mod blobs;
 mod complaints;
 mod migrations;
+#[cfg(test)]
+mod once_tests;
 mod outbox;
+mod passkeys;
 mod quarantine;
 mod secrets;
+mod staff;
+#[cfg(test)]
+mod staff_tests;
 #[cfg(test)]
 mod tests;
+mod tokens;
+#[cfg(test)]
+mod webhook_tests;
 mod webhooks;
 
 use std::time::Duration;
