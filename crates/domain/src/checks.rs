@@ -4,6 +4,7 @@
 use crate::calendar::Date;
 use crate::config::{Category, OrgConfig, QuestionInput, QUESTION_MAX_CHARS};
 use crate::draft::{Channel, Draft, Outcome};
+use crate::residence::Residence;
 use crate::i18n::{Counted, Msg};
 use crate::steps::{check_category, Step};
 use crate::validation::{
@@ -21,6 +22,7 @@ pub mod field {
     pub const PHONE: &str = "phone";
     pub const PREFERRED: &str = "preferred";
     pub const CONSENT: &str = "consent";
+    pub const RESIDENCE: &str = "residence";
 
     /// The input id of a category question.
     pub fn detail(question_id: &str) -> String {
@@ -42,9 +44,10 @@ pub fn check_step(step: Step, draft: &Draft, config: &OrgConfig, today: Date) ->
         Step::WhatHappened => {
             what_happened(draft, category, config.limits.description_max_chars, today)
         }
-        Step::Outcome => outcome(draft),
+        Step::Outcome => outcome(draft, category),
         Step::Evidence => evidence(draft, config),
         Step::Contact => contact(draft),
+        Step::Residence => residence(draft, category),
     }
 }
 
@@ -114,8 +117,24 @@ fn what_happened(
     errors
 }
 
-fn outcome(draft: &Draft) -> Vec<FieldError> {
+/// Where the customer lives, where the category asks: one of the countries offered, or "somewhere else".
+fn residence(draft: &Draft, category: Option<&Category>) -> Vec<FieldError> {
+    let offered = crate::residence::countries_asked(category);
+    if offered.is_empty() {
+        return Vec::new();
+    }
+    match &draft.residence {
+        Some(Residence::Elsewhere) => Vec::new(),
+        Some(Residence::In(code)) if offered.contains(code) => Vec::new(),
+        _ => vec![FieldError::says(field::RESIDENCE, Msg::ResidenceRequired)],
+    }
+}
+
+fn outcome(draft: &Draft, category: Option<&Category>) -> Vec<FieldError> {
     match draft.outcome {
+        Some(outcome) if !outcome.offered_for(category.map(|c| c.kind)) => {
+            vec![FieldError::says(field::OUTCOME, Msg::OutcomeRequired)]
+        }
         None => vec![FieldError::says(field::OUTCOME, Msg::OutcomeRequired)],
         Some(Outcome::Other) => collect([required(
             &draft.outcome_other,

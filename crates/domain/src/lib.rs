@@ -27,6 +27,9 @@ pub mod my_complaints;
 pub mod outbox;
 pub mod receipt;
 pub mod replies;
+pub mod residence;
+#[cfg(test)]
+mod scope_properties;
 pub mod service_levels;
 pub mod sorting;
 pub mod status;

@@ -217,6 +217,11 @@ pub struct StatusRecord {
     /// customer follows instead. Optional, so older files and readers are unaffected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<String>,
+    /// Where the customer lives (an ISO 3166-1 alpha-2 code), when the form asked: which statutory deadlines
+    /// apply ([`crate::service_levels`]). The country alone, no address. Optional, so older files and
+    /// readers are unaffected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_country: Option<String>,
 }
 
 /// Why a status file cannot be shown.
@@ -395,6 +400,8 @@ struct Published {
     messages: Vec<OrgMessage>,
     #[serde(default)]
     merged_into: Option<String>,
+    #[serde(default)]
+    consumer_country: Option<String>,
 }
 
 /// A customer's entry as published, before its kind is checked.
@@ -476,6 +483,10 @@ impl StatusRecord {
             reopen_until: published.reopen_until,
             messages: messages::checked(published.messages),
             merged_into: published.merged_into,
+            // A code that is not one is left out: the organisation's own promises still date the steps.
+            consumer_country: published
+                .consumer_country
+                .filter(|c| crate::residence::is_country_code(c)),
         };
         record.check()?;
         Ok(record)

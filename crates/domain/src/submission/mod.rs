@@ -12,6 +12,7 @@ use crate::config::OrgConfig;
 use crate::draft::{Channel, ContactAnswers, Draft, Outcome};
 use crate::evidence::{AttachmentMeta, AttachmentProblem, FileKind};
 use crate::i18n::{self, Counted, Locale, Msg};
+use crate::residence::Residence;
 use crate::steps::Step;
 use crate::validation::{FieldError, Problem};
 
@@ -36,6 +37,10 @@ pub struct Submission {
     pub contact: SubmittedContact,
     /// One entry per `attachment` file part, in the same order.
     pub attachments: Vec<AttachmentMeta>,
+    /// Where the customer lives (ISO 3166-1 alpha-2), sent when the form asked and they named a country:
+    /// which statutory deadlines apply. Absent: "somewhere else", or not asked (and every older client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_country: Option<String>,
     /// Signals for the server's spam filter; the app itself never refuses a human on them.
     pub spam_signals: SpamSignals,
 }
@@ -138,6 +143,13 @@ impl Submission {
             .iter()
             .filter_map(|q| Some((q.id.clone(), non_blank(draft.details.get(&q.id)?)?)))
             .collect();
+        // Only where this category asks: an answer left from another category is not sent.
+        let consumer_country = draft
+            .residence
+            .as_ref()
+            .and_then(Residence::country)
+            .filter(|_| !crate::residence::countries_asked(config.category(&category)).is_empty())
+            .map(str::to_owned);
         Ok(Submission {
             schema_version: SUBMISSION_SCHEMA,
             draft_id: draft.id.clone(),
@@ -160,6 +172,7 @@ impl Submission {
                 consent: draft.contact.consent,
             },
             attachments: draft.attachments.clone(),
+            consumer_country,
             spam_signals: SpamSignals {
                 honeypot_filled: !draft.honeypot.is_empty(),
                 fill_seconds: draft.fill_seconds(now_ms),
@@ -353,6 +366,11 @@ impl Submission {
             consent: self.contact.consent,
         };
         draft.attachments = self.attachments.clone();
+        // No country is "somewhere else": how a client from before the question is read too.
+        draft.residence = Some(match &self.consumer_country {
+            Some(code) => Residence::In(code.clone()),
+            None => Residence::Elsewhere,
+        });
         draft
     }
 
@@ -432,6 +450,11 @@ impl Submission {
                 "schema_version {} is not supported (expected {SUBMISSION_SCHEMA})",
                 self.schema_version
             ));
+        }
+        if let Some(code) = &self.consumer_country {
+            if !crate::residence::is_country_code(code) {
+                say("consumer_country is an ISO 3166-1 alpha-2 code in capitals, such as \"PL\"".into());
+            }
         }
         if self.outcome_other.is_some() && self.outcome != Outcome::Other {
             say("outcome_other is only sent when outcome is \"other\"".into());
