@@ -22,6 +22,8 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
     let zone = OrgZone::new(&config.organisation.time_zone);
     let record = shown.record;
     let category = config.category(&record.category).cloned();
+    // Where to escalate is the category's (gaming: the operator's ADR provider), else the organisation's.
+    let organisation = config.organisation_for(&record.category);
     let timeline = Timeline::build(
         &record,
         category.as_ref(),
@@ -39,13 +41,13 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             } => Some(expected.due),
             _ => None,
         });
-        view! { <EscalationRoute organisation=config.organisation.clone() due=due /> }
+        view! { <EscalationRoute organisation=organisation.clone() due=due /> }
     });
     // Closed, and too long ago to reopen here: where to turn instead.
     let reopen_passed = record
         .reopen_passed(Instant::from_epoch_ms(device::now_ms()))
         .map(
-            |until| view! { <ReopenPassed organisation=config.organisation.clone() until=until /> },
+            |until| view! { <ReopenPassed organisation=organisation.clone() until=until /> },
         );
     let reply_panel = view! { <ReplyPanel record=record.clone() verifier=shown.verifier.clone() proof=shown.proof.clone() config=config.clone() /> };
     let heading = NodeRef::<leptos::html::H2>::new();
@@ -161,7 +163,6 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             </p>
         }
     });
-    let organisation = config.organisation.clone();
 
     view! {
         <section class="status" aria-labelledby="status-title">

@@ -471,6 +471,15 @@ impl OrgConfig {
             .or(self.organisation.escalation.as_ref())
     }
 
+    /// The organisation as a complaint of this category meets it: with the category's escalation, if it has
+    /// one. What the tracker and the mails hand to code that tells a customer where to escalate.
+    pub fn organisation_for(&self, category_id: &str) -> Organisation {
+        Organisation {
+            escalation: self.escalation_for(category_id).cloned(),
+            ..self.organisation.clone()
+        }
+    }
+
     pub fn cause(&self, id: &str) -> Option<&Cause> {
         self.causes.iter().find(|c| c.id == id)
     }

@@ -459,6 +459,11 @@ INSERT INTO templates (name, category, kind, texts, updated_at) VALUES
 -- A service token may expire (issue #23): refused from expires_at on, like a revoked one; NULL: until revoked.
 ALTER TABLE service_tokens ADD COLUMN expires_at INTEGER;
 "#,
+    r#"
+-- Where the customer lives, when the form asked (issue #28): an ISO 3166-1 alpha-2 code that picks the
+-- statutory deadlines that apply; NULL for "somewhere else", not asked, and every complaint from before.
+ALTER TABLE complaints ADD COLUMN consumer_country TEXT;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -36,8 +36,8 @@ impl ComplaintStore for PgStore {
         let at = new.received_at.unix_seconds();
         let inserted = tx.query_one(
             "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, pin,
-                                     status_key, updated_at, quarantine)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9) RETURNING id",
+                                     status_key, updated_at, quarantine, consumer_country)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9, $10) RETURNING id",
             &[
                 &new.reference,
                 &normalise_reference(new.reference),
@@ -48,6 +48,7 @@ impl ComplaintStore for PgStore {
                 &new.pin,
                 &new.status_key,
                 &new.quarantine,
+                &new.consumer_country,
             ],
         );
         let id: i64 = match inserted {
@@ -171,7 +172,7 @@ pub(super) fn answer_for(conn: &mut impl GenericClient, key: &str) -> Result<Opt
 pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> {
     let r = conn.query_one(
         "SELECT c.reference, c.category, c.locale, c.status_key, c.updated_at, c.next_step, c.decision,
-                c.summary, c.revision, c.quarantine, survivor.reference
+                c.summary, c.revision, c.quarantine, survivor.reference, c.consumer_country
          FROM complaints c LEFT JOIN complaints survivor ON survivor.id = c.merged_into
          WHERE c.id = $1",
         &[&id],
@@ -208,6 +209,7 @@ pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> 
             reopen_until: None,
             messages: messages(conn, id)?,
             merged_into: r.try_get(10)?,
+            consumer_country: r.try_get(11)?,
         },
     })
 }

@@ -363,6 +363,10 @@ ALTER TABLE mail_outbox ADD COLUMN lease_until BIGINT;
 -- A service token may expire (issue #23): refused from expires_at on, like a revoked one; NULL: until revoked.
 ALTER TABLE service_tokens ADD COLUMN expires_at BIGINT;
 "#,
+    r#"
+-- Where the customer lives, when the form asked (issue #28): SQLite's twin.
+ALTER TABLE complaints ADD COLUMN consumer_country TEXT;
+"#,
 ];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.
