@@ -290,6 +290,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::InsightsLink => "How we are doing",
         Msg::InsightsAcknowledge => "Acknowledge",
         Msg::InsightsDecide => "Decide",
+        Msg::RuleForCountries => "If you live in {countries}:",
         Msg::InsightsDaysMedian => "Median days to a decision",
         Msg::InsightsDaysP90 => "Days to a decision, 9 in 10 within",
         // words

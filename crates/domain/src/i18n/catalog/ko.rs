@@ -283,6 +283,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::InsightsLink => "저희의 불만 처리 현황",
         Msg::InsightsAcknowledge => "접수 확인",
         Msg::InsightsDecide => "처리 결과",
+        Msg::RuleForCountries => "{countries}에 거주하시는 경우:",
         Msg::InsightsDaysMedian => "처리까지 걸린 일수(중앙값)",
         Msg::InsightsDaysP90 => "10건 중 9건이 처리되기까지 걸린 일수",
         Msg::FileNoRoom => "이 기기에 “{name}” 파일을 저장할 공간이 없습니다. 파일은 그대로 첨부되어 있으며, 이 페이지를 닫기 전에 불만을 접수하시면 함께 전송됩니다. 입력하신 답변은 저장되어 있습니다. 공간을 확보하시려면 필요 없는 사진을 삭제해 주세요.",

@@ -307,6 +307,7 @@ keys! {
         InsightsLink,
         InsightsAcknowledge,
         InsightsDecide,
+        RuleForCountries,
         InsightsDaysMedian,
         InsightsDaysP90,
         // words: one-phrase Change names, refusals by code, the organisation's zone, an unknown language

@@ -286,6 +286,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::InsightsLink => "Jak rozpatrujemy zgłoszenia",
         Msg::InsightsAcknowledge => "Potwierdzenie",
         Msg::InsightsDecide => "Rozpatrzenie",
+        Msg::RuleForCountries => "Kraj zamieszkania – {countries}:",
         Msg::InsightsDaysMedian => "Mediana dni do rozstrzygnięcia",
         Msg::InsightsDaysP90 => "Dni, w ciągu których rozstrzygnięto 9 na 10 zgłoszeń",
         // words
