@@ -296,7 +296,7 @@ test('what a screen reader is given: a step, its errors, check answers, the send
   readsInOrder(
     await main.ariaSnapshot(),
     [
-      '- paragraph: Step 7 of 7',
+      '- paragraph: Step 8 of 8',
       '- button "Back"',
       '- heading "Check your answers before sending" [level=1]',
       '- term: Type of complaint',

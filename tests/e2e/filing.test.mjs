@@ -36,7 +36,7 @@ async function fileDefectiveProduct() {
   await filing.addFiles([{ name: 'kettle.png', mimeType: 'image/png', buffer: PNG_1x1 }]);
   await session.page.getByRole('button', { name: 'Remove kettle.png' }).waitFor();
   await filing.finishEvidence();
-  await filing.giveContact({ name: 'Anna Kowalska', email: 'anna@example.pl' });
+  await filing.giveContact({ name: 'Anna Kowalska', email: 'anna@example.pl', lives: 'Poland' });
 }
 
 describe('a complete filing', () => {
@@ -50,6 +50,7 @@ describe('a complete filing', () => {
     await session.page.getByRole('button', { name: 'Change type of complaint', exact: true }).waitFor();
     assert.equal(await filing.answer('What you want'), 'Replace it');
     assert.equal(await filing.answer('Files'), 'kettle.png');
+    assert.equal(await filing.answer('Where you live'), 'Poland');
     await assertAccessible(page);
     await filing.send();
     const reference = await filing.confirmation();
@@ -65,6 +66,7 @@ describe('a complete filing', () => {
     assert.equal(c.happened_on, daysAgo(2));
     assert.deepEqual(c.details, { product: 'Kettle K-200', batch: 'LOT 4471', purchased_on: daysAgo(20) });
     assert.equal(c.outcome, 'replacement');
+    assert.equal(c.consumer_country, 'PL');
     assert.deepEqual(c.contact, { name: 'Anna Kowalska', email: 'anna@example.pl', preferred: 'email', consent: true });
     assert.equal(c.locale, 'en');
     assert.equal(c.spam_signals.honeypot_filled, false);
@@ -74,10 +76,10 @@ describe('a complete filing', () => {
     assert.deepEqual([...received.files[0].bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the PNG arrived intact');
 
     // The dated plan from the category's service levels: acknowledge within 24 hours of 14:00 UTC on
-    // 22 Nov 2026 (London time), and settle within 14 calendar days.
+    // 22 Nov 2026 (London time); for a consumer in Poland, the Polish 14 days beat the own 28.
     await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 14:00.', { exact: false }).waitFor();
     await page.getByText('We will send you our decision by Sun, 6 Dec 2026.', { exact: false }).waitFor();
-    await page.getByText('Within 14 days for faulty goods', { exact: false }).waitFor();
+    await page.getByText('14 days: under Polish consumer law (art. 7a of the Consumer Rights Act)', { exact: false }).waitFor();
     await assertAccessible(page);
     const track = page.getByRole('link', { name: 'Track your complaint' }).last();
     assert.equal(await track.getAttribute('href'), '/track?ref=CMP-TEST-0001');
@@ -165,7 +167,7 @@ describe('a complete filing', () => {
     assert.equal(c.outcome_other, 'Wypłata środków');
     assert.deepEqual(c.contact, { name: 'Jan Nowak', phone: '+48 600 123 456', preferred: 'phone', consent: true });
     assert.deepEqual(c.attachments, []);
-    await page.getByText('8 tygodni, zgodnie z zasadami rozpatrywania reklamacji brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
+    await page.getByText('8 tygodni, zgodnie z zasadami rozpatrywania skarg brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
     // Polish running text: the long genitive month and "r.".
     await page.getByText('Potwierdzimy otrzymanie reklamacji do 23 listopada 2026 r., 14:00.', { exact: false }).waitFor();
     assertNoProblems();

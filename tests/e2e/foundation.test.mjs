@@ -192,7 +192,7 @@ describe('filing at phone size', () => {
     assert.equal(await page.evaluate(() => document.querySelector('[data-complaint-desk-shell]') !== null), true, 'still the shell');
     assert.equal(await page.getByRole('button', { name: 'Continue' }).getAttribute('aria-disabled'), 'true');
     // The app takes the answer and the tap: the next step, the choice kept behind Back.
-    await page.getByText('Step 2 of 7').waitFor();
+    await page.getByText('Step 2 of 8').waitFor();
     await page.getByRole('heading', { name: 'Common answers to problems like yours' }).waitFor();
     await page.getByRole('button', { name: 'Back' }).click();
     assert.equal(await page.getByRole('radio', { name: 'A delivery' }).isChecked(), true, 'the answer is kept');
@@ -286,7 +286,7 @@ describe('tracking and navigation', () => {
     const page = await open('/', { viewport: DESKTOP });
     await page.getByRole('radio', { name: 'A delivery' }).check();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByText('Step 2 of 7').waitFor();
+    await page.getByText('Step 2 of 8').waitFor();
     const width = await page.locator('main').evaluate((el) => el.getBoundingClientRect().width);
     assert.ok(width <= 700, `the reading column stays narrow on a wide screen (${width}px)`);
     assertNoProblems();

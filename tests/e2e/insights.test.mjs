@@ -48,7 +48,7 @@ describe('how we handle complaints', () => {
     const received = page.getByRole('region', { name: 'Complaints received each week' });
     await received.getByRole('img', { name: 'Complaints received each week' }).waitFor();
     assert.ok((await received.locator('rect').count()) > 20, 'bars are drawn');
-    await page.getByRole('region', { name: 'What we promise' }).getByText('10 business days for delivery problems').waitFor();
+    await page.getByRole('region', { name: 'What we promise' }).getByText('We decide within 10 working days').waitFor();
     await page.getByRole('region', { name: 'What went wrong most often' }).getByText('Courier delay').waitFor();
     await assertAccessible(page);
 

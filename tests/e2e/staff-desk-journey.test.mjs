@@ -84,7 +84,7 @@ async function enrol(link, { shots = false } = {}) {
 async function fileInKorean(description) {
   const { page, context } = await openPage(browser, { locale: 'ko-KR' });
   await page.goto(intake.origin + '/');
-  const atStep = (n) => page.getByText(`7단계 중 ${n}단계`, { exact: true }).waitFor();
+  const atStep = (n) => page.getByText(`8단계 중 ${n}단계`, { exact: true }).waitFor();
   const next = () => page.getByRole('button', { name: '다음', exact: true }).click();
   await page.getByRole('radio', { name: '배송' }).check();
   await next();
@@ -106,7 +106,11 @@ async function fileInKorean(description) {
   await page.getByRole('group', { name: '어떤 방법으로 연락드릴까요?' }).getByRole('radio').first().check();
   await page.getByRole('checkbox', { name: /동의합니다/ }).check();
   await next();
+  // A delivery's deadlines depend on where the customer lives (the Polish rules): asked, one tap.
   await atStep(7);
+  await page.getByRole('group', { name: '어디에 거주하시나요?' }).getByRole('radio', { name: '그 외 지역' }).check();
+  await next();
+  await atStep(8);
   await page.getByRole('button', { name: '불만 접수하기' }).click();
   await page.getByRole('heading', { name: '불만이 접수되었습니다' }).waitFor();
   const reference = (await page.locator('.confirmation__reference').textContent()).trim();

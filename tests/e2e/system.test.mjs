@@ -48,7 +48,7 @@ test('filed in the app, acknowledged by the back office, shown in the tracker wi
     s.replace(/\s+/g, ' ').trim(),
   );
   assert.match(steps[1], /^Current stage: Acknowledged .* We have asked the courier where your parcel is\.$/);
-  assert.match(steps.find((s) => s.includes('Decision sent')), /^Still to come: Decision sent Expected by \w{3}, \d{1,2} \w{3} \d{4} \(10 business days for delivery problems\)$/);
+  assert.match(steps.find((s) => s.includes('Decision sent')), /^Still to come: Decision sent Expected by \w{3}, \d{1,2} \w{3} \d{4} \(We decide within 10 working days\)$/);
 
   // The file is found by the email typed any which way, and not without it.
   await page.getByLabel('Email address or PIN').fill('  ola@EXAMPLE.pl ');

@@ -142,7 +142,7 @@ describe('looking up a complaint', () => {
     ]);
     assert.deepEqual(steps.slice(3), [
       // Ten business days from Monday 16 November (London): Monday 30 November.
-      'Still to come: Decision sent Expected by Mon, 30 Nov 2026 (10 business days for delivery problems)',
+      'Still to come: Decision sent Expected by Mon, 30 Nov 2026 (We decide within 10 working days)',
       'Still to come: Closed',
     ]);
     const current = page.locator('[aria-current="step"]');
@@ -256,7 +256,7 @@ describe('expected dates', () => {
     assert.equal(await help.getByRole('link', { name: 'https://ombudsman.example/complain' }).getAttribute('href'), 'https://ombudsman.example/complain');
     const steps = await timeline(page);
     assert.ok(
-      steps.includes('Still to come: Decision sent Expected by Mon, 30 Nov 2026 (10 business days for delivery problems) This date has passed'),
+      steps.includes('Still to come: Decision sent Expected by Mon, 30 Nov 2026 (We decide within 10 working days) This date has passed'),
       steps.join('\n'),
     );
     await assertAccessible(page);
@@ -267,7 +267,7 @@ describe('expected dates', () => {
     let page = await openTracker({ now: new Date('2026-11-30T15:00:00Z') });
     await lookUp(page, 'CMP-E2E-0001', 'today@example.com');
     await page.getByRole('heading', { name: 'Complaint CMP-E2E-0001' }).waitFor();
-    assert.ok((await timeline(page)).some((s) => s.endsWith('(10 business days for delivery problems) Due today')));
+    assert.ok((await timeline(page)).some((s) => s.endsWith('(We decide within 10 working days) Due today')));
     assert.equal(await page.getByRole('region', { name: 'This is taking longer than promised' }).count(), 0);
     await session.context.close();
 

@@ -65,13 +65,13 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::DecisionUpheld => "Your complaint was upheld.",
         Msg::DecisionPartlyUpheld => "Your complaint was partly upheld.",
         Msg::DecisionNotUpheld => "Your complaint was not upheld.",
-        Msg::StageReceived => "Received",
-        Msg::StageAcknowledged => "Acknowledged",
-        Msg::StageAssessing => "Being assessed",
-        Msg::StageInvestigating => "Being investigated",
-        Msg::StageResponded => "Decision sent",
-        Msg::StageClosed => "Closed",
-        Msg::StageReopened => "Reopened",
+        Msg::StageReceived => "Registration",
+        Msg::StageAcknowledged => "Acknowledgement",
+        Msg::StageAssessing => "Assessment",
+        Msg::StageInvestigating => "Investigation",
+        Msg::StageResponded => "Decision",
+        Msg::StageClosed => "Closure",
+        Msg::StageReopened => "Reconsideration",
         Msg::StepDone => "Done:",
         Msg::StepCurrent => "Current stage:",
         Msg::StepUpcoming => "Still to come:",
@@ -282,7 +282,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::InsightsRatingAverage => "Average rating (out of 5)",
         Msg::InsightsRatingCount => "Ratings",
         Msg::InsightsCount => "Complaints",
-        Msg::InsightsCapped => "Only the latest {n} weeks are shown.",
+        Msg::WeekLabel => "week {week}",
+        Msg::WeekLabelWithYear => "week {week}, {year}",
         Msg::InsightsDropped => "Some figures are left out because they could not be right.",
         Msg::InsightsUnavailable => "Our complaint figures cannot be shown right now. Please try again later; everything else on this site works as usual.",
         Msg::InsightsUpdated => "Figures as of {date}.",
@@ -377,6 +378,12 @@ pub(super) fn counted(msg: Counted) -> Forms {
             many: None,
             other: "Show the {n} earlier steps",
         },
+        Counted::InsightsWeeksShown => Forms {
+            one: Some("Only the latest {n} week is shown."),
+            few: None,
+            many: None,
+            other: "Only the latest {n} weeks are shown.",
+        },
     }
 }
 
@@ -384,9 +391,9 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
     match msg {
         // the customer's mail when their complaint moves (in the customer's language)
         IntakeMsg::MailSubject => "Your complaint {reference}: {stage}",
-        IntakeMsg::MailChanged => "There is news on your complaint {reference}. It is now: {stage}.",
+        IntakeMsg::MailChanged => "There is news on your complaint {reference}. Where it stands now: {stage}.",
         IntakeMsg::MailMessage => "Our message to you:",
-        IntakeMsg::MailNext => "What comes next: {stage}, by {date}.",
+        IntakeMsg::MailNext => "Next step: {stage}, expected by {date}.",
         IntakeMsg::MailLink => "See your complaint’s status (no account needed):",
         IntakeMsg::MailFooter => "This email was sent because you made a complaint. Please do not reply to it: use the link above.",
         // mail: the organisation's copy, files left out over the size cap (in the organisation's language)

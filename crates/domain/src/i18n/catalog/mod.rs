@@ -6,6 +6,8 @@ use super::{Locale, PluralCategory};
 mod en;
 mod ko;
 mod pl;
+#[cfg(test)]
+mod sentence_rules;
 
 macro_rules! keys {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($key:ident),* $(,)? }) => {
@@ -299,7 +301,8 @@ keys! {
         InsightsRatingAverage,
         InsightsRatingCount,
         InsightsCount,
-        InsightsCapped,
+        WeekLabel,
+        WeekLabelWithYear,
         InsightsDropped,
         InsightsUnavailable,
         InsightsUpdated,
@@ -416,6 +419,8 @@ keys! {
         MyComplaintsShowAll,
         // lists: a long timeline's earlier steps, folded
         TimelineShowEarlier,
+        // insights: "Only the latest 12 weeks are shown."
+        InsightsWeeksShown,
     }
 }
 
