@@ -12,7 +12,7 @@ use super::reply_panel::{awaiting_new_decision, EscalationRoute, ReopenPassed, R
 use super::stage_timeline::StageTimeline;
 use super::{format_instant, Shown};
 use crate::i18n::{tr, use_i18n};
-use crate::services::clock::OrgZone;
+use crate::services::clock::{self, OrgZone};
 use crate::services::device;
 
 /// One complaint's status: where it stands, what happens next, the decision, and the timeline.
@@ -93,11 +93,27 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             </p>
         }
     });
-    let next_step = record.next_step.clone().map(|text| {
+    // What we will do next, as a sentence ("We will send you our decision by 4 December"): the
+    // organisation's own words if it wrote some, else the next dated step's.
+    let planned = timeline.next_expected().and_then(|(stage, expected)| {
+        let msg = match stage {
+            Stage::Acknowledged => Msg::AcknowledgeBy,
+            Stage::Responded => Msg::DecideBy,
+            _ => return None,
+        };
+        let zone = zone.clone();
+        let due = expected.due;
+        Some(move || i18n.format(msg, &[("date", &clock::format_due(due, i18n.locale(), &zone))]))
+    });
+    let next_text = match record.next_step.clone() {
+        Some(text) => Some(view! { <p><OrgWords text=text /></p> }.into_any()),
+        None => planned.map(|sentence| view! { <p>{sentence}</p> }.into_any()),
+    };
+    let next_step = next_text.map(|text| {
         view! {
             <section class="status__part" aria-labelledby="next-step-title">
                 <h3 class="status__subtitle" id="next-step-title">{tr(Msg::NextStepTitle)}</h3>
-                <p><OrgWords text=text /></p>
+                {text}
             </section>
         }
     });
