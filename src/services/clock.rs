@@ -131,7 +131,7 @@ impl Zone for OrgZone {
 
 /// A due time as the customer reads it: an hour-precise one on their own clock; a last day as the
 /// organisation counts it, naming the organisation's zone when the customer's differs ("Fri 11 Dec 2026
-/// (United Kingdom Time)").
+/// (UK time)").
 pub fn format_due(due: Due, locale: Locale, zone: &OrgZone) -> String {
     match due {
         Due::At { at, .. } => format_instant(at, locale),

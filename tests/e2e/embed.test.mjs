@@ -154,7 +154,7 @@ test('a complaint with a photo is filed inside the widget under the host CSP; th
   // Tracking opens inside the widget, not at an address of the host's, and finds what the intake published.
   await page.getByRole('button', { name: 'Track your complaint' }).click();
   await page.getByRole('heading', { name: `Complaint ${reference}` }).waitFor();
-  await page.getByText('Where it stands: Received').waitFor();
+  await page.getByText('Where it stands: Registration').waitFor();
 
   // The host's own script (shop.js) heard the reference.
   await page.locator('#thanks', { hasText: reference }).waitFor();

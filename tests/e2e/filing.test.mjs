@@ -106,14 +106,14 @@ describe('a complete filing', () => {
     // Received 14:00 UTC on 22 Nov (23:00 in Seoul); acknowledged within 24 hours; decided within 14 days,
     // the last day counted in London.
     await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 23:00.', { exact: false }).waitFor();
-    await page.getByText('We will send you our decision by Sun, 6 Dec 2026 (United Kingdom Time).', { exact: false }).waitFor();
+    await page.getByText('We will send you our decision by Sun, 6 Dec 2026 (UK time).', { exact: false }).waitFor();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download a receipt' }).click(),
     ]);
     const receipt = Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8');
     assert.match(receipt, /Received: Sun, 22 Nov 2026, 23:00/);
-    assert.match(receipt, /by Sun, 6 Dec 2026 \(United Kingdom Time\)/);
+    assert.match(receipt, /by Sun, 6 Dec 2026 \(UK time\)/);
 
     // The tracker, on the demo's file: stage times on the customer's clock, the due day named as London's.
     await page.goto(env.server.origin + '/track');
@@ -123,9 +123,9 @@ describe('a complete filing', () => {
     const steps = page.getByRole('region', { name: 'Progress' }).getByRole('listitem');
     await steps.first().waitFor();
     const lines = (await steps.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
-    assert.ok(lines.includes('Done: Received Mon, 16 Nov 2026, 19:12'), lines.join('\n'));
+    assert.ok(lines.includes('Done: Registration Mon, 16 Nov 2026, 19:12'), lines.join('\n'));
     assert.ok(
-      lines.some((l) => l.startsWith('Still to come: Decision sent Expected by Mon, 30 Nov 2026 (United Kingdom Time)')),
+      lines.some((l) => l.startsWith('Still to come: Decision Expected by Mon, 30 Nov 2026 (UK time)')),
       lines.join('\n'),
     );
     // The tracker also looks up the complaint just sent from this device, which the stand-in server does not

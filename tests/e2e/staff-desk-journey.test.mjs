@@ -181,7 +181,7 @@ test('admin enrols and invites, agent answers from a Korean template, lead merge
   await shoot(page, 'complaint');
   const actions = page.getByRole('region', { name: 'Actions' });
   await actions.getByRole('button', { name: 'Acknowledge' }).click();
-  await stageShown(page, 'Acknowledged').waitFor();
+  await stageShown(page, 'Acknowledgement').waitFor();
   const ask = actions.getByRole('form', { name: 'Ask for more information' });
   await ask.getByLabel('Text').fill('배송 확인서 사진을 보내 주세요.');
   await ask.getByRole('button', { name: 'Ask the customer' }).click();
@@ -218,7 +218,7 @@ test('admin enrols and invites, agent answers from a Korean template, lead merge
   await actions.getByLabel('Summary').fill('주문 금액 전액을 환불해 드립니다.');
   await actions.getByLabel('Courier delay').check();
   await actions.getByRole('button', { name: 'Record the decision' }).click();
-  await stageShown(page, 'Decision sent').waitFor();
+  await stageShown(page, 'Decision').waitFor();
 
   // The customer sees the reply, the decision and its dated timeline.
   // The status file is published by the intake's worker after the change: the tracker reads it when asked.

@@ -58,7 +58,7 @@ pub enum DossierError {
 
 /// A stage's or decision's name in the reader's language, with the command word staff type for it
 /// (`move REF investigating`, `--decision partly_upheld`) in brackets when the two differ:
-/// "Being investigated (investigating)", "일부 수용 (partly_upheld)", "partly upheld".
+/// "Investigation (investigating)", "일부 수용 (partly_upheld)", "partly upheld".
 fn staff_words(words: &str, command: &str) -> String {
     if words.to_lowercase() == command.replace('_', " ") {
         words.to_owned()
