@@ -332,16 +332,24 @@ fn AnswerList() -> impl IntoView {
         })
     });
     // Asked only where the category's deadlines depend on it, and shown only then.
-    let residence = Step::Residence.asked_for(flow.category().as_ref()).then(|| {
-        let value = Signal::derive(move || {
-            flow.draft.with(|d| match &d.residence {
-                Some(Residence::In(code)) => country_name(code, i18n.locale()).to_owned(),
-                Some(Residence::Elsewhere) => i18n.t(Msg::ResidenceElsewhere).to_owned(),
-                None => i18n.t(Msg::NotGiven).to_owned(),
-            })
+    let residence = Step::Residence
+        .asked_for(flow.category().as_ref())
+        .then(|| {
+            let value = Signal::derive(move || {
+                flow.draft.with(|d| match &d.residence {
+                    Some(Residence::In(code)) => country_name(code, i18n.locale()).to_owned(),
+                    Some(Residence::Elsewhere) => i18n.t(Msg::ResidenceElsewhere).to_owned(),
+                    None => i18n.t(Msg::NotGiven).to_owned(),
+                })
+            });
+            row(
+                flow,
+                msg(Msg::RowResidence),
+                value,
+                msg(Msg::ChangeResidence),
+                Step::Residence,
+            )
         });
-        row(flow, msg(Msg::RowResidence), value, msg(Msg::ChangeResidence), Step::Residence)
-    });
     let preferred = Signal::derive(move || {
         flow.draft
             .with(|d| match d.contact.preferred {

@@ -34,7 +34,9 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
     let plan = match flow.category() {
         Some(category) => {
             let country = flow.draft.with_untracked(|d| {
-                d.residence.as_ref().and_then(|r| r.country().map(str::to_owned))
+                d.residence
+                    .as_ref()
+                    .and_then(|r| r.country().map(str::to_owned))
             });
             let levels = &category.service_levels;
             levels.plan(received_at, &zone, &holidays, country.as_deref())

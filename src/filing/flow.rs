@@ -243,7 +243,8 @@ impl Flow {
     pub fn back(self) {
         if self.returning.get_untracked() {
             self.go(Step::CheckAnswers);
-        } else if let Some(previous) = self.step().previous_for(self.category_untracked().as_ref()) {
+        } else if let Some(previous) = self.step().previous_for(self.category_untracked().as_ref())
+        {
             self.go(previous);
         }
     }

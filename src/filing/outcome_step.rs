@@ -18,7 +18,9 @@ pub fn OutcomeStep() -> impl IntoView {
     let invalid = Signal::derive(move || error.get().is_some());
     // A price reduction is a remedy for goods: offered only where the category is about goods.
     let kind = flow.category().map(|c| c.kind);
-    let offered = Outcome::ALL.into_iter().filter(move |o| o.offered_for(kind));
+    let offered = Outcome::ALL
+        .into_iter()
+        .filter(move |o| o.offered_for(kind));
     let options = offered.enumerate().map(move |(i, outcome)| {
         // The first radio carries the field's id, so the error summary's link lands on the group.
         let id = if i == 0 { field::OUTCOME.to_owned() } else { format!("{}-{}", field::OUTCOME, outcome.id()) };

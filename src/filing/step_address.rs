@@ -188,7 +188,9 @@ fn allowed(flow: Flow, asked: Step) -> Step {
     let asked = if asked.asked_for(category.as_ref()) {
         asked
     } else {
-        asked.next_for(category.as_ref()).unwrap_or(Step::CheckAnswers)
+        asked
+            .next_for(category.as_ref())
+            .unwrap_or(Step::CheckAnswers)
     };
     let missing = flow.config.with_value(|config| {
         flow.draft

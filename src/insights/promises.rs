@@ -17,11 +17,15 @@ pub fn Promises(config: OrgConfig) -> impl IntoView {
         .map(|category| {
             let levels = category.service_levels.clone();
             let label = category.label.clone();
-            let acknowledge = (!levels.acknowledge.is_empty()).then(|| view! {
-                <dt>{tr(Msg::InsightsAcknowledge)}</dt>{rules(levels.acknowledge)}
+            let acknowledge = (!levels.acknowledge.is_empty()).then(|| {
+                view! {
+                    <dt>{tr(Msg::InsightsAcknowledge)}</dt>{rules(levels.acknowledge)}
+                }
             });
-            let decide = (!levels.decide.is_empty()).then(|| view! {
-                <dt>{tr(Msg::InsightsDecide)}</dt>{rules(levels.decide)}
+            let decide = (!levels.decide.is_empty()).then(|| {
+                view! {
+                    <dt>{tr(Msg::InsightsDecide)}</dt>{rules(levels.decide)}
+                }
             });
             view! {
                 <li>
@@ -50,7 +54,10 @@ fn rules(rules: StepRules) -> impl IntoView {
             let rule = level.rule;
             let scope = countries.map(|codes| {
                 move || {
-                    let names: Vec<&str> = codes.iter().map(|c| country_name(c, i18n.locale())).collect();
+                    let names: Vec<&str> = codes
+                        .iter()
+                        .map(|c| country_name(c, i18n.locale()))
+                        .collect();
                     i18n.format(Msg::RuleForCountries, &[("countries", &names.join(", "))])
                 }
             });

@@ -46,9 +46,7 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
     // Closed, and too long ago to reopen here: where to turn instead.
     let reopen_passed = record
         .reopen_passed(Instant::from_epoch_ms(device::now_ms()))
-        .map(
-            |until| view! { <ReopenPassed organisation=organisation.clone() until=until /> },
-        );
+        .map(|until| view! { <ReopenPassed organisation=organisation.clone() until=until /> });
     let reply_panel = view! { <ReplyPanel record=record.clone() verifier=shown.verifier.clone() proof=shown.proof.clone() config=config.clone() /> };
     let heading = NodeRef::<leptos::html::H2>::new();
     // A new result moves focus to its heading, so screen reader and keyboard users land on it: after the
@@ -103,7 +101,12 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
         };
         let zone = zone.clone();
         let due = expected.due;
-        Some(move || i18n.format(msg, &[("date", &clock::format_due(due, i18n.locale(), &zone))]))
+        Some(move || {
+            i18n.format(
+                msg,
+                &[("date", &clock::format_due(due, i18n.locale(), &zone))],
+            )
+        })
     });
     let next_text = match record.next_step.clone() {
         Some(text) => Some(view! { <p><OrgWords text=text /></p> }.into_any()),

@@ -4,8 +4,8 @@
 use crate::calendar::Date;
 use crate::config::{Category, OrgConfig, QuestionInput, QUESTION_MAX_CHARS};
 use crate::draft::{Channel, Draft, Outcome};
-use crate::residence::Residence;
 use crate::i18n::{Counted, Msg};
+use crate::residence::Residence;
 use crate::steps::{check_category, Step};
 use crate::validation::{
     at_most, collect, looks_like_email, looks_like_phone, required, FieldError, Problem,

@@ -387,7 +387,10 @@ impl OrgConfig {
             }
             let levels = &category.service_levels;
             let scopes = levels.acknowledge.iter().chain(levels.decide.iter());
-            for code in scopes.filter_map(|l| l.applies_to.as_ref()).flat_map(|s| &s.consumer_country) {
+            for code in scopes
+                .filter_map(|l| l.applies_to.as_ref())
+                .flat_map(|s| &s.consumer_country)
+            {
                 if !crate::residence::is_country_code(code) {
                     problems.push(ConfigProblem::BadCountry(category.id.clone(), code.clone()));
                 }

@@ -107,7 +107,8 @@ impl Outcome {
 
     /// Whether the form offers this outcome for a category of this kind: a price reduction for goods only.
     pub fn offered_for(self, kind: Option<crate::config::CategoryKind>) -> bool {
-        self != Outcome::PriceReduction || kind == Some(crate::config::CategoryKind::DefectiveProduct)
+        self != Outcome::PriceReduction
+            || kind == Some(crate::config::CategoryKind::DefectiveProduct)
     }
 
     pub fn id(self) -> &'static str {

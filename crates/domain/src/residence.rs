@@ -73,12 +73,14 @@ mod tests {
 
     #[test]
     fn the_demo_asks_only_where_a_rule_depends_on_the_country() {
-        let config = crate::config::OrgConfig::from_json(include_str!(
-            "../../../public/api/v1/config.json"
-        ))
-        .unwrap();
+        let config =
+            crate::config::OrgConfig::from_json(include_str!("../../../public/api/v1/config.json"))
+                .unwrap();
         let asked = |id: &str| countries_asked(config.category(id));
-        assert_eq!(asked("defective-product"), BTreeSet::from(["PL".to_owned()]));
+        assert_eq!(
+            asked("defective-product"),
+            BTreeSet::from(["PL".to_owned()])
+        );
         assert_eq!(asked("service-billing"), BTreeSet::from(["PL".to_owned()]));
         assert!(asked("gaming-account").is_empty());
         assert!(asked("something-else").is_empty());

@@ -156,7 +156,12 @@ mod demo {
             .category(category)
             .unwrap()
             .service_levels
-            .plan(received, &LONDON, &config.organisation.holiday_set(), country)
+            .plan(
+                received,
+                &LONDON,
+                &config.organisation.holiday_set(),
+                country,
+            )
             .decide
             .unwrap();
         (planned.due, planned.rule.get(Locale::Pl).to_owned())
@@ -168,11 +173,19 @@ mod demo {
 
     #[test]
     fn a_uk_consumer_gets_the_organisations_own_promises_and_no_polish_law() {
-        for category in ["defective-product", "service-billing", "delivery", "something-else"] {
+        for category in [
+            "defective-product",
+            "service-billing",
+            "delivery",
+            "something-else",
+        ] {
             let (_, words) = decide(category, Some("GB"));
             assert!(!words.contains("7a"), "{category}: {words}");
         }
-        assert_eq!(decide("defective-product", Some("GB")).0, end_of("2026-12-21"));
+        assert_eq!(
+            decide("defective-product", Some("GB")).0,
+            end_of("2026-12-21")
+        );
     }
 
     #[test]
@@ -180,7 +193,10 @@ mod demo {
         let (due, words) = decide("defective-product", Some("PL"));
         assert_eq!(due, end_of("2026-12-07"), "14 days beat the own 28");
         assert!(words.contains("art.\u{a0}7a") && words.contains("niezgodnego z\u{a0}umową"));
-        assert!(words.contains("uznaną"), "the claim counts as accepted: {words}");
+        assert!(
+            words.contains("uznaną"),
+            "the claim counts as accepted: {words}"
+        );
         let (due, words) = decide("service-billing", Some("PL"));
         assert_eq!(due, end_of("2026-12-07"));
         assert!(words.contains("art.\u{a0}7a"));
@@ -199,8 +215,14 @@ mod demo {
         let received = Instant::parse_rfc3339("2026-12-21T10:00:00Z").unwrap();
         let levels = &config.category("delivery").unwrap().service_levels;
         let holidays = config.organisation.holiday_set();
-        let own = levels.plan(received, &LONDON, &holidays, Some("GB")).decide.unwrap();
-        let polish = levels.plan(received, &LONDON, &holidays, Some("PL")).decide.unwrap();
+        let own = levels
+            .plan(received, &LONDON, &holidays, Some("GB"))
+            .decide
+            .unwrap();
+        let polish = levels
+            .plan(received, &LONDON, &holidays, Some("PL"))
+            .decide
+            .unwrap();
         assert_eq!(own.due, end_of("2027-01-07"));
         assert_eq!(polish.due, end_of("2027-01-04"));
         assert!(polish.rule.get(Locale::En).contains("art. 7a"));
@@ -210,9 +232,18 @@ mod demo {
     fn a_korean_consumer_gets_the_organisations_own_promises_only() {
         // No Korean statute sets a deadline for answering a complaint to a UK trader: none is invented.
         let config = config();
-        assert!(config.categories.iter().all(|c| !c.service_levels.countries().contains("KR")));
-        assert_eq!(decide("defective-product", Some("KR")), decide("defective-product", None));
-        assert_eq!(decide("service-billing", Some("KR")).0, end_of("2026-12-23"));
+        assert!(config
+            .categories
+            .iter()
+            .all(|c| !c.service_levels.countries().contains("KR")));
+        assert_eq!(
+            decide("defective-product", Some("KR")),
+            decide("defective-product", None)
+        );
+        assert_eq!(
+            decide("service-billing", Some("KR")).0,
+            end_of("2026-12-23")
+        );
     }
 
     #[test]
@@ -220,7 +251,11 @@ mod demo {
         let config = config();
         let gaming = config.escalation_for("gaming-account").unwrap();
         assert!(gaming.name.get(Locale::En).contains("ADR"));
-        assert!(gaming.url.as_deref().unwrap().ends_with(".example/complain"));
+        assert!(gaming
+            .url
+            .as_deref()
+            .unwrap()
+            .ends_with(".example/complain"));
         let goods = config.escalation_for("defective-product").unwrap();
         assert_eq!(Some(goods), config.organisation.escalation.as_ref());
         assert!(!goods.name.get(Locale::Pl).contains("rzecznik"));

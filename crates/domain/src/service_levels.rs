@@ -198,7 +198,9 @@ impl StepRules {
         &'a self,
         consumer_country: Option<&'a str>,
     ) -> impl Iterator<Item = &'a ServiceLevel> + 'a {
-        self.0.iter().filter(move |l| l.applies_to(consumer_country))
+        self.0
+            .iter()
+            .filter(move |l| l.applies_to(consumer_country))
     }
 
     /// The due date for this consumer: the earliest of the rules that apply, with that rule's words. On a

@@ -113,7 +113,6 @@ impl Step {
             Step::CheckAnswers => Msg::CheckTitle,
         }
     }
-
 }
 
 pub const CATEGORY_FIELD: &str = "category";
@@ -153,10 +152,17 @@ mod tests {
         let config =
             crate::config::OrgConfig::from_json(include_str!("../../../public/api/v1/config.json"))
                 .unwrap();
-        for category in [None, config.category("defective-product"), config.category("gaming-account")] {
+        for category in [
+            None,
+            config.category("defective-product"),
+            config.category("gaming-account"),
+        ] {
             let route: Vec<Step> = Step::route(category).collect();
             assert_eq!(Step::Category.number_for(category), 1);
-            assert_eq!(Step::CheckAnswers.number_for(category), Step::total_for(category));
+            assert_eq!(
+                Step::CheckAnswers.number_for(category),
+                Step::total_for(category)
+            );
             assert_eq!(Step::Category.previous_for(category), None);
             assert_eq!(Step::CheckAnswers.next_for(category), None);
             for pair in route.windows(2) {

@@ -300,10 +300,7 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
     let mails = recorder.wait_for(6, LIMIT);
     assert_eq!(mails[5]["rcpt_tos"], json!(["Anna@Example.PL"]));
     let body = mails[5]["body"].as_str().unwrap();
-    assert!(
-        body.contains("We will send you our decision by "),
-        "{body}"
-    );
+    assert!(body.contains("We will send you our decision by "), "{body}");
     assert!(body.contains("2099"), "{body}");
 
     // A held complaint reaches the inbox only once it is released.

@@ -61,7 +61,12 @@ pub fn date_text(date: Date, locale: Locale) -> String {
             weekday(date.weekday(), locale)
         ),
         // "2026 r." on one line: a non-breaking space, as Polish typography wants.
-        Locale::Pl => format!("{} {} {}\u{a0}r.", date.day(), PL_MONTHS[month], date.year()),
+        Locale::Pl => format!(
+            "{} {} {}\u{a0}r.",
+            date.day(),
+            PL_MONTHS[month],
+            date.year()
+        ),
     }
 }
 

@@ -453,7 +453,10 @@ impl Submission {
         }
         if let Some(code) = &self.consumer_country {
             if !crate::residence::is_country_code(code) {
-                say("consumer_country is an ISO 3166-1 alpha-2 code in capitals, such as \"PL\"".into());
+                say(
+                    "consumer_country is an ISO 3166-1 alpha-2 code in capitals, such as \"PL\""
+                        .into(),
+                );
             }
         }
         if self.outcome_other.is_some() && self.outcome != Outcome::Other {

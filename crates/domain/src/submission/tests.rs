@@ -406,7 +406,10 @@ fn refusals_are_worded_by_their_code_and_only_the_checks_sentences_are_shown() {
 fn where_the_customer_lives_is_sent_only_where_the_category_asks() {
     let body = received();
     assert_eq!(body.consumer_country.as_deref(), Some("PL"));
-    assert_eq!(serde_json::to_value(&body).unwrap()["consumer_country"], "PL");
+    assert_eq!(
+        serde_json::to_value(&body).unwrap()["consumer_country"],
+        "PL"
+    );
     let mut elsewhere = draft();
     elsewhere.residence = Some(crate::residence::Residence::Elsewhere);
     let body = Submission::from_draft(&elsewhere, &config(), Locale::En, today(), 0.0).unwrap();
@@ -429,13 +432,17 @@ fn a_submission_without_a_country_is_still_accepted_and_a_bad_code_is_refused() 
     body.consumer_country = Some("pl".into());
     let refused = body.check_received(&[], &config(), today()).unwrap_err();
     assert!(
-        refused.iter().any(|r| matches!(r, Refusal::Contract(t) if t.contains("consumer_country"))),
+        refused
+            .iter()
+            .any(|r| matches!(r, Refusal::Contract(t) if t.contains("consumer_country"))),
         "{refused:?}"
     );
     body.consumer_country = Some("DE".into());
     let refused = body.check_received(&[], &config(), today()).unwrap_err();
     assert!(
-        refused.iter().any(|r| matches!(r, Refusal::Answer(e) if e.field == field::RESIDENCE)),
+        refused
+            .iter()
+            .any(|r| matches!(r, Refusal::Answer(e) if e.field == field::RESIDENCE)),
         "a country the form does not offer: {refused:?}"
     );
 }

@@ -28,7 +28,8 @@ fn every_text(locale: Locale) -> Vec<(String, &'static str)> {
 
 #[test]
 fn stage_names_are_nouns_in_every_language() {
-    let names = |locale| -> Vec<&str> { Stage::ALL.iter().map(|s| s.label().text(locale)).collect() };
+    let names =
+        |locale| -> Vec<&str> { Stage::ALL.iter().map(|s| s.label().text(locale)).collect() };
     assert_eq!(
         names(Locale::Pl),
         [
@@ -43,7 +44,10 @@ fn stage_names_are_nouns_in_every_language() {
     );
     for name in names(Locale::En) {
         // Not a participle ("Decision sent", "Received") nor a progressive ("Being assessed").
-        assert!(!name.ends_with("ed") && !name.ends_with(" sent") && !name.starts_with("Being"), "{name}");
+        assert!(
+            !name.ends_with("ed") && !name.ends_with(" sent") && !name.starts_with("Being"),
+            "{name}"
+        );
     }
     for name in names(Locale::Ko) {
         assert!(!name.ends_with(" 중") && !name.ends_with("완료"), "{name}");
@@ -51,7 +55,9 @@ fn stage_names_are_nouns_in_every_language() {
     for name in names(Locale::Pl) {
         // Feminine past participles ("Otrzymana", "Decyzja wysłana") or "W ocenie" do not fit "Obecny etap:".
         let last = name.rsplit(' ').next().unwrap_or(name);
-        let participle = ["ana", "ona", "ęta", "yta", "ita"].iter().any(|end| last.ends_with(end));
+        let participle = ["ana", "ona", "ęta", "yta", "ita"]
+            .iter()
+            .any(|end| last.ends_with(end));
         assert!(!participle && !name.starts_with("W "), "{name}");
     }
 }
@@ -128,11 +134,22 @@ fn polish_keeps_one_letter_words_years_sizes_and_articles_on_one_line() {
     let config: serde_json::Value = serde_json::from_str(config).unwrap();
     let mut polish = Vec::new();
     collect_polish(&config, &mut polish);
-    assert!(polish.len() > 20, "the demo config's Polish strings are all read");
+    assert!(
+        polish.len() > 20,
+        "the demo config's Polish strings are all read"
+    );
     for text in polish {
-        assert_eq!(polish_breaks(&text), Vec::<String>::new(), "demo config: {text}");
+        assert_eq!(
+            polish_breaks(&text),
+            Vec::<String>::new(),
+            "demo config: {text}"
+        );
     }
-    assert_eq!(polish_breaks("do 4 grudnia 2026 r. w sklepie").len(), 2, "the check finds both");
+    assert_eq!(
+        polish_breaks("do 4 grudnia 2026 r. w sklepie").len(),
+        2,
+        "the check finds both"
+    );
 }
 
 fn collect_polish(value: &serde_json::Value, into: &mut Vec<String>) {
@@ -153,5 +170,8 @@ fn collect_polish(value: &serde_json::Value, into: &mut Vec<String>) {
 #[test]
 fn polish_dates_keep_the_year_and_r_together() {
     let date = crate::calendar::Date::new(2026, 12, 4).unwrap();
-    assert_eq!(crate::i18n::dates::date_text(date, Locale::Pl), "4 grudnia 2026\u{a0}r.");
+    assert_eq!(
+        crate::i18n::dates::date_text(date, Locale::Pl),
+        "4 grudnia 2026\u{a0}r."
+    );
 }
