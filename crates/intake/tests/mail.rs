@@ -161,7 +161,7 @@ fn all_headers(mail: &Value) -> Vec<String> {
 }
 
 /// `Msg::StageAssessing` in Polish.
-const ASSESSING_PL: &str = "W ocenie";
+const ASSESSING_PL: &str = "Wstępna ocena";
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -220,7 +220,7 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
     assert_eq!(customer["rcpt_tos"], json!(["Anna@Example.PL"]));
     assert_eq!(
         customer["subject"],
-        json!(format!("Your complaint {reference}: Acknowledged"))
+        json!(format!("Your complaint {reference}: Acknowledgement"))
     );
     let body = customer["body"].as_str().unwrap();
     assert!(
@@ -433,7 +433,7 @@ fn a_relay_that_hangs_never_holds_up_the_back_office_and_the_mail_goes_when_one_
         "the files went later with their mail"
     );
     assert!(attachments(by_subject(format!(
-        "Your complaint {reference}: Acknowledged"
+        "Your complaint {reference}: Acknowledgement"
     )))
     .is_empty());
     assert_eq!(
@@ -639,7 +639,7 @@ fn the_organisations_copy_is_in_the_organisations_language() {
     assert_eq!(attachments(&mails[0]).len(), 1);
     let body = mails[0]["body"].as_str().unwrap().replace("\r\n", "\n");
     assert!(
-        body.contains("Poniższych plików nie załączono, aby wiadomość nie przekroczyła 1 MB:\n   2  receipt.pdf  0,6 MB\n"),
+        body.contains("Poniższych plików nie załączono, aby wiadomość nie przekroczyła 1\u{a0}MB:\n   2  receipt.pdf  0,6 MB\n"),
         "{body}"
     );
     assert!(
