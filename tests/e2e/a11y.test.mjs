@@ -270,7 +270,7 @@ test('what a screen reader is given: a step, its errors, check answers, the send
     const heading = await announced(page);
     assert.deepEqual(
       [heading.role, heading.name, heading.level, heading.description],
-      ['heading', question, 1, `Step ${n} of 7`],
+      ['heading', question, 1, `Step ${n} of 8`],
       `step ${n} is announced`,
     );
   }

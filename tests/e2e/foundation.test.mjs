@@ -83,7 +83,8 @@ describe('filing at phone size', () => {
     await page.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.getByRole('radio', { name: 'Wadliwy lub uszkodzony produkt' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'pl');
-    await page.waitForFunction(() => document.title === 'Czego dotyczy Twoje zgłoszenie? – Złóż reklamację – Reklamacje i skargi');
+    // Polish keeps a one-letter word with the next one: "i\u00a0skargi".
+    await page.waitForFunction(() => document.title === 'Czego dotyczy Twoje zgłoszenie? – Złóż reklamację – Reklamacje i\u00a0skargi');
 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();

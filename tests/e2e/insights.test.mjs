@@ -60,7 +60,9 @@ describe('how we handle complaints', () => {
     await table.waitFor();
     assert.equal(await received.getByRole('img').count(), 0);
     const lastWeek = DEMO.weeks.filter((r) => !r.category).at(-1);
-    const row = table.getByRole('row', { name: new RegExp(lastWeek.week) });
+    // Weeks in words: "week 48, 2026", never "2026-W48".
+    const [year, week] = lastWeek.week.split('-W');
+    const row = table.getByRole('row', { name: new RegExp(`week ${Number(week)}, ${year}`) });
     assert.match(await row.innerText(), new RegExp(String(lastWeek.received)));
     assert.match(await table.innerText(), /fewer than 5/, 'suppressed cells say so');
     assert.equal(await received.getByRole('button', { name: 'Show as chart' }).getAttribute('aria-pressed'), 'true');
