@@ -23,7 +23,7 @@ export const SCREENS = fileURLToPath(new URL('../../../target/screens/', import.
 export const LANGUAGES = [
   { tag: 'en', locale: 'en-GB', step: (n) => new RegExp(`^Step ${n} of [78]$`) },
   { tag: 'ko', locale: 'ko-KR', step: (n) => new RegExp(`^[78]단계 중 ${n}단계$`) },
-  { tag: 'pl', locale: 'pl-PL', step: (n) => new RegExp(`^Krok ${n} z [78]$`) },
+  { tag: 'pl', locale: 'pl-PL', step: (n) => new RegExp(`^Krok ${n} z\\s[78]$`) },
 ];
 
 /** What each screen is measured against, beyond axe. */
