@@ -12,13 +12,21 @@
 
 mod blobs;
 mod complaints;
+#[cfg(test)]
+mod desk_tests;
+mod facts;
+mod figures;
 mod migrations;
 mod outbox;
 mod quarantine;
+mod replies;
+mod search;
 mod secrets;
+mod templates;
 #[cfg(test)]
 mod tests;
 mod webhooks;
+mod work;
 
 use std::time::Duration;
 

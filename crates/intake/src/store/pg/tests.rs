@@ -14,7 +14,7 @@ use crate::store::{
 mod cluster;
 
 /// A fresh database, or `None` (with a note) where PostgreSQL is not installed outside CI.
-fn database(name: &str) -> Option<String> {
+pub(super) fn database(name: &str) -> Option<String> {
     cluster::database(name)
 }
 
