@@ -428,3 +428,66 @@ on_both!(
     desk_rows_searched_on_sqlite,
     desk_rows_searched_on_postgres
 );
+
+/// On PostgreSQL, a stage change and a reply queue their webhook events in their own transactions, with the
+/// data SQLite's carry (the stage before, the reply's kind and never its words).
+#[test]
+fn a_stage_change_and_a_reply_queue_their_events_on_postgres() {
+    let Some(mut store) = postgres("events") else {
+        return;
+    };
+    store
+        .connection()
+        .unwrap()
+        .execute(
+            "INSERT INTO webhook_endpoints (url, events, secret, created_by, created_at)
+             VALUES ('https://hooks.example/desk', '[\"reply.received\",\"stage.changed\"]', 's', 'cli', 0)",
+            &[],
+        )
+        .unwrap();
+    store.record(&complaint("k1", "CMP-AAAA-BBBB")).unwrap();
+    let at = Instant::from_unix_seconds(1_795_000_600);
+    move_to(&mut store, "CMP-AAAA-BBBB", Stage::Acknowledged, at);
+    let found = store.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+    let record = found
+        .record
+        .replied(CustomerReply::Information, at, 14)
+        .unwrap();
+    store
+        .reply(&NewReply {
+            key: "r1",
+            fingerprint: "fp",
+            complaint_id: found.id,
+            seen_revision: found.revision,
+            record: &record,
+            kind: ReplyKind::Information,
+            at,
+            text: Some("My words"),
+            stars: None,
+            files: Vec::new(),
+            answer_status: 201,
+            answer_body: "{}",
+        })
+        .unwrap();
+    let events: Vec<(String, String)> = store
+        .connection()
+        .unwrap()
+        .query("SELECT type, payload FROM webhook_outbox ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(types, ["stage.changed", "reply.received"]);
+    assert!(
+        events[0].1.contains("\"previous_stage\":\"received\""),
+        "{}",
+        events[0].1
+    );
+    assert!(
+        events[1].1.contains("\"reply_kind\":\"information\""),
+        "{}",
+        events[1].1
+    );
+    assert!(!events[1].1.contains("My words"), "{}", events[1].1);
+}

@@ -15,6 +15,8 @@ mod complaints;
 #[cfg(test)]
 mod desk_tests;
 mod facts;
+#[cfg(test)]
+mod figure_tests;
 mod figures;
 mod migrations;
 mod outbox;
