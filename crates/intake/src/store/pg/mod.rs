@@ -4,11 +4,15 @@
 //! The client is the synchronous `postgres` crate (tokio-postgres underneath, plain TCP, no OpenSSL) behind an
 //! `r2d2` pool: the store is called from `spawn_blocking` threads, as SQLite's is, so the same trait
 //! signatures (`&self`/`&mut self`, no `async`) fit both engines. Here: connecting, the pool, the schema;
-//! each concern in its own file like SQLite's. Done so far, what filing needs: [`complaints`]
+//! each concern in its own file like SQLite's. Done so far: what filing needs, [`complaints`]
 //! (`ComplaintStore`, exactly once across nodes), [`blobs`] (`EvidenceStore`), [`quarantine`]
-//! (`QuarantineStore`), [`secrets`] (`SecretStore`); and [`outbox`] (`OutboxStore`, each mail claimed by one
-//! node). The other traits of [`super::Storage`] are not yet
-//! written for PostgreSQL, and the binary refuses `postgres://` with that said.
+//! (`QuarantineStore`), [`secrets`] (`SecretStore`) and [`outbox`] (`OutboxStore`, each mail claimed by one
+//! node); what the desk needs, [`replies`] (`ReplyStore`, a reply once per key across nodes), [`work`]
+//! (`WorkStore`), [`templates`] (`TemplateStore`) and [`search`] (`SearchStore`, PostgreSQL's text search);
+//! and the figures, [`facts`] (`FactStore`) and [`figures`] (`FigureStore`). Staff, audit, webhooks,
+//! passkeys and tokens are not yet written for PostgreSQL, and the binary refuses `postgres://` with that
+//! said. Each done trait is checked on both engines by one test body (`tests`, `desk_tests`,
+//! `figure_tests`).
 
 mod blobs;
 mod complaints;
