@@ -7,17 +7,19 @@
 //! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
 //! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks), [`facts`] (`FactStore`,
-//! the figures' inputs) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), with
-//! [`Storage`] for all of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another database (PostgreSQL, issue #24) can
-//! implement them without touching the desk; a driver's error reaches callers only as text inside
-//! [`StoreError::Database`]. One thing still reaches past the seam into SQLite: [`Store::connection`], for
-//! the figures' queries in `crate::insights`. Here: opening the file, the write transaction, the shared
-//! connection of `serve`, the error type and the names of the domain's values as stored.
+//! the figures' inputs), [`figures`] (`FigureStore`, the grouped counts the figures and the return are made
+//! of) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), with [`Storage`] for all
+//! of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
+//! database ([`pg`], PostgreSQL, issue #24) implements them without touching the desk or the insights; a
+//! driver's error reaches callers only as text inside [`StoreError::Database`]. Here: opening the file, the
+//! write transaction, the shared connection of `serve`, the error type and the names of the domain's values
+//! as stored.
 
 mod audit;
 mod blobs;
 mod complaints;
 mod facts;
+mod figures;
 mod migrations;
 mod outbox;
 mod passkeys;
@@ -42,6 +44,7 @@ pub use complaints::{
     Complaint, ComplaintStore, NewAttachment, NewComplaint, Recorded, StoredAnswer,
 };
 pub use facts::{FactStore, Facts};
+pub use figures::{CauseCount, CauseWindows, ClosedCounts, FigureCounts, FigureStore};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
@@ -84,6 +87,7 @@ pub trait Storage:
     + QuarantineStore
     + SecretStore
     + FactStore
+    + FigureStore
     + StaffStore
     + AuditStore
     + SearchStore
@@ -103,6 +107,8 @@ impl<T> Storage for T where
         + QuarantineStore
         + SecretStore
         + FactStore
+        + FigureStore
+        + FigureStore
         + StaffStore
         + AuditStore
         + SearchStore
@@ -272,7 +278,9 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// Read-only access for the insights' own queries.
+    /// For tests that set up a state no store call makes (a decision or a rating written straight into
+    /// the facts); nothing outside the store reaches the connection otherwise.
+    #[cfg(test)]
     pub fn connection(&self) -> &Connection {
         &self.conn
     }

@@ -363,6 +363,20 @@ ALTER TABLE mail_outbox ADD COLUMN lease_until BIGINT;
 -- A service token may expire (issue #23): refused from expires_at on, like a revoked one; NULL: until revoked.
 ALTER TABLE service_tokens ADD COLUMN expires_at BIGINT;
 "#,
+    r#"
+-- PostgreSQL's own: the search ignores diacritics, as SQLite's (unicode61 remove_diacritics 2) does, so
+-- "zazalenie" finds "zażalenie". The configuration desk_words reads each word through the unaccent dictionary
+-- (contrib; a trusted extension, so the database's owner may add it), then simple (lower case, no stemming,
+-- no stop words); the index and the desk's queries (store/pg/search.rs) both use it.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH CONFIGURATION desk_words (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION desk_words
+    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part,
+                      numword, numhword, hword_numpart
+    WITH unaccent, simple;
+DROP INDEX search_text_words;
+CREATE INDEX search_text_words ON search_text USING GIN (to_tsvector('desk_words', body));
+"#,
 ];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.

@@ -372,3 +372,73 @@ fn two_nodes_never_take_the_same_mail() {
         40
     );
 }
+
+/// Two nodes given one reply's key at the same moment: one reply recorded, the other node told the first's
+/// answer (never a second reply, never a conflict). Repeated, so the race is actually run.
+#[test]
+fn one_reply_key_on_two_nodes_at_once_records_one_reply() {
+    use crate::store::{NewReply, Replied, ReplyStore};
+    use complaint_domain::status::{CustomerReply, ReplyKind};
+    let Some(url) = database("reply_race") else {
+        return;
+    };
+    let mut first = PgStore::open(&url).unwrap();
+    first
+        .record(&crate::store::tests::complaint("k1", "CMP-AAAA-BBBB"))
+        .unwrap();
+    let nodes = std::sync::Arc::new(
+        [PgStore::open(&url).unwrap(), PgStore::open(&url).unwrap()].map(std::sync::Mutex::new),
+    );
+    for round in 0..10 {
+        let found = first.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        let at = found.record.updated_at.plus_seconds(60);
+        let record = found
+            .record
+            .replied(CustomerReply::Information, at, 14)
+            .unwrap();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let senders: Vec<_> = (0..2)
+            .map(|n| {
+                let (nodes, start, record) = (nodes.clone(), start.clone(), record.clone());
+                let (id, revision) = (found.id, found.revision);
+                std::thread::spawn(move || {
+                    let key = format!("reply-{round}");
+                    let reply = NewReply {
+                        key: &key,
+                        fingerprint: "fp",
+                        complaint_id: id,
+                        seen_revision: revision,
+                        record: &record,
+                        kind: ReplyKind::Information,
+                        at,
+                        text: Some("More."),
+                        stars: None,
+                        files: Vec::new(),
+                        answer_status: 201,
+                        answer_body: "{\"reply\":1}",
+                    };
+                    start.wait();
+                    let mut node = nodes[n].lock().unwrap();
+                    node.reply(&reply).unwrap()
+                })
+            })
+            .collect();
+        let answers: Vec<Replied> = senders.into_iter().map(|s| s.join().unwrap()).collect();
+        let new = answers
+            .iter()
+            .filter(|a| matches!(a, Replied::New { .. }))
+            .count();
+        let told = answers
+            .iter()
+            .filter(|a| matches!(a, Replied::KeyTaken(answer) if answer.body == "{\"reply\":1}"))
+            .count();
+        assert_eq!((new, told), (1, 1), "round {round}: {answers:?}");
+    }
+    assert_eq!(
+        first
+            .replies(first.complaint("CMP-AAAA-BBBB").unwrap().unwrap().id)
+            .unwrap()
+            .len(),
+        10
+    );
+}
