@@ -76,11 +76,13 @@ impl TempDir {
         ]
     }
 
+    /// The status files in the publish folder (`*.json`; not the desk's marker, `complaint-desk.id`).
     pub fn published(&self) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(self.publish())
             .map(|entries| {
                 entries
                     .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|name| name.ends_with(".json"))
                     .collect()
             })
             .unwrap_or_default();
