@@ -144,15 +144,25 @@ pub fn migrate(from: &Path, to: &str) -> Migrated<Vec<TableCheck>> {
     let source = Store::open(from)?;
     let target = PgStore::open(to)?;
     let tables = source.tables_in_copy_order()?;
+    let fresh = fresh_rows(&tables)?;
     target.import(|import| {
+        let mut seeded = Vec::new();
         for (table, _) in &tables {
             let rows = import.rows_in(table)?;
-            if rows > 0 {
+            let new_desk_has = fresh.get(table).copied().unwrap_or(0);
+            if rows > new_desk_has {
                 return Err(MigrateError::NotEmpty {
                     table: table.clone(),
                     rows,
                 });
             }
+            if rows > 0 {
+                seeded.push(table);
+            }
+        }
+        // What the schema put in (the default templates) gives way to the desk's own copy of it.
+        for table in seeded.into_iter().rev() {
+            import.clear(table)?;
         }
         let mut checks = Vec::new();
         for (table, columns) in &tables {
@@ -178,6 +188,28 @@ pub fn migrate(from: &Path, to: &str) -> Migrated<Vec<TableCheck>> {
         }
         Ok(checks)
     })
+}
+
+/// The rows a new desk starts with, per table (the schema's own: the default templates), from a SQLite
+/// file made for the purpose and removed again.
+fn fresh_rows(tables: &[(String, Vec<String>)]) -> Result<std::collections::HashMap<String, i64>> {
+    let dir = std::env::temp_dir().join(format!("complaint-intake-migrate-{}", std::process::id()));
+    let counted = (|| {
+        let fresh = Store::open(&dir.join("new.sqlite3"))?;
+        tables
+            .iter()
+            .map(|(table, _)| {
+                let rows: i64 = fresh.conn.query_row(
+                    &format!("SELECT count(*) FROM {}", quoted(table)),
+                    [],
+                    |r| r.get(0),
+                )?;
+                Ok((table.clone(), rows))
+            })
+            .collect()
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    counted
 }
 
 fn size(value: &Value) -> usize {

@@ -39,6 +39,14 @@ impl Import<'_> {
         Ok(row.try_get(0).map_err(StoreError::from)?)
     }
 
+    /// Empties `table` (rows the schema put in, which the copy brings its own of).
+    pub fn clear(&mut self, table: &str) -> Migrated<()> {
+        self.tx
+            .execute(&format!("DELETE FROM {}", quoted(table)), &[])
+            .map_err(StoreError::from)?;
+        Ok(())
+    }
+
     /// Refuses a table the schema lacks a column of (a binary older than the file's).
     pub fn has_columns(&mut self, table: &str, columns: &[String]) -> Migrated<()> {
         let present: Vec<String> = self
