@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod nodes;
 pub mod oidc;
 pub mod postgres;
 pub mod s3;
+pub mod smtp;
 pub mod staff;
 pub mod webhooks;
 
