@@ -150,7 +150,7 @@ fn the_copied_desk_answers_on_postgresql_as_it_did_on_sqlite() {
     let Some(url) = postgres::database("migrate_answers") else {
         return;
     };
-    if !postgres::storage_ready(&url) {
+    if !support::nodes::storage_ready(&url) {
         return;
     }
     let dir = TempDir::new("migrate-answers");

@@ -8,11 +8,14 @@
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
 //! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks), [`facts`] (`FactStore`,
 //! the figures' inputs) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), with
-//! [`Storage`] for all of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another database (PostgreSQL, issue #24) can
-//! implement them without touching the desk; a driver's error reaches callers only as text inside
-//! [`StoreError::Database`]. One thing still reaches past the seam into SQLite: [`Store::connection`], for
-//! the figures' queries in `crate::insights`. Here: opening the file, the write transaction, the shared
-//! connection of `serve`, the error type and the names of the domain's values as stored.
+//! [`Storage`] for all of them; and [`migrations`], the schema. No SQL and no driver type in a trait's
+//! signature, so another database ([`pg`], PostgreSQL, issue #24) implements them without touching the desk; a
+//! driver's error reaches callers only as text inside [`StoreError::Database`]. [`db`]: `open_storage`, the one
+//! place `--db` chooses an engine, and [`Db`], the record as `serve` shares it (why a trait object, and how
+//! each engine is shared, is said there). [`copy`]: `migrate`, a whole SQLite desk copied into PostgreSQL and
+//! checked. One thing still reaches past the seam into SQLite: [`Store::connection`], for the figures'
+//! queries in `crate::insights`. Here: opening the file, the write transaction, the error type and the names
+//! of the domain's values as stored.
 
 mod audit;
 mod blobs;
@@ -75,9 +78,11 @@ pub use webhooks::{
     Attempt, Claimed, DeliveryLine, Endpoint, EventType, NewEndpoint, Next, WebhookStore,
 };
 
-/// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
-/// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
-/// database (PostgreSQL, issue #24) can follow without touching its callers.
+/// Everything the service keeps, one trait per concern; SQLite ([`Store`]) implements it, PostgreSQL
+/// ([`pg::PgStore`]) in part. No SQL and no driver type in any signature: domain types and small records in,
+/// [`StoreError`] out, so another database can follow without touching its callers. `Any` so that
+/// [`as_sqlite`] can find SQLite's store behind `dyn Storage` for the figures, until they read through
+/// `FactStore`.
 pub trait Storage:
     std::any::Any
     + ComplaintStore

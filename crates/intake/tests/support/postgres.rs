@@ -234,22 +234,3 @@ fn free_port() -> u16 {
         .unwrap()
         .port()
 }
-
-/// Whether this build runs the intake on PostgreSQL (`--db postgres://…`); until PostgreSQL storage is
-/// merged it refuses, and then the tests that need it print that they skipped. The refusal's words are
-/// the switch, so nothing needs un-gating by hand: once they are gone, the tests run.
-pub fn storage_ready(url: &str) -> bool {
-    let out = Command::new(super::BIN)
-        .args(["list", "--config", super::DEMO_CONFIG, "--db", url])
-        .output()
-        .expect("run complaint-intake");
-    let refused =
-        String::from_utf8_lossy(&out.stderr).contains("PostgreSQL storage is not finished");
-    if refused {
-        eprintln!(
-            "skipped: this build refuses --db postgres:// (PostgreSQL storage is not merged yet); \
-             the test runs once it is"
-        );
-    }
-    !refused
-}
