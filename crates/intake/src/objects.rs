@@ -423,10 +423,12 @@ pub fn claim(place: &dyn Objects, desk_id: &str) -> Result<(), Refused> {
     if found != desk_id.as_bytes() {
         return Err(Refused::AnotherDesk(format!(
             "{} holds another desk's files (its {} names desk {:?}, this database is desk {desk_id:?}); \
-             give this desk a place of its own, or --db this place's own database",
+             give this desk a place of its own, or --db this place's own database (if that desk is gone \
+             for good, remove {})",
             place.show(""),
             MARKER,
-            String::from_utf8_lossy(&found)
+            String::from_utf8_lossy(&found),
+            place.show(MARKER)
         )));
     }
     Ok(())
