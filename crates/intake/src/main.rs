@@ -20,6 +20,7 @@ mod log;
 mod mail;
 mod objects;
 mod oidc;
+mod places;
 mod private_files;
 mod publish;
 mod replies;
@@ -39,7 +40,7 @@ use complaint_domain::status::DecidedOutcome;
 use desk::{Actor, Desk, DeskError, Notice, StageChange};
 use publish::Publisher;
 use settings::{Settings, SettingsError};
-use store::{Storage, StoreError};
+use store::StoreError;
 
 /// Why a command failed, by the part that failed; printed once, with exit status 1.
 #[derive(Debug, thiserror::Error)]
@@ -63,12 +64,8 @@ enum Failure {
     /// A place named `s3://…` that cannot be opened, or holds another desk's files.
     #[error("{0}")]
     Objects(String),
-    /// `serve` on PostgreSQL without a folder of the node's own (nothing is beside a database address).
-    #[error(
-        "with --db {0}, give serve --node-dir DIR: a folder of this node's own for bodies being received \
-         (and uploads, without --files); two nodes never share one"
-    )]
-    NodeDir(String),
+    #[error(transparent)]
+    Place(#[from] places::PlaceError),
     #[error(transparent)]
     Migrate(#[from] store::MigrateError),
 }
@@ -286,33 +283,6 @@ fn publisher_at(publish: &std::path::Path) -> Result<Publisher, Failure> {
     }
 }
 
-/// This desk's id: made at its first start and kept in the database (the first node to store one wins).
-fn desk_id(store: &mut dyn Storage) -> Result<String, Failure> {
-    let fresh = publish::hex(&ids::new_secret().map_err(|e| Failure::Objects(e.to_string()))?);
-    let (id, _) = store.secret("desk-id", fresh.as_bytes(), zone::now())?;
-    Ok(String::from_utf8_lossy(&id).into_owned())
-}
-
-/// Claims the places this desk writes to for it (their marker names the database's desk id), so a place
-/// shared by mistake with another desk, or a database that is another desk's, is refused before anything
-/// is written. A bucket that cannot be read at start stops the start; a folder that cannot be written is
-/// only logged, as before (its files follow when it can be: `keep_publishing`).
-fn claim(
-    store: &mut dyn Storage,
-    place: &dyn objects::Objects,
-    folder: bool,
-) -> Result<(), Failure> {
-    let id = desk_id(store)?;
-    match objects::claim(place, &id) {
-        Ok(()) => Ok(()),
-        Err(objects::Refused::Unreachable(e)) if folder => {
-            log!("{e}; the desk's marker will be written with the first status file");
-            Ok(())
-        }
-        Err(refused) => Err(Failure::Objects(refused.to_string())),
-    }
-}
-
 /// Publishes, every `every`, the status files that could not be written when their complaint was saved
 /// (the object store down or refusing writes): the complaint was kept, only its file waits.
 fn keep_publishing(intake: Arc<intake::Intake>, every: std::time::Duration) {
@@ -330,7 +300,7 @@ fn keep_publishing(intake: Arc<intake::Intake>, every: std::time::Duration) {
 /// beside the database.
 fn open_uploads(
     db: &store::Db,
-    node: &NodeFolders,
+    node: &places::NodeFolders,
     files: Option<&std::path::Path>,
     max_file_bytes: u64,
     ceiling: u64,
@@ -345,33 +315,9 @@ fn open_uploads(
             let opened = bucket
                 .open()
                 .map_err(|e| Failure::Objects(format!("cannot open --files: {e}")))?;
-            claim(&mut *db.handle(), &*opened, false)?;
+            places::claim(&mut *db.handle(), &*opened, false)?;
             let dir = node.uploads.clone();
             Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?.in_bucket(opened))
-        }
-    }
-}
-
-/// This node's own folders: where bodies are spooled as they arrive, and uploads when `--files` names no
-/// bucket. Beside a SQLite file unless `--node-dir` says; a database address has no "beside", so
-/// PostgreSQL needs `--node-dir` (the spool is emptied at start, so two nodes must never share one).
-struct NodeFolders {
-    spool: std::path::PathBuf,
-    uploads: std::path::PathBuf,
-}
-
-impl NodeFolders {
-    fn of(paths: &Paths, options: &cli::Serve) -> Result<NodeFolders, Failure> {
-        match (&options.node_dir, &paths.db) {
-            (Some(dir), _) => Ok(NodeFolders {
-                spool: dir.join("spool"),
-                uploads: dir.join("uploads"),
-            }),
-            (None, store::Address::Sqlite(db)) => Ok(NodeFolders {
-                spool: http::Spool::beside(db),
-                uploads: uploads::Uploads::beside(db),
-            }),
-            (None, address) => Err(Failure::NodeDir(address.shown())),
         }
     }
 }
@@ -383,12 +329,12 @@ fn serve(
     options: cli::Serve,
 ) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
-    let node = NodeFolders::of(paths, &options)?;
+    let node = places::NodeFolders::of(options.node_dir.as_deref(), &paths.db)?;
     let folder = matches!(
         objects::Place::parse(&paths.publish),
         Ok(objects::Place::Folder(_))
     );
-    claim(&mut *db.handle(), publisher.place(), folder)?;
+    places::claim(&mut *db.handle(), publisher.place(), folder)?;
     let reply_key = reply_proof::ReplyKey::load(&mut *db.handle())?;
     let desk_store = db.own()?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
