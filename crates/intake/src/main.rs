@@ -61,7 +61,7 @@ enum Failure {
     Output(std::io::Error),
     #[error("{0}")]
     Intake(#[from] error::IntakeError),
-    /// A place named `s3://…` that cannot be opened, or holds another desk's files.
+    /// A place named `s3://…` that cannot be opened (another desk's place: `Place`).
     #[error("{0}")]
     Objects(String),
     #[error(transparent)]
