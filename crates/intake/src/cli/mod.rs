@@ -269,6 +269,19 @@ enum Sub {
     /// Staff accounts of the desk in the browser
     #[command(subcommand)]
     Staff(StaffSub),
+    /// Copy a SQLite desk, every table and file, into an empty PostgreSQL database, and check the copy
+    #[command(
+        after_help = "Stop every serve first. The copy is checked table by table: rows counted and \
+                      hashed on both sides; any difference is an error. See docs/scaling.md."
+    )]
+    Migrate {
+        /// The SQLite file to copy from
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The PostgreSQL database to copy into: postgres://user@host:port/name, empty
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Print a completion script for a shell
     Completions {
         #[arg(value_name = "SHELL")]
@@ -397,6 +410,9 @@ pub struct Serve {
     /// Where resumable uploads are kept: s3://BUCKET/PREFIX, shared by every node [default: a folder beside --db]
     #[arg(long, value_name = "PLACE")]
     pub files: Option<PathBuf>,
+    /// This node's own folder: bodies being received, and uploads without --files [default: beside a SQLite --db; needed with postgres://]
+    #[arg(long, value_name = "DIR")]
+    pub node_dir: Option<PathBuf>,
     /// Status files not written when their complaint was saved (the place down) are tried again this often
     #[arg(long, value_name = "S", default_value = "30", value_parser = seconds())]
     pub republish_every: Duration,
@@ -427,10 +443,8 @@ enum StaffSub {
 
 pub struct Paths {
     pub config: PathBuf,
-    /// The SQLite file (`--db PATH` or `--db sqlite:PATH`).
-    pub db: PathBuf,
-    /// The PostgreSQL database instead, when `--db` is a `postgres://` address.
-    pub postgres: Option<String>,
+    /// The database: a SQLite file (`--db PATH` or `--db sqlite:PATH`) or a PostgreSQL address.
+    pub db: crate::store::Address,
     pub publish: PathBuf,
     /// The published figures (`docs/insights.md`).
     pub insights: PathBuf,
@@ -507,6 +521,11 @@ pub enum Command {
         invite: crate::desk::enrol::Invite,
         origin: Url,
     },
+    /// A SQLite desk copied into PostgreSQL.
+    Migrate {
+        from: PathBuf,
+        to: String,
+    },
 }
 
 pub enum Which {
@@ -565,19 +584,9 @@ impl Shared {
                 gather: Duration::from_secs(mail.mail_gather_seconds),
             }),
         };
-        // `postgres://…` (or `postgresql://…`) names a PostgreSQL database; `sqlite:PATH` or a plain path a
-        // SQLite file, as before.
-        let text = self.db.to_string_lossy();
-        let postgres = (text.starts_with("postgres://") || text.starts_with("postgresql://"))
-            .then(|| text.clone().into_owned());
-        let db = match text.strip_prefix("sqlite:") {
-            Some(path) => PathBuf::from(path),
-            None => self.db.clone(),
-        };
         Ok(Paths {
             config: self.config,
-            db,
-            postgres,
+            db: crate::store::Address::parse(&self.db),
             publish: self.publish,
             insights: self.insights,
             mail,
@@ -654,6 +663,15 @@ impl Sub {
                 Command::Report { from, to, format }
             }
             Sub::Completions { shell } => Command::Completions(shell),
+            Sub::Migrate { from, to } => {
+                if !matches!(
+                    crate::store::Address::parse(std::path::Path::new(&to)),
+                    crate::store::Address::Postgres(_)
+                ) {
+                    return Err(refuse("migrate", "--to takes a postgres:// address".into()));
+                }
+                Command::Migrate { from, to }
+            }
             Sub::Staff(StaffSub::Invite {
                 role,
                 name,

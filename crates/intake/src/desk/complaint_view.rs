@@ -15,8 +15,7 @@ use super::{Actor, Desk, DeskError, Permission};
 use crate::dossier::Dossier;
 use crate::settings::Settings;
 use crate::store::{
-    decision_name, AuditEntry, Complaint, DeskFacts, FileSource, FiledFile, NoteRecord, Storage,
-    StoredFile,
+    decision_name, AuditEntry, Complaint, DeskFacts, FileSource, FiledFile, NoteRecord, StoredFile,
 };
 use crate::zone::OrgZone;
 
@@ -274,7 +273,7 @@ fn timeline(complaint: &Complaint, settings: &Settings, now: Instant) -> Vec<Tim
     .collect()
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// The complaint `reference` if `actor` may work it (a held one: leads and above), with its desk facts;
     /// otherwise `NotFound`, as for one that does not exist.
     fn workable(
@@ -307,7 +306,7 @@ impl<S: Storage> Desk<S> {
         let (complaint, facts) = self.workable(actor, reference)?;
         let settings = self.settings()?;
         let zone = &settings.zone;
-        let dossier = Dossier::load(&self.store, &complaint.record.reference)?;
+        let dossier = Dossier::load(&*self.store, &complaint.record.reference)?;
         let notes = self.store.notes(complaint.id)?;
         let audit = self.store.audit_for(complaint.id)?;
         let reference = complaint.record.reference.clone();

@@ -14,9 +14,9 @@
 //! [`tokens`] (who asks), [`webhooks`] (outgoing webhooks), and here the reading actions (show, files, export,
 //! report, figures, republish).
 //!
-//! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: `Desk<S>` takes any
-//! implementation (SQLite's `Store` today). Only the figures and the report need SQLite itself until their
-//! queries move behind `FactStore`.
+//! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: it holds whichever
+//! database `--db` chose as `dyn Storage` (why not generics: `crate::store::Db`). Only the figures and the
+//! report need SQLite itself until their queries move behind `FactStore`.
 //!
 //! Customer-facing intake (`intake.rs`, `replies.rs`) does not go through the desk: it has rules of its own
 //! (exactly once per Idempotency-Key, proofs, budgets).
@@ -51,7 +51,7 @@ use crate::insights::{InsightsFailure, Report};
 use crate::mail::MailSettings;
 use crate::publish::{PublishError, Publisher};
 use crate::settings::{Settings, SettingsError};
-use crate::store::{Storage, Store, StoreError};
+use crate::store::{Storage, StoreError};
 use crate::zone;
 
 pub use access::{Actor, Permission, Role};
@@ -138,8 +138,9 @@ pub struct Shown {
 }
 
 /// The back office's one service over the store, the publisher, the config and the outboxes.
-pub struct Desk<S = Store> {
-    store: S,
+pub struct Desk {
+    /// Its own: on SQLite a connection of its own, on PostgreSQL a handle on the pool (`Db::own`).
+    store: Box<dyn Storage + Send>,
     publisher: Publisher,
     /// Loaded once; an action that needs it and finds it broken fails on it, the others never look.
     settings: Result<Arc<Settings>, Arc<SettingsError>>,
@@ -149,13 +150,13 @@ pub struct Desk<S = Store> {
     sign_in: sign_in::SignIn,
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     pub fn new(
-        store: S,
+        store: Box<dyn Storage + Send>,
         publisher: Publisher,
         settings: Result<Arc<Settings>, Arc<SettingsError>>,
         mail: Option<MailSettings>,
-    ) -> Desk<S> {
+    ) -> Desk {
         Desk {
             store,
             publisher,
@@ -183,7 +184,7 @@ impl<S: Storage> Desk<S> {
     /// The whole complaint, and marks its replies read (`list` puts complaints with unread replies first).
     pub fn show(&mut self, _actor: &Actor, reference: &str) -> Result<Shown, DeskError> {
         self.settings()?;
-        let dossier = Dossier::load(&self.store, reference)?;
+        let dossier = Dossier::load(&*self.store, reference)?;
         let status_file = self.publisher.path_for(&dossier.complaint.status_key);
         self.store
             .mark_replies_read(dossier.complaint.id, zone::now())?;
@@ -203,7 +204,7 @@ impl<S: Storage> Desk<S> {
         force: bool,
     ) -> Result<i64, DeskError> {
         Ok(crate::dossier::export_file(
-            &self.store,
+            &*self.store,
             reference,
             number,
             out,
@@ -220,7 +221,7 @@ impl<S: Storage> Desk<S> {
         force: bool,
     ) -> Result<Vec<PathBuf>, DeskError> {
         Ok(crate::dossier::export_files(
-            &self.store,
+            &*self.store,
             reference,
             out,
             force,
@@ -237,7 +238,7 @@ impl<S: Storage> Desk<S> {
     ) -> Result<String, DeskError> {
         let settings = self.settings()?;
         Ok(crate::dossier::export(
-            &self.store,
+            &*self.store,
             settings,
             since,
             format,
@@ -248,7 +249,7 @@ impl<S: Storage> Desk<S> {
     /// Writes the status files that lag behind the database (`all`: every one). Returns how many.
     pub fn republish(&self, _actor: &Actor, all: bool) -> Result<usize, DeskError> {
         Ok(crate::publish::republish(
-            &self.store,
+            &*self.store,
             &self.publisher,
             all,
         )?)
@@ -260,14 +261,13 @@ impl<S: Storage> Desk<S> {
     }
 }
 
-/// The figures are counted in SQL over the SQLite file (`crate::insights`); until those queries move behind
-/// [`crate::store::FactStore`], only the SQLite desk publishes them.
-impl Desk<Store> {
+/// The figures and the regulator's return, counted through the seam (`FactStore`, `FigureStore`) on any engine.
+impl Desk {
     /// Computes and publishes the figures to `path`. Returns the file's size in bytes.
     pub fn publish_figures(&mut self, _actor: &Actor, path: &Path) -> Result<usize, DeskError> {
         let settings = self.shared_settings()?;
         Ok(crate::insights::publish(
-            &mut self.store,
+            &mut *self.store,
             &settings,
             path,
             zone::now(),
@@ -278,7 +278,7 @@ impl Desk<Store> {
     pub fn report(&mut self, _actor: &Actor, from: Date, to: Date) -> Result<Report, DeskError> {
         let settings = self.shared_settings()?;
         Ok(crate::insights::report(
-            &mut self.store,
+            &mut *self.store,
             &settings,
             from,
             to,

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::clock::{clock_text, due_text};
 use super::{Actor, Desk, DeskError, Permission};
 use crate::settings::Settings;
-use crate::store::{DeskRow, RowFilter, Storage};
+use crate::store::{DeskRow, RowFilter};
 
 /// How many working days ahead `due-soon` looks.
 const DUE_SOON_WORKING_DAYS: u32 = 2;
@@ -325,7 +325,7 @@ fn staff_id(actor: &Actor) -> Option<i64> {
     }
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// The rows `actor` may see, with their deadlines as of `now`: the held ones instead with `held`.
     fn visible(
         &self,

@@ -6,7 +6,7 @@ use complaint_domain::instant::Instant;
 
 use super::sign_in::AuthRefusal;
 use super::{Actor, Desk, DeskError, Permission, Role};
-use crate::store::{StaffRecord, Storage};
+use crate::store::StaffRecord;
 
 /// What a change to an account asks; what is `None` stays.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -17,7 +17,7 @@ pub struct StaffChange {
     pub disabled: Option<bool>,
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Every account, turned-off ones too (needs [`Permission::Assign`]: a lead assigns to them).
     pub fn staff(&self, actor: &Actor) -> Result<Vec<StaffRecord>, DeskError> {
         actor.require(Permission::Assign)?;

@@ -15,7 +15,7 @@ use serde_json::json;
 use super::templates::Words;
 use super::{Actor, Desk, DeskError, Notice, Permission, StageChange};
 use crate::publish::publish_complaint;
-use crate::store::{Complaint, NewNote, Storage, StoreError, TemplateKind, Waiting, WorkState};
+use crate::store::{Complaint, NewNote, StoreError, TemplateKind, Waiting, WorkState};
 use crate::zone;
 
 /// Who asks, from where, about which complaint, having seen which revision of it.
@@ -120,7 +120,7 @@ impl Change {
     }
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// The complaint `asked` names, once the actor may act on it with `permission` and it is still as they
     /// saw it: the permission first, then whether they may work this one, then the revision.
     pub(super) fn opened(
@@ -210,7 +210,8 @@ impl<S: Storage> Desk<S> {
         let saved = self.reload(&complaint)?;
         let (action, detail) = audit;
         self.audit(asked.actor, action, Some(saved.id), detail, asked.address)?;
-        publish_complaint(&self.store, &self.publisher, &saved).map_err(DeskError::NotPublished)?;
+        publish_complaint(&*self.store, &self.publisher, &saved)
+            .map_err(DeskError::NotPublished)?;
         Ok(saved)
     }
 

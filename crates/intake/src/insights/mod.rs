@@ -129,7 +129,7 @@ pub fn facts(record: &StatusRecord, settings: &Settings, now: Instant) -> Facts 
 
 /// Fills the facts of every complaint changed since they were last filled. Returns how many.
 pub fn refresh_facts(
-    store: &mut impl FactStore,
+    store: &mut (impl FactStore + ?Sized),
     settings: &Settings,
     now: Instant,
 ) -> Result<usize, StoreError> {
@@ -178,7 +178,7 @@ fn week_name(now: Instant, weeks_back: i64, zone: &impl Zone) -> String {
 /// Computes the figures over the facts' indexes (filling stale facts first), as a first publication.
 #[cfg(test)]
 pub fn compute(
-    store: &mut (impl FactStore + FigureStore),
+    store: &mut (impl FactStore + FigureStore + ?Sized),
     settings: &Settings,
     now: Instant,
 ) -> Result<Insights, StoreError> {
@@ -188,7 +188,7 @@ pub fn compute(
 /// Computes the figures that follow the `previous` publication: a group's rating changes only when enough
 /// ratings came or went since (`complaint_domain::disclosure::rating`).
 pub fn compute_after(
-    store: &mut (impl FactStore + FigureStore),
+    store: &mut (impl FactStore + FigureStore + ?Sized),
     settings: &Settings,
     now: Instant,
     previous: Option<&Insights>,
@@ -249,7 +249,7 @@ pub fn compute_after(
 
 /// The causes named most in the last 13 weeks, with their last and previous four weeks.
 fn top_causes(
-    store: &impl FigureStore,
+    store: &(impl FigureStore + ?Sized),
     now: Instant,
     zone: &impl Zone,
 ) -> Result<Vec<CauseFigures>, StoreError> {
@@ -281,7 +281,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 /// Computes and publishes the figures, following the ones `path` holds now (the ratings change only as the
 /// domain's rule lets them). Returns the file's size in bytes.
 pub fn publish(
-    store: &mut (impl FactStore + FigureStore),
+    store: &mut (impl FactStore + FigureStore + ?Sized),
     settings: &Settings,
     path: &Path,
     now: Instant,

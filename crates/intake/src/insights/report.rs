@@ -48,7 +48,7 @@ fn pct(part: u64, base: u64) -> Option<f64> {
 /// The return for complaints opened and closed from `from` to `to` (whole days in the organisation's zone).
 /// Unsuppressed: it goes to the regulator, not to the public.
 pub fn report(
-    store: &mut (impl FactStore + FigureStore),
+    store: &mut (impl FactStore + FigureStore + ?Sized),
     settings: &Settings,
     from: Date,
     to: Date,

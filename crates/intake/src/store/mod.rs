@@ -11,13 +11,17 @@
 //! of) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), with [`Storage`] for all
 //! of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
 //! database ([`pg`], PostgreSQL, issue #24) implements them without touching the desk or the insights; a
-//! driver's error reaches callers only as text inside [`StoreError::Database`]. Here: opening the file, the
-//! write transaction, the shared connection of `serve`, the error type and the names of the domain's values
-//! as stored.
+//! driver's error reaches callers only as text inside [`StoreError::Database`]. [`db`]: `open_storage`, the
+//! one place `--db` chooses an engine, and [`Db`], the record as `serve` shares it (why a trait object, and
+//! how each engine is shared, is said there). [`copy`]: `migrate`, a whole SQLite desk copied into
+//! PostgreSQL and checked. Here: opening the file, the write transaction, the error type and the names of the
+//! domain's values as stored.
 
 mod audit;
 mod blobs;
 mod complaints;
+mod copy;
+mod db;
 mod facts;
 mod figures;
 mod migrations;
@@ -43,6 +47,8 @@ pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
 pub use complaints::{
     Complaint, ComplaintStore, NewAttachment, NewComplaint, Recorded, StoredAnswer,
 };
+pub use copy::{migrate, MigrateError, TableCheck};
+pub use db::{open_storage, Address, Db, Handle};
 pub use facts::{FactStore, Facts};
 pub use figures::{CauseCount, CauseWindows, ClosedCounts, FigureCounts, FigureStore};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
@@ -54,7 +60,6 @@ pub use work::{NewNote, Waiting, WorkState, WorkStore};
 
 use std::path::Path;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
 
 use complaint_domain::status::DeadlineStep;
 use complaint_domain::status::Decision;
@@ -63,7 +68,6 @@ use rusqlite::Connection;
 use rusqlite::Transaction;
 use rusqlite::TransactionBehavior;
 
-use migrations::migrate;
 pub use passkeys::{
     EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, OidcEnrolled,
     PasskeyRecord, PasskeyStore,
@@ -76,9 +80,9 @@ pub use webhooks::{
     Attempt, Claimed, DeliveryLine, Endpoint, EventType, NewEndpoint, Next, WebhookStore,
 };
 
-/// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
-/// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
-/// database (PostgreSQL, issue #24) can follow without touching its callers.
+/// Everything the service keeps, one trait per concern; SQLite ([`Store`]) and PostgreSQL ([`pg::PgStore`])
+/// implement it. No SQL and no driver type in any signature: domain types and small records in,
+/// [`StoreError`] out, so either engine serves its callers unchanged.
 pub trait Storage:
     ComplaintStore
     + EvidenceStore
@@ -107,7 +111,6 @@ impl<T> Storage for T where
         + QuarantineStore
         + SecretStore
         + FactStore
-        + FigureStore
         + FigureStore
         + StaffStore
         + AuditStore
@@ -167,23 +170,6 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// The one connection `serve` shares between its threads (new complaints, replies, the mail outbox).
-pub struct Shared(Mutex<Store>);
-
-impl Shared {
-    pub fn new(store: Store) -> Shared {
-        Shared(Mutex::new(store))
-    }
-
-    /// A poisoned lock only means another request panicked while holding it; the data is still whole
-    /// (SQLite rolls back an unfinished transaction), so carry on rather than refuse every later request.
-    pub fn lock(&self) -> MutexGuard<'_, Store> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
 
 pub struct Store {
     conn: Connection,
@@ -259,7 +245,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // The back-office CLI and the server share the file; a writer waits rather than failing.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        migrate(&mut conn)?;
+        migrations::migrate(&mut conn)?;
         Ok(Store { conn })
     }
 

@@ -19,6 +19,7 @@
 mod audit;
 mod blobs;
 mod complaints;
+mod copy;
 #[cfg(test)]
 mod desk_tests;
 mod facts;
@@ -63,7 +64,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections each node keeps: the intake, the desk and the outbox workers each hold one at a time.
 const POOL_SIZE: u32 = 8;
 
-/// The record on a PostgreSQL database.
+/// The record on a PostgreSQL database. A clone shares the pool (`crate::store::Db` hands one to each
+/// caller).
+#[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
 }
