@@ -20,6 +20,7 @@ mod log;
 mod mail;
 mod objects;
 mod oidc;
+mod privacy;
 mod private_files;
 mod publish;
 mod replies;
@@ -188,6 +189,7 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
                 invited.expires_at
             );
         }
+        Command::Privacy(command) => privacy::run(desk, command)?,
         command => return read_command(desk, paths, command),
     }
     Ok(())
@@ -259,6 +261,7 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         | Command::Help
         | Command::Completions(_)
         | Command::StaffInvite { .. }
+        | Command::Privacy(_)
         | Command::Serve(_) => {}
     }
     Ok(())
@@ -376,6 +379,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         Err(e) => log!("status files still unpublished: {e}"),
     }
     keep_publishing(Arc::clone(&intake), options.republish_every);
+    privacy::purge_on_schedule(paths, options.purge_every);
     Ok(http::serve(
         http::ServeOptions {
             listen: options.listen,

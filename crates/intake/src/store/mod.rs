@@ -7,7 +7,8 @@
 //! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
 //! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks), [`facts`] (`FactStore`,
-//! the figures' inputs) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), with
+//! the figures' inputs) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), [`retention`] (`RetentionStore`:
+//! keep_until, legal holds, erasure), with
 //! [`Storage`] for all of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another database (PostgreSQL, issue #24) can
 //! implement them without touching the desk; a driver's error reaches callers only as text inside
 //! [`StoreError::Database`]. One thing still reaches past the seam into SQLite: [`Store::connection`], for
@@ -24,6 +25,7 @@ mod passkeys;
 pub mod pg;
 mod quarantine;
 mod replies;
+mod retention;
 mod search;
 mod secrets;
 mod staff;
@@ -45,6 +47,7 @@ pub use facts::{FactStore, Facts};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
+pub use retention::{Erased, Erasure, Hold, Keeping, RetentionStore};
 pub use search::{DeskFacts, DeskRow, NoteRecord, RowFilter, SearchStore};
 pub use templates::{NewTemplate, Template, TemplateKind, TemplateStore};
 pub use work::{NewNote, Waiting, WorkState, WorkStore};
@@ -92,6 +95,7 @@ pub trait Storage:
     + TokenStore
     + WorkStore
     + TemplateStore
+    + RetentionStore
 {
 }
 
@@ -111,6 +115,7 @@ impl<T> Storage for T where
         + TokenStore
         + WorkStore
         + TemplateStore
+        + RetentionStore
 {
 }
 
@@ -251,6 +256,8 @@ impl Store {
         // FULL: a commit is on disk before we tell a customer their complaint is received.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, so an erased complaint's words are not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         // The back-office CLI and the server share the file; a writer waits rather than failing.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrate(&mut conn)?;

@@ -80,6 +80,7 @@ impl From<DeskError> for StaffError {
             DeskError::Refused { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
             DeskError::Quarantined { .. } => (StatusCode::CONFLICT, "quarantined"),
             DeskError::NotQuarantined { .. } => (StatusCode::CONFLICT, "not_quarantined"),
+            DeskError::OnHold { .. } => (StatusCode::CONFLICT, "on_hold"),
             DeskError::UnknownCause(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_cause"),
             DeskError::Webhook(refusal) => {
                 let status = match refusal {

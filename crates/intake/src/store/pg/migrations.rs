@@ -363,6 +363,15 @@ ALTER TABLE mail_outbox ADD COLUMN lease_until BIGINT;
 -- A service token may expire (issue #23): refused from expires_at on, like a revoked one; NULL: until revoked.
 ALTER TABLE service_tokens ADD COLUMN expires_at BIGINT;
 "#,
+    r#"
+-- Retention and erasure (issue #25), as SQLite's. A deleted row's words leave the GIN index with the row.
+ALTER TABLE complaints ADD COLUMN keep_until TEXT;
+ALTER TABLE complaints ADD COLUMN erased_at BIGINT;
+ALTER TABLE complaints ADD COLUMN hold_since BIGINT;
+ALTER TABLE complaints ADD COLUMN hold_by TEXT;
+ALTER TABLE complaints ADD COLUMN hold_reason TEXT;
+CREATE INDEX retention_due ON complaints (keep_until) WHERE erased_at IS NULL AND hold_since IS NULL;
+"#,
 ];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.
