@@ -717,7 +717,9 @@ mod tests {
         assert_eq!(retention.rule_for("service-billing").years_after_closure, 6);
         assert_eq!(retention.rule_for("delivery").years_after_closure, 1);
         let billing = retention.categories.remove("service-billing").unwrap();
-        retention.categories.insert("service-biling".into(), billing);
+        retention
+            .categories
+            .insert("service-biling".into(), billing);
         assert_eq!(
             config.validate(),
             Err(vec![ConfigProblem::RetentionForUnknownCategory(

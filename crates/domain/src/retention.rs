@@ -106,16 +106,34 @@ mod tests {
 
     #[test]
     fn years_are_counted_from_the_closing_day_and_rounded_to_the_end_of_that_year() {
-        assert_eq!(rule(3, false).keep_until(date("2026-05-14")), date("2029-05-14"));
-        assert_eq!(rule(3, true).keep_until(date("2026-05-14")), date("2029-12-31"));
-        assert_eq!(rule(1, true).keep_until(date("2026-12-31")), date("2027-12-31"));
-        assert_eq!(rule(0, true).keep_until(date("2026-01-01")), date("2026-12-31"));
+        assert_eq!(
+            rule(3, false).keep_until(date("2026-05-14")),
+            date("2029-05-14")
+        );
+        assert_eq!(
+            rule(3, true).keep_until(date("2026-05-14")),
+            date("2029-12-31")
+        );
+        assert_eq!(
+            rule(1, true).keep_until(date("2026-12-31")),
+            date("2027-12-31")
+        );
+        assert_eq!(
+            rule(0, true).keep_until(date("2026-01-01")),
+            date("2026-12-31")
+        );
     }
 
     #[test]
     fn a_leap_day_is_kept_to_the_last_day_of_february() {
-        assert_eq!(rule(1, false).keep_until(date("2028-02-29")), date("2029-02-28"));
-        assert_eq!(rule(4, false).keep_until(date("2028-02-29")), date("2032-02-29"));
+        assert_eq!(
+            rule(1, false).keep_until(date("2028-02-29")),
+            date("2029-02-28")
+        );
+        assert_eq!(
+            rule(4, false).keep_until(date("2028-02-29")),
+            date("2032-02-29")
+        );
     }
 
     #[test]
@@ -126,11 +144,22 @@ mod tests {
         };
         // 31 Dec 2026 15:30 UTC is 1 Jan 2027 00:30 in Seoul (UTC+9).
         let closed = Instant::from_utc(DateTime::new(date("2026-12-31"), 15, 30).unwrap());
-        let seoul = FixedOffset { minutes_east: 9 * 60 };
+        let seoul = FixedOffset {
+            minutes_east: 9 * 60,
+        };
         let utc = FixedOffset { minutes_east: 0 };
-        assert_eq!(retention.keep_until("delivery", closed, &seoul), date("2028-12-31"));
-        assert_eq!(retention.keep_until("delivery", closed, &utc), date("2027-12-31"));
-        assert_eq!(retention.keep_until("billing", closed, &seoul), date("2032-01-01"));
+        assert_eq!(
+            retention.keep_until("delivery", closed, &seoul),
+            date("2028-12-31")
+        );
+        assert_eq!(
+            retention.keep_until("delivery", closed, &utc),
+            date("2027-12-31")
+        );
+        assert_eq!(
+            retention.keep_until("billing", closed, &seoul),
+            date("2032-01-01")
+        );
     }
 
     #[test]

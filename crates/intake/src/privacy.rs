@@ -34,7 +34,10 @@ pub fn run(desk: &mut Desk, command: PrivacyCommand) -> Result<(), Failure> {
         }
         PrivacyCommand::Hold { reference, reason } => {
             let hold = desk.hold(&Asked::unseen(actor, &reference), &reason)?;
-            println!("{reference} is on legal hold since {}: {}", hold.since, hold.reason);
+            println!(
+                "{reference} is on legal hold since {}: {}",
+                hold.since, hold.reason
+            );
         }
         PrivacyCommand::ReleaseHold { reference } => {
             desk.release_hold(&Asked::unseen(actor, &reference))?;
@@ -52,7 +55,11 @@ pub fn run(desk: &mut Desk, command: PrivacyCommand) -> Result<(), Failure> {
                 Selector::Reference(r) => r.clone(),
                 Selector::Email(e) => e.clone(),
             };
-            println!("{} bytes about {whose} written to {}", zip.len(), out.display());
+            println!(
+                "{} bytes about {whose} written to {}",
+                zip.len(),
+                out.display()
+            );
         }
     }
     Ok(())

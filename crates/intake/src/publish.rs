@@ -131,9 +131,9 @@ pub fn publish_complaint(
         ),
     };
     let path = written.map_err(|source| PublishError::Write {
-            dir: publisher.dir().to_owned(),
-            source,
-        })?;
+        dir: publisher.dir().to_owned(),
+        source,
+    })?;
     store.mark_published(complaint.id, complaint.revision)?;
     Ok(path)
 }

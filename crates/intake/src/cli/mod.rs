@@ -667,7 +667,9 @@ impl Sub {
                     out,
                 })
             }
-            Sub::Privacy(sub) => Command::Privacy(sub.resolve().map_err(|(name, e)| refuse(name, e))?),
+            Sub::Privacy(sub) => {
+                Command::Privacy(sub.resolve().map_err(|(name, e)| refuse(name, e))?)
+            }
             Sub::Republish { all } => Command::Republish { all },
             Sub::Insights => Command::Insights,
             Sub::Report { from, to, format } => {

@@ -48,7 +48,12 @@ pub enum PrivacySub {
         #[arg(value_name = "REFERENCE")]
         reference: String,
         /// Why (a claim, a regulator's inquiry): in the audit log and shown to whoever tries to erase it
-        #[arg(long, value_name = "TEXT", required_unless_present = "release", conflicts_with = "release")]
+        #[arg(
+            long,
+            value_name = "TEXT",
+            required_unless_present = "release",
+            conflicts_with = "release"
+        )]
         reason: Option<String>,
         /// Take the hold off instead
         #[arg(long)]

@@ -88,7 +88,8 @@ impl<S: Storage> Desk<S> {
         let mut done = Vec::new();
         for reference in references {
             let complaint = self.found(&reference)?;
-            let one = self.erase_one(Who::Staff(asked), (complaint.id, &reference), reason, || {})?;
+            let one =
+                self.erase_one(Who::Staff(asked), (complaint.id, &reference), reason, || {})?;
             if let (Selector::Reference(_), ErasedOne::Held(hold)) = (selector, &one) {
                 return Err(super::retention::on_hold(&reference, hold));
             }
@@ -153,7 +154,10 @@ impl<S: Storage> Desk<S> {
         match publish_complaint(&self.store, &self.publisher, &complaint) {
             Ok(_) => Ok(ErasedOne::Erased),
             Err(e) => {
-                crate::log!("erased {}, but its tombstone was not written: {e}", complaint.record.reference);
+                crate::log!(
+                    "erased {}, but its tombstone was not written: {e}",
+                    complaint.record.reference
+                );
                 Ok(ErasedOne::NotPublished)
             }
         }

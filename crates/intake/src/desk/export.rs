@@ -39,7 +39,12 @@ impl<S: Storage> Desk<S> {
             // A reference is letters, digits and hyphens (`CMP-7K4Q-2M9X`): a safe folder name as it is.
             let folder = &dossier.complaint.record.reference;
             let text = serde_json::to_vec_pretty(&described).unwrap_or_default();
-            put(&mut zip, &format!("{folder}/complaint.json"), &text, options)?;
+            put(
+                &mut zip,
+                &format!("{folder}/complaint.json"),
+                &text,
+                options,
+            )?;
             for file in &dossier.filed.files {
                 let Some(bytes) = self.store.file_bytes(file.source)? else {
                     continue;

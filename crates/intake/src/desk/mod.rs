@@ -134,7 +134,9 @@ pub enum DeskError {
     #[error("no template has the id {0}")]
     NoTemplate(i64),
     /// A legal hold stops erasure (issue #25): nothing was erased.
-    #[error("{reference} is on legal hold since {since}, reason: {reason}; release the hold first")]
+    #[error(
+        "{reference} is on legal hold since {since}, reason: {reason}; release the hold first"
+    )]
     OnHold {
         reference: String,
         since: complaint_domain::instant::Instant,

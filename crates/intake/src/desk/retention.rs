@@ -157,9 +157,8 @@ impl<S: Storage> Desk<S> {
             .zone
             .local(now)
             .map_or_else(|| now.utc_wall_clock().date, |d| d.date);
-        let crash_after: Option<usize> = std::env::var(CRASH_AFTER)
-            .ok()
-            .and_then(|n| n.parse().ok());
+        let crash_after: Option<usize> =
+            std::env::var(CRASH_AFTER).ok().and_then(|n| n.parse().ok());
         loop {
             let due = self.store.due_for_erasure(today, BATCH)?;
             for (id, reference) in &due {

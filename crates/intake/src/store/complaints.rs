@@ -306,7 +306,10 @@ pub(super) fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord)
     )?;
     // Reopened: no longer kept until a day; closing again sets it anew (`desk::retention`).
     if record.current().map(|e| e.stage) != Some(Stage::Closed) {
-        tx.execute("UPDATE complaints SET keep_until = NULL WHERE id = ?1", [id])?;
+        tx.execute(
+            "UPDATE complaints SET keep_until = NULL WHERE id = ?1",
+            [id],
+        )?;
     }
     super::work::write_messages(tx, id, record)
 }
