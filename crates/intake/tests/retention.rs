@@ -400,3 +400,109 @@ fn staff_export_a_persons_data_as_a_zip_of_json_and_files() {
         .unwrap()
         .ends_with("-12-31"));
 }
+
+#[test]
+fn over_the_staff_api_a_lead_holds_and_only_an_admin_exports_or_erases() {
+    use support::staff::{staff_request, staff_session};
+    let dir = TempDir::new("retention-api");
+    let server = Server::start(&dir, &[], &[]);
+    let reference = file_and_close(&dir, &server, "api-1");
+    let agent = staff_session(&dir, "Ana Agent", "agent", &["delivery"]);
+    let lead = staff_session(&dir, "Leo Lead", "lead", &[]);
+    let admin = staff_session(&dir, "Ada Admin", "admin", &[]);
+    let hold_path = format!("/staff/api/v1/complaints/{reference}/hold");
+    let reason = json!({ "reason": "Regulator's inquiry 12" });
+
+    let refused = staff_request(
+        &server,
+        "POST",
+        &hold_path,
+        Some(&agent),
+        true,
+        Some(&reason),
+    );
+    assert_eq!(refused.status, 403, "{}", refused.text());
+    let held = staff_request(
+        &server,
+        "POST",
+        &hold_path,
+        Some(&lead),
+        true,
+        Some(&reason),
+    );
+    assert_eq!(held.status, 200, "{}", held.text());
+    assert_eq!(held.json()["reason"], json!("Regulator's inquiry 12"));
+    let view = staff_request(
+        &server,
+        "GET",
+        &format!("/staff/api/v1/complaints/{reference}"),
+        Some(&lead),
+        false,
+        None,
+    );
+    assert_eq!(
+        view.json()["retention"]["hold"]["reason"],
+        json!("Regulator's inquiry 12"),
+        "{}",
+        view.text()
+    );
+
+    let erase = json!({ "reference": reference, "reason": "asked by phone" });
+    let by_lead = staff_request(
+        &server,
+        "POST",
+        "/staff/api/v1/privacy/erase",
+        Some(&lead),
+        true,
+        Some(&erase),
+    );
+    assert_eq!(by_lead.status, 403, "{}", by_lead.text());
+    let on_hold = staff_request(
+        &server,
+        "POST",
+        "/staff/api/v1/privacy/erase",
+        Some(&admin),
+        true,
+        Some(&erase),
+    );
+    assert_eq!(
+        (on_hold.status, on_hold.code()),
+        (409, "on_hold".to_owned()),
+        "{}",
+        on_hold.text()
+    );
+    assert!(
+        on_hold.message().contains("Regulator's inquiry 12"),
+        "{}",
+        on_hold.text()
+    );
+
+    let zip = staff_request(
+        &server,
+        "POST",
+        "/staff/api/v1/privacy/export",
+        Some(&admin),
+        true,
+        Some(&json!({ "email": EMAIL })),
+    );
+    assert_eq!(zip.status, 200);
+    assert_eq!(zip.header("content-type"), Some("application/zip"));
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body.clone())).unwrap();
+    assert!(archive
+        .file_names()
+        .any(|n| n == format!("{reference}/complaint.json")));
+
+    let released = staff_request(&server, "DELETE", &hold_path, Some(&lead), true, None);
+    assert_eq!(released.status, 204, "{}", released.text());
+    let erased = staff_request(
+        &server,
+        "POST",
+        "/staff/api/v1/privacy/erase",
+        Some(&admin),
+        true,
+        Some(&erase),
+    );
+    assert_eq!(erased.status, 200, "{}", erased.text());
+    assert_eq!(erased.json()[0]["result"], json!("erased"));
+    assert!(status_text(&dir, &reference).contains("\"erased\""));
+}
