@@ -29,6 +29,9 @@ pub(super) fn routes() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 struct HoldBody {
     reason: String,
+    /// Sent by the desk with every action; a hold changes nothing another person edits, so it is not checked.
+    #[serde(default, rename = "revision")]
+    _revision: Option<i64>,
 }
 
 #[derive(Serialize)]
