@@ -47,7 +47,7 @@ pub use facts::{FactStore, Facts};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
-pub use retention::{Erased, Erasure, Hold, Keeping, RetentionStore};
+pub use retention::{Erased, Erasure, Hold, Keeping, RetentionStore, Unscheduled};
 pub use search::{DeskFacts, DeskRow, NoteRecord, RowFilter, SearchStore};
 pub use templates::{NewTemplate, Template, TemplateKind, TemplateStore};
 pub use work::{NewNote, Waiting, WorkState, WorkStore};

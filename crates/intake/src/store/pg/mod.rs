@@ -15,6 +15,7 @@ mod complaints;
 mod migrations;
 mod outbox;
 mod quarantine;
+mod retention;
 mod secrets;
 #[cfg(test)]
 mod tests;
