@@ -10,6 +10,7 @@ use crate::calendar::Date;
 use crate::evidence::AttachmentLimits;
 use crate::json::{JsonParser, SerdeJson};
 use crate::localized::LocalizedText;
+use crate::retention::Retention;
 use crate::service_levels::ServiceLevels;
 
 /// The config schema versions this build understands.
@@ -35,6 +36,10 @@ pub struct OrgConfig {
     /// published insights (`docs/insights.md`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<Cause>,
+    /// How long a closed complaint's personal data is kept before the intake's purge erases it
+    /// (`crate::retention`, docs/retention.md). Absent: kept until erased by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Retention>,
 }
 
 /// A root cause a complaint can be tagged with (`courier-delay`), labelled in each language.
@@ -316,6 +321,8 @@ pub enum ConfigProblem {
         language: String,
         mark: String,
     },
+    /// A `retention.categories` key that is no category's id (the default would silently apply instead).
+    RetentionForUnknownCategory(String),
 }
 
 impl OrgConfig {
@@ -392,6 +399,15 @@ impl OrgConfig {
             if !id_ok || !cause_ids.insert(cause.id.as_str()) || cause.label.is_blank() {
                 problems.push(ConfigProblem::BadCause(cause.id.clone()));
             }
+        }
+        if let Some(retention) = &self.retention {
+            let known: Vec<&str> = self.categories.iter().map(|c| c.id.as_str()).collect();
+            problems.extend(
+                retention
+                    .unknown_categories(&known)
+                    .into_iter()
+                    .map(|id| ConfigProblem::RetentionForUnknownCategory(id.to_owned())),
+            );
         }
         if problems.is_empty() {
             Ok(())
@@ -487,6 +503,10 @@ impl fmt::Display for ConfigProblem {
             ConfigProblem::BadCause(id) => write!(
                 f,
                 "cause \"{id}\" has a blank or repeated id (lower-case letters, digits and hyphens), or no label"
+            ),
+            ConfigProblem::RetentionForUnknownCategory(id) => write!(
+                f,
+                "retention.categories: \"{id}\" is no category's id (its complaints would be kept by the default rule)"
             ),
             ConfigProblem::BadCurrency(code) => write!(
                 f,
@@ -686,6 +706,25 @@ mod tests {
     fn no_categories_is_invalid() {
         let mut config = OrgConfig::from_json(DEMO).unwrap();
         config.categories.clear();
+        config.retention = None;
         assert_eq!(config.validate(), Err(vec![ConfigProblem::NoCategories]));
+    }
+
+    #[test]
+    fn a_retention_rule_for_an_unknown_category_is_invalid() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        let retention = config.retention.as_mut().unwrap();
+        assert_eq!(retention.rule_for("service-billing").years_after_closure, 6);
+        assert_eq!(retention.rule_for("delivery").years_after_closure, 1);
+        let billing = retention.categories.remove("service-billing").unwrap();
+        retention
+            .categories
+            .insert("service-biling".into(), billing);
+        assert_eq!(
+            config.validate(),
+            Err(vec![ConfigProblem::RetentionForUnknownCategory(
+                "service-biling".into()
+            )])
+        );
     }
 }

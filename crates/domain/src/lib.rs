@@ -27,6 +27,7 @@ pub mod my_complaints;
 pub mod outbox;
 pub mod receipt;
 pub mod replies;
+pub mod retention;
 pub mod service_levels;
 pub mod sorting;
 pub mod status;

@@ -21,6 +21,7 @@ mod mail;
 mod objects;
 mod oidc;
 mod places;
+mod privacy;
 mod private_files;
 mod publish;
 mod replies;
@@ -186,6 +187,7 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
                 invited.expires_at
             );
         }
+        Command::Privacy(command) => privacy::run(desk, command)?,
         command => return read_command(desk, paths, command),
     }
     Ok(())
@@ -258,6 +260,7 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         | Command::Completions(_)
         | Command::Migrate { .. }
         | Command::StaffInvite { .. }
+        | Command::Privacy(_)
         | Command::Serve(_) => {}
     }
     Ok(())
@@ -371,6 +374,7 @@ fn serve(
         Err(e) => log!("status files still unpublished: {e}"),
     }
     keep_publishing(Arc::clone(&intake), options.republish_every);
+    privacy::purge_on_schedule(paths, options.purge_every);
     Ok(http::serve(
         http::ServeOptions {
             listen: options.listen,

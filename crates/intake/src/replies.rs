@@ -399,7 +399,8 @@ fn admit<'a>(
     }
     let Some(complaint) = store
         .complaint(&request.reference)?
-        .filter(|c| c.quarantine.is_none())
+        // An erased complaint takes no more words (issue #25): its tracker says it was erased.
+        .filter(|c| c.quarantine.is_none() && c.erased_at.is_none())
     else {
         return Err(IntakeError::NotFound);
     };

@@ -85,7 +85,9 @@ fn references_are_unique_across_nodes_filing_at_once() {
                             break reply.json()["reference"].as_str().unwrap().to_owned();
                         }
                         assert!([429, 503].contains(&reply.status), "{}", reply.text());
-                        std::thread::sleep(std::time::Duration::from_millis(20 + (n as u64 * 7) % 50));
+                        std::thread::sleep(std::time::Duration::from_millis(
+                            20 + (n as u64 * 7) % 50,
+                        ));
                     }
                 })
             })

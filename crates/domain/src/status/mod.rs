@@ -15,9 +15,11 @@ use crate::instant::Instant;
 use crate::json::{JsonError, JsonParser, SerdeJson};
 use crate::localized::OrgText;
 
+mod erased;
 mod messages;
 mod replies;
 
+pub use erased::ErasedRecord;
 pub use messages::{MessageKind, OrgMessage};
 pub use replies::{CustomerReply, ReplyEntry, ReplyKind, ReplyRefused};
 

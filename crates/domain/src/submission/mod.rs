@@ -333,6 +333,22 @@ impl Submission {
         // Plain data (strings, numbers, maps with string keys) always serialises.
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// The same complaint with every word by or about the person taken out (issue #25, erasure): what stays
+    /// is anonymous (category, language, the day it happened, the outcome asked for, the channel preferred),
+    /// so the back office can still read the erased complaint's shape.
+    pub fn erased(&self) -> Submission {
+        let mut erased = self.clone();
+        erased.draft_id = String::new();
+        erased.description = String::new();
+        erased.details.clear();
+        erased.outcome_other = None;
+        erased.contact.name = String::new();
+        erased.contact.email = None;
+        erased.contact.phone = None;
+        erased.attachments.clear();
+        erased
+    }
 }
 
 impl Submission {

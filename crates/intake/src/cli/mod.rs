@@ -25,6 +25,7 @@ use crate::dossier::ExportFormat;
 use crate::insights::ReportFormat;
 use crate::mail::MailSettings;
 
+pub mod privacy;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -236,17 +237,25 @@ enum Sub {
         #[arg(long)]
         force: bool,
     },
-    /// Print the complaints received since a date
+    /// Print the complaints received since a date; or, with --reference or --email, write everything held
+    /// about a person (JSON and files) into a zip
     Export {
         /// The first day
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
-        since: Date,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date, required_unless_present_any = ["reference", "email"], requires = "format", conflicts_with_all = ["reference", "email", "out"])]
+        since: Option<Date>,
         #[arg(long, value_name = "FORMAT", value_parser = export_format())]
-        format: ExportFormat,
+        format: Option<ExportFormat>,
         /// The language of the labels
         #[arg(long, value_name = "LANG", default_value = "en", value_parser = locale())]
         lang: Locale,
+        #[command(flatten)]
+        person: privacy::Person,
+        /// The zip to write (with --reference or --email)
+        #[arg(long, value_name = "FILE.zip", required_unless_present = "since")]
+        out: Option<PathBuf>,
     },
+    #[command(flatten)]
+    Privacy(privacy::PrivacySub),
     /// Write the status files from the database (those not current)
     Republish {
         /// Every complaint's, e.g. into a new folder
@@ -416,6 +425,9 @@ pub struct Serve {
     /// Status files not written when their complaint was saved (the place down) are tried again this often
     #[arg(long, value_name = "S", default_value = "30", value_parser = seconds())]
     pub republish_every: Duration,
+    /// How often the purge erases the complaints past their keep-until day (config `retention`), in seconds
+    #[arg(long, value_name = "S", default_value = "3600", value_parser = seconds())]
+    pub purge_every: Duration,
 }
 
 /// `staff`'s commands.
@@ -503,6 +515,8 @@ pub enum Command {
         format: ExportFormat,
         lang: Locale,
     },
+    /// Purge, hold, erase, and a person's data as a zip (issue #25).
+    Privacy(privacy::PrivacyCommand),
     Republish {
         all: bool,
     },
@@ -646,14 +660,25 @@ impl Sub {
                 force,
             },
             Sub::Export {
-                since,
-                format,
+                since: Some(since),
+                format: Some(format),
                 lang,
+                ..
             } => Command::Export {
                 since,
                 format,
                 lang,
             },
+            Sub::Export { person, out, .. } => {
+                let out = out.ok_or_else(|| refuse("export", "--out FILE.zip is needed".into()))?;
+                Command::Privacy(privacy::PrivacyCommand::Export {
+                    selector: person.selector().map_err(|e| refuse("export", e))?,
+                    out,
+                })
+            }
+            Sub::Privacy(sub) => {
+                Command::Privacy(sub.resolve().map_err(|(name, e)| refuse(name, e))?)
+            }
             Sub::Republish { all } => Command::Republish { all },
             Sub::Insights => Command::Insights,
             Sub::Report { from, to, format } => {

@@ -89,6 +89,10 @@ pub enum Permission {
     Settings,
     /// Service tokens and webhooks.
     Integrations,
+    /// Put a legal hold on a complaint, or take it off (issue #25).
+    Hold,
+    /// Export or erase a person's data across complaints (issue #25).
+    Erase,
 }
 
 impl Permission {
@@ -99,8 +103,12 @@ impl Permission {
             Permission::Assign
             | Permission::Quarantine
             | Permission::Extend
-            | Permission::Audit => Role::Lead,
-            Permission::Staff | Permission::Settings | Permission::Integrations => Role::Admin,
+            | Permission::Audit
+            | Permission::Hold => Role::Lead,
+            Permission::Staff
+            | Permission::Settings
+            | Permission::Integrations
+            | Permission::Erase => Role::Admin,
         }
     }
 }

@@ -143,6 +143,22 @@ pub struct ComplaintView {
     pub waiting_since: Option<String>,
     /// Why it is held, while it is.
     pub quarantine: Option<String>,
+    /// Until when its personal data is kept, its legal hold, when it was erased (issue #25).
+    pub retention: RetentionView,
+}
+
+/// Where a complaint stands on retention, for the desk's hold control.
+#[derive(Debug, Serialize)]
+pub struct RetentionView {
+    pub keep_until: Option<String>,
+    pub hold: Option<HoldView>,
+    pub erased_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HoldView {
+    pub since: String,
+    pub reason: String,
 }
 
 impl ComplaintView {
@@ -309,6 +325,7 @@ impl Desk {
         let dossier = Dossier::load(&*self.store, &complaint.record.reference)?;
         let notes = self.store.notes(complaint.id)?;
         let audit = self.store.audit_for(complaint.id)?;
+        let keeping = self.store.keeping(complaint.id)?;
         let reference = complaint.record.reference.clone();
         let s = &dossier.submission;
         let view = ComplaintView {
@@ -350,6 +367,14 @@ impl Desk {
             merged_into: facts.merged_into,
             waiting_since: facts.waiting_since.map(|at| clock_text(zone, at)),
             quarantine: complaint.quarantine.clone(),
+            retention: RetentionView {
+                keep_until: keeping.keep_until.map(|d| d.to_string()),
+                hold: keeping.hold.map(|h| HoldView {
+                    since: clock_text(zone, h.since),
+                    reason: h.reason,
+                }),
+                erased_at: keeping.erased_at.map(|at| clock_text(zone, at)),
+            },
         };
         self.store.mark_replies_read(complaint.id, now)?;
         Ok(view)

@@ -11,7 +11,8 @@
 //! customer's mail previewed), [`merge`] (duplicates), [`bulk`] (one action over a selection), [`lists`] (the
 //! open list and the held ones), [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one
 //! complaint), [`after`] (what follows a change: mail), [`access`], [`sessions`], [`sign_in`], [`enrol`] and
-//! [`tokens`] (who asks), [`webhooks`] (outgoing webhooks), and here the reading actions (show, files, export,
+//! [`tokens`] (who asks), [`webhooks`] (outgoing webhooks), [`retention`] and [`erasure`] (keep-until, legal
+//! holds, the purge, erasure) and [`export`] (a person's data as a zip), and here the reading actions (show, files, export,
 //! report, figures, republish).
 //!
 //! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: it holds whichever
@@ -27,10 +28,13 @@ pub mod bulk;
 mod clock;
 pub mod complaint_view;
 pub mod enrol;
+pub mod erasure;
+pub mod export;
 pub mod lists;
 pub mod merge;
 pub mod oidc;
 pub mod queues;
+pub mod retention;
 pub mod sessions;
 pub mod sign_in;
 pub mod staff_admin;
@@ -129,6 +133,15 @@ pub enum DeskError {
     TemplateLanguage { template: i64, language: Locale },
     #[error("no template has the id {0}")]
     NoTemplate(i64),
+    /// A legal hold stops erasure (issue #25): nothing was erased.
+    #[error(
+        "{reference} is on legal hold since {since}, reason: {reason}; release the hold first"
+    )]
+    OnHold {
+        reference: String,
+        since: complaint_domain::instant::Instant,
+        reason: String,
+    },
 }
 
 /// What `show` gives a front end: the whole complaint and where its status file is; shown is read.

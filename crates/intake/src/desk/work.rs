@@ -185,6 +185,13 @@ impl Desk {
                 reference: complaint.record.reference,
             });
         }
+        if let Some(at) = complaint.erased_at {
+            return Err(DeskError::Invalid(format!(
+                "{} was erased on {}: nothing of it is left to change",
+                complaint.record.reference,
+                at.utc_wall_clock().date
+            )));
+        }
         let now = zone::now();
         let waiting = change.waiting_after(now);
         let record = change
@@ -208,6 +215,7 @@ impl Desk {
             other => other?,
         };
         let saved = self.reload(&complaint)?;
+        self.schedule(&saved)?;
         let (action, detail) = audit;
         self.audit(asked.actor, action, Some(saved.id), detail, asked.address)?;
         publish_complaint(&*self.store, &self.publisher, &saved)

@@ -459,6 +459,19 @@ INSERT INTO templates (name, category, kind, texts, updated_at) VALUES
 -- A service token may expire (issue #23): refused from expires_at on, like a revoked one; NULL: until revoked.
 ALTER TABLE service_tokens ADD COLUMN expires_at INTEGER;
 "#,
+    r#"
+-- Retention and erasure (issue #25, docs/retention.md). keep_until: the last day a closed complaint's personal
+-- data is kept (ISO date, the organisation's; NULL while open); erased_at: when it was erased, after which only
+-- the anonymous facts the figures count stay; a legal hold (since, by whom as an audit key, why) stops both.
+ALTER TABLE complaints ADD COLUMN keep_until TEXT;
+ALTER TABLE complaints ADD COLUMN erased_at INTEGER;
+ALTER TABLE complaints ADD COLUMN hold_since INTEGER;
+ALTER TABLE complaints ADD COLUMN hold_by TEXT;
+ALTER TABLE complaints ADD COLUMN hold_reason TEXT;
+CREATE INDEX retention_due ON complaints (keep_until) WHERE erased_at IS NULL AND hold_since IS NULL;
+-- A row deleted from the search index takes its words out of the index at once, not at the next merge.
+INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -8,7 +8,8 @@
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
 //! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks), [`facts`] (`FactStore`,
 //! the figures' inputs), [`figures`] (`FigureStore`, the grouped counts the figures and the return are made
-//! of) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), with [`Storage`] for all
+//! of), [`search`] (`SearchStore`, the staff desk's lists and full-text search) and [`retention`]
+//! (`RetentionStore`: keep_until, legal holds, erasure), with [`Storage`] for all
 //! of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
 //! database ([`pg`], PostgreSQL, issue #24) implements them without touching the desk or the insights; a
 //! driver's error reaches callers only as text inside [`StoreError::Database`]. [`db`]: `open_storage`, the
@@ -30,6 +31,7 @@ mod passkeys;
 pub mod pg;
 mod quarantine;
 mod replies;
+mod retention;
 mod search;
 mod secrets;
 mod staff;
@@ -54,6 +56,7 @@ pub use figures::{CauseCount, CauseWindows, ClosedCounts, FigureCounts, FigureSt
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
+pub use retention::{Erased, Erasure, Hold, Keeping, RetentionStore, Unscheduled};
 pub use search::{DeskFacts, DeskRow, NoteRecord, RowFilter, SearchStore};
 pub use templates::{NewTemplate, Template, TemplateKind, TemplateStore};
 pub use work::{NewNote, Waiting, WorkState, WorkStore};
@@ -100,6 +103,7 @@ pub trait Storage:
     + TokenStore
     + WorkStore
     + TemplateStore
+    + RetentionStore
 {
 }
 
@@ -120,6 +124,7 @@ impl<T> Storage for T where
         + TokenStore
         + WorkStore
         + TemplateStore
+        + RetentionStore
 {
 }
 
@@ -243,6 +248,8 @@ impl Store {
         // FULL: a commit is on disk before we tell a customer their complaint is received.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, so an erased complaint's words are not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         // The back-office CLI and the server share the file; a writer waits rather than failing.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrate(&mut conn)?;

@@ -51,6 +51,7 @@ keys! {
     Preview, PreviewTitle, SendReply, Ask, AskSend, Extend, NewDate, Reason, ExtendSend, Decide, Outcome,
     OutcomeUpheld, OutcomePartly, OutcomeNot, Summary, Causes, DecideSend, CloseComplaint, Reopen, Message, Merge,
     MergeInto, MergeSend, Text, Step, StepAcknowledge, StepDecide, ReplySent,
+    LegalHold, LegalHoldHint, LegalHoldSend, LegalHoldRelease,
     StaffTitle, Active, TurnedOff, TurnOff, TurnOn, Invite, InviteTitle, InviteLink, CategoriesHint,
     TemplatesTitle, TemplateSaved,
     TokensTitle, TokenCreate, TokenShownOnce, Revoke, TokenExpires, TokenExpiresDays, TokenExpiresHint,

@@ -45,6 +45,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReferenceRequired => "Enter your complaint reference",
         Msg::VerifierRequired => "Enter the email address or PIN you gave us",
         Msg::LookingUp => "Looking up your complaint…",
+        Msg::StatusErased => "The record of this complaint was erased on {date}. We keep personal details only as long as the law and the purpose need, or until you ask us to erase them, so there is nothing more to show here. If you need anything about it, please get in touch with us.",
         Msg::StatusNotFound => "We could not find a complaint with those details. Check the reference and the email address or PIN, then try again.",
         Msg::StatusUnreadable => "The status of this complaint cannot be shown right now. Try again later, or contact us.",
         Msg::StatusUnreachable => "We could not reach the complaint tracker. Check your connection and try again.",

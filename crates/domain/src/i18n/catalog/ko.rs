@@ -41,6 +41,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReferenceRequired => "접수 번호를 입력해 주세요",
         Msg::VerifierRequired => "알려 주신 이메일 주소 또는 PIN을 입력해 주세요",
         Msg::LookingUp => "접수하신 불만을 찾는 중입니다…",
+        Msg::StatusErased => "이 접수 건의 기록은 {date}에 삭제되었습니다. 개인정보는 법령과 처리 목적에 필요한 기간 동안만, 또는 삭제를 요청하실 때까지만 보관하므로 이 화면에서 더 보여 드릴 내용이 없습니다. 이 접수 건에 관해 궁금한 점이 있으시면 언제든지 문의해 주세요.",
         Msg::StatusNotFound => "입력하신 정보와 일치하는 불만 접수 내역을 찾을 수 없습니다. 접수 번호와 이메일 주소 또는 PIN을 확인한 뒤 다시 시도해 주세요.",
         Msg::StatusUnreadable => "지금은 이 불만의 처리 현황을 표시할 수 없습니다. 나중에 다시 시도하시거나 저희에게 문의해 주세요.",
         Msg::StatusUnreachable => "처리 현황 서버에 연결할 수 없습니다. 인터넷 연결을 확인한 뒤 다시 시도해 주세요.",

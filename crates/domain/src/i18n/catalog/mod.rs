@@ -63,6 +63,7 @@ keys! {
         VerifierRequired,
         LookingUp,
         StatusNotFound,
+        StatusErased,
         StatusUnreadable,
         StatusUnreachable,
         ShowingSavedStatus,

@@ -41,6 +41,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Msg::ReferenceRequired => "Wpisz numer reklamacji",
         Msg::VerifierRequired => "Wpisz podany nam adres e-mail lub PIN",
         Msg::LookingUp => "Szukamy Twojej reklamacji…",
+        Msg::StatusErased => "Dane tego zgłoszenia usunęliśmy {date}. Dane osobowe przechowujemy tylko tak długo, jak wymagają tego przepisy i cel ich przetwarzania, albo do chwili, gdy poprosisz o ich usunięcie, dlatego nie możemy tu już nic pokazać. Jeśli potrzebujesz informacji w tej sprawie, skontaktuj się z nami.",
         Msg::StatusNotFound => "Nie znaleźliśmy reklamacji o tych danych. Sprawdź numer oraz adres e-mail lub PIN i spróbuj ponownie.",
         Msg::StatusUnreadable => "Nie możemy teraz pokazać statusu tej reklamacji. Spróbuj później lub skontaktuj się z nami.",
         Msg::StatusUnreachable => "Nie udało się połączyć z serwerem. Sprawdź połączenie z internetem i spróbuj ponownie.",

@@ -5,13 +5,14 @@
 //! Rooms, one per concern: [`signed`] (who is asking: the session cookie or a service token, and CSRF),
 //! [`auth`] (sign-in, enrolment, recovery codes, sessions, staff accounts, tokens), [`queues`] (queues,
 //! lists, search, one complaint, its files, the audit log), [`actions`] (every action on complaints,
-//! templates, merge, bulk) and [`hooks`] (webhooks).
+//! templates, merge, bulk), [`hooks`] (webhooks) and [`privacy`] (legal holds, a person's export and erasure).
 
 mod accounts;
 mod actions;
 mod auth;
 mod hooks;
 mod oidc;
+mod privacy;
 mod queues;
 mod served_file;
 pub(super) mod signed;
@@ -38,6 +39,7 @@ pub(super) fn routes() -> Router<AppState> {
         .merge(queues::routes())
         .merge(actions::routes())
         .merge(hooks::routes())
+        .merge(privacy::routes())
 }
 
 /// Why a staff request did nothing: its status and `{"code", "message"}` (docs/staff-api.md, Errors).
@@ -80,6 +82,7 @@ impl From<DeskError> for StaffError {
             DeskError::Refused { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
             DeskError::Quarantined { .. } => (StatusCode::CONFLICT, "quarantined"),
             DeskError::NotQuarantined { .. } => (StatusCode::CONFLICT, "not_quarantined"),
+            DeskError::OnHold { .. } => (StatusCode::CONFLICT, "on_hold"),
             DeskError::UnknownCause(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_cause"),
             DeskError::Webhook(refusal) => {
                 let status = match refusal {

@@ -190,7 +190,7 @@ pub(super) fn answer_in(
 pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> {
     let r = conn.query_one(
         "SELECT c.reference, c.category, c.locale, c.status_key, c.updated_at, c.next_step, c.decision,
-                c.summary, c.revision, c.quarantine, survivor.reference
+                c.summary, c.revision, c.quarantine, survivor.reference, c.erased_at
          FROM complaints c LEFT JOIN complaints survivor ON survivor.id = c.merged_into
          WHERE c.id = $1",
         &[&id],
@@ -213,6 +213,9 @@ pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> 
         locale: Locale::from_tag(&locale).ok_or_else(|| corrupt("language", &locale))?,
         revision: r.try_get(8)?,
         quarantine: r.try_get(9)?,
+        erased_at: r
+            .try_get::<_, Option<i64>>(11)?
+            .map(Instant::from_unix_seconds),
         record: StatusRecord {
             schema_version: STATUS_SCHEMA,
             reference: r.try_get(0)?,

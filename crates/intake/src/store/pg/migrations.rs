@@ -377,6 +377,15 @@ ALTER TEXT SEARCH CONFIGURATION desk_words
 DROP INDEX search_text_words;
 CREATE INDEX search_text_words ON search_text USING GIN (to_tsvector('desk_words', body));
 "#,
+    r#"
+-- Retention and erasure (issue #25), as SQLite's. A deleted row's words leave the GIN index with the row.
+ALTER TABLE complaints ADD COLUMN keep_until TEXT;
+ALTER TABLE complaints ADD COLUMN erased_at BIGINT;
+ALTER TABLE complaints ADD COLUMN hold_since BIGINT;
+ALTER TABLE complaints ADD COLUMN hold_by TEXT;
+ALTER TABLE complaints ADD COLUMN hold_reason TEXT;
+CREATE INDEX retention_due ON complaints (keep_until) WHERE erased_at IS NULL AND hold_since IS NULL;
+"#,
 ];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.

@@ -33,6 +33,7 @@ mod outbox;
 mod passkeys;
 mod quarantine;
 mod replies;
+mod retention;
 mod search;
 mod secrets;
 mod staff;

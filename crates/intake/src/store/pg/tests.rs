@@ -442,3 +442,63 @@ fn one_reply_key_on_two_nodes_at_once_records_one_reply() {
         10
     );
 }
+
+/// Erasure on one engine: held, refused; released, erased once (a second run finds it erased), with its
+/// words, key and file gone, its audit line written, and its email address no longer found.
+fn erased_once(store: &mut (impl ComplaintStore + crate::store::RetentionStore)) {
+    use crate::store::{AuditEntry, Erased, Erasure, Hold};
+    let mut new = crate::store::tests::complaint("e1", "CMP-ERAS-0001");
+    new.submission = r#"{"contact":{"email":"Anna@example.pl"}}"#;
+    assert!(matches!(store.record(&new).unwrap(), Recorded::New));
+    let id = store.complaint("CMP-ERAS-0001").unwrap().unwrap().id;
+    let email = store.references_by_email("ANNA@example.pl").unwrap();
+    let line = |action: &str| AuditEntry {
+        at: Instant::from_unix_seconds(100),
+        actor: "cli".into(),
+        actor_name: "command line".into(),
+        action: action.into(),
+        complaint_id: Some(id),
+        detail: serde_json::json!({}),
+        address: None,
+    };
+    let hold = Hold {
+        since: Instant::from_unix_seconds(50),
+        by: "cli".into(),
+        reason: "claim".into(),
+    };
+    assert!(store.set_hold(id, Some(&hold), &line("hold")).unwrap());
+    let erasure = Erasure {
+        id,
+        submission: "{}",
+        at: Instant::from_unix_seconds(100),
+        audit: &line("erase"),
+    };
+    assert_eq!(store.erase(&erasure).unwrap(), Erased::Held(hold));
+    assert!(store.set_hold(id, None, &line("release_hold")).unwrap());
+    assert_eq!(store.erase(&erasure).unwrap(), Erased::Done);
+    assert_eq!(
+        store.erase(&erasure).unwrap(),
+        Erased::Already(Instant::from_unix_seconds(100))
+    );
+    let erased = store.complaint("CMP-ERAS-0001").unwrap().unwrap();
+    assert_eq!(erased.erased_at, Some(Instant::from_unix_seconds(100)));
+    assert!(store.answer_for("e1").unwrap().is_none());
+    assert!(store
+        .references_by_email("anna@example.pl")
+        .unwrap()
+        .is_empty());
+    assert_eq!(email, ["CMP-ERAS-0001"]);
+}
+
+#[test]
+fn erased_once_on_sqlite() {
+    erased_once(&mut Store::open(&crate::store::tests::temp_db("pg-erased")).unwrap());
+}
+
+#[test]
+fn erased_once_on_postgres() {
+    let Some(url) = database("erased") else {
+        return;
+    };
+    erased_once(&mut PgStore::open(&url).unwrap());
+}

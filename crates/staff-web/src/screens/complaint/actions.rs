@@ -30,6 +30,35 @@ pub fn Actions() -> impl IntoView {
         <TextAction action="close" title=T::CloseComplaint label=T::Message send=T::CloseComplaint />
         <TextAction action="reopen" title=T::Reopen label=T::Message send=T::Reopen />
         <Show when=leads><Merge /></Show>
+        <Show when=leads><LegalHold /></Show>
+    }
+}
+
+/// A legal hold (issue #25): on with a reason, or off; a lead's.
+#[component]
+fn LegalHold() -> impl IntoView {
+    let desk = Desk::get();
+    let act = expect_context::<Act>();
+    let reason = draft(act, "hold");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let words = reason.get();
+        if words.trim().is_empty() {
+            return;
+        }
+        act.send("hold", json!({ "reason": words }), move || reason.clear());
+    };
+    view! {
+        <form class="action" on:submit=submit>
+            <h3>{move || desk.t(T::LegalHold)}</h3>
+            <label for="hold-reason">{move || desk.t(T::Reason)}</label>
+            <p id="hold-hint" class="meta">{move || desk.t(T::LegalHoldHint)}</p>
+            <textarea id="hold-reason" aria-describedby="hold-hint"
+                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::LegalHoldSend)}</button>
+            <button type="button" class="button button--secondary" disabled=move || act.busy.get()
+                on:click=move |_| act.remove("hold")>{move || desk.t(T::LegalHoldRelease)}</button>
+        </form>
     }
 }
 

@@ -58,6 +58,24 @@ impl Act {
             }
         });
     }
+
+    /// `DELETE /complaints/{reference}/{what}` (a legal hold taken off), then the complaint is read again.
+    pub fn remove(&self, what: &'static str) {
+        let act = *self;
+        let path = format!("/complaints/{}/{what}", encode(&act.reference.get_value()));
+        act.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = act.api.delete(&path).await;
+            act.busy.set(false);
+            match answer {
+                Ok(_) => {
+                    act.problem.set(None);
+                    act.reload.try_run(());
+                }
+                Err(error) => act.problem.set(Some(error)),
+            }
+        });
+    }
 }
 
 #[component]
