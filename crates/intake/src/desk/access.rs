@@ -89,6 +89,9 @@ pub enum Permission {
     Settings,
     /// Service tokens and webhooks.
     Integrations,
+    /// What the command line does for the whole service: export, the report, republishing status files,
+    /// publishing the figures.
+    Operations,
 }
 
 impl Permission {
@@ -99,7 +102,8 @@ impl Permission {
             Permission::Assign
             | Permission::Quarantine
             | Permission::Extend
-            | Permission::Audit => Role::Lead,
+            | Permission::Audit
+            | Permission::Operations => Role::Lead,
             Permission::Staff | Permission::Settings | Permission::Integrations => Role::Admin,
         }
     }

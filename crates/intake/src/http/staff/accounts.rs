@@ -21,6 +21,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route(&format!("{API}/staff"), get(list_staff))
         .route(&format!("{API}/staff/{{id}}"), patch(change_staff))
+        .route(&format!("{API}/colleagues"), get(colleagues))
         .route(&format!("{API}/staff/invitations"), post(invite))
         .route(
             &format!("{API}/tokens"),
@@ -64,6 +65,19 @@ impl From<StaffRecord> for StaffView {
             disabled: record.disabled_at.is_some(),
         }
     }
+}
+
+/// `GET /colleagues` (agent): whom a note may mention, `{colleagues: [{id, name}]}`.
+async fn colleagues(
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<Json<serde_json::Value>, StaffError> {
+    let colleagues = on_desk(&state, move |desk| desk.colleagues(&signed.actor)).await?;
+    let colleagues: Vec<serde_json::Value> = colleagues
+        .into_iter()
+        .map(|(id, name)| serde_json::json!({ "id": id, "name": name }))
+        .collect();
+    Ok(Json(serde_json::json!({ "colleagues": colleagues })))
 }
 
 /// `GET /staff` (lead): every account.
