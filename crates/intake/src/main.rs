@@ -242,7 +242,10 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
             );
         }
         Command::Report { from, to, format } => {
-            print!("{}", desk.report(actor, from, to, format, None)?.render(format));
+            print!(
+                "{}",
+                desk.report(actor, from, to, format, None)?.render(format)
+            );
         }
         Command::Republish { all } => {
             let written = desk.republish(actor, all, None)?;

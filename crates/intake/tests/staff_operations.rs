@@ -98,14 +98,7 @@ fn operations_are_for_leads_and_above_and_each_is_audited() {
         ];
         for (who, session, csrf, allowed) in tries {
             let before = audit_actions(&dir).len();
-            let reply = staff_request(
-                &server,
-                row.method,
-                &path,
-                session,
-                csrf,
-                row.body.as_ref(),
-            );
+            let reply = staff_request(&server, row.method, &path, session, csrf, row.body.as_ref());
             let expected = match (who, allowed) {
                 (_, true) => "2xx",
                 ("nobody", _) => "401 signed_out",
@@ -145,7 +138,16 @@ fn the_export_is_a_file_the_report_data_and_bad_values_are_named() {
     let server = Server::start(&dir, &["--rate-limit", "10000"], &[]);
     let lead = staff_session(&dir, "Lena Lead", "lead", &[]);
     let reference = file(&server, "ops-shape");
-    let get = |path: &str| staff_request(&server, "GET", &format!("{API}{path}"), Some(&lead), false, None);
+    let get = |path: &str| {
+        staff_request(
+            &server,
+            "GET",
+            &format!("{API}{path}"),
+            Some(&lead),
+            false,
+            None,
+        )
+    };
 
     let csv = get("/operations/export?since=2020-01-01&format=csv");
     assert_eq!(csv.status, 200, "{}", csv.text());
@@ -172,7 +174,11 @@ fn the_export_is_a_file_the_report_data_and_bad_values_are_named() {
     ] {
         let reply = get(path);
         assert_eq!(reply.status, 400, "{path}: {}", reply.text());
-        assert!(reply.message().starts_with(parameter), "{path}: {}", reply.text());
+        assert!(
+            reply.message().starts_with(parameter),
+            "{path}: {}",
+            reply.text()
+        );
     }
 
     let republished = staff_request(
@@ -216,7 +222,14 @@ fn references(server: &Server, queue: &str, who: &Session) -> Vec<String> {
 }
 
 fn count(server: &Server, queue: &str, who: &Session) -> u64 {
-    let reply = staff_request(server, "GET", &format!("{API}/queues"), Some(who), false, None);
+    let reply = staff_request(
+        server,
+        "GET",
+        &format!("{API}/queues"),
+        Some(who),
+        false,
+        None,
+    );
     assert_eq!(reply.status, 200, "{}", reply.text());
     reply.json()["queues"]
         .as_array()
@@ -268,14 +281,31 @@ fn breaching_holds_the_overdue_and_the_due_soon_soonest_first_and_mentions_the_m
     let overdue = references(&server, "overdue", &lead);
     let soon = references(&server, "due-soon", &lead);
     assert_eq!(overdue, [late.clone()]);
-    let all = staff_request(&server, "GET", &format!("{API}/complaints"), Some(&lead), false, None);
+    let all = staff_request(
+        &server,
+        "GET",
+        &format!("{API}/complaints"),
+        Some(&lead),
+        false,
+        None,
+    );
     assert_eq!(soon, [fresh.clone()], "{}", all.text());
-    assert_eq!(references(&server, "breaching", &lead), [late, fresh.clone()]);
+    assert_eq!(
+        references(&server, "breaching", &lead),
+        [late, fresh.clone()]
+    );
     assert_eq!(count(&server, "breaching", &lead), 2);
 
     // Nobody is mentioned yet; the note names Adam, and his queue has it; Lena's does not.
     assert_eq!(count(&server, "mentions", &agent), 0);
-    let colleagues = staff_request(&server, "GET", &format!("{API}/colleagues"), Some(&agent), false, None);
+    let colleagues = staff_request(
+        &server,
+        "GET",
+        &format!("{API}/colleagues"),
+        Some(&agent),
+        false,
+        None,
+    );
     assert_eq!(colleagues.status, 200, "{}", colleagues.text());
     let names: Vec<String> = colleagues.json()["colleagues"]
         .as_array()
@@ -283,7 +313,11 @@ fn breaching_holds_the_overdue_and_the_due_soon_soonest_first_and_mentions_the_m
         .iter()
         .map(|c| c["name"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(names, ["Adam Agent", "Lena Lead"], "turned-off accounts are left out");
+    assert_eq!(
+        names,
+        ["Adam Agent", "Lena Lead"],
+        "turned-off accounts are left out"
+    );
     let note = staff_request(
         &server,
         "POST",

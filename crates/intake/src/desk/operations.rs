@@ -86,7 +86,13 @@ impl Desk<Store> {
         // `serve` runs `insights` from the command line on its schedule: those runs are no one's action,
         // and a line each would bury the people's.
         if *actor != Actor::CommandLine {
-            self.audit(actor, "publish_figures", None, json!({ "bytes": bytes }), address)?;
+            self.audit(
+                actor,
+                "publish_figures",
+                None,
+                json!({ "bytes": bytes }),
+                address,
+            )?;
         }
         Ok(bytes)
     }
