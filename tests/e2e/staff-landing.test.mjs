@@ -60,8 +60,9 @@ async function file(key, description) {
   const form = new FormData();
   form.append('complaint', new Blob([JSON.stringify(complaint)], { type: 'application/json' }), 'complaint.json');
   const answer = await fetch(`${intake.origin}/api/v1/complaints`, { method: 'POST', body: form, headers: { 'Idempotency-Key': key, Accept: 'application/json' } });
-  assert.equal(answer.status, 201, await answer.text());
-  return (await answer.json()).reference;
+  const text = await answer.text();
+  assert.equal(answer.status, 201, text);
+  return JSON.parse(text).reference;
 }
 
 /** Moves complaint `reference` `days` into the past (its filing and its stages), as time passing would. */

@@ -126,7 +126,11 @@ pub fn NoteForm() -> impl IntoView {
     };
     let option_id = |index: usize| format!("mention-{index}");
     let nobody = move || {
-        let asked = typing.with(|t| t.as_ref().is_some_and(|t| !t.query.trim().is_empty()));
+        // A query with a space in it and no match is a name already put in and the note going on.
+        let asked = typing.with(|t| {
+            t.as_ref()
+                .is_some_and(|t| !t.query.is_empty() && !t.query.contains(char::is_whitespace))
+        });
         let loaded = colleagues.with(|c| c.as_ref().is_some_and(|c| !c.is_empty()));
         asked && loaded && !open()
     };
@@ -157,7 +161,7 @@ pub fn NoteForm() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </Show>
-                <p class="meta" role="status">{move || nobody().then(|| desk.t(T::MentionNone))}</p>
+                <p class="meta mention-status" role="status">{move || nobody().then(|| desk.t(T::MentionNone))}</p>
             </div>
             <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::AddNote)}</button>
         </form>
