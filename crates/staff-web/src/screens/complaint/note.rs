@@ -1,14 +1,15 @@
 //! The internal note, with @mentions: typing `@` and the start of a name offers the matching colleagues
 //! (`GET /colleagues`) in a list under the text, as the ARIA Authoring Practices' combobox with a list
 //! popup does it — the text area keeps the focus and names the highlighted colleague with
-//! `aria-activedescendant`; Down and Up move, Enter or Tab puts the name in, Escape closes the list; a click
-//! does the same. The note is sent with the ids of the colleagues whose `@Name` is still in it, and each
-//! of them finds the complaint in their "Mentions" queue.
+//! `aria-activedescendant`; Down and Up move, Enter or Tab puts the name in, Escape closes the list, and so
+//! does the focus leaving the form; a click on a name puts it in. The note is sent with the ids of the
+//! colleagues whose `@Name` is still in it, and each of them finds the complaint in their "Mentions" queue.
 
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
-use web_sys::KeyboardEvent;
+use wasm_bindgen::JsCast;
+use web_sys::{FocusEvent, KeyboardEvent};
 
 use super::actions::draft;
 use super::Act;
@@ -39,6 +40,7 @@ pub fn NoteForm() -> impl IntoView {
     let typing = RwSignal::new(None::<Typing>);
     let active = RwSignal::new(0usize);
     let area = NodeRef::<leptos::html::Textarea>::new();
+    let form = NodeRef::<leptos::html::Form>::new();
     let offered = Memo::new(move |_| {
         let Some(typing) = typing.get() else {
             return Vec::new();
@@ -114,6 +116,7 @@ pub fn NoteForm() -> impl IntoView {
         if words.trim().is_empty() {
             return;
         }
+        typing.set(None);
         let ids = mentions::mentioned(&words, &chosen.get_untracked());
         act.send(
             "notes",
@@ -123,6 +126,18 @@ pub fn NoteForm() -> impl IntoView {
                 chosen.set(Vec::new());
             },
         );
+    };
+    // The list closes when the focus leaves the form, not when it moves to the form's button: closing it
+    // under a click would move the button away from the pointer.
+    let left = move |ev: FocusEvent| {
+        let within = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+            .zip(form.get_untracked())
+            .is_some_and(|(node, form)| form.contains(Some(&node)));
+        if !within {
+            typing.set(None);
+        }
     };
     let option_id = |index: usize| format!("mention-{index}");
     let nobody = move || {
@@ -135,7 +150,7 @@ pub fn NoteForm() -> impl IntoView {
         asked && loaded && !open()
     };
     view! {
-        <form class="action" on:submit=submit>
+        <form class="action" node_ref=form on:submit=submit on:focusout=left>
             <h3>{move || desk.t(T::Note)}</h3>
             <label for="note-text">{move || desk.t(T::Note)}</label>
             <p id="note-hint" class="meta">{move || desk.t(T::NoteHint)}</p>
@@ -147,8 +162,7 @@ pub fn NoteForm() -> impl IntoView {
                     prop:value=move || text.get()
                     on:input=move |ev| { text.set(event_target_value(&ev)); look(); }
                     on:keydown=on_key
-                    on:click=move |_| look()
-                    on:blur=move |_| typing.set(None) />
+                    on:click=move |_| look() />
                 <Show when=open>
                     <ul id="mention-list" class="mention-list" role="listbox"
                         aria-label=move || desk.t(T::MentionList)>
