@@ -125,6 +125,7 @@ test('a lead lands on what breaches soon, an agent on their own; a note mentions
   assert.deepEqual(await list.getByRole('option').allTextContents(), ['Adam Agent']);
   assert.equal(await note.getAttribute('aria-activedescendant'), 'mention-0');
   assert.equal(await list.getByRole('option', { name: 'Adam Agent' }).getAttribute('aria-selected'), 'true');
+  await assertAccessible(page);
   await note.press('Enter');
   await list.waitFor({ state: 'detached' });
   await note.pressSequentially('today.');
