@@ -117,6 +117,7 @@ function standIn(page, state) {
     if (path.endsWith('/acknowledge')) return json({ code: 'changed', message: 'changed', changed_by: { id: 3, name: 'Lena' }, revision: 8 }, 409);
     if (path === '/templates/preview') return json({ locale: 'ko', subject: '불만 처리 안내', body: '안녕하세요, 고객님.' });
     if (path.startsWith('/complaints/')) return json(COMPLAINT);
+    if (path === '/colleagues') return json({ colleagues: [{ id: 1, name: 'Ada Admin' }, { id: 2, name: 'Adam' }] });
     if (path === '/staff') return json({ staff: [{ id: 1, name: 'Ada Admin', email: 'ada@example.com', role: 'admin' }, { id: 2, name: 'Adam', email: 'adam@example.com', role: 'agent', categories: ['delivery'] }] });
     if (path === '/templates') return json({ templates: [{ id: 1, category: 'delivery', kind: 'reply', name: 'Refund', texts: { en: 'We refund.', ko: '환불해 드립니다.', pl: 'Zwracamy.' }, updated_by: null, updated_at: '2026-12-01T09:00:00Z' }] });
     if (path === '/tokens') return json({ tokens: [{ id: 1, name: 'CRM', role: 'agent', created_at: '2026-12-01' }] });
@@ -153,7 +154,8 @@ test('enrolment and sign-in are real passkey ceremonies, and a session ending mi
   assert.match(enrolled.response.attestationObject, /^[A-Za-z0-9_-]+$/, 'base64url, no padding');
   assert.equal(JSON.parse(Buffer.from(enrolled.response.clientDataJSON, 'base64url')).type, 'webauthn.create');
   await page.getByRole('button', { name: 'I have saved them' }).click();
-  await page.getByRole('heading', { name: 'New' }).waitFor();
+  // An admin lands on what breaches soon.
+  await page.getByRole('heading', { name: 'Breaches soon' }).waitFor();
   assert.ok(!page.url().includes('tok123'), 'the link’s token leaves the address bar');
 
   await page.goto(`${origin}/staff/complaints/CMP-AAAA-0001`);
@@ -173,7 +175,8 @@ test('enrolment and sign-in are real passkey ceremonies, and a session ending mi
   await page.getByRole('button', { name: 'Add the note' }).click();
   await page.getByLabel('Internal note').and(page.locator('textarea:text-is("")')).waitFor();
   const note = sent.filter((s) => s.path.endsWith('/notes')).at(-1);
-  assert.deepEqual(note.body, { text: 'Half a thought about @adam' }, 'a note carries no revision');
+  assert.deepEqual(note.body, { text: 'Half a thought about @adam', mentions: [] },
+    'a note carries no revision, and mentions only a colleague chosen from the list');
   assert.equal(note.csrf, 'csrf-1');
   assert.deepEqual(unexpected(problems), []);
   await context.close();

@@ -233,19 +233,22 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
             since,
             format,
             lang,
-        } => print!("{}", desk.export(actor, since, format, lang)?),
+        } => print!("{}", desk.export(actor, since, format, lang, None)?),
         Command::Insights => {
-            let bytes = desk.publish_figures(actor, &paths.insights)?;
+            let bytes = desk.publish_figures(actor, &paths.insights, None)?;
             println!(
                 "{bytes} bytes of insights written to {}",
                 paths.insights.display()
             );
         }
         Command::Report { from, to, format } => {
-            print!("{}", desk.report(actor, from, to)?.render(format));
+            print!(
+                "{}",
+                desk.report(actor, from, to, format, None)?.render(format)
+            );
         }
         Command::Republish { all } => {
-            let written = desk.republish(actor, all)?;
+            let written = desk.republish(actor, all, None)?;
             println!(
                 "{written} status file(s) written to {}",
                 desk.publish_dir().display()

@@ -42,7 +42,8 @@ pub fn Header() -> impl IntoView {
         });
         Some(view! {
             <nav class="desk-nav" aria-label=move || desk.t(T::MainNav)>
-                {link(Route::Queue("new".to_owned()), T::NavQueues)}
+                {link(Route::Home, T::NavQueues)}
+                {me.leads().then(|| link(Route::Operations, T::NavOperations))}
                 {admin}
             </nav>
             <p class="who">{desk.fill(T::SignedInAs, &[("name", &me.name)])}</p>

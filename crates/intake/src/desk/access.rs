@@ -93,6 +93,9 @@ pub enum Permission {
     Hold,
     /// Export or erase a person's data across complaints (issue #25).
     Erase,
+    /// What the command line does for the whole service: export, the report, republishing status files,
+    /// publishing the figures.
+    Operations,
 }
 
 impl Permission {
@@ -104,7 +107,8 @@ impl Permission {
             | Permission::Quarantine
             | Permission::Extend
             | Permission::Audit
-            | Permission::Hold => Role::Lead,
+            | Permission::Hold
+            | Permission::Operations => Role::Lead,
             Permission::Staff
             | Permission::Settings
             | Permission::Integrations

@@ -12,12 +12,11 @@
 //! open list and the held ones), [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one
 //! complaint), [`after`] (what follows a change: mail), [`access`], [`sessions`], [`sign_in`], [`enrol`] and
 //! [`tokens`] (who asks), [`webhooks`] (outgoing webhooks), [`retention`] and [`erasure`] (keep-until, legal
-//! holds, the purge, erasure) and [`export`] (a person's data as a zip), and here the reading actions (show, files, export,
-//! report, figures, republish).
+//! holds, the purge, erasure), [`export`] (a person's data as a zip), [`operations`] (export, the report,
+//! republishing, the figures: leads and above, audited), and here the reading actions (show, files).
 //!
 //! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: it holds whichever
-//! database `--db` chose as `dyn Storage` (why not generics: `crate::store::Db`). Only the figures and the
-//! report need SQLite itself until their queries move behind `FactStore`.
+//! database `--db` chose as `dyn Storage` (why not generics: `crate::store::Db`).
 //!
 //! Customer-facing intake (`intake.rs`, `replies.rs`) does not go through the desk: it has rules of its own
 //! (exactly once per Idempotency-Key, proofs, budgets).
@@ -33,6 +32,7 @@ pub mod export;
 pub mod lists;
 pub mod merge;
 pub mod oidc;
+pub mod operations;
 pub mod queues;
 pub mod retention;
 pub mod sessions;
@@ -47,11 +47,10 @@ pub mod work;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
 
-use crate::dossier::{Dossier, DossierError, ExportFormat};
-use crate::insights::{InsightsFailure, Report};
+use crate::dossier::{Dossier, DossierError};
+use crate::insights::InsightsFailure;
 use crate::mail::MailSettings;
 use crate::publish::{PublishError, Publisher};
 use crate::settings::{Settings, SettingsError};
@@ -241,61 +240,8 @@ impl Desk {
         )?)
     }
 
-    /// Complaints received on `since` or later, as text in `format`, labelled in `lang`.
-    pub fn export(
-        &self,
-        _actor: &Actor,
-        since: Date,
-        format: ExportFormat,
-        lang: Locale,
-    ) -> Result<String, DeskError> {
-        let settings = self.settings()?;
-        Ok(crate::dossier::export(
-            &*self.store,
-            settings,
-            since,
-            format,
-            lang,
-        )?)
-    }
-
-    /// Writes the status files that lag behind the database (`all`: every one). Returns how many.
-    pub fn republish(&self, _actor: &Actor, all: bool) -> Result<usize, DeskError> {
-        Ok(crate::publish::republish(
-            &*self.store,
-            &self.publisher,
-            all,
-        )?)
-    }
-
     /// Where status files are written.
     pub fn publish_dir(&self) -> &Path {
         self.publisher.dir()
-    }
-}
-
-/// The figures and the regulator's return, counted through the seam (`FactStore`, `FigureStore`) on any engine.
-impl Desk {
-    /// Computes and publishes the figures to `path`. Returns the file's size in bytes.
-    pub fn publish_figures(&mut self, _actor: &Actor, path: &Path) -> Result<usize, DeskError> {
-        let settings = self.shared_settings()?;
-        Ok(crate::insights::publish(
-            &mut *self.store,
-            &settings,
-            path,
-            zone::now(),
-        )?)
-    }
-
-    /// The regulator's return for complaints opened and closed from `from` to `to`.
-    pub fn report(&mut self, _actor: &Actor, from: Date, to: Date) -> Result<Report, DeskError> {
-        let settings = self.shared_settings()?;
-        Ok(crate::insights::report(
-            &mut *self.store,
-            &settings,
-            from,
-            to,
-            zone::now(),
-        )?)
     }
 }

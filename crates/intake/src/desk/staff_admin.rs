@@ -24,6 +24,19 @@ impl Desk {
         Ok(self.store.all_staff()?)
     }
 
+    /// The colleagues one may mention in a note: every account not turned off, by name, as `(id, name)`
+    /// (needs [`Permission::Read`]: an agent mentions too, and sees no more of an account than its name).
+    pub fn colleagues(&self, actor: &Actor) -> Result<Vec<(i64, String)>, DeskError> {
+        actor.require(Permission::Read)?;
+        Ok(self
+            .store
+            .all_staff()?
+            .into_iter()
+            .filter(|member| member.disabled_at.is_none())
+            .map(|member| (member.id, member.name))
+            .collect())
+    }
+
     /// Changes one account (needs [`Permission::Staff`]). Returns it as it is now.
     pub fn change_staff(
         &mut self,

@@ -53,6 +53,8 @@ pub struct DeskRow {
     pub first_text: String,
     /// Customer replies nobody has opened yet.
     pub unread: i64,
+    /// The staff ids its internal notes mention.
+    pub mentioned: Vec<i64>,
 }
 
 /// One internal note.
@@ -132,6 +134,8 @@ impl SearchStore for Store {
                     CASE WHEN json_valid(c.submission)
                          THEN substr(json_extract(c.submission, '$.description'), 1, ?1) END,
                     (SELECT COUNT(*) FROM replies r WHERE r.complaint_id = c.id AND r.read_at IS NULL),
+                    (SELECT json_group_array(DISTINCT j.value) FROM notes n, json_each(n.mentions) j
+                     WHERE n.complaint_id = c.id AND json_valid(n.mentions)),
                     {FACT_COLUMNS}
              FROM complaints c {FACT_JOINS}
              WHERE (c.quarantine IS NOT NULL) = ?2
@@ -163,15 +167,20 @@ impl SearchStore for Store {
                         r.get::<_, i64>(1)?,
                         r.get::<_, Option<String>>(2)?,
                         r.get::<_, i64>(3)?,
-                        facts_at(r, 4)?,
+                        r.get::<_, Option<String>>(4)?,
+                        facts_at(r, 5)?,
                     ))
                 },
             )?
             .collect::<std::result::Result<Vec<_>, _>>()?;
         found
             .into_iter()
-            .map(|(id, received_at, first_text, unread, facts)| {
+            .map(|(id, received_at, first_text, unread, mentioned, facts)| {
                 Ok(DeskRow {
+                    // A JSON array of ids; anything else mentions nobody.
+                    mentioned: mentioned
+                        .and_then(|m| serde_json::from_str(&m).ok())
+                        .unwrap_or_default(),
                     complaint: load(&self.conn, id)?,
                     facts,
                     received_at: Instant::from_unix_seconds(received_at),

@@ -152,6 +152,8 @@ pub struct Entry {
     pub timeliness: Option<String>,
     /// A reply's stars (a rating).
     pub stars: Option<u8>,
+    /// A note's mentioned colleagues (staff ids).
+    pub mentions: Vec<Id>,
 }
 
 impl Entry {

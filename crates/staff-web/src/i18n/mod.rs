@@ -58,6 +58,12 @@ keys! {
     TokenUntilRevoked,
     WebhooksTitle, WebhookUrl, WebhookEvents, WebhookCreate, SecretShownOnce, SendTest, TestSent, Deliveries,
     Event, Attempts, EventFiled, EventReplied, EventStage, EventBreached,
+    QueueBreaching, QueueMentions, NavOperations,
+    OpsTitle, OpsExport, OpsExportIntro, OpsSince, OpsFormat, OpsLabels, OpsDownload, OpsReport, OpsReportIntro,
+    OpsFrom, OpsTo, OpsRepublish, OpsRepublishIntro, OpsRepublishAll, OpsRepublishSend, OpsRepublished, OpsFigures,
+    OpsFiguresIntro, OpsFiguresSend, OpsFiguresDone,
+    AddPasskeyTitle, AddPasskeyIntro, AddPasskeyCreate, AddPasskeyLater, AddPasskeyDone,
+    MentionList, MentionNone, MentionsYou,
 }
 
 /// The message in `locale`.

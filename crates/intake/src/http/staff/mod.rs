@@ -5,13 +5,15 @@
 //! Rooms, one per concern: [`signed`] (who is asking: the session cookie or a service token, and CSRF),
 //! [`auth`] (sign-in, enrolment, recovery codes, sessions, staff accounts, tokens), [`queues`] (queues,
 //! lists, search, one complaint, its files, the audit log), [`actions`] (every action on complaints,
-//! templates, merge, bulk), [`hooks`] (webhooks) and [`privacy`] (legal holds, a person's export and erasure).
+//! templates, merge, bulk), [`hooks`] (webhooks), [`privacy`] (legal holds, a person's export and erasure)
+//! and [`operations`] (export, the report, republishing, the figures).
 
 mod accounts;
 mod actions;
 mod auth;
 mod hooks;
 mod oidc;
+mod operations;
 mod privacy;
 mod queues;
 mod served_file;
@@ -40,6 +42,7 @@ pub(super) fn routes() -> Router<AppState> {
         .merge(actions::routes())
         .merge(hooks::routes())
         .merge(privacy::routes())
+        .merge(operations::routes())
 }
 
 /// Why a staff request did nothing: its status and `{"code", "message"}` (docs/staff-api.md, Errors).

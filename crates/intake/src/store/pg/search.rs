@@ -63,6 +63,9 @@ impl SearchStore for PgStore {
         let sql = format!(
             "SELECT c.id, c.received_at, c.submission,
                     (SELECT COUNT(*) FROM replies r WHERE r.complaint_id = c.id AND r.read_at IS NULL),
+                    (SELECT jsonb_agg(DISTINCT j.value)::text
+                     FROM notes n CROSS JOIN LATERAL jsonb_array_elements(n.mentions::jsonb) AS j(value)
+                     WHERE n.complaint_id = c.id),
                     {FACT_COLUMNS}
              FROM complaints c {FACT_JOINS}
              WHERE (c.quarantine IS NOT NULL) = $1
@@ -93,9 +96,14 @@ impl SearchStore for PgStore {
             .iter()
             .map(|r| {
                 let submission: String = r.try_get(2)?;
+                let mentioned: Option<String> = r.try_get(4)?;
                 Ok(DeskRow {
+                    // A JSON array of ids (as the notes were written); anything else mentions nobody.
+                    mentioned: mentioned
+                        .and_then(|m| serde_json::from_str(&m).ok())
+                        .unwrap_or_default(),
                     complaint: load(&mut *conn, r.try_get(0)?)?,
-                    facts: facts_at(r, 4)?,
+                    facts: facts_at(r, 5)?,
                     received_at: Instant::from_unix_seconds(r.try_get(1)?),
                     first_text: first_text(&submission),
                     unread: r.try_get(3)?,

@@ -7,6 +7,7 @@
 mod actions;
 mod decide;
 mod files;
+mod note;
 mod reply;
 mod sections;
 
@@ -124,9 +125,9 @@ pub fn ComplaintScreen(reference: String) -> impl IntoView {
         }
     });
     view! {
-        <p><a href=Route::Queue("new".to_owned()).path() on:click=move |ev| {
+        <p><a href=Route::Home.path() on:click=move |ev| {
             ev.prevent_default();
-            desk.go(Route::Queue("new".to_owned()));
+            desk.go(Route::Home);
         }>{move || desk.t(T::BackToQueue)}</a></p>
         <h1>{title}</h1>
         <crate::widgets::Problem error=problem />

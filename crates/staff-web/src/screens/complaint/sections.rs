@@ -88,9 +88,14 @@ fn Entries(title: T, entries: Vec<Entry>) -> impl IntoView {
                         what.clone()
                     }
                 };
+                let me = desk.me().map(|m| m.id);
+                let for_me = me.is_some_and(|me| entry.mentions.contains(&me));
+                let shown = desk.local_time(&at);
                 view! {
                     <li>
-                        <p class="meta"><time>{at}</time>" · "{who}" · "{what}</p>
+                        <p class="meta"><time datetime=at>{shown}</time>" · "{who}" · "{what}
+                            {for_me.then(|| view! { " · "<strong class="mention">{move || desk.t(T::MentionsYou)}</strong> })}
+                        </p>
                         <p class="text" dir="auto">{value_text(&entry.text)}</p>
                     </li>
                 }
