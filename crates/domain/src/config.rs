@@ -1,7 +1,7 @@
 //! The organisation's configuration, published as static JSON (`/api/v1/config.json`).
 //! The contract is documented in `docs/api.md` and `docs/schema/config.schema.json`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,7 @@ use crate::calendar::Date;
 use crate::evidence::AttachmentLimits;
 use crate::json::{JsonParser, SerdeJson};
 use crate::localized::LocalizedText;
+use crate::privacy::PrivacyConfig;
 use crate::service_levels::ServiceLevels;
 
 /// The config schema versions this build understands.
@@ -35,6 +36,55 @@ pub struct OrgConfig {
     /// published insights (`docs/insights.md`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<Cause>,
+    /// Who handles the customer's details, on what basis, and the notice shown (`crate::privacy`).
+    #[serde(default)]
+    pub privacy: PrivacyConfig,
+    /// How long a closed complaint's personal details are kept.
+    #[serde(default)]
+    pub retention: Retention,
+}
+
+/// How long a complaint's personal details are kept after it closes, in whole years, per category where
+/// the law says otherwise; `round_to_end_of_year` where a law counts to the end of the year. The notices
+/// (the contact step's, the full privacy notice, docs/privacy.md) are written from these numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retention {
+    #[serde(default = "default_retention_years")]
+    pub years_after_closure: u32,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_category: BTreeMap<String, CategoryRetention>,
+    #[serde(default)]
+    pub round_to_end_of_year: bool,
+}
+
+/// One category's own retention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRetention {
+    pub years_after_closure: u32,
+}
+
+/// Three years: Korea's e-commerce act decree for records of consumer complaints and their handling.
+fn default_retention_years() -> u32 {
+    3
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            years_after_closure: default_retention_years(),
+            by_category: BTreeMap::new(),
+            round_to_end_of_year: false,
+        }
+    }
+}
+
+impl Retention {
+    /// The years a complaint in `category` is kept after it closes (the default for none or an unlisted one).
+    pub fn years_for(&self, category: Option<&str>) -> u32 {
+        category
+            .and_then(|c| self.by_category.get(c))
+            .map_or(self.years_after_closure, |r| r.years_after_closure)
+    }
 }
 
 /// A root cause a complaint can be tagged with (`courier-delay`), labelled in each language.
@@ -164,7 +214,8 @@ pub struct Organisation {
     pub name: LocalizedText,
     #[serde(default)]
     pub contact: Contact,
-    /// Where the privacy notice lives; linked from the consent question.
+    /// The organisation's own full privacy notice, linked from the contact step's short notice; without it,
+    /// the notice generated from this config (`crate::privacy::notice_href`).
     #[serde(default)]
     pub privacy_url: Option<String>,
     /// IANA zone the organisation's deadlines are counted in, e.g. `Europe/Warsaw`.
@@ -316,6 +367,9 @@ pub enum ConfigProblem {
         language: String,
         mark: String,
     },
+    /// `retention.by_category` or `privacy.legal_basis.by_category` names a category the config lacks
+    /// (the section, the id).
+    UnknownCategory(&'static str, String),
 }
 
 impl OrgConfig {
@@ -382,6 +436,19 @@ impl OrgConfig {
             }
         }
         problems.extend(self.currency_problems());
+        let named: [(&'static str, Vec<&String>); 2] = [
+            ("retention.by_category", self.retention.by_category.keys().collect()),
+            (
+                "privacy.legal_basis.by_category",
+                self.privacy.legal_basis.by_category.keys().collect(),
+            ),
+        ];
+        // Without categories, that is the problem to report, not every rule naming one.
+        for (section, ids) in named.into_iter().filter(|_| !self.categories.is_empty()) {
+            for id in ids.into_iter().filter(|id| !seen.contains(id.as_str())) {
+                problems.push(ConfigProblem::UnknownCategory(section, id.clone()));
+            }
+        }
         let mut cause_ids = BTreeSet::new();
         for cause in &self.causes {
             let id_ok = !cause.id.is_empty()
@@ -500,6 +567,9 @@ impl fmt::Display for ConfigProblem {
                 f,
                 "{place} ({language}) names money in \"{mark}\", a currency not in organisation.currencies"
             ),
+            ConfigProblem::UnknownCategory(section, id) => {
+                write!(f, "{section} names category \"{id}\", which is not listed")
+            }
             ConfigProblem::BadQuestion(category, question) => write!(
                 f,
                 "category \"{category}\" question \"{question}\" has a blank or repeated id, or no label"
