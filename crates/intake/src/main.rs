@@ -21,6 +21,7 @@ mod mail;
 mod objects;
 mod oidc;
 mod private_files;
+mod privacy_record;
 mod publish;
 mod replies;
 mod reply_proof;
@@ -90,7 +91,10 @@ fn main() -> ExitCode {
 }
 
 fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
-    let helps = matches!(command, Command::Help | Command::Completions(_));
+    let helps = matches!(
+        command,
+        Command::Help | Command::Completions(_) | Command::PrivacyRecord
+    );
     if let (Some(url), false) = (&paths.postgres, helps) {
         // Reachable and migrated (or a clear message why not), then refused: nothing half done.
         store::pg::PgStore::open(url)?;
@@ -125,6 +129,15 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             std::io::stdout()
                 .write_all(&cli::completions(shell))
                 .map_err(Failure::Output)
+        }
+        Command::PrivacyRecord => {
+            // Read again for its own error: the shared copy's error is behind an Arc.
+            let settings = match settings {
+                Ok(settings) => settings,
+                Err(_) => Arc::new(Settings::load(&paths.config)?),
+            };
+            print!("{}", privacy_record::record(&settings.config));
+            Ok(())
         }
         Command::Serve(options) => serve(paths, publisher, *options),
         command => desk_command(&mut open_desk(publisher)?, paths, command),
@@ -258,6 +271,7 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         | Command::Delete { .. }
         | Command::Help
         | Command::Completions(_)
+        | Command::PrivacyRecord
         | Command::StaffInvite { .. }
         | Command::Serve(_) => {}
     }

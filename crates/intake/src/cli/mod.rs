@@ -269,6 +269,8 @@ enum Sub {
     /// Staff accounts of the desk in the browser
     #[command(subcommand)]
     Staff(StaffSub),
+    /// Print the record of processing's part the config decides (docs/privacy.md), as Markdown
+    PrivacyRecord,
     /// Print a completion script for a shell
     Completions {
         #[arg(value_name = "SHELL")]
@@ -502,6 +504,8 @@ pub enum Command {
     },
     /// A completion script for the shell, on stdout.
     Completions(Shell),
+    /// The generated part of the record of processing, from the config, on stdout.
+    PrivacyRecord,
     /// A one-time enrolment link for a new staff member, printed.
     StaffInvite {
         invite: crate::desk::enrol::Invite,
@@ -654,6 +658,7 @@ impl Sub {
                 Command::Report { from, to, format }
             }
             Sub::Completions { shell } => Command::Completions(shell),
+            Sub::PrivacyRecord => Command::PrivacyRecord,
             Sub::Staff(StaffSub::Invite {
                 role,
                 name,
