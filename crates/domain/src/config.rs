@@ -437,7 +437,10 @@ impl OrgConfig {
         }
         problems.extend(self.currency_problems());
         let named: [(&'static str, Vec<&String>); 2] = [
-            ("retention.by_category", self.retention.by_category.keys().collect()),
+            (
+                "retention.by_category",
+                self.retention.by_category.keys().collect(),
+            ),
             (
                 "privacy.legal_basis.by_category",
                 self.privacy.legal_basis.by_category.keys().collect(),

@@ -33,7 +33,10 @@ pub fn record(config: &OrgConfig) -> String {
     match &privacy.dpo {
         Some(dpo) => line(format!(
             "- Data-protection officer: {}{}",
-            dpo.name.as_ref().map(|n| format!("{}, ", en(n))).unwrap_or_default(),
+            dpo.name
+                .as_ref()
+                .map(|n| format!("{}, ", en(n)))
+                .unwrap_or_default(),
             reach(dpo, config)
         )),
         None => line("- Data-protection officer: none named".into()),
@@ -92,7 +95,10 @@ complaints. Retention counted to the end of the year: {}.",
     line(format!(
         "- Notice shown on the contact step and in the widget: version {}{}",
         notice.version,
-        notice.date.map(|d| format!(", dated {d}")).unwrap_or_default()
+        notice
+            .date
+            .map(|d| format!(", dated {d}"))
+            .unwrap_or_default()
     ));
     line(format!(
         "- Unsent drafts (IndexedDB on the customer's device) expire {} days after their last change",
@@ -133,7 +139,10 @@ mod tests {
     #[test]
     fn the_docs_generated_block_is_what_the_command_prints_for_the_demo_config() {
         let config = OrgConfig::from_json(DEMO).unwrap();
-        let start = DOC.find(BEGIN).expect("docs/privacy.md has the generated block") + BEGIN.len();
+        let start = DOC
+            .find(BEGIN)
+            .expect("docs/privacy.md has the generated block")
+            + BEGIN.len();
         let end = DOC[start..].find(END).expect("and its end") + start;
         assert_eq!(
             DOC[start..end].trim(),

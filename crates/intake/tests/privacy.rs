@@ -42,12 +42,18 @@ fn an_old_apps_consent_tick_is_accepted_and_its_retry_gets_the_first_answer() {
     let dir = TempDir::new("old-consent");
     let server = Server::start(&dir, &[], &[]);
     let body = complaint("key-old");
-    assert_eq!(body["contact"]["consent"], true, "the fixture files as an older app");
+    assert_eq!(
+        body["contact"]["consent"], true,
+        "the fixture files as an older app"
+    );
     let first = server.post(Some("key-old"), &body_of(&body, &[]));
     assert_eq!(first.status, 201, "{}", first.text());
     let again = server.post(Some("key-old"), &body_of(&body, &[]));
     assert_eq!(again.status, 201);
-    assert_eq!(again.body, first.body, "the same complaint, not a reused key");
+    assert_eq!(
+        again.body, first.body,
+        "the same complaint, not a reused key"
+    );
     let stored = stored_submission(&dir, "key-old");
     assert_eq!(stored["contact"]["consent"], true, "kept as sent");
     assert!(stored.get("privacy_notice").is_none());

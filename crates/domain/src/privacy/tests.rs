@@ -76,8 +76,14 @@ fn the_full_notice_has_every_category_with_its_years_and_basis_in_every_language
         for category in &config.categories {
             assert!(text.contains(category.label.get(locale)), "{locale:?}");
         }
-        assert!(text.contains('6'), "{locale:?}: the delivery category's years");
-        assert!(!text.contains('{'), "{locale:?}: a placeholder left: {text}");
+        assert!(
+            text.contains('6'),
+            "{locale:?}: the delivery category's years"
+        );
+        assert!(
+            !text.contains('{'),
+            "{locale:?}: a placeholder left: {text}"
+        );
     }
     assert_eq!(notice_page(&config, Locale::Ko).title, "개인정보 처리방침");
     assert_eq!(
@@ -100,7 +106,10 @@ fn the_phone_consent_is_explained_only_where_it_is_asked() {
 fn the_full_notice_is_linked_where_the_organisation_keeps_it_else_the_generated_page() {
     let mut config = config();
     config.organisation.privacy_url = Some("https://example.org/privacy".into());
-    assert_eq!(notice_href(&config, Locale::Ko), "https://example.org/privacy");
+    assert_eq!(
+        notice_href(&config, Locale::Ko),
+        "https://example.org/privacy"
+    );
     config.organisation.privacy_url = None;
     assert_eq!(notice_href(&config, Locale::En), "/privacy.html");
     assert_eq!(notice_href(&config, Locale::Ko), "/privacy.ko.html");

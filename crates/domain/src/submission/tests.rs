@@ -94,7 +94,10 @@ fn the_body_says_which_notice_was_shown_and_asks_no_consent() {
     d.contact.email = "jin@example.kr".into();
     d.contact.preferred = Some(Channel::Email);
     let body = Submission::from_draft(&d, &config, Locale::En, today(), 0.0).unwrap();
-    assert_eq!(body.contact.may_call, None, "no number, nothing to agree to");
+    assert_eq!(
+        body.contact.may_call, None,
+        "no number, nothing to agree to"
+    );
 }
 
 #[test]
