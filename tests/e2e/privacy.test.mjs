@@ -57,6 +57,8 @@ before(async () => {
 <html lang="en"><head><meta charset="utf-8"><title>Help – Test shop</title>
 <script type="module" src="{{DESK}}/embed/v1/embed.js"></script></head>
 <body><h1>Help</h1><complaint-desk api="{{DESK}}/api/v1/" lang="en" category="defective-product"></complaint-desk></body></html>`,
+      // The shop's own icon, so that the browser's request for it is not a console error of the test's.
+      '/favicon.ico': '',
     },
   });
   intake = await startIntake({ args: ['--allow-origin', shop.origin] });
@@ -176,6 +178,8 @@ test('filed in the app: nothing of the person in the caches, the addresses or th
   // Stored with the notice shown and the optional consent, and no compulsory one.
   const [[submission]] = await intake.rows(`select submission from complaints where reference = '${reference}'`);
   const body = JSON.parse(submission);
+  // The search is able to find: the stored complaint holds every one of them.
+  assert.ok([PERSON.name, PERSON.email, PERSON.phone, 'Xylophonic'].every((n) => found(submission).includes(n)));
   assert.deepEqual(body.privacy_notice, { version: '2026-12', date: '2026-12-07' });
   assert.equal(body.contact.may_call, true);
   assert.equal(body.contact.consent, undefined);

@@ -26,6 +26,7 @@ pub fn privacy_page(config: &OrgConfig, locale: Locale) -> String {
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\" />\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n\
 <title>{title} – {organisation}</title>\n<meta name=\"color-scheme\" content=\"light dark\" />\n\
+<link rel=\"icon\" href=\"/icon-48.png\" />\n\
 <style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n<p>{intro}</p>\n<p>{version}</p>\n",
         lang = locale.tag(),
         title = escape(&page.title),
