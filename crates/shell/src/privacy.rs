@@ -16,6 +16,7 @@ const STYLE: &str = "body { font-family: system-ui, sans-serif; line-height: 1.5
 margin: 0 auto; padding: 1rem; color: #1b1f24; background: #ffffff; overflow-wrap: break-word; } \
 h1 { font-size: 1.75rem; } h2 { font-size: 1.25rem; margin-top: 2rem; } a { color: #1d4f91; } \
 :lang(ko) { word-break: keep-all; } \
+nav a { display: inline-block; min-height: 24px; padding: 0.375rem 0; } \
 @media (prefers-color-scheme: dark) { body { color: #f3f2f1; background: #16191d; } a { color: #8fb8f0; } }";
 
 /// The notice in `locale`, as a whole HTML document.
