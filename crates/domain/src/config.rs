@@ -10,6 +10,7 @@ use crate::calendar::Date;
 use crate::evidence::AttachmentLimits;
 use crate::json::{JsonParser, SerdeJson};
 use crate::localized::LocalizedText;
+use crate::privacy::PrivacyConfig;
 use crate::retention::Retention;
 use crate::service_levels::ServiceLevels;
 
@@ -36,10 +37,14 @@ pub struct OrgConfig {
     /// published insights (`docs/insights.md`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<Cause>,
+    /// Who handles the customer's details, on what basis, and the notice shown (`crate::privacy`).
+    #[serde(default)]
+    pub privacy: PrivacyConfig,
     /// How long a closed complaint's personal data is kept before the intake's purge erases it
-    /// (`crate::retention`, docs/retention.md). Absent: kept until erased by hand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retention: Option<Retention>,
+    /// (`crate::retention`, docs/retention.md); the notices are written from the same numbers. Absent:
+    /// [`Retention::default`].
+    #[serde(default)]
+    pub retention: Retention,
 }
 
 /// A root cause a complaint can be tagged with (`courier-delay`), labelled in each language.
@@ -169,7 +174,8 @@ pub struct Organisation {
     pub name: LocalizedText,
     #[serde(default)]
     pub contact: Contact,
-    /// Where the privacy notice lives; linked from the consent question.
+    /// The organisation's own full privacy notice, linked from the contact step's short notice; without it,
+    /// the notice generated from this config (`crate::privacy::notice_href`).
     #[serde(default)]
     pub privacy_url: Option<String>,
     /// IANA zone the organisation's deadlines are counted in, e.g. `Europe/Warsaw`.
@@ -323,6 +329,9 @@ pub enum ConfigProblem {
     },
     /// A `retention.categories` key that is no category's id (the default would silently apply instead).
     RetentionForUnknownCategory(String),
+    /// `privacy.legal_basis.by_category` names a category the config lacks
+    /// (the section, the id).
+    UnknownCategory(&'static str, String),
 }
 
 impl OrgConfig {
@@ -389,6 +398,16 @@ impl OrgConfig {
             }
         }
         problems.extend(self.currency_problems());
+        let named: [(&'static str, Vec<&String>); 1] = [(
+            "privacy.legal_basis.by_category",
+            self.privacy.legal_basis.by_category.keys().collect(),
+        )];
+        // Without categories, that is the problem to report, not every rule naming one.
+        for (section, ids) in named.into_iter().filter(|_| !self.categories.is_empty()) {
+            for id in ids.into_iter().filter(|id| !seen.contains(id.as_str())) {
+                problems.push(ConfigProblem::UnknownCategory(section, id.clone()));
+            }
+        }
         let mut cause_ids = BTreeSet::new();
         for cause in &self.causes {
             let id_ok = !cause.id.is_empty()
@@ -400,15 +419,13 @@ impl OrgConfig {
                 problems.push(ConfigProblem::BadCause(cause.id.clone()));
             }
         }
-        if let Some(retention) = &self.retention {
-            let known: Vec<&str> = self.categories.iter().map(|c| c.id.as_str()).collect();
-            problems.extend(
-                retention
-                    .unknown_categories(&known)
-                    .into_iter()
-                    .map(|id| ConfigProblem::RetentionForUnknownCategory(id.to_owned())),
-            );
-        }
+        let known: Vec<&str> = self.categories.iter().map(|c| c.id.as_str()).collect();
+        problems.extend(
+            self.retention
+                .unknown_categories(&known)
+                .into_iter()
+                .map(|id| ConfigProblem::RetentionForUnknownCategory(id.to_owned())),
+        );
         if problems.is_empty() {
             Ok(())
         } else {
@@ -520,6 +537,9 @@ impl fmt::Display for ConfigProblem {
                 f,
                 "{place} ({language}) names money in \"{mark}\", a currency not in organisation.currencies"
             ),
+            ConfigProblem::UnknownCategory(section, id) => {
+                write!(f, "{section} names category \"{id}\", which is not listed")
+            }
             ConfigProblem::BadQuestion(category, question) => write!(
                 f,
                 "category \"{category}\" question \"{question}\" has a blank or repeated id, or no label"
@@ -706,14 +726,14 @@ mod tests {
     fn no_categories_is_invalid() {
         let mut config = OrgConfig::from_json(DEMO).unwrap();
         config.categories.clear();
-        config.retention = None;
+        config.retention.categories.clear();
         assert_eq!(config.validate(), Err(vec![ConfigProblem::NoCategories]));
     }
 
     #[test]
     fn a_retention_rule_for_an_unknown_category_is_invalid() {
         let mut config = OrgConfig::from_json(DEMO).unwrap();
-        let retention = config.retention.as_mut().unwrap();
+        let retention = &mut config.retention;
         assert_eq!(retention.rule_for("service-billing").years_after_closure, 6);
         assert_eq!(retention.rule_for("delivery").years_after_closure, 1);
         let billing = retention.categories.remove("service-billing").unwrap();

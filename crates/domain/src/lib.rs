@@ -25,6 +25,7 @@ pub mod localized;
 pub mod money;
 pub mod my_complaints;
 pub mod outbox;
+pub mod privacy;
 pub mod receipt;
 pub mod replies;
 pub mod retention;

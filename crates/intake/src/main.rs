@@ -22,6 +22,7 @@ mod objects;
 mod oidc;
 mod places;
 mod privacy;
+mod privacy_record;
 mod private_files;
 mod publish;
 mod replies;
@@ -119,6 +120,15 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             .map(|s| s.config.replies.reopen_days)
             .unwrap_or_default(),
     );
+    if let Command::PrivacyRecord = command {
+        // Read again for its own error: the shared copy's error is behind an Arc.
+        let settings = match settings {
+            Ok(settings) => settings,
+            Err(_) => Arc::new(Settings::load(&paths.config)?),
+        };
+        print!("{}", privacy_record::record(&settings.config));
+        return Ok(());
+    }
     let db = store::open_storage(&paths.db)?;
     match command {
         Command::Serve(options) => serve(paths, db, publisher, *options),
@@ -262,6 +272,7 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         | Command::Help
         | Command::Completions(_)
         | Command::Migrate { .. }
+        | Command::PrivacyRecord
         | Command::StaffInvite { .. }
         | Command::Privacy(_)
         | Command::Serve(_) => {}

@@ -18,10 +18,6 @@ pub fn run(desk: &mut Desk, command: PrivacyCommand) -> Result<(), Failure> {
     match command {
         PrivacyCommand::Purge { now } => {
             let purged = desk.purge(now.unwrap_or_else(zone::now))?;
-            if purged.no_rule {
-                println!("the config has no retention rule: nothing is erased by the schedule");
-                return Ok(());
-            }
             println!(
                 "{} complaint(s) erased, {} given their keep-until day, {} status file(s) written again",
                 purged.erased.len(),

@@ -9,7 +9,7 @@ pub mod dates;
 mod locale;
 mod plural;
 
-pub use catalog::{Counted, IntakeMsg, Message, Msg};
+pub use catalog::{Counted, IntakeMsg, Message, Msg, NoticeMsg};
 pub use locale::Locale;
 pub use plural::PluralCategory;
 

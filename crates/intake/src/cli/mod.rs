@@ -291,6 +291,8 @@ enum Sub {
         #[arg(long, value_name = "URL")]
         to: String,
     },
+    /// Print the record of processing's part the config decides (docs/privacy.md), as Markdown
+    PrivacyRecord,
     /// Print a completion script for a shell
     Completions {
         #[arg(value_name = "SHELL")]
@@ -530,6 +532,8 @@ pub enum Command {
     },
     /// A completion script for the shell, on stdout.
     Completions(Shell),
+    /// The generated part of the record of processing, from the config, on stdout.
+    PrivacyRecord,
     /// A one-time enrolment link for a new staff member, printed.
     StaffInvite {
         invite: crate::desk::enrol::Invite,
@@ -697,6 +701,7 @@ impl Sub {
                 }
                 Command::Migrate { from, to }
             }
+            Sub::PrivacyRecord => Command::PrivacyRecord,
             Sub::Staff(StaffSub::Invite {
                 role,
                 name,

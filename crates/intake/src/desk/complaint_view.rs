@@ -6,6 +6,7 @@
 use complaint_domain::draft::{Channel, Outcome};
 use complaint_domain::instant::Instant;
 use complaint_domain::localized::{LocalizedText, OrgText};
+use complaint_domain::privacy::NoticeVersion;
 use complaint_domain::tracking::{Rule, Timeline, TimelineStep};
 use serde::Serialize;
 
@@ -34,7 +35,8 @@ pub struct Contact {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub preferred: Channel,
-    pub consent: bool,
+    /// "You may also call me", where the organisation asked it; none where it was not asked.
+    pub may_call: Option<bool>,
 }
 
 /// A file the customer sent, without its bytes.
@@ -131,6 +133,9 @@ pub struct ComplaintView {
     pub outcome_other: Option<String>,
     pub answers: Vec<Answer>,
     pub contact: Contact,
+    /// The privacy notice the customer was shown when filing (the basis is the contract or the law, not a
+    /// consent); none for a complaint sent by an app older than the notice.
+    pub privacy_notice: Option<NoticeVersion>,
     pub files: Vec<FileView>,
     pub replies: Vec<ReplyView>,
     pub timeline: Vec<TimelineView>,
@@ -348,8 +353,9 @@ impl Desk {
                 email: s.contact.email.clone(),
                 phone: s.contact.phone.clone(),
                 preferred: s.contact.preferred,
-                consent: s.contact.consent,
+                may_call: s.contact.may_call,
             },
+            privacy_notice: s.privacy_notice.clone(),
             files: files_from(&dossier, None),
             replies: replies(&dossier, zone),
             timeline: timeline(&complaint, settings, now),

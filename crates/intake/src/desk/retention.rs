@@ -30,8 +30,6 @@ pub const CRASH_AFTER: &str = "COMPLAINT_INTAKE_TEST_CRASH_AFTER_ERASURES";
 /// What one purge did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Purged {
-    /// The config has no `retention` section: nothing is ever erased by the schedule.
-    pub no_rule: bool,
     /// Closed complaints given their keep-until day in this run (closed before, or by the customer).
     pub scheduled: usize,
     /// References erased, in order.
@@ -44,15 +42,13 @@ pub struct Purged {
 
 impl Desk {
     /// Sets (or clears) the day a complaint is kept until, after a change: closed, by the config's rule;
-    /// otherwise none. Without a rule, nothing is set.
+    /// otherwise none.
     pub(super) fn schedule(&mut self, complaint: &Complaint) -> Result<(), DeskError> {
         // A broken config does not undo a change; the next purge sets the day instead.
         let Ok(settings) = self.shared_settings() else {
             return Ok(());
         };
-        let Some(retention) = &settings.config.retention else {
-            return Ok(());
-        };
+        let retention = &settings.config.retention;
         let keep_until = complaint
             .record
             .current()
@@ -132,12 +128,7 @@ impl Desk {
     /// audit log as the schedule's. Run by `serve` every `--purge-every` and by `complaint-intake purge`.
     pub fn purge(&mut self, now: Instant) -> Result<Purged, DeskError> {
         let settings = self.shared_settings()?;
-        let Some(retention) = settings.config.retention.clone() else {
-            return Ok(Purged {
-                no_rule: true,
-                ..Purged::default()
-            });
-        };
+        let retention = settings.config.retention.clone();
         let mut purged = Purged {
             republished: crate::publish::republish(&*self.store, &self.publisher, false)?,
             ..Purged::default()

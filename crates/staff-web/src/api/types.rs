@@ -209,8 +209,10 @@ pub struct Complaint {
     pub assignee: Option<Who>,
     pub answers: Vec<Answer>,
     pub description: String,
-    /// `{name, email, phone, preferred, consent}`.
+    /// `{name, email, phone, preferred, may_call}`.
     pub contact: Value,
+    /// The privacy notice the customer was shown; none for a complaint from an older form.
+    pub privacy_notice: Option<NoticeShown>,
     pub files: Vec<FileRef>,
     pub replies: Vec<Entry>,
     pub timeline: Vec<Entry>,
@@ -220,6 +222,14 @@ pub struct Complaint {
     pub audit: Vec<Entry>,
     pub merged_into: Option<String>,
     pub waiting_since: Option<String>,
+}
+
+/// Which privacy notice a complaint's customer was shown (`privacy.notice` in the organisation's config).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct NoticeShown {
+    pub version: String,
+    pub date: Option<String>,
 }
 
 impl Complaint {

@@ -5,6 +5,7 @@ use super::{Locale, PluralCategory};
 
 mod en;
 mod ko;
+mod notice;
 mod pl;
 
 macro_rules! keys {
@@ -162,7 +163,17 @@ keys! {
         PreferredLegend,
         ChannelEmail,
         ChannelPhone,
-        ConsentLabel,
+        // privacy: the short notice on the contact step (crate::privacy::short_notice)
+        NoticeTitle,
+        NoticeWhat,
+        NoticeBasisContract,
+        NoticeBasisLegalObligation,
+        NoticeBasisLegitimateInterest,
+        NoticeWho,
+        NoticeAlsoShared,
+        NoticeRights,
+        NoticeRefuse,
+        MayCallLabel,
         PrivacyLink,
         HoneypotLabel,
         NameRequired,
@@ -172,7 +183,6 @@ keys! {
         PreferredRequired,
         PreferredEmailMissing,
         PreferredPhoneMissing,
-        ConsentRequired,
         CheckTitle,
         Change,
         RowCategory,
@@ -409,6 +419,42 @@ keys! {
         MyComplaintsShowAll,
         // lists: a long timeline's earlier steps, folded
         TimelineShowEarlier,
+        // privacy: how long the details are kept (crate::privacy::keep_for)
+        NoticeKeep,
+        NoticeKeepToYearEnd,
+        NoticeDraftsKept,
+    }
+}
+
+keys! {
+    /// The full privacy notice's own words (`crate::privacy::page`): written into static pages at build
+    /// time and never used by the app, so they add nothing to its Wasm.
+    pub enum NoticeMsg {
+        Title,
+        Intro,
+        Version,
+        VersionDated,
+        WhoTitle,
+        Controller,
+        Dpo,
+        WhatTitle,
+        WhatList,
+        WhatNothingElse,
+        WhyTitle,
+        WhyPurpose,
+        MayCallBasis,
+        KeepTitle,
+        KeepAfter,
+        SeeTitle,
+        NoTransfers,
+        Transfers,
+        RightsTitle,
+        Rights,
+        Authority,
+        RefuseTitle,
+        DeviceTitle,
+        Device,
+        BackLink,
     }
 }
 
@@ -440,7 +486,23 @@ impl IntakeMsg {
     }
 }
 
-/// A key of either catalogue, for [`super::format`].
+impl NoticeMsg {
+    pub fn text(self, locale: Locale) -> &'static str {
+        match locale {
+            Locale::En => notice::en::text(self),
+            Locale::Ko => notice::ko::text(self),
+            Locale::Pl => notice::pl::text(self),
+        }
+    }
+}
+
+impl Message for NoticeMsg {
+    fn text(self, locale: Locale) -> &'static str {
+        NoticeMsg::text(self, locale)
+    }
+}
+
+/// A key of any catalogue, for [`super::format`].
 pub trait Message: Copy {
     fn text(self, locale: Locale) -> &'static str;
 }
@@ -497,7 +559,13 @@ mod tests {
                 Box::new(move |l| msg.text(l)) as Text,
             )
         });
-        app.chain(intake).collect()
+        let notice = NoticeMsg::ALL.iter().map(|&msg| {
+            (
+                format!("NoticeMsg::{msg:?}"),
+                Box::new(move |l| msg.text(l)) as Text,
+            )
+        });
+        app.chain(intake).chain(notice).collect()
     }
 
     fn placeholders(text: &str) -> BTreeSet<&str> {
