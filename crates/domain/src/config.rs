@@ -30,11 +30,29 @@ pub struct OrgConfig {
     /// What a customer may do on a filed complaint (`docs/replies.md`).
     #[serde(default)]
     pub replies: ReplyPolicy,
+    /// How the organisation answers a customer's requests about their data (`crate::data_requests`).
+    #[serde(default)]
+    pub privacy: PrivacyPolicy,
     pub categories: Vec<Category>,
     /// The root causes the organisation tags complaints with when it responds (`respond --cause`), for the
     /// published insights (`docs/insights.md`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<Cause>,
+}
+
+/// The organisation's rule for answering a request for a copy of a person's data or its erasure:
+/// `request_deadline_days` absent is the GDPR's one month (art. 12(3); the demo's, a UK organisation), a
+/// number is calendar days (Korea's PIPA: 10).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_deadline_days: Option<u32>,
+}
+
+impl PrivacyPolicy {
+    pub fn answer_rule(self) -> crate::data_requests::AnswerRule {
+        crate::data_requests::AnswerRule::from_config(self.request_deadline_days)
+    }
 }
 
 /// A root cause a complaint can be tagged with (`courier-delay`), labelled in each language.

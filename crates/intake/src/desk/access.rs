@@ -83,6 +83,8 @@ pub enum Permission {
     Extend,
     /// Read the audit log beyond one complaint's.
     Audit,
+    /// See customers' requests about their data (a copy, erasure) and answer them (issue #25).
+    DataRequests,
     /// Invite staff, change roles, turn accounts off.
     Staff,
     /// Templates, settings, retention.
@@ -99,7 +101,8 @@ impl Permission {
             Permission::Assign
             | Permission::Quarantine
             | Permission::Extend
-            | Permission::Audit => Role::Lead,
+            | Permission::Audit
+            | Permission::DataRequests => Role::Lead,
             Permission::Staff | Permission::Settings | Permission::Integrations => Role::Admin,
         }
     }

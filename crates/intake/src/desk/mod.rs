@@ -26,6 +26,7 @@ pub mod after;
 pub mod bulk;
 mod clock;
 pub mod complaint_view;
+pub mod data_requests;
 pub mod enrol;
 pub mod lists;
 pub mod merge;

@@ -17,6 +17,7 @@
 mod audit;
 mod blobs;
 mod complaints;
+mod data_requests;
 mod facts;
 mod migrations;
 mod outbox;
@@ -41,6 +42,7 @@ pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
 pub use complaints::{
     Complaint, ComplaintStore, NewAttachment, NewComplaint, Recorded, StoredAnswer,
 };
+pub use data_requests::{DataRequest, DataRequestStore, NewDataRequest, RequestRecorded};
 pub use facts::{FactStore, Facts};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
@@ -92,6 +94,7 @@ pub trait Storage:
     + TokenStore
     + WorkStore
     + TemplateStore
+    + DataRequestStore
 {
 }
 
@@ -111,6 +114,7 @@ impl<T> Storage for T where
         + TokenStore
         + WorkStore
         + TemplateStore
+        + DataRequestStore
 {
 }
 

@@ -366,6 +366,9 @@ keys! {
         MailFilesSentBefore,
         MailNewReplies,
         MailWholeComplaint,
+        // mail: a customer asked for their data to be erased (issue #25), in the organisation's language
+        MailOrgErasure,
+        MailOrgErasureBody,
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         DossierReference,
         DossierReceived,

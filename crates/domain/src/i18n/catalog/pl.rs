@@ -388,6 +388,8 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::MailFilesSentBefore => "Poniższe pliki były już załączone do wcześniejszej wiadomości (te same bajty), dlatego nie załączono ich ponownie:",
         IntakeMsg::MailNewReplies => "Nowe od klienta ({count})",
         IntakeMsg::MailWholeComplaint => "Ta wiadomość zawiera tylko nowości. Całe zgłoszenie: {command}",
+        IntakeMsg::MailOrgErasure => "Klient prosi o usunięcie swoich danych: {reference}",
+        IntakeMsg::MailOrgErasureBody => "Klient, który złożył zgłoszenie {reference}, poprosił {asked} o usunięcie swoich danych osobowych. Prosimy o odpowiedź do {due}: w panelu, w zakładce „Wnioski o dane”, oznacz wniosek jako wykonany albo odrzucony z uzasadnieniem, które zobaczy klient.",
         IntakeMsg::MailFilesRefused => "Serwer pocztowy nie przyjął tej wiadomości z załącznikami, dlatego wysłano ją bez poniższych plików:",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         IntakeMsg::DossierReference => "Numer zgłoszenia",

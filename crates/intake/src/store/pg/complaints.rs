@@ -208,6 +208,8 @@ pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> 
             reopen_until: None,
             messages: messages(conn, id)?,
             merged_into: r.try_get(10)?,
+            // Not on PostgreSQL yet: `DataRequestStore` is SQLite's only.
+            data_requests: Vec::new(),
         },
     })
 }
