@@ -44,7 +44,7 @@ pub enum RequestAnswer {
 impl<S: Storage> Desk<S> {
     /// The customer's copy of complaint `reference` as a zip: `complaint.json` (what `show` shows, less what
     /// is the organisation's own: the quarantine reason, the root causes, where the status file lies, which
-    /// replies staff have read), then each file as `files/NN-name`, its bytes as stored.
+    /// replies staff have read), then each file as `files/N-name` (its number in `show`), its bytes as stored.
     pub fn customer_export(&self, reference: &str) -> Result<Vec<u8>, DeskError> {
         let settings = self.settings()?;
         let dossier = Dossier::load(&self.store, reference)?;
