@@ -12,6 +12,7 @@ use std::io::Write as _;
 use complaint_domain::data_requests::{due_on, DataRequestKind, DataRequestState};
 use complaint_domain::i18n::{format, IntakeMsg};
 use complaint_domain::instant::Zone;
+use complaint_domain::status::Stage;
 use serde_json::{json, Value};
 
 use super::{Actor, Desk, DeskError, Notice, Permission};
@@ -31,6 +32,8 @@ pub struct ErasureRecorded {
     pub request: DataRequest,
     pub replayed: bool,
     pub notices: Vec<Notice>,
+    /// The complaint's stage, which the answer names as a reply's does.
+    pub stage: Stage,
 }
 
 /// A staff member's answer to a request.
@@ -89,6 +92,7 @@ impl<S: Storage> Desk<S> {
             .ok_or_else(|| DeskError::NotFound {
                 reference: reference.to_owned(),
             })?;
+        let stage = complaint.record.current().map_or(Stage::Received, |e| e.stage);
         let now = zone::now();
         let today = settings
             .zone
@@ -110,6 +114,7 @@ impl<S: Storage> Desk<S> {
                     request,
                     replayed: true,
                     notices: Vec::new(),
+                    stage,
                 })
             }
             RequestRecorded::Again(..) => {
@@ -135,6 +140,7 @@ impl<S: Storage> Desk<S> {
             request,
             replayed: false,
             notices,
+            stage,
         })
     }
 

@@ -143,8 +143,13 @@ pub(super) async fn erasure(
         let entry = &recorded.request.entry;
         Ok(Answer {
             status: 201,
+            // A reply's answer's fields (`reply`, `at`, `stage`) too: the tracker sends this from its outbox of
+            // replies, which reads them.
             body: json!({
                 "reference": recorded.request.reference,
+                "reply": "erasure",
+                "at": entry.at.to_string(),
+                "stage": recorded.stage.as_str(),
                 "kind": entry.kind,
                 "requested_at": entry.at.to_string(),
                 "due_on": entry.due_on.to_string(),
