@@ -165,15 +165,24 @@ mod tests {
     #[test]
     fn the_extension_adds_two_more_months() {
         let month = AnswerRule::OneMonth;
-        assert_eq!(extended_due_on(date("2026-11-30"), month), date("2027-02-28"));
-        assert_eq!(extended_due_on(date("2026-12-07"), month), date("2027-03-07"));
+        assert_eq!(
+            extended_due_on(date("2026-11-30"), month),
+            date("2027-02-28")
+        );
+        assert_eq!(
+            extended_due_on(date("2026-12-07"), month),
+            date("2027-03-07")
+        );
     }
 
     #[test]
     fn days_count_calendar_days_and_have_no_extension() {
         let pipa = AnswerRule::from_config(Some(10));
         assert_eq!(due_on(date("2026-12-24"), pipa), date("2027-01-03"));
-        assert_eq!(extended_due_on(date("2026-12-24"), pipa), date("2027-01-03"));
+        assert_eq!(
+            extended_due_on(date("2026-12-24"), pipa),
+            date("2027-01-03")
+        );
     }
 
     #[test]

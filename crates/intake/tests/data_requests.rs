@@ -98,7 +98,11 @@ fn the_export_holds_the_complaint_its_replies_and_its_files_byte_for_byte() {
     assert_eq!(reply.header("cache-control"), Some("no-store"));
     let entries = unzip(&reply.body);
     let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["complaint.json", "files/1-receipt.pdf"], "{names:?}");
+    assert_eq!(
+        names,
+        ["complaint.json", "files/1-receipt.pdf"],
+        "{names:?}"
+    );
     assert_eq!(entries[1].1, receipt, "the file's bytes as received");
 
     let document: Value = serde_json::from_slice(&entries[0].1).unwrap();
@@ -108,11 +112,17 @@ fn the_export_holds_the_complaint_its_replies_and_its_files_byte_for_byte() {
         json!("My parcel never arrived. Secret-Description-Words.")
     );
     assert_eq!(document["contact"]["name"], json!("Anna Kowalska"));
-    assert_eq!(document["as_received"]["details"]["order_number"], json!("NW-1001"));
+    assert_eq!(
+        document["as_received"]["details"]["order_number"],
+        json!("NW-1001")
+    );
     assert_eq!(document["files"][0]["name"], json!("receipt.pdf"));
     assert_eq!(document["files"][0]["sha256"], json!(sha256_hex(&receipt)));
     assert_eq!(document["files"][0]["path"], json!("files/1-receipt.pdf"));
-    assert_eq!(document["timeline"]["history"][0]["stage"], json!("received"));
+    assert_eq!(
+        document["timeline"]["history"][0]["stage"],
+        json!("received")
+    );
     let text = String::from_utf8_lossy(&entries[0].1);
     for internal in ["Internal-Note-Words", "quarantine", "causes", "unread"] {
         assert!(!text.contains(internal), "{internal} in {text}");
@@ -122,7 +132,11 @@ fn the_export_holds_the_complaint_its_replies_and_its_files_byte_for_byte() {
 #[test]
 fn a_wrong_proof_and_a_missing_complaint_get_the_same_answer_in_the_same_time() {
     let dir = TempDir::new("export-neutral");
-    let server = Server::start(&dir, &["--rate-limit", "100000", "--status-misses", "100000"], &[]);
+    let server = Server::start(
+        &dir,
+        &["--rate-limit", "100000", "--status-misses", "100000"],
+        &[],
+    );
     let (reference, proof) = file(&server, "neutral-1", &[("receipt.pdf", &pdf(2000))]);
     let wrong = "0".repeat(64);
     let known = get_export(&server, "127.0.0.2", &reference, &wrong);
@@ -144,7 +158,10 @@ fn a_wrong_proof_and_a_missing_complaint_get_the_same_answer_in_the_same_time() 
     // Interleaved, so a change in the machine's load falls on both alike.
     let (mut exists, mut none) = (Vec::new(), Vec::new());
     for _ in 0..150 {
-        for (target, samples) in [(&reference, &mut exists), (&"CMP-0000-0000".to_owned(), &mut none)] {
+        for (target, samples) in [
+            (&reference, &mut exists),
+            (&"CMP-0000-0000".to_owned(), &mut none),
+        ] {
             let started = Instant::now();
             let reply = get_export(&server, "127.0.0.2", target, &wrong);
             samples.push(started.elapsed());
@@ -169,12 +186,18 @@ fn wrong_proofs_count_as_status_misses() {
     let server = Server::start(&dir, &["--rate-limit", "100", "--status-misses", "3"], &[]);
     let (reference, proof) = file(&server, "misses-1", &[]);
     for _ in 0..3 {
-        assert_eq!(get_export(&server, "127.0.0.3", &reference, "bad").status, 404);
+        assert_eq!(
+            get_export(&server, "127.0.0.3", &reference, "bad").status,
+            404
+        );
     }
     let limited = get_export(&server, "127.0.0.3", &reference, &proof);
     assert_eq!(limited.status, 429, "{}", limited.text());
     // Another customer is not held back.
-    assert_eq!(get_export(&server, "127.0.0.1", &reference, &proof).status, 200);
+    assert_eq!(
+        get_export(&server, "127.0.0.1", &reference, &proof).status,
+        200
+    );
 }
 
 #[test]
@@ -222,26 +245,54 @@ fn only_a_lead_or_admin_answers_a_request_and_the_customer_reads_the_reason() {
     let agent = staff_session(&dir, "Ana Agent", "agent", &["delivery"]);
     let lead = staff_session(&dir, "Lee Lead", "lead", &[]);
 
-    let listed = staff_request(&server, "GET", "/staff/api/v1/data-requests", Some(&agent), false, None);
+    let listed = staff_request(
+        &server,
+        "GET",
+        "/staff/api/v1/data-requests",
+        Some(&agent),
+        false,
+        None,
+    );
     assert_eq!(listed.status, 403, "{}", listed.text());
     let refused = json!({ "state": "refused", "reason": "We must keep the complaint's record until 2029 by law." });
     let path = "/staff/api/v1/data-requests/1/answer";
     let denied = staff_request(&server, "POST", path, Some(&agent), true, Some(&refused));
     assert_eq!(denied.status, 403, "{}", denied.text());
 
-    let listed = staff_request(&server, "GET", "/staff/api/v1/data-requests", Some(&lead), false, None);
+    let listed = staff_request(
+        &server,
+        "GET",
+        "/staff/api/v1/data-requests",
+        Some(&lead),
+        false,
+        None,
+    );
     assert_eq!(listed.status, 200, "{}", listed.text());
     let first = &listed.json()["requests"][0];
     assert_eq!(first["reference"], json!(reference));
     assert_eq!(first["state"], json!("open"));
     assert_eq!(first["overdue"], json!(false));
 
-    let blank = staff_request(&server, "POST", path, Some(&lead), true, Some(&json!({ "state": "refused" })));
+    let blank = staff_request(
+        &server,
+        "POST",
+        path,
+        Some(&lead),
+        true,
+        Some(&json!({ "state": "refused" })),
+    );
     assert_eq!(blank.status, 422, "{}", blank.text());
     let answered = staff_request(&server, "POST", path, Some(&lead), true, Some(&refused));
     assert_eq!(answered.status, 200, "{}", answered.text());
     assert_eq!(answered.json()["state"], json!("refused"));
-    let twice = staff_request(&server, "POST", path, Some(&lead), true, Some(&json!({ "state": "done" })));
+    let twice = staff_request(
+        &server,
+        "POST",
+        path,
+        Some(&lead),
+        true,
+        Some(&json!({ "state": "done" })),
+    );
     assert_eq!(twice.status, 422, "{}", twice.text());
 
     let status = read_status(&dir.publish(), &status_key(&reference, EMAIL));

@@ -52,6 +52,9 @@ pub fn App() -> impl IntoView {
             Route::Templates => view! { <screens::admin::templates::TemplatesScreen /> }.into_any(),
             Route::Tokens => view! { <screens::admin::tokens::TokensScreen /> }.into_any(),
             Route::Webhooks => view! { <screens::admin::webhooks::WebhooksScreen /> }.into_any(),
+            Route::DataRequests => {
+                view! { <screens::data_requests::DataRequestsScreen /> }.into_any()
+            }
             Route::Enrol(_) => ().into_any(),
         }
     };

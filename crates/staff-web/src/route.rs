@@ -15,6 +15,8 @@ pub enum Route {
     Templates,
     Tokens,
     Webhooks,
+    /// Customers' requests about their data (leads and admins).
+    DataRequests,
 }
 
 impl Route {
@@ -29,6 +31,7 @@ impl Route {
             ["admin", "templates"] => Route::Templates,
             ["admin", "tokens"] => Route::Tokens,
             ["admin", "webhooks"] => Route::Webhooks,
+            ["data-requests"] => Route::DataRequests,
             _ => Route::Queue("new".to_owned()),
         }
     }
@@ -42,6 +45,7 @@ impl Route {
             Route::Templates => format!("{BASE}admin/templates"),
             Route::Tokens => format!("{BASE}admin/tokens"),
             Route::Webhooks => format!("{BASE}admin/webhooks"),
+            Route::DataRequests => format!("{BASE}data-requests"),
         }
     }
 }

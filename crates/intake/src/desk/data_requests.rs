@@ -19,7 +19,8 @@ use super::{Actor, Desk, DeskError, Notice, Permission};
 use crate::dossier::{safe_file_name, Dossier};
 use crate::publish::publish_complaint;
 use crate::store::{
-    AuditEntry, DataRequest, FileSource, NewDataRequest, Outgoing, RequestRecorded, Storage, StoreError,
+    AuditEntry, DataRequest, FileSource, NewDataRequest, Outgoing, RequestRecorded, Storage,
+    StoreError,
 };
 use crate::zone;
 
@@ -41,7 +42,9 @@ pub struct ErasureRecorded {
 pub enum RequestAnswer {
     Done,
     /// With the reason the customer reads on their status file.
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
 }
 
 impl<S: Storage> Desk<S> {
@@ -71,9 +74,8 @@ impl<S: Storage> Desk<S> {
             files.push((path, bytes));
         }
         let document = complaint_json(&dossier, settings, listed);
-        let text = serde_json::to_vec_pretty(&document).map_err(|_| DeskError::Invalid(
-            "the complaint could not be written as JSON".into(),
-        ))?;
+        let text = serde_json::to_vec_pretty(&document)
+            .map_err(|_| DeskError::Invalid("the complaint could not be written as JSON".into()))?;
         zip_of(&[("complaint.json".to_owned(), text)], &files)
     }
 
@@ -92,7 +94,10 @@ impl<S: Storage> Desk<S> {
             .ok_or_else(|| DeskError::NotFound {
                 reference: reference.to_owned(),
             })?;
-        let stage = complaint.record.current().map_or(Stage::Received, |e| e.stage);
+        let stage = complaint
+            .record
+            .current()
+            .map_or(Stage::Received, |e| e.stage);
         let now = zone::now();
         let today = settings
             .zone
@@ -271,8 +276,7 @@ fn complaint_json(
 ) -> Value {
     let record = &dossier.complaint.record;
     let category = settings.config.category(&dossier.submission.category);
-    let submission: Value =
-        serde_json::from_str(&dossier.filed.submission).unwrap_or(Value::Null);
+    let submission: Value = serde_json::from_str(&dossier.filed.submission).unwrap_or(Value::Null);
     let replies: Vec<Value> = dossier
         .replies
         .iter()
@@ -304,7 +308,8 @@ fn complaint_json(
 
 /// A zip of `texts` and `files` (name, bytes), stored without compression.
 fn zip_of(texts: &[(String, Vec<u8>)], files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, DeskError> {
-    let failed = |e: &dyn std::fmt::Display| DeskError::Invalid(format!("the zip could not be made: {e}"));
+    let failed =
+        |e: &dyn std::fmt::Display| DeskError::Invalid(format!("the zip could not be made: {e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)

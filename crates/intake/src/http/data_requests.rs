@@ -96,7 +96,10 @@ pub(super) async fn export(
 fn zip_response(reference: &str, zip: Vec<u8>) -> Response<Body> {
     let mut response = Response::new(Body::from(zip));
     let set = response.headers_mut();
-    set.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    set.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
     // Personal data: kept by no cache on the way.
     set.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     let name: String = reference
@@ -156,7 +159,11 @@ pub(super) async fn erasure(
                 "state": entry.state,
             })
             .to_string(),
-            note: if recorded.replayed { "replayed" } else { "erasure requested" },
+            note: if recorded.replayed {
+                "replayed"
+            } else {
+                "erasure requested"
+            },
             reference: Some(recorded.request.reference.clone()),
         })
     })

@@ -59,10 +59,22 @@ pub trait DataRequestStore {
     ) -> Result<bool>;
 }
 
-const COLUMNS: &str = "r.id, r.complaint_id, c.reference, r.kind, r.requested_at, r.due_on, r.state, \
+const COLUMNS: &str =
+    "r.id, r.complaint_id, c.reference, r.kind, r.requested_at, r.due_on, r.state, \
                        r.answered_at, r.reason, r.answered_by";
 
-type Row = (i64, i64, String, String, i64, String, String, Option<i64>, Option<String>, Option<String>);
+type Row = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok((
@@ -99,23 +111,37 @@ fn finish(
     })
 }
 
-fn select(conn: &Connection, filter: &str, order: &str, id: Option<i64>) -> Result<Vec<DataRequest>> {
+fn select(
+    conn: &Connection,
+    filter: &str,
+    order: &str,
+    id: Option<i64>,
+) -> Result<Vec<DataRequest>> {
     let mut statement = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM data_requests r JOIN complaints c ON c.id = r.complaint_id {filter} {order}"
     ))?;
     let rows = match id {
-        Some(id) => statement.query_map([id], row)?.collect::<rusqlite::Result<Vec<_>>>()?,
-        None => statement.query_map([], row)?.collect::<rusqlite::Result<Vec<_>>>()?,
+        Some(id) => statement
+            .query_map([id], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        None => statement
+            .query_map([], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
     };
     rows.into_iter().map(finish).collect()
 }
 
 /// One complaint's requests, oldest first, as its status file shows them.
 pub(super) fn entries(conn: &Connection, complaint_id: i64) -> Result<Vec<DataRequestEntry>> {
-    Ok(select(conn, "WHERE r.complaint_id = ?1", "ORDER BY r.id", Some(complaint_id))?
-        .into_iter()
-        .map(|r| r.entry)
-        .collect())
+    Ok(select(
+        conn,
+        "WHERE r.complaint_id = ?1",
+        "ORDER BY r.id",
+        Some(complaint_id),
+    )?
+    .into_iter()
+    .map(|r| r.entry)
+    .collect())
 }
 
 impl DataRequestStore for Store {

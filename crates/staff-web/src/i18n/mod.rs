@@ -57,6 +57,8 @@ keys! {
     TokenUntilRevoked,
     WebhooksTitle, WebhookUrl, WebhookEvents, WebhookCreate, SecretShownOnce, SendTest, TestSent, Deliveries,
     Event, Attempts, EventFiled, EventReplied, EventStage, EventBreached,
+    NavDataRequests, DataRequestsTitle, DataRequestsIntro, ColRequest, KindErasure, KindExport, StateOpen, StateDone,
+    StateRefused, MarkDone, Refuse, RefuseReason,
 }
 
 /// The message in `locale`.

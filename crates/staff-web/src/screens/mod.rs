@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod complaint;
+pub mod data_requests;
 pub mod enrol;
 pub mod queue;
 pub mod sign_in;
