@@ -8,6 +8,7 @@ pub mod calendar;
 mod calendar_oracle;
 pub mod checks;
 pub mod config;
+pub mod data_requests;
 #[cfg(test)]
 mod deadline_properties;
 pub mod disclosure;

@@ -42,6 +42,17 @@ pub struct PrivacyConfig {
     /// The optional questions that truly need consent; none is asked unless the organisation turns it on.
     #[serde(default)]
     pub consent_questions: ConsentQuestions,
+    /// Calendar days to answer a request for a copy of a person's data or its erasure (Korea's PIPA: 10);
+    /// absent, the GDPR's one month (art. 12(3); the demo's, a UK organisation). `crate::data_requests`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_deadline_days: Option<u32>,
+}
+
+impl PrivacyConfig {
+    /// The organisation's rule for answering a customer's request about their data.
+    pub fn answer_rule(&self) -> crate::data_requests::AnswerRule {
+        crate::data_requests::AnswerRule::from_config(self.request_deadline_days)
+    }
 }
 
 /// A name and the ways to reach it; blanks fall back to the organisation's own (`organisation.contact`).

@@ -163,7 +163,10 @@ mod tests {
         config.retention.categories.clear();
         config.privacy.consent_questions.phone_calls = false;
         let record = record(&config);
-        assert!(record.contains("| 9 years, to the end of that year |"), "{record}");
+        assert!(
+            record.contains("| 9 years, to the end of that year |"),
+            "{record}"
+        );
         assert!(record.contains("not asked"));
     }
 }

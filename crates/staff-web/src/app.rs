@@ -61,6 +61,9 @@ pub fn App() -> impl IntoView {
             Route::Tokens => view! { <screens::admin::tokens::TokensScreen /> }.into_any(),
             Route::Webhooks => view! { <screens::admin::webhooks::WebhooksScreen /> }.into_any(),
             Route::Operations => view! { <screens::operations::OperationsScreen /> }.into_any(),
+            Route::DataRequests => {
+                view! { <screens::data_requests::DataRequestsScreen /> }.into_any()
+            }
             Route::Enrol(_) => ().into_any(),
         }
     };

@@ -18,6 +18,8 @@ pub enum Route {
     Webhooks,
     /// Export, the report, status files, the figures (leads and above).
     Operations,
+    /// Customers' requests about their data (leads and admins).
+    DataRequests,
 }
 
 impl Route {
@@ -32,6 +34,7 @@ impl Route {
             ["admin", "templates"] => Route::Templates,
             ["admin", "tokens"] => Route::Tokens,
             ["admin", "webhooks"] => Route::Webhooks,
+            ["data-requests"] => Route::DataRequests,
             ["operations"] => Route::Operations,
             _ => Route::Home,
         }
@@ -58,6 +61,7 @@ impl Route {
             Route::Tokens => format!("{BASE}admin/tokens"),
             Route::Webhooks => format!("{BASE}admin/webhooks"),
             Route::Operations => format!("{BASE}operations"),
+            Route::DataRequests => format!("{BASE}data-requests"),
         }
     }
 }

@@ -219,6 +219,10 @@ pub struct StatusRecord {
     /// customer follows instead. Optional, so older files and readers are unaffected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<String>,
+    /// The customer's requests about their data (a copy, erasure), oldest first, with the day each is
+    /// answered by (`crate::data_requests`). Optional, so older files and readers are unaffected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_requests: Vec<crate::data_requests::DataRequestEntry>,
 }
 
 /// Why a status file cannot be shown.
@@ -397,6 +401,8 @@ struct Published {
     messages: Vec<OrgMessage>,
     #[serde(default)]
     merged_into: Option<String>,
+    #[serde(default)]
+    data_requests: Vec<crate::data_requests::DataRequestEntry>,
 }
 
 /// A customer's entry as published, before its kind is checked.
@@ -478,6 +484,7 @@ impl StatusRecord {
             reopen_until: published.reopen_until,
             messages: messages::checked(published.messages),
             merged_into: published.merged_into,
+            data_requests: published.data_requests,
         };
         record.check()?;
         Ok(record)

@@ -83,6 +83,8 @@ pub enum Permission {
     Extend,
     /// Read the audit log beyond one complaint's.
     Audit,
+    /// See customers' requests about their data (a copy, erasure) and answer them (issue #25).
+    DataRequests,
     /// Invite staff, change roles, turn accounts off.
     Staff,
     /// Templates, settings, retention.
@@ -108,7 +110,8 @@ impl Permission {
             | Permission::Extend
             | Permission::Audit
             | Permission::Hold
-            | Permission::Operations => Role::Lead,
+            | Permission::Operations
+            | Permission::DataRequests => Role::Lead,
             Permission::Staff
             | Permission::Settings
             | Permission::Integrations

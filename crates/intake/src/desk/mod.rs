@@ -24,8 +24,9 @@
 pub mod access;
 pub mod after;
 pub mod bulk;
-mod clock;
+pub mod clock;
 pub mod complaint_view;
+pub mod data_requests;
 pub mod enrol;
 pub mod erasure;
 pub mod export;

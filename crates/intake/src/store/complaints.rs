@@ -189,6 +189,7 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             reopen_until: None,
             messages: super::work::messages(conn, id)?,
             merged_into: super::work::merged_into(conn, id)?,
+            data_requests: super::data_requests::entries(conn, id)?,
         },
     })
 }

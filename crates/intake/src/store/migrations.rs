@@ -472,6 +472,29 @@ CREATE INDEX retention_due ON complaints (keep_until) WHERE erased_at IS NULL AN
 -- A row deleted from the search index takes its words out of the index at once, not at the next merge.
 INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
 "#,
+    r#"
+-- A customer's requests about their data (issue #25, docs/api.md "Your data"): erasure asked from the tracker
+-- (exactly once per Idempotency-Key, whose first answer is its row), and its answer, done or refused with a
+-- reason the customer reads. due_on: the day the law's deadline ends (complaint_domain::data_requests).
+CREATE TABLE data_requests (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    -- export or erasure (complaint_domain::data_requests::DataRequestKind).
+    kind          TEXT NOT NULL,
+    idempotency_key TEXT UNIQUE,
+    fingerprint   TEXT NOT NULL DEFAULT '',
+    requested_at  INTEGER NOT NULL,
+    due_on        TEXT NOT NULL,
+    -- open, done or refused.
+    state         TEXT NOT NULL DEFAULT 'open',
+    answered_at   INTEGER,
+    -- An audit key (staff:ID, token:ID, cli).
+    answered_by   TEXT,
+    reason        TEXT
+);
+CREATE INDEX data_requests_by_complaint ON data_requests (complaint_id, id);
+CREATE INDEX data_requests_open ON data_requests (state, due_on);
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -22,6 +22,7 @@ mod audit;
 mod blobs;
 mod complaints;
 mod copy;
+mod data_requests;
 mod db;
 mod facts;
 mod figures;
@@ -50,6 +51,7 @@ pub use complaints::{
     Complaint, ComplaintStore, NewAttachment, NewComplaint, Recorded, StoredAnswer,
 };
 pub use copy::{migrate, MigrateError, TableCheck};
+pub use data_requests::{DataRequest, DataRequestStore, NewDataRequest, RequestRecorded};
 pub use db::{open_storage, Address, Db, Handle};
 pub use facts::{FactStore, Facts};
 pub use figures::{CauseCount, CauseWindows, ClosedCounts, FigureCounts, FigureStore};
@@ -104,6 +106,7 @@ pub trait Storage:
     + WorkStore
     + TemplateStore
     + RetentionStore
+    + DataRequestStore
 {
 }
 
@@ -125,6 +128,7 @@ impl<T> Storage for T where
         + WorkStore
         + TemplateStore
         + RetentionStore
+        + DataRequestStore
 {
 }
 

@@ -262,5 +262,17 @@ pub(super) fn text(key: T) -> &'static str {
         T::MentionList => "Colleagues to mention",
         T::MentionNone => "No colleague by that name.",
         T::MentionsYou => "Mentions you",
+        T::NavDataRequests => "Data requests",
+        T::DataRequestsTitle => "Data requests",
+        T::DataRequestsIntro => "Customers who asked for a copy of their data or for it to be erased. Answer each by its date: the law sets it (one month under the GDPR, 10 days under PIPA).",
+        T::ColRequest => "Request",
+        T::KindErasure => "Erase my data",
+        T::KindExport => "Copy of my data",
+        T::StateOpen => "Waiting for our answer",
+        T::StateDone => "Done",
+        T::StateRefused => "Refused",
+        T::MarkDone => "Mark as done",
+        T::Refuse => "Refuse",
+        T::RefuseReason => "Why we cannot do it (the customer reads this)",
     }
 }

@@ -262,5 +262,17 @@ pub(super) fn text(key: T) -> &'static str {
         T::MentionList => "언급할 동료",
         T::MentionNone => "그 이름의 동료가 없습니다.",
         T::MentionsYou => "나를 언급함",
+        T::NavDataRequests => "개인정보 요청",
+        T::DataRequestsTitle => "개인정보 요청",
+        T::DataRequestsIntro => "고객이 본인 정보의 사본이나 삭제를 요청한 목록입니다. 법정 기한(GDPR 1개월, 개인정보 보호법 10일) 안에 각 요청에 답변해 주세요.",
+        T::ColRequest => "요청 내용",
+        T::KindErasure => "개인정보 삭제",
+        T::KindExport => "개인정보 사본",
+        T::StateOpen => "답변 대기 중",
+        T::StateDone => "처리 완료",
+        T::StateRefused => "거절",
+        T::MarkDone => "처리 완료로 표시",
+        T::Refuse => "거절하기",
+        T::RefuseReason => "처리할 수 없는 사유(고객에게 그대로 보입니다)",
     }
 }

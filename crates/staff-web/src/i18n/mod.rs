@@ -65,6 +65,8 @@ keys! {
     OpsFiguresIntro, OpsFiguresSend, OpsFiguresDone,
     AddPasskeyTitle, AddPasskeyIntro, AddPasskeyCreate, AddPasskeyLater, AddPasskeyDone,
     MentionList, MentionNone, MentionsYou,
+    NavDataRequests, DataRequestsTitle, DataRequestsIntro, ColRequest, KindErasure, KindExport, StateOpen, StateDone,
+    StateRefused, MarkDone, Refuse, RefuseReason,
 }
 
 /// The message in `locale`.

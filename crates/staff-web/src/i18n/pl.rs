@@ -262,5 +262,17 @@ pub(super) fn text(key: T) -> &'static str {
         T::MentionList => "Współpracownicy do wspomnienia",
         T::MentionNone => "Nie ma współpracownika o takim imieniu.",
         T::MentionsYou => "Wspomina o Tobie",
+        T::NavDataRequests => "Wnioski o dane",
+        T::DataRequestsTitle => "Wnioski o dane",
+        T::DataRequestsIntro => "Klienci, którzy poprosili o kopię swoich danych albo o ich usunięcie. Odpowiedz na każdy wniosek w terminie: wyznacza go prawo (RODO: miesiąc, koreańska ustawa PIPA: 10 dni).",
+        T::ColRequest => "Wniosek",
+        T::KindErasure => "Usunięcie danych",
+        T::KindExport => "Kopia danych",
+        T::StateOpen => "Czeka na naszą odpowiedź",
+        T::StateDone => "Wykonany",
+        T::StateRefused => "Odrzucony",
+        T::MarkDone => "Oznacz jako wykonany",
+        T::Refuse => "Odrzuć",
+        T::RefuseReason => "Dlaczego nie możemy tego zrobić (klient zobaczy to uzasadnienie)",
     }
 }

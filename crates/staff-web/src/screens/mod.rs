@@ -3,6 +3,7 @@
 pub mod add_passkey;
 pub mod admin;
 pub mod complaint;
+pub mod data_requests;
 pub mod enrol;
 pub mod operations;
 pub mod queue;

@@ -206,6 +206,18 @@ keys! {
         ReplyNotSatisfied,
         ReplyRating,
         MergedInto,
+        // tracker: "Your data", a copy and erasure (issue #25)
+        YourDataTitle,
+        YourDataIntro,
+        YourDataDownload,
+        YourDataPreparing,
+        YourDataDownloadFailed,
+        YourDataErase,
+        YourDataEraseExplain,
+        YourDataEraseSend,
+        ErasureAsked,
+        ErasureDone,
+        ErasureRefused,
         SendingProgress,
         SendingSlow,
         RefusedElsewhereTitle,
@@ -377,6 +389,9 @@ keys! {
         MailFilesSentBefore,
         MailNewReplies,
         MailWholeComplaint,
+        // mail: a customer asked for their data to be erased (issue #25), in the organisation's language
+        MailOrgErasure,
+        MailOrgErasureBody,
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         DossierReference,
         DossierReceived,

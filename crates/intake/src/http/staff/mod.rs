@@ -11,6 +11,7 @@
 mod accounts;
 mod actions;
 mod auth;
+mod data_requests;
 mod hooks;
 mod oidc;
 mod operations;
@@ -39,6 +40,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{API}/me"), get(me))
         .merge(auth::routes())
         .merge(queues::routes())
+        .merge(data_requests::routes())
         .merge(actions::routes())
         .merge(hooks::routes())
         .merge(privacy::routes())

@@ -230,6 +230,7 @@ pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> 
             reopen_until: None,
             messages: messages(conn, id)?,
             merged_into: r.try_get(10)?,
+            data_requests: super::data_requests::entries(conn, id)?,
         },
     })
 }

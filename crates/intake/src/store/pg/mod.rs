@@ -12,7 +12,8 @@
 //! (`WorkStore`), [`templates`] (`TemplateStore`) and [`search`] (`SearchStore`, PostgreSQL's text search);
 //! the staff's side, [`staff`] (`StaffStore`, accounts and sessions, never the last admin lost to two nodes
 //! at once), [`audit`] (`AuditStore`), [`passkeys`] (`PasskeyStore`, an enrolment link, a recovery code or a
-//! ceremony used once across nodes) and [`tokens`] (`TokenStore`); and the figures, [`facts`]
+//! ceremony used once across nodes) and [`tokens`] (`TokenStore`); a customer's requests about their data,
+//! [`data_requests`] (`DataRequestStore`, once per key across nodes); and the figures, [`facts`]
 //! (`FactStore`) and [`figures`] (`FigureStore`). Each trait is checked on both engines by one test body
 //! (`tests`, `desk_tests`, `figure_tests`, `staff_tests`, `webhook_tests`; races in `once_tests`).
 
@@ -20,6 +21,7 @@ mod audit;
 mod blobs;
 mod complaints;
 mod copy;
+mod data_requests;
 #[cfg(test)]
 mod desk_tests;
 mod facts;

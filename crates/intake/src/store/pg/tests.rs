@@ -502,3 +502,63 @@ fn erased_once_on_postgres() {
     };
     erased_once(&mut PgStore::open(&url).unwrap());
 }
+
+/// A customer's data request on one engine: kept once per key (the same key again finds the first), listed,
+/// shown in the complaint's status record, and answered once.
+fn data_request_once(store: &mut (impl ComplaintStore + crate::store::DataRequestStore)) {
+    use crate::store::{NewDataRequest, RequestRecorded};
+    use complaint_domain::calendar::Date;
+    use complaint_domain::data_requests::{DataRequestKind, DataRequestState};
+    store
+        .record(&crate::store::tests::complaint("d1", "CMP-DATA-0001"))
+        .unwrap();
+    let id = store.complaint("CMP-DATA-0001").unwrap().unwrap().id;
+    let new = NewDataRequest {
+        complaint_id: id,
+        kind: DataRequestKind::Erasure,
+        key: "erase-1",
+        fingerprint: "fp",
+        at: Instant::from_unix_seconds(100),
+        due_on: Date::new(2027, 1, 7).unwrap(),
+    };
+    let RequestRecorded::New(first) = store.record_data_request(&new).unwrap() else {
+        panic!("the first request is new");
+    };
+    match store.record_data_request(&new).unwrap() {
+        RequestRecorded::Again(again, fingerprint) => {
+            assert_eq!((again.id, fingerprint.as_str()), (first.id, "fp"));
+        }
+        other => panic!("the same key again: {other:?}"),
+    }
+    assert_eq!(store.data_requests().unwrap().len(), 1);
+    let shown = store.complaint("CMP-DATA-0001").unwrap().unwrap();
+    assert_eq!(shown.record.data_requests.len(), 1);
+    let answer = |store: &mut _| {
+        crate::store::DataRequestStore::answer_data_request(
+            store,
+            first.id,
+            DataRequestState::Done,
+            None,
+            "cli",
+            Instant::from_unix_seconds(200),
+        )
+        .unwrap()
+    };
+    assert!(answer(store));
+    assert!(!answer(store), "answered once");
+    let answered = store.data_request(first.id).unwrap().unwrap();
+    assert_eq!(answered.entry.state, DataRequestState::Done);
+}
+
+#[test]
+fn data_request_once_on_sqlite() {
+    data_request_once(&mut Store::open(&crate::store::tests::temp_db("pg-data-request")).unwrap());
+}
+
+#[test]
+fn data_request_once_on_postgres() {
+    let Some(url) = database("data_request") else {
+        return;
+    };
+    data_request_once(&mut PgStore::open(&url).unwrap());
+}
