@@ -83,7 +83,7 @@ struct Controls {
 }
 
 /// A mounted widget: each module's entry wraps it in its exported `MountedWidget`
-/// (`src/bin/widget_export.rs`), so the filing page's module, which never mounts a widget, carries none of it.
+/// (`src/bin/shared/widget_export.rs`), so the filing page's module, which never mounts a widget, carries none of it.
 pub struct Mounted {
     /// Leptos's unmount handle (its type names the whole view; only dropping it matters).
     root: Option<Box<dyn Any>>,
