@@ -82,8 +82,9 @@ struct Controls {
     open: Callback<Shown>,
 }
 
-/// A mounted widget: each module's entry wraps it in its exported `MountedWidget`
-/// (`src/bin/shared/widget_export.rs`), so the filing page's module, which never mounts a widget, carries none of it.
+/// A mounted widget: each widget module's entry wraps it in its exported `MountedWidget`
+/// (`src/bin/shared/widget_export.rs`), so the filing page's module, which never mounts a widget, carries
+/// none of it.
 pub struct Mounted {
     /// Leptos's unmount handle (its type names the whole view; only dropping it matters).
     root: Option<Box<dyn Any>>,
