@@ -4,11 +4,14 @@
 // RELEASE and puts those files beside it, so a host's snippet never changes between releases.
 //
 // Nothing heavy happens on the host's load: the element paints a small box with a button; the Wasm is fetched
-// only when the box comes near the viewport or the button is pressed. No inline script or style anywhere:
+// only when the box comes near the viewport or the button is pressed. Two modules: the widget's (the form
+// only) for a widget in file mode, the tracker's (tracking and the form) for mode="track". When a file-mode
+// widget opens tracking, the tracker's module is fetched then and drawn in a second box beside the form,
+// which stays mounted (hidden) where the customer left it (src/widget). No inline script or style anywhere:
 // the stylesheet is fetched and adopted as a constructed sheet (see docs/embed.md for the measurement).
 
 const HERE = new URL('./', import.meta.url);
-const RELEASE = { glue: '__GLUE__', wasm: '__WASM__', style: '__STYLE__' };
+const RELEASE = { glue: '__GLUE__', wasm: '__WASM__', trackerGlue: '__TRACKER_GLUE__', trackerWasm: '__TRACKER_WASM__', style: '__STYLE__' };
 
 // The box's words before the Wasm (and its catalogue) arrive: the catalogue's NavFile, NavTrack, Loading and
 // LoadFailedTitle, in the same three languages (crates/domain/src/i18n/catalog/).
@@ -19,7 +22,7 @@ const WORDS = {
 };
 
 let sheet; // Promise<CSSStyleSheet>, shared by every widget on the page
-let app; // Promise<the wasm-bindgen module, initialised>
+const modules = {}; // 'file' | 'track' → Promise<that wasm-bindgen module, initialised>
 
 function styleSheet() {
   sheet ??= fetch(new URL(RELEASE.style, HERE), { credentials: 'omit' })
@@ -33,17 +36,19 @@ function styleSheet() {
   return sheet;
 }
 
-function wasm() {
+function wasm(mode) {
   // The glue and its .wasm sit beside this file (the glue's own default is the unhashed name Trunk renames,
-  // so the hashed one is passed). Its `main` finds no standalone shell on a host's page and does nothing;
-  // `mountWidget` is the widget's entry.
-  app ??= import(new URL(RELEASE.glue, HERE).href).then(async (glue) => {
-    await glue.default({ module_or_path: new URL(RELEASE.wasm, HERE) });
+  // so the hashed one is passed). Its `main` does nothing on a host's page; `mountWidget` is the widget's entry.
+  const [glueName, wasmName] = mode === 'track' ? [RELEASE.trackerGlue, RELEASE.trackerWasm] : [RELEASE.glue, RELEASE.wasm];
+  modules[mode] ??= import(new URL(glueName, HERE).href).then(async (glue) => {
+    await glue.default({ module_or_path: new URL(wasmName, HERE) });
     return glue;
   });
-  app.catch(() => (app = undefined));
-  return app;
+  modules[mode].catch(() => (modules[mode] = undefined));
+  return modules[mode];
 }
+
+const modeOf = (element) => (element.getAttribute('mode')?.trim() === 'track' ? 'track' : 'file');
 
 function language(tag) {
   const wanted = [tag, ...(navigator.languages ?? [])].filter(Boolean).map((t) => t.toLowerCase().split(/[-_]/)[0]);
@@ -56,7 +61,7 @@ function language(tag) {
 function storeKey(element) {
   const name = element.getAttribute('name')?.trim();
   if (name) return name;
-  const mode = element.getAttribute('mode')?.trim() === 'track' ? 'track' : 'file';
+  const mode = modeOf(element);
   const category = element.getAttribute('category')?.trim();
   return category ? `${mode}.${category}` : mode;
 }
@@ -66,6 +71,9 @@ class ComplaintDesk extends HTMLElement {
   static observedAttributes = ['lang', 'mode', 'category', 'api'];
   #shadow;
   #mounted = null;
+  #box = null;
+  // The tracker's module beside a file-mode widget, once the customer opened tracking: { box, mounted, reference }.
+  #companion = null;
   #observer = null;
   #store;
   // Each connection gets a number; work started for an earlier one is dropped when it finishes.
@@ -91,13 +99,15 @@ class ComplaintDesk extends HTMLElement {
     this.#connection += 1;
     this.#observer?.disconnect();
     this.#observer = null;
-    if (this.#mounted) {
-      const mounted = this.#mounted;
-      this.#mounted = null;
+    const mounted = [this.#mounted, this.#companion?.mounted].filter(Boolean);
+    this.#mounted = null;
+    this.#box = null;
+    this.#companion = null;
+    for (const widget of mounted) {
       // A widget that crashed may throw here too; the host never hears it.
       try {
-        mounted.unmount();
-        mounted.free();
+        widget.unmount();
+        widget.free();
       } catch (error) {
         console.warn('complaint-desk: the widget could not be removed cleanly', error);
       }
@@ -114,7 +124,7 @@ class ComplaintDesk extends HTMLElement {
     }
     let applied = false;
     try {
-      applied = this.#mounted?.change(name, now) ?? false;
+      applied = this.#change(name, now);
     } catch (error) {
       console.warn('complaint-desk: the change could not be applied', error);
     }
@@ -125,6 +135,79 @@ class ComplaintDesk extends HTMLElement {
       this.#start(this.#connection);
     }
     // Still loading: the new attributes are read when it mounts.
+  }
+
+  // `mode` goes to the widget on screen (the form hands tracking over, the tracker hands the form back);
+  // the other attributes to both.
+  #change(name, now) {
+    const companion = this.#companion;
+    if (name !== 'mode' || !companion || companion.box.hidden) {
+      const widgets = name === 'mode' ? [this.#mounted] : [this.#mounted, companion?.mounted];
+      return widgets.filter(Boolean).map((widget) => widget.change(name, now)).includes(true);
+    }
+    if (companion.mounted) return companion.mounted.change(name, now);
+    if (now?.trim() !== 'track') this.#show(this.#box);
+    return true;
+  }
+
+  // Called by a widget for what its module does not draw: the tracker (`reference` to look up, or '')
+  // beside a file-mode widget, or the form back from that tracker.
+  #elsewhere(connection, mode, reference) {
+    if (connection !== this.#connection) return;
+    if (mode !== 'track') {
+      this.#show(this.#box);
+      return;
+    }
+    const companion = this.#companion;
+    if (companion) {
+      companion.reference = reference;
+      companion.mounted?.track(reference);
+      this.#show(companion.box);
+      return;
+    }
+    this.#openTracker(connection, reference);
+  }
+
+  async #openTracker(connection, reference) {
+    const box = document.createElement('div');
+    box.className = 'desk-widget';
+    const companion = (this.#companion = { box, mounted: null, reference });
+    box.append(this.#status());
+    this.#shadow.append(box);
+    this.#show(box);
+    try {
+      const glue = await wasm('track');
+      if (connection !== this.#connection) return;
+      box.replaceChildren();
+      companion.mounted = glue.mountWidget(this, box, { ...this.#options(connection), mode: 'track', reference: companion.reference, companion: true });
+    } catch (error) {
+      if (connection !== this.#connection || box.querySelector('.crash-screen')) return;
+      console.warn('complaint-desk: the tracker could not load', error);
+      this.#companion = null;
+      box.replaceChildren(this.#failed());
+      this.dispatchEvent(new CustomEvent('complaint:error', { bubbles: true, composed: true, detail: { code: 'load_failed' } }));
+    }
+  }
+
+  // Shows one of the widget's boxes (the form's, or the tracker's beside it) and hides the other.
+  #show(box) {
+    if (!box) return;
+    for (const child of this.#shadow.children) child.hidden = child !== box;
+  }
+
+  #status() {
+    const status = document.createElement('p');
+    status.className = 'loading';
+    status.setAttribute('role', 'status');
+    status.textContent = this.#words().loading;
+    return status;
+  }
+
+  #failed() {
+    const failed = document.createElement('p');
+    failed.setAttribute('role', 'alert');
+    failed.textContent = this.#words().failed;
+    return failed;
   }
 
   #words() {
@@ -145,7 +228,7 @@ class ComplaintDesk extends HTMLElement {
     this.#shadow.replaceChildren(box);
   }
 
-  #options() {
+  #options(connection) {
     const given = this.getAttribute('api');
     let api;
     try {
@@ -159,6 +242,8 @@ class ComplaintDesk extends HTMLElement {
       category: this.getAttribute('category'),
       mode: this.getAttribute('mode'),
       store: this.#store,
+      // Called from inside the Wasm: run after it returns, never into the module still on the stack.
+      elsewhere: (mode, reference) => queueMicrotask(() => this.#elsewhere(connection, mode, reference)),
     };
   }
 
@@ -166,30 +251,23 @@ class ComplaintDesk extends HTMLElement {
     if (connection !== this.#connection || this.#mounted || this.#observer === null) return;
     this.#observer.disconnect();
     this.#observer = null;
-    const words = this.#words();
-    const status = document.createElement('p');
-    status.className = 'loading';
-    status.setAttribute('role', 'status');
-    status.textContent = words.loading;
-    this.#shadow.firstChild?.replaceChildren(status);
+    this.#shadow.firstChild?.replaceChildren(this.#status());
     try {
-      const [glue, constructed] = await Promise.all([wasm(), styleSheet()]);
+      const [glue, constructed] = await Promise.all([wasm(modeOf(this)), styleSheet()]);
       if (connection !== this.#connection) return;
       this.#shadow.adoptedStyleSheets = [constructed];
       const box = document.createElement('div');
       box.className = 'desk-widget';
       this.#shadow.replaceChildren(box);
-      this.#mounted = glue.mountWidget(this, box, this.#options());
+      this.#box = box;
+      this.#mounted = glue.mountWidget(this, box, this.#options(connection));
     } catch (error) {
       if (connection !== this.#connection) return;
       // The widget started and then stopped: its own message is already in the box.
       if (this.#shadow.querySelector('.crash-screen')) return;
       // Blocked by the host's CSP, no CORS for this origin, offline: said in the box, never thrown at the host.
       console.warn('complaint-desk: the widget could not load', error);
-      const failed = document.createElement('p');
-      failed.setAttribute('role', 'alert');
-      failed.textContent = words.failed;
-      this.#shadow.replaceChildren(failed);
+      this.#shadow.replaceChildren(this.#failed());
       this.dispatchEvent(new CustomEvent('complaint:error', { bubbles: true, composed: true, detail: { code: 'load_failed' } }));
     }
   }

@@ -85,7 +85,9 @@ self.addEventListener('message', (event) => {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   saveDataAsked = request.headers.get('save-data') === 'on';
-  // Complaints (POST) are never cached or replayed here: the app's outbox owns sending.
+  // Complaints (POST) are never cached or replayed here: the app's outbox owns sending. Nothing with a
+  // customer's details is cached at all: only pages, the release's files and the organisation's data; a
+  // status file or an answer of the API goes to the network every time (tests/e2e/privacy.test.mjs).
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;

@@ -2,9 +2,10 @@
 //! component state so it can also run as an embedded widget, where the host owns the URL; under this shell
 //! (which provides the `Location`) it mirrors the step into the address, one history entry a step.
 //!
-//! The site is two Wasm modules, each a bin of this crate and a Trunk target ([`Pages`]): the filing page's
-//! (most first visits), which carries no tracker, insights or widget code, and the tracker's (the tracker,
-//! the insights and the embeddable widget). A page of the other module is a normal page load.
+//! The site's pages are two Wasm modules, each a bin of this crate and a Trunk target ([`Pages`]): the filing
+//! page's (most first visits), which carries no tracker, insights or widget code, and the tracker's (the
+//! tracker, the insights, and the embeddable widget in track mode). A page of the other module is a normal
+//! page load. (The widget in file mode has a third module, with no page: `src/bin/widget.rs`.)
 
 use complaint_domain::i18n::Msg;
 use leptos::prelude::*;

@@ -17,3 +17,4 @@ pub mod status;
 pub mod store_scope;
 pub mod submit;
 pub mod transfer;
+pub mod your_data;

@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use complaint_domain::status::{StatusProblem, StatusRecord, MAX_STATUS_BYTES};
+use complaint_domain::calendar::Date;
+use complaint_domain::status::{ErasedRecord, StatusProblem, StatusRecord, MAX_STATUS_BYTES};
 use complaint_domain::tracking::{reply_proof_input, status_key_input, status_path};
 use gloo_net::http::Request;
 use js_sys::{JsString, Uint8Array};
@@ -32,6 +33,8 @@ pub enum StatusError {
     Unreadable(StatusProblem),
     /// This browser cannot hash (no Web Crypto outside a secure context).
     NoCrypto,
+    /// The complaint's personal data was erased on that day (issue #25): its file says only that.
+    Erased(Date),
 }
 
 impl fmt::Display for StatusError {
@@ -41,6 +44,7 @@ impl fmt::Display for StatusError {
             StatusError::Unreachable(e) => write!(f, "unreachable: {e}"),
             StatusError::Unreadable(p) => write!(f, "unreadable status file: {p}"),
             StatusError::NoCrypto => write!(f, "Web Crypto is not available"),
+            StatusError::Erased(on) => write!(f, "erased on {on}"),
         }
     }
 }
@@ -82,6 +86,11 @@ pub async fn fetch_status(
     cancel: Option<&web_sys::AbortSignal>,
 ) -> Result<StatusRecord, StatusError> {
     let text = fetch_text(&status_path(base, key), cancel).await?;
+    if let Some(erased) = ErasedRecord::from_json_with(&text, &BrowserJson) {
+        // Nothing of it is kept on this device either.
+        forget(key);
+        return Err(StatusError::Erased(erased.on));
+    }
     let record =
         StatusRecord::from_json_with(&text, &BrowserJson).map_err(StatusError::Unreadable)?;
     save(key, &text);
@@ -188,6 +197,13 @@ fn save(key: &str, text: &str) {
     if let (Some(storage), Some(json)) = (device::local_storage(), json::stringify(&entry)) {
         // A full or blocked storage only costs the offline copy.
         let _ = storage.set_item(&format!("{SAVED_PREFIX}{key}"), &json);
+    }
+}
+
+/// Drops the saved copy of a status file (its complaint was erased).
+fn forget(key: &str) {
+    if let Some(storage) = device::local_storage() {
+        let _ = storage.remove_item(&format!("{SAVED_PREFIX}{key}"));
     }
 }
 

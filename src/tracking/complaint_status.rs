@@ -10,6 +10,7 @@ use super::org_words::OrgWords;
 use super::overdue_help::OverdueHelp;
 use super::reply_panel::{awaiting_new_decision, EscalationRoute, ReopenPassed, ReplyPanel};
 use super::stage_timeline::StageTimeline;
+use super::your_data::{DataRequestLines, YourData};
 use super::{format_instant, Shown};
 use crate::i18n::{tr, use_i18n};
 use crate::services::clock::{self, OrgZone};
@@ -47,6 +48,8 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
     let reopen_passed = record
         .reopen_passed(Instant::from_epoch_ms(device::now_ms()))
         .map(|until| view! { <ReopenPassed organisation=organisation.clone() until=until /> });
+    let your_data = view! { <YourData record=record.clone() verifier=shown.verifier.clone() proof=shown.proof.clone() config=config.clone() /> };
+    let data_requests = view! { <DataRequestLines record=record.clone() config=config.clone() /> };
     let reply_panel = view! { <ReplyPanel record=record.clone() verifier=shown.verifier.clone() proof=shown.proof.clone() config=config.clone() /> };
     let heading = NodeRef::<leptos::html::H2>::new();
     // A new result moves focus to its heading, so screen reader and keyboard users land on it: after the
@@ -198,8 +201,10 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             {reopen_passed}
             {messages}
             {replies}
+            {data_requests}
             {reply_panel}
             <StageTimeline timeline=timeline zone=zone organisation_name=config.organisation.name.clone() />
+            {your_data}
         </section>
     }
 }

@@ -13,6 +13,7 @@ mod reply_panel;
 mod sent_list;
 mod stage_timeline;
 mod tracker;
+mod your_data;
 
 pub use complaint_status::ComplaintStatus;
 pub use lookup_form::LookupForm;

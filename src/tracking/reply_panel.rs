@@ -166,7 +166,8 @@ pub fn ReplyPanel(
         Some((id, ReplyAction::Rating)) => {
             view! { <RatingForm id=id config=config.get_value() /> }.into_any()
         }
-        None => menu().into_any(),
+        // An erasure request is never open here (`open_for` leaves it to "Your data").
+        Some((_, ReplyAction::Erasure)) | None => menu().into_any(),
     };
     let anything = information || resolved || not_satisfied || rating;
     view! {

@@ -8,7 +8,8 @@ use complaint_domain::tracking::normalise_reference;
 use leptos::prelude::*;
 
 use super::{look_up, use_reply_courier, ComplaintStatus, Lookup, LookupForm, SentFromThisDevice};
-use crate::i18n::tr;
+use crate::i18n::{tr, use_i18n};
+use crate::services::clock::format_date;
 use crate::services::status::StatusError;
 use crate::task::{abort_on_cleanup, spawn_while_mounted};
 
@@ -34,6 +35,7 @@ pub fn Tracker(
     let reference = RwSignal::new(wanted.clone());
     let verifier = RwSignal::new(String::new());
     let lookup = RwSignal::new(Lookup::Idle);
+    let i18n = use_i18n();
     // Only the latest lookup may show its answer: an earlier, slower one must not overwrite it.
     let latest = StoredValue::new(0_u32);
     let config = StoredValue::new(config);
@@ -104,9 +106,23 @@ pub fn Tracker(
         Lookup::Found(shown) => {
             view! { <ComplaintStatus shown=shown config=config.get_value() /> }.into_any()
         }
+        Lookup::Failed(StatusError::Erased(on)) => {
+            // Calm, not an error: the complaint was closed long ago, or erased because the customer asked.
+            let words = move || {
+                let locale = i18n.locale();
+                i18n.format(Msg::StatusErased, &[("date", &format_date(on, locale))])
+            };
+            view! {
+                <div class="notice lookup-erased" role="status">
+                    <p>{words}</p>
+                </div>
+            }
+            .into_any()
+        }
         Lookup::Failed(error) => {
             let message = match error {
                 StatusError::NotFound => Msg::StatusNotFound,
+                StatusError::Erased(_) => Msg::StatusErased,
                 StatusError::Unreadable(_) => Msg::StatusUnreadable,
                 StatusError::Unreachable(_) | StatusError::NoCrypto => Msg::StatusUnreachable,
             };

@@ -1,123 +1,75 @@
 //! The embedded widget: the filing flow and the tracker mounted inside a host page's `<complaint-desk>`
-//! element (see `embed/embed.js` and docs/embed.md). The same Wasm module serves the standalone app; this is
-//! its second entry, `mountWidget`, called by embed.js into a container in the element's shadow root.
+//! element (see `embed/embed.js` and docs/embed.md), through the entry `mountWidget` that embed.js calls into
+//! a container in the element's shadow root.
+//!
+//! Two Wasm modules draw it, so a widget in file mode never downloads the tracker: the widget's own module
+//! (`src/bin/widget.rs`: the form only) and the tracker's (`src/bin/tracker.rs`: the tracker and the form,
+//! for `mode="track"`). When the customer opens tracking in a file-mode widget, it asks embed.js
+//! (`elsewhere`) to show the tracker's module beside it, in the same shadow root, as a *companion* that draws
+//! only the tracker and hands "Make a complaint" back to the form, which kept its place.
 //!
 //! The widget is a guest: its language comes from its `lang` attribute (never `<html lang>`), its
 //! organisation from `api`, and it never touches the host's address, history, title or focus outside itself.
 //! Everything it starts (listeners, channels, timers) is released when the host removes the element.
 
 mod events;
+mod options;
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use complaint_domain::i18n::{Locale, Msg};
+use complaint_domain::config::OrgConfig;
+use complaint_domain::i18n::Msg;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::components::load_error::LoadError;
 use crate::filing::{FilingFlow, FilingSession, RefusedNotice, SuggestedCategory, TrackInPlace};
 use crate::i18n::{tr, I18n};
 use crate::mount_scope::MountScope;
 use crate::root::{Root, RootKind};
-use crate::services::api::ApiBase;
-use crate::services::locale;
-use crate::services::store_scope::StoreScope;
 use crate::services::submit::SendError;
 use crate::tracking::Tracker;
 pub use events::{HostElement, HostEvent};
+use options::{locale_of, shown_of, text_of, warn, Options, Shown};
 
-/// What the widget shows: the form, or the tracker (with a reference to look up, from the confirmation).
-#[derive(Debug, Clone, PartialEq)]
-enum Shown {
-    File,
-    Track(String),
-}
+/// The tracker as a widget draws it; passed to [`mount_widget`] by the tracker's module only, so the
+/// widget's module links no tracking code.
+pub type TrackView = fn(OrgConfig, String) -> AnyView;
 
-/// The attributes embed.js read from the element, checked.
-struct Options {
-    api: ApiBase,
-    locale: Locale,
-    /// `lang` named a language we do not offer: the widget falls back and says so.
-    lang_not_offered: bool,
-    category: Option<String>,
-    shown: Shown,
-    store: StoreScope,
-}
-
-/// An attribute's value as given: trimmed, and `None` when missing or blank.
-fn text_of(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-/// `lang` as a language we offer; an unknown one falls back to the browser's, with a console note.
-fn locale_of(tag: Option<String>) -> Locale {
-    match text_of(tag) {
-        Some(tag) => Locale::from_tag(&tag).unwrap_or_else(|| {
-            warn(&format!(
-                "complaint-desk: lang=\"{tag}\" is not offered (en, ko, pl); using the browser's"
-            ));
-            locale::from_browser()
-        }),
-        None => locale::from_browser(),
+/// The tracker in a widget, under its heading (an h2: the host page has its h1).
+pub fn track_view(config: OrgConfig, wanted: String) -> AnyView {
+    view! {
+        <h2 class="page-title">{tr(Msg::TrackTitle)}</h2>
+        <Tracker config=config wanted=wanted />
     }
+    .into_any()
 }
 
-/// `mode` as what to show; an unknown one shows the form, with a console note.
-fn shown_of(mode: Option<String>) -> Shown {
-    match text_of(mode).as_deref() {
-        None | Some("file") => Shown::File,
-        Some("track") => Shown::Track(String::new()),
-        Some(other) => {
-            warn(&format!(
-                "complaint-desk: mode=\"{other}\" is not file or track; showing the form"
-            ));
+/// What one mounted widget draws itself; anything else goes to embed.js's `elsewhere`.
+#[derive(Clone, Copy)]
+struct Draws {
+    file: bool,
+    track: Option<TrackView>,
+}
+
+impl Draws {
+    fn can(self, shown: &Shown) -> bool {
+        match shown {
+            Shown::File => self.file,
+            Shown::Track(_) => self.track.is_some(),
+        }
+    }
+
+    /// What it shows when asked for something it cannot draw at the start.
+    fn fallback(self) -> Shown {
+        if self.file {
             Shown::File
+        } else {
+            Shown::Track(String::new())
         }
     }
-}
-
-impl Options {
-    /// Reads `{ api, lang, category, mode, store }`; anything missing or unknown falls back, with a console
-    /// note for the host's developer (the customer is told only what concerns them: an unknown category).
-    fn read(options: &JsValue) -> Options {
-        let text = |key: &str| {
-            text_of(
-                js_sys::Reflect::get(options, &key.into())
-                    .ok()
-                    .and_then(|v| v.as_string()),
-            )
-        };
-        let api = text("api").and_then(|url| {
-            let base = ApiBase::parse(&url);
-            if base.is_none() {
-                warn(&format!(
-                    "complaint-desk: api=\"{url}\" is not a URL; using this site's /api/v1/"
-                ));
-            }
-            base
-        });
-        let asked = text("lang");
-        // The customer is told inside the box too, not only the host's developer on the console.
-        let lang_not_offered = asked
-            .as_deref()
-            .is_some_and(|tag| Locale::from_tag(tag).is_none());
-        Options {
-            api: api.unwrap_or_default(),
-            locale: locale_of(asked),
-            lang_not_offered,
-            category: text("category"),
-            shown: shown_of(text("mode")),
-            // embed.js names the store when the element first connects (docs/embed.md).
-            store: StoreScope::widget(&text("store").unwrap_or_else(|| "file".to_owned())),
-        }
-    }
-}
-
-fn warn(text: &str) {
-    web_sys::console::warn_1(&text.into());
 }
 
 /// What the host may change on a mounted widget: its language, what it shows, the suggested category.
@@ -126,20 +78,23 @@ struct Controls {
     i18n: I18n,
     shown: RwSignal<Shown>,
     category: RwSignal<Option<String>>,
+    /// Shows the form or the tracker: here, or through embed.js in the other module's widget.
+    open: Callback<Shown>,
 }
 
-/// A mounted widget; `unmount()` (embed.js calls it when the element leaves the page) removes its view and
-/// runs every cleanup its root registered.
-#[wasm_bindgen]
-pub struct MountedWidget {
+/// A mounted widget: each widget module's entry wraps it in its exported `MountedWidget`
+/// (`src/bin/shared/widget_export.rs`), so the filing page's module, which never mounts a widget, carries
+/// none of it.
+pub struct Mounted {
     /// Leptos's unmount handle (its type names the whole view; only dropping it matters).
     root: Option<Box<dyn Any>>,
     container: web_sys::HtmlElement,
     controls: Option<Controls>,
 }
 
-#[wasm_bindgen]
-impl MountedWidget {
+impl Mounted {
+    /// Removes its view and runs every cleanup its root registered (embed.js calls it when the element
+    /// leaves the page).
     pub fn unmount(&mut self) {
         if self.root.take().is_some() {
             crate::crash::forget_container(&self.container);
@@ -167,7 +122,7 @@ impl MountedWidget {
                     std::mem::discriminant(now) == std::mem::discriminant(&wanted)
                 });
                 if same == Some(false) {
-                    controls.shown.try_set(wanted);
+                    controls.open.run(wanted);
                 }
             }
             "category" => {
@@ -177,18 +132,32 @@ impl MountedWidget {
         }
         true
     }
+
+    /// Shows the tracker looking up `reference` (embed.js, when a file-mode widget beside this one opens
+    /// tracking again).
+    pub fn track(&mut self, reference: String) {
+        if let Some(controls) = self.controls {
+            controls.open.run(Shown::Track(reference));
+        }
+    }
 }
 
 /// Mounts the widget into `container` (an element in `host`'s shadow root); `options` is
-/// `{ api, lang, category, mode }` as strings. Exported as `mountWidget` by the tracker's module only
-/// (`src/bin/tracker.rs`), so the filing page's module does not carry the widget and its tracker mode.
+/// `{ api, lang, category, mode, store }` as strings, with embed.js's `reference`, `companion` and
+/// `elsewhere`. `track` is the tracker's module's [`track_view`]; `None` in the widget's module, whose
+/// widget hands tracking to embed.js.
 pub fn mount_widget(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
     options: JsValue,
-) -> MountedWidget {
+    track: Option<TrackView>,
+) -> Mounted {
     crate::crash::install_widget_notice();
     let options = Options::read(&options);
+    let draws = Draws {
+        file: !(options.companion && track.is_some()),
+        track,
+    };
     let shadow = container
         .get_root_node()
         .dyn_into::<web_sys::ShadowRoot>()
@@ -197,13 +166,25 @@ pub fn mount_widget(
     let controls = Rc::new(RefCell::new(None));
     let handle = leptos::mount::mount_to(container.clone(), {
         let controls = controls.clone();
-        move || view! { <Widget host=host shadow=shadow options=options controls=controls /> }
+        move || view! { <Widget host=host shadow=shadow options=options draws=draws controls=controls /> }
     });
     let controls = *controls.borrow();
-    MountedWidget {
+    Mounted {
         root: Some(Box::new(handle)),
         container,
         controls,
+    }
+}
+
+/// Asks embed.js to show `wanted`, which this widget does not draw (see the module's note).
+fn hand_over(elsewhere: Option<&js_sys::Function>, wanted: &Shown) {
+    let reference = match wanted {
+        Shown::Track(reference) => reference.as_str(),
+        Shown::File => "",
+    };
+    let told = elsewhere.map(|f| f.call2(&JsValue::NULL, &wanted.mode().into(), &reference.into()));
+    if !matches!(told, Some(Ok(_))) {
+        warn("complaint-desk: this widget cannot show that here");
     }
 }
 
@@ -212,6 +193,7 @@ fn Widget(
     host: web_sys::HtmlElement,
     shadow: Option<web_sys::ShadowRoot>,
     options: Options,
+    draws: Draws,
     controls: Rc<RefCell<Option<Controls>>>,
 ) -> impl IntoView {
     let i18n = I18n::provide(options.locale);
@@ -226,14 +208,28 @@ fn Widget(
         api: options.api,
     });
     let session = root.session;
-    let shown = RwSignal::new(options.shown);
+    let first = if draws.can(&options.shown) {
+        options.shown
+    } else {
+        draws.fallback()
+    };
+    let shown = RwSignal::new(first);
+    let elsewhere = StoredValue::new_local(options.elsewhere);
+    let open = Callback::new(move |wanted: Shown| {
+        if draws.can(&wanted) {
+            shown.set(wanted);
+        } else {
+            elsewhere.with_value(|f| hand_over(f.as_ref(), &wanted));
+        }
+    });
     *controls.borrow_mut() = Some(Controls {
         i18n,
         shown,
         category,
+        open,
     });
     provide_context(TrackInPlace(Callback::new(move |reference: String| {
-        shown.set(Shown::Track(reference))
+        open.run(Shown::Track(reference))
     })));
     tell_host(host, session);
     if crate::crash::trip_wire_requested() {
@@ -242,10 +238,12 @@ fn Widget(
     }
 
     let config = root.config.0;
+    // A companion's host heard `complaint:ready` from the form beside it.
+    let tells_ready = !options.companion;
     Effect::new(move |told: Option<bool>| {
         let loaded = config.with(|c| c.as_ref().map(Result::is_ok));
         match loaded {
-            Some(true) if told != Some(true) => host.tell(HostEvent::Ready),
+            Some(true) if told != Some(true) && tells_ready => host.tell(HostEvent::Ready),
             Some(false) => host.tell(HostEvent::Error("config_unavailable")),
             _ => {}
         }
@@ -262,14 +260,10 @@ fn Widget(
             }
             Some(Ok(config)) => config,
         };
-        match shown.get() {
+        match (shown.get(), draws.track) {
+            (Shown::Track(wanted), Some(track)) => track(content, wanted),
             // The step's question is the form's heading (an h2 here: the host page has its h1).
-            Shown::File => view! { <FilingFlow config=content /> }.into_any(),
-            Shown::Track(wanted) => view! {
-                <h2 class="page-title">{tr(Msg::TrackTitle)}</h2>
-                <Tracker config=content wanted=wanted />
-            }
-            .into_any(),
+            _ => view! { <FilingFlow config=content /> }.into_any(),
         }
     };
     let is_form = move || matches!(shown.get(), Shown::File);
@@ -277,9 +271,9 @@ fn Widget(
         <div class="desk-widget__body" lang=move || i18n.locale().tag()>
             <nav class="desk-widget__nav" aria-label=move || i18n.t(Msg::SiteName)>
                 <button type="button" class="link-button" aria-pressed=move || is_form().to_string()
-                    on:click=move |_| shown.set(Shown::File)>{tr(Msg::NavFile)}</button>
+                    on:click=move |_| open.run(Shown::File)>{tr(Msg::NavFile)}</button>
                 <button type="button" class="link-button" aria-pressed=move || (!is_form()).to_string()
-                    on:click=move |_| shown.set(Shown::Track(String::new()))>{tr(Msg::NavTrack)}</button>
+                    on:click=move |_| open.run(Shown::Track(String::new()))>{tr(Msg::NavTrack)}</button>
             </nav>
             <RefusedNotice />
             {lang_not_offered.then(|| view! { <p class="notice" role="status">{tr(Msg::WidgetLanguageNotOffered)}</p> })}

@@ -138,16 +138,18 @@ test('a complete filing and a status lookup with the keyboard alone', async () =
   await page.keyboard.press('Enter');
   await nextStep(6, 'How can we contact you?');
 
-  // Step 6: contact details, a radio and the consent box by Space.
+  // Step 6: contact details, a radio and the optional "you may also call me" box by Space.
   await tabTo(page, '#name');
   await page.keyboard.type('Jin Park');
   await tabTo(page, '#email');
   await page.keyboard.type('jin@example.kr');
+  await tabTo(page, '#phone');
+  await page.keyboard.type('+82 10 1234 5678');
   await tabTo(page, 'input[name=preferred]');
   await page.keyboard.press('Space');
-  await tabTo(page, '#consent');
+  await tabTo(page, '#may-call');
   await page.keyboard.press('Space');
-  assert.equal(await page.locator('#consent').isChecked(), true);
+  assert.equal(await page.locator('#may-call').isChecked(), true);
   await tabTo(page, 'form.step button[type=submit]');
   await page.keyboard.press('Enter');
   await nextStep(7, 'Check your answers before sending');

@@ -128,6 +128,9 @@ test('a complaint with a photo is filed inside the widget under the host CSP; th
   await start.dispatchEvent('click');
   await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
   assert.ok(requests.some((u) => u.startsWith(intake.origin + '/embed/v1/') && u.endsWith('.wasm')), 'the Wasm beside embed.js');
+  // A widget in file mode has the form's module only: the tracker's comes when tracking is opened.
+  const trackerWasm = () => requests.filter((u) => /\/embed\/v1\/complaint-tracker-[0-9a-f]+_bg\.wasm$/.test(u));
+  assert.deepEqual(trackerWasm(), [], "no tracker's module in file mode");
   // The host page owns its h1: the widget's question is an h2 under it.
   await page.getByRole('heading', { level: 2, name: 'What is your complaint about?' }).waitFor();
   assert.equal(await page.locator('complaint-desk').getByRole('heading', { level: 1 }).count(), 0, 'no h1 inside the widget');
@@ -152,8 +155,10 @@ test('a complaint with a photo is filed inside the widget under the host CSP; th
   const reference = (await page.getByText(/^CMP-[0-9A-Z]{4}-[0-9A-Z]{4}$/).textContent()).trim();
 
   // Tracking opens inside the widget, not at an address of the host's, and finds what the intake published.
+  assert.deepEqual(trackerWasm(), [], "no tracker's module while filing");
   await page.getByRole('button', { name: 'Track your complaint' }).click();
   await page.getByRole('heading', { name: `Complaint ${reference}` }).waitFor();
+  assert.equal(trackerWasm().length, 1, "the tracker's module, once tracking is opened");
   await page.getByText('Where it stands: Registration').waitFor();
 
   // The host's own script (shop.js) heard the reference.

@@ -67,7 +67,9 @@ describe('a complete filing', () => {
     assert.deepEqual(c.details, { product: 'Kettle K-200', batch: 'LOT 4471', purchased_on: daysAgo(20) });
     assert.equal(c.outcome, 'replacement');
     assert.equal(c.consumer_country, 'PL');
-    assert.deepEqual(c.contact, { name: 'Anna Kowalska', email: 'anna@example.pl', preferred: 'email', consent: true });
+    // No consent: the notice shown instead, by its version; no phone, so no "you may also call me".
+    assert.deepEqual(c.contact, { name: 'Anna Kowalska', email: 'anna@example.pl', preferred: 'email' });
+    assert.deepEqual(c.privacy_notice, { version: '2026-12', date: '2026-12-07' });
     assert.equal(c.locale, 'en');
     assert.equal(c.spam_signals.honeypot_filled, false);
     assert.equal(c.attachments.length, 1);
@@ -153,7 +155,12 @@ describe('a complete filing', () => {
     await page.getByLabel('Imię i nazwisko').fill('Jan Nowak');
     await page.getByLabel('Numer telefonu').fill('+48 600 123 456');
     await page.getByRole('radio', { name: 'Telefonicznie' }).check();
-    await page.getByRole('checkbox').check();
+    // The notice names this category's basis from the config (a legal obligation) and how long it is kept.
+    const notice = page.getByRole('region', { name: 'Jak wykorzystujemy Twoje dane' });
+    await notice.getByText('art. 6 ust. 1 lit. c RODO', { exact: false }).waitFor();
+    await notice.getByText('Przechowujemy je przez 3 lata od zamknięcia zgłoszenia', { exact: false }).waitFor();
+    assert.equal(await notice.getByRole('link', { name: /Pełna informacja/ }).getAttribute('href'), env.server.origin + '/privacy.pl.html');
+    await page.getByRole('checkbox', { name: /Zgadzam się na telefon/ }).check();
     await page.getByRole('button', { name: 'Dalej' }).click();
     await page.getByRole('button', { name: 'Wyślij reklamację' }).click();
     await page.getByRole('heading', { name: 'Otrzymaliśmy Twoją reklamację' }).waitFor();
@@ -165,7 +172,7 @@ describe('a complete filing', () => {
     assert.deepEqual(c.details, { account_id: 'gracz-77', transaction_id: 'WD-552100' });
     assert.equal(c.outcome, 'other');
     assert.equal(c.outcome_other, 'Wypłata środków');
-    assert.deepEqual(c.contact, { name: 'Jan Nowak', phone: '+48 600 123 456', preferred: 'phone', consent: true });
+    assert.deepEqual(c.contact, { name: 'Jan Nowak', phone: '+48 600 123 456', preferred: 'phone', may_call: true });
     assert.deepEqual(c.attachments, []);
     await page.getByText('8 tygodni, zgodnie z zasadami rozpatrywania skarg brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
     // Polish running text: the long genitive month and "r.".

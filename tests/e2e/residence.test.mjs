@@ -28,7 +28,7 @@ async function billUpToContact({ outcome = 'Give me a refund' } = {}) {
   await page.getByLabel('Full name').fill('Ola Nowak');
   await page.getByLabel('Email address').fill('ola@example.pl');
   await page.getByRole('radio', { name: 'By email' }).check();
-  await page.getByRole('checkbox', { name: /may use these details/ }).check();
+  await page.getByRole('region', { name: 'How we use your details' }).waitFor();
   await filing.continue();
 }
 

@@ -104,7 +104,7 @@ async function fileInKorean(description) {
   await page.getByLabel('이름', { exact: true }).fill('박지민');
   await page.getByLabel('이메일 주소', { exact: true }).fill('jimin@example.kr');
   await page.getByRole('group', { name: '어떤 방법으로 연락드릴까요?' }).getByRole('radio').first().check();
-  await page.getByRole('checkbox', { name: /동의합니다/ }).check();
+  await page.getByRole('region', { name: '개인정보 이용 안내' }).waitFor();
   await next();
   // A delivery's deadlines depend on where the customer lives (the Polish rules): asked, one tap.
   await atStep(7);

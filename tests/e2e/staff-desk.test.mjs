@@ -60,7 +60,8 @@ const COMPLAINT = {
   reference: 'CMP-AAAA-0001', revision: 7, category: 'delivery', stage: 'received', locale: 'ko', received_at: '2026-12-01T10:00:00+01:00',
   description: 'It never came. <img src=x onerror=alert(1)>', happened_on: '2026-11-30', outcome: 'refund', outcome_other: null,
   answers: [{ question: 'order_number', label: { en: 'Order number', ko: '주문 번호' }, answer: 'NW-1' }],
-  contact: { name: 'Ola', email: 'ola@example.pl', phone: null, preferred: 'email', consent: true },
+  contact: { name: 'Ola', email: 'ola@example.pl', phone: null, preferred: 'email', may_call: null },
+  privacy_notice: { version: '2026-12', date: '2026-12-07' },
   files: [{ number: 1, name: '../../x.html', kind: 'application/octet-stream', size: 10, url: '/staff/api/v1/complaints/CMP-AAAA-0001/files/1' }],
   replies: [], decision: null, causes: [], merged_into: null, waiting_since: null, quarantine: null, assignee: null,
   timeline: [{ state: 'done', stage: 'received', at: '2026-12-01T10:00:00+01:00', message: null, current: true },
@@ -117,6 +118,7 @@ function standIn(page, state) {
     if (path.endsWith('/acknowledge')) return json({ code: 'changed', message: 'changed', changed_by: { id: 3, name: 'Lena' }, revision: 8 }, 409);
     if (path === '/templates/preview') return json({ locale: 'ko', subject: '불만 처리 안내', body: '안녕하세요, 고객님.' });
     if (path.startsWith('/complaints/')) return json(COMPLAINT);
+    if (path === '/colleagues') return json({ colleagues: [{ id: 1, name: 'Ada Admin' }, { id: 2, name: 'Adam' }] });
     if (path === '/staff') return json({ staff: [{ id: 1, name: 'Ada Admin', email: 'ada@example.com', role: 'admin' }, { id: 2, name: 'Adam', email: 'adam@example.com', role: 'agent', categories: ['delivery'] }] });
     if (path === '/templates') return json({ templates: [{ id: 1, category: 'delivery', kind: 'reply', name: 'Refund', texts: { en: 'We refund.', ko: '환불해 드립니다.', pl: 'Zwracamy.' }, updated_by: null, updated_at: '2026-12-01T09:00:00Z' }] });
     if (path === '/tokens') return json({ tokens: [{ id: 1, name: 'CRM', role: 'agent', created_at: '2026-12-01' }] });
@@ -153,7 +155,8 @@ test('enrolment and sign-in are real passkey ceremonies, and a session ending mi
   assert.match(enrolled.response.attestationObject, /^[A-Za-z0-9_-]+$/, 'base64url, no padding');
   assert.equal(JSON.parse(Buffer.from(enrolled.response.clientDataJSON, 'base64url')).type, 'webauthn.create');
   await page.getByRole('button', { name: 'I have saved them' }).click();
-  await page.getByRole('heading', { name: 'New' }).waitFor();
+  // An admin lands on what breaches soon.
+  await page.getByRole('heading', { name: 'Breaches soon' }).waitFor();
   assert.ok(!page.url().includes('tok123'), 'the link’s token leaves the address bar');
 
   await page.goto(`${origin}/staff/complaints/CMP-AAAA-0001`);
@@ -173,7 +176,8 @@ test('enrolment and sign-in are real passkey ceremonies, and a session ending mi
   await page.getByRole('button', { name: 'Add the note' }).click();
   await page.getByLabel('Internal note').and(page.locator('textarea:text-is("")')).waitFor();
   const note = sent.filter((s) => s.path.endsWith('/notes')).at(-1);
-  assert.deepEqual(note.body, { text: 'Half a thought about @adam' }, 'a note carries no revision');
+  assert.deepEqual(note.body, { text: 'Half a thought about @adam', mentions: [] },
+    'a note carries no revision, and mentions only a colleague chosen from the list');
   assert.equal(note.csrf, 'csrf-1');
   assert.deepEqual(unexpected(problems), []);
   await context.close();

@@ -1,9 +1,12 @@
 // A real passkey ceremony against the real intake (issue #23): Chromium's virtual authenticator creates and
 // uses the passkeys, webauthn-rs in the intake checks them. An admin enrols from the command line's link,
 // signs out and back in with the passkey alone, invites an agent, who enrols in another browser and is
-// refused what only an admin may do.
+// refused what only an admin may do. Then the desk itself (dist/staff): a person who signs in with a
+// recovery code is asked for a new passkey, and the ceremony on that screen gives them one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+
+import { assertAccessible } from './support/a11y.mjs';
 
 import { launchBrowser } from './support/browser.mjs';
 import { startIntake } from './support/intake.mjs';
@@ -115,4 +118,33 @@ test('an admin enrols with a passkey, signs back in with it, and invites an agen
   assert.equal(withNewKey.status, 200, JSON.stringify(withNewKey.body));
   assert.equal((await api(laptop.page, 'GET', '/me')).body.name, 'Bo Agent');
   await laptop.context.close();
+});
+
+test('the desk asks for a new passkey after a recovery code, and its ceremony adds one', async () => {
+  const link = await inviteFromCommandLine(intake, { role: 'agent', name: 'Rae Agent', email: 'rae@org.example', categories: ['delivery'] });
+  const old = await person();
+  const enrolled = await enrol(old.page, link);
+  assert.equal(enrolled.status, 200, JSON.stringify(enrolled.body));
+  await old.context.close();
+
+  // A new browser, the real desk page, an authenticator with no passkey on it.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${deskOrigin(intake)}/staff/`);
+  await addVirtualAuthenticator(page);
+  await page.getByRole('button', { name: 'Use a recovery code' }).click();
+  await page.getByLabel('Email address').fill('rae@org.example');
+  await page.getByLabel('Recovery code').fill(enrolled.body.recovery_codes[0]);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Add a new passkey' }).waitFor();
+  await assertAccessible(page);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.getByRole('status').filter({ hasText: 'Your new passkey is ready.' }).waitFor();
+  await page.getByRole('button', { name: 'Open the desk' }).click();
+  await page.getByRole('heading', { name: 'Mine' }).waitFor();
+  const keys = await api(page, 'GET', '/me/passkeys');
+  assert.equal(keys.body.passkeys.length, 2, 'the enrolment\'s passkey and the new one');
+  const added = await intake.rows("SELECT count(*) FROM audit_log WHERE action = 'passkey_added' AND actor_name = 'Rae Agent'");
+  assert.deepEqual(added, [[1]]);
+  await context.close();
 });

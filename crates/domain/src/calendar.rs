@@ -48,6 +48,13 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl Date {
+    /// The last day this calendar counts to: "for ever" where a date is needed.
+    pub const LAST: Date = Date {
+        year: 9999,
+        month: 12,
+        day: 31,
+    };
+
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
         valid.then_some(Date { year, month, day })

@@ -21,8 +21,8 @@ pub mod field {
     pub const EMAIL: &str = "email";
     pub const PHONE: &str = "phone";
     pub const PREFERRED: &str = "preferred";
-    pub const CONSENT: &str = "consent";
     pub const RESIDENCE: &str = "residence";
+    pub const MAY_CALL: &str = "may-call";
 
     /// The input id of a category question.
     pub fn detail(question_id: &str) -> String {
@@ -191,18 +191,12 @@ fn contact(draft: &Draft) -> Vec<FieldError> {
         )),
         Some(_) => Ok(()),
     };
-    let consent_check = if c.consent {
-        Ok(())
-    } else {
-        Err(FieldError::says(field::CONSENT, Msg::ConsentRequired))
-    };
     collect([
         required(&c.name, field::NAME, Msg::NameRequired)
             .and_then(|()| at_most(&c.name, NAME_MAX_CHARS, field::NAME)),
         email_check,
         phone_check,
         preferred_check,
-        consent_check,
     ])
 }
 

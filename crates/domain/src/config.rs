@@ -10,6 +10,8 @@ use crate::calendar::Date;
 use crate::evidence::AttachmentLimits;
 use crate::json::{JsonParser, SerdeJson};
 use crate::localized::LocalizedText;
+use crate::privacy::PrivacyConfig;
+use crate::retention::Retention;
 use crate::service_levels::ServiceLevels;
 
 /// The config schema versions this build understands.
@@ -35,6 +37,14 @@ pub struct OrgConfig {
     /// published insights (`docs/insights.md`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub causes: Vec<Cause>,
+    /// Who handles the customer's details, on what basis, and the notice shown (`crate::privacy`).
+    #[serde(default)]
+    pub privacy: PrivacyConfig,
+    /// How long a closed complaint's personal data is kept before the intake's purge erases it
+    /// (`crate::retention`, docs/retention.md); the notices are written from the same numbers. Absent:
+    /// [`Retention::default`].
+    #[serde(default)]
+    pub retention: Retention,
 }
 
 /// A root cause a complaint can be tagged with (`courier-delay`), labelled in each language.
@@ -164,7 +174,8 @@ pub struct Organisation {
     pub name: LocalizedText,
     #[serde(default)]
     pub contact: Contact,
-    /// Where the privacy notice lives; linked from the consent question.
+    /// The organisation's own full privacy notice, linked from the contact step's short notice; without it,
+    /// the notice generated from this config (`crate::privacy::notice_href`).
     #[serde(default)]
     pub privacy_url: Option<String>,
     /// IANA zone the organisation's deadlines are counted in, e.g. `Europe/Warsaw`.
@@ -325,6 +336,11 @@ pub enum ConfigProblem {
         language: String,
         mark: String,
     },
+    /// A `retention.categories` key that is no category's id (the default would silently apply instead).
+    RetentionForUnknownCategory(String),
+    /// `privacy.legal_basis.by_category` names a category the config lacks
+    /// (the section, the id).
+    UnknownCategory(&'static str, String),
 }
 
 impl OrgConfig {
@@ -407,6 +423,16 @@ impl OrgConfig {
             }
         }
         problems.extend(self.currency_problems());
+        let named: [(&'static str, Vec<&String>); 1] = [(
+            "privacy.legal_basis.by_category",
+            self.privacy.legal_basis.by_category.keys().collect(),
+        )];
+        // Without categories, that is the problem to report, not every rule naming one.
+        for (section, ids) in named.into_iter().filter(|_| !self.categories.is_empty()) {
+            for id in ids.into_iter().filter(|id| !seen.contains(id.as_str())) {
+                problems.push(ConfigProblem::UnknownCategory(section, id.clone()));
+            }
+        }
         let mut cause_ids = BTreeSet::new();
         for cause in &self.causes {
             let id_ok = !cause.id.is_empty()
@@ -418,6 +444,13 @@ impl OrgConfig {
                 problems.push(ConfigProblem::BadCause(cause.id.clone()));
             }
         }
+        let known: Vec<&str> = self.categories.iter().map(|c| c.id.as_str()).collect();
+        problems.extend(
+            self.retention
+                .unknown_categories(&known)
+                .into_iter()
+                .map(|id| ConfigProblem::RetentionForUnknownCategory(id.to_owned())),
+        );
         if problems.is_empty() {
             Ok(())
         } else {
@@ -533,6 +566,10 @@ impl fmt::Display for ConfigProblem {
                 f,
                 "category \"{category}\": applies_to.consumer_country \"{code}\" is not a two-letter ISO 3166-1 code in capitals"
             ),
+            ConfigProblem::RetentionForUnknownCategory(id) => write!(
+                f,
+                "retention.categories: \"{id}\" is no category's id (its complaints would be kept by the default rule)"
+            ),
             ConfigProblem::BadCurrency(code) => write!(
                 f,
                 "organisation.currencies: \"{code}\" is not a three-letter ISO 4217 code in capitals, or is listed twice"
@@ -545,6 +582,9 @@ impl fmt::Display for ConfigProblem {
                 f,
                 "{place} ({language}) names money in \"{mark}\", a currency not in organisation.currencies"
             ),
+            ConfigProblem::UnknownCategory(section, id) => {
+                write!(f, "{section} names category \"{id}\", which is not listed")
+            }
             ConfigProblem::BadQuestion(category, question) => write!(
                 f,
                 "category \"{category}\" question \"{question}\" has a blank or repeated id, or no label"
@@ -731,6 +771,25 @@ mod tests {
     fn no_categories_is_invalid() {
         let mut config = OrgConfig::from_json(DEMO).unwrap();
         config.categories.clear();
+        config.retention.categories.clear();
         assert_eq!(config.validate(), Err(vec![ConfigProblem::NoCategories]));
+    }
+
+    #[test]
+    fn a_retention_rule_for_an_unknown_category_is_invalid() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        let retention = &mut config.retention;
+        assert_eq!(retention.rule_for("service-billing").years_after_closure, 6);
+        assert_eq!(retention.rule_for("delivery").years_after_closure, 1);
+        let billing = retention.categories.remove("service-billing").unwrap();
+        retention
+            .categories
+            .insert("service-biling".into(), billing);
+        assert_eq!(
+            config.validate(),
+            Err(vec![ConfigProblem::RetentionForUnknownCategory(
+                "service-biling".into()
+            )])
+        );
     }
 }

@@ -137,7 +137,10 @@ pub struct ContactAnswers {
     pub email: String,
     pub phone: String,
     pub preferred: Option<Channel>,
-    pub consent: bool,
+    /// "You may also call me", when the organisation asks (`privacy.consent_questions.phone_calls`). A
+    /// draft saved before it has none; the retired `consent` tick of such a draft is ignored.
+    #[serde(default)]
+    pub may_call: bool,
 }
 
 impl Draft {

@@ -8,6 +8,7 @@ pub mod calendar;
 mod calendar_oracle;
 pub mod checks;
 pub mod config;
+pub mod data_requests;
 #[cfg(test)]
 mod deadline_properties;
 pub mod disclosure;
@@ -25,9 +26,11 @@ pub mod localized;
 pub mod money;
 pub mod my_complaints;
 pub mod outbox;
+pub mod privacy;
 pub mod receipt;
 pub mod replies;
 pub mod residence;
+pub mod retention;
 #[cfg(test)]
 mod scope_properties;
 pub mod service_levels;

@@ -23,9 +23,13 @@ pub enum ReplyAction {
     NotSatisfied,
     /// Stars 1 to 5 after it closed, with an optional comment.
     Rating,
+    /// "Ask us to erase it" (issue #25, `docs/api.md` "Your data"): no words, any stage; sent through the
+    /// same outbox as a reply, so it waits offline and reaches the organisation exactly once.
+    Erasure,
 }
 
 impl ReplyAction {
+    /// What the reply panel offers (erasure is asked under "Your data").
     pub const ALL: [ReplyAction; 4] = [
         ReplyAction::Information,
         ReplyAction::Resolved,
@@ -39,25 +43,29 @@ impl ReplyAction {
             ReplyAction::Information => "information",
             ReplyAction::Resolved | ReplyAction::NotSatisfied => "resolution",
             ReplyAction::Rating => "rating",
+            ReplyAction::Erasure => "erasure",
         }
     }
 
-    /// The entry it leaves in the status file's `replies`.
-    pub fn kind(self) -> ReplyKind {
+    /// The entry it leaves in the status file's `replies`; an erasure request leaves one in
+    /// `data_requests` instead.
+    pub fn kind(self) -> Option<ReplyKind> {
         match self {
-            ReplyAction::Information => ReplyKind::Information,
-            ReplyAction::Resolved => ReplyKind::Resolved,
-            ReplyAction::NotSatisfied => ReplyKind::NotSatisfied,
-            ReplyAction::Rating => ReplyKind::Rating,
+            ReplyAction::Information => Some(ReplyKind::Information),
+            ReplyAction::Resolved => Some(ReplyKind::Resolved),
+            ReplyAction::NotSatisfied => Some(ReplyKind::NotSatisfied),
+            ReplyAction::Rating => Some(ReplyKind::Rating),
+            ReplyAction::Erasure => None,
         }
     }
 
-    fn as_customer_reply(self, stars: u8) -> CustomerReply {
+    fn as_customer_reply(self, stars: u8) -> Option<CustomerReply> {
         match self {
-            ReplyAction::Information => CustomerReply::Information,
-            ReplyAction::Resolved => CustomerReply::Resolved,
-            ReplyAction::NotSatisfied => CustomerReply::NotSatisfied,
-            ReplyAction::Rating => CustomerReply::Rating { stars },
+            ReplyAction::Information => Some(CustomerReply::Information),
+            ReplyAction::Resolved => Some(CustomerReply::Resolved),
+            ReplyAction::NotSatisfied => Some(CustomerReply::NotSatisfied),
+            ReplyAction::Rating => Some(CustomerReply::Rating { stars }),
+            ReplyAction::Erasure => None,
         }
     }
 }
@@ -145,6 +153,8 @@ pub enum ReplyBody {
         #[serde(skip_serializing_if = "Option::is_none")]
         comment: Option<String>,
     },
+    /// An erasure request says nothing more than its route: `{}`.
+    Erasure {},
 }
 
 impl ReplyDraft {
@@ -219,6 +229,7 @@ impl ReplyDraft {
                 stars: self.stars.unwrap_or_default(),
                 comment: self.text(),
             },
+            ReplyAction::Erasure => ReplyBody::Erasure {},
         }
     }
 }
@@ -231,12 +242,12 @@ pub fn allows(
     now: Instant,
     config: &OrgConfig,
 ) -> Result<(), ReplyRefused> {
+    // Erasure may be asked at any stage: the organisation answers it by the law's rules, not the complaint's.
+    let Some(reply) = action.as_customer_reply(5) else {
+        return Ok(());
+    };
     record
-        .replied(
-            action.as_customer_reply(5),
-            now,
-            config.replies.rating_change_days,
-        )
+        .replied(reply, now, config.replies.rating_change_days)
         .map(|_| ())
 }
 
@@ -350,6 +361,15 @@ mod tests {
             serde_json::to_value(rating.body(&[])).unwrap(),
             serde_json::json!({"stars": 4})
         );
+        assert_eq!(
+            reply_url("/api/v1/complaints", "CMP-7K4Q-2M9X", ReplyAction::Erasure),
+            "/api/v1/complaints/CMP-7K4Q-2M9X/erasure"
+        );
+        assert_eq!(
+            serde_json::to_value(draft(ReplyAction::Erasure).body(&[])).unwrap(),
+            serde_json::json!({})
+        );
+        assert_eq!(draft(ReplyAction::Erasure).check(10), Ok(()));
     }
 
     #[test]
@@ -418,6 +438,9 @@ mod tests {
             allows(&closed, Rating, now, &config),
             Err(ReplyRefused::RatingFinal { days: 14 })
         );
+        for stages in [&["received"][..], &["received", "responded", "closed"]] {
+            assert_eq!(allows(&record(stages), Erasure, now, &config), Ok(()));
+        }
     }
 
     #[test]

@@ -15,9 +15,7 @@ use complaint_domain::submission::{
 use sha2::{Digest, Sha256};
 
 use crate::error::IntakeError;
-use crate::store::{
-    ComplaintStore, EvidenceStore, NewAttachment, NewComplaint, Recorded, Shared, Store,
-};
+use crate::store::{Db, Handle, NewAttachment, NewComplaint, Recorded, Storage};
 
 use crate::ids;
 use crate::publish::{self, hex, status_key, PublishError, Publisher};
@@ -69,7 +67,7 @@ pub struct Options {
 
 pub struct Intake {
     settings: Arc<Settings>,
-    store: Arc<Shared>,
+    store: Arc<Db>,
     publisher: Publisher,
     options: Options,
     /// Keys whose request is being received right now; a second request with one gets 409.
@@ -100,13 +98,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Intake {
     pub fn new(
         settings: Arc<Settings>,
-        store: Store,
+        store: Db,
         publisher: Publisher,
         options: Options,
     ) -> Intake {
         Intake {
             settings,
-            store: Arc::new(Shared::new(store)),
+            store: Arc::new(store),
             publisher,
             options,
             in_flight: Mutex::new(HashSet::new()),
@@ -117,13 +115,13 @@ impl Intake {
         &self.settings
     }
 
-    /// The one connection, for the replies' handling (`crate::replies`), which follows the same rules.
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock()
+    /// The record, for the replies' handling (`crate::replies`), which follows the same rules.
+    pub(crate) fn store(&self) -> Handle<'_> {
+        self.store.handle()
     }
 
-    /// The same connection, for the mail outbox `serve` runs beside the intake (`crate::mail`).
-    pub(crate) fn shared_store(&self) -> Arc<Shared> {
+    /// The same record, for the outboxes `serve` runs beside the intake (`crate::mail`, `crate::webhooks`).
+    pub(crate) fn shared_store(&self) -> Arc<Db> {
         Arc::clone(&self.store)
     }
 
@@ -143,7 +141,7 @@ impl Intake {
     /// one is configured): many teams work from a mailbox.
     pub(crate) fn mail_organisation(
         &self,
-        store: &Store,
+        store: &dyn Storage,
         complaint: &crate::store::Complaint,
         subject: complaint_domain::i18n::IntakeMsg,
         files: crate::mail::FilesOf,
@@ -169,7 +167,7 @@ impl Intake {
     /// named again) take no room.
     pub(crate) fn room_for(
         &self,
-        store: &Store,
+        store: &dyn Storage,
         files: &[NewAttachment<'_>],
     ) -> Result<(), IntakeError> {
         let new = store.unstored_bytes(files)?;
@@ -193,7 +191,7 @@ impl Intake {
 
     /// Publishes what a crash left unpublished; run at start.
     pub fn catch_up(&self) -> Result<usize, PublishError> {
-        publish::republish(&*self.store.lock(), &self.publisher, false)
+        publish::republish(&*self.store.handle(), &self.publisher, false)
     }
 
     /// Everything after the body is read. Blocking (SQLite, fsync): run it off the async threads. The
@@ -224,7 +222,7 @@ impl Intake {
             return Err(IntakeError::KeyMismatch);
         }
         let fingerprint = fingerprint(&submission, &received.files);
-        let mut store = self.store.lock();
+        let mut store = self.store.handle();
         if let Some(first) = store.answer_for(key)? {
             let answer = replay(first, &fingerprint)?;
             // A retry of a stored complaint is the moment to publish a status file that failed before.
@@ -250,7 +248,7 @@ impl Intake {
             .flag(self.options.min_fill_seconds)
             .map(|f| f.to_string());
         self.record(
-            &mut store,
+            &mut *store,
             key,
             &fingerprint,
             &submission,
@@ -273,7 +271,7 @@ impl Intake {
             return Ok(None);
         }
         let fingerprint = fingerprint(&lenient, &received.files);
-        match self.store.lock().answer_for(key)? {
+        match self.store.handle().answer_for(key)? {
             Some(first) if first.fingerprint == fingerprint => {
                 replay(first, &fingerprint).map(Some)
             }
@@ -284,7 +282,7 @@ impl Intake {
     #[allow(clippy::too_many_arguments)]
     fn record(
         &self,
-        store: &mut Store,
+        store: &mut dyn Storage,
         key: &str,
         fingerprint: &str,
         submission: &Submission,
@@ -364,7 +362,7 @@ impl Intake {
     /// What follows a new complaint once it is committed: its status file, the organisation's mail, the
     /// figures. The complaint is safe from here on: a failed publish is retried on the phone's next retry of
     /// this key, at the next start, or by `republish`.
-    fn after_recording(&self, store: &mut Store, reference: &str) {
+    fn after_recording(&self, store: &mut dyn Storage, reference: &str) {
         match store.complaint(reference) {
             Ok(Some(complaint)) => {
                 if let Err(e) = publish::publish_complaint(store, &self.publisher, &complaint) {

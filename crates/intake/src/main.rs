@@ -20,6 +20,9 @@ mod log;
 mod mail;
 mod objects;
 mod oidc;
+mod places;
+mod privacy;
+mod privacy_record;
 mod private_files;
 mod publish;
 mod replies;
@@ -39,7 +42,7 @@ use complaint_domain::status::DecidedOutcome;
 use desk::{Actor, Desk, DeskError, Notice, StageChange};
 use publish::Publisher;
 use settings::{Settings, SettingsError};
-use store::{Store, StoreError};
+use store::StoreError;
 
 /// Why a command failed, by the part that failed; printed once, with exit status 1.
 #[derive(Debug, thiserror::Error)]
@@ -60,15 +63,13 @@ enum Failure {
     Output(std::io::Error),
     #[error("{0}")]
     Intake(#[from] error::IntakeError),
-    /// A place named `s3://…` that cannot be opened, or holds another desk's files.
+    /// A place named `s3://…` that cannot be opened (another desk's place: `Place`).
     #[error("{0}")]
     Objects(String),
-    /// PostgreSQL is reachable and its schema current, but this build runs the intake on SQLite only.
-    #[error(
-        "{0}: the PostgreSQL schema is in place, but this build keeps complaints on SQLite only \
-         (PostgreSQL storage is not finished: see docs/scaling.md); give --db a SQLite path"
-    )]
-    PostgresNotYet(String),
+    #[error(transparent)]
+    Place(#[from] places::PlaceError),
+    #[error(transparent)]
+    Migrate(#[from] store::MigrateError),
 }
 
 fn main() -> ExitCode {
@@ -90,11 +91,23 @@ fn main() -> ExitCode {
 }
 
 fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
-    let helps = matches!(command, Command::Help | Command::Completions(_));
-    if let (Some(url), false) = (&paths.postgres, helps) {
-        // Reachable and migrated (or a clear message why not), then refused: nothing half done.
-        store::pg::PgStore::open(url)?;
-        return Err(Failure::PostgresNotYet(store::pg::without_password(url)));
+    match command {
+        Command::Help => {
+            print!("{}", cli::help());
+            return Ok(());
+        }
+        Command::Completions(shell) => {
+            use std::io::Write;
+            return std::io::stdout()
+                .write_all(&cli::completions(shell))
+                .map_err(Failure::Output);
+        }
+        Command::Migrate { from, to } => {
+            let checked = store::migrate(&from, &to)?;
+            print!("{}", tables::migrated(&checked));
+            return Ok(());
+        }
+        _ => {}
     }
     // Loaded once: a command whose config cannot be read fails on it by itself, or never needs it.
     let settings = Settings::load(&paths.config)
@@ -107,27 +120,23 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
             .map(|s| s.config.replies.reopen_days)
             .unwrap_or_default(),
     );
-    let open_desk = |publisher: Publisher| -> Result<Desk, Failure> {
-        Ok(Desk::new(
-            Store::open(&paths.db)?,
-            publisher,
-            settings.clone(),
-            paths.mail.clone(),
-        ))
-    };
+    if let Command::PrivacyRecord = command {
+        // Read again for its own error: the shared copy's error is behind an Arc.
+        let settings = match settings {
+            Ok(settings) => settings,
+            Err(_) => Arc::new(Settings::load(&paths.config)?),
+        };
+        print!("{}", privacy_record::record(&settings.config));
+        return Ok(());
+    }
+    let db = store::open_storage(&paths.db)?;
     match command {
-        Command::Help => {
-            print!("{}", cli::help());
-            Ok(())
-        }
-        Command::Completions(shell) => {
-            use std::io::Write;
-            std::io::stdout()
-                .write_all(&cli::completions(shell))
-                .map_err(Failure::Output)
-        }
-        Command::Serve(options) => serve(paths, publisher, *options),
-        command => desk_command(&mut open_desk(publisher)?, paths, command),
+        Command::Serve(options) => serve(paths, db, publisher, *options),
+        command => desk_command(
+            &mut Desk::new(db.into_own(), publisher, settings, paths.mail.clone()),
+            paths,
+            command,
+        ),
     }
 }
 
@@ -188,6 +197,7 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
                 invited.expires_at
             );
         }
+        Command::Privacy(command) => privacy::run(desk, command)?,
         command => return read_command(desk, paths, command),
     }
     Ok(())
@@ -233,19 +243,22 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
             since,
             format,
             lang,
-        } => print!("{}", desk.export(actor, since, format, lang)?),
+        } => print!("{}", desk.export(actor, since, format, lang, None)?),
         Command::Insights => {
-            let bytes = desk.publish_figures(actor, &paths.insights)?;
+            let bytes = desk.publish_figures(actor, &paths.insights, None)?;
             println!(
                 "{bytes} bytes of insights written to {}",
                 paths.insights.display()
             );
         }
         Command::Report { from, to, format } => {
-            print!("{}", desk.report(actor, from, to)?.render(format));
+            print!(
+                "{}",
+                desk.report(actor, from, to, format, None)?.render(format)
+            );
         }
         Command::Republish { all } => {
-            let written = desk.republish(actor, all)?;
+            let written = desk.republish(actor, all, None)?;
             println!(
                 "{written} status file(s) written to {}",
                 desk.publish_dir().display()
@@ -258,7 +271,10 @@ fn read_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         | Command::Delete { .. }
         | Command::Help
         | Command::Completions(_)
+        | Command::Migrate { .. }
+        | Command::PrivacyRecord
         | Command::StaffInvite { .. }
+        | Command::Privacy(_)
         | Command::Serve(_) => {}
     }
     Ok(())
@@ -284,16 +300,6 @@ fn publisher_at(publish: &std::path::Path) -> Result<Publisher, Failure> {
     }
 }
 
-/// Claims the places this desk writes to for it (its id made at the first start and kept in the
-/// database), so a bucket shared by mistake with another desk is refused before anything is written.
-fn claim(store: &mut Store, place: &dyn objects::Objects) -> Result<(), Failure> {
-    use store::SecretStore;
-    let fresh = publish::hex(&ids::new_secret().map_err(|e| Failure::Objects(e.to_string()))?);
-    let (id, _) = store.secret("desk-id", fresh.as_bytes(), zone::now())?;
-    let id = String::from_utf8_lossy(&id).into_owned();
-    objects::claim(place, &id).map_err(Failure::Objects)
-}
-
 /// Publishes, every `every`, the status files that could not be written when their complaint was saved
 /// (the object store down or refusing writes): the complaint was kept, only its file waits.
 fn keep_publishing(intake: Arc<intake::Intake>, every: std::time::Duration) {
@@ -310,14 +316,15 @@ fn keep_publishing(intake: Arc<intake::Intake>, every: std::time::Duration) {
 /// The uploads' place: `--files` (a folder, or an `s3://` bucket every node shares), else the folder
 /// beside the database.
 fn open_uploads(
-    paths: &Paths,
+    db: &store::Db,
+    node: &places::NodeFolders,
     files: Option<&std::path::Path>,
     max_file_bytes: u64,
     ceiling: u64,
 ) -> Result<uploads::Uploads, Failure> {
     let place = match files {
         Some(files) => objects::Place::parse(files).map_err(Failure::Objects)?,
-        None => objects::Place::Folder(uploads::Uploads::beside(&paths.db)),
+        None => objects::Place::Folder(node.uploads.clone()),
     };
     match place {
         objects::Place::Folder(dir) => Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?),
@@ -325,29 +332,33 @@ fn open_uploads(
             let opened = bucket
                 .open()
                 .map_err(|e| Failure::Objects(format!("cannot open --files: {e}")))?;
-            let mut store = Store::open(&paths.db)?;
-            claim(&mut store, &*opened)?;
-            let dir = uploads::Uploads::beside(&paths.db);
+            places::claim(&mut *db.handle(), &*opened, false)?;
+            let dir = node.uploads.clone();
             Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?.in_bucket(opened))
         }
     }
 }
 
-fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(), Failure> {
+fn serve(
+    paths: &Paths,
+    db: store::Db,
+    publisher: Publisher,
+    options: cli::Serve,
+) -> Result<(), Failure> {
     let settings = Arc::new(Settings::load(&paths.config)?);
-    let mut store = Store::open(&paths.db)?;
-    if !matches!(
+    let node = places::NodeFolders::of(options.node_dir.as_deref(), &paths.db)?;
+    let folder = matches!(
         objects::Place::parse(&paths.publish),
         Ok(objects::Place::Folder(_))
-    ) {
-        claim(&mut store, publisher.place())?;
-    }
-    let reply_key = reply_proof::ReplyKey::load(&mut store)?;
+    );
+    places::claim(&mut *db.handle(), publisher.place(), folder)?;
+    let reply_key = reply_proof::ReplyKey::load(&mut *db.handle())?;
+    let desk_store = db.own()?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
     let publisher_for_desk = publisher.clone();
     let intake = Arc::new(intake::Intake::new(
         Arc::clone(&settings),
-        store,
+        db,
         publisher,
         intake::Options {
             min_fill_seconds: options.min_fill_seconds,
@@ -361,7 +372,8 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
     // Files ahead of their complaint, only where the config tells the app to send them so.
     let uploads = match intake.settings().config.submission.uploads {
         Some(_) => Some(Arc::new(open_uploads(
-            paths,
+            &intake.shared_store(),
+            &node,
             options.files.as_deref(),
             intake.settings().config.limits.attachments.max_bytes,
             options.uploads_max_mb.saturating_mul(1024 * 1024),
@@ -376,6 +388,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
         Err(e) => log!("status files still unpublished: {e}"),
     }
     keep_publishing(Arc::clone(&intake), options.republish_every);
+    privacy::purge_on_schedule(paths, options.purge_every);
     Ok(http::serve(
         http::ServeOptions {
             listen: options.listen,
@@ -393,7 +406,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
             },
             max_connections: options.max_connections,
             uploads,
-            spool: http::Spool::beside(&paths.db),
+            spool: node.spool,
             // As much as the uploads folder: the same bytes, sent the other way.
             spool_max_bytes: options.uploads_max_mb.saturating_mul(1024 * 1024),
             max_connections_per_address: options.max_connections_per_address,
@@ -420,7 +433,7 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
                 )?,
             },
             desk: Arc::new(std::sync::Mutex::new(Desk::new(
-                Store::open(&paths.db)?,
+                desk_store,
                 publisher_for_desk,
                 Ok(settings),
                 paths.mail.clone(),
@@ -434,14 +447,14 @@ fn serve(paths: &Paths, publisher: Publisher, options: cli::Serve) -> Result<(),
 /// (`--insights-at`, `--insights-every`; `insights::Schedule`), never after a change.
 fn figures_on_schedule(paths: &Paths, options: &cli::Serve, zone: zone::OrgZone) {
     let mut args: Vec<std::ffi::OsString> = vec!["insights".into()];
-    for (flag, path) in [
-        ("--config", &paths.config),
-        ("--db", &paths.db),
-        ("--publish", &paths.publish),
-        ("--insights", &paths.insights),
+    for (flag, value) in [
+        ("--config", paths.config.clone().into_os_string()),
+        ("--db", paths.db.flag()),
+        ("--publish", paths.publish.clone().into_os_string()),
+        ("--insights", paths.insights.clone().into_os_string()),
     ] {
         args.push(flag.into());
-        args.push(path.clone().into_os_string());
+        args.push(value);
     }
     let schedule = insights::Schedule {
         every: options.insights_every,

@@ -413,22 +413,34 @@ pub const MARKER: &str = "complaint-desk.id";
 
 /// Claims `place` for the desk `desk_id` at its first start, and refuses a place another desk claimed:
 /// two desks writing status files into one bucket would overwrite each other's.
-pub fn claim(place: &dyn Objects, desk_id: &str) -> Result<(), String> {
-    let unreachable = |e: io::Error| format!("cannot reach {}: {e}", place.show(MARKER));
+pub fn claim(place: &dyn Objects, desk_id: &str) -> Result<(), Refused> {
+    let unreachable =
+        |e: io::Error| Refused::Unreachable(format!("cannot reach {}: {e}", place.show(MARKER)));
     place
         .put_new(MARKER, desk_id.as_bytes(), PRIVATE)
         .map_err(unreachable)?;
     let found = place.get(MARKER).map_err(unreachable)?.unwrap_or_default();
     if found != desk_id.as_bytes() {
-        return Err(format!(
+        return Err(Refused::AnotherDesk(format!(
             "{} holds another desk's files (its {} names desk {:?}, this database is desk {desk_id:?}); \
-             give this desk a place of its own",
+             give this desk a place of its own, or --db this place's own database (if that desk is gone \
+             for good, remove {})",
             place.show(""),
             MARKER,
-            String::from_utf8_lossy(&found)
-        ));
+            String::from_utf8_lossy(&found),
+            place.show(MARKER)
+        )));
     }
     Ok(())
+}
+
+/// Why a place was not claimed: it could not be read or written, or it is another desk's.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("{0}")]
+    Unreachable(String),
+    #[error("{0}")]
+    AnotherDesk(String),
 }
 
 #[cfg(test)]
@@ -457,7 +469,7 @@ mod tests {
         let folder = Folder { dir: dir.clone() };
         claim(&folder, "desk-a").unwrap();
         claim(&folder, "desk-a").unwrap();
-        let refused = claim(&folder, "desk-b").unwrap_err();
+        let refused = claim(&folder, "desk-b").unwrap_err().to_string();
         assert!(refused.contains("another desk"), "{refused}");
         assert!(folder.get("../x").is_err(), "no name leaves the folder");
         folder.put("b-1", b"12", PRIVATE).unwrap();

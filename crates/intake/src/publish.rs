@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use complaint_domain::status::StatusRecord;
+use complaint_domain::status::{ErasedRecord, StatusRecord};
 use complaint_domain::tracking::status_key_input;
 use sha2::{Digest, Sha256};
 
@@ -86,6 +86,14 @@ impl Publisher {
             .put(&name, record.to_json().as_bytes(), PUBLIC_JSON)?;
         Ok(self.path_for(key))
     }
+
+    /// Replaces a complaint's status file by its tombstone, whole, as [`Publisher::publish`] does.
+    pub fn publish_erased(&self, key: &str, record: &ErasedRecord) -> std::io::Result<PathBuf> {
+        let name = format!("{key}.json");
+        self.place
+            .put(&name, record.to_json().as_bytes(), PUBLIC_JSON)?;
+        Ok(self.path_for(key))
+    }
 }
 
 /// Why a status file is not current. The complaint itself is safe in the database either way: the file
@@ -102,22 +110,30 @@ pub enum PublishError {
     Store(#[from] StoreError),
 }
 
-/// Writes one complaint's file and records that it is current.
+/// Writes one complaint's file (a tombstone once it is erased) and records that it is current.
 pub fn publish_complaint(
     store: &dyn Storage,
     publisher: &Publisher,
     complaint: &Complaint,
 ) -> Result<PathBuf, PublishError> {
-    let record = complaint
-        .record
-        .clone()
-        .with_reopen_window(publisher.reopen_days);
-    let path = publisher
-        .publish(&complaint.status_key, &record)
-        .map_err(|source| PublishError::Write {
-            dir: publisher.dir().to_owned(),
-            source,
-        })?;
+    // Erased: only that, and when (issue #25); the tracker says so calmly.
+    let written = match complaint.erased_at {
+        Some(at) => publisher.publish_erased(
+            &complaint.status_key,
+            &ErasedRecord::new(at.utc_wall_clock().date),
+        ),
+        None => publisher.publish(
+            &complaint.status_key,
+            &complaint
+                .record
+                .clone()
+                .with_reopen_window(publisher.reopen_days),
+        ),
+    };
+    let path = written.map_err(|source| PublishError::Write {
+        dir: publisher.dir().to_owned(),
+        source,
+    })?;
     store.mark_published(complaint.id, complaint.revision)?;
     Ok(path)
 }

@@ -29,9 +29,7 @@ use crate::error::IntakeError;
 use crate::intake::{Answer, Intake};
 use crate::mail::FilesOf;
 use crate::publish::{self, hex};
-use crate::store::{
-    ComplaintStore, NewAttachment, NewReply, Replied, ReplyStore, StoreError, StoredAnswer,
-};
+use crate::store::{NewAttachment, NewReply, Replied, StoreError, StoredAnswer};
 
 use crate::zone::now;
 
@@ -379,7 +377,7 @@ enum Admission<'a> {
     Replay(Answer),
     /// The reply may be made: the store, still held, the complaint as read, and its status after the reply.
     Go {
-        store: std::sync::MutexGuard<'a, crate::store::Store>,
+        store: crate::store::Handle<'a>,
         complaint: Box<crate::store::Complaint>,
         record: Box<complaint_domain::status::StatusRecord>,
     },
@@ -401,7 +399,8 @@ fn admit<'a>(
     }
     let Some(complaint) = store
         .complaint(&request.reference)?
-        .filter(|c| c.quarantine.is_none())
+        // An erased complaint takes no more words (issue #25): its tracker says it was erased.
+        .filter(|c| c.quarantine.is_none() && c.erased_at.is_none())
     else {
         return Err(IntakeError::NotFound);
     };
@@ -442,7 +441,7 @@ fn admit<'a>(
 /// as for filing.
 fn after_reply(
     intake: &Intake,
-    store: &crate::store::Store,
+    store: &dyn crate::store::Storage,
     reference: &str,
     kind: ReplyKind,
     reply_id: i64,
@@ -513,7 +512,7 @@ fn attempt(
             content: bytes,
         })
         .collect();
-    intake.room_for(&store, &files)?;
+    intake.room_for(&*store, &files)?;
     let recorded = store.reply(&NewReply {
         key: &request.key,
         fingerprint: print,
@@ -533,7 +532,7 @@ fn attempt(
         Replied::KeyTaken(first) => return replay(first, print),
     };
     let reference = record.reference.clone();
-    after_reply(intake, &store, &reference, kind, reply_id);
+    after_reply(intake, &*store, &reference, kind, reply_id);
     Ok(Answer {
         status: 201,
         body,

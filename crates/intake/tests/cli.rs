@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use support::*;
 
 /// The commands docs/intake.md documents, each with a flag its help must list.
-const COMMANDS: [(&str, &str); 19] = [
+const COMMANDS: [(&str, &str); 20] = [
     ("serve", "--trusted-proxy"),
     ("acknowledge", "--next-step"),
     ("assess", "--message"),
@@ -29,6 +29,7 @@ const COMMANDS: [(&str, &str); 19] = [
     ("report", "--from"),
     ("completions", "<SHELL>"),
     ("staff", "invite"),
+    ("migrate", "--to"),
 ];
 
 struct Ran {

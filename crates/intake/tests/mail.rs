@@ -6,99 +6,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use support::smtp::Recorder;
 use support::*;
-
-/// The recording SMTP listener, stopped when dropped.
-struct Recorder {
-    child: Child,
-    port: u16,
-    folder: PathBuf,
-}
-
-impl Recorder {
-    fn start(dir: &TempDir, port: Option<u16>) -> Recorder {
-        Recorder::start_with(dir, port, None)
-    }
-
-    /// One that refuses for good (552) a mail larger than `max_bytes`, as a relay with a size limit does.
-    fn start_with(dir: &TempDir, port: Option<u16>, max_bytes: Option<u64>) -> Recorder {
-        let folder = dir.0.join("mail");
-        let script = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/smtp_recorder.py"
-        );
-        let mut command = Command::new("python3");
-        command.arg(script).arg(&folder);
-        command.arg(port.unwrap_or(0).to_string());
-        if let Some(max_bytes) = max_bytes {
-            command.arg(max_bytes.to_string());
-        }
-        let mut child = command
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 with aiosmtpd (scripts/setup installs it)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().unwrap_or_else(|_| {
-            panic!("the recorder printed no port ({line:?}); is aiosmtpd 1.4.6 installed?")
-        });
-        Recorder {
-            child,
-            port,
-            folder,
-        }
-    }
-
-    /// Waits until `n` mails have been recorded, and returns them in order.
-    fn wait_for(&self, n: usize, limit: Duration) -> Vec<Value> {
-        let started = Instant::now();
-        loop {
-            let mails = recorded(&self.folder);
-            if mails.len() >= n {
-                return mails;
-            }
-            assert!(
-                started.elapsed() < limit,
-                "{} mail(s) within {limit:?}, not {n}",
-                mails.len()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn recorded(folder: &Path) -> Vec<Value> {
-    let mut mails: Vec<(u32, Value)> = std::fs::read_dir(folder)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    let n: u32 = name.strip_suffix(".json")?.parse().ok()?;
-                    let text = std::fs::read_to_string(e.path()).ok()?;
-                    Some((n, serde_json::from_str(&text).ok()?))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    mails.sort_by_key(|(n, _)| *n);
-    mails.into_iter().map(|(_, mail)| mail).collect()
-}
 
 fn mail_flags(port: u16) -> Vec<String> {
     [
@@ -317,7 +229,7 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
     );
     assert_eq!(mails[6]["subject"], json!(format!("New complaint: {held}")));
     assert_eq!(
-        recorded(&recorder.folder).len(),
+        recorder.mails().len(),
         7,
         "the held one was not mailed on arrival"
     );
@@ -760,7 +672,7 @@ fn a_storm_of_replies_is_capped_gathered_and_mailed_as_what_is_new() {
     // Every taken reply reaches the inbox, gathered into a few mails that tell only what is new.
     let started = Instant::now();
     let replies = loop {
-        let mails = recorded(&recorder.folder);
+        let mails = recorder.mails();
         let replies: Vec<Value> = mails.into_iter().skip(1).collect();
         let told = (0..20)
             .filter(|i| {

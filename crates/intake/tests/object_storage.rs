@@ -1,8 +1,9 @@
 //! The intake with its status files, figures and resumable uploads in S3-compatible object storage
 //! (`--publish s3://…`, `--insights s3://…`, `--files s3://…`), against a real server: moto in server mode
 //! (`support/s3.rs`). Status files arrive whole with the headers the tracker needs, an upload begun through
-//! one node goes on through another, a bucket that holds another desk's files is refused at start, and a
-//! bucket that is down never costs a complaint: it is accepted, and its file follows when the bucket is back.
+//! one node goes on through another, a bucket that holds another desk's files (or is given to a second
+//! desk's database) is refused at start, and a bucket that is down never costs a complaint: it is accepted,
+//! and its file follows when the bucket is back.
 
 mod support;
 
@@ -139,6 +140,31 @@ fn a_bucket_holding_another_desks_files_is_refused_at_start() {
         "another-desk",
         "the other desk's marker is left as it was"
     );
+}
+
+#[test]
+fn a_second_desk_given_the_first_desks_bucket_is_refused_and_the_first_starts_again() {
+    let Some(moto) = Moto::start() else { return };
+    moto.create_bucket(BUCKET);
+    let first = TempDir::new("s3-first-desk");
+    drop(start(&first, &moto, &[]));
+    let marker = moto
+        .get(BUCKET, &format!("{PREFIX}/complaint-desk.id"))
+        .expect("the first desk claimed the bucket")
+        .text();
+
+    // Another database (another desk's, or a fresh one by mistake) pointed at the same bucket.
+    let second = TempDir::new("s3-second-desk");
+    let stderr = refused_start(&second, &moto.env());
+    assert!(stderr.contains("another desk"), "{stderr}");
+    assert!(
+        stderr.contains(&marker),
+        "names the desk the bucket is for: {stderr}"
+    );
+    assert_eq!(second.count("complaints"), 0);
+
+    let again = start(&first, &moto, &[]);
+    file_one(&again, "0b7c4f1e-2d3a-4c5b-8e9f-1a2b3c4d5e6f");
 }
 
 #[test]

@@ -251,6 +251,13 @@ fn a_service_token_may_expire_and_is_refused_once_expired() {
     let created = made["created_at"].as_str().unwrap();
     let expires = made["expires_at"].as_str().unwrap();
     assert!(expires > created, "{created} {expires}");
+    // With the organisation's offset (the test config's Europe/London), as every staff API time.
+    for time in [created, expires] {
+        assert!(
+            time.ends_with("+00:00") || time.ends_with("+01:00"),
+            "{time}"
+        );
+    }
 
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
     let (created_at, expires_at): (i64, i64) = conn

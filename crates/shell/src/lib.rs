@@ -12,6 +12,9 @@ use complaint_domain::i18n::{format, shown_in, Locale, Msg};
 use complaint_domain::localized::LocalizedText;
 use complaint_domain::steps::{Step, CATEGORY_FIELD};
 
+mod privacy;
+pub use privacy::privacy_page;
+
 /// The pages that get a shell: the filing page, with its first question, the tracker and the insights.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {

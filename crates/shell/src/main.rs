@@ -2,7 +2,8 @@
 //! build's own `index.html` (Trunk's, with the filing page's module and preloads), the tracker module's
 //! page (Trunk's build of `tracker.html`: its module and preloads, for the tracker's and the insights'
 //! shells) and the organisation's `api/v1/config.json`. Also `pages.json`: each page's shells and the files
-//! it needs, for the service worker's stamping step. Run by `scripts/post-build` after the tracker's module
+//! it needs, for the service worker's stamping step; and the full privacy notice in each language
+//! (`privacy.html`, `privacy.ko.html`, …), from the same config. Run by `scripts/post-build` after the tracker's module
 //! is built and before the service worker is stamped and the files are compressed.
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,10 @@ use std::process::ExitCode;
 
 use complaint_domain::config::OrgConfig;
 use complaint_domain::i18n::Locale;
-use complaint_shell::{file_name, pages_manifest, with_module_of, write_page, Module, Page};
+use complaint_domain::privacy::notice_file_name;
+use complaint_shell::{
+    file_name, pages_manifest, privacy_page, with_module_of, write_page, Module, Page,
+};
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1).map(PathBuf::from);
@@ -54,6 +58,13 @@ fn run(dist: &Path, tracker: &Path) -> Result<Vec<String>, String> {
                 .map_err(|e| format!("cannot write {name}: {e}"))?;
             written.push(name);
         }
+    }
+    // The full privacy notice, one page per language, from the same config.
+    for locale in Locale::ALL {
+        let name = notice_file_name(locale);
+        std::fs::write(dist.join(&name), privacy_page(&config, locale))
+            .map_err(|e| format!("cannot write {name}: {e}"))?;
+        written.push(name);
     }
     std::fs::write(
         dist.join("pages.json"),

@@ -43,7 +43,15 @@ pub fn App() -> impl IntoView {
         if desk.me().is_none() || desk.api.is_signed_out() {
             return view! { <screens::sign_in::SignIn /> }.into_any();
         }
+        if desk.asks_for_passkey() {
+            return view! { <screens::add_passkey::AddPasskey /> }.into_any();
+        }
         match route {
+            Route::Home => {
+                let leads = desk.me().is_some_and(|me| me.leads());
+                let queue = Route::landing(leads).to_owned();
+                view! { <screens::queue::QueueScreen queue=queue /> }.into_any()
+            }
             Route::Queue(queue) => view! { <screens::queue::QueueScreen queue=queue /> }.into_any(),
             Route::Complaint(reference) => {
                 view! { <screens::complaint::ComplaintScreen reference=reference /> }.into_any()
@@ -52,6 +60,10 @@ pub fn App() -> impl IntoView {
             Route::Templates => view! { <screens::admin::templates::TemplatesScreen /> }.into_any(),
             Route::Tokens => view! { <screens::admin::tokens::TokensScreen /> }.into_any(),
             Route::Webhooks => view! { <screens::admin::webhooks::WebhooksScreen /> }.into_any(),
+            Route::Operations => view! { <screens::operations::OperationsScreen /> }.into_any(),
+            Route::DataRequests => {
+                view! { <screens::data_requests::DataRequestsScreen /> }.into_any()
+            }
             Route::Enrol(_) => ().into_any(),
         }
     };

@@ -12,6 +12,19 @@ fn when(due: &str) -> String {
     }
 }
 
+/// A time the API wrote in the organisation's offset (`2026-12-02T09:00:00+01:00`) as the organisation's
+/// wall clock with its zone named (`2026-12-02 09:00 (Europe/Warsaw)`), the way the customer's tracker
+/// names it; a date alone stays as it is. The exact instant stays in the element's `datetime`.
+pub fn local_time(at: &str, zone: Option<&str>) -> String {
+    if !at.contains('T') {
+        return at.to_owned();
+    }
+    match zone {
+        Some(zone) if !zone.is_empty() => format!("{} ({zone})", when(at)),
+        _ => when(at),
+    }
+}
+
 pub fn clock(locale: Locale, next: Option<&Next>) -> String {
     let Some((due, timeliness)) =
         next.and_then(|n| Some((n.due.as_deref()?, n.timeliness.as_deref())))

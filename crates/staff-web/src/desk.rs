@@ -23,6 +23,8 @@ pub struct Desk {
     intent: RwSignal<Option<Shortcut>>,
     /// The shortcuts dialog is open.
     pub help: RwSignal<bool>,
+    /// Signed in with a recovery code: the desk asks for a new passkey before anything else.
+    add_passkey: RwSignal<bool>,
     /// Someone was signed in in this tab (so a 401 means "your session ended", not "please sign in").
     was_signed_in: StoredValue<bool>,
 }
@@ -37,6 +39,7 @@ impl Desk {
             config: RwSignal::new(None),
             intent: RwSignal::new(None),
             help: RwSignal::new(false),
+            add_passkey: RwSignal::new(false),
             was_signed_in: StoredValue::new(false),
         }
     }
@@ -78,6 +81,16 @@ impl Desk {
         signed_in
     }
 
+    /// After a sign-in whose answer said `add_passkey` (a recovery code was used up): the next screen
+    /// offers a new passkey.
+    pub fn ask_for_passkey(&self, ask: bool) {
+        self.add_passkey.set(ask);
+    }
+
+    pub fn asks_for_passkey(&self) -> bool {
+        self.add_passkey.get()
+    }
+
     pub async fn sign_out(&self, everywhere: bool) {
         let path = if everywhere {
             "/sign-out-everywhere"
@@ -87,6 +100,7 @@ impl Desk {
         let _: Result<serde_json::Value, _> = self.api.post(path, &serde_json::json!({})).await;
         self.api.forget_session();
         self.was_signed_in.set_value(false);
+        self.add_passkey.set(false);
         self.me.set(None);
     }
 
@@ -153,6 +167,14 @@ impl Desk {
                     .map(|c| c.label.get(locale).to_owned())
             })
             .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// A time from the API as the organisation's wall clock, its zone named ([`crate::clock::local_time`]).
+    pub fn local_time(&self, at: &str) -> String {
+        let zone = self
+            .config
+            .with(|c| c.as_ref().map(|c| c.organisation.time_zone.clone()));
+        crate::clock::local_time(at, zone.as_deref())
     }
 
     /// `(id, name)` of every category.

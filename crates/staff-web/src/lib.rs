@@ -11,6 +11,7 @@ mod desk;
 mod drafts;
 pub mod i18n;
 pub mod keys;
+pub mod mentions;
 pub mod passkey;
 pub mod route;
 mod screens;

@@ -52,6 +52,17 @@ pub async fn enrol(api: Api, token: &str) -> Result<Enrolled, PasskeyError> {
     Ok(api.post(&format!("{base}/finish"), &body).await?)
 }
 
+/// `POST /me/passkeys/start` → `navigator.credentials.create` → `/finish`: a new passkey for the one
+/// signed in (after a recovery code; the person's own passkeys are excluded by the server's options).
+pub async fn add(api: Api) -> Result<(), PasskeyError> {
+    let start: Value = api.post("/me/passkeys/start", &json!({})).await?;
+    let options = creation_options(&start).ok_or(PasskeyError::Unsupported)?;
+    let credential = ceremony(options, true).await?;
+    let body = json!({ "credential": credential_json(&credential) });
+    let _: Value = api.post("/me/passkeys/finish", &body).await?;
+    Ok(())
+}
+
 async fn ceremony(options: Object, create: bool) -> Result<JsValue, PasskeyError> {
     let window = web_sys::window().ok_or(PasskeyError::Unsupported)?;
     let navigator = window.navigator();

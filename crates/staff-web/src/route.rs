@@ -7,7 +7,8 @@ pub const BASE: &str = "/staff/";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
-    /// A queue (`/staff/` is `new`).
+    /// `/staff/`: where a person lands, by role (a lead's "Breaches soon", an agent's "Mine").
+    Home,
     Queue(String),
     Complaint(String),
     Enrol(String),
@@ -15,6 +16,10 @@ pub enum Route {
     Templates,
     Tokens,
     Webhooks,
+    /// Export, the report, status files, the figures (leads and above).
+    Operations,
+    /// Customers' requests about their data (leads and admins).
+    DataRequests,
 }
 
 impl Route {
@@ -29,12 +34,25 @@ impl Route {
             ["admin", "templates"] => Route::Templates,
             ["admin", "tokens"] => Route::Tokens,
             ["admin", "webhooks"] => Route::Webhooks,
-            _ => Route::Queue("new".to_owned()),
+            ["data-requests"] => Route::DataRequests,
+            ["operations"] => Route::Operations,
+            _ => Route::Home,
+        }
+    }
+
+    /// The queue a person lands on at `/staff/`: what breaches soon for a lead or an admin, their own
+    /// for an agent.
+    pub fn landing(leads: bool) -> &'static str {
+        if leads {
+            "breaching"
+        } else {
+            "mine"
         }
     }
 
     pub fn path(&self) -> String {
         match self {
+            Route::Home => BASE.to_owned(),
             Route::Queue(queue) => format!("{BASE}queues/{}", encode(queue)),
             Route::Complaint(reference) => format!("{BASE}complaints/{}", encode(reference)),
             Route::Enrol(_) => format!("{BASE}enrol"),
@@ -42,6 +60,8 @@ impl Route {
             Route::Templates => format!("{BASE}admin/templates"),
             Route::Tokens => format!("{BASE}admin/tokens"),
             Route::Webhooks => format!("{BASE}admin/webhooks"),
+            Route::Operations => format!("{BASE}operations"),
+            Route::DataRequests => format!("{BASE}data-requests"),
         }
     }
 }

@@ -32,6 +32,9 @@ pub fn Header() -> impl IntoView {
     };
     let nav = move || {
         let me = desk.me()?;
+        let leads = me
+            .leads()
+            .then(|| link(Route::DataRequests, T::NavDataRequests));
         let admin = me.admin().then(|| {
             view! {
                 {link(Route::Staff, T::NavStaff)}
@@ -42,7 +45,9 @@ pub fn Header() -> impl IntoView {
         });
         Some(view! {
             <nav class="desk-nav" aria-label=move || desk.t(T::MainNav)>
-                {link(Route::Queue("new".to_owned()), T::NavQueues)}
+                {link(Route::Home, T::NavQueues)}
+                {me.leads().then(|| link(Route::Operations, T::NavOperations))}
+                {leads}
                 {admin}
             </nav>
             <p class="who">{desk.fill(T::SignedInAs, &[("name", &me.name)])}</p>

@@ -7,6 +7,7 @@ use complaint_staff_web::base64url::{decode, encode, from_buffer, to_buffer};
 use complaint_staff_web::clock::clock;
 use complaint_staff_web::i18n::{placeholders, text, Locale, T};
 use complaint_staff_web::keys::{is_typing_target, shortcut, Shortcut};
+use complaint_staff_web::mentions::{self, Colleague};
 use complaint_staff_web::route::Route;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -177,7 +178,18 @@ fn every_message_has_the_same_placeholders_in_every_language_and_no_empty_text()
 
 #[wasm_bindgen_test]
 fn addresses_name_their_screens_and_back() {
-    assert_eq!(Route::parse("/staff/", ""), Route::Queue("new".into()));
+    assert_eq!(Route::parse("/staff/", ""), Route::Home);
+    assert_eq!(
+        Route::landing(true),
+        "breaching",
+        "a lead lands on what breaches soon"
+    );
+    assert_eq!(Route::landing(false), "mine", "an agent on their own");
+    assert_eq!(Route::parse("/staff/operations", ""), Route::Operations);
+    assert_eq!(
+        Route::parse(&Route::Operations.path(), ""),
+        Route::Operations
+    );
     assert_eq!(
         Route::parse("/staff/queues/overdue", ""),
         Route::Queue("overdue".into())
@@ -204,5 +216,88 @@ fn a_provider_failure_is_its_own_words_and_an_unknown_one_a_failed_sign_in() {
     assert_ne!(
         text(Locale::Ko, T::SigninNoAccount),
         text(Locale::En, T::SigninNoAccount)
+    );
+}
+
+fn colleague(id: i64, name: &str) -> Colleague {
+    Colleague {
+        id,
+        name: name.to_owned(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_mention_is_typed_after_an_at_that_starts_a_word() {
+    assert_eq!(
+        mentions::typing_at("Ask @Ad", 7),
+        Some((4, "Ad".to_owned()))
+    );
+    assert_eq!(mentions::typing_at("@", 1), Some((0, String::new())));
+    assert_eq!(
+        mentions::typing_at("mail ola@example.pl", 19),
+        None,
+        "an address is no mention"
+    );
+    assert_eq!(
+        mentions::typing_at("@Ada\nnext", 9),
+        None,
+        "a line break ends it"
+    );
+    assert_eq!(
+        mentions::typing_at("Ask @Ad", 3),
+        None,
+        "the caret before the @"
+    );
+    // The browser counts UTF-16 units: "🙂" is two.
+    assert_eq!(mentions::typing_at("🙂 @김", 5), Some((5, "김".to_owned())));
+    assert_eq!(mentions::byte_index("🙂", 1), None);
+}
+
+#[wasm_bindgen_test]
+fn colleagues_match_by_any_word_and_the_name_goes_in_with_a_space() {
+    let all = [
+        colleague(1, "Adam Agent"),
+        colleague(2, "Lena Lead"),
+        colleague(3, "김 민준"),
+    ];
+    let names =
+        |q: &str| -> Vec<i64> { mentions::matching(&all, q).iter().map(|c| c.id).collect() };
+    assert_eq!(names("a"), [1]);
+    assert_eq!(names("LE"), [2]);
+    assert_eq!(names("민"), [3]);
+    assert_eq!(names(""), [1, 2, 3]);
+    assert_eq!(names("zz"), Vec::<i64>::new());
+    let (text, caret) = mentions::put_in("Ask @Ad about it", 4, 7, "Adam Agent");
+    assert_eq!(text, "Ask @Adam Agent  about it");
+    assert_eq!(caret, "Ask @Adam Agent ".len());
+    let chosen = [
+        colleague(1, "Adam Agent"),
+        colleague(2, "Lena Lead"),
+        colleague(1, "Adam Agent"),
+    ];
+    assert_eq!(
+        mentions::mentioned("@Adam Agent, call @Lena Lead", &chosen),
+        [1, 2]
+    );
+    assert_eq!(
+        mentions::mentioned("Lena Lead, no at sign", &chosen),
+        Vec::<i64>::new()
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_time_reads_as_the_organisations_clock_with_its_zone_named() {
+    use complaint_staff_web::clock::local_time;
+    assert_eq!(
+        local_time("2026-12-02T09:00:00+01:00", Some("Europe/Warsaw")),
+        "2026-12-02 09:00 (Europe/Warsaw)"
+    );
+    assert_eq!(
+        local_time("2026-12-09", Some("Europe/Warsaw")),
+        "2026-12-09"
+    );
+    assert_eq!(
+        local_time("2026-12-02T09:00:00+01:00", None),
+        "2026-12-02 09:00"
     );
 }

@@ -120,6 +120,21 @@ impl ReplyCourier {
         }
     }
 
+    /// The proof to show for `reference`: the one the server gave this device when it filed it, else the one
+    /// the organisation's mail link carried (`carried`), else the older proof made from the reference and
+    /// verifier. For what goes outside the outbox (the copy of the customer's data).
+    pub async fn proof_for(
+        self,
+        reference: &str,
+        verifier: &str,
+        carried: Option<String>,
+    ) -> Option<String> {
+        match self.issued_proof(reference).await.or(carried) {
+            Some(proof) => Some(proof),
+            None => replies_proof(reference, verifier).await,
+        }
+    }
+
     /// The proof the server gave when this device filed the complaint (kept with it in the sent list), if it
     /// did: complaints filed elsewhere, or before servers gave one, get the older proof instead.
     async fn issued_proof(self, reference: &str) -> Option<String> {
@@ -159,4 +174,10 @@ impl ReplyCourier {
         }
         (kept, uploads)
     }
+}
+
+async fn replies_proof(reference: &str, verifier: &str) -> Option<String> {
+    crate::services::status::reply_proof(reference, verifier)
+        .await
+        .ok()
 }

@@ -21,6 +21,8 @@ impl ReplyCourier {
                 .iter()
                 .find(|r| {
                     normalise_reference(&r.reference) == wanted
+                        // An erasure request is asked under "Your data", never written in the reply panel.
+                        && r.action != ReplyAction::Erasure
                         && r.outbox
                             .as_ref()
                             .is_none_or(|o| o.attempts.refused.is_some())
@@ -66,6 +68,28 @@ impl ReplyCourier {
         draft.proof = proof;
         self.replies.update(|replies| replies.push(draft.clone()));
         self.persist(draft);
+    }
+
+    /// "Ask us to erase it": an erasure request has nothing to write, so it is made and sent at once, into
+    /// the same outbox as a reply (its own Idempotency-Key, kept on the device until delivered).
+    pub fn ask_erasure(
+        self,
+        reference: &str,
+        verifier: &str,
+        proof: Option<String>,
+        endpoint: String,
+    ) {
+        let id = device::new_uuid();
+        let mut draft = ReplyDraft::new(
+            id.clone(),
+            reference.to_owned(),
+            verifier.to_owned(),
+            ReplyAction::Erasure,
+            device::now_ms(),
+        );
+        draft.proof = proof;
+        self.replies.update(|replies| replies.push(draft));
+        self.send(&id, endpoint, None);
     }
 
     /// Changes a reply being written, and keeps the change on the device at once.

@@ -58,14 +58,16 @@ export class Filing {
     await this.atStep(6);
   }
 
-  /** Contact details; then, where the category asks where the customer lives, `lives` (a country's name or
-   * "Somewhere else"), up to "Check your answers". */
-  async giveContact({ name, email = '', phone = '', preferred = 'By email', lives = 'Somewhere else' }) {
+  /** The contact step: no consent to give (the privacy notice is there to read); `mayCall` ticks the optional
+   *  "You may also call me", which the demo asks once a phone number is given. Then, where the category asks
+   *  where the customer lives, `lives` (a country's name or "Somewhere else"), up to "Check your answers". */
+  async giveContact({ name, email = '', phone = '', preferred = 'By email', mayCall = false, lives = 'Somewhere else' }) {
     await this.page.getByLabel('Full name').fill(name);
     if (email) await this.page.getByLabel('Email address').fill(email);
     if (phone) await this.page.getByLabel('Phone number').fill(phone);
     await this.page.getByRole('radio', { name: preferred }).check();
-    await this.page.getByRole('checkbox', { name: /may use these details/ }).check();
+    await this.page.getByRole('region', { name: 'How we use your details' }).waitFor();
+    if (mayCall) await this.page.getByRole('checkbox', { name: /You may also call me/ }).check();
     await this.continue();
     const next = this.page.getByRole('heading', { name: /^(Check your answers before sending|Where do you live\?)$/ });
     if ((await next.textContent()) === 'Where do you live?') await this.liveIn(lives);

@@ -67,7 +67,6 @@ export class Filing {
     await this.tab.fill({ label: 'Full name' }, name);
     await this.tab.fill({ label: 'Email address' }, email);
     await this.tab.check({ role: 'radio', name: 'By email' });
-    await this.tab.check({ role: 'checkbox', name: /may use these details/ });
     await this.continue();
     await this.tab.waitFor({ role: 'heading', name: /^(Check your answers before sending|Where do you live\?)$/ });
     if ((await this.tab.count({ role: 'heading', name: 'Where do you live?' })) > 0) {

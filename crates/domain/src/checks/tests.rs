@@ -25,7 +25,6 @@ fn complete() -> Draft {
     d.contact.name = "Anna Kowalska".into();
     d.contact.email = "anna@example.pl".into();
     d.contact.preferred = Some(Channel::Email);
-    d.contact.consent = true;
     d.residence = Some(crate::residence::Residence::In("PL".into()));
     d
 }
@@ -105,11 +104,11 @@ fn other_outcome_needs_words() {
 }
 
 #[test]
-fn contact_needs_a_name_a_way_to_reach_the_customer_and_consent() {
+fn contact_needs_a_name_and_a_way_to_reach_the_customer_but_no_consent() {
     let mut d = complete();
     d.contact = Default::default();
     let errors = check_step(Step::Contact, &d, &config(), today());
-    assert_eq!(fields(&errors), ["name", "email", "preferred", "consent"]);
+    assert_eq!(fields(&errors), ["name", "email", "preferred"]);
     assert_eq!(errors[1].problem, Problem::Says(Msg::ContactRequired));
 }
 
@@ -153,7 +152,7 @@ fn too_many_files_are_refused() {
 #[test]
 fn the_first_incomplete_step_is_reported_in_flow_order() {
     let mut d = complete();
-    d.contact.consent = false;
+    d.contact.name.clear();
     d.description.clear();
     let (step, errors) = first_incomplete(&d, &config(), today()).unwrap();
     assert_eq!(

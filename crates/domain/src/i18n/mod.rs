@@ -10,7 +10,7 @@ mod locale;
 mod plural;
 pub mod zones;
 
-pub use catalog::{Counted, IntakeMsg, Message, Msg};
+pub use catalog::{Counted, IntakeMsg, Message, Msg, NoticeMsg};
 pub use locale::Locale;
 pub use plural::PluralCategory;
 

@@ -15,9 +15,11 @@ use crate::instant::Instant;
 use crate::json::{JsonError, JsonParser, SerdeJson};
 use crate::localized::OrgText;
 
+mod erased;
 mod messages;
 mod replies;
 
+pub use erased::ErasedRecord;
 pub use messages::{MessageKind, OrgMessage};
 pub use replies::{CustomerReply, ReplyEntry, ReplyKind, ReplyRefused};
 
@@ -222,6 +224,10 @@ pub struct StatusRecord {
     /// readers are unaffected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer_country: Option<String>,
+    /// The customer's requests about their data (a copy, erasure), oldest first, with the day each is
+    /// answered by (`crate::data_requests`). Optional, so older files and readers are unaffected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_requests: Vec<crate::data_requests::DataRequestEntry>,
 }
 
 /// Why a status file cannot be shown.
@@ -402,6 +408,8 @@ struct Published {
     merged_into: Option<String>,
     #[serde(default)]
     consumer_country: Option<String>,
+    #[serde(default)]
+    data_requests: Vec<crate::data_requests::DataRequestEntry>,
 }
 
 /// A customer's entry as published, before its kind is checked.
@@ -487,6 +495,7 @@ impl StatusRecord {
             consumer_country: published
                 .consumer_country
                 .filter(|c| crate::residence::is_country_code(c)),
+            data_requests: published.data_requests,
         };
         record.check()?;
         Ok(record)

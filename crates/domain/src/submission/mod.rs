@@ -12,6 +12,7 @@ use crate::config::OrgConfig;
 use crate::draft::{Channel, ContactAnswers, Draft, Outcome};
 use crate::evidence::{AttachmentMeta, AttachmentProblem, FileKind};
 use crate::i18n::{self, Counted, Locale, Msg};
+use crate::privacy::NoticeVersion;
 use crate::residence::Residence;
 use crate::steps::Step;
 use crate::validation::{FieldError, Problem};
@@ -43,6 +44,9 @@ pub struct Submission {
     pub consumer_country: Option<String>,
     /// Signals for the server's spam filter; the app itself never refuses a human on them.
     pub spam_signals: SpamSignals,
+    /// The privacy notice the customer was shown (`privacy.notice`); none from an app older than it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_notice: Option<NoticeVersion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,8 +57,14 @@ pub struct SubmittedContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     pub preferred: Channel,
-    /// Always true: the app does not send without it.
-    pub consent: bool,
+    /// "You may also call me" on `phone`: sent only when the organisation asks it and a phone is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub may_call: Option<bool>,
+    /// Retired: the compulsory consent tick an older app sent (always `true`). Handling a complaint does not
+    /// rest on consent, so nothing reads it; it is still accepted, so an old outbox can send, and kept as
+    /// sent, so a retry of a complaint stored with it matches its first send (`docs/submission.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,7 +179,10 @@ impl Submission {
                 email: non_blank(&draft.contact.email),
                 phone: non_blank(&draft.contact.phone),
                 preferred,
-                consent: draft.contact.consent,
+                may_call: (config.privacy.consent_questions.phone_calls
+                    && !draft.contact.phone.trim().is_empty())
+                .then_some(draft.contact.may_call),
+                consent: None,
             },
             attachments: draft.attachments.clone(),
             consumer_country,
@@ -177,6 +190,7 @@ impl Submission {
                 honeypot_filled: !draft.honeypot.is_empty(),
                 fill_seconds: draft.fill_seconds(now_ms),
             },
+            privacy_notice: Some(config.privacy.notice.clone()),
         })
     }
 }
@@ -346,6 +360,23 @@ impl Submission {
         // Plain data (strings, numbers, maps with string keys) always serialises.
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// The same complaint with every word by or about the person taken out (issue #25, erasure): what stays
+    /// is anonymous (category, language, the day it happened, the outcome asked for, the channel preferred,
+    /// the country alone that picked its deadlines), so the back office can still read the erased
+    /// complaint's shape and its clocks stay as they ran.
+    pub fn erased(&self) -> Submission {
+        let mut erased = self.clone();
+        erased.draft_id = String::new();
+        erased.description = String::new();
+        erased.details.clear();
+        erased.outcome_other = None;
+        erased.contact.name = String::new();
+        erased.contact.email = None;
+        erased.contact.phone = None;
+        erased.attachments.clear();
+        erased
+    }
 }
 
 impl Submission {
@@ -363,7 +394,7 @@ impl Submission {
             email: self.contact.email.clone().unwrap_or_default(),
             phone: self.contact.phone.clone().unwrap_or_default(),
             preferred: Some(self.contact.preferred),
-            consent: self.contact.consent,
+            may_call: self.contact.may_call.unwrap_or(false),
         };
         draft.attachments = self.attachments.clone();
         // No country is "somewhere else": how a client from before the question is read too.

@@ -23,7 +23,6 @@ fn draft() -> Draft {
     d.contact.name = "Jin Park".into();
     d.contact.phone = "+82 10 1234 5678".into();
     d.contact.preferred = Some(Channel::Phone);
-    d.contact.consent = true;
     d.residence = Some(crate::residence::Residence::In("PL".into()));
     d
 }
@@ -68,10 +67,56 @@ fn answers_to_another_categorys_questions_are_not_sent() {
 #[test]
 fn an_incomplete_draft_names_the_step_to_return_to() {
     let mut d = draft();
-    d.contact.consent = false;
+    d.contact.name = " ".into();
     let err = Submission::from_draft(&d, &config(), Locale::En, today(), 0.0).unwrap_err();
     assert_eq!(err.step, Step::Contact);
-    assert_eq!(err.errors[0].field, field::CONSENT);
+    assert_eq!(err.errors[0].field, field::NAME);
+}
+
+#[test]
+fn the_body_says_which_notice_was_shown_and_asks_no_consent() {
+    let mut config = config();
+    config.privacy.notice.version = "2026-12".into();
+    config.privacy.consent_questions.phone_calls = false;
+    let body = Submission::from_draft(&draft(), &config, Locale::En, today(), 0.0).unwrap();
+    let json = serde_json::to_value(&body).unwrap();
+    assert_eq!(json["privacy_notice"]["version"], "2026-12");
+    assert!(json["contact"].get("consent").is_none());
+    assert!(
+        json["contact"].get("may_call").is_none(),
+        "not asked unless the organisation asks it"
+    );
+    config.privacy.consent_questions.phone_calls = true;
+    let mut d = draft();
+    d.contact.may_call = true;
+    let body = Submission::from_draft(&d, &config, Locale::En, today(), 0.0).unwrap();
+    assert_eq!(body.contact.may_call, Some(true));
+    d.contact.phone.clear();
+    d.contact.email = "jin@example.kr".into();
+    d.contact.preferred = Some(Channel::Email);
+    let body = Submission::from_draft(&d, &config, Locale::En, today(), 0.0).unwrap();
+    assert_eq!(
+        body.contact.may_call, None,
+        "no number, nothing to agree to"
+    );
+}
+
+#[test]
+fn an_old_apps_consent_tick_is_still_accepted_and_kept_as_sent() {
+    let body = Submission::from_draft(&draft(), &config(), Locale::En, today(), 0.0).unwrap();
+    let mut old = serde_json::to_value(&body).unwrap();
+    old.as_object_mut().unwrap().remove("privacy_notice");
+    old["contact"]["consent"] = true.into();
+    let received = Submission::from_received_json(old.to_string().as_bytes()).unwrap();
+    assert_eq!(received.contact.consent, Some(true));
+    assert_eq!(received.privacy_notice, None);
+    // Kept as sent: a retry's fingerprint (the canonical JSON) matches the first send's.
+    assert_eq!(
+        serde_json::to_value(&received).unwrap()["contact"]["consent"],
+        true
+    );
+    let checked = received.check_received(&[], &config(), today());
+    assert!(checked.is_ok(), "{checked:?}");
 }
 
 #[test]

@@ -25,6 +25,7 @@ use crate::dossier::ExportFormat;
 use crate::insights::ReportFormat;
 use crate::mail::MailSettings;
 
+pub mod privacy;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -236,17 +237,25 @@ enum Sub {
         #[arg(long)]
         force: bool,
     },
-    /// Print the complaints received since a date
+    /// Print the complaints received since a date; or, with --reference or --email, write everything held
+    /// about a person (JSON and files) into a zip
     Export {
         /// The first day
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
-        since: Date,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date, required_unless_present_any = ["reference", "email"], requires = "format", conflicts_with_all = ["reference", "email", "out"])]
+        since: Option<Date>,
         #[arg(long, value_name = "FORMAT", value_parser = export_format())]
-        format: ExportFormat,
+        format: Option<ExportFormat>,
         /// The language of the labels
         #[arg(long, value_name = "LANG", default_value = "en", value_parser = locale())]
         lang: Locale,
+        #[command(flatten)]
+        person: privacy::Person,
+        /// The zip to write (with --reference or --email)
+        #[arg(long, value_name = "FILE.zip", required_unless_present = "since")]
+        out: Option<PathBuf>,
     },
+    #[command(flatten)]
+    Privacy(privacy::PrivacySub),
     /// Write the status files from the database (those not current)
     Republish {
         /// Every complaint's, e.g. into a new folder
@@ -269,6 +278,21 @@ enum Sub {
     /// Staff accounts of the desk in the browser
     #[command(subcommand)]
     Staff(StaffSub),
+    /// Copy a SQLite desk, every table and file, into an empty PostgreSQL database, and check the copy
+    #[command(
+        after_help = "Stop every serve first. The copy is checked table by table: rows counted and \
+                      hashed on both sides; any difference is an error. See docs/scaling.md."
+    )]
+    Migrate {
+        /// The SQLite file to copy from
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The PostgreSQL database to copy into: postgres://user@host:port/name, empty
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
+    /// Print the record of processing's part the config decides (docs/privacy.md), as Markdown
+    PrivacyRecord,
     /// Print a completion script for a shell
     Completions {
         #[arg(value_name = "SHELL")]
@@ -397,9 +421,15 @@ pub struct Serve {
     /// Where resumable uploads are kept: s3://BUCKET/PREFIX, shared by every node [default: a folder beside --db]
     #[arg(long, value_name = "PLACE")]
     pub files: Option<PathBuf>,
+    /// This node's own folder: bodies being received, and uploads without --files [default: beside a SQLite --db; needed with postgres://]
+    #[arg(long, value_name = "DIR")]
+    pub node_dir: Option<PathBuf>,
     /// Status files not written when their complaint was saved (the place down) are tried again this often
     #[arg(long, value_name = "S", default_value = "30", value_parser = seconds())]
     pub republish_every: Duration,
+    /// How often the purge erases the complaints past their keep-until day (config `retention`), in seconds
+    #[arg(long, value_name = "S", default_value = "3600", value_parser = seconds())]
+    pub purge_every: Duration,
 }
 
 /// `staff`'s commands.
@@ -427,10 +457,8 @@ enum StaffSub {
 
 pub struct Paths {
     pub config: PathBuf,
-    /// The SQLite file (`--db PATH` or `--db sqlite:PATH`).
-    pub db: PathBuf,
-    /// The PostgreSQL database instead, when `--db` is a `postgres://` address.
-    pub postgres: Option<String>,
+    /// The database: a SQLite file (`--db PATH` or `--db sqlite:PATH`) or a PostgreSQL address.
+    pub db: crate::store::Address,
     pub publish: PathBuf,
     /// The published figures (`docs/insights.md`).
     pub insights: PathBuf,
@@ -489,6 +517,8 @@ pub enum Command {
         format: ExportFormat,
         lang: Locale,
     },
+    /// Purge, hold, erase, and a person's data as a zip (issue #25).
+    Privacy(privacy::PrivacyCommand),
     Republish {
         all: bool,
     },
@@ -502,10 +532,17 @@ pub enum Command {
     },
     /// A completion script for the shell, on stdout.
     Completions(Shell),
+    /// The generated part of the record of processing, from the config, on stdout.
+    PrivacyRecord,
     /// A one-time enrolment link for a new staff member, printed.
     StaffInvite {
         invite: crate::desk::enrol::Invite,
         origin: Url,
+    },
+    /// A SQLite desk copied into PostgreSQL.
+    Migrate {
+        from: PathBuf,
+        to: String,
     },
 }
 
@@ -565,19 +602,9 @@ impl Shared {
                 gather: Duration::from_secs(mail.mail_gather_seconds),
             }),
         };
-        // `postgres://…` (or `postgresql://…`) names a PostgreSQL database; `sqlite:PATH` or a plain path a
-        // SQLite file, as before.
-        let text = self.db.to_string_lossy();
-        let postgres = (text.starts_with("postgres://") || text.starts_with("postgresql://"))
-            .then(|| text.clone().into_owned());
-        let db = match text.strip_prefix("sqlite:") {
-            Some(path) => PathBuf::from(path),
-            None => self.db.clone(),
-        };
         Ok(Paths {
             config: self.config,
-            db,
-            postgres,
+            db: crate::store::Address::parse(&self.db),
             publish: self.publish,
             insights: self.insights,
             mail,
@@ -637,14 +664,25 @@ impl Sub {
                 force,
             },
             Sub::Export {
-                since,
-                format,
+                since: Some(since),
+                format: Some(format),
                 lang,
+                ..
             } => Command::Export {
                 since,
                 format,
                 lang,
             },
+            Sub::Export { person, out, .. } => {
+                let out = out.ok_or_else(|| refuse("export", "--out FILE.zip is needed".into()))?;
+                Command::Privacy(privacy::PrivacyCommand::Export {
+                    selector: person.selector().map_err(|e| refuse("export", e))?,
+                    out,
+                })
+            }
+            Sub::Privacy(sub) => {
+                Command::Privacy(sub.resolve().map_err(|(name, e)| refuse(name, e))?)
+            }
             Sub::Republish { all } => Command::Republish { all },
             Sub::Insights => Command::Insights,
             Sub::Report { from, to, format } => {
@@ -654,6 +692,16 @@ impl Sub {
                 Command::Report { from, to, format }
             }
             Sub::Completions { shell } => Command::Completions(shell),
+            Sub::Migrate { from, to } => {
+                if !matches!(
+                    crate::store::Address::parse(std::path::Path::new(&to)),
+                    crate::store::Address::Postgres(_)
+                ) {
+                    return Err(refuse("migrate", "--to takes a postgres:// address".into()));
+                }
+                Command::Migrate { from, to }
+            }
+            Sub::PrivacyRecord => Command::PrivacyRecord,
             Sub::Staff(StaffSub::Invite {
                 role,
                 name,

@@ -2,6 +2,7 @@
 
 use super::values::OneOf;
 use super::*;
+use crate::store::Address;
 
 fn parse(line: &str) -> Result<(Paths, Command), clap::Error> {
     super::parse(std::iter::once("complaint-intake").chain(line.split_whitespace()))
@@ -36,7 +37,7 @@ fn serve_takes_repeated_origins_and_shared_paths() {
         "serve --listen 127.0.0.1:0 --db /tmp/x.db --allow-origin https://a.example --allow-origin=https://b.example",
     )
     .unwrap();
-    assert_eq!(paths.db, PathBuf::from("/tmp/x.db"));
+    assert_eq!(paths.db, Address::Sqlite(PathBuf::from("/tmp/x.db")));
     assert_eq!(paths.publish, PathBuf::from("var/status"));
     let Command::Serve(serve) = command else {
         panic!("not serve")
@@ -56,11 +57,11 @@ fn serve_takes_repeated_origins_and_shared_paths() {
 #[test]
 fn shared_flags_go_before_or_after_the_command_and_the_last_one_counts() {
     let (paths, _) = parse("--db /tmp/a.db list --publish /tmp/p").unwrap();
-    assert_eq!(paths.db, PathBuf::from("/tmp/a.db"));
+    assert_eq!(paths.db, Address::Sqlite(PathBuf::from("/tmp/a.db")));
     assert_eq!(paths.publish, PathBuf::from("/tmp/p"));
     assert_eq!(paths.config, PathBuf::from("public/api/v1/config.json"));
     let (paths, _) = parse("list --db /tmp/a.db --db /tmp/b.db").unwrap();
-    assert_eq!(paths.db, PathBuf::from("/tmp/b.db"));
+    assert_eq!(paths.db, Address::Sqlite(PathBuf::from("/tmp/b.db")));
     let (_, command) = parse("serve --body-timeout 60").unwrap();
     let Command::Serve(serve) = command else {
         panic!("not serve")
@@ -292,4 +293,26 @@ fn a_text_is_plain_once_or_one_per_language() {
         "ko:안녕",
     ]);
     assert!(mixed.is_err_and(|e| e.contains("not both")));
+}
+
+#[test]
+fn db_names_postgres_by_its_scheme_and_sqlite_otherwise() {
+    let (paths, _) = parse("list --db postgres://desk@db:5432/intake").unwrap();
+    assert_eq!(
+        paths.db,
+        Address::Postgres("postgres://desk@db:5432/intake".into())
+    );
+    let (paths, _) = parse("list --db sqlite:/tmp/a.db").unwrap();
+    assert_eq!(paths.db, Address::Sqlite(PathBuf::from("/tmp/a.db")));
+}
+
+#[test]
+fn migrate_takes_a_sqlite_file_and_a_postgres_address_only() {
+    let (_, command) = parse("migrate --from /tmp/a.db --to postgres://desk@db/intake").unwrap();
+    let Command::Migrate { from, to } = command else {
+        panic!("not migrate")
+    };
+    assert_eq!(from, PathBuf::from("/tmp/a.db"));
+    assert_eq!(to, "postgres://desk@db/intake");
+    assert!(refused("migrate --from /tmp/a.db --to /tmp/b.db").contains("postgres://"));
 }

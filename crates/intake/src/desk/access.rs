@@ -83,12 +83,21 @@ pub enum Permission {
     Extend,
     /// Read the audit log beyond one complaint's.
     Audit,
+    /// See customers' requests about their data (a copy, erasure) and answer them (issue #25).
+    DataRequests,
     /// Invite staff, change roles, turn accounts off.
     Staff,
     /// Templates, settings, retention.
     Settings,
     /// Service tokens and webhooks.
     Integrations,
+    /// Put a legal hold on a complaint, or take it off (issue #25).
+    Hold,
+    /// Export or erase a person's data across complaints (issue #25).
+    Erase,
+    /// What the command line does for the whole service: export, the report, republishing status files,
+    /// publishing the figures.
+    Operations,
 }
 
 impl Permission {
@@ -99,8 +108,14 @@ impl Permission {
             Permission::Assign
             | Permission::Quarantine
             | Permission::Extend
-            | Permission::Audit => Role::Lead,
-            Permission::Staff | Permission::Settings | Permission::Integrations => Role::Admin,
+            | Permission::Audit
+            | Permission::Hold
+            | Permission::Operations
+            | Permission::DataRequests => Role::Lead,
+            Permission::Staff
+            | Permission::Settings
+            | Permission::Integrations
+            | Permission::Erase => Role::Admin,
         }
     }
 }

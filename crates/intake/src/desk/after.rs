@@ -9,7 +9,6 @@ use complaint_domain::localized::OrgText;
 
 use super::{Desk, DeskError};
 use crate::dossier::Dossier;
-use crate::store::Storage;
 
 /// Something that did not follow a saved change; the change stands.
 #[derive(Debug)]
@@ -36,7 +35,7 @@ impl std::fmt::Display for Notice {
     }
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Queues the customer's mail about the change just saved (when mail is on): `message` is what it says,
     /// else the current stage's message.
     pub(super) fn tell_customer(
@@ -46,11 +45,11 @@ impl<S: Storage> Desk<S> {
     ) -> Option<Notice> {
         self.mail.as_ref()?;
         // The link carries the Reply-Proof, so the customer can reply from the device that opens the mail.
-        let key = crate::reply_proof::ReplyKey::load(&mut self.store);
+        let key = crate::reply_proof::ReplyKey::load(&mut *self.store);
         let mail = self.mail.as_ref()?;
         let queued = (|| -> Result<(), DeskError> {
             let settings = self.settings()?;
-            let dossier = Dossier::load(&self.store, reference)?;
+            let dossier = Dossier::load(&*self.store, reference)?;
             let email = dossier.submission.contact.email.clone();
             let proof = match (email.as_deref(), &key) {
                 (Some(email), Ok(key)) => key.proof(&crate::publish::status_key(
@@ -60,7 +59,7 @@ impl<S: Storage> Desk<S> {
                 _ => None,
             };
             crate::mail::enqueue(
-                &self.store,
+                &*self.store,
                 dossier.complaint.id,
                 crate::mail::customer_update(
                     settings,
@@ -86,9 +85,9 @@ impl<S: Storage> Desk<S> {
         mail.org_inbox.as_ref()?;
         let queued = (|| -> Result<(), DeskError> {
             let settings = self.settings()?;
-            let dossier = Dossier::load(&self.store, reference)?;
+            let dossier = Dossier::load(&*self.store, reference)?;
             crate::mail::queue_for_organisation(
-                &self.store,
+                &*self.store,
                 settings,
                 mail,
                 &self.publisher,

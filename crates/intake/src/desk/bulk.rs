@@ -5,7 +5,6 @@
 use complaint_domain::status::Stage;
 
 use super::{Actor, Asked, Desk, DeskError, Permission, StageChange};
-use crate::store::Storage;
 
 /// What a bulk change does to each complaint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +19,7 @@ pub enum BulkAction {
 /// Each reference as sent, with what its action did.
 pub type BulkResults = Vec<(String, Result<(), DeskError>)>;
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Does `action` to each of `references`, in order. The whole request is refused only when the actor may
     /// not make bulk changes at all; otherwise each complaint has its own outcome.
     pub fn bulk(

@@ -5,7 +5,19 @@
 use complaint_domain::instant::{Instant, Zone};
 use complaint_domain::service_levels::Due;
 
+use super::Desk;
 use crate::zone::OrgZone;
+
+impl Desk {
+    /// `at` as the staff API writes a time: with the organisation's offset ([`clock_text`]); in UTC if
+    /// the config cannot be read.
+    pub fn time_text(&self, at: Instant) -> String {
+        match self.settings() {
+            Ok(settings) => clock_text(&settings.zone, at),
+            Err(_) => at.to_string(),
+        }
+    }
+}
 
 /// `2026-12-07T10:30:05+01:00`; in UTC (`Z`) if the zone cannot say.
 pub fn clock_text(zone: &OrgZone, at: Instant) -> String {

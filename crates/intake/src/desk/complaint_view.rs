@@ -6,6 +6,7 @@
 use complaint_domain::draft::{Channel, Outcome};
 use complaint_domain::instant::Instant;
 use complaint_domain::localized::{LocalizedText, OrgText};
+use complaint_domain::privacy::NoticeVersion;
 use complaint_domain::tracking::{Rule, Timeline, TimelineStep};
 use serde::Serialize;
 
@@ -15,8 +16,7 @@ use super::{Actor, Desk, DeskError, Permission};
 use crate::dossier::Dossier;
 use crate::settings::Settings;
 use crate::store::{
-    decision_name, AuditEntry, Complaint, DeskFacts, FileSource, FiledFile, NoteRecord, Storage,
-    StoredFile,
+    decision_name, AuditEntry, Complaint, DeskFacts, FileSource, FiledFile, NoteRecord, StoredFile,
 };
 use crate::zone::OrgZone;
 
@@ -35,7 +35,8 @@ pub struct Contact {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub preferred: Channel,
-    pub consent: bool,
+    /// "You may also call me", where the organisation asked it; none where it was not asked.
+    pub may_call: Option<bool>,
 }
 
 /// A file the customer sent, without its bytes.
@@ -132,6 +133,9 @@ pub struct ComplaintView {
     pub outcome_other: Option<String>,
     pub answers: Vec<Answer>,
     pub contact: Contact,
+    /// The privacy notice the customer was shown when filing (the basis is the contract or the law, not a
+    /// consent); none for a complaint sent by an app older than the notice.
+    pub privacy_notice: Option<NoticeVersion>,
     pub files: Vec<FileView>,
     pub replies: Vec<ReplyView>,
     pub timeline: Vec<TimelineView>,
@@ -144,6 +148,22 @@ pub struct ComplaintView {
     pub waiting_since: Option<String>,
     /// Why it is held, while it is.
     pub quarantine: Option<String>,
+    /// Until when its personal data is kept, its legal hold, when it was erased (issue #25).
+    pub retention: RetentionView,
+}
+
+/// Where a complaint stands on retention, for the desk's hold control.
+#[derive(Debug, Serialize)]
+pub struct RetentionView {
+    pub keep_until: Option<String>,
+    pub hold: Option<HoldView>,
+    pub erased_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HoldView {
+    pub since: String,
+    pub reason: String,
 }
 
 impl ComplaintView {
@@ -274,7 +294,7 @@ fn timeline(complaint: &Complaint, settings: &Settings, now: Instant) -> Vec<Tim
     .collect()
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// The complaint `reference` if `actor` may work it (a held one: leads and above), with its desk facts;
     /// otherwise `NotFound`, as for one that does not exist.
     fn workable(
@@ -307,9 +327,10 @@ impl<S: Storage> Desk<S> {
         let (complaint, facts) = self.workable(actor, reference)?;
         let settings = self.settings()?;
         let zone = &settings.zone;
-        let dossier = Dossier::load(&self.store, &complaint.record.reference)?;
+        let dossier = Dossier::load(&*self.store, &complaint.record.reference)?;
         let notes = self.store.notes(complaint.id)?;
         let audit = self.store.audit_for(complaint.id)?;
+        let keeping = self.store.keeping(complaint.id)?;
         let reference = complaint.record.reference.clone();
         let s = &dossier.submission;
         let view = ComplaintView {
@@ -332,8 +353,9 @@ impl<S: Storage> Desk<S> {
                 email: s.contact.email.clone(),
                 phone: s.contact.phone.clone(),
                 preferred: s.contact.preferred,
-                consent: s.contact.consent,
+                may_call: s.contact.may_call,
             },
+            privacy_notice: s.privacy_notice.clone(),
             files: files_from(&dossier, None),
             replies: replies(&dossier, zone),
             timeline: timeline(&complaint, settings, now),
@@ -351,6 +373,14 @@ impl<S: Storage> Desk<S> {
             merged_into: facts.merged_into,
             waiting_since: facts.waiting_since.map(|at| clock_text(zone, at)),
             quarantine: complaint.quarantine.clone(),
+            retention: RetentionView {
+                keep_until: keeping.keep_until.map(|d| d.to_string()),
+                hold: keeping.hold.map(|h| HoldView {
+                    since: clock_text(zone, h.since),
+                    reason: h.reason,
+                }),
+                erased_at: keeping.erased_at.map(|at| clock_text(zone, at)),
+            },
         };
         self.store.mark_replies_read(complaint.id, now)?;
         Ok(view)

@@ -11,7 +11,7 @@ use super::sessions::{random_text, token_sha256, NewSession};
 use super::sign_in::{base64url, recovery_sha256, AuthRefusal};
 use super::{Actor, Desk, DeskError, Permission, Role};
 use crate::store::{
-    EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, NewStaff, Storage,
+    EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, NewStaff,
 };
 
 /// How long an enrolment link is good for.
@@ -57,7 +57,7 @@ fn invalid(message: impl Into<String>) -> DeskError {
     AuthRefusal::Invalid(message.into()).into()
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// A one-time enrolment link for a new staff member (needs [`Permission::Staff`]).
     pub fn invite(
         &mut self,

@@ -11,7 +11,7 @@ use complaint_domain::status::Stage;
 use complaint_domain::tracking::Timeline;
 
 use super::{Actor, Desk, DeskError};
-use crate::store::{Complaint, Storage};
+use crate::store::Complaint;
 
 /// One complaint on the open list.
 pub struct OpenRow {
@@ -54,7 +54,7 @@ impl OpenRow {
     }
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Open complaints (all with `include_closed`) as of `now`, overdue first, then due today, then by date.
     pub fn list(
         &self,

@@ -8,9 +8,8 @@ use serde_json::json;
 
 use super::work::{Change, Done};
 use super::{Asked, Desk, DeskError, Notice, Permission};
-use crate::store::Storage;
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Merges the complaint `asked` names into the one `into` names (lead and above).
     pub fn merge(&mut self, asked: &Asked<'_>, into: &str) -> Result<Done, DeskError> {
         let (duplicate, _) = self.opened(asked, Permission::Assign)?;

@@ -11,12 +11,12 @@
 //! customer's mail previewed), [`merge`] (duplicates), [`bulk`] (one action over a selection), [`lists`] (the
 //! open list and the held ones), [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one
 //! complaint), [`after`] (what follows a change: mail), [`access`], [`sessions`], [`sign_in`], [`enrol`] and
-//! [`tokens`] (who asks), [`webhooks`] (outgoing webhooks), and here the reading actions (show, files, export,
-//! report, figures, republish).
+//! [`tokens`] (who asks), [`webhooks`] (outgoing webhooks), [`retention`] and [`erasure`] (keep-until, legal
+//! holds, the purge, erasure), [`export`] (a person's data as a zip), [`operations`] (export, the report,
+//! republishing, the figures: leads and above, audited), and here the reading actions (show, files).
 //!
-//! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: `Desk<S>` takes any
-//! implementation (SQLite's `Store` today). Only the figures and the report need SQLite itself until their
-//! queries move behind `FactStore`.
+//! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: it holds whichever
+//! database `--db` chose as `dyn Storage` (why not generics: `crate::store::Db`).
 //!
 //! Customer-facing intake (`intake.rs`, `replies.rs`) does not go through the desk: it has rules of its own
 //! (exactly once per Idempotency-Key, proofs, budgets).
@@ -24,13 +24,18 @@
 pub mod access;
 pub mod after;
 pub mod bulk;
-mod clock;
+pub mod clock;
 pub mod complaint_view;
+pub mod data_requests;
 pub mod enrol;
+pub mod erasure;
+pub mod export;
 pub mod lists;
 pub mod merge;
 pub mod oidc;
+pub mod operations;
 pub mod queues;
+pub mod retention;
 pub mod sessions;
 pub mod sign_in;
 pub mod staff_admin;
@@ -43,15 +48,14 @@ pub mod work;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use complaint_domain::calendar::Date;
 use complaint_domain::i18n::Locale;
 
-use crate::dossier::{Dossier, DossierError, ExportFormat};
-use crate::insights::{InsightsFailure, Report};
+use crate::dossier::{Dossier, DossierError};
+use crate::insights::InsightsFailure;
 use crate::mail::MailSettings;
 use crate::publish::{PublishError, Publisher};
 use crate::settings::{Settings, SettingsError};
-use crate::store::{Storage, Store, StoreError};
+use crate::store::{Storage, StoreError};
 use crate::zone;
 
 pub use access::{Actor, Permission, Role};
@@ -129,6 +133,15 @@ pub enum DeskError {
     TemplateLanguage { template: i64, language: Locale },
     #[error("no template has the id {0}")]
     NoTemplate(i64),
+    /// A legal hold stops erasure (issue #25): nothing was erased.
+    #[error(
+        "{reference} is on legal hold since {since}, reason: {reason}; release the hold first"
+    )]
+    OnHold {
+        reference: String,
+        since: complaint_domain::instant::Instant,
+        reason: String,
+    },
 }
 
 /// What `show` gives a front end: the whole complaint and where its status file is; shown is read.
@@ -138,8 +151,9 @@ pub struct Shown {
 }
 
 /// The back office's one service over the store, the publisher, the config and the outboxes.
-pub struct Desk<S = Store> {
-    store: S,
+pub struct Desk {
+    /// Its own: on SQLite a connection of its own, on PostgreSQL a handle on the pool (`Db::own`).
+    store: Box<dyn Storage + Send>,
     publisher: Publisher,
     /// Loaded once; an action that needs it and finds it broken fails on it, the others never look.
     settings: Result<Arc<Settings>, Arc<SettingsError>>,
@@ -149,13 +163,13 @@ pub struct Desk<S = Store> {
     sign_in: sign_in::SignIn,
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     pub fn new(
-        store: S,
+        store: Box<dyn Storage + Send>,
         publisher: Publisher,
         settings: Result<Arc<Settings>, Arc<SettingsError>>,
         mail: Option<MailSettings>,
-    ) -> Desk<S> {
+    ) -> Desk {
         Desk {
             store,
             publisher,
@@ -183,7 +197,7 @@ impl<S: Storage> Desk<S> {
     /// The whole complaint, and marks its replies read (`list` puts complaints with unread replies first).
     pub fn show(&mut self, _actor: &Actor, reference: &str) -> Result<Shown, DeskError> {
         self.settings()?;
-        let dossier = Dossier::load(&self.store, reference)?;
+        let dossier = Dossier::load(&*self.store, reference)?;
         let status_file = self.publisher.path_for(&dossier.complaint.status_key);
         self.store
             .mark_replies_read(dossier.complaint.id, zone::now())?;
@@ -203,7 +217,7 @@ impl<S: Storage> Desk<S> {
         force: bool,
     ) -> Result<i64, DeskError> {
         Ok(crate::dossier::export_file(
-            &self.store,
+            &*self.store,
             reference,
             number,
             out,
@@ -220,69 +234,15 @@ impl<S: Storage> Desk<S> {
         force: bool,
     ) -> Result<Vec<PathBuf>, DeskError> {
         Ok(crate::dossier::export_files(
-            &self.store,
+            &*self.store,
             reference,
             out,
             force,
         )?)
     }
 
-    /// Complaints received on `since` or later, as text in `format`, labelled in `lang`.
-    pub fn export(
-        &self,
-        _actor: &Actor,
-        since: Date,
-        format: ExportFormat,
-        lang: Locale,
-    ) -> Result<String, DeskError> {
-        let settings = self.settings()?;
-        Ok(crate::dossier::export(
-            &self.store,
-            settings,
-            since,
-            format,
-            lang,
-        )?)
-    }
-
-    /// Writes the status files that lag behind the database (`all`: every one). Returns how many.
-    pub fn republish(&self, _actor: &Actor, all: bool) -> Result<usize, DeskError> {
-        Ok(crate::publish::republish(
-            &self.store,
-            &self.publisher,
-            all,
-        )?)
-    }
-
     /// Where status files are written.
     pub fn publish_dir(&self) -> &Path {
         self.publisher.dir()
-    }
-}
-
-/// The figures are counted in SQL over the SQLite file (`crate::insights`); until those queries move behind
-/// [`crate::store::FactStore`], only the SQLite desk publishes them.
-impl Desk<Store> {
-    /// Computes and publishes the figures to `path`. Returns the file's size in bytes.
-    pub fn publish_figures(&mut self, _actor: &Actor, path: &Path) -> Result<usize, DeskError> {
-        let settings = self.shared_settings()?;
-        Ok(crate::insights::publish(
-            &mut self.store,
-            &settings,
-            path,
-            zone::now(),
-        )?)
-    }
-
-    /// The regulator's return for complaints opened and closed from `from` to `to`.
-    pub fn report(&mut self, _actor: &Actor, from: Date, to: Date) -> Result<Report, DeskError> {
-        let settings = self.shared_settings()?;
-        Ok(crate::insights::report(
-            &mut self.store,
-            &settings,
-            from,
-            to,
-            zone::now(),
-        )?)
     }
 }

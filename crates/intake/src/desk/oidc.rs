@@ -13,7 +13,7 @@ use complaint_domain::instant::Instant;
 use super::sessions::NewSession;
 use super::sign_in::AuthRefusal;
 use super::{Actor, Desk, DeskError};
-use crate::store::{AuditEntry, OidcEnrolled, Storage};
+use crate::store::{AuditEntry, OidcEnrolled};
 
 /// What waits for the provider's answer, under the ceremony `oidc:<state>`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -36,7 +36,7 @@ fn ceremony(state: &str) -> String {
     format!("oidc:{state}")
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Keeps what the provider's answer to `state` will need, for 5 minutes.
     pub fn keep_oidc_state(
         &mut self,

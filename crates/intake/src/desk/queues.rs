@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::clock::{clock_text, due_text};
 use super::{Actor, Desk, DeskError, Permission};
 use crate::settings::Settings;
-use crate::store::{DeskRow, RowFilter, Storage};
+use crate::store::{DeskRow, RowFilter};
 
 /// How many working days ahead `due-soon` looks.
 const DUE_SOON_WORKING_DAYS: u32 = 2;
@@ -42,10 +42,15 @@ pub enum Queue {
     Replied,
     /// Held as possibly automated (leads and above).
     Quarantined,
+    /// "Breaches soon": overdue, or due within two working days; a lead's landing page.
+    Breaching,
+    /// Open, with an internal note that mentions the one asking.
+    Mentions,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 8] = [
+    pub const ALL: [Queue; 10] = [
+        Queue::Breaching,
         Queue::New,
         Queue::Mine,
         Queue::Unassigned,
@@ -54,6 +59,7 @@ impl Queue {
         Queue::Waiting,
         Queue::Replied,
         Queue::Quarantined,
+        Queue::Mentions,
     ];
 
     /// The id in the API.
@@ -67,6 +73,8 @@ impl Queue {
             Queue::Waiting => "waiting",
             Queue::Replied => "replied",
             Queue::Quarantined => "quarantined",
+            Queue::Breaching => "breaching",
+            Queue::Mentions => "mentions",
         }
     }
 
@@ -87,6 +95,8 @@ impl Queue {
             Queue::Waiting => open && row.row.facts.waiting_since.is_some(),
             Queue::Replied => row.row.unread > 0,
             Queue::Quarantined => row.row.complaint.quarantine.is_some(),
+            Queue::Breaching => row.due_soon || timeliness == Some(Timeliness::Overdue),
+            Queue::Mentions => open && me.is_some_and(|me| row.row.mentioned.contains(&me)),
         }
     }
 }
@@ -325,7 +335,7 @@ fn staff_id(actor: &Actor) -> Option<i64> {
     }
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// The rows `actor` may see, with their deadlines as of `now`: the held ones instead with `held`.
     fn visible(
         &self,

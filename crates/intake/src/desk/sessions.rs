@@ -5,7 +5,7 @@ use complaint_domain::instant::Instant;
 use sha2::{Digest, Sha256};
 
 use super::{Actor, Desk, DeskError};
-use crate::store::{AuditEntry, Storage};
+use crate::store::AuditEntry;
 use crate::zone;
 
 /// A session that is still good: who, and the value its state-changing requests must echo.
@@ -30,7 +30,7 @@ pub(super) fn random_text() -> Result<String, DeskError> {
     Ok(crate::publish::hex(&bytes))
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Starts a session for staff member `staff_id`, signed in from `address`, and records the sign-in.
     pub fn start_session(
         &mut self,

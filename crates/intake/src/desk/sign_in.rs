@@ -18,7 +18,7 @@ use webauthn_rs::prelude::{
 
 use super::sessions::{token_sha256, NewSession};
 use super::{Actor, Desk, DeskError};
-use crate::store::{AuditEntry, NewPasskey, PasskeyRecord, StaffRecord, Storage};
+use crate::store::{AuditEntry, NewPasskey, PasskeyRecord, StaffRecord};
 
 /// How long a ceremony may take between its start and its finish.
 pub const CEREMONY_SECONDS: i64 = 5 * 60;
@@ -105,7 +105,7 @@ pub fn is_loopback_http(origin: &Url) -> bool {
                 .is_ok_and(|ip| ip.is_loopback()))
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Sets the relying party (`origin`: where people open the desk) and the sessions' timeouts.
     pub fn configure_sign_in(
         &mut self,

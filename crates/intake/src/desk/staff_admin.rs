@@ -6,7 +6,7 @@ use complaint_domain::instant::Instant;
 
 use super::sign_in::AuthRefusal;
 use super::{Actor, Desk, DeskError, Permission, Role};
-use crate::store::{StaffRecord, Storage};
+use crate::store::StaffRecord;
 
 /// What a change to an account asks; what is `None` stays.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -17,11 +17,24 @@ pub struct StaffChange {
     pub disabled: Option<bool>,
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Every account, turned-off ones too (needs [`Permission::Assign`]: a lead assigns to them).
     pub fn staff(&self, actor: &Actor) -> Result<Vec<StaffRecord>, DeskError> {
         actor.require(Permission::Assign)?;
         Ok(self.store.all_staff()?)
+    }
+
+    /// The colleagues one may mention in a note: every account not turned off, by name, as `(id, name)`
+    /// (needs [`Permission::Read`]: an agent mentions too, and sees no more of an account than its name).
+    pub fn colleagues(&self, actor: &Actor) -> Result<Vec<(i64, String)>, DeskError> {
+        actor.require(Permission::Read)?;
+        Ok(self
+            .store
+            .all_staff()?
+            .into_iter()
+            .filter(|member| member.disabled_at.is_none())
+            .map(|member| (member.id, member.name))
+            .collect())
     }
 
     /// Changes one account (needs [`Permission::Staff`]). Returns it as it is now.

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::work::{Change, Done};
 use super::{Actor, Asked, Desk, DeskError, Notice, Permission};
 use crate::publish::publish_complaint;
-use crate::store::{Complaint, Storage};
+use crate::store::Complaint;
 
 /// A stage change as staff ask for it.
 pub struct StageChange {
@@ -57,7 +57,7 @@ impl StageChange {
     }
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Moves a complaint to `change.stage` for the command line (`stage`); see [`Desk::move_stage`].
     pub fn stage(
         &mut self,
@@ -191,7 +191,7 @@ impl<S: Storage> Desk<S> {
             json!({}),
             asked.address,
         )?;
-        publish_complaint(&self.store, &self.publisher, &complaint)
+        publish_complaint(&*self.store, &self.publisher, &complaint)
             .map_err(DeskError::NotPublished)?;
         // Held complaints were not mailed on arrival.
         let notices = self

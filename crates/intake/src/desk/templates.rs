@@ -13,7 +13,7 @@ use complaint_domain::tracking::{Timeline, TimelineStep};
 use serde_json::json;
 
 use super::{Actor, Asked, Desk, DeskError, Permission};
-use crate::store::{Complaint, NewTemplate, Storage, Template, TemplateKind};
+use crate::store::{Complaint, NewTemplate, Template, TemplateKind};
 use crate::zone;
 
 /// The placeholders a template may hold.
@@ -83,7 +83,7 @@ fn check(template: &NewTemplate, categories: &[&str]) -> Result<(), DeskError> {
     Ok(())
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Every template, for whoever works complaints.
     pub fn templates(&self, actor: &Actor) -> Result<Vec<Template>, DeskError> {
         actor.require(Permission::Read)?;
@@ -273,7 +273,7 @@ impl<S: Storage> Desk<S> {
                 refused,
             })?;
         let link = self.mail.as_ref().and_then(|mail| {
-            let dossier = crate::dossier::Dossier::load(&self.store, asked.reference).ok()?;
+            let dossier = crate::dossier::Dossier::load(&*self.store, asked.reference).ok()?;
             let email = dossier.submission.contact.email?;
             Some(crate::mail::status_link(
                 &mail.public_url,

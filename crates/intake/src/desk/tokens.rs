@@ -8,7 +8,7 @@ use complaint_domain::instant::Instant;
 use super::sessions::token_sha256;
 use super::sign_in::{base64url, AuthRefusal};
 use super::{Actor, Desk, DeskError, Permission, Role};
-use crate::store::{Storage, TokenRecord};
+use crate::store::TokenRecord;
 
 /// What every token's secret starts with, so a leaked one is recognised (secret scanners, logs).
 pub const PREFIX: &str = "cdt_";
@@ -22,7 +22,7 @@ pub struct NewToken {
     pub secret: String,
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// Creates a token acting as `role` (needs [`Permission::Integrations`]), expiring after
     /// `expires_in_days` (1 to [`MAX_DAYS`]) or, without it, lasting until revoked.
     pub fn create_token(

@@ -9,7 +9,7 @@ use complaint_domain::service_levels::{Due, Timeliness};
 use serde_json::json;
 
 use super::{Actor, Desk, DeskError, Permission};
-use crate::store::{DeliveryLine, Endpoint, EventType, NewEndpoint, Storage};
+use crate::store::{DeliveryLine, Endpoint, EventType, NewEndpoint};
 use crate::webhooks::address;
 
 /// The most lines of a delivery log one read returns.
@@ -52,7 +52,7 @@ fn due_text(due: Due) -> String {
     }
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// The endpoints not removed.
     pub fn webhooks(&self, actor: &Actor) -> Result<Vec<Endpoint>, DeskError> {
         actor.require(Permission::Integrations)?;

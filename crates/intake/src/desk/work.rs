@@ -15,7 +15,7 @@ use serde_json::json;
 use super::templates::Words;
 use super::{Actor, Desk, DeskError, Notice, Permission, StageChange};
 use crate::publish::publish_complaint;
-use crate::store::{Complaint, NewNote, Storage, StoreError, TemplateKind, Waiting, WorkState};
+use crate::store::{Complaint, NewNote, StoreError, TemplateKind, Waiting, WorkState};
 use crate::zone;
 
 /// Who asks, from where, about which complaint, having seen which revision of it.
@@ -120,7 +120,7 @@ impl Change {
     }
 }
 
-impl<S: Storage> Desk<S> {
+impl Desk {
     /// The complaint `asked` names, once the actor may act on it with `permission` and it is still as they
     /// saw it: the permission first, then whether they may work this one, then the revision.
     pub(super) fn opened(
@@ -185,6 +185,13 @@ impl<S: Storage> Desk<S> {
                 reference: complaint.record.reference,
             });
         }
+        if let Some(at) = complaint.erased_at {
+            return Err(DeskError::Invalid(format!(
+                "{} was erased on {}: nothing of it is left to change",
+                complaint.record.reference,
+                at.utc_wall_clock().date
+            )));
+        }
         let now = zone::now();
         let waiting = change.waiting_after(now);
         let record = change
@@ -208,9 +215,11 @@ impl<S: Storage> Desk<S> {
             other => other?,
         };
         let saved = self.reload(&complaint)?;
+        self.schedule(&saved)?;
         let (action, detail) = audit;
         self.audit(asked.actor, action, Some(saved.id), detail, asked.address)?;
-        publish_complaint(&self.store, &self.publisher, &saved).map_err(DeskError::NotPublished)?;
+        publish_complaint(&*self.store, &self.publisher, &saved)
+            .map_err(DeskError::NotPublished)?;
         Ok(saved)
     }
 

@@ -17,7 +17,7 @@ use crate::store::{decision_name, FileSource, Storage};
 
 impl Dossier {
     /// One complaint as the JSON `export` writes: the answers as sent, labelled details, file descriptions.
-    fn to_json(&self, settings: &Settings, lang: Locale) -> Value {
+    pub(crate) fn to_json(&self, settings: &Settings, lang: Locale) -> Value {
         let record = &self.complaint.record;
         json!({
             "reference": record.reference,

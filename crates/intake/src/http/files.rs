@@ -81,7 +81,7 @@ pub(super) async fn status(
 }
 
 /// `429 rate_limited` with `Retry-After`, in the words of a lookup rather than a complaint.
-fn too_many_lookups(wait: u64) -> Response<Body> {
+pub(super) fn too_many_lookups(wait: u64) -> Response<Body> {
     let mut response = super::message_with_code(
         StatusCode::TOO_MANY_REQUESTS,
         "rate_limited",

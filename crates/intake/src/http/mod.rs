@@ -6,6 +6,7 @@
 
 mod complaints;
 mod conn;
+mod data_requests;
 mod files;
 mod guard;
 mod layers;
@@ -192,7 +193,9 @@ fn router(state: AppState) -> Router {
                 "{}/{{reference}}/{{action}}",
                 endpoint.trim_end_matches('/')
             ),
-            post(replies::receive).options(replies::preflight),
+            post(replies::receive)
+                .get(data_requests::export)
+                .options(replies::preflight),
         );
     if let (Some(route), Some(_)) = (uploads_route, &state.uploads_store) {
         router = router.route(

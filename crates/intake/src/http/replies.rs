@@ -26,6 +26,9 @@ pub(super) async fn receive(
     Path((reference, action)): Path<(String, String)>,
     request: Request,
 ) -> Response<Body> {
+    if action == "erasure" {
+        return super::data_requests::erasure(state, peer, reference, request).await;
+    }
     // The rate first, before anything is looked up: a wrong proof costs the same minute as a right one.
     let gate = Gate {
         limiter: &state.reply_limiter,
@@ -91,7 +94,7 @@ pub(super) async fn preflight(State(state): State<AppState>, headers: HeaderMap)
     super::preflight(
         &state.cors,
         &headers,
-        "POST, OPTIONS",
+        "GET, POST, OPTIONS",
         "Idempotency-Key, Reply-Proof, Content-Type, Accept",
     )
 }

@@ -10,7 +10,7 @@
 use complaint_domain::disclosure::{protect, Entry, Grid, Pattern, RATINGS_AT_LEAST};
 use complaint_domain::insights::SUPPRESS_BELOW;
 
-use super::rows::Counts;
+use crate::store::FigureCounts;
 
 /// What is hidden in one row of a week (a category, or every category together).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,7 +28,7 @@ fn small(n: u64, at_least: u64) -> bool {
     n > 0 && n < at_least
 }
 
-fn grid(rows: &[Counts], parts: impl Fn(&Counts) -> Vec<u64>) -> Grid {
+fn grid(rows: &[FigureCounts], parts: impl Fn(&FigureCounts) -> Vec<u64>) -> Grid {
     Grid {
         cells: rows.iter().map(parts).collect(),
     }
@@ -54,8 +54,8 @@ fn small_rows(grid: &Grid) -> Pattern {
 /// Hides the parts `columns` of every row (and of the totals) whose `base` is below `at_least`.
 fn small_parts(
     hidden: &mut Pattern,
-    rows: &[Counts],
-    base: impl Fn(&Counts) -> u64,
+    rows: &[FigureCounts],
+    base: impl Fn(&FigureCounts) -> u64,
     at_least: u64,
     columns: std::ops::Range<usize>,
 ) {
@@ -75,7 +75,7 @@ fn small_parts(
 }
 
 /// The hidden figures of a week: one per row of `rows` (the categories), then the total's.
-pub(super) fn week(rows: &[Counts]) -> Vec<RowHidden> {
+pub(super) fn week(rows: &[FigureCounts]) -> Vec<RowHidden> {
     let outcomes = grid(rows, |c| {
         let decided = c.upheld + c.partly + c.not_upheld;
         vec![
@@ -113,7 +113,7 @@ pub(super) fn week(rows: &[Counts]) -> Vec<RowHidden> {
     ];
     let [outcomes_hidden, ratings_hidden, reopened_hidden] = with_shared_totals(&shared);
 
-    let kept = |base: fn(&Counts) -> u64, kept: fn(&Counts) -> u64| {
+    let kept = |base: fn(&FigureCounts) -> u64, kept: fn(&FigureCounts) -> u64| {
         let table = grid(rows, |c| vec![kept(c), base(c).saturating_sub(kept(c))]);
         let first = small_rows(&table);
         protect(&table, &first)

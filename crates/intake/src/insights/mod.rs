@@ -1,10 +1,8 @@
 //! The published complaints figures (`/api/v1/insights.json`, `docs/insights.md`) and the regulator's
 //! return (`report`). Each complaint's facts (its ISO week, when it was acknowledged and decided, the
 //! promised times by the domain's service levels and business days, reopened, rating) are kept in indexed
-//! columns, filled whenever its status changed; the figures are then a handful of grouped SQL queries over
-//! those indexes, never a load of every complaint.
-
-use std::collections::BTreeMap;
+//! columns, filled whenever its status changed; the figures are then a handful of grouped reads over those
+//! indexes (`crate::store::FigureStore`, on either engine), never a load of every complaint.
 
 use std::path::Path;
 
@@ -17,10 +15,9 @@ use complaint_domain::json::SerdeJson;
 use complaint_domain::service_levels::{Due, Period};
 use complaint_domain::status::{DeadlineStep, ReplyKind, Stage, StatusRecord};
 use complaint_domain::tracking::Timeline;
-use rusqlite::{params, OptionalExtension};
 
 use crate::settings::Settings;
-use crate::store::{FactStore, Facts, Store, StoreError};
+use crate::store::{CauseWindows, FactStore, Facts, FigureStore, StoreError};
 
 #[cfg(test)]
 mod attacks;
@@ -31,7 +28,7 @@ mod schedule;
 #[cfg(test)]
 mod tests;
 
-use rows::{Counts, Days};
+use rows::Days;
 
 pub use report::{report, Report, ReportFormat};
 pub use schedule::{time_of_day, Every, Schedule};
@@ -133,7 +130,7 @@ pub fn facts(record: &StatusRecord, settings: &Settings, now: Instant) -> Facts 
 
 /// Fills the facts of every complaint changed since they were last filled. Returns how many.
 pub fn refresh_facts(
-    store: &mut Store,
+    store: &mut (impl FactStore + ?Sized),
     settings: &Settings,
     now: Instant,
 ) -> Result<usize, StoreError> {
@@ -179,10 +176,10 @@ fn week_name(now: Instant, weeks_back: i64, zone: &impl Zone) -> String {
     today.add_days(-7 * weeks_back).iso_week_name()
 }
 
-/// Computes the figures in SQL over the facts' indexes (filling stale facts first), as a first publication.
+/// Computes the figures over the facts' indexes (filling stale facts first), as a first publication.
 #[cfg(test)]
 pub fn compute(
-    store: &mut Store,
+    store: &mut (impl FactStore + FigureStore + ?Sized),
     settings: &Settings,
     now: Instant,
 ) -> Result<Insights, StoreError> {
@@ -192,7 +189,7 @@ pub fn compute(
 /// Computes the figures that follow the `previous` publication: a group's rating changes only when enough
 /// ratings came or went since (`complaint_domain::disclosure::rating`).
 pub fn compute_after(
-    store: &mut Store,
+    store: &mut (impl FactStore + FigureStore + ?Sized),
     settings: &Settings,
     now: Instant,
     previous: Option<&Insights>,
@@ -200,33 +197,15 @@ pub fn compute_after(
     refresh_facts(store, settings, now)?;
     let zone = &settings.zone;
     let first_week = week_name(now, PUBLISHED_WEEKS - 1, zone);
-    let conn = store.connection();
-    let t = now.unix_seconds();
+    let store = &*store;
 
-    let per_cell = counts_per_cell(conn, &first_week, t)?;
+    let per_cell = store.counts_per_cell(&first_week, now)?;
     // Nearest-rank percentiles: the k-th shortest time of the group, read in index order (a seek and k
     // steps along `decisions_by_week`), so nothing is sorted.
-    let mut nth_in_cell = conn.prepare_cached(
-        "SELECT decision_seconds FROM complaints INDEXED BY decisions_by_week
-         WHERE received_week = ?1 AND category = ?2 AND decision_seconds IS NOT NULL
-         ORDER BY decision_seconds LIMIT 1 OFFSET ?3",
-    )?;
-    let mut nth_in_week = conn.prepare_cached(
-        "SELECT decision_seconds FROM complaints INDEXED BY decisions_by_week_all
-         WHERE received_week = ?1 AND decision_seconds IS NOT NULL
-         ORDER BY decision_seconds LIMIT 1 OFFSET ?2",
-    )?;
     let mut days = |week: &str, category: Option<&str>, count: u64| -> Result<Days, StoreError> {
-        let mut nth = |rank: u64| -> Result<Option<f64>, StoreError> {
+        let nth = |rank: u64| -> Result<Option<f64>, StoreError> {
             let offset = rank.saturating_sub(1) as i64;
-            let seconds: Option<i64> = match category {
-                Some(c) => nth_in_cell
-                    .query_row(params![week, c, offset], |r| r.get(0))
-                    .optional()?,
-                None => nth_in_week
-                    .query_row(params![week, offset], |r| r.get(0))
-                    .optional()?,
-            };
+            let seconds = store.nth_decision_seconds(week, category, offset)?;
             Ok(seconds.map(|s| s as f64 / DAY as f64))
         };
         if count < complaint_domain::insights::SUPPRESS_BELOW {
@@ -251,8 +230,15 @@ pub fn compute_after(
         ))
     });
 
-    let causes = top_causes(conn, now, zone)?;
-    let overdue_now = overdue_now(conn, t)?;
+    let causes = top_causes(store, now, zone)?;
+    let overdue_now = store
+        .overdue_per_category(now)?
+        .into_iter()
+        .map(|(category, count)| CategoryCount {
+            category,
+            count: Figure::count(count),
+        })
+        .collect();
     Ok(Insights {
         schema_version: INSIGHTS_SCHEMA,
         generated_at: now,
@@ -262,110 +248,29 @@ pub fn compute_after(
     })
 }
 
-/// Each week's and category's counts since `first_week`, from one grouped pass over `insights_by_week`.
-fn counts_per_cell(
-    conn: &rusqlite::Connection,
-    first_week: &str,
-    t: i64,
-) -> Result<BTreeMap<(String, String), Counts>, StoreError> {
-    let mut per_cell = BTreeMap::new();
-    let mut statement = conn.prepare_cached(
-        "SELECT received_week, category, COUNT(*),
-                SUM(ack_due_at IS NOT NULL AND (acknowledged_at IS NOT NULL OR ack_due_at <= ?2)),
-                SUM(acknowledged_at IS NOT NULL AND acknowledged_at < ack_due_at),
-                SUM(decide_due_at IS NOT NULL AND (decided_at IS NOT NULL OR decide_due_at <= ?2)),
-                SUM(decided_at IS NOT NULL AND decided_at < decide_due_at),
-                SUM(decision IS NOT NULL), SUM(decision = 'upheld'), SUM(decision = 'partly_upheld'),
-                SUM(decision = 'not_upheld'), SUM(reopened), COUNT(rating), TOTAL(rating),
-                SUM(decided_at IS NOT NULL)
-         FROM complaints INDEXED BY insights_by_week
-         WHERE received_week >= ?1
-         GROUP BY received_week, category",
-    )?;
-    let rows = statement.query_map(params![first_week, t], |r| {
-        let n = |i: usize| -> rusqlite::Result<u64> {
-            Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
-        };
-        Ok((
-            (
-                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                r.get::<_, String>(1)?,
-            ),
-            Counts {
-                received: n(2)?,
-                ack_base: n(3)?,
-                ack_kept: n(4)?,
-                decide_base: n(5)?,
-                decide_kept: n(6)?,
-                decided: n(7)?,
-                upheld: n(8)?,
-                partly: n(9)?,
-                not_upheld: n(10)?,
-                reopened: n(11)?,
-                rated: n(12)?,
-                stars: r.get::<_, f64>(13)?.max(0.0) as u64,
-                decided_once: n(14)?,
-            },
-        ))
-    })?;
-    for row in rows {
-        let (key, counts) = row?;
-        per_cell.insert(key, counts);
-    }
-    Ok(per_cell)
-}
-
 /// The causes named most in the last 13 weeks, with their last and previous four weeks.
 fn top_causes(
-    conn: &rusqlite::Connection,
+    store: &(impl FigureStore + ?Sized),
     now: Instant,
     zone: &impl Zone,
 ) -> Result<Vec<CauseFigures>, StoreError> {
-    let t = now.unix_seconds();
-    let (t4, t8, t13) = (
-        week_start(now, 4, zone),
-        week_start(now, 8, zone),
-        week_start(now, 13, zone),
-    );
-    let mut statement = conn.prepare_cached(
-        "SELECT cause, SUM(at >= ?1), COUNT(*), SUM(at >= ?2 AND at < ?1)
-         FROM complaint_causes WHERE at >= ?3 AND at <= ?4
-         GROUP BY cause ORDER BY COUNT(*) DESC, cause LIMIT ?5",
-    )?;
-    let rows = statement.query_map(params![t4, t8, t13, t, TOP_CAUSES], |r| {
-        let last: i64 = r.get(1)?;
-        let all: i64 = r.get(2)?;
-        let previous: i64 = r.get(3)?;
-        let (last, all, previous) = (
-            last.max(0) as u64,
-            all.max(0) as u64,
-            previous.max(0) as u64,
-        );
-        Ok(CauseFigures {
-            cause: r.get(0)?,
-            last_4_weeks: Figure::count(last),
-            last_13_weeks: Figure::count(all),
-            previous_4_weeks: Figure::count(previous),
-            trend: Trend::between(last, previous),
+    let windows = CauseWindows {
+        last_from: week_start(now, 4, zone),
+        previous_from: week_start(now, 8, zone),
+        since: week_start(now, 13, zone),
+        until: now.unix_seconds(),
+    };
+    Ok(store
+        .cause_counts(windows, TOP_CAUSES)?
+        .into_iter()
+        .map(|c| CauseFigures {
+            cause: c.cause,
+            last_4_weeks: Figure::count(c.last),
+            last_13_weeks: Figure::count(c.all),
+            previous_4_weeks: Figure::count(c.previous),
+            trend: Trend::between(c.last, c.previous),
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// The complaints past a due date now, per category.
-fn overdue_now(conn: &rusqlite::Connection, t: i64) -> Result<Vec<CategoryCount>, StoreError> {
-    let mut statement = conn.prepare_cached(
-        "SELECT category, COUNT(*) FROM complaints INDEXED BY overdue_by_due
-         WHERE next_due_at IS NOT NULL AND next_due_at <= ?1
-         GROUP BY category ORDER BY category",
-    )?;
-    let rows = statement.query_map([t], |r| {
-        Ok(CategoryCount {
-            category: r.get(0)?,
-            count: Figure::count(r.get::<_, i64>(1)?.max(0) as u64),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        .collect())
 }
 
 /// Writes `insights` to `path` as the status files are written ([`crate::files::write_atomically`]), creating
@@ -377,7 +282,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 /// Computes and publishes the figures, following the ones `path` holds now (the ratings change only as the
 /// domain's rule lets them). Returns the file's size in bytes.
 pub fn publish(
-    store: &mut Store,
+    store: &mut (impl FactStore + FigureStore + ?Sized),
     settings: &Settings,
     path: &Path,
     now: Instant,

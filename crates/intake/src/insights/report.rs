@@ -7,12 +7,11 @@ use std::fmt::Write as _;
 
 use complaint_domain::calendar::Date;
 use complaint_domain::instant::Instant;
-use rusqlite::params;
 
 use super::{local_midnight, refresh_facts};
 use crate::dossier::csv_cell;
 use crate::settings::Settings;
-use crate::store::{Store, StoreError};
+use crate::store::{FactStore, FigureStore, StoreError};
 
 /// The format `report` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +48,7 @@ fn pct(part: u64, base: u64) -> Option<f64> {
 /// The return for complaints opened and closed from `from` to `to` (whole days in the organisation's zone).
 /// Unsuppressed: it goes to the regulator, not to the public.
 pub fn report(
-    store: &mut Store,
+    store: &mut (impl FactStore + FigureStore + ?Sized),
     settings: &Settings,
     from: Date,
     to: Date,
@@ -61,7 +60,6 @@ pub fn report(
         local_midnight(from, zone),
         local_midnight(to.add_days(1), zone),
     );
-    let conn = store.connection();
     let mut lines: BTreeMap<String, ReportLine> = BTreeMap::new();
     let blank = |category: &str| ReportLine {
         category: Some(category.to_owned()),
@@ -72,20 +70,13 @@ pub fn report(
         upheld_pct: None,
         partly_upheld_pct: None,
     };
-    let mut statement = conn.prepare(
-        "SELECT category, COUNT(*) FROM complaints INDEXED BY opened_by_time
-         WHERE received_at >= ?1 AND received_at < ?2 AND received_week IS NOT NULL GROUP BY category",
-    )?;
-    for row in statement.query_map(params![start, end], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })? {
-        let (category, opened) = row?;
+    for (category, opened) in store.opened_per_category(start, end)? {
         lines
             .entry(category.clone())
             .or_insert_with(|| blank(&category))
-            .opened = opened as u64;
+            .opened = opened;
     }
-    let closed_counts = closed_per_category(conn, start, end)?;
+    let closed_counts = store.closed_per_category(start, end)?;
     for category in closed_counts.keys() {
         lines
             .entry(category.clone())
@@ -121,33 +112,6 @@ pub fn report(
         time_zone: settings.zone.name().to_owned(),
         lines: out,
     })
-}
-
-/// Per category, the complaints closed from `start` to `end`: all, within 3 business days, within 8 weeks,
-/// upheld, partly upheld.
-fn closed_per_category(
-    conn: &rusqlite::Connection,
-    start: i64,
-    end: i64,
-) -> Result<BTreeMap<String, [u64; 5]>, StoreError> {
-    let mut closed_counts = BTreeMap::new();
-    let mut statement = conn.prepare(
-        "SELECT category, COUNT(*), SUM(closed_in_3_days), SUM(closed_in_8_weeks),
-                SUM(decision = 'upheld'), SUM(decision = 'partly_upheld')
-         FROM complaints INDEXED BY closed_by_time
-         WHERE closed_at IS NOT NULL AND closed_at >= ?1 AND closed_at < ?2
-         GROUP BY category",
-    )?;
-    for row in statement.query_map(params![start, end], |r| {
-        let n = |i: usize| -> rusqlite::Result<u64> {
-            Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
-        };
-        Ok((r.get::<_, String>(0)?, [n(1)?, n(2)?, n(3)?, n(4)?, n(5)?]))
-    })? {
-        let (category, counts) = row?;
-        closed_counts.insert(category, counts);
-    }
-    Ok(closed_counts)
 }
 
 impl Report {

@@ -7,29 +7,11 @@ use complaint_domain::disclosure::{self, PublishedRating};
 use complaint_domain::insights::{Figure, Insights, WeekFigures};
 
 use super::hiding::{self, RowHidden};
-use crate::store::StoreError;
+use crate::store::{FigureCounts, StoreError};
 
-/// The raw counts behind one row, added up before they become figures.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Counts {
-    pub(super) received: u64,
-    pub(super) ack_base: u64,
-    pub(super) ack_kept: u64,
-    pub(super) decide_base: u64,
-    pub(super) decide_kept: u64,
-    pub(super) decided: u64,
-    /// With a first decision (its days are counted), whatever the decision is now.
-    pub(super) decided_once: u64,
-    pub(super) upheld: u64,
-    pub(super) partly: u64,
-    pub(super) not_upheld: u64,
-    pub(super) reopened: u64,
-    pub(super) rated: u64,
-    pub(super) stars: u64,
-}
-
-impl Counts {
-    pub(super) fn add(&mut self, o: &Counts) {
+impl FigureCounts {
+    /// Adds `o`'s counts to these (a week's categories into the week's total).
+    pub(super) fn add(&mut self, o: &FigureCounts) {
         self.received += o.received;
         self.ack_base += o.ack_base;
         self.ack_kept += o.ack_kept;
@@ -135,19 +117,19 @@ pub(super) type DaysOf<'a> = dyn FnMut(&str, Option<&str>, u64) -> Result<Days, 
 /// Each week's rows, its categories' then every category's together, with what the week hides; `days`
 /// reads a group's days to a decision.
 pub(super) fn weeks(
-    per_cell: BTreeMap<(String, String), Counts>,
+    per_cell: BTreeMap<(String, String), FigureCounts>,
     previous: Option<&Insights>,
     days: &mut DaysOf<'_>,
 ) -> Result<Vec<WeekFigures>, StoreError> {
     let mut weeks = Vec::new();
-    let mut per_week: BTreeMap<String, Vec<(String, Counts)>> = BTreeMap::new();
+    let mut per_week: BTreeMap<String, Vec<(String, FigureCounts)>> = BTreeMap::new();
     for ((week, category), counts) in per_cell {
         per_week.entry(week).or_default().push((category, counts));
     }
     for (week, cells) in &per_week {
-        let counts: Vec<Counts> = cells.iter().map(|(_, c)| c.clone()).collect();
+        let counts: Vec<FigureCounts> = cells.iter().map(|(_, c)| c.clone()).collect();
         let hidden = hiding::week(&counts);
-        let mut total = Counts::default();
+        let mut total = FigureCounts::default();
         for (n, (category, c)) in cells.iter().enumerate() {
             total.add(c);
             let d = days(week, Some(category), c.decided_once)?;

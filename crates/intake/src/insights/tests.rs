@@ -5,7 +5,9 @@ use complaint_domain::config::OrgConfig;
 use complaint_domain::insights::WeekFigures;
 use complaint_domain::status::{DecidedOutcome, Decision, StatusChange};
 
-use crate::store::{ComplaintStore, NewComplaint, QuarantineStore, Recorded, WorkStore};
+use std::collections::BTreeMap;
+
+use crate::store::{ComplaintStore, NewComplaint, QuarantineStore, Recorded, Store, WorkStore};
 
 const CONFIG: &str = include_str!("../../../../public/api/v1/config.json");
 

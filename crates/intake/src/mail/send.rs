@@ -15,9 +15,7 @@ use super::{encoded_bytes, MailFile, MailSettings, Outgoing};
 use crate::dossier::safe_file_name;
 use complaint_domain::instant::Instant;
 
-use crate::store::{
-    OutboxStore, QueuedMail, Shared, Storage, StoreError, StoredFile, MAX_ATTEMPTS,
-};
+use crate::store::{Db, QueuedMail, Storage, StoreError, StoredFile, MAX_ATTEMPTS};
 
 /// Why one mail was not handed to the relay.
 #[derive(Debug)]
@@ -131,7 +129,7 @@ pub(super) fn backoff(attempts: i64) -> i64 {
 const POLL: Duration = Duration::from_millis(500);
 
 /// Sends what is due in the outbox, for ever (`serve` spawns it).
-pub async fn run_outbox(store: Arc<Shared>, mail: MailSettings) {
+pub async fn run_outbox(store: Arc<Db>, mail: MailSettings) {
     let transport: AsyncSmtpTransport<Tokio1Executor> =
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(mail.relay_host.as_str())
             .port(mail.relay_port)
@@ -142,7 +140,9 @@ pub async fn run_outbox(store: Arc<Shared>, mail: MailSettings) {
         tick.tick().await;
         let ready = Arc::clone(&store);
         let due = tokio::task::spawn_blocking(move || {
-            ready.lock().due_mail(crate::zone::now(), MAX_ATTEMPTS, 10)
+            ready
+                .handle()
+                .due_mail(crate::zone::now(), MAX_ATTEMPTS, 10)
         })
         .await;
         let due = match due {
@@ -160,7 +160,7 @@ pub async fn run_outbox(store: Arc<Shared>, mail: MailSettings) {
             let outgoing = queued.outgoing.clone();
             let id = queued.id;
             let built = tokio::task::spawn_blocking(move || {
-                let files = stored_files(&*reader.lock(), id, &outgoing.files)
+                let files = stored_files(&*reader.handle(), id, &outgoing.files)
                     .map_err(|e| SendError::Later(format!("its files could not be read: {e}")))?;
                 let bytes: u64 = files.iter().map(|(_, f)| f.content.len() as u64).sum();
                 message(&from, &outgoing, files).map(|m| (m, encoded_bytes(bytes)))
@@ -189,7 +189,7 @@ pub async fn run_outbox(store: Arc<Shared>, mail: MailSettings) {
             let now = crate::zone::now();
             let done = Arc::clone(&store);
             let outcome = tokio::task::spawn_blocking(move || {
-                record_outcome(&*done.lock(), &queued, result, now)
+                record_outcome(&*done.handle(), &queued, result, now)
             })
             .await;
             if let Ok(Err(e)) = outcome {

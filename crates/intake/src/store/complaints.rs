@@ -88,6 +88,8 @@ pub struct Complaint {
     pub revision: i64,
     /// Why it is held back from publishing, while it is.
     pub quarantine: Option<String>,
+    /// When its personal data was erased (`super::retention`): its status file is a tombstone since.
+    pub erased_at: Option<Instant>,
 }
 
 pub(super) fn answer_for(conn: &Connection, key: &str) -> Result<Option<StoredAnswer>> {
@@ -176,6 +178,7 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
         locale: Locale::from_tag(&locale).ok_or_else(|| corrupt("language", &locale))?,
         revision,
         quarantine,
+        erased_at: super::retention::erased_at(conn, id)?,
         record: StatusRecord {
             schema_version: STATUS_SCHEMA,
             reference,
@@ -191,6 +194,7 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             messages: super::work::messages(conn, id)?,
             merged_into: super::work::merged_into(conn, id)?,
             consumer_country,
+            data_requests: super::data_requests::entries(conn, id)?,
         },
     })
 }
@@ -306,6 +310,13 @@ pub(super) fn write_status(tx: &Transaction<'_>, id: i64, record: &StatusRecord)
             record.outcome.as_ref().and_then(|o| o.summary.as_ref().map(OrgText::to_stored)),
         ],
     )?;
+    // Reopened: no longer kept until a day; closing again sets it anew (`desk::retention`).
+    if record.current().map(|e| e.stage) != Some(Stage::Closed) {
+        tx.execute(
+            "UPDATE complaints SET keep_until = NULL WHERE id = ?1",
+            [id],
+        )?;
+    }
     super::work::write_messages(tx, id, record)
 }
 

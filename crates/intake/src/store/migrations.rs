@@ -460,6 +460,42 @@ INSERT INTO templates (name, category, kind, texts, updated_at) VALUES
 ALTER TABLE service_tokens ADD COLUMN expires_at INTEGER;
 "#,
     r#"
+-- Retention and erasure (issue #25, docs/retention.md). keep_until: the last day a closed complaint's personal
+-- data is kept (ISO date, the organisation's; NULL while open); erased_at: when it was erased, after which only
+-- the anonymous facts the figures count stay; a legal hold (since, by whom as an audit key, why) stops both.
+ALTER TABLE complaints ADD COLUMN keep_until TEXT;
+ALTER TABLE complaints ADD COLUMN erased_at INTEGER;
+ALTER TABLE complaints ADD COLUMN hold_since INTEGER;
+ALTER TABLE complaints ADD COLUMN hold_by TEXT;
+ALTER TABLE complaints ADD COLUMN hold_reason TEXT;
+CREATE INDEX retention_due ON complaints (keep_until) WHERE erased_at IS NULL AND hold_since IS NULL;
+-- A row deleted from the search index takes its words out of the index at once, not at the next merge.
+INSERT INTO search_text (search_text, rank) VALUES ('secure-delete', 1);
+"#,
+    r#"
+-- A customer's requests about their data (issue #25, docs/api.md "Your data"): erasure asked from the tracker
+-- (exactly once per Idempotency-Key, whose first answer is its row), and its answer, done or refused with a
+-- reason the customer reads. due_on: the day the law's deadline ends (complaint_domain::data_requests).
+CREATE TABLE data_requests (
+    id            INTEGER PRIMARY KEY,
+    complaint_id  INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    -- export or erasure (complaint_domain::data_requests::DataRequestKind).
+    kind          TEXT NOT NULL,
+    idempotency_key TEXT UNIQUE,
+    fingerprint   TEXT NOT NULL DEFAULT '',
+    requested_at  INTEGER NOT NULL,
+    due_on        TEXT NOT NULL,
+    -- open, done or refused.
+    state         TEXT NOT NULL DEFAULT 'open',
+    answered_at   INTEGER,
+    -- An audit key (staff:ID, token:ID, cli).
+    answered_by   TEXT,
+    reason        TEXT
+);
+CREATE INDEX data_requests_by_complaint ON data_requests (complaint_id, id);
+CREATE INDEX data_requests_open ON data_requests (state, due_on);
+"#,
+    r#"
 -- Where the customer lives, when the form asked (issue #28): an ISO 3166-1 alpha-2 code that picks the
 -- statutory deadlines that apply; NULL for "somewhere else", not asked, and every complaint from before.
 ALTER TABLE complaints ADD COLUMN consumer_country TEXT;

@@ -7,23 +7,32 @@
 //! [`complaints`] (`ComplaintStore`), [`blobs`] (`EvidenceStore`, evidence files), [`replies`]
 //! (`ReplyStore`), [`outbox`] (`OutboxStore`, the mail outbox), [`quarantine`] (`QuarantineStore`),
 //! [`secrets`] (`SecretStore`), [`webhooks`] (`WebhookStore`, outgoing webhooks), [`facts`] (`FactStore`,
-//! the figures' inputs) and [`search`] (`SearchStore`, the staff desk's lists and full-text search), with
-//! [`Storage`] for all of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another database (PostgreSQL, issue #24) can
-//! implement them without touching the desk; a driver's error reaches callers only as text inside
-//! [`StoreError::Database`]. One thing still reaches past the seam into SQLite: [`Store::connection`], for
-//! the figures' queries in `crate::insights`. Here: opening the file, the write transaction, the shared
-//! connection of `serve`, the error type and the names of the domain's values as stored.
+//! the figures' inputs), [`figures`] (`FigureStore`, the grouped counts the figures and the return are made
+//! of), [`search`] (`SearchStore`, the staff desk's lists and full-text search) and [`retention`]
+//! (`RetentionStore`: keep_until, legal holds, erasure), with [`Storage`] for all
+//! of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
+//! database ([`pg`], PostgreSQL, issue #24) implements them without touching the desk or the insights; a
+//! driver's error reaches callers only as text inside [`StoreError::Database`]. [`db`]: `open_storage`, the
+//! one place `--db` chooses an engine, and [`Db`], the record as `serve` shares it (why a trait object, and
+//! how each engine is shared, is said there). [`copy`]: `migrate`, a whole SQLite desk copied into
+//! PostgreSQL and checked. Here: opening the file, the write transaction, the error type and the names of the
+//! domain's values as stored.
 
 mod audit;
 mod blobs;
 mod complaints;
+mod copy;
+mod data_requests;
+mod db;
 mod facts;
+mod figures;
 mod migrations;
 mod outbox;
 mod passkeys;
 pub mod pg;
 mod quarantine;
 mod replies;
+mod retention;
 mod search;
 mod secrets;
 mod staff;
@@ -41,17 +50,21 @@ pub use blobs::{EvidenceStore, FileSource, Filed, FiledFile, StoredFile};
 pub use complaints::{
     Complaint, ComplaintStore, NewAttachment, NewComplaint, Recorded, StoredAnswer,
 };
+pub use copy::{migrate, MigrateError, TableCheck};
+pub use data_requests::{DataRequest, DataRequestStore, NewDataRequest, RequestRecorded};
+pub use db::{open_storage, Address, Db, Handle};
 pub use facts::{FactStore, Facts};
+pub use figures::{CauseCount, CauseWindows, ClosedCounts, FigureCounts, FigureStore};
 pub use outbox::{MailFile, OutboxStore, Outgoing, QueuedMail, MAX_ATTEMPTS};
 pub use quarantine::QuarantineStore;
 pub use replies::{NewReply, Replied, ReplyStore, StoredReply};
+pub use retention::{Erased, Erasure, Hold, Keeping, RetentionStore, Unscheduled};
 pub use search::{DeskFacts, DeskRow, NoteRecord, RowFilter, SearchStore};
 pub use templates::{NewTemplate, Template, TemplateKind, TemplateStore};
 pub use work::{NewNote, Waiting, WorkState, WorkStore};
 
 use std::path::Path;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
 
 use complaint_domain::status::DeadlineStep;
 use complaint_domain::status::Decision;
@@ -60,7 +73,6 @@ use rusqlite::Connection;
 use rusqlite::Transaction;
 use rusqlite::TransactionBehavior;
 
-use migrations::migrate;
 pub use passkeys::{
     EnrolRefused, Enrolment, InvitationRecord, NewInvitation, NewPasskey, OidcEnrolled,
     PasskeyRecord, PasskeyStore,
@@ -73,9 +85,9 @@ pub use webhooks::{
     Attempt, Claimed, DeliveryLine, Endpoint, EventType, NewEndpoint, Next, WebhookStore,
 };
 
-/// Everything the service keeps, one trait per concern; SQLite ([`Store`]) is its one implementation. No SQL
-/// and no driver type in any signature: domain types and small records in, [`StoreError`] out, so another
-/// database (PostgreSQL, issue #24) can follow without touching its callers.
+/// Everything the service keeps, one trait per concern; SQLite ([`Store`]) and PostgreSQL ([`pg::PgStore`])
+/// implement it. No SQL and no driver type in any signature: domain types and small records in,
+/// [`StoreError`] out, so either engine serves its callers unchanged.
 pub trait Storage:
     ComplaintStore
     + EvidenceStore
@@ -84,6 +96,7 @@ pub trait Storage:
     + QuarantineStore
     + SecretStore
     + FactStore
+    + FigureStore
     + StaffStore
     + AuditStore
     + SearchStore
@@ -92,6 +105,8 @@ pub trait Storage:
     + TokenStore
     + WorkStore
     + TemplateStore
+    + RetentionStore
+    + DataRequestStore
 {
 }
 
@@ -103,6 +118,7 @@ impl<T> Storage for T where
         + QuarantineStore
         + SecretStore
         + FactStore
+        + FigureStore
         + StaffStore
         + AuditStore
         + SearchStore
@@ -111,6 +127,8 @@ impl<T> Storage for T where
         + TokenStore
         + WorkStore
         + TemplateStore
+        + RetentionStore
+        + DataRequestStore
 {
 }
 
@@ -161,23 +179,6 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// The one connection `serve` shares between its threads (new complaints, replies, the mail outbox).
-pub struct Shared(Mutex<Store>);
-
-impl Shared {
-    pub fn new(store: Store) -> Shared {
-        Shared(Mutex::new(store))
-    }
-
-    /// A poisoned lock only means another request panicked while holding it; the data is still whole
-    /// (SQLite rolls back an unfinished transaction), so carry on rather than refuse every later request.
-    pub fn lock(&self) -> MutexGuard<'_, Store> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
 
 pub struct Store {
     conn: Connection,
@@ -251,9 +252,11 @@ impl Store {
         // FULL: a commit is on disk before we tell a customer their complaint is received.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, so an erased complaint's words are not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         // The back-office CLI and the server share the file; a writer waits rather than failing.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        migrate(&mut conn)?;
+        migrations::migrate(&mut conn)?;
         Ok(Store { conn })
     }
 
@@ -272,7 +275,9 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// Read-only access for the insights' own queries.
+    /// For tests that set up a state no store call makes (a decision or a rating written straight into
+    /// the facts); nothing outside the store reaches the connection otherwise.
+    #[cfg(test)]
     pub fn connection(&self) -> &Connection {
         &self.conn
     }

@@ -1,7 +1,7 @@
 //! What the staff desk lists (issue #23): every complaint with who works it, since when the organisation
 //! waits for the customer, the first of the customer's words and the unread replies; narrowed by category,
 //! root cause and full-text search over the description and the customer's replies (FTS5 here; PostgreSQL
-//! will answer the same method with its own text search). Which queue a complaint is in, and whether a person
+//! answers the same method with its own text search, `pg/search.rs`). Which queue a complaint is in, and whether a person
 //! may see it, the desk decides (`crate::desk::queues`): the store only gives rows.
 
 use complaint_domain::instant::Instant;
@@ -53,6 +53,8 @@ pub struct DeskRow {
     pub first_text: String,
     /// Customer replies nobody has opened yet.
     pub unread: i64,
+    /// The staff ids its internal notes mention.
+    pub mentioned: Vec<i64>,
 }
 
 /// One internal note.
@@ -85,18 +87,25 @@ pub trait SearchStore {
 /// (`"refund"*`), so quotes, `*`, `-`, `NEAR(`, `AND` and `OR` are searched for as words or ignored, never
 /// obeyed, and no input is a syntax error. `None` when nothing searchable is left.
 pub fn fts_query(words: &str) -> Option<String> {
-    let terms: Vec<String> = words
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|term| !term.is_empty())
-        .take(MAX_SEARCH_TERMS)
+    let terms: Vec<String> = search_terms(words)
         .map(|term| format!("\"{term}\"*"))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// Facts joined from `complaints c` and `staff s`: assignee, its name, waiting_since, merged into.
-const FACT_COLUMNS: &str = "c.assignee, s.name, c.waiting_since, m.reference";
-const FACT_JOINS: &str = "LEFT JOIN staff s ON s.id = c.assignee
+/// The words of a person's search that are searched for, each engine's query made of them: the runs of
+/// letters and digits, at most [`MAX_SEARCH_TERMS`].
+pub(super) fn search_terms(words: &str) -> impl Iterator<Item = &str> {
+    words
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|term| !term.is_empty())
+        .take(MAX_SEARCH_TERMS)
+}
+
+/// Facts joined from `complaints c` and `staff s`: assignee, its name, waiting_since, merged into (the same
+/// SQL on both engines).
+pub(super) const FACT_COLUMNS: &str = "c.assignee, s.name, c.waiting_since, m.reference";
+pub(super) const FACT_JOINS: &str = "LEFT JOIN staff s ON s.id = c.assignee
                           LEFT JOIN complaints m ON m.id = c.merged_into";
 
 fn facts_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<DeskFacts> {
@@ -125,6 +134,8 @@ impl SearchStore for Store {
                     CASE WHEN json_valid(c.submission)
                          THEN substr(json_extract(c.submission, '$.description'), 1, ?1) END,
                     (SELECT COUNT(*) FROM replies r WHERE r.complaint_id = c.id AND r.read_at IS NULL),
+                    (SELECT json_group_array(DISTINCT j.value) FROM notes n, json_each(n.mentions) j
+                     WHERE n.complaint_id = c.id AND json_valid(n.mentions)),
                     {FACT_COLUMNS}
              FROM complaints c {FACT_JOINS}
              WHERE (c.quarantine IS NOT NULL) = ?2
@@ -156,15 +167,20 @@ impl SearchStore for Store {
                         r.get::<_, i64>(1)?,
                         r.get::<_, Option<String>>(2)?,
                         r.get::<_, i64>(3)?,
-                        facts_at(r, 4)?,
+                        r.get::<_, Option<String>>(4)?,
+                        facts_at(r, 5)?,
                     ))
                 },
             )?
             .collect::<std::result::Result<Vec<_>, _>>()?;
         found
             .into_iter()
-            .map(|(id, received_at, first_text, unread, facts)| {
+            .map(|(id, received_at, first_text, unread, mentioned, facts)| {
                 Ok(DeskRow {
+                    // A JSON array of ids; anything else mentions nobody.
+                    mentioned: mentioned
+                        .and_then(|m| serde_json::from_str(&m).ok())
+                        .unwrap_or_default(),
                     complaint: load(&self.conn, id)?,
                     facts,
                     received_at: Instant::from_unix_seconds(received_at),

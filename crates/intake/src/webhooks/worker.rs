@@ -12,7 +12,7 @@ use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use tokio::task::JoinSet;
 
 use super::{address, signature, WebhookSettings, EVENT_HEADER, SIGNATURE_HEADER};
-use crate::store::{Attempt, Claimed, Next, Shared, WebhookStore};
+use crate::store::{Attempt, Claimed, Db, Next};
 
 /// How often the outbox is looked at.
 const POLL: Duration = Duration::from_secs(1);
@@ -52,7 +52,7 @@ struct Outcome {
 }
 
 /// Runs for as long as the service does.
-pub async fn run(store: Arc<Shared>, settings: WebhookSettings) {
+pub async fn run(store: Arc<Db>, settings: WebhookSettings) {
     let client = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .dns_resolver(Arc::new(address::Resolver {
@@ -92,7 +92,7 @@ pub async fn run(store: Arc<Shared>, settings: WebhookSettings) {
             tokio::task::spawn_blocking(move || {
                 let now = crate::zone::now();
                 let until = Instant::from_unix_seconds(now.unix_seconds() + LEASE_SECONDS);
-                store.lock().claim_due(&lease, now, until, BATCH)
+                store.handle().claim_due(&lease, now, until, BATCH)
             })
             .await
         };
@@ -117,11 +117,11 @@ pub async fn run(store: Arc<Shared>, settings: WebhookSettings) {
 }
 
 /// Forgets what was delivered or given up more than [`KEEP_SECONDS`] ago.
-async fn prune(store: &Arc<Shared>) {
+async fn prune(store: &Arc<Db>) {
     let store = Arc::clone(store);
     let pruned = tokio::task::spawn_blocking(move || {
         let before = crate::zone::now().plus_seconds(-KEEP_SECONDS);
-        store.lock().prune_webhooks(before)
+        store.handle().prune_webhooks(before)
     })
     .await;
     if let Ok(Err(e)) = pruned {
@@ -177,7 +177,7 @@ fn words(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Logs the attempt and decides what follows it.
-async fn record(store: &Arc<Shared>, lease: &str, outcome: Outcome, first_retry: Duration) {
+async fn record(store: &Arc<Db>, lease: &str, outcome: Outcome, first_retry: Duration) {
     let delivered = outcome.status.is_some_and(|s| (200..300).contains(&s));
     let made = outcome.claimed.attempts + 1;
     let next = if delivered {
@@ -200,7 +200,7 @@ async fn record(store: &Arc<Shared>, lease: &str, outcome: Outcome, first_retry:
     let store = Arc::clone(store);
     let lease = lease.to_owned();
     let saved = tokio::task::spawn_blocking(move || {
-        store.lock().finish_attempt(&Attempt {
+        store.handle().finish_attempt(&Attempt {
             outbox_id: outcome.claimed.outbox_id,
             lease: &lease,
             at: outcome.at,

@@ -14,36 +14,42 @@ fn each_person_counts_and_lists_only_the_complaints_they_may_work() {
     assert_eq!(
         counts(&w.server, &w.ola),
         map(&[
+            ("breaching", 2),
             ("new", 2),
             ("mine", 1),
             ("unassigned", 1),
             ("due-soon", 1),
             ("overdue", 1),
             ("waiting", 1),
+            ("mentions", 0),
             ("replied", 0),
         ])
     );
     assert_eq!(
         counts(&w.server, &w.jan),
         map(&[
+            ("breaching", 1),
             ("new", 1),
             ("mine", 1),
             ("unassigned", 1),
             ("due-soon", 1),
             ("overdue", 0),
             ("waiting", 0),
+            ("mentions", 0),
             ("replied", 1),
         ])
     );
     assert_eq!(
         counts(&w.server, &w.lea),
         map(&[
+            ("breaching", 3),
             ("new", 3),
             ("mine", 0),
             ("unassigned", 2),
             ("due-soon", 2),
             ("overdue", 1),
             ("waiting", 1),
+            ("mentions", 0),
             ("replied", 1),
             ("quarantined", 1),
         ])
@@ -122,12 +128,14 @@ fn each_person_counts_and_lists_only_the_complaints_they_may_work() {
     )
     .unwrap();
     let closed = map(&[
+        ("breaching", 1),
         ("new", 1),
         ("mine", 1),
         ("unassigned", 0),
         ("due-soon", 1),
         ("overdue", 0),
         ("waiting", 0),
+        ("mentions", 0),
         ("replied", 0),
     ]);
     assert_eq!(counts(&w.server, &w.ola), closed);

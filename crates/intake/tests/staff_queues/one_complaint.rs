@@ -36,7 +36,9 @@ fn a_complaint_opens_whole_for_who_may_work_it_and_marks_replies_read_only() {
     assert_eq!(shown["answers"][0]["answer"], "NW-1001");
     assert!(shown["answers"][0]["label"]["en"].is_string());
     assert_eq!(shown["contact"]["name"], "Anna Kowalska");
-    assert_eq!(shown["contact"]["consent"], true);
+    // Filed as an older app files (with the retired consent tick): no consent shown, no notice recorded.
+    assert!(shown["contact"].get("consent").is_none());
+    assert!(shown["privacy_notice"].is_null());
     assert_eq!(shown["outcome"], "refund");
     assert_eq!(shown["replies"][0]["kind"], "information");
     assert_eq!(

@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod nodes;
 pub mod oidc;
 pub mod postgres;
 pub mod s3;
+pub mod smtp;
 pub mod staff;
 pub mod webhooks;
 
@@ -76,11 +78,13 @@ impl TempDir {
         ]
     }
 
+    /// The status files in the publish folder (`*.json`; not the desk's marker, `complaint-desk.id`).
     pub fn published(&self) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(self.publish())
             .map(|entries| {
                 entries
                     .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|name| name.ends_with(".json"))
                     .collect()
             })
             .unwrap_or_default();

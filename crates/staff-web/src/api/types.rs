@@ -152,6 +152,8 @@ pub struct Entry {
     pub timeliness: Option<String>,
     /// A reply's stars (a rating).
     pub stars: Option<u8>,
+    /// A note's mentioned colleagues (staff ids).
+    pub mentions: Vec<Id>,
 }
 
 impl Entry {
@@ -207,8 +209,10 @@ pub struct Complaint {
     pub assignee: Option<Who>,
     pub answers: Vec<Answer>,
     pub description: String,
-    /// `{name, email, phone, preferred, consent}`.
+    /// `{name, email, phone, preferred, may_call}`.
     pub contact: Value,
+    /// The privacy notice the customer was shown; none for a complaint from an older form.
+    pub privacy_notice: Option<NoticeShown>,
     pub files: Vec<FileRef>,
     pub replies: Vec<Entry>,
     pub timeline: Vec<Entry>,
@@ -218,6 +222,14 @@ pub struct Complaint {
     pub audit: Vec<Entry>,
     pub merged_into: Option<String>,
     pub waiting_since: Option<String>,
+}
+
+/// Which privacy notice a complaint's customer was shown (`privacy.notice` in the organisation's config).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct NoticeShown {
+    pub version: String,
+    pub date: Option<String>,
 }
 
 impl Complaint {

@@ -41,7 +41,7 @@ pub fn Enrol(token: String) -> impl IntoView {
     let saved = move |_| {
         leptos::task::spawn_local(async move {
             desk.refresh_me().await;
-            desk.go_instead(Route::Queue("new".to_owned()));
+            desk.go_instead(Route::Home);
         });
     };
     let body = move || {

@@ -1,4 +1,5 @@
-//! Sign-in: with a passkey, with one of the recovery codes shown at enrolment, or with the organisation's
+//! Sign-in: with a passkey, with one of the recovery codes shown at enrolment (then the desk asks for a new
+//! passkey, `screens::add_passkey`), or with the organisation's
 //! provider (a plain link to `/oidc/start` when `GET /sign-in/methods` names one). A failed provider sign-in
 //! comes back as `?signin_error=<code>`, shown in the person's words, never as the raw value.
 
@@ -82,7 +83,12 @@ fn RecoveryForm(problem: RwSignal<Option<String>>) -> impl IntoView {
                 .post::<_, serde_json::Value>("/sign-in/recovery", &body)
                 .await
             {
-                Ok(_) => {
+                Ok(signed_in) => {
+                    // The code is used up: the desk asks for a new passkey next (docs/staff-api.md).
+                    let add = signed_in
+                        .get("add_passkey")
+                        .and_then(serde_json::Value::as_bool);
+                    desk.ask_for_passkey(add == Some(true));
                     desk.refresh_me().await;
                 }
                 Err(error) => problem.set(Some(say(desk, PasskeyError::Api(error)))),

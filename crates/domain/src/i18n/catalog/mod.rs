@@ -5,6 +5,7 @@ use super::{Locale, PluralCategory};
 
 mod en;
 mod ko;
+mod notice;
 mod pl;
 #[cfg(test)]
 mod sentence_rules;
@@ -65,6 +66,7 @@ keys! {
         VerifierRequired,
         LookingUp,
         StatusNotFound,
+        StatusErased,
         StatusUnreadable,
         StatusUnreachable,
         ShowingSavedStatus,
@@ -170,7 +172,17 @@ keys! {
         PreferredLegend,
         ChannelEmail,
         ChannelPhone,
-        ConsentLabel,
+        // privacy: the short notice on the contact step (crate::privacy::short_notice)
+        NoticeTitle,
+        NoticeWhat,
+        NoticeBasisContract,
+        NoticeBasisLegalObligation,
+        NoticeBasisLegitimateInterest,
+        NoticeWho,
+        NoticeAlsoShared,
+        NoticeRights,
+        NoticeRefuse,
+        MayCallLabel,
         PrivacyLink,
         HoneypotLabel,
         NameRequired,
@@ -180,7 +192,6 @@ keys! {
         PreferredRequired,
         PreferredEmailMissing,
         PreferredPhoneMissing,
-        ConsentRequired,
         CheckTitle,
         Change,
         RowCategory,
@@ -204,6 +215,18 @@ keys! {
         ReplyNotSatisfied,
         ReplyRating,
         MergedInto,
+        // tracker: "Your data", a copy and erasure (issue #25)
+        YourDataTitle,
+        YourDataIntro,
+        YourDataDownload,
+        YourDataPreparing,
+        YourDataDownloadFailed,
+        YourDataErase,
+        YourDataEraseExplain,
+        YourDataEraseSend,
+        ErasureAsked,
+        ErasureDone,
+        ErasureRefused,
         SendingProgress,
         SendingSlow,
         RefusedElsewhereTitle,
@@ -377,6 +400,9 @@ keys! {
         MailFilesSentBefore,
         MailNewReplies,
         MailWholeComplaint,
+        // mail: a customer asked for their data to be erased (issue #25), in the organisation's language
+        MailOrgErasure,
+        MailOrgErasureBody,
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         DossierReference,
         DossierReceived,
@@ -421,6 +447,42 @@ keys! {
         TimelineShowEarlier,
         // insights: "Only the latest 12 weeks are shown."
         InsightsWeeksShown,
+        // privacy: how long the details are kept (crate::privacy::keep_for)
+        NoticeKeep,
+        NoticeKeepToYearEnd,
+        NoticeDraftsKept,
+    }
+}
+
+keys! {
+    /// The full privacy notice's own words (`crate::privacy::page`): written into static pages at build
+    /// time and never used by the app, so they add nothing to its Wasm.
+    pub enum NoticeMsg {
+        Title,
+        Intro,
+        Version,
+        VersionDated,
+        WhoTitle,
+        Controller,
+        Dpo,
+        WhatTitle,
+        WhatList,
+        WhatNothingElse,
+        WhyTitle,
+        WhyPurpose,
+        MayCallBasis,
+        KeepTitle,
+        KeepAfter,
+        SeeTitle,
+        NoTransfers,
+        Transfers,
+        RightsTitle,
+        Rights,
+        Authority,
+        RefuseTitle,
+        DeviceTitle,
+        Device,
+        BackLink,
     }
 }
 
@@ -452,7 +514,23 @@ impl IntakeMsg {
     }
 }
 
-/// A key of either catalogue, for [`super::format`].
+impl NoticeMsg {
+    pub fn text(self, locale: Locale) -> &'static str {
+        match locale {
+            Locale::En => notice::en::text(self),
+            Locale::Ko => notice::ko::text(self),
+            Locale::Pl => notice::pl::text(self),
+        }
+    }
+}
+
+impl Message for NoticeMsg {
+    fn text(self, locale: Locale) -> &'static str {
+        NoticeMsg::text(self, locale)
+    }
+}
+
+/// A key of any catalogue, for [`super::format`].
 pub trait Message: Copy {
     fn text(self, locale: Locale) -> &'static str;
 }
@@ -509,7 +587,13 @@ mod tests {
                 Box::new(move |l| msg.text(l)) as Text,
             )
         });
-        app.chain(intake).collect()
+        let notice = NoticeMsg::ALL.iter().map(|&msg| {
+            (
+                format!("NoticeMsg::{msg:?}"),
+                Box::new(move |l| msg.text(l)) as Text,
+            )
+        });
+        app.chain(intake).chain(notice).collect()
     }
 
     fn placeholders(text: &str) -> BTreeSet<&str> {

@@ -4,16 +4,20 @@
 
 use std::collections::BTreeSet;
 
-use super::{Counted, IntakeMsg, Msg};
+use super::{Counted, IntakeMsg, Msg, NoticeMsg};
 use crate::i18n::{Locale, PluralCategory};
 use crate::status::Stage;
 
-/// Every text of both catalogues in one language, named: plain messages and every counted form.
+/// Every text of the catalogues in one language, named: plain messages, the privacy notice's page and
+/// every counted form.
 fn every_text(locale: Locale) -> Vec<(String, &'static str)> {
     let app = Msg::ALL.iter().map(|m| (format!("{m:?}"), m.text(locale)));
     let intake = IntakeMsg::ALL
         .iter()
         .map(|m| (format!("IntakeMsg::{m:?}"), m.text(locale)));
+    let notice = NoticeMsg::ALL
+        .iter()
+        .map(|m| (format!("NoticeMsg::{m:?}"), m.text(locale)));
     let counted = Counted::ALL.iter().flat_map(|m| {
         [
             PluralCategory::One,
@@ -23,7 +27,7 @@ fn every_text(locale: Locale) -> Vec<(String, &'static str)> {
         ]
         .map(|c| (format!("Counted::{m:?}"), m.form(locale, c)))
     });
-    app.chain(intake).chain(counted).collect()
+    app.chain(intake).chain(notice).chain(counted).collect()
 }
 
 #[test]

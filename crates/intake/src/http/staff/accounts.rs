@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
-use complaint_domain::instant::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::auth::JsonBody;
@@ -14,6 +13,7 @@ use super::{on_desk, Signed, StaffError, API};
 use crate::desk::enrol::{enrol_link, Invite};
 use crate::desk::sign_in::{origin_text, AuthRefusal};
 use crate::desk::staff_admin::StaffChange;
+use crate::desk::Desk;
 use crate::http::AppState;
 use crate::store::{StaffRecord, TokenRecord};
 
@@ -21,6 +21,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route(&format!("{API}/staff"), get(list_staff))
         .route(&format!("{API}/staff/{{id}}"), patch(change_staff))
+        .route(&format!("{API}/colleagues"), get(colleagues))
         .route(&format!("{API}/staff/invitations"), post(invite))
         .route(
             &format!("{API}/tokens"),
@@ -48,22 +49,36 @@ struct StaffView {
     email: String,
     role: &'static str,
     categories: Vec<String>,
-    created_at: Instant,
+    created_at: String,
     disabled: bool,
 }
 
-impl From<StaffRecord> for StaffView {
-    fn from(record: StaffRecord) -> StaffView {
+impl StaffView {
+    /// The account, its time with the organisation's offset.
+    fn new(record: StaffRecord, desk: &Desk) -> StaffView {
         StaffView {
             id: record.id,
             name: record.name,
             email: record.email,
             role: record.role.name(),
             categories: record.categories,
-            created_at: record.created_at,
+            created_at: desk.time_text(record.created_at),
             disabled: record.disabled_at.is_some(),
         }
     }
+}
+
+/// `GET /colleagues` (agent): whom a note may mention, `{colleagues: [{id, name}]}`.
+async fn colleagues(
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<Json<serde_json::Value>, StaffError> {
+    let colleagues = on_desk(&state, move |desk| desk.colleagues(&signed.actor)).await?;
+    let colleagues: Vec<serde_json::Value> = colleagues
+        .into_iter()
+        .map(|(id, name)| serde_json::json!({ "id": id, "name": name }))
+        .collect();
+    Ok(Json(serde_json::json!({ "colleagues": colleagues })))
 }
 
 /// `GET /staff` (lead): every account.
@@ -71,8 +86,11 @@ async fn list_staff(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<Json<serde_json::Value>, StaffError> {
-    let staff = on_desk(&state, move |desk| desk.staff(&signed.actor)).await?;
-    let staff: Vec<StaffView> = staff.into_iter().map(StaffView::from).collect();
+    let staff: Vec<StaffView> = on_desk(&state, move |desk| {
+        let staff = desk.staff(&signed.actor)?;
+        Ok(staff.into_iter().map(|r| StaffView::new(r, desk)).collect())
+    })
+    .await?;
     Ok(Json(serde_json::json!({ "staff": staff })))
 }
 
@@ -86,17 +104,18 @@ async fn change_staff(
     let id = number(&id)?;
     let now = crate::zone::now();
     let changed = on_desk(&state, move |desk| {
-        desk.change_staff(&signed.actor, id, &change, Some(&signed.address), now)
+        let changed = desk.change_staff(&signed.actor, id, &change, Some(&signed.address), now)?;
+        Ok(StaffView::new(changed, desk))
     })
     .await?;
-    Ok(Json(changed.into()))
+    Ok(Json(changed))
 }
 
 #[derive(Serialize)]
 struct Invitation {
     /// The one-time enrolment link, shown once.
     link: String,
-    expires_at: Instant,
+    expires_at: String,
 }
 
 /// `POST /staff/invitations` (admin): `{name, email, role, categories}` → a one-time enrolment link.
@@ -114,7 +133,7 @@ async fn invite(
             .ok_or(AuthRefusal::NoRelyingParty)?;
         Ok(Invitation {
             link: enrol_link(&origin, &invited.token),
-            expires_at: invited.expires_at,
+            expires_at: desk.time_text(invited.expires_at),
         })
     })
     .await?;
@@ -128,26 +147,28 @@ struct TokenView {
     name: String,
     role: &'static str,
     created_by: String,
-    created_at: Instant,
-    last_used_at: Option<Instant>,
-    revoked_at: Option<Instant>,
-    expires_at: Option<Instant>,
+    created_at: String,
+    last_used_at: Option<String>,
+    revoked_at: Option<String>,
+    expires_at: Option<String>,
     /// The secret: only in the answer that created it.
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<String>,
 }
 
-impl From<TokenRecord> for TokenView {
-    fn from(record: TokenRecord) -> TokenView {
+impl TokenView {
+    /// The token, its times with the organisation's offset.
+    fn new(record: TokenRecord, desk: &Desk) -> TokenView {
+        let time = |at| desk.time_text(at);
         TokenView {
             id: record.id,
             name: record.name,
             role: record.role.name(),
             created_by: record.created_by,
-            created_at: record.created_at,
-            last_used_at: record.last_used_at,
-            revoked_at: record.revoked_at,
-            expires_at: record.expires_at,
+            created_at: time(record.created_at),
+            last_used_at: record.last_used_at.map(time),
+            revoked_at: record.revoked_at.map(time),
+            expires_at: record.expires_at.map(time),
             token: None,
         }
     }
@@ -158,8 +179,14 @@ async fn list_tokens(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<Json<serde_json::Value>, StaffError> {
-    let tokens = on_desk(&state, move |desk| desk.tokens(&signed.actor)).await?;
-    let tokens: Vec<TokenView> = tokens.into_iter().map(TokenView::from).collect();
+    let tokens: Vec<TokenView> = on_desk(&state, move |desk| {
+        let tokens = desk.tokens(&signed.actor)?;
+        Ok(tokens
+            .into_iter()
+            .map(|r| TokenView::new(r, desk))
+            .collect())
+    })
+    .await?;
     Ok(Json(serde_json::json!({ "tokens": tokens })))
 }
 
@@ -179,19 +206,20 @@ async fn create_token(
     JsonBody(body): JsonBody<NewTokenBody>,
 ) -> Result<(StatusCode, Json<TokenView>), StaffError> {
     let now = crate::zone::now();
-    let created = on_desk(&state, move |desk| {
-        desk.create_token(
+    let view = on_desk(&state, move |desk| {
+        let created = desk.create_token(
             &signed.actor,
             &body.name,
             &body.role,
             body.expires_in_days,
             Some(&signed.address),
             now,
-        )
+        )?;
+        let mut view = TokenView::new(created.record, desk);
+        view.token = Some(created.secret);
+        Ok(view)
     })
     .await?;
-    let mut view = TokenView::from(created.record);
-    view.token = Some(created.secret);
     Ok((StatusCode::CREATED, Json(view)))
 }
 

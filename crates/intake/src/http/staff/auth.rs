@@ -234,7 +234,7 @@ struct EnrolmentFor {
     email: String,
     role: &'static str,
     categories: Vec<String>,
-    expires_at: complaint_domain::instant::Instant,
+    expires_at: String,
 }
 
 /// `GET /enrolments/{token}`: who the link is for.
@@ -245,14 +245,18 @@ async fn enrolment(
 ) -> Result<Json<EnrolmentFor>, StaffError> {
     attempt(&state, address)?;
     let now = crate::zone::now();
-    let invitation = on_desk(&state, move |desk| desk.enrolment(&token, now)).await?;
-    Ok(Json(EnrolmentFor {
-        name: invitation.name,
-        email: invitation.email,
-        role: invitation.role.name(),
-        categories: invitation.categories,
-        expires_at: invitation.expires_at,
-    }))
+    let enrolment = on_desk(&state, move |desk| {
+        let invitation = desk.enrolment(&token, now)?;
+        Ok(EnrolmentFor {
+            name: invitation.name,
+            email: invitation.email,
+            role: invitation.role.name(),
+            categories: invitation.categories,
+            expires_at: desk.time_text(invitation.expires_at),
+        })
+    })
+    .await?;
+    Ok(Json(enrolment))
 }
 
 /// `POST /enrolments/{token}/start`: options for `navigator.credentials.create`.
@@ -326,16 +330,17 @@ async fn sign_out_everywhere(
 #[derive(Serialize)]
 struct PasskeyView {
     id: i64,
-    created_at: complaint_domain::instant::Instant,
-    used_at: Option<complaint_domain::instant::Instant>,
+    created_at: String,
+    used_at: Option<String>,
 }
 
-impl From<PasskeyRecord> for PasskeyView {
-    fn from(record: PasskeyRecord) -> PasskeyView {
+impl PasskeyView {
+    /// The passkey, its times with the organisation's offset.
+    fn new(record: PasskeyRecord, desk: &crate::desk::Desk) -> PasskeyView {
         PasskeyView {
             id: record.id,
-            created_at: record.created_at,
-            used_at: record.used_at,
+            created_at: desk.time_text(record.created_at),
+            used_at: record.used_at.map(|at| desk.time_text(at)),
         }
     }
 }
@@ -345,8 +350,14 @@ async fn passkeys(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<Json<serde_json::Value>, StaffError> {
-    let list = on_desk(&state, move |desk| desk.my_passkeys(&signed.actor)).await?;
-    let list: Vec<PasskeyView> = list.into_iter().map(PasskeyView::from).collect();
+    let list: Vec<PasskeyView> = on_desk(&state, move |desk| {
+        let list = desk.my_passkeys(&signed.actor)?;
+        Ok(list
+            .into_iter()
+            .map(|r| PasskeyView::new(r, desk))
+            .collect())
+    })
+    .await?;
     Ok(Json(serde_json::json!({ "passkeys": list })))
 }
 
@@ -371,9 +382,11 @@ async fn passkey_finish(
     JsonBody(body): JsonBody<Created>,
 ) -> Result<Json<PasskeyView>, StaffError> {
     let now = crate::zone::now();
-    let record = on_desk(&state, move |desk| {
-        desk.finish_add_passkey(&signed.actor, &body.credential, &signed.address, now)
+    let view = on_desk(&state, move |desk| {
+        let record =
+            desk.finish_add_passkey(&signed.actor, &body.credential, &signed.address, now)?;
+        Ok(PasskeyView::new(record, desk))
     })
     .await?;
-    Ok(Json(record.into()))
+    Ok(Json(view))
 }

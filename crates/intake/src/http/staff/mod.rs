@@ -5,13 +5,17 @@
 //! Rooms, one per concern: [`signed`] (who is asking: the session cookie or a service token, and CSRF),
 //! [`auth`] (sign-in, enrolment, recovery codes, sessions, staff accounts, tokens), [`queues`] (queues,
 //! lists, search, one complaint, its files, the audit log), [`actions`] (every action on complaints,
-//! templates, merge, bulk) and [`hooks`] (webhooks).
+//! templates, merge, bulk), [`hooks`] (webhooks), [`privacy`] (legal holds, a person's export and erasure)
+//! and [`operations`] (export, the report, republishing, the figures).
 
 mod accounts;
 mod actions;
 mod auth;
+mod data_requests;
 mod hooks;
 mod oidc;
+mod operations;
+mod privacy;
 mod queues;
 mod served_file;
 pub(super) mod signed;
@@ -36,8 +40,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{API}/me"), get(me))
         .merge(auth::routes())
         .merge(queues::routes())
+        .merge(data_requests::routes())
         .merge(actions::routes())
         .merge(hooks::routes())
+        .merge(privacy::routes())
+        .merge(operations::routes())
 }
 
 /// Why a staff request did nothing: its status and `{"code", "message"}` (docs/staff-api.md, Errors).
@@ -80,6 +87,7 @@ impl From<DeskError> for StaffError {
             DeskError::Refused { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
             DeskError::Quarantined { .. } => (StatusCode::CONFLICT, "quarantined"),
             DeskError::NotQuarantined { .. } => (StatusCode::CONFLICT, "not_quarantined"),
+            DeskError::OnHold { .. } => (StatusCode::CONFLICT, "on_hold"),
             DeskError::UnknownCause(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_cause"),
             DeskError::Webhook(refusal) => {
                 let status = match refusal {

@@ -42,7 +42,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{API}/audit"), get(audit))
 }
 
-fn bad_request(parameter: &str, problem: &str) -> StaffError {
+pub(super) fn bad_request(parameter: &str, problem: &str) -> StaffError {
     StaffError::new(
         StatusCode::BAD_REQUEST,
         "bad_request",
@@ -50,10 +50,10 @@ fn bad_request(parameter: &str, problem: &str) -> StaffError {
     )
 }
 
-type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+pub(super) type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 /// The query's parameters, each named at most once and only those in `known`.
-fn params(query: Params, known: &[&str]) -> Result<Vec<(String, String)>, StaffError> {
+pub(super) fn params(query: Params, known: &[&str]) -> Result<Vec<(String, String)>, StaffError> {
     let Query(pairs) = query.map_err(|e| bad_request("query", &e.body_text()))?;
     for (i, (name, _)) in pairs.iter().enumerate() {
         if !known.contains(&name.as_str()) {

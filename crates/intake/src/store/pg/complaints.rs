@@ -16,10 +16,11 @@ use postgres::error::SqlState;
 use postgres::GenericClient;
 
 use super::PgStore;
+use crate::store::complaints::KeyTable;
 use crate::store::webhooks::EventType;
 use crate::store::{
-    corrupt, parse_decision, parse_step, Complaint, ComplaintStore, NewComplaint, Recorded, Result,
-    StoreError, StoredAnswer,
+    corrupt, decision_name, parse_decision, parse_step, step_name, Complaint, ComplaintStore,
+    NewComplaint, Recorded, Result, StoreError, StoredAnswer,
 };
 
 impl ComplaintStore for PgStore {
@@ -101,7 +102,13 @@ impl ComplaintStore for PgStore {
         )?;
         // A held complaint is news to nobody until it is released.
         if new.quarantine.is_none() {
-            super::webhooks::queue_about(&mut tx, EventType::Filed, id, new.received_at)?;
+            super::webhooks::queue_about(
+                &mut tx,
+                EventType::Filed,
+                id,
+                new.received_at,
+                serde_json::Map::new(),
+            )?;
         }
         tx.commit()?;
         Ok(Recorded::New)
@@ -153,10 +160,22 @@ impl PgStore {
 }
 
 pub(super) fn answer_for(conn: &mut impl GenericClient, key: &str) -> Result<Option<StoredAnswer>> {
-    let row = conn.query_opt(
-        "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = $1",
-        &[&key],
-    )?;
+    answer_in(conn, KeyTable::Complaints, key)
+}
+
+/// The first answer given to `key` in `table` (a complaint's keys or a reply's), if any.
+pub(super) fn answer_in(
+    conn: &mut impl GenericClient,
+    table: KeyTable,
+    key: &str,
+) -> Result<Option<StoredAnswer>> {
+    let query = match table {
+        KeyTable::Complaints => {
+            "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = $1"
+        }
+        KeyTable::Replies => "SELECT fingerprint, status, body FROM reply_keys WHERE key = $1",
+    };
+    let row = conn.query_opt(query, &[&key])?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -172,7 +191,7 @@ pub(super) fn answer_for(conn: &mut impl GenericClient, key: &str) -> Result<Opt
 pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> {
     let r = conn.query_one(
         "SELECT c.reference, c.category, c.locale, c.status_key, c.updated_at, c.next_step, c.decision,
-                c.summary, c.revision, c.quarantine, survivor.reference, c.consumer_country
+                c.summary, c.revision, c.quarantine, survivor.reference, c.erased_at, c.consumer_country
          FROM complaints c LEFT JOIN complaints survivor ON survivor.id = c.merged_into
          WHERE c.id = $1",
         &[&id],
@@ -195,6 +214,9 @@ pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> 
         locale: Locale::from_tag(&locale).ok_or_else(|| corrupt("language", &locale))?,
         revision: r.try_get(8)?,
         quarantine: r.try_get(9)?,
+        erased_at: r
+            .try_get::<_, Option<i64>>(11)?
+            .map(Instant::from_unix_seconds),
         record: StatusRecord {
             schema_version: STATUS_SCHEMA,
             reference: r.try_get(0)?,
@@ -209,7 +231,8 @@ pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> 
             reopen_until: None,
             messages: messages(conn, id)?,
             merged_into: r.try_get(10)?,
-            consumer_country: r.try_get(11)?,
+            consumer_country: r.try_get(12)?,
+            data_requests: super::data_requests::entries(conn, id)?,
         },
     })
 }
@@ -286,4 +309,53 @@ fn messages(conn: &mut impl GenericClient, id: i64) -> Result<Vec<OrgMessage>> {
             })
         })
         .collect()
+}
+
+/// Replaces complaint `id`'s stages, deadlines, decision and messages with `record`'s, on the caller's
+/// transaction (SQLite's `write_status`).
+pub(super) fn write_status(
+    tx: &mut impl GenericClient,
+    id: i64,
+    record: &StatusRecord,
+) -> Result<()> {
+    tx.execute("DELETE FROM stages WHERE complaint_id = $1", &[&id])?;
+    for (seq, entry) in record.history.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO stages (complaint_id, seq, stage, at, message) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &id,
+                &(seq as i64),
+                &entry.stage.as_str(),
+                &entry.at.unix_seconds(),
+                &entry.message.as_ref().map(OrgText::to_stored),
+            ],
+        )?;
+    }
+    tx.execute("DELETE FROM deadlines WHERE complaint_id = $1", &[&id])?;
+    for (seq, deadline) in record.deadlines.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO deadlines (complaint_id, seq, step, due, rule) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &id,
+                &(seq as i64),
+                &step_name(deadline.step),
+                &deadline.due.to_string(),
+                &deadline.rule.as_ref().map(OrgText::to_stored),
+            ],
+        )?;
+    }
+    tx.execute(
+        "UPDATE complaints SET updated_at = $2, next_step = $3, decision = $4, summary = $5 WHERE id = $1",
+        &[
+            &id,
+            &record.updated_at.unix_seconds(),
+            &record.next_step.as_ref().map(OrgText::to_stored),
+            &record.outcome.as_ref().map(|o| decision_name(o.decision)),
+            &record
+                .outcome
+                .as_ref()
+                .and_then(|o| o.summary.as_ref().map(OrgText::to_stored)),
+        ],
+    )?;
+    super::work::write_messages(tx, id, record)
 }

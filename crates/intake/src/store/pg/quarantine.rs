@@ -30,7 +30,13 @@ impl QuarantineStore for PgStore {
         )?;
         // Filed, as far as anyone outside can tell: held complaints were never told of.
         if changed == 1 {
-            super::webhooks::queue_about(&mut tx, EventType::Filed, id, crate::zone::now())?;
+            super::webhooks::queue_about(
+                &mut tx,
+                EventType::Filed,
+                id,
+                crate::zone::now(),
+                serde_json::Map::new(),
+            )?;
         }
         tx.commit()?;
         Ok(changed == 1)

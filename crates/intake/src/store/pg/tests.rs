@@ -372,3 +372,193 @@ fn two_nodes_never_take_the_same_mail() {
         40
     );
 }
+
+/// Two nodes given one reply's key at the same moment: one reply recorded, the other node told the first's
+/// answer (never a second reply, never a conflict). Repeated, so the race is actually run.
+#[test]
+fn one_reply_key_on_two_nodes_at_once_records_one_reply() {
+    use crate::store::{NewReply, Replied, ReplyStore};
+    use complaint_domain::status::{CustomerReply, ReplyKind};
+    let Some(url) = database("reply_race") else {
+        return;
+    };
+    let mut first = PgStore::open(&url).unwrap();
+    first
+        .record(&crate::store::tests::complaint("k1", "CMP-AAAA-BBBB"))
+        .unwrap();
+    let nodes = std::sync::Arc::new(
+        [PgStore::open(&url).unwrap(), PgStore::open(&url).unwrap()].map(std::sync::Mutex::new),
+    );
+    for round in 0..10 {
+        let found = first.complaint("CMP-AAAA-BBBB").unwrap().unwrap();
+        let at = found.record.updated_at.plus_seconds(60);
+        let record = found
+            .record
+            .replied(CustomerReply::Information, at, 14)
+            .unwrap();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let senders: Vec<_> = (0..2)
+            .map(|n| {
+                let (nodes, start, record) = (nodes.clone(), start.clone(), record.clone());
+                let (id, revision) = (found.id, found.revision);
+                std::thread::spawn(move || {
+                    let key = format!("reply-{round}");
+                    let reply = NewReply {
+                        key: &key,
+                        fingerprint: "fp",
+                        complaint_id: id,
+                        seen_revision: revision,
+                        record: &record,
+                        kind: ReplyKind::Information,
+                        at,
+                        text: Some("More."),
+                        stars: None,
+                        files: Vec::new(),
+                        answer_status: 201,
+                        answer_body: "{\"reply\":1}",
+                    };
+                    start.wait();
+                    let mut node = nodes[n].lock().unwrap();
+                    node.reply(&reply).unwrap()
+                })
+            })
+            .collect();
+        let answers: Vec<Replied> = senders.into_iter().map(|s| s.join().unwrap()).collect();
+        let new = answers
+            .iter()
+            .filter(|a| matches!(a, Replied::New { .. }))
+            .count();
+        let told = answers
+            .iter()
+            .filter(|a| matches!(a, Replied::KeyTaken(answer) if answer.body == "{\"reply\":1}"))
+            .count();
+        assert_eq!((new, told), (1, 1), "round {round}: {answers:?}");
+    }
+    assert_eq!(
+        first
+            .replies(first.complaint("CMP-AAAA-BBBB").unwrap().unwrap().id)
+            .unwrap()
+            .len(),
+        10
+    );
+}
+
+/// Erasure on one engine: held, refused; released, erased once (a second run finds it erased), with its
+/// words, key and file gone, its audit line written, and its email address no longer found.
+fn erased_once(store: &mut (impl ComplaintStore + crate::store::RetentionStore)) {
+    use crate::store::{AuditEntry, Erased, Erasure, Hold};
+    let mut new = crate::store::tests::complaint("e1", "CMP-ERAS-0001");
+    new.submission = r#"{"contact":{"email":"Anna@example.pl"}}"#;
+    assert!(matches!(store.record(&new).unwrap(), Recorded::New));
+    let id = store.complaint("CMP-ERAS-0001").unwrap().unwrap().id;
+    let email = store.references_by_email("ANNA@example.pl").unwrap();
+    let line = |action: &str| AuditEntry {
+        at: Instant::from_unix_seconds(100),
+        actor: "cli".into(),
+        actor_name: "command line".into(),
+        action: action.into(),
+        complaint_id: Some(id),
+        detail: serde_json::json!({}),
+        address: None,
+    };
+    let hold = Hold {
+        since: Instant::from_unix_seconds(50),
+        by: "cli".into(),
+        reason: "claim".into(),
+    };
+    assert!(store.set_hold(id, Some(&hold), &line("hold")).unwrap());
+    let erasure = Erasure {
+        id,
+        submission: "{}",
+        at: Instant::from_unix_seconds(100),
+        audit: &line("erase"),
+    };
+    assert_eq!(store.erase(&erasure).unwrap(), Erased::Held(hold));
+    assert!(store.set_hold(id, None, &line("release_hold")).unwrap());
+    assert_eq!(store.erase(&erasure).unwrap(), Erased::Done);
+    assert_eq!(
+        store.erase(&erasure).unwrap(),
+        Erased::Already(Instant::from_unix_seconds(100))
+    );
+    let erased = store.complaint("CMP-ERAS-0001").unwrap().unwrap();
+    assert_eq!(erased.erased_at, Some(Instant::from_unix_seconds(100)));
+    assert!(store.answer_for("e1").unwrap().is_none());
+    assert!(store
+        .references_by_email("anna@example.pl")
+        .unwrap()
+        .is_empty());
+    assert_eq!(email, ["CMP-ERAS-0001"]);
+}
+
+#[test]
+fn erased_once_on_sqlite() {
+    erased_once(&mut Store::open(&crate::store::tests::temp_db("pg-erased")).unwrap());
+}
+
+#[test]
+fn erased_once_on_postgres() {
+    let Some(url) = database("erased") else {
+        return;
+    };
+    erased_once(&mut PgStore::open(&url).unwrap());
+}
+
+/// A customer's data request on one engine: kept once per key (the same key again finds the first), listed,
+/// shown in the complaint's status record, and answered once.
+fn data_request_once(store: &mut (impl ComplaintStore + crate::store::DataRequestStore)) {
+    use crate::store::{NewDataRequest, RequestRecorded};
+    use complaint_domain::calendar::Date;
+    use complaint_domain::data_requests::{DataRequestKind, DataRequestState};
+    store
+        .record(&crate::store::tests::complaint("d1", "CMP-DATA-0001"))
+        .unwrap();
+    let id = store.complaint("CMP-DATA-0001").unwrap().unwrap().id;
+    let new = NewDataRequest {
+        complaint_id: id,
+        kind: DataRequestKind::Erasure,
+        key: "erase-1",
+        fingerprint: "fp",
+        at: Instant::from_unix_seconds(100),
+        due_on: Date::new(2027, 1, 7).unwrap(),
+    };
+    let RequestRecorded::New(first) = store.record_data_request(&new).unwrap() else {
+        panic!("the first request is new");
+    };
+    match store.record_data_request(&new).unwrap() {
+        RequestRecorded::Again(again, fingerprint) => {
+            assert_eq!((again.id, fingerprint.as_str()), (first.id, "fp"));
+        }
+        other => panic!("the same key again: {other:?}"),
+    }
+    assert_eq!(store.data_requests().unwrap().len(), 1);
+    let shown = store.complaint("CMP-DATA-0001").unwrap().unwrap();
+    assert_eq!(shown.record.data_requests.len(), 1);
+    let answer = |store: &mut _| {
+        crate::store::DataRequestStore::answer_data_request(
+            store,
+            first.id,
+            DataRequestState::Done,
+            None,
+            "cli",
+            Instant::from_unix_seconds(200),
+        )
+        .unwrap()
+    };
+    assert!(answer(store));
+    assert!(!answer(store), "answered once");
+    let answered = store.data_request(first.id).unwrap().unwrap();
+    assert_eq!(answered.entry.state, DataRequestState::Done);
+}
+
+#[test]
+fn data_request_once_on_sqlite() {
+    data_request_once(&mut Store::open(&crate::store::tests::temp_db("pg-data-request")).unwrap());
+}
+
+#[test]
+fn data_request_once_on_postgres() {
+    let Some(url) = database("data_request") else {
+        return;
+    };
+    data_request_once(&mut PgStore::open(&url).unwrap());
+}

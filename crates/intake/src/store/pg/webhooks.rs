@@ -5,7 +5,7 @@
 //! between attempts are the worker's (`webhooks::worker::backoff`), the same whichever engine keeps them.
 //!
 //! Events about a complaint are queued by [`queue_about`] inside the transaction of the change they tell of,
-//! as SQLite's.
+//! as SQLite's; a stage change's by [`queue_if_stage_changed`].
 
 use complaint_domain::instant::Instant;
 use postgres::{GenericClient, Row};
@@ -18,19 +18,10 @@ use crate::store::{
     WebhookStore,
 };
 
-/// Queues `event` about complaint `id` for every endpoint subscribed to it; nothing when none is.
+/// Queues `event` about complaint `id` for every endpoint subscribed to it; nothing when none is. `extra`
+/// joins the data every event about a complaint has (reference, category, stage): a breached deadline's
+/// step, a stage change's previous stage.
 pub(super) fn queue_about(
-    conn: &mut impl GenericClient,
-    event: EventType,
-    id: i64,
-    at: Instant,
-) -> Result<()> {
-    queue_about_with(conn, event, id, at, Map::new())
-}
-
-/// [`queue_about`] with `extra` joining the data every event about a complaint has (reference, category,
-/// stage): a breached deadline's step, a stage change's previous stage.
-pub(super) fn queue_about_with(
     conn: &mut impl GenericClient,
     event: EventType,
     id: i64,
@@ -203,7 +194,7 @@ impl WebhookStore for PgStore {
             let mut extra = Map::new();
             extra.insert("step".into(), step.into());
             extra.insert("due".into(), due.into());
-            queue_about_with(&mut tx, EventType::DeadlineBreached, id, at, extra)?;
+            queue_about(&mut tx, EventType::DeadlineBreached, id, at, extra)?;
         }
         tx.commit()?;
         Ok(new)
@@ -332,4 +323,28 @@ fn delivery_line(r: &Row) -> Result<DeliveryLine> {
         milliseconds: r.try_get(6)?,
         state,
     })
+}
+
+/// The stage complaint `id` is at, as stored on `conn` (before a change is written, to compare after).
+pub(super) fn current_stage(conn: &mut impl GenericClient, id: i64) -> Result<Option<String>> {
+    let row = conn.query_opt(
+        "SELECT stage FROM stages WHERE complaint_id = $1 ORDER BY seq DESC LIMIT 1",
+        &[&id],
+    )?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Queues `stage.changed` when complaint `id`'s stage is no longer `before` (on the caller's transaction).
+pub(super) fn queue_if_stage_changed(
+    conn: &mut impl GenericClient,
+    id: i64,
+    before: Option<String>,
+    at: Instant,
+) -> Result<()> {
+    if current_stage(conn, id)? == before {
+        return Ok(());
+    }
+    let mut extra = Map::new();
+    extra.insert("previous_stage".into(), before.into());
+    queue_about(conn, EventType::StageChanged, id, at, extra)
 }

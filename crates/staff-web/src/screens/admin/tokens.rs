@@ -77,9 +77,9 @@ pub fn TokensScreen() -> impl IntoView {
                         <tr>
                             <th scope="row">{token.name.clone()}</th>
                             <td>{desk.role_name(&token.role)}</td>
-                            <td>{token.created_at.clone()}</td>
+                            <td><time datetime=token.created_at.clone()>{desk.local_time(&token.created_at)}</time></td>
                             <td>{match token.expires_at.clone() {
-                                Some(at) => at.into_any(),
+                                Some(at) => view! { <time datetime=at.clone()>{desk.local_time(&at)}</time> }.into_any(),
                                 None => view! { {move || desk.t(T::TokenUntilRevoked)} }.into_any(),
                             }}</td>
                             <td><button type="button" class="button" on:click=move |_| revoke(id.clone())>

@@ -1,4 +1,4 @@
-//! The action forms: acknowledge, assign, note, reply ([`super::reply`]), ask for more
+//! The action forms: acknowledge, assign, note ([`super::note`]), reply ([`super::reply`]), ask for more
 //! information, extend, decide ([`super::decide`]), close, reopen and merge. Each is a small form over
 //! [`Act::send`]; the texts are drafts kept per complaint ([`Draft`]) until sent.
 
@@ -22,7 +22,7 @@ pub fn Actions() -> impl IntoView {
             {move || desk.t(T::Acknowledge)}
         </button>
         <Assign />
-        <NoteForm />
+        <super::note::NoteForm />
         <super::reply::ReplyForm />
         <TextAction action="ask" title=T::Ask label=T::Text send=T::AskSend />
         <Show when=leads><Extend /></Show>
@@ -30,6 +30,35 @@ pub fn Actions() -> impl IntoView {
         <TextAction action="close" title=T::CloseComplaint label=T::Message send=T::CloseComplaint />
         <TextAction action="reopen" title=T::Reopen label=T::Message send=T::Reopen />
         <Show when=leads><Merge /></Show>
+        <Show when=leads><LegalHold /></Show>
+    }
+}
+
+/// A legal hold (issue #25): on with a reason, or off; a lead's.
+#[component]
+fn LegalHold() -> impl IntoView {
+    let desk = Desk::get();
+    let act = expect_context::<Act>();
+    let reason = draft(act, "hold");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let words = reason.get();
+        if words.trim().is_empty() {
+            return;
+        }
+        act.send("hold", json!({ "reason": words }), move || reason.clear());
+    };
+    view! {
+        <form class="action" on:submit=submit>
+            <h3>{move || desk.t(T::LegalHold)}</h3>
+            <label for="hold-reason">{move || desk.t(T::Reason)}</label>
+            <p id="hold-hint" class="meta">{move || desk.t(T::LegalHoldHint)}</p>
+            <textarea id="hold-reason" aria-describedby="hold-hint"
+                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::LegalHoldSend)}</button>
+            <button type="button" class="button button--secondary" disabled=move || act.busy.get()
+                on:click=move |_| act.remove("hold")>{move || desk.t(T::LegalHoldRelease)}</button>
+        </form>
     }
 }
 
@@ -72,32 +101,6 @@ fn Assign() -> impl IntoView {
                 {move || staff.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
             </select>
             <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::Assign)}</button>
-        </form>
-    }
-}
-
-#[component]
-fn NoteForm() -> impl IntoView {
-    let desk = Desk::get();
-    let act = expect_context::<Act>();
-    let text = draft(act, "note");
-    // The server takes mentions as staff ids; the desk sends the note's text alone (an agent cannot list staff).
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let words = text.get();
-        if words.trim().is_empty() {
-            return;
-        }
-        act.send("notes", json!({ "text": words }), move || text.clear());
-    };
-    view! {
-        <form class="action" on:submit=submit>
-            <h3>{move || desk.t(T::Note)}</h3>
-            <label for="note-text">{move || desk.t(T::Note)}</label>
-            <p id="note-hint" class="meta">{move || desk.t(T::NoteHint)}</p>
-            <textarea id="note-text" aria-describedby="note-hint" aria-keyshortcuts="n"
-                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
-            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::AddNote)}</button>
         </form>
     }
 }

@@ -7,6 +7,7 @@
 mod actions;
 mod decide;
 mod files;
+mod note;
 mod reply;
 mod sections;
 
@@ -52,6 +53,24 @@ impl Act {
                 Ok(_) => {
                     act.problem.set(None);
                     done();
+                    act.reload.try_run(());
+                }
+                Err(error) => act.problem.set(Some(error)),
+            }
+        });
+    }
+
+    /// `DELETE /complaints/{reference}/{what}` (a legal hold taken off), then the complaint is read again.
+    pub fn remove(&self, what: &'static str) {
+        let act = *self;
+        let path = format!("/complaints/{}/{what}", encode(&act.reference.get_value()));
+        act.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = act.api.delete(&path).await;
+            act.busy.set(false);
+            match answer {
+                Ok(_) => {
+                    act.problem.set(None);
                     act.reload.try_run(());
                 }
                 Err(error) => act.problem.set(Some(error)),
@@ -106,9 +125,9 @@ pub fn ComplaintScreen(reference: String) -> impl IntoView {
         }
     });
     view! {
-        <p><a href=Route::Queue("new".to_owned()).path() on:click=move |ev| {
+        <p><a href=Route::Home.path() on:click=move |ev| {
             ev.prevent_default();
-            desk.go(Route::Queue("new".to_owned()));
+            desk.go(Route::Home);
         }>{move || desk.t(T::BackToQueue)}</a></p>
         <h1>{title}</h1>
         <crate::widgets::Problem error=problem />

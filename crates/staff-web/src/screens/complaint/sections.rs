@@ -1,4 +1,5 @@
-//! What the complaint holds, read only: the customer's answers, description, contact and consent, files,
+//! What the complaint holds, read only: the customer's answers, description, contact and the privacy
+//! notice they were shown (handling a complaint needs no consent: docs/privacy.md), files,
 //! replies, the public timeline, the internal notes and the audit trail. The customer's words are text,
 //! never markup (Leptos writes them as text nodes), in their own direction (`dir="auto"`).
 
@@ -22,9 +23,20 @@ pub fn Sections(complaint: Complaint) -> impl IntoView {
         received_at,
         assignee,
         answers,
+        privacy_notice,
         ..
     } = complaint.clone();
     let assignee = assignee.map(|w| w.name());
+    let notice = move || match &privacy_notice {
+        Some(n) => {
+            let version = desk.fill(T::NoticeVersion, &[("version", &n.version)]);
+            match &n.date {
+                Some(date) => format!("{version} ({date})"),
+                None => version,
+            }
+        }
+        None => desk.t(T::NoticeNotRecorded).to_owned(),
+    };
     view! {
         <dl class="facts">
             <dt>{move || desk.t(T::FilterCategory)}</dt><dd>{move || desk.category(&category)}</dd>
@@ -35,6 +47,7 @@ pub fn Sections(complaint: Complaint) -> impl IntoView {
             <dd>{move || assignee.clone().unwrap_or_else(|| desk.t(T::Nobody).to_owned())}</dd>
             <dt>{move || desk.t(T::CustomerLanguage)}</dt><dd>{locale}</dd>
             <dt>{move || desk.t(T::Filed)}</dt><dd>{received_at}</dd>
+            <dt>{move || desk.t(T::SecPrivacyNotice)}</dt><dd>{notice}</dd>
         </dl>
         <h2>{move || desk.t(T::SecDescription)}</h2>
         <p class="text" dir="auto">{complaint.description.clone()}</p>
@@ -88,9 +101,14 @@ fn Entries(title: T, entries: Vec<Entry>) -> impl IntoView {
                         what.clone()
                     }
                 };
+                let me = desk.me().map(|m| m.id);
+                let for_me = me.is_some_and(|me| entry.mentions.contains(&me));
+                let shown = desk.local_time(&at);
                 view! {
                     <li>
-                        <p class="meta"><time>{at}</time>" · "{who}" · "{what}</p>
+                        <p class="meta"><time datetime=at>{shown}</time>" · "{who}" · "{what}
+                            {for_me.then(|| view! { " · "<strong class="mention">{move || desk.t(T::MentionsYou)}</strong> })}
+                        </p>
                         <p class="text" dir="auto">{value_text(&entry.text)}</p>
                     </li>
                 }

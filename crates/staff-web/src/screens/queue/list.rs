@@ -8,7 +8,8 @@ use crate::i18n::T;
 use crate::route::Route;
 
 /// The queues the API counts, in the order a person works them.
-pub const QUEUES: [&str; 8] = [
+pub const QUEUES: [&str; 10] = [
+    "breaching",
     "new",
     "mine",
     "unassigned",
@@ -17,6 +18,7 @@ pub const QUEUES: [&str; 8] = [
     "waiting",
     "replied",
     "quarantined",
+    "mentions",
 ];
 
 pub fn label(id: &str) -> T {
@@ -28,6 +30,8 @@ pub fn label(id: &str) -> T {
         "waiting" => T::QueueWaiting,
         "replied" => T::QueueReplied,
         "quarantined" => T::QueueQuarantined,
+        "breaching" => T::QueueBreaching,
+        "mentions" => T::QueueMentions,
         _ => T::QueueNew,
     }
 }

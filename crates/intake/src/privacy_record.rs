@@ -1,0 +1,172 @@
+//! `complaint-intake privacy-record`: the part of the record of processing (GDPR art. 30; `docs/privacy.md`)
+//! that the organisation's config decides, printed as Markdown for its data-protection officer: the
+//! controller, the legal basis and retention per category, the optional consents, recipients, transfers,
+//! the notice's version and the device's drafts. The same numbers the customer's notices are written from,
+//! so the record cannot say one thing and the form another; a test keeps `docs/privacy.md`'s generated
+//! block equal to this for the demo config.
+
+use complaint_domain::config::OrgConfig;
+use complaint_domain::i18n::Locale;
+use complaint_domain::localized::LocalizedText;
+use complaint_domain::privacy::ContactPoint;
+
+/// The generated part of the record, in English, ending in a newline.
+pub fn record(config: &OrgConfig) -> String {
+    let privacy = &config.privacy;
+    let en = |text: &LocalizedText| text.get(Locale::En).to_owned();
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line("### Controller".into());
+    line(String::new());
+    let controller_name = privacy
+        .controller
+        .name
+        .as_ref()
+        .map_or_else(|| en(&config.organisation.name), en);
+    line(format!(
+        "- Controller: {controller_name} ({})",
+        reach(&privacy.controller, config)
+    ));
+    match &privacy.dpo {
+        Some(dpo) => line(format!(
+            "- Data-protection officer: {}{}",
+            dpo.name
+                .as_ref()
+                .map(|n| format!("{}, ", en(n)))
+                .unwrap_or_default(),
+            reach(dpo, config)
+        )),
+        None => line("- Data-protection officer: none named".into()),
+    }
+    line(String::new());
+    line("### Purpose, legal basis and retention per category".into());
+    line(String::new());
+    line("| Category | Legal basis | Provisions | Kept after closure |".into());
+    line("|---|---|---|---|".into());
+    for category in &config.categories {
+        let basis = privacy.legal_basis.for_category(Some(&category.id));
+        let years = config.retention.years_for(Some(&category.id));
+        let to_year_end = if config.retention.rounds_for(Some(&category.id)) {
+            ", to the end of that year"
+        } else {
+            ""
+        };
+        line(format!(
+            "| {} (`{}`) | {} | {} | {years} {}{to_year_end} |",
+            en(&category.label),
+            category.id,
+            basis.id(),
+            basis.articles(),
+            if years == 1 { "year" } else { "years" }
+        ));
+    }
+    line(String::new());
+    line(
+        "Purpose, every category: handling the complaint, replying to the customer, and the record of \
+complaints."
+            .into(),
+    );
+    line(String::new());
+    line("### Consent asked for".into());
+    line(String::new());
+    line(format!(
+        "- \"You may also call me\" (GDPR art. 6(1)(a); PIPA art. 15(1)(1)): {}",
+        if privacy.consent_questions.phone_calls {
+            "asked, optional, when a phone number is given"
+        } else {
+            "not asked"
+        }
+    ));
+    line(String::new());
+    line("### Recipients and transfers".into());
+    line(String::new());
+    line("- The organisation's complaint handlers (staff accounts of the desk)".into());
+    for recipient in &privacy.recipients {
+        line(format!("- {}", en(recipient)));
+    }
+    if privacy.transfers.is_empty() {
+        line("- Transfers outside the country: none declared".into());
+    }
+    for transfer in &privacy.transfers {
+        line(format!("- Transfer: {}", en(transfer)));
+    }
+    line(String::new());
+    line("### Notice and device".into());
+    line(String::new());
+    let notice = &privacy.notice;
+    line(format!(
+        "- Notice shown on the contact step and in the widget: version {}{}",
+        notice.version,
+        notice
+            .date
+            .map(|d| format!(", dated {d}"))
+            .unwrap_or_default()
+    ));
+    line(format!(
+        "- Unsent drafts (IndexedDB on the customer's device) expire {} days after their last change",
+        config.drafts.expire_after_days
+    ));
+    out
+}
+
+/// The point's email and phone, else the organisation's.
+fn reach(point: &ContactPoint, config: &OrgConfig) -> String {
+    let own = &config.organisation.contact;
+    let parts: Vec<&str> = [
+        point.email.as_ref().or(own.email.as_ref()),
+        point.phone.as_ref().or(own.phone.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .collect();
+    if parts.is_empty() {
+        "no contact given".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the generated block starts and ends in `docs/privacy.md`.
+    const BEGIN: &str =
+        "<!-- BEGIN generated by `complaint-intake privacy-record`: do not edit by hand -->";
+    const END: &str = "<!-- END generated -->";
+    const DEMO: &str = include_str!("../../../public/api/v1/config.json");
+    const DOC: &str = include_str!("../../../docs/privacy.md");
+
+    #[test]
+    fn the_docs_generated_block_is_what_the_command_prints_for_the_demo_config() {
+        let config = OrgConfig::from_json(DEMO).unwrap();
+        let start = DOC
+            .find(BEGIN)
+            .expect("docs/privacy.md has the generated block")
+            + BEGIN.len();
+        let end = DOC[start..].find(END).expect("and its end") + start;
+        assert_eq!(
+            DOC[start..end].trim(),
+            record(&config).trim(),
+            "docs/privacy.md drifted from the config: paste `complaint-intake privacy-record` between the markers"
+        );
+    }
+
+    #[test]
+    fn the_record_follows_the_config() {
+        let mut config = OrgConfig::from_json(DEMO).unwrap();
+        config.retention.default.years_after_closure = 9;
+        config.retention.categories.clear();
+        config.privacy.consent_questions.phone_calls = false;
+        let record = record(&config);
+        assert!(
+            record.contains("| 9 years, to the end of that year |"),
+            "{record}"
+        );
+        assert!(record.contains("not asked"));
+    }
+}
