@@ -115,7 +115,8 @@ describe('where the customer lives', () => {
     await page.getByLabel('Imię i nazwisko').fill('Jan Nowak');
     await page.getByLabel('Adres e-mail').fill('jan@example.pl');
     await page.getByRole('radio', { name: 'E-mailem' }).check();
-    await page.getByRole('checkbox').check();
+    // No consent to tick: the privacy notice is there to read.
+    await page.getByRole('region', { name: 'Jak wykorzystujemy Twoje dane' }).waitFor();
     await page.getByRole('button', { name: 'Dalej' }).click();
     const polish = page.getByRole('group', { name: 'Gdzie mieszkasz?' });
     await polish.getByRole('radio', { name: 'Polska' }).waitFor();
