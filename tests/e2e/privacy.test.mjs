@@ -128,6 +128,8 @@ test('the contact step shows the notice from the config and asks no consent; the
   const link = notice.getByRole('link', { name: 'Read the full privacy notice (opens in a new tab)' });
   assert.equal(await link.getAttribute('href'), intake.origin + '/privacy.html');
   await filing.continue();
+  // A bill's deadlines depend on where the customer lives (the demo's Polish rules): asked next.
+  await filing.liveIn('Somewhere else');
   await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
   for (const [path, title] of [
     ['/privacy.html', 'Privacy notice'],
