@@ -155,10 +155,11 @@ describe('a complete filing', () => {
     await page.getByLabel('Imię i nazwisko').fill('Jan Nowak');
     await page.getByLabel('Numer telefonu').fill('+48 600 123 456');
     await page.getByRole('radio', { name: 'Telefonicznie' }).check();
-    // The notice names this category's basis from the config (a legal obligation) and how long it is kept.
+    // The notice names this category's basis from the config (a legal obligation) and how long it is kept: the
+    // demo's default rule, a year after closing to the end of that year.
     const notice = page.getByRole('region', { name: 'Jak wykorzystujemy Twoje dane' });
     await notice.getByText('art. 6 ust. 1 lit. c RODO', { exact: false }).waitFor();
-    await notice.getByText('Przechowujemy je przez 3 lata od zamknięcia zgłoszenia', { exact: false }).waitFor();
+    await notice.getByText('Przechowujemy je do końca roku, w którym mija 1 rok od zamknięcia zgłoszenia', { exact: false }).waitFor();
     assert.equal(await notice.getByRole('link', { name: /Pełna informacja/ }).getAttribute('href'), env.server.origin + '/privacy.pl.html');
     await page.getByRole('checkbox', { name: /Zgadzam się na telefon/ }).check();
     await page.getByRole('button', { name: 'Dalej' }).click();

@@ -9,19 +9,15 @@
 // passkeys refuse IP addresses.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { DESKTOP, launchBrowser, openPage } from './support/browser.mjs';
 import { daysAgo } from './support/filing.mjs';
 import { startIntake } from './support/intake.mjs';
 import { addVirtualAuthenticator, deskOrigin, inviteFromCommandLine } from './support/passkey.mjs';
+import { SHOTS, shoot } from './support/staff-shots.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const SHOTS = join(ROOT, 'target/screenshots/staff');
-const LANGUAGES = { en: 'English', ko: '한국어', pl: 'Polski' };
 
 let intake;
 let browser;
@@ -31,7 +27,6 @@ before(async () => {
   intake = await startIntake();
   origin = deskOrigin(intake);
   browser = await launchBrowser();
-  await mkdir(SHOTS, { recursive: true });
 });
 
 after(async () => {
@@ -46,19 +41,6 @@ async function until(check, what, timeout = 20_000) {
     if (Date.now() > deadline) assert.fail(`not within ${timeout} ms: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** The screen in each language: a screenshot (target/screenshots/staff/<name>.<lang>.png), and axe finds
- *  nothing; back in English after. */
-async function shoot(page, name) {
-  for (const [lang, endonym] of Object.entries(LANGUAGES)) {
-    await page.getByLabel(/^(Language|언어|Język)$/).selectOption({ label: endonym });
-    await page.locator(`html[lang="${lang}"]`).waitFor();
-    await page.screenshot({ path: join(SHOTS, `${name}.${lang}.png`), fullPage: true });
-    await assertAccessible(page);
-  }
-  await page.getByLabel(/^(Language|언어|Język)$/).selectOption({ label: 'English' });
-  await page.locator('html[lang="en"]').waitFor();
 }
 
 /** A staff member's own browser with a passkey authenticator, enrolled from `link` (shooting the enrolment

@@ -7,19 +7,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { assertAccessible } from './support/a11y.mjs';
 import { DESKTOP, launchBrowser, openPage } from './support/browser.mjs';
 import { startIntake } from './support/intake.mjs';
 import { addVirtualAuthenticator, deskOrigin, inviteFromCommandLine } from './support/passkey.mjs';
+import { shoot } from './support/staff-shots.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const SHOTS = join(ROOT, 'target/screenshots/staff');
-const LANGUAGES = { en: 'English', ko: '한국어', pl: 'Polski' };
 
 let intake;
 let browser;
@@ -29,7 +24,6 @@ before(async () => {
   intake = await startIntake();
   origin = deskOrigin(intake);
   browser = await launchBrowser();
-  await mkdir(SHOTS, { recursive: true });
 });
 
 after(async () => {
@@ -37,17 +31,6 @@ after(async () => {
   await intake?.stop();
 });
 
-/** The screen in each language, saved and checked by axe; back in English after. */
-async function shoot(page, name) {
-  for (const [lang, endonym] of Object.entries(LANGUAGES)) {
-    await page.getByLabel(/^(Language|언어|Język)$/).selectOption({ label: endonym });
-    await page.locator(`html[lang="${lang}"]`).waitFor();
-    await page.screenshot({ path: join(SHOTS, `${name}.${lang}.png`), fullPage: true });
-    await assertAccessible(page);
-  }
-  await page.getByLabel(/^(Language|언어|Język)$/).selectOption({ label: 'English' });
-  await page.locator('html[lang="en"]').waitFor();
-}
 
 /** Files a delivery complaint through the public API; its reference. */
 async function file(key, description) {
