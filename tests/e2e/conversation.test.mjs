@@ -289,9 +289,9 @@ test("refusals in the customer's language: wrong proof and the status file's nam
   const reference = await fileComplaint(page, 'eva@example.pl');
   await page.goto(intake.origin + '/track');
   await page.getByLabel('Language').selectOption('pl');
-  await page.getByLabel('Numer reklamacji').fill(reference);
+  await page.getByLabel('Numer zgłoszenia').fill(reference);
   await page.getByLabel('Adres e-mail lub PIN').fill('eva@example.pl');
-  await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
+  await page.getByRole('button', { name: 'Znajdź moje zgłoszenie' }).click();
   const panel = page.getByRole('region', { name: 'Co możesz teraz zrobić' });
   await panel.getByRole('button', { name: 'Dodaj informacje' }).click();
   await page.getByLabel('Co chcesz dodać?').fill('Paczka miała numer 123.');
@@ -304,7 +304,7 @@ test("refusals in the customer's language: wrong proof and the status file's nam
     if (r.url().endsWith('/information')) codes.push(r.status());
   });
   await panel.getByRole('button', { name: 'Wyślij informacje' }).click();
-  await panel.getByRole('alert').filter({ hasText: 'Nie znaleźliśmy reklamacji o tych danych.' }).waitFor();
+  await panel.getByRole('alert').filter({ hasText: 'Nie znaleźliśmy zgłoszenia o tych danych.' }).waitFor();
   assert.equal(await page.getByLabel('Co chcesz dodać?').inputValue(), 'Paczka miała numer 123.', 'nothing typed is lost');
   assert.deepEqual(codes, [404]);
   await page.unroute('**/information');

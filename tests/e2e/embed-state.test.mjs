@@ -372,7 +372,7 @@ test('attributes changed after mount: lang and mode apply in place, category sug
   assert.equal(await widget.locator('.desk-widget__body').getAttribute('lang'), 'pl');
   // mode: the tracker, and back to the form where it was.
   await set('mode', 'track');
-  await widget.getByRole('heading', { name: 'Sprawdź status reklamacji' }).waitFor();
+  await widget.getByRole('heading', { name: 'Sprawdź status zgłoszenia' }).waitFor();
   await set('mode', 'file');
   await widget.getByText('Krok 3 z 8').waitFor();
   assert.equal(await widget.locator('textarea').inputValue(), 'Half the order is missing.');

@@ -141,7 +141,7 @@ describe('a complete filing', () => {
     await page.getByRole('radio', { name: 'Moje konto gracza' }).check();
     await page.getByRole('button', { name: 'Dalej' }).click();
     await page.getByText('Krok 2 z 7').waitFor();
-    await page.getByRole('button', { name: 'Kontynuuj reklamację' }).click();
+    await page.getByRole('button', { name: 'Kontynuuj zgłoszenie' }).click();
     await page.getByLabel('Opisz, co się stało').fill('Wypłata czeka od 9 dni.');
     await page.getByLabel('Kiedy to się stało?').fill(daysAgo(9));
     await page.getByLabel('Identyfikator konta lub nazwa użytkownika').fill('gracz-77');
@@ -163,8 +163,8 @@ describe('a complete filing', () => {
     assert.equal(await notice.getByRole('link', { name: /Pełna informacja/ }).getAttribute('href'), env.server.origin + '/privacy.pl.html');
     await page.getByRole('checkbox', { name: /Zgadzam się na telefon/ }).check();
     await page.getByRole('button', { name: 'Dalej' }).click();
-    await page.getByRole('button', { name: 'Wyślij reklamację' }).click();
-    await page.getByRole('heading', { name: 'Otrzymaliśmy Twoją reklamację' }).waitFor();
+    await page.getByRole('button', { name: 'Wyślij zgłoszenie' }).click();
+    await page.getByRole('heading', { name: 'Otrzymaliśmy Twoje zgłoszenie' }).waitFor();
 
     const [received] = await env.server.complaints();
     const c = received.complaint;
@@ -177,7 +177,7 @@ describe('a complete filing', () => {
     assert.deepEqual(c.attachments, []);
     await page.getByText('8 tygodni, zgodnie z zasadami rozpatrywania skarg brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
     // Polish running text: the long genitive month and "r.".
-    await page.getByText('Potwierdzimy otrzymanie reklamacji do 23 listopada 2026 r., 14:00.', { exact: false }).waitFor();
+    await page.getByText('Potwierdzimy przyjęcie zgłoszenia do 23 listopada 2026 r., 14:00.', { exact: false }).waitFor();
     assertNoProblems();
   });
 });

@@ -71,7 +71,7 @@ describe('how we handle complaints', () => {
     await received.getByRole('img').waitFor();
 
     await page.getByLabel('Language').selectOption('pl');
-    await page.getByRole('heading', { level: 1, name: 'Jak rozpatrujemy reklamacje i skargi' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Jak rozpatrujemy zgłoszenia' }).waitFor();
     await page.getByRole('heading', { name: 'Rozpatrzone w obiecanym terminie' }).waitFor();
     await page.getByText('Opóźnienie kuriera').waitFor();
     await page.getByLabel('Język').selectOption('ko');

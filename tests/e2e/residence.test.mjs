@@ -102,7 +102,7 @@ describe('where the customer lives', () => {
     await page.getByRole('radio', { name: 'Wadliwy lub uszkodzony produkt' }).check();
     await page.getByRole('button', { name: 'Dalej' }).click();
     await page.getByText('Krok 2 z 8', { exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Kontynuuj reklamację' }).click();
+    await page.getByRole('button', { name: 'Kontynuuj zgłoszenie' }).click();
     await page.getByLabel('Opisz, co się stało').fill('Czajnik przestał grzać.');
     await page.getByLabel('Kiedy to się stało?').fill(daysAgo(2));
     await page.getByLabel('Jaki produkt?').fill('Czajnik K-200');

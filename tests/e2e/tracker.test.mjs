@@ -92,9 +92,9 @@ describe('looking up a complaint', () => {
     );
     const page = await openTracker();
     await page.getByLabel('Language').selectOption('pl');
-    await page.getByLabel('Numer reklamacji').fill('CMP-E2E-0001');
+    await page.getByLabel('Numer zgłoszenia').fill('CMP-E2E-0001');
     await page.getByLabel('Adres e-mail lub PIN').fill('langs@example.com');
-    await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
+    await page.getByRole('button', { name: 'Znajdź moje zgłoszenie' }).click();
     await page.getByText('Odezwiemy się po raporcie kuriera.', { exact: true }).waitFor();
     const steps = await timeline(page, 'Przebieg');
     assert.ok(steps.some((s) => s.endsWith('접수했습니다. (w języku koreańskim)')), steps.join('\n'));
@@ -185,10 +185,10 @@ describe('looking up a complaint', () => {
   test('in Polish and Korean: stages, dates and rules in the language chosen', async () => {
     const page = await openTracker();
     await page.getByLabel('Language').selectOption('pl');
-    await page.getByLabel('Numer reklamacji').waitFor();
-    await page.getByLabel('Numer reklamacji').fill('CMP-DEMO-0001');
+    await page.getByLabel('Numer zgłoszenia').waitFor();
+    await page.getByLabel('Numer zgłoszenia').fill('CMP-DEMO-0001');
     await page.getByLabel('Adres e-mail lub PIN').fill('demo@example.com');
-    await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
+    await page.getByRole('button', { name: 'Znajdź moje zgłoszenie' }).click();
     await page.getByText('Obecny etap: Wyjaśnianie', { exact: true }).waitFor();
     assert.ok(
       (await timeline(page, 'Przebieg')).some((s) => s.startsWith('Kolejny etap: Odpowiedź Przewidywany termin: 30 listopada 2026 r.')),

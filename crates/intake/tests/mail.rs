@@ -191,7 +191,7 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
     .success());
     let mails = recorder.wait_for(5, LIMIT);
     let subject = mails[4]["subject"].as_str().unwrap();
-    assert_eq!(subject, format!("Twoja reklamacja {other}: {ASSESSING_PL}"));
+    assert_eq!(subject, format!("Twoje zgłoszenie {other}: {ASSESSING_PL}"));
     assert!(mails[4]["body"].as_str().unwrap().contains("Sprawdzamy."));
 
     // A new date is news too: the customer hears it as what comes next.
