@@ -25,7 +25,7 @@ pub(in super::super) fn text(msg: NoticeMsg) -> &'static str {
         NoticeMsg::Authority => "Możesz też złożyć skargę do organu nadzorczego: w Polsce do Prezesa Urzędu Ochrony Danych Osobowych (UODO), w innym państwie UE do tamtejszego organu, w Wielkiej Brytanii do ICO, w Korei do Komisji Ochrony Danych Osobowych (PIPC).",
         NoticeMsg::RefuseTitle => "Jeśli nie chcesz podawać danych",
         NoticeMsg::DeviceTitle => "Na Twoim urządzeniu",
-        NoticeMsg::Device => "Formularz przechowuje niewysłane odpowiedzi tylko na Twoim urządzeniu, nigdy na naszych serwerach, żebyś mógł lub mogła do nich wrócić. Wszystko, co tam zapisał, usuniesz przyciskiem „{button}” pod formularzem.",
+        NoticeMsg::Device => "Formularz przechowuje niewysłane odpowiedzi tylko na Twoim urządzeniu, nigdy na naszych serwerach, żeby można było do nich wrócić. Wszystko, co formularz tam zapisał, usuniesz przyciskiem „{button}” pod formularzem.",
         NoticeMsg::BackLink => "Wróć do formularza zgłoszenia",
     }
 }
