@@ -18,7 +18,7 @@ const RELEASE = { glue: '__GLUE__', wasm: '__WASM__', trackerGlue: '__TRACKER_GL
 const WORDS = {
   en: { file: 'Make a complaint', track: 'Track a complaint', loading: 'Loading…', failed: 'Sorry, the complaint form cannot open right now' },
   ko: { file: '불만 접수하기', track: '처리 현황 확인', loading: '불러오는 중…', failed: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' },
-  pl: { file: 'Złóż reklamację', track: 'Sprawdź status', loading: 'Wczytywanie…', failed: 'Przepraszamy, nie możemy teraz otworzyć formularza' },
+  pl: { file: 'Złóż zgłoszenie', track: 'Sprawdź status', loading: 'Wczytywanie…', failed: 'Przepraszamy, nie możemy teraz otworzyć formularza' },
 };
 
 let sheet; // Promise<CSSStyleSheet>, shared by every widget on the page

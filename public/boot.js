@@ -27,7 +27,7 @@ const MESSAGES = {
   },
   pl: {
     title: "Przepraszamy, nie możemy teraz otworzyć formularza",
-    offline: "Nie udało się połączyć z serwerem. Sprawdź połączenie z internetem.",
+    offline: "Nie udało się połączyć z serwerem. Sprawdź połączenie z internetem.",
     failed: "Wystąpił błąd po stronie serwera.",
     advice: "Wpisane dane nie przepadły. Spróbuj ponownie za kilka minut.",
     retry: "Spróbuj ponownie",

@@ -46,7 +46,9 @@ function arms(source, prefix) {
 }
 const placeholders = (texts) => [...new Set(texts.flatMap((t) => [...t.matchAll(/\{(\w+)\}/g)].map((p) => p[1])))].sort().join(',');
 
-const languages = readdirSync(catalog).filter((f) => f.endsWith('.rs') && f !== 'mod.rs');
+// One file per language, named by its code (`en.rs`); the folder's other files (mod.rs, the sentence rules'
+// tests) hold no catalogue.
+const languages = readdirSync(catalog).filter((f) => /^[a-z]{2}\.rs$/.test(f));
 const byLanguage = new Map();
 for (const file of languages) {
   const source = readFileSync(join(catalog, file), 'utf8');

@@ -1,6 +1,7 @@
 use crate::task::spawn_while_mounted;
 use complaint_domain::draft::Channel;
 use complaint_domain::i18n::Msg;
+use complaint_domain::residence::{country_name, Residence};
 use complaint_domain::steps::Step;
 use complaint_domain::submission::Submission;
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ use crate::i18n::{msg, tr, use_i18n};
 use crate::services::submit::{SendError, Upload};
 use crate::services::{clock, device};
 
-/// Step 7: every answer with a Change link, then Send.
+/// The last step: every answer with a Change link, then Send.
 #[component]
 pub fn CheckAnswersStep() -> impl IntoView {
     let i18n = use_i18n();
@@ -330,6 +331,25 @@ fn AnswerList() -> impl IntoView {
             }
         })
     });
+    // Asked only where the category's deadlines depend on it, and shown only then.
+    let residence = Step::Residence
+        .asked_for(flow.category().as_ref())
+        .then(|| {
+            let value = Signal::derive(move || {
+                flow.draft.with(|d| match &d.residence {
+                    Some(Residence::In(code)) => country_name(code, i18n.locale()).to_owned(),
+                    Some(Residence::Elsewhere) => i18n.t(Msg::ResidenceElsewhere).to_owned(),
+                    None => i18n.t(Msg::NotGiven).to_owned(),
+                })
+            });
+            row(
+                flow,
+                msg(Msg::RowResidence),
+                value,
+                msg(Msg::ChangeResidence),
+                Step::Residence,
+            )
+        });
     let preferred = Signal::derive(move || {
         flow.draft
             .with(|d| match d.contact.preferred {
@@ -351,6 +371,7 @@ fn AnswerList() -> impl IntoView {
             {row(flow, msg(Msg::RowEmail), answer(|d| d.contact.email.clone()), msg(Msg::ChangeEmail), Step::Contact)}
             {row(flow, msg(Msg::RowPhone), answer(|d| d.contact.phone.clone()), msg(Msg::ChangePhone), Step::Contact)}
             {row(flow, msg(Msg::RowPreferred), preferred, msg(Msg::ChangePreferred), Step::Contact)}
+            {residence}
         </dl>
     }
 }

@@ -32,7 +32,15 @@ pub fn Confirmation(accepted: Accepted) -> impl IntoView {
     });
     let received_at = Instant::from_epoch_ms(received_ms);
     let plan = match flow.category() {
-        Some(category) => category.service_levels.plan(received_at, &zone, &holidays),
+        Some(category) => {
+            let country = flow.draft.with_untracked(|d| {
+                d.residence
+                    .as_ref()
+                    .and_then(|r| r.country().map(str::to_owned))
+            });
+            let levels = &category.service_levels;
+            levels.plan(received_at, &zone, &holidays, country.as_deref())
+        }
         None => Plan::default(),
     };
     let reference = accepted.reference.clone();

@@ -233,7 +233,7 @@ impl Flow {
         let next = if self.returning.get_untracked() {
             Some(Step::CheckAnswers)
         } else {
-            step.next()
+            step.next_for(self.category_untracked().as_ref())
         };
         if let Some(next) = next {
             self.go(next);
@@ -243,7 +243,8 @@ impl Flow {
     pub fn back(self) {
         if self.returning.get_untracked() {
             self.go(Step::CheckAnswers);
-        } else if let Some(previous) = self.step().previous() {
+        } else if let Some(previous) = self.step().previous_for(self.category_untracked().as_ref())
+        {
             self.go(previous);
         }
     }
@@ -276,6 +277,11 @@ impl Flow {
 
     pub fn category(self) -> Option<Category> {
         let id = self.draft.with(|d| d.category.clone())?;
+        self.config.with_value(|c| c.category(&id).cloned())
+    }
+
+    fn category_untracked(self) -> Option<Category> {
+        let id = self.draft.with_untracked(|d| d.category.clone())?;
         self.config.with_value(|c| c.category(&id).cloned())
     }
 }

@@ -13,6 +13,7 @@ mod evidence_step;
 mod flow;
 mod outcome_step;
 mod refused_notice;
+mod residence_step;
 mod resume_offer;
 mod step_address;
 mod step_form;
@@ -37,6 +38,7 @@ use flow::Flow;
 pub use flow::{FilingSession, SuggestedCategory, TrackInPlace};
 use outcome_step::OutcomeStep;
 pub use refused_notice::RefusedNotice;
+use residence_step::ResidenceStep;
 use resume_offer::{ResumeOffer, StaleNotice, StorageNotice};
 use what_happened_step::WhatHappenedStep;
 
@@ -82,7 +84,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
             match flow.accepted.get() {
             Some(accepted) => view! { <Confirmation accepted=accepted /> }.into_any(),
             None => view! {
-                <StepProgress step=step />
+                <StepProgress step=step category=Signal::derive(move || flow.category()) />
                 {move || match step.get() {
                     Step::Category => view! { <ResumeOffer saver=saver /> <CategoryStep /> }.into_any(),
                     Step::CommonAnswers => view! { <CommonAnswersStep /> }.into_any(),
@@ -90,6 +92,7 @@ pub fn FilingFlow(config: OrgConfig) -> impl IntoView {
                     Step::Outcome => view! { <OutcomeStep /> }.into_any(),
                     Step::Evidence => view! { <EvidenceStep /> }.into_any(),
                     Step::Contact => view! { <ContactStep /> }.into_any(),
+                    Step::Residence => view! { <ResidenceStep /> }.into_any(),
                     Step::CheckAnswers => view! { <CheckAnswersStep /> }.into_any(),
                 }}
             }

@@ -16,7 +16,12 @@ pub fn OutcomeStep() -> impl IntoView {
     let flow = use_flow();
     let error = flow.error_for(field::OUTCOME);
     let invalid = Signal::derive(move || error.get().is_some());
-    let options = Outcome::ALL.into_iter().enumerate().map(move |(i, outcome)| {
+    // A price reduction is a remedy for goods: offered only where the category is about goods.
+    let kind = flow.category().map(|c| c.kind);
+    let offered = Outcome::ALL
+        .into_iter()
+        .filter(move |o| o.offered_for(kind));
+    let options = offered.enumerate().map(move |(i, outcome)| {
         // The first radio carries the field's id, so the error summary's link lands on the group.
         let id = if i == 0 { field::OUTCOME.to_owned() } else { format!("{}-{}", field::OUTCOME, outcome.id()) };
         let checked = Signal::derive(move || flow.draft.with(|d| d.outcome == Some(outcome)));

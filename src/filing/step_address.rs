@@ -180,8 +180,18 @@ fn settle(flow: Flow, asked: Step, settled: RwSignal<bool>) {
     settled.set(true);
 }
 
-/// `asked`, or the first step still missing an answer if that comes before it.
+/// `asked`, or the first step still missing an answer if that comes before it; a step this complaint is not
+/// asked (the residence question, for a category whose deadlines are the same everywhere) gives the next one.
 fn allowed(flow: Flow, asked: Step) -> Step {
+    let category = flow.draft.with_untracked(|d| d.category.clone());
+    let category = category.and_then(|id| flow.config.with_value(|c| c.category(&id).cloned()));
+    let asked = if asked.asked_for(category.as_ref()) {
+        asked
+    } else {
+        asked
+            .next_for(category.as_ref())
+            .unwrap_or(Step::CheckAnswers)
+    };
     let missing = flow.config.with_value(|config| {
         flow.draft
             .with_untracked(|d| first_incomplete(d, config, clock::today()))

@@ -38,7 +38,21 @@ fn number(v: f64, locale: Locale) -> String {
     }
 }
 
-/// `2026-W48` as a short axis label: `W48`.
-pub fn short_week(week: &str) -> String {
-    week.get(5..).unwrap_or(week).to_owned()
+/// `2026-W48` as a short axis label in the customer's words: "week 48", "48주차", "tydz. 48".
+pub fn short_week(i18n: I18n, week: &str) -> String {
+    match complaint_domain::i18n::dates::iso_week(week) {
+        Some((_, number)) => i18n.format(Msg::WeekLabel, &[("week", &number.to_string())]),
+        None => week.to_owned(),
+    }
+}
+
+/// `2026-W48` in a table's row header: "week 48, 2026", "2026년 48주차", "tydz. 48, 2026 r.".
+pub fn week_name(i18n: I18n, week: &str) -> String {
+    match complaint_domain::i18n::dates::iso_week(week) {
+        Some((year, number)) => i18n.format(
+            Msg::WeekLabelWithYear,
+            &[("week", &number.to_string()), ("year", &year.to_string())],
+        ),
+        None => week.to_owned(),
+    }
 }

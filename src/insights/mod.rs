@@ -14,7 +14,7 @@ mod top_causes;
 mod weekly_bars;
 
 use complaint_domain::config::OrgConfig;
-use complaint_domain::i18n::Msg;
+use complaint_domain::i18n::{Counted, Msg};
 use complaint_domain::insights::CheckedInsights;
 use leptos::prelude::*;
 
@@ -69,7 +69,7 @@ fn Figures(checked: CheckedInsights, config: OrgConfig) -> impl IntoView {
     };
     let capped = checked.weeks_left_out > 0;
     let dropped = checked.dropped > 0;
-    let shown_weeks = checked.weeks.len().to_string();
+    let shown_weeks = checked.weeks.len() as u64;
     let checked = StoredValue::new(checked);
     let config = StoredValue::new(config);
     view! {
@@ -77,8 +77,7 @@ fn Figures(checked: CheckedInsights, config: OrgConfig) -> impl IntoView {
         {(capped || dropped).then(|| view! {
             <div class="notice insights-capped" role="note">
                 {capped.then(|| {
-                    let n = shown_weeks.clone();
-                    view! { <p>{move || i18n.format(Msg::InsightsCapped, &[("n", &n)])}</p> }
+                    view! { <p>{move || i18n.count(Counted::InsightsWeeksShown, shown_weeks)}</p> }
                 })}
                 {dropped.then(|| view! { <p>{tr(Msg::InsightsDropped)}</p> })}
             </div>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::chart_card::ChartCard;
 use super::figures::text;
+use super::figures::week_name;
 use super::weekly_bars::{week_labels, BOTTOM, HEIGHT, LEFT, TOP, WIDTH};
 use crate::i18n::{tr, use_i18n};
 
@@ -64,7 +65,7 @@ pub fn OnTimeLine(checked: StoredValue<CheckedInsights>) -> impl IntoView {
                     let p90 = row.and_then(|r| r.days_to_decision_p90);
                     view! {
                         <tr>
-                            <th scope="row">{week.clone()}</th>
+                            <th scope="row">{let week = week.clone(); move || week_name(i18n, &week)}</th>
                             <td>{move || text(i18n, on_time, true)}</td>
                             <td>{move || text(i18n, median, false)}</td>
                             <td>{move || text(i18n, p90, false)}</td>

@@ -6,7 +6,7 @@ use complaint_domain::insights::CheckedInsights;
 use leptos::prelude::*;
 
 use super::chart_card::ChartCard;
-use super::figures::{short_week, text};
+use super::figures::{short_week, text, week_name};
 use crate::i18n::{tr, use_i18n};
 
 pub const WIDTH: f64 = 320.0;
@@ -131,7 +131,7 @@ pub fn WeeklyBars(
                         .collect();
                     let total = c.row(week, None).map(|r| r.received);
                     view! {
-                        <tr><th scope="row">{week.clone()}</th>{cells}<td>{move || text(i18n, total, false)}</td></tr>
+                        <tr><th scope="row">{let week = week.clone(); move || week_name(i18n, &week)}</th>{cells}<td>{move || text(i18n, total, false)}</td></tr>
                     }
                 })
                 .collect()
@@ -151,6 +151,7 @@ pub fn WeeklyBars(
 
 /// The week labels under a chart whose weeks each take `slot` across: about six, the last always shown.
 pub fn week_labels(weeks: &[String], slot: f64) -> Vec<impl IntoView> {
+    let i18n = use_i18n();
     let every = weeks.len().div_ceil(6).max(1);
     weeks
         .iter()
@@ -158,7 +159,7 @@ pub fn week_labels(weeks: &[String], slot: f64) -> Vec<impl IntoView> {
         .filter(|(i, _)| i % every == 0 || *i + 1 == weeks.len())
         .map(|(i, w)| {
             let x = LEFT + i as f64 * slot + slot / 2.0;
-            view! { <text class="chart-axis" x=format!("{x:.1}") y=format!("{:.1}", HEIGHT - 6.0) text-anchor="middle">{short_week(w)}</text> }
+            view! { <text class="chart-axis" x=format!("{x:.1}") y=format!("{:.1}", HEIGHT - 6.0) text-anchor="middle">{let w = w.clone(); move || short_week(i18n, &w)}</text> }
         })
         .collect()
 }

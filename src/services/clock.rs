@@ -94,28 +94,10 @@ impl OrgZone {
         }
     }
 
-    /// The zone's name in the customer's language ("United Kingdom Time", "영국 시간", "czas: Wielka
-    /// Brytania"), from the browser's own data; the IANA name if it has none.
-    pub fn label(&self, locale: Locale) -> String {
-        let key = format!("zone-name|{}|{}", intl_tag(locale), self.name);
-        cached_format(key, || {
-            let options = object(&[
-                ("timeZone", self.name.as_str().into()),
-                ("timeZoneName", "shortGeneric".into()),
-            ])?;
-            new_date_time_format(intl_tag(locale), &options)
-        })
-        .and_then(|f| {
-            f.format_to_parts(&js_sys::Date::new_0())
-                .iter()
-                .find_map(|p| {
-                    let kind = Reflect::get(&p, &"type".into()).ok()?.as_string()?;
-                    (kind == "timeZoneName")
-                        .then(|| Reflect::get(&p, &"value".into()).ok()?.as_string())
-                        .flatten()
-                })
-        })
-        .unwrap_or_else(|| self.name.clone())
+    /// The zone's name in the customer's language ("UK time", "영국 시간", "czasu brytyjskiego"), in the
+    /// form `{date} ({zone})` takes; never its IANA id.
+    pub fn label(&self, locale: Locale) -> &'static str {
+        complaint_domain::i18n::zones::zone_name(&self.name, locale)
     }
 }
 
@@ -149,7 +131,7 @@ impl Zone for OrgZone {
 
 /// A due time as the customer reads it: an hour-precise one on their own clock; a last day as the
 /// organisation counts it, naming the organisation's zone when the customer's differs ("Fri 11 Dec 2026
-/// (United Kingdom Time)").
+/// (UK time)").
 pub fn format_due(due: Due, locale: Locale, zone: &OrgZone) -> String {
     match due {
         Due::At { at, .. } => format_instant(at, locale),
@@ -164,7 +146,7 @@ pub fn format_day_in(date: Date, locale: Locale, zone: &OrgZone) -> String {
         complaint_domain::i18n::format(
             locale,
             complaint_domain::i18n::Msg::InOrgZone,
-            &[("date", &text), ("zone", &zone.label(locale))],
+            &[("date", &text), ("zone", zone.label(locale))],
         )
     } else {
         text
@@ -188,13 +170,6 @@ fn format_civil(date: Date, time: Option<(u8, u8)>, locale: Locale) -> String {
     match time.and_then(|(hour, minute)| DateTime::new(date, hour, minute)) {
         Some(at) => dates::date_time_text(at, locale),
         None => dates::date_text(date, locale),
-    }
-}
-
-fn intl_tag(locale: Locale) -> &'static str {
-    match locale {
-        Locale::En => "en-GB",
-        other => other.tag(),
     }
 }
 

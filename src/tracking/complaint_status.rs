@@ -13,7 +13,7 @@ use super::stage_timeline::StageTimeline;
 use super::your_data::{DataRequestLines, YourData};
 use super::{format_instant, Shown};
 use crate::i18n::{tr, use_i18n};
-use crate::services::clock::OrgZone;
+use crate::services::clock::{self, OrgZone};
 use crate::services::device;
 
 /// One complaint's status: where it stands, what happens next, the decision, and the timeline.
@@ -23,6 +23,8 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
     let zone = OrgZone::new(&config.organisation.time_zone);
     let record = shown.record;
     let category = config.category(&record.category).cloned();
+    // Where to escalate is the category's (gaming: the operator's ADR provider), else the organisation's.
+    let organisation = config.organisation_for(&record.category);
     let timeline = Timeline::build(
         &record,
         category.as_ref(),
@@ -40,14 +42,12 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             } => Some(expected.due),
             _ => None,
         });
-        view! { <EscalationRoute organisation=config.organisation.clone() due=due /> }
+        view! { <EscalationRoute organisation=organisation.clone() due=due /> }
     });
     // Closed, and too long ago to reopen here: where to turn instead.
     let reopen_passed = record
         .reopen_passed(Instant::from_epoch_ms(device::now_ms()))
-        .map(
-            |until| view! { <ReopenPassed organisation=config.organisation.clone() until=until /> },
-        );
+        .map(|until| view! { <ReopenPassed organisation=organisation.clone() until=until /> });
     let your_data = view! { <YourData record=record.clone() verifier=shown.verifier.clone() proof=shown.proof.clone() config=config.clone() /> };
     let data_requests = view! { <DataRequestLines record=record.clone() config=config.clone() /> };
     let reply_panel = view! { <ReplyPanel record=record.clone() verifier=shown.verifier.clone() proof=shown.proof.clone() config=config.clone() /> };
@@ -94,11 +94,32 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             </p>
         }
     });
-    let next_step = record.next_step.clone().map(|text| {
+    // What we will do next, as a sentence ("We will send you our decision by 4 December"): the
+    // organisation's own words if it wrote some, else the next dated step's.
+    let planned = timeline.next_expected().and_then(|(stage, expected)| {
+        let msg = match stage {
+            Stage::Acknowledged => Msg::AcknowledgeBy,
+            Stage::Responded => Msg::DecideBy,
+            _ => return None,
+        };
+        let zone = zone.clone();
+        let due = expected.due;
+        Some(move || {
+            i18n.format(
+                msg,
+                &[("date", &clock::format_due(due, i18n.locale(), &zone))],
+            )
+        })
+    });
+    let next_text = match record.next_step.clone() {
+        Some(text) => Some(view! { <p><OrgWords text=text /></p> }.into_any()),
+        None => planned.map(|sentence| view! { <p>{sentence}</p> }.into_any()),
+    };
+    let next_step = next_text.map(|text| {
         view! {
             <section class="status__part" aria-labelledby="next-step-title">
                 <h3 class="status__subtitle" id="next-step-title">{tr(Msg::NextStepTitle)}</h3>
-                <p><OrgWords text=text /></p>
+                {text}
             </section>
         }
     });
@@ -164,7 +185,6 @@ pub fn ComplaintStatus(shown: Shown, config: OrgConfig) -> impl IntoView {
             </p>
         }
     });
-    let organisation = config.organisation.clone();
 
     view! {
         <section class="status" aria-labelledby="status-title">

@@ -34,7 +34,8 @@ use crate::services::status::{self, StatusError};
 pub enum Lookup {
     Idle,
     Searching,
-    Found(Shown),
+    /// Boxed: a status record is large, the other states are small.
+    Found(Box<Shown>),
     Failed(StatusError),
 }
 
@@ -72,21 +73,21 @@ pub async fn look_up(
         zone.differs_from_device();
     });
     match fetched {
-        Ok(record) => Lookup::Found(Shown {
+        Ok(record) => Lookup::Found(Box::new(Shown {
             record,
             fetched_at_ms: device::now_ms(),
             saved_copy_because: None,
             verifier: verifier.to_owned(),
             proof: None,
-        }),
+        })),
         Err(error @ StatusError::Unreachable(_)) => match status::saved(&key) {
-            Some(saved) => Lookup::Found(Shown {
+            Some(saved) => Lookup::Found(Box::new(Shown {
                 record: saved.record,
                 fetched_at_ms: saved.fetched_at_ms,
                 saved_copy_because: Some(error),
                 verifier: verifier.to_owned(),
                 proof: None,
-            }),
+            })),
             None => Lookup::Failed(error),
         },
         Err(error) => {

@@ -156,7 +156,7 @@ fn step_in(
     }
 }
 
-/// "Expected by Fri 4 Dec 2026 (10 business days for delivery problems)", and whether it is due or past.
+/// "Expected by Fri 4 Dec 2026 (We decide within 10 working days)", and whether it is due or past.
 fn expected_date_in(
     expected: Expected,
     locale: Locale,

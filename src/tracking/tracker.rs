@@ -104,7 +104,7 @@ pub fn Tracker(
             view! { <p class="loading" role="status">{tr(Msg::LookingUp)}</p> }.into_any()
         }
         Lookup::Found(shown) => {
-            view! { <ComplaintStatus shown=shown config=config.get_value() /> }.into_any()
+            view! { <ComplaintStatus shown=*shown config=config.get_value() /> }.into_any()
         }
         Lookup::Failed(StatusError::Erased(on)) => {
             // Calm, not an error: the complaint was closed long ago, or erased because the customer asked.

@@ -272,7 +272,7 @@ test('what a screen reader is given: a step, its errors, check answers, the send
     const heading = await announced(page);
     assert.deepEqual(
       [heading.role, heading.name, heading.level, heading.description],
-      ['heading', question, 1, `Step ${n} of 7`],
+      ['heading', question, 1, `Step ${n} of 8`],
       `step ${n} is announced`,
     );
   }
@@ -298,7 +298,7 @@ test('what a screen reader is given: a step, its errors, check answers, the send
   readsInOrder(
     await main.ariaSnapshot(),
     [
-      '- paragraph: Step 7 of 7',
+      '- paragraph: Step 8 of 8',
       '- button "Back"',
       '- heading "Check your answers before sending" [level=1]',
       '- term: Type of complaint',
@@ -353,12 +353,12 @@ test('what a screen reader is given: a step, its errors, check answers, the send
     [
       '- heading "Track your complaint" [level=1]',
       '- region "Complaint CMP-DEMO-0001":',
-      '- paragraph: "Where it stands: Being investigated"',
+      '- paragraph: "Where it stands: Investigation"',
       '- region "This is taking longer than promised":',
       '- region "Progress":',
-      '- listitem: "Done: Received Mon, 16 Nov 2026, 10:12"',
-      '- text: "Current stage: Being investigated Tue, 17 Nov 2026, 09:30"',
-      '- text: "Still to come: Decision sent"',
+      '- listitem: "Done: Registration Mon, 16 Nov 2026, 10:12"',
+      '- text: "Current stage: Investigation Tue, 17 Nov 2026, 09:30"',
+      '- text: "Still to come: Decision"',
       '- paragraph: This date has passed',
     ],
     'tracker',

@@ -103,7 +103,7 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   const link = decided.body.match(/https?:\/\/\S+\/track#reference=\S+/)[0];
   assert.ok(link.startsWith(intake.origin), link);
   await page.goto(link);
-  await page.getByText('Where it stands: Decision sent').waitFor();
+  await page.getByText('Where it stands: Decision').waitFor();
   await page.getByText('Your complaint was not upheld.').waitFor();
   assert.equal(new URL(page.url()).hash, '');
 
@@ -119,7 +119,7 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   await reason.waitFor();
   assert.equal(await reason.inputValue(), 'Nobody left it at my door.');
   await actions(page).getByRole('button', { name: 'Confirm: reopen my complaint' }).click();
-  await page.getByText('Where it stands: Reopened').waitFor();
+  await page.getByText('Where it stands: Reconsideration').waitFor();
   await actions(page).getByText('Sent. Northwind Goods has it now.').waitFor();
   await told(page).getByText(/^You told us on .* that you are not satisfied, and the complaint was reopened$/).waitFor();
   const route = page.getByRole('region', { name: 'If you are still not satisfied' });
@@ -136,14 +136,14 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   // A new decision; "resolves it", confirmed; closed; then a rating.
   await intake.backOffice('respond', reference, '--decision', 'upheld', '--summary', 'A refund is on its way.', ...mail);
   await page.getByRole('button', { name: 'Find my complaint' }).click();
-  await page.getByText('Where it stands: Decision sent').waitFor();
+  await page.getByText('Where it stands: Decision').waitFor();
   await actions(page).getByRole('button', { name: 'Yes, this resolves my complaint' }).click();
   await actions(page).getByRole('heading', { name: 'Confirm that this resolves your complaint' }).waitFor();
   await actions(page).getByRole('button', { name: 'Confirm: my complaint is resolved' }).click();
   await told(page).getByText(/^You confirmed on .* that this resolves your complaint$/).waitFor();
   await intake.backOffice('close', reference, '--message', 'Thank you.', ...mail);
   await page.getByRole('button', { name: 'Find my complaint' }).click();
-  await page.getByText('Where it stands: Closed').waitFor();
+  await page.getByText('Where it stands: Closure').waitFor();
   await actions(page).getByRole('button', { name: 'Rate how we handled your complaint' }).click();
   await actions(page).getByRole('radio', { name: '4 out of 5' }).check();
   await assertAccessible(page);
@@ -169,7 +169,7 @@ test('another device opens the mailed link and replies: the link carries the pro
   // A laptop that never saw the complaint: only the mail's link.
   const { context, page, problems } = await openPage(browser);
   await page.goto(link);
-  await page.getByText('Where it stands: Acknowledged').waitFor();
+  await page.getByText('Where it stands: Acknowledgement').waitFor();
   assert.equal(new URL(page.url()).hash, '');
   await actions(page).getByRole('button', { name: 'Add information' }).click();
   await page.getByLabel('What would you like to add?').fill('Sent from my laptop.');
@@ -187,7 +187,7 @@ test('information with a photo added offline is sent once when back online, on s
   await intake.backOffice('acknowledge', reference, ...mail);
   await page.goto(intake.origin + '/track');
   await lookUp(page, reference, 'kai@example.com');
-  await page.getByText('Where it stands: Acknowledged').waitFor();
+  await page.getByText('Where it stands: Acknowledgement').waitFor();
 
   const answered = [];
   page.on('response', (r) => {
@@ -242,7 +242,7 @@ test('a reply queued offline on the tracker goes from the filing page (a real pa
   const reference = await fileComplaint(page, 'lee@example.com');
   await page.goto(intake.origin + '/track');
   await lookUp(page, reference, 'lee@example.com');
-  await page.getByText('Where it stands: Received').waitFor();
+  await page.getByText('Where it stands: Registration').waitFor();
   // The worker has the pages by now, so the filing page also opens with no network.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 
@@ -289,9 +289,9 @@ test("refusals in the customer's language: wrong proof and the status file's nam
   const reference = await fileComplaint(page, 'eva@example.pl');
   await page.goto(intake.origin + '/track');
   await page.getByLabel('Language').selectOption('pl');
-  await page.getByLabel('Numer reklamacji').fill(reference);
+  await page.getByLabel('Numer zgłoszenia').fill(reference);
   await page.getByLabel('Adres e-mail lub PIN').fill('eva@example.pl');
-  await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
+  await page.getByRole('button', { name: 'Znajdź moje zgłoszenie' }).click();
   const panel = page.getByRole('region', { name: 'Co możesz teraz zrobić' });
   await panel.getByRole('button', { name: 'Dodaj informacje' }).click();
   await page.getByLabel('Co chcesz dodać?').fill('Paczka miała numer 123.');
@@ -304,7 +304,7 @@ test("refusals in the customer's language: wrong proof and the status file's nam
     if (r.url().endsWith('/information')) codes.push(r.status());
   });
   await panel.getByRole('button', { name: 'Wyślij informacje' }).click();
-  await panel.getByRole('alert').filter({ hasText: 'Nie znaleźliśmy reklamacji o tych danych.' }).waitFor();
+  await panel.getByRole('alert').filter({ hasText: 'Nie znaleźliśmy zgłoszenia o tych danych.' }).waitFor();
   assert.equal(await page.getByLabel('Co chcesz dodać?').inputValue(), 'Paczka miała numer 123.', 'nothing typed is lost');
   assert.deepEqual(codes, [404]);
   await page.unroute('**/information');
@@ -313,7 +313,7 @@ test("refusals in the customer's language: wrong proof and the status file's nam
   await intake.backOffice('close', reference, ...mail);
   await panel.getByRole('button', { name: 'Wyślij informacje' }).click();
   await panel.getByRole('alert').filter({ hasText: 'To zgłoszenie jest zamknięte, więc nie można już dodać informacji.' }).waitFor();
-  await page.getByText('Obecny etap: Zamknięta', { exact: true }).waitFor();
+  await page.getByText('Obecny etap: Zamknięcie', { exact: true }).waitFor();
   assert.deepEqual(codes, [404, 422]);
 
   // A rating begun on the closed complaint, sent after it was reopened: refused, shown, refreshed.
@@ -323,7 +323,7 @@ test("refusals in the customer's language: wrong proof and the status file's nam
   await intake.backOffice('reopen', reference, ...mail);
   await panel.getByRole('button', { name: 'Wyślij ocenę' }).click();
   await panel.getByRole('alert').filter({ hasText: 'Od wyświetlenia tej strony w sprawie coś się zmieniło.' }).waitFor();
-  await page.getByText('Obecny etap: Wznowiona', { exact: true }).waitFor();
+  await page.getByText('Obecny etap: Ponowne rozpatrzenie', { exact: true }).waitFor();
 
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource') && !p.includes('404') && !p.includes('422')), []);
   await context.close();

@@ -367,19 +367,19 @@ test('attributes changed after mount: lang and mode apply in place, category sug
   await widget.getByLabel('Describe what happened').fill('Half the order is missing.');
   // lang: the same step, in Polish, with what was typed.
   await set('lang', 'pl');
-  await widget.getByText('Krok 3 z 7').waitFor();
+  await widget.getByText('Krok 3 z 8').waitFor();
   assert.equal(await widget.locator('textarea').inputValue(), 'Half the order is missing.');
   assert.equal(await widget.locator('.desk-widget__body').getAttribute('lang'), 'pl');
   // mode: the tracker, and back to the form where it was.
   await set('mode', 'track');
-  await widget.getByRole('heading', { name: 'Sprawdź status reklamacji' }).waitFor();
+  await widget.getByRole('heading', { name: 'Sprawdź status zgłoszenia' }).waitFor();
   await set('mode', 'file');
-  await widget.getByText('Krok 3 z 7').waitFor();
+  await widget.getByText('Krok 3 z 8').waitFor();
   assert.equal(await widget.locator('textarea').inputValue(), 'Half the order is missing.');
   // api: another organisation's folder (here the same one again): the widget starts afresh, and offers
   // the draft back.
   await set('lang', 'en');
-  await widget.getByText('Step 3 of 7').waitFor();
+  await widget.getByText('Step 3 of 8').waitFor();
   await set('api', intake.origin + '/api/v1/?again');
   await widget.getByRole('button', { name: 'Continue your complaint' }).click();
   await filing.atStep(3);

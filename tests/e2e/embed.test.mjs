@@ -159,7 +159,7 @@ test('a complaint with a photo is filed inside the widget under the host CSP; th
   await page.getByRole('button', { name: 'Track your complaint' }).click();
   await page.getByRole('heading', { name: `Complaint ${reference}` }).waitFor();
   assert.equal(trackerWasm().length, 1, "the tracker's module, once tracking is opened");
-  await page.getByText('Where it stands: Received').waitFor();
+  await page.getByText('Where it stands: Registration').waitFor();
 
   // The host's own script (shop.js) heard the reference.
   await page.locator('#thanks', { hasText: reference }).waitFor();
@@ -167,7 +167,9 @@ test('a complaint with a photo is filed inside the widget under the host CSP; th
   const of = (type) => seen.events.filter((e) => e.type === type);
   assert.equal(of('complaint:ready').length, 1);
   assert.deepEqual(of('complaint:step').map((e) => e.detail), [
-    { step: 'common_answers' }, { step: 'what_happened' }, { step: 'outcome' }, { step: 'evidence' }, { step: 'contact' }, { step: 'check_answers' },
+    { step: 'common_answers' }, { step: 'what_happened' }, { step: 'outcome' }, { step: 'evidence' }, { step: 'contact' },
+    // A delivery's deadlines depend on where the customer lives (the demo's Polish rules): asked.
+    { step: 'residence' }, { step: 'check_answers' },
   ]);
   assert.deepEqual(of('complaint:submitted').map((e) => e.detail), [{ reference }]);
   assert.ok(seen.events.every((e) => e.bubbles && e.composed), 'bubbling, composed events');

@@ -36,7 +36,7 @@ async function fileDefectiveProduct() {
   await filing.addFiles([{ name: 'kettle.png', mimeType: 'image/png', buffer: PNG_1x1 }]);
   await session.page.getByRole('button', { name: 'Remove kettle.png' }).waitFor();
   await filing.finishEvidence();
-  await filing.giveContact({ name: 'Anna Kowalska', email: 'anna@example.pl' });
+  await filing.giveContact({ name: 'Anna Kowalska', email: 'anna@example.pl', lives: 'Poland' });
 }
 
 describe('a complete filing', () => {
@@ -50,6 +50,7 @@ describe('a complete filing', () => {
     await session.page.getByRole('button', { name: 'Change type of complaint', exact: true }).waitFor();
     assert.equal(await filing.answer('What you want'), 'Replace it');
     assert.equal(await filing.answer('Files'), 'kettle.png');
+    assert.equal(await filing.answer('Where you live'), 'Poland');
     await assertAccessible(page);
     await filing.send();
     const reference = await filing.confirmation();
@@ -65,6 +66,7 @@ describe('a complete filing', () => {
     assert.equal(c.happened_on, daysAgo(2));
     assert.deepEqual(c.details, { product: 'Kettle K-200', batch: 'LOT 4471', purchased_on: daysAgo(20) });
     assert.equal(c.outcome, 'replacement');
+    assert.equal(c.consumer_country, 'PL');
     // No consent: the notice shown instead, by its version; no phone, so no "you may also call me".
     assert.deepEqual(c.contact, { name: 'Anna Kowalska', email: 'anna@example.pl', preferred: 'email' });
     assert.deepEqual(c.privacy_notice, { version: '2026-12', date: '2026-12-07' });
@@ -76,10 +78,10 @@ describe('a complete filing', () => {
     assert.deepEqual([...received.files[0].bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the PNG arrived intact');
 
     // The dated plan from the category's service levels: acknowledge within 24 hours of 14:00 UTC on
-    // 22 Nov 2026 (London time), and settle within 14 calendar days.
+    // 22 Nov 2026 (London time); for a consumer in Poland, the Polish 14 days beat the own 28.
     await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 14:00.', { exact: false }).waitFor();
     await page.getByText('We will send you our decision by Sun, 6 Dec 2026.', { exact: false }).waitFor();
-    await page.getByText('Within 14 days for faulty goods', { exact: false }).waitFor();
+    await page.getByText('14 days: under Polish consumer law (art. 7a of the Consumer Rights Act)', { exact: false }).waitFor();
     await assertAccessible(page);
     const track = page.getByRole('link', { name: 'Track your complaint' }).last();
     assert.equal(await track.getAttribute('href'), '/track?ref=CMP-TEST-0001');
@@ -106,14 +108,14 @@ describe('a complete filing', () => {
     // Received 14:00 UTC on 22 Nov (23:00 in Seoul); acknowledged within 24 hours; decided within 14 days,
     // the last day counted in London.
     await page.getByText('We will acknowledge your complaint by Mon, 23 Nov 2026, 23:00.', { exact: false }).waitFor();
-    await page.getByText('We will send you our decision by Sun, 6 Dec 2026 (United Kingdom Time).', { exact: false }).waitFor();
+    await page.getByText('We will send you our decision by Sun, 6 Dec 2026 (UK time).', { exact: false }).waitFor();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download a receipt' }).click(),
     ]);
     const receipt = Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8');
     assert.match(receipt, /Received: Sun, 22 Nov 2026, 23:00/);
-    assert.match(receipt, /by Sun, 6 Dec 2026 \(United Kingdom Time\)/);
+    assert.match(receipt, /by Sun, 6 Dec 2026 \(UK time\)/);
 
     // The tracker, on the demo's file: stage times on the customer's clock, the due day named as London's.
     await page.goto(env.server.origin + '/track');
@@ -123,9 +125,9 @@ describe('a complete filing', () => {
     const steps = page.getByRole('region', { name: 'Progress' }).getByRole('listitem');
     await steps.first().waitFor();
     const lines = (await steps.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
-    assert.ok(lines.includes('Done: Received Mon, 16 Nov 2026, 19:12'), lines.join('\n'));
+    assert.ok(lines.includes('Done: Registration Mon, 16 Nov 2026, 19:12'), lines.join('\n'));
     assert.ok(
-      lines.some((l) => l.startsWith('Still to come: Decision sent Expected by Mon, 30 Nov 2026 (United Kingdom Time)')),
+      lines.some((l) => l.startsWith('Still to come: Decision Expected by Mon, 30 Nov 2026 (UK time)')),
       lines.join('\n'),
     );
     // The tracker also looks up the complaint just sent from this device, which the stand-in server does not
@@ -139,7 +141,7 @@ describe('a complete filing', () => {
     await page.getByRole('radio', { name: 'Moje konto gracza' }).check();
     await page.getByRole('button', { name: 'Dalej' }).click();
     await page.getByText('Krok 2 z 7').waitFor();
-    await page.getByRole('button', { name: 'Kontynuuj reklamację' }).click();
+    await page.getByRole('button', { name: 'Kontynuuj zgłoszenie' }).click();
     await page.getByLabel('Opisz, co się stało').fill('Wypłata czeka od 9 dni.');
     await page.getByLabel('Kiedy to się stało?').fill(daysAgo(9));
     await page.getByLabel('Identyfikator konta lub nazwa użytkownika').fill('gracz-77');
@@ -161,8 +163,8 @@ describe('a complete filing', () => {
     assert.equal(await notice.getByRole('link', { name: /Pełna informacja/ }).getAttribute('href'), env.server.origin + '/privacy.pl.html');
     await page.getByRole('checkbox', { name: /Zgadzam się na telefon/ }).check();
     await page.getByRole('button', { name: 'Dalej' }).click();
-    await page.getByRole('button', { name: 'Wyślij reklamację' }).click();
-    await page.getByRole('heading', { name: 'Otrzymaliśmy Twoją reklamację' }).waitFor();
+    await page.getByRole('button', { name: 'Wyślij zgłoszenie' }).click();
+    await page.getByRole('heading', { name: 'Otrzymaliśmy Twoje zgłoszenie' }).waitFor();
 
     const [received] = await env.server.complaints();
     const c = received.complaint;
@@ -173,9 +175,9 @@ describe('a complete filing', () => {
     assert.equal(c.outcome_other, 'Wypłata środków');
     assert.deepEqual(c.contact, { name: 'Jan Nowak', phone: '+48 600 123 456', preferred: 'phone', may_call: true });
     assert.deepEqual(c.attachments, []);
-    await page.getByText('8 tygodni, zgodnie z zasadami rozpatrywania reklamacji brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
+    await page.getByText('8 tygodni, zgodnie z zasadami rozpatrywania skarg brytyjskiej Komisji ds. Hazardu', { exact: false }).waitFor();
     // Polish running text: the long genitive month and "r.".
-    await page.getByText('Potwierdzimy otrzymanie reklamacji do 23 listopada 2026 r., 14:00.', { exact: false }).waitFor();
+    await page.getByText('Potwierdzimy przyjęcie zgłoszenia do 23 listopada 2026 r., 14:00.', { exact: false }).waitFor();
     assertNoProblems();
   });
 });

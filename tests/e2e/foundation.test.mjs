@@ -83,7 +83,8 @@ describe('filing at phone size', () => {
     await page.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.getByRole('radio', { name: 'Wadliwy lub uszkodzony produkt' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'pl');
-    await page.waitForFunction(() => document.title === 'Czego dotyczy Twoje zgłoszenie? – Złóż reklamację – Reklamacje i skargi');
+    // Polish keeps a one-letter word with the next one: "i\u00a0skargi".
+    await page.waitForFunction(() => document.title === 'Czego dotyczy Twoje zgłoszenie? – Złóż zgłoszenie – Reklamacje i\u00a0skargi');
 
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
@@ -192,7 +193,7 @@ describe('filing at phone size', () => {
     assert.equal(await page.evaluate(() => document.querySelector('[data-complaint-desk-shell]') !== null), true, 'still the shell');
     assert.equal(await page.getByRole('button', { name: 'Continue' }).getAttribute('aria-disabled'), 'true');
     // The app takes the answer and the tap: the next step, the choice kept behind Back.
-    await page.getByText('Step 2 of 7').waitFor();
+    await page.getByText('Step 2 of 8').waitFor();
     await page.getByRole('heading', { name: 'Common answers to problems like yours' }).waitFor();
     await page.getByRole('button', { name: 'Back' }).click();
     assert.equal(await page.getByRole('radio', { name: 'A delivery' }).isChecked(), true, 'the answer is kept');
@@ -226,24 +227,24 @@ describe('tracking and navigation', () => {
     const nav = page.getByRole('navigation', { name: 'Menu główne' });
     await page.getByRole('group', { name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-complaint-desk-shell]') === null);
-    assert.equal(await nav.getByRole('link', { name: 'Złóż reklamację' }).getAttribute('aria-current'), 'page');
+    assert.equal(await nav.getByRole('link', { name: 'Złóż zgłoszenie' }).getAttribute('aria-current'), 'page');
     assert.equal(modules.length, 1, `${modules}`);
     assert.match(modules[0], /^\/complaint-desk-[0-9a-f]{12,16}_bg\.wasm$/);
     assert.ok(!modules.some((path) => path.includes('complaint-tracker')), "the filing page does not load the tracker's module");
 
     await page.evaluate(() => (window.__samePage = true));
     await nav.getByRole('link', { name: 'Sprawdź status' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Sprawdź status reklamacji' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Sprawdź status zgłoszenia' }).waitFor();
     assert.equal(new URL(page.url()).search, '?lang=pl', 'the language named in the address goes with the customer');
     assert.equal(await page.evaluate(() => window.__samePage), undefined, 'a page load');
     assert.match(modules.at(-1), /^\/complaint-tracker-[0-9a-f]{12,16}_bg\.wasm$/);
     assert.equal(await nav.getByRole('link', { name: 'Sprawdź status' }).getAttribute('aria-current'), 'page');
-    assert.equal(await nav.getByRole('link', { name: 'Złóż reklamację' }).getAttribute('aria-current'), null);
+    assert.equal(await nav.getByRole('link', { name: 'Złóż zgłoszenie' }).getAttribute('aria-current'), null);
 
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Czego dotyczy Twoje zgłoszenie?' }).waitFor();
     await page.goForward();
-    await page.getByRole('heading', { level: 1, name: 'Sprawdź status reklamacji' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Sprawdź status zgłoszenia' }).waitFor();
     assertNoProblems();
   });
 
@@ -286,7 +287,7 @@ describe('tracking and navigation', () => {
     const page = await open('/', { viewport: DESKTOP });
     await page.getByRole('radio', { name: 'A delivery' }).check();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByText('Step 2 of 7').waitFor();
+    await page.getByText('Step 2 of 8').waitFor();
     const width = await page.locator('main').evaluate((el) => el.getBoundingClientRect().width);
     assert.ok(width <= 700, `the reading column stays narrow on a wide screen (${width}px)`);
     assertNoProblems();

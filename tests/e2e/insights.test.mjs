@@ -48,7 +48,7 @@ describe('how we handle complaints', () => {
     const received = page.getByRole('region', { name: 'Complaints received each week' });
     await received.getByRole('img', { name: 'Complaints received each week' }).waitFor();
     assert.ok((await received.locator('rect').count()) > 20, 'bars are drawn');
-    await page.getByRole('region', { name: 'What we promise' }).getByText('10 business days for delivery problems').waitFor();
+    await page.getByRole('region', { name: 'What we promise' }).getByText('We decide within 10 working days').waitFor();
     await page.getByRole('region', { name: 'What went wrong most often' }).getByText('Courier delay').waitFor();
     await assertAccessible(page);
 
@@ -60,7 +60,9 @@ describe('how we handle complaints', () => {
     await table.waitFor();
     assert.equal(await received.getByRole('img').count(), 0);
     const lastWeek = DEMO.weeks.filter((r) => !r.category).at(-1);
-    const row = table.getByRole('row', { name: new RegExp(lastWeek.week) });
+    // Weeks in words: "week 48, 2026", never "2026-W48".
+    const [year, week] = lastWeek.week.split('-W');
+    const row = table.getByRole('row', { name: new RegExp(`week ${Number(week)}, ${year}`) });
     assert.match(await row.innerText(), new RegExp(String(lastWeek.received)));
     assert.match(await table.innerText(), /fewer than 5/, 'suppressed cells say so');
     assert.equal(await received.getByRole('button', { name: 'Show as chart' }).getAttribute('aria-pressed'), 'true');
@@ -69,7 +71,7 @@ describe('how we handle complaints', () => {
     await received.getByRole('img').waitFor();
 
     await page.getByLabel('Language').selectOption('pl');
-    await page.getByRole('heading', { level: 1, name: 'Jak rozpatrujemy reklamacje i skargi' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Jak rozpatrujemy zgłoszenia' }).waitFor();
     await page.getByRole('heading', { name: 'Rozpatrzone w obiecanym terminie' }).waitFor();
     await page.getByText('Opóźnienie kuriera').waitFor();
     await page.getByLabel('Język').selectOption('ko');

@@ -128,6 +128,8 @@ test('the contact step shows the notice from the config and asks no consent; the
   const link = notice.getByRole('link', { name: 'Read the full privacy notice (opens in a new tab)' });
   assert.equal(await link.getAttribute('href'), intake.origin + '/privacy.html');
   await filing.continue();
+  // A bill's deadlines depend on where the customer lives (the demo's Polish rules): asked next.
+  await filing.liveIn('Somewhere else');
   await page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
   for (const [path, title] of [
     ['/privacy.html', 'Privacy notice'],
@@ -155,7 +157,7 @@ test('filed in the app: nothing of the person in the caches, the addresses or th
   // Into the tracker from the confirmation, and the status the intake published.
   await page.getByRole('link', { name: 'Track your complaint' }).click();
   await page.getByRole('heading', { name: `Complaint ${reference}` }).waitFor();
-  await page.getByText('Where it stands: Received').waitFor();
+  await page.getByText('Where it stands: Registration').waitFor();
   // The tracker's own files are cached once it is opened: waited for, so the scan sees a full cache.
   await page.waitForFunction(async () => (await caches.keys()).length > 0);
 

@@ -66,7 +66,7 @@ async function enrol(link, { shots = false } = {}) {
 async function fileInKorean(description) {
   const { page, context } = await openPage(browser, { locale: 'ko-KR' });
   await page.goto(intake.origin + '/');
-  const atStep = (n) => page.getByText(`7단계 중 ${n}단계`, { exact: true }).waitFor();
+  const atStep = (n) => page.getByText(`8단계 중 ${n}단계`, { exact: true }).waitFor();
   const next = () => page.getByRole('button', { name: '다음', exact: true }).click();
   await page.getByRole('radio', { name: '배송' }).check();
   await next();
@@ -88,7 +88,11 @@ async function fileInKorean(description) {
   await page.getByRole('group', { name: '어떤 방법으로 연락드릴까요?' }).getByRole('radio').first().check();
   await page.getByRole('region', { name: '개인정보 이용 안내' }).waitFor();
   await next();
+  // A delivery's deadlines depend on where the customer lives (the Polish rules): asked, one tap.
   await atStep(7);
+  await page.getByRole('group', { name: '어디에 거주하시나요?' }).getByRole('radio', { name: '그 외 지역' }).check();
+  await next();
+  await atStep(8);
   await page.getByRole('button', { name: '불만 접수하기' }).click();
   await page.getByRole('heading', { name: '불만이 접수되었습니다' }).waitFor();
   const reference = (await page.locator('.confirmation__reference').textContent()).trim();
@@ -159,7 +163,7 @@ test('admin enrols and invites, agent answers from a Korean template, lead merge
   await shoot(page, 'complaint');
   const actions = page.getByRole('region', { name: 'Actions' });
   await actions.getByRole('button', { name: 'Acknowledge' }).click();
-  await stageShown(page, 'Acknowledged').waitFor();
+  await stageShown(page, 'Acknowledgement').waitFor();
   const ask = actions.getByRole('form', { name: 'Ask for more information' });
   await ask.getByLabel('Text').fill('배송 확인서 사진을 보내 주세요.');
   await ask.getByRole('button', { name: 'Ask the customer' }).click();
@@ -196,7 +200,7 @@ test('admin enrols and invites, agent answers from a Korean template, lead merge
   await actions.getByLabel('Summary').fill('주문 금액 전액을 환불해 드립니다.');
   await actions.getByLabel('Courier delay').check();
   await actions.getByRole('button', { name: 'Record the decision' }).click();
-  await stageShown(page, 'Decision sent').waitFor();
+  await stageShown(page, 'Decision').waitFor();
 
   // The customer sees the reply, the decision and its dated timeline.
   // The status file is published by the intake's worker after the change: the tracker reads it when asked.

@@ -37,23 +37,23 @@ test('filed in the app, acknowledged by the back office, shown in the tracker wi
   // Received: the tracker finds the file the intake published, from the confirmation's link, no typing.
   await page.getByRole('link', { name: 'Track your complaint' }).click();
   await page.getByRole('heading', { name: `Complaint ${reference}` }).waitFor();
-  await page.getByText('Where it stands: Received').waitFor();
+  await page.getByText('Where it stands: Registration').waitFor();
 
   const said = await intake.backOffice('acknowledge', reference, '--message', 'We have asked the courier where your parcel is.');
   assert.match(said, new RegExp(reference));
 
   await page.getByRole('button', { name: 'Find my complaint' }).click();
-  await page.getByText('Where it stands: Acknowledged').waitFor();
+  await page.getByText('Where it stands: Acknowledgement').waitFor();
   const steps = (await page.getByRole('region', { name: 'Progress' }).getByRole('listitem').allInnerTexts()).map((s) =>
     s.replace(/\s+/g, ' ').trim(),
   );
-  assert.match(steps[1], /^Current stage: Acknowledged .* We have asked the courier where your parcel is\.$/);
-  assert.match(steps.find((s) => s.includes('Decision sent')), /^Still to come: Decision sent Expected by \w{3}, \d{1,2} \w{3} \d{4} \(10 business days for delivery problems\)$/);
+  assert.match(steps[1], /^Current stage: Acknowledgement .* We have asked the courier where your parcel is\.$/);
+  assert.match(steps.find((s) => s.startsWith('Still to come: Decision ')), /^Still to come: Decision Expected by \w{3}, \d{1,2} \w{3} \d{4} \(We decide within 10 working days\)$/);
 
   // The file is found by the email typed any which way, and not without it.
   await page.getByLabel('Email address or PIN').fill('  ola@EXAMPLE.pl ');
   await page.getByRole('button', { name: 'Find my complaint' }).click();
-  await page.getByText('Where it stands: Acknowledged').waitFor();
+  await page.getByText('Where it stands: Acknowledgement').waitFor();
   await page.getByLabel('Email address or PIN').fill('someone@else.pl');
   await page.getByRole('button', { name: 'Find my complaint' }).click();
   await page.getByRole('alert').filter({ hasText: 'We could not find a complaint with those details' }).waitFor();

@@ -92,9 +92,9 @@ describe('looking up a complaint', () => {
     );
     const page = await openTracker();
     await page.getByLabel('Language').selectOption('pl');
-    await page.getByLabel('Numer reklamacji').fill('CMP-E2E-0001');
+    await page.getByLabel('Numer zgłoszenia').fill('CMP-E2E-0001');
     await page.getByLabel('Adres e-mail lub PIN').fill('langs@example.com');
-    await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
+    await page.getByRole('button', { name: 'Znajdź moje zgłoszenie' }).click();
     await page.getByText('Odezwiemy się po raporcie kuriera.', { exact: true }).waitFor();
     const steps = await timeline(page, 'Przebieg');
     assert.ok(steps.some((s) => s.endsWith('접수했습니다. (w języku koreańskim)')), steps.join('\n'));
@@ -129,24 +129,24 @@ describe('looking up a complaint', () => {
     const heading = page.getByRole('heading', { level: 2, name: 'Complaint CMP-DEMO-0001' });
     // The result takes focus (in the frame after it is drawn).
     await heading.and(page.locator(':focus')).waitFor();
-    await page.getByText('Where it stands: Being investigated').waitFor();
+    await page.getByText('Where it stands: Investigation').waitFor();
     await page.getByText('A delivery', { exact: true }).waitFor();
     await page.getByText('Last updated Tue, 17 Nov 2026, 09:30').waitFor();
     await page.getByRole('region', { name: 'What happens next' }).getByText(/once the courier's trace is complete/).waitFor();
 
     const steps = await timeline(page);
     assert.deepEqual(steps.slice(0, 3), [
-      'Done: Received Mon, 16 Nov 2026, 10:12',
-      'Done: Acknowledged Mon, 16 Nov 2026, 15:40 Thank you. We have your complaint about the missing parcel and have asked the courier for its delivery record.',
-      'Current stage: Being investigated Tue, 17 Nov 2026, 09:30 The courier has opened a trace on parcel NW-48213.',
+      'Done: Registration Mon, 16 Nov 2026, 10:12',
+      'Done: Acknowledgement Mon, 16 Nov 2026, 15:40 Thank you. We have your complaint about the missing parcel and have asked the courier for its delivery record.',
+      'Current stage: Investigation Tue, 17 Nov 2026, 09:30 The courier has opened a trace on parcel NW-48213.',
     ]);
     assert.deepEqual(steps.slice(3), [
       // Ten business days from Monday 16 November (London): Monday 30 November.
-      'Still to come: Decision sent Expected by Mon, 30 Nov 2026 (10 business days for delivery problems)',
-      'Still to come: Closed',
+      'Still to come: Decision Expected by Mon, 30 Nov 2026 (We decide within 10 working days)',
+      'Still to come: Closure',
     ]);
     const current = page.locator('[aria-current="step"]');
-    assert.match(await current.innerText(), /Being investigated/);
+    assert.match(await current.innerText(), /Investigation/);
     assert.equal(await page.getByRole('heading', { name: 'This is taking longer than promised' }).count(), 0);
     await assertAccessible(page);
     assert.deepEqual(pageErrors(), []);
@@ -159,7 +159,7 @@ describe('looking up a complaint', () => {
 
     await lookUp(page, 'CMP-DEMO-0002', '7kq2 m9x4');
     await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0002' }).waitFor();
-    await page.getByText('Where it stands: Closed').waitFor();
+    await page.getByText('Where it stands: Closure').waitFor();
     const decision = page.getByRole('region', { name: 'Our decision' });
     await decision.getByText('Your complaint was upheld.').waitFor();
     await decision.getByText('Replacement sent.').waitFor();
@@ -185,17 +185,17 @@ describe('looking up a complaint', () => {
   test('in Polish and Korean: stages, dates and rules in the language chosen', async () => {
     const page = await openTracker();
     await page.getByLabel('Language').selectOption('pl');
-    await page.getByLabel('Numer reklamacji').waitFor();
-    await page.getByLabel('Numer reklamacji').fill('CMP-DEMO-0001');
+    await page.getByLabel('Numer zgłoszenia').waitFor();
+    await page.getByLabel('Numer zgłoszenia').fill('CMP-DEMO-0001');
     await page.getByLabel('Adres e-mail lub PIN').fill('demo@example.com');
-    await page.getByRole('button', { name: 'Znajdź moją reklamację' }).click();
-    await page.getByText('Obecny etap: W trakcie wyjaśniania', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Znajdź moje zgłoszenie' }).click();
+    await page.getByText('Obecny etap: Wyjaśnianie', { exact: true }).waitFor();
     assert.ok(
-      (await timeline(page, 'Przebieg')).some((s) => s.startsWith('Kolejny etap: Decyzja wysłana Przewidywany termin: 30 listopada 2026 r.')),
+      (await timeline(page, 'Przebieg')).some((s) => s.startsWith('Kolejny etap: Odpowiedź Przewidywany termin: 30 listopada 2026 r.')),
       (await timeline(page, 'Przebieg')).join('\n'),
     );
     await page.getByLabel('Język').selectOption('ko');
-    await page.getByText('현재 단계: 조사 중', { exact: true }).waitFor();
+    await page.getByText('현재 단계: 조사', { exact: true }).waitFor();
     assert.ok((await timeline(page, '진행 과정')).some((s) => s.includes('영업일 기준 10일')));
   });
 
@@ -226,8 +226,8 @@ describe('looking up a complaint', () => {
     await progress.getByRole('listitem').and(page.locator(':focus')).waitFor();
     const all = (await timeline(page)).filter((s) => !s.startsWith('Still to come'));
     assert.equal(all.length, 14, all.join('\n'));
-    assert.match(all[0], /^Done: Received/);
-    assert.match(await page.evaluate(() => document.activeElement.innerText), /^Done:\s+Received/, 'the focus on the first step it brought');
+    assert.match(all[0], /^Done: Registration/);
+    assert.match(await page.evaluate(() => document.activeElement.innerText), /^Done:\s+Registration/, 'the focus on the first step it brought');
     assert.equal(await progress.getByRole('button', { name: /earlier steps/ }).count(), 0, 'the button goes');
     await assertAccessible(page);
     assert.deepEqual(pageErrors(), []);
@@ -256,7 +256,7 @@ describe('expected dates', () => {
     assert.equal(await help.getByRole('link', { name: 'https://ombudsman.example/complain' }).getAttribute('href'), 'https://ombudsman.example/complain');
     const steps = await timeline(page);
     assert.ok(
-      steps.includes('Still to come: Decision sent Expected by Mon, 30 Nov 2026 (10 business days for delivery problems) This date has passed'),
+      steps.includes('Still to come: Decision Expected by Mon, 30 Nov 2026 (We decide within 10 working days) This date has passed'),
       steps.join('\n'),
     );
     await assertAccessible(page);
@@ -267,7 +267,7 @@ describe('expected dates', () => {
     let page = await openTracker({ now: new Date('2026-11-30T15:00:00Z') });
     await lookUp(page, 'CMP-E2E-0001', 'today@example.com');
     await page.getByRole('heading', { name: 'Complaint CMP-E2E-0001' }).waitFor();
-    assert.ok((await timeline(page)).some((s) => s.endsWith('(10 business days for delivery problems) Due today')));
+    assert.ok((await timeline(page)).some((s) => s.endsWith('(We decide within 10 working days) Due today')));
     assert.equal(await page.getByRole('region', { name: 'This is taking longer than promised' }).count(), 0);
     await session.context.close();
 
@@ -281,7 +281,7 @@ describe('expected dates', () => {
     await page.getByRole('heading', { name: 'Complaint CMP-E2E-0001' }).waitFor();
     assert.ok(
       (await timeline(page)).includes(
-        'Still to come: Decision sent Expected by Fri, 11 Dec 2026 (Extended: we are waiting for the courier’s report)',
+        'Still to come: Decision Expected by Fri, 11 Dec 2026 (Extended: we are waiting for the courier’s report)',
       ),
     );
     assert.equal(await page.getByRole('region', { name: 'This is taking longer than promised' }).count(), 0);
@@ -294,7 +294,7 @@ describe('expected dates', () => {
     await page.getByRole('heading', { name: 'Complaint CMP-E2E-0001' }).waitFor();
     assert.ok(
       (await timeline(page)).includes(
-        'Still to come: Acknowledged Expected by Sun, 22 Nov 2026, 18:30 (We acknowledge every complaint within 24 hours)',
+        'Still to come: Acknowledgement Expected by Sun, 22 Nov 2026, 18:30 (We acknowledge every complaint within 24 hours)',
       ),
     );
   });
@@ -368,7 +368,7 @@ describe('offline and from this device', () => {
     await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');
     await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0001' }).waitFor();
     await page.getByText(/Showing the status saved on this device, as of Sun, 22 Nov 2026, 12:00/).waitFor();
-    await page.getByText('Where it stands: Being investigated').waitFor();
+    await page.getByText('Where it stands: Investigation').waitFor();
     // Someone without the verifier gets nothing from the saved copy.
     await lookUp(page, 'CMP-DEMO-0001', 'guess@example.com');
     await page.getByRole('alert').filter({ hasText: 'We could not reach the complaint tracker' }).waitFor();
@@ -402,9 +402,9 @@ describe('offline and from this device', () => {
     publish('CMP-TEST-0001', 'mina@example.com', record);
     await page.goto(env.server.origin + '/track');
     const mine = page.getByRole('region', { name: 'Complaints sent from this device' });
-    await mine.getByText('Last known status: Being investigated').waitFor();
+    await mine.getByText('Last known status: Investigation').waitFor();
     assert.equal(await page.getByRole('heading', { level: 2, name: /CMP-TEST-0001/ }).count(), 0, 'nothing looked up');
     await mine.getByRole('button', { name: 'Track this complaint CMP-TEST-0001' }).click();
-    await page.getByText('Where it stands: Being investigated').waitFor();
+    await page.getByText('Where it stands: Investigation').waitFor();
   });
 });

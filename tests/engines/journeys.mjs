@@ -155,7 +155,7 @@ export function journeys(name) {
     await tab.fill({ label: 'Complaint reference' }, reference);
     await tab.fill({ label: 'Email address or PIN' }, 'ola@example.pl');
     await tab.click({ role: 'button', name: 'Find my complaint' });
-    await tab.waitFor({ text: 'Where it stands: Received' });
+    await tab.waitFor({ text: 'Where it stands: Registration' });
     await tab.click({ role: 'button', name: 'Add information' });
     await tab.fill({ label: 'What would you like to add?' }, 'The courier left no card.');
     await tab.click({ role: 'button', name: 'Send information' });

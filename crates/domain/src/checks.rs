@@ -5,6 +5,7 @@ use crate::calendar::Date;
 use crate::config::{Category, OrgConfig, QuestionInput, QUESTION_MAX_CHARS};
 use crate::draft::{Channel, Draft, Outcome};
 use crate::i18n::{Counted, Msg};
+use crate::residence::Residence;
 use crate::steps::{check_category, Step};
 use crate::validation::{
     at_most, collect, looks_like_email, looks_like_phone, required, FieldError, Problem,
@@ -20,6 +21,7 @@ pub mod field {
     pub const EMAIL: &str = "email";
     pub const PHONE: &str = "phone";
     pub const PREFERRED: &str = "preferred";
+    pub const RESIDENCE: &str = "residence";
     pub const MAY_CALL: &str = "may-call";
 
     /// The input id of a category question.
@@ -42,9 +44,10 @@ pub fn check_step(step: Step, draft: &Draft, config: &OrgConfig, today: Date) ->
         Step::WhatHappened => {
             what_happened(draft, category, config.limits.description_max_chars, today)
         }
-        Step::Outcome => outcome(draft),
+        Step::Outcome => outcome(draft, category),
         Step::Evidence => evidence(draft, config),
         Step::Contact => contact(draft),
+        Step::Residence => residence(draft, category),
     }
 }
 
@@ -114,8 +117,24 @@ fn what_happened(
     errors
 }
 
-fn outcome(draft: &Draft) -> Vec<FieldError> {
+/// Where the customer lives, where the category asks: one of the countries offered, or "somewhere else".
+fn residence(draft: &Draft, category: Option<&Category>) -> Vec<FieldError> {
+    let offered = crate::residence::countries_asked(category);
+    if offered.is_empty() {
+        return Vec::new();
+    }
+    match &draft.residence {
+        Some(Residence::Elsewhere) => Vec::new(),
+        Some(Residence::In(code)) if offered.contains(code) => Vec::new(),
+        _ => vec![FieldError::says(field::RESIDENCE, Msg::ResidenceRequired)],
+    }
+}
+
+fn outcome(draft: &Draft, category: Option<&Category>) -> Vec<FieldError> {
     match draft.outcome {
+        Some(outcome) if !outcome.offered_for(category.map(|c| c.kind)) => {
+            vec![FieldError::says(field::OUTCOME, Msg::OutcomeRequired)]
+        }
         None => vec![FieldError::says(field::OUTCOME, Msg::OutcomeRequired)],
         Some(Outcome::Other) => collect([required(
             &draft.outcome_other,

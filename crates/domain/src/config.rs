@@ -184,7 +184,8 @@ pub struct Organisation {
     /// Public holidays that do not count as business days.
     #[serde(default)]
     pub holidays: Vec<Date>,
-    /// Who a customer can turn to when a promised date has passed (an ombudsman, a regulator).
+    /// Who a customer can turn to when a promised date has passed (an ombudsman, a regulator), unless the
+    /// category names its own ([`Category::escalation`]).
     #[serde(default)]
     pub escalation: Option<Escalation>,
     /// The currencies the organisation bills in, as ISO 4217 codes (`["GBP"]`), the usual one first: a money
@@ -254,6 +255,11 @@ pub struct Category {
     pub evidence_prompt: Option<LocalizedText>,
     #[serde(default)]
     pub service_levels: ServiceLevels,
+    /// Where complaints of this category escalate, where it differs from the organisation's (gaming
+    /// complaints go to the operator's approved ADR provider under UK Gambling Commission rules, not to a
+    /// general consumer ombudsman). Read through [`OrgConfig::escalation_for`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Escalation>,
 }
 
 /// A short-answer question a category adds ("Batch or lot number").
@@ -318,6 +324,9 @@ pub enum ConfigProblem {
     UnsafeLink(&'static str),
     /// A cause with a blank or repeated id, an id that is not lower-case letters, digits and hyphens, or no label.
     BadCause(String),
+    /// A deadline rule scoped to a consumer country that is not an ISO 3166-1 alpha-2 code in capitals
+    /// (category id, the code).
+    BadCountry(String, String),
     /// An entry of `organisation.currencies` that is not a three-capital ISO 4217 code, or is listed twice.
     BadCurrency(String),
     /// Words about money that name a currency the organisation does not list in `organisation.currencies`
@@ -371,7 +380,13 @@ impl OrgConfig {
                     .and_then(|e| e.url.as_deref()),
             ),
         ];
-        for (field, url) in links {
+        let category_links = self.categories.iter().map(|c| {
+            (
+                "categories[].escalation.url",
+                c.escalation.as_ref().and_then(|e| e.url.as_deref()),
+            )
+        });
+        for (field, url) in links.into_iter().chain(category_links) {
             if url.is_some_and(|u| !crate::links::is_safe_href(u)) {
                 problems.push(ConfigProblem::UnsafeLink(field));
             }
@@ -385,6 +400,16 @@ impl OrgConfig {
             }
             if category.label.is_blank() {
                 problems.push(ConfigProblem::CategoryWithoutLabel(category.id.clone()));
+            }
+            let levels = &category.service_levels;
+            let scopes = levels.acknowledge.iter().chain(levels.decide.iter());
+            for code in scopes
+                .filter_map(|l| l.applies_to.as_ref())
+                .flat_map(|s| &s.consumer_country)
+            {
+                if !crate::residence::is_country_code(code) {
+                    problems.push(ConfigProblem::BadCountry(category.id.clone(), code.clone()));
+                }
             }
             let mut question_ids = BTreeSet::new();
             for question in &category.questions {
@@ -475,6 +500,22 @@ impl OrgConfig {
         self.categories.iter().find(|c| c.id == id)
     }
 
+    /// Where a complaint of this category escalates: the category's own body, else the organisation's.
+    pub fn escalation_for(&self, category_id: &str) -> Option<&Escalation> {
+        self.category(category_id)
+            .and_then(|c| c.escalation.as_ref())
+            .or(self.organisation.escalation.as_ref())
+    }
+
+    /// The organisation as a complaint of this category meets it: with the category's escalation, if it has
+    /// one. What the tracker and the mails hand to code that tells a customer where to escalate.
+    pub fn organisation_for(&self, category_id: &str) -> Organisation {
+        Organisation {
+            escalation: self.escalation_for(category_id).cloned(),
+            ..self.organisation.clone()
+        }
+    }
+
     pub fn cause(&self, id: &str) -> Option<&Cause> {
         self.causes.iter().find(|c| c.id == id)
     }
@@ -520,6 +561,10 @@ impl fmt::Display for ConfigProblem {
             ConfigProblem::BadCause(id) => write!(
                 f,
                 "cause \"{id}\" has a blank or repeated id (lower-case letters, digits and hyphens), or no label"
+            ),
+            ConfigProblem::BadCountry(category, code) => write!(
+                f,
+                "category \"{category}\": applies_to.consumer_country \"{code}\" is not a two-letter ISO 3166-1 code in capitals"
             ),
             ConfigProblem::RetentionForUnknownCategory(id) => write!(
                 f,
@@ -650,9 +695,9 @@ mod tests {
         let product = config.category("defective-product").unwrap();
         let ids: Vec<&str> = product.questions.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(ids, ["product", "batch", "purchased_on"]);
-        assert!(product.service_levels.decide.is_some());
+        assert!(!product.service_levels.decide.is_empty());
         let gaming = config.category("gaming-account").unwrap();
-        assert!(gaming.service_levels.acknowledge.is_some());
+        assert!(!gaming.service_levels.acknowledge.is_empty());
         assert_eq!(config.limits.attachments.max_count, 5);
         assert!(config.organisation.holidays.len() >= 2);
     }

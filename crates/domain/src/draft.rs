@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::evidence::AttachmentMeta;
+use crate::residence::Residence;
 use crate::steps::Step;
 
 /// The shape of a stored draft. Raise it when the shape changes, and teach the store to migrate.
@@ -41,6 +42,9 @@ pub struct Draft {
     pub contact: ContactAnswers,
     #[serde(default)]
     pub attachments: Vec<AttachmentMeta>,
+    /// Where the customer lives, when the category's deadlines depend on it.
+    #[serde(default)]
+    pub residence: Option<Residence>,
     /// The knowledge-base answer the customer said solved it, if any.
     #[serde(default)]
     pub solved_by: Option<String>,
@@ -68,6 +72,9 @@ pub enum Outcome {
     Refund,
     Replacement,
     Repair,
+    /// Keep the goods for less: a remedy the law gives for goods not as promised (EU Directive 2019/771,
+    /// art. 13; in Poland art. 43e of the consumer rights act), so offered for goods only.
+    PriceReduction,
     Apology,
     Explanation,
     Other,
@@ -81,26 +88,35 @@ impl Outcome {
             Outcome::Refund => Msg::OutcomeRefund,
             Outcome::Replacement => Msg::OutcomeReplacement,
             Outcome::Repair => Msg::OutcomeRepair,
+            Outcome::PriceReduction => Msg::OutcomePriceReduction,
             Outcome::Apology => Msg::OutcomeApology,
             Outcome::Explanation => Msg::OutcomeExplanation,
             Outcome::Other => Msg::OutcomeOther,
         }
     }
 
-    pub const ALL: [Outcome; 6] = [
+    pub const ALL: [Outcome; 7] = [
         Outcome::Refund,
         Outcome::Replacement,
         Outcome::Repair,
+        Outcome::PriceReduction,
         Outcome::Apology,
         Outcome::Explanation,
         Outcome::Other,
     ];
+
+    /// Whether the form offers this outcome for a category of this kind: a price reduction for goods only.
+    pub fn offered_for(self, kind: Option<crate::config::CategoryKind>) -> bool {
+        self != Outcome::PriceReduction
+            || kind == Some(crate::config::CategoryKind::DefectiveProduct)
+    }
 
     pub fn id(self) -> &'static str {
         match self {
             Outcome::Refund => "refund",
             Outcome::Replacement => "replacement",
             Outcome::Repair => "repair",
+            Outcome::PriceReduction => "price_reduction",
             Outcome::Apology => "apology",
             Outcome::Explanation => "explanation",
             Outcome::Other => "other",
@@ -144,6 +160,7 @@ impl Draft {
             outcome_other: String::new(),
             contact: ContactAnswers::default(),
             attachments: Vec::new(),
+            residence: None,
             solved_by: None,
             honeypot: String::new(),
             active_ms: 0.0,
@@ -198,6 +215,7 @@ impl Draft {
             && blank(&self.contact.email)
             && blank(&self.contact.phone)
             && self.attachments.is_empty()
+            && self.residence.is_none()
     }
 }
 

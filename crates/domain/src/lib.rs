@@ -29,7 +29,10 @@ pub mod outbox;
 pub mod privacy;
 pub mod receipt;
 pub mod replies;
+pub mod residence;
 pub mod retention;
+#[cfg(test)]
+mod scope_properties;
 pub mod service_levels;
 pub mod sorting;
 pub mod status;

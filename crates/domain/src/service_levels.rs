@@ -19,19 +19,65 @@ pub enum Period {
     Weeks(u32),
 }
 
-/// One promise and the rule it comes from, shown beside the date ("8 weeks, UK FCA DISP 1.6").
+/// One deadline and the rule it comes from, shown beside the date ("8 weeks, UK FCA DISP 1.6"): the
+/// organisation's own promise (no scope: everyone), or a statutory rule that binds it only for some consumers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceLevel {
     pub within: Period,
     pub rule: LocalizedText,
+    /// Who the rule is for; absent, everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<Scope>,
+}
+
+/// Who a rule is for. A consumer law applies by where the consumer lives, not by the page's language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    /// ISO 3166-1 alpha-2 codes (`["PL"]`): the rule applies to consumers who live in one of them.
+    #[serde(default)]
+    pub consumer_country: Vec<String>,
+}
+
+/// Every rule for one step: the organisation's own promise and any statutory ones. The earliest due date
+/// among those that apply to a complaint wins. The older single-object form (`{"within": …, "rule": …}`)
+/// still reads, as a list of one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "OneOrMany", into = "Vec<ServiceLevel>")]
+pub struct StepRules(pub Vec<ServiceLevel>);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(ServiceLevel),
+    Many(Vec<ServiceLevel>),
+}
+
+impl From<OneOrMany> for StepRules {
+    fn from(read: OneOrMany) -> StepRules {
+        match read {
+            OneOrMany::One(level) => StepRules(vec![level]),
+            OneOrMany::Many(levels) => StepRules(levels),
+        }
+    }
+}
+
+impl From<StepRules> for Vec<ServiceLevel> {
+    fn from(rules: StepRules) -> Vec<ServiceLevel> {
+        rules.0
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceLevels {
-    #[serde(default)]
-    pub acknowledge: Option<ServiceLevel>,
-    #[serde(default)]
-    pub decide: Option<ServiceLevel>,
+    #[serde(default, deserialize_with = "rules_or_null")]
+    pub acknowledge: StepRules,
+    #[serde(default, deserialize_with = "rules_or_null")]
+    pub decide: StepRules,
+}
+
+/// `null` was how a config said "no promise" before steps held lists; it still means none.
+fn rules_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<StepRules, D::Error> {
+    Ok(Option::<StepRules>::deserialize(d)?.unwrap_or_default())
 }
 
 /// When a step is due: an exact time for hour-based promises (counted in real hours, so a clock change on
@@ -103,6 +149,15 @@ impl Due {
         }
     }
 
+    /// Whether this is due before `other`: an exact time is before the end of its own local day.
+    pub fn is_before(self, other: Due) -> bool {
+        let key = |due: Due| match due {
+            Due::At { at, local } => (local.date, 0, at.unix_seconds()),
+            Due::EndOf(date) => (date, 1, 0),
+        };
+        key(self) < key(other)
+    }
+
     /// Whether something done at `done` kept this promise.
     pub fn kept_by(self, done: Instant, zone: &impl Zone) -> bool {
         self.timeliness(done, zone) != Timeliness::Overdue
@@ -110,6 +165,20 @@ impl Due {
 }
 
 impl ServiceLevel {
+    /// Whether the rule binds the organisation for a consumer living in `consumer_country` (`None`: not
+    /// known, or somewhere no scoped rule names). A rule without a scope applies to everyone.
+    pub fn applies_to(&self, consumer_country: Option<&str>) -> bool {
+        match &self.applies_to {
+            None => true,
+            Some(scope) => consumer_country.is_some_and(|country| {
+                scope
+                    .consumer_country
+                    .iter()
+                    .any(|named| named.eq_ignore_ascii_case(country))
+            }),
+        }
+    }
+
     pub fn plan_from(
         &self,
         from: Instant,
@@ -123,22 +192,81 @@ impl ServiceLevel {
     }
 }
 
+impl StepRules {
+    /// The rules that bind the organisation for this consumer.
+    pub fn applying<'a>(
+        &'a self,
+        consumer_country: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a ServiceLevel> + 'a {
+        self.0
+            .iter()
+            .filter(move |l| l.applies_to(consumer_country))
+    }
+
+    /// The due date for this consumer: the earliest of the rules that apply, with that rule's words. On a
+    /// tie the rule listed first wins, so a config lists its own promise first.
+    pub fn plan_from(
+        &self,
+        from: Instant,
+        zone: &impl Zone,
+        holidays: &BTreeSet<Date>,
+        consumer_country: Option<&str>,
+    ) -> Option<PlannedStep> {
+        self.applying(consumer_country)
+            .filter_map(|level| level.plan_from(from, zone, holidays))
+            .reduce(|best, next| {
+                if next.due.is_before(best.due) {
+                    next
+                } else {
+                    best
+                }
+            })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every level, in the config's order.
+    pub fn iter(&self) -> impl Iterator<Item = &ServiceLevel> {
+        self.0.iter()
+    }
+}
+
 impl ServiceLevels {
-    /// The promise for one step, if the category makes one.
-    pub fn for_step(&self, step: crate::status::DeadlineStep) -> Option<&ServiceLevel> {
+    /// The rules for one step (none, if the category makes no promise for it).
+    pub fn for_step(&self, step: crate::status::DeadlineStep) -> &StepRules {
         match step {
-            crate::status::DeadlineStep::Acknowledge => self.acknowledge.as_ref(),
-            crate::status::DeadlineStep::Decide => self.decide.as_ref(),
+            crate::status::DeadlineStep::Acknowledge => &self.acknowledge,
+            crate::status::DeadlineStep::Decide => &self.decide,
         }
     }
 
-    pub fn plan(&self, received: Instant, zone: &impl Zone, holidays: &BTreeSet<Date>) -> Plan {
-        let step =
-            |level: &Option<ServiceLevel>| level.as_ref()?.plan_from(received, zone, holidays);
+    /// The dated plan for a complaint received at `received` from a consumer living in `consumer_country`.
+    pub fn plan(
+        &self,
+        received: Instant,
+        zone: &impl Zone,
+        holidays: &BTreeSet<Date>,
+        consumer_country: Option<&str>,
+    ) -> Plan {
+        let step = |rules: &StepRules| rules.plan_from(received, zone, holidays, consumer_country);
         Plan {
             acknowledge: step(&self.acknowledge),
             decide: step(&self.decide),
         }
+    }
+
+    /// The countries whose consumers some rule is scoped to, upper-cased and sorted: where this category's
+    /// deadlines depend on where the consumer lives. Empty when every rule applies to everyone.
+    pub fn countries(&self) -> BTreeSet<String> {
+        self.acknowledge
+            .iter()
+            .chain(self.decide.iter())
+            .filter_map(|l| l.applies_to.as_ref())
+            .flat_map(|scope| scope.consumer_country.iter())
+            .map(|c| c.to_ascii_uppercase())
+            .collect()
     }
 }
 
@@ -167,7 +295,7 @@ mod tests {
                 "decide": {"within": {"business_days": 10}, "rule": {"en": "10 business days for defective products"}}}"#,
         )
         .unwrap();
-        let plan = levels.plan(at("2026-11-22T14:00:00Z"), &LONDON, &BTreeSet::new());
+        let plan = levels.plan(at("2026-11-22T14:00:00Z"), &LONDON, &BTreeSet::new(), None);
         assert_eq!(
             plan.acknowledge.map(|s| s.due),
             Some(Due::At {
@@ -265,7 +393,12 @@ mod tests {
     #[test]
     fn missing_promises_plan_nothing() {
         assert_eq!(
-            ServiceLevels::default().plan(at("2026-11-22T00:00:00Z"), &UTC, &BTreeSet::new()),
+            ServiceLevels::default().plan(
+                at("2026-11-22T00:00:00Z"),
+                &UTC,
+                &BTreeSet::new(),
+                Some("PL")
+            ),
             Plan::default()
         );
     }

@@ -140,11 +140,13 @@ impl Timeline {
             let (due, rule) = match record.set_deadline(step) {
                 Some(set) => (Due::EndOf(set.due), Rule::Set(set.rule.clone())),
                 None => {
-                    let level = category?.service_levels.for_step(step)?;
-                    (
-                        level.within.due_from(from?, zone, holidays)?,
-                        Rule::Promise(level.rule.clone()),
-                    )
+                    let planned = category?.service_levels.for_step(step).plan_from(
+                        from?,
+                        zone,
+                        holidays,
+                        record.consumer_country.as_deref(),
+                    )?;
+                    (planned.due, Rule::Promise(planned.rule))
                 }
             };
             Some(Expected {
@@ -293,6 +295,7 @@ mod tests {
             at("2026-11-23T10:00:00Z"),
             &LONDON,
             &config.organisation.holiday_set(),
+            None,
         );
         let timeline = build(&received, "2026-11-23T12:00:00Z");
         let ahead = upcoming(&timeline);
@@ -389,20 +392,21 @@ mod tests {
             ]
         );
         let config = config();
-        let decide = config
+        let decide = &config
             .category("defective-product")
             .unwrap()
             .service_levels
-            .decide
-            .as_ref()
-            .unwrap();
+            .decide;
         assert_eq!(
             ahead[2].1,
-            decide.within.due_from(
-                at("2026-11-20T10:00:00Z"),
-                &LONDON,
-                &config.organisation.holiday_set()
-            )
+            decide
+                .plan_from(
+                    at("2026-11-20T10:00:00Z"),
+                    &LONDON,
+                    &config.organisation.holiday_set(),
+                    None
+                )
+                .map(|p| p.due)
         );
     }
 }

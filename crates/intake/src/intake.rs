@@ -323,6 +323,7 @@ impl Intake {
                 locale: submission.locale,
                 received_at: at,
                 submission: &text,
+                consumer_country: submission.consumer_country.as_deref(),
                 pin: pin.as_deref(),
                 status_key: &status_key(&reference, verifier),
                 attachments: attachments.clone(),
@@ -401,8 +402,12 @@ impl Intake {
             .config
             .category(&submission.category)
             .map(|c| {
-                c.service_levels
-                    .plan(at, &self.settings.zone, &self.settings.holidays)
+                c.service_levels.plan(
+                    at,
+                    &self.settings.zone,
+                    &self.settings.holidays,
+                    submission.consumer_country.as_deref(),
+                )
             })
             .unwrap_or_default();
         let reply_proof = self.options.reply_key.proof(&status_key(

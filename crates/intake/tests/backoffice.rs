@@ -308,8 +308,8 @@ fn show_prints_the_whole_complaint_with_terminal_controls_shown_not_obeyed() {
         "Files (2)",
         "../../.bashrc  image/jpeg  2000 bytes",
         "scan.pdf  application/pdf  3000 bytes",
-        // The stage in words; its command word is the same in English, so it is not repeated.
-        "Received",
+        // The stage in words (a noun), with the command word staff type for it.
+        "Registration (received)",
     ] {
         assert!(text.contains(expected), "no {expected:?} in:\n{text}");
     }
@@ -325,9 +325,9 @@ fn show_prints_the_whole_complaint_with_terminal_controls_shown_not_obeyed() {
     assert!(polish.contains("Numer zamówienia"), "{polish}");
     assert!(polish.contains("Dostawa"), "{polish}");
     // The stage in the reader's words, with the command word staff type for it.
-    assert!(polish.contains("Otrzymana (received)"), "{polish}");
+    assert!(polish.contains("Przyjęcie (received)"), "{polish}");
     let korean = stdout(&dir.cli(&["show", &reference, "--lang", "ko"]));
-    assert!(korean.contains("접수 완료 (received)"), "{korean}");
+    assert!(korean.contains("접수 (received)"), "{korean}");
 
     // Quarantine state shows, and an unknown reference is an error.
     let unknown = dir.cli(&["show", "CMP-0000-0000"]);

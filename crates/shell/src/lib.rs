@@ -317,8 +317,8 @@ fn category_step(html: &mut String, locale: Locale, config: &OrgConfig) {
         locale,
         Msg::StepProgress,
         &[
-            ("current", &Step::Category.number().to_string()),
-            ("total", &Step::total().to_string()),
+            ("current", &Step::Category.number_for(None).to_string()),
+            ("total", &Step::total_for(None).to_string()),
         ],
     );
     html.push_str(&format!(

@@ -88,7 +88,8 @@ mod tests {
         assert!(ko.contains("<html lang=\"ko\">"));
         assert!(ko.contains("<h1>개인정보 처리방침</h1>"));
         let pl = privacy_page(&config, Locale::Pl);
-        assert!(pl.contains("<h1>Informacja o przetwarzaniu danych osobowych</h1>"));
+        // A one-letter word keeps the next on its line (a non-breaking space, the sentence rules).
+        assert!(pl.contains("<h1>Informacja o\u{a0}przetwarzaniu danych osobowych</h1>"));
         let en = privacy_page(&config, Locale::En);
         assert!(en.contains("<h1>Privacy notice</h1>"));
         let years = config.retention.years_for(Some("service-billing"));

@@ -16,8 +16,9 @@ export class Filing {
     await this.page.getByRole('button', { name: 'Continue', exact: true }).click();
   }
 
+  /** "Step n of 7", or "of 8" where the category asks where the customer lives. */
   async atStep(n) {
-    await this.page.getByText(`Step ${n} of 7`).waitFor();
+    await this.page.getByText(new RegExp(`^Step ${n} of [78]$`)).waitFor();
   }
 
   async chooseCategory(label) {
@@ -58,8 +59,9 @@ export class Filing {
   }
 
   /** The contact step: no consent to give (the privacy notice is there to read); `mayCall` ticks the optional
-   *  "You may also call me", which the demo asks once a phone number is given. */
-  async giveContact({ name, email = '', phone = '', preferred = 'By email', mayCall = false }) {
+   *  "You may also call me", which the demo asks once a phone number is given. Then, where the category asks
+   *  where the customer lives, `lives` (a country's name or "Somewhere else"), up to "Check your answers". */
+  async giveContact({ name, email = '', phone = '', preferred = 'By email', mayCall = false, lives = 'Somewhere else' }) {
     await this.page.getByLabel('Full name').fill(name);
     if (email) await this.page.getByLabel('Email address').fill(email);
     if (phone) await this.page.getByLabel('Phone number').fill(phone);
@@ -67,7 +69,15 @@ export class Filing {
     await this.page.getByRole('region', { name: 'How we use your details' }).waitFor();
     if (mayCall) await this.page.getByRole('checkbox', { name: /You may also call me/ }).check();
     await this.continue();
+    const next = this.page.getByRole('heading', { name: /^(Check your answers before sending|Where do you live\?)$/ });
+    if ((await next.textContent()) === 'Where do you live?') await this.liveIn(lives);
     await this.page.getByRole('heading', { name: 'Check your answers before sending' }).waitFor();
+  }
+
+  /** "Where do you live?": one tap, then Continue. */
+  async liveIn(label) {
+    await this.page.getByRole('group', { name: 'Where do you live?' }).getByRole('radio', { name: label }).check();
+    await this.continue();
   }
 
   async send() {

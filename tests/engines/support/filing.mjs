@@ -14,7 +14,7 @@ export class Filing {
   }
 
   async atStep(n) {
-    await this.tab.waitFor({ text: new RegExp(`Step ${n} of 7`) });
+    await this.tab.waitFor({ text: new RegExp(`Step ${n} of [78]`) });
   }
 
   /** Waits until the app has taken over from the page's static shell (the first question, drawn before
@@ -62,11 +62,17 @@ export class Filing {
     await this.atStep(6);
   }
 
+  /** Contact details, then "Somewhere else" where the category asks where the customer lives. */
   async giveContact({ name, email }) {
     await this.tab.fill({ label: 'Full name' }, name);
     await this.tab.fill({ label: 'Email address' }, email);
     await this.tab.check({ role: 'radio', name: 'By email' });
     await this.continue();
+    await this.tab.waitFor({ role: 'heading', name: /^(Check your answers before sending|Where do you live\?)$/ });
+    if ((await this.tab.count({ role: 'heading', name: 'Where do you live?' })) > 0) {
+      await this.tab.check({ role: 'radio', name: 'Somewhere else' });
+      await this.continue();
+    }
     await this.tab.waitFor({ role: 'heading', name: 'Check your answers before sending' });
   }
 

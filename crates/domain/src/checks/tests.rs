@@ -25,6 +25,7 @@ fn complete() -> Draft {
     d.contact.name = "Anna Kowalska".into();
     d.contact.email = "anna@example.pl".into();
     d.contact.preferred = Some(Channel::Email);
+    d.residence = Some(crate::residence::Residence::In("PL".into()));
     d
 }
 
@@ -157,5 +158,38 @@ fn the_first_incomplete_step_is_reported_in_flow_order() {
     assert_eq!(
         (step, fields(&errors)),
         (Step::WhatHappened, vec!["description"])
+    );
+}
+
+#[test]
+fn where_the_customer_lives_is_required_only_where_the_category_asks_it() {
+    let mut d = complete();
+    d.residence = None;
+    assert_eq!(
+        fields(&check_step(Step::Residence, &d, &config(), today())),
+        [field::RESIDENCE]
+    );
+    d.residence = Some(Residence::In("DE".into()));
+    assert_eq!(
+        fields(&check_step(Step::Residence, &d, &config(), today())),
+        [field::RESIDENCE],
+        "a country the question does not offer"
+    );
+    d.residence = Some(Residence::Elsewhere);
+    assert!(check_step(Step::Residence, &d, &config(), today()).is_empty());
+    d.residence = None;
+    d.category = Some("gaming-account".into());
+    assert!(check_step(Step::Residence, &d, &config(), today()).is_empty());
+}
+
+#[test]
+fn a_price_reduction_is_offered_for_goods_only() {
+    let mut d = complete();
+    d.outcome = Some(Outcome::PriceReduction);
+    assert!(check_step(Step::Outcome, &d, &config(), today()).is_empty());
+    d.category = Some("service-billing".into());
+    assert_eq!(
+        fields(&check_step(Step::Outcome, &d, &config(), today())),
+        [field::OUTCOME]
     );
 }

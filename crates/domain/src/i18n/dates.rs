@@ -60,7 +60,13 @@ pub fn date_text(date: Date, locale: Locale) -> String {
             date.day(),
             weekday(date.weekday(), locale)
         ),
-        Locale::Pl => format!("{} {} {} r.", date.day(), PL_MONTHS[month], date.year()),
+        // "2026 r." on one line: a non-breaking space, as Polish typography wants.
+        Locale::Pl => format!(
+            "{} {} {}\u{a0}r.",
+            date.day(),
+            PL_MONTHS[month],
+            date.year()
+        ),
     }
 }
 
@@ -76,6 +82,14 @@ pub fn date_time_text(at: DateTime, locale: Locale) -> String {
     )
 }
 
+/// The year and week of an ISO week's name (`2026-W48`), as the published figures name weeks; `None` for
+/// anything else.
+pub fn iso_week(name: &str) -> Option<(i32, u8)> {
+    let (year, week) = name.split_once("-W")?;
+    let (year, week) = (year.parse::<i32>().ok()?, week.parse::<u8>().ok()?);
+    (year > 0 && (1..=53).contains(&week)).then_some((year, week))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,7 +99,7 @@ mod tests {
         let date = Date::new(2026, 12, 4).unwrap();
         assert_eq!(date_text(date, Locale::En), "Fri, 4 Dec 2026");
         assert_eq!(date_text(date, Locale::Ko), "2026년 12월 4일 (금)");
-        assert_eq!(date_text(date, Locale::Pl), "4 grudnia 2026 r.");
+        assert_eq!(date_text(date, Locale::Pl), "4 grudnia 2026\u{a0}r.");
         let at = DateTime::new(Date::new(2026, 11, 23).unwrap(), 14, 5).unwrap();
         assert_eq!(date_time_text(at, Locale::En), "Mon, 23 Nov 2026, 14:05");
         assert_eq!(
@@ -94,7 +108,7 @@ mod tests {
         );
         assert_eq!(
             date_time_text(at, Locale::Pl),
-            "23 listopada 2026 r., 14:05"
+            "23 listopada 2026\u{a0}r., 14:05"
         );
     }
 
@@ -144,7 +158,7 @@ mod tests {
             );
             assert_eq!(
                 date_text(date, Locale::Pl),
-                format!("{} {} 2026 r.", month + 3, pl[i])
+                format!("{} {} 2026\u{a0}r.", month + 3, pl[i])
             );
             let at = DateTime::new(date, 9, 5).unwrap();
             assert_eq!(date_time_text(at, Locale::En), format!("{}, 09:05", en[i]));
@@ -157,5 +171,16 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn an_iso_week_name_reads_back_and_anything_else_does_not() {
+        assert_eq!(iso_week("2026-W48"), Some((2026, 48)));
+        assert_eq!(iso_week("2026-W54"), None);
+        assert_eq!(iso_week("W48"), None);
+        let label = |l| crate::i18n::format(l, crate::i18n::Msg::WeekLabel, &[("week", "48")]);
+        assert_eq!(label(Locale::En), "week 48");
+        assert_eq!(label(Locale::Ko), "48주차");
+        assert_eq!(label(Locale::Pl), "tydz.\u{a0}48");
     }
 }

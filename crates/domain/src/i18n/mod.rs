@@ -8,6 +8,7 @@ mod catalog;
 pub mod dates;
 mod locale;
 mod plural;
+pub mod zones;
 
 pub use catalog::{Counted, IntakeMsg, Message, Msg, NoticeMsg};
 pub use locale::Locale;

@@ -93,7 +93,7 @@ fn the_full_notice_has_every_category_with_its_years_and_basis_in_every_language
     assert_eq!(notice_page(&config, Locale::Ko).title, "개인정보 처리방침");
     assert_eq!(
         notice_page(&config, Locale::Pl).title,
-        "Informacja o przetwarzaniu danych osobowych"
+        "Informacja o\u{a0}przetwarzaniu danych osobowych"
     );
     assert_eq!(notice_page(&config, Locale::En).title, "Privacy notice");
 }

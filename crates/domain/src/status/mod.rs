@@ -219,6 +219,11 @@ pub struct StatusRecord {
     /// customer follows instead. Optional, so older files and readers are unaffected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<String>,
+    /// Where the customer lives (an ISO 3166-1 alpha-2 code), when the form asked: which statutory deadlines
+    /// apply ([`crate::service_levels`]). The country alone, no address. Optional, so older files and
+    /// readers are unaffected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_country: Option<String>,
     /// The customer's requests about their data (a copy, erasure), oldest first, with the day each is
     /// answered by (`crate::data_requests`). Optional, so older files and readers are unaffected.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -402,6 +407,8 @@ struct Published {
     #[serde(default)]
     merged_into: Option<String>,
     #[serde(default)]
+    consumer_country: Option<String>,
+    #[serde(default)]
     data_requests: Vec<crate::data_requests::DataRequestEntry>,
 }
 
@@ -484,6 +491,10 @@ impl StatusRecord {
             reopen_until: published.reopen_until,
             messages: messages::checked(published.messages),
             merged_into: published.merged_into,
+            // A code that is not one is left out: the organisation's own promises still date the steps.
+            consumer_country: published
+                .consumer_country
+                .filter(|c| crate::residence::is_country_code(c)),
             data_requests: published.data_requests,
         };
         record.check()?;

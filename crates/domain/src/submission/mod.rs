@@ -13,6 +13,7 @@ use crate::draft::{Channel, ContactAnswers, Draft, Outcome};
 use crate::evidence::{AttachmentMeta, AttachmentProblem, FileKind};
 use crate::i18n::{self, Counted, Locale, Msg};
 use crate::privacy::NoticeVersion;
+use crate::residence::Residence;
 use crate::steps::Step;
 use crate::validation::{FieldError, Problem};
 
@@ -37,6 +38,10 @@ pub struct Submission {
     pub contact: SubmittedContact,
     /// One entry per `attachment` file part, in the same order.
     pub attachments: Vec<AttachmentMeta>,
+    /// Where the customer lives (ISO 3166-1 alpha-2), sent when the form asked and they named a country:
+    /// which statutory deadlines apply. Absent: "somewhere else", or not asked (and every older client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_country: Option<String>,
     /// Signals for the server's spam filter; the app itself never refuses a human on them.
     pub spam_signals: SpamSignals,
     /// The privacy notice the customer was shown (`privacy.notice`); none from an app older than it.
@@ -148,6 +153,13 @@ impl Submission {
             .iter()
             .filter_map(|q| Some((q.id.clone(), non_blank(draft.details.get(&q.id)?)?)))
             .collect();
+        // Only where this category asks: an answer left from another category is not sent.
+        let consumer_country = draft
+            .residence
+            .as_ref()
+            .and_then(Residence::country)
+            .filter(|_| !crate::residence::countries_asked(config.category(&category)).is_empty())
+            .map(str::to_owned);
         Ok(Submission {
             schema_version: SUBMISSION_SCHEMA,
             draft_id: draft.id.clone(),
@@ -173,6 +185,7 @@ impl Submission {
                 consent: None,
             },
             attachments: draft.attachments.clone(),
+            consumer_country,
             spam_signals: SpamSignals {
                 honeypot_filled: !draft.honeypot.is_empty(),
                 fill_seconds: draft.fill_seconds(now_ms),
@@ -349,8 +362,9 @@ impl Submission {
     }
 
     /// The same complaint with every word by or about the person taken out (issue #25, erasure): what stays
-    /// is anonymous (category, language, the day it happened, the outcome asked for, the channel preferred),
-    /// so the back office can still read the erased complaint's shape.
+    /// is anonymous (category, language, the day it happened, the outcome asked for, the channel preferred,
+    /// the country alone that picked its deadlines), so the back office can still read the erased
+    /// complaint's shape and its clocks stay as they ran.
     pub fn erased(&self) -> Submission {
         let mut erased = self.clone();
         erased.draft_id = String::new();
@@ -383,6 +397,11 @@ impl Submission {
             may_call: self.contact.may_call.unwrap_or(false),
         };
         draft.attachments = self.attachments.clone();
+        // No country is "somewhere else": how a client from before the question is read too.
+        draft.residence = Some(match &self.consumer_country {
+            Some(code) => Residence::In(code.clone()),
+            None => Residence::Elsewhere,
+        });
         draft
     }
 
@@ -462,6 +481,14 @@ impl Submission {
                 "schema_version {} is not supported (expected {SUBMISSION_SCHEMA})",
                 self.schema_version
             ));
+        }
+        if let Some(code) = &self.consumer_country {
+            if !crate::residence::is_country_code(code) {
+                say(
+                    "consumer_country is an ISO 3166-1 alpha-2 code in capitals, such as \"PL\""
+                        .into(),
+                );
+            }
         }
         if self.outcome_other.is_some() && self.outcome != Outcome::Other {
             say("outcome_other is only sent when outcome is \"other\"".into());

@@ -23,6 +23,7 @@ fn draft() -> Draft {
     d.contact.name = "Jin Park".into();
     d.contact.phone = "+82 10 1234 5678".into();
     d.contact.preferred = Some(Channel::Phone);
+    d.residence = Some(crate::residence::Residence::In("PL".into()));
     d
 }
 
@@ -444,4 +445,49 @@ fn refusals_are_worded_by_their_code_and_only_the_checks_sentences_are_shown() {
         assert_eq!(words.msg, Msg::RefusedTechnical, "{code:?}");
         assert!(!words.with_server_sentences, "{code:?}");
     }
+}
+
+#[test]
+fn where_the_customer_lives_is_sent_only_where_the_category_asks() {
+    let body = received();
+    assert_eq!(body.consumer_country.as_deref(), Some("PL"));
+    assert_eq!(
+        serde_json::to_value(&body).unwrap()["consumer_country"],
+        "PL"
+    );
+    let mut elsewhere = draft();
+    elsewhere.residence = Some(crate::residence::Residence::Elsewhere);
+    let body = Submission::from_draft(&elsewhere, &config(), Locale::En, today(), 0.0).unwrap();
+    assert_eq!(body.consumer_country, None);
+    let mut gaming = draft();
+    gaming.category = Some("gaming-account".into());
+    gaming.details = BTreeMap::from([("account_id".to_owned(), "p-1".to_owned())]);
+    let body = Submission::from_draft(&gaming, &config(), Locale::En, today(), 0.0).unwrap();
+    assert_eq!(body.consumer_country, None, "left from another category");
+}
+
+#[test]
+fn a_submission_without_a_country_is_still_accepted_and_a_bad_code_is_refused() {
+    let mut body = received();
+    body.consumer_country = None;
+    let json = body.to_canonical_json();
+    assert!(!json.contains("consumer_country"));
+    let read = Submission::from_received_json(json.as_bytes()).unwrap();
+    assert!(read.check_received(&[], &config(), today()).is_ok());
+    body.consumer_country = Some("pl".into());
+    let refused = body.check_received(&[], &config(), today()).unwrap_err();
+    assert!(
+        refused
+            .iter()
+            .any(|r| matches!(r, Refusal::Contract(t) if t.contains("consumer_country"))),
+        "{refused:?}"
+    );
+    body.consumer_country = Some("DE".into());
+    let refused = body.check_received(&[], &config(), today()).unwrap_err();
+    assert!(
+        refused
+            .iter()
+            .any(|r| matches!(r, Refusal::Answer(e) if e.field == field::RESIDENCE)),
+        "a country the form does not offer: {refused:?}"
+    );
 }

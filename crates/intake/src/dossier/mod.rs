@@ -58,7 +58,7 @@ pub enum DossierError {
 
 /// A stage's or decision's name in the reader's language, with the command word staff type for it
 /// (`move REF investigating`, `--decision partly_upheld`) in brackets when the two differ:
-/// "Being investigated (investigating)", "일부 수용 (partly_upheld)", "partly upheld".
+/// "Investigation (investigating)", "일부 수용 (partly_upheld)", "partly upheld".
 fn staff_words(words: &str, command: &str) -> String {
     if words.to_lowercase() == command.replace('_', " ") {
         words.to_owned()
@@ -535,7 +535,14 @@ fn file_line(out: &mut String, file: &FiledFile, lang: Locale, marked: &str) {
     );
 }
 
-/// One labelled line of the dossier, both sides on one line whatever the customer typed.
+/// How wide the label column shows, in terminal columns.
+const LABEL_COLUMNS: usize = 22;
+
+/// One labelled line of the dossier, both sides on one line whatever the customer typed. Padded by display
+/// width, not by characters: a Korean label's characters take two columns each, and must still align.
 fn row(out: &mut String, label: &str, value: &str) {
-    let _ = writeln!(out, "{:<22} {}", one_line(label), one_line(value));
+    let label = one_line(label);
+    let label: &str = &label;
+    let pad = LABEL_COLUMNS.saturating_sub(unicode_width::UnicodeWidthStr::width(label));
+    let _ = writeln!(out, "{label}{:pad$} {}", "", one_line(value));
 }

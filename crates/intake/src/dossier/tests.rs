@@ -48,3 +48,16 @@ fn json_keeps_its_meaning_without_raw_c1_or_bidi_controls() {
     let back: Value = serde_json::from_str(&safe).unwrap();
     assert_eq!(back["n"], "a\u{9b}b\u{202e}c");
 }
+
+#[test]
+fn labels_are_padded_by_how_wide_they_show_so_korean_ones_align() {
+    let mut out = String::new();
+    super::row(&mut out, "접수 번호", "CMP-1");
+    super::row(&mut out, "Reference", "CMP-2");
+    super::row(&mut out, "Numer zgłoszenia", "CMP-3");
+    let columns: Vec<usize> = out
+        .lines()
+        .map(|line| unicode_width::UnicodeWidthStr::width(&line[..line.find("CMP").unwrap()]))
+        .collect();
+    assert_eq!(columns, [23, 23, 23], "{out}");
+}

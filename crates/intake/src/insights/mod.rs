@@ -78,8 +78,9 @@ pub fn facts(record: &StatusRecord, settings: &Settings, now: Instant) -> Facts 
         let due = match record.set_deadline(step) {
             Some(set) => Due::EndOf(set.due),
             None => {
-                let level = category?.service_levels.for_step(step)?;
-                level.within.due_from(received, zone, holidays)?
+                let country = record.consumer_country.as_deref();
+                let rules = category?.service_levels.for_step(step);
+                rules.plan_from(received, zone, holidays, country)?.due
             }
         };
         Some(late_from(due, zone))

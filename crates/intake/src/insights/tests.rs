@@ -55,6 +55,7 @@ impl Seeded {
                 locale: complaint_domain::i18n::Locale::En,
                 received_at: received,
                 submission: "{}",
+                consumer_country: None,
                 pin: None,
                 status_key: &key,
                 attachments: Vec::new(),

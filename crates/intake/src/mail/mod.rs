@@ -24,6 +24,7 @@ use std::time::Duration;
 use complaint_domain::i18n::{self, IntakeMsg, Locale, Msg};
 use complaint_domain::instant::Instant;
 use complaint_domain::localized::OrgText;
+use complaint_domain::status::Stage;
 use complaint_domain::tracking::{normalise_verifier, Timeline};
 
 use crate::dossier::{one_line, Dossier, DossierError};
@@ -195,17 +196,18 @@ pub fn customer_words(
         now,
     );
     if let Some((next, expected)) = timeline.next_expected() {
-        body.push_str(&i18n::format(
-            lang,
-            IntakeMsg::MailNext,
-            &[
-                ("stage", next.label().text(lang)),
-                (
-                    "date",
-                    &mail_due_text(expected.due, lang, settings.zone.name()),
-                ),
-            ],
-        ));
+        // What we will do, not the name of a stage to come: "We will send you our decision by …".
+        let date = mail_due_text(expected.due, lang, settings.zone.name());
+        let sentence = match next {
+            Stage::Acknowledged => i18n::format(lang, Msg::AcknowledgeBy, &[("date", &date)]),
+            Stage::Responded => i18n::format(lang, Msg::DecideBy, &[("date", &date)]),
+            other => i18n::format(
+                lang,
+                IntakeMsg::MailNext,
+                &[("stage", other.label().text(lang)), ("date", &date)],
+            ),
+        };
+        body.push_str(&sentence);
         body.push_str("\n\n");
     }
     if let Some(link) = link {
@@ -225,12 +227,13 @@ pub fn customer_words(
 }
 
 /// A due date in the customer's words. The mail cannot know the customer's time zone, so the
-/// organisation's is always named: "Mon, 30 Nov 2026 (Europe/London)".
+/// organisation's is always named, in words: "Mon, 30 Nov 2026 (UK time)", never its id.
 pub fn mail_due_text(due: Due, lang: Locale, zone: &str) -> String {
     let when = match due {
         Due::At { local, .. } => i18n::dates::date_time_text(local, lang),
         Due::EndOf(date) => i18n::dates::date_text(date, lang),
     };
+    let zone = i18n::zones::zone_name(zone, lang);
     i18n::format(lang, Msg::InOrgZone, &[("date", &when), ("zone", zone)])
 }
 

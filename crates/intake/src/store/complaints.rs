@@ -57,6 +57,8 @@ pub struct NewComplaint<'a> {
     pub locale: Locale,
     pub received_at: Instant,
     pub submission: &'a str,
+    /// Where the customer lives, when the form asked: which statutory deadlines apply.
+    pub consumer_country: Option<&'a str>,
     pub pin: Option<&'a str>,
     pub status_key: &'a str,
     pub attachments: Vec<NewAttachment<'a>>,
@@ -135,11 +137,12 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
         Option<String>,
         i64,
         Option<String>,
+        Option<String>,
     );
-    let (reference, category, locale, status_key, updated_at, next_step, decision, summary, revision, quarantine): Row =
+    let (reference, category, locale, status_key, updated_at, next_step, decision, summary, revision, quarantine, consumer_country): Row =
         conn.query_row(
             "SELECT reference, category, locale, status_key, updated_at, next_step, decision, summary, revision,
-                    quarantine
+                    quarantine, consumer_country
              FROM complaints WHERE id = ?1",
             [id],
             |r| {
@@ -154,6 +157,7 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
                     r.get(7)?,
                     r.get(8)?,
                     r.get(9)?,
+                    r.get(10)?,
                 ))
             },
         )?;
@@ -189,6 +193,7 @@ pub(super) fn load(conn: &Connection, id: i64) -> Result<Complaint> {
             reopen_until: None,
             messages: super::work::messages(conn, id)?,
             merged_into: super::work::merged_into(conn, id)?,
+            consumer_country,
             data_requests: super::data_requests::entries(conn, id)?,
         },
     })
@@ -349,8 +354,8 @@ impl ComplaintStore for Store {
         let at = new.received_at.unix_seconds();
         let inserted = tx.execute(
             "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, pin,
-                                     status_key, updated_at, quarantine)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5, ?9)",
+                                     status_key, updated_at, quarantine, consumer_country)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5, ?9, ?10)",
             params![
                 new.reference,
                 normalise_reference(new.reference),
@@ -361,6 +366,7 @@ impl ComplaintStore for Store {
                 new.pin,
                 new.status_key,
                 new.quarantine,
+                new.consumer_country,
             ],
         );
         match inserted {

@@ -495,6 +495,11 @@ CREATE TABLE data_requests (
 CREATE INDEX data_requests_by_complaint ON data_requests (complaint_id, id);
 CREATE INDEX data_requests_open ON data_requests (state, due_on);
 "#,
+    r#"
+-- Where the customer lives, when the form asked (issue #28): an ISO 3166-1 alpha-2 code that picks the
+-- statutory deadlines that apply; NULL for "somewhere else", not asked, and every complaint from before.
+ALTER TABLE complaints ADD COLUMN consumer_country TEXT;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

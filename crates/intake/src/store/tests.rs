@@ -27,6 +27,7 @@ pub(super) fn complaint<'a>(key: &'a str, reference: &'a str) -> NewComplaint<'a
         locale: Locale::Pl,
         received_at: Instant::from_unix_seconds(1_795_000_000),
         submission: "{}",
+        consumer_country: None,
         pin: None,
         status_key: "ab",
         attachments: vec![NewAttachment {

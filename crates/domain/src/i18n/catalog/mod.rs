@@ -7,6 +7,8 @@ mod en;
 mod ko;
 mod notice;
 mod pl;
+#[cfg(test)]
+mod sentence_rules;
 
 macro_rules! keys {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($key:ident),* $(,)? }) => {
@@ -137,6 +139,7 @@ keys! {
         OutcomeRefund,
         OutcomeReplacement,
         OutcomeRepair,
+        OutcomePriceReduction,
         OutcomeApology,
         OutcomeExplanation,
         OutcomeOther,
@@ -155,6 +158,12 @@ keys! {
         NoFilesYet,
         PreparingFile,
         ContactTitle,
+        ResidenceQuestion,
+        ResidenceHint,
+        ResidenceElsewhere,
+        ResidenceRequired,
+        RowResidence,
+        ChangeResidence,
         NameLabel,
         EmailLabel,
         EmailHint,
@@ -315,7 +324,8 @@ keys! {
         InsightsRatingAverage,
         InsightsRatingCount,
         InsightsCount,
-        InsightsCapped,
+        WeekLabel,
+        WeekLabelWithYear,
         InsightsDropped,
         InsightsUnavailable,
         InsightsUpdated,
@@ -323,6 +333,7 @@ keys! {
         InsightsLink,
         InsightsAcknowledge,
         InsightsDecide,
+        RuleForCountries,
         InsightsDaysMedian,
         InsightsDaysP90,
         // words: one-phrase Change names, refusals by code, the organisation's zone, an unknown language
@@ -434,6 +445,8 @@ keys! {
         MyComplaintsShowAll,
         // lists: a long timeline's earlier steps, folded
         TimelineShowEarlier,
+        // insights: "Only the latest 12 weeks are shown."
+        InsightsWeeksShown,
         // privacy: how long the details are kept (crate::privacy::keep_for)
         NoticeKeep,
         NoticeKeepToYearEnd,

@@ -37,8 +37,8 @@ impl ComplaintStore for PgStore {
         let at = new.received_at.unix_seconds();
         let inserted = tx.query_one(
             "INSERT INTO complaints (reference, lookup, category, locale, received_at, submission, pin,
-                                     status_key, updated_at, quarantine)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9) RETURNING id",
+                                     status_key, updated_at, quarantine, consumer_country)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9, $10) RETURNING id",
             &[
                 &new.reference,
                 &normalise_reference(new.reference),
@@ -49,6 +49,7 @@ impl ComplaintStore for PgStore {
                 &new.pin,
                 &new.status_key,
                 &new.quarantine,
+                &new.consumer_country,
             ],
         );
         let id: i64 = match inserted {
@@ -190,7 +191,7 @@ pub(super) fn answer_in(
 pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> {
     let r = conn.query_one(
         "SELECT c.reference, c.category, c.locale, c.status_key, c.updated_at, c.next_step, c.decision,
-                c.summary, c.revision, c.quarantine, survivor.reference, c.erased_at
+                c.summary, c.revision, c.quarantine, survivor.reference, c.erased_at, c.consumer_country
          FROM complaints c LEFT JOIN complaints survivor ON survivor.id = c.merged_into
          WHERE c.id = $1",
         &[&id],
@@ -230,6 +231,7 @@ pub(super) fn load(conn: &mut impl GenericClient, id: i64) -> Result<Complaint> 
             reopen_until: None,
             messages: messages(conn, id)?,
             merged_into: r.try_get(10)?,
+            consumer_country: r.try_get(12)?,
             data_requests: super::data_requests::entries(conn, id)?,
         },
     })

@@ -409,6 +409,10 @@ CREATE TABLE data_requests (
 CREATE INDEX data_requests_by_complaint ON data_requests (complaint_id, id);
 CREATE INDEX data_requests_open ON data_requests (state, due_on);
 "#,
+    r#"
+-- Where the customer lives, when the form asked (issue #28): SQLite's twin.
+ALTER TABLE complaints ADD COLUMN consumer_country TEXT;
+"#,
 ];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.
