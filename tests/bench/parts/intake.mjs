@@ -1,8 +1,8 @@
 // The intake under 500 customers (issue #24): the release intake (`--profile intake`) on one node with
 // SQLite, one node on PostgreSQL and two nodes on PostgreSQL sharing one uploads folder, each filled by
-// crates/intake/examples/intake-load.rs (500 customers at once, each uploading one 200 KB photo and filing
-// its complaint as the app does, retrying with its key on 429/503/no answer, honouring Retry-After, from
-// its own loopback address; requests round-robin across the nodes). Then each run is checked in the
+// ../intake-load.mjs (500 customers at once, each uploading one 200 KB photo and filing its complaint as
+// the app does, retrying with its key on 429/503/no answer, honouring Retry-After, from its own loopback
+// address; requests round-robin across the nodes). Then each run is checked in the
 // database: one complaint per customer, each with its file, one key each, the references the customers
 // were given and no others, a status file each; and every key sent again got its first reference. A
 // failed check fails the run. With the desk in use (DESK=1, or both ways by default): a lead polls the
@@ -16,11 +16,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { runLoad } from '../intake-load.mjs';
 import { startPostgres } from '../postgres.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const BIN = join(ROOT, 'target/intake/complaint-intake');
-const LOAD = join(ROOT, 'target/intake/examples/intake-load');
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 500);
 const FILE_KB = Number(process.env.FILE_KB ?? 200);
 const DESK = process.env.DESK ?? 'both';
@@ -106,7 +106,7 @@ function check(db, dir, figures) {
   const published = readdirSync(join(dir, 'status')).filter((f) => f.endsWith('.json')).length;
   const problems = [
     [figures.filed, 'customers given a reference'],
-    [figures.distinct_references, 'distinct references given'],
+    [figures.distinctReferences, 'distinct references given'],
     [stored.length, 'complaints stored'],
     [stored.filter((r) => told.has(r)).length, 'stored complaints whose reference a customer has'],
     [number('SELECT COUNT(*) FROM idempotency_keys'), 'keys stored'],
@@ -117,7 +117,7 @@ function check(db, dir, figures) {
   ]
     .filter(([value]) => value !== CUSTOMERS)
     .map(([value, what]) => `${what}: ${value}, not ${CUSTOMERS}`);
-  if (figures.refused_count) problems.push(`refused: ${figures.refused.join('; ')}`);
+  if (figures.refusedCount) problems.push(`refused: ${figures.refused.join('; ')}`);
   return problems;
 }
 
@@ -138,17 +138,19 @@ async function measure(setup, desk, postgres, run) {
       postgres: setup.engine === 'postgres' ? treeCpuSeconds(postgres.pid()) : 0,
     });
     const cpuBefore = cpu();
-    const args = [...nodes.flatMap((n) => ['--node', n.origin]), '--customers', String(CUSTOMERS), '--file-kb', String(FILE_KB)];
-    if (desk) args.push('--staff-session', SESSION, '--staff-per-second', '4');
-    const output = execFileSync(LOAD, args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
-    const figures = JSON.parse(output);
+    const figures = await runLoad({
+      nodes: nodes.map((n) => n.origin),
+      customers: CUSTOMERS,
+      fileKb: FILE_KB,
+      staffSession: desk ? SESSION : null,
+    });
     const cpuAfter = cpu();
     figures.load = `${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`;
     // CPU for the timed pass and the untimed resend together, per complaint filed.
     figures.cpu_ms = {
       intake: ((cpuAfter.intake - cpuBefore.intake) * 1000) / CUSTOMERS,
       postgres: ((cpuAfter.postgres - cpuBefore.postgres) * 1000) / CUSTOMERS,
-      load: (figures.cpu_seconds * 1000) / CUSTOMERS,
+      load: (figures.cpuSeconds * 1000) / CUSTOMERS,
     };
     figures.problems = check(db, dir, figures);
     return figures;
@@ -163,9 +165,9 @@ function rows(setup, desk, f) {
   const later = `retries: ${f.later['429']}× 429, ${f.later['503']}× 503, ${f.later.other}× other, ${f.later.network}× no answer`;
   const out = [
     { what: `${label}: complaints filed a second`, value: f.filed / f.seconds, unit: '/s', note: `${f.filed} in ${f.seconds.toFixed(1)} s; load ${f.load}` },
-    { what: `${label}: filing, p50`, value: f.filing_ms?.p50 ?? NaN, unit: 'ms', note: 'first HEAD to reference, retries and pauses included' },
-    { what: `${label}: filing, p99`, value: f.filing_ms?.p99 ?? NaN, unit: 'ms', note: `max ${f.filing_ms?.max?.toFixed(0)} ms; ${later}` },
-    { what: `${label}: the complaint's POST, p50 / p99`, value: f.post_ms?.p50 ?? NaN, unit: 'ms', note: `p99 ${f.post_ms?.p99?.toFixed(0)} ms (answered 2xx)` },
+    { what: `${label}: filing, p50`, value: f.filingMs?.p50 ?? NaN, unit: 'ms', note: 'first HEAD to reference, retries and pauses included' },
+    { what: `${label}: filing, p99`, value: f.filingMs?.p99 ?? NaN, unit: 'ms', note: `max ${f.filingMs?.max?.toFixed(0)} ms; ${later}` },
+    { what: `${label}: the complaint's POST, p50 / p99`, value: f.postMs?.p50 ?? NaN, unit: 'ms', note: `p99 ${f.postMs?.p99?.toFixed(0)} ms (answered 2xx)` },
   ];
   const cpu = f.cpu_ms;
   out.push({ what: `${label}: CPU per complaint, intake`, value: cpu.intake, unit: 'ms', note: `PostgreSQL ${cpu.postgres.toFixed(1)} ms, load generator ${cpu.load.toFixed(1)} ms (both passes, per customer)` });
@@ -184,7 +186,7 @@ export default {
   name: 'intake',
   alone: true,
   async run() {
-    for (const path of [BIN, LOAD]) if (!existsSync(path)) throw new Error(`${path} is missing: ./scripts/bench intake builds it`);
+    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: ./scripts/bench intake builds it`);
     const postgres = SETUPS.some((s) => s.engine === 'postgres') ? await startPostgres() : null;
     const variants = DESK === 'both' ? [false, true] : [DESK === '1'];
     const out = [];
