@@ -71,10 +71,16 @@ async function startNode(dir, name, args) {
   return {
     origin,
     pid: child.pid,
+    /** SIGTERM, then SIGKILL after 20 s; the seconds it took to exit after SIGTERM (null if killed). */
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null) return 0;
+      const started = performance.now();
+      const exit = once(child, 'exit');
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      const late = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const [, signal] = await exit;
+      clearTimeout(late);
+      return signal === 'SIGKILL' ? null : (performance.now() - started) / 1000;
     },
   };
 }
@@ -153,6 +159,8 @@ async function measure(setup, desk, postgres, run) {
       load: (figures.cpuSeconds * 1000) / CUSTOMERS,
     };
     figures.problems = check(db, dir, figures);
+    // How long each node took to exit after SIGTERM once the load was over (null: killed after 20 s).
+    figures.stopSeconds = await Promise.all(nodes.map((n) => n.stop()));
     return figures;
   } finally {
     for (const node of nodes) await node.stop();
@@ -174,6 +182,8 @@ function rows(setup, desk, f) {
   if (f.desk) {
     out.push({ what: `${label}: a staff poll, p50 / p99`, value: f.desk.ms?.p50 ?? NaN, unit: 'ms', note: `p99 ${f.desk.ms?.p99?.toFixed(0)} ms; ${f.desk.polls} polls, ${f.desk.failed} failed` });
   }
+  const stops = f.stopSeconds.map((t) => (t === null ? 'killed after 20 s' : `${t.toFixed(1)} s`)).join(', ');
+  out.push({ what: `${label}: SIGTERM → exited`, value: Math.max(...f.stopSeconds.map((t) => t ?? 20)), unit: 's', note: `each node: ${stops}` });
   out.push(
     f.problems.length
       ? { what: `${label}: checked`, value: f.problems.join('; '), unit: '', failed: true }
