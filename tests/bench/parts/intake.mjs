@@ -7,7 +7,7 @@
 // were given and no others, a status file each; and every key sent again got its first reference. A
 // failed check fails the run. With the desk in use (DESK=1, or both ways by default): a lead polls the
 // staff API's queues and newest complaints four times a second during the load (issue #23).
-//   CUSTOMERS=500 FILE_KB=200 DESK=both|0|1 SETUPS=sqlite,pg,pg2 ./scripts/bench intake
+//   CUSTOMERS=500 FILE_KB=200 DESK=both|0|1 SETUPS=sqlite,pg,pg2 KEEP=1 ./scripts/bench intake
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -73,7 +73,7 @@ async function startNode(dir, name, args) {
     pid: child.pid,
     /** SIGTERM, then SIGKILL after 20 s; the seconds it took to exit after SIGTERM (null if killed). */
     async stop() {
-      if (child.exitCode !== null) return 0;
+      if (child.exitCode !== null || child.signalCode !== null) return 0;
       const started = performance.now();
       const exit = once(child, 'exit');
       child.kill('SIGTERM');
@@ -164,7 +164,9 @@ async function measure(setup, desk, postgres, run) {
     return figures;
   } finally {
     for (const node of nodes) await node.stop();
-    rmSync(dir, { recursive: true, force: true });
+    // KEEP=1 keeps the run's folder (the nodes' logs) for a look afterwards.
+    if (process.env.KEEP === '1') process.stderr.write(`bench: kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
