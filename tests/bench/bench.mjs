@@ -8,31 +8,35 @@
 //   { name: 'insights', async run({ origin, site, shop, browser, dist }) { return [row, …] } }
 // (origin: the intake serving the build; site: its folder; shop: the demo shop's origin)
 // with each row { what, value, unit, budget?, note? } (value and budget in the same unit; lower is better),
-// and its name in PARTS below. `node tests/bench/bench.mjs typing saving` runs only the parts named.
+// and its name in PARTS below. `node tests/bench/bench.mjs typing saving` runs only the parts named. A part
+// that needs none of those (`alone: true`, as the intake's load) runs without the build, browser or shop
+// when only such parts are named.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { launchBrowser } from '../e2e/support/browser.mjs';
 import { startShop } from '../../scripts/shop-server.mjs';
 import { startBenchSite } from './site.mjs';
 
-const PARTS = ['bytes', 'visit', 'load', 'widget', 'typing', 'saving', 'photos', 'device', 'insights'];
+const PARTS = ['bytes', 'visit', 'load', 'widget', 'typing', 'saving', 'photos', 'device', 'insights', 'intake'];
 
 const wanted = process.argv.slice(2);
 const names = wanted.length ? PARTS.filter((p) => wanted.includes(p)) : PARTS;
+const parts = await Promise.all(names.map(async (name) => (await import(`./parts/${name}.mjs`)).default));
+const served = parts.some((part) => !part.alone);
 // The demo shop (demo/shop/) embeds the widget from the intake, which must let its origin in.
-const shop = await startShop();
-const site = await startBenchSite({ dist: process.env.DIST, args: ['--allow-origin', shop.origin] });
-shop.desk = site.origin;
-const browser = await launchBrowser();
+const shop = served ? await startShop() : null;
+const site = served ? await startBenchSite({ dist: process.env.DIST, args: ['--allow-origin', shop.origin] }) : null;
+if (served) shop.desk = site.origin;
+const browser = served ? await launchBrowser() : null;
 const load = () => loadavg()[0].toFixed(1);
 const report = { date: new Date().toISOString(), loadBefore: load(), cores: cpus().length, rows: [] };
 try {
-  for (const name of names) {
-    const part = (await import(`./parts/${name}.mjs`)).default;
+  for (const [i, name] of names.entries()) {
+    const part = parts[i];
     const started = Date.now();
     process.stderr.write(`bench: ${name}…\n`);
     try {
-      for (const row of await part.run({ origin: site.origin, site: site.site, shop: shop.origin, browser, dist: process.env.DIST })) {
+      for (const row of await part.run({ origin: site?.origin, site: site?.site, shop: shop?.origin, browser, dist: process.env.DIST })) {
         report.rows.push({ part: name, ...row });
       }
     } catch (error) {
@@ -42,14 +46,14 @@ try {
     process.stderr.write(`bench: ${name} took ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
 } finally {
-  await browser.close();
-  await site.stop();
-  await shop.close();
+  await browser?.close();
+  await site?.stop();
+  await shop?.close();
 }
 report.loadAfter = load();
 
 const over = report.rows.filter((r) => r.failed || (r.budget !== undefined && r.value > r.budget));
-const DIGITS = { KB: 1, MB: 2, '×': 2, '': 3 };
+const DIGITS = { KB: 1, MB: 2, '×': 2, '': 3, '/s': 1 };
 const shown = (v, unit) => (typeof v === 'number' ? `${v.toFixed(DIGITS[unit] ?? 0)} ${unit}`.trim() : String(v));
 const lines = report.rows.map((r) => [
   r.part,
