@@ -40,9 +40,9 @@ use std::sync::Arc;
 use cli::{Command, Paths};
 use complaint_domain::status::DecidedOutcome;
 use desk::{Actor, Desk, DeskError, Notice, StageChange};
+use objects::evidence::Evidence;
 use publish::Publisher;
 use settings::{Settings, SettingsError};
-use objects::evidence::Evidence;
 use store::StoreError;
 
 /// Why a command failed, by the part that failed; printed once, with exit status 1.

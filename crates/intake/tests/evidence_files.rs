@@ -115,7 +115,10 @@ fn in_database(dir: &TempDir) -> i64 {
 fn exported(dir: &TempDir, place: &Place) -> Vec<(String, Vec<u8>)> {
     let out = dir.0.join("anna.zip");
     let email = "anna@example.pl";
-    place.cli(dir, &["export", "--email", email, "--out", out.to_str().unwrap()]);
+    place.cli(
+        dir,
+        &["export", "--email", email, "--out", out.to_str().unwrap()],
+    );
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
     let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
     let mut files = Vec::new();
@@ -163,20 +166,48 @@ fn one_file_for_two_complaints(dir: &TempDir, place: &Place) {
 
     // The customer's export zip: both complaints' copies, as sent.
     let files = exported(dir, place);
-    assert_eq!(files.len(), 2, "{:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(
+        files.len(),
+        2,
+        "{:?}",
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     assert!(files.iter().all(|(_, bytes)| *bytes == photo));
 
     // The purge takes the first complaint; the second still names the file, so it stays.
     place.cli(dir, &["acknowledge", &first]);
-    place.cli(dir, &["respond", &first, "--decision", "upheld", "--cause", "courier-delay"]);
+    place.cli(
+        dir,
+        &[
+            "respond",
+            &first,
+            "--decision",
+            "upheld",
+            "--cause",
+            "courier-delay",
+        ],
+    );
     place.cli(dir, &["close", &first]);
     let purged = place.cli(dir, &["purge", "--now", LATER]);
     assert!(purged.starts_with("1 complaint(s) erased"), "{purged}");
-    assert_eq!(place.object(&sha256), Some(photo.clone()), "the second names it");
+    assert_eq!(
+        place.object(&sha256),
+        Some(photo.clone()),
+        "the second names it"
+    );
     assert_eq!(dir.count("blobs"), 1);
 
     // Erasing the second, the last that names it, removes the object.
-    place.cli(dir, &["erase", "--reference", &second, "--reason", "asked by phone"]);
+    place.cli(
+        dir,
+        &[
+            "erase",
+            "--reference",
+            &second,
+            "--reason",
+            "asked by phone",
+        ],
+    );
     assert_eq!(place.object(&sha256), None, "gone with the last complaint");
     assert_eq!(dir.count("blobs"), 0);
 }

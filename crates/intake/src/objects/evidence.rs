@@ -16,7 +16,6 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use super::{Objects, PRIVATE};
-use crate::publish::hex;
 
 /// Where the bytes of evidence files are kept, as the store sees it. Cheap to clone (one pointer).
 #[derive(Clone, Default)]
@@ -62,7 +61,7 @@ fn name_of(sha256: &str) -> String {
 }
 
 fn hash_of(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 impl Evidence {
@@ -158,15 +157,19 @@ mod tests {
             Err(EvidenceError::Mismatch { .. })
         ));
 
-        folder
-            .put(&name_of(&sha), b"damaged", PRIVATE)
-            .unwrap();
+        folder.put(&name_of(&sha), b"damaged", PRIVATE).unwrap();
         let damaged = evidence.read(&sha).unwrap_err();
-        assert!(matches!(damaged, EvidenceError::Damaged { .. }), "{damaged}");
+        assert!(
+            matches!(damaged, EvidenceError::Damaged { .. }),
+            "{damaged}"
+        );
         evidence.remove(std::slice::from_ref(&sha)).unwrap();
         evidence.remove(std::slice::from_ref(&sha)).unwrap();
         let missing = evidence.read(&sha).unwrap_err();
-        assert!(missing.to_string().contains(&sha), "names the file: {missing}");
+        assert!(
+            missing.to_string().contains(&sha),
+            "names the file: {missing}"
+        );
         assert!(matches!(missing, EvidenceError::Missing { .. }));
 
         let none = Evidence::in_database().read(&sha).unwrap_err();

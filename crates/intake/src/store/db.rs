@@ -118,7 +118,6 @@ pub fn open_storage(address: &Address, evidence: Evidence) -> Result<Db> {
 }
 
 impl Db {
-
     /// A database with a pool behind `store`: each taker works on a clone of it.
     pub fn pooled<S>(store: S) -> Db
     where

@@ -72,11 +72,15 @@ fn kept_in_the_files_place<S>(store: &mut S, without: &S, dir: &Path)
 where
     S: ComplaintStore + EvidenceStore + RetentionStore,
 {
-    let sha256 = crate::publish::hex(&Sha256::digest(PHOTO));
+    let sha256 = format!("{:x}", Sha256::digest(PHOTO));
     let object = dir.join("evidence").join(&sha256);
     let first = file_photo(store, "f1", "CMP-FILE-0001", &sha256);
     let second = file_photo(store, "f2", "CMP-FILE-0002", &sha256);
-    assert_eq!(std::fs::read(&object).unwrap(), PHOTO, "the bytes are in the place");
+    assert_eq!(
+        std::fs::read(&object).unwrap(),
+        PHOTO,
+        "the bytes are in the place"
+    );
     assert_eq!(photo_of(store, first).unwrap(), PHOTO);
     assert_eq!(photo_of(store, second).unwrap(), PHOTO);
     let fresh = NewAttachment {
@@ -85,7 +89,11 @@ where
         sha256: "11",
         content: b"new bytes",
     };
-    assert_eq!(store.unstored_bytes(&[fresh]).unwrap(), 0, "none for the database");
+    assert_eq!(
+        store.unstored_bytes(&[fresh]).unwrap(),
+        0,
+        "none for the database"
+    );
 
     // Read without the place: the message says to give it.
     match photo_of(without, first) {
@@ -96,10 +104,16 @@ where
     // Damaged or gone in the place: an error that names the object, never other bytes.
     std::fs::write(&object, b"something else").unwrap();
     let damaged = photo_of(store, first).unwrap_err().to_string();
-    assert!(damaged.contains("does not match") && damaged.contains(&sha256), "{damaged}");
+    assert!(
+        damaged.contains("does not match") && damaged.contains(&sha256),
+        "{damaged}"
+    );
     std::fs::remove_file(&object).unwrap();
     let missing = photo_of(store, first).unwrap_err().to_string();
-    assert!(missing.contains("missing") && missing.contains(&sha256), "{missing}");
+    assert!(
+        missing.contains("missing") && missing.contains(&sha256),
+        "{missing}"
+    );
     std::fs::write(&object, PHOTO).unwrap();
 
     // Shared: kept while one complaint still names it, removed with the last.
@@ -119,7 +133,11 @@ fn kept_in_the_files_place_on_sqlite() {
     kept_in_the_files_place(&mut store, &without, &dir);
     let nothing_in_the_database: i64 = store
         .connection()
-        .query_row("SELECT COUNT(*) FROM blobs WHERE content IS NOT NULL", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM blobs WHERE content IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(nothing_in_the_database, 0);
 }
