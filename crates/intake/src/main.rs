@@ -40,6 +40,7 @@ use std::sync::Arc;
 use cli::{Command, Paths};
 use complaint_domain::status::DecidedOutcome;
 use desk::{Actor, Desk, DeskError, Notice, StageChange};
+use objects::evidence::Evidence;
 use publish::Publisher;
 use settings::{Settings, SettingsError};
 use store::StoreError;
@@ -129,9 +130,14 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
         print!("{}", privacy_record::record(&settings.config));
         return Ok(());
     }
-    let db = store::open_storage(&paths.db)?;
+    let files = files_at(paths.files.as_deref())?;
+    let evidence = match &files {
+        Some(place) => Evidence::in_place(Arc::clone(place)),
+        None => Evidence::in_database(),
+    };
+    let db = store::open_storage(&paths.db, evidence)?;
     match command {
-        Command::Serve(options) => serve(paths, db, publisher, *options),
+        Command::Serve(options) => serve(paths, db, files, publisher, *options),
         command => desk_command(
             &mut Desk::new(db.into_own(), publisher, settings, paths.mail.clone()),
             paths,
@@ -313,35 +319,47 @@ fn keep_publishing(intake: Arc<intake::Intake>, every: std::time::Duration) {
     });
 }
 
-/// The uploads' place: `--files` (a folder, or an `s3://` bucket every node shares), else the folder
-/// beside the database.
+/// The files place `--files` names, opened: where evidence files' bytes are kept (and uploads, in `serve`).
+/// Without it the bytes stay in the database, as before: a single desk stays one file to back up, and
+/// `--db-max-mb` bounds all it holds.
+fn files_at(files: Option<&std::path::Path>) -> Result<Option<Arc<dyn objects::Objects>>, Failure> {
+    let Some(files) = files else { return Ok(None) };
+    let place = objects::Place::parse(files)
+        .map_err(Failure::Objects)?
+        .open()
+        .map_err(|e| Failure::Objects(format!("cannot open --files: {e}")))?;
+    Ok(Some(place))
+}
+
+/// The uploads' place: `--files` (a folder, or an `s3://` bucket every node shares, `opened` already),
+/// else the folder beside the database.
 fn open_uploads(
-    db: &store::Db,
     node: &places::NodeFolders,
     files: Option<&std::path::Path>,
+    opened: Option<&Arc<dyn objects::Objects>>,
     max_file_bytes: u64,
     ceiling: u64,
 ) -> Result<uploads::Uploads, Failure> {
-    let place = match files {
-        Some(files) => objects::Place::parse(files).map_err(Failure::Objects)?,
-        None => objects::Place::Folder(node.uploads.clone()),
-    };
-    match place {
-        objects::Place::Folder(dir) => Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?),
-        bucket => {
-            let opened = bucket
-                .open()
-                .map_err(|e| Failure::Objects(format!("cannot open --files: {e}")))?;
-            places::claim(&mut *db.handle(), &*opened, false)?;
-            let dir = node.uploads.clone();
-            Ok(uploads::Uploads::open(dir, max_file_bytes, ceiling)?.in_bucket(opened))
+    let place = files
+        .map(objects::Place::parse)
+        .transpose()
+        .map_err(Failure::Objects)?;
+    let dir = node.uploads.clone();
+    Ok(match (place, opened) {
+        (Some(objects::Place::Bucket { .. }), Some(bucket)) => {
+            uploads::Uploads::open(dir, max_file_bytes, ceiling)?.in_bucket(Arc::clone(bucket))
         }
-    }
+        (Some(objects::Place::Folder(folder)), _) => {
+            uploads::Uploads::open(folder, max_file_bytes, ceiling)?
+        }
+        _ => uploads::Uploads::open(dir, max_file_bytes, ceiling)?,
+    })
 }
 
 fn serve(
     paths: &Paths,
     db: store::Db,
+    files: Option<Arc<dyn objects::Objects>>,
     publisher: Publisher,
     options: cli::Serve,
 ) -> Result<(), Failure> {
@@ -352,6 +370,15 @@ fn serve(
         Ok(objects::Place::Folder(_))
     );
     places::claim(&mut *db.handle(), publisher.place(), folder)?;
+    // A files bucket holds evidence and uploads: another desk's is refused before anything is written.
+    // (A folder is one machine's, and its uploads' sweep takes any file it does not know.)
+    let bucket = matches!(
+        paths.files.as_deref().map(objects::Place::parse),
+        Some(Ok(objects::Place::Bucket { .. }))
+    );
+    if let (Some(files), true) = (&files, bucket) {
+        places::claim(&mut *db.handle(), &**files, false)?;
+    }
     let reply_key = reply_proof::ReplyKey::load(&mut *db.handle())?;
     let desk_store = db.own()?;
     let crash_after_commit = std::env::var_os(intake::CRASH_AFTER_COMMIT_ENV).is_some();
@@ -372,9 +399,9 @@ fn serve(
     // Files ahead of their complaint, only where the config tells the app to send them so.
     let uploads = match intake.settings().config.submission.uploads {
         Some(_) => Some(Arc::new(open_uploads(
-            &intake.shared_store(),
             &node,
-            options.files.as_deref(),
+            paths.files.as_deref(),
+            files.as_ref(),
             intake.settings().config.limits.attachments.max_bytes,
             options.uploads_max_mb.saturating_mul(1024 * 1024),
         )?)),

@@ -1,5 +1,5 @@
 //! The files seam: where the service keeps whole files others read (status files, the published figures)
-//! and, later, evidence. Two places behind one small trait: a folder on this machine (the default, what
+//! and, with `--files`, evidence files' bytes ([`evidence`]). Two places behind one small trait: a folder on this machine (the default, what
 //! `./scripts/serve` uses) and an S3-compatible bucket (`s3://bucket/prefix`, through the `object_store`
 //! crate), so several intakes can share one place.
 //!
@@ -23,6 +23,7 @@ use object_store::{
 };
 
 mod connector;
+pub mod evidence;
 
 /// How an object is served from a bucket (a folder's files get theirs from `http/files.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,10 +123,15 @@ impl Folder {
 }
 
 impl Objects for Folder {
-    fn put(&self, name: &str, bytes: &[u8], _kind: Kind) -> io::Result<()> {
+    /// A [`PRIVATE`] file is readable by this user only (the desk's marker, evidence files).
+    fn put(&self, name: &str, bytes: &[u8], kind: Kind) -> io::Result<()> {
         let path = self.path(name)?;
         std::fs::create_dir_all(crate::files::folder_of(&path))?;
-        crate::files::write_atomically(&path, bytes)
+        if kind == PRIVATE {
+            crate::files::write_atomically_private(&path, bytes)
+        } else {
+            crate::files::write_atomically(&path, bytes)
+        }
     }
 
     /// Checked, then written: a folder is one machine's, and its one writer of a name at a time is the

@@ -77,7 +77,7 @@ fn erased_words(one: &ErasedOne) -> String {
 
 /// Runs `complaint-intake purge` every `every`, the first soon after start.
 pub fn purge_on_schedule(paths: &Paths, every: Duration) {
-    let args: Vec<OsString> = vec![
+    let mut args: Vec<OsString> = vec![
         "purge".into(),
         "--config".into(),
         paths.config.clone().into_os_string(),
@@ -86,6 +86,10 @@ pub fn purge_on_schedule(paths: &Paths, every: Duration) {
         "--publish".into(),
         paths.publish.clone().into_os_string(),
     ];
+    // The erased files' bytes go from the files place too.
+    if let Some(files) = &paths.files {
+        args.extend(["--files".into(), files.clone().into_os_string()]);
+    }
     std::thread::spawn(move || loop {
         std::thread::sleep(every.min(Duration::from_secs(60)));
         let program = std::env::current_exe().unwrap_or_else(|_| "complaint-intake".into());

@@ -286,18 +286,23 @@ fn an_upload_begun_through_one_node_goes_on_through_another_and_files_whole() {
         "node A sees it whole too"
     );
 
-    // Filed through node A, which received only the first part: the complaint has the file, whole.
+    // Filed through node A, which received only the first part: the complaint has the file, whole, kept
+    // in the bucket (not the database) where every node reads it.
     let key = "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
     let reply = a.post(Some(key), &body_of(&naming(key, "receipt.pdf", &file), &[]));
     assert_eq!(reply.status, 201, "{}", reply.text());
+    let kept = moto
+        .get(BUCKET, &format!("evidence/evidence/{hash}"))
+        .expect("the complaint's file is in the bucket");
+    assert_eq!(sha256_hex(&kept.body), hash, "the file is whole");
     let conn = rusqlite::Connection::open(dir.db()).unwrap();
-    let stored: Vec<u8> = conn
+    let (length, in_database): (i64, bool) = conn
         .query_row(
-            "SELECT b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256",
+            "SELECT b.length, b.content IS NOT NULL FROM attachments a JOIN blobs b ON b.sha256 = a.sha256",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(sha256_hex(&stored), hash, "the file is whole");
+    assert_eq!((length, in_database), (total as i64, false));
     assert_eq!(dir.count("complaints"), 1);
 }

@@ -85,6 +85,9 @@ struct Shared {
         default_value = "var/insights.json"
     )]
     insights: PathBuf,
+    /// Where evidence files' bytes and resumable uploads are kept: a folder, or s3://BUCKET/PREFIX shared by every node [default: files in the database, uploads in a folder beside --db]
+    #[arg(long, global = true, value_name = "PLACE")]
+    files: Option<PathBuf>,
     #[command(flatten)]
     mail: MailFlags,
 }
@@ -418,9 +421,6 @@ pub struct Serve {
         default_value = "Sign in with your organisation's account"
     )]
     pub oidc_label: String,
-    /// Where resumable uploads are kept: s3://BUCKET/PREFIX, shared by every node [default: a folder beside --db]
-    #[arg(long, value_name = "PLACE")]
-    pub files: Option<PathBuf>,
     /// This node's own folder: bodies being received, and uploads without --files [default: beside a SQLite --db; needed with postgres://]
     #[arg(long, value_name = "DIR")]
     pub node_dir: Option<PathBuf>,
@@ -462,6 +462,8 @@ pub struct Paths {
     pub publish: PathBuf,
     /// The published figures (`docs/insights.md`).
     pub insights: PathBuf,
+    /// Where evidence files' bytes and uploads are (`--files`); `None`: bytes in the database.
+    pub files: Option<PathBuf>,
     /// Mail through a relay; `None` without `--smtp-relay`, and then nothing is mailed.
     pub mail: Option<MailSettings>,
 }
@@ -607,6 +609,7 @@ impl Shared {
             db: crate::store::Address::parse(&self.db),
             publish: self.publish,
             insights: self.insights,
+            files: self.files,
             mail,
         })
     }

@@ -1,6 +1,8 @@
-//! Files in the store: each file's bytes once, under its SHA-256 (`blobs`), however many complaints and
-//! replies name it; what a complaint and its replies carry, numbered as `show` lists them; the bytes one at a
-//! time; and how many bytes the database holds and a new file would add (its ceiling, `--db-max-mb`).
+//! Files in the store: each file once, under its SHA-256 (`blobs`), however many complaints and replies name
+//! it, with its bytes in the row or, with `--files`, in the files place ([`Evidence`]: the row keeps the hash
+//! and length, its content NULL); what a complaint and its replies carry, numbered as `show` lists them; the
+//! bytes one at a time, from wherever they are; and how many bytes the database holds and a new file would
+//! add (its ceiling, `--db-max-mb`).
 
 use complaint_domain::instant::Instant;
 
@@ -10,6 +12,7 @@ use rusqlite::Transaction;
 
 use super::complaints::NewAttachment;
 use super::{Result, Store};
+use crate::objects::evidence::Evidence;
 
 /// Where a stored file's bytes are: with the complaint, or with one of the customer's replies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,22 +53,50 @@ pub struct StoredFile {
     pub content: Vec<u8>,
 }
 
-/// Keeps a file's bytes under their SHA-256, once however many complaints and replies name them.
-pub(super) fn keep_blob(tx: &Transaction<'_>, file: &NewAttachment<'_>) -> Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?1, ?2)",
-        params![file.sha256, file.content],
+/// Keeps a file under its SHA-256, once however many complaints and replies name it: its bytes in the row,
+/// or in the files place. Written there inside the transaction and only by the one that makes the row: a
+/// purge that removed the last row (and the object) before this began leaves no row, so the bytes are
+/// written again; a failed write undoes the complaint, which the sender retries.
+pub(super) fn keep_blob(
+    tx: &Transaction<'_>,
+    evidence: &Evidence,
+    file: &NewAttachment<'_>,
+) -> Result<()> {
+    let length = file.content.len() as i64;
+    if !evidence.in_files() {
+        tx.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, content, length) VALUES (?1, ?2, ?3)",
+            params![file.sha256, file.content, length],
+        )?;
+        return Ok(());
+    }
+    let made = tx.execute(
+        "INSERT OR IGNORE INTO blobs (sha256, content, length) VALUES (?1, NULL, ?2)",
+        params![file.sha256, length],
     )?;
+    if made == 1 {
+        evidence.keep(file.sha256, file.content)?;
+    }
     Ok(())
 }
 
-/// Removes the bytes no complaint or reply names any more (after a deletion).
-pub(super) fn drop_unnamed_blobs(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute(
+/// Removes the files no complaint or reply names any more (after a deletion), and their objects in the files
+/// place. Last before the commit: a new complaint naming the same file waits for the commit and then finds
+/// no row, so it writes the bytes again (see [`keep_blob`]).
+pub(super) fn drop_unnamed_blobs(tx: &Transaction<'_>, evidence: &Evidence) -> Result<()> {
+    let mut statement = tx.prepare(
         "DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)
-                            AND sha256 NOT IN (SELECT sha256 FROM reply_files)",
-        [],
+                            AND sha256 NOT IN (SELECT sha256 FROM reply_files)
+         RETURNING sha256, content IS NULL",
     )?;
+    let gone = statement
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let in_files: Vec<String> = gone
+        .into_iter()
+        .filter_map(|(sha256, in_files)| in_files.then_some(sha256))
+        .collect();
+    evidence.remove(&in_files)?;
     Ok(())
 }
 
@@ -80,7 +111,8 @@ pub trait EvidenceStore {
     /// The bytes the database's pages in use take now: what `--db-max-mb` bounds.
     fn bytes_used(&self) -> Result<u64>;
 
-    /// How many of these files' bytes are not stored yet: a file kept before (or named twice) adds nothing.
+    /// How many bytes these files would add to the database: a file kept before (or named twice) adds
+    /// nothing, and none adds anything when their bytes go to the files place.
     fn unstored_bytes(&self, files: &[NewAttachment<'_>]) -> Result<u64>;
 
     /// One stored file with its name, type and bytes; `None` if it is gone.
@@ -95,7 +127,7 @@ impl EvidenceStore for Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let mut statement = self.conn.prepare(
-            "SELECT a.position, a.name, a.kind, a.sha256, length(b.content)
+            "SELECT a.position, a.name, a.kind, a.sha256, b.length
              FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
              WHERE a.complaint_id = ?1 ORDER BY a.position",
         )?;
@@ -117,7 +149,7 @@ impl EvidenceStore for Store {
             .collect::<std::result::Result<Vec<_>, _>>()?;
         let mut files = files;
         let mut statement = self.conn.prepare(
-            "SELECT f.reply_id, f.position, f.name, f.kind, f.sha256, length(b.content)
+            "SELECT f.reply_id, f.position, f.name, f.kind, f.sha256, b.length
              FROM reply_files f JOIN replies r ON r.id = f.reply_id JOIN blobs b ON b.sha256 = f.sha256
              WHERE r.complaint_id = ?1 ORDER BY r.id, f.position",
         )?;
@@ -149,24 +181,7 @@ impl EvidenceStore for Store {
     }
 
     fn file_bytes(&self, source: FileSource) -> Result<Option<Vec<u8>>> {
-        let found = match source {
-            FileSource::Complaint {
-                complaint_id,
-                position,
-            } => self.conn.query_row(
-                "SELECT b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
-                 WHERE a.complaint_id = ?1 AND a.position = ?2",
-                params![complaint_id, position],
-                |r| r.get(0),
-            ),
-            FileSource::Reply { reply_id, position } => self.conn.query_row(
-                "SELECT b.content FROM reply_files f JOIN blobs b ON b.sha256 = f.sha256
-                 WHERE f.reply_id = ?1 AND f.position = ?2",
-                params![reply_id, position],
-                |r| r.get(0),
-            ),
-        };
-        Ok(found.optional()?)
+        Ok(self.stored_file(source)?.map(|f| f.content))
     }
 
     fn bytes_used(&self) -> Result<u64> {
@@ -178,6 +193,9 @@ impl EvidenceStore for Store {
     }
 
     fn unstored_bytes(&self, files: &[NewAttachment<'_>]) -> Result<u64> {
+        if self.evidence.in_files() {
+            return Ok(0);
+        }
         let mut seen = std::collections::HashSet::new();
         let mut total = 0u64;
         for file in files {
@@ -198,29 +216,44 @@ impl EvidenceStore for Store {
 
     fn stored_file(&self, source: FileSource) -> Result<Option<StoredFile>> {
         let read = |r: &rusqlite::Row<'_>| {
-            Ok(StoredFile {
-                name: r.get(0)?,
-                kind: r.get(1)?,
-                content: r.get(2)?,
-            })
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<Vec<u8>>>(3)?,
+            ))
         };
         let found = match source {
             FileSource::Complaint {
                 complaint_id,
                 position,
             } => self.conn.query_row(
-                "SELECT a.name, a.kind, b.content FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
+                "SELECT a.name, a.kind, b.sha256, b.content
+                 FROM attachments a JOIN blobs b ON b.sha256 = a.sha256
                  WHERE a.complaint_id = ?1 AND a.position = ?2",
                 params![complaint_id, position],
                 read,
             ),
             FileSource::Reply { reply_id, position } => self.conn.query_row(
-                "SELECT f.name, f.kind, b.content FROM reply_files f JOIN blobs b ON b.sha256 = f.sha256
+                "SELECT f.name, f.kind, b.sha256, b.content
+                 FROM reply_files f JOIN blobs b ON b.sha256 = f.sha256
                  WHERE f.reply_id = ?1 AND f.position = ?2",
                 params![reply_id, position],
                 read,
             ),
         };
-        Ok(found.optional()?)
+        let Some((name, kind, sha256, content)) = found.optional()? else {
+            return Ok(None);
+        };
+        // Bytes in the row, or (content NULL) read and checked from the files place.
+        let content = match content {
+            Some(bytes) => bytes,
+            None => self.evidence.read(&sha256)?,
+        };
+        Ok(Some(StoredFile {
+            name,
+            kind,
+            content,
+        }))
     }
 }

@@ -347,6 +347,7 @@ impl ComplaintStore for Store {
     }
 
     fn record(&mut self, new: &NewComplaint<'_>) -> Result<Recorded> {
+        let evidence = self.evidence.clone();
         let tx = self.write()?;
         if let Some(answer) = answer_for(&tx, new.key)? {
             return Ok(Recorded::KeyTaken(answer));
@@ -379,7 +380,7 @@ impl ComplaintStore for Store {
         };
         let id = tx.last_insert_rowid();
         for (position, file) in new.attachments.iter().enumerate() {
-            keep_blob(&tx, file)?;
+            keep_blob(&tx, &evidence, file)?;
             tx.execute(
                 "INSERT INTO attachments (complaint_id, position, name, kind, sha256)
                  VALUES (?1, ?2, ?3, ?4, ?5)",

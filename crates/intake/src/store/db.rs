@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use super::{Result, Storage, Store};
+use crate::objects::evidence::Evidence;
 
 /// Where the record is, as `--db` names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +63,13 @@ impl Address {
 pub struct Db(Kind);
 
 enum Kind {
-    /// SQLite: the one connection, taken in turn; the path to open another (the desk's own).
-    Sqlite { path: PathBuf, one: Mutex<Store> },
+    /// SQLite: the one connection, taken in turn; the path to open another (the desk's own), and where
+    /// its evidence files' bytes are.
+    Sqlite {
+        path: PathBuf,
+        evidence: Evidence,
+        one: Mutex<Store>,
+    },
     /// A pooled database: a fresh handle on the pool for each taker.
     Pooled(Box<dyn Fn() -> Box<dyn Storage + Send> + Send + Sync>),
 }
@@ -96,22 +102,22 @@ impl DerefMut for Handle<'_> {
 }
 
 /// Opens the record `--db` names, bringing its schema up to date (or refusing one newer than this
-/// program). The one place that chooses an engine.
-pub fn open_storage(address: &Address) -> Result<Db> {
+/// program), with new evidence files' bytes kept where `evidence` says (`--files`). The one place that
+/// chooses an engine.
+pub fn open_storage(address: &Address, evidence: Evidence) -> Result<Db> {
     match address {
-        Address::Sqlite(path) => Ok(Db::sqlite(path.clone(), Store::open(path)?)),
-        Address::Postgres(url) => Ok(Db::pooled(super::pg::PgStore::open(url)?)),
+        Address::Sqlite(path) => Ok(Db(Kind::Sqlite {
+            path: path.clone(),
+            one: Mutex::new(Store::open(path)?.with_evidence(evidence.clone())),
+            evidence,
+        })),
+        Address::Postgres(url) => Ok(Db::pooled(
+            super::pg::PgStore::open(url)?.with_evidence(evidence),
+        )),
     }
 }
 
 impl Db {
-    fn sqlite(path: PathBuf, store: Store) -> Db {
-        Db(Kind::Sqlite {
-            path,
-            one: Mutex::new(store),
-        })
-    }
-
     /// A database with a pool behind `store`: each taker works on a clone of it.
     pub fn pooled<S>(store: S) -> Db
     where
@@ -137,7 +143,9 @@ impl Db {
     /// action never holds the one filing takes; on a pool, a handle like any other.
     pub fn own(&self) -> Result<Box<dyn Storage + Send>> {
         match &self.0 {
-            Kind::Sqlite { path, .. } => Ok(Box::new(Store::open(path)?)),
+            Kind::Sqlite { path, evidence, .. } => {
+                Ok(Box::new(Store::open(path)?.with_evidence(evidence.clone())))
+            }
             Kind::Pooled(take) => Ok(take()),
         }
     }

@@ -500,6 +500,19 @@ CREATE INDEX data_requests_open ON data_requests (state, due_on);
 -- statutory deadlines that apply; NULL for "somewhere else", not asked, and every complaint from before.
 ALTER TABLE complaints ADD COLUMN consumer_country TEXT;
 "#,
+    r#"
+-- Evidence files' bytes in the files place (`--files`, crate::objects::evidence): such a file's row keeps its
+-- hash and length, its content NULL. Bytes kept in the database before stay here. SQLite cannot drop a NOT
+-- NULL, so the table is made again.
+CREATE TABLE blobs_new (
+    sha256        TEXT PRIMARY KEY,
+    content       BLOB,
+    length        INTEGER NOT NULL
+);
+INSERT INTO blobs_new (sha256, content, length) SELECT sha256, content, length(content) FROM blobs;
+DROP TABLE blobs;
+ALTER TABLE blobs_new RENAME TO blobs;
+"#,
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

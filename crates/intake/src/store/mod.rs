@@ -71,6 +71,8 @@ use complaint_domain::status::Decision;
 
 use rusqlite::Connection;
 use rusqlite::Transaction;
+
+use crate::objects::evidence::Evidence;
 use rusqlite::TransactionBehavior;
 
 pub use passkeys::{
@@ -167,6 +169,9 @@ pub enum StoreError {
     /// The database's own refusal, as its driver words it.
     #[error("database: {0}")]
     Database(DriverError),
+    /// An evidence file's bytes in the files place (`--files`): missing, damaged, or out of reach.
+    #[error(transparent)]
+    Evidence(#[from] crate::objects::evidence::EvidenceError),
 }
 
 /// A database driver's error, whichever driver: the seam's callers print it, never look into it.
@@ -182,6 +187,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub struct Store {
     conn: Connection,
+    /// Where evidence files' bytes go and are read from: the database, or the files place.
+    evidence: Evidence,
 }
 
 fn corrupt(what: &'static str, value: &str) -> StoreError {
@@ -257,7 +264,15 @@ impl Store {
         // The back-office CLI and the server share the file; a writer waits rather than failing.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            evidence: Evidence::in_database(),
+        })
+    }
+
+    /// The same store, keeping new evidence files' bytes where `evidence` says (`--files`).
+    pub fn with_evidence(self, evidence: Evidence) -> Store {
+        Store { evidence, ..self }
     }
 
     /// Takes the write lock at once: a transaction that reads and then writes could otherwise find another

@@ -46,12 +46,13 @@ impl QuarantineStore for Store {
     }
 
     fn delete_quarantined(&mut self, id: i64) -> Result<bool> {
+        let evidence = self.evidence.clone();
         let tx = self.write()?;
         let deleted = tx.execute(
             "DELETE FROM complaints WHERE id = ?1 AND quarantine IS NOT NULL",
             [id],
         )?;
-        drop_unnamed_blobs(&tx)?;
+        drop_unnamed_blobs(&tx, &evidence)?;
         tx.commit()?;
         Ok(deleted == 1)
     }

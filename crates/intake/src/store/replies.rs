@@ -131,6 +131,7 @@ impl ReplyStore for Store {
     }
 
     fn reply(&mut self, new: &NewReply<'_>) -> Result<Replied> {
+        let evidence = self.evidence.clone();
         let tx = self.write()?;
         if let Some(answer) = tx
             .query_row(
@@ -165,7 +166,7 @@ impl ReplyStore for Store {
         )?;
         let reply_id = tx.last_insert_rowid();
         for (position, file) in new.files.iter().enumerate() {
-            keep_blob(&tx, file)?;
+            keep_blob(&tx, &evidence, file)?;
             tx.execute(
                 "INSERT INTO reply_files (reply_id, position, name, kind, sha256)
                  VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -214,6 +214,7 @@ impl RetentionStore for Store {
     }
 
     fn erase(&mut self, erasure: &Erasure<'_>) -> Result<Erased> {
+        let evidence = self.evidence.clone();
         let tx = self.write()?;
         let keeping = keeping_of(&tx, erasure.id)?;
         if let Some(at) = keeping.erased_at {
@@ -225,7 +226,6 @@ impl RetentionStore for Store {
         for statement in ERASE {
             tx.execute(statement, [erasure.id])?;
         }
-        drop_unnamed_blobs(&tx)?;
         // A new revision, so the status file is replaced by the tombstone (now, or by `republish` after a
         // crash); the facts, current before, stay current: nothing they count has changed.
         tx.execute(
@@ -237,6 +237,7 @@ impl RetentionStore for Store {
             params![erasure.id, erasure.submission, erasure.at.unix_seconds()],
         )?;
         append(&tx, erasure.audit)?;
+        drop_unnamed_blobs(&tx, &evidence)?;
         tx.commit()?;
         Ok(Erased::Done)
     }

@@ -80,10 +80,7 @@ impl ComplaintStore for PgStore {
             };
         }
         for (position, file) in new.attachments.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO blobs (sha256, content) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
-                &[&file.sha256, &file.content],
-            )?;
+            super::blobs::keep_blob(&mut tx, &self.evidence, file)?;
             tx.execute(
                 "INSERT INTO attachments (complaint_id, position, name, kind, sha256)
                  VALUES ($1, $2, $3, $4, $5)",

@@ -413,6 +413,14 @@ CREATE INDEX data_requests_open ON data_requests (state, due_on);
 -- Where the customer lives, when the form asked (issue #28): SQLite's twin.
 ALTER TABLE complaints ADD COLUMN consumer_country TEXT;
 "#,
+    r#"
+-- Evidence files' bytes in the files place (`--files`, crate::objects::evidence): such a file's row keeps its
+-- hash and length, its content NULL. Bytes kept in the database before stay here.
+ALTER TABLE blobs ALTER COLUMN content DROP NOT NULL;
+ALTER TABLE blobs ADD COLUMN length BIGINT;
+UPDATE blobs SET length = octet_length(content);
+ALTER TABLE blobs ALTER COLUMN length SET NOT NULL;
+"#,
 ];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.

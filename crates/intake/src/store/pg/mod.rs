@@ -24,6 +24,8 @@ mod copy;
 mod data_requests;
 #[cfg(test)]
 mod desk_tests;
+#[cfg(test)]
+mod evidence_tests;
 mod facts;
 #[cfg(test)]
 mod figure_tests;
@@ -57,6 +59,7 @@ use r2d2_postgres::r2d2;
 use r2d2_postgres::PostgresConnectionManager;
 
 use super::{Result, StoreError};
+use crate::objects::evidence::Evidence;
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
@@ -72,6 +75,8 @@ const POOL_SIZE: u32 = 8;
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// Where evidence files' bytes go and are read from: the database, or the files place.
+    evidence: Evidence,
 }
 
 impl From<postgres::Error> for StoreError {
@@ -106,9 +111,17 @@ impl PgStore {
             .connection_timeout(CONNECT_TIMEOUT)
             .build(manager)
             .map_err(|e| unreachable(Box::new(e)))?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            evidence: Evidence::in_database(),
+        };
         migrations::migrate(&mut *store.connection()?)?;
         Ok(store)
+    }
+
+    /// The same store, keeping new evidence files' bytes where `evidence` says (`--files`).
+    pub fn with_evidence(self, evidence: Evidence) -> PgStore {
+        PgStore { evidence, ..self }
     }
 
     /// One connection of the pool, for one call of a trait method.

@@ -49,11 +49,7 @@ impl QuarantineStore for PgStore {
             "DELETE FROM complaints WHERE id = $1 AND quarantine IS NOT NULL",
             &[&id],
         )?;
-        tx.execute(
-            "DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)
-                                AND sha256 NOT IN (SELECT sha256 FROM reply_files)",
-            &[],
-        )?;
+        super::blobs::drop_unnamed_blobs(&mut tx, &self.evidence)?;
         tx.commit()?;
         Ok(deleted == 1)
     }

@@ -97,10 +97,7 @@ impl ReplyStore for PgStore {
             )?
             .try_get(0)?;
         for (position, file) in new.files.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO blobs (sha256, content) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
-                &[&file.sha256, &file.content],
-            )?;
+            super::blobs::keep_blob(&mut tx, &self.evidence, file)?;
             tx.execute(
                 "INSERT INTO reply_files (reply_id, position, name, kind, sha256)
                  VALUES ($1, $2, $3, $4, $5)",

@@ -149,11 +149,6 @@ impl RetentionStore for PgStore {
             tx.execute(*statement, &[&erasure.id])?;
         }
         tx.execute(
-            "DELETE FROM blobs WHERE sha256 NOT IN (SELECT sha256 FROM attachments)
-                                AND sha256 NOT IN (SELECT sha256 FROM reply_files)",
-            &[],
-        )?;
-        tx.execute(
             "UPDATE complaints SET submission = $2, pin = NULL, summary = NULL, next_step = NULL,
                     erased_at = $3, revision = revision + 1,
                     facts_revision = CASE WHEN facts_revision = revision THEN revision + 1
@@ -162,6 +157,7 @@ impl RetentionStore for PgStore {
             &[&erasure.id, &erasure.submission, &erasure.at.unix_seconds()],
         )?;
         append(&mut tx, erasure.audit)?;
+        super::blobs::drop_unnamed_blobs(&mut tx, &self.evidence)?;
         tx.commit()?;
         Ok(Erased::Done)
     }
