@@ -130,6 +130,8 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
         return Ok(());
     }
     let db = store::open_storage(&paths.db)?;
+    // Every status file also under the name the customer's mail link finds (`Publisher::link_name`).
+    let publisher = publisher.with_link_key(reply_proof::ReplyKey::load(&mut *db.handle())?);
     match command {
         Command::Serve(options) => serve(paths, db, publisher, *options),
         command => desk_command(
