@@ -334,7 +334,10 @@ impl Desk {
         let audit = self.store.audit_for(complaint.id)?;
         let keeping = self.store.keeping(complaint.id)?;
         let hold_by = keeping.hold.as_ref().map(|hold| {
-            let line = audit.iter().rev().find(|e| e.action == "hold" && e.actor == hold.by);
+            let line = audit
+                .iter()
+                .rev()
+                .find(|e| e.action == "hold" && e.actor == hold.by);
             line.map_or_else(|| hold.by.clone(), |e| e.actor_name.clone())
         });
         let reference = complaint.record.reference.clone();

@@ -57,7 +57,11 @@ fn Kept(retention: Signal<Retention>) -> impl IntoView {
     let hold = move || {
         retention.get().hold.map(|hold| {
             let since = desk.local_time(&hold.since);
-            let words = [("since", since.as_str()), ("by", &hold.by), ("reason", &hold.reason)];
+            let words = [
+                ("since", since.as_str()),
+                ("by", &hold.by),
+                ("reason", &hold.reason),
+            ];
             view! { <p class="hold">{desk.fill(T::OnHoldSince, &words)}</p> }
         })
     };
