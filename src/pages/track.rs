@@ -25,17 +25,22 @@ pub fn TrackPage() -> impl IntoView {
     }
 }
 
-/// A link from the organisation's mail: `/track#reference=…&verifier=…&proof=…`. They travel in the
-/// fragment, which browsers never send to a server, and leave the address bar (and so the history, bookmarks
-/// and a shared screen) as soon as they are read. The proof lets this device reply though the complaint was
-/// filed on another (`docs/replies.md`).
+/// A link from the organisation's mail: `/track#reference=…&proof=…`, or, in mails sent before links held
+/// no personal data, `/track#reference=…&verifier=…&proof=…`. They travel in the fragment, which browsers
+/// never send to a server, and leave the address bar (and so the history, bookmarks and a shared screen) as
+/// soon as they are read. The proof finds the status file in place of the email address (`docs/status.md`)
+/// and lets this device reply though the complaint was filed on another (`docs/replies.md`).
 fn take_linked_lookup() -> Option<Linked> {
     let window = web_sys::window()?;
     let location = window.location();
     let hash = location.hash().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(hash.strip_prefix('#')?).ok()?;
-    let (reference, verifier) = (params.get("reference")?, params.get("verifier")?);
+    let reference = params.get("reference")?;
     let proof = params.get("proof").filter(|p| !p.trim().is_empty());
+    let verifier = params.get("verifier").filter(|v| !v.trim().is_empty());
+    if verifier.is_none() && proof.is_none() {
+        return None;
+    }
     let here = format!(
         "{}{}",
         location.pathname().unwrap_or_default(),
@@ -55,5 +60,5 @@ fn take_linked_lookup() -> Option<Linked> {
         verifier,
         proof,
     })
-    .filter(|l| !l.reference.trim().is_empty() && !l.verifier.trim().is_empty())
+    .filter(|l| !l.reference.trim().is_empty())
 }

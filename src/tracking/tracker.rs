@@ -16,11 +16,12 @@ use crate::task::{abort_on_cleanup, spawn_while_mounted};
 /// The lookup form, the result, and the complaints sent from this device. `wanted` (the standalone app's
 /// `?ref=`, or the widget's confirmation) prefills the reference, and looks it up at once when this device
 /// sent that complaint.
-/// What a mail link opens (`/track#reference=…&verifier=…&proof=…`): the complaint's reference and
-/// verifier, and the Reply-Proof that lets this device reply though the complaint was filed on another.
+/// What a mail link opens (`/track#reference=…&proof=…`): the complaint's reference and the Reply-Proof,
+/// which finds its status file in place of the email address and lets this device reply though the
+/// complaint was filed on another. Older mails' links also carry the verifier; a link has one or both.
 pub struct Linked {
     pub reference: String,
-    pub verifier: String,
+    pub verifier: Option<String>,
     pub proof: Option<String>,
 }
 
@@ -28,7 +29,7 @@ pub struct Linked {
 pub fn Tracker(
     config: OrgConfig,
     #[prop(optional)] wanted: String,
-    /// A reference and verifier from the organisation's mail link: looked up at once.
+    /// A reference and its proof (or verifier) from the organisation's mail link: looked up at once.
     #[prop(default = None)]
     linked: Option<Linked>,
 ) -> impl IntoView {
@@ -50,7 +51,18 @@ pub fn Tracker(
             .map(|proof| (normalise_reference(&l.reference), proof))
     }));
     let run = move || {
-        let (reference, verifier) = (reference.get_untracked(), verifier.get_untracked());
+        let (reference, mut verifier) = (reference.get_untracked(), verifier.get_untracked());
+        // Looked up by the mail link's proof (`docs/status.md`) while the field is empty: the customer
+        // never sees it there, and an address they type wins.
+        if verifier.trim().is_empty() {
+            verifier = linked_proof.with_value(|linked| {
+                linked
+                    .as_ref()
+                    .filter(|(r, _)| *r == normalise_reference(&reference))
+                    .map(|(_, proof)| proof.clone())
+                    .unwrap_or_default()
+            });
+        }
         let (base, zone) = config.with_value(|c| {
             (
                 c.tracking.status_base.clone(),
@@ -150,7 +162,7 @@ pub fn Tracker(
     }
     if let Some(linked) = linked {
         reference.set(linked.reference);
-        verifier.set(linked.verifier);
+        verifier.set(linked.verifier.unwrap_or_default());
         run();
     }
     view! {

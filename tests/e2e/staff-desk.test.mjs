@@ -68,6 +68,8 @@ const COMPLAINT = {
     { state: 'upcoming', stage: 'acknowledged', due: '2026-12-09', timeliness: 'ahead', set_by_hand: false, rule: null }],
   notes: [{ id: 1, at: '2026-12-02T09:00:00+01:00', author: { id: 2, name: 'Adam' }, text: 'Checked', mentions: [] }],
   audit: [{ at: '2026-12-02T09:00:00+01:00', actor: 'staff:2', actor_name: 'Adam', action: 'note', reference: 'CMP-AAAA-0001', detail: {} }],
+  retention: { keep_until: '2027-12-31', erased_at: null,
+    hold: { since: '2026-12-03T09:00:00+01:00', by: 'Adam', reason: 'County court claim 7/2026' } },
 };
 
 /** A stand-in staff API: `state` says who is signed in; every change is recorded in `sent`. */
@@ -232,6 +234,12 @@ test('the queue: keys, a poll that changes nothing typed or selected, the bulk b
   await page.keyboard.type('Dear customer');
   await page.getByText('It never came. <img src=x onerror=alert(1)>').waitFor();
   assert.equal(await page.getByRole('link', { name: 'Download ../../x.html' }).getAttribute('download'), '../../x.html');
+  // Retention: until when the data is kept, and the hold with who, when and why; held, it can only come off.
+  const kept = page.getByRole('region', { name: 'Keeping the personal data' });
+  await kept.getByText('Kept until Fri, 31 Dec 2027').waitFor();
+  await kept.getByText(/^On legal hold since 2026-12-03 09:00.*, put on by Adam\. Reason: County court claim 7\/2026$/).waitFor();
+  await page.getByRole('button', { name: 'Take off legal hold' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Put on legal hold' }).count(), 0);
   await shoot(page, 'complaint');
   const actions = page.getByRole('region', { name: 'Actions' });
   await actions.getByRole('button', { name: 'Acknowledge' }).click();

@@ -123,6 +123,23 @@ describe('looking up a complaint', () => {
     assert.deepEqual(pageErrors(), []);
   });
 
+  test("the mail's link finds the status by its proof, with no email address anywhere", async () => {
+    // The link the intake mails (docs/status.md): the reference and the Reply-Proof; the file's second name.
+    const proof = '9a57c0de'.repeat(8);
+    publish('CMP-E2E-0001', proof, statusRecord());
+    session = await openPage(env.browser);
+    await session.context.clock.setFixedTime(TODAY);
+    const page = session.page;
+    await page.goto(`${env.server.origin}/track#reference=CMP-E2E-0001&proof=${proof}`);
+    await page.getByRole('heading', { level: 2, name: 'Complaint CMP-E2E-0001' }).waitFor();
+    assert.equal(new URL(page.url()).hash, '');
+    // The proof is never shown as if it were the customer's address, nor left in the address bar.
+    assert.equal(await page.getByLabel('Email address or PIN').inputValue(), '');
+    assert.equal(await page.evaluate((p) => location.href.includes(p), proof), false);
+    assert.ok(env.server.requests.every((r) => !r.path.includes(proof) && !r.path.includes('CMP-E2E')));
+    assert.deepEqual(pageErrors(), []);
+  });
+
   test('the demo complaint shows where it stands, its history and the dated steps ahead', async () => {
     const page = await openTracker();
     await lookUp(page, 'CMP-DEMO-0001', 'demo@example.com');

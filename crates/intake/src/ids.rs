@@ -3,6 +3,11 @@
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/// Bytes as lower-case hex: digests, keys and the names made of them.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("the system's random number source failed: {0}")]
 pub struct NoRandomness(#[source] getrandom::Error);

@@ -136,6 +136,8 @@ fn run(paths: &Paths, command: Command) -> Result<(), Failure> {
         None => Evidence::in_database(),
     };
     let db = store::open_storage(&paths.db, evidence)?;
+    // Every status file also under the name the customer's mail link finds (`Publisher::link_name`).
+    let publisher = publisher.with_link_key(reply_proof::ReplyKey::load(&mut *db.handle())?);
     match command {
         Command::Serve(options) => serve(paths, db, files, publisher, *options),
         command => desk_command(

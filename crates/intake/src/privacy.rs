@@ -6,10 +6,15 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
+use complaint_domain::calendar::Date;
+use complaint_domain::data_requests::overdue;
+use complaint_domain::instant::Zone;
+
 use crate::cli::privacy::PrivacyCommand;
 use crate::cli::Paths;
 use crate::desk::erasure::{ErasedOne, Selector};
 use crate::desk::{Actor, Asked, Desk};
+use crate::store::DataRequest;
 use crate::{log, zone, Failure};
 
 /// Runs one privacy command on the desk and prints what it did.
@@ -57,8 +62,66 @@ pub fn run(desk: &mut Desk, command: PrivacyCommand) -> Result<(), Failure> {
                 out.display()
             );
         }
+        PrivacyCommand::DataRequests => {
+            let requests = desk.data_requests(actor)?;
+            let now = zone::now();
+            let today = desk
+                .settings()?
+                .zone
+                .local(now)
+                .map_or_else(|| now.utc_wall_clock().date, |local| local.date);
+            print!("{}", requests_table(&requests, today));
+        }
+        PrivacyCommand::AnswerRequest { id, answer } => {
+            let answered = desk.answer_data_request(actor, None, id, answer)?;
+            let request = &answered.request;
+            match (&answered.hold, &request.entry.reason) {
+                (Some(hold), reason) => println!(
+                    "request {id} ({}) REFUSED: on legal hold since {}, reason: {}; the customer reads: {}",
+                    request.reference,
+                    hold.since,
+                    hold.reason,
+                    reason.as_deref().unwrap_or_default()
+                ),
+                (None, _) => println!(
+                    "request {id} ({}) is {}",
+                    request.reference,
+                    request.entry.state.as_str()
+                ),
+            }
+        }
     }
     Ok(())
+}
+
+/// The requests as a table: number, reference, kind, asked, due (with "overdue"), and the answer.
+fn requests_table(requests: &[DataRequest], today: Date) -> String {
+    let mut out = format!(
+        "{:>4}  {:<15} {:<8} {:<10} {:<18} {}\n",
+        "ID", "REFERENCE", "KIND", "ASKED", "DUE", "ANSWER"
+    );
+    for request in requests {
+        let entry = &request.entry;
+        let due = if overdue(entry.due_on, entry.state, today) {
+            format!("{} overdue", entry.due_on)
+        } else {
+            entry.due_on.to_string()
+        };
+        let answer = match (&entry.reason, entry.answered_at) {
+            (Some(reason), _) => format!("{}: {reason}", entry.state.as_str()),
+            (None, Some(at)) => format!("{} on {}", entry.state.as_str(), at.utc_wall_clock().date),
+            (None, None) => entry.state.as_str().to_owned(),
+        };
+        out.push_str(&format!(
+            "{:>4}  {:<15} {:<8} {:<10} {:<18} {answer}\n",
+            request.id,
+            request.reference,
+            entry.kind.as_str(),
+            entry.at.utc_wall_clock().date.to_string(),
+            due,
+        ));
+    }
+    out
 }
 
 fn erased_words(one: &ErasedOne) -> String {

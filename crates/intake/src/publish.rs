@@ -1,5 +1,7 @@
 //! Status files: one static JSON file per complaint, named so only someone holding the reference and the
-//! verifier can find it (`docs/status.md`), written so a reader never sees half of one.
+//! verifier can find it (`docs/status.md`), written so a reader never sees half of one. With the service's
+//! key each is written twice: also under the name the customer's mail link finds, which needs no email
+//! address ([`Publisher::link_name`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +11,7 @@ use complaint_domain::tracking::status_key_input;
 use sha2::{Digest, Sha256};
 
 use crate::objects::{Folder, Objects, PUBLIC_JSON};
+use crate::reply_proof::ReplyKey;
 use crate::store::{Complaint, Storage, StoreError};
 
 /// The file name's stem: lower-case hex SHA-256 of the documented key input.
@@ -18,9 +21,7 @@ pub fn status_key(reference: &str, verifier: &str) -> String {
     ))
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::ids::hex;
 
 /// Whether `name` is a status file name the service could have written (`<64 hex>.json`); anything else
 /// is never looked up, so no path can wander out of the folder.
@@ -38,6 +39,9 @@ pub struct Publisher {
     place: Arc<dyn Objects>,
     /// The config's `replies.reopen_days`: a closed complaint's file says until when it can be reopened.
     reopen_days: Option<u32>,
+    /// The service's key for Reply-Proofs: with it, each file is written a second time under the name its
+    /// proof gives in place of the verifier ([`Publisher::link_name`]), which the customer's mail links to.
+    link_key: Option<ReplyKey>,
 }
 
 impl Publisher {
@@ -53,7 +57,29 @@ impl Publisher {
             dir,
             place,
             reopen_days: complaint_domain::config::ReplyPolicy::default().reopen_days,
+            link_key: None,
         }
+    }
+
+    /// Also under the name a mail link finds ([`Publisher::link_name`]).
+    pub fn with_link_key(self, key: ReplyKey) -> Publisher {
+        Publisher {
+            link_key: Some(key),
+            ..self
+        }
+    }
+
+    /// The Reply-Proof of the complaint whose file is named `status_key`: what the customer's mail link
+    /// carries in place of their email address; `None` without the key.
+    pub fn link_proof(&self, status_key: &str) -> Option<String> {
+        self.link_key.as_ref()?.proof(status_key)
+    }
+
+    /// The file's second name, for a link that holds no personal data: the documented name with the
+    /// complaint's Reply-Proof as the verifier (`docs/status.md`), so the tracker finds it by the same rule
+    /// from `#reference=…&proof=…`. Only the service can make the proof, and the name does not reveal it.
+    pub fn link_name(&self, reference: &str, status_key: &str) -> Option<String> {
+        Some(self::status_key(reference, &self.link_proof(status_key)?))
     }
 
     pub fn with_reopen_days(self, reopen_days: Option<u32>) -> Publisher {
@@ -116,20 +142,25 @@ pub fn publish_complaint(
     publisher: &Publisher,
     complaint: &Complaint,
 ) -> Result<PathBuf, PublishError> {
-    // Erased: only that, and when (issue #25); the tracker says so calmly.
-    let written = match complaint.erased_at {
-        Some(at) => publisher.publish_erased(
-            &complaint.status_key,
-            &ErasedRecord::new(at.utc_wall_clock().date),
-        ),
-        None => publisher.publish(
-            &complaint.status_key,
-            &complaint
-                .record
-                .clone()
-                .with_reopen_window(publisher.reopen_days),
-        ),
-    };
+    let link_name = publisher.link_name(&complaint.record.reference, &complaint.status_key);
+    let mut written = Ok(PathBuf::new());
+    // The mail link's name first: the file the complaint is marked current by is written last.
+    for key in link_name.iter().chain([&complaint.status_key]) {
+        // Erased: only that, and when (issue #25); the tracker says so calmly.
+        written = match complaint.erased_at {
+            Some(at) => publisher.publish_erased(key, &ErasedRecord::new(at.utc_wall_clock().date)),
+            None => publisher.publish(
+                key,
+                &complaint
+                    .record
+                    .clone()
+                    .with_reopen_window(publisher.reopen_days),
+            ),
+        };
+        if written.is_err() {
+            break;
+        }
+    }
     let path = written.map_err(|source| PublishError::Write {
         dir: publisher.dir().to_owned(),
         source,

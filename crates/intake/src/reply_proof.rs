@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::error::IntakeError;
-use crate::publish::hex;
+use crate::ids::hex;
 use crate::store::Storage;
 use crate::zone::now;
 
@@ -40,6 +40,13 @@ pub struct ReplyKey {
     key: Vec<u8>,
     /// Complaints received before this only know the older proof.
     since: Instant,
+}
+
+/// Never the key itself, in a log or a panic.
+impl std::fmt::Debug for ReplyKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReplyKey(..)")
+    }
 }
 
 impl ReplyKey {

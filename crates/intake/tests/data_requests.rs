@@ -312,3 +312,161 @@ fn only_a_lead_or_admin_answers_a_request_and_the_customer_reads_the_reason() {
         .unwrap();
     assert_eq!(audited, 1);
 }
+
+/// The text of every column of complaint `reference`'s row (its submission holds the customer's words).
+fn submission_of(dir: &TempDir, reference: &str) -> String {
+    rusqlite::Connection::open(dir.db())
+        .unwrap()
+        .query_row(
+            "SELECT submission FROM complaints WHERE reference = ?1",
+            [reference],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn audit_actions(dir: &TempDir) -> Vec<(String, String)> {
+    rusqlite::Connection::open(dir.db())
+        .unwrap()
+        .prepare("SELECT action, detail FROM audit_log WHERE action IN ('erase', 'data_request_answered') ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn an_erasure_request_answered_done_erases_and_a_held_one_is_refused_with_the_reason() {
+    let dir = TempDir::new("erasure-done");
+    let server = Server::start(&dir, &["--rate-limit", "100"], &[]);
+    let (free, free_proof) = file(&server, "done-1", &[(("photo.pdf"), b"%PDF-1.4 secret")]);
+    let (held, held_proof) = file(&server, "done-2", &[]);
+    assert_eq!(erasure(&server, &free, &free_proof, "d-1").status, 201);
+    assert_eq!(erasure(&server, &held, &held_proof, "d-2").status, 201);
+    let lead = staff_session(&dir, "Lee Lead", "lead", &[]);
+    let hold = json!({ "reason": "County court claim 7/2026" });
+    let put_on = staff_request(
+        &server,
+        "POST",
+        &format!("/staff/api/v1/complaints/{held}/hold"),
+        Some(&lead),
+        true,
+        Some(&hold),
+    );
+    assert_eq!(put_on.status, 200, "{}", put_on.text());
+    let done = json!({ "state": "done" });
+
+    // Done: erased in the same step, one audit line naming the request, and the tombstone published.
+    let answered = staff_request(
+        &server,
+        "POST",
+        "/staff/api/v1/data-requests/1/answer",
+        Some(&lead),
+        true,
+        Some(&done),
+    );
+    assert_eq!(answered.status, 200, "{}", answered.text());
+    assert_eq!(answered.json()["state"], json!("done"));
+    assert!(answered.json().get("hold").is_none(), "{}", answered.text());
+    assert!(!submission_of(&dir, &free).contains("Kowalska"));
+    assert_eq!(dir.count("blobs"), 0);
+    let file = dir
+        .publish()
+        .join(format!("{}.json", status_key(&free, EMAIL)));
+    let tombstone: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(tombstone["erased"], json!(true), "{tombstone}");
+    let actions = audit_actions(&dir);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0].0, "erase");
+    assert!(actions[0].1.contains("\"request\":1"), "{actions:?}");
+
+    // On legal hold: nothing erased; the request is refused, staff read the hold, the customer a reason.
+    let refused = staff_request(
+        &server,
+        "POST",
+        "/staff/api/v1/data-requests/2/answer",
+        Some(&lead),
+        true,
+        Some(&done),
+    );
+    assert_eq!(refused.status, 200, "{}", refused.text());
+    let refused = refused.json();
+    assert_eq!(refused["state"], json!("refused"), "{refused}");
+    assert_eq!(
+        refused["hold"]["reason"],
+        json!("County court claim 7/2026")
+    );
+    assert!(submission_of(&dir, &held).contains("Kowalska"));
+    let status = read_status(&dir.publish(), &status_key(&held, EMAIL));
+    let entry = &status.data_requests[0];
+    assert_eq!(entry.state, DataRequestState::Refused);
+    let reason = entry.reason.as_deref().unwrap();
+    assert!(reason.contains("legal matter"), "{reason}");
+    assert!(!reason.contains("County court"), "{reason}");
+    let actions = audit_actions(&dir);
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert_eq!(actions[1].0, "data_request_answered");
+}
+
+#[test]
+fn the_command_line_lists_and_answers_requests_through_the_desk() {
+    let dir = TempDir::new("erasure-cli");
+    let server = Server::start(&dir, &["--rate-limit", "100"], &[]);
+    let (kept, kept_proof) = file(&server, "cli-1", &[]);
+    let (gone, gone_proof) = file(&server, "cli-2", &[]);
+    assert_eq!(erasure(&server, &kept, &kept_proof, "c-1").status, 201);
+    assert_eq!(erasure(&server, &gone, &gone_proof, "c-2").status, 201);
+    drop(server);
+    let run = |args: &[&str]| {
+        let out = dir.cli(args);
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let (ok, listed, _) = run(&["data-requests", "list"]);
+    assert!(ok);
+    assert!(listed.contains(&kept) && listed.contains(&gone), "{listed}");
+    assert_eq!(listed.matches(" open").count(), 2, "{listed}");
+    let (ok, _, words) = run(&["data-requests", "refuse", "1"]);
+    assert!(!ok && words.contains("--reason"), "{words}");
+    let (ok, said, words) = run(&[
+        "data-requests",
+        "refuse",
+        "1",
+        "--reason",
+        "We must keep the complaint's record until 2029 by law.",
+    ]);
+    assert!(ok, "{words}");
+    assert!(said.contains("refused"), "{said}");
+    let (ok, said, words) = run(&["data-requests", "done", "2"]);
+    assert!(ok, "{words}");
+    assert!(said.contains("is done"), "{said}");
+    assert!(!submission_of(&dir, &gone).contains("Kowalska"));
+    assert!(submission_of(&dir, &kept).contains("Kowalska"));
+    let (ok, _, words) = run(&["data-requests", "done", "1"]);
+    assert!(!ok && words.contains("answered already"), "{words}");
+
+    let lines: Vec<(String, String)> = rusqlite::Connection::open(dir.db())
+        .unwrap()
+        .prepare("SELECT action, actor FROM audit_log WHERE action IN ('erase', 'data_request_answered') ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let expected = [("data_request_answered", "cli"), ("erase", "cli")];
+    assert_eq!(
+        lines,
+        expected.map(|(a, b)| (a.to_owned(), b.to_owned())),
+        "{lines:?}"
+    );
+    let (_, listed, _) = run(&["data-requests", "list"]);
+    assert!(
+        listed.contains("done on") && listed.contains("refused: We must"),
+        "{listed}"
+    );
+}

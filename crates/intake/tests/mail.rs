@@ -1,7 +1,7 @@
 //! Mail through a real SMTP listener on loopback (`support/smtp_recorder.py`, aiosmtpd from PyPI, installed by
 //! scripts/setup): the organisation's inbox hears of new complaints and replies, with their files attached
 //! byte for byte up to the size cap and listed beyond it, the customer of stage changes in their language
-//! with a link whose pair travels in the fragment, and a relay that is down never holds up the back office:
+//! with a link that holds no personal data (the reference and the Reply-Proof, in the fragment), and a relay that is down never holds up the back office:
 //! the mail goes, files and all, when the relay is back.
 
 mod support;
@@ -147,16 +147,27 @@ fn the_organisation_hears_of_complaints_and_replies_and_the_customer_of_each_cha
             && !body.contains("Europe/London"),
         "{body}"
     );
-    // The link carries the Reply-Proof, so the customer can reply from whatever device opens the mail.
-    let linked = format!(
-        "https://desk.example/track#reference={reference}&verifier=anna%40example.pl&proof="
-    );
-    let proof = body
+    // The link carries the Reply-Proof and no personal data: it finds the status file in place of the
+    // email address, and lets the customer reply from whatever device opens the mail.
+    let linked = format!("https://desk.example/track#reference={reference}&proof=");
+    let link = body
         .split_whitespace()
-        .find_map(|word| word.strip_prefix(linked.as_str()))
-        .unwrap_or_else(|| panic!("no link with a proof in {body}"))
-        .to_owned();
+        .find(|word| word.starts_with(linked.as_str()))
+        .unwrap_or_else(|| panic!("no link with a proof in {body}"));
+    assert!(!link.contains('@') && !link.contains("%40"), "{link}");
+    assert!(!link.to_ascii_lowercase().contains("anna"), "{link}");
+    let proof = link[linked.len()..].to_owned();
     assert_eq!(proof, issued_proof(&dir, &reference, "anna@example.pl"));
+    let by_link = server.get(&format!(
+        "/api/v1/status/{}.json",
+        status_key(&reference, &proof)
+    ));
+    assert_eq!(by_link.status, 200, "{}", by_link.text());
+    let by_address = server.get(&format!(
+        "/api/v1/status/{}.json",
+        status_key(&reference, "anna@example.pl")
+    ));
+    assert_eq!(by_link.body, by_address.body);
 
     // A reply (made with the link's proof) reaches the organisation's inbox with its words.
     let text = json!({ "text": "The courier left a card." }).to_string();

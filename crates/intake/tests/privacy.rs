@@ -1,8 +1,12 @@
 //! The contact step's consent tick is retired (issue #25): a complaint from the current app carries the notice
 //! it showed and no consent; one from an older app, still in a phone's outbox, carries `consent: true` and is
-//! received as before, and its retry gets its first answer (docs/submission.md, "Older apps").
+//! received as before, and its retry gets its first answer (docs/submission.md, "Older apps"). The link in the
+//! customer's mail holds no personal data: its Reply-Proof finds the status file, and a wrong one finds
+//! nothing, in the same answer and time as a missing complaint.
 
 mod support;
+
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 use support::*;
@@ -57,4 +61,60 @@ fn an_old_apps_consent_tick_is_accepted_and_its_retry_gets_the_first_answer() {
     let stored = stored_submission(&dir, "key-old");
     assert_eq!(stored["contact"]["consent"], true, "kept as sent");
     assert!(stored.get("privacy_notice").is_none());
+}
+
+#[test]
+fn the_mail_links_proof_finds_the_status_file_and_a_wrong_one_is_told_apart_by_nothing() {
+    let dir = TempDir::new("link-lookup");
+    let server = Server::start(
+        &dir,
+        &["--rate-limit", "100000", "--status-misses", "100000"],
+        &[],
+    );
+    let filed = server.post(Some("link-1"), &body_of(&complaint("link-1"), &[]));
+    assert_eq!(filed.status, 201, "{}", filed.text());
+    let answer = filed.json();
+    let reference = answer["reference"].as_str().unwrap().to_owned();
+    let proof = answer["reply_proof"].as_str().unwrap().to_owned();
+    let status = |key: &str| {
+        let path = format!("/api/v1/status/{key}.json");
+        server
+            .get_from("127.0.0.2", &path, Duration::from_secs(30))
+            .unwrap()
+    };
+    let by_link = status(&status_key(&reference, &proof));
+    assert_eq!(by_link.status, 200, "{}", by_link.text());
+    assert_eq!(
+        by_link.body,
+        status(&status_key(&reference, "anna@example.pl")).body
+    );
+
+    let mut wrong = proof.clone();
+    let last = if wrong.ends_with('0') { "1" } else { "0" };
+    wrong.replace_range(wrong.len() - 1.., last);
+    let wrong_key = status_key(&reference, &wrong);
+    let missing_key = status_key("CMP-0000-0000", &proof);
+    let (refused, missing) = (status(&wrong_key), status(&missing_key));
+    assert_eq!((refused.status, missing.status), (404, 404));
+    assert_eq!(refused.body, missing.body);
+
+    // Interleaved, so a change in the machine's load falls on both alike.
+    let (mut exists, mut none) = (Vec::new(), Vec::new());
+    for _ in 0..150 {
+        for (key, samples) in [(&wrong_key, &mut exists), (&missing_key, &mut none)] {
+            let started = Instant::now();
+            assert_eq!(status(key).status, 404);
+            samples.push(started.elapsed());
+        }
+    }
+    let median = |mut s: Vec<Duration>| {
+        s.sort();
+        s[s.len() / 2]
+    };
+    let (exists, none) = (median(exists), median(none));
+    eprintln!("median status miss: {exists:?} with a wrong proof, {none:?} for no complaint");
+    assert!(
+        exists.as_secs_f64() < none.as_secs_f64() * 1.25,
+        "a wrong proof for a complaint that exists takes {exists:?}, for none {none:?}"
+    );
 }

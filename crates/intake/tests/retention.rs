@@ -2,13 +2,15 @@
 //! filed with a file, a reply and mail, closed, then purged with `--now` past its keep-until day. Its status
 //! file becomes the tombstone, no table of the database and no file in the service's folders holds the
 //! person's name, email, phone or words any more, and the figures do not change; a legal hold stops it; a
-//! purge killed half-way finishes on the next run without ever publishing half an erasure.
+//! purge killed half-way finishes on the next run without ever publishing half an erasure. The purge, the
+//! hold and the crash run the same body on SQLite and on PostgreSQL (`support::engine`).
 
 mod support;
 
 use std::path::Path;
 
 use serde_json::{json, Value};
+use support::engine::{contains, Engine, OnEngine};
 use support::*;
 
 const EMAIL: &str = "anna@example.pl";
@@ -27,8 +29,25 @@ const NEEDLES: &[&str] = &[
     "receipt-photo.jpg",
 ];
 
-fn ok(dir: &TempDir, args: &[&str]) -> String {
-    let out = dir.cli(args);
+/// Runs `$body` on SQLite and on PostgreSQL (a fresh database on the test cluster), as two tests.
+macro_rules! on_both {
+    ($body:ident, $sqlite:ident, $postgres:ident) => {
+        #[test]
+        fn $sqlite() {
+            $body(&OnEngine::sqlite(stringify!($sqlite)));
+        }
+
+        #[test]
+        fn $postgres() {
+            if let Some(place) = OnEngine::postgres(stringify!($postgres)) {
+                $body(&place);
+            }
+        }
+    };
+}
+
+fn ok(place: &OnEngine, args: &[&str]) -> String {
+    let out = place.cli(args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -37,13 +56,22 @@ fn ok(dir: &TempDir, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn sql(dir: &TempDir) -> rusqlite::Connection {
-    rusqlite::Connection::open(dir.db()).unwrap()
+/// The Reply-Proof the filing answer gave (`support::issued_proof`), from either engine's key.
+fn issued_proof(place: &OnEngine, reference: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(&place.secret("reply-proof")).unwrap();
+    mac.update(status_key(reference, EMAIL).as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Files Anna's complaint (with a photo, her phone and a unique word), adds her reply and an internal note
 /// quoting her, and closes it with a decision and a cause. Returns the reference.
-fn file_and_close(dir: &TempDir, server: &Server, key: &str) -> String {
+fn file_and_close(place: &OnEngine, server: &Server, key: &str) -> String {
     let mut complaint = complaint(key);
     complaint["description"] = json!("My parcel never arrived. Zyxwvutsrq.");
     complaint["contact"]["phone"] = json!("+48 601 234 567");
@@ -53,7 +81,7 @@ fn file_and_close(dir: &TempDir, server: &Server, key: &str) -> String {
     assert_eq!(filed.status, 201, "{}", filed.text());
     let reference = filed.json()["reference"].as_str().unwrap().to_owned();
     let body = json!({ "text": "Secret-Reply-Words: the driver left a card." });
-    let proof = issued_proof(dir, &reference, EMAIL);
+    let proof = issued_proof(place, &reference);
     let path = format!("/api/v1/complaints/{reference}/information");
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\nIdempotency-Key: {key}-r\r\nReply-Proof: {proof}\r\n\r\n{body}",
@@ -62,16 +90,14 @@ fn file_and_close(dir: &TempDir, server: &Server, key: &str) -> String {
     );
     let replied = send(&server.addr, request.as_bytes());
     assert_eq!(replied.status, 201, "{}", replied.text());
-    sql(dir)
-        .execute(
-            "INSERT INTO notes (complaint_id, at, text)
-             SELECT id, 0, 'Customer said: Secret-Note-Words' FROM complaints WHERE reference = ?1",
-            [&reference],
-        )
-        .unwrap();
-    ok(dir, &["acknowledge", &reference]);
+    place.execute(
+        "INSERT INTO notes (complaint_id, at, text)
+         SELECT id, 0, 'Customer said: Secret-Note-Words' FROM complaints WHERE reference = $1",
+        &reference,
+    );
+    ok(place, &["acknowledge", &reference]);
     ok(
-        dir,
+        place,
         &[
             "respond",
             &reference,
@@ -81,44 +107,8 @@ fn file_and_close(dir: &TempDir, server: &Server, key: &str) -> String {
             "courier-delay",
         ],
     );
-    ok(dir, &["close", &reference]);
+    ok(place, &["close", &reference]);
     reference
-}
-
-/// Every needle found in any text or blob of any table, as (table, needle).
-fn found_in_database(dir: &TempDir) -> Vec<(String, String)> {
-    let conn = sql(dir);
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut found = Vec::new();
-    for table in tables {
-        let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let columns = statement.column_count();
-        let mut rows = statement.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..columns {
-                let bytes = match row.get_ref(i).unwrap() {
-                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
-                        t.to_ascii_lowercase()
-                    }
-                    _ => continue,
-                };
-                for needle in NEEDLES {
-                    if contains(&bytes, needle)
-                        && !found.contains(&(table.clone(), needle.to_string()))
-                    {
-                        found.push((table.clone(), needle.to_string()));
-                    }
-                }
-            }
-        }
-    }
-    found
 }
 
 /// Every needle found in a file under `folder` (the status files, uploads, spool), as (file, needle).
@@ -150,81 +140,68 @@ fn found_in_files(folder: &Path) -> Vec<(String, String)> {
     found
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
-fn status_text(dir: &TempDir, reference: &str) -> String {
+fn status_text(place: &OnEngine, reference: &str) -> String {
     std::fs::read_to_string(
-        dir.publish()
+        place
+            .dir
+            .publish()
             .join(format!("{}.json", status_key(reference, EMAIL))),
     )
     .unwrap()
 }
 
-/// What the figures count of every complaint, as stored.
-fn facts(dir: &TempDir) -> Vec<Vec<Option<String>>> {
-    let conn = sql(dir);
-    let mut statement = conn
-        .prepare(
-            "SELECT reference, category, received_at, received_week, ack_due_at, acknowledged_at,
-                    decide_due_at, decided_at, decision, decision_seconds, closed_at, closed_in_3_days,
-                    closed_in_8_weeks, reopened, rating,
-                    (SELECT group_concat(cause) FROM complaint_causes WHERE complaint_id = id)
-             FROM complaints ORDER BY id",
-        )
-        .unwrap();
-    let rows = statement
-        .query_map([], |r| {
-            Ok((0..16)
-                .map(|i| {
-                    r.get_ref(i)
-                        .unwrap()
-                        .as_str()
-                        .map(str::to_owned)
-                        .ok()
-                        .or_else(|| r.get::<_, Option<i64>>(i).unwrap().map(|n| n.to_string()))
-                })
-                .collect())
-        })
-        .unwrap();
-    rows.map(Result::unwrap).collect()
+/// What the figures count of every complaint, as stored, one line per complaint.
+fn facts(place: &OnEngine) -> Vec<Option<String>> {
+    const COLUMNS: &str =
+        "reference, category, received_at, received_week, ack_due_at, acknowledged_at,
+        decide_due_at, decided_at, decision, decision_seconds, closed_at, closed_in_3_days,
+        closed_in_8_weeks, reopened, rating";
+    place.texts(&match place.engine {
+        Engine::Sqlite => format!(
+            "SELECT json_array({COLUMNS}, (SELECT group_concat(cause) FROM complaint_causes
+                                           WHERE complaint_id = id))
+             FROM complaints ORDER BY id"
+        ),
+        Engine::Postgres(_) => format!(
+            "SELECT json_build_array({COLUMNS}, (SELECT string_agg(cause, ',') FROM complaint_causes
+                                                 WHERE complaint_id = id))::text
+             FROM complaints ORDER BY id"
+        ),
+    })
 }
 
 /// The published figures without the time they were made.
-fn figures(dir: &TempDir) -> Value {
-    ok(dir, &["insights"]);
+fn figures(place: &OnEngine) -> Value {
+    ok(place, &["insights"]);
     let mut figures: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.insights()).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(place.dir.insights()).unwrap()).unwrap();
     figures.as_object_mut().unwrap().remove("generated_at");
     figures
 }
 
-#[test]
-fn the_purge_erases_the_person_keeps_the_figures_and_leaves_a_tombstone() {
-    let dir = TempDir::new("retention-purge");
-    let server = Server::start(
-        &dir,
-        &[
-            "--smtp-relay",
-            "127.0.0.1:9",
-            "--mail-from",
-            "desk@northwind.example",
-            "--org-inbox",
-            "complaints@northwind.example",
-        ],
-        &[],
-    );
-    let reference = file_and_close(&dir, &server, "purge-1");
+on_both!(
+    the_purge_erases_the_person_keeps_the_figures_and_leaves_a_tombstone,
+    purge_on_sqlite,
+    purge_on_postgres
+);
+
+fn the_purge_erases_the_person_keeps_the_figures_and_leaves_a_tombstone(place: &OnEngine) {
+    let server = place.server(&[
+        "--smtp-relay",
+        "127.0.0.1:9",
+        "--mail-from",
+        "desk@northwind.example",
+        "--org-inbox",
+        "complaints@northwind.example",
+    ]);
+    let reference = file_and_close(place, &server, "purge-1");
     drop(server);
     assert!(
-        dir.count("mail_outbox") > 0,
+        place.count("mail_outbox") > 0,
         "the organisation's mail is queued"
     );
     // The scan sees what it must: every needle is there before the purge.
-    let before = found_in_database(&dir);
+    let before = place.found(NEEDLES);
     for needle in NEEDLES {
         assert!(
             before.iter().any(|(_, n)| n == needle),
@@ -232,76 +209,72 @@ fn the_purge_erases_the_person_keeps_the_figures_and_leaves_a_tombstone() {
         );
     }
     // The figures first: they fill the facts the server had not counted yet.
-    let figures_before = figures(&dir);
-    let facts_before = facts(&dir);
+    let figures_before = figures(place);
+    let facts_before = facts(place);
 
     // Not yet due: nothing is erased today.
-    assert!(ok(&dir, &["purge"]).starts_with("0 complaint(s) erased"));
-    let purged = ok(&dir, &["purge", "--now", LATER]);
+    assert!(ok(place, &["purge"]).starts_with("0 complaint(s) erased"));
+    let purged = ok(place, &["purge", "--now", LATER]);
     assert!(purged.starts_with("1 complaint(s) erased"), "{purged}");
 
-    let tombstone: Value = serde_json::from_str(&status_text(&dir, &reference)).unwrap();
+    let tombstone: Value = serde_json::from_str(&status_text(place, &reference)).unwrap();
     assert_eq!(tombstone["erased"], json!(true), "{tombstone}");
     assert_eq!(tombstone.as_object().unwrap().len(), 2, "{tombstone}");
-    assert_eq!(found_in_database(&dir), vec![]);
-    assert_eq!(found_in_files(&dir.0), vec![]);
-    assert_eq!(dir.count("blobs"), 0);
-    assert_eq!(dir.count("mail_outbox"), 0);
-    assert_eq!(facts(&dir), facts_before);
-    assert_eq!(figures(&dir), figures_before);
+    assert_eq!(place.found(NEEDLES), vec![]);
+    assert_eq!(found_in_files(&place.dir.0), vec![]);
+    assert_eq!(place.count("blobs"), 0);
+    assert_eq!(place.count("mail_outbox"), 0);
+    assert_eq!(facts(place), facts_before);
+    assert_eq!(figures(place), figures_before);
 
     // In the audit log as the schedule's, without the erased words; a second run has nothing to do.
-    let (actor, detail): (String, String) = sql(&dir)
-        .query_row(
-            "SELECT actor, detail FROM audit_log WHERE action = 'purge'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    assert_eq!(actor, "schedule");
-    assert!(detail.contains("retention period"), "{detail}");
-    assert!(ok(&dir, &["purge", "--now", LATER]).starts_with("0 complaint(s) erased"));
+    let lines = place.texts("SELECT actor || ' ' || detail FROM audit_log WHERE action = 'purge'");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let line = lines[0].clone().unwrap();
+    assert!(line.starts_with("schedule "), "{line}");
+    assert!(line.contains("retention period"), "{line}");
+    assert!(ok(place, &["purge", "--now", LATER]).starts_with("0 complaint(s) erased"));
     // The back office still reads what is left, and is refused a change to it.
-    let shown = ok(&dir, &["show", &reference]);
+    let shown = ok(place, &["show", &reference]);
     assert!(!shown.to_ascii_lowercase().contains("kowalska"), "{shown}");
-    assert!(!dir.cli(&["reopen", &reference]).status.success());
+    assert!(!place.cli(&["reopen", &reference]).status.success());
 }
 
-#[test]
-fn a_legal_hold_stops_the_purge_and_an_erasure_until_released() {
-    let dir = TempDir::new("retention-hold");
-    let server = Server::start(&dir, &[], &[]);
-    let held = file_and_close(&dir, &server, "hold-1");
-    let free = file_and_close(&dir, &server, "hold-2");
+on_both!(
+    a_legal_hold_stops_the_purge_and_an_erasure_until_released,
+    hold_on_sqlite,
+    hold_on_postgres
+);
+
+fn a_legal_hold_stops_the_purge_and_an_erasure_until_released(place: &OnEngine) {
+    let server = place.server(&[]);
+    let held = file_and_close(place, &server, "hold-1");
+    let free = file_and_close(place, &server, "hold-2");
     drop(server);
     ok(
-        &dir,
+        place,
         &["hold", &held, "--reason", "County court claim 7/2026"],
     );
 
-    assert!(ok(&dir, &["purge", "--now", LATER]).starts_with("1 complaint(s) erased"));
-    assert!(status_text(&dir, &free).contains("\"erased\""));
-    let record = status_text(&dir, &held);
+    assert!(ok(place, &["purge", "--now", LATER]).starts_with("1 complaint(s) erased"));
+    assert!(status_text(place, &free).contains("\"erased\""));
+    let record = status_text(place, &held);
     assert!(record.contains("\"history\""), "{record}");
-    let kept: String = sql(&dir)
-        .query_row(
-            "SELECT submission FROM complaints WHERE reference = ?1",
-            [&held],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(kept.contains("Kowalska"));
+    let kept = place.texts(&format!(
+        "SELECT submission FROM complaints WHERE reference = '{held}'"
+    ));
+    assert!(kept[0].as_deref().unwrap().contains("Kowalska"));
 
-    let refused = dir.cli(&["erase", "--reference", &held, "--reason", "asked by email"]);
+    let refused = place.cli(&["erase", "--reference", &held, "--reason", "asked by email"]);
     assert!(!refused.status.success());
     let words = String::from_utf8_lossy(&refused.stderr);
     assert!(
         words.contains("on legal hold since") && words.contains("County court claim 7/2026"),
         "{words}"
     );
-    ok(&dir, &["hold", &held, "--release"]);
+    ok(place, &["hold", &held, "--release"]);
     let erased = ok(
-        &dir,
+        place,
         &[
             "erase",
             "--email",
@@ -315,63 +288,66 @@ fn a_legal_hold_stops_the_purge_and_an_erasure_until_released() {
         erased.trim(),
         format!("{held}: erased; its status file now says so")
     );
-    assert_eq!(dir.count("complaints WHERE erased_at IS NOT NULL"), 2);
-    assert_eq!(found_in_database(&dir), vec![]);
-    let actions: Vec<String> = sql(&dir)
-        .prepare("SELECT action FROM audit_log WHERE action IN ('hold', 'release_hold', 'purge', 'erase') ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(actions, ["hold", "purge", "release_hold", "erase"]);
+    assert_eq!(place.count("complaints WHERE erased_at IS NOT NULL"), 2);
+    assert_eq!(place.found(NEEDLES), vec![]);
+    let actions = place.texts(
+        "SELECT action FROM audit_log WHERE action IN ('hold', 'release_hold', 'purge', 'erase') ORDER BY id",
+    );
+    let expected = ["hold", "purge", "release_hold", "erase"].map(|a| Some(a.to_owned()));
+    assert_eq!(actions, expected);
 }
 
-#[test]
-fn a_purge_killed_half_way_publishes_nothing_half_erased_and_the_next_run_finishes_it() {
-    let dir = TempDir::new("retention-crash");
-    let server = Server::start(&dir, &[], &[]);
+on_both!(
+    a_purge_killed_half_way_publishes_nothing_half_erased_and_the_next_run_finishes_it,
+    crash_on_sqlite,
+    crash_on_postgres
+);
+
+fn a_purge_killed_half_way_publishes_nothing_half_erased_and_the_next_run_finishes_it(
+    place: &OnEngine,
+) {
+    let server = place.server(&[]);
     let references: Vec<String> = (1..=3)
-        .map(|n| file_and_close(&dir, &server, &format!("crash-{n}")))
+        .map(|n| file_and_close(place, &server, &format!("crash-{n}")))
         .collect();
     drop(server);
-    let records_before: Vec<String> = references.iter().map(|r| status_text(&dir, r)).collect();
+    let records_before: Vec<String> = references.iter().map(|r| status_text(place, r)).collect();
 
     // Stops dead right after the second erasure's commit, before its tombstone is written.
     let crashed = std::process::Command::new(BIN)
         .args(["purge", "--now", LATER])
-        .args(dir.paths())
+        .args(place.paths())
         .env("COMPLAINT_INTAKE_TEST_CRASH_AFTER_ERASURES", "2")
         .output()
         .unwrap();
     assert!(!crashed.status.success());
-    assert!(status_text(&dir, &references[0]).contains("\"erased\""));
+    assert!(status_text(place, &references[0]).contains("\"erased\""));
     // Erased in the database, but its published file is still the whole record, never half of one.
-    assert_eq!(status_text(&dir, &references[1]), records_before[1]);
-    assert_eq!(status_text(&dir, &references[2]), records_before[2]);
+    assert_eq!(status_text(place, &references[1]), records_before[1]);
+    assert_eq!(status_text(place, &references[2]), records_before[2]);
 
-    let finished = ok(&dir, &["purge", "--now", LATER]);
+    let finished = ok(place, &["purge", "--now", LATER]);
     assert!(finished.starts_with("1 complaint(s) erased"), "{finished}");
     assert!(
         finished.contains("1 status file(s) written again"),
         "{finished}"
     );
     for reference in &references {
-        assert!(status_text(&dir, reference).contains("\"erased\""));
+        assert!(status_text(place, reference).contains("\"erased\""));
     }
-    assert_eq!(found_in_database(&dir), vec![]);
-    assert_eq!(found_in_files(&dir.0), vec![]);
+    assert_eq!(place.found(NEEDLES), vec![]);
+    assert_eq!(found_in_files(&place.dir.0), vec![]);
 }
 
 #[test]
 fn staff_export_a_persons_data_as_a_zip_of_json_and_files() {
-    let dir = TempDir::new("retention-export");
-    let server = Server::start(&dir, &[], &[]);
-    let reference = file_and_close(&dir, &server, "export-1");
+    let place = OnEngine::sqlite("retention-export");
+    let server = place.server(&[]);
+    let reference = file_and_close(&place, &server, "export-1");
     drop(server);
-    let out = dir.0.join("anna.zip");
+    let out = place.dir.0.join("anna.zip");
     ok(
-        &dir,
+        &place,
         &["export", "--email", EMAIL, "--out", out.to_str().unwrap()],
     );
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
@@ -404,12 +380,13 @@ fn staff_export_a_persons_data_as_a_zip_of_json_and_files() {
 #[test]
 fn over_the_staff_api_a_lead_holds_and_only_an_admin_exports_or_erases() {
     use support::staff::{staff_request, staff_session};
-    let dir = TempDir::new("retention-api");
-    let server = Server::start(&dir, &[], &[]);
-    let reference = file_and_close(&dir, &server, "api-1");
-    let agent = staff_session(&dir, "Ana Agent", "agent", &["delivery"]);
-    let lead = staff_session(&dir, "Leo Lead", "lead", &[]);
-    let admin = staff_session(&dir, "Ada Admin", "admin", &[]);
+    let place = OnEngine::sqlite("retention-api");
+    let dir = &place.dir;
+    let server = place.server(&[]);
+    let reference = file_and_close(&place, &server, "api-1");
+    let agent = staff_session(dir, "Ana Agent", "agent", &["delivery"]);
+    let lead = staff_session(dir, "Leo Lead", "lead", &[]);
+    let admin = staff_session(dir, "Ada Admin", "admin", &[]);
     let hold_path = format!("/staff/api/v1/complaints/{reference}/hold");
     let reason = json!({ "reason": "Regulator's inquiry 12" });
 
@@ -504,5 +481,5 @@ fn over_the_staff_api_a_lead_holds_and_only_an_admin_exports_or_erases() {
     );
     assert_eq!(erased.status, 200, "{}", erased.text());
     assert_eq!(erased.json()[0]["result"], json!("erased"));
-    assert!(status_text(&dir, &reference).contains("\"erased\""));
+    assert!(status_text(&place, &reference).contains("\"erased\""));
 }

@@ -1,6 +1,7 @@
 //! The privacy commands (issue #25, docs/retention.md): `purge` (what `serve` runs every `--purge-every`),
 //! `hold` (a legal hold on, or `--release` off), `erase` (by reference or by the customer's email address),
-//! and `export --reference|--email --out FILE.zip` (read in `super`'s `Export`).
+//! `export --reference|--email --out FILE.zip` (read in `super`'s `Export`), and `data-requests list|done|refuse`
+//! (customers' requests about their data, answered as in the desk: done erases an erasure's data).
 
 use std::path::PathBuf;
 
@@ -9,6 +10,7 @@ use clap::{Args, Subcommand};
 use complaint_domain::instant::Instant;
 
 use super::values::instant;
+use crate::desk::data_requests::RequestAnswer;
 use crate::desk::erasure::Selector;
 
 /// Whose data: one complaint, or every complaint of one email address.
@@ -67,6 +69,34 @@ pub enum PrivacySub {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Customers' requests about their data: list them, answer one done or refused
+    DataRequests {
+        #[command(subcommand)]
+        action: DataRequestsSub,
+    },
+}
+
+/// `data-requests …`: customers' requests for a copy of their data or its erasure.
+#[derive(Subcommand)]
+pub enum DataRequestsSub {
+    /// Every request, the open ones first by the day they are due
+    List,
+    /// Mark a request done; for an erasure, its complaint's personal data is erased now (refused, with the
+    /// reason the customer reads, when the complaint is on legal hold)
+    Done {
+        /// The request's number, as `list` shows it
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    /// Refuse a request, with the reason the customer reads on their status page
+    Refuse {
+        /// The request's number, as `list` shows it
+        #[arg(value_name = "ID")]
+        id: i64,
+        /// Why, in words for the customer (no personal data)
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
 }
 
 /// What main.rs runs.
@@ -76,6 +106,8 @@ pub enum PrivacyCommand {
     ReleaseHold { reference: String },
     Erase { selector: Selector, reason: String },
     Export { selector: Selector, out: PathBuf },
+    DataRequests,
+    AnswerRequest { id: i64, answer: RequestAnswer },
 }
 
 impl PrivacySub {
@@ -97,6 +129,17 @@ impl PrivacySub {
             PrivacySub::Erase { person, reason } => PrivacyCommand::Erase {
                 selector: person.selector().map_err(|e| ("erase", e))?,
                 reason,
+            },
+            PrivacySub::DataRequests { action } => match action {
+                DataRequestsSub::List => PrivacyCommand::DataRequests,
+                DataRequestsSub::Done { id } => PrivacyCommand::AnswerRequest {
+                    id,
+                    answer: RequestAnswer::Done,
+                },
+                DataRequestsSub::Refuse { id, reason } => PrivacyCommand::AnswerRequest {
+                    id,
+                    answer: RequestAnswer::Refused { reason },
+                },
             },
         })
     }

@@ -43,21 +43,14 @@ impl Desk {
         reference: &str,
         message: Option<&OrgText>,
     ) -> Option<Notice> {
-        self.mail.as_ref()?;
-        // The link carries the Reply-Proof, so the customer can reply from the device that opens the mail.
-        let key = crate::reply_proof::ReplyKey::load(&mut *self.store);
         let mail = self.mail.as_ref()?;
         let queued = (|| -> Result<(), DeskError> {
             let settings = self.settings()?;
             let dossier = Dossier::load(&*self.store, reference)?;
             let email = dossier.submission.contact.email.clone();
-            let proof = match (email.as_deref(), &key) {
-                (Some(email), Ok(key)) => key.proof(&crate::publish::status_key(
-                    &dossier.complaint.record.reference,
-                    email,
-                )),
-                _ => None,
-            };
+            // The link carries the Reply-Proof in place of the email address: it finds the status file and
+            // lets the customer reply from the device that opens the mail.
+            let proof = self.publisher.link_proof(&dossier.complaint.status_key);
             crate::mail::enqueue(
                 &*self.store,
                 dossier.complaint.id,

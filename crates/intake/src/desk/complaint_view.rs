@@ -163,6 +163,8 @@ pub struct RetentionView {
 #[derive(Debug, Serialize)]
 pub struct HoldView {
     pub since: String,
+    /// Who put it on, by name as the audit log has it (else its audit key).
+    pub by: String,
     pub reason: String,
 }
 
@@ -331,6 +333,13 @@ impl Desk {
         let notes = self.store.notes(complaint.id)?;
         let audit = self.store.audit_for(complaint.id)?;
         let keeping = self.store.keeping(complaint.id)?;
+        let hold_by = keeping.hold.as_ref().map(|hold| {
+            let line = audit
+                .iter()
+                .rev()
+                .find(|e| e.action == "hold" && e.actor == hold.by);
+            line.map_or_else(|| hold.by.clone(), |e| e.actor_name.clone())
+        });
         let reference = complaint.record.reference.clone();
         let s = &dossier.submission;
         let view = ComplaintView {
@@ -377,6 +386,7 @@ impl Desk {
                 keep_until: keeping.keep_until.map(|d| d.to_string()),
                 hold: keeping.hold.map(|h| HoldView {
                     since: clock_text(zone, h.since),
+                    by: hold_by.unwrap_or_default(),
                     reason: h.reason,
                 }),
                 erased_at: keeping.erased_at.map(|at| clock_text(zone, at)),

@@ -3,23 +3,26 @@
 //! files), the request to erase it, and the staff's queue of those requests with their due days and answers.
 //!
 //! The customer's proof (the Reply-Proof, `crate::reply_proof`) is checked by the caller before anything
-//! here runs, with the same work whether the complaint exists or not; these methods assume it held. The
-//! erasure itself is not here: answering a request "done" is where the erasure (`Desk::erase`, issue #25's
-//! retention work) is called, at the one place marked below.
+//! here runs, with the same work whether the complaint exists or not; these methods assume it held. An
+//! erasure request answered "done" is erased by the same erasure as `Desk::erase` (`super::erasure`), a
+//! legal hold respected: then the request is refused, with the reason the customer reads.
 
 use std::io::Write as _;
 
 use complaint_domain::data_requests::{due_on, DataRequestKind, DataRequestState};
+use complaint_domain::i18n::dates::date_text;
 use complaint_domain::i18n::{format, IntakeMsg};
 use complaint_domain::instant::Zone;
 use complaint_domain::status::Stage;
 use serde_json::{json, Value};
 
-use super::{Actor, Desk, DeskError, Notice, Permission};
+use super::erasure::{ErasedOne, Who};
+use super::{Actor, Asked, Desk, DeskError, Notice, Permission};
 use crate::dossier::{safe_file_name, Dossier};
 use crate::publish::publish_complaint;
 use crate::store::{
-    AuditEntry, DataRequest, FileSource, NewDataRequest, Outgoing, RequestRecorded, StoreError,
+    AuditEntry, DataRequest, FileSource, Hold, NewDataRequest, Outgoing, RequestRecorded,
+    StoreError,
 };
 use crate::zone;
 
@@ -34,6 +37,14 @@ pub struct ErasureRecorded {
     pub notices: Vec<Notice>,
     /// The complaint's stage, which the answer names as a reply's does.
     pub stage: Stage,
+}
+
+/// A request as answered, and the legal hold that turned an erasure's "done" into a refusal (for staff to
+/// read: who put it on, since when, why).
+#[derive(Debug, Clone)]
+pub struct Answered {
+    pub request: DataRequest,
+    pub hold: Option<Hold>,
 }
 
 /// A staff member's answer to a request.
@@ -154,15 +165,16 @@ impl Desk {
         Ok(self.store.data_requests()?)
     }
 
-    /// Answers an open request: done, or refused with a reason the customer reads. One audit line; the
-    /// status file shows the answer.
+    /// Answers an open request: done, or refused with a reason the customer reads. An erasure answered done
+    /// is erased here (`erase_on_request`), under a legal hold refused instead. One audit line; the
+    /// status file shows the answer (or, erased, the tombstone).
     pub fn answer_data_request(
         &mut self,
         actor: &Actor,
         address: Option<&str>,
         id: i64,
         answer: RequestAnswer,
-    ) -> Result<DataRequest, DeskError> {
+    ) -> Result<Answered, DeskError> {
         actor.require(Permission::DataRequests)?;
         let request = self
             .store
@@ -190,18 +202,86 @@ impl Desk {
                 (DataRequestState::Refused, Some(reason.to_owned()))
             }
         };
-        // TODO(issue #25, at merge): an erasure answered `Done` calls privacy-retention's erasure here, before
-        // the answer is saved, so a request is never marked done with the data still held:
-        //     if request.entry.kind == DataRequestKind::Erasure && state == DataRequestState::Done {
-        //         self.erase(actor, &request.reference)?; // refuses under a legal hold
-        //     }
-        let answered = self.store.answer_data_request(
-            id,
-            state,
-            reason.as_deref(),
-            &actor.audit_key(),
-            zone::now(),
+        if request.entry.kind == DataRequestKind::Erasure && state == DataRequestState::Done {
+            let asked = Asked {
+                actor,
+                address,
+                reference: &request.reference,
+                revision: None,
+            };
+            if let Some(answered) = self.erase_on_request(&asked, &request)? {
+                return Ok(answered);
+            }
+        }
+        let request = self.save_answer(actor, address, &request, state, reason.as_deref())?;
+        Ok(Answered {
+            request,
+            hold: None,
+        })
+    }
+
+    /// An erasure request answered done: the same erasure as [`Desk::erase`], in one transaction that also
+    /// marks the request done and writes one audit line (`erase`, naming the request). Under a legal hold
+    /// nothing is erased: the request is refused, the customer reading why in their language (never the
+    /// hold's own words, which are the organisation's), and staff get the hold. `None`: the schedule erased
+    /// the complaint before, and the request is answered like any other.
+    fn erase_on_request(
+        &mut self,
+        asked: &Asked<'_>,
+        request: &DataRequest,
+    ) -> Result<Option<Answered>, DeskError> {
+        let complaint = self.found(&request.reference)?;
+        let reason = format!("the customer's erasure request {}", request.id);
+        let erased = self.erase_one(
+            Who::Staff(asked),
+            (complaint.id, &complaint.record.reference),
+            (&reason, Some(request.id)),
+            || {},
         )?;
+        let hold = match erased {
+            ErasedOne::Erased | ErasedOne::NotPublished => None,
+            ErasedOne::Already(_) => return Ok(None),
+            ErasedOne::Held(hold) => Some(hold),
+        };
+        let Some(hold) = hold else {
+            let request = self.store.data_request(request.id)?;
+            return Ok(Some(Answered {
+                request: request.ok_or(StoreError::Conflict)?,
+                hold: None,
+            }));
+        };
+        let zone = &self.settings()?.zone;
+        let since = zone
+            .local(hold.since)
+            .map_or_else(|| hold.since.utc_wall_clock().date, |local| local.date);
+        let lang = complaint.locale;
+        let words = format(
+            lang,
+            IntakeMsg::ErasureHeldReason,
+            &[("date", &date_text(since, lang))],
+        );
+        let refused = DataRequestState::Refused;
+        let request =
+            self.save_answer(asked.actor, asked.address, request, refused, Some(&words))?;
+        Ok(Some(Answered {
+            request,
+            hold: Some(hold),
+        }))
+    }
+
+    /// Saves an answer that erases nothing, with its audit line, and publishes the status file showing it.
+    fn save_answer(
+        &mut self,
+        actor: &Actor,
+        address: Option<&str>,
+        request: &DataRequest,
+        state: DataRequestState,
+        reason: Option<&str>,
+    ) -> Result<DataRequest, DeskError> {
+        let id = request.id;
+        let answered =
+            self.store
+                .answer_data_request(id, state, reason, &actor.audit_key(), zone::now())?;
         if !answered {
             return Err(DeskError::Invalid(format!(
                 "data request {id} was answered already"

@@ -88,8 +88,12 @@ impl Desk {
         let mut done = Vec::new();
         for reference in references {
             let complaint = self.found(&reference)?;
-            let one =
-                self.erase_one(Who::Staff(asked), (complaint.id, &reference), reason, || {})?;
+            let one = self.erase_one(
+                Who::Staff(asked),
+                (complaint.id, &reference),
+                (reason, None),
+                || {},
+            )?;
             if let (Selector::Reference(_), ErasedOne::Held(hold)) = (selector, &one) {
                 return Err(super::retention::on_hold(&reference, hold));
             }
@@ -114,13 +118,14 @@ impl Desk {
         Ok(references)
     }
 
-    /// Erases complaint `id` (`reference`) in one transaction with its audit line, then (`after_commit` having run)
+    /// Erases complaint `id` (`reference`) in one transaction with its audit line (and, when it answers the
+    /// customer's erasure request `answers`, that request marked done), then (`after_commit` having run)
     /// replaces its status file by the tombstone.
     pub(super) fn erase_one(
         &mut self,
         who: Who<'_>,
         (id, reference): (i64, &str),
-        reason: &str,
+        (reason, answers): (&str, Option<i64>),
         after_commit: impl FnOnce(),
     ) -> Result<ErasedOne, DeskError> {
         let filed = self.store.filed(id)?;
@@ -131,12 +136,17 @@ impl Desk {
             Who::Staff(_) => "erase",
             Who::Schedule => "purge",
         };
-        let audit = who.line(action, id, json!({ "reason": reason }));
+        let detail = match answers {
+            Some(request) => json!({ "reason": reason, "request": request }),
+            None => json!({ "reason": reason }),
+        };
+        let audit = who.line(action, id, detail);
         let erased = self.store.erase(&Erasure {
             id,
             submission: &submission,
             at: audit.at,
             audit: &audit,
+            answers,
         })?;
         match erased {
             Erased::Already(at) => return Ok(ErasedOne::Already(at)),

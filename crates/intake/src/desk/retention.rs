@@ -154,7 +154,7 @@ impl Desk {
             let due = self.store.due_for_erasure(today, BATCH)?;
             for (id, reference) in &due {
                 let reason = "the retention period ended";
-                match self.erase_one(Who::Schedule, (*id, reference), reason, || {
+                match self.erase_one(Who::Schedule, (*id, reference), (reason, None), || {
                     if crash_after.is_some_and(|n| purged.erased.len() + 1 >= n) {
                         // A test of a crash between the commit and the tombstone: stop dead, as a kill would.
                         std::process::abort();

@@ -272,15 +272,13 @@ impl Desk {
                 reference: complaint.record.reference.clone(),
                 refused,
             })?;
+        // As the mail will have it, but never the proof: staff read the preview, the customer acts with it.
         let link = self.mail.as_ref().and_then(|mail| {
             let dossier = crate::dossier::Dossier::load(&*self.store, asked.reference).ok()?;
-            let email = dossier.submission.contact.email?;
-            Some(crate::mail::status_link(
-                &mail.public_url,
-                &after.record.reference,
-                &email,
-                None,
-            ))
+            dossier.submission.contact.email?;
+            let link =
+                crate::mail::status_link(&mail.public_url, &after.record.reference, Some("..."));
+            Some(link)
         });
         let settings = self.settings()?;
         let (subject, body) = crate::mail::customer_words(

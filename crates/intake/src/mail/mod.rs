@@ -25,7 +25,7 @@ use complaint_domain::i18n::{self, IntakeMsg, Locale, Msg};
 use complaint_domain::instant::Instant;
 use complaint_domain::localized::OrgText;
 use complaint_domain::status::Stage;
-use complaint_domain::tracking::{normalise_verifier, Timeline};
+use complaint_domain::tracking::Timeline;
 
 use crate::dossier::{one_line, Dossier, DossierError};
 use crate::publish::Publisher;
@@ -115,27 +115,22 @@ fn encoded(text: &str) -> String {
         .collect()
 }
 
-/// The link that opens the customer's status at once. The reference, the verifier and the Reply-Proof travel
-/// in the fragment (`#…`), which a browser never sends to a server, so they reach no log; the app reads them
-/// and removes the fragment from the address bar. The proof lets the customer reply from whatever device
-/// opens the mail, not only the one they filed on (`docs/replies.md`).
-pub fn status_link(
-    public_url: &str,
-    reference: &str,
-    verifier: &str,
-    proof: Option<&str>,
-) -> String {
-    let mut link = format!(
-        "{}/track#reference={}&verifier={}",
-        public_url.trim_end_matches('/'),
-        encoded(reference),
-        encoded(&normalise_verifier(verifier))
-    );
-    if let Some(proof) = proof {
-        link.push_str("&proof=");
-        link.push_str(&encoded(proof));
+/// The link that opens the customer's status at once, with no personal data in it: the reference and the
+/// complaint's Reply-Proof, in the fragment (`#…`), which a browser never sends to a server, so they reach
+/// no log; the app reads them and removes the fragment from the address bar. The proof finds the status
+/// file in place of the email address (`crate::publish::Publisher::link_name`) and lets the customer reply
+/// from whatever device opens the mail, not only the one they filed on (`docs/replies.md`). Without a proof
+/// (no key), the tracker with the reference filled in, where the customer types their email address.
+pub fn status_link(public_url: &str, reference: &str, proof: Option<&str>) -> String {
+    let site = public_url.trim_end_matches('/');
+    match proof {
+        Some(proof) => format!(
+            "{site}/track#reference={}&proof={}",
+            encoded(reference),
+            encoded(proof)
+        ),
+        None => format!("{site}/track?ref={}", encoded(reference)),
     }
-    link
 }
 
 /// The customer's mail after the back office moved their complaint or wrote to them: what changed, the
@@ -151,7 +146,7 @@ pub fn customer_update(
     message: Option<&OrgText>,
 ) -> Option<Outgoing> {
     let email = email.map(str::trim).filter(|e| !e.is_empty())?;
-    let link = status_link(&mail.public_url, &complaint.record.reference, email, proof);
+    let link = status_link(&mail.public_url, &complaint.record.reference, proof);
     let (subject, body) = customer_words(settings, complaint, Some(&link), now, message)?;
     Some(Outgoing {
         to: email.to_owned(),
@@ -505,26 +500,37 @@ mod tests {
     }
 
     #[test]
-    fn the_link_carries_the_pair_in_the_fragment_only() {
-        let link = status_link(
-            "https://desk.example/",
-            "CMP-7K4Q-2M9X",
-            " Anna+x@Example.PL",
-            None,
-        );
+    fn the_link_carries_no_personal_data_and_its_secrets_in_the_fragment_only() {
+        let link = status_link("https://desk.example/", "CMP-7K4Q-2M9X", Some("9a57"));
         assert_eq!(
             link,
-            "https://desk.example/track#reference=CMP-7K4Q-2M9X&verifier=anna%2Bx%40example.pl"
+            "https://desk.example/track#reference=CMP-7K4Q-2M9X&proof=9a57"
         );
-        let with_proof = status_link(
-            "https://desk.example",
-            "CMP-7K4Q-2M9X",
-            "anna@example.pl",
-            Some("9a57"),
-        );
-        assert!(with_proof.ends_with("&verifier=anna%40example.pl&proof=9a57"));
         let (before, _) = link.split_once('#').unwrap();
-        assert!(!before.contains("CMP") && !before.contains("anna"));
+        assert!(!before.contains("CMP") && !before.contains("9a57"));
+        let without = status_link("https://desk.example", "CMP-7K4Q-2M9X", None);
+        assert_eq!(without, "https://desk.example/track?ref=CMP-7K4Q-2M9X");
+    }
+
+    #[test]
+    fn the_customers_mail_links_by_the_proof_never_by_the_address() {
+        let dir = std::env::temp_dir().join(format!("mail-link-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut store = crate::store::Store::open(&dir.join("db.sqlite3")).unwrap();
+        let key = crate::reply_proof::ReplyKey::load(&mut store).unwrap();
+        let publisher = crate::publish::Publisher::new(dir.join("status")).with_link_key(key);
+        let email = "Anna+x@Example.PL";
+        let status_key = crate::publish::status_key("CMP-7K4Q-2M9X", email);
+        let proof = publisher.link_proof(&status_key).unwrap();
+        let link = status_link("https://desk.example", "CMP-7K4Q-2M9X", Some(&proof));
+        assert!(!link.contains('@') && !link.contains("%40"), "{link}");
+        assert!(!link.to_ascii_lowercase().contains("anna"), "{link}");
+        // The name the tracker makes from the link is the file's second name, and another proof's is not.
+        let found = crate::publish::status_key("CMP-7K4Q-2M9X", &proof);
+        let name = publisher.link_name("CMP-7K4Q-2M9X", &status_key);
+        assert_eq!(name.as_deref(), Some(found.as_str()));
+        assert_ne!(found, status_key);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

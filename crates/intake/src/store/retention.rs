@@ -42,6 +42,10 @@ pub struct Erasure<'a> {
     pub at: Instant,
     /// The audit line written in the same transaction.
     pub audit: &'a AuditEntry,
+    /// The customer's erasure request this answers (its id), marked done in the same transaction, by the
+    /// audit line's actor: a request is never done with the data still held, nor the data gone with the
+    /// request still open. Not open any more: nothing is erased ([`super::StoreError::Conflict`]).
+    pub answers: Option<i64>,
 }
 
 /// What an erasure did.
@@ -236,6 +240,21 @@ impl RetentionStore for Store {
              WHERE id = ?1",
             params![erasure.id, erasure.submission, erasure.at.unix_seconds()],
         )?;
+        if let Some(request) = erasure.answers {
+            let answered = tx.execute(
+                "UPDATE data_requests SET state = 'done', answered_by = ?3, answered_at = ?4
+                 WHERE id = ?1 AND complaint_id = ?2 AND state = 'open'",
+                params![
+                    request,
+                    erasure.id,
+                    erasure.audit.actor,
+                    erasure.at.unix_seconds()
+                ],
+            )?;
+            if answered != 1 {
+                return Err(super::StoreError::Conflict);
+            }
+        }
         append(&tx, erasure.audit)?;
         drop_unnamed_blobs(&tx, &evidence)?;
         tx.commit()?;

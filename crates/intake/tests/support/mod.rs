@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod engine;
 pub mod nodes;
 pub mod oidc;
 pub mod postgres;

@@ -222,6 +222,26 @@ pub struct Complaint {
     pub audit: Vec<Entry>,
     pub merged_into: Option<String>,
     pub waiting_since: Option<String>,
+    pub retention: Retention,
+}
+
+/// Until when the complaint's personal data is kept, and the legal hold that stops its erasure (issue #25).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Retention {
+    /// `YYYY-MM-DD`, set when the complaint closes; none while it is open.
+    pub keep_until: Option<String>,
+    pub hold: Option<HoldShown>,
+    pub erased_at: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct HoldShown {
+    pub since: String,
+    /// Who put it on, by name.
+    pub by: String,
+    pub reason: String,
 }
 
 /// Which privacy notice a complaint's customer was shown (`privacy.notice` in the organisation's config).

@@ -135,8 +135,8 @@ fn RequestRow(
                 {move || desk.t(state)}
                 {given.clone().map(|r| view! { <p>{r}</p> })}
                 {open.then(|| view! {
-                    // TODO(issue #25, at merge): "done" on an erasure is where the desk erases (privacy-retention's
-                    // `Desk::erase`, called by the server when the request is answered).
+                    // "Done" on an erasure erases the complaint's personal data on the server; under a legal hold
+                    // it comes back refused, with the reason the customer reads shown here after the reload.
                     <button type="button" class="button button--primary" on:click=done.clone()>{move || desk.t(T::MarkDone)}</button>
                     <form class="action" on:submit=refuse>
                         <label for=field.clone()>{move || desk.t(T::RefuseReason)}</label>

@@ -447,6 +447,7 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::MailWholeComplaint => "This mail tells only what is new. The whole complaint: {command}",
         IntakeMsg::MailOrgErasure => "The customer asks us to erase their data: {reference}",
         IntakeMsg::MailOrgErasureBody => "The customer of complaint {reference} asked on {asked} for their personal data to be erased. Please answer by {due}: in the desk, under Data requests, mark it done or refused with the reason the customer will read.",
+        IntakeMsg::ErasureHeldReason => "We cannot erase your data yet: since {date} we have had to keep the records of this complaint for a legal matter. Once that matter is over, you are welcome to ask again.",
         IntakeMsg::MailFilesRefused => "The mail server did not accept this mail with its files, so they are not attached:",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         IntakeMsg::DossierReference => "Reference",

@@ -443,6 +443,7 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::MailWholeComplaint => "이 메일에는 새로운 내용만 담았습니다. 전체 민원 보기: {command}",
         IntakeMsg::MailOrgErasure => "고객이 개인정보 삭제를 요청했습니다: {reference}",
         IntakeMsg::MailOrgErasureBody => "접수 번호 {reference}의 고객이 {asked}에 개인정보 삭제를 요청했습니다. {due}까지 답변해 주세요. 업무 화면의 '개인정보 요청'에서 처리 완료 또는 거절(고객에게 보일 사유와 함께)로 표시하면 됩니다.",
+        IntakeMsg::ErasureHeldReason => "{date}부터 법적 절차 때문에 이 접수 건의 기록을 보관해야 해서, 지금은 개인정보를 삭제해 드릴 수 없습니다. 절차가 끝나면 다시 요청해 주세요.",
         IntakeMsg::MailFilesRefused => "메일 서버가 파일이 첨부된 메일을 받지 않아 다음 파일은 첨부하지 않았습니다:",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         IntakeMsg::DossierReference => "접수 번호",

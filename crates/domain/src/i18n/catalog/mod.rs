@@ -403,6 +403,8 @@ keys! {
         // mail: a customer asked for their data to be erased (issue #25), in the organisation's language
         MailOrgErasure,
         MailOrgErasureBody,
+        // an erasure asked while the complaint is on legal hold: the refusal the customer reads, in their language
+        ErasureHeldReason,
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         DossierReference,
         DossierReceived,

@@ -443,6 +443,7 @@ pub(super) fn intake(msg: IntakeMsg) -> &'static str {
         IntakeMsg::MailWholeComplaint => "Ta wiadomość zawiera tylko nowości. Całe zgłoszenie: {command}",
         IntakeMsg::MailOrgErasure => "Klient prosi o usunięcie swoich danych: {reference}",
         IntakeMsg::MailOrgErasureBody => "Klient, który złożył zgłoszenie {reference}, poprosił {asked} o usunięcie swoich danych osobowych. Prosimy o odpowiedź do {due}: w panelu, w zakładce „Wnioski o dane”, oznacz wniosek jako wykonany albo odrzucony z uzasadnieniem, które zobaczy klient.",
+        IntakeMsg::ErasureHeldReason => "Nie możemy jeszcze usunąć Twoich danych: od {date} musimy przechowywać dokumentację tego zgłoszenia w związku ze sprawą prawną. Gdy sprawa się zakończy, możesz złożyć wniosek ponownie.",
         IntakeMsg::MailFilesRefused => "Serwer pocztowy nie przyjął tej wiadomości z załącznikami, dlatego wysłano ją bez poniższych plików:",
         // lead: the organisation's reading of a complaint (show, and the inbox mail), in its language
         IntakeMsg::DossierReference => "Numer zgłoszenia",

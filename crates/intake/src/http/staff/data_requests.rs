@@ -38,6 +38,19 @@ struct RequestView {
     /// An audit key (`staff:ID`, `token:ID`, `cli`).
     answered_by: Option<String>,
     reason: Option<String>,
+    /// Only in an answer: the legal hold that refused an erasure answered done (the customer reads
+    /// `reason`, in their language; staff read the hold's own words here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hold: Option<HoldView>,
+}
+
+/// A legal hold as staff read it.
+#[derive(Serialize)]
+struct HoldView {
+    since: String,
+    /// An audit key (`staff:ID`, `token:ID`, `cli`).
+    by: String,
+    reason: String,
 }
 
 fn view(request: DataRequest, zone: &OrgZone) -> RequestView {
@@ -57,6 +70,7 @@ fn view(request: DataRequest, zone: &OrgZone) -> RequestView {
         answered_at: entry.answered_at.map(|at| clock_text(zone, at)),
         answered_by: request.answered_by,
         reason: entry.reason,
+        hold: None,
     }
 }
 
@@ -87,7 +101,7 @@ struct Answered {
 }
 
 /// `POST /staff/api/v1/data-requests/{id}/answer`: `{"state": "done"}` or `{"state": "refused", "reason":
-/// …}`.
+/// …}`. An erasure answered done is erased; on legal hold it comes back refused, with the hold.
 async fn answer(
     State(state): State<AppState>,
     signed: Signed,
@@ -109,9 +123,16 @@ async fn answer(
     };
     on_desk(&state, move |desk| {
         let address = signed.address.clone();
-        let request = desk.answer_data_request(&signed.actor, Some(&address), id, answer)?;
+        let answered = desk.answer_data_request(&signed.actor, Some(&address), id, answer)?;
         let zone = desk.settings()?.zone.clone();
-        Ok(view(request, &zone))
+        Ok(RequestView {
+            hold: answered.hold.map(|hold| HoldView {
+                since: clock_text(&zone, hold.since),
+                by: hold.by,
+                reason: hold.reason,
+            }),
+            ..view(answered.request, &zone)
+        })
     })
     .await
     .map(Json)

@@ -156,6 +156,21 @@ impl RetentionStore for PgStore {
              WHERE id = $1",
             &[&erasure.id, &erasure.submission, &erasure.at.unix_seconds()],
         )?;
+        if let Some(request) = erasure.answers {
+            let answered = tx.execute(
+                "UPDATE data_requests SET state = 'done', answered_by = $3, answered_at = $4
+                 WHERE id = $1 AND complaint_id = $2 AND state = 'open'",
+                &[
+                    &request,
+                    &erasure.id,
+                    &erasure.audit.actor,
+                    &erasure.at.unix_seconds(),
+                ],
+            )?;
+            if answered != 1 {
+                return Err(crate::store::StoreError::Conflict);
+            }
+        }
         append(&mut tx, erasure.audit)?;
         super::blobs::drop_unnamed_blobs(&mut tx, &self.evidence)?;
         tx.commit()?;

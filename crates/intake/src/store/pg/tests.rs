@@ -472,6 +472,7 @@ fn erased_once(store: &mut (impl ComplaintStore + crate::store::RetentionStore))
         submission: "{}",
         at: Instant::from_unix_seconds(100),
         audit: &line("erase"),
+        answers: None,
     };
     assert_eq!(store.erase(&erasure).unwrap(), Erased::Held(hold));
     assert!(store.set_hold(id, None, &line("release_hold")).unwrap());

@@ -5,14 +5,17 @@
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
+use complaint_domain::calendar::Date;
+use complaint_domain::i18n::dates::date_text;
+
 use super::Act;
-use crate::api::StaffList;
+use crate::api::{Retention, StaffList};
 use crate::desk::Desk;
 use crate::drafts::Draft;
 use crate::i18n::T;
 
 #[component]
-pub fn Actions() -> impl IntoView {
+pub fn Actions(retention: Signal<Retention>) -> impl IntoView {
     let desk = Desk::get();
     let act = expect_context::<Act>();
     let leads = move || desk.me().is_some_and(|m| m.leads());
@@ -30,15 +33,54 @@ pub fn Actions() -> impl IntoView {
         <TextAction action="close" title=T::CloseComplaint label=T::Message send=T::CloseComplaint />
         <TextAction action="reopen" title=T::Reopen label=T::Message send=T::Reopen />
         <Show when=leads><Merge /></Show>
-        <Show when=leads><LegalHold /></Show>
+        <Kept retention=retention />
+        <Show when=leads><LegalHold retention=retention /></Show>
     }
 }
 
-/// A legal hold (issue #25): on with a reason, or off; a lead's.
+/// Until when the personal data is kept (or that it is not closed yet, or erased), and the legal hold with
+/// who put it on, when and why: for everyone who reads the complaint (issue #25).
 #[component]
-fn LegalHold() -> impl IntoView {
+fn Kept(retention: Signal<Retention>) -> impl IntoView {
+    let desk = Desk::get();
+    let day = move |iso: &str| {
+        Date::parse_iso(iso).map_or_else(|| iso.to_owned(), |d| date_text(d, desk.locale()))
+    };
+    let kept = move || {
+        let retention = retention.get();
+        match (&retention.erased_at, &retention.keep_until) {
+            (Some(at), _) => desk.fill(T::ErasedOn, &[("date", &desk.local_time(at))]),
+            (None, Some(until)) => desk.fill(T::KeptUntil, &[("date", &day(until))]),
+            (None, None) => desk.t(T::NotClosedYet).to_owned(),
+        }
+    };
+    let hold = move || {
+        retention.get().hold.map(|hold| {
+            let since = desk.local_time(&hold.since);
+            let words = [
+                ("since", since.as_str()),
+                ("by", &hold.by),
+                ("reason", &hold.reason),
+            ];
+            view! { <p class="hold">{desk.fill(T::OnHoldSince, &words)}</p> }
+        })
+    };
+    view! {
+        <section class="action" aria-labelledby="retention-title">
+            <h3 id="retention-title">{move || desk.t(T::Retention)}</h3>
+            <p>{kept}</p>
+            {hold}
+        </section>
+    }
+}
+
+/// A legal hold (issue #25): on with a reason, or off; a lead's. Nothing to hold once erased.
+#[component]
+fn LegalHold(retention: Signal<Retention>) -> impl IntoView {
     let desk = Desk::get();
     let act = expect_context::<Act>();
+    let held = move || retention.with(|r| r.hold.is_some());
+    let erased = move || retention.with(|r| r.erased_at.is_some());
     let reason = draft(act, "hold");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -49,16 +91,21 @@ fn LegalHold() -> impl IntoView {
         act.send("hold", json!({ "reason": words }), move || reason.clear());
     };
     view! {
-        <form class="action" on:submit=submit>
-            <h3>{move || desk.t(T::LegalHold)}</h3>
-            <label for="hold-reason">{move || desk.t(T::Reason)}</label>
-            <p id="hold-hint" class="meta">{move || desk.t(T::LegalHoldHint)}</p>
-            <textarea id="hold-reason" aria-describedby="hold-hint"
-                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-            <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::LegalHoldSend)}</button>
-            <button type="button" class="button button--secondary" disabled=move || act.busy.get()
-                on:click=move |_| act.remove("hold")>{move || desk.t(T::LegalHoldRelease)}</button>
-        </form>
+        <Show when=move || !erased()>
+            <form class="action" on:submit=submit>
+                <h3>{move || desk.t(T::LegalHold)}</h3>
+                <Show when=held fallback=move || view! {
+                    <label for="hold-reason">{move || desk.t(T::Reason)}</label>
+                    <p id="hold-hint" class="meta">{move || desk.t(T::LegalHoldHint)}</p>
+                    <textarea id="hold-reason" aria-describedby="hold-hint"
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    <button type="submit" class="button" disabled=move || act.busy.get()>{move || desk.t(T::LegalHoldSend)}</button>
+                }>
+                    <button type="button" class="button button--secondary" disabled=move || act.busy.get()
+                        on:click=move |_| act.remove("hold")>{move || desk.t(T::LegalHoldRelease)}</button>
+                </Show>
+            </form>
+        </Show>
     }
 }
 

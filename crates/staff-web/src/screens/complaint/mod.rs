@@ -117,6 +117,9 @@ pub fn ComplaintScreen(reference: String) -> impl IntoView {
     let title = move || desk.fill(T::ComplaintTitle, &[("reference", &reference.get_value())]);
     let changed = move || matches!(act.problem.get(), Some(ApiError::Changed { .. }));
     let loaded = move || complaint.with(Option::is_some);
+    let retention = Signal::derive(move || {
+        complaint.with(|c| c.as_ref().map(|c| c.retention.clone()).unwrap_or_default())
+    });
     Effect::new(move || {
         if loaded() {
             if let Some(intent) = desk.take_intent() {
@@ -143,7 +146,7 @@ pub fn ComplaintScreen(reference: String) -> impl IntoView {
                             load();
                         }>{move || desk.t(T::ReloadKeepText)}</button>
                     </Show>
-                    <actions::Actions />
+                    <actions::Actions retention=retention />
                 </section>
             </Show>
         </div>
