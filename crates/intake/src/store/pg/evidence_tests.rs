@@ -57,6 +57,7 @@ fn erase(store: &mut impl RetentionStore, id: i64) {
         submission: "{}",
         at: Instant::from_unix_seconds(100),
         audit: &audit,
+        answers: None,
     };
     assert_eq!(store.erase(&erasure).unwrap(), Erased::Done);
 }
