@@ -222,7 +222,7 @@ fn a_mention_lets_a_colleague_read_and_note_but_not_act_and_nobody_else_in() {
     assert_eq!(answered.status, 201, "{}", answered.text());
     assert_eq!(
         references(&server, &mentioned, "queue=mentions"),
-        [reference.clone()]
+        [reference.as_str()]
     );
     assert!(references(&server, &mentioned, "queue=new").is_empty());
     assert!(references(&server, &mentioned, "").is_empty());
@@ -299,7 +299,7 @@ fn a_mentioned_colleague_reading_along_leaves_the_customers_reply_unread_for_the
     assert_eq!(replied.status, 201, "{}", replied.text());
     assert_eq!(
         references(&server, &worker, "queue=replied"),
-        [reference.clone()]
+        [reference.as_str()]
     );
     assert_eq!(
         get(&server, &mentioned, &format!("/complaints/{reference}")).status,
