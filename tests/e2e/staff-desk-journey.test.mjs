@@ -164,6 +164,14 @@ test('admin enrols and invites, agent answers from a Korean template, lead merge
   const actions = page.getByRole('region', { name: 'Actions' });
   await actions.getByRole('button', { name: 'Acknowledge' }).click();
   await stageShown(page, 'Acknowledgement').waitFor();
+  // One complaint moves on by itself, from the keyboard: `s` goes to the stage.
+  await page.keyboard.press('s');
+  const moveOn = actions.getByRole('form', { name: 'Move to the next stage' });
+  const nextStage = moveOn.getByRole('combobox', { name: 'Next stage' });
+  await until(async () => nextStage.evaluate((el) => el === document.activeElement), 'the stage focused by `s`');
+  await nextStage.selectOption('assessing');
+  await moveOn.getByRole('button', { name: 'Move', exact: true }).click();
+  await stageShown(page, 'Assessment').waitFor();
   const ask = actions.getByRole('form', { name: 'Ask for more information' });
   await ask.getByLabel('Text').fill('배송 확인서 사진을 보내 주세요.');
   await ask.getByRole('button', { name: 'Ask the customer' }).click();

@@ -123,6 +123,7 @@ fn rows() -> Vec<Row> {
         method: "POST",
         path: match action {
             "acknowledge" => |c: &Case| c.on("acknowledge"),
+            "stage" => |c: &Case| c.on("stage"),
             "assign" => |c: &Case| c.on("assign"),
             "notes" => |c: &Case| c.on("notes"),
             "reply" => |c: &Case| c.on("reply"),
@@ -143,6 +144,13 @@ fn rows() -> Vec<Row> {
             "acknowledge",
             "acknowledge",
             |c| c.with_revision(json!({})),
+            Agent::Assigned,
+            true,
+        ),
+        post(
+            "stage",
+            "stage",
+            |c| c.with_revision(json!({"stage": "assessing"})),
             Agent::Assigned,
             true,
         ),

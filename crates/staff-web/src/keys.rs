@@ -11,19 +11,21 @@ pub enum Shortcut {
     Assign,
     Reply,
     Note,
+    Stage,
     Help,
     Search,
 }
 
 impl Shortcut {
     /// In the order the help dialog lists them, with the key a person presses.
-    pub const ALL: [(Shortcut, &'static str); 8] = [
+    pub const ALL: [(Shortcut, &'static str); 9] = [
         (Shortcut::Down, "j"),
         (Shortcut::Up, "k"),
         (Shortcut::Open, "Enter"),
         (Shortcut::Assign, "a"),
         (Shortcut::Reply, "r"),
         (Shortcut::Note, "n"),
+        (Shortcut::Stage, "s"),
         (Shortcut::Search, "/"),
         (Shortcut::Help, "?"),
     ];
@@ -36,6 +38,7 @@ impl Shortcut {
             Shortcut::Assign => T::ShortcutAssign,
             Shortcut::Reply => T::ShortcutReply,
             Shortcut::Note => T::ShortcutNote,
+            Shortcut::Stage => T::ShortcutStage,
             Shortcut::Help => T::ShortcutHelp,
             Shortcut::Search => T::ShortcutSearch,
         }
@@ -56,6 +59,7 @@ pub fn shortcut(key: &str, modified: bool, typing: bool, on_row: bool) -> Option
         "a" => Shortcut::Assign,
         "r" => Shortcut::Reply,
         "n" => Shortcut::Note,
+        "s" => Shortcut::Stage,
         "?" => Shortcut::Help,
         "/" => Shortcut::Search,
         _ => return None,

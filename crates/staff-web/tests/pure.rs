@@ -86,6 +86,7 @@ fn keys_map_to_shortcuts_only_when_not_typing_and_unmodified() {
     assert_eq!(shortcut("a", false, false, true), Some(Shortcut::Assign));
     assert_eq!(shortcut("r", false, false, true), Some(Shortcut::Reply));
     assert_eq!(shortcut("n", false, false, true), Some(Shortcut::Note));
+    assert_eq!(shortcut("s", false, false, true), Some(Shortcut::Stage));
     assert_eq!(shortcut("?", false, false, true), Some(Shortcut::Help));
     assert_eq!(shortcut("/", false, false, true), Some(Shortcut::Search));
     assert_eq!(

@@ -1,7 +1,8 @@
 //! One complaint as the staff desk opens it (issue #23, docs/staff-api.md "Queues and complaints"):
 //! everything the customer sent, their replies, the public timeline, the internal notes and the audit trail
 //! of staff actions on it; its files one at a time; and the whole audit log for leads. A complaint the person
-//! may not work is "not found", the same answer as one that does not exist, so the desk never tells which.
+//! may neither work nor was mentioned on ([`super::mentions`]) is "not found", the same answer as one that does
+//! not exist, so the desk never tells which.
 
 use complaint_domain::draft::{Channel, Outcome};
 use complaint_domain::instant::Instant;
@@ -11,6 +12,7 @@ use complaint_domain::tracking::{Rule, Timeline, TimelineStep};
 use serde::Serialize;
 
 use super::clock::{clock_text, due_text};
+use super::mentions::Reach;
 use super::queues::{timeliness_name, Person};
 use super::{Actor, Desk, DeskError, Permission};
 use crate::dossier::Dossier;
@@ -127,6 +129,9 @@ pub struct ComplaintView {
     pub received_at: String,
     pub stage: &'static str,
     pub revision: i64,
+    /// What the one asking may do with it: `work` (every action of their role) or `note` (mentioned in a
+    /// note: read it and add notes).
+    pub access: &'static str,
     pub description: String,
     pub happened_on: String,
     pub outcome: Outcome,
@@ -297,13 +302,14 @@ fn timeline(complaint: &Complaint, settings: &Settings, now: Instant) -> Vec<Tim
 }
 
 impl Desk {
-    /// The complaint `reference` if `actor` may work it (a held one: leads and above), with its desk facts;
-    /// otherwise `NotFound`, as for one that does not exist.
+    /// The complaint `reference` if `actor` may work it or was mentioned on it (a held one: leads and
+    /// above), with its desk facts and how far they reach; otherwise `NotFound`, as for one that does not
+    /// exist.
     fn workable(
         &self,
         actor: &Actor,
         reference: &str,
-    ) -> Result<(Complaint, DeskFacts), DeskError> {
+    ) -> Result<(Complaint, DeskFacts, Reach), DeskError> {
         actor.require(Permission::Read)?;
         let not_found = || DeskError::NotFound {
             reference: reference.to_owned(),
@@ -312,21 +318,22 @@ impl Desk {
         let facts = self.store.desk_facts(complaint.id)?;
         let assignee = facts.assignee.as_ref().map(|(id, _)| *id);
         let held_from_them = complaint.quarantine.is_some() && !actor.may(Permission::Quarantine);
-        if held_from_them || !actor.may_work(assignee, &complaint.record.category) {
+        let reach = self.reach(actor, &complaint, assignee)?;
+        if held_from_them || reach == Reach::Outside {
             return Err(not_found());
         }
-        Ok((complaint, facts))
+        Ok((complaint, facts, reach))
     }
 
-    /// The whole complaint for the desk as of `now`; marks the customer's replies read (as `show` does) and
-    /// records nothing else.
+    /// The whole complaint for the desk as of `now`; marks the customer's replies read (as `show` does) when
+    /// the one asking works it, and records nothing else.
     pub fn open(
         &mut self,
         actor: &Actor,
         reference: &str,
         now: Instant,
     ) -> Result<ComplaintView, DeskError> {
-        let (complaint, facts) = self.workable(actor, reference)?;
+        let (complaint, facts, reach) = self.workable(actor, reference)?;
         let settings = self.settings()?;
         let zone = &settings.zone;
         let dossier = Dossier::load(&*self.store, &complaint.record.reference)?;
@@ -352,6 +359,7 @@ impl Desk {
                 .current()
                 .map_or("received", |e| e.stage.as_str()),
             revision: complaint.revision,
+            access: reach.name(),
             description: s.description.clone(),
             happened_on: s.happened_on.to_string(),
             outcome: s.outcome,
@@ -392,7 +400,10 @@ impl Desk {
                 erased_at: keeping.erased_at.map(|at| clock_text(zone, at)),
             },
         };
-        self.store.mark_replies_read(complaint.id, now)?;
+        // A colleague asked for advice reads along; the replies stay unread for the people who work it.
+        if reach == Reach::Works {
+            self.store.mark_replies_read(complaint.id, now)?;
+        }
         Ok(view)
     }
 
@@ -404,7 +415,7 @@ impl Desk {
         reference: &str,
         number: i64,
     ) -> Result<Option<StoredFile>, DeskError> {
-        let (complaint, _) = self.workable(actor, reference)?;
+        let (complaint, ..) = self.workable(actor, reference)?;
         let filed = self.store.filed(complaint.id)?;
         let Some(file) = filed.files.iter().find(|f| f.number == number) else {
             return Ok(None);

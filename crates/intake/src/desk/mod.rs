@@ -7,13 +7,14 @@
 //!
 //! Rooms: [`stages`] (stage changes, dates set by hand, quarantine: release and delete), [`work`] (the checks
 //! every staff action makes — permission, who may work the complaint, the revision opened — and acknowledge,
-//! assign, notes, reply, ask, decide, close, reopen, each with one audit line), [`templates`] (templates and the
-//! customer's mail previewed), [`merge`] (duplicates), [`bulk`] (one action over a selection), [`lists`] (the
-//! open list and the held ones), [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one
-//! complaint), [`after`] (what follows a change: mail), [`access`], [`sessions`], [`sign_in`], [`enrol`] and
-//! [`tokens`] (who asks), [`webhooks`] (outgoing webhooks), [`retention`] and [`erasure`] (keep-until, legal
-//! holds, the purge, erasure), [`export`] (a person's data as a zip), [`operations`] (export, the report,
-//! republishing, the figures: leads and above, audited), and here the reading actions (show, files).
+//! assign, notes, reply, ask, decide, close, reopen, each with one audit line), [`mentions`] (what a mention
+//! in a note lets a colleague do), [`templates`] (templates and the customer's mail previewed), [`merge`]
+//! (duplicates), [`bulk`] (one action over a selection), [`lists`] (the open list and the held ones),
+//! [`queues`] and [`complaint_view`] (the staff desk's queues, lists and one complaint), [`after`] (what
+//! follows a change: mail), [`access`], [`sessions`], [`sign_in`], [`enrol`] and [`tokens`] (who asks),
+//! [`webhooks`] (outgoing webhooks), [`retention`] and [`erasure`] (keep-until, legal holds, the purge,
+//! erasure), [`export`] (a person's data as a zip), [`operations`] (export, the report, republishing, the
+//! figures: leads and above, audited), and here the reading actions (show, files).
 //!
 //! The desk reads and writes through the storage seam (`crate::store::Storage`), never SQL: it holds whichever
 //! database `--db` chose as `dyn Storage` (why not generics: `crate::store::Db`).
@@ -31,6 +32,7 @@ pub mod enrol;
 pub mod erasure;
 pub mod export;
 pub mod lists;
+pub mod mentions;
 pub mod merge;
 pub mod oidc;
 pub mod operations;

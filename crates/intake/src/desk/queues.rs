@@ -83,7 +83,11 @@ impl Queue {
     }
 
     /// Whether `row` is in this queue for `me` (the one asking's staff id). Quarantine is a list of its own.
+    /// A complaint one was only mentioned on is in `mentions` and nowhere else.
     fn holds(self, row: &Listed, me: Option<i64>) -> bool {
+        if !row.works && self != Queue::Mentions {
+            return false;
+        }
         let open = row.stage != Stage::Closed;
         let timeliness = row.next.as_ref().map(NextStep::timeliness);
         match self {
@@ -220,6 +224,8 @@ struct Listed {
     /// The next deadline falls within [`DUE_SOON_WORKING_DAYS`].
     due_soon: bool,
     received_on: Date,
+    /// The one asking may work it; otherwise they were mentioned on it ([`super::mentions`]).
+    works: bool,
 }
 
 impl Listed {
@@ -243,7 +249,7 @@ pub fn first_words(text: &str) -> String {
     format!("{head}…")
 }
 
-fn listed(row: DeskRow, settings: &Settings, now: Instant, soon: Date) -> Listed {
+fn listed(row: DeskRow, works: bool, settings: &Settings, now: Instant, soon: Date) -> Listed {
     let record = &row.complaint.record;
     let stage = record.current().map_or(Stage::Received, |e| e.stage);
     let timeline = Timeline::build(
@@ -278,6 +284,7 @@ fn listed(row: DeskRow, settings: &Settings, now: Instant, soon: Date) -> Listed
         next,
         due_soon,
         received_on,
+        works,
     }
 }
 
@@ -336,7 +343,8 @@ fn staff_id(actor: &Actor) -> Option<i64> {
 }
 
 impl Desk {
-    /// The rows `actor` may see, with their deadlines as of `now`: the held ones instead with `held`.
+    /// The rows `actor` may work, or was mentioned on (open and not held: those are in `mentions` only), with
+    /// their deadlines as of `now`: the held ones instead with `held`.
     fn visible(
         &self,
         actor: &Actor,
@@ -349,15 +357,18 @@ impl Desk {
             .local(now)
             .map_or(now.utc_wall_clock().date, |l| l.date);
         let soon = today.add_business_days(DUE_SOON_WORKING_DAYS, &settings.holidays);
+        let me = staff_id(actor);
         Ok(self
             .store
             .desk_rows(filter)?
             .into_iter()
-            .filter(|row| {
+            .filter_map(|row| {
                 let assignee = row.facts.assignee.as_ref().map(|(id, _)| *id);
-                actor.may_work(assignee, &row.complaint.record.category)
+                let works = actor.may_work(assignee, &row.complaint.record.category);
+                let mentioned = row.complaint.quarantine.is_none()
+                    && me.is_some_and(|me| row.mentioned.contains(&me));
+                (works || mentioned).then(|| listed(row, works, settings, now, soon))
             })
-            .map(|row| listed(row, settings, now, soon))
             .collect())
     }
 
@@ -386,7 +397,11 @@ impl Desk {
             };
             counts.push(QueueCount {
                 id: Queue::Quarantined.id(),
-                count: self.visible(actor, &held, now)?.len(),
+                count: self
+                    .visible(actor, &held, now)?
+                    .iter()
+                    .filter(|r| r.works)
+                    .count(),
             });
         }
         Ok(counts)
@@ -415,7 +430,7 @@ impl Desk {
         let mut rows: Vec<Listed> = self
             .visible(actor, &filter, now)?
             .into_iter()
-            .filter(|row| query.queue.is_none_or(|q| q.holds(row, me)))
+            .filter(|row| query.queue.map_or(row.works, |q| q.holds(row, me)))
             .filter(|row| query.stage.is_none_or(|s| row.stage == s))
             .filter(|row| match query.assignee {
                 None => true,

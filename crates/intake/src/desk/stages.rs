@@ -122,6 +122,25 @@ impl Desk {
         })
     }
 
+    /// Moves a complaint on to `assessing` or `investigating` (ISO 10002's steps between acknowledging and
+    /// responding), with what the customer reads under the stage; the audit log names it `stage`, as the
+    /// command line and bulk changes do. The other stages have actions of their own, because each needs
+    /// something these do not (a decision, a reason to reopen), so they are refused here.
+    pub fn move_on(
+        &mut self,
+        asked: &Asked<'_>,
+        stage: Stage,
+        message: Option<OrgText>,
+    ) -> Result<Done, DeskError> {
+        if !matches!(stage, Stage::Assessing | Stage::Investigating) {
+            return Err(DeskError::Invalid(format!(
+                "a complaint moves on to \"assessing\" or \"investigating\" here; \"{}\" has an action of its own",
+                stage.as_str()
+            )));
+        }
+        self.move_stage(asked, "stage", StageChange::to(stage, message))
+    }
+
     /// Sets the date of `step` by hand for the command line (`extend`); see [`Desk::extend_as`].
     pub fn extend(
         &mut self,

@@ -12,6 +12,7 @@ use complaint_domain::status::{
 };
 use serde_json::json;
 
+use super::mentions::Reach;
 use super::templates::Words;
 use super::{Actor, Desk, DeskError, Notice, Permission, StageChange};
 use crate::publish::publish_complaint;
@@ -128,6 +129,17 @@ impl Desk {
         asked: &Asked<'_>,
         permission: Permission,
     ) -> Result<(Complaint, WorkState), DeskError> {
+        self.reached(asked, permission, Reach::Works)
+    }
+
+    /// [`Desk::opened`] for an action that needs the actor to reach only `least` into the complaint (a note:
+    /// [`Reach::Mentioned`]).
+    pub(super) fn reached(
+        &self,
+        asked: &Asked<'_>,
+        permission: Permission,
+        least: Reach,
+    ) -> Result<(Complaint, WorkState), DeskError> {
         asked.actor.require(permission)?;
         let complaint =
             self.store
@@ -136,10 +148,7 @@ impl Desk {
                     reference: asked.reference.to_owned(),
                 })?;
         let work = self.store.work_state(complaint.id)?;
-        if !asked
-            .actor
-            .may_work(work.assignee, &complaint.record.category)
-        {
+        if self.reach(asked.actor, &complaint, work.assignee)? < least {
             return Err(DeskError::NotYours {
                 reference: complaint.record.reference,
             });
@@ -360,32 +369,28 @@ impl Desk {
     }
 
     /// An internal note, for colleagues only: never published, never mailed, and no revision to check (it
-    /// changes nothing another person edits). Returns the note's id.
+    /// changes nothing another person edits). Those it mentions may read the complaint and add notes from
+    /// then on ([`super::mentions`]); so may the mentioned write one. Returns the note's id.
     pub fn note(
         &mut self,
         asked: &Asked<'_>,
         text: &str,
         mentions: &[i64],
     ) -> Result<i64, DeskError> {
-        let (complaint, _) = self.opened(
+        let (complaint, work) = self.reached(
             &Asked {
                 revision: None,
                 ..*asked
             },
             Permission::Work,
+            Reach::Mentioned,
         )?;
         let text = text.trim();
         if text.is_empty() {
             return Err(DeskError::Invalid("a note needs some words".into()));
         }
         within(&OrgText::Plain(text.to_owned()), MAX_NOTE_CHARS, "the note")?;
-        for id in mentions {
-            if self.store.staff_member(*id)?.is_none() {
-                return Err(DeskError::Invalid(format!(
-                    "no staff member has the id {id} (mentions)"
-                )));
-            }
-        }
+        let granted = self.let_in(&complaint, work.assignee, mentions)?;
         let author = match asked.actor {
             Actor::Staff(member) => Some(member.id),
             _ => None,
@@ -397,7 +402,7 @@ impl Desk {
             text,
             mentions,
         })?;
-        let detail = json!({ "note": id, "mentions": mentions });
+        let detail = json!({ "note": id, "mentions": mentions, "granted": granted });
         self.audit(
             asked.actor,
             "note",

@@ -203,6 +203,8 @@ pub struct Complaint {
     pub revision: Value,
     pub category: String,
     pub stage: String,
+    /// `work`, or `note`: mentioned on it and not otherwise theirs (read it, add notes).
+    pub access: String,
     /// The customer's language tag: replies are written in it.
     pub locale: String,
     pub received_at: String,

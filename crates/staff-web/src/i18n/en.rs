@@ -279,5 +279,10 @@ pub(super) fn text(key: T) -> &'static str {
         T::MarkDone => "Mark as done",
         T::Refuse => "Refuse",
         T::RefuseReason => "Why we cannot do it (the customer reads this)",
+        T::MoveOn => "Move to the next stage",
+        T::MoveOnTo => "Next stage",
+        T::MoveOnSend => "Move",
+        T::ShortcutStage => "Move to the next stage",
+        T::MentionedOnly => "A colleague mentioned you in a note here, so you can read this and add notes. Everything else is for the people working on it.",
     }
 }

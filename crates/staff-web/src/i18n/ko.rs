@@ -279,5 +279,10 @@ pub(super) fn text(key: T) -> &'static str {
         T::MarkDone => "처리 완료로 표시",
         T::Refuse => "거절하기",
         T::RefuseReason => "처리할 수 없는 사유(고객에게 그대로 보입니다)",
+        T::MoveOn => "다음 단계로 진행",
+        T::MoveOnTo => "다음 단계",
+        T::MoveOnSend => "진행",
+        T::ShortcutStage => "다음 단계로 진행",
+        T::MentionedOnly => "동료가 이 접수 건의 메모에서 나를 언급해, 내용을 보고 메모를 남길 수 있습니다. 그 밖의 처리는 담당자가 합니다.",
     }
 }

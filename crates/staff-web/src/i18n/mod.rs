@@ -68,6 +68,7 @@ keys! {
     MentionList, MentionNone, MentionsYou,
     NavDataRequests, DataRequestsTitle, DataRequestsIntro, ColRequest, KindErasure, KindExport, StateOpen, StateDone,
     StateRefused, MarkDone, Refuse, RefuseReason,
+    MoveOn, MoveOnTo, MoveOnSend, ShortcutStage, MentionedOnly,
 }
 
 /// The message in `locale`.

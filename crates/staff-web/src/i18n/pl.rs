@@ -279,5 +279,10 @@ pub(super) fn text(key: T) -> &'static str {
         T::MarkDone => "Oznacz jako wykonany",
         T::Refuse => "Odrzuć",
         T::RefuseReason => "Dlaczego nie możemy tego zrobić (klient zobaczy to uzasadnienie)",
+        T::MoveOn => "Przejdź do kolejnego etapu",
+        T::MoveOnTo => "Następny etap",
+        T::MoveOnSend => "Przejdź",
+        T::ShortcutStage => "Przejdź do kolejnego etapu",
+        T::MentionedOnly => "Ktoś z zespołu wspomniał o Tobie w notatce do tego zgłoszenia, więc możesz je przeczytać i dodać notatkę. Pozostałe działania należą do osób, które je prowadzą.",
     }
 }

@@ -12,7 +12,7 @@ use axum::routing::{delete, post};
 use axum::{Json, Router};
 use complaint_domain::calendar::Date;
 use complaint_domain::localized::OrgText;
-use complaint_domain::status::{DeadlineStep, MessageKind};
+use complaint_domain::status::{DeadlineStep, MessageKind, Stage};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +26,7 @@ pub(super) fn routes() -> Router<AppState> {
     let on = |action: &str| format!("{API}/complaints/{{reference}}/{action}");
     Router::new()
         .route(&on("acknowledge"), post(acknowledge))
+        .route(&on("stage"), post(move_on))
         .route(&on("assign"), post(assign))
         .route(&on("notes"), post(note))
         .route(&on("reply"), post(reply))
@@ -154,6 +155,33 @@ async fn acknowledge(
         Some(body.revision),
         body.message,
         |desk, asked, message| desk.acknowledge(asked, typed(message)),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoveOnBody {
+    revision: i64,
+    stage: Stage,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// `assessing` or `investigating`, with a message the customer reads under the stage.
+async fn move_on(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(reference): Path<String>,
+    Body(body): Body<MoveOnBody>,
+) -> Result<Json<Acted>, StaffError> {
+    act(
+        &state,
+        signed,
+        reference,
+        Some(body.revision),
+        (body.stage, body.message),
+        |desk, asked, (stage, message)| desk.move_on(asked, stage, typed(message)),
     )
     .await
 }

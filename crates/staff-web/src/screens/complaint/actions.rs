@@ -1,5 +1,6 @@
-//! The action forms: acknowledge, assign, note ([`super::note`]), reply ([`super::reply`]), ask for more
-//! information, extend, decide ([`super::decide`]), close, reopen and merge. Each is a small form over
+//! The action forms: acknowledge, move on to assessment or investigation ([`super::move_on`]), assign, note
+//! ([`super::note`]), reply ([`super::reply`]), ask for more information, extend, decide ([`super::decide`]),
+//! close, reopen and merge. Each is a small form over
 //! [`Act::send`]; the texts are drafts kept per complaint ([`Draft`]) until sent.
 
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ pub fn Actions(retention: Signal<Retention>) -> impl IntoView {
             on:click=move |_| act.send("acknowledge", json!({}), || ())>
             {move || desk.t(T::Acknowledge)}
         </button>
+        <super::move_on::MoveOn />
         <Assign />
         <super::note::NoteForm />
         <super::reply::ReplyForm />

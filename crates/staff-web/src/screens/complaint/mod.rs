@@ -1,12 +1,15 @@
 //! One complaint: everything the customer sent, the replies, the public timeline, the internal notes and
 //! the audit trail on the left ([`sections`]), the actions on the right ([`actions`], [`reply`],
-//! [`decide`]). Every action carries the `revision` this screen read; a `409 changed` says who changed it,
-//! with a reload that keeps what was typed (the forms' drafts, [`crate::drafts`]). The keys `a`, `r` and
-//! `n` go to assign, reply and note (also when the queue opened the complaint with them).
+//! [`decide`], [`move_on`]). Every action carries the `revision` this screen read; a `409 changed` says who
+//! changed it, with a reload that keeps what was typed (the forms' drafts, [`crate::drafts`]). The keys `a`,
+//! `r`, `n` and `s` go to assign, reply, note and the stage (also when the queue opened the complaint with
+//! them). A colleague only mentioned on the complaint (`access` `note`) gets the note form alone, and a line
+//! saying why: the server refuses them the rest anyway.
 
 mod actions;
 mod decide;
 mod files;
+mod move_on;
 mod note;
 mod reply;
 mod sections;
@@ -120,6 +123,7 @@ pub fn ComplaintScreen(reference: String) -> impl IntoView {
     let retention = Signal::derive(move || {
         complaint.with(|c| c.as_ref().map(|c| c.retention.clone()).unwrap_or_default())
     });
+    let works = move || complaint.with(|c| c.as_ref().is_none_or(|c| c.access != "note"));
     Effect::new(move || {
         if loaded() {
             if let Some(intent) = desk.take_intent() {
@@ -146,7 +150,12 @@ pub fn ComplaintScreen(reference: String) -> impl IntoView {
                             load();
                         }>{move || desk.t(T::ReloadKeepText)}</button>
                     </Show>
-                    <actions::Actions retention=retention />
+                    <Show when=works fallback=move || view! {
+                        <p class="meta">{move || desk.t(T::MentionedOnly)}</p>
+                        <note::NoteForm />
+                    }>
+                        <actions::Actions retention=retention />
+                    </Show>
                 </section>
             </Show>
         </div>
@@ -170,7 +179,7 @@ fn on_key(desk: Desk, event: &KeyboardEvent) {
         false,
     ) {
         Some(Shortcut::Help) => desk.help.set(true),
-        Some(s @ (Shortcut::Assign | Shortcut::Reply | Shortcut::Note)) => {
+        Some(s @ (Shortcut::Assign | Shortcut::Reply | Shortcut::Note | Shortcut::Stage)) => {
             event.prevent_default();
             focus_for(s);
         }
@@ -184,6 +193,7 @@ fn focus_for(shortcut: Shortcut) {
         Shortcut::Assign => "assign-to",
         Shortcut::Reply => "reply-text",
         Shortcut::Note => "note-text",
+        Shortcut::Stage => "stage-to",
         _ => return,
     };
     let element = web_sys::window()

@@ -165,7 +165,7 @@ fn on_key(
                 desk.open_with(reference, None);
             }
         }
-        Shortcut::Assign | Shortcut::Reply | Shortcut::Note => {
+        Shortcut::Assign | Shortcut::Reply | Shortcut::Note | Shortcut::Stage => {
             if let Some(reference) = chosen {
                 event.prevent_default();
                 desk.open_with(reference, Some(shortcut));
