@@ -189,12 +189,34 @@ pub async fn run_outbox(store: Arc<Db>, mail: MailSettings) {
             let now = crate::zone::now();
             let done = Arc::clone(&store);
             let outcome = tokio::task::spawn_blocking(move || {
-                record_outcome(&*done.handle(), &queued, result, now)
+                until_recorded(|| record_outcome(&*done.handle(), &queued, &result, now))
             })
             .await;
             if let Ok(Err(e)) = outcome {
                 crate::log!("the mail outbox could not be updated: {e}");
             }
+        }
+    }
+}
+
+/// How long the outcome of an attempt is tried again while the database is unavailable (restarting,
+/// failing over): a mail the relay took but that is not recorded as sent would go again once its claim runs
+/// out, so waiting for the database here is what keeps it from being sent twice. Well within the claim.
+const RECORD_FOR: Duration = Duration::from_secs(300);
+
+/// The pause between those tries.
+const RECORD_PAUSE: Duration = Duration::from_secs(1);
+
+/// Runs `record` until it is done, again while the database is only unavailable, for at most
+/// [`RECORD_FOR`]. Blocking: the outbox waits for it, as it would wait for the database anyway.
+fn until_recorded(mut record: impl FnMut() -> Result<(), StoreError>) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        match record() {
+            Err(e) if e.is_unavailable() && started.elapsed() < RECORD_FOR => {
+                std::thread::sleep(RECORD_PAUSE)
+            }
+            done => return done,
         }
     }
 }
@@ -205,7 +227,7 @@ pub async fn run_outbox(store: Arc<Db>, mail: MailSettings) {
 fn record_outcome(
     store: &dyn Storage,
     queued: &QueuedMail,
-    result: Result<(), SendError>,
+    result: &Result<(), SendError>,
     now: Instant,
 ) -> Result<(), StoreError> {
     match result {
