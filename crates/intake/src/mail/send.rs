@@ -239,27 +239,27 @@ fn record_outcome(
                 && queued.outgoing.body_without_files.is_some() =>
         {
             // The row first, then the log line that tells of it: whoever reads the log finds the row so.
-            let saved = store.mail_without_files(queued.id, now, &e);
+            let saved = store.mail_without_files(queued.id, now, e);
             crate::log!(
                 "mail {} refused with its files ({}); sending it without them",
                 queued.id,
-                for_log(&e)
+                for_log(e)
             );
             saved
         }
         Err(SendError::Permanent(e)) => {
-            let saved = store.mail_failed(queued.id, MAX_ATTEMPTS, now, &e);
-            crate::log!("mail {} cannot be sent: {}", queued.id, for_log(&e));
+            let saved = store.mail_failed(queued.id, MAX_ATTEMPTS, now, e);
+            crate::log!("mail {} cannot be sent: {}", queued.id, for_log(e));
             saved
         }
         Err(SendError::Later(e)) => {
             let attempts = queued.attempts + 1;
             let saved =
-                store.mail_failed(queued.id, attempts, now.plus_seconds(backoff(attempts)), &e);
+                store.mail_failed(queued.id, attempts, now.plus_seconds(backoff(attempts)), e);
             crate::log!(
                 "mail {} not sent yet (attempt {attempts}): {}",
                 queued.id,
-                for_log(&e)
+                for_log(e)
             );
             saved
         }
