@@ -76,7 +76,8 @@ pub enum IntakeError {
     NotFound,
     /// (Replies) the domain's rules refuse the reply now (a rating on an open complaint, say).
     ReplyRefused(ReplyRefused),
-    /// The database failed: nothing was saved, and a retry may succeed.
+    /// The database failed: nothing was saved, and a retry may succeed (soon, when it was only not
+    /// available: `503` with `Retry-After`).
     Store(#[from] StoreError),
     /// No randomness for a reference or PIN.
     NoRandomness(#[from] NoRandomness),
@@ -204,6 +205,10 @@ impl IntakeError {
     }
 }
 
+/// How long a sender waits when the database cannot be reached (`StoreError::Unavailable`): a server
+/// restarting or failing over is back within seconds, and the app's outbox honours the header.
+pub const UNAVAILABLE_RETRY_SECONDS: u64 = 5;
+
 /// How long a sender waits when the database is at its ceiling: the operator has to act, which takes a while.
 const STORAGE_FULL_RETRY_SECONDS: u64 = 3600;
 
@@ -248,6 +253,10 @@ impl IntoResponse for IntakeError {
             IntakeError::TooManyReplies {
                 retry_after_seconds,
             } => Some(retry_after_seconds),
+            // Only a database that cannot be reached just now is asked about again soon: another store
+            // failure (a refusal, a corrupt value) will not heal in seconds, and the app's own growing pauses
+            // suit it better than a fixed short one.
+            IntakeError::Store(ref e) if e.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
             _ => None,
         };
         let mut response = Response::new(Body::from(self.body()));

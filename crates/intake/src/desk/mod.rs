@@ -146,6 +146,20 @@ pub enum DeskError {
     },
 }
 
+impl DeskError {
+    /// Whether the database could not be reached just now (`StoreError::Unavailable`), however deep in the
+    /// action: nothing was changed, and the same action may succeed in a moment.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            DeskError::Store(e)
+            | DeskError::Dossier(DossierError::Store(e))
+            | DeskError::Insights(InsightsFailure::Store(e))
+            | DeskError::Publish(PublishError::Store(e)) => e.is_unavailable(),
+            _ => false,
+        }
+    }
+}
+
 /// What `show` gives a front end: the whole complaint and where its status file is; shown is read.
 pub struct Shown {
     pub dossier: Dossier,

@@ -189,12 +189,34 @@ pub async fn run_outbox(store: Arc<Db>, mail: MailSettings) {
             let now = crate::zone::now();
             let done = Arc::clone(&store);
             let outcome = tokio::task::spawn_blocking(move || {
-                record_outcome(&*done.handle(), &queued, result, now)
+                until_recorded(|| record_outcome(&*done.handle(), &queued, &result, now))
             })
             .await;
             if let Ok(Err(e)) = outcome {
                 crate::log!("the mail outbox could not be updated: {e}");
             }
+        }
+    }
+}
+
+/// How long the outcome of an attempt is tried again while the database is unavailable (restarting,
+/// failing over): a mail the relay took but that is not recorded as sent would go again once its claim runs
+/// out, so waiting for the database here is what keeps it from being sent twice. Well within the claim.
+const RECORD_FOR: Duration = Duration::from_secs(300);
+
+/// The pause between those tries.
+const RECORD_PAUSE: Duration = Duration::from_secs(1);
+
+/// Runs `record` until it is done, again while the database is only unavailable, for at most
+/// [`RECORD_FOR`]. Blocking: the outbox waits for it, as it would wait for the database anyway.
+fn until_recorded(mut record: impl FnMut() -> Result<(), StoreError>) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        match record() {
+            Err(e) if e.is_unavailable() && started.elapsed() < RECORD_FOR => {
+                std::thread::sleep(RECORD_PAUSE)
+            }
+            done => return done,
         }
     }
 }
@@ -205,7 +227,7 @@ pub async fn run_outbox(store: Arc<Db>, mail: MailSettings) {
 fn record_outcome(
     store: &dyn Storage,
     queued: &QueuedMail,
-    result: Result<(), SendError>,
+    result: &Result<(), SendError>,
     now: Instant,
 ) -> Result<(), StoreError> {
     match result {
@@ -217,27 +239,27 @@ fn record_outcome(
                 && queued.outgoing.body_without_files.is_some() =>
         {
             // The row first, then the log line that tells of it: whoever reads the log finds the row so.
-            let saved = store.mail_without_files(queued.id, now, &e);
+            let saved = store.mail_without_files(queued.id, now, e);
             crate::log!(
                 "mail {} refused with its files ({}); sending it without them",
                 queued.id,
-                for_log(&e)
+                for_log(e)
             );
             saved
         }
         Err(SendError::Permanent(e)) => {
-            let saved = store.mail_failed(queued.id, MAX_ATTEMPTS, now, &e);
-            crate::log!("mail {} cannot be sent: {}", queued.id, for_log(&e));
+            let saved = store.mail_failed(queued.id, MAX_ATTEMPTS, now, e);
+            crate::log!("mail {} cannot be sent: {}", queued.id, for_log(e));
             saved
         }
         Err(SendError::Later(e)) => {
             let attempts = queued.attempts + 1;
             let saved =
-                store.mail_failed(queued.id, attempts, now.plus_seconds(backoff(attempts)), &e);
+                store.mail_failed(queued.id, attempts, now.plus_seconds(backoff(attempts)), e);
             crate::log!(
                 "mail {} not sent yet (attempt {attempts}): {}",
                 queued.id,
-                for_log(&e)
+                for_log(e)
             );
             saved
         }

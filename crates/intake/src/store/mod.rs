@@ -12,7 +12,9 @@
 //! (`RetentionStore`: keep_until, legal holds, erasure), with [`Storage`] for all
 //! of them; and [`migrations`], the schema. No SQL and no driver type in a trait's signature, so another
 //! database ([`pg`], PostgreSQL, issue #24) implements them without touching the desk or the insights; a
-//! driver's error reaches callers only as text inside [`StoreError::Database`]. [`db`]: `open_storage`, the
+//! driver's error reaches callers only as text inside [`StoreError::Database`], or, when the database cannot
+//! be reached or cannot answer just now, inside [`StoreError::Unavailable`], which callers answer with
+//! "try again shortly". [`db`]: `open_storage`, the
 //! one place `--db` chooses an engine, and [`Db`], the record as `serve` shares it (why a trait object, and
 //! how each engine is shared, is said there). [`copy`]: `migrate`, a whole SQLite desk copied into
 //! PostgreSQL and checked. Here: opening the file, the write transaction, the error type and the names of the
@@ -166,6 +168,12 @@ pub enum StoreError {
     /// A value this program never writes (a hand edit, or a newer program's value).
     #[error("the database holds an unknown {what} \"{value}\"")]
     Corrupt { what: &'static str, value: String },
+    /// The database cannot be reached or cannot answer just now: a server restarting or gone, a lost
+    /// connection, no connection free in time, SQLite's file busy or failing to be read or written. Nothing
+    /// was saved, so the same request may succeed shortly: callers say "try again" (HTTP `503` with
+    /// `Retry-After`), never "failed". Each engine's file says which of its driver's errors these are.
+    #[error("the database is not available just now: {0}")]
+    Unavailable(DriverError),
     /// The database's own refusal, as its driver words it.
     #[error("database: {0}")]
     Database(DriverError),
@@ -174,12 +182,32 @@ pub enum StoreError {
     Evidence(#[from] crate::objects::evidence::EvidenceError),
 }
 
+impl StoreError {
+    /// Whether this is [`StoreError::Unavailable`]: worth trying again shortly, nothing was saved.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
+}
+
 /// A database driver's error, whichever driver: the seam's callers print it, never look into it.
 pub type DriverError = Box<dyn std::error::Error + Send + Sync>;
 
+/// SQLite's busy, locked, I/O and full-disk failures are the file not available just now (another
+/// process held the write lock past the busy timeout, a disk that failed a read or a write, or filled up);
+/// anything else is its refusal of what was asked.
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
-        StoreError::Database(Box::new(e))
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(
+                ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::DiskFull
+                | ErrorCode::CannotOpen,
+            ) => StoreError::Unavailable(Box::new(e)),
+            _ => StoreError::Database(Box::new(e)),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 pub mod engine;
 pub mod nodes;
 pub mod oidc;
+pub mod outage;
 pub mod postgres;
 pub mod s3;
 pub mod smtp;
@@ -134,6 +135,19 @@ impl Server {
         extra: &[&str],
         env: &[(&str, &str)],
     ) -> Server {
+        Server::try_start_with(dir, paths, extra, env).unwrap_or_else(|log| {
+            panic!("no address printed: {log}");
+        })
+    }
+
+    /// As [`Server::start_with`]; a server that stops before serving (a database or a bucket it cannot
+    /// reach at start) is its log, not a panic.
+    pub fn try_start_with(
+        dir: &TempDir,
+        paths: Vec<String>,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Server, String> {
         static COUNT: AtomicU32 = AtomicU32::new(0);
         let log = dir.0.join(format!(
             "serve-{}.log",
@@ -152,12 +166,18 @@ impl Server {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("http://")
-            .unwrap_or_else(|| panic!("no address printed: {:?}", fs::read_to_string(&log)))
-            .to_owned();
-        Server { child, addr, log }
+        let Some(addr) = line.trim().strip_prefix("http://").map(str::to_owned) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(fs::read_to_string(&log).unwrap_or_default());
+        };
+        Ok(Server { child, addr, log })
+    }
+
+    /// Kills it with SIGKILL, as a crash or an out-of-memory kill would, and waits for it to be gone.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn log(&self) -> String {

@@ -11,6 +11,12 @@ pub enum Publish<'a> {
     Folder,
     /// One bucket (created here) on a moto server.
     Bucket { moto: &'a Moto, bucket: &'a str },
+    /// The same, reached through `port` (a forwarder the test can cut: `support::outage`).
+    BucketThrough {
+        moto: &'a Moto,
+        bucket: &'a str,
+        port: u16,
+    },
 }
 
 /// Two running nodes and the database they share.
@@ -19,6 +25,9 @@ pub struct Nodes {
     pub b: Server,
     /// The shared database, `postgres://…`.
     pub url: String,
+    /// Each node's flags and environment, to start it again the same way.
+    flags: [Vec<String>; 2],
+    env: Vec<(&'static str, String)>,
 }
 
 impl Nodes {
@@ -32,10 +41,13 @@ impl Nodes {
                 moto.create_bucket(bucket);
                 (format!("s3://{bucket}/api/v1/status"), moto.env())
             }
+            Publish::BucketThrough { moto, bucket, port } => {
+                moto.create_bucket(bucket);
+                (format!("s3://{bucket}/api/v1/status"), moto.env_at(port))
+            }
         };
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let node = |own: &str| {
-            let paths = vec![
+        let flags = ["node-a", "node-b"].map(|own| {
+            let mut flags = vec![
                 "--config".to_owned(),
                 dir.config().display().to_string(),
                 "--db".to_owned(),
@@ -45,12 +57,42 @@ impl Nodes {
                 "--node-dir".to_owned(),
                 dir.0.join(own).display().to_string(),
             ];
-            Server::start_with(dir, paths, extra, &env)
-        };
+            flags.extend(extra.iter().map(|s| s.to_string()));
+            flags
+        });
         // One after the other: the second finds the schema and the desk's id the first made.
-        let a = node("node-a");
-        let b = node("node-b");
-        Some(Nodes { a, b, url })
+        let a = Server::start_with(dir, flags[0].clone(), &[], &borrowed(&env));
+        let b = Server::start_with(dir, flags[1].clone(), &[], &borrowed(&env));
+        Some(Nodes {
+            a,
+            b,
+            url,
+            flags,
+            env,
+        })
+    }
+
+    /// Node `n` (0 or 1).
+    pub fn node(&self, n: usize) -> &Server {
+        [&self.a, &self.b][n]
+    }
+
+    /// Kills node `n` with SIGKILL and starts it again with the same flags, once: `Err` with its log when
+    /// it stopped before serving (a database or a bucket it could not reach at start); it is down then.
+    pub fn kill_and_start(&mut self, dir: &TempDir, n: usize) -> Result<(), String> {
+        [&mut self.a, &mut self.b][n].kill();
+        self.start_again(dir, n)
+    }
+
+    /// Starts node `n` again after [`Nodes::kill_and_start`] left it down.
+    pub fn start_again(&mut self, dir: &TempDir, n: usize) -> Result<(), String> {
+        let started = self.try_start(dir, n)?;
+        *[&mut self.a, &mut self.b][n] = started;
+        Ok(())
+    }
+
+    fn try_start(&self, dir: &TempDir, n: usize) -> Result<Server, String> {
+        Server::try_start_with(dir, self.flags[n].clone(), &[], &borrowed(&self.env))
     }
 
     /// Both nodes, for sending the same thing to each.
@@ -64,4 +106,8 @@ impl Nodes {
             .expect("connect to the shared database");
         client.query_one(sql, &[]).expect(sql).get(0)
     }
+}
+
+fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }

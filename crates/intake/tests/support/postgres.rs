@@ -22,6 +22,8 @@ use std::sync::OnceLock;
 pub struct Cluster {
     pub dir: PathBuf,
     pub port: u16,
+    /// The server's own flags (`pg_ctl -o`): its port and socket folder, for starting it again.
+    options: String,
     bin: PathBuf,
     as_user: Option<&'static str>,
     /// Kept open for as long as the test binary lives; see the module's doc.
@@ -102,6 +104,7 @@ impl Cluster {
         let data = dir.join("data");
         let mut cluster = Cluster {
             port: 0,
+            options: String::new(),
             _watcher: watcher(&bin, &dir, as_user),
             dir,
             bin,
@@ -125,7 +128,7 @@ impl Cluster {
         // A free port can be taken between asking and binding; try a few.
         for _ in 0..5 {
             cluster.port = free_port();
-            let options = format!(
+            cluster.options = format!(
                 "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=200",
                 cluster.port,
                 path(&cluster.dir)
@@ -138,7 +141,7 @@ impl Cluster {
                 path(&log),
                 "-w",
                 "-o",
-                &options,
+                &cluster.options,
                 "start",
             ];
             if cluster.try_run("pg_ctl", &args) {
@@ -162,13 +165,21 @@ impl Cluster {
         assert!(self.try_run("pg_ctl", &["-D", path(&data), "-m", "fast", "-w", "stop"]));
     }
 
+    /// Starts it again after [`Cluster::stop`], on the same port with the same flags.
     pub fn restart(&self) {
         let data = self.dir.join("data");
         let log = self.dir.join("server.log");
-        assert!(self.try_run(
-            "pg_ctl",
-            &["-D", path(&data), "-l", path(&log), "-w", "start"]
-        ));
+        let args = [
+            "-D",
+            path(&data),
+            "-l",
+            path(&log),
+            "-w",
+            "-o",
+            &self.options,
+            "start",
+        ];
+        assert!(self.try_run("pg_ctl", &args));
     }
 
     fn run(&self, tool: &str, args: &[&str]) {

@@ -142,8 +142,13 @@ impl Moto {
 
     /// The environment an intake needs to reach it.
     pub fn env(&self) -> Vec<(&'static str, String)> {
+        self.env_at(self.port)
+    }
+
+    /// The same, reaching it through loopback port `port` (a forwarder: `support::outage`).
+    pub fn env_at(&self, port: u16) -> Vec<(&'static str, String)> {
         vec![
-            ("AWS_ENDPOINT_URL", format!("http://{}", self.addr())),
+            ("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}")),
             ("AWS_REGION", "us-east-1".into()),
             ("AWS_ACCESS_KEY_ID", "testing".into()),
             ("AWS_SECRET_ACCESS_KEY", "testing".into()),

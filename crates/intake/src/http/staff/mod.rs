@@ -53,7 +53,7 @@ pub(super) struct StaffError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    /// Seconds for `Retry-After` (a `429`).
+    /// Seconds for `Retry-After` (a `429`, a `503`).
     pub retry_after: Option<u64>,
     /// Fields beside `code` and `message` (`changed`: who changed the complaint, when, its revision now).
     pub more: serde_json::Map<String, serde_json::Value>,
@@ -79,8 +79,25 @@ impl StaffError {
     }
 }
 
+impl StaffError {
+    /// The database cannot be reached just now: `503 unavailable` with `Retry-After`; nothing was changed.
+    pub fn unavailable() -> StaffError {
+        let mut error = StaffError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database cannot be reached just now; nothing was changed; try again in a moment",
+        );
+        error.retry_after = Some(crate::error::UNAVAILABLE_RETRY_SECONDS);
+        error
+    }
+}
+
 impl From<DeskError> for StaffError {
     fn from(e: DeskError) -> StaffError {
+        if e.is_unavailable() {
+            crate::log!("staff API: {e}");
+            return StaffError::unavailable();
+        }
         let (status, code) = match &e {
             DeskError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
             DeskError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),

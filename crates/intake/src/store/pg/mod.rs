@@ -67,6 +67,11 @@ type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 /// How long a node waits for the database before it says it cannot reach it.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a call waits for a connection of the pool (a free one, or a new one when the server is back)
+/// before it answers [`StoreError::Unavailable`]: the customer hears "try again" within seconds, never after
+/// r2d2's default of thirty.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Connections each node keeps: the intake, the desk and the outbox workers each hold one at a time.
 const POOL_SIZE: u32 = 8;
 
@@ -81,14 +86,41 @@ pub struct PgStore {
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> StoreError {
-        StoreError::Database(Box::new(e))
+        if is_lost(&e) {
+            StoreError::Unavailable(Box::new(e))
+        } else {
+            StoreError::Database(Box::new(e))
+        }
     }
 }
 
+/// The pool's only error: no connection came free, or could be made, within [`CHECKOUT_TIMEOUT`].
 impl From<r2d2::Error> for StoreError {
     fn from(e: r2d2::Error) -> StoreError {
-        StoreError::Database(Box::new(e))
+        StoreError::Unavailable(Box::new(e))
     }
+}
+
+/// Whether `e` is the server gone or going rather than a refusal of the statement: the connection closed
+/// or failed (a restart, a network cut), the server shutting down or starting up (`57P01`–`57P03`), a
+/// connection exception (class `08`), or no connection slot left (`53300`). The transaction did not commit,
+/// so trying again once the server is back does it once.
+fn is_lost(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    use std::error::Error as _;
+    if e.is_closed() || e.source().is_some_and(|s| s.is::<std::io::Error>()) {
+        return true;
+    }
+    e.code().is_some_and(|code| {
+        code.code().starts_with("08")
+            || [
+                SqlState::ADMIN_SHUTDOWN,
+                SqlState::CRASH_SHUTDOWN,
+                SqlState::CANNOT_CONNECT_NOW,
+                SqlState::TOO_MANY_CONNECTIONS,
+            ]
+            .contains(code)
+    })
 }
 
 impl PgStore {
@@ -108,7 +140,11 @@ impl PgStore {
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
-            .connection_timeout(CONNECT_TIMEOUT)
+            .connection_timeout(CHECKOUT_TIMEOUT)
+            // Each connection is checked as it is taken, so one the server closed (a restart) is replaced
+            // by a new one rather than failing its caller: the pool recovers by itself when the server is
+            // back.
+            .test_on_check_out(true)
             .build(manager)
             .map_err(|e| unreachable(Box::new(e)))?;
         let store = PgStore {
