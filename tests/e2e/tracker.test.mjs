@@ -132,13 +132,13 @@ describe('looking up a complaint', () => {
     await page.getByText('Where it stands: Investigation').waitFor();
     await page.getByText('A delivery', { exact: true }).waitFor();
     await page.getByText('Last updated Tue, 17 Nov 2026, 09:30').waitFor();
-    await page.getByRole('region', { name: 'What happens next' }).getByText(/once the courier's trace is complete/).waitFor();
+    await page.getByRole('region', { name: 'What happens next' }).getByText(/as soon as the courier has finished searching/).waitFor();
 
     const steps = await timeline(page);
     assert.deepEqual(steps.slice(0, 3), [
       'Done: Registration Mon, 16 Nov 2026, 10:12',
-      'Done: Acknowledgement Mon, 16 Nov 2026, 15:40 Thank you. We have your complaint about the missing parcel and have asked the courier for its delivery record.',
-      'Current stage: Investigation Tue, 17 Nov 2026, 09:30 The courier has opened a trace on parcel NW-48213.',
+      'Done: Acknowledgement Mon, 16 Nov 2026, 15:40 Thank you for telling us about the missing parcel. We have asked the courier for their delivery record.',
+      'Current stage: Investigation Tue, 17 Nov 2026, 09:30 The courier is now searching for parcel NW-48213.',
     ]);
     assert.deepEqual(steps.slice(3), [
       // Ten business days from Monday 16 November (London): Monday 30 November.
@@ -161,8 +161,8 @@ describe('looking up a complaint', () => {
     await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0002' }).waitFor();
     await page.getByText('Where it stands: Closure').waitFor();
     const decision = page.getByRole('region', { name: 'Our decision' });
-    await decision.getByText('Your complaint was upheld.').waitFor();
-    await decision.getByText('Replacement sent.').waitFor();
+    await decision.getByText('We agreed with your complaint.').waitFor();
+    await decision.getByText('We replaced your kettle with a new one.').waitFor();
     assert.ok(!(await timeline(page)).some((s) => s.startsWith('Still to come')), 'nothing is ahead of a closed complaint');
   });
 
