@@ -110,6 +110,58 @@ describe('looking up a complaint', () => {
     assert.deepEqual(pageErrors(), []);
   });
 
+  test("the demo complaints in Korean and Polish: the organisation's own words in the page's language", async () => {
+    session = await openPage(env.browser);
+    await session.context.clock.setFixedTime(TODAY);
+    const page = session.page;
+    await page.goto(`${env.server.origin}/track#reference=CMP-DEMO-0001&verifier=demo%40example.com`);
+    await page.getByRole('heading', { level: 2, name: 'Complaint CMP-DEMO-0001' }).waitFor();
+    await page.getByLabel('Language').selectOption('ko');
+    await page.locator('[lang="ko"]', { hasText: '택배사에 배송 기록을 요청했습니다.' }).waitFor();
+    await page.locator('[lang="ko"]', { hasText: '택배사의 조회가 끝나는 대로 처리 결과를 알려 드리겠습니다.' }).waitFor();
+    const korean = await page.locator('main').innerText();
+    assert.ok(!/courier|parcel/i.test(korean), `no English on the Korean page: ${korean}`);
+    assert.equal(await page.locator('.org-words__language').count(), 0, 'nothing is marked as another language');
+
+    // The other demo complaint, decided: its decision's summary too, in Korean, then in Polish.
+    const language = page.getByLabel(/^(Language|언어|Język)$/);
+    await page.goto('about:blank');
+    await page.goto(`${env.server.origin}/track#reference=CMP-DEMO-0002&verifier=7KQ2M9X4`);
+    await page.getByRole('heading', { level: 2, name: /CMP-DEMO-0002/ }).waitFor();
+    await language.selectOption('ko');
+    await page.locator('[lang="ko"]', { hasText: '새 전기포트로 교환해 드렸습니다.' }).waitFor();
+    await language.selectOption('pl');
+    await page.locator('[lang="pl"]', { hasText: 'Wymieniliśmy czajnik na nowy.' }).waitFor();
+    assert.ok(!/kettle/i.test(await page.locator('main').innerText()));
+    assert.deepEqual(pageErrors(), []);
+  });
+
+  test('a message the organisation wrote in English only is shown as written, marked in the page\'s language', async () => {
+    publish(
+      'CMP-E2E-0002',
+      'english@example.com',
+      statusRecord({
+        reference: 'CMP-E2E-0002',
+        history: [
+          { stage: 'received', at: '2026-11-16T10:12:00Z' },
+          { stage: 'acknowledged', at: '2026-11-16T15:40:00Z', message: { en: 'We have asked the courier.' } },
+        ],
+      }),
+    );
+    session = await openPage(env.browser);
+    await session.context.clock.setFixedTime(TODAY);
+    const page = session.page;
+    await page.goto(`${env.server.origin}/track#reference=CMP-E2E-0002&verifier=english%40example.com`);
+    await page.getByRole('heading', { level: 2, name: 'Complaint CMP-E2E-0002' }).waitFor();
+    await page.getByLabel('Language').selectOption('ko');
+    const message = page.locator('[lang="en"]', { hasText: 'We have asked the courier.' });
+    await message.waitFor();
+    const note = page.locator('.org-words__language');
+    assert.equal(await note.count(), 1);
+    assert.match(await note.innerText(), /[가-힣]/, 'the note is in Korean');
+    assert.deepEqual(pageErrors(), []);
+  });
+
   test("the mail's link opens the status at once and leaves no reference or address in the address bar", async () => {
     session = await openPage(env.browser);
     await session.context.clock.setFixedTime(TODAY);
