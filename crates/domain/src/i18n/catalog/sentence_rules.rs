@@ -210,7 +210,11 @@ fn the_demo_complaints_speak_every_language() {
             for locale in Locale::ALL {
                 let shown = text.show(locale);
                 assert_eq!(shown.other_language, None, "{}: {text}", record.reference);
-                assert!(!shown.text.trim().is_empty(), "{}: {text}", record.reference);
+                assert!(
+                    !shown.text.trim().is_empty(),
+                    "{}: {text}",
+                    record.reference
+                );
             }
             let polish = text.show(Locale::Pl).text;
             assert_eq!(polish_breaks(polish), Vec::<String>::new(), "{polish}");
@@ -220,5 +224,8 @@ fn the_demo_complaints_speak_every_language() {
             }
         }
     }
-    assert_eq!(checked, 5, "every message, next step and summary of the two demo files");
+    assert_eq!(
+        checked, 5,
+        "every message, next step and summary of the two demo files"
+    );
 }
