@@ -117,8 +117,8 @@ describe('looking up a complaint', () => {
     await page.goto(`${env.server.origin}/track#reference=CMP-DEMO-0001&verifier=demo%40example.com`);
     await page.getByRole('heading', { level: 2, name: 'Complaint CMP-DEMO-0001' }).waitFor();
     await page.getByLabel('Language').selectOption('ko');
-    await page.locator('[lang="ko"]', { hasText: '택배사에 배송 기록을 요청했습니다.' }).waitFor();
-    await page.locator('[lang="ko"]', { hasText: '택배사의 조회가 끝나는 대로 처리 결과를 알려 드리겠습니다.' }).waitFor();
+    await page.locator('span[lang="ko"]', { hasText: '택배사에 배송 기록을 요청했습니다.' }).waitFor();
+    await page.locator('span[lang="ko"]', { hasText: '택배사의 조회가 끝나는 대로 처리 결과를 알려 드리겠습니다.' }).waitFor();
     const korean = await page.locator('main').innerText();
     assert.ok(!/courier|parcel/i.test(korean), `no English on the Korean page: ${korean}`);
     assert.equal(await page.locator('.org-words__language').count(), 0, 'nothing is marked as another language');
@@ -129,9 +129,9 @@ describe('looking up a complaint', () => {
     await page.goto(`${env.server.origin}/track#reference=CMP-DEMO-0002&verifier=7KQ2M9X4`);
     await page.getByRole('heading', { level: 2, name: /CMP-DEMO-0002/ }).waitFor();
     await language.selectOption('ko');
-    await page.locator('[lang="ko"]', { hasText: '새 전기포트로 교환해 드렸습니다.' }).waitFor();
+    await page.locator('span[lang="ko"]', { hasText: '새 전기포트로 교환해 드렸습니다.' }).waitFor();
     await language.selectOption('pl');
-    await page.locator('[lang="pl"]', { hasText: 'Wymieniliśmy czajnik na nowy.' }).waitFor();
+    await page.locator('span[lang="pl"]', { hasText: 'Wymieniliśmy czajnik na nowy.' }).waitFor();
     assert.ok(!/kettle/i.test(await page.locator('main').innerText()));
     assert.deepEqual(pageErrors(), []);
   });
@@ -154,11 +154,12 @@ describe('looking up a complaint', () => {
     await page.goto(`${env.server.origin}/track#reference=CMP-E2E-0002&verifier=english%40example.com`);
     await page.getByRole('heading', { level: 2, name: 'Complaint CMP-E2E-0002' }).waitFor();
     await page.getByLabel('Language').selectOption('ko');
-    const message = page.locator('[lang="en"]', { hasText: 'We have asked the courier.' });
-    await message.waitFor();
+    // As written, read out in English, and a note in Korean after it saying so.
     const note = page.locator('.org-words__language');
+    await note.waitFor();
     assert.equal(await note.count(), 1);
     assert.match(await note.innerText(), /[가-힣]/, 'the note is in Korean');
+    assert.equal(await page.locator('span[lang="en"]', { hasText: 'We have asked the courier.' }).count(), 1);
     assert.deepEqual(pageErrors(), []);
   });
 
