@@ -104,7 +104,7 @@ test('decision mailed, opened from the link, not satisfied (reopened, escalation
   assert.ok(link.startsWith(intake.origin), link);
   await page.goto(link);
   await page.getByText('Where it stands: Decision').waitFor();
-  await page.getByText('Your complaint was not upheld.').waitFor();
+  await page.getByText('We did not agree with your complaint.').waitFor();
   assert.equal(new URL(page.url()).hash, '');
 
   // "Not satisfied" asks for a reason and a confirmation; what is typed survives a reload (a draft first).

@@ -229,7 +229,7 @@ describe('errors and changes', () => {
     });
     await fileDefectiveProduct();
     await filing.send();
-    const alert = page.getByRole('alert').filter({ hasText: 'Your complaint cannot be sent as it is' });
+    const alert = page.getByRole('alert').filter({ hasText: 'Your complaint needs a change before it can be sent' });
     await alert.getByText('because of a problem on our side', { exact: false }).waitFor();
     assert.equal(await page.getByText('unknown field', { exact: false }).count(), 0, 'no raw server text');
     env.server.override('/api/v1/complaints', {

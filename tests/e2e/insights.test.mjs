@@ -123,7 +123,7 @@ describe('how we handle complaints', () => {
     });
     const page = await openInsights();
     await page.getByText('Only the latest 26 weeks are shown.').waitFor();
-    await page.getByText('Some figures are left out because they could not be right.').waitFor();
+    await page.getByText('Some figures are left out because they did not add up.').waitFor();
     const onTime = page.getByRole('region', { name: 'Decided within the promised time' });
     await onTime.getByRole('button', { name: 'Show as table' }).click();
     assert.equal(await onTime.getByRole('row').count(), 27, 'a header and 26 weeks');

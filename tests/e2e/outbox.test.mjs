@@ -110,7 +110,7 @@ test('429 (with Retry-After) and 409 keep the complaint waiting; it is delivered
   await waiting.waitFor();
   await page.getByRole('button', { name: 'Try now' }).click();
   assert.equal(await filing.confirmation(), 'CMP-TEST-0001');
-  assert.equal(await page.getByText('Your complaint cannot be sent as it is').count(), 0);
+  assert.equal(await page.getByText('Your complaint needs a change before it can be sent').count(), 0);
   assert.deepEqual(await intakeCount(), { requests: 3, complaints: 1 });
   assertOnlyNetworkNoise();
 });

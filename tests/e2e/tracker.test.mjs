@@ -110,6 +110,59 @@ describe('looking up a complaint', () => {
     assert.deepEqual(pageErrors(), []);
   });
 
+  test("the demo complaints in Korean and Polish: the organisation's own words in the page's language", async () => {
+    session = await openPage(env.browser);
+    await session.context.clock.setFixedTime(TODAY);
+    const page = session.page;
+    await page.goto(`${env.server.origin}/track#reference=CMP-DEMO-0001&verifier=demo%40example.com`);
+    await page.getByRole('heading', { level: 2, name: 'Complaint CMP-DEMO-0001' }).waitFor();
+    await page.getByLabel('Language').selectOption('ko');
+    await page.locator('span[lang="ko"]', { hasText: '택배사에 배송 기록을 요청했습니다.' }).waitFor();
+    await page.locator('span[lang="ko"]', { hasText: '택배사의 조회가 끝나는 대로 처리 결과를 알려 드리겠습니다.' }).waitFor();
+    const korean = await page.locator('main').innerText();
+    assert.ok(!/courier|parcel/i.test(korean), `no English on the Korean page: ${korean}`);
+    assert.equal(await page.locator('.org-words__language').count(), 0, 'nothing is marked as another language');
+
+    // The other demo complaint, decided: its decision's summary too, in Korean, then in Polish.
+    const language = page.getByLabel(/^(Language|언어|Język)$/);
+    await page.goto('about:blank');
+    await page.goto(`${env.server.origin}/track#reference=CMP-DEMO-0002&verifier=7KQ2M9X4`);
+    await page.getByRole('heading', { level: 2, name: /CMP-DEMO-0002/ }).waitFor();
+    await language.selectOption('ko');
+    await page.locator('span[lang="ko"]', { hasText: '새 전기포트로 교환해 드렸습니다.' }).waitFor();
+    await language.selectOption('pl');
+    await page.locator('span[lang="pl"]', { hasText: 'Wymieniliśmy czajnik na nowy.' }).waitFor();
+    assert.ok(!/kettle/i.test(await page.locator('main').innerText()));
+    assert.deepEqual(pageErrors(), []);
+  });
+
+  test('a message the organisation wrote in English only is shown as written, marked in the page\'s language', async () => {
+    publish(
+      'CMP-E2E-0002',
+      'english@example.com',
+      statusRecord({
+        reference: 'CMP-E2E-0002',
+        history: [
+          { stage: 'received', at: '2026-11-16T10:12:00Z' },
+          { stage: 'acknowledged', at: '2026-11-16T15:40:00Z', message: { en: 'We have asked the courier.' } },
+        ],
+      }),
+    );
+    session = await openPage(env.browser);
+    await session.context.clock.setFixedTime(TODAY);
+    const page = session.page;
+    await page.goto(`${env.server.origin}/track#reference=CMP-E2E-0002&verifier=english%40example.com`);
+    await page.getByRole('heading', { level: 2, name: 'Complaint CMP-E2E-0002' }).waitFor();
+    await page.getByLabel('Language').selectOption('ko');
+    // As written, read out in English, and a note in Korean after it saying so.
+    const note = page.locator('.org-words__language');
+    await note.waitFor();
+    assert.equal(await note.count(), 1);
+    assert.match(await note.innerText(), /[가-힣]/, 'the note is in Korean');
+    assert.equal(await page.locator('span[lang="en"]', { hasText: 'We have asked the courier.' }).count(), 1);
+    assert.deepEqual(pageErrors(), []);
+  });
+
   test("the mail's link opens the status at once and leaves no reference or address in the address bar", async () => {
     session = await openPage(env.browser);
     await session.context.clock.setFixedTime(TODAY);
@@ -149,13 +202,13 @@ describe('looking up a complaint', () => {
     await page.getByText('Where it stands: Investigation').waitFor();
     await page.getByText('A delivery', { exact: true }).waitFor();
     await page.getByText('Last updated Tue, 17 Nov 2026, 09:30').waitFor();
-    await page.getByRole('region', { name: 'What happens next' }).getByText(/once the courier's trace is complete/).waitFor();
+    await page.getByRole('region', { name: 'What happens next' }).getByText(/as soon as the courier has finished searching/).waitFor();
 
     const steps = await timeline(page);
     assert.deepEqual(steps.slice(0, 3), [
       'Done: Registration Mon, 16 Nov 2026, 10:12',
-      'Done: Acknowledgement Mon, 16 Nov 2026, 15:40 Thank you. We have your complaint about the missing parcel and have asked the courier for its delivery record.',
-      'Current stage: Investigation Tue, 17 Nov 2026, 09:30 The courier has opened a trace on parcel NW-48213.',
+      'Done: Acknowledgement Mon, 16 Nov 2026, 15:40 Thank you for telling us about the missing parcel. We have asked the courier for their delivery record.',
+      'Current stage: Investigation Tue, 17 Nov 2026, 09:30 The courier is now searching for parcel NW-48213.',
     ]);
     assert.deepEqual(steps.slice(3), [
       // Ten business days from Monday 16 November (London): Monday 30 November.
@@ -178,8 +231,8 @@ describe('looking up a complaint', () => {
     await page.getByRole('heading', { name: 'Complaint CMP-DEMO-0002' }).waitFor();
     await page.getByText('Where it stands: Closure').waitFor();
     const decision = page.getByRole('region', { name: 'Our decision' });
-    await decision.getByText('Your complaint was upheld.').waitFor();
-    await decision.getByText('Replacement sent.').waitFor();
+    await decision.getByText('We agreed with your complaint.').waitFor();
+    await decision.getByText('We replaced your kettle with a new one.').waitFor();
     assert.ok(!(await timeline(page)).some((s) => s.startsWith('Still to come')), 'nothing is ahead of a closed complaint');
   });
 

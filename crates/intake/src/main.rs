@@ -185,7 +185,7 @@ fn desk_command(desk: &mut Desk, paths: &Paths, command: Command) -> Result<(), 
         Command::Release { reference } => {
             let changed = desk.release(actor, &reference)?;
             println!(
-                "{} is released: its status file is published and the reference now tracks",
+                "{} is released: its status file is published, so the customer can track it",
                 changed.record.reference
             );
             warn(&changed.notices);

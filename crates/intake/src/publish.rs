@@ -236,4 +236,49 @@ mod tests {
         assert_eq!(names, [format!("{key}.json")]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// The file's shape for the organisation's words (docs/status.md, `$defs/org_text`): text in several
+    /// languages is an object of language tags in the order given (the customer's language first), and a
+    /// plain string stays a string, so files written before languages read as they did.
+    #[test]
+    fn texts_in_several_languages_are_published_as_objects_and_plain_ones_as_strings() {
+        let dir = std::env::temp_dir().join(format!("intake-languages-{}", std::process::id()));
+        let publisher = Publisher::new(dir.clone());
+        let record = StatusRecord::from_json(include_str!(
+            "../../../public/api/v1/status/94871dade5f2ea0215d70607c12abe53be5ff48f0b4c6e7d7a04d7d822997f27.json"
+        ))
+        .unwrap();
+        let key = status_key(&record.reference, "demo@example.com");
+        let read = |path: &Path| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        };
+        let file = read(&publisher.publish(&key, &record).unwrap());
+        let tags = |text: &serde_json::Value| -> Vec<String> {
+            text.as_object()
+                .unwrap_or_else(|| panic!("not one text per language: {text}"))
+                .keys()
+                .cloned()
+                .collect()
+        };
+        assert_eq!(tags(&file["next_step"]), ["en", "ko", "pl"]);
+        assert_eq!(tags(&file["history"][1]["message"]), ["en", "ko", "pl"]);
+
+        let mut korean_first = record.clone();
+        korean_first.next_step = record
+            .next_step
+            .clone()
+            .map(|text| text.first_in(complaint_domain::i18n::Locale::Ko));
+        korean_first.history[1].message = Some("Written before languages.".into());
+        let path = publisher.publish(&key, &korean_first).unwrap();
+        let file = read(&path);
+        assert_eq!(tags(&file["next_step"]), ["en", "ko", "pl"]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let next = &text[text.find("\"next_step\"").unwrap()..];
+        assert!(
+            next.find("\"ko\"") < next.find("\"en\""),
+            "the customer's language first: {next}"
+        );
+        assert_eq!(file["history"][1]["message"], "Written before languages.");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

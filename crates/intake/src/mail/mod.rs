@@ -157,6 +157,17 @@ pub fn customer_update(
     })
 }
 
+/// The organisation's words in the customer's language when the text has it; else as written, with the note
+/// the tracker shows after it ("(shown in English)", "(영어 원문)"), so a Korean customer is told why the
+/// message is in English rather than left to wonder.
+fn org_words(text: &OrgText, lang: Locale) -> String {
+    let shown = text.show(lang);
+    match shown.other_language {
+        Some(language) => format!("{} {}", shown.text, i18n::shown_in(language).text(lang)),
+        None => shown.text.to_owned(),
+    }
+}
+
 /// The subject and body of [`customer_update`], with `link` to the status when there is one: what the desk
 /// previews, word for word.
 pub fn customer_words(
@@ -180,7 +191,7 @@ pub fn customer_words(
     if let Some(message) = message.or(current.message.as_ref()) {
         body.push_str(IntakeMsg::MailMessage.text(lang));
         body.push('\n');
-        body.push_str(message.show(lang).text);
+        body.push_str(&org_words(message, lang));
         body.push_str("\n\n");
     }
     let timeline = Timeline::build(
@@ -590,6 +601,24 @@ mod tests {
         );
         assert!(text.contains("Content-Transfer-Encoding: base64"), "{text}");
         assert!(!text.contains("../"), "{text}");
+    }
+
+    #[test]
+    fn a_message_in_another_language_says_so_in_the_customers() {
+        let english_only = OrgText::ByLanguage(vec![("en".into(), "We have it.".into())]);
+        assert_eq!(org_words(&english_only, Locale::En), "We have it.");
+        let korean = org_words(&english_only, Locale::Ko);
+        assert!(korean.starts_with("We have it. "), "{korean}");
+        assert_eq!(
+            korean.strip_prefix("We have it. "),
+            Some(i18n::shown_in(Locale::En).text(Locale::Ko))
+        );
+        let both = OrgText::ByLanguage(vec![
+            ("en".into(), "We have it.".into()),
+            ("ko".into(), "접수했습니다.".into()),
+        ]);
+        assert_eq!(org_words(&both, Locale::Ko), "접수했습니다.");
+        assert_eq!(org_words(&OrgText::from("Hi."), Locale::Pl), "Hi.");
     }
 
     #[test]

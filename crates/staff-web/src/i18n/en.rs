@@ -5,7 +5,7 @@ use super::T;
 pub(super) fn text(key: T) -> &'static str {
     match key {
         T::DeskTitle => "Complaint desk",
-        T::SkipToContent => "Skip to the content",
+        T::SkipToContent => "Skip to main content",
         T::Language => "Language",
         T::Loading => "Loading…",
         T::CannotStart => "The desk cannot open right now. Check your connection and try again.",
@@ -247,11 +247,11 @@ pub(super) fn text(key: T) -> &'static str {
         T::OpsLabels => "Language of the labels",
         T::OpsDownload => "Download",
         T::OpsReport => "Report for the regulator",
-        T::OpsReportIntro => "Complaints opened and closed in a period, per category, with the shares closed in time and upheld.",
+        T::OpsReportIntro => "Complaints opened and closed in a period, per category, with the share closed on time and the share upheld.",
         T::OpsFrom => "From",
         T::OpsTo => "To",
         T::OpsRepublish => "Status files",
-        T::OpsRepublishIntro => "Write again the status files that customers' trackers read, if any fell behind.",
+        T::OpsRepublishIntro => "Rewrite the status files that customers' trackers read, in case any have fallen behind.",
         T::OpsRepublishAll => "Write every complaint's file, not only those behind",
         T::OpsRepublishSend => "Write status files",
         T::OpsRepublished => "Status files written: {count}.",

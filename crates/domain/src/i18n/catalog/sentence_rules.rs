@@ -179,3 +179,53 @@ fn polish_dates_keep_the_year_and_r_together() {
         "4 grudnia 2026\u{a0}r."
     );
 }
+
+/// The demo complaints the README invites everyone to look up: every word the organisation wrote on them is
+/// there in English, Korean and Polish, written natively (no English leaking onto a Korean page, Polish
+/// one-letter words kept with the next, no "upheld" or "business days" in the English).
+#[test]
+fn the_demo_complaints_speak_every_language() {
+    use crate::localized::OrgText;
+    use crate::status::StatusRecord;
+    let files = [
+        include_str!("../../../../../public/api/v1/status/94871dade5f2ea0215d70607c12abe53be5ff48f0b4c6e7d7a04d7d822997f27.json"),
+        include_str!("../../../../../public/api/v1/status/a6bb6f53279c8af2537efe87c2c236a94b0fa6e6e74e6551cc11e7b29e174575.json"),
+    ];
+    let mut checked = 0;
+    for file in files {
+        let record = StatusRecord::from_json(file).unwrap();
+        let texts = record
+            .history
+            .iter()
+            .filter_map(|entry| entry.message.as_ref())
+            .chain(record.next_step.as_ref())
+            .chain(record.outcome.iter().filter_map(|o| o.summary.as_ref()))
+            .chain(record.deadlines.iter().filter_map(|d| d.rule.as_ref()))
+            .chain(record.messages.iter().map(|m| &m.text));
+        for text in texts {
+            checked += 1;
+            let OrgText::ByLanguage(_) = text else {
+                panic!("{}: {text} has no language", record.reference);
+            };
+            for locale in Locale::ALL {
+                let shown = text.show(locale);
+                assert_eq!(shown.other_language, None, "{}: {text}", record.reference);
+                assert!(
+                    !shown.text.trim().is_empty(),
+                    "{}: {text}",
+                    record.reference
+                );
+            }
+            let polish = text.show(Locale::Pl).text;
+            assert_eq!(polish_breaks(polish), Vec::<String>::new(), "{polish}");
+            let english = text.show(Locale::En).text.to_lowercase();
+            for jargon in ["upheld", "business day", "as it stands", "trace"] {
+                assert!(!english.contains(jargon), "{jargon}: {english}");
+            }
+        }
+    }
+    assert_eq!(
+        checked, 5,
+        "every message, next step and summary of the two demo files"
+    );
+}

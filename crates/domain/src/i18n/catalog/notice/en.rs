@@ -3,7 +3,7 @@ use super::super::NoticeMsg;
 pub(in super::super) fn text(msg: NoticeMsg) -> &'static str {
     match msg {
         NoticeMsg::Title => "Privacy notice",
-        NoticeMsg::Intro => "This notice explains what {organisation} does with the personal details you give when you file a complaint, and what you can ask of us.",
+        NoticeMsg::Intro => "This notice explains what {organisation} does with the personal details you give when you make a complaint, and what you can ask of us.",
         NoticeMsg::Version => "Version {version}",
         NoticeMsg::VersionDated => "Version {version}, {date}",
         NoticeMsg::WhoTitle => "Who is responsible for your details",
@@ -13,7 +13,7 @@ pub(in super::super) fn text(msg: NoticeMsg) -> &'static str {
         NoticeMsg::WhatList => "Your name, your email address or phone number and how you would like us to reach you; what happened, your answers to our questions and what you would like us to do; the photos and documents you add; and later, your messages and your rating of how we handled it.",
         NoticeMsg::WhatNothingElse => "We ask for nothing else, and we do not use your details for marketing.",
         NoticeMsg::WhyTitle => "Why we use them, and on what basis",
-        NoticeMsg::WhyPurpose => "To look into your complaint, to reply to you, and to keep the record of complaints the law asks of us. The basis, for each kind of complaint:",
+        NoticeMsg::WhyPurpose => "To look into your complaint, to reply to you and to keep the records of complaints that the law requires. The legal basis for each kind of complaint:",
         NoticeMsg::MayCallBasis => "If you tick “You may also call me”, we call you only because you agreed, and you can withdraw that at any time; it makes no difference to how we handle your complaint (GDPR art. 6(1)(a); PIPA art. 15(1)(1)).",
         NoticeMsg::KeepTitle => "How long we keep them",
         NoticeMsg::KeepAfter => "After that we delete your details, your description, the files and our messages with you, and keep only figures that say nothing about you: the kind of complaint, its dates and what we decided.",
