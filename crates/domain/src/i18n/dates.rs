@@ -116,11 +116,24 @@ mod tests {
             date_time_text(at, Locale::Ko),
             "2026년 11월 23일 (월) 오후 2시 5분"
         );
-        let on_4th = |hour, minute| DateTime::new(Date::new(2026, 12, 4).unwrap(), hour, minute).unwrap();
-        assert_eq!(date_time_text(on_4th(15, 0), Locale::Ko), "2026년 12월 4일 (금) 오후 3시");
-        assert_eq!(date_time_text(on_4th(0, 30), Locale::Ko), "2026년 12월 4일 (금) 오전 12시 30분");
-        assert_eq!(date_time_text(on_4th(12, 0), Locale::Ko), "2026년 12월 4일 (금) 오후 12시");
-        assert_eq!(date_time_text(on_4th(9, 5), Locale::Ko), "2026년 12월 4일 (금) 오전 9시 5분");
+        let on_4th =
+            |hour, minute| DateTime::new(Date::new(2026, 12, 4).unwrap(), hour, minute).unwrap();
+        assert_eq!(
+            date_time_text(on_4th(15, 0), Locale::Ko),
+            "2026년 12월 4일 (금) 오후 3시"
+        );
+        assert_eq!(
+            date_time_text(on_4th(0, 30), Locale::Ko),
+            "2026년 12월 4일 (금) 오전 12시 30분"
+        );
+        assert_eq!(
+            date_time_text(on_4th(12, 0), Locale::Ko),
+            "2026년 12월 4일 (금) 오후 12시"
+        );
+        assert_eq!(
+            date_time_text(on_4th(9, 5), Locale::Ko),
+            "2026년 12월 4일 (금) 오전 9시 5분"
+        );
         assert_eq!(
             date_time_text(at, Locale::Pl),
             "23 listopada 2026\u{a0}r., 14:05"

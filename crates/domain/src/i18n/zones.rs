@@ -14,11 +14,7 @@ pub fn zone_name(zone: &str, locale: Locale) -> &'static str {
         "Europe/Berlin" => ["German time", "독일 시간", "czasu niemieckiego"],
         "Asia/Seoul" => ["Korean time", "한국 시간", "czasu koreańskiego"],
         "UTC" | "Etc/UTC" => ["UTC", "협정 세계시(UTC)", "czasu UTC"],
-        _ => [
-            "our local time",
-            "현지 시간",
-            "naszego czasu lokalnego",
-        ],
+        _ => ["our local time", "현지 시간", "naszego czasu lokalnego"],
     };
     match locale {
         Locale::En => en,
