@@ -17,7 +17,7 @@ const RELEASE = { glue: '__GLUE__', wasm: '__WASM__', trackerGlue: '__TRACKER_GL
 // LoadFailedTitle, in the same three languages (crates/domain/src/i18n/catalog/).
 const WORDS = {
   en: { file: 'Make a complaint', track: 'Track a complaint', loading: 'Loading…', failed: 'Sorry, the complaint form cannot open right now' },
-  ko: { file: '불만 접수하기', track: '처리 현황 확인', loading: '불러오는 중…', failed: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' },
+  ko: { file: '불만 접수하기', track: '처리 현황 조회', loading: '불러오는 중…', failed: '죄송합니다. 지금은 불만 접수 양식을 열 수 없습니다' },
   pl: { file: 'Złóż zgłoszenie', track: 'Sprawdź status', loading: 'Wczytywanie…', failed: 'Przepraszamy, nie możemy teraz otworzyć formularza' },
 };
 

@@ -4,7 +4,7 @@
 // "Loading…" for ever. The words are the catalogue's (crates/staff-web/src/i18n: CannotStart, TryAgain).
 const WORDS = {
   en: ['The desk cannot open right now. Check your connection and try again.', 'Try again'],
-  ko: ['지금은 업무 화면을 열 수 없습니다. 연결 상태를 확인한 후 다시 시도하십시오.', '다시 시도'],
+  ko: ['지금은 데스크를 열 수 없습니다. 연결 상태를 확인한 뒤 다시 시도해 주세요.', '다시 시도'],
   pl: ['Nie można teraz otworzyć panelu. Proszę sprawdzić połączenie i spróbować ponownie.', 'Spróbuj ponownie'],
 };
 

@@ -75,7 +75,7 @@ describe('how we handle complaints', () => {
     await page.getByRole('heading', { name: 'Rozpatrzone w obiecanym terminie' }).waitFor();
     await page.getByText('Opóźnienie kuriera').waitFor();
     await page.getByLabel('Język').selectOption('ko');
-    await page.getByRole('heading', { level: 1, name: '불만 처리 현황' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: '불만 처리 실적' }).waitFor();
     await page.getByText('택배 지연').waitFor();
     await page.getByRole('button', { name: '표로 보기' }).first().waitFor();
     await assertAccessible(page);

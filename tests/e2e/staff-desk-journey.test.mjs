@@ -94,7 +94,7 @@ async function fileInKorean(description) {
   await next();
   await atStep(8);
   await page.getByRole('button', { name: '불만 접수하기' }).click();
-  await page.getByRole('heading', { name: '불만이 접수되었습니다' }).waitFor();
+  await page.getByRole('heading', { name: '접수가 완료되었습니다' }).waitFor();
   const reference = (await page.locator('.confirmation__reference').textContent()).trim();
   assert.match(reference, /^CMP-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   return { reference, page, context };

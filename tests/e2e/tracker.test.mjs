@@ -265,7 +265,7 @@ describe('looking up a complaint', () => {
       (await timeline(page, 'Przebieg')).join('\n'),
     );
     await page.getByLabel('Język').selectOption('ko');
-    await page.getByText('현재 단계: 조사', { exact: true }).waitFor();
+    await page.getByText('현재 단계: 사실 확인', { exact: true }).waitFor();
     assert.ok((await timeline(page, '진행 과정')).some((s) => s.includes('영업일 기준 10일')));
   });
 

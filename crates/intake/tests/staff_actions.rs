@@ -398,7 +398,9 @@ fn a_template_is_previewed_and_sent_in_the_customers_language_or_refused_naming_
     assert_eq!(preview["locale"], "ko");
     let body = preview["body"].as_str().unwrap();
     assert!(
-        body.contains(&format!("접수 번호 {reference} 불만을 확인하기 위해")),
+        body.contains(&format!(
+            "접수하신 건(접수 번호 {reference})을 확인하기 위해"
+        )),
         "{body}"
     );
     assert!(!body.contains('{'), "every placeholder filled: {body}");

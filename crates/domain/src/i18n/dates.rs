@@ -2,7 +2,8 @@
 //! Chromium's output), for the intake's mail, where there is no browser to ask, and for the app's civil
 //! dates, where asking costs a page its first `Intl` (the browser's locale data loaded): a customer reads
 //! one style everywhere. Polish running text takes the long genitive month and
-//! "r." ("do 4 grudnia 2026 r."); Korean the year-month-day order with the weekday in brackets.
+//! "r." ("do 4 grudnia 2026 r."); Korean the year-month-day order with the weekday in brackets, and the
+//! time as Korean letters write it ("오후 3시"), not the browser's "오후 3:00".
 
 use super::Locale;
 use crate::calendar::{Date, DateTime, Weekday};
@@ -70,16 +71,25 @@ pub fn date_text(date: Date, locale: Locale) -> String {
     }
 }
 
-/// The date with a 24-hour time: "Mon, 23 Nov 2026, 14:00", "2026년 11월 23일 (월) 14:00",
-/// "23 listopada 2026 r., 14:00".
+/// The date with its time: "Mon, 23 Nov 2026, 14:00", "23 listopada 2026 r., 14:00" (24-hour), and in
+/// Korean as a Korean customer-service letter writes it, with 오전/오후 and the hour in words of the clock:
+/// "2026년 11월 23일 (월) 오후 2시", "… 오후 2시 5분".
 pub fn date_time_text(at: DateTime, locale: Locale) -> String {
-    let separator = if locale == Locale::Ko { " " } else { ", " };
-    format!(
-        "{}{separator}{:02}:{:02}",
-        date_text(at.date, locale),
-        at.hour(),
-        at.minute_of_hour()
-    )
+    let date = date_text(at.date, locale);
+    let (hour, minute) = (at.hour(), at.minute_of_hour());
+    if locale != Locale::Ko {
+        return format!("{date}, {hour:02}:{minute:02}");
+    }
+    let half = if hour < 12 { "오전" } else { "오후" };
+    // Midnight and noon are 12 on a Korean clock face: 오전 12시, 오후 12시.
+    let clock = match hour % 12 {
+        0 => 12,
+        h => h,
+    };
+    match minute {
+        0 => format!("{date} {half} {clock}시"),
+        m => format!("{date} {half} {clock}시 {m}분"),
+    }
 }
 
 /// The year and week of an ISO week's name (`2026-W48`), as the published figures name weeks; `None` for
@@ -104,7 +114,25 @@ mod tests {
         assert_eq!(date_time_text(at, Locale::En), "Mon, 23 Nov 2026, 14:05");
         assert_eq!(
             date_time_text(at, Locale::Ko),
-            "2026년 11월 23일 (월) 14:05"
+            "2026년 11월 23일 (월) 오후 2시 5분"
+        );
+        let on_4th =
+            |hour, minute| DateTime::new(Date::new(2026, 12, 4).unwrap(), hour, minute).unwrap();
+        assert_eq!(
+            date_time_text(on_4th(15, 0), Locale::Ko),
+            "2026년 12월 4일 (금) 오후 3시"
+        );
+        assert_eq!(
+            date_time_text(on_4th(0, 30), Locale::Ko),
+            "2026년 12월 4일 (금) 오전 12시 30분"
+        );
+        assert_eq!(
+            date_time_text(on_4th(12, 0), Locale::Ko),
+            "2026년 12월 4일 (금) 오후 12시"
+        );
+        assert_eq!(
+            date_time_text(on_4th(9, 5), Locale::Ko),
+            "2026년 12월 4일 (금) 오전 9시 5분"
         );
         assert_eq!(
             date_time_text(at, Locale::Pl),
@@ -165,7 +193,7 @@ mod tests {
             assert_eq!(
                 date_time_text(at, Locale::Ko),
                 format!(
-                    "2026년 {month}월 {}일 ({}) 09:05",
+                    "2026년 {month}월 {}일 ({}) 오전 9시 5분",
                     month + 3,
                     ko_weekdays[i]
                 )

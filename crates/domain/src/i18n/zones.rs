@@ -1,6 +1,6 @@
 //! A time zone as a customer calls it ("UK time", "영국 시간", "czasu brytyjskiego"), never its IANA id
 //! (`Europe/London`): written for the sentence it sits in, `{date} ({zone})` (Polish: "(według {zone})",
-//! hence the genitive).
+//! hence the genitive; Korean puts it first, "영국 시간 기준 {date}", so that "까지" still follows the date).
 
 use super::Locale;
 
@@ -14,11 +14,7 @@ pub fn zone_name(zone: &str, locale: Locale) -> &'static str {
         "Europe/Berlin" => ["German time", "독일 시간", "czasu niemieckiego"],
         "Asia/Seoul" => ["Korean time", "한국 시간", "czasu koreańskiego"],
         "UTC" | "Etc/UTC" => ["UTC", "협정 세계시(UTC)", "czasu UTC"],
-        _ => [
-            "our local time",
-            "저희 현지 시간",
-            "naszego czasu lokalnego",
-        ],
+        _ => ["our local time", "현지 시간", "naszego czasu lokalnego"],
     };
     match locale {
         Locale::En => en,
@@ -39,7 +35,7 @@ mod tests {
             format(locale, Msg::InOrgZone, &[("date", "D"), ("zone", zone)])
         };
         assert_eq!(shown(Locale::En), "D (UK time)");
-        assert_eq!(shown(Locale::Ko), "D(영국 시간)");
+        assert_eq!(shown(Locale::Ko), "영국 시간 기준 D");
         assert_eq!(shown(Locale::Pl), "D (według czasu brytyjskiego)");
         for locale in Locale::ALL {
             assert!(!zone_name("America/Nowhere", locale).contains('/'));

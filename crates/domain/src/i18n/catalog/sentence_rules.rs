@@ -229,3 +229,74 @@ fn the_demo_complaints_speak_every_language() {
         "every message, next step and summary of the two demo files"
     );
 }
+
+/// Korean particles that change with the last sound of the word before them (은/는, 이/가, 을/를, 과/와,
+/// 으로/로): a placeholder can end in any sound, so none of them may follow one, and the "(으)로",
+/// "(이)" patches a translated text uses are not written either.
+fn korean_particle_after_placeholder(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = text
+        .match_indices('}')
+        .filter_map(|(at, _)| {
+            let next = text[at + 1..].chars().next()?;
+            "은는이가을를과와으로"
+                .contains(next)
+                .then(|| format!("}}{next} at {at}"))
+        })
+        .collect();
+    for patch in ["(으)", "(이)", "은(는)", "을(를)", "이(가)", "과(와)"] {
+        if text.contains(patch) {
+            found.push(patch.to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn korean_particles_hold_for_any_placeholder() {
+    for (name, text) in every_text(Locale::Ko) {
+        assert_eq!(
+            korean_particle_after_placeholder(text),
+            Vec::<String>::new(),
+            "{name}: {text}"
+        );
+    }
+    assert_eq!(
+        korean_particle_after_placeholder("{contact}(으)로 또는 {contact}로, {name}은 {date}까지")
+            .len(),
+        3,
+        "the check finds each"
+    );
+}
+
+/// What a customer filed is a 접수 건 (its number the 접수 번호, the list 접수 내역); 불만 is the matter
+/// ("불만 접수", "불만 처리 실적"), never a thing to count, open or send. 수용 is the staff's word for a
+/// decision, not the customer's.
+#[test]
+fn korean_never_counts_complaints_nor_tells_customers_of_suyong() {
+    let countable = [
+        "이 불만",
+        "해당 불만",
+        "보낸 불만",
+        "다른 불만",
+        "불만 {",
+        "불만 건수",
+        "불만이 접수",
+        "불만을 열",
+        "전체 불만",
+        "대기 중인 불만",
+        "작성 중인 불만",
+        "민원",
+    ];
+    for (name, text) in every_text(Locale::Ko) {
+        for word in countable {
+            assert!(!text.contains(word), "{name} says “{word}”: {text}");
+        }
+        if !name.starts_with("IntakeMsg::Dossier") {
+            assert!(
+                !text.contains("수용"),
+                "{name} tells a customer “수용”: {text}"
+            );
+        }
+    }
+    assert!(Msg::PhoneInvalid.text(Locale::Ko).contains("010-1234-5678"));
+}

@@ -421,6 +421,15 @@ ALTER TABLE blobs ADD COLUMN length BIGINT;
 UPDATE blobs SET length = octet_length(content);
 ALTER TABLE blobs ALTER COLUMN length SET NOT NULL;
 "#,
+    r#"
+-- SQLite's twin: the seeded templates' Korean (issue #28), only where the text is still the seed's.
+UPDATE templates SET texts = jsonb_set(texts::jsonb, '{ko}', to_jsonb('불만을 접수해 주셔서 감사합니다(접수 번호 {reference}). 지금 담당자가 내용을 확인하고 있으며, 늦어도 {due_date}까지 처리 결과를 안내해 드리겠습니다. 그 전에 진행 상황이 달라지면 바로 알려 드리겠습니다.'::text))::text
+WHERE texts::jsonb->>'ko' = '접수 번호 {reference} 불만을 접수해 주셔서 감사합니다. 현재 담당자가 내용을 확인하고 있으며, 처리 결과는 늦어도 {due_date}까지 안내해 드리겠습니다. 그 전에 진행 상황이 달라지면 바로 알려 드리겠습니다.';
+UPDATE templates SET texts = jsonb_set(texts::jsonb, '{ko}', to_jsonb('접수하신 건(접수 번호 {reference})을 확인하기 위해 추가 정보가 필요합니다. 처리 현황 조회 화면에서 ''내용 추가하기''를 눌러 영수증 또는 주문 확인서 사본을 보내 주시기 바랍니다. 협조해 주셔서 감사합니다.'::text))::text
+WHERE texts::jsonb->>'ko' = '접수 번호 {reference} 불만을 확인하기 위해 추가 정보가 필요합니다. 불만 조회 화면의 ''내용 추가하기''를 눌러 영수증 또는 주문 확인서 사본을 보내 주시기 바랍니다. 협조해 주셔서 감사합니다.';
+UPDATE templates SET texts = jsonb_set(texts::jsonb, '{ko}', to_jsonb('접수하신 건(접수 번호 {reference})을 검토한 결과, 저희의 잘못이 있었음을 확인했습니다. 불편을 드려 진심으로 사과드리며, 신속하게 바로잡겠습니다.'::text))::text
+WHERE texts::jsonb->>'ko' = '접수 번호 {reference} 불만을 검토한 결과, 저희의 잘못이 있었음을 확인하였습니다. 불편을 드려 진심으로 사과드리며, 신속하게 바로잡겠습니다.';
+"#,
 ];
 
 /// Any fixed number: the key of the advisory lock that makes starting nodes migrate one at a time.
