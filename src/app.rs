@@ -28,20 +28,13 @@ pub struct Pages {
     pub page: fn(&str) -> AnyView,
     /// "Page not found", for a path of neither module.
     pub not_found: fn() -> AnyView,
-    /// How replies left waiting on the device are delivered from this module's pages: the tracker's has
-    /// the reply courier (`crate::root::start_reply_courier`); the filing page's hands them to the tracker's
-    /// page (`crate::tracking::reply_handoff`), so its first load does not carry the courier.
-    pub replies: fn(crate::device_store::DeviceStore),
 }
 
 #[component]
 pub fn App(pages: Pages) -> impl IntoView {
     let start = services::locale::initial();
     let i18n = I18n::provide(start.locale);
-    let root = Root::start(RootKind::App {
-        draws: pages.draws,
-        replies: pages.replies,
-    });
+    let root = Root::start(RootKind::App { draws: pages.draws });
     // Always there in the standalone app.
     let location = root.location;
     services::offline::register_service_worker();

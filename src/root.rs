@@ -2,7 +2,7 @@
 //! ([`crate::widget`]) and the browser tests. [`Root::start`] provides what a tree needs, in the one order
 //! that works: the filing session, the device store, the address (the standalone app's, which the saver and
 //! the courier ask whether the form is on this module's pages), the autosave, the two kinds of the delivery
-//! outbox (on the filing page, the replies' is handed to the tracker's page: `app::Pages::replies`), and the organisation's config from the root's API folder. Nothing else provides these, and
+//! outbox, and the organisation's config from the root's API folder. Nothing else provides these, and
 //! nothing creates one when it is missing: [`crate::root_context::from_root`] makes a missing one a loud error in debug builds.
 
 use crate::device_store::DeviceStore;
@@ -15,20 +15,10 @@ use crate::tracking::ReplyCourier;
 
 /// Which root is being started.
 pub enum RootKind {
-    /// The standalone app, whose module draws the pages at the paths `draws` says and delivers waiting
-    /// replies with `replies` (`app::Pages`).
-    App {
-        draws: fn(&str) -> bool,
-        replies: fn(DeviceStore),
-    },
-    /// A widget in a host page: its own store's scope, the organisation's API folder, and the reply
-    /// courier (`start_reply_courier`: a widget's replies wait in its host's origin, where no tracker's
-    /// page can reach them).
-    Widget {
-        store: StoreScope,
-        api: ApiBase,
-        replies: fn(DeviceStore),
-    },
+    /// The standalone app, whose module draws the pages at the paths `draws` says (`app::Pages`).
+    App { draws: fn(&str) -> bool },
+    /// A widget in a host page: its own store's scope and the organisation's API folder.
+    Widget { store: StoreScope, api: ApiBase },
 }
 
 /// What a started root holds, for the view that mounts it.
@@ -43,15 +33,9 @@ pub struct Root {
 impl Root {
     /// Starts the current root's state and services; all of it is released when the root unmounts.
     pub fn start(kind: RootKind) -> Root {
-        let (scope, draws, replies, api) = match kind {
-            RootKind::App { draws, replies } => {
-                (StoreScope::app(), Some(draws), replies, ApiBase::default())
-            }
-            RootKind::Widget {
-                store,
-                api,
-                replies,
-            } => (store, None, replies, api),
+        let (scope, draws, api) = match kind {
+            RootKind::App { draws } => (StoreScope::app(), Some(draws), ApiBase::default()),
+            RootKind::Widget { store, api } => (store, None, api),
         };
         // The draft and its saving live above the routes, so moving between pages loses nothing.
         let session = FilingSession::provide();
@@ -60,7 +44,7 @@ impl Root {
         let location = draws.map(Location::provide);
         let saver = DraftSaver::start(device, session);
         Courier::start(device, saver.for_delivery(), session);
-        replies(device);
+        ReplyCourier::start(device);
         let config = SharedConfig::provide(api);
         Root {
             session,
@@ -68,9 +52,4 @@ impl Root {
             config,
         }
     }
-}
-
-/// The reply courier, for a root whose module carries it (the tracker's, the widget's).
-pub fn start_reply_courier(device: DeviceStore) {
-    ReplyCourier::start(device);
 }

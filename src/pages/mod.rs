@@ -31,7 +31,6 @@ impl Pages {
             _ => view! { <NotFoundPage /> }.into_any(),
         },
         not_found: || view! { <NotFoundPage /> }.into_any(),
-        replies: crate::tracking::reply_handoff::start,
     };
     /// The tracker and the insights (`src/bin/tracker.rs`).
     pub const TRACKER: Pages = Pages {
@@ -42,7 +41,6 @@ impl Pages {
             _ => view! { <NotFoundPage /> }.into_any(),
         },
         not_found: || view! { <NotFoundPage /> }.into_any(),
-        replies: crate::root::start_reply_courier,
     };
 }
 

@@ -1,8 +1,7 @@
 //! Tracking a complaint: the lookup form, the fetch (with the device's saved copy when offline), and what
 //! the customer sees of the status file: where it stands, the timeline with expected dates, overdue help,
 //! and what the customer can answer back (replies, kept and sent by the reply courier, which the mounted
-//! root starts so that a waiting reply goes from any page; the filing page hands them to the tracker's page:
-//! `reply_handoff`).
+//! root starts so that a waiting reply goes from any page).
 
 mod complaint_status;
 mod lookup_form;
@@ -10,7 +9,6 @@ mod org_words;
 mod overdue_help;
 mod reply_courier;
 mod reply_forms;
-pub mod reply_handoff;
 mod reply_panel;
 mod sent_list;
 mod stage_timeline;

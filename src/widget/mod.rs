@@ -206,7 +206,6 @@ fn Widget(
     let root = Root::start(RootKind::Widget {
         store: options.store,
         api: options.api,
-        replies: crate::root::start_reply_courier,
     });
     let session = root.session;
     let first = if draws.can(&options.shown) {

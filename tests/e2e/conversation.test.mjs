@@ -256,12 +256,10 @@ test('a reply queued offline on the tracker goes from the filing page (a real pa
   await actions(page).getByRole('button', { name: 'Send information' }).click();
   await actions(page).getByText(/^Waiting to send\. There is no connection right now/).waitFor();
 
-  // A new page load into the filing page, whose module has no reply courier (issue #27): finding the reply
-  // waiting, it opens the tracker's page in a hidden frame (from the worker, offline), whose courier sends it.
+  // A new page load into the filing page: the tracker is gone, the root's reply courier is not.
   await page.goto(intake.origin + '/');
   await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
   assert.equal(await page.getByRole('region', { name: 'What you can do now' }).count(), 0);
-  await page.locator('iframe[hidden][src="/track"]').waitFor({ state: 'attached' });
   assert.deepEqual(answered, []);
   await context.setOffline(false);
 
@@ -281,17 +279,6 @@ test('a reply queued offline on the tracker goes from the filing page (a real pa
   assert.equal(await actions(page).getByText(/^Waiting to send/).count(), 0);
   assert.deepEqual(answered, [201]);
   assert.deepEqual(await stored(), [['Sent from the form page.']]);
-
-  // With nothing waiting, the filing page opens no tracker's page: a first visit pays for none of it.
-  const tracker = [];
-  page.on('request', (r) => r.url().includes('complaint-tracker') && tracker.push(r.url()));
-  await page.goto(intake.origin + '/');
-  await page.getByRole('group', { name: 'What is your complaint about?' }).waitFor();
-  // An absence has no state to await: a second for the store to open and be read (the frame above came
-  // within one).
-  await page.evaluate(() => new Promise((done) => setTimeout(done, 1000)));
-  assert.equal(await page.locator('iframe').count(), 0);
-  assert.deepEqual(tracker, []);
 
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), []);
   await context.close();

@@ -21,20 +21,6 @@ impl DraftStore {
         Ok(replies)
     }
 
-    /// Whether a reply waits to be sent (`ReplyDraft::outbox`), read without the rest of each reply: for the
-    /// filing page, whose module has no reply courier and no code for a whole reply
-    /// (`crate::tracking::reply_handoff`).
-    pub async fn any_reply_waiting(&self) -> Result<bool, StoreError> {
-        /// A stored reply, all but whether it waits left unread.
-        #[derive(serde::Deserialize)]
-        struct Stored {
-            #[serde(default)]
-            outbox: Option<serde::de::IgnoredAny>,
-        }
-        let replies: Vec<Stored> = self.all_records(REPLIES).await?;
-        Ok(replies.iter().any(|r| r.outbox.is_some()))
-    }
-
     /// Removes a reply and its files, in one transaction.
     pub async fn delete_reply(&self, reply: &ReplyDraft) -> Result<(), StoreError> {
         let mut stores = vec![REPLIES];
