@@ -74,7 +74,9 @@ fn seed() -> u64 {
         .unwrap_or_else(|| fastrand::u64(..))
 }
 
+/// Minutes of faults on purpose, so it is measured rather than run with every change: `./scripts/bench chaos`.
 #[test]
+#[ignore = "minutes of chaos: run by ./scripts/bench chaos"]
 fn two_nodes_killed_a_restarted_database_and_a_cut_bucket_lose_nothing_and_send_nothing_twice() {
     let Some(moto) = Moto::start() else { return };
     let seed = seed();
