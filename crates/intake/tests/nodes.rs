@@ -54,8 +54,8 @@ fn one_key_sent_to_both_nodes_at_once_files_one_complaint_and_both_get_its_answe
     assert_eq!(nodes.number("SELECT count(*) FROM attachments"), 10);
     assert_eq!(
         dir.published().len(),
-        10,
-        "every status file, from either node"
+        20,
+        "every status file, from either node, under both its names (the email's and the mail link's)"
     );
 }
 

@@ -118,8 +118,8 @@ fn files_are_images_inline_by_their_bytes_and_everything_else_a_safe_download() 
     let hash = sha256_hex(&page);
     let conn = db(&dir);
     conn.execute(
-        "INSERT INTO blobs (sha256, content) VALUES (?1, ?2)",
-        params![hash, page],
+        "INSERT INTO blobs (sha256, content, length) VALUES (?1, ?2, ?3)",
+        params![hash, page, page.len() as i64],
     )
     .unwrap();
     conn.execute(
