@@ -8,7 +8,7 @@ mod support;
 
 use complaint_domain::status::{Stage, StatusRecord};
 use serde_json::{json, Value};
-use support::staff::{staff_request, staff_session, Session};
+use support::staff::{db, revision, staff_request, staff_session, Session};
 use support::*;
 
 const API: &str = "/staff/api/v1";
@@ -17,23 +17,6 @@ fn file(server: &Server, key: &str) -> String {
     let reply = server.post(Some(key), &body_of(&complaint(key), &[]));
     assert_eq!(reply.status, 201, "{}", reply.text());
     reply.json()["reference"].as_str().unwrap().to_owned()
-}
-
-fn db(dir: &TempDir) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(dir.db()).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .unwrap();
-    conn
-}
-
-fn revision(dir: &TempDir, reference: &str) -> i64 {
-    db(dir)
-        .query_row(
-            "SELECT revision FROM complaints WHERE reference = ?1",
-            [reference],
-            |r| r.get(0),
-        )
-        .unwrap()
 }
 
 fn post(server: &Server, who: &Session, path: &str, body: Value) -> Reply {

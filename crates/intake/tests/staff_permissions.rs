@@ -9,7 +9,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::staff::{staff_request, staff_session, Session};
+use support::staff::{db, staff_request, staff_session, Session};
 use support::*;
 
 /// Whom a route lets an agent through for.
@@ -78,13 +78,6 @@ impl Case<'_> {
         );
         assert_eq!(reply.status, 200, "preparing {action}: {}", reply.text());
     }
-}
-
-fn db(dir: &TempDir) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(dir.db()).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .unwrap();
-    conn
 }
 
 fn nothing(_: &Case) {}

@@ -16,9 +16,7 @@ pub struct Session {
 /// Adds a staff account (`role`: agent, lead, admin) working `categories`, and a session for it. The server
 /// must have started once (the schema is made at start).
 pub fn staff_session(dir: &TempDir, name: &str, role: &str, categories: &[&str]) -> Session {
-    let conn = rusqlite::Connection::open(dir.db()).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .unwrap();
+    let conn = db(dir);
     let email = format!("{}@staff.example", name.to_lowercase().replace(' ', "."));
     conn.execute(
         "INSERT INTO staff (name, email, role, categories, created_at) VALUES (?1, ?2, ?3, ?4, unixepoch())",
@@ -129,4 +127,23 @@ pub fn audit_actions(dir: &TempDir) -> Vec<(String, String)> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
     rows.map(Result::unwrap).collect()
+}
+
+/// The desk's database, waiting for a running server's writes rather than failing on them.
+pub fn db(dir: &TempDir) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(dir.db()).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    conn
+}
+
+/// A complaint's revision, as a staff action must send it back.
+pub fn revision(dir: &TempDir, reference: &str) -> i64 {
+    db(dir)
+        .query_row(
+            "SELECT revision FROM complaints WHERE reference = ?1",
+            [reference],
+            |r| r.get(0),
+        )
+        .unwrap()
 }
